@@ -1,0 +1,320 @@
+//! The registry of diagnostic codes. A code never changes meaning once released.
+//!
+//! Families: `Y` YAML and file input, `S` the schema of `charmcraft.yaml` and `rockcraft.yaml`,
+//! `F` project files and discovery.
+
+use crate::Severity;
+
+/// A stable diagnostic code such as `Y001`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Code(pub &'static str);
+
+/// Everything known about a code.
+#[derive(Debug)]
+pub struct CodeInfo {
+    /// The code, e.g. `S001`.
+    pub code: &'static str,
+    /// A kebab-case name, e.g. `unknown-key`.
+    pub name: &'static str,
+    /// The default severity.
+    pub severity: Severity,
+    /// One line.
+    pub summary: &'static str,
+    /// The long text of `paasc explain`: what it means, an example, and the fix.
+    pub explanation: &'static str,
+}
+
+/// Base of the documentation URLs; each code's page is `<base><code>`.
+pub const DOCS_BASE: &str = "https://paasc.dev/codes/";
+
+impl Code {
+    /// Registry entry of this code.
+    ///
+    /// # Panics
+    /// If the code is not registered: a programming error caught by the registry test.
+    pub fn info(self) -> &'static CodeInfo {
+        ALL_CODES
+            .iter()
+            .find(|c| c.code == self.0)
+            .unwrap_or_else(|| panic!("unregistered diagnostic code {}", self.0))
+    }
+
+    /// Looks a code up by its code or its name, case-insensitively.
+    pub fn lookup(text: &str) -> Option<&'static CodeInfo> {
+        let t = text.trim();
+        ALL_CODES
+            .iter()
+            .find(|c| c.code.eq_ignore_ascii_case(t) || c.name.eq_ignore_ascii_case(t))
+    }
+
+    /// The documentation URL.
+    pub fn url(self) -> String {
+        format!("{DOCS_BASE}{}", self.0)
+    }
+}
+
+macro_rules! codes {
+    ($( $konst:ident = $code:literal, $name:literal, $sev:ident, $summary:literal, $expl:literal; )*) => {
+        impl Code {
+            $(
+                #[doc = $summary]
+                pub const $konst: Code = Code($code);
+            )*
+        }
+        /// Every registered code, in code order.
+        pub const ALL_CODES: &[CodeInfo] = &[
+            $( CodeInfo { code: $code, name: $name, severity: Severity::$sev, summary: $summary, explanation: $expl }, )*
+        ];
+    };
+}
+
+codes! {
+    YAML_SYNTAX = "Y001", "yaml-syntax", Error,
+        "The file is not valid YAML.",
+"The file could not be parsed as YAML, so charmcraft and rockcraft would stop before reading any
+field. Common causes are tabs used for indentation, an unclosed quote or bracket, and a key
+indented less or more than its siblings.
+
+Example:
+
+    name: my-app
+      summary: misindented
+
+Fix: indent with spaces only, keep sibling keys at the same column, and close every quote and
+bracket. The diagnostic points at the character where the parser gave up; the mistake is often
+on the line above.";
+
+    INVALID_UTF8 = "Y002", "invalid-utf8", Error,
+        "The file is not valid UTF-8.",
+"charmcraft and rockcraft read their YAML files as UTF-8 (with an optional byte order mark).
+A byte sequence that is not UTF-8, typically from a file saved as Latin-1 or Windows-1252,
+makes them fail.
+
+Example: a description containing `caf\\xe9` saved in Latin-1.
+
+Fix: re-save the file as UTF-8 (`iconv -f latin1 -t utf-8 in > out`).";
+
+    DUPLICATE_KEY = "Y003", "duplicate-key", Error,
+        "A mapping has the same key twice.",
+"The craft tools load YAML with a loader that refuses duplicate keys (`found duplicate key`).
+Plain PyYAML would silently keep the last value, which hides mistakes, so both are reported
+here: the duplicate is the primary location and the first definition is a secondary one.
+
+Example:
+
+    parts:
+      app: {plugin: dump}
+      app: {plugin: nil}
+
+Fix: remove one of the two entries or merge them.";
+
+    ALIAS_LIMIT = "Y004", "alias-expansion-limit", Error,
+        "Aliases expand to too large a document.",
+"YAML aliases (`*name`) repeat a node defined with an anchor (`&name`). Nested aliases grow
+exponentially (the \"billion laughs\" attack): a few lines can stand for billions of nodes.
+paasc refuses documents whose aliases would expand past 100,000 nodes, so that a hostile file
+can neither hang a pipeline nor exhaust its memory.
+
+Example:
+
+    a: &a [x, x, x, x, x, x, x, x, x]
+    b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]
+    c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]
+
+Fix: write the content out, or use fewer levels of aliases.";
+
+    NESTING_LIMIT = "Y005", "nesting-limit", Error,
+        "The document is nested too deeply.",
+"No charmcraft.yaml or rockcraft.yaml needs more than a few levels of nesting. paasc stops at
+128 levels so that a hostile file cannot overflow a stack; PyYAML, which the craft tools use,
+fails with a RecursionError near 1,000 levels.
+
+Example: `[[[[[[ ... ]]]]]]` nested ten thousand times.
+
+Fix: flatten the structure.";
+
+    YAML11_AMBIGUITY = "Y006", "yaml11-ambiguity", Warning,
+        "YAML 1.1 and YAML 1.2 read this plain scalar differently.",
+"charmcraft and rockcraft read YAML with PyYAML, which implements YAML 1.1. Editors, linters and
+most other tools implement YAML 1.2. The two disagree on some unquoted values:
+
+    on, off, yes, no       booleans in 1.1, strings in 1.2
+    0755                   octal 493 in 1.1, decimal 755 in 1.2
+    1_000                  the integer 1000 in 1.1, a string in 1.2
+    12:30                  the integer 750 (base 60) in 1.1, a string in 1.2
+    1e5                    a string in 1.1, a float in 1.2
+    2024-01-31             a date in 1.1, a string in 1.2
+
+paasc always reads the value the way the craft tools do, and warns so that the file means the
+same thing everywhere.
+
+Example:
+
+    config:
+      options:
+        mode:
+          type: string
+          default: on      # charmcraft reads the boolean true, not the string \"on\"
+
+Fix: quote the value if you mean the string (`'on'`), or write the 1.2 spelling of what you
+mean (`true`, `0o755` is not 1.1, so use `493`).";
+
+    MULTIPLE_DOCUMENTS = "Y007", "multiple-documents", Error,
+        "The file holds more than one YAML document.",
+"charmcraft and rockcraft load exactly one document per file; a second `---` section makes them
+fail with `expected a single document in the stream`.
+
+Example:
+
+    name: my-app
+    ---
+    name: other
+
+Fix: keep a single document; move the other into its own file.";
+
+    FILE_TOO_LARGE = "Y008", "file-too-large", Error,
+        "The file is larger than paasc reads.",
+"paasc refuses project YAML files over 8 MiB. Real charmcraft.yaml and rockcraft.yaml files are
+a few kilobytes; a larger file is almost always generated by mistake or hostile.
+
+Fix: check that the right file is named, and shrink it.";
+
+    UNSUPPORTED_TAG = "Y009", "unsupported-tag", Error,
+        "A YAML tag the craft tools' safe loader does not construct.",
+"The craft tools use a safe loader that only knows the standard tags (`!!str`, `!!int`,
+`!!bool`, `!!float`, `!!null`, `!!seq`, `!!map`, `!!binary`, `!!timestamp`, `!!set`, `!!omap`,
+`!!pairs`). Any other tag, such as `!!python/object` or a local `!thing`, makes them fail with
+`could not determine a constructor for the tag`.
+
+Example:
+
+    summary: !custom hello
+
+Fix: remove the tag.";
+
+    UNKNOWN_KEY = "S001", "unknown-key", Error,
+        "A key that the file's schema does not define.",
+"charmcraft and rockcraft validate their files with models that forbid extra fields
+(`extra inputs are not permitted`). A misspelt key is the usual cause; paasc suggests the
+closest valid key.
+
+Example (rockcraft.yaml):
+
+    sumary: A web app.
+
+Fix: correct the spelling (here `summary`) or remove the key.";
+
+    WRONG_TYPE = "S002", "wrong-type", Error,
+        "A value has the wrong type.",
+"Each field of charmcraft.yaml and rockcraft.yaml expects a given YAML type: a string, an
+integer, a list, a mapping. Remember that the craft tools read YAML 1.1, so an unquoted `yes`
+is a boolean and `1.0` is a float.
+
+Example (charmcraft.yaml):
+
+    summary:
+      - a list is not a string
+
+Fix: give a value of the expected type; quote strings that look like other types.";
+
+    MISSING_KEY = "S003", "missing-key", Error,
+        "A required key is missing.",
+"Some keys must be present: `name`, `summary`, `description`, `base`, `platforms` and `parts` in
+rockcraft.yaml; `name`, `type`, `summary`, `description` and `platforms` (or the legacy
+`bases`) in charmcraft.yaml; `override` and `command` in each rock service.
+
+Example (rockcraft.yaml without a summary):
+
+    name: my-app
+    base: ubuntu@24.04
+
+Fix: add the key. The diagnostic points at the mapping that should hold it.";
+
+    INVALID_VALUE = "S004", "invalid-value", Error,
+        "A value is not one of those allowed.",
+"Some fields take only a fixed set of values: bases (`ubuntu@22.04`, `ubuntu@24.04`, ...),
+option types (`string`, `int`, `float`, `boolean`, `secret`), a service's `override` (`merge`,
+`replace`) and `startup` (`enabled`, `disabled`), a check's `level` (`alive`, `ready`), and more.
+
+Example (charmcraft.yaml):
+
+    config:
+      options:
+        port:
+          type: integer
+
+Fix: use one of the values the message lists (here `int`).";
+
+    CONFLICTING_KEYS = "S005", "conflicting-keys", Error,
+        "Two keys that cannot be used together.",
+"Some keys exclude each other: `platforms` and the legacy `bases` in charmcraft.yaml, the two
+spellings `run-user` and `run_user` in rockcraft.yaml, or two kinds (`http`, `tcp`, `exec`)
+in one Pebble check.
+
+Example (charmcraft.yaml):
+
+    bases:
+      - name: ubuntu
+        channel: \"22.04\"
+    platforms:
+      amd64:
+
+Fix: keep one of them.";
+
+    FORBIDDEN_KEY = "S006", "forbidden-key", Error,
+        "A key the tools reject in this file.",
+"Some keys are recognised only to be refused: in charmcraft.yaml, `license`, `contact`,
+`issues` and `source-code` must be left out (they belong in `links`); in rockcraft.yaml, `cmd`,
+`entrypoint` and `env` are Docker-isms that rocks do not accept (Pebble services and
+`environment` replace them).
+
+Example (rockcraft.yaml):
+
+    cmd: [python3, app.py]
+
+Fix: remove the key and use the replacement the message names.";
+
+    EMPTY_FILE = "S007", "empty-file", Error,
+        "The file is empty or holds only comments.",
+"An empty charmcraft.yaml or rockcraft.yaml loads as nothing at all, which the craft tools
+reject before looking at any field.
+
+Fix: write the file; `charmcraft init --profile flask-framework` and
+`rockcraft init --profile flask-framework` create a starting point.";
+
+    MISSING_FILE = "F001", "missing-project-file", Error,
+        "A project file could not be found or read.",
+"paasc reads `rockcraft.yaml` from the project directory and `charmcraft.yaml` from the project
+directory or its `charm/` subdirectory (the layout `charmcraft init` gives). At least one of
+them must exist; a file that exists but cannot be read is reported too.
+
+Example: `paasc check .` in a directory holding neither file.
+
+Fix: run paasc from the project root, pass the directory as an argument, or point at the files
+with `--rockcraft FILE` and `--charmcraft FILE`.";
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_and_names_are_unique_and_well_formed() {
+        let mut seen = std::collections::HashSet::new();
+        for c in ALL_CODES {
+            assert!(seen.insert(c.code), "duplicate code {}", c.code);
+            assert!(seen.insert(c.name), "duplicate name {}", c.name);
+            assert_eq!(c.code.len(), 4, "{}", c.code);
+            assert!(c.name.chars().all(|ch| ch.is_ascii_lowercase() || ch.is_ascii_digit() || ch == '-'));
+            assert!(c.explanation.contains("Fix"), "{} explains no fix", c.code);
+            assert!(c.explanation.contains("Example") || c.code == "Y008" || c.code == "S007", "{} has no example", c.code);
+        }
+    }
+
+    #[test]
+    fn lookup_by_code_or_name() {
+        assert_eq!(Code::lookup("s001").map(|c| c.name), Some("unknown-key"));
+        assert_eq!(Code::lookup("duplicate-key").map(|c| c.code), Some("Y003"));
+        assert!(Code::lookup("nope").is_none());
+    }
+}

@@ -1,0 +1,114 @@
+//! The files a run reads, and position conversions for them.
+
+use line_index::{LineIndex, TextSize, WideEncoding};
+
+/// Index of a file in a [`SourceDb`].
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct FileId(pub u32);
+
+/// A position in a file, in every unit a consumer might want.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Position {
+    /// 0-based line.
+    pub line0: u32,
+    /// 0-based column in UTF-16 code units (LSP's default encoding).
+    pub utf16_col0: u32,
+    /// 1-based column in Unicode characters.
+    pub col1: u32,
+}
+
+/// One input file: its display path and text.
+#[derive(Debug)]
+pub struct SourceFile {
+    /// Path as shown to the user.
+    pub path: String,
+    /// The text (lossily decoded if the bytes were not UTF-8).
+    pub text: String,
+    index: LineIndex,
+}
+
+impl SourceFile {
+    /// A file with the given display path and text.
+    pub fn new(path: impl Into<String>, text: impl Into<String>) -> SourceFile {
+        let text = text.into();
+        let index = LineIndex::new(&text);
+        SourceFile {
+            path: path.into(),
+            text,
+            index,
+        }
+    }
+
+    /// The position of a byte offset, clamped to the text and to a character boundary.
+    pub fn position(&self, offset: u32) -> Position {
+        let mut off = (offset as usize).min(self.text.len());
+        while !self.text.is_char_boundary(off) {
+            off -= 1;
+        }
+        let lc = self.index.line_col(TextSize::from(off as u32));
+        let line_start = off - lc.col as usize;
+        let col_chars = self.text[line_start..off].chars().count() as u32;
+        let utf16 = self
+            .index
+            .to_wide(WideEncoding::Utf16, lc)
+            .map_or(col_chars, |w| w.col);
+        Position {
+            line0: lc.line,
+            utf16_col0: utf16,
+            col1: col_chars + 1,
+        }
+    }
+}
+
+/// All files of one run, addressed by [`FileId`].
+#[derive(Debug, Default)]
+pub struct SourceDb {
+    files: Vec<SourceFile>,
+}
+
+impl SourceDb {
+    /// An empty database.
+    pub fn new() -> SourceDb {
+        SourceDb::default()
+    }
+
+    /// Adds a file and returns its id.
+    pub fn add(&mut self, path: impl Into<String>, text: impl Into<String>) -> FileId {
+        self.files.push(SourceFile::new(path, text));
+        FileId(self.files.len() as u32 - 1)
+    }
+
+    /// The file with this id.
+    ///
+    /// # Panics
+    /// If the id did not come from this database (a programming error, never input data).
+    pub fn get(&self, id: FileId) -> &SourceFile {
+        &self.files[id.0 as usize]
+    }
+
+    /// All files with their ids.
+    pub fn iter(&self) -> impl Iterator<Item = (FileId, &SourceFile)> {
+        self.files
+            .iter()
+            .enumerate()
+            .map(|(i, f)| (FileId(i as u32), f))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn positions_count_utf16_and_chars() {
+        let f = SourceFile::new("x", "a: é😀b\nc: d\r\ne: f");
+        let b = f.text.find('b').unwrap() as u32;
+        let p = f.position(b);
+        assert_eq!((p.line0, p.utf16_col0, p.col1), (0, 6, 6));
+        let e = f.text.find('e').unwrap() as u32;
+        let p = f.position(e);
+        assert_eq!((p.line0, p.utf16_col0, p.col1), (2, 0, 1));
+        let p = f.position(10_000);
+        assert_eq!(p.line0, 2);
+    }
+}
