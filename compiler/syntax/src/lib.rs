@@ -1,1 +1,15 @@
+//! The YAML front end: source text to a tree in which every node, keys included, carries its
+//! byte span. Scalars keep their text, style and tag so that later passes read them as PyYAML
+//! (YAML 1.1) does.
+//!
+//! **Invariant:** parsing never fails. [`parse`] always returns a [`Tree`] (possibly without a
+//! root) and the diagnostics found on the way. Limits on size, depth and alias expansion keep
+//! time and memory bounded for any input.
 
+mod builder;
+mod scalar;
+mod tree;
+
+pub use builder::{parse, Limits};
+pub use scalar::{python_float_repr, resolve11_plain, Scalar, Style, Value};
+pub use tree::{Entry, Kind, Node, NodeId, Tree};

@@ -1,0 +1,499 @@
+//! Builds a [`Tree`] from saphyr-parser's event stream.
+
+use crate::scalar::{Scalar, Style};
+use crate::tree::{Entry, Kind, Node, NodeId, Tree};
+use paasc_diag::{Code, Diagnostic, FileId, Span};
+use saphyr_parser::{Event, Parser, ScalarStyle, ScanError, Tag};
+use std::collections::HashMap;
+
+/// Bounds that keep parsing linear in time and memory for any input.
+#[derive(Clone, Copy, Debug)]
+pub struct Limits {
+    /// Largest input accepted, in bytes.
+    pub max_bytes: usize,
+    /// Deepest nesting of collections, counting through aliases.
+    pub max_depth: usize,
+    /// Most nodes the document may stand for once every alias is expanded.
+    pub max_expanded_nodes: u64,
+    /// Most YAML 1.1/1.2 ambiguity warnings reported per file.
+    pub max_ambiguity_warnings: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Limits {
+        Limits {
+            max_bytes: 8 * 1024 * 1024,
+            max_depth: 128,
+            max_expanded_nodes: 100_000,
+            max_ambiguity_warnings: 100,
+        }
+    }
+}
+
+/// Parses one YAML document. Never fails: problems come back as diagnostics, and the tree has
+/// no root when the text is empty or not valid YAML.
+pub fn parse(file: FileId, text: &str, limits: Limits) -> (Tree, Vec<Diagnostic>) {
+    let mut b = Builder::new(file, text, limits);
+    if text.len() > limits.max_bytes {
+        b.diags.push(
+            Diagnostic::new(Code::FILE_TOO_LARGE, file, Span::new(0, 0), format!(
+                "file is {} bytes; paasc reads project files up to {} bytes",
+                text.len(),
+                limits.max_bytes
+            ))
+            .label("this file")
+            .help("check that the right file is named; real charmcraft.yaml and rockcraft.yaml files are a few kilobytes"),
+        );
+        return (Tree::default(), b.diags);
+    }
+    b.run();
+    (b.tree, b.diags)
+}
+
+enum Frame {
+    Seq {
+        start: usize,
+        anchor: usize,
+        items: Vec<NodeId>,
+    },
+    Map {
+        start: usize,
+        anchor: usize,
+        keys: Vec<NodeId>,
+        values: Vec<NodeId>,
+    },
+}
+
+struct Builder<'t> {
+    file: FileId,
+    text: &'t str,
+    body_offset: usize,
+    limits: Limits,
+    tree: Tree,
+    diags: Vec<Diagnostic>,
+    stack: Vec<Frame>,
+    anchors: HashMap<usize, NodeId>,
+    weight: Vec<u64>,
+    height: Vec<u32>,
+    expanded: u64,
+    alias_limit_hit: bool,
+    ambiguity_warnings: usize,
+    checkpoints: Vec<u32>,
+}
+
+const CHECKPOINT_EVERY: usize = 64;
+
+impl<'t> Builder<'t> {
+    fn new(file: FileId, text: &'t str, limits: Limits) -> Self {
+        Builder {
+            file,
+            text,
+            body_offset: 0,
+            limits,
+            tree: Tree::default(),
+            diags: Vec::new(),
+            stack: Vec::new(),
+            anchors: HashMap::new(),
+            weight: Vec::new(),
+            height: Vec::new(),
+            expanded: 0,
+            alias_limit_hit: false,
+            ambiguity_warnings: 0,
+            checkpoints: Vec::new(),
+        }
+    }
+
+    fn body(&self) -> &'t str {
+        &self.text[self.body_offset..]
+    }
+
+    /// Byte offset in the whole text of a character index into the body.
+    fn byte(&self, char_index: usize) -> usize {
+        let body = self.body();
+        if self.checkpoints.is_empty() {
+            return self.body_offset + char_index.min(body.len());
+        }
+        let cp = (char_index / CHECKPOINT_EVERY).min(self.checkpoints.len() - 1);
+        let mut byte = self.checkpoints[cp] as usize;
+        let mut left = char_index - cp * CHECKPOINT_EVERY;
+        let mut chars = body[byte..].chars();
+        while left > 0 {
+            match chars.next() {
+                Some(c) => byte += c.len_utf8(),
+                None => break,
+            }
+            left -= 1;
+        }
+        self.body_offset + byte
+    }
+
+    fn span(&self, s: saphyr_parser::Span) -> Span {
+        Span::new(self.byte(s.start.index()), self.byte(s.end.index()))
+    }
+
+    fn run(&mut self) {
+        if self.text.starts_with('\u{feff}') {
+            self.body_offset = '\u{feff}'.len_utf8();
+        }
+        let body = self.body();
+        if !body.is_ascii() {
+            self.checkpoints = body
+                .char_indices()
+                .step_by(CHECKPOINT_EVERY)
+                .map(|(i, _)| i as u32)
+                .collect();
+        }
+        let mut parser = Parser::new_from_str(body).keep_tags(true);
+        let mut documents = 0;
+        while let Some(next) = parser.next() {
+            let (event, span) = match next {
+                Ok(ev) => ev,
+                Err(e) => {
+                    self.syntax_error(&e);
+                    self.tree.root = None;
+                    return;
+                }
+            };
+            let sp = self.span(span);
+            let outcome = match event {
+                Event::DocumentStart(_) => {
+                    documents += 1;
+                    if documents > 1 {
+                        self.diags.push(
+                            Diagnostic::new(Code::MULTIPLE_DOCUMENTS, self.file, Span::new(sp.start as usize, sp.start as usize + 3), "the file holds more than one YAML document")
+                                .label("a second document starts here")
+                                .help("charmcraft and rockcraft read exactly one document; remove this `---` and what follows, or move it to its own file"),
+                        );
+                        return;
+                    }
+                    Ok(())
+                }
+                Event::Scalar(text, style, anchor, tag) => self.scalar(sp, text.into_owned(), style, anchor, tag.as_deref()),
+                Event::SequenceStart(anchor, tag) => {
+                    self.check_collection_tag(sp, tag.as_deref(), &["seq", "set", "omap", "pairs"]);
+                    self.push(Frame::Seq { start: sp.start as usize, anchor, items: Vec::new() }, sp)
+                }
+                Event::MappingStart(anchor, tag) => {
+                    self.check_collection_tag(sp, tag.as_deref(), &["map", "set", "omap"]);
+                    self.push(Frame::Map { start: sp.start as usize, anchor, keys: Vec::new(), values: Vec::new() }, sp)
+                }
+                Event::SequenceEnd | Event::MappingEnd => self.pop(sp),
+                Event::Alias(id) => self.alias(sp, id),
+                Event::StreamStart | Event::StreamEnd | Event::DocumentEnd | Event::Nothing => Ok(()),
+            };
+            if outcome.is_err() {
+                self.tree.root = None;
+                return;
+            }
+        }
+    }
+
+    fn syntax_error(&mut self, e: &ScanError) {
+        let mut at = self.byte(e.marker().index());
+        if e.info().contains("recursion limit") {
+            self.depth_error(Span::point(at));
+            return;
+        }
+        if e.info().contains("tab") {
+            let window: String = self.text[at..].chars().take(4096).collect();
+            let limit = window.match_indices('\n').nth(1).map_or(window.len(), |(i, _)| i);
+            if let Some(i) = window[..limit].find('\t') {
+                at += i;
+            }
+        }
+        let end = self.text[at..].chars().next().map_or(at, |c| at + c.len_utf8());
+        let (message, help) = explain_scan_error(e.info(), self.text.get(at..end));
+        let mut d = Diagnostic::new(Code::YAML_SYNTAX, self.file, Span::new(at, end), message)
+            .label("the parser stopped here");
+        if let Some(h) = help {
+            d = d.help(h);
+        }
+        self.diags.push(d);
+    }
+
+    fn check_collection_tag(&mut self, sp: Span, tag: Option<&Tag>, allowed: &[&str]) {
+        if let Some(tag) = tag {
+            if let Some(core) = core_suffix(tag) {
+                if allowed.contains(&core) {
+                    return;
+                }
+            }
+            self.unsupported_tag(sp, tag);
+        }
+    }
+
+    fn unsupported_tag(&mut self, sp: Span, tag: &Tag) {
+        self.diags.push(
+            Diagnostic::new(Code::UNSUPPORTED_TAG, self.file, Span::new(sp.start as usize, sp.start as usize), format!("the craft tools cannot construct a value tagged `{}{}`", tag.handle, tag.suffix))
+                .label("tagged here")
+                .help("remove the tag; charmcraft and rockcraft only load the standard YAML tags"),
+        );
+    }
+
+    fn add(&mut self, node: Node, weight: u64, height: u32) -> NodeId {
+        let id = NodeId(self.tree.nodes.len() as u32);
+        self.tree.nodes.push(node);
+        self.weight.push(weight);
+        self.height.push(height);
+        id
+    }
+
+    fn scalar(&mut self, sp: Span, text: String, style: ScalarStyle, anchor: usize, tag: Option<&Tag>) -> Result<(), ()> {
+        let style = match style {
+            ScalarStyle::Plain => Style::Plain,
+            ScalarStyle::SingleQuoted => Style::SingleQuoted,
+            ScalarStyle::DoubleQuoted => Style::DoubleQuoted,
+            ScalarStyle::Literal => Style::Literal,
+            ScalarStyle::Folded => Style::Folded,
+        };
+        let mut core_tag = None;
+        if let Some(tag) = tag {
+            match core_suffix(tag) {
+                Some(s) if ["str", "int", "float", "bool", "null", "timestamp", "binary"].contains(&s) => core_tag = Some(s.to_string()),
+                _ if tag.handle == "!" && tag.suffix.is_empty() => core_tag = Some("str".to_string()),
+                _ => self.unsupported_tag(sp, tag),
+            }
+        }
+        let scalar = Scalar { text, style, core_tag };
+        if let Some(other) = scalar.yaml12_difference() {
+            self.ambiguity(sp, &scalar, &other);
+        }
+        self.expanded += 1;
+        let id = self.add(Node { kind: Kind::Scalar(scalar), span: sp }, 1, 0);
+        self.finish_node(id, anchor)
+    }
+
+    fn ambiguity(&mut self, sp: Span, scalar: &Scalar, other: &str) {
+        if self.ambiguity_warnings >= self.limits.max_ambiguity_warnings {
+            return;
+        }
+        self.ambiguity_warnings += 1;
+        let reading = match scalar.value() {
+            crate::Value::Int(i) => format!("the integer {i}"),
+            crate::Value::Float(f) => format!("the float {}", crate::python_float_repr(f)),
+            v => v.describe(),
+        };
+        let quoted = format!("'{}'", scalar.text);
+        self.diags.push(
+            Diagnostic::new(Code::YAML11_AMBIGUITY, self.file, sp, format!(
+                "`{}` is {reading} to charmcraft and rockcraft (YAML 1.1), but {other} to YAML 1.2 tools",
+                scalar.text
+            ))
+            .label(format!("read as {reading}"))
+            .help(format!("quote it ({quoted}) if you mean the string; otherwise write a value both YAML versions read alike")),
+        );
+    }
+
+    fn push(&mut self, frame: Frame, sp: Span) -> Result<(), ()> {
+        if self.stack.len() >= self.limits.max_depth {
+            self.depth_error(sp);
+            return Err(());
+        }
+        self.stack.push(frame);
+        Ok(())
+    }
+
+    fn depth_error(&mut self, sp: Span) {
+        self.diags.push(
+            Diagnostic::new(Code::NESTING_LIMIT, self.file, Span::new(sp.start as usize, sp.start as usize + 1), format!(
+                "the document is nested more than {} levels deep",
+                self.limits.max_depth
+            ))
+            .label("this level is too deep")
+            .help("no charmcraft.yaml or rockcraft.yaml needs this depth; flatten the structure"),
+        );
+    }
+
+    fn pop(&mut self, end_sp: Span) -> Result<(), ()> {
+        let Some(frame) = self.stack.pop() else { return Ok(()) };
+        match frame {
+            Frame::Seq { start, anchor, items } => {
+                let end = self.collection_end(start, end_sp, items.last().copied());
+                let weight = items.iter().fold(1u64, |w, i| w.saturating_add(self.weight[i.0 as usize]));
+                let height = 1 + items.iter().map(|i| self.height[i.0 as usize]).max().unwrap_or(0);
+                self.expanded += 1;
+                let id = self.add(Node { kind: Kind::Seq(items), span: Span::new(start, end) }, weight, height);
+                self.finish_node(id, anchor)
+            }
+            Frame::Map { start, anchor, keys, values } => {
+                let last = values.last().copied();
+                let end = self.collection_end(start, end_sp, last);
+                let children = keys.iter().chain(values.iter());
+                let weight = children.clone().fold(1u64, |w, i| w.saturating_add(self.weight[i.0 as usize]));
+                let height = 1 + children.map(|i| self.height[i.0 as usize]).max().unwrap_or(0);
+                let entries = self.build_map(&keys, &values);
+                self.expanded += 1;
+                let id = self.add(Node { kind: Kind::Map(entries), span: Span::new(start, end) }, weight, height);
+                self.finish_node(id, anchor)
+            }
+        }
+    }
+
+    fn collection_end(&self, start: usize, end_sp: Span, last: Option<NodeId>) -> usize {
+        let closer = self.text.as_bytes().get(end_sp.start as usize);
+        if matches!(closer, Some(b'}' | b']')) {
+            end_sp.end as usize
+        } else {
+            last.map_or(start, |l| self.tree.span(l).end as usize).max(start)
+        }
+    }
+
+    /// Reports duplicate keys, applies merge keys, and returns the entries PyYAML's dict holds.
+    fn build_map(&mut self, keys: &[NodeId], values: &[NodeId]) -> Vec<Entry> {
+        let mut first_seen: HashMap<&str, NodeId> = HashMap::new();
+        let mut dups = Vec::new();
+        for &k in keys {
+            if let Some(s) = self.tree.as_scalar(k) {
+                if is_merge_key(s) {
+                    continue;
+                }
+                if let Some(&first) = first_seen.get(s.text.as_str()) {
+                    dups.push((k, first, s.text.clone()));
+                } else {
+                    first_seen.insert(s.text.as_str(), k);
+                }
+            }
+        }
+        for (dup, first, text) in dups {
+            let d = Diagnostic::new(Code::DUPLICATE_KEY, self.file, self.tree.span(dup), format!("key `{text}` is defined twice in this mapping"))
+                .label("defined again here")
+                .secondary(self.file, self.tree.span(first), "first defined here")
+                .help("the craft tools refuse duplicate keys; remove one entry or merge the two");
+            self.diags.push(d);
+        }
+
+        let mut merged: Vec<Entry> = Vec::new();
+        let mut explicit: Vec<Entry> = Vec::new();
+        for (&k, &v) in keys.iter().zip(values) {
+            let is_merge = self.tree.as_scalar(k).is_some_and(is_merge_key);
+            if !is_merge {
+                explicit.push(Entry { key: k, value: v });
+                continue;
+            }
+            match self.tree.kind(v).clone() {
+                Kind::Map(e) => merged.extend(e),
+                Kind::Seq(items) => {
+                    let mut groups = Vec::new();
+                    for item in items {
+                        match self.tree.kind(item) {
+                            Kind::Map(e) => groups.push(e.clone()),
+                            _ => self.merge_error(item),
+                        }
+                    }
+                    for g in groups.into_iter().rev() {
+                        merged.extend(g);
+                    }
+                }
+                _ => self.merge_error(v),
+            }
+        }
+        let mut out: Vec<Entry> = Vec::with_capacity(merged.len() + explicit.len());
+        let mut pos: HashMap<String, usize> = HashMap::new();
+        for e in merged.into_iter().chain(explicit) {
+            match self.tree.as_scalar(e.key).map(|s| s.text.clone()) {
+                Some(text) => match pos.get(&text) {
+                    Some(&i) => out[i].value = e.value,
+                    None => {
+                        pos.insert(text, out.len());
+                        out.push(e);
+                    }
+                },
+                None => out.push(e),
+            }
+        }
+        out
+    }
+
+    fn merge_error(&mut self, at: NodeId) {
+        self.diags.push(
+            Diagnostic::new(Code::YAML_SYNTAX, self.file, self.tree.span(at), format!("a merge key (`<<`) needs a mapping or a list of mappings, found {}", self.tree.describe(at)))
+                .label("cannot be merged")
+                .help("point `<<` at an anchored mapping, e.g. `<<: *defaults`"),
+        );
+    }
+
+    fn alias(&mut self, sp: Span, anchor: usize) -> Result<(), ()> {
+        let Some(&target) = self.anchors.get(&anchor) else {
+            self.diags.push(Diagnostic::new(Code::YAML_SYNTAX, self.file, sp, "alias to an unknown anchor").label("no anchor of this name comes before").help("define the anchor (`&name`) before using the alias (`*name`)"));
+            return Err(());
+        };
+        if self.stack.len() + self.height[target.0 as usize] as usize > self.limits.max_depth {
+            self.depth_error(sp);
+            return Err(());
+        }
+        let w = self.weight[target.0 as usize];
+        self.expanded = self.expanded.saturating_add(w);
+        if self.expanded > self.limits.max_expanded_nodes {
+            if !self.alias_limit_hit {
+                self.alias_limit_hit = true;
+                self.diags.push(
+                    Diagnostic::new(Code::ALIAS_LIMIT, self.file, sp, format!(
+                        "aliases expand this document past {} nodes",
+                        self.limits.max_expanded_nodes
+                    ))
+                    .label("the limit is passed at this alias")
+                    .help("nested aliases grow exponentially (a \"billion laughs\" document); write the content out or use fewer levels of aliases"),
+                );
+            }
+            return Err(());
+        }
+        let h = self.height[target.0 as usize];
+        let id = self.add(Node { kind: Kind::Alias(target), span: sp }, w, h);
+        self.finish_node(id, 0)
+    }
+
+    fn finish_node(&mut self, id: NodeId, anchor: usize) -> Result<(), ()> {
+        if anchor != 0 {
+            self.anchors.insert(anchor, id);
+        }
+        match self.stack.last_mut() {
+            None => self.tree.root = Some(id),
+            Some(Frame::Seq { items, .. }) => items.push(id),
+            Some(Frame::Map { keys, values, .. }) => {
+                if keys.len() == values.len() {
+                    keys.push(id);
+                } else {
+                    values.push(id);
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+fn is_merge_key(s: &Scalar) -> bool {
+    s.style == Style::Plain && s.core_tag.is_none() && s.text == "<<"
+}
+
+fn core_suffix(tag: &Tag) -> Option<&str> {
+    if tag.handle == "!!" || tag.handle == "tag:yaml.org,2002:" {
+        Some(tag.suffix.as_str())
+    } else {
+        None
+    }
+}
+
+/// Turns the scanner's terse messages into a sentence and a help line.
+fn explain_scan_error(info: &str, at: Option<&str>) -> (String, Option<String>) {
+    let lower = info.to_ascii_lowercase();
+    if at == Some("\t") || lower.contains("tab") {
+        return (
+            format!("YAML syntax error: {info}"),
+            Some("YAML does not allow tabs for indentation; indent with spaces".into()),
+        );
+    }
+    let help = if lower.contains("mapping values are not allowed") {
+        Some("a `key: value` pair is indented differently from its siblings, or a plain value contains `: `; align the keys, or quote the value")
+    } else if lower.contains("did not find expected key") || lower.contains("block mapping") {
+        Some("check the indentation of this line against the keys above it")
+    } else if lower.contains("quote") || lower.contains("quoted") {
+        Some("a quoted string is not closed; add the closing quote")
+    } else if lower.contains("flow sequence") || lower.contains("flow mapping") || lower.contains("']'") || lower.contains("'}'") {
+        Some("a `[` or `{` is not closed, or an item in it is malformed; check the brackets")
+    } else if lower.contains("end of stream") || lower.contains("unexpected eof") {
+        Some("the file ends in the middle of a construct; close any open quote or bracket")
+    } else {
+        Some("charmcraft and rockcraft would stop at this point too; fix the YAML here or on the line above")
+    };
+    (format!("YAML syntax error: {info}"), help.map(str::to_string))
+}

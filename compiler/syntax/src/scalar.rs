@@ -1,0 +1,362 @@
+//! Scalar resolution exactly as PyYAML's `SafeLoader` (YAML 1.1) does it, and the YAML 1.2 core
+//! schema reading used to warn where the two disagree.
+
+use regex::Regex;
+use std::sync::LazyLock;
+
+/// How a scalar was written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Style {
+    /// Unquoted.
+    Plain,
+    /// `'...'`
+    SingleQuoted,
+    /// `"..."`
+    DoubleQuoted,
+    /// `|`
+    Literal,
+    /// `>`
+    Folded,
+}
+
+/// A scalar as written: its text (after YAML unescaping and folding), style and tag.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Scalar {
+    /// The scalar's content.
+    pub text: String,
+    /// How it was written.
+    pub style: Style,
+    /// A core tag's suffix (`str`, `int`, ...), if the scalar had an explicit core tag.
+    pub core_tag: Option<String>,
+}
+
+/// The typed value PyYAML's safe loader constructs for a scalar.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Value<'a> {
+    /// `~`, `null`, or empty.
+    Null,
+    /// `true`, `yes`, `on`, ...
+    Bool(bool),
+    /// An integer that fits i128.
+    Int(i128),
+    /// An integer too large for i128, as its decimal digits (as Python would print it).
+    BigInt(String),
+    /// A float.
+    Float(f64),
+    /// A date or date-time, as written.
+    Timestamp(&'a str),
+    /// A string.
+    Str(&'a str),
+}
+
+impl Value<'_> {
+    /// A short English description for messages: "the boolean true", "a string", ...
+    pub fn describe(&self) -> String {
+        match self {
+            Value::Null => "null".into(),
+            Value::Bool(b) => format!("the boolean {b}"),
+            Value::Int(_) | Value::BigInt(_) => "an integer".into(),
+            Value::Float(_) => "a float".into(),
+            Value::Timestamp(_) => "a date".into(),
+            Value::Str(_) => "a string".into(),
+        }
+    }
+}
+
+static BOOL11: LazyLock<Regex> = LazyLock::new(|| {
+    re(r"^(?:yes|Yes|YES|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF)$")
+});
+static FLOAT11: LazyLock<Regex> = LazyLock::new(|| {
+    re(r"^(?:[-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+][0-9]+)?|\.[0-9_]+(?:[eE][-+][0-9]+)?|[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$")
+});
+static INT11: LazyLock<Regex> = LazyLock::new(|| {
+    re(r"^(?:[-+]?0b[0-1_]+|[-+]?0[0-7_]+|[-+]?(?:0|[1-9][0-9_]*)|[-+]?0x[0-9a-fA-F_]+|[-+]?[1-9][0-9_]*(?::[0-5]?[0-9])+)$")
+});
+static NULL11: LazyLock<Regex> = LazyLock::new(|| re(r"^(?:~|null|Null|NULL|)$"));
+static TIMESTAMP11: LazyLock<Regex> = LazyLock::new(|| {
+    re(r"^(?:[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]|[0-9][0-9][0-9][0-9]-[0-9][0-9]?-[0-9][0-9]?(?:[Tt]|[ \t]+)[0-9][0-9]?:[0-9][0-9]:[0-9][0-9](?:\.[0-9]*)?(?:[ \t]*(?:Z|[-+][0-9][0-9]?(?::[0-9][0-9])?))?)$")
+});
+static INT12: LazyLock<Regex> =
+    LazyLock::new(|| re(r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$"));
+static FLOAT12: LazyLock<Regex> = LazyLock::new(|| {
+    re(r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$")
+});
+
+fn re(pattern: &str) -> Regex {
+    Regex::new(pattern).unwrap_or_else(|e| panic!("built-in pattern {pattern}: {e}"))
+}
+
+impl Scalar {
+    /// The value PyYAML's safe loader gives this scalar (YAML 1.1 implicit resolution, or the
+    /// explicit core tag). An explicit tag whose text does not parse yields a string.
+    pub fn value(&self) -> Value<'_> {
+        let t = self.text.as_str();
+        match self.core_tag.as_deref() {
+            Some("str") => return Value::Str(t),
+            Some("null") => return Value::Null,
+            Some("bool") => {
+                return match t.to_ascii_lowercase().as_str() {
+                    "yes" | "true" | "on" => Value::Bool(true),
+                    "no" | "false" | "off" => Value::Bool(false),
+                    _ => Value::Str(t),
+                }
+            }
+            Some("int") => return int11(t).unwrap_or(Value::Str(t)),
+            Some("float") => return float11(t).map_or(Value::Str(t), Value::Float),
+            Some("timestamp") => return Value::Timestamp(t),
+            _ => {}
+        }
+        if self.style != Style::Plain {
+            return Value::Str(t);
+        }
+        resolve11_plain(t)
+    }
+
+    /// If this plain scalar means something else under the YAML 1.2 core schema, that reading.
+    pub fn yaml12_difference(&self) -> Option<String> {
+        if self.style != Style::Plain || self.core_tag.is_some() {
+            return None;
+        }
+        let v11 = resolve11_plain(&self.text);
+        let v12 = resolve12_plain(&self.text);
+        let same = match (&v11, &v12) {
+            (Value::Float(a), Value::Float(b)) => a == b || (a.is_nan() && b.is_nan()),
+            (a, b) => a == b,
+        };
+        if same {
+            None
+        } else {
+            Some(match v12 {
+                Value::Str(_) => format!("the string \"{}\"", self.text),
+                Value::Int(i) => format!("the integer {i}"),
+                Value::Float(f) => format!("the float {}", python_float_repr(f)),
+                other => other.describe(),
+            })
+        }
+    }
+}
+
+/// PyYAML's implicit resolution of a plain scalar.
+pub fn resolve11_plain(t: &str) -> Value<'_> {
+    if NULL11.is_match(t) {
+        return Value::Null;
+    }
+    if BOOL11.is_match(t) {
+        return Value::Bool(matches!(t.chars().next(), Some('y' | 'Y' | 't' | 'T')) || t.eq_ignore_ascii_case("on"));
+    }
+    if INT11.is_match(t) {
+        if let Some(v) = int11(t) {
+            return v;
+        }
+    }
+    if FLOAT11.is_match(t) {
+        if let Some(f) = float11(t) {
+            return Value::Float(f);
+        }
+    }
+    if TIMESTAMP11.is_match(t) {
+        return Value::Timestamp(t);
+    }
+    Value::Str(t)
+}
+
+fn resolve12_plain(t: &str) -> Value<'_> {
+    match t {
+        "" | "~" | "null" | "Null" | "NULL" => return Value::Null,
+        "true" | "True" | "TRUE" => return Value::Bool(true),
+        "false" | "False" | "FALSE" => return Value::Bool(false),
+        _ => {}
+    }
+    if INT12.is_match(t) {
+        let parsed = if let Some(o) = t.strip_prefix("0o") {
+            i128::from_str_radix(o, 8).ok()
+        } else if let Some(h) = t.strip_prefix("0x") {
+            i128::from_str_radix(h, 16).ok()
+        } else {
+            t.parse::<i128>().ok()
+        };
+        return parsed.map_or(Value::Str(t), Value::Int);
+    }
+    if FLOAT12.is_match(t) {
+        return special_float(t)
+            .or_else(|| t.parse::<f64>().ok())
+            .map_or(Value::Str(t), Value::Float);
+    }
+    Value::Str(t)
+}
+
+fn special_float(t: &str) -> Option<f64> {
+    let lower = t.to_ascii_lowercase();
+    match lower.as_str() {
+        ".inf" | "+.inf" => Some(f64::INFINITY),
+        "-.inf" => Some(f64::NEG_INFINITY),
+        ".nan" => Some(f64::NAN),
+        _ => None,
+    }
+}
+
+/// PyYAML's `construct_yaml_int`.
+fn int11(text: &str) -> Option<Value<'static>> {
+    let mut v: String = text.chars().filter(|c| *c != '_').collect();
+    let mut sign: i128 = 1;
+    if let Some(rest) = v.strip_prefix('-') {
+        sign = -1;
+        v = rest.to_string();
+    } else if let Some(rest) = v.strip_prefix('+') {
+        v = rest.to_string();
+    }
+    let big = |digits: &str, radix: u32| -> Option<Value<'static>> {
+        match i128::from_str_radix(digits, radix) {
+            Ok(n) => Some(Value::Int(sign * n)),
+            Err(_) if radix == 10 && !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) => {
+                Some(Value::BigInt(format!("{}{}", if sign < 0 { "-" } else { "" }, digits.trim_start_matches('0'))))
+            }
+            Err(_) => None,
+        }
+    };
+    if v == "0" {
+        return Some(Value::Int(0));
+    }
+    if let Some(b) = v.strip_prefix("0b") {
+        return big(b, 2);
+    }
+    if let Some(h) = v.strip_prefix("0x") {
+        return big(h, 16);
+    }
+    if v.starts_with('0') {
+        return big(&v[1..], 8);
+    }
+    if v.contains(':') {
+        let mut total: i128 = 0;
+        for part in v.split(':') {
+            total = total.checked_mul(60)?.checked_add(part.parse::<i128>().ok()?)?;
+        }
+        return Some(Value::Int(sign * total));
+    }
+    big(&v, 10)
+}
+
+/// PyYAML's `construct_yaml_float`.
+fn float11(text: &str) -> Option<f64> {
+    let mut v: String = text.chars().filter(|c| *c != '_').collect::<String>().to_ascii_lowercase();
+    let mut sign = 1.0;
+    if let Some(rest) = v.strip_prefix('-') {
+        sign = -1.0;
+        v = rest.to_string();
+    } else if let Some(rest) = v.strip_prefix('+') {
+        v = rest.to_string();
+    }
+    if v == ".inf" {
+        return Some(sign * f64::INFINITY);
+    }
+    if v == ".nan" {
+        return Some(f64::NAN);
+    }
+    if v.contains(':') {
+        let mut total = 0.0;
+        for part in v.split(':') {
+            total = total * 60.0 + part.parse::<f64>().ok()?;
+        }
+        return Some(sign * total);
+    }
+    let v = if v.ends_with('.') { format!("{v}0") } else { v };
+    let v = if v.starts_with('.') { format!("0{v}") } else { v };
+    v.parse::<f64>().ok().map(|f| sign * f)
+}
+
+/// Python's `repr(float)`: the shortest round-tripping digits, in Python's layout
+/// (`1.0`, `1e-07`, `1.5e+16`, `inf`, `nan`).
+pub fn python_float_repr(f: f64) -> String {
+    if f.is_nan() {
+        return "nan".into();
+    }
+    if f.is_infinite() {
+        return if f > 0.0 { "inf".into() } else { "-inf".into() };
+    }
+    if f == 0.0 {
+        return if f.is_sign_negative() { "-0.0".into() } else { "0.0".into() };
+    }
+    let sci = format!("{f:e}");
+    let (mantissa, exp) = sci.split_once('e').unwrap_or((sci.as_str(), "0"));
+    let exp: i32 = exp.parse().unwrap_or(0);
+    let (neg, mantissa) = match mantissa.strip_prefix('-') {
+        Some(m) => (true, m),
+        None => (false, mantissa),
+    };
+    let digits: String = mantissa.chars().filter(|c| *c != '.').collect();
+    let sign = if neg { "-" } else { "" };
+    if (-4..16).contains(&exp) {
+        let n = digits.len() as i32;
+        let point = exp + 1;
+        let body = if point <= 0 {
+            format!("0.{}{}", "0".repeat((-point) as usize), digits)
+        } else if point >= n {
+            format!("{}{}.0", digits, "0".repeat((point - n) as usize))
+        } else {
+            format!("{}.{}", &digits[..point as usize], &digits[point as usize..])
+        };
+        format!("{sign}{body}")
+    } else {
+        let m = if digits.len() > 1 {
+            format!("{}.{}", &digits[..1], &digits[1..])
+        } else {
+            digits.clone()
+        };
+        let esign = if exp < 0 { "-" } else { "+" };
+        format!("{sign}{m}e{esign}{:02}", exp.abs())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn plain(t: &str) -> Scalar {
+        Scalar { text: t.into(), style: Style::Plain, core_tag: None }
+    }
+
+    #[test]
+    fn pyyaml_11_reading() {
+        assert_eq!(plain("on").value(), Value::Bool(true));
+        assert_eq!(plain("Off").value(), Value::Bool(false));
+        assert_eq!(plain("y").value(), Value::Str("y"));
+        assert_eq!(plain("0755").value(), Value::Int(493));
+        assert_eq!(plain("1_000").value(), Value::Int(1000));
+        assert_eq!(plain("12:30").value(), Value::Int(750));
+        assert_eq!(plain("0x1F").value(), Value::Int(31));
+        assert_eq!(plain("0b101").value(), Value::Int(5));
+        assert_eq!(plain("1e5").value(), Value::Str("1e5"));
+        assert_eq!(plain("1.0e+5").value(), Value::Float(100000.0));
+        assert_eq!(plain("22.04").value(), Value::Float(22.04));
+        assert_eq!(plain("2024-01-31").value(), Value::Timestamp("2024-01-31"));
+        assert_eq!(plain("").value(), Value::Null);
+        assert_eq!(plain("~").value(), Value::Null);
+        assert_eq!(plain("-.inf").value(), Value::Float(f64::NEG_INFINITY));
+        assert_eq!(plain("99999999999999999999999999999999999999999").value(),
+            Value::BigInt("99999999999999999999999999999999999999999".into()));
+        let quoted = Scalar { text: "on".into(), style: Style::SingleQuoted, core_tag: None };
+        assert_eq!(quoted.value(), Value::Str("on"));
+        let tagged = Scalar { text: "12".into(), style: Style::Plain, core_tag: Some("str".into()) };
+        assert_eq!(tagged.value(), Value::Str("12"));
+    }
+
+    #[test]
+    fn yaml12_differences_are_found() {
+        for t in ["on", "yes", "no", "0755", "1_000", "12:30", "1e5", "2024-01-31", "0o17"] {
+            assert!(plain(t).yaml12_difference().is_some(), "{t}");
+        }
+        for t in ["true", "10", "1.5", "hello", "", "null", "22.04", "-3"] {
+            assert_eq!(plain(t).yaml12_difference(), None, "{t}");
+        }
+    }
+
+    #[test]
+    fn python_float_reprs() {
+        let cases = [(1.5, "1.5"), (2.0, "2.0"), (1e-7, "1e-07"), (0.0001, "0.0001"),
+            (0.1, "0.1"), (-3.25, "-3.25"), (123456789012345.6, "123456789012345.6"),
+            (1e16, "1e+16"), (0.3333333333333333, "0.3333333333333333"), (0.0, "0.0")];
+        for (f, s) in cases {
+            assert_eq!(python_float_repr(f), s);
+        }
+    }
+}
