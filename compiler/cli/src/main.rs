@@ -1,1 +1,21 @@
-fn main() {}
+//! The `paasc` binary: a thin shell around [`paasc::run`].
+
+use std::io::{IsTerminal, Write};
+
+fn main() {
+    std::panic::set_hook(Box::new(|info| {
+        eprintln!("paasc: internal error: {info}\nThis is a bug in paasc; please report it with the input that caused it.");
+    }));
+    let args: Vec<String> = std::env::args_os().map(|a| a.to_string_lossy().into_owned()).collect();
+    let term = paasc::Terminal {
+        stdout_tty: std::io::stdout().is_terminal(),
+        no_color: std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()),
+    };
+    let outcome = match std::panic::catch_unwind(|| paasc::run(args, term)) {
+        Ok(o) => o,
+        Err(_) => std::process::exit(paasc::EXIT_INTERNAL),
+    };
+    let _ = std::io::stdout().write_all(outcome.stdout.as_bytes());
+    let _ = std::io::stderr().write_all(outcome.stderr.as_bytes());
+    std::process::exit(outcome.code);
+}

@@ -78,6 +78,11 @@ impl SourceDb {
         FileId(self.files.len() as u32 - 1)
     }
 
+    /// The id the next added file will get.
+    pub fn next_id(&self) -> FileId {
+        FileId(self.files.len() as u32)
+    }
+
     /// The file with this id.
     ///
     /// # Panics

@@ -1,1 +1,174 @@
+//! Typed models of `charmcraft.yaml` and `rockcraft.yaml`, lowered from the spanned tree, and the
+//! pure `analyze` entry point that runs parse and lower over a project's files.
+//!
+//! **Invariant:** nothing here touches the file system; the CLI loads files into a
+//! [`SourceDb`] first.
 
+pub mod charmcraft;
+pub mod lower;
+pub mod rockcraft;
+
+use lower::{Cx, MapReader, Spanned};
+use paasc_diag::{Code, Diagnostic, FileId, SourceDb, Span};
+use paasc_syntax::{Limits, Tree, Value};
+
+/// Which project file a source is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FileKind {
+    /// `rockcraft.yaml`.
+    Rockcraft,
+    /// `charmcraft.yaml`.
+    Charmcraft,
+}
+
+/// The project's files as loaded by the CLI: ids into the [`SourceDb`].
+#[derive(Clone, Copy, Debug, Default)]
+pub struct ProjectFiles {
+    /// `rockcraft.yaml`, if the project has one.
+    pub rockcraft: Option<FileId>,
+    /// `charmcraft.yaml`, if the project has one.
+    pub charmcraft: Option<FileId>,
+}
+
+/// What parse and lower made of a project.
+#[derive(Debug, Default)]
+pub struct Analysis {
+    /// The rock's model, when `rockcraft.yaml` could be read as a mapping.
+    pub rockcraft: Option<rockcraft::Rockcraft>,
+    /// The rock's tree.
+    pub rock_tree: Option<Tree>,
+    /// The charm's model, when `charmcraft.yaml` could be read as a mapping.
+    pub charmcraft: Option<charmcraft::Charmcraft>,
+    /// The charm's tree.
+    pub charm_tree: Option<Tree>,
+    /// Every problem found, sorted by file and position.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Parses and lowers both project files.
+pub fn analyze(db: &SourceDb, files: ProjectFiles) -> Analysis {
+    let mut out = Analysis::default();
+    if let Some(id) = files.rockcraft {
+        let (tree, mut diags) = parse_file(db, id);
+        let mut cx = Cx::new(&tree, id);
+        out.rockcraft = rockcraft::lower(&mut cx);
+        diags.append(&mut cx.diags);
+        if let Some(rock) = &out.rockcraft {
+            diags.extend(required_service_keys(id, &tree, rock));
+        }
+        out.diagnostics.append(&mut diags);
+        out.rock_tree = Some(tree);
+    }
+    if let Some(id) = files.charmcraft {
+        let (tree, mut diags) = parse_file(db, id);
+        let mut cx = Cx::new(&tree, id);
+        out.charmcraft = charmcraft::lower(&mut cx);
+        diags.append(&mut cx.diags);
+        out.diagnostics.append(&mut diags);
+        out.charm_tree = Some(tree);
+    }
+    paasc_diag::sort(&mut out.diagnostics);
+    out
+}
+
+fn parse_file(db: &SourceDb, id: FileId) -> (Tree, Vec<Diagnostic>) {
+    let text = &db.get(id).text;
+    let (tree, mut diags) = paasc_syntax::parse(id, text, Limits::default());
+    if tree.root().is_none() && !paasc_diag::has_errors(&diags) {
+        diags.push(
+            Diagnostic::new(Code::EMPTY_FILE, id, Span::point(0), "the file is empty")
+                .label("nothing here but whitespace or comments")
+                .help("`rockcraft init --profile flask-framework` and `charmcraft init --profile flask-framework` write a starting point"),
+        );
+    }
+    (tree, diags)
+}
+
+/// Decodes file bytes as UTF-8. Invalid bytes give a diagnostic and a lossy text, so positions
+/// before the first bad byte stay exact.
+pub fn decode(file: FileId, bytes: Vec<u8>) -> (String, Option<Diagnostic>) {
+    match String::from_utf8(bytes) {
+        Ok(s) => (s, None),
+        Err(e) => {
+            let at = e.utf8_error().valid_up_to();
+            let bad = e.utf8_error().error_len().unwrap_or(1);
+            let byte = e.as_bytes().get(at).copied().unwrap_or(0);
+            let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
+            let d = Diagnostic::new(Code::INVALID_UTF8, file, Span::new(at, at + bad.min(3)), format!("the file is not valid UTF-8: byte 0x{byte:02X} at offset {at}"))
+                .label("not UTF-8")
+                .help("re-save the file as UTF-8; if it was written in Latin-1: iconv -f latin1 -t utf-8");
+            (text, Some(d))
+        }
+    }
+}
+
+/// The services the framework extensions define, whose required keys the extension supplies.
+fn extension_services(extension: &str) -> &'static [&'static str] {
+    match extension {
+        "flask-framework" => &["flask", "statsd-exporter"],
+        "django-framework" => &["django", "statsd-exporter"],
+        "fastapi-framework" => &["fastapi"],
+        "go-framework" => &["go"],
+        "expressjs-framework" => &["expressjs"],
+        "spring-boot-framework" => &["spring-boot"],
+        _ => &[],
+    }
+}
+
+fn required_service_keys(file: FileId, tree: &Tree, rock: &rockcraft::Rockcraft) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let Some(services) = &rock.services else { return out };
+    let provided: Vec<&str> = rock
+        .extensions
+        .iter()
+        .flatten()
+        .flat_map(|e| extension_services(&e.value).iter().copied())
+        .collect();
+    for (name, svc) in services.iter() {
+        if provided.contains(&name.value.as_str()) {
+            continue;
+        }
+        for key in ["override", "command"] {
+            if svc.node.is_some_and(|n| tree.get(n, key).is_none()) {
+                out.push(
+                    Diagnostic::new(Code::MISSING_KEY, file, name.span, format!("required key `{key}` is missing from service `{}`", name.value))
+                        .label(format!("`{key}` missing"))
+                        .help(if key == "override" { "add `override: replace` (or `merge`)".to_string() } else { "add the `command:` that starts the service".to_string() }),
+                );
+            }
+        }
+    }
+    out
+}
+
+/// Reports a key the tools refuse (unless its value is null), and marks it read.
+pub(crate) fn forbid(cx: &mut Cx, m: &mut MapReader, key: &'static str, help: &str) {
+    if let Some(e) = m.take_hidden(key) {
+        if matches!(cx.tree.value(e.value), Some(Value::Null)) {
+            return;
+        }
+        cx.push(
+            Diagnostic::new(Code::FORBIDDEN_KEY, cx.file, cx.tree.span(e.key), format!("`{key}` is not accepted here"))
+                .label("not accepted")
+                .help(help.to_string()),
+        );
+    }
+}
+
+/// Reads a key that has two spellings (`run-user` / `run_user`), reporting both given at once.
+pub(crate) fn one_spelling<T: lower::Lower>(cx: &mut Cx, m: &mut MapReader, dash: &'static str, underscore: &'static str) -> Option<Spanned<T>> {
+    if let (Some(a), Some(b)) = (m.peek(dash), m.peek(underscore)) {
+        cx.push(
+            Diagnostic::new(Code::CONFLICTING_KEYS, cx.file, cx.tree.span(b.key), format!("`{dash}` is given twice, as `{dash}` and as `{underscore}`"))
+                .label("second spelling")
+                .secondary(cx.file, cx.tree.span(a.key), "first spelling")
+                .help(format!("keep only `{dash}`")),
+        );
+    }
+    let value = m.opt_spanned(cx, dash);
+    if value.is_some() {
+        let _ = m.take_hidden(underscore);
+        return value;
+    }
+    m.opt_spanned(cx, underscore)
+}

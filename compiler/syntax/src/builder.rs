@@ -224,7 +224,7 @@ impl<'t> Builder<'t> {
 
     fn unsupported_tag(&mut self, sp: Span, tag: &Tag) {
         self.diags.push(
-            Diagnostic::new(Code::UNSUPPORTED_TAG, self.file, Span::new(sp.start as usize, sp.start as usize), format!("the craft tools cannot construct a value tagged `{}{}`", tag.handle, tag.suffix))
+            Diagnostic::new(Code::UNSUPPORTED_TAG, self.file, Span::new(sp.start as usize, sp.start as usize), format!("the craft tools cannot construct a value tagged `{}`", display_tag(tag)))
                 .label("tagged here")
                 .help("remove the tag; charmcraft and rockcraft only load the standard YAML tags"),
         );
@@ -463,6 +463,13 @@ impl<'t> Builder<'t> {
 
 fn is_merge_key(s: &Scalar) -> bool {
     s.style == Style::Plain && s.core_tag.is_none() && s.text == "<<"
+}
+
+fn display_tag(tag: &Tag) -> String {
+    match core_suffix(tag) {
+        Some(suffix) => format!("!!{suffix}"),
+        None => format!("{}{}", tag.handle, tag.suffix),
+    }
 }
 
 fn core_suffix(tag: &Tag) -> Option<&str> {

@@ -1,0 +1,189 @@
+//! The JSON diagnostics document (`--format json`). Its schema is `schema/diagnostics.json`;
+//! editors and pipelines depend on it, so fields are only ever added.
+
+use paasc_diag::{Diagnostic, Label, SourceDb};
+use schemars::JsonSchema;
+use serde::Serialize;
+
+/// Version of the document format.
+pub const FORMAT_VERSION: u32 = 1;
+
+/// The whole document.
+#[derive(Serialize, JsonSchema)]
+#[schemars(title = "paasc diagnostics", deny_unknown_fields)]
+pub struct Document {
+    /// Format version; 1.
+    pub version: u32,
+    /// Every problem found, ordered by file and position.
+    pub diagnostics: Vec<JsonDiagnostic>,
+    /// Counts.
+    pub summary: Summary,
+}
+
+/// Counts by severity.
+#[derive(Serialize, JsonSchema)]
+pub struct Summary {
+    /// Number of errors.
+    pub errors: usize,
+    /// Number of warnings.
+    pub warnings: usize,
+    /// Number of informational notes.
+    pub infos: usize,
+    /// Number of files read.
+    pub files: usize,
+}
+
+/// A position as LSP gives it: 0-based line and UTF-16 character.
+#[derive(Serialize, JsonSchema)]
+pub struct LspPosition {
+    /// 0-based line.
+    pub line: u32,
+    /// 0-based column in UTF-16 code units.
+    pub character: u32,
+}
+
+/// An LSP range.
+#[derive(Serialize, JsonSchema)]
+pub struct LspRange {
+    /// Start (inclusive).
+    pub start: LspPosition,
+    /// End (exclusive).
+    pub end: LspPosition,
+}
+
+/// A location in every unit a consumer may want.
+#[derive(Serialize, JsonSchema)]
+pub struct Location {
+    /// File path, as given on the command line or discovered.
+    pub file: String,
+    /// LSP range (0-based, UTF-16).
+    pub range: LspRange,
+    /// 1-based start line.
+    pub line: u32,
+    /// 1-based start column, in Unicode characters.
+    pub column: u32,
+    /// 1-based end line.
+    pub end_line: u32,
+    /// 1-based end column (exclusive), in Unicode characters.
+    pub end_column: u32,
+    /// Byte offset of the start.
+    pub offset: u32,
+    /// Length in bytes.
+    pub length: u32,
+}
+
+/// A secondary location with its message.
+#[derive(Serialize, JsonSchema)]
+pub struct JsonLabel {
+    /// What is at this location.
+    pub message: String,
+    /// Where.
+    #[serde(flatten)]
+    pub location: Location,
+}
+
+/// Severity.
+#[derive(Serialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum JsonSeverity {
+    /// The tools would fail, or the unit would be Blocked.
+    Error,
+    /// Accepted by the tools, but probably a mistake.
+    Warning,
+    /// Worth knowing.
+    Info,
+}
+
+/// One diagnostic.
+#[derive(Serialize, JsonSchema)]
+pub struct JsonDiagnostic {
+    /// Stable code, e.g. `S001`.
+    pub code: String,
+    /// Stable kebab-case name of the code, e.g. `unknown-key`.
+    pub name: String,
+    /// Severity.
+    pub severity: JsonSeverity,
+    /// What is wrong.
+    pub message: String,
+    /// What to do about it.
+    pub help: Option<String>,
+    /// Documentation of the code.
+    pub url: String,
+    /// The primary label's message.
+    pub label: String,
+    /// The primary location.
+    #[serde(flatten)]
+    pub location: Location,
+    /// Secondary locations.
+    pub labels: Vec<JsonLabel>,
+    /// Further diagnostics that belong to this one.
+    pub related: Vec<JsonDiagnostic>,
+}
+
+fn location(db: &SourceDb, l: &Label) -> Location {
+    let f = db.get(l.file);
+    let s = f.position(l.span.start);
+    let e = f.position(l.span.end);
+    Location {
+        file: f.path.clone(),
+        range: LspRange {
+            start: LspPosition { line: s.line0, character: s.utf16_col0 },
+            end: LspPosition { line: e.line0, character: e.utf16_col0 },
+        },
+        line: s.line0 + 1,
+        column: s.col1,
+        end_line: e.line0 + 1,
+        end_column: e.col1,
+        offset: l.span.start,
+        length: l.span.len(),
+    }
+}
+
+fn convert(db: &SourceDb, d: &Diagnostic) -> JsonDiagnostic {
+    JsonDiagnostic {
+        code: d.code.0.to_string(),
+        name: d.code.info().name.to_string(),
+        severity: match d.severity {
+            paasc_diag::Severity::Error => JsonSeverity::Error,
+            paasc_diag::Severity::Warning => JsonSeverity::Warning,
+            paasc_diag::Severity::Info => JsonSeverity::Info,
+        },
+        message: d.message.clone(),
+        help: d.help.clone(),
+        url: d.url(),
+        label: d.primary.message.clone(),
+        location: location(db, &d.primary),
+        labels: d.labels.iter().map(|l| JsonLabel { message: l.message.clone(), location: location(db, l) }).collect(),
+        related: d.related.iter().map(|r| convert(db, r)).collect(),
+    }
+}
+
+/// Builds the document for `diags` over the files of `db`.
+pub fn document(db: &SourceDb, diags: &[Diagnostic], files: usize) -> Document {
+    let count = |s| diags.iter().filter(|d| d.severity == s).count();
+    Document {
+        version: FORMAT_VERSION,
+        diagnostics: diags.iter().map(|d| convert(db, d)).collect(),
+        summary: Summary {
+            errors: count(paasc_diag::Severity::Error),
+            warnings: count(paasc_diag::Severity::Warning),
+            infos: count(paasc_diag::Severity::Info),
+            files,
+        },
+    }
+}
+
+/// The document as pretty JSON with a final newline.
+pub fn to_string(doc: &Document) -> String {
+    let mut s = serde_json::to_string_pretty(doc).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
+    s.push('\n');
+    s
+}
+
+/// The JSON Schema of [`Document`].
+pub fn schema() -> String {
+    let schema = schemars::schema_for!(Document);
+    let mut s = serde_json::to_string_pretty(&schema).unwrap_or_default();
+    s.push('\n');
+    s
+}

@@ -1,0 +1,193 @@
+//! The `paasc` command line. This crate is the only one that does I/O or knows about JSON and
+//! terminals; the passes it drives are pure.
+
+pub mod human;
+pub mod json;
+pub mod load;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use paasc_diag::{Code, Diagnostic, ALL_CODES};
+use std::path::PathBuf;
+
+/// Exit code: no errors (warnings allowed).
+pub const EXIT_OK: i32 = 0;
+/// Exit code: problems were found in the inputs.
+pub const EXIT_PROBLEMS: i32 = 1;
+/// Exit code: bad usage, or an input could not be read.
+pub const EXIT_USAGE: i32 = 2;
+/// Exit code: paasc itself failed (a bug).
+pub const EXIT_INTERNAL: i32 = 3;
+
+/// Output format of diagnostics.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// miette reports for people.
+    Human,
+    /// One JSON document (schema/diagnostics.json).
+    Json,
+}
+
+#[derive(Parser, Debug)]
+#[command(name = "paasc", version, about = "Compiler and checker for 12-factor web apps built with rockcraft and charmcraft", long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(clap::Args, Debug, Clone)]
+struct ProjectArgs {
+    /// Project directory: rockcraft.yaml here, charmcraft.yaml here or in charm/.
+    #[arg(default_value = ".")]
+    dir: PathBuf,
+    /// Path of rockcraft.yaml, if not in DIR.
+    #[arg(long, value_name = "FILE")]
+    rockcraft: Option<PathBuf>,
+    /// Path of charmcraft.yaml, if not in DIR or DIR/charm.
+    #[arg(long, value_name = "FILE")]
+    charmcraft: Option<PathBuf>,
+    /// Output format of diagnostics.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    format: Format,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Report every problem charmcraft, rockcraft or paas-charm would report, without writing anything.
+    Check(ProjectArgs),
+    /// Print the long description of a diagnostic code, with an example and the fix.
+    Explain {
+        /// A code such as S001, or its name such as unknown-key; `all` lists every code.
+        code: String,
+    },
+    /// Print a JSON Schema.
+    Schema {
+        /// Which schema.
+        #[arg(value_enum)]
+        which: SchemaKind,
+    },
+}
+
+/// The schemas `paasc schema` prints.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum SchemaKind {
+    /// The `--format json` diagnostics document.
+    Diagnostics,
+}
+
+/// What a run produced.
+#[derive(Debug, Default)]
+pub struct Outcome {
+    /// Text for standard output.
+    pub stdout: String,
+    /// Text for standard error.
+    pub stderr: String,
+    /// The process exit code.
+    pub code: i32,
+}
+
+/// Environment facts that change rendering.
+#[derive(Clone, Copy, Debug)]
+pub struct Terminal {
+    /// Whether standard output is a terminal.
+    pub stdout_tty: bool,
+    /// Whether `NO_COLOR` is set to a non-empty value.
+    pub no_color: bool,
+}
+
+/// Runs paasc with `args` (including the program name).
+pub fn run(args: Vec<String>, term: Terminal) -> Outcome {
+    let cli = match Cli::try_parse_from(args) {
+        Ok(c) => c,
+        Err(e) => {
+            let code = if e.use_stderr() { EXIT_USAGE } else { EXIT_OK };
+            let text = e.render().to_string();
+            return if e.use_stderr() {
+                Outcome { stderr: text, code, ..Outcome::default() }
+            } else {
+                Outcome { stdout: text, code, ..Outcome::default() }
+            };
+        }
+    };
+    match cli.command {
+        Command::Check(p) => check(&p, term),
+        Command::Explain { code } => explain(&code),
+        Command::Schema { which: SchemaKind::Diagnostics } => Outcome { stdout: json::schema(), ..Outcome::default() },
+    }
+}
+
+fn human_style(term: Terminal) -> human::Style {
+    if term.no_color || !term.stdout_tty {
+        human::Style::Narratable
+    } else {
+        human::Style::Graphical
+    }
+}
+
+fn check(p: &ProjectArgs, term: Terminal) -> Outcome {
+    let loc = load::Locations { dir: p.dir.clone(), rockcraft: p.rockcraft.clone(), charmcraft: p.charmcraft.clone() };
+    let loaded = match load::load(&loc) {
+        Ok(l) => l,
+        Err(e) => {
+            let diags = [e.diagnostic];
+            let mut out = emit(&e.db, &diags, 0, p.format, term);
+            out.code = EXIT_USAGE;
+            return out;
+        }
+    };
+    let mut analysis = paasc_model::analyze(&loaded.db, loaded.files);
+    let mut diags: Vec<Diagnostic> = loaded.diagnostics;
+    diags.append(&mut analysis.diagnostics);
+    paasc_diag::sort(&mut diags);
+    let files = usize::from(loaded.files.rockcraft.is_some()) + usize::from(loaded.files.charmcraft.is_some());
+    let mut out = emit(&loaded.db, &diags, files, p.format, term);
+    out.code = if paasc_diag::has_errors(&diags) { EXIT_PROBLEMS } else { EXIT_OK };
+    out
+}
+
+fn emit(db: &paasc_diag::SourceDb, diags: &[Diagnostic], files: usize, format: Format, term: Terminal) -> Outcome {
+    let doc = json::document(db, diags, files);
+    let s = &doc.summary;
+    let summary = format!(
+        "{} error{}, {} warning{} in {} file{}\n",
+        s.errors,
+        if s.errors == 1 { "" } else { "s" },
+        s.warnings,
+        if s.warnings == 1 { "" } else { "s" },
+        s.files,
+        if s.files == 1 { "" } else { "s" },
+    );
+    let stdout = match format {
+        Format::Json => json::to_string(&doc),
+        Format::Human => human::render_all(db, diags, human_style(term)),
+    };
+    Outcome { stdout, stderr: summary, code: EXIT_OK }
+}
+
+fn explain(code: &str) -> Outcome {
+    if code.eq_ignore_ascii_case("all") {
+        let mut s = String::new();
+        for c in ALL_CODES {
+            s.push_str(&format!("{}  {:<24} {:<8} {}\n", c.code, c.name, c.severity.as_str(), c.summary));
+        }
+        return Outcome { stdout: s, ..Outcome::default() };
+    }
+    match Code::lookup(code) {
+        Some(c) => Outcome {
+            stdout: format!(
+                "{} ({}), {}: {}\n\n{}\n\nMore: {}\n",
+                c.code,
+                c.name,
+                c.severity.as_str(),
+                c.summary,
+                c.explanation,
+                Code(c.code).url()
+            ),
+            ..Outcome::default()
+        },
+        None => Outcome {
+            stderr: format!("error: unknown diagnostic code `{code}`; `paasc explain all` lists them\n"),
+            code: EXIT_USAGE,
+            ..Outcome::default()
+        },
+    }
+}

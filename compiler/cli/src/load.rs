@@ -1,0 +1,110 @@
+//! Project discovery and loading: the only place that reads input files.
+
+use paasc_diag::{Code, Diagnostic, SourceDb, Span};
+use paasc_model::{decode, ProjectFiles};
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+/// Largest file read; a larger one is refused with a diagnostic (and only this much is read).
+const MAX_BYTES: u64 = 8 * 1024 * 1024;
+
+/// Where to find the project files.
+#[derive(Clone, Debug, Default)]
+pub struct Locations {
+    /// The project directory.
+    pub dir: PathBuf,
+    /// An explicit `rockcraft.yaml`.
+    pub rockcraft: Option<PathBuf>,
+    /// An explicit `charmcraft.yaml`.
+    pub charmcraft: Option<PathBuf>,
+}
+
+/// A loaded project.
+pub struct Loaded {
+    /// The files' texts.
+    pub db: SourceDb,
+    /// Which file is which.
+    pub files: ProjectFiles,
+    /// Problems met while loading (invalid UTF-8, oversized files).
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Why a project could not be loaded at all (exit 2).
+pub struct LoadError {
+    /// A database holding the path that failed, so the error renders like any diagnostic.
+    pub db: SourceDb,
+    /// The diagnostic.
+    pub diagnostic: Diagnostic,
+}
+
+fn display(p: &Path) -> String {
+    let s = p.to_string_lossy();
+    s.strip_prefix("./").unwrap_or(&s).to_string()
+}
+
+fn fail(path: &Path, message: String, help: &str) -> LoadError {
+    let mut db = SourceDb::new();
+    let id = db.add(display(path), "");
+    LoadError {
+        db,
+        diagnostic: Diagnostic::new(Code::MISSING_FILE, id, Span::point(0), message)
+            .label("here")
+            .help(help),
+    }
+}
+
+/// Finds and reads `rockcraft.yaml` and `charmcraft.yaml`.
+pub fn load(loc: &Locations) -> Result<Loaded, LoadError> {
+    let dir = &loc.dir;
+    if loc.rockcraft.is_none() && loc.charmcraft.is_none() && !dir.is_dir() {
+        return Err(fail(dir, format!("project directory `{}` does not exist or is not a directory", display(dir)), "pass the directory that holds rockcraft.yaml"));
+    }
+    let rock_path = match &loc.rockcraft {
+        Some(p) => Some(p.clone()),
+        None => Some(dir.join("rockcraft.yaml")).filter(|p| p.is_file()),
+    };
+    let charm_path = match &loc.charmcraft {
+        Some(p) => Some(p.clone()),
+        None => [dir.join("charmcraft.yaml"), dir.join("charm").join("charmcraft.yaml")]
+            .into_iter()
+            .find(|p| p.is_file()),
+    };
+    if rock_path.is_none() && charm_path.is_none() {
+        return Err(fail(
+            dir,
+            format!("no rockcraft.yaml or charmcraft.yaml in `{}` (charmcraft.yaml is also looked for in `charm/`)", display(dir)),
+            "run paasc in the project root, pass the project directory, or use --rockcraft/--charmcraft",
+        ));
+    }
+    let mut db = SourceDb::new();
+    let mut diagnostics = Vec::new();
+    let mut files = ProjectFiles::default();
+    for (path, slot) in [(rock_path, &mut files.rockcraft), (charm_path, &mut files.charmcraft)] {
+        let Some(path) = path else { continue };
+        let bytes = read_limited(&path).map_err(|e| fail(&path, format!("cannot read `{}`: {e}", display(&path)), "check that the file exists and is readable"))?;
+        let id = db.next_id();
+        let text = if bytes.len() as u64 > MAX_BYTES {
+            String::from_utf8_lossy(&bytes).into_owned()
+        } else {
+            let (text, diag) = decode(id, bytes);
+            diagnostics.extend(diag);
+            text
+        };
+        let text = match text.strip_prefix('\u{feff}') {
+            Some(rest) => rest.to_string(),
+            None => text,
+        };
+        *slot = Some(db.add(display(&path), text));
+    }
+    Ok(Loaded { db, files, diagnostics })
+}
+
+fn read_limited(path: &Path) -> std::io::Result<Vec<u8>> {
+    if path.is_dir() {
+        return Err(std::io::Error::other("it is a directory"));
+    }
+    let f = std::fs::File::open(path)?;
+    let mut bytes = Vec::new();
+    f.take(MAX_BYTES + 1).read_to_end(&mut bytes)?;
+    Ok(bytes)
+}

@@ -1,0 +1,368 @@
+//! The typed model of `charmcraft.yaml` (charmcraft 4.5.0 `PlatformCharm` / `BasesCharm`), before
+//! extension expansion.
+
+use crate::lower::{Cx, Lower, Raw, Spanned, SpannedMap};
+use crate::{forbid, string_enum};
+use paasc_diag::{Code, Diagnostic};
+use paasc_syntax::{NodeId, Value};
+
+string_enum! {
+    /// `type` values.
+    pub enum CharmType { Charm = "charm" }
+}
+
+string_enum! {
+    /// `base` values charmcraft 4.5.0 accepts.
+    pub enum CharmBase {
+        Bionic = "ubuntu@18.04", Focal = "ubuntu@20.04", Jammy = "ubuntu@22.04", Noble = "ubuntu@24.04",
+        Plucky = "ubuntu@25.04", Questing = "ubuntu@25.10", Resolute = "ubuntu@26.04", U2610 = "ubuntu@26.10",
+        Alma9 = "almalinux@9",
+    }
+}
+
+string_enum! {
+    /// `build-base` values charmcraft 4.5.0 accepts.
+    pub enum CharmBuildBase {
+        Bionic = "ubuntu@18.04", Focal = "ubuntu@20.04", Jammy = "ubuntu@22.04", Noble = "ubuntu@24.04",
+        Plucky = "ubuntu@25.04", Questing = "ubuntu@25.10", Resolute = "ubuntu@26.04", U2610 = "ubuntu@26.10",
+        Alma9 = "almalinux@9", Devel = "ubuntu@devel",
+    }
+}
+
+string_enum! {
+    /// `charm-user` values.
+    pub enum CharmUser { Root = "root", Sudoer = "sudoer", NonRoot = "non-root" }
+}
+
+string_enum! {
+    /// Config option types Juju knows.
+    pub enum OptionType { String = "string", Int = "int", Float = "float", Boolean = "boolean", Secret = "secret" }
+}
+
+string_enum! {
+    /// Relation scope.
+    pub enum Scope { Global = "global", Container = "container" }
+}
+
+/// One `platforms` entry.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct CharmPlatform {
+    /// `build-on`.
+    pub build_on: Option<Vec<Spanned<String>>>,
+    /// `build-for`.
+    pub build_for: Option<Vec<Spanned<String>>>,
+}
+
+impl Lower for CharmPlatform {
+    fn lower(cx: &mut Cx, id: NodeId, path: &str) -> Option<Self> {
+        let mut m = cx.map(id, path)?;
+        let p = CharmPlatform { build_on: m.opt(cx, "build-on"), build_for: m.opt(cx, "build-for") };
+        m.finish(cx);
+        Some(p)
+    }
+}
+
+/// A base in the legacy `bases` form.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LegacyBase {
+    /// `name`, e.g. `ubuntu`.
+    pub name: Option<Spanned<String>>,
+    /// `channel`, e.g. `22.04`.
+    pub channel: Option<Spanned<String>>,
+    /// `architectures`.
+    pub architectures: Option<Vec<Spanned<String>>>,
+}
+
+impl Lower for LegacyBase {
+    fn lower(cx: &mut Cx, id: NodeId, path: &str) -> Option<Self> {
+        let mut m = cx.map(id, path)?;
+        let b = LegacyBase { name: m.req(cx, "name"), channel: m.req(cx, "channel"), architectures: m.opt(cx, "architectures") };
+        m.finish(cx);
+        Some(b)
+    }
+}
+
+/// One entry of the legacy `bases` list: short form, or `build-on`/`run-on`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LegacyBasesEntry {
+    /// Bases to build on.
+    pub build_on: Vec<LegacyBase>,
+    /// Bases to run on.
+    pub run_on: Vec<LegacyBase>,
+}
+
+impl Lower for LegacyBasesEntry {
+    fn lower(cx: &mut Cx, id: NodeId, path: &str) -> Option<Self> {
+        let m = cx.map(id, path)?;
+        if m.peek("build-on").is_some() || m.peek("run-on").is_some() {
+            let mut m = m;
+            let build_on: Option<Spanned<Vec<LegacyBase>>> = m.req(cx, "build-on");
+            let run_on: Option<Vec<LegacyBase>> = m.opt(cx, "run-on");
+            m.finish(cx);
+            let build_on = build_on?.value;
+            let run_on = run_on.unwrap_or_else(|| build_on.clone());
+            return Some(LegacyBasesEntry { build_on, run_on });
+        }
+        let b = LegacyBase::lower(cx, id, path)?;
+        Some(LegacyBasesEntry { build_on: vec![b.clone()], run_on: vec![b] })
+    }
+}
+
+/// A `charm-libs` entry.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CharmLib {
+    /// `<charm>.<library>`.
+    pub lib: Option<Spanned<String>>,
+    /// `N` or `N.M`, a string.
+    pub version: Option<Spanned<String>>,
+}
+
+impl Lower for CharmLib {
+    fn lower(cx: &mut Cx, id: NodeId, path: &str) -> Option<Self> {
+        let mut m = cx.map(id, path)?;
+        let l = CharmLib { lib: m.req(cx, "lib"), version: m.req(cx, "version") };
+        m.finish(cx);
+        Some(l)
+    }
+}
+
+/// A relation endpoint in `requires`, `provides` or `peers`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Relation {
+    /// `interface`.
+    pub interface: Option<Spanned<String>>,
+    /// `limit`.
+    pub limit: Option<Spanned<i64>>,
+    /// `optional`.
+    pub optional: Option<Spanned<bool>>,
+    /// `scope`.
+    pub scope: Option<Spanned<Scope>>,
+    /// The endpoint's mapping.
+    pub node: NodeId,
+}
+
+impl Lower for Relation {
+    fn lower(cx: &mut Cx, id: NodeId, path: &str) -> Option<Self> {
+        let mut m = cx.map(id, path)?;
+        let r = Relation {
+            interface: m.req(cx, "interface"),
+            limit: m.opt_spanned(cx, "limit"),
+            optional: m.opt_spanned(cx, "optional"),
+            scope: m.opt_spanned(cx, "scope"),
+            node: id,
+        };
+        let _: Option<String> = m.opt(cx, "description");
+        m.finish(cx);
+        Some(r)
+    }
+}
+
+/// A config option. charmcraft leaves option mappings untyped, so keys it does not know (such as
+/// `source`) pass through; the ones Juju reads are typed here.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ConfigOption {
+    /// `type`.
+    pub type_: Option<Spanned<OptionType>>,
+    /// `description`.
+    pub description: Option<Spanned<String>>,
+    /// `default`, kept as a node.
+    pub default: Option<NodeId>,
+    /// `optional`.
+    pub optional: Option<Spanned<bool>>,
+}
+
+impl Lower for ConfigOption {
+    fn lower(cx: &mut Cx, id: NodeId, path: &str) -> Option<Self> {
+        let mut m = cx.map(id, path)?;
+        let o = ConfigOption {
+            type_: m.req(cx, "type"),
+            description: m.opt_spanned(cx, "description"),
+            default: m.entry("default").map(|e| e.value),
+            optional: m.opt_spanned(cx, "optional"),
+        };
+        let _ = m.rest();
+        m.finish(cx);
+        if let (Some(t), Some(d)) = (&o.type_, o.default) {
+            check_default(cx, path, t.value, d);
+        }
+        Some(o)
+    }
+}
+
+fn check_default(cx: &mut Cx, path: &str, t: OptionType, d: NodeId) {
+    let Some(v) = cx.tree.value(d) else {
+        cx.wrong_type(d, &format!("{path}.default"), &format!("a {} value", t.as_str()));
+        return;
+    };
+    let ok = match (t, &v) {
+        (_, Value::Null) => true,
+        (OptionType::String, Value::Str(_)) => true,
+        (OptionType::Int, Value::Int(_) | Value::BigInt(_)) => true,
+        (OptionType::Float, Value::Int(_) | Value::Float(_)) => true,
+        (OptionType::Boolean, Value::Bool(_)) => true,
+        (OptionType::Secret, Value::Str(s)) => {
+            let valid = s.strip_prefix("secret:").is_some_and(|id| id.len() == 20 && id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()));
+            if !valid {
+                cx.push(
+                    Diagnostic::new(Code::INVALID_VALUE, cx.file, cx.tree.span(d), format!("`{path}.default` is not a Juju secret id"))
+                        .label("expected `secret:` followed by 20 lowercase letters or digits")
+                        .help("leave secret options without a default, or give the id `juju add-secret` printed"),
+                );
+            }
+            return;
+        }
+        _ => false,
+    };
+    if !ok {
+        let expected = match t {
+            OptionType::String | OptionType::Secret => "a string",
+            OptionType::Int => "an integer",
+            OptionType::Float => "a number",
+            OptionType::Boolean => "a boolean",
+        };
+        cx.wrong_type(d, &format!("{path}.default"), &format!("{expected} (the option's type is `{}`)", t.as_str()));
+    }
+}
+
+/// `config`.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct Config {
+    /// `options`.
+    pub options: SpannedMap<ConfigOption>,
+}
+
+impl Lower for Config {
+    fn lower(cx: &mut Cx, id: NodeId, path: &str) -> Option<Self> {
+        let mut m = cx.map(id, path)?;
+        let c = Config { options: m.opt(cx, "options").unwrap_or_default() };
+        m.finish(cx);
+        Some(c)
+    }
+}
+
+/// `links`.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct Links;
+
+impl Lower for Links {
+    fn lower(cx: &mut Cx, id: NodeId, path: &str) -> Option<Self> {
+        let mut m = cx.map(id, path)?;
+        for key in ["contact", "documentation", "issues", "source", "website"] {
+            let _: Option<Raw> = m.opt(cx, key);
+        }
+        m.finish(cx);
+        Some(Links)
+    }
+}
+
+/// `charmcraft.yaml` as written.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct Charmcraft {
+    /// `name`.
+    pub name: Option<Spanned<String>>,
+    /// `type`.
+    pub type_: Option<Spanned<CharmType>>,
+    /// `summary`.
+    pub summary: Option<Spanned<String>>,
+    /// `description`.
+    pub description: Option<Spanned<String>>,
+    /// `base`.
+    pub base: Option<Spanned<CharmBase>>,
+    /// `build-base`.
+    pub build_base: Option<Spanned<CharmBuildBase>>,
+    /// `platforms`; a null entry is the shorthand `amd64:`.
+    pub platforms: Option<SpannedMap<Option<CharmPlatform>>>,
+    /// Legacy `bases`.
+    pub bases: Option<Vec<LegacyBasesEntry>>,
+    /// `parts`, left open.
+    pub parts: Option<SpannedMap<Raw>>,
+    /// `charm-libs`.
+    pub charm_libs: Option<Vec<CharmLib>>,
+    /// `actions`.
+    pub actions: Option<SpannedMap<Raw>>,
+    /// `assumes`.
+    pub assumes: Option<Raw>,
+    /// `containers`.
+    pub containers: Option<SpannedMap<Raw>>,
+    /// `resources`.
+    pub resources: Option<SpannedMap<Raw>>,
+    /// `peers`.
+    pub peers: Option<SpannedMap<Relation>>,
+    /// `provides`.
+    pub provides: Option<SpannedMap<Relation>>,
+    /// `requires`.
+    pub requires: Option<SpannedMap<Relation>>,
+    /// `config`.
+    pub config: Option<Config>,
+    /// `extensions`.
+    pub extensions: Option<Vec<Spanned<String>>>,
+    /// The root mapping.
+    pub root: Option<NodeId>,
+}
+
+/// Lowers a whole `charmcraft.yaml`.
+pub fn lower(cx: &mut Cx) -> Option<Charmcraft> {
+    let root = cx.tree.root()?;
+    let mut m = cx.map(root, "")?;
+    let mut c = Charmcraft {
+        name: m.req(cx, "name"),
+        type_: m.req(cx, "type"),
+        summary: m.req(cx, "summary"),
+        description: m.req(cx, "description"),
+        base: m.opt_spanned(cx, "base"),
+        build_base: m.opt_spanned(cx, "build-base"),
+        ..Charmcraft::default()
+    };
+    let _: Option<String> = m.opt(cx, "title");
+    let _: Option<String> = m.opt(cx, "version");
+    match (m.peek("platforms"), m.peek("bases")) {
+        (Some(p), Some(b)) => {
+            cx.push(
+                Diagnostic::new(Code::CONFLICTING_KEYS, cx.file, cx.tree.span(b.key), "`platforms` and the legacy `bases` cannot be used together")
+                    .label("legacy `bases` here")
+                    .secondary(cx.file, cx.tree.span(p.key), "`platforms` here")
+                    .help("keep `base` + `platforms` (charmcraft 3 and later) and remove `bases`"),
+            );
+            m.allow("platforms");
+            m.allow("bases");
+        }
+        (None, None) => {
+            m.allow("platforms");
+            m.allow("bases");
+            m.missing("platforms");
+        }
+        _ => {
+            c.platforms = m.opt(cx, "platforms");
+            c.bases = m.opt(cx, "bases");
+        }
+    }
+    c.parts = m.opt(cx, "parts");
+    let _: Option<Vec<Raw>> = m.opt(cx, "package-repositories");
+    let _: Option<Raw> = m.opt(cx, "build-slices");
+    let _: Option<String> = m.opt(cx, "adopt-info");
+    let _: Option<Raw> = m.opt(cx, "analysis");
+    let _: Option<Raw> = m.opt(cx, "charmhub");
+    c.charm_libs = m.opt(cx, "charm-libs");
+    c.actions = m.opt(cx, "actions");
+    c.assumes = m.opt(cx, "assumes");
+    let _: Option<CharmUser> = m.opt(cx, "charm-user");
+    c.containers = m.opt(cx, "containers");
+    for key in ["devices", "extra-bindings", "storage"] {
+        let _: Option<SpannedMap<Raw>> = m.opt(cx, key);
+    }
+    c.peers = m.opt(cx, "peers");
+    c.provides = m.opt(cx, "provides");
+    c.requires = m.opt(cx, "requires");
+    c.resources = m.opt(cx, "resources");
+    let _: Option<bool> = m.opt(cx, "subordinate");
+    let _: Option<Vec<String>> = m.opt(cx, "terms");
+    let _: Option<Links> = m.opt(cx, "links");
+    c.config = m.opt(cx, "config");
+    c.extensions = m.opt(cx, "extensions");
+    for (key, instead) in [("license", "links"), ("contact", "links.contact"), ("issues", "links.issues"), ("source-code", "links.source")] {
+        forbid(cx, &mut m, key, &format!("charmcraft.yaml does not take `{key}` at the top level; use `{instead}` instead"));
+    }
+    c.root = Some(root);
+    m.finish(cx);
+    Some(c)
+}

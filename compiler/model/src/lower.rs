@@ -1,0 +1,543 @@
+//! The lowering toolkit: read a spanned tree into typed values, collecting every problem.
+
+use paasc_diag::{closest, Code, Diagnostic, FileId, Span};
+use paasc_syntax::{Entry, Kind, NodeId, Tree, Value};
+
+/// A value with the span of the node it came from.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Spanned<T> {
+    /// The value.
+    pub value: T,
+    /// Where it is written.
+    pub span: Span,
+}
+
+/// An ordered map whose keys keep their spans.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SpannedMap<T>(pub Vec<(Spanned<String>, T)>);
+
+impl<T> Default for SpannedMap<T> {
+    fn default() -> Self {
+        SpannedMap(Vec::new())
+    }
+}
+
+impl<T> SpannedMap<T> {
+    /// The value of `key`.
+    pub fn get(&self, key: &str) -> Option<&T> {
+        self.0.iter().find(|(k, _)| k.value == key).map(|(_, v)| v)
+    }
+
+    /// Entries in file order.
+    pub fn iter(&self) -> impl Iterator<Item = (&Spanned<String>, &T)> {
+        self.0.iter().map(|(k, v)| (k, v))
+    }
+
+    /// Number of entries.
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// Whether there is no entry.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+/// Lowering context: the tree being read and the diagnostics found so far.
+pub struct Cx<'a> {
+    /// The tree.
+    pub tree: &'a Tree,
+    /// The file the tree came from.
+    pub file: FileId,
+    /// Problems found.
+    pub diags: Vec<Diagnostic>,
+}
+
+impl<'a> Cx<'a> {
+    /// A context over `tree`.
+    pub fn new(tree: &'a Tree, file: FileId) -> Cx<'a> {
+        Cx {
+            tree,
+            file,
+            diags: Vec::new(),
+        }
+    }
+
+    /// Records a diagnostic.
+    pub fn push(&mut self, d: Diagnostic) {
+        self.diags.push(d);
+    }
+
+    /// Reports a wrong type at `id`.
+    pub fn wrong_type(&mut self, id: NodeId, path: &str, expected: &str) {
+        let found = self.tree.describe(id);
+        let what = if path.is_empty() {
+            "the top level of the file".to_string()
+        } else {
+            format!("`{path}`")
+        };
+        let mut d = Diagnostic::new(
+            Code::WRONG_TYPE,
+            self.file,
+            self.tree.span(id),
+            format!("{what} must be {expected}, found {found}"),
+        )
+        .label(format!("expected {expected}"));
+        d = d.help(type_help(self.tree, id, expected));
+        self.push(d);
+    }
+
+    /// Opens a mapping for reading, or reports that the node is not one.
+    pub fn map(&mut self, id: NodeId, path: &str) -> Option<MapReader<'a>> {
+        match self.tree.kind(id) {
+            Kind::Map(entries) => Some(MapReader {
+                tree: self.tree,
+                id,
+                entries,
+                used: vec![false; entries.len()],
+                known: Vec::new(),
+                missing: Vec::new(),
+                path: path.to_string(),
+            }),
+            _ => {
+                self.wrong_type(id, path, "a mapping");
+                None
+            }
+        }
+    }
+
+    /// Lowers `id` as a `T`.
+    pub fn lower<T: Lower>(&mut self, id: NodeId, path: &str) -> Option<T> {
+        T::lower(self, id, path)
+    }
+}
+
+fn type_help(tree: &Tree, id: NodeId, expected: &str) -> String {
+    if expected.contains("string") {
+        if let Some(s) = tree.as_scalar(id) {
+            if !matches!(s.value(), Value::Str(_)) {
+                return format!(
+                    "the craft tools read YAML 1.1, where unquoted `{}` is not a string; quote it: '{}'",
+                    s.text, s.text
+                );
+            }
+        }
+    }
+    if let Some(s) = tree.as_scalar(id) {
+        if matches!(s.value(), Value::Null) && s.text.is_empty() {
+            return format!("the value is empty; give {expected}");
+        }
+    }
+    format!("write {expected} here")
+}
+
+/// Reads the entries of one mapping, remembering which keys were read so that the rest can be
+/// reported as unknown.
+pub struct MapReader<'a> {
+    tree: &'a Tree,
+    id: NodeId,
+    entries: &'a [Entry],
+    used: Vec<bool>,
+    known: Vec<&'static str>,
+    missing: Vec<String>,
+    path: String,
+}
+
+impl<'a> MapReader<'a> {
+    /// The mapping node.
+    pub fn id(&self) -> NodeId {
+        self.id
+    }
+
+    /// The dotted path of this mapping, for messages.
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+
+    fn child_path(&self, key: &str) -> String {
+        if self.path.is_empty() {
+            key.to_string()
+        } else {
+            format!("{}.{key}", self.path)
+        }
+    }
+
+    /// Takes the entry for `key` (and marks the key known), if present.
+    pub fn entry(&mut self, key: &'static str) -> Option<Entry> {
+        self.known.push(key);
+        let i = self
+            .entries
+            .iter()
+            .position(|e| self.tree.text(e.key) == Some(key))?;
+        self.used[i] = true;
+        Some(self.entries[i])
+    }
+
+    /// Marks a key as known without reading it.
+    pub fn allow(&mut self, key: &'static str) {
+        let _ = self.entry(key);
+    }
+
+    /// Reads an optional key. A null value counts as absent when `T` has no null form.
+    pub fn opt<T: Lower>(&mut self, cx: &mut Cx, key: &'static str) -> Option<T> {
+        let e = self.entry(key)?;
+        if !T::ACCEPTS_NULL && matches!(self.tree.value(e.value), Some(Value::Null)) {
+            return None;
+        }
+        T::lower(cx, e.value, &self.child_path(key))
+    }
+
+    /// Reads an optional key keeping the value's span.
+    pub fn opt_spanned<T: Lower>(&mut self, cx: &mut Cx, key: &'static str) -> Option<Spanned<T>> {
+        let e = self.entry(key)?;
+        if !T::ACCEPTS_NULL && matches!(self.tree.value(e.value), Some(Value::Null)) {
+            return None;
+        }
+        let value = T::lower(cx, e.value, &self.child_path(key))?;
+        Some(Spanned {
+            value,
+            span: self.tree.span(e.value),
+        })
+    }
+
+    /// Reads a required key, reporting it as missing if absent.
+    pub fn req<T: Lower>(&mut self, cx: &mut Cx, key: &'static str) -> Option<Spanned<T>> {
+        let present = self
+            .entries
+            .iter()
+            .any(|e| self.tree.text(e.key) == Some(key));
+        if !present {
+            self.known.push(key);
+            self.missing(key);
+            return None;
+        }
+        let e = self.entry(key)?;
+        let value = T::lower(cx, e.value, &self.child_path(key))?;
+        Some(Spanned {
+            value,
+            span: self.tree.span(e.value),
+        })
+    }
+
+    /// Records `key` as missing from this mapping; reported by [`MapReader::finish`].
+    pub fn missing(&mut self, key: &str) {
+        self.missing.push(key.to_string());
+    }
+
+    /// Takes a key without listing it among the known keys (for keys that are refused).
+    pub fn take_hidden(&mut self, key: &str) -> Option<Entry> {
+        let i = self
+            .entries
+            .iter()
+            .position(|e| self.tree.text(e.key) == Some(key))?;
+        self.used[i] = true;
+        Some(self.entries[i])
+    }
+
+    fn report_missing(&self, cx: &mut Cx) {
+        if self.missing.is_empty() {
+            return;
+        }
+        let (span, label) = self.anchor();
+        let within = if self.path.is_empty() {
+            "the top level".to_string()
+        } else {
+            format!("`{}`", self.path)
+        };
+        let keys = self.missing.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>();
+        let (message, help) = if keys.len() == 1 {
+            (format!("required key {} is missing from {within}", keys[0]), format!("add `{}:` to this mapping", self.missing[0]))
+        } else {
+            (format!("required keys {} are missing from {within}", keys.join(", ")), format!("add {} to this mapping", keys.join(", ")))
+        };
+        cx.push(Diagnostic::new(Code::MISSING_KEY, cx.file, span, message).label(label).help(help));
+    }
+
+    fn anchor(&self) -> (Span, String) {
+        match self.entries.first() {
+            Some(e) => (self.tree.span(e.key), "in the mapping that starts here".into()),
+            None => (self.tree.span(self.id), "this mapping is empty".into()),
+        }
+    }
+
+    /// The entry of `key` if present, without marking anything.
+    pub fn peek(&self, key: &str) -> Option<Entry> {
+        self.entries
+            .iter()
+            .copied()
+            .find(|e| self.tree.text(e.key) == Some(key))
+    }
+
+    /// All entries not read so far, marking them read.
+    pub fn rest(&mut self) -> Vec<Entry> {
+        let mut out = Vec::new();
+        for (i, e) in self.entries.iter().enumerate() {
+            if !self.used[i] {
+                self.used[i] = true;
+                out.push(*e);
+            }
+        }
+        out
+    }
+
+    /// Reports every entry not read as an unknown key (with the given severity's code default).
+    pub fn finish(self, cx: &mut Cx) {
+        self.report_missing(cx);
+        for (i, e) in self.entries.iter().enumerate() {
+            if self.used[i] {
+                continue;
+            }
+            let key = self.tree.text(e.key).unwrap_or("?");
+            let within = if self.path.is_empty() {
+                "at the top level".to_string()
+            } else {
+                format!("in `{}`", self.path)
+            };
+            let mut d = Diagnostic::new(
+                Code::UNKNOWN_KEY,
+                cx.file,
+                self.tree.span(e.key),
+                format!("unknown key `{key}` {within}"),
+            );
+            d = match closest(key, self.known.iter().copied()) {
+                Some(best) => d
+                    .label(format!("did you mean `{best}`?"))
+                    .help(format!("rename it to `{best}`")),
+                None => {
+                    let mut keys: Vec<&str> = self.known.clone();
+                    keys.sort_unstable();
+                    keys.dedup();
+                    d.label("not a known key").help(format!("known keys: {}", keys.join(", ")))
+                }
+            };
+            cx.push(d);
+        }
+    }
+}
+
+/// Types that can be read from a node.
+pub trait Lower: Sized {
+    /// Whether an explicit null is a value of this type (otherwise it reads as absent).
+    const ACCEPTS_NULL: bool = false;
+    /// Reads the node, reporting problems to `cx`; `path` names the value in messages.
+    fn lower(cx: &mut Cx, id: NodeId, path: &str) -> Option<Self>;
+}
+
+impl Lower for String {
+    fn lower(cx: &mut Cx, id: NodeId, path: &str) -> Option<Self> {
+        match cx.tree.value(id) {
+            Some(Value::Str(s)) => Some(s.to_string()),
+            _ => {
+                cx.wrong_type(id, path, "a string");
+                None
+            }
+        }
+    }
+}
+
+impl Lower for bool {
+    fn lower(cx: &mut Cx, id: NodeId, path: &str) -> Option<Self> {
+        match cx.tree.value(id) {
+            Some(Value::Bool(b)) => Some(b),
+            _ => {
+                cx.wrong_type(id, path, "a boolean");
+                None
+            }
+        }
+    }
+}
+
+impl Lower for i64 {
+    fn lower(cx: &mut Cx, id: NodeId, path: &str) -> Option<Self> {
+        match cx.tree.value(id) {
+            Some(Value::Int(i)) if i64::try_from(i).is_ok() => i64::try_from(i).ok(),
+            _ => {
+                cx.wrong_type(id, path, "an integer");
+                None
+            }
+        }
+    }
+}
+
+/// A number as YAML gives it: an int or a float.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Number {
+    /// An integer.
+    Int(i64),
+    /// A float.
+    Float(f64),
+}
+
+impl Lower for Number {
+    fn lower(cx: &mut Cx, id: NodeId, path: &str) -> Option<Self> {
+        match cx.tree.value(id) {
+            Some(Value::Int(i)) if i64::try_from(i).is_ok() => i64::try_from(i).ok().map(Number::Int),
+            Some(Value::Float(f)) => Some(Number::Float(f)),
+            _ => {
+                cx.wrong_type(id, path, "a number");
+                None
+            }
+        }
+    }
+}
+
+/// Any node, kept as is for later passes (e.g. parts, which the project models leave open).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Raw(pub NodeId);
+
+impl Lower for Raw {
+    const ACCEPTS_NULL: bool = true;
+    fn lower(_: &mut Cx, id: NodeId, _: &str) -> Option<Self> {
+        Some(Raw(id))
+    }
+}
+
+/// A mapping whose value may be null (YAML `key:` with nothing after it).
+impl<T: Lower> Lower for Option<T> {
+    const ACCEPTS_NULL: bool = true;
+    fn lower(cx: &mut Cx, id: NodeId, path: &str) -> Option<Self> {
+        if matches!(cx.tree.value(id), Some(Value::Null)) {
+            return Some(None);
+        }
+        T::lower(cx, id, path).map(Some)
+    }
+}
+
+impl<T: Lower> Lower for Spanned<T> {
+    const ACCEPTS_NULL: bool = T::ACCEPTS_NULL;
+    fn lower(cx: &mut Cx, id: NodeId, path: &str) -> Option<Self> {
+        let value = T::lower(cx, id, path)?;
+        Some(Spanned {
+            value,
+            span: cx.tree.span(id),
+        })
+    }
+}
+
+impl<T: Lower> Lower for Vec<T> {
+    fn lower(cx: &mut Cx, id: NodeId, path: &str) -> Option<Self> {
+        let Some(items) = cx.tree.as_seq(id) else {
+            cx.wrong_type(id, path, "a list");
+            return None;
+        };
+        let mut out = Vec::with_capacity(items.len());
+        let mut ok = true;
+        for (i, &item) in items.iter().enumerate() {
+            match T::lower(cx, item, &format!("{path}[{i}]")) {
+                Some(v) => out.push(v),
+                None => ok = false,
+            }
+        }
+        ok.then_some(out)
+    }
+}
+
+impl<T: Lower> Lower for SpannedMap<T> {
+    fn lower(cx: &mut Cx, id: NodeId, path: &str) -> Option<Self> {
+        let Some(entries) = cx.tree.as_map(id) else {
+            cx.wrong_type(id, path, "a mapping");
+            return None;
+        };
+        let mut out = Vec::with_capacity(entries.len());
+        let mut ok = true;
+        for e in entries {
+            let Some(key) = String::lower(cx, e.key, &format!("{path} key")) else {
+                ok = false;
+                continue;
+            };
+            match T::lower(cx, e.value, &format!("{path}.{key}")) {
+                Some(v) => out.push((
+                    Spanned {
+                        value: key,
+                        span: cx.tree.span(e.key),
+                    },
+                    v,
+                )),
+                None => ok = false,
+            }
+        }
+        ok.then_some(SpannedMap(out))
+    }
+}
+
+/// Declares a string enum read from YAML, with its allowed spellings.
+#[macro_export]
+macro_rules! string_enum {
+    ($(#[$meta:meta])* $vis:vis enum $name:ident { $( $(#[$vmeta:meta])* $variant:ident = $text:literal ),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+        $vis enum $name { $( $(#[$vmeta])* $variant ),+ }
+
+        impl $name {
+            /// Every accepted spelling, in declaration order.
+            pub const ALL: &'static [&'static str] = &[$($text),+];
+
+            /// The spelling of this value.
+            pub fn as_str(self) -> &'static str {
+                match self { $( $name::$variant => $text ),+ }
+            }
+
+            /// Parses a spelling.
+            pub fn parse(s: &str) -> Option<Self> {
+                match s { $( $text => Some($name::$variant), )+ _ => None }
+            }
+        }
+
+        impl $crate::lower::Lower for $name {
+            fn lower(cx: &mut $crate::lower::Cx, id: paasc_syntax::NodeId, path: &str) -> Option<Self> {
+                $crate::lower::lower_enum(cx, id, path, Self::ALL, Self::parse)
+            }
+        }
+    };
+}
+
+/// Reads a string that must be one of `allowed`.
+pub fn lower_enum<T>(
+    cx: &mut Cx,
+    id: NodeId,
+    path: &str,
+    allowed: &[&'static str],
+    parse: impl Fn(&str) -> Option<T>,
+) -> Option<T> {
+    let text = match cx.tree.value(id) {
+        Some(Value::Str(s)) => s.to_string(),
+        Some(_) => {
+            let raw = cx.tree.text(id).unwrap_or_default().to_string();
+            if let Some(v) = parse(&raw) {
+                cx.wrong_type(id, path, "a string");
+                return Some(v);
+            }
+            cx.wrong_type(id, path, &format!("one of {}", quote_list(allowed)));
+            return None;
+        }
+        None => {
+            cx.wrong_type(id, path, &format!("one of {}", quote_list(allowed)));
+            return None;
+        }
+    };
+    if let Some(v) = parse(&text) {
+        return Some(v);
+    }
+    let mut d = Diagnostic::new(
+        Code::INVALID_VALUE,
+        cx.file,
+        cx.tree.span(id),
+        format!("`{path}` is `{text}`, which is not one of {}", quote_list(allowed)),
+    );
+    d = match closest(&text, allowed.iter().copied()) {
+        Some(best) => d.label(format!("did you mean `{best}`?")).help(format!("use `{best}`")),
+        None => d.label("not an allowed value").help(format!("use one of {}", quote_list(allowed))),
+    };
+    cx.push(d);
+    None
+}
+
+/// `a`, `b` and `c` as "`a`, `b`, `c`".
+pub fn quote_list(items: &[&str]) -> String {
+    items
+        .iter()
+        .map(|s| format!("`{s}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}

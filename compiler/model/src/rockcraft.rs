@@ -1,0 +1,349 @@
+//! The typed model of `rockcraft.yaml` (rockcraft 1.20.0 `Project`), before extension expansion.
+
+use crate::lower::{Cx, Lower, Raw, Spanned, SpannedMap};
+use crate::{forbid, one_spelling, string_enum};
+use paasc_diag::{Code, Diagnostic};
+use paasc_syntax::NodeId;
+
+string_enum! {
+    /// `base` values rockcraft 1.20.0 accepts.
+    pub enum RockBase {
+        Bare = "bare", Focal = "ubuntu@20.04", Jammy = "ubuntu@22.04", Noble = "ubuntu@24.04",
+        Questing = "ubuntu@25.10", Resolute = "ubuntu@26.04", U2610 = "ubuntu@26.10",
+        FocalColon = "ubuntu:20.04", JammyColon = "ubuntu:22.04",
+    }
+}
+
+string_enum! {
+    /// `build-base` values rockcraft 1.20.0 accepts.
+    pub enum RockBuildBase {
+        Focal = "ubuntu@20.04", Jammy = "ubuntu@22.04", Noble = "ubuntu@24.04",
+        Questing = "ubuntu@25.10", Resolute = "ubuntu@26.04", Devel = "devel",
+        FocalColon = "ubuntu:20.04", JammyColon = "ubuntu:22.04",
+    }
+}
+
+string_enum! {
+    /// The only run user rocks support.
+    pub enum RunUser { Daemon = "_daemon_" }
+}
+
+string_enum! {
+    /// How a Pebble layer entry combines with earlier layers.
+    pub enum Override { Merge = "merge", Replace = "replace" }
+}
+
+string_enum! {
+    /// Whether Pebble starts a service or check automatically.
+    pub enum Startup { Enabled = "enabled", Disabled = "disabled" }
+}
+
+string_enum! {
+    /// What Pebble does when a service exits or a check fails.
+    pub enum ServiceAction {
+        Restart = "restart", Shutdown = "shutdown", Ignore = "ignore",
+        SuccessShutdown = "success-shutdown", FailureShutdown = "failure-shutdown",
+    }
+}
+
+string_enum! {
+    /// The level of a Pebble check.
+    pub enum CheckLevel { Alive = "alive", Ready = "ready" }
+}
+
+/// One platform entry.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct RockPlatform {
+    /// Architectures to build on.
+    pub build_on: Option<Vec<Spanned<String>>>,
+    /// Architecture to build for.
+    pub build_for: Option<Vec<Spanned<String>>>,
+}
+
+impl Lower for RockPlatform {
+    fn lower(cx: &mut Cx, id: NodeId, path: &str) -> Option<Self> {
+        let mut m = cx.map(id, path)?;
+        let p = RockPlatform {
+            build_on: m.opt(cx, "build-on"),
+            build_for: m.opt(cx, "build-for"),
+        };
+        m.finish(cx);
+        Some(p)
+    }
+}
+
+/// A Pebble service as rockcraft validates it.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct Service {
+    /// `override` (required once the extension has merged in its keys).
+    pub override_: Option<Spanned<Override>>,
+    /// The command line.
+    pub command: Option<Spanned<String>>,
+    /// `summary`.
+    pub summary: Option<Spanned<String>>,
+    /// `description`.
+    pub description: Option<Spanned<String>>,
+    /// `startup`.
+    pub startup: Option<Spanned<Startup>>,
+    /// Services this one starts after.
+    pub after: Option<Vec<Spanned<String>>>,
+    /// Services this one starts before.
+    pub before: Option<Vec<Spanned<String>>>,
+    /// Services this one requires.
+    pub requires: Option<Vec<Spanned<String>>>,
+    /// Environment variables.
+    pub environment: Option<SpannedMap<Spanned<String>>>,
+    /// `user`.
+    pub user: Option<Spanned<String>>,
+    /// `user-id`.
+    pub user_id: Option<Spanned<i64>>,
+    /// `group`.
+    pub group: Option<Spanned<String>>,
+    /// `group-id`.
+    pub group_id: Option<Spanned<i64>>,
+    /// `working-dir`.
+    pub working_dir: Option<Spanned<String>>,
+    /// `on-success`.
+    pub on_success: Option<Spanned<ServiceAction>>,
+    /// `on-failure`.
+    pub on_failure: Option<Spanned<ServiceAction>>,
+    /// `on-check-failure`: check name to action.
+    pub on_check_failure: Option<SpannedMap<Spanned<ServiceAction>>>,
+    /// `backoff-delay` (a duration).
+    pub backoff_delay: Option<Spanned<String>>,
+    /// `backoff-factor`.
+    pub backoff_factor: Option<Spanned<crate::lower::Number>>,
+    /// `backoff-limit` (a duration).
+    pub backoff_limit: Option<Spanned<String>>,
+    /// `kill-delay` (a duration).
+    pub kill_delay: Option<Spanned<String>>,
+    /// The mapping itself.
+    pub node: Option<NodeId>,
+}
+
+impl Lower for Service {
+    fn lower(cx: &mut Cx, id: NodeId, path: &str) -> Option<Self> {
+        let mut m = cx.map(id, path)?;
+        let s = Service {
+            override_: m.opt_spanned(cx, "override"),
+            command: m.opt_spanned(cx, "command"),
+            summary: m.opt_spanned(cx, "summary"),
+            description: m.opt_spanned(cx, "description"),
+            startup: m.opt_spanned(cx, "startup"),
+            after: m.opt(cx, "after"),
+            before: m.opt(cx, "before"),
+            requires: m.opt(cx, "requires"),
+            environment: m.opt(cx, "environment"),
+            user: m.opt_spanned(cx, "user"),
+            user_id: m.opt_spanned(cx, "user-id"),
+            group: m.opt_spanned(cx, "group"),
+            group_id: m.opt_spanned(cx, "group-id"),
+            working_dir: m.opt_spanned(cx, "working-dir"),
+            on_success: m.opt_spanned(cx, "on-success"),
+            on_failure: m.opt_spanned(cx, "on-failure"),
+            on_check_failure: m.opt(cx, "on-check-failure"),
+            backoff_delay: m.opt_spanned(cx, "backoff-delay"),
+            backoff_factor: m.opt_spanned(cx, "backoff-factor"),
+            backoff_limit: m.opt_spanned(cx, "backoff-limit"),
+            kill_delay: m.opt_spanned(cx, "kill-delay"),
+            node: Some(id),
+        };
+        m.finish(cx);
+        Some(s)
+    }
+}
+
+/// The kind-specific part of a check.
+#[derive(Clone, Debug, PartialEq)]
+pub enum CheckKind {
+    /// An HTTP GET.
+    Http {
+        /// The URL.
+        url: Option<Spanned<String>>,
+    },
+    /// A TCP connect.
+    Tcp {
+        /// The port.
+        port: Option<Spanned<i64>>,
+    },
+    /// A command.
+    Exec {
+        /// The command line.
+        command: Option<Spanned<String>>,
+    },
+}
+
+/// A Pebble check.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Check {
+    /// `override`.
+    pub override_: Option<Spanned<Override>>,
+    /// `level`.
+    pub level: Option<Spanned<CheckLevel>>,
+    /// `startup`.
+    pub startup: Option<Spanned<Startup>>,
+    /// `period` (a duration).
+    pub period: Option<Spanned<String>>,
+    /// `timeout` (a duration).
+    pub timeout: Option<Spanned<String>>,
+    /// `threshold`.
+    pub threshold: Option<Spanned<i64>>,
+    /// The one kind the check has.
+    pub kind: Option<CheckKind>,
+}
+
+fn lower_http(cx: &mut Cx, id: NodeId, path: &str) -> Option<CheckKind> {
+    let mut m = cx.map(id, path)?;
+    let url = m.req::<String>(cx, "url");
+    let _: Option<SpannedMap<Spanned<String>>> = m.opt(cx, "headers");
+    m.finish(cx);
+    Some(CheckKind::Http { url })
+}
+
+fn lower_tcp(cx: &mut Cx, id: NodeId, path: &str) -> Option<CheckKind> {
+    let mut m = cx.map(id, path)?;
+    let port = m.req::<i64>(cx, "port");
+    let _: Option<String> = m.opt(cx, "host");
+    m.finish(cx);
+    Some(CheckKind::Tcp { port })
+}
+
+fn lower_exec(cx: &mut Cx, id: NodeId, path: &str) -> Option<CheckKind> {
+    let mut m = cx.map(id, path)?;
+    let command = m.req::<String>(cx, "command");
+    let _: Option<String> = m.opt(cx, "service-context");
+    let _: Option<SpannedMap<Spanned<String>>> = m.opt(cx, "environment");
+    let _: Option<String> = m.opt(cx, "user");
+    let _: Option<i64> = m.opt(cx, "user-id");
+    let _: Option<String> = m.opt(cx, "group");
+    let _: Option<i64> = m.opt(cx, "group-id");
+    let _: Option<String> = m.opt(cx, "working-dir");
+    m.finish(cx);
+    Some(CheckKind::Exec { command })
+}
+
+impl Lower for Check {
+    fn lower(cx: &mut Cx, id: NodeId, path: &str) -> Option<Self> {
+        let mut m = cx.map(id, path)?;
+        let override_ = m.req::<Override>(cx, "override");
+        let level = m.opt_spanned(cx, "level");
+        let startup = m.opt_spanned(cx, "startup");
+        let period = m.opt_spanned(cx, "period");
+        let timeout = m.opt_spanned(cx, "timeout");
+        let threshold = m.opt_spanned(cx, "threshold");
+        let kinds: Vec<(&'static str, NodeId)> = ["http", "tcp", "exec"]
+            .into_iter()
+            .filter_map(|k| m.entry(k).map(|e| (k, e.value)))
+            .collect();
+        let kind = match kinds.as_slice() {
+            [] => {
+                let (span, _) = (cx.tree.span(id), ());
+                cx.push(
+                    Diagnostic::new(Code::MISSING_KEY, cx.file, span, format!("check `{path}` has no kind: it needs one of `http`, `tcp` or `exec`"))
+                        .label("this check does nothing")
+                        .help("add `http: {url: ...}`, `tcp: {port: ...}` or `exec: {command: ...}`"),
+                );
+                None
+            }
+            [(k, v)] => match *k {
+                "http" => lower_http(cx, *v, &format!("{path}.http")),
+                "tcp" => lower_tcp(cx, *v, &format!("{path}.tcp")),
+                _ => lower_exec(cx, *v, &format!("{path}.exec")),
+            },
+            [(first, fv), rest @ ..] => {
+                let mut d = Diagnostic::new(Code::CONFLICTING_KEYS, cx.file, cx.tree.span(rest[0].1), format!(
+                    "check `{path}` has more than one kind ({})",
+                    kinds.iter().map(|(k, _)| format!("`{k}`")).collect::<Vec<_>>().join(", ")
+                ))
+                .label(format!("`{}` given as well", rest[0].0))
+                .secondary(cx.file, cx.tree.span(*fv), format!("`{first}` given here"))
+                .help("a Pebble check has exactly one of `http`, `tcp` or `exec`; split it into two checks");
+                for (k, v) in &rest[1..] {
+                    d = d.secondary(cx.file, cx.tree.span(*v), format!("`{k}` given here"));
+                }
+                cx.push(d);
+                None
+            }
+        };
+        m.finish(cx);
+        Some(Check { override_, level, startup, period, timeout, threshold, kind })
+    }
+}
+
+/// `rockcraft.yaml` as written.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct Rockcraft {
+    /// `name`.
+    pub name: Option<Spanned<String>>,
+    /// `title`.
+    pub title: Option<Spanned<String>>,
+    /// `version`.
+    pub version: Option<Spanned<String>>,
+    /// `summary`.
+    pub summary: Option<Spanned<String>>,
+    /// `description`.
+    pub description: Option<Spanned<String>>,
+    /// `base`.
+    pub base: Option<Spanned<RockBase>>,
+    /// `build-base`.
+    pub build_base: Option<Spanned<RockBuildBase>>,
+    /// `platforms`; a null entry is the shorthand `amd64:`.
+    pub platforms: Option<SpannedMap<Option<RockPlatform>>>,
+    /// `license`.
+    pub license: Option<Spanned<String>>,
+    /// `parts`, left open: the parts schema belongs to craft-parts.
+    pub parts: Option<SpannedMap<Raw>>,
+    /// `environment`.
+    pub environment: Option<SpannedMap<Spanned<String>>>,
+    /// `run-user` (or `run_user`).
+    pub run_user: Option<Spanned<RunUser>>,
+    /// `services`.
+    pub services: Option<SpannedMap<Service>>,
+    /// `checks`.
+    pub checks: Option<SpannedMap<Check>>,
+    /// `entrypoint-service`.
+    pub entrypoint_service: Option<Spanned<String>>,
+    /// `extensions`.
+    pub extensions: Option<Vec<Spanned<String>>>,
+    /// The root mapping.
+    pub root: Option<NodeId>,
+}
+
+/// Lowers a whole `rockcraft.yaml`.
+pub fn lower(cx: &mut Cx) -> Option<Rockcraft> {
+    let root = cx.tree.root()?;
+    let mut m = cx.map(root, "")?;
+    let has_extensions = m.peek("extensions").is_some();
+    let mut r = Rockcraft {
+        name: m.req(cx, "name"),
+        title: m.opt_spanned(cx, "title"),
+        version: m.opt_spanned(cx, "version"),
+        summary: m.req(cx, "summary"),
+        description: m.req(cx, "description"),
+        base: m.req(cx, "base"),
+        build_base: m.opt_spanned(cx, "build-base"),
+        platforms: m.req(cx, "platforms").map(|s: Spanned<_>| s.value),
+        license: m.opt_spanned(cx, "license"),
+        ..Rockcraft::default()
+    };
+    for key in ["contact", "issues"] {
+        let _: Option<Raw> = m.opt(cx, key);
+    }
+    let _: Option<String> = m.opt(cx, "source-code");
+    let _: Option<String> = m.opt(cx, "adopt-info");
+    let _: Option<Vec<Raw>> = m.opt(cx, "package-repositories");
+    let _: Option<Raw> = m.opt(cx, "entrypoint-command");
+    r.parts = if has_extensions { m.opt(cx, "parts") } else { m.req(cx, "parts").map(|s: Spanned<_>| s.value) };
+    r.environment = m.opt(cx, "environment");
+    r.run_user = one_spelling(cx, &mut m, "run-user", "run_user");
+    r.services = m.opt(cx, "services");
+    r.checks = m.opt(cx, "checks");
+    r.entrypoint_service = m.opt_spanned(cx, "entrypoint-service");
+    r.extensions = m.opt(cx, "extensions");
+    forbid(cx, &mut m, "cmd", "rocks have no `cmd`; declare a Pebble service under `services` instead");
+    forbid(cx, &mut m, "entrypoint", "rocks have no `entrypoint`; declare a Pebble service under `services` instead");
+    forbid(cx, &mut m, "env", "rocks have no `env`; use `environment` instead");
+    r.root = Some(root);
+    m.finish(cx);
+    Some(r)
+}
