@@ -55,7 +55,9 @@ impl miette::Diagnostic for Report {
         })
     }
     fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
-        self.help.as_ref().map(|h| Box::new(h) as Box<dyn fmt::Display>)
+        self.help
+            .as_ref()
+            .map(|h| Box::new(h) as Box<dyn fmt::Display>)
     }
     fn url<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
         Some(Box::new(&self.url))
@@ -70,7 +72,9 @@ impl miette::Diagnostic for Report {
         if self.related.is_empty() {
             return None;
         }
-        Some(Box::new(self.related.iter().map(|r| r as &dyn miette::Diagnostic)))
+        Some(Box::new(
+            self.related.iter().map(|r| r as &dyn miette::Diagnostic),
+        ))
     }
 }
 
@@ -128,7 +132,11 @@ pub fn render(db: &SourceDb, d: &Diagnostic, style: Style) -> String {
     let result = match style {
         Style::Narratable => NarratableReportHandler::new().render_report(&mut out, &r),
         Style::Graphical | Style::GraphicalNoColor => {
-            let theme = if style == Style::Graphical { GraphicalTheme::unicode() } else { GraphicalTheme::unicode_nocolor() };
+            let theme = if style == Style::Graphical {
+                GraphicalTheme::unicode()
+            } else {
+                GraphicalTheme::unicode_nocolor()
+            };
             GraphicalReportHandler::new_themed(theme)
                 .with_links(false)
                 .with_width(100)
@@ -143,5 +151,9 @@ pub fn render(db: &SourceDb, d: &Diagnostic, style: Style) -> String {
 
 /// Renders all diagnostics, separated by blank lines.
 pub fn render_all(db: &SourceDb, diags: &[Diagnostic], style: Style) -> String {
-    diags.iter().map(|d| render(db, d, style)).collect::<Vec<_>>().join("\n")
+    diags
+        .iter()
+        .map(|d| render(db, d, style))
+        .collect::<Vec<_>>()
+        .join("\n")
 }

@@ -127,8 +127,14 @@ fn location(db: &SourceDb, l: &Label) -> Location {
     Location {
         file: f.path.clone(),
         range: LspRange {
-            start: LspPosition { line: s.line0, character: s.utf16_col0 },
-            end: LspPosition { line: e.line0, character: e.utf16_col0 },
+            start: LspPosition {
+                line: s.line0,
+                character: s.utf16_col0,
+            },
+            end: LspPosition {
+                line: e.line0,
+                character: e.utf16_col0,
+            },
         },
         line: s.line0 + 1,
         column: s.col1,
@@ -153,7 +159,14 @@ fn convert(db: &SourceDb, d: &Diagnostic) -> JsonDiagnostic {
         url: d.url(),
         label: d.primary.message.clone(),
         location: location(db, &d.primary),
-        labels: d.labels.iter().map(|l| JsonLabel { message: l.message.clone(), location: location(db, l) }).collect(),
+        labels: d
+            .labels
+            .iter()
+            .map(|l| JsonLabel {
+                message: l.message.clone(),
+                location: location(db, l),
+            })
+            .collect(),
         related: d.related.iter().map(|r| convert(db, r)).collect(),
     }
 }
@@ -175,7 +188,8 @@ pub fn document(db: &SourceDb, diags: &[Diagnostic], files: usize) -> Document {
 
 /// The document as pretty JSON with a final newline.
 pub fn to_string(doc: &Document) -> String {
-    let mut s = serde_json::to_string_pretty(doc).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
+    let mut s =
+        serde_json::to_string_pretty(doc).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
     s.push('\n');
     s
 }

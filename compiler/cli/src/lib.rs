@@ -102,16 +102,29 @@ pub fn run(args: Vec<String>, term: Terminal) -> Outcome {
             let code = if e.use_stderr() { EXIT_USAGE } else { EXIT_OK };
             let text = e.render().to_string();
             return if e.use_stderr() {
-                Outcome { stderr: text, code, ..Outcome::default() }
+                Outcome {
+                    stderr: text,
+                    code,
+                    ..Outcome::default()
+                }
             } else {
-                Outcome { stdout: text, code, ..Outcome::default() }
+                Outcome {
+                    stdout: text,
+                    code,
+                    ..Outcome::default()
+                }
             };
         }
     };
     match cli.command {
         Command::Check(p) => check(&p, term),
         Command::Explain { code } => explain(&code),
-        Command::Schema { which: SchemaKind::Diagnostics } => Outcome { stdout: json::schema(), ..Outcome::default() },
+        Command::Schema {
+            which: SchemaKind::Diagnostics,
+        } => Outcome {
+            stdout: json::schema(),
+            ..Outcome::default()
+        },
     }
 }
 
@@ -124,7 +137,11 @@ fn human_style(term: Terminal) -> human::Style {
 }
 
 fn check(p: &ProjectArgs, term: Terminal) -> Outcome {
-    let loc = load::Locations { dir: p.dir.clone(), rockcraft: p.rockcraft.clone(), charmcraft: p.charmcraft.clone() };
+    let loc = load::Locations {
+        dir: p.dir.clone(),
+        rockcraft: p.rockcraft.clone(),
+        charmcraft: p.charmcraft.clone(),
+    };
     let loaded = match load::load(&loc) {
         Ok(l) => l,
         Err(e) => {
@@ -138,13 +155,24 @@ fn check(p: &ProjectArgs, term: Terminal) -> Outcome {
     let mut diags: Vec<Diagnostic> = loaded.diagnostics;
     diags.append(&mut analysis.diagnostics);
     paasc_diag::sort(&mut diags);
-    let files = usize::from(loaded.files.rockcraft.is_some()) + usize::from(loaded.files.charmcraft.is_some());
+    let files = usize::from(loaded.files.rockcraft.is_some())
+        + usize::from(loaded.files.charmcraft.is_some());
     let mut out = emit(&loaded.db, &diags, files, p.format, term);
-    out.code = if paasc_diag::has_errors(&diags) { EXIT_PROBLEMS } else { EXIT_OK };
+    out.code = if paasc_diag::has_errors(&diags) {
+        EXIT_PROBLEMS
+    } else {
+        EXIT_OK
+    };
     out
 }
 
-fn emit(db: &paasc_diag::SourceDb, diags: &[Diagnostic], files: usize, format: Format, term: Terminal) -> Outcome {
+fn emit(
+    db: &paasc_diag::SourceDb,
+    diags: &[Diagnostic],
+    files: usize,
+    format: Format,
+    term: Terminal,
+) -> Outcome {
     let doc = json::document(db, diags, files);
     let s = &doc.summary;
     let summary = format!(
@@ -160,16 +188,29 @@ fn emit(db: &paasc_diag::SourceDb, diags: &[Diagnostic], files: usize, format: F
         Format::Json => json::to_string(&doc),
         Format::Human => human::render_all(db, diags, human_style(term)),
     };
-    Outcome { stdout, stderr: summary, code: EXIT_OK }
+    Outcome {
+        stdout,
+        stderr: summary,
+        code: EXIT_OK,
+    }
 }
 
 fn explain(code: &str) -> Outcome {
     if code.eq_ignore_ascii_case("all") {
         let mut s = String::new();
         for c in ALL_CODES {
-            s.push_str(&format!("{}  {:<24} {:<8} {}\n", c.code, c.name, c.severity.as_str(), c.summary));
+            s.push_str(&format!(
+                "{}  {:<24} {:<8} {}\n",
+                c.code,
+                c.name,
+                c.severity.as_str(),
+                c.summary
+            ));
         }
-        return Outcome { stdout: s, ..Outcome::default() };
+        return Outcome {
+            stdout: s,
+            ..Outcome::default()
+        };
     }
     match Code::lookup(code) {
         Some(c) => Outcome {
@@ -185,7 +226,9 @@ fn explain(code: &str) -> Outcome {
             ..Outcome::default()
         },
         None => Outcome {
-            stderr: format!("error: unknown diagnostic code `{code}`; `paasc explain all` lists them\n"),
+            stderr: format!(
+                "error: unknown diagnostic code `{code}`; `paasc explain all` lists them\n"
+            ),
             code: EXIT_USAGE,
             ..Outcome::default()
         },

@@ -42,22 +42,29 @@ fn display(p: &Path) -> String {
     s.strip_prefix("./").unwrap_or(&s).to_string()
 }
 
-fn fail(path: &Path, message: String, help: &str) -> LoadError {
+fn fail(path: &Path, message: String, help: &str) -> Box<LoadError> {
     let mut db = SourceDb::new();
     let id = db.add(display(path), "");
-    LoadError {
+    Box::new(LoadError {
         db,
         diagnostic: Diagnostic::new(Code::MISSING_FILE, id, Span::point(0), message)
             .label("here")
             .help(help),
-    }
+    })
 }
 
 /// Finds and reads `rockcraft.yaml` and `charmcraft.yaml`.
-pub fn load(loc: &Locations) -> Result<Loaded, LoadError> {
+pub fn load(loc: &Locations) -> Result<Loaded, Box<LoadError>> {
     let dir = &loc.dir;
     if loc.rockcraft.is_none() && loc.charmcraft.is_none() && !dir.is_dir() {
-        return Err(fail(dir, format!("project directory `{}` does not exist or is not a directory", display(dir)), "pass the directory that holds rockcraft.yaml"));
+        return Err(fail(
+            dir,
+            format!(
+                "project directory `{}` does not exist or is not a directory",
+                display(dir)
+            ),
+            "pass the directory that holds rockcraft.yaml",
+        ));
     }
     let rock_path = match &loc.rockcraft {
         Some(p) => Some(p.clone()),
@@ -65,9 +72,12 @@ pub fn load(loc: &Locations) -> Result<Loaded, LoadError> {
     };
     let charm_path = match &loc.charmcraft {
         Some(p) => Some(p.clone()),
-        None => [dir.join("charmcraft.yaml"), dir.join("charm").join("charmcraft.yaml")]
-            .into_iter()
-            .find(|p| p.is_file()),
+        None => [
+            dir.join("charmcraft.yaml"),
+            dir.join("charm").join("charmcraft.yaml"),
+        ]
+        .into_iter()
+        .find(|p| p.is_file()),
     };
     if rock_path.is_none() && charm_path.is_none() {
         return Err(fail(
@@ -79,9 +89,18 @@ pub fn load(loc: &Locations) -> Result<Loaded, LoadError> {
     let mut db = SourceDb::new();
     let mut diagnostics = Vec::new();
     let mut files = ProjectFiles::default();
-    for (path, slot) in [(rock_path, &mut files.rockcraft), (charm_path, &mut files.charmcraft)] {
+    for (path, slot) in [
+        (rock_path, &mut files.rockcraft),
+        (charm_path, &mut files.charmcraft),
+    ] {
         let Some(path) = path else { continue };
-        let bytes = read_limited(&path).map_err(|e| fail(&path, format!("cannot read `{}`: {e}", display(&path)), "check that the file exists and is readable"))?;
+        let bytes = read_limited(&path).map_err(|e| {
+            fail(
+                &path,
+                format!("cannot read `{}`: {e}", display(&path)),
+                "check that the file exists and is readable",
+            )
+        })?;
         let id = db.next_id();
         let text = if bytes.len() as u64 > MAX_BYTES {
             String::from_utf8_lossy(&bytes).into_owned()
@@ -96,7 +115,11 @@ pub fn load(loc: &Locations) -> Result<Loaded, LoadError> {
         };
         *slot = Some(db.add(display(&path), text));
     }
-    Ok(Loaded { db, files, diagnostics })
+    Ok(Loaded {
+        db,
+        files,
+        diagnostics,
+    })
 }
 
 fn read_limited(path: &Path) -> std::io::Result<Vec<u8>> {

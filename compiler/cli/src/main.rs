@@ -6,7 +6,9 @@ fn main() {
     std::panic::set_hook(Box::new(|info| {
         eprintln!("paasc: internal error: {info}\nThis is a bug in paasc; please report it with the input that caused it.");
     }));
-    let args: Vec<String> = std::env::args_os().map(|a| a.to_string_lossy().into_owned()).collect();
+    let args: Vec<String> = std::env::args_os()
+        .map(|a| a.to_string_lossy().into_owned())
+        .collect();
     let term = paasc::Terminal {
         stdout_tty: std::io::stdout().is_terminal(),
         no_color: std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()),

@@ -305,9 +305,16 @@ mod tests {
             assert!(seen.insert(c.code), "duplicate code {}", c.code);
             assert!(seen.insert(c.name), "duplicate name {}", c.name);
             assert_eq!(c.code.len(), 4, "{}", c.code);
-            assert!(c.name.chars().all(|ch| ch.is_ascii_lowercase() || ch.is_ascii_digit() || ch == '-'));
+            assert!(c
+                .name
+                .chars()
+                .all(|ch| ch.is_ascii_lowercase() || ch.is_ascii_digit() || ch == '-'));
             assert!(c.explanation.contains("Fix"), "{} explains no fix", c.code);
-            assert!(c.explanation.contains("Example") || c.code == "Y008" || c.code == "S007", "{} has no example", c.code);
+            assert!(
+                c.explanation.contains("Example") || c.code == "Y008" || c.code == "S007",
+                "{} has no example",
+                c.code
+            );
         }
     }
 

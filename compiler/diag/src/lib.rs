@@ -21,7 +21,11 @@ pub struct Span {
 impl Span {
     /// A span from `start` to `end`, swapped if given backwards.
     pub fn new(start: usize, end: usize) -> Span {
-        let (a, b) = if start <= end { (start, end) } else { (end, start) };
+        let (a, b) = if start <= end {
+            (start, end)
+        } else {
+            (end, start)
+        };
         Span {
             start: u32::try_from(a).unwrap_or(u32::MAX),
             end: u32::try_from(b).unwrap_or(u32::MAX),
@@ -162,8 +166,18 @@ impl Diagnostic {
 /// Orders diagnostics by file, position, then code, so output is stable.
 pub fn sort(diags: &mut [Diagnostic]) {
     diags.sort_by(|a, b| {
-        (a.primary.file, a.primary.span.start, a.primary.span.end, a.code.0)
-            .cmp(&(b.primary.file, b.primary.span.start, b.primary.span.end, b.code.0))
+        (
+            a.primary.file,
+            a.primary.span.start,
+            a.primary.span.end,
+            a.code.0,
+        )
+            .cmp(&(
+                b.primary.file,
+                b.primary.span.start,
+                b.primary.span.end,
+                b.code.0,
+            ))
     });
 }
 

@@ -56,7 +56,10 @@ pub struct CharmPlatform {
 impl Lower for CharmPlatform {
     fn lower(cx: &mut Cx, id: NodeId, path: &str) -> Option<Self> {
         let mut m = cx.map(id, path)?;
-        let p = CharmPlatform { build_on: m.opt(cx, "build-on"), build_for: m.opt(cx, "build-for") };
+        let p = CharmPlatform {
+            build_on: m.opt(cx, "build-on"),
+            build_for: m.opt(cx, "build-for"),
+        };
         m.finish(cx);
         Some(p)
     }
@@ -76,7 +79,11 @@ pub struct LegacyBase {
 impl Lower for LegacyBase {
     fn lower(cx: &mut Cx, id: NodeId, path: &str) -> Option<Self> {
         let mut m = cx.map(id, path)?;
-        let b = LegacyBase { name: m.req(cx, "name"), channel: m.req(cx, "channel"), architectures: m.opt(cx, "architectures") };
+        let b = LegacyBase {
+            name: m.req(cx, "name"),
+            channel: m.req(cx, "channel"),
+            architectures: m.opt(cx, "architectures"),
+        };
         m.finish(cx);
         Some(b)
     }
@@ -104,7 +111,10 @@ impl Lower for LegacyBasesEntry {
             return Some(LegacyBasesEntry { build_on, run_on });
         }
         let b = LegacyBase::lower(cx, id, path)?;
-        Some(LegacyBasesEntry { build_on: vec![b.clone()], run_on: vec![b] })
+        Some(LegacyBasesEntry {
+            build_on: vec![b.clone()],
+            run_on: vec![b],
+        })
     }
 }
 
@@ -120,7 +130,10 @@ pub struct CharmLib {
 impl Lower for CharmLib {
     fn lower(cx: &mut Cx, id: NodeId, path: &str) -> Option<Self> {
         let mut m = cx.map(id, path)?;
-        let l = CharmLib { lib: m.req(cx, "lib"), version: m.req(cx, "version") };
+        let l = CharmLib {
+            lib: m.req(cx, "lib"),
+            version: m.req(cx, "version"),
+        };
         m.finish(cx);
         Some(l)
     }
@@ -191,7 +204,11 @@ impl Lower for ConfigOption {
 
 fn check_default(cx: &mut Cx, path: &str, t: OptionType, d: NodeId) {
     let Some(v) = cx.tree.value(d) else {
-        cx.wrong_type(d, &format!("{path}.default"), &format!("a {} value", t.as_str()));
+        cx.wrong_type(
+            d,
+            &format!("{path}.default"),
+            &format!("a {} value", t.as_str()),
+        );
         return;
     };
     let ok = match (t, &v) {
@@ -201,7 +218,12 @@ fn check_default(cx: &mut Cx, path: &str, t: OptionType, d: NodeId) {
         (OptionType::Float, Value::Int(_) | Value::Float(_)) => true,
         (OptionType::Boolean, Value::Bool(_)) => true,
         (OptionType::Secret, Value::Str(s)) => {
-            let valid = s.strip_prefix("secret:").is_some_and(|id| id.len() == 20 && id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()));
+            let valid = s.strip_prefix("secret:").is_some_and(|id| {
+                id.len() == 20
+                    && id
+                        .bytes()
+                        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+            });
             if !valid {
                 cx.push(
                     Diagnostic::new(Code::INVALID_VALUE, cx.file, cx.tree.span(d), format!("`{path}.default` is not a Juju secret id"))
@@ -220,7 +242,11 @@ fn check_default(cx: &mut Cx, path: &str, t: OptionType, d: NodeId) {
             OptionType::Float => "a number",
             OptionType::Boolean => "a boolean",
         };
-        cx.wrong_type(d, &format!("{path}.default"), &format!("{expected} (the option's type is `{}`)", t.as_str()));
+        cx.wrong_type(
+            d,
+            &format!("{path}.default"),
+            &format!("{expected} (the option's type is `{}`)", t.as_str()),
+        );
     }
 }
 
@@ -234,7 +260,9 @@ pub struct Config {
 impl Lower for Config {
     fn lower(cx: &mut Cx, id: NodeId, path: &str) -> Option<Self> {
         let mut m = cx.map(id, path)?;
-        let c = Config { options: m.opt(cx, "options").unwrap_or_default() };
+        let c = Config {
+            options: m.opt(cx, "options").unwrap_or_default(),
+        };
         m.finish(cx);
         Some(c)
     }
@@ -318,10 +346,15 @@ pub fn lower(cx: &mut Cx) -> Option<Charmcraft> {
     match (m.peek("platforms"), m.peek("bases")) {
         (Some(p), Some(b)) => {
             cx.push(
-                Diagnostic::new(Code::CONFLICTING_KEYS, cx.file, cx.tree.span(b.key), "`platforms` and the legacy `bases` cannot be used together")
-                    .label("legacy `bases` here")
-                    .secondary(cx.file, cx.tree.span(p.key), "`platforms` here")
-                    .help("keep `base` + `platforms` (charmcraft 3 and later) and remove `bases`"),
+                Diagnostic::new(
+                    Code::CONFLICTING_KEYS,
+                    cx.file,
+                    cx.tree.span(b.key),
+                    "`platforms` and the legacy `bases` cannot be used together",
+                )
+                .label("legacy `bases` here")
+                .secondary(cx.file, cx.tree.span(p.key), "`platforms` here")
+                .help("keep `base` + `platforms` (charmcraft 3 and later) and remove `bases`"),
             );
             m.allow("platforms");
             m.allow("bases");
@@ -359,8 +392,20 @@ pub fn lower(cx: &mut Cx) -> Option<Charmcraft> {
     let _: Option<Links> = m.opt(cx, "links");
     c.config = m.opt(cx, "config");
     c.extensions = m.opt(cx, "extensions");
-    for (key, instead) in [("license", "links"), ("contact", "links.contact"), ("issues", "links.issues"), ("source-code", "links.source")] {
-        forbid(cx, &mut m, key, &format!("charmcraft.yaml does not take `{key}` at the top level; use `{instead}` instead"));
+    for (key, instead) in [
+        ("license", "links"),
+        ("contact", "links.contact"),
+        ("issues", "links.issues"),
+        ("source-code", "links.source"),
+    ] {
+        forbid(
+            cx,
+            &mut m,
+            key,
+            &format!(
+                "charmcraft.yaml does not take `{key}` at the top level; use `{instead}` instead"
+            ),
+        );
     }
     c.root = Some(root);
     m.finish(cx);

@@ -94,9 +94,16 @@ pub fn decode(file: FileId, bytes: Vec<u8>) -> (String, Option<Diagnostic>) {
             let bad = e.utf8_error().error_len().unwrap_or(1);
             let byte = e.as_bytes().get(at).copied().unwrap_or(0);
             let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
-            let d = Diagnostic::new(Code::INVALID_UTF8, file, Span::new(at, at + bad.min(3)), format!("the file is not valid UTF-8: byte 0x{byte:02X} at offset {at}"))
-                .label("not UTF-8")
-                .help("re-save the file as UTF-8; if it was written in Latin-1: iconv -f latin1 -t utf-8");
+            let d = Diagnostic::new(
+                Code::INVALID_UTF8,
+                file,
+                Span::new(at, at + bad.min(3)),
+                format!("the file is not valid UTF-8: byte 0x{byte:02X} at offset {at}"),
+            )
+            .label("not UTF-8")
+            .help(
+                "re-save the file as UTF-8; if it was written in Latin-1: iconv -f latin1 -t utf-8",
+            );
             (text, Some(d))
         }
     }
@@ -115,9 +122,15 @@ fn extension_services(extension: &str) -> &'static [&'static str] {
     }
 }
 
-fn required_service_keys(file: FileId, tree: &Tree, rock: &rockcraft::Rockcraft) -> Vec<Diagnostic> {
+fn required_service_keys(
+    file: FileId,
+    tree: &Tree,
+    rock: &rockcraft::Rockcraft,
+) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    let Some(services) = &rock.services else { return out };
+    let Some(services) = &rock.services else {
+        return out;
+    };
     let provided: Vec<&str> = rock
         .extensions
         .iter()
@@ -131,9 +144,21 @@ fn required_service_keys(file: FileId, tree: &Tree, rock: &rockcraft::Rockcraft)
         for key in ["override", "command"] {
             if svc.node.is_some_and(|n| tree.get(n, key).is_none()) {
                 out.push(
-                    Diagnostic::new(Code::MISSING_KEY, file, name.span, format!("required key `{key}` is missing from service `{}`", name.value))
-                        .label(format!("`{key}` missing"))
-                        .help(if key == "override" { "add `override: replace` (or `merge`)".to_string() } else { "add the `command:` that starts the service".to_string() }),
+                    Diagnostic::new(
+                        Code::MISSING_KEY,
+                        file,
+                        name.span,
+                        format!(
+                            "required key `{key}` is missing from service `{}`",
+                            name.value
+                        ),
+                    )
+                    .label(format!("`{key}` missing"))
+                    .help(if key == "override" {
+                        "add `override: replace` (or `merge`)".to_string()
+                    } else {
+                        "add the `command:` that starts the service".to_string()
+                    }),
                 );
             }
         }
@@ -148,21 +173,36 @@ pub(crate) fn forbid(cx: &mut Cx, m: &mut MapReader, key: &'static str, help: &s
             return;
         }
         cx.push(
-            Diagnostic::new(Code::FORBIDDEN_KEY, cx.file, cx.tree.span(e.key), format!("`{key}` is not accepted here"))
-                .label("not accepted")
-                .help(help.to_string()),
+            Diagnostic::new(
+                Code::FORBIDDEN_KEY,
+                cx.file,
+                cx.tree.span(e.key),
+                format!("`{key}` is not accepted here"),
+            )
+            .label("not accepted")
+            .help(help.to_string()),
         );
     }
 }
 
 /// Reads a key that has two spellings (`run-user` / `run_user`), reporting both given at once.
-pub(crate) fn one_spelling<T: lower::Lower>(cx: &mut Cx, m: &mut MapReader, dash: &'static str, underscore: &'static str) -> Option<Spanned<T>> {
+pub(crate) fn one_spelling<T: lower::Lower>(
+    cx: &mut Cx,
+    m: &mut MapReader,
+    dash: &'static str,
+    underscore: &'static str,
+) -> Option<Spanned<T>> {
     if let (Some(a), Some(b)) = (m.peek(dash), m.peek(underscore)) {
         cx.push(
-            Diagnostic::new(Code::CONFLICTING_KEYS, cx.file, cx.tree.span(b.key), format!("`{dash}` is given twice, as `{dash}` and as `{underscore}`"))
-                .label("second spelling")
-                .secondary(cx.file, cx.tree.span(a.key), "first spelling")
-                .help(format!("keep only `{dash}`")),
+            Diagnostic::new(
+                Code::CONFLICTING_KEYS,
+                cx.file,
+                cx.tree.span(b.key),
+                format!("`{dash}` is given twice, as `{dash}` and as `{underscore}`"),
+            )
+            .label("second spelling")
+            .secondary(cx.file, cx.tree.span(a.key), "first spelling")
+            .help(format!("keep only `{dash}`")),
         );
     }
     let value = m.opt_spanned(cx, dash);

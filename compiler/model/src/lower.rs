@@ -245,18 +245,38 @@ impl<'a> MapReader<'a> {
         } else {
             format!("`{}`", self.path)
         };
-        let keys = self.missing.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>();
+        let keys = self
+            .missing
+            .iter()
+            .map(|k| format!("`{k}`"))
+            .collect::<Vec<_>>();
         let (message, help) = if keys.len() == 1 {
-            (format!("required key {} is missing from {within}", keys[0]), format!("add `{}:` to this mapping", self.missing[0]))
+            (
+                format!("required key {} is missing from {within}", keys[0]),
+                format!("add `{}:` to this mapping", self.missing[0]),
+            )
         } else {
-            (format!("required keys {} are missing from {within}", keys.join(", ")), format!("add {} to this mapping", keys.join(", ")))
+            (
+                format!(
+                    "required keys {} are missing from {within}",
+                    keys.join(", ")
+                ),
+                format!("add {} to this mapping", keys.join(", ")),
+            )
         };
-        cx.push(Diagnostic::new(Code::MISSING_KEY, cx.file, span, message).label(label).help(help));
+        cx.push(
+            Diagnostic::new(Code::MISSING_KEY, cx.file, span, message)
+                .label(label)
+                .help(help),
+        );
     }
 
     fn anchor(&self) -> (Span, String) {
         match self.entries.first() {
-            Some(e) => (self.tree.span(e.key), "in the mapping that starts here".into()),
+            Some(e) => (
+                self.tree.span(e.key),
+                "in the mapping that starts here".into(),
+            ),
             None => (self.tree.span(self.id), "this mapping is empty".into()),
         }
     }
@@ -308,7 +328,8 @@ impl<'a> MapReader<'a> {
                     let mut keys: Vec<&str> = self.known.clone();
                     keys.sort_unstable();
                     keys.dedup();
-                    d.label("not a known key").help(format!("known keys: {}", keys.join(", ")))
+                    d.label("not a known key")
+                        .help(format!("known keys: {}", keys.join(", ")))
                 }
             };
             cx.push(d);
@@ -372,7 +393,9 @@ pub enum Number {
 impl Lower for Number {
     fn lower(cx: &mut Cx, id: NodeId, path: &str) -> Option<Self> {
         match cx.tree.value(id) {
-            Some(Value::Int(i)) if i64::try_from(i).is_ok() => i64::try_from(i).ok().map(Number::Int),
+            Some(Value::Int(i)) if i64::try_from(i).is_ok() => {
+                i64::try_from(i).ok().map(Number::Int)
+            }
             Some(Value::Float(f)) => Some(Number::Float(f)),
             _ => {
                 cx.wrong_type(id, path, "a number");
@@ -523,11 +546,18 @@ pub fn lower_enum<T>(
         Code::INVALID_VALUE,
         cx.file,
         cx.tree.span(id),
-        format!("`{path}` is `{text}`, which is not one of {}", quote_list(allowed)),
+        format!(
+            "`{path}` is `{text}`, which is not one of {}",
+            quote_list(allowed)
+        ),
     );
     d = match closest(&text, allowed.iter().copied()) {
-        Some(best) => d.label(format!("did you mean `{best}`?")).help(format!("use `{best}`")),
-        None => d.label("not an allowed value").help(format!("use one of {}", quote_list(allowed))),
+        Some(best) => d
+            .label(format!("did you mean `{best}`?"))
+            .help(format!("use `{best}`")),
+        None => d
+            .label("not an allowed value")
+            .help(format!("use one of {}", quote_list(allowed))),
     };
     cx.push(d);
     None

@@ -239,9 +239,16 @@ impl Lower for Check {
             [] => {
                 let (span, _) = (cx.tree.span(id), ());
                 cx.push(
-                    Diagnostic::new(Code::MISSING_KEY, cx.file, span, format!("check `{path}` has no kind: it needs one of `http`, `tcp` or `exec`"))
-                        .label("this check does nothing")
-                        .help("add `http: {url: ...}`, `tcp: {port: ...}` or `exec: {command: ...}`"),
+                    Diagnostic::new(
+                        Code::MISSING_KEY,
+                        cx.file,
+                        span,
+                        format!(
+                            "check `{path}` has no kind: it needs one of `http`, `tcp` or `exec`"
+                        ),
+                    )
+                    .label("this check does nothing")
+                    .help("add `http: {url: ...}`, `tcp: {port: ...}` or `exec: {command: ...}`"),
                 );
                 None
             }
@@ -266,7 +273,15 @@ impl Lower for Check {
             }
         };
         m.finish(cx);
-        Some(Check { override_, level, startup, period, timeout, threshold, kind })
+        Some(Check {
+            override_,
+            level,
+            startup,
+            period,
+            timeout,
+            threshold,
+            kind,
+        })
     }
 }
 
@@ -333,16 +348,35 @@ pub fn lower(cx: &mut Cx) -> Option<Rockcraft> {
     let _: Option<String> = m.opt(cx, "adopt-info");
     let _: Option<Vec<Raw>> = m.opt(cx, "package-repositories");
     let _: Option<Raw> = m.opt(cx, "entrypoint-command");
-    r.parts = if has_extensions { m.opt(cx, "parts") } else { m.req(cx, "parts").map(|s: Spanned<_>| s.value) };
+    r.parts = if has_extensions {
+        m.opt(cx, "parts")
+    } else {
+        m.req(cx, "parts").map(|s: Spanned<_>| s.value)
+    };
     r.environment = m.opt(cx, "environment");
     r.run_user = one_spelling(cx, &mut m, "run-user", "run_user");
     r.services = m.opt(cx, "services");
     r.checks = m.opt(cx, "checks");
     r.entrypoint_service = m.opt_spanned(cx, "entrypoint-service");
     r.extensions = m.opt(cx, "extensions");
-    forbid(cx, &mut m, "cmd", "rocks have no `cmd`; declare a Pebble service under `services` instead");
-    forbid(cx, &mut m, "entrypoint", "rocks have no `entrypoint`; declare a Pebble service under `services` instead");
-    forbid(cx, &mut m, "env", "rocks have no `env`; use `environment` instead");
+    forbid(
+        cx,
+        &mut m,
+        "cmd",
+        "rocks have no `cmd`; declare a Pebble service under `services` instead",
+    );
+    forbid(
+        cx,
+        &mut m,
+        "entrypoint",
+        "rocks have no `entrypoint`; declare a Pebble service under `services` instead",
+    );
+    forbid(
+        cx,
+        &mut m,
+        "env",
+        "rocks have no `env`; use `environment` instead",
+    );
     r.root = Some(root);
     m.finish(cx);
     Some(r)

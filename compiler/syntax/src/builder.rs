@@ -143,9 +143,9 @@ impl<'t> Builder<'t> {
                 .map(|(i, _)| i as u32)
                 .collect();
         }
-        let mut parser = Parser::new_from_str(body).keep_tags(true);
+        let parser = Parser::new_from_str(body).keep_tags(true);
         let mut documents = 0;
-        while let Some(next) = parser.next() {
+        for next in parser {
             let (event, span) = match next {
                 Ok(ev) => ev,
                 Err(e) => {
@@ -168,18 +168,37 @@ impl<'t> Builder<'t> {
                     }
                     Ok(())
                 }
-                Event::Scalar(text, style, anchor, tag) => self.scalar(sp, text.into_owned(), style, anchor, tag.as_deref()),
+                Event::Scalar(text, style, anchor, tag) => {
+                    self.scalar(sp, text.into_owned(), style, anchor, tag.as_deref())
+                }
                 Event::SequenceStart(anchor, tag) => {
                     self.check_collection_tag(sp, tag.as_deref(), &["seq", "set", "omap", "pairs"]);
-                    self.push(Frame::Seq { start: sp.start as usize, anchor, items: Vec::new() }, sp)
+                    self.push(
+                        Frame::Seq {
+                            start: sp.start as usize,
+                            anchor,
+                            items: Vec::new(),
+                        },
+                        sp,
+                    )
                 }
                 Event::MappingStart(anchor, tag) => {
                     self.check_collection_tag(sp, tag.as_deref(), &["map", "set", "omap"]);
-                    self.push(Frame::Map { start: sp.start as usize, anchor, keys: Vec::new(), values: Vec::new() }, sp)
+                    self.push(
+                        Frame::Map {
+                            start: sp.start as usize,
+                            anchor,
+                            keys: Vec::new(),
+                            values: Vec::new(),
+                        },
+                        sp,
+                    )
                 }
                 Event::SequenceEnd | Event::MappingEnd => self.pop(sp),
                 Event::Alias(id) => self.alias(sp, id),
-                Event::StreamStart | Event::StreamEnd | Event::DocumentEnd | Event::Nothing => Ok(()),
+                Event::StreamStart | Event::StreamEnd | Event::DocumentEnd | Event::Nothing => {
+                    Ok(())
+                }
             };
             if outcome.is_err() {
                 self.tree.root = None;
@@ -196,12 +215,18 @@ impl<'t> Builder<'t> {
         }
         if e.info().contains("tab") {
             let window: String = self.text[at..].chars().take(4096).collect();
-            let limit = window.match_indices('\n').nth(1).map_or(window.len(), |(i, _)| i);
+            let limit = window
+                .match_indices('\n')
+                .nth(1)
+                .map_or(window.len(), |(i, _)| i);
             if let Some(i) = window[..limit].find('\t') {
                 at += i;
             }
         }
-        let end = self.text[at..].chars().next().map_or(at, |c| at + c.len_utf8());
+        let end = self.text[at..]
+            .chars()
+            .next()
+            .map_or(at, |c| at + c.len_utf8());
         let (message, help) = explain_scan_error(e.info(), self.text.get(at..end));
         let mut d = Diagnostic::new(Code::YAML_SYNTAX, self.file, Span::new(at, end), message)
             .label("the parser stopped here");
@@ -224,9 +249,17 @@ impl<'t> Builder<'t> {
 
     fn unsupported_tag(&mut self, sp: Span, tag: &Tag) {
         self.diags.push(
-            Diagnostic::new(Code::UNSUPPORTED_TAG, self.file, Span::new(sp.start as usize, sp.start as usize), format!("the craft tools cannot construct a value tagged `{}`", display_tag(tag)))
-                .label("tagged here")
-                .help("remove the tag; charmcraft and rockcraft only load the standard YAML tags"),
+            Diagnostic::new(
+                Code::UNSUPPORTED_TAG,
+                self.file,
+                Span::new(sp.start as usize, sp.start as usize),
+                format!(
+                    "the craft tools cannot construct a value tagged `{}`",
+                    display_tag(tag)
+                ),
+            )
+            .label("tagged here")
+            .help("remove the tag; charmcraft and rockcraft only load the standard YAML tags"),
         );
     }
 
@@ -238,7 +271,14 @@ impl<'t> Builder<'t> {
         id
     }
 
-    fn scalar(&mut self, sp: Span, text: String, style: ScalarStyle, anchor: usize, tag: Option<&Tag>) -> Result<(), ()> {
+    fn scalar(
+        &mut self,
+        sp: Span,
+        text: String,
+        style: ScalarStyle,
+        anchor: usize,
+        tag: Option<&Tag>,
+    ) -> Result<(), ()> {
         let style = match style {
             ScalarStyle::Plain => Style::Plain,
             ScalarStyle::SingleQuoted => Style::SingleQuoted,
@@ -249,17 +289,35 @@ impl<'t> Builder<'t> {
         let mut core_tag = None;
         if let Some(tag) = tag {
             match core_suffix(tag) {
-                Some(s) if ["str", "int", "float", "bool", "null", "timestamp", "binary"].contains(&s) => core_tag = Some(s.to_string()),
-                _ if tag.handle == "!" && tag.suffix.is_empty() => core_tag = Some("str".to_string()),
+                Some(s)
+                    if ["str", "int", "float", "bool", "null", "timestamp", "binary"]
+                        .contains(&s) =>
+                {
+                    core_tag = Some(s.to_string())
+                }
+                _ if tag.handle == "!" && tag.suffix.is_empty() => {
+                    core_tag = Some("str".to_string())
+                }
                 _ => self.unsupported_tag(sp, tag),
             }
         }
-        let scalar = Scalar { text, style, core_tag };
+        let scalar = Scalar {
+            text,
+            style,
+            core_tag,
+        };
         if let Some(other) = scalar.yaml12_difference() {
             self.ambiguity(sp, &scalar, &other);
         }
         self.expanded += 1;
-        let id = self.add(Node { kind: Kind::Scalar(scalar), span: sp }, 1, 0);
+        let id = self.add(
+            Node {
+                kind: Kind::Scalar(scalar),
+                span: sp,
+            },
+            1,
+            0,
+        );
         self.finish_node(id, anchor)
     }
 
@@ -295,35 +353,76 @@ impl<'t> Builder<'t> {
 
     fn depth_error(&mut self, sp: Span) {
         self.diags.push(
-            Diagnostic::new(Code::NESTING_LIMIT, self.file, Span::new(sp.start as usize, sp.start as usize + 1), format!(
-                "the document is nested more than {} levels deep",
-                self.limits.max_depth
-            ))
+            Diagnostic::new(
+                Code::NESTING_LIMIT,
+                self.file,
+                Span::new(sp.start as usize, sp.start as usize + 1),
+                format!(
+                    "the document is nested more than {} levels deep",
+                    self.limits.max_depth
+                ),
+            )
             .label("this level is too deep")
             .help("no charmcraft.yaml or rockcraft.yaml needs this depth; flatten the structure"),
         );
     }
 
     fn pop(&mut self, end_sp: Span) -> Result<(), ()> {
-        let Some(frame) = self.stack.pop() else { return Ok(()) };
+        let Some(frame) = self.stack.pop() else {
+            return Ok(());
+        };
         match frame {
-            Frame::Seq { start, anchor, items } => {
+            Frame::Seq {
+                start,
+                anchor,
+                items,
+            } => {
                 let end = self.collection_end(start, end_sp, items.last().copied());
-                let weight = items.iter().fold(1u64, |w, i| w.saturating_add(self.weight[i.0 as usize]));
-                let height = 1 + items.iter().map(|i| self.height[i.0 as usize]).max().unwrap_or(0);
+                let weight = items
+                    .iter()
+                    .fold(1u64, |w, i| w.saturating_add(self.weight[i.0 as usize]));
+                let height = 1 + items
+                    .iter()
+                    .map(|i| self.height[i.0 as usize])
+                    .max()
+                    .unwrap_or(0);
                 self.expanded += 1;
-                let id = self.add(Node { kind: Kind::Seq(items), span: Span::new(start, end) }, weight, height);
+                let id = self.add(
+                    Node {
+                        kind: Kind::Seq(items),
+                        span: Span::new(start, end),
+                    },
+                    weight,
+                    height,
+                );
                 self.finish_node(id, anchor)
             }
-            Frame::Map { start, anchor, keys, values } => {
+            Frame::Map {
+                start,
+                anchor,
+                keys,
+                values,
+            } => {
                 let last = values.last().copied();
                 let end = self.collection_end(start, end_sp, last);
                 let children = keys.iter().chain(values.iter());
-                let weight = children.clone().fold(1u64, |w, i| w.saturating_add(self.weight[i.0 as usize]));
-                let height = 1 + children.map(|i| self.height[i.0 as usize]).max().unwrap_or(0);
+                let weight = children
+                    .clone()
+                    .fold(1u64, |w, i| w.saturating_add(self.weight[i.0 as usize]));
+                let height = 1 + children
+                    .map(|i| self.height[i.0 as usize])
+                    .max()
+                    .unwrap_or(0);
                 let entries = self.build_map(&keys, &values);
                 self.expanded += 1;
-                let id = self.add(Node { kind: Kind::Map(entries), span: Span::new(start, end) }, weight, height);
+                let id = self.add(
+                    Node {
+                        kind: Kind::Map(entries),
+                        span: Span::new(start, end),
+                    },
+                    weight,
+                    height,
+                );
                 self.finish_node(id, anchor)
             }
         }
@@ -334,7 +433,8 @@ impl<'t> Builder<'t> {
         if matches!(closer, Some(b'}' | b']')) {
             end_sp.end as usize
         } else {
-            last.map_or(start, |l| self.tree.span(l).end as usize).max(start)
+            last.map_or(start, |l| self.tree.span(l).end as usize)
+                .max(start)
         }
     }
 
@@ -355,10 +455,15 @@ impl<'t> Builder<'t> {
             }
         }
         for (dup, first, text) in dups {
-            let d = Diagnostic::new(Code::DUPLICATE_KEY, self.file, self.tree.span(dup), format!("key `{text}` is defined twice in this mapping"))
-                .label("defined again here")
-                .secondary(self.file, self.tree.span(first), "first defined here")
-                .help("the craft tools refuse duplicate keys; remove one entry or merge the two");
+            let d = Diagnostic::new(
+                Code::DUPLICATE_KEY,
+                self.file,
+                self.tree.span(dup),
+                format!("key `{text}` is defined twice in this mapping"),
+            )
+            .label("defined again here")
+            .secondary(self.file, self.tree.span(first), "first defined here")
+            .help("the craft tools refuse duplicate keys; remove one entry or merge the two");
             self.diags.push(d);
         }
 
@@ -406,15 +511,32 @@ impl<'t> Builder<'t> {
 
     fn merge_error(&mut self, at: NodeId) {
         self.diags.push(
-            Diagnostic::new(Code::YAML_SYNTAX, self.file, self.tree.span(at), format!("a merge key (`<<`) needs a mapping or a list of mappings, found {}", self.tree.describe(at)))
-                .label("cannot be merged")
-                .help("point `<<` at an anchored mapping, e.g. `<<: *defaults`"),
+            Diagnostic::new(
+                Code::YAML_SYNTAX,
+                self.file,
+                self.tree.span(at),
+                format!(
+                    "a merge key (`<<`) needs a mapping or a list of mappings, found {}",
+                    self.tree.describe(at)
+                ),
+            )
+            .label("cannot be merged")
+            .help("point `<<` at an anchored mapping, e.g. `<<: *defaults`"),
         );
     }
 
     fn alias(&mut self, sp: Span, anchor: usize) -> Result<(), ()> {
         let Some(&target) = self.anchors.get(&anchor) else {
-            self.diags.push(Diagnostic::new(Code::YAML_SYNTAX, self.file, sp, "alias to an unknown anchor").label("no anchor of this name comes before").help("define the anchor (`&name`) before using the alias (`*name`)"));
+            self.diags.push(
+                Diagnostic::new(
+                    Code::YAML_SYNTAX,
+                    self.file,
+                    sp,
+                    "alias to an unknown anchor",
+                )
+                .label("no anchor of this name comes before")
+                .help("define the anchor (`&name`) before using the alias (`*name`)"),
+            );
             return Err(());
         };
         if self.stack.len() + self.height[target.0 as usize] as usize > self.limits.max_depth {
@@ -438,7 +560,14 @@ impl<'t> Builder<'t> {
             return Err(());
         }
         let h = self.height[target.0 as usize];
-        let id = self.add(Node { kind: Kind::Alias(target), span: sp }, w, h);
+        let id = self.add(
+            Node {
+                kind: Kind::Alias(target),
+                span: sp,
+            },
+            w,
+            h,
+        );
         self.finish_node(id, 0)
     }
 
@@ -495,12 +624,19 @@ fn explain_scan_error(info: &str, at: Option<&str>) -> (String, Option<String>) 
         Some("check the indentation of this line against the keys above it")
     } else if lower.contains("quote") || lower.contains("quoted") {
         Some("a quoted string is not closed; add the closing quote")
-    } else if lower.contains("flow sequence") || lower.contains("flow mapping") || lower.contains("']'") || lower.contains("'}'") {
+    } else if lower.contains("flow sequence")
+        || lower.contains("flow mapping")
+        || lower.contains("']'")
+        || lower.contains("'}'")
+    {
         Some("a `[` or `{` is not closed, or an item in it is malformed; check the brackets")
     } else if lower.contains("end of stream") || lower.contains("unexpected eof") {
         Some("the file ends in the middle of a construct; close any open quote or bracket")
     } else {
         Some("charmcraft and rockcraft would stop at this point too; fix the YAML here or on the line above")
     };
-    (format!("YAML syntax error: {info}"), help.map(str::to_string))
+    (
+        format!("YAML syntax error: {info}"),
+        help.map(str::to_string),
+    )
 }

@@ -67,19 +67,26 @@ static BOOL11: LazyLock<Regex> = LazyLock::new(|| {
     re(r"^(?:yes|Yes|YES|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF)$")
 });
 static FLOAT11: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"^(?:[-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+][0-9]+)?|\.[0-9_]+(?:[eE][-+][0-9]+)?|[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$")
+    re(
+        r"^(?:[-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+][0-9]+)?|\.[0-9_]+(?:[eE][-+][0-9]+)?|[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$",
+    )
 });
 static INT11: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"^(?:[-+]?0b[0-1_]+|[-+]?0[0-7_]+|[-+]?(?:0|[1-9][0-9_]*)|[-+]?0x[0-9a-fA-F_]+|[-+]?[1-9][0-9_]*(?::[0-5]?[0-9])+)$")
+    re(
+        r"^(?:[-+]?0b[0-1_]+|[-+]?0[0-7_]+|[-+]?(?:0|[1-9][0-9_]*)|[-+]?0x[0-9a-fA-F_]+|[-+]?[1-9][0-9_]*(?::[0-5]?[0-9])+)$",
+    )
 });
 static NULL11: LazyLock<Regex> = LazyLock::new(|| re(r"^(?:~|null|Null|NULL|)$"));
 static TIMESTAMP11: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"^(?:[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]|[0-9][0-9][0-9][0-9]-[0-9][0-9]?-[0-9][0-9]?(?:[Tt]|[ \t]+)[0-9][0-9]?:[0-9][0-9]:[0-9][0-9](?:\.[0-9]*)?(?:[ \t]*(?:Z|[-+][0-9][0-9]?(?::[0-9][0-9])?))?)$")
+    re(
+        r"^(?:[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]|[0-9][0-9][0-9][0-9]-[0-9][0-9]?-[0-9][0-9]?(?:[Tt]|[ \t]+)[0-9][0-9]?:[0-9][0-9]:[0-9][0-9](?:\.[0-9]*)?(?:[ \t]*(?:Z|[-+][0-9][0-9]?(?::[0-9][0-9])?))?)$",
+    )
 });
-static INT12: LazyLock<Regex> =
-    LazyLock::new(|| re(r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$"));
+static INT12: LazyLock<Regex> = LazyLock::new(|| re(r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$"));
 static FLOAT12: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$")
+    re(
+        r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$",
+    )
 });
 
 fn re(pattern: &str) -> Regex {
@@ -142,7 +149,9 @@ pub fn resolve11_plain(t: &str) -> Value<'_> {
         return Value::Null;
     }
     if BOOL11.is_match(t) {
-        return Value::Bool(matches!(t.chars().next(), Some('y' | 'Y' | 't' | 'T')) || t.eq_ignore_ascii_case("on"));
+        return Value::Bool(
+            matches!(t.chars().next(), Some('y' | 'Y' | 't' | 'T')) || t.eq_ignore_ascii_case("on"),
+        );
     }
     if INT11.is_match(t) {
         if let Some(v) = int11(t) {
@@ -208,8 +217,16 @@ fn int11(text: &str) -> Option<Value<'static>> {
     let big = |digits: &str, radix: u32| -> Option<Value<'static>> {
         match i128::from_str_radix(digits, radix) {
             Ok(n) => Some(Value::Int(sign * n)),
-            Err(_) if radix == 10 && !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) => {
-                Some(Value::BigInt(format!("{}{}", if sign < 0 { "-" } else { "" }, digits.trim_start_matches('0'))))
+            Err(_)
+                if radix == 10
+                    && !digits.is_empty()
+                    && digits.bytes().all(|b| b.is_ascii_digit()) =>
+            {
+                Some(Value::BigInt(format!(
+                    "{}{}",
+                    if sign < 0 { "-" } else { "" },
+                    digits.trim_start_matches('0')
+                )))
             }
             Err(_) => None,
         }
@@ -223,13 +240,15 @@ fn int11(text: &str) -> Option<Value<'static>> {
     if let Some(h) = v.strip_prefix("0x") {
         return big(h, 16);
     }
-    if v.starts_with('0') {
-        return big(&v[1..], 8);
+    if let Some(octal) = v.strip_prefix('0') {
+        return big(octal, 8);
     }
     if v.contains(':') {
         let mut total: i128 = 0;
         for part in v.split(':') {
-            total = total.checked_mul(60)?.checked_add(part.parse::<i128>().ok()?)?;
+            total = total
+                .checked_mul(60)?
+                .checked_add(part.parse::<i128>().ok()?)?;
         }
         return Some(Value::Int(sign * total));
     }
@@ -238,7 +257,11 @@ fn int11(text: &str) -> Option<Value<'static>> {
 
 /// PyYAML's `construct_yaml_float`.
 fn float11(text: &str) -> Option<f64> {
-    let mut v: String = text.chars().filter(|c| *c != '_').collect::<String>().to_ascii_lowercase();
+    let mut v: String = text
+        .chars()
+        .filter(|c| *c != '_')
+        .collect::<String>()
+        .to_ascii_lowercase();
     let mut sign = 1.0;
     if let Some(rest) = v.strip_prefix('-') {
         sign = -1.0;
@@ -260,7 +283,11 @@ fn float11(text: &str) -> Option<f64> {
         return Some(sign * total);
     }
     let v = if v.ends_with('.') { format!("{v}0") } else { v };
-    let v = if v.starts_with('.') { format!("0{v}") } else { v };
+    let v = if v.starts_with('.') {
+        format!("0{v}")
+    } else {
+        v
+    };
     v.parse::<f64>().ok().map(|f| sign * f)
 }
 
@@ -274,7 +301,11 @@ pub fn python_float_repr(f: f64) -> String {
         return if f > 0.0 { "inf".into() } else { "-inf".into() };
     }
     if f == 0.0 {
-        return if f.is_sign_negative() { "-0.0".into() } else { "0.0".into() };
+        return if f.is_sign_negative() {
+            "-0.0".into()
+        } else {
+            "0.0".into()
+        };
     }
     let sci = format!("{f:e}");
     let (mantissa, exp) = sci.split_once('e').unwrap_or((sci.as_str(), "0"));
@@ -293,7 +324,11 @@ pub fn python_float_repr(f: f64) -> String {
         } else if point >= n {
             format!("{}{}.0", digits, "0".repeat((point - n) as usize))
         } else {
-            format!("{}.{}", &digits[..point as usize], &digits[point as usize..])
+            format!(
+                "{}.{}",
+                &digits[..point as usize],
+                &digits[point as usize..]
+            )
         };
         format!("{sign}{body}")
     } else {
@@ -312,7 +347,11 @@ mod tests {
     use super::*;
 
     fn plain(t: &str) -> Scalar {
-        Scalar { text: t.into(), style: Style::Plain, core_tag: None }
+        Scalar {
+            text: t.into(),
+            style: Style::Plain,
+            core_tag: None,
+        }
     }
 
     #[test]
@@ -332,17 +371,37 @@ mod tests {
         assert_eq!(plain("").value(), Value::Null);
         assert_eq!(plain("~").value(), Value::Null);
         assert_eq!(plain("-.inf").value(), Value::Float(f64::NEG_INFINITY));
-        assert_eq!(plain("99999999999999999999999999999999999999999").value(),
-            Value::BigInt("99999999999999999999999999999999999999999".into()));
-        let quoted = Scalar { text: "on".into(), style: Style::SingleQuoted, core_tag: None };
+        assert_eq!(
+            plain("99999999999999999999999999999999999999999").value(),
+            Value::BigInt("99999999999999999999999999999999999999999".into())
+        );
+        let quoted = Scalar {
+            text: "on".into(),
+            style: Style::SingleQuoted,
+            core_tag: None,
+        };
         assert_eq!(quoted.value(), Value::Str("on"));
-        let tagged = Scalar { text: "12".into(), style: Style::Plain, core_tag: Some("str".into()) };
+        let tagged = Scalar {
+            text: "12".into(),
+            style: Style::Plain,
+            core_tag: Some("str".into()),
+        };
         assert_eq!(tagged.value(), Value::Str("12"));
     }
 
     #[test]
     fn yaml12_differences_are_found() {
-        for t in ["on", "yes", "no", "0755", "1_000", "12:30", "1e5", "2024-01-31", "0o17"] {
+        for t in [
+            "on",
+            "yes",
+            "no",
+            "0755",
+            "1_000",
+            "12:30",
+            "1e5",
+            "2024-01-31",
+            "0o17",
+        ] {
             assert!(plain(t).yaml12_difference().is_some(), "{t}");
         }
         for t in ["true", "10", "1.5", "hello", "", "null", "22.04", "-3"] {
@@ -352,9 +411,18 @@ mod tests {
 
     #[test]
     fn python_float_reprs() {
-        let cases = [(1.5, "1.5"), (2.0, "2.0"), (1e-7, "1e-07"), (0.0001, "0.0001"),
-            (0.1, "0.1"), (-3.25, "-3.25"), (123456789012345.6, "123456789012345.6"),
-            (1e16, "1e+16"), (0.3333333333333333, "0.3333333333333333"), (0.0, "0.0")];
+        let cases = [
+            (1.5, "1.5"),
+            (2.0, "2.0"),
+            (1e-7, "1e-07"),
+            (0.0001, "0.0001"),
+            (0.1, "0.1"),
+            (-3.25, "-3.25"),
+            (123456789012345.6, "123456789012345.6"),
+            (1e16, "1e+16"),
+            (0.3333333333333333, "0.3333333333333333"),
+            (0.0, "0.0"),
+        ];
         for (f, s) in cases {
             assert_eq!(python_float_repr(f), s);
         }

@@ -1,0 +1,160 @@
+//! Tests of the `paasc` process: exit codes, streams, and hostile inputs.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn paasc(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_paasc"))
+        .args(args)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("run paasc")
+}
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../..")
+        .canonicalize()
+        .expect("root")
+}
+
+fn temp_project(name: &str, rockcraft: &[u8]) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("paasc-cli-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("mkdir");
+    std::fs::write(dir.join("rockcraft.yaml"), rockcraft).expect("write");
+    dir
+}
+
+#[test]
+fn clean_example_exits_zero_with_empty_stdout() {
+    let out = paasc(&[
+        "check",
+        root()
+            .join("examples/flask-minimal")
+            .to_str()
+            .expect("utf8"),
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(out.stdout.is_empty());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("0 errors"));
+}
+
+#[test]
+fn problems_exit_one_and_json_goes_to_stdout() {
+    let dir = temp_project("problems", b"name: x\nsumary: y\n");
+    let out = paasc(&["check", dir.to_str().expect("utf8"), "--format", "json"]);
+    assert_eq!(out.status.code(), Some(1));
+    let doc: serde_json::Value =
+        serde_json::from_slice(&out.stdout).expect("stdout is one JSON document");
+    let codes: Vec<&str> = doc["diagnostics"]
+        .as_array()
+        .expect("array")
+        .iter()
+        .filter_map(|d| d["code"].as_str())
+        .collect();
+    assert!(
+        codes.contains(&"S001") && codes.contains(&"S003"),
+        "{codes:?}"
+    );
+}
+
+#[test]
+fn usage_errors_and_unreadable_input_exit_two() {
+    assert_eq!(paasc(&["check", "--format", "xml"]).status.code(), Some(2));
+    assert_eq!(paasc(&["frobnicate"]).status.code(), Some(2));
+    assert_eq!(paasc(&["explain", "Z999"]).status.code(), Some(2));
+    let missing = paasc(&["check", "/nonexistent/paasc/project", "--format", "json"]);
+    assert_eq!(missing.status.code(), Some(2));
+    let doc: serde_json::Value =
+        serde_json::from_slice(&missing.stdout).expect("JSON even for exit 2");
+    assert_eq!(doc["diagnostics"][0]["code"], "F001");
+    let empty = std::env::temp_dir().join(format!("paasc-cli-{}-empty", std::process::id()));
+    std::fs::create_dir_all(&empty).expect("mkdir");
+    assert_eq!(
+        paasc(&["check", empty.to_str().expect("utf8")])
+            .status
+            .code(),
+        Some(2)
+    );
+}
+
+#[test]
+fn version_help_and_explain() {
+    let v = paasc(&["--version"]);
+    assert_eq!(v.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&v.stdout).starts_with("paasc "));
+    for sub in ["check", "explain", "schema"] {
+        let h = paasc(&[sub, "--help"]);
+        assert_eq!(h.status.code(), Some(0), "{sub} --help");
+    }
+    let e = paasc(&["explain", "unknown-key"]);
+    let text = String::from_utf8_lossy(&e.stdout);
+    assert!(
+        text.starts_with("S001 (unknown-key)") && text.contains("Fix:"),
+        "{text}"
+    );
+    let all = paasc(&["explain", "all"]);
+    assert_eq!(
+        String::from_utf8_lossy(&all.stdout).lines().count(),
+        paasc_diag::ALL_CODES.len()
+    );
+}
+
+#[test]
+fn hostile_inputs_give_diagnostics_never_crashes() {
+    let mut bomb = String::from("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
+    for i in 1..12 {
+        bomb.push_str(&format!(
+            "a{i}: &a{i} [{}]\n",
+            vec![format!("*a{}", i - 1); 10].join(", ")
+        ));
+    }
+    let deep_flow = format!("name: {}{}\n", "[".repeat(10_000), "]".repeat(10_000));
+    let mut deep_block = String::new();
+    for i in 0..5_000 {
+        deep_block.push_str(&" ".repeat(i));
+        deep_block.push_str("k:\n");
+    }
+    let inputs: Vec<(&str, Vec<u8>)> = vec![
+        ("bomb", bomb.into_bytes()),
+        ("deep-flow", deep_flow.into_bytes()),
+        ("deep-block", deep_block.into_bytes()),
+        ("utf8", b"name: caf\xe9\n".to_vec()),
+        ("nul", b"name: a\0b\n".to_vec()),
+        ("tabs", b"name: x\n\tsummary: y\n".to_vec()),
+        ("quote", b"name: \"x\n".to_vec()),
+        ("bracket", b"name: [x\n".to_vec()),
+        (
+            "dollar",
+            b"name: $x\nsummary: \"a\\nb\"\nenvironment: {A: '${B}'}\n".to_vec(),
+        ),
+        ("scalar", b"hello".to_vec()),
+        ("empty", Vec::new()),
+        ("bom-only", b"\xef\xbb\xbf".to_vec()),
+        ("anchor-loop", b"a: &a [*a]\n".to_vec()),
+        (
+            "huge-key",
+            format!("{}: x\n", "k".repeat(100_000)).into_bytes(),
+        ),
+    ];
+    for (name, bytes) in inputs {
+        let dir = temp_project(name, &bytes);
+        let out = paasc(&["check", dir.to_str().expect("utf8"), "--format", "json"]);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(
+            out.status.code(),
+            Some(1),
+            "{name}: exit {:?}, stderr: {stderr}",
+            out.status.code()
+        );
+        assert!(!stderr.contains("internal error"), "{name}: {stderr}");
+        let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+        assert!(doc["summary"]["errors"].as_u64().unwrap_or(0) > 0, "{name}");
+    }
+}

@@ -1,0 +1,134 @@
+//! Golden tests: every `golden/errors/<case>` yields the diagnostics snapshotted beside it, in
+//! both renderings; every `golden/ok/<case>` and every example yields none.
+
+use std::path::{Path, PathBuf};
+
+const TERM: paasc::Terminal = paasc::Terminal {
+    stdout_tty: false,
+    no_color: true,
+};
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../..")
+        .canonicalize()
+        .expect("workspace root")
+}
+
+fn cases(group: &str) -> Vec<PathBuf> {
+    let mut out: Vec<PathBuf> = std::fs::read_dir(root().join(group))
+        .expect("golden directory")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| p.is_dir())
+        .collect();
+    out.sort();
+    out
+}
+
+fn check(dir: &Path, format: &str) -> paasc::Outcome {
+    let rel = dir.strip_prefix(root()).expect("under root");
+    let arg = format!("{}/{}", root().display(), rel.display());
+    let mut out = paasc::run(
+        vec![
+            "paasc".into(),
+            "check".into(),
+            arg,
+            "--format".into(),
+            format.into(),
+        ],
+        TERM,
+    );
+    let prefix = format!("{}/", root().display());
+    out.stdout = out.stdout.replace(&prefix, "");
+    out
+}
+
+fn schema() -> jsonschema::Validator {
+    let text = std::fs::read_to_string(root().join("schema/diagnostics.json"))
+        .expect("schema/diagnostics.json");
+    let value: serde_json::Value = serde_json::from_str(&text).expect("schema is JSON");
+    jsonschema::validator_for(&value).expect("schema compiles")
+}
+
+fn assert_valid(validator: &jsonschema::Validator, case: &str, doc: &serde_json::Value) {
+    let errors: Vec<String> = validator
+        .iter_errors(doc)
+        .map(|e| format!("{} at {}", e, e.instance_path()))
+        .collect();
+    assert!(
+        errors.is_empty(),
+        "{case}: JSON output violates schema/diagnostics.json: {errors:#?}"
+    );
+}
+
+#[test]
+fn error_cases_match_their_snapshots() {
+    let validator = schema();
+    let all = cases("golden/errors");
+    assert!(
+        all.len() >= 30,
+        "expected at least 30 error cases, found {}",
+        all.len()
+    );
+    for dir in all {
+        let name = dir
+            .file_name()
+            .and_then(|n| n.to_str())
+            .expect("case name")
+            .to_string();
+        let json = check(&dir, "json");
+        let human = check(&dir, "human");
+        assert_eq!(
+            json.code, 1,
+            "{name}: exit code {} (stderr: {})",
+            json.code, json.stderr
+        );
+        assert_eq!(human.code, 1, "{name}: human exit code");
+        let doc: serde_json::Value = serde_json::from_str(&json.stdout).expect("valid JSON");
+        assert_valid(&validator, &name, &doc);
+        let n = doc["diagnostics"].as_array().map_or(0, Vec::len);
+        assert!(n > 0, "{name}: no diagnostics");
+        insta::with_settings!({
+            snapshot_path => dir.clone(),
+            prepend_module_to_snapshot => false,
+            omit_expression => true,
+            snapshot_suffix => "",
+        }, {
+            insta::assert_snapshot!("diagnostics.json", json.stdout);
+            insta::assert_snapshot!("diagnostics.human", human.stdout);
+        });
+    }
+}
+
+#[test]
+fn ok_cases_and_examples_are_clean() {
+    let validator = schema();
+    let mut all = cases("golden/ok");
+    assert!(all.len() >= 3);
+    all.extend(cases("examples"));
+    for dir in all {
+        let out = check(&dir, "json");
+        let doc: serde_json::Value = serde_json::from_str(&out.stdout).expect("valid JSON");
+        assert_valid(&validator, &dir.display().to_string(), &doc);
+        assert_eq!(
+            doc["diagnostics"],
+            serde_json::json!([]),
+            "{}: {}",
+            dir.display(),
+            out.stdout
+        );
+        assert_eq!(out.code, 0, "{}", dir.display());
+    }
+}
+
+#[test]
+fn committed_diagnostics_schema_is_current() {
+    let committed =
+        std::fs::read_to_string(root().join("schema/diagnostics.json")).unwrap_or_default();
+    let current = paasc::run(
+        vec!["paasc".into(), "schema".into(), "diagnostics".into()],
+        TERM,
+    )
+    .stdout;
+    assert!(committed == current, "schema/diagnostics.json is stale: run `cargo run -q -- schema diagnostics > schema/diagnostics.json`");
+}
