@@ -36,7 +36,7 @@ string_enum! {
 
 string_enum! {
     /// Config option types Juju knows.
-    pub enum OptionType { String = "string", Int = "int", Float = "float", Boolean = "boolean", Secret = "secret" }
+    pub enum OptionType help "charmcraft copies config options into config.yaml unchecked, but Juju refuses to deploy a charm with an unknown option type" { String = "string", Int = "int", Float = "float", Boolean = "boolean", Secret = "secret" }
 }
 
 string_enum! {
@@ -242,11 +242,16 @@ fn check_default(cx: &mut Cx, path: &str, t: OptionType, d: NodeId) {
             OptionType::Float => "a number",
             OptionType::Boolean => "a boolean",
         };
+        let before = cx.diags.len();
         cx.wrong_type(
             d,
             &format!("{path}.default"),
             &format!("{expected} (the option's type is `{}`)", t.as_str()),
         );
+        for diag in &mut cx.diags[before..] {
+            let h = diag.help.take().unwrap_or_default();
+            diag.help = Some(format!("{h}; charmcraft does not check option defaults, but Juju rejects a default that does not match the option's type"));
+        }
     }
 }
 

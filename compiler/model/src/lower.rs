@@ -488,6 +488,9 @@ impl<T: Lower> Lower for SpannedMap<T> {
 #[macro_export]
 macro_rules! string_enum {
     ($(#[$meta:meta])* $vis:vis enum $name:ident { $( $(#[$vmeta:meta])* $variant:ident = $text:literal ),+ $(,)? }) => {
+        $crate::string_enum!($(#[$meta])* $vis enum $name help "" { $( $(#[$vmeta])* $variant = $text ),+ });
+    };
+    ($(#[$meta:meta])* $vis:vis enum $name:ident help $help:literal { $( $(#[$vmeta:meta])* $variant:ident = $text:literal ),+ $(,)? }) => {
         $(#[$meta])*
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
         $vis enum $name { $( $(#[$vmeta])* $variant ),+ }
@@ -509,7 +512,15 @@ macro_rules! string_enum {
 
         impl $crate::lower::Lower for $name {
             fn lower(cx: &mut $crate::lower::Cx, id: paasc_syntax::NodeId, path: &str) -> Option<Self> {
-                $crate::lower::lower_enum(cx, id, path, Self::ALL, Self::parse)
+                let before = cx.diags.len();
+                let v = $crate::lower::lower_enum(cx, id, path, Self::ALL, Self::parse);
+                if !$help.is_empty() {
+                    for d in &mut cx.diags[before..] {
+                        let h = d.help.take().unwrap_or_default();
+                        d.help = Some(format!("{h}; {}", $help));
+                    }
+                }
+                v
             }
         }
     };
