@@ -1,7 +1,7 @@
 //! The typed model of `charmcraft.yaml` (charmcraft 4.5.0 `PlatformCharm` / `BasesCharm`), before
 //! extension expansion.
 
-use crate::lower::{Cx, Lower, Raw, Spanned, SpannedMap};
+use crate::lower::{Cx, Lower, Platform, Raw, Spanned, SpannedMap};
 use crate::{forbid, string_enum};
 use paasc_diag::{Code, Diagnostic};
 use paasc_syntax::{NodeId, Value};
@@ -42,27 +42,6 @@ string_enum! {
 string_enum! {
     /// Relation scope.
     pub enum Scope { Global = "global", Container = "container" }
-}
-
-/// One `platforms` entry.
-#[derive(Clone, Debug, PartialEq, Default)]
-pub struct CharmPlatform {
-    /// `build-on`.
-    pub build_on: Option<Vec<Spanned<String>>>,
-    /// `build-for`.
-    pub build_for: Option<Vec<Spanned<String>>>,
-}
-
-impl Lower for CharmPlatform {
-    fn lower(cx: &mut Cx, id: NodeId, path: &str) -> Option<Self> {
-        let mut m = cx.map(id, path)?;
-        let p = CharmPlatform {
-            build_on: m.opt(cx, "build-on"),
-            build_for: m.opt(cx, "build-for"),
-        };
-        m.finish(cx);
-        Some(p)
-    }
 }
 
 /// A base in the legacy `bases` form.
@@ -304,7 +283,7 @@ pub struct Charmcraft {
     /// `build-base`.
     pub build_base: Option<Spanned<CharmBuildBase>>,
     /// `platforms`; a null entry is the shorthand `amd64:`.
-    pub platforms: Option<SpannedMap<Option<CharmPlatform>>>,
+    pub platforms: Option<SpannedMap<Option<Platform>>>,
     /// Legacy `bases`.
     pub bases: Option<Vec<LegacyBasesEntry>>,
     /// `parts`, left open.

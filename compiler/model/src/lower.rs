@@ -345,39 +345,44 @@ pub trait Lower: Sized {
     fn lower(cx: &mut Cx, id: NodeId, path: &str) -> Option<Self>;
 }
 
+fn scalar<T>(
+    cx: &mut Cx,
+    id: NodeId,
+    path: &str,
+    expected: &str,
+    read: impl Fn(Value) -> Option<T>,
+) -> Option<T> {
+    let v = cx.tree.value(id).and_then(read);
+    if v.is_none() {
+        cx.wrong_type(id, path, expected);
+    }
+    v
+}
+
 impl Lower for String {
     fn lower(cx: &mut Cx, id: NodeId, path: &str) -> Option<Self> {
-        match cx.tree.value(id) {
-            Some(Value::Str(s)) => Some(s.to_string()),
-            _ => {
-                cx.wrong_type(id, path, "a string");
-                None
-            }
-        }
+        scalar(cx, id, path, "a string", |v| match v {
+            Value::Str(s) => Some(s.to_string()),
+            _ => None,
+        })
     }
 }
 
 impl Lower for bool {
     fn lower(cx: &mut Cx, id: NodeId, path: &str) -> Option<Self> {
-        match cx.tree.value(id) {
-            Some(Value::Bool(b)) => Some(b),
-            _ => {
-                cx.wrong_type(id, path, "a boolean");
-                None
-            }
-        }
+        scalar(cx, id, path, "a boolean", |v| match v {
+            Value::Bool(b) => Some(b),
+            _ => None,
+        })
     }
 }
 
 impl Lower for i64 {
     fn lower(cx: &mut Cx, id: NodeId, path: &str) -> Option<Self> {
-        match cx.tree.value(id) {
-            Some(Value::Int(i)) if i64::try_from(i).is_ok() => i64::try_from(i).ok(),
-            _ => {
-                cx.wrong_type(id, path, "an integer");
-                None
-            }
-        }
+        scalar(cx, id, path, "an integer", |v| match v {
+            Value::Int(i) => i64::try_from(i).ok(),
+            _ => None,
+        })
     }
 }
 

@@ -1,6 +1,6 @@
 //! The typed model of `rockcraft.yaml` (rockcraft 1.20.0 `Project`), before extension expansion.
 
-use crate::lower::{Cx, Lower, Raw, Spanned, SpannedMap};
+use crate::lower::{Cx, Lower, Platform, Raw, Spanned, SpannedMap};
 use crate::{forbid, one_spelling, string_enum};
 use paasc_diag::{Code, Diagnostic};
 use paasc_syntax::NodeId;
@@ -49,27 +49,6 @@ string_enum! {
 string_enum! {
     /// The level of a Pebble check.
     pub enum CheckLevel { Alive = "alive", Ready = "ready" }
-}
-
-/// One platform entry.
-#[derive(Clone, Debug, PartialEq, Default)]
-pub struct RockPlatform {
-    /// Architectures to build on.
-    pub build_on: Option<Vec<Spanned<String>>>,
-    /// Architecture to build for.
-    pub build_for: Option<Vec<Spanned<String>>>,
-}
-
-impl Lower for RockPlatform {
-    fn lower(cx: &mut Cx, id: NodeId, path: &str) -> Option<Self> {
-        let mut m = cx.map(id, path)?;
-        let p = RockPlatform {
-            build_on: m.opt(cx, "build-on"),
-            build_for: m.opt(cx, "build-for"),
-        };
-        m.finish(cx);
-        Some(p)
-    }
 }
 
 /// A Pebble service as rockcraft validates it.
@@ -303,7 +282,7 @@ pub struct Rockcraft {
     /// `build-base`.
     pub build_base: Option<Spanned<RockBuildBase>>,
     /// `platforms`; a null entry is the shorthand `amd64:`.
-    pub platforms: Option<SpannedMap<Option<RockPlatform>>>,
+    pub platforms: Option<SpannedMap<Option<Platform>>>,
     /// `license`.
     pub license: Option<Spanned<String>>,
     /// `parts`, left open: the parts schema belongs to craft-parts.
