@@ -397,16 +397,32 @@ pub enum Number {
 
 impl Lower for Number {
     fn lower(cx: &mut Cx, id: NodeId, path: &str) -> Option<Self> {
-        match cx.tree.value(id) {
-            Some(Value::Int(i)) if i64::try_from(i).is_ok() => {
-                i64::try_from(i).ok().map(Number::Int)
-            }
-            Some(Value::Float(f)) => Some(Number::Float(f)),
-            _ => {
-                cx.wrong_type(id, path, "a number");
-                None
-            }
-        }
+        scalar(cx, id, path, "a number", |v| match v {
+            Value::Int(i) => i64::try_from(i).ok().map(Number::Int),
+            Value::Float(f) => Some(Number::Float(f)),
+            _ => None,
+        })
+    }
+}
+
+/// One `platforms` entry of either file.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct Platform {
+    /// Architectures (or `base:arch`) to build on.
+    pub build_on: Option<Vec<Spanned<String>>>,
+    /// Architectures (or `base:arch`) to build for.
+    pub build_for: Option<Vec<Spanned<String>>>,
+}
+
+impl Lower for Platform {
+    fn lower(cx: &mut Cx, id: NodeId, path: &str) -> Option<Self> {
+        let mut m = cx.map(id, path)?;
+        let p = Platform {
+            build_on: m.opt(cx, "build-on"),
+            build_for: m.opt(cx, "build-for"),
+        };
+        m.finish(cx);
+        Some(p)
     }
 }
 
