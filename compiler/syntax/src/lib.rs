@@ -9,7 +9,10 @@
 mod builder;
 mod scalar;
 mod tree;
+mod value;
+pub mod write;
 
 pub use builder::{parse, Limits};
 pub use scalar::{python_float_repr, resolve11_plain, Scalar, Style, Value};
 pub use tree::{Entry, Kind, Node, NodeId, Tree};
+pub use value::Yaml;
