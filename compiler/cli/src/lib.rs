@@ -1,6 +1,7 @@
 //! The `paasc` command line. This crate is the only one that does I/O or knows about JSON and
 //! terminals; the passes it drives are pure.
 
+pub mod expand;
 pub mod human;
 pub mod json;
 pub mod load;
@@ -59,12 +60,36 @@ enum Command {
         /// A code such as S001, or its name such as unknown-key; `all` lists every code.
         code: String,
     },
+    /// Print charmcraft.yaml or rockcraft.yaml with its extensions expanded, like `<tool> expand-extensions`.
+    Expand {
+        /// `[DIR] charmcraft|rockcraft`: the project directory (default `.`) and which file to expand.
+        #[arg(num_args = 1..=2, required = true, value_name = "[DIR] TOOL")]
+        args: Vec<String>,
+        /// Path of rockcraft.yaml, if not in DIR.
+        #[arg(long, value_name = "FILE")]
+        rockcraft: Option<PathBuf>,
+        /// Path of charmcraft.yaml, if not in DIR or DIR/charm.
+        #[arg(long, value_name = "FILE")]
+        charmcraft: Option<PathBuf>,
+        /// Output format of diagnostics.
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
+    },
     /// Print a JSON Schema.
     Schema {
         /// Which schema.
         #[arg(value_enum)]
         which: SchemaKind,
     },
+}
+
+/// The files `paasc expand` expands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Tool {
+    /// `charmcraft expand-extensions`.
+    Charmcraft,
+    /// `rockcraft expand-extensions`.
+    Rockcraft,
 }
 
 /// The schemas `paasc schema` prints.
@@ -85,13 +110,15 @@ pub struct Outcome {
     pub code: i32,
 }
 
-/// Environment facts that change rendering.
+/// Environment facts that change rendering and what the emulated tools accept.
 #[derive(Clone, Copy, Debug)]
 pub struct Terminal {
     /// Whether standard output is a terminal.
     pub stdout_tty: bool,
     /// Whether `NO_COLOR` is set to a non-empty value.
     pub no_color: bool,
+    /// Whether `CHARMCRAFT_ENABLE_EXPERIMENTAL_EXTENSIONS` is set to a non-empty value.
+    pub experimental: bool,
 }
 
 /// Runs paasc with `args` (including the program name).
@@ -119,6 +146,32 @@ pub fn run(args: Vec<String>, term: Terminal) -> Outcome {
     match cli.command {
         Command::Check(p) => check(&p, term),
         Command::Explain { code } => explain(&code),
+        Command::Expand {
+            args,
+            rockcraft,
+            charmcraft,
+            format,
+        } => {
+            let (dir, tool) = match args.as_slice() {
+                [tool] => (".".to_string(), tool.clone()),
+                [dir, tool] => (dir.clone(), tool.clone()),
+                _ => (".".to_string(), String::new()),
+            };
+            let Ok(tool) = Tool::from_str(&tool, true) else {
+                return Outcome {
+                    stderr: format!("error: `{tool}` is not a file paasc expands; use `charmcraft` or `rockcraft`\n"),
+                    code: EXIT_USAGE,
+                    ..Outcome::default()
+                };
+            };
+            let project = ProjectArgs {
+                dir: PathBuf::from(dir),
+                rockcraft,
+                charmcraft,
+                format,
+            };
+            expand_cmd(&project, tool, term)
+        }
         Command::Schema {
             which: SchemaKind::Diagnostics,
         } => Outcome {
@@ -163,6 +216,98 @@ fn check(p: &ProjectArgs, term: Terminal) -> Outcome {
     } else {
         EXIT_OK
     };
+    out
+}
+
+fn expand_cmd(p: &ProjectArgs, tool: Tool, term: Terminal) -> Outcome {
+    let mut loc = load::Locations {
+        dir: p.dir.clone(),
+        rockcraft: p.rockcraft.clone(),
+        charmcraft: p.charmcraft.clone(),
+    };
+    match tool {
+        Tool::Charmcraft => loc.rockcraft = None,
+        Tool::Rockcraft => loc.charmcraft = None,
+    }
+    let loaded = match load::load(&loc) {
+        Ok(l) => l,
+        Err(e) => {
+            let mut out = emit(&e.db, &[e.diagnostic], 0, p.format, term);
+            out.code = EXIT_USAGE;
+            return out;
+        }
+    };
+    let files = match tool {
+        Tool::Charmcraft => paasc_model::ProjectFiles {
+            charmcraft: loaded.files.charmcraft,
+            rockcraft: None,
+        },
+        Tool::Rockcraft => paasc_model::ProjectFiles {
+            rockcraft: loaded.files.rockcraft,
+            charmcraft: None,
+        },
+    };
+    let Some(file) = files.charmcraft.or(files.rockcraft) else {
+        let mut db = paasc_diag::SourceDb::new();
+        let name = if tool == Tool::Charmcraft {
+            "charmcraft.yaml"
+        } else {
+            "rockcraft.yaml"
+        };
+        let id = db.add(p.dir.join(name).to_string_lossy().into_owned(), "");
+        let d = Diagnostic::new(
+            Code::MISSING_FILE,
+            id,
+            paasc_diag::Span::point(0),
+            format!("no {name} found"),
+        )
+        .help("pass the project directory, or point at the file with --charmcraft/--rockcraft");
+        let mut out = emit(&db, &[d], 0, p.format, term);
+        out.code = EXIT_USAGE;
+        return out;
+    };
+    let mut analysis = paasc_model::analyze(&loaded.db, files);
+    let mut diags = loaded.diagnostics;
+    diags.append(&mut analysis.diagnostics);
+    if !paasc_diag::has_errors(&diags) {
+        let tree = analysis.charm_tree.as_ref().or(analysis.rock_tree.as_ref());
+        if let Some(tree) = tree {
+            let path = std::path::PathBuf::from(&loaded.db.get(file).path);
+            let root = path
+                .parent()
+                .map(std::path::Path::to_path_buf)
+                .unwrap_or_default();
+            let dir = load::project_dir(&root, &[]);
+            let result = match tool {
+                Tool::Charmcraft => paasc_expand::charmcraft::expand(
+                    &expand::value(tree),
+                    &dir,
+                    paasc_expand::charmcraft::Options {
+                        experimental: term.experimental,
+                    },
+                ),
+                Tool::Rockcraft => Err(paasc_expand::ExpandError {
+                    code: Code::EXTENSION_UNKNOWN,
+                    message: "rockcraft expansion is not implemented yet".into(),
+                    at: paasc_expand::Location::root(),
+                    other_file: None,
+                    help: "only `paasc expand charmcraft` works in this version".into(),
+                }),
+            };
+            match result {
+                Ok(doc) => {
+                    let mut out = emit(&loaded.db, &diags, 1, p.format, term);
+                    out.stdout = paasc_syntax::write::to_string(&doc);
+                    out.code = EXIT_OK;
+                    return out;
+                }
+                Err(e) => diags.push(expand::diagnostic(&e, file, tree)),
+            }
+        }
+    }
+    paasc_diag::sort(&mut diags);
+    let mut out = emit(&loaded.db, &diags, 1, p.format, term);
+    out.code = EXIT_PROBLEMS;
     out
 }
 
@@ -232,5 +377,13 @@ fn explain(code: &str) -> Outcome {
             code: EXIT_USAGE,
             ..Outcome::default()
         },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn cli_definition_is_consistent() {
+        <super::Cli as clap::CommandFactory>::command().debug_assert();
     }
 }

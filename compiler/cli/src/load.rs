@@ -131,3 +131,42 @@ fn read_limited(path: &Path) -> std::io::Result<Vec<u8>> {
     f.take(MAX_BYTES + 1).read_to_end(&mut bytes)?;
     Ok(bytes)
 }
+
+/// Lists what the extensions inspect in a project directory: the top-level entries, the
+/// contents of `cos_custom/`, and the small text files they read. `skip` names top-level
+/// entries to leave out (e.g. a test corpus's `expected/`).
+pub fn project_dir(root: &Path, skip: &[&str]) -> paasc_expand::ProjectDir {
+    const TEXTS: [&str; 3] = ["paas-config.yaml", "requirements.txt", "pyproject.toml"];
+    let mut dir = paasc_expand::ProjectDir::default();
+    let list = |rel: &str, path: &Path, dir: &mut paasc_expand::ProjectDir| {
+        let Ok(read) = std::fs::read_dir(path) else {
+            return;
+        };
+        let mut names: Vec<(String, bool)> = read
+            .filter_map(Result::ok)
+            .map(|e| {
+                (
+                    e.file_name().to_string_lossy().into_owned(),
+                    e.path().is_dir(),
+                )
+            })
+            .filter(|(n, _)| !rel.is_empty() || !skip.contains(&n.as_str()))
+            .collect();
+        names.sort();
+        for (name, is_dir) in names {
+            dir.entries
+                .push(format!("{rel}{name}{}", if is_dir { "/" } else { "" }));
+        }
+    };
+    list("", root, &mut dir);
+    list("cos_custom/", &root.join("cos_custom"), &mut dir);
+    for name in TEXTS {
+        if let Ok(bytes) = read_limited(&root.join(name)) {
+            dir.texts.insert(
+                name.to_string(),
+                String::from_utf8_lossy(&bytes).into_owned(),
+            );
+        }
+    }
+    dir
+}

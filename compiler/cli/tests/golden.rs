@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 const TERM: paasc::Terminal = paasc::Terminal {
     stdout_tty: false,
     no_color: true,
+    experimental: false,
 };
 
 fn root() -> PathBuf {

@@ -1,7 +1,7 @@
 //! The registry of diagnostic codes. A code never changes meaning once released.
 //!
 //! Families: `Y` YAML and file input, `S` the schema of `charmcraft.yaml` and `rockcraft.yaml`,
-//! `F` project files and discovery.
+//! `F` project files and discovery, `C` charmcraft's framework extensions.
 
 use crate::Severity;
 
@@ -292,6 +292,176 @@ Example: `paasc check .` in a directory holding neither file.
 
 Fix: run paasc from the project root, pass the directory as an argument, or point at the files
 with `--rockcraft FILE` and `--charmcraft FILE`.";
+
+    EXTENSION_UNKNOWN = "C001", "unknown-extension", Error,
+        "An extension charmcraft or rockcraft does not have.",
+"The `extensions` list names extensions the tools register: `flask-framework`,
+`django-framework`, `fastapi-framework`, `go-framework`, `expressjs-framework` and
+`spring-boot-framework`. Any other name fails with `Extension '<name>' does not exist`.
+
+Example:
+
+    extensions:
+      - flask-framwork
+
+Fix: correct the name.";
+
+    EXTENSION_MULTIPLE_BASES = "C002", "extension-multiple-bases", Error,
+        "A framework extension is used with more than one base.",
+"The 12-factor extensions build a charm for exactly one Ubuntu base. A project whose `base`,
+`platforms` (base-qualified names or `build-for` entries) or legacy `bases` name two bases fails
+with `Extension does not support multiple bases`.
+
+Example:
+
+    platforms:
+      jammy: {build-on: [ubuntu@22.04:amd64], build-for: [ubuntu@22.04:amd64]}
+      noble: {build-on: [ubuntu@24.04:amd64], build-for: [ubuntu@24.04:amd64]}
+
+Fix: keep one base, and build a second charm (or a second revision) for the other.";
+
+    EXTENSION_UNSUPPORTED_BASE = "C003", "extension-unsupported-base", Error,
+        "The extension does not support the project's base.",
+"Each framework extension supports a fixed set of bases: flask and django `ubuntu@22.04` and
+`ubuntu@24.04`; fastapi, go, expressjs and spring-boot `ubuntu@24.04`. (`ubuntu@26.04` is the
+experimental second generation.)
+
+Example (charmcraft.yaml):
+
+    base: ubuntu@20.04
+
+Fix: move to a supported base, e.g. `base: ubuntu@24.04`.";
+
+    EXTENSION_EXPERIMENTAL = "C004", "extension-experimental", Error,
+        "The extension is experimental on this base.",
+"`spring-boot-framework` (and every framework on `ubuntu@26.04`) is experimental in
+charmcraft 4.5.0: charmcraft refuses it unless `CHARMCRAFT_ENABLE_EXPERIMENTAL_EXTENSIONS` is set,
+and paasc does not model the experimental second generation of the extensions.
+
+Example:
+
+    base: ubuntu@24.04
+    extensions: [spring-boot-framework]
+
+Fix: use a supported framework and base, or set the variable when running charmcraft and
+accept that paasc cannot check this project yet.";
+
+    EXTENSION_CHARM_TYPE = "C005", "extension-charm-type", Error,
+        "The framework extensions only build charms.",
+"A 12-factor charm must have `type: charm`; charmcraft 4 no longer builds bundles at all.
+
+Example:
+
+    type: bundle
+
+Fix: write `type: charm`.";
+
+    EXTENSION_CHARM_PART = "C006", "extension-charm-part", Error,
+        "The project defines its own `charm` part.",
+"The extension supplies the `charm` part itself (with the `rustup` snap that building
+pydantic needs). A user-defined `parts.charm` fails with `incompatible with customized charm
+part`. Other parts are kept.
+
+Example:
+
+    parts:
+      charm:
+        plugin: charm
+
+Fix: remove `parts.charm`; put extra build steps in a part with another name.";
+
+    EXTENSION_INCOMPATIBLE_FIELD = "C007", "extension-incompatible-field", Error,
+        "A field the framework extensions do not support.",
+"12-factor charms cannot declare `devices`, `extra-bindings` or `storage`: the extension fails
+with `incompatible with the provided field(s)`.
+
+Example:
+
+    storage:
+      data: {type: filesystem}
+
+Fix: remove the field. For persistent data, integrate a database or S3 instead.";
+
+    EXTENSION_RESERVED_FIELD = "C008", "extension-reserved-field", Error,
+        "A field the extension generates was written by hand, differently.",
+"The extension generates `assumes`, `containers`, `resources` and `peers`. You may repeat them
+only if they are exactly equal to what it generates; anything else (an extra peer relation, an
+extra `assumes` entry, a different resource description) fails with `conflicts with a reserved
+field`.
+
+Example:
+
+    peers:
+      secret-storage: {interface: secret-storage}
+      replicas: {interface: replicas}
+
+Fix: remove the field; the extension writes it.";
+
+    EXTENSION_OVERLAPPING_KEY = "C009", "extension-overlapping-key", Error,
+        "An action, endpoint or option the extension already defines.",
+"The extension defines the action `rotate-secret-key`, the endpoints `logging`, `ingress`,
+`metrics-endpoint` and `grafana-dashboard`, and the framework's config options. Declaring any of
+them again fails with `overlapping keys {...} ... which conflict with the extension`.
+
+Example:
+
+    requires:
+      ingress:
+        interface: ingress
+
+Fix: remove your copy, or rename it if it is a different thing.";
+
+    EXTENSION_RESERVED_PREFIX = "C010", "extension-reserved-prefix", Error,
+        "A config option uses a prefix the extension reserves.",
+"User options may not start with `webserver-` or `<framework>-` (for example `flask-`). The check
+is case-sensitive: `FLASK_DEBUG` and `flask_key` pass.
+
+Example:
+
+    config:
+      options:
+        flask-theme:
+          type: string
+
+Fix: rename the option, e.g. `theme`. paas-charm exports it as `FLASK_THEME` anyway.";
+
+    NONOPTIONAL_DEFAULT = "C011", "nonoptional-default", Error,
+        "A non-optional config option has a default.",
+"`optional: false` means the operator must set the option; a default would make that
+meaningless, so the extension rejects a truthy default (a falsy one such as `\"\"`, `0` or
+`false` passes).
+
+Example:
+
+    config:
+      options:
+        api-url:
+          type: string
+          optional: false
+          default: https://example.com
+
+Fix: remove the default, or remove `optional: false`.";
+
+    COS_CUSTOM_LAYOUT = "C012", "cos-custom-layout", Error,
+        "The `cos_custom` directory holds something unexpected.",
+"`cos_custom/` may only contain the subdirectories `grafana_dashboards`, `loki_alert_rules` and
+`prometheus_alert_rules`. Files at its root, or other subdirectories, make the extension fail.
+
+Example: `cos_custom/README.md` or `cos_custom/alerts/`.
+
+Fix: move dashboards and rules into the three allowed subdirectories and delete the rest.";
+
+    PAAS_CONFIG_INVALID = "C013", "paas-config-invalid", Error,
+        "`paas-config.yaml` is not valid.",
+"charmcraft reads `paas-config.yaml` beside charmcraft.yaml. It must be valid YAML holding a
+mapping (or nothing), and `framework_logging_format: json` is only supported for flask, django
+and fastapi.
+
+Example (paas-config.yaml):
+
+    just a string
+
+Fix: make the file a mapping, e.g. `framework_logging_format: json`.";
 }
 
 #[cfg(test)]

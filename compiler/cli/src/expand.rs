@@ -1,0 +1,66 @@
+//! `paasc expand`: the extension-expanded YAML, as the craft tools print it.
+
+use paasc_diag::{Diagnostic, FileId, Span};
+use paasc_expand::{ExpandError, Location};
+use paasc_syntax::{Kind, Tree, Yaml};
+
+/// Finds the span a [`Location`] points at, falling back to the deepest node found.
+pub fn locate(tree: &Tree, at: &Location) -> Span {
+    let Some(mut node) = tree.root() else {
+        return Span::point(0);
+    };
+    let mut span = Span::new(
+        tree.span(node).start as usize,
+        tree.span(node).start as usize,
+    );
+    for (i, seg) in at.path.iter().enumerate() {
+        let last = i + 1 == at.path.len();
+        match tree.kind(node) {
+            Kind::Map(_) => match tree.get(node, seg) {
+                Some(e) => {
+                    span = if last && at.key {
+                        tree.span(e.key)
+                    } else {
+                        tree.span(e.value)
+                    };
+                    if last && !at.key {
+                        span = tree.span(e.value);
+                    }
+                    if !last && !at.key {
+                        span = tree.span(e.key);
+                    }
+                    node = e.value;
+                }
+                None => break,
+            },
+            Kind::Seq(items) => match seg.parse::<usize>().ok().and_then(|n| items.get(n)) {
+                Some(&item) => {
+                    span = tree.span(item);
+                    node = item;
+                }
+                None => break,
+            },
+            _ => break,
+        }
+    }
+    span
+}
+
+/// Turns an expansion error into a diagnostic on `file`.
+pub fn diagnostic(e: &ExpandError, file: FileId, tree: &Tree) -> Diagnostic {
+    let span = locate(tree, &e.at);
+    let label = match &e.other_file {
+        Some(f) => format!("because of {f}"),
+        None => "here".to_string(),
+    };
+    Diagnostic::new(e.code, file, span, e.message.clone())
+        .label(label)
+        .help(e.help.clone())
+}
+
+/// The root value of a tree.
+pub fn value(tree: &Tree) -> Yaml {
+    tree.root()
+        .map(|r| Yaml::from_tree(tree, r))
+        .unwrap_or(Yaml::Null)
+}

@@ -1,0 +1,258 @@
+//! The conformance runner: every case of `../shared/conformance` (and of `$PAASC_CONFORMANCE_DIR`,
+//! same layout) run through paasc and compared with what the real tools produced.
+//!
+//! Each checked output is one result, named `<framework>/<kind>/<case>:<part>`. Results not yet
+//! implemented are listed in `golden/conformance-pending.txt`; the test fails when a result
+//! outside that list fails, and when a listed one passes (so the list only shrinks).
+
+use paasc_diag::{FileId, SourceDb};
+use paasc_syntax::{parse, write, Limits, Yaml};
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../..")
+        .canonicalize()
+        .expect("root")
+}
+
+fn load_yaml(text: &str) -> Result<Yaml, String> {
+    let (tree, diags) = parse(FileId(0), text, Limits::default());
+    if let Some(d) = diags
+        .iter()
+        .find(|d| d.severity == paasc_diag::Severity::Error)
+    {
+        return Err(d.message.clone());
+    }
+    Ok(tree
+        .root()
+        .map(|r| Yaml::from_tree(&tree, r))
+        .unwrap_or(Yaml::Null))
+}
+
+/// The tool's message without craft-cli trailers and the `exit:` line.
+fn tool_message(text: &str) -> String {
+    text.lines()
+        .filter(|l| {
+            !l.starts_with("exit: ")
+                && !l.starts_with("For more information, check out:")
+                && !l.starts_with("*EXPERIMENTAL*")
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+        .trim()
+        .to_string()
+}
+
+/// Compares messages, reading `{'a', 'b'}` Python set literals as sets.
+fn same_message(a: &str, b: &str) -> bool {
+    fn canon(s: &str) -> String {
+        let mut out = String::new();
+        let mut rest = s;
+        while let Some(start) = rest.find("{'") {
+            let Some(len) = rest[start..].find("'}") else {
+                break;
+            };
+            out.push_str(&rest[..start]);
+            let inner = &rest[start + 1..start + len + 1];
+            let mut items: Vec<&str> = inner.split(", ").collect();
+            items.sort_unstable();
+            out.push('{');
+            out.push_str(&items.join(", "));
+            out.push('}');
+            rest = &rest[start + len + 2..];
+        }
+        out.push_str(rest);
+        out
+    }
+    canon(a) == canon(b)
+}
+
+fn run_charmcraft(case: &Path, experimental: bool) -> Result<(), String> {
+    let expected_dir = case.join("expected");
+    let text =
+        std::fs::read_to_string(case.join("charmcraft.yaml")).map_err(|e| format!("input: {e}"))?;
+    let mut db = SourceDb::new();
+    let id = db.add("charmcraft.yaml", text.clone());
+    let files = paasc_model::ProjectFiles {
+        charmcraft: Some(id),
+        rockcraft: None,
+    };
+    let analysis = paasc_model::analyze(&db, files);
+    let dir = paasc::load::project_dir(case, &["expected"]);
+    let doc = load_yaml(&text)?;
+    let ours = paasc_expand::charmcraft::expand(
+        &doc,
+        &dir,
+        paasc_expand::charmcraft::Options { experimental },
+    );
+    if let Ok(expected) = std::fs::read_to_string(expected_dir.join("charmcraft.expanded.yaml")) {
+        if let Some(d) = analysis
+            .diagnostics
+            .iter()
+            .find(|d| d.severity == paasc_diag::Severity::Error)
+        {
+            return Err(format!(
+                "paasc reports an error where charmcraft succeeds: {} {}",
+                d.code.0, d.message
+            ));
+        }
+        let expected = load_yaml(&expected)?;
+        return match ours {
+            Ok(got) if got == expected => Ok(()),
+            Ok(got) => Err(diff(&write::to_string(&expected), &write::to_string(&got))),
+            Err(e) => Err(format!(
+                "paasc failed where charmcraft succeeds: {}",
+                e.message
+            )),
+        };
+    }
+    let expected = std::fs::read_to_string(expected_dir.join("charmcraft.error.txt"))
+        .map_err(|e| format!("expected: {e}"))?;
+    let want = tool_message(&expected);
+    let mut got_messages: Vec<String> = analysis
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity == paasc_diag::Severity::Error)
+        .map(|d| d.message.clone())
+        .collect();
+    if let Err(e) = ours {
+        got_messages.push(e.message);
+    }
+    if got_messages.iter().any(|m| same_message(m, &want)) {
+        Ok(())
+    } else {
+        Err(format!(
+            "charmcraft fails with:\n  {want}\npaasc reports:\n  {}",
+            got_messages.join("\n  ")
+        ))
+    }
+}
+
+fn diff(expected: &str, got: &str) -> String {
+    let mut out = String::from("--- charmcraft\n+++ paasc\n");
+    let (e, g): (Vec<&str>, Vec<&str>) = (expected.lines().collect(), got.lines().collect());
+    for i in 0..e.len().max(g.len()) {
+        match (e.get(i), g.get(i)) {
+            (Some(a), Some(b)) if a == b => {}
+            (a, b) => {
+                if let Some(a) = a {
+                    out.push_str(&format!("-{a}\n"));
+                }
+                if let Some(b) = b {
+                    out.push_str(&format!("+{b}\n"));
+                }
+            }
+        }
+    }
+    out
+}
+
+fn corpus_roots() -> Vec<PathBuf> {
+    let mut roots = vec![root().join("../shared/conformance")];
+    if let Ok(extra) = std::env::var("PAASC_CONFORMANCE_DIR") {
+        roots.push(PathBuf::from(extra));
+    }
+    roots
+}
+
+fn subdirs(p: &Path) -> Vec<PathBuf> {
+    let mut v: Vec<PathBuf> = std::fs::read_dir(p)
+        .map(|r| {
+            r.filter_map(Result::ok)
+                .map(|e| e.path())
+                .filter(|p| p.is_dir())
+                .collect()
+        })
+        .unwrap_or_default();
+    v.sort();
+    v
+}
+
+#[test]
+fn conformance() {
+    let ci = std::env::var("CI").is_ok_and(|v| v == "true");
+    let pending: BTreeSet<String> =
+        std::fs::read_to_string(root().join("golden/conformance-pending.txt"))
+            .unwrap_or_default()
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty() && !l.starts_with('#'))
+            .map(str::to_string)
+            .collect();
+    let (mut passed, mut failed) = (0, 0);
+    let mut unexpected = Vec::new();
+    let mut now_passing = Vec::new();
+    for corpus in corpus_roots() {
+        if !corpus.is_dir() {
+            assert!(!ci, "conformance corpus {} is missing", corpus.display());
+            eprintln!(
+                "conformance corpus {} is missing; skipped",
+                corpus.display()
+            );
+            continue;
+        }
+        for fw in subdirs(&corpus) {
+            let fw_name = fw
+                .file_name()
+                .and_then(|n| n.to_str())
+                .unwrap_or_default()
+                .to_string();
+            let mut results: Vec<(String, Result<(), String>)> = Vec::new();
+            for case in subdirs(&fw.join("expand")) {
+                let name = case
+                    .file_name()
+                    .and_then(|n| n.to_str())
+                    .unwrap_or_default();
+                // The corpus ran charmcraft with CHARMCRAFT_ENABLE_EXPERIMENTAL_EXTENSIONS for spring-boot.
+                let experimental = fw_name == "spring-boot";
+                results.push((
+                    format!("{fw_name}/expand/{name}:charmcraft"),
+                    run_charmcraft(&case, experimental),
+                ));
+                results.push((
+                    format!("{fw_name}/expand/{name}:rockcraft"),
+                    Err("rockcraft expansion is not implemented yet".into()),
+                ));
+            }
+            for case in subdirs(&fw.join("runtime")) {
+                let name = case
+                    .file_name()
+                    .and_then(|n| n.to_str())
+                    .unwrap_or_default();
+                results.push((
+                    format!("{fw_name}/runtime/{name}"),
+                    Err("the runtime (paas-charm) is not implemented yet".into()),
+                ));
+            }
+            for (id, result) in results {
+                match result {
+                    Ok(()) => {
+                        passed += 1;
+                        if pending.contains(&id) {
+                            now_passing.push(id);
+                        }
+                    }
+                    Err(why) => {
+                        failed += 1;
+                        if !pending.contains(&id) {
+                            eprintln!("FAIL {id}\n{why}\n");
+                            unexpected.push(id);
+                        }
+                    }
+                }
+            }
+        }
+    }
+    println!("conformance: {passed} passed, {failed} failed");
+    assert!(
+        unexpected.is_empty(),
+        "{} results fail that are not in golden/conformance-pending.txt: {unexpected:#?}",
+        unexpected.len()
+    );
+    assert!(
+        now_passing.is_empty(),
+        "these now pass; remove them from golden/conformance-pending.txt: {now_passing:#?}"
+    );
+}

@@ -1,0 +1,91 @@
+//! The framework extensions of charmcraft 4.5.0 and rockcraft 1.20.0, applied to loaded YAML.
+//!
+//! Framework specifics are data (`data/charmcraft/*.yaml`, generated from charmcraft's own
+//! extension classes); the code here is the tools' merge and validation logic.
+//!
+//! **Invariant:** pure. The project directory is passed in as a [`ProjectDir`] listing.
+
+pub mod charmcraft;
+mod frameworks;
+pub mod merge;
+
+pub use frameworks::{framework, Framework, FRAMEWORK_NAMES};
+
+use std::collections::BTreeMap;
+
+/// What the extensions may look at in the project directory, loaded by the CLI.
+#[derive(Clone, Debug, Default)]
+pub struct ProjectDir {
+    /// Relative paths (with `/`) of the files and directories the extensions inspect; directories
+    /// end with `/`.
+    pub entries: Vec<String>,
+    /// Contents of the small text files the extensions read, by relative path.
+    pub texts: BTreeMap<String, String>,
+}
+
+impl ProjectDir {
+    /// Whether `path` (a file, or a directory when it ends with `/`) exists.
+    pub fn exists(&self, path: &str) -> bool {
+        self.entries.iter().any(|e| e == path)
+    }
+
+    /// The direct children of directory `dir` (ending with `/`), as names; directories keep `/`.
+    pub fn children(&self, dir: &str) -> Vec<&str> {
+        self.entries
+            .iter()
+            .filter_map(|e| e.strip_prefix(dir))
+            .filter(|rest| !rest.is_empty() && !rest.trim_end_matches('/').contains('/'))
+            .collect()
+    }
+}
+
+/// Where in the input file an expansion error belongs: a path of mapping keys from the root
+/// (`["config", "options", "flask-foo"]`), pointing at the key when `key` is true.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Location {
+    /// Keys from the root.
+    pub path: Vec<String>,
+    /// Point at the last key itself rather than its value.
+    pub key: bool,
+}
+
+impl Location {
+    /// The key at `path`.
+    pub fn key(path: &[&str]) -> Location {
+        Location {
+            path: path.iter().map(|s| s.to_string()).collect(),
+            key: true,
+        }
+    }
+
+    /// The value at `path`.
+    pub fn value(path: &[&str]) -> Location {
+        Location {
+            path: path.iter().map(|s| s.to_string()).collect(),
+            key: false,
+        }
+    }
+
+    /// The whole document.
+    pub fn root() -> Location {
+        Location {
+            path: Vec::new(),
+            key: false,
+        }
+    }
+}
+
+/// An expansion failure, carrying the real tool's message.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ExpandError {
+    /// The diagnostic code.
+    pub code: paasc_diag::Code,
+    /// The tool's own message, verbatim.
+    pub message: String,
+    /// Where it belongs.
+    pub at: Location,
+    /// A file other than the YAML being expanded that the error is about (e.g. `paas-config.yaml`).
+    pub other_file: Option<String>,
+    /// What the user can do.
+    pub help: String,
+}

@@ -1,0 +1,74 @@
+//! The craft tools' merge rule for extension snippets (`_apply_extension_property`).
+
+use paasc_syntax::Yaml;
+
+/// Merges an extension's value into the user's: dicts merge recursively (user keys keep their
+/// place, new keys are appended), lists become extension + user (deduplicated when all are
+/// strings), and otherwise a non-empty user value wins.
+pub fn apply(existing: Option<Yaml>, extension: &Yaml) -> Yaml {
+    let Some(existing) = existing.filter(Yaml::truthy) else {
+        return extension.clone();
+    };
+    match (existing, extension) {
+        (Yaml::Seq(user), Yaml::Seq(ext)) => {
+            let merged: Vec<Yaml> = ext.iter().cloned().chain(user).collect();
+            if merged.iter().all(|i| matches!(i, Yaml::Str(_))) {
+                let mut seen = Vec::new();
+                for item in merged {
+                    if !seen.contains(&item) {
+                        seen.push(item);
+                    }
+                }
+                Yaml::Seq(seen)
+            } else {
+                Yaml::Seq(merged)
+            }
+        }
+        (Yaml::Map(mut user), Yaml::Map(ext)) => {
+            for (k, v) in ext {
+                match user.iter().position(|(uk, _)| uk == k) {
+                    Some(i) => {
+                        let old = std::mem::replace(&mut user[i].1, Yaml::Null);
+                        user[i].1 = apply(Some(old), v);
+                    }
+                    None => user.push((k.clone(), apply(None, v))),
+                }
+            }
+            Yaml::Map(user)
+        }
+        (user, _) => user,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn s(x: &str) -> Yaml {
+        Yaml::str(x)
+    }
+
+    #[test]
+    fn merge_rules() {
+        let user = Yaml::Map(vec![
+            (s("a"), Yaml::Seq(vec![s("x"), s("y")])),
+            (s("c"), s("user")),
+        ]);
+        let ext = Yaml::Map(vec![
+            (s("b"), s("new")),
+            (s("a"), Yaml::Seq(vec![s("y"), s("z")])),
+            (s("c"), s("ext")),
+        ]);
+        let merged = apply(Some(user), &ext);
+        assert_eq!(
+            merged,
+            Yaml::Map(vec![
+                (s("a"), Yaml::Seq(vec![s("y"), s("z"), s("x")])),
+                (s("c"), s("user")),
+                (s("b"), s("new")),
+            ])
+        );
+        assert_eq!(apply(Some(Yaml::Null), &s("ext")), s("ext"));
+        assert_eq!(apply(Some(Yaml::Map(vec![])), &s("ext")), s("ext"));
+    }
+}
