@@ -298,6 +298,9 @@ fn expand_cmd(p: &ProjectArgs, tool: Tool, term: Terminal) -> Outcome {
                 Ok(doc) => {
                     let mut out = emit(&loaded.db, &diags, 1, p.format, term);
                     out.stdout = paasc_syntax::write::to_string(&doc);
+                    if diags.is_empty() {
+                        out.stderr.clear();
+                    }
                     out.code = EXIT_OK;
                     return out;
                 }
