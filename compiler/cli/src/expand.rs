@@ -50,7 +50,7 @@ pub fn locate(tree: &Tree, at: &Location) -> Span {
 pub fn diagnostic(e: &ExpandError, file: FileId, tree: &Tree) -> Diagnostic {
     let span = locate(tree, &e.at);
     let label = match &e.other_file {
-        Some(f) => format!("because of {f}"),
+        Some(f) => format!("the extension checks {f} beside charmcraft.yaml"),
         None => "here".to_string(),
     };
     Diagnostic::new(e.code, file, span, e.message.clone())

@@ -207,6 +207,24 @@ fn check(p: &ProjectArgs, term: Terminal) -> Outcome {
     let mut analysis = paasc_model::analyze(&loaded.db, loaded.files);
     let mut diags: Vec<Diagnostic> = loaded.diagnostics;
     diags.append(&mut analysis.diagnostics);
+    if let (Some(file), Some(tree)) = (loaded.files.charmcraft, analysis.charm_tree.as_ref()) {
+        let clean = !diags
+            .iter()
+            .any(|d| d.primary.file == file && d.severity == paasc_diag::Severity::Error);
+        if clean {
+            let root = std::path::Path::new(&loaded.db.get(file).path)
+                .parent()
+                .map(std::path::Path::to_path_buf)
+                .unwrap_or_default();
+            let dir = load::project_dir(&root, &[]);
+            let opts = paasc_expand::charmcraft::Options {
+                experimental: term.experimental,
+            };
+            if let Err(e) = paasc_expand::charmcraft::expand(&expand::value(tree), &dir, opts) {
+                diags.push(expand::diagnostic(&e, file, tree));
+            }
+        }
+    }
     paasc_diag::sort(&mut diags);
     let files = usize::from(loaded.files.rockcraft.is_some())
         + usize::from(loaded.files.charmcraft.is_some());

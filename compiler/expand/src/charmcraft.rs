@@ -520,7 +520,7 @@ fn check_cos_custom(dir: &ProjectDir) -> Result<(), ExpandError> {
             "custom COS directory must only contain the following subdirectories: {{'prometheus_alert_rules', 'loki_alert_rules', 'grafana_dashboards'}}. Found {}",
             details.join("; ")
         ),
-        at: Location::root(),
+        at: Location::key(&["extensions"]),
         other_file: Some("cos_custom/".into()),
         help: "keep only grafana_dashboards/, loki_alert_rules/ and prometheus_alert_rules/ in cos_custom/".into(),
     })
@@ -533,7 +533,7 @@ fn check_paas_config(fw: &Framework, dir: &ProjectDir) -> Result<(), ExpandError
     let fail = |message: String, help: &str| ExpandError {
         code: Code::PAAS_CONFIG_INVALID,
         message,
-        at: Location::root(),
+        at: Location::key(&["extensions"]),
         other_file: Some("paas-config.yaml".into()),
         help: help.into(),
     };

@@ -7,8 +7,8 @@ use paasc_diag::{Code, Diagnostic};
 use paasc_syntax::{NodeId, Value};
 
 string_enum! {
-    /// `type` values.
-    pub enum CharmType { Charm = "charm" }
+    /// `type` values (`bundle` is recognised only to be refused with its own message).
+    pub enum CharmType { Charm = "charm", Bundle = "bundle" }
 }
 
 string_enum! {
@@ -390,6 +390,20 @@ pub fn lower(cx: &mut Cx) -> Option<Charmcraft> {
                 "charmcraft.yaml does not take `{key}` at the top level; use `{instead}` instead"
             ),
         );
+    }
+    if let (Some(t), None) = (&c.type_, &c.extensions) {
+        if t.value == CharmType::Bundle {
+            cx.push(
+                Diagnostic::new(
+                    Code::INVALID_VALUE,
+                    cx.file,
+                    t.span,
+                    "Support for 'type: bundle' was removed in Charmcraft 4",
+                )
+                .label("bundles are no longer built")
+                .help("write `type: charm`; to build bundles, use Charmcraft 3"),
+            );
+        }
     }
     c.root = Some(root);
     m.finish(cx);
