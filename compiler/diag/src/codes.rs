@@ -282,6 +282,31 @@ reject before looking at any field.
 Fix: write the file; `charmcraft init --profile flask-framework` and
 `rockcraft init --profile flask-framework` create a starting point.";
 
+    NUMBER_AS_STRING = "S008", "number-as-string", Warning,
+        "A number stands where a string is expected, and its text changes.",
+"charmcraft and rockcraft convert a number given for a string field with Python's `str()`.
+YAML 1.1 reads the value first, so the string can differ from what is written: `1.10` becomes
+\"1.1\", `0755` becomes \"493\", `1_000` becomes \"1000\", `1e3` stays a string.
+
+Example (rockcraft.yaml):
+
+    version: 1.10       # the rock's version is \"1.1\"
+
+Fix: quote the value: `version: '1.10'`.";
+
+    INVALID_NAME = "S009", "invalid-name", Error,
+        "A project name or title breaks the craft naming rules.",
+"Names of rocks and charms may only use ASCII lowercase letters, digits and hyphens, must
+contain a letter, may not start or end with a hyphen or have two hyphens in a row, and are at
+most 40 characters. A title is 2 to 40 characters; rockcraft uses the name as the title when
+none is given, so a one-letter rock name fails too.
+
+Example:
+
+    name: My_App
+
+Fix: use a name such as `my-app`.";
+
     MISSING_FILE = "F001", "missing-project-file", Error,
         "A project file could not be found or read.",
 "paasc reads `rockcraft.yaml` from the project directory and `charmcraft.yaml` from the project

@@ -1,8 +1,9 @@
 //! The typed model of `charmcraft.yaml` (charmcraft 4.5.0 `PlatformCharm` / `BasesCharm`), before
 //! extension expansion.
 
+use crate::lower::StrictString;
 use crate::lower::{Cx, Lower, Platform, Raw, Spanned, SpannedMap};
-use crate::{forbid, string_enum};
+use crate::{check_max_len, check_name, check_title, forbid, string_enum};
 use paasc_diag::{Code, Diagnostic};
 use paasc_syntax::{NodeId, Value};
 
@@ -48,11 +49,11 @@ string_enum! {
 #[derive(Clone, Debug, PartialEq)]
 pub struct LegacyBase {
     /// `name`, e.g. `ubuntu`.
-    pub name: Option<Spanned<String>>,
-    /// `channel`, e.g. `22.04`.
-    pub channel: Option<Spanned<String>>,
+    pub name: Option<Spanned<StrictString>>,
+    /// `channel`, e.g. `22.04` (strict: an unquoted `22.04` is a float and fails).
+    pub channel: Option<Spanned<StrictString>>,
     /// `architectures`.
-    pub architectures: Option<Vec<Spanned<String>>>,
+    pub architectures: Option<Vec<Spanned<StrictString>>>,
 }
 
 impl Lower for LegacyBase {
@@ -102,8 +103,8 @@ impl Lower for LegacyBasesEntry {
 pub struct CharmLib {
     /// `<charm>.<library>`.
     pub lib: Option<Spanned<String>>,
-    /// `N` or `N.M`, a string.
-    pub version: Option<Spanned<String>>,
+    /// `N` or `N.M`, a strict string.
+    pub version: Option<Spanned<StrictString>>,
 }
 
 impl Lower for CharmLib {
@@ -143,7 +144,7 @@ impl Lower for Relation {
             scope: m.opt_spanned(cx, "scope"),
             node: id,
         };
-        let _: Option<String> = m.opt(cx, "description");
+        let _ = m.rest();
         m.finish(cx);
         Some(r)
     }
@@ -325,7 +326,15 @@ pub fn lower(cx: &mut Cx) -> Option<Charmcraft> {
         build_base: m.opt_spanned(cx, "build-base"),
         ..Charmcraft::default()
     };
-    let _: Option<String> = m.opt(cx, "title");
+    if let Some(name) = &c.name {
+        check_name(cx, name);
+    }
+    if let Some(summary) = &c.summary {
+        check_max_len(cx, summary, "summary", 200);
+    }
+    if let Some(title) = m.opt_spanned::<String>(cx, "title") {
+        check_title(cx, &title, false);
+    }
     let _: Option<String> = m.opt(cx, "version");
     match (m.peek("platforms"), m.peek("bases")) {
         (Some(p), Some(b)) => {

@@ -167,6 +167,98 @@ fn required_service_keys(
 }
 
 /// Reports a key the tools refuse (unless its value is null), and marks it read.
+static NAME: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+    regex::Regex::new(r"^([a-z0-9][a-z0-9-]?)*[a-z]+([a-z0-9-]?[a-z0-9])*$")
+        .unwrap_or_else(|e| panic!("name pattern: {e}"))
+});
+
+/// Checks a project `name` against craft-application's rule (both tools use it).
+pub(crate) fn check_name(cx: &mut Cx, name: &Spanned<String>) {
+    let n = &name.value;
+    let message = if n.chars().count() > 40 {
+        Some(format!(
+            "the name `{n}` is {} characters long; the limit is 40",
+            n.chars().count()
+        ))
+    } else if !NAME.is_match(n) {
+        Some(format!("invalid name `{n}`: names can only use ASCII lowercase letters, numbers, and hyphens, must have at least one letter, may not start or end with a hyphen, and may not have two hyphens in a row"))
+    } else {
+        None
+    };
+    if let Some(message) = message {
+        let suggestion: String = n
+            .to_ascii_lowercase()
+            .chars()
+            .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+            .collect();
+        let suggestion = suggestion
+            .split('-')
+            .filter(|p| !p.is_empty())
+            .collect::<Vec<_>>()
+            .join("-");
+        let help = if !suggestion.is_empty() && NAME.is_match(&suggestion) && suggestion.len() <= 40
+        {
+            format!("for example `{suggestion}`")
+        } else {
+            "use lowercase letters, digits and single hyphens, with at least one letter".to_string()
+        };
+        cx.push(
+            Diagnostic::new(Code::INVALID_NAME, cx.file, name.span, message)
+                .label("not a valid name")
+                .help(help),
+        );
+    }
+}
+
+/// Checks a title's length (2 to 40 characters).
+pub(crate) fn check_title(cx: &mut Cx, title: &Spanned<String>, defaulted_from_name: bool) {
+    let len = title.value.chars().count();
+    if (2..=40).contains(&len) {
+        return;
+    }
+    let what = if defaulted_from_name {
+        "the title (which defaults to the name)"
+    } else {
+        "the title"
+    };
+    cx.push(
+        Diagnostic::new(
+            Code::INVALID_NAME,
+            cx.file,
+            title.span,
+            format!(
+                "{what} must be 2 to 40 characters long, `{}` has {len}",
+                title.value
+            ),
+        )
+        .label("wrong length")
+        .help(if defaulted_from_name {
+            "add a `title:` of 2 to 40 characters"
+        } else {
+            "shorten or lengthen the title to 2 to 40 characters"
+        }),
+    );
+}
+
+/// Reports a string longer than `max` characters.
+pub(crate) fn check_max_len(cx: &mut Cx, value: &Spanned<String>, key: &str, max: usize) {
+    let len = value.value.chars().count();
+    if len > max {
+        cx.push(
+            Diagnostic::new(
+                Code::INVALID_VALUE,
+                cx.file,
+                value.span,
+                format!("`{key}` is {len} characters long; the limit is {max}"),
+            )
+            .label("too long")
+            .help(format!(
+                "shorten `{key}` to at most {max} characters; put the detail in `description`"
+            )),
+        );
+    }
+}
+
 pub(crate) fn forbid(cx: &mut Cx, m: &mut MapReader, key: &'static str, help: &str) {
     if let Some(e) = m.take_hidden(key) {
         if matches!(cx.tree.value(e.value), Some(Value::Null)) {

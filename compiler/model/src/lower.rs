@@ -361,8 +361,39 @@ fn scalar<T>(
 
 impl Lower for String {
     fn lower(cx: &mut Cx, id: NodeId, path: &str) -> Option<Self> {
+        let value = cx.tree.value(id);
+        let coerced = match &value {
+            Some(Value::Int(i)) => Some(i.to_string()),
+            Some(Value::BigInt(d)) => Some(d.clone()),
+            Some(Value::Float(f)) => Some(paasc_syntax::python_float_repr(*f)),
+            _ => None,
+        };
+        if let Some(text) = coerced {
+            let written = cx.tree.text(id).unwrap_or_default().to_string();
+            if written != text {
+                cx.push(
+                    Diagnostic::new(Code::NUMBER_AS_STRING, cx.file, cx.tree.span(id), format!("`{path}` is written `{written}` but read as the number {text}, so the tools use the string \"{text}\""))
+                        .label(format!("becomes \"{text}\""))
+                        .help(format!("quote it to keep it as written: '{written}'")),
+                );
+            }
+            return Some(text);
+        }
         scalar(cx, id, path, "a string", |v| match v {
             Value::Str(s) => Some(s.to_string()),
+            _ => None,
+        })
+    }
+}
+
+/// A string field the models declare strict: numbers are refused, not converted.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StrictString(pub String);
+
+impl Lower for StrictString {
+    fn lower(cx: &mut Cx, id: NodeId, path: &str) -> Option<Self> {
+        scalar(cx, id, path, "a quoted string", |v| match v {
+            Value::Str(s) => Some(StrictString(s.to_string())),
             _ => None,
         })
     }
@@ -372,6 +403,13 @@ impl Lower for bool {
     fn lower(cx: &mut Cx, id: NodeId, path: &str) -> Option<Self> {
         scalar(cx, id, path, "a boolean", |v| match v {
             Value::Bool(b) => Some(b),
+            Value::Int(0) => Some(false),
+            Value::Int(1) => Some(true),
+            Value::Str(s) => match s.to_ascii_lowercase().as_str() {
+                "yes" | "true" | "on" | "1" | "t" | "y" => Some(true),
+                "no" | "false" | "off" | "0" | "f" | "n" => Some(false),
+                _ => None,
+            },
             _ => None,
         })
     }

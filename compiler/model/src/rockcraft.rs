@@ -1,7 +1,7 @@
 //! The typed model of `rockcraft.yaml` (rockcraft 1.20.0 `Project`), before extension expansion.
 
 use crate::lower::{Cx, Lower, Platform, Raw, Spanned, SpannedMap};
-use crate::{forbid, one_spelling, string_enum};
+use crate::{check_name, check_title, forbid, one_spelling, string_enum};
 use paasc_diag::{Code, Diagnostic};
 use paasc_syntax::NodeId;
 
@@ -216,17 +216,14 @@ impl Lower for Check {
             .collect();
         let kind = match kinds.as_slice() {
             [] => {
-                let (span, _) = (cx.tree.span(id), ());
                 cx.push(
                     Diagnostic::new(
                         Code::MISSING_KEY,
                         cx.file,
-                        span,
-                        format!(
-                            "check `{path}` has no kind: it needs one of `http`, `tcp` or `exec`"
-                        ),
+                        cx.tree.span(id),
+                        "Must specify exactly one of http, tcp, exec for each check.",
                     )
-                    .label("this check does nothing")
+                    .label(format!("check `{path}` has no kind"))
                     .help("add `http: {url: ...}`, `tcp: {port: ...}` or `exec: {command: ...}`"),
                 );
                 None
@@ -237,13 +234,15 @@ impl Lower for Check {
                 _ => lower_exec(cx, *v, &format!("{path}.exec")),
             },
             [(first, fv), rest @ ..] => {
+                let mut names: Vec<&str> = kinds.iter().map(|(k, _)| *k).collect();
+                names.sort_unstable();
                 let mut d = Diagnostic::new(Code::CONFLICTING_KEYS, cx.file, cx.tree.span(rest[0].1), format!(
-                    "check `{path}` has more than one kind ({})",
-                    kinds.iter().map(|(k, _)| format!("`{k}`")).collect::<Vec<_>>().join(", ")
+                    "Multiple check types specified ({}). Each check must have exactly one type.",
+                    names.join(", ")
                 ))
                 .label(format!("`{}` given as well", rest[0].0))
                 .secondary(cx.file, cx.tree.span(*fv), format!("`{first}` given here"))
-                .help("a Pebble check has exactly one of `http`, `tcp` or `exec`; split it into two checks");
+                .help(format!("check `{path}` must have exactly one of `http`, `tcp` or `exec`; split it into two checks"));
                 for (k, v) in &rest[1..] {
                     d = d.secondary(cx.file, cx.tree.span(*v), format!("`{k}` given here"));
                 }
@@ -307,7 +306,6 @@ pub struct Rockcraft {
 pub fn lower(cx: &mut Cx) -> Option<Rockcraft> {
     let root = cx.tree.root()?;
     let mut m = cx.map(root, "")?;
-    let has_extensions = m.peek("extensions").is_some();
     let mut r = Rockcraft {
         name: m.req(cx, "name"),
         title: m.opt_spanned(cx, "title"),
@@ -327,11 +325,7 @@ pub fn lower(cx: &mut Cx) -> Option<Rockcraft> {
     let _: Option<String> = m.opt(cx, "adopt-info");
     let _: Option<Vec<Raw>> = m.opt(cx, "package-repositories");
     let _: Option<Raw> = m.opt(cx, "entrypoint-command");
-    r.parts = if has_extensions {
-        m.opt(cx, "parts")
-    } else {
-        m.req(cx, "parts").map(|s: Spanned<_>| s.value)
-    };
+    r.parts = m.opt(cx, "parts");
     r.environment = m.opt(cx, "environment");
     r.run_user = one_spelling(cx, &mut m, "run-user", "run_user");
     r.services = m.opt(cx, "services");
@@ -356,6 +350,26 @@ pub fn lower(cx: &mut Cx) -> Option<Rockcraft> {
         "env",
         "rocks have no `env`; use `environment` instead",
     );
+    if let Some(name) = &r.name {
+        check_name(cx, name);
+        match &r.title {
+            Some(title) => check_title(cx, title, false),
+            None => check_title(cx, name, true),
+        }
+    }
+    if r.version.is_none() && m.peek("adopt-info").is_none() {
+        let start = cx.tree.span(root).start as usize;
+        cx.push(
+            Diagnostic::new(
+                Code::MISSING_KEY,
+                cx.file,
+                paasc_diag::Span::new(start, start),
+                "'adopt-info' not set and required fields are missing: 'version'",
+            )
+            .label("`version` is missing from this file")
+            .help("add `version: '0.1'` (quoted), or `adopt-info: <part>` to take it from a part"),
+        );
+    }
     r.root = Some(root);
     m.finish(cx);
     Some(r)
