@@ -35,11 +35,9 @@ struct Cli {
     command: Command,
 }
 
+/// Flags shared by the commands that read a project.
 #[derive(clap::Args, Debug, Clone)]
-struct ProjectArgs {
-    /// Project directory: rockcraft.yaml here, charmcraft.yaml here or in charm/.
-    #[arg(default_value = ".")]
-    dir: PathBuf,
+struct FileArgs {
     /// Path of rockcraft.yaml, if not in DIR.
     #[arg(long, value_name = "FILE")]
     rockcraft: Option<PathBuf>,
@@ -49,6 +47,15 @@ struct ProjectArgs {
     /// Output format of diagnostics.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     format: Format,
+}
+
+#[derive(clap::Args, Debug, Clone)]
+struct ProjectArgs {
+    /// Project directory: rockcraft.yaml here, charmcraft.yaml here or in charm/.
+    #[arg(default_value = ".")]
+    dir: PathBuf,
+    #[command(flatten)]
+    files: FileArgs,
 }
 
 #[derive(Subcommand, Debug)]
@@ -65,15 +72,8 @@ enum Command {
         /// `[DIR] charmcraft|rockcraft`: the project directory (default `.`) and which file to expand.
         #[arg(num_args = 1..=2, required = true, value_name = "[DIR] TOOL")]
         args: Vec<String>,
-        /// Path of rockcraft.yaml, if not in DIR.
-        #[arg(long, value_name = "FILE")]
-        rockcraft: Option<PathBuf>,
-        /// Path of charmcraft.yaml, if not in DIR or DIR/charm.
-        #[arg(long, value_name = "FILE")]
-        charmcraft: Option<PathBuf>,
-        /// Output format of diagnostics.
-        #[arg(long, value_enum, default_value_t = Format::Human)]
-        format: Format,
+        #[command(flatten)]
+        files: FileArgs,
     },
     /// Print a JSON Schema.
     Schema {
@@ -146,12 +146,7 @@ pub fn run(args: Vec<String>, term: Terminal) -> Outcome {
     match cli.command {
         Command::Check(p) => check(&p, term),
         Command::Explain { code } => explain(&code),
-        Command::Expand {
-            args,
-            rockcraft,
-            charmcraft,
-            format,
-        } => {
+        Command::Expand { args, files } => {
             let (dir, tool) = match args.as_slice() {
                 [tool] => (".".to_string(), tool.clone()),
                 [dir, tool] => (dir.clone(), tool.clone()),
@@ -166,9 +161,7 @@ pub fn run(args: Vec<String>, term: Terminal) -> Outcome {
             };
             let project = ProjectArgs {
                 dir: PathBuf::from(dir),
-                rockcraft,
-                charmcraft,
-                format,
+                files,
             };
             expand_cmd(&project, tool, term)
         }
@@ -189,20 +182,33 @@ fn human_style(term: Terminal) -> human::Style {
     }
 }
 
-fn check(p: &ProjectArgs, term: Terminal) -> Outcome {
-    let loc = load::Locations {
+/// Loads the project, or renders the load failure as an exit-2 outcome.
+fn load_project(
+    p: &ProjectArgs,
+    only: Option<Tool>,
+    term: Terminal,
+) -> Result<load::Loaded, Outcome> {
+    let mut loc = load::Locations {
         dir: p.dir.clone(),
-        rockcraft: p.rockcraft.clone(),
-        charmcraft: p.charmcraft.clone(),
+        rockcraft: p.files.rockcraft.clone(),
+        charmcraft: p.files.charmcraft.clone(),
     };
-    let loaded = match load::load(&loc) {
+    match only {
+        Some(Tool::Charmcraft) => loc.rockcraft = None,
+        Some(Tool::Rockcraft) => loc.charmcraft = None,
+        None => {}
+    }
+    load::load(&loc).map_err(|e| {
+        let mut out = emit(&e.db, &[e.diagnostic], 0, p.files.format, term);
+        out.code = EXIT_USAGE;
+        out
+    })
+}
+
+fn check(p: &ProjectArgs, term: Terminal) -> Outcome {
+    let loaded = match load_project(p, None, term) {
         Ok(l) => l,
-        Err(e) => {
-            let diags = [e.diagnostic];
-            let mut out = emit(&e.db, &diags, 0, p.format, term);
-            out.code = EXIT_USAGE;
-            return out;
-        }
+        Err(out) => return out,
     };
     let mut analysis = paasc_model::analyze(&loaded.db, loaded.files);
     let mut diags: Vec<Diagnostic> = loaded.diagnostics;
@@ -228,7 +234,7 @@ fn check(p: &ProjectArgs, term: Terminal) -> Outcome {
     paasc_diag::sort(&mut diags);
     let files = usize::from(loaded.files.rockcraft.is_some())
         + usize::from(loaded.files.charmcraft.is_some());
-    let mut out = emit(&loaded.db, &diags, files, p.format, term);
+    let mut out = emit(&loaded.db, &diags, files, p.files.format, term);
     out.code = if paasc_diag::has_errors(&diags) {
         EXIT_PROBLEMS
     } else {
@@ -238,22 +244,9 @@ fn check(p: &ProjectArgs, term: Terminal) -> Outcome {
 }
 
 fn expand_cmd(p: &ProjectArgs, tool: Tool, term: Terminal) -> Outcome {
-    let mut loc = load::Locations {
-        dir: p.dir.clone(),
-        rockcraft: p.rockcraft.clone(),
-        charmcraft: p.charmcraft.clone(),
-    };
-    match tool {
-        Tool::Charmcraft => loc.rockcraft = None,
-        Tool::Rockcraft => loc.charmcraft = None,
-    }
-    let loaded = match load::load(&loc) {
+    let loaded = match load_project(p, Some(tool), term) {
         Ok(l) => l,
-        Err(e) => {
-            let mut out = emit(&e.db, &[e.diagnostic], 0, p.format, term);
-            out.code = EXIT_USAGE;
-            return out;
-        }
+        Err(out) => return out,
     };
     let files = match tool {
         Tool::Charmcraft => paasc_model::ProjectFiles {
@@ -280,7 +273,7 @@ fn expand_cmd(p: &ProjectArgs, tool: Tool, term: Terminal) -> Outcome {
             format!("no {name} found"),
         )
         .help("pass the project directory, or point at the file with --charmcraft/--rockcraft");
-        let mut out = emit(&db, &[d], 0, p.format, term);
+        let mut out = emit(&db, &[d], 0, p.files.format, term);
         out.code = EXIT_USAGE;
         return out;
     };
@@ -314,7 +307,7 @@ fn expand_cmd(p: &ProjectArgs, tool: Tool, term: Terminal) -> Outcome {
             };
             match result {
                 Ok(doc) => {
-                    let mut out = emit(&loaded.db, &diags, 1, p.format, term);
+                    let mut out = emit(&loaded.db, &diags, 1, p.files.format, term);
                     out.stdout = paasc_syntax::write::to_string(&doc);
                     if diags.is_empty() {
                         out.stderr.clear();
@@ -327,7 +320,7 @@ fn expand_cmd(p: &ProjectArgs, tool: Tool, term: Terminal) -> Outcome {
         }
     }
     paasc_diag::sort(&mut diags);
-    let mut out = emit(&loaded.db, &diags, 1, p.format, term);
+    let mut out = emit(&loaded.db, &diags, 1, p.files.format, term);
     out.code = EXIT_PROBLEMS;
     out
 }
