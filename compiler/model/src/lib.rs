@@ -284,18 +284,20 @@ pub(crate) fn one_spelling<T: lower::Lower>(
     dash: &'static str,
     underscore: &'static str,
 ) -> Option<Spanned<T>> {
-    if let (Some(a), Some(b)) = (m.peek(dash), m.peek(underscore)) {
-        cx.push(
-            Diagnostic::new(
-                Code::CONFLICTING_KEYS,
-                cx.file,
-                cx.tree.span(b.key),
-                format!("`{dash}` is given twice, as `{dash}` and as `{underscore}`"),
-            )
-            .label("second spelling")
-            .secondary(cx.file, cx.tree.span(a.key), "first spelling")
-            .help(format!("keep only `{dash}`")),
-        );
+    if m.has_exact(dash) && m.has_exact(underscore) {
+        if let (Some(a), Some(b)) = (m.peek(dash), m.peek(underscore)) {
+            cx.push(
+                Diagnostic::new(
+                    Code::CONFLICTING_KEYS,
+                    cx.file,
+                    cx.tree.span(b.key),
+                    format!("`{dash}` is given twice, as `{dash}` and as `{underscore}`"),
+                )
+                .label("second spelling")
+                .secondary(cx.file, cx.tree.span(a.key), "first spelling")
+                .help(format!("keep only `{dash}`")),
+            );
+        }
     }
     let value = m.opt_spanned(cx, dash);
     if value.is_some() {

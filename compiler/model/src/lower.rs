@@ -166,12 +166,25 @@ impl<'a> MapReader<'a> {
     /// Takes the entry for `key` (and marks the key known), if present.
     pub fn entry(&mut self, key: &'static str) -> Option<Entry> {
         self.known.push(key);
-        let i = self
-            .entries
-            .iter()
-            .position(|e| self.tree.text(e.key) == Some(key))?;
+        let i = self.position(key)?;
         self.used[i] = true;
         Some(self.entries[i])
+    }
+
+    /// Index of `key`, or of its underscore spelling (the craft models accept both, and the
+    /// dashed one wins when both are given).
+    fn position(&self, key: &str) -> Option<usize> {
+        let exact = self
+            .entries
+            .iter()
+            .position(|e| self.tree.text(e.key) == Some(key));
+        if exact.is_some() || !key.contains('-') {
+            return exact;
+        }
+        let alias = key.replace('-', "_");
+        self.entries
+            .iter()
+            .position(|e| self.tree.text(e.key) == Some(alias.as_str()))
     }
 
     /// Marks a key as known without reading it.
@@ -203,10 +216,7 @@ impl<'a> MapReader<'a> {
 
     /// Reads a required key, reporting it as missing if absent.
     pub fn req<T: Lower>(&mut self, cx: &mut Cx, key: &'static str) -> Option<Spanned<T>> {
-        let present = self
-            .entries
-            .iter()
-            .any(|e| self.tree.text(e.key) == Some(key));
+        let present = self.position(key).is_some();
         if !present {
             self.known.push(key);
             self.missing(key);
@@ -283,10 +293,14 @@ impl<'a> MapReader<'a> {
 
     /// The entry of `key` if present, without marking anything.
     pub fn peek(&self, key: &str) -> Option<Entry> {
+        self.position(key).map(|i| self.entries[i])
+    }
+
+    /// Whether the mapping holds exactly this key text (no underscore alias).
+    pub fn has_exact(&self, key: &str) -> bool {
         self.entries
             .iter()
-            .copied()
-            .find(|e| self.tree.text(e.key) == Some(key))
+            .any(|e| self.tree.text(e.key) == Some(key))
     }
 
     /// All entries not read so far, marking them read.
