@@ -18,17 +18,11 @@ pub fn locate(tree: &Tree, at: &Location) -> Span {
         match tree.kind(node) {
             Kind::Map(_) => match tree.get(node, seg) {
                 Some(e) => {
-                    span = if last && at.key {
-                        tree.span(e.key)
-                    } else {
+                    span = if last && !at.key {
                         tree.span(e.value)
+                    } else {
+                        tree.span(e.key)
                     };
-                    if last && !at.key {
-                        span = tree.span(e.value);
-                    }
-                    if !last && !at.key {
-                        span = tree.span(e.key);
-                    }
                     node = e.value;
                 }
                 None => break,
@@ -63,4 +57,24 @@ pub fn value(tree: &Tree) -> Yaml {
     tree.root()
         .map(|r| Yaml::from_tree(tree, r))
         .unwrap_or(Yaml::Null)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use paasc_syntax::{parse, Limits};
+
+    #[test]
+    fn locations_point_at_keys_and_values() {
+        let text = "a:\n  b: 1\nlist:\n- x\n- y\n";
+        let (tree, _) = parse(FileId(0), text, Limits::default());
+        let at = |loc: Location| {
+            let s = locate(&tree, &loc);
+            &text[s.start as usize..s.end as usize]
+        };
+        assert_eq!(at(Location::key(&["a", "b"])), "b");
+        assert_eq!(at(Location::value(&["a", "b"])), "1");
+        assert_eq!(at(Location::value(&["list", "1"])), "y");
+        assert_eq!(at(Location::key(&["a", "missing"])), "a");
+    }
 }
