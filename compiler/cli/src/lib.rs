@@ -205,6 +205,24 @@ fn load_project(
     })
 }
 
+/// Applies charmcraft's extensions to `file`, looking at the directory that holds it.
+fn expand_charm(
+    db: &paasc_diag::SourceDb,
+    file: paasc_diag::FileId,
+    tree: &paasc_syntax::Tree,
+    term: Terminal,
+) -> Result<paasc_syntax::Yaml, paasc_expand::ExpandError> {
+    let root = std::path::Path::new(&db.get(file).path)
+        .parent()
+        .map(std::path::Path::to_path_buf)
+        .unwrap_or_default();
+    let dir = load::project_dir(&root, &[]);
+    let opts = paasc_expand::charmcraft::Options {
+        experimental: term.experimental,
+    };
+    paasc_expand::charmcraft::expand(&expand::value(tree), &dir, opts)
+}
+
 fn check(p: &ProjectArgs, term: Terminal) -> Outcome {
     let loaded = match load_project(p, None, term) {
         Ok(l) => l,
@@ -218,15 +236,7 @@ fn check(p: &ProjectArgs, term: Terminal) -> Outcome {
             .iter()
             .any(|d| d.primary.file == file && d.severity == paasc_diag::Severity::Error);
         if clean {
-            let root = std::path::Path::new(&loaded.db.get(file).path)
-                .parent()
-                .map(std::path::Path::to_path_buf)
-                .unwrap_or_default();
-            let dir = load::project_dir(&root, &[]);
-            let opts = paasc_expand::charmcraft::Options {
-                experimental: term.experimental,
-            };
-            if let Err(e) = paasc_expand::charmcraft::expand(&expand::value(tree), &dir, opts) {
+            if let Err(e) = expand_charm(&loaded.db, file, tree, term) {
                 diags.push(expand::diagnostic(&e, file, tree));
             }
         }
@@ -283,20 +293,8 @@ fn expand_cmd(p: &ProjectArgs, tool: Tool, term: Terminal) -> Outcome {
     if !paasc_diag::has_errors(&diags) {
         let tree = analysis.charm_tree.as_ref().or(analysis.rock_tree.as_ref());
         if let Some(tree) = tree {
-            let path = std::path::PathBuf::from(&loaded.db.get(file).path);
-            let root = path
-                .parent()
-                .map(std::path::Path::to_path_buf)
-                .unwrap_or_default();
-            let dir = load::project_dir(&root, &[]);
             let result = match tool {
-                Tool::Charmcraft => paasc_expand::charmcraft::expand(
-                    &expand::value(tree),
-                    &dir,
-                    paasc_expand::charmcraft::Options {
-                        experimental: term.experimental,
-                    },
-                ),
+                Tool::Charmcraft => expand_charm(&loaded.db, file, tree, term),
                 Tool::Rockcraft => Err(paasc_expand::ExpandError {
                     code: Code::EXTENSION_UNKNOWN,
                     message: "rockcraft expansion is not implemented yet".into(),
