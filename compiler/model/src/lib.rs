@@ -277,7 +277,8 @@ pub(crate) fn forbid(cx: &mut Cx, m: &mut MapReader, key: &'static str, help: &s
     }
 }
 
-/// Reads a key that has two spellings (`run-user` / `run_user`), reporting both given at once.
+/// Reads a key whose underscore spelling the reader also accepts (`run-user` / `run_user`), and
+/// reports the two given at once as a conflict rather than as an unknown key.
 pub(crate) fn one_spelling<T: lower::Lower>(
     cx: &mut Cx,
     m: &mut MapReader,
@@ -300,9 +301,6 @@ pub(crate) fn one_spelling<T: lower::Lower>(
         }
     }
     let value = m.opt_spanned(cx, dash);
-    if value.is_some() {
-        let _ = m.take_hidden(underscore);
-        return value;
-    }
-    m.opt_spanned(cx, underscore)
+    let _ = m.take_hidden(underscore);
+    value
 }
