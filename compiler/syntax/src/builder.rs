@@ -378,14 +378,7 @@ impl<'t> Builder<'t> {
                 items,
             } => {
                 let end = self.collection_end(start, end_sp, items.last().copied());
-                let weight = items
-                    .iter()
-                    .fold(1u64, |w, i| w.saturating_add(self.weight[i.0 as usize]));
-                let height = 1 + items
-                    .iter()
-                    .map(|i| self.height[i.0 as usize])
-                    .max()
-                    .unwrap_or(0);
+                let (weight, height) = self.measure(items.iter());
                 self.expanded += 1;
                 let id = self.add(
                     Node {
@@ -405,14 +398,7 @@ impl<'t> Builder<'t> {
             } => {
                 let last = values.last().copied();
                 let end = self.collection_end(start, end_sp, last);
-                let children = keys.iter().chain(values.iter());
-                let weight = children
-                    .clone()
-                    .fold(1u64, |w, i| w.saturating_add(self.weight[i.0 as usize]));
-                let height = 1 + children
-                    .map(|i| self.height[i.0 as usize])
-                    .max()
-                    .unwrap_or(0);
+                let (weight, height) = self.measure(keys.iter().chain(values.iter()));
                 let entries = self.build_map(&keys, &values);
                 self.expanded += 1;
                 let id = self.add(
@@ -426,6 +412,14 @@ impl<'t> Builder<'t> {
                 self.finish_node(id, anchor)
             }
         }
+    }
+
+    /// Expanded size and height of a collection with these children.
+    fn measure<'a>(&self, children: impl Iterator<Item = &'a NodeId>) -> (u64, u32) {
+        children.fold((1, 1), |(w, h), c| {
+            let i = c.0 as usize;
+            (w.saturating_add(self.weight[i]), h.max(1 + self.height[i]))
+        })
     }
 
     fn collection_end(&self, start: usize, end_sp: Span, last: Option<NodeId>) -> usize {
