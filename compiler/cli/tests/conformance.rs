@@ -5,6 +5,9 @@
 //! implemented are listed in `golden/conformance-pending.txt`; the test fails when a result
 //! outside that list fails, and when a listed one passes (so the list only shrinks).
 
+#[path = "support/runtime.rs"]
+mod runtime;
+
 use paasc_diag::{FileId, SourceDb};
 use paasc_syntax::{parse, write, Limits, Yaml};
 use std::collections::BTreeSet;
@@ -223,7 +226,7 @@ fn conformance() {
                     .unwrap_or_default();
                 results.push((
                     format!("{fw_name}/runtime/{name}"),
-                    Err("the runtime (paas-charm) is not implemented yet".into()),
+                    runtime::run(&case, &fw_name),
                 ));
             }
             for (id, result) in results {
