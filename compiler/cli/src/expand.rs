@@ -43,13 +43,52 @@ pub fn locate(tree: &Tree, at: &Location) -> Span {
 /// Turns an expansion error into a diagnostic on `file`.
 pub fn diagnostic(e: &ExpandError, file: FileId, tree: &Tree) -> Diagnostic {
     let span = locate(tree, &e.at);
-    let label = match &e.other_file {
+    let label = match e.other.as_ref().map(|o| &o.path) {
         Some(f) => format!("the extension checks {f} beside charmcraft.yaml"),
         None => "here".to_string(),
     };
     Diagnostic::new(e.code, file, span, e.message.clone())
         .label(label)
         .help(e.help.clone())
+}
+
+/// Turns an expansion error into a diagnostic: in the other file it is about when the error
+/// carries a span there (that file is added to `db`), otherwise on `file`.
+pub fn diagnostic_in(
+    e: &ExpandError,
+    file: FileId,
+    tree: &Tree,
+    dir: &paasc_expand::ProjectDir,
+    db: &mut paasc_diag::SourceDb,
+) -> Diagnostic {
+    let Some((other, Some(span))) = e.other.as_ref().map(|o| (&o.path, &o.span)) else {
+        return diagnostic(e, file, tree);
+    };
+    let Some(text) = dir.texts.get(other) else {
+        return diagnostic(e, file, tree);
+    };
+    let base = std::path::Path::new(&db.get(file).path)
+        .parent()
+        .map(|p| p.join(other).to_string_lossy().into_owned())
+        .unwrap_or_else(|| other.clone());
+    let id = db.add(base, text.clone());
+    let end = span.end.min(text.len());
+    let start = span.start.min(end);
+    Diagnostic::new(e.code, id, Span::new(start, end), e.message.clone())
+        .label("here")
+        .secondary(file, locate(tree, &e.at), "the extension reads this file")
+        .help(e.help.clone())
+}
+
+/// What `paasc expand rockcraft` prints: rockcraft's warning lines, then the YAML.
+pub fn rock_output(e: &paasc_expand::rockcraft::Expanded) -> String {
+    let mut out = String::new();
+    for w in &e.warnings {
+        out.push_str(w);
+        out.push('\n');
+    }
+    out.push_str(&paasc_syntax::write::to_string(&e.yaml));
+    out
 }
 
 /// The root value of a tree.

@@ -119,6 +119,8 @@ pub struct Terminal {
     pub no_color: bool,
     /// Whether `CHARMCRAFT_ENABLE_EXPERIMENTAL_EXTENSIONS` is set to a non-empty value.
     pub experimental: bool,
+    /// Whether `ROCKCRAFT_ENABLE_EXPERIMENTAL_EXTENSIONS` is set to a non-empty value.
+    pub rock_experimental: bool,
 }
 
 /// Runs paasc with `args` (including the program name).
@@ -205,6 +207,33 @@ fn load_project(
     })
 }
 
+/// Applies rockcraft's extensions to `file`, looking at the directory that holds it.
+fn expand_rock(
+    db: &paasc_diag::SourceDb,
+    file: paasc_diag::FileId,
+    tree: &paasc_syntax::Tree,
+    term: Terminal,
+) -> (
+    paasc_expand::ProjectDir,
+    Result<paasc_expand::rockcraft::Expanded, paasc_expand::rockcraft::Failure>,
+) {
+    let root = std::path::Path::new(&db.get(file).path)
+        .parent()
+        .map(std::path::Path::to_path_buf)
+        .unwrap_or_default();
+    let doc = expand::value(tree);
+    let name = doc
+        .get("name")
+        .and_then(paasc_syntax::Yaml::as_str)
+        .unwrap_or_default();
+    let dir = load::rock_project_dir(&root, &[], name);
+    let opts = paasc_expand::rockcraft::Options {
+        experimental: term.rock_experimental,
+    };
+    let result = paasc_expand::rockcraft::expand(&doc, &dir, opts);
+    (dir, result)
+}
+
 /// Applies charmcraft's extensions to `file`, looking at the directory that holds it.
 fn expand_charm(
     db: &paasc_diag::SourceDb,
@@ -224,7 +253,7 @@ fn expand_charm(
 }
 
 fn check(p: &ProjectArgs, term: Terminal) -> Outcome {
-    let loaded = match load_project(p, None, term) {
+    let mut loaded = match load_project(p, None, term) {
         Ok(l) => l,
         Err(out) => return out,
     };
@@ -241,6 +270,21 @@ fn check(p: &ProjectArgs, term: Terminal) -> Outcome {
             }
         }
     }
+    if let (Some(file), Some(tree)) = (loaded.files.rockcraft, analysis.rock_tree.as_ref()) {
+        let clean = !diags
+            .iter()
+            .any(|d| d.primary.file == file && d.severity == paasc_diag::Severity::Error);
+        if clean {
+            let (dir, result) = expand_rock(&loaded.db, file, tree, term);
+            let found = match result {
+                Ok(done) => done.notes,
+                Err(failure) => failure.errors,
+            };
+            for e in &found {
+                diags.push(expand::diagnostic_in(e, file, tree, &dir, &mut loaded.db));
+            }
+        }
+    }
     paasc_diag::sort(&mut diags);
     let files = usize::from(loaded.files.rockcraft.is_some())
         + usize::from(loaded.files.charmcraft.is_some());
@@ -254,7 +298,7 @@ fn check(p: &ProjectArgs, term: Terminal) -> Outcome {
 }
 
 fn expand_cmd(p: &ProjectArgs, tool: Tool, term: Terminal) -> Outcome {
-    let loaded = match load_project(p, Some(tool), term) {
+    let mut loaded = match load_project(p, Some(tool), term) {
         Ok(l) => l,
         Err(out) => return out,
     };
@@ -294,26 +338,43 @@ fn expand_cmd(p: &ProjectArgs, tool: Tool, term: Terminal) -> Outcome {
         let tree = analysis.charm_tree.as_ref().or(analysis.rock_tree.as_ref());
         if let Some(tree) = tree {
             let result = match tool {
-                Tool::Charmcraft => expand_charm(&loaded.db, file, tree, term),
-                Tool::Rockcraft => Err(paasc_expand::ExpandError {
-                    code: Code::EXTENSION_UNKNOWN,
-                    message: "rockcraft expansion is not implemented yet".into(),
-                    at: paasc_expand::Location::root(),
-                    other_file: None,
-                    help: "only `paasc expand charmcraft` works in this version".into(),
-                }),
+                Tool::Charmcraft => expand_charm(&loaded.db, file, tree, term)
+                    .map(|doc| paasc_syntax::write::to_string(&doc))
+                    .map_err(|e| vec![expand::diagnostic(&e, file, tree)]),
+                Tool::Rockcraft => {
+                    let (dir, result) = expand_rock(&loaded.db, file, tree, term);
+                    match result {
+                        Ok(done) => {
+                            for e in &done.notes {
+                                diags.push(expand::diagnostic_in(
+                                    e,
+                                    file,
+                                    tree,
+                                    &dir,
+                                    &mut loaded.db,
+                                ));
+                            }
+                            Ok(expand::rock_output(&done))
+                        }
+                        Err(failure) => Err(failure
+                            .errors
+                            .iter()
+                            .map(|e| expand::diagnostic_in(e, file, tree, &dir, &mut loaded.db))
+                            .collect()),
+                    }
+                }
             };
             match result {
-                Ok(doc) => {
+                Ok(text) => {
                     let mut out = emit(&loaded.db, &diags, 1, p.files.format, term);
-                    out.stdout = paasc_syntax::write::to_string(&doc);
+                    out.stdout = text;
                     if diags.is_empty() {
                         out.stderr.clear();
                     }
                     out.code = EXIT_OK;
                     return out;
                 }
-                Err(e) => diags.push(expand::diagnostic(&e, file, tree)),
+                Err(mut found) => diags.append(&mut found),
             }
         }
     }

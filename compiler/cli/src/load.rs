@@ -170,3 +170,39 @@ pub fn project_dir(root: &Path, skip: &[&str]) -> paasc_expand::ProjectDir {
     }
     dir
 }
+
+/// [`project_dir`] plus what rockcraft's extensions read for a rock named `name`: the candidate
+/// Python, JSON and requirement files, and which build wrappers are executable.
+pub fn rock_project_dir(root: &Path, skip: &[&str], name: &str) -> paasc_expand::ProjectDir {
+    let mut dir = project_dir(root, skip);
+    for rel in paasc_expand::rockcraft::files_read(name) {
+        let path = root.join(&rel);
+        if !path.is_file() {
+            continue;
+        }
+        if !dir.entries.contains(&rel) {
+            dir.entries.push(rel.clone());
+        }
+        if let Ok(bytes) = read_limited(&path) {
+            dir.texts
+                .insert(rel, String::from_utf8_lossy(&bytes).into_owned());
+        }
+    }
+    for wrapper in ["mvnw", "gradlew"] {
+        if is_executable(&root.join(wrapper)) {
+            dir.executables.insert(wrapper.to_string());
+        }
+    }
+    dir
+}
+
+#[cfg(unix)]
+fn is_executable(path: &Path) -> bool {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(path).is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
+}
+
+#[cfg(not(unix))]
+fn is_executable(path: &Path) -> bool {
+    path.is_file()
+}

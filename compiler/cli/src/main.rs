@@ -14,6 +14,8 @@ fn main() {
         no_color: std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()),
         experimental: std::env::var_os("CHARMCRAFT_ENABLE_EXPERIMENTAL_EXTENSIONS")
             .is_some_and(|v| !v.is_empty()),
+        rock_experimental: std::env::var_os("ROCKCRAFT_ENABLE_EXPERIMENTAL_EXTENSIONS")
+            .is_some_and(|v| !v.is_empty()),
     };
     let outcome = match std::panic::catch_unwind(|| paasc::run(args, term)) {
         Ok(o) => o,

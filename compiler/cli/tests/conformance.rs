@@ -133,6 +133,66 @@ fn run_charmcraft(case: &Path, experimental: bool) -> Result<(), String> {
     }
 }
 
+fn run_rockcraft(case: &Path, experimental: bool) -> Result<(), String> {
+    let expected_dir = case.join("expected");
+    let text =
+        std::fs::read_to_string(case.join("rockcraft.yaml")).map_err(|e| format!("input: {e}"))?;
+    let mut db = SourceDb::new();
+    let id = db.add("rockcraft.yaml", text.clone());
+    let files = paasc_model::ProjectFiles {
+        charmcraft: None,
+        rockcraft: Some(id),
+    };
+    let analysis = paasc_model::analyze(&db, files);
+    let doc = load_yaml(&text)?;
+    let name = doc.get("name").and_then(Yaml::as_str).unwrap_or_default();
+    let dir = paasc::load::rock_project_dir(case, &["expected"], name);
+    let ours = paasc_expand::rockcraft::expand(
+        &doc,
+        &dir,
+        paasc_expand::rockcraft::Options { experimental },
+    );
+    if let Ok(expected) = std::fs::read_to_string(expected_dir.join("rockcraft.expanded.yaml")) {
+        if let Some(d) = analysis
+            .diagnostics
+            .iter()
+            .find(|d| d.severity == paasc_diag::Severity::Error)
+        {
+            return Err(format!(
+                "paasc reports an error where rockcraft succeeds: {} {}",
+                d.code.0, d.message
+            ));
+        }
+        let expected = load_yaml(&expected)?;
+        return match ours {
+            Ok(got) => {
+                let printed = paasc::expand::rock_output(&got);
+                let got = load_yaml(&printed)?;
+                if got == expected {
+                    Ok(())
+                } else {
+                    Err(diff(&write::to_string(&expected), &write::to_string(&got)))
+                }
+            }
+            Err(e) => Err(format!(
+                "paasc failed where rockcraft succeeds: {}",
+                e.message
+            )),
+        };
+    }
+    let expected = std::fs::read_to_string(expected_dir.join("rockcraft.error.txt"))
+        .map_err(|e| format!("expected: {e}"))?;
+    let want = tool_message(&expected);
+    match ours {
+        Err(f) if same_message(&f.message, &want) => Ok(()),
+        Err(f) => Err(format!(
+            "rockcraft fails with:\n  {want}\npaasc reports:\n  {}",
+            f.message
+        )),
+        Ok(_) => Err(format!("rockcraft fails with:\n  {want}\npaasc succeeds")),
+    }
+}
+
 fn diff(expected: &str, got: &str) -> String {
     let mut out = String::from("--- charmcraft\n+++ paasc\n");
     let (e, g): (Vec<&str>, Vec<&str>) = (expected.lines().collect(), got.lines().collect());
@@ -176,6 +236,7 @@ fn subdirs(p: &Path) -> Vec<PathBuf> {
 #[test]
 fn conformance() {
     let ci = std::env::var("CI").is_ok_and(|v| v == "true");
+    let verbose = std::env::var_os("PAASC_CONFORMANCE_VERBOSE").is_some();
     let pending: BTreeSet<String> =
         std::fs::read_to_string(root().join("golden/conformance-pending.txt"))
             .unwrap_or_default()
@@ -216,7 +277,7 @@ fn conformance() {
                 ));
                 results.push((
                     format!("{fw_name}/expand/{name}:rockcraft"),
-                    Err("rockcraft expansion is not implemented yet".into()),
+                    run_rockcraft(&case, experimental),
                 ));
             }
             for case in subdirs(&fw.join("runtime")) {
@@ -239,6 +300,9 @@ fn conformance() {
                     }
                     Err(why) => {
                         failed += 1;
+                        if verbose && pending.contains(&id) {
+                            eprintln!("PENDING {id}\n{why}\n");
+                        }
                         if !pending.contains(&id) {
                             eprintln!("FAIL {id}\n{why}\n");
                             unexpected.push(id);

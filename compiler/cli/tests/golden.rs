@@ -7,6 +7,7 @@ const TERM: paasc::Terminal = paasc::Terminal {
     stdout_tty: false,
     no_color: true,
     experimental: false,
+    rock_experimental: false,
 };
 
 fn root() -> PathBuf {

@@ -1,7 +1,7 @@
 //! The registry of diagnostic codes. A code never changes meaning once released.
 //!
 //! Families: `Y` YAML and file input, `S` the schema of `charmcraft.yaml` and `rockcraft.yaml`,
-//! `F` project files and discovery, `C` charmcraft's framework extensions.
+//! `F` project files and discovery, `C` charmcraft's framework extensions, `R` rockcraft's.
 
 use crate::Severity;
 
@@ -492,6 +492,179 @@ Example (paas-config.yaml):
     just a string
 
 Fix: make the file a mapping, e.g. `framework_logging_format: json`.";
+
+    ROCK_UNSUPPORTED_BASE = "R001", "rock-unsupported-base", Error,
+        "The rock's `base` is not one the framework extension supports.",
+"rockcraft's framework extensions support a fixed list of `base` values: flask and django
+`bare`, `ubuntu@22.04` (or the deprecated `ubuntu:22.04`) and `ubuntu@24.04`; fastapi, go,
+expressjs and spring-boot `bare` and `ubuntu@24.04`. Any other base fails with
+`Extension '<name>' does not support base: '<base>'`.
+
+Example (rockcraft.yaml):
+
+    base: ubuntu@20.04
+    extensions: [flask-framework]
+
+Fix: use a supported base, e.g. `base: ubuntu@24.04`, or `base: bare` with a `build-base`.";
+
+    ROCK_EXTENSION_EXPERIMENTAL = "R002", "rock-extension-experimental", Error,
+        "The rockcraft extension is experimental.",
+"`spring-boot-framework` is experimental in rockcraft 1.20.0: rockcraft refuses it unless
+`ROCKCRAFT_ENABLE_EXPERIMENTAL_EXTENSIONS` is set in the environment.
+
+Example (rockcraft.yaml):
+
+    extensions: [spring-boot-framework]
+
+Fix: run with `ROCKCRAFT_ENABLE_EXPERIMENTAL_EXTENSIONS=True` (paasc reads the same variable),
+accepting that the extension may change.";
+
+    ROCK_MISSING_REQUIREMENTS = "R003", "missing-requirements-file", Error,
+        "The Python project has no requirements file.",
+"The Python extensions install the app's dependencies from `requirements.txt` (flask also
+accepts `pyproject.toml`; django and fastapi need `requirements.txt`). Without one, rockcraft
+stops.
+
+Example: a flask project with `app.py` and no `requirements.txt` or `pyproject.toml`.
+
+Fix: add `requirements.txt` beside rockcraft.yaml listing the framework, e.g. `flask`.";
+
+    ROCK_MISSING_DEPENDENCY = "R004", "missing-framework-dependency", Error,
+        "The requirements do not name the framework.",
+"flask-framework requires the requirement name `flask` among the dependencies of
+`requirements.txt` or `pyproject.toml` (parsed as PEP 508; lines that do not parse are
+skipped, so `flask==2.0 # pinned` does not count). A wrapper package such as
+`canonicalwebteam.flask-base` does not count either. fastapi-framework needs a line mentioning
+`fastapi` or `starlette`.
+
+Example (requirements.txt):
+
+    canonicalwebteam.flask-base==2.0
+
+Fix: add the framework itself, e.g. a line `flask`.";
+
+    ROCK_MISSING_ENTRYPOINT = "R005", "missing-entrypoint", Error,
+        "The extension cannot find the app's WSGI or ASGI entry point.",
+"flask-framework looks for a module-level `app` or `application` (then a `create_app()` or
+`make_app()` factory) in `app.py`, `main.py`, and `__init__.py`, `app.py` or `main.py` of `app/`,
+`src/` and the package named after the rock. django-framework looks for `application` in
+`<name>/<name>/wsgi.py` or `<name>/mysite/wsgi.py`; fastapi-framework for `app`. Annotated
+assignments (`app: Flask = ...`) and definitions inside `if` blocks do not count.
+
+Example: the Flask app is created in `web/server.py`.
+
+Fix: move or re-export the app (`from web.server import app` in app.py), or set the service
+`command` in rockcraft.yaml.";
+
+    ROCK_PYTHON_SYNTAX = "R006", "python-syntax-error", Error,
+        "A Python file the extension reads has a syntax error.",
+"To find the entry point, rockcraft parses the candidate files with Python's `ast.parse`; a
+syntax error in any of them stops it with `error parsing <file>: <message>`. paasc points at
+the error in the Python file.
+
+Example (app.py):
+
+    app = Flask(__name__
+
+Fix: correct the syntax error.";
+
+    ROCK_PRIME_OUTSIDE_APP = "R007", "prime-outside-app", Error,
+        "A prime or stage entry of the app part points outside the app directory.",
+"The entries of `prime` in `flask-framework/install-app` must start with `flask/app` (optionally
+after `-`); those of `fastapi-framework/install-app` with `app/`; the `stage` entries of the
+go and spring-boot `assets` parts with `app/`.
+
+Example (rockcraft.yaml):
+
+    parts:
+      flask-framework/install-app:
+        prime:
+          - static
+
+Fix: write the path as it lands in the image, e.g. `flask/app/static`.";
+
+    ROCK_BARE_PYTHON = "R008", "bare-python-version", Error,
+        "With `base: bare`, the Python version cannot be determined.",
+"On a bare base the Python extensions take Python from `build-base`: `ubuntu@22.04` gives 3.10
+and `ubuntu@24.04` gives 3.12. Any other build-base fails; no build-base at all crashes
+rockcraft 1.20.0 with `KeyError: 'build-base'`.
+
+Example (rockcraft.yaml):
+
+    base: bare
+    build-base: ubuntu@20.04
+
+Fix: use `build-base: ubuntu@24.04` (or `ubuntu@22.04`).";
+
+    ROCK_RUN_USER_SPELLING = "R009", "run-user-spelling", Error,
+        "`run-user` conflicts with the key the extension adds.",
+"The flask, django, fastapi and go extensions add `run_user: _daemon_`; expressjs and
+spring-boot add `run-user`. When the project also sets the other spelling, rockcraft's model
+sees both and fails with `extra inputs are not permitted (in field 'run_user', ...)`.
+
+Example (rockcraft.yaml):
+
+    extensions: [flask-framework]
+    run-user: _daemon_
+
+Fix: remove `run-user`; the extension sets it.";
+
+    ROCK_GO_MOD_MISSING = "R010", "go-mod-missing", Error,
+        "The Go project has no `go.mod` at its root.",
+"go-framework builds the module at the project root, beside rockcraft.yaml; a `go.mod` in a
+subdirectory does not count.
+
+Example: `cmd/server/go.mod` and no `go.mod` at the root.
+
+Fix: run `go mod init <module>` at the project root.";
+
+    ROCK_PACKAGE_JSON = "R011", "package-json", Error,
+        "`app/package.json` is missing or incomplete.",
+"expressjs-framework builds the app in `app/` with npm. `app/package.json` must exist, be a
+JSON object, and have a string `name` and a `scripts.start` command (the rock runs
+`npm start`).
+
+Example (app/package.json):
+
+    {\"name\": \"web\", \"scripts\": {}}
+
+Fix: add `\"scripts\": {\"start\": \"node app.js\"}` and a `name`.";
+
+    ROCK_SPRING_BOOT_BUILD = "R012", "spring-boot-build", Error,
+        "The Spring Boot project's build files are missing or conflict.",
+"spring-boot-framework needs exactly one of `pom.xml` (Maven) and `build.gradle` (Gradle), at
+most one of the wrappers `mvnw` and `gradlew`, and the wrapper must be executable. A
+`spring-boot-framework/gradle-init-script` part needs a Gradle build.
+
+Example: both `pom.xml` and `build.gradle` at the project root.
+
+Fix: keep one build system and its wrapper; `chmod +x` the wrapper.";
+
+    ROCK_AMBIGUOUS_ENTRYPOINT = "R013", "ambiguous-entrypoint", Warning,
+        "The app module defines both `app` and `application`.",
+"rockcraft tries the names `app` and `application` in the order of a Python set, which depends
+on the interpreter's hash seed: the same project can get either entry point from one build to
+the next. paasc always picks `application`, the order rockcraft shows with
+`PYTHONHASHSEED=0`.
+
+Example (app.py):
+
+    app = Flask(__name__)
+    application = app
+
+Fix: keep one of the two names at module level, or set `services.flask.command`.";
+
+    ROCK_PYPROJECT_INVALID = "R014", "pyproject-invalid", Error,
+        "`pyproject.toml` is not valid TOML.",
+"flask-framework reads the dependencies of `pyproject.toml` with Python's `tomllib`; rockcraft
+stops with a `TOMLDecodeError` when the file is not valid TOML.
+
+Example (pyproject.toml):
+
+    [project
+    dependencies = [\"flask\"]
+
+Fix: correct the TOML syntax.";
 }
 
 #[cfg(test)]

@@ -59,13 +59,7 @@ fn err(
     at: Location,
     help: impl Into<String>,
 ) -> ExpandError {
-    ExpandError {
-        code,
-        message: message.into(),
-        at,
-        other_file: None,
-        help: help.into(),
-    }
+    ExpandError::new(code, message, at, help)
 }
 
 fn s(x: &str) -> Yaml {
@@ -514,28 +508,30 @@ fn check_cos_custom(dir: &ProjectDir) -> Result<(), ExpandError> {
             invalid_dirs.join(", ")
         ));
     }
-    Err(ExpandError {
-        code: Code::COS_CUSTOM_LAYOUT,
-        message: format!(
+    Err(ExpandError::new(
+        Code::COS_CUSTOM_LAYOUT,
+        format!(
             "custom COS directory must only contain the following subdirectories: {{'prometheus_alert_rules', 'loki_alert_rules', 'grafana_dashboards'}}. Found {}",
             details.join("; ")
         ),
-        at: Location::key(&["extensions"]),
-        other_file: Some("cos_custom/".into()),
-        help: "keep only grafana_dashboards/, loki_alert_rules/ and prometheus_alert_rules/ in cos_custom/".into(),
-    })
+        Location::key(&["extensions"]),
+        "keep only grafana_dashboards/, loki_alert_rules/ and prometheus_alert_rules/ in cos_custom/",
+    )
+    .about("cos_custom/", None))
 }
 
 fn check_paas_config(fw: &Framework, dir: &ProjectDir) -> Result<(), ExpandError> {
     let Some(text) = dir.texts.get("paas-config.yaml") else {
         return Ok(());
     };
-    let fail = |message: String, help: &str| ExpandError {
-        code: Code::PAAS_CONFIG_INVALID,
-        message,
-        at: Location::key(&["extensions"]),
-        other_file: Some("paas-config.yaml".into()),
-        help: help.into(),
+    let fail = |message: String, help: &str| {
+        ExpandError::new(
+            Code::PAAS_CONFIG_INVALID,
+            message,
+            Location::key(&["extensions"]),
+            help,
+        )
+        .about("paas-config.yaml", None)
     };
     let (tree, diags) = parse(FileId(0), text, Limits::default());
     if let Some(d) = diags

@@ -8,6 +8,7 @@
 pub mod charmcraft;
 mod frameworks;
 pub mod merge;
+pub mod rockcraft;
 
 pub use frameworks::{framework, Framework, FRAMEWORK_NAMES};
 
@@ -21,6 +22,8 @@ pub struct ProjectDir {
     pub entries: Vec<String>,
     /// Contents of the small text files the extensions read, by relative path.
     pub texts: BTreeMap<String, String>,
+    /// Relative paths of the files among `entries` that are executable.
+    pub executables: std::collections::BTreeSet<String>,
 }
 
 impl ProjectDir {
@@ -85,7 +88,43 @@ pub struct ExpandError {
     /// Where it belongs.
     pub at: Location,
     /// A file other than the YAML being expanded that the error is about (e.g. `paas-config.yaml`).
-    pub other_file: Option<String>,
+    pub other: Option<Box<OtherFile>>,
     /// What the user can do.
     pub help: String,
+}
+
+/// A project file other than the YAML being expanded that an error is about.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OtherFile {
+    /// Path relative to the project directory, e.g. `paas-config.yaml`.
+    pub path: String,
+    /// The byte range the error is about, when known.
+    pub span: Option<std::ops::Range<usize>>,
+}
+
+impl ExpandError {
+    /// An error at `at` in the YAML being expanded.
+    pub fn new(
+        code: paasc_diag::Code,
+        message: impl Into<String>,
+        at: Location,
+        help: impl Into<String>,
+    ) -> ExpandError {
+        ExpandError {
+            code,
+            message: message.into(),
+            at,
+            other: None,
+            help: help.into(),
+        }
+    }
+
+    /// The same error, about `file` (relative to the project) and optionally a span in it.
+    pub fn about(mut self, file: &str, span: Option<std::ops::Range<usize>>) -> ExpandError {
+        self.other = Some(Box::new(OtherFile {
+            path: file.to_string(),
+            span,
+        }));
+        self
+    }
 }
