@@ -1,0 +1,386 @@
+//! The charm config as paas-charm reads it: the Juju config dict, the framework config model,
+//! the user-defined options and their validation, and the "short" error message.
+
+use crate::deployment::{ConfigValue, Deployment, SecretContent};
+use crate::frameworks::{Default, Field, Kind, Spec};
+use crate::pyjson::PyValue;
+use indexmap::IndexMap;
+use paasc_syntax::Yaml;
+
+/// A value of the charm config dict: plain, or the content of a secret-typed option.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) enum Value {
+    Plain(ConfigValue),
+    Secret(SecretContent),
+}
+
+impl Value {
+    pub(crate) fn to_py(&self) -> PyValue {
+        match self {
+            Value::Plain(ConfigValue::Str(s)) => PyValue::Str(s.clone()),
+            Value::Plain(ConfigValue::Int(i)) => PyValue::Int(i128::from(*i)),
+            Value::Plain(ConfigValue::Float(f)) => PyValue::Float(*f),
+            Value::Plain(ConfigValue::Bool(b)) => PyValue::Bool(*b),
+            Value::Secret(c) => PyValue::Dict(
+                c.iter()
+                    .map(|(k, v)| (k.clone(), PyValue::Str(v.clone())))
+                    .collect(),
+            ),
+        }
+    }
+
+    fn truthy(&self) -> bool {
+        self.to_py().truthy()
+    }
+}
+
+/// One declared option.
+#[derive(Clone, Debug)]
+pub(crate) struct OptionMeta {
+    pub name: String,
+    pub kind: String,
+    pub optional: bool,
+}
+
+/// The declared options, in file order.
+pub(crate) fn options(charm: &Yaml) -> Vec<(OptionMeta, Option<&Yaml>)> {
+    let Some(opts) = charm
+        .get("config")
+        .and_then(|c| c.get("options"))
+        .and_then(Yaml::as_map)
+    else {
+        return Vec::new();
+    };
+    opts.iter()
+        .filter_map(|(k, v)| {
+            let name = k.as_str()?.to_string();
+            let kind = v
+                .get("type")
+                .and_then(Yaml::as_str)
+                .unwrap_or("")
+                .to_string();
+            let optional = !matches!(v.get("optional"), Some(Yaml::Bool(false)));
+            Some((
+                OptionMeta {
+                    name,
+                    kind,
+                    optional,
+                },
+                v.get("default"),
+            ))
+        })
+        .collect()
+}
+
+fn yaml_to_config(v: &Yaml) -> Option<ConfigValue> {
+    match v {
+        Yaml::Str(s) => Some(ConfigValue::Str(s.clone())),
+        Yaml::Bool(b) => Some(ConfigValue::Bool(*b)),
+        Yaml::Int(i) => i64::try_from(*i).ok().map(ConfigValue::Int),
+        Yaml::Float(f) => Some(ConfigValue::Float(*f)),
+        _ => None,
+    }
+}
+
+/// `self.config` with secret-typed options replaced by their secret content.
+pub(crate) fn juju_config(charm: &Yaml, dep: &Deployment) -> IndexMap<String, Value> {
+    let mut out = IndexMap::new();
+    for (meta, default) in options(charm) {
+        if meta.kind == "secret" {
+            if let Some(content) = dep.secrets.get(&meta.name) {
+                out.insert(meta.name, Value::Secret(content.clone()));
+            }
+            continue;
+        }
+        let value = dep
+            .config
+            .get(&meta.name)
+            .cloned()
+            .or_else(|| default.and_then(yaml_to_config));
+        if let Some(v) = value {
+            out.insert(meta.name, Value::Plain(v));
+        }
+    }
+    out
+}
+
+/// paas-charm's `is_user_defined_config`.
+pub(crate) fn is_user_defined(option: &str, framework: &str) -> bool {
+    ![format!("{framework}-"), "webserver-".into(), "app-".into()]
+        .iter()
+        .any(|p| option.starts_with(p.as_str()))
+}
+
+/// A pydantic validation error: location and message.
+pub(crate) type Errors = Vec<(String, String)>;
+
+/// `build_validation_error_message(...).short`.
+pub(crate) fn short_message(errors: &Errors) -> String {
+    let mut missing: Vec<&str> = Vec::new();
+    let mut invalid: Vec<&str> = Vec::new();
+    for (loc, msg) in errors {
+        let list = if msg.to_lowercase().contains("required") {
+            &mut missing
+        } else {
+            &mut invalid
+        };
+        if !list.contains(&loc.as_str()) {
+            list.push(loc);
+        }
+    }
+    let m = if missing.is_empty() {
+        String::new()
+    } else {
+        format!("missing options: {}", missing.join(", "))
+    };
+    let i = if invalid.is_empty() {
+        String::new()
+    } else {
+        format!("invalid options: {}", invalid.join(", "))
+    };
+    let sep = if !missing.is_empty() && !invalid.is_empty() {
+        ", "
+    } else {
+        ""
+    };
+    format!("{m}        {sep}{i}")
+}
+
+/// The validated framework config: field name to value, `None`s excluded, in field order.
+pub(crate) type FrameworkConfig = Vec<(&'static str, PyValue)>;
+
+/// `FrameworkConfig.model_validate(config)` for the framework's model.
+pub(crate) fn framework_config(
+    spec: &Spec,
+    config: &IndexMap<String, Value>,
+) -> Result<FrameworkConfig, Errors> {
+    let mut data: IndexMap<String, Value> = config.clone();
+    if let Some(sk) = spec.secret_key_field() {
+        let id_name = format!("{}-id", sk.alias);
+        if let Some(id_value) = data.get(&id_name).filter(|v| v.truthy()).cloned() {
+            let err = |m: String| vec![(String::new(), format!("Value error, {m}"))];
+            if data.get(sk.alias).is_some_and(Value::truthy) {
+                return Err(err(format!(
+                    "{id_name} and {} are defined in the same time",
+                    sk.alias
+                )));
+            }
+            let Value::Secret(content) = id_value else {
+                return Err(vec![(
+                    String::new(),
+                    "Input should be a valid dictionary".into(),
+                )]);
+            };
+            let Some(value) = content.get("value") else {
+                return Err(err(format!(
+                    "{id_name} missing 'value' key in the secret content"
+                )));
+            };
+            if content.len() > 1 {
+                return Err(err(format!("{id_name} secret contains multiple values")));
+            }
+            data.insert(
+                sk.alias.into(),
+                Value::Plain(ConfigValue::Str(value.clone())),
+            );
+        }
+    }
+    let mut out = Vec::new();
+    let mut errors = Vec::new();
+    for f in spec.fields {
+        match data.get(f.alias) {
+            None => match f.default {
+                Default::None => {}
+                Default::Str(s) => out.push((f.name, PyValue::Str(s.into()))),
+                Default::Int(i) => out.push((f.name, PyValue::Int(i.into()))),
+                Default::EmptyList => out.push((f.name, PyValue::List(Vec::new()))),
+            },
+            Some(v) => match validate_field(f, v) {
+                Ok(v) => out.push((f.name, v)),
+                Err(msg) => errors.push((f.alias.to_string(), msg)),
+            },
+        }
+    }
+    if errors.is_empty() {
+        Ok(out)
+    } else {
+        Err(errors)
+    }
+}
+
+fn validate_field(f: &Field, v: &Value) -> Result<PyValue, String> {
+    let Value::Plain(v) = v else {
+        return Err("Input should be a valid value".into());
+    };
+    match f.kind {
+        Kind::Str(min) => {
+            let s = as_str(v)?;
+            if s.chars().count() < min {
+                return Err(format!("String should have at least {min} character"));
+            }
+            Ok(PyValue::Str(s.into()))
+        }
+        Kind::IntGt(bound) => {
+            let i = as_int(v)?;
+            if i <= bound {
+                return Err(format!("Input should be greater than {bound}"));
+            }
+            Ok(PyValue::Int(i.into()))
+        }
+        Kind::Bool => as_bool(v).map(PyValue::Bool),
+        Kind::UrlScheme => {
+            let s = as_str(v)?;
+            if s.eq_ignore_ascii_case("http") || s.eq_ignore_ascii_case("https") {
+                Ok(PyValue::Str(s.to_uppercase()))
+            } else {
+                Err("String should match pattern '(?i)^(HTTP|HTTPS)$'".into())
+            }
+        }
+        Kind::Literal(allowed) => {
+            let s = as_str(v)?;
+            if allowed.contains(&s) {
+                Ok(PyValue::Str(s.into()))
+            } else {
+                Err("Input should be one of the allowed values".into())
+            }
+        }
+        Kind::HostList => {
+            let s = as_str(v)?;
+            if s.is_empty() {
+                return Ok(PyValue::List(Vec::new()));
+            }
+            Ok(PyValue::List(
+                s.split(',')
+                    .map(|h| PyValue::Str(py_strip(h).into()))
+                    .collect(),
+            ))
+        }
+    }
+}
+
+/// Python's `str.strip()` (whitespace).
+fn py_strip(s: &str) -> &str {
+    s.trim_matches(|c: char| c.is_whitespace() || ('\u{1c}'..='\u{1f}').contains(&c))
+}
+
+fn as_str(v: &ConfigValue) -> Result<&str, String> {
+    match v {
+        ConfigValue::Str(s) => Ok(s),
+        _ => Err("Input should be a valid string".into()),
+    }
+}
+
+fn as_int(v: &ConfigValue) -> Result<i64, String> {
+    match v {
+        ConfigValue::Int(i) => Ok(*i),
+        ConfigValue::Bool(b) => Ok(i64::from(*b)),
+        ConfigValue::Float(f) if f.fract() == 0.0 && f.abs() < 9.2e18 => Ok(*f as i64),
+        ConfigValue::Float(_) => {
+            Err("Input should be a valid integer, got a number with a fractional part".into())
+        }
+        ConfigValue::Str(s) => s
+            .trim()
+            .parse()
+            .map_err(|_| "Input should be a valid integer, unable to parse string".into()),
+    }
+}
+
+fn as_bool(v: &ConfigValue) -> Result<bool, String> {
+    let bad = || "Input should be a valid boolean".to_string();
+    match v {
+        ConfigValue::Bool(b) => Ok(*b),
+        ConfigValue::Int(0) => Ok(false),
+        ConfigValue::Int(1) => Ok(true),
+        ConfigValue::Float(f) if *f == 0.0 => Ok(false),
+        ConfigValue::Float(f) if *f == 1.0 => Ok(true),
+        ConfigValue::Str(s) => match s.to_lowercase().as_str() {
+            "0" | "off" | "f" | "false" | "n" | "no" => Ok(false),
+            "1" | "on" | "t" | "true" | "y" | "yes" => Ok(true),
+            _ => Err(bad()),
+        },
+        _ => Err(bad()),
+    }
+}
+
+/// The user-defined options (mangled names) that reach the environment, after validating them
+/// against the charm's generated `AppConfig` model.
+pub(crate) fn user_config(
+    charm: &Yaml,
+    spec: &Spec,
+    config: &IndexMap<String, Value>,
+) -> Result<Vec<(String, Value)>, Errors> {
+    let field_names: Vec<&str> = spec.fields.iter().map(|f| f.name).collect();
+    let user: Vec<(String, Value)> = config
+        .iter()
+        .filter(|(k, _)| is_user_defined(k, spec.name))
+        .map(|(k, v)| (k.replace('-', "_"), v.clone()))
+        .filter(|(k, _)| !field_names.contains(&k.as_str()))
+        .collect();
+    let mut errors = Vec::new();
+    for (meta, _) in options(charm) {
+        if !is_user_defined(&meta.name, spec.name) {
+            continue;
+        }
+        let name = meta.name.replace('-', "_");
+        let loc = name.replace('_', "-");
+        match user.iter().find(|(k, _)| *k == name).map(|(_, v)| v) {
+            None if !meta.optional => errors.push((loc, "Field required".into())),
+            None => {}
+            Some(v) => {
+                let ok = matches!(
+                    (meta.kind.as_str(), v),
+                    ("string", Value::Plain(ConfigValue::Str(_)))
+                        | ("int", Value::Plain(ConfigValue::Int(_)))
+                        | (
+                            "float",
+                            Value::Plain(ConfigValue::Float(_) | ConfigValue::Int(_))
+                        )
+                        | ("boolean", Value::Plain(ConfigValue::Bool(_)))
+                        | ("secret", Value::Secret(_))
+                );
+                if !ok {
+                    errors.push((loc, "Input should be a valid value".into()));
+                }
+            }
+        }
+    }
+    if errors.is_empty() {
+        Ok(user)
+    } else {
+        Err(errors)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn short_message_keeps_the_eight_spaces() {
+        let e = |l: &str, m: &str| (l.to_string(), m.to_string());
+        assert_eq!(
+            short_message(&vec![e("needed-thing", "Field required")]),
+            "missing options: needed-thing        "
+        );
+        assert_eq!(
+            short_message(&vec![e(
+                "flask-env",
+                "String should have at least 1 character"
+            )]),
+            "        invalid options: flask-env"
+        );
+        assert_eq!(
+            short_message(&vec![e("a", "Field required"), e("c", "bad")]),
+            "missing options: a        , invalid options: c"
+        );
+    }
+
+    #[test]
+    fn user_defined_prefixes() {
+        assert!(is_user_defined("greeting", "flask"));
+        assert!(!is_user_defined("flask-env", "flask"));
+        assert!(!is_user_defined("app-foo", "flask"));
+        assert!(!is_user_defined("webserver-workers", "django"));
+        assert!(is_user_defined("metrics-port", "spring-boot"));
+    }
+}

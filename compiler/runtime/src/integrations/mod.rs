@@ -1,0 +1,140 @@
+//! Integrations: reading each provider's relation data as paas-charm and its charm libraries
+//! do, and the environment variables each produces.
+
+pub(crate) mod databases;
+pub(crate) mod http_proxy;
+pub(crate) mod ingress;
+pub(crate) mod oauth;
+pub(crate) mod openfga;
+pub(crate) mod rabbitmq;
+pub(crate) mod redis;
+pub(crate) mod s3;
+pub(crate) mod saml;
+pub(crate) mod smtp;
+pub(crate) mod spring;
+pub(crate) mod tracing;
+pub(crate) mod url_env;
+pub(crate) mod valkey;
+
+use crate::deployment::{Deployment, Relation};
+use crate::status::Stop;
+use paasc_syntax::Yaml;
+
+/// A `requires` endpoint of the charm.
+#[derive(Clone, Debug)]
+pub(crate) struct Endpoint {
+    pub name: String,
+    pub interface: String,
+    pub optional: bool,
+}
+
+/// The charm's `requires`, sorted by name as in the packed `metadata.yaml`.
+pub(crate) fn requires(charm: &Yaml) -> Vec<Endpoint> {
+    let mut out: Vec<Endpoint> = charm
+        .get("requires")
+        .and_then(Yaml::as_map)
+        .unwrap_or(&[])
+        .iter()
+        .filter_map(|(k, v)| {
+            Some(Endpoint {
+                name: k.as_str()?.to_string(),
+                interface: v
+                    .get("interface")
+                    .and_then(Yaml::as_str)
+                    .unwrap_or("")
+                    .into(),
+                optional: matches!(v.get("optional"), Some(Yaml::Bool(true))),
+            })
+        })
+        .collect();
+    out.sort_by(|a, b| a.name.cmp(&b.name));
+    out
+}
+
+/// The endpoint `name` when it is declared with `interface`.
+pub(crate) fn declared<'a>(
+    req: &'a [Endpoint],
+    name: &str,
+    interface: &str,
+) -> Option<&'a Endpoint> {
+    req.iter()
+        .find(|e| e.name == name && e.interface == interface)
+}
+
+/// What every integration found in its relation data.
+#[derive(Debug, Default)]
+pub(crate) struct Integrations {
+    pub databases: Vec<(String, Option<String>)>,
+    pub openfga: Option<Option<openfga::Data>>,
+    pub rabbitmq: Option<Option<rabbitmq::Data>>,
+    pub redis: Option<Option<String>>,
+    pub valkey: Option<Option<valkey::Data>>,
+    pub s3: Option<Option<s3::Data>>,
+    pub saml: Option<Option<saml::Data>>,
+    pub smtp: Option<Option<smtp::Data>>,
+    pub tracing: Option<Option<tracing::Data>>,
+    pub tracing_ready: bool,
+    pub oauth: Option<oauth::Requirer>,
+    pub http_proxy: Option<http_proxy::Proxies>,
+}
+
+/// Context shared by the readers.
+pub(crate) struct Ctx<'a> {
+    pub dep: &'a Deployment,
+    pub requires: &'a [Endpoint],
+    pub config: &'a indexmap::IndexMap<String, crate::config::Value>,
+    pub base_url: &'a str,
+}
+
+impl Ctx<'_> {
+    pub(crate) fn relation(&self, name: &str) -> Option<&Relation> {
+        self.dep.relations.get(name)
+    }
+}
+
+/// `IntegrationsState` as `CharmState.from_charm` builds it (requirers of undeclared
+/// endpoints are `None`; a declared one without usable data is `Some(None)`).
+pub(crate) fn read(ctx: &Ctx) -> Result<Integrations, Stop> {
+    let req = ctx.requires;
+    let when = |name: &str, iface: &str| declared(req, name, iface).is_some();
+    let mut out = Integrations {
+        databases: databases::read(ctx),
+        ..Integrations::default()
+    };
+    if when("openfga", "openfga") {
+        out.openfga = Some(openfga::read(ctx)?);
+    }
+    if when("rabbitmq", "rabbitmq") {
+        out.rabbitmq = Some(rabbitmq::read(ctx));
+    }
+    if when("redis", "redis") {
+        out.redis = Some(redis::read(ctx)?);
+    }
+    if when("valkey", "valkey_client") {
+        out.valkey = Some(valkey::read(ctx)?);
+    }
+    if when("s3", "s3") {
+        out.s3 = Some(s3::read(ctx)?);
+    }
+    if when("saml", "saml") {
+        out.saml = Some(saml::read(ctx)?);
+    }
+    if when("smtp", "smtp") {
+        out.smtp = Some(smtp::read(ctx)?);
+    }
+    if when("tracing", "tracing") {
+        let (ready, data) = tracing::read(ctx)?;
+        out.tracing_ready = ready;
+        out.tracing = Some(data);
+    }
+    out.oauth = oauth::requirer(ctx)?;
+    if when("http-proxy", "http_proxy") && ctx.relation("http-proxy").is_some() {
+        out.http_proxy = Some(http_proxy::read(ctx)?);
+    }
+    Ok(out)
+}
+
+/// `Invalid <relation> relation data.`
+pub(crate) fn invalid(relation: &str) -> Stop {
+    Stop::Blocked(format!("Invalid {relation} relation data."))
+}

@@ -1,0 +1,97 @@
+//! OpenFGA (`charms.openfga_k8s.v1.openfga`).
+
+use super::Ctx;
+use crate::pyjson::{loads, PyValue};
+use crate::status::{PyError, Stop};
+
+/// `OpenfgaProviderAppData`.
+#[derive(Clone, Debug)]
+pub(crate) struct Data {
+    pub store_id: Option<String>,
+    pub token: Option<String>,
+    pub grpc_api_url: String,
+    pub http_api_url: String,
+}
+
+const BUILTIN: [&str; 3] = ["ingress-address", "private-address", "egress-subnets"];
+
+/// The store info, or `None` when the databag does not validate.
+pub(crate) fn read(ctx: &Ctx) -> Result<Option<Data>, Stop> {
+    let Some(rel) = ctx.relation("openfga") else {
+        return Ok(None);
+    };
+    let values: Vec<(&str, PyValue)> = rel
+        .app_data
+        .iter()
+        .filter(|(k, _)| !BUILTIN.contains(&k.as_str()))
+        .map(|(k, v)| {
+            (
+                k.as_str(),
+                loads(v).unwrap_or_else(|_| PyValue::Str(v.clone())),
+            )
+        })
+        .collect();
+    let get = |k: &str| values.iter().find(|(key, _)| *key == k).map(|(_, v)| v);
+    let opt = |k: &str| match get(k) {
+        None | Some(PyValue::None) => Ok(None),
+        Some(PyValue::Str(s)) => Ok(Some(s.clone())),
+        _ => Err(()),
+    };
+    let req = |k: &str| match get(k) {
+        Some(PyValue::Str(s)) => Ok(s.clone()),
+        _ => Err(()),
+    };
+    let parsed = (|| {
+        Ok::<_, ()>((
+            opt("store_id")?,
+            opt("token")?,
+            opt("token_secret_id")?,
+            req("grpc_api_url")?,
+            req("http_api_url")?,
+        ))
+    })();
+    let Ok((store_id, mut token, secret_id, grpc_api_url, http_api_url)) = parsed else {
+        return Ok(None);
+    };
+    if secret_id.is_some_and(|s| !s.is_empty()) || rel.secrets.contains_key("token_secret_id") {
+        let content = rel.secrets.get("token_secret_id");
+        token = Some(
+            content
+                .and_then(|c| c.get("token"))
+                .cloned()
+                .ok_or_else(|| PyError::new("KeyError", "'token'"))?,
+        );
+    }
+    Ok(Some(Data {
+        store_id,
+        token,
+        grpc_api_url,
+        http_api_url,
+    }))
+}
+
+/// `generate_openfga_env`.
+pub(crate) fn env(d: &Data) -> Vec<(String, String)> {
+    let vars = [
+        ("FGA_STORE_ID", d.store_id.clone()),
+        ("FGA_TOKEN", d.token.clone()),
+        ("FGA_GRPC_API_URL", Some(d.grpc_api_url.clone())),
+        ("FGA_HTTP_API_URL", Some(d.http_api_url.clone())),
+    ];
+    vars.into_iter()
+        .filter_map(|(k, v)| Some((k.to_string(), v?)))
+        .collect()
+}
+
+/// Spring Boot's `openfga.*`.
+pub(crate) fn spring_env(d: &Data) -> Vec<(String, String)> {
+    let vars = [
+        ("openfga.store-id", d.store_id.clone()),
+        ("openfga.credentials.method", Some("API_TOKEN".to_string())),
+        ("openfga.credentials.config.api-token", d.token.clone()),
+        ("openfga.api-url", Some(d.http_api_url.clone())),
+    ];
+    vars.into_iter()
+        .filter_map(|(k, v)| Some((k.to_string(), v?)))
+        .collect()
+}

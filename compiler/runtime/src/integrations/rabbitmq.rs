@@ -1,0 +1,97 @@
+//! RabbitMQ (`paas_charm.rabbitmq`: rabbitmq-k8s app data, or rabbitmq-server unit data).
+
+use super::url_env::url_env_vars;
+use super::Ctx;
+use crate::status::PyError;
+use crate::urlparse::{quote, unquote, urlparse};
+
+/// `PaaSRabbitMQRelationData`.
+#[derive(Clone, Debug)]
+pub(crate) struct Data {
+    pub vhost: String,
+    pub port: u32,
+    pub hostname: String,
+    pub username: String,
+    pub password: String,
+    pub hostnames: Vec<String>,
+}
+
+impl Data {
+    fn uri(&self, host: &str) -> String {
+        format!(
+            "amqp://{}:{}@{}:{}/{}",
+            self.username,
+            self.password,
+            host,
+            self.port,
+            quote(&self.vhost, "")
+        )
+    }
+}
+
+/// The connection data, or `None` until a host and password are known.
+pub(crate) fn read(ctx: &Ctx) -> Option<Data> {
+    let rel = ctx.relation("rabbitmq")?;
+    let nonempty = |v: Option<&String>| v.filter(|s| !s.is_empty()).cloned();
+    let k8s = match (
+        nonempty(rel.app_data.get("hostname")),
+        nonempty(rel.app_data.get("password")),
+    ) {
+        (Some(h), Some(p)) => Some((h, p)),
+        _ => None,
+    };
+    let server = || {
+        rel.units_data
+            .values()
+            .find_map(|u| Some((nonempty(u.get("hostname"))?, nonempty(u.get("password"))?)))
+    };
+    let (hostname, password) = k8s.or_else(server)?;
+    let mut hostnames: Vec<String> = rel
+        .units_data
+        .values()
+        .filter_map(|u| nonempty(u.get("hostname")))
+        .collect();
+    if hostnames.is_empty() {
+        hostnames.push(
+            rel.app_data
+                .get("hostname")
+                .cloned()
+                .unwrap_or_else(|| "None".into()),
+        );
+    }
+    Some(Data {
+        vhost: "/".into(),
+        port: 5672,
+        hostname,
+        username: ctx.dep.app.clone(),
+        password,
+        hostnames,
+    })
+}
+
+/// `generate_rabbitmq_env`.
+pub(crate) fn env(d: &Data) -> Result<Vec<(String, String)>, PyError> {
+    let uri = d.uri(&d.hostname);
+    let mut out = url_env_vars("RABBITMQ", &uri)?;
+    let path = urlparse(&uri)?.path;
+    if path.chars().count() > 1 {
+        let first = path.split('/').nth(1).unwrap_or("");
+        out.push(("RABBITMQ_VHOST".into(), unquote(first)));
+    }
+    let uris: Vec<String> = d.hostnames.iter().map(|h| d.uri(h)).collect();
+    if !uris.is_empty() {
+        out.push(("RABBITMQ_CONNECT_STRINGS".into(), uris.join(",")));
+    }
+    Ok(out)
+}
+
+/// Spring Boot's `spring.rabbitmq.*`.
+pub(crate) fn spring_env(d: &Data) -> Vec<(String, String)> {
+    vec![
+        ("spring.rabbitmq.virtual-host".into(), d.vhost.clone()),
+        ("spring.rabbitmq.username".into(), d.username.clone()),
+        ("spring.rabbitmq.password".into(), d.password.clone()),
+        ("spring.rabbitmq.host".into(), d.hostname.clone()),
+        ("spring.rabbitmq.port".into(), d.port.to_string()),
+    ]
+}

@@ -1,0 +1,130 @@
+//! S3 (`charms.data_platform_libs.v0.s3`, `PaaSS3RelationData`).
+
+use super::{invalid, Ctx};
+use crate::pyjson::{dumps, loads, PyValue};
+use crate::status::Stop;
+
+/// `PaaSS3RelationData`.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Data {
+    pub access_key: String,
+    pub secret_key: String,
+    pub region: Option<String>,
+    pub storage_class: Option<String>,
+    pub bucket: String,
+    pub endpoint: Option<String>,
+    pub path: Option<String>,
+    pub api_version: Option<String>,
+    pub uri_style: Option<String>,
+    pub tls_ca_chain: Option<Vec<String>>,
+    pub attributes: Option<Vec<String>>,
+}
+
+/// The validated connection info; `Invalid s3 relation data.` when pydantic rejects it.
+pub(crate) fn read(ctx: &Ctx) -> Result<Option<Data>, Stop> {
+    let Some(rel) = ctx.relation("s3") else {
+        return Ok(None);
+    };
+    if rel.app_data.is_empty() {
+        return Ok(None);
+    }
+    let info: Vec<(&str, PyValue)> = rel
+        .app_data
+        .iter()
+        .map(|(k, v)| {
+            (
+                k.as_str(),
+                loads(v).unwrap_or_else(|_| PyValue::Str(v.clone())),
+            )
+        })
+        .collect();
+    let get = |k: &str| info.iter().find(|(key, _)| *key == k).map(|(_, v)| v);
+    let req = |k: &str| match get(k) {
+        Some(PyValue::Str(s)) => Ok(s.clone()),
+        _ => Err(invalid("s3")),
+    };
+    let opt = |k: &str| match get(k) {
+        None | Some(PyValue::None) => Ok(None),
+        Some(PyValue::Str(s)) => Ok(Some(s.clone())),
+        _ => Err(invalid("s3")),
+    };
+    let list = |k: &str| match get(k) {
+        None | Some(PyValue::None) => Ok(None),
+        Some(PyValue::List(items)) => items
+            .iter()
+            .map(|i| i.as_str().map(str::to_string).ok_or_else(|| invalid("s3")))
+            .collect::<Result<Vec<_>, _>>()
+            .map(Some),
+        _ => Err(invalid("s3")),
+    };
+    let (access_key, secret_key, bucket) = (req("access-key"), req("secret-key"), req("bucket"));
+    Ok(Some(Data {
+        access_key: access_key?,
+        secret_key: secret_key?,
+        region: opt("region")?,
+        storage_class: opt("storage-class")?,
+        bucket: bucket?,
+        endpoint: opt("endpoint")?,
+        path: opt("path")?,
+        api_version: opt("s3-api-version")?,
+        uri_style: opt("s3-uri-style")?,
+        tls_ca_chain: list("tls-ca-chain")?,
+        attributes: list("attributes")?,
+    }))
+}
+
+fn str_list(items: &[String]) -> PyValue {
+    PyValue::List(items.iter().map(|s| PyValue::Str(s.clone())).collect())
+}
+
+/// `generate_s3_env`.
+pub(crate) fn env(d: &Data) -> Vec<(String, String)> {
+    let addressing = match d.uri_style.as_deref() {
+        Some("host") => Some("virtual".to_string()),
+        other => other.map(str::to_string),
+    };
+    let attrs = d.attributes.as_ref().filter(|a| !a.is_empty());
+    let chain = attrs.map(|_| match &d.tls_ca_chain {
+        Some(c) => dumps(&str_list(c)),
+        None => "null".to_string(),
+    });
+    let vars = [
+        ("S3_ACCESS_KEY", Some(d.access_key.clone())),
+        ("S3_SECRET_KEY", Some(d.secret_key.clone())),
+        ("S3_REGION", d.region.clone()),
+        ("S3_STORAGE_CLASS", d.storage_class.clone()),
+        ("S3_BUCKET", Some(d.bucket.clone())),
+        ("S3_ENDPOINT", d.endpoint.clone()),
+        ("S3_PATH", d.path.clone()),
+        ("S3_API_VERSION", d.api_version.clone()),
+        ("S3_URI_STYLE", d.uri_style.clone()),
+        ("S3_ADDRESSING_STYLE", addressing),
+        ("S3_ATTRIBUTES", attrs.map(|a| dumps(&str_list(a)))),
+        ("S3_TLS_CA_CHAIN", chain),
+    ];
+    vars.into_iter()
+        .filter_map(|(k, v)| Some((k.to_string(), v?)))
+        .collect()
+}
+
+/// Spring Boot's `spring.cloud.aws.*`.
+pub(crate) fn spring_env(d: &Data) -> Vec<(String, String)> {
+    let mut out = vec![
+        (
+            "spring.cloud.aws.credentials.accessKey".into(),
+            d.access_key.clone(),
+        ),
+        (
+            "spring.cloud.aws.credentials.secretKey".into(),
+            d.secret_key.clone(),
+        ),
+        ("spring.cloud.aws.s3.bucket".into(), d.bucket.clone()),
+    ];
+    if let Some(r) = d.region.as_ref().filter(|r| !r.is_empty()) {
+        out.push(("spring.cloud.aws.region.static".into(), r.clone()));
+    }
+    if let Some(e) = d.endpoint.as_ref().filter(|e| !e.is_empty()) {
+        out.push(("spring.cloud.aws.s3.endpoint".into(), e.clone()));
+    }
+    out
+}

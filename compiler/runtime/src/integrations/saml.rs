@@ -1,0 +1,111 @@
+//! SAML (`charms.saml_integrator.v0.saml`, `PaaSSAMLRelationData`).
+
+use super::{invalid, Ctx};
+use crate::anyurl::any_http_url;
+use crate::status::{PyError, Stop};
+
+/// `PaaSSAMLRelationData`, with URLs already in pydantic's string form.
+#[derive(Clone, Debug)]
+pub(crate) struct Data {
+    pub entity_id: String,
+    pub metadata_url: Option<String>,
+    pub signing_certificate: String,
+    pub sso_redirect_url: Option<String>,
+}
+
+/// The provider's data; `Invalid saml relation data.` when pydantic rejects it.
+pub(crate) fn read(ctx: &Ctx) -> Result<Option<Data>, Stop> {
+    let Some(rel) = ctx.relation("saml") else {
+        return Ok(None);
+    };
+    let data = &rel.app_data;
+    if data.is_empty() {
+        return Ok(None);
+    }
+    let Some(certs) = data.get("x509certs") else {
+        return Err(PyError::new(
+            "AttributeError",
+            "'NoneType' object has no attribute 'split'",
+        )
+        .into());
+    };
+    let entity_id = data
+        .get("entity_id")
+        .cloned()
+        .ok_or_else(|| invalid("saml"))?;
+    let url = |v: Option<&String>| -> Result<Option<String>, Stop> {
+        match v {
+            None => Ok(None),
+            Some(u) => any_http_url(u).map(Some).ok_or_else(|| invalid("saml")),
+        }
+    };
+    let metadata_url = url(data.get("metadata_url"))?;
+    let mut sso_redirect_url = None;
+    for service in ["single_sign_on_service", "single_logout_service"] {
+        for method in ["redirect", "post"] {
+            let prefix = format!("{service}_{method}_");
+            let Some(u) = data.get(&format!("{prefix}url")) else {
+                continue;
+            };
+            let binding = data
+                .get(&format!("{prefix}binding"))
+                .ok_or_else(|| invalid("saml"))?;
+            let u = url(Some(u))?;
+            url(data.get(&format!("{prefix}response_url")))?;
+            if service == "single_sign_on_service"
+                && sso_redirect_url.is_none()
+                && binding.to_lowercase().contains("redirect")
+            {
+                sso_redirect_url = u;
+            }
+        }
+    }
+    let signing_certificate = certs.split(',').next().unwrap_or("").to_string();
+    Ok(Some(Data {
+        entity_id,
+        metadata_url,
+        signing_certificate,
+        sso_redirect_url,
+    }))
+}
+
+/// `generate_saml_env`.
+pub(crate) fn env(d: &Data) -> Vec<(String, String)> {
+    let mut out = vec![("SAML_ENTITY_ID".to_string(), d.entity_id.clone())];
+    if let Some(u) = &d.metadata_url {
+        out.push(("SAML_METADATA_URL".into(), u.clone()));
+    }
+    if let Some(u) = &d.sso_redirect_url {
+        out.push(("SAML_SINGLE_SIGN_ON_REDIRECT_URL".into(), u.clone()));
+    }
+    out.push((
+        "SAML_SIGNING_CERTIFICATE".into(),
+        d.signing_certificate.clone(),
+    ));
+    out
+}
+
+/// Spring Boot's `spring.security.saml2.*` (registration id `testentity`).
+pub(crate) fn spring_env(d: &Data) -> Result<Vec<(String, String)>, PyError> {
+    const P: &str = "spring.security.saml2.relyingparty.registration.testentity";
+    let metadata = d.metadata_url.clone().ok_or_else(|| {
+        PyError::new(
+            "AttributeError",
+            "'NoneType' object has no attribute 'unicode_string'",
+        )
+    })?;
+    let mut out = vec![
+        (format!("{P}.assertingparty.metadata-uri"), metadata),
+        (format!("{P}.entity-id"), d.entity_id.clone()),
+    ];
+    if let Some(u) = &d.sso_redirect_url {
+        out.push((format!("{P}.assertingparty.singlesignin.url"), u.clone()));
+    }
+    if !d.signing_certificate.is_empty() {
+        out.push((
+            format!("{P}.assertingparty.verification.credentials[0].certificate-location"),
+            "file:/app/saml.cert".into(),
+        ));
+    }
+    Ok(out)
+}

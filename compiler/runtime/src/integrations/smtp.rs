@@ -1,0 +1,138 @@
+//! SMTP (`charms.smtp_integrator.v0.smtp`).
+
+use super::Ctx;
+use crate::status::{PyError, Stop};
+use crate::urlparse::py_repr;
+
+/// `SmtpRelationData`.
+#[derive(Clone, Debug)]
+pub(crate) struct Data {
+    pub host: String,
+    pub port: i64,
+    pub user: Option<String>,
+    pub password: Option<String>,
+    pub auth_type: String,
+    pub transport_security: String,
+    pub domain: Option<String>,
+    pub skip_ssl_verify: bool,
+}
+
+fn enum_value(v: Option<&String>, class: &str, allowed: &[&str]) -> Result<String, PyError> {
+    match v {
+        Some(s) if allowed.contains(&s.as_str()) => Ok(s.clone()),
+        Some(s) => Err(PyError::value(format!(
+            "{} is not a valid {class}",
+            py_repr(s)
+        ))),
+        None => Err(PyError::value(format!("None is not a valid {class}"))),
+    }
+}
+
+fn validation_error() -> Stop {
+    PyError::new("ValidationError", "1 validation error for SmtpRelationData").into()
+}
+
+/// The provider's data (the password from its secret when sent that way).
+pub(crate) fn read(ctx: &Ctx) -> Result<Option<Data>, Stop> {
+    let Some(rel) = ctx.relation("smtp") else {
+        return Ok(None);
+    };
+    let d = &rel.app_data;
+    if d.is_empty() && rel.secrets.is_empty() {
+        return Ok(None);
+    }
+    let mut password = d.get("password").cloned();
+    if password.is_none() && rel.app_field("password_id").is_some() {
+        password = rel
+            .secrets
+            .get("password_id")
+            .and_then(|c| c.get("password"))
+            .cloned();
+    }
+    let auth_type = enum_value(
+        d.get("auth_type"),
+        "AuthType",
+        &["none", "not_provided", "plain"],
+    )?;
+    let transport_security = enum_value(
+        d.get("transport_security"),
+        "TransportSecurity",
+        &["none", "starttls", "tls"],
+    )?;
+    let host = d
+        .get("host")
+        .filter(|h| !h.is_empty())
+        .cloned()
+        .ok_or_else(validation_error)?;
+    let port = match d.get("port").map(|p| p.trim().parse::<i64>()) {
+        Some(Ok(p)) if (1..=65536).contains(&p) => p,
+        _ => return Err(validation_error()),
+    };
+    let skip_ssl_verify = match d.get("skip_ssl_verify").map(|s| s.to_lowercase()) {
+        None => false,
+        Some(s) => match s.as_str() {
+            "0" | "off" | "f" | "false" | "n" | "no" => false,
+            "1" | "on" | "t" | "true" | "y" | "yes" => true,
+            _ => return Err(validation_error()),
+        },
+    };
+    Ok(Some(Data {
+        host,
+        port,
+        user: d.get("user").cloned(),
+        password,
+        auth_type,
+        transport_security,
+        domain: d.get("domain").cloned(),
+        skip_ssl_verify,
+    }))
+}
+
+fn py_bool(b: bool) -> String {
+    if b { "True" } else { "False" }.into()
+}
+
+/// `generate_smtp_env`: values that are substrings of `"none"` are dropped.
+pub(crate) fn env(d: &Data) -> Vec<(String, String)> {
+    let vars = [
+        ("SMTP_HOST", Some(d.host.clone())),
+        ("SMTP_PORT", Some(d.port.to_string())),
+        ("SMTP_USER", d.user.clone()),
+        ("SMTP_PASSWORD", d.password.clone()),
+        ("SMTP_AUTH_TYPE", Some(d.auth_type.clone())),
+        (
+            "SMTP_TRANSPORT_SECURITY",
+            Some(d.transport_security.clone()),
+        ),
+        ("SMTP_DOMAIN", d.domain.clone()),
+        ("SMTP_SKIP_SSL_VERIFY", Some(py_bool(d.skip_ssl_verify))),
+    ];
+    vars.into_iter()
+        .filter_map(|(k, v)| {
+            v.filter(|v| !"none".contains(v.as_str()))
+                .map(|v| (k.into(), v))
+        })
+        .collect()
+}
+
+/// Spring Boot's `spring.mail.*` (the port as a number, as paas-charm puts an int there).
+pub(crate) fn spring_env(d: &Data) -> Vec<(String, String)> {
+    let opt = |v: &Option<String>| v.clone().unwrap_or_else(|| "None".into());
+    vec![
+        ("spring.mail.host".into(), d.host.clone()),
+        ("spring.mail.port".into(), d.port.to_string()),
+        (
+            "spring.mail.username".into(),
+            format!("{}@{}", opt(&d.user), opt(&d.domain)),
+        ),
+        ("spring.mail.password".into(), opt(&d.password)),
+        (
+            "spring.mail.properties.mail.smtp.auth".into(),
+            d.auth_type.clone(),
+        ),
+        (
+            "spring.mail.properties.mail.smtp.starttls.enable".into(),
+            (d.transport_security == "starttls").to_string(),
+        ),
+    ]
+}

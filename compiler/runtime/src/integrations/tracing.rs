@@ -1,0 +1,79 @@
+//! Tracing (`charms.tempo_coordinator_k8s.v0.tracing`, `PaaSTracingRelationData`).
+
+use super::Ctx;
+use crate::anyurl::any_url;
+use crate::pyjson::{loads, PyValue};
+use crate::status::{PyError, Stop};
+
+/// `PaaSTracingRelationData`.
+#[derive(Clone, Debug)]
+pub(crate) struct Data {
+    pub endpoint: String,
+    pub service_name: String,
+}
+
+/// Whether the library considers the relation ready, and the otlp_http endpoint if any.
+pub(crate) fn read(ctx: &Ctx) -> Result<(bool, Option<Data>), Stop> {
+    let Some(rel) = ctx.relation("tracing") else {
+        return Ok((false, None));
+    };
+    let Some(receivers) = receivers(&rel.app_data) else {
+        return Ok((false, None));
+    };
+    let Some(url) = receivers
+        .iter()
+        .find(|(name, _)| name == "otlp_http")
+        .map(|(_, u)| u.clone())
+    else {
+        return Ok((true, None));
+    };
+    match any_url(&url) {
+        Some(endpoint) => Ok((
+            true,
+            Some(Data {
+                endpoint,
+                service_name: ctx.dep.app.clone(),
+            }),
+        )),
+        None => Err(PyError::new(
+            "InvalidTracingRelationDataError",
+            "Invalid PaaSTracingRelationData:         invalid options: endpoint",
+        )
+        .into()),
+    }
+}
+
+/// `TracingProviderAppData.load`: every value JSON, `receivers` a list of
+/// `{protocol: {name, type}, url}`.
+fn receivers(data: &crate::deployment::Databag) -> Option<Vec<(String, String)>> {
+    let mut found = None;
+    for (k, v) in data {
+        let value = loads(v).ok()?;
+        if k == "receivers" {
+            found = Some(value);
+        }
+    }
+    let PyValue::List(items) = found? else {
+        return None;
+    };
+    items
+        .iter()
+        .map(|r| {
+            let proto = r.get("protocol")?;
+            let name = proto.get("name")?.as_str()?;
+            let kind = proto.get("type")?.as_str()?;
+            if kind != "grpc" && kind != "http" {
+                return None;
+            }
+            Some((name.to_string(), r.get("url")?.as_str()?.to_string()))
+        })
+        .collect()
+}
+
+/// `generate_tempo_env`.
+pub(crate) fn env(d: &Data) -> Vec<(String, String)> {
+    vec![
+        ("OTEL_SERVICE_NAME".into(), d.service_name.clone()),
+        ("OTEL_EXPORTER_OTLP_ENDPOINT".into(), d.endpoint.clone()),
+    ]
+}

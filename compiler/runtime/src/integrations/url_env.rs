@@ -1,0 +1,45 @@
+//! `_url_env_vars` and `_db_url_to_env_variables`: a URL decomposed into variables.
+
+use crate::status::PyError;
+use crate::urlparse::urlparse;
+
+/// `<P>_CONNECT_STRING`, `<P>_SCHEME`, ... for `url`; nothing for an empty URL.
+pub(crate) fn url_env_vars(prefix: &str, url: &str) -> Result<Vec<(String, String)>, PyError> {
+    if url.is_empty() {
+        return Ok(Vec::new());
+    }
+    let p = urlparse(url)?;
+    let mut out = vec![
+        (format!("{prefix}_CONNECT_STRING"), url.to_string()),
+        (format!("{prefix}_SCHEME"), p.scheme.clone()),
+        (format!("{prefix}_NETLOC"), p.netloc.clone()),
+        (format!("{prefix}_PATH"), p.path.clone()),
+        (format!("{prefix}_PARAMS"), p.params.clone()),
+        (format!("{prefix}_QUERY"), p.query.clone()),
+        (format!("{prefix}_FRAGMENT"), p.fragment.clone()),
+    ];
+    let optional = [
+        ("USERNAME", p.username().map(str::to_string)),
+        ("PASSWORD", p.password().map(str::to_string)),
+        ("HOSTNAME", p.hostname()),
+        ("PORT", p.port()?.map(|n| n.to_string())),
+    ];
+    for (name, value) in optional {
+        if let Some(v) = value {
+            out.push((format!("{prefix}_{name}"), v));
+        }
+    }
+    Ok(out)
+}
+
+/// The `<P>_DB_*` variables plus `<P>_DB_NAME` (the path without one leading `/`).
+pub(crate) fn db_url_env(prefix: &str, url: &str) -> Result<Vec<(String, String)>, PyError> {
+    let db = format!("{prefix}_DB");
+    let mut out = url_env_vars(&db, url)?;
+    let path = urlparse(url)?.path;
+    if !path.is_empty() {
+        let name = path.strip_prefix('/').unwrap_or(&path);
+        out.push((format!("{db}_NAME"), name.to_string()));
+    }
+    Ok(out)
+}

@@ -1,0 +1,72 @@
+//! Valkey (`dpcharmlibs.interfaces`, `ValkeyResponseModel`), read from the provider's app
+//! databag with secret-held credentials.
+
+use super::url_env::db_url_env;
+use super::{invalid, Ctx};
+use crate::status::{PyError, Stop};
+
+/// The fields of `ValkeyResponseModel` paas-charm uses.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Data {
+    pub endpoints: String,
+    pub username: Option<String>,
+    pub password: Option<String>,
+    pub read_only_endpoints: Option<String>,
+    pub sentinel_endpoints: Option<String>,
+    pub mode: Option<String>,
+    pub version: Option<String>,
+}
+
+/// The response, `None` before the provider published endpoints.
+pub(crate) fn read(ctx: &Ctx) -> Result<Option<Data>, Stop> {
+    let Some(rel) = ctx.relation("valkey") else {
+        return Ok(None);
+    };
+    let field = |k: &str| {
+        rel.secrets
+            .values()
+            .find_map(|c| c.get(k))
+            .or_else(|| rel.app_data.get(k))
+            .cloned()
+    };
+    let Some(endpoints) = field("endpoints").filter(|e| !e.is_empty()) else {
+        return Ok(None);
+    };
+    if field("tls").is_some_and(|t| t == "true") {
+        return Err(invalid("valkey"));
+    }
+    Ok(Some(Data {
+        endpoints,
+        username: field("username"),
+        password: field("password"),
+        read_only_endpoints: field("read-only-endpoints"),
+        sentinel_endpoints: field("sentinel-endpoints"),
+        mode: field("mode"),
+        version: field("version"),
+    }))
+}
+
+/// `generate_valkey_env`.
+pub(crate) fn env(d: &Data) -> Result<Vec<(String, String)>, PyError> {
+    let user_info = match d.username.as_deref().filter(|u| !u.is_empty()) {
+        Some(u) => format!("{u}:{}@", d.password.as_deref().unwrap_or("None")),
+        None => String::new(),
+    };
+    let endpoint = match d.endpoints.split_once("://") {
+        Some((scheme, netloc)) => format!("{scheme}://{user_info}{netloc}"),
+        None => format!("valkey://{user_info}{}", d.endpoints),
+    };
+    let mut out = db_url_env("VALKEY", &endpoint)?;
+    let or_empty = |v: &Option<String>| v.clone().unwrap_or_default();
+    out.push((
+        "VALKEY_DB_READ_ONLY_ENDPOINTS".into(),
+        or_empty(&d.read_only_endpoints),
+    ));
+    out.push((
+        "VALKEY_DB_SENTINEL_ENDPOINTS".into(),
+        or_empty(&d.sentinel_endpoints),
+    ));
+    out.push(("VALKEY_MODE".into(), or_empty(&d.mode)));
+    out.push(("VALKEY_VERSION".into(), or_empty(&d.version)));
+    Ok(out)
+}

@@ -1,0 +1,422 @@
+//! Python's `json` module: `loads` (with its NaN/Infinity extension) and `dumps` with the
+//! default options (`ensure_ascii=True`, `", "` and `": "` separators, float `repr`).
+
+use paasc_syntax::python_float_repr;
+
+/// A value as `json.loads` builds it.
+#[derive(Clone, Debug, PartialEq)]
+pub enum PyValue {
+    /// `None`.
+    None,
+    /// A boolean.
+    Bool(bool),
+    /// An integer that fits in i128.
+    Int(i128),
+    /// A larger integer, as its decimal digits.
+    BigInt(String),
+    /// A float.
+    Float(f64),
+    /// A string.
+    Str(String),
+    /// A list.
+    List(Vec<PyValue>),
+    /// A dict, in insertion order.
+    Dict(Vec<(String, PyValue)>),
+}
+
+impl PyValue {
+    /// The string, if this is one.
+    pub fn as_str(&self) -> Option<&str> {
+        match self {
+            PyValue::Str(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// The value under `key`, if this is a dict holding it.
+    pub fn get(&self, key: &str) -> Option<&PyValue> {
+        match self {
+            PyValue::Dict(d) => d.iter().find(|(k, _)| k == key).map(|(_, v)| v),
+            _ => None,
+        }
+    }
+
+    /// Python truthiness.
+    pub fn truthy(&self) -> bool {
+        match self {
+            PyValue::None => false,
+            PyValue::Bool(b) => *b,
+            PyValue::Int(i) => *i != 0,
+            PyValue::BigInt(_) => true,
+            PyValue::Float(f) => *f != 0.0,
+            PyValue::Str(s) => !s.is_empty(),
+            PyValue::List(l) => !l.is_empty(),
+            PyValue::Dict(d) => !d.is_empty(),
+        }
+    }
+}
+
+/// `json.dumps(value)` with Python's defaults.
+pub fn dumps(value: &PyValue) -> String {
+    let mut out = String::new();
+    write_value(value, &mut out);
+    out
+}
+
+fn write_value(value: &PyValue, out: &mut String) {
+    match value {
+        PyValue::None => out.push_str("null"),
+        PyValue::Bool(true) => out.push_str("true"),
+        PyValue::Bool(false) => out.push_str("false"),
+        PyValue::Int(i) => out.push_str(&i.to_string()),
+        PyValue::BigInt(d) => out.push_str(d),
+        PyValue::Float(f) => out.push_str(&float_json(*f)),
+        PyValue::Str(s) => write_str(s, out),
+        PyValue::List(items) => {
+            out.push('[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(", ");
+                }
+                write_value(item, out);
+            }
+            out.push(']');
+        }
+        PyValue::Dict(entries) => {
+            out.push('{');
+            for (i, (k, v)) in entries.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(", ");
+                }
+                write_str(k, out);
+                out.push_str(": ");
+                write_value(v, out);
+            }
+            out.push('}');
+        }
+    }
+}
+
+/// How `json.dumps` writes a float: `repr`, except the non-finite spellings.
+pub fn float_json(f: f64) -> String {
+    if f.is_nan() {
+        "NaN".into()
+    } else if f.is_infinite() {
+        if f > 0.0 { "Infinity" } else { "-Infinity" }.into()
+    } else {
+        python_float_repr(f)
+    }
+}
+
+/// A JSON string literal with `ensure_ascii` escaping.
+pub fn write_str(s: &str, out: &mut String) {
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '\u{8}' => out.push_str("\\b"),
+            '\u{c}' => out.push_str("\\f"),
+            c if (c as u32) < 0x20 || (c as u32) > 0x7f => {
+                let mut buf = [0u16; 2];
+                for unit in c.encode_utf16(&mut buf) {
+                    out.push_str(&format!("\\u{unit:04x}"));
+                }
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+}
+
+/// Why `json.loads` failed (the exact Python text is not reproduced).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct JsonError;
+
+/// `json.loads(text)`.
+pub fn loads(text: &str) -> Result<PyValue, JsonError> {
+    let mut p = Parser {
+        s: text.as_bytes(),
+        text,
+        i: 0,
+        depth: 0,
+    };
+    p.ws();
+    let v = p.value()?;
+    p.ws();
+    if p.i == p.s.len() {
+        Ok(v)
+    } else {
+        Err(JsonError)
+    }
+}
+
+struct Parser<'a> {
+    s: &'a [u8],
+    text: &'a str,
+    i: usize,
+    depth: usize,
+}
+
+impl Parser<'_> {
+    fn ws(&mut self) {
+        while matches!(self.s.get(self.i), Some(b' ' | b'\t' | b'\n' | b'\r')) {
+            self.i += 1;
+        }
+    }
+
+    fn eat(&mut self, lit: &str) -> bool {
+        if self.s[self.i..].starts_with(lit.as_bytes()) {
+            self.i += lit.len();
+            true
+        } else {
+            false
+        }
+    }
+
+    fn value(&mut self) -> Result<PyValue, JsonError> {
+        self.depth += 1;
+        if self.depth > 512 {
+            return Err(JsonError);
+        }
+        let v = match self.s.get(self.i) {
+            Some(b'{') => self.dict(),
+            Some(b'[') => self.list(),
+            Some(b'"') => self.string().map(PyValue::Str),
+            Some(b'n') if self.eat("null") => Ok(PyValue::None),
+            Some(b't') if self.eat("true") => Ok(PyValue::Bool(true)),
+            Some(b'f') if self.eat("false") => Ok(PyValue::Bool(false)),
+            Some(b'N') if self.eat("NaN") => Ok(PyValue::Float(f64::NAN)),
+            Some(b'I') if self.eat("Infinity") => Ok(PyValue::Float(f64::INFINITY)),
+            Some(b'-') if self.eat("-Infinity") => Ok(PyValue::Float(f64::NEG_INFINITY)),
+            Some(b'-' | b'0'..=b'9') => self.number(),
+            _ => Err(JsonError),
+        };
+        self.depth -= 1;
+        v
+    }
+
+    fn dict(&mut self) -> Result<PyValue, JsonError> {
+        self.i += 1;
+        let mut entries: Vec<(String, PyValue)> = Vec::new();
+        self.ws();
+        if self.eat("}") {
+            return Ok(PyValue::Dict(entries));
+        }
+        loop {
+            self.ws();
+            if self.s.get(self.i) != Some(&b'"') {
+                return Err(JsonError);
+            }
+            let key = self.string()?;
+            self.ws();
+            if !self.eat(":") {
+                return Err(JsonError);
+            }
+            self.ws();
+            let v = self.value()?;
+            match entries.iter_mut().find(|(k, _)| *k == key) {
+                Some(slot) => slot.1 = v,
+                None => entries.push((key, v)),
+            }
+            self.ws();
+            if self.eat("}") {
+                return Ok(PyValue::Dict(entries));
+            }
+            if !self.eat(",") {
+                return Err(JsonError);
+            }
+        }
+    }
+
+    fn list(&mut self) -> Result<PyValue, JsonError> {
+        self.i += 1;
+        let mut items = Vec::new();
+        self.ws();
+        if self.eat("]") {
+            return Ok(PyValue::List(items));
+        }
+        loop {
+            self.ws();
+            items.push(self.value()?);
+            self.ws();
+            if self.eat("]") {
+                return Ok(PyValue::List(items));
+            }
+            if !self.eat(",") {
+                return Err(JsonError);
+            }
+        }
+    }
+
+    fn hex4(&mut self) -> Result<u32, JsonError> {
+        let h = self.text.get(self.i..self.i + 4).ok_or(JsonError)?;
+        if !h.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return Err(JsonError);
+        }
+        self.i += 4;
+        u32::from_str_radix(h, 16).map_err(|_| JsonError)
+    }
+
+    fn string(&mut self) -> Result<String, JsonError> {
+        self.i += 1;
+        let mut out = String::new();
+        loop {
+            let start = self.i;
+            while let Some(&b) = self.s.get(self.i) {
+                if b == b'"' || b == b'\\' || b < 0x20 {
+                    break;
+                }
+                self.i += 1;
+            }
+            out.push_str(self.text.get(start..self.i).ok_or(JsonError)?);
+            match self.s.get(self.i) {
+                Some(b'"') => {
+                    self.i += 1;
+                    return Ok(out);
+                }
+                Some(b'\\') => {
+                    self.i += 1;
+                    let esc = *self.s.get(self.i).ok_or(JsonError)?;
+                    self.i += 1;
+                    match esc {
+                        b'"' => out.push('"'),
+                        b'\\' => out.push('\\'),
+                        b'/' => out.push('/'),
+                        b'b' => out.push('\u{8}'),
+                        b'f' => out.push('\u{c}'),
+                        b'n' => out.push('\n'),
+                        b'r' => out.push('\r'),
+                        b't' => out.push('\t'),
+                        b'u' => {
+                            let mut cp = self.hex4()?;
+                            if (0xd800..0xdc00).contains(&cp)
+                                && self.s[self.i..].starts_with(b"\\u")
+                            {
+                                let save = self.i;
+                                self.i += 2;
+                                let low = self.hex4()?;
+                                if (0xdc00..0xe000).contains(&low) {
+                                    cp = 0x10000 + ((cp - 0xd800) << 10) + (low - 0xdc00);
+                                } else {
+                                    self.i = save;
+                                }
+                            }
+                            out.push(char::from_u32(cp).unwrap_or('\u{fffd}'));
+                        }
+                        _ => return Err(JsonError),
+                    }
+                }
+                _ => return Err(JsonError),
+            }
+        }
+    }
+
+    fn number(&mut self) -> Result<PyValue, JsonError> {
+        let start = self.i;
+        let digits = |p: &mut Parser| {
+            let s = p.i;
+            while matches!(p.s.get(p.i), Some(b'0'..=b'9')) {
+                p.i += 1;
+            }
+            p.i - s
+        };
+        if self.s.get(self.i) == Some(&b'-') {
+            self.i += 1;
+        }
+        if self.s.get(self.i) == Some(&b'0') {
+            self.i += 1;
+        } else if digits(self) == 0 {
+            return Err(JsonError);
+        }
+        let mut float = false;
+        if self.s.get(self.i) == Some(&b'.') && matches!(self.s.get(self.i + 1), Some(b'0'..=b'9'))
+        {
+            self.i += 1;
+            digits(self);
+            float = true;
+        }
+        if matches!(self.s.get(self.i), Some(b'e' | b'E')) {
+            let save = self.i;
+            self.i += 1;
+            if matches!(self.s.get(self.i), Some(b'+' | b'-')) {
+                self.i += 1;
+            }
+            if digits(self) == 0 {
+                self.i = save;
+            } else {
+                float = true;
+            }
+        }
+        let text = self.text.get(start..self.i).ok_or(JsonError)?;
+        if float {
+            return text.parse().map(PyValue::Float).map_err(|_| JsonError);
+        }
+        Ok(match text.parse::<i128>() {
+            Ok(i) => PyValue::Int(i),
+            Err(_) => PyValue::BigInt(text.trim_start_matches("-0").to_string()),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dumps_escapes_non_ascii_like_python() {
+        let v = PyValue::List(vec![
+            PyValue::Str("héllo ✓".into()),
+            PyValue::Str("🚀".into()),
+            PyValue::Str("a\"b\\\n\u{1}".into()),
+        ]);
+        assert_eq!(
+            dumps(&v),
+            r#"["h\u00e9llo \u2713", "\ud83d\ude80", "a\"b\\\n\u0001"]"#
+        );
+    }
+
+    #[test]
+    fn dumps_floats_like_repr() {
+        for (f, s) in [(1e-7, "1e-07"), (2.0, "2.0"), (0.1, "0.1"), (1e16, "1e+16")] {
+            assert_eq!(dumps(&PyValue::Float(f)), s);
+        }
+        assert_eq!(dumps(&PyValue::Float(f64::NAN)), "NaN");
+        assert_eq!(dumps(&PyValue::Float(f64::NEG_INFINITY)), "-Infinity");
+    }
+
+    #[test]
+    fn dumps_uses_python_separators() {
+        let v = PyValue::Dict(vec![
+            ("scope".into(), PyValue::Str("openid".into())),
+            (
+                "n".into(),
+                PyValue::List(vec![PyValue::Int(1), PyValue::Bool(true), PyValue::None]),
+            ),
+        ]);
+        assert_eq!(dumps(&v), r#"{"scope": "openid", "n": [1, true, null]}"#);
+    }
+
+    #[test]
+    fn loads_python_extensions_and_types() {
+        assert_eq!(loads("4"), Ok(PyValue::Int(4)));
+        assert_eq!(loads(" 4.0 "), Ok(PyValue::Float(4.0)));
+        assert_eq!(loads("1e2"), Ok(PyValue::Float(100.0)));
+        assert!(matches!(loads("NaN"), Ok(PyValue::Float(f)) if f.is_nan()));
+        assert_eq!(
+            loads("\"\\u00e9\\ud83d\\ude80\""),
+            Ok(PyValue::Str("é🚀".into()))
+        );
+        assert_eq!(
+            loads(r#"{"a": 1, "a": 2}"#),
+            Ok(PyValue::Dict(vec![("a".into(), PyValue::Int(2))]))
+        );
+        assert_eq!(loads("abc"), Err(JsonError));
+        assert_eq!(loads("[1,]"), Err(JsonError));
+        assert_eq!(loads("01"), Err(JsonError));
+        assert_eq!(loads("\"a\nb\""), Err(JsonError));
+    }
+}
