@@ -1,8 +1,8 @@
 //! Runtime conformance: one `<framework>/runtime/<case>` directory against paasc_runtime.
 //!
-//! The rock's Pebble layer should come from rockcraft expansion; until that exists, a stand-in
-//! with only the framework's main service is used and the layer is not compared (cases whose
-//! outcome depends on the rock's command stay pending).
+//! Inputs as the oracle had them: the expanded charmcraft.yaml, the rock's expanded
+//! rockcraft.yaml (its services are the container's initial plan), `paas-config.yaml` and
+//! `deployment.json`.
 
 use paasc_runtime::{ConfigValue, Databag, Deployment, Framework, ProxySettings, Relation};
 use paasc_syntax::Yaml;
@@ -24,7 +24,23 @@ pub fn run(case: &Path, framework: &str) -> Result<(), String> {
     };
     let charm = paasc_expand::charmcraft::expand(&doc, &dir, opts)
         .map_err(|e| format!("charmcraft expansion failed: {}", e.message))?;
-    let rock = stand_in_rock(fw);
+    let rock_text = std::fs::read_to_string(project.join("rockcraft.yaml"))
+        .map_err(|e| format!("rockcraft.yaml: {e}"))?;
+    let rock_doc = super::load_yaml(&rock_text)?;
+    let rock_name = rock_doc
+        .get("name")
+        .and_then(Yaml::as_str)
+        .unwrap_or_default();
+    let rock_dir = paasc::load::rock_project_dir(&project, &[], rock_name);
+    let rock = paasc_expand::rockcraft::expand(
+        &rock_doc,
+        &rock_dir,
+        paasc_expand::rockcraft::Options {
+            experimental: framework == "spring-boot",
+        },
+    )
+    .map_err(|e| format!("rockcraft expansion failed: {}", e.message))?
+    .yaml;
     let paas_config = match std::fs::read_to_string(project.join("paas-config.yaml")) {
         Ok(t) => Some(super::load_yaml(&t)?),
         Err(_) => None,
@@ -91,19 +107,15 @@ pub fn run(case: &Path, framework: &str) -> Result<(), String> {
             )
         ));
     }
-    if expected["layer"].is_null() != plan.layer.is_none() {
+    let want_layer = normalise_layer(expected["layer"].clone(), &csv);
+    let got_layer = normalise_layer(plan.layer.as_ref().map_or(Json::Null, to_json), &csv);
+    if want_layer != got_layer {
         problems.push(format!(
-            "layer: expected {}, got {}",
-            if expected["layer"].is_null() {
-                "none"
-            } else {
-                "a layer"
-            },
-            if plan.layer.is_none() {
-                "none"
-            } else {
-                "a layer"
-            }
+            "layer:\n{}",
+            super::diff(
+                &serde_json::to_string_pretty(&want_layer).unwrap_or_default(),
+                &serde_json::to_string_pretty(&got_layer).unwrap_or_default()
+            )
         ));
     }
     if problems.is_empty() {
@@ -116,13 +128,45 @@ pub fn run(case: &Path, framework: &str) -> Result<(), String> {
     Err(why)
 }
 
-/// Until rockcraft expansion exists: a layer with only the main service.
-fn stand_in_rock(fw: Framework) -> Yaml {
-    let service = Yaml::Map(vec![(Yaml::str("override"), Yaml::str("replace"))]);
-    Yaml::Map(vec![(
-        Yaml::str("services"),
-        Yaml::Map(vec![(Yaml::str(fw.name()), service)]),
-    )])
+/// The layer as JSON (objects compare regardless of key order).
+fn to_json(y: &Yaml) -> Json {
+    match y {
+        Yaml::Null => Json::Null,
+        Yaml::Bool(b) => Json::Bool(*b),
+        Yaml::Int(i) => i64::try_from(*i).map_or_else(|_| Json::String(i.to_string()), Json::from),
+        Yaml::BigInt(d) => Json::String(d.clone()),
+        Yaml::Float(f) => serde_json::Number::from_f64(*f).map_or(Json::Null, Json::Number),
+        Yaml::Str(s) | Yaml::Timestamp(s) => Json::String(s.clone()),
+        Yaml::Seq(items) => Json::Array(items.iter().map(to_json).collect()),
+        Yaml::Map(entries) => Json::Object(
+            entries
+                .iter()
+                .map(|(k, v)| {
+                    (
+                        k.as_str().map_or_else(|| k.python_repr(), str::to_string),
+                        to_json(v),
+                    )
+                })
+                .collect(),
+        ),
+    }
+}
+
+/// Sorts the `env_unordered_csv` variables of every service environment.
+fn normalise_layer(mut layer: Json, csv: &[&str]) -> Json {
+    if let Some(services) = layer.get_mut("services").and_then(Json::as_object_mut) {
+        for svc in services.values_mut() {
+            let Some(env) = svc.get_mut("environment").and_then(Json::as_object_mut) else {
+                continue;
+            };
+            for k in csv {
+                if let Some(Json::String(v)) = env.get_mut(*k) {
+                    *v = sorted_csv(v).join(",");
+                }
+            }
+        }
+    }
+    layer
 }
 
 fn read_json(path: &Path) -> Result<Json, String> {
