@@ -73,7 +73,15 @@ pub fn any_url(url: &str) -> Option<String> {
     };
     let mut out = format!("{scheme}://");
     if let Some(u) = userinfo {
-        out.push_str(u);
+        let (user, password) = match u.split_once(':') {
+            Some((n, p)) => (n, Some(p)),
+            None => (u, None),
+        };
+        out.push_str(&encode_userinfo(user));
+        if let Some(p) = password {
+            out.push(':');
+            out.push_str(&encode_userinfo(p));
+        }
         out.push('@');
     }
     out.push_str(&host);
@@ -95,6 +103,22 @@ pub fn any_url(url: &str) -> Option<String> {
         out.push_str(&parts.fragment);
     }
     Some(out)
+}
+
+/// WHATWG's userinfo percent-encode set.
+fn encode_userinfo(s: &str) -> String {
+    let mut out = String::new();
+    for c in s.chars() {
+        if c.is_ascii() && !c.is_ascii_control() && !" \"#<>?`{}/:;=@[\\]^|".contains(c) {
+            out.push(c);
+        } else {
+            let mut buf = [0u8; 4];
+            for b in c.encode_utf8(&mut buf).bytes() {
+                out.push_str(&format!("%{b:02X}"));
+            }
+        }
+    }
+    out
 }
 
 /// `str(AnyHttpUrl(url))`: as [`any_url`], for http and https only.
@@ -121,6 +145,18 @@ mod tests {
         assert_eq!(
             any_url("http://a:80/x?q#f").as_deref(),
             Some("http://a/x?q#f")
+        );
+    }
+
+    #[test]
+    fn userinfo_is_percent_encoded() {
+        assert_eq!(
+            any_url("http://user:pa@ss@h/").as_deref(),
+            Some("http://user:pa%40ss@h/")
+        );
+        assert_eq!(
+            any_url("http://[FD00::1]:80/").as_deref(),
+            Some("http://[fd00::1]/")
         );
     }
 

@@ -280,3 +280,175 @@ fn missing_integrations(
     }
     Ok(out)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn map(entries: Vec<(&str, Yaml)>) -> Yaml {
+        Yaml::Map(
+            entries
+                .into_iter()
+                .map(|(k, v)| (Yaml::str(k), v))
+                .collect(),
+        )
+    }
+
+    fn option(kind: &str, default: Option<Yaml>, optional: bool) -> Yaml {
+        let mut e = vec![("type", Yaml::str(kind))];
+        if let Some(d) = default {
+            e.push(("default", d));
+        }
+        if !optional {
+            e.push(("optional", Yaml::Bool(false)));
+        }
+        map(e)
+    }
+
+    fn flask_charm(options: Vec<(&str, Yaml)>, requires: Vec<(&str, &str)>) -> Yaml {
+        map(vec![
+            ("config", map(vec![("options", map(options))])),
+            (
+                "requires",
+                map(requires
+                    .into_iter()
+                    .map(|(n, i)| (n, map(vec![("interface", Yaml::str(i))])))
+                    .collect()),
+            ),
+        ])
+    }
+
+    fn rock(command: &str) -> Yaml {
+        map(vec![(
+            "services",
+            map(vec![("flask", map(vec![("command", Yaml::str(command))]))]),
+        )])
+    }
+
+    fn deployment() -> Deployment {
+        Deployment {
+            app: "web".into(),
+            model: "m".into(),
+            secret_key: Some("k".into()),
+            ..Deployment::default()
+        }
+    }
+
+    #[test]
+    fn never_panics_on_empty_or_odd_inputs() {
+        for fw in Framework::ALL {
+            let p = plan(
+                fw,
+                &Yaml::Null,
+                &Yaml::Null,
+                Some(&Yaml::Int(3)),
+                &deployment(),
+            );
+            assert_ne!(p.status.kind, StatusKind::Active);
+            let p = plan(
+                fw,
+                &Yaml::Seq(vec![]),
+                &rock(""),
+                None,
+                &Deployment::default(),
+            );
+            assert!(p.env.is_none() || p.status.kind == StatusKind::Active);
+        }
+    }
+
+    #[test]
+    fn flask_env_layer_and_peers() {
+        let charm = flask_charm(
+            vec![
+                ("greeting", option("string", Some(Yaml::str("hi")), true)),
+                ("ratio", option("float", Some(Yaml::Float(2.0)), true)),
+                (
+                    "app-foo",
+                    option("string", Some(Yaml::str("dropped")), true),
+                ),
+            ],
+            vec![],
+        );
+        let mut dep = deployment();
+        dep.peer_units = vec![10, 2];
+        let p = plan(
+            Framework::Flask,
+            &charm,
+            &rock("gunicorn app:app"),
+            None,
+            &dep,
+        );
+        assert_eq!(p.status.kind, StatusKind::Active);
+        let env = p.env.unwrap_or_default();
+        assert_eq!(env.get("FLASK_GREETING").map(String::as_str), Some("hi"));
+        assert_eq!(env.get("FLASK_RATIO").map(String::as_str), Some("2.0"));
+        assert!(!env.contains_key("FLASK_APP_FOO"));
+        assert_eq!(
+            env.get("FLASK_BASE_URL").map(String::as_str),
+            Some("http://web.m:8000")
+        );
+        assert_eq!(
+            env.get("FLASK_PEER_FQDNS").map(String::as_str),
+            Some(
+                "web-10.web-endpoints.m.svc.cluster.local,web-2.web-endpoints.m.svc.cluster.local"
+            )
+        );
+        let layer = p.layer.unwrap_or(Yaml::Null);
+        let svc = layer.get("services").and_then(|s| s.get("flask"));
+        assert_eq!(
+            svc.and_then(|s| s.get("override")),
+            Some(&Yaml::str("replace"))
+        );
+    }
+
+    #[test]
+    fn required_option_and_missing_integration_block() {
+        let charm = flask_charm(
+            vec![("needed", option("string", None, false))],
+            vec![("postgresql", "postgresql_client")],
+        );
+        let p = plan(Framework::Flask, &charm, &rock("g"), None, &deployment());
+        assert_eq!(p.status.message, "missing options: needed        ");
+        let charm = flask_charm(vec![], vec![("postgresql", "postgresql_client")]);
+        let p = plan(Framework::Flask, &charm, &rock("g"), None, &deployment());
+        assert_eq!(
+            (p.status.kind, p.status.message.as_str()),
+            (StatusKind::Blocked, "missing integrations: postgresql")
+        );
+    }
+
+    #[test]
+    fn unparseable_database_port_raises() {
+        let charm = flask_charm(vec![], vec![("postgresql", "postgresql_client")]);
+        let mut dep = deployment();
+        let mut rel = Relation::default();
+        for (k, v) in [
+            ("endpoints", "pg:5432"),
+            ("username", "u"),
+            ("password", "a#b"),
+        ] {
+            rel.app_data.insert(k.into(), v.into());
+        }
+        dep.relations.insert("postgresql".into(), rel);
+        let p = plan(Framework::Flask, &charm, &rock("g"), None, &dep);
+        assert_eq!(p.status.kind, StatusKind::Error);
+        assert_eq!(
+            p.status.message,
+            "ValueError: Port could not be cast to integer value as 'a'"
+        );
+    }
+
+    #[test]
+    fn no_secret_key_waits() {
+        let mut dep = deployment();
+        dep.secret_key = None;
+        let p = plan(
+            Framework::Go,
+            &flask_charm(vec![], vec![]),
+            &Yaml::Null,
+            None,
+            &dep,
+        );
+        assert_eq!(p.status.kind, StatusKind::Waiting);
+    }
+}
