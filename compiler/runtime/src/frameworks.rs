@@ -133,6 +133,8 @@ pub(crate) struct Spec {
     pub spring_env: bool,
     /// `paas-config.yaml` JSON logging is allowed.
     pub json_logging: bool,
+    /// Variables paas-charm puts in the Pebble layer as integers, not strings.
+    pub int_env: &'static [&'static str],
 }
 
 impl Spec {
@@ -191,6 +193,7 @@ static FLASK: Spec = Spec {
     fastapi_log_env: false,
     spring_env: false,
     json_logging: true,
+    int_env: &[],
 };
 
 static DJANGO: Spec = Spec {
@@ -222,6 +225,7 @@ static DJANGO: Spec = Spec {
     fastapi_log_env: false,
     spring_env: false,
     json_logging: true,
+    int_env: &[],
 };
 
 const LOG_LEVELS: &[&str] = &["critical", "error", "warning", "info", "debug", "trace"];
@@ -279,6 +283,7 @@ static FASTAPI: Spec = Spec {
     fastapi_log_env: true,
     spring_env: false,
     json_logging: true,
+    int_env: &[],
 };
 
 static GO: Spec = Spec {
@@ -306,6 +311,7 @@ static GO: Spec = Spec {
     fastapi_log_env: false,
     spring_env: false,
     json_logging: false,
+    int_env: &[],
 };
 
 static EXPRESSJS: Spec = Spec {
@@ -344,6 +350,7 @@ static EXPRESSJS: Spec = Spec {
     fastapi_log_env: false,
     spring_env: false,
     json_logging: false,
+    int_env: &[],
 };
 
 static SPRING_BOOT: Spec = Spec {
@@ -382,4 +389,5 @@ static SPRING_BOOT: Spec = Spec {
     fastapi_log_env: false,
     spring_env: true,
     json_logging: false,
+    int_env: &["spring.mail.port"],
 };

@@ -43,21 +43,27 @@ fn set(svc: &mut Yaml, key: &str, value: Yaml) {
     }
 }
 
-fn env_yaml(env: &IndexMap<String, String>) -> Yaml {
+fn env_yaml(env: &IndexMap<String, String>, int_env: &[&str]) -> Yaml {
+    let value = |k: &str, v: &str| match v.parse::<i128>() {
+        Ok(i) if int_env.contains(&k) => Yaml::Int(i),
+        _ => Yaml::str(v),
+    };
     Yaml::Map(
         env.iter()
-            .map(|(k, v)| (Yaml::str(k.clone()), Yaml::str(v.clone())))
+            .map(|(k, v)| (Yaml::str(k.clone()), value(k, v)))
             .collect(),
     )
 }
 
-/// `{"services": ...}` with the main service replaced and workers/schedulers given the env.
+/// `{"services": ...}` with the main service replaced and workers/schedulers given the env
+/// (`int_env` variables as integers, as paas-charm passes them).
 pub(crate) fn build(
     rock: &Yaml,
     service: &str,
     env: &IndexMap<String, String>,
     alternate_command: Option<&str>,
     unit: u32,
+    int_env: &[&str],
 ) -> Result<Yaml, PyError> {
     let mut services = rock_services(rock);
     let main = services
@@ -65,18 +71,18 @@ pub(crate) fn build(
         .find(|(n, _)| n == service)
         .ok_or_else(|| PyError::new("KeyError", format!("'{service}'")))?;
     set(&mut main.1, "override", Yaml::str("replace"));
-    set(&mut main.1, "environment", env_yaml(env));
+    set(&mut main.1, "environment", env_yaml(env, int_env));
     if let Some(c) = alternate_command {
         set(&mut main.1, "command", Yaml::str(c));
     }
     for (name, svc) in services.iter_mut() {
         let lower = name.to_lowercase();
         if lower.ends_with("-worker") {
-            set(svc, "environment", env_yaml(env));
+            set(svc, "environment", env_yaml(env, int_env));
         }
         if lower.ends_with("-scheduler") {
             if unit == 0 {
-                set(svc, "environment", env_yaml(env));
+                set(svc, "environment", env_yaml(env, int_env));
             } else {
                 set(svc, "startup", Yaml::str("disabled"));
             }

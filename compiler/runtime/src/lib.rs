@@ -220,6 +220,7 @@ fn run(
         &environment,
         alternate.as_deref(),
         dep.unit,
+        spec.int_env,
     )?;
     let gunicorn_conf = webserver.as_ref().map(|w| {
         gunicorn::render(&gunicorn::Conf {
