@@ -1,6 +1,8 @@
 //! The `paasc` command line. This crate is the only one that does I/O or knows about JSON and
 //! terminals; the passes it drives are pure.
 
+pub mod compile;
+pub mod emit;
 pub mod expand;
 pub mod human;
 pub mod json;
@@ -58,10 +60,31 @@ struct ProjectArgs {
     files: FileArgs,
 }
 
+#[derive(clap::Args, Debug, Clone)]
+struct CompileArgs {
+    #[command(flatten)]
+    project: ProjectArgs,
+    /// The deployment profile: a name (profiles/NAME.yaml in DIR) or a path. Default:
+    /// profiles/default.yaml when it exists.
+    #[arg(long, value_name = "NAME|FILE")]
+    profile: Option<String>,
+    /// Override a profile value, e.g. `--set config.greeting=hello` (repeatable).
+    #[arg(long = "set", value_name = "PATH=VALUE")]
+    set: Vec<String>,
+    /// Output directory.
+    #[arg(short = 'o', long = "out", value_name = "DIR")]
+    out: PathBuf,
+    /// Which artifacts to write (default: all).
+    #[arg(long, value_enum, value_delimiter = ',')]
+    emit: Vec<compile::Artifact>,
+}
+
 #[derive(Subcommand, Debug)]
 enum Command {
     /// Report every problem charmcraft, rockcraft or paas-charm would report, without writing anything.
     Check(ProjectArgs),
+    /// Apply a deployment profile and write the artifacts: Pebble layers, .env, gunicorn.conf.py.
+    Compile(CompileArgs),
     /// Print the long description of a diagnostic code, with an example and the fix.
     Explain {
         /// A code such as S001, or its name such as unknown-key; `all` lists every code.
@@ -147,6 +170,7 @@ pub fn run(args: Vec<String>, term: Terminal) -> Outcome {
     };
     match cli.command {
         Command::Check(p) => check(&p, term),
+        Command::Compile(a) => compile_cmd(&a, term),
         Command::Explain { code } => explain(&code),
         Command::Expand { args, files } => {
             let (dir, tool) = match args.as_slice() {
@@ -252,21 +276,32 @@ fn expand_charm(
     paasc_expand::charmcraft::expand(&expand::value(tree), &dir, opts)
 }
 
-fn check(p: &ProjectArgs, term: Terminal) -> Outcome {
-    let mut loaded = match load_project(p, None, term) {
-        Ok(l) => l,
-        Err(out) => return out,
-    };
+/// Both files analysed and expanded: what `check` reports and `compile` builds on.
+pub(crate) struct Checked {
+    /// Every problem found.
+    pub diags: Vec<Diagnostic>,
+    /// The lowered models and trees.
+    pub analysis: paasc_model::Analysis,
+    /// `charmcraft expand-extensions`, when it succeeded.
+    pub charm: Option<paasc_syntax::Yaml>,
+    /// `rockcraft expand-extensions`, when it succeeded.
+    pub rock: Option<paasc_expand::rockcraft::Expanded>,
+}
+
+pub(crate) fn check_project(loaded: &mut load::Loaded, term: Terminal) -> Checked {
     let mut analysis = paasc_model::analyze(&loaded.db, loaded.files);
-    let mut diags: Vec<Diagnostic> = loaded.diagnostics;
+    let mut diags: Vec<Diagnostic> = std::mem::take(&mut loaded.diagnostics);
     diags.append(&mut analysis.diagnostics);
+    let mut charm = None;
+    let mut rock = None;
     if let (Some(file), Some(tree)) = (loaded.files.charmcraft, analysis.charm_tree.as_ref()) {
         let clean = !diags
             .iter()
             .any(|d| d.primary.file == file && d.severity == paasc_diag::Severity::Error);
         if clean {
-            if let Err(e) = expand_charm(&loaded.db, file, tree, term) {
-                diags.push(expand::diagnostic(&e, file, tree));
+            match expand_charm(&loaded.db, file, tree, term) {
+                Ok(doc) => charm = Some(doc),
+                Err(e) => diags.push(expand::diagnostic(&e, file, tree)),
             }
         }
     }
@@ -277,7 +312,11 @@ fn check(p: &ProjectArgs, term: Terminal) -> Outcome {
         if clean {
             let (dir, result) = expand_rock(&loaded.db, file, tree, term);
             let found = match result {
-                Ok(done) => done.notes,
+                Ok(done) => {
+                    let notes = done.notes.clone();
+                    rock = Some(done);
+                    notes
+                }
                 Err(failure) => failure.errors,
             };
             for e in &found {
@@ -285,6 +324,20 @@ fn check(p: &ProjectArgs, term: Terminal) -> Outcome {
             }
         }
     }
+    Checked {
+        diags,
+        analysis,
+        charm,
+        rock,
+    }
+}
+
+fn check(p: &ProjectArgs, term: Terminal) -> Outcome {
+    let mut loaded = match load_project(p, None, term) {
+        Ok(l) => l,
+        Err(out) => return out,
+    };
+    let mut diags = check_project(&mut loaded, term).diags;
     paasc_diag::sort(&mut diags);
     let files = usize::from(loaded.files.rockcraft.is_some())
         + usize::from(loaded.files.charmcraft.is_some());
@@ -294,6 +347,146 @@ fn check(p: &ProjectArgs, term: Terminal) -> Outcome {
     } else {
         EXIT_OK
     };
+    out
+}
+
+fn compile_cmd(a: &CompileArgs, term: Terminal) -> Outcome {
+    let mut loaded = match load_project(&a.project, None, term) {
+        Ok(l) => l,
+        Err(out) => return out,
+    };
+    let checked = check_project(&mut loaded, term);
+    let mut diags = checked.diags;
+    let path = compile::profile_path(&a.project.dir, a.profile.as_deref());
+    let profile = compile::load_profile(&mut loaded.db, path.as_deref(), &a.set, &mut diags);
+    let fail = |db: &paasc_diag::SourceDb, mut diags: Vec<Diagnostic>, code: i32| {
+        paasc_diag::sort(&mut diags);
+        let mut out = emit(db, &diags, 2, a.project.files.format, term);
+        out.code = code;
+        out
+    };
+    let (Some(charm_file), Some(_)) = (loaded.files.charmcraft, loaded.files.rockcraft) else {
+        let mut out = fail(&loaded.db, diags, EXIT_USAGE);
+        out.stderr
+            .push_str("error: compile needs both rockcraft.yaml and charmcraft.yaml\n");
+        return out;
+    };
+    let (Some(charm), Some(rock), Some((profile, profile_file))) =
+        (checked.charm, checked.rock, profile)
+    else {
+        return fail(&loaded.db, diags, EXIT_PROBLEMS);
+    };
+    if paasc_diag::has_errors(&diags) {
+        return fail(&loaded.db, diags, EXIT_PROBLEMS);
+    }
+    let source = checked
+        .analysis
+        .charm_tree
+        .as_ref()
+        .map(expand::value)
+        .unwrap_or(paasc_syntax::Yaml::Null);
+    let Some(framework) = compile::framework(&source) else {
+        diags.push(
+            Diagnostic::new(
+                Code::EXTENSION_UNKNOWN,
+                charm_file,
+                paasc_diag::Span::point(0),
+                "charmcraft.yaml uses no framework extension, so there is no 12-factor app to compile",
+            )
+            .label("here")
+            .help("add `extensions: [flask-framework]` (or another framework)"),
+        );
+        return fail(&loaded.db, diags, EXIT_PROBLEMS);
+    };
+    let anchor = profile_file.or(profile.file).unwrap_or(charm_file);
+    let deployment = compile::deployment(&profile, &charm, anchor, &mut diags);
+    if deployment.secret_key.is_none() {
+        diags.push(
+            Diagnostic::new(
+                Code::SECRET_KEY_MISSING,
+                anchor,
+                paasc_diag::Span::point(0),
+                "the profile gives no `secret-key`",
+            )
+            .label("secret-key is needed here")
+            .help("pass it from your secret store: --set secret-key=$(openssl rand -hex 32)"),
+        );
+    }
+    if paasc_diag::has_errors(&diags) {
+        return fail(&loaded.db, diags, EXIT_PROBLEMS);
+    }
+    let charm_dir = std::path::Path::new(&loaded.db.get(charm_file).path)
+        .parent()
+        .map(std::path::Path::to_path_buf)
+        .unwrap_or_default();
+    let paas_config = std::fs::read_to_string(charm_dir.join("paas-config.yaml"))
+        .ok()
+        .and_then(|t| {
+            let (tree, _) = paasc_syntax::parse(charm_file, &t, paasc_syntax::Limits::default());
+            tree.root().map(|r| paasc_syntax::Yaml::from_tree(&tree, r))
+        });
+    let plan = paasc_runtime::plan(
+        framework,
+        &charm,
+        &rock.yaml,
+        paas_config.as_ref(),
+        &deployment,
+    );
+    if plan.status.kind != paasc_runtime::StatusKind::Active {
+        diags.push(
+            Diagnostic::new(
+                Code::UNIT_NOT_ACTIVE,
+                anchor,
+                paasc_diag::Span::point(0),
+                format!(
+                    "paas-charm would leave the unit {}: {}",
+                    plan.status.kind.name(),
+                    plan.status.message
+                ),
+            )
+            .label("with this deployment")
+            .help("give what the message names in the profile, or with --set"),
+        );
+        return fail(&loaded.db, diags, EXIT_PROBLEMS);
+    }
+    let files = match compile::artifacts(&a.emit, &rock.yaml, &plan) {
+        Ok(f) => f,
+        Err(e) => {
+            diags.push(
+                Diagnostic::new(
+                    Code::ENV_UNREPRESENTABLE,
+                    anchor,
+                    paasc_diag::Span::point(0),
+                    format!("`{}` cannot be written to .env: it {}", e.name, e.reason),
+                )
+                .label("from this deployment")
+                .help("change the value, or leave .env out with --emit pebble,gunicorn"),
+            );
+            return fail(&loaded.db, diags, EXIT_PROBLEMS);
+        }
+    };
+    if let Err(e) = compile::write_all(&a.out, &files) {
+        return Outcome {
+            stderr: format!("error: cannot write to `{}`: {e}\n", a.out.display()),
+            code: EXIT_USAGE,
+            ..Outcome::default()
+        };
+    }
+    let mut out = fail(&loaded.db, diags, EXIT_OK);
+    if !matches!(a.project.files.format, Format::Json) {
+        out.stdout.clear();
+    }
+    out.stderr = format!(
+        "wrote {} file{} to {} ({}); .env and pebble/charm-layer.yaml hold secret values\n",
+        files.len(),
+        if files.len() == 1 { "" } else { "s" },
+        a.out.display(),
+        files
+            .iter()
+            .map(|(p, _)| p.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
     out
 }
 

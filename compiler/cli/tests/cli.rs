@@ -158,3 +158,69 @@ fn hostile_inputs_give_diagnostics_never_crashes() {
         assert!(doc["summary"]["errors"].as_u64().unwrap_or(0) > 0, "{name}");
     }
 }
+
+#[test]
+fn compile_writes_artifacts_and_a_failed_compile_writes_nothing() {
+    let example = root().join("examples/flask-minimal");
+    let out_dir = std::env::temp_dir().join(format!("paasc-compile-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&out_dir);
+    let ex = example.to_str().expect("utf8");
+    let od = out_dir.to_str().expect("utf8");
+
+    let failed = paasc(&["compile", ex, "-o", od, "--set", "config.no-such-option=1"]);
+    assert_eq!(failed.status.code(), Some(1));
+    assert!(
+        !out_dir.exists(),
+        "a failed compile created the output directory"
+    );
+    let report = String::from_utf8_lossy(&failed.stdout);
+    assert!(
+        report.contains("P001") && report.contains("P006"),
+        "{report}"
+    );
+    assert!(report.contains("--set config.no-such-option=1"), "{report}");
+
+    let ok = paasc(&[
+        "compile",
+        ex,
+        "-o",
+        od,
+        "--set",
+        "secret-key=k3y'\"",
+        "--set",
+        "app=web",
+    ]);
+    assert_eq!(
+        ok.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&ok.stderr)
+    );
+    let env = std::fs::read_to_string(out_dir.join(".env")).expect(".env");
+    assert!(
+        env.contains("FLASK_BASE_URL='http://web.default:8000'"),
+        "{env}"
+    );
+    let layer = std::fs::read_to_string(out_dir.join("pebble/charm-layer.yaml")).expect("layer");
+    assert!(layer.contains("'app:app' -k [ sync ]"), "{layer}");
+    assert!(out_dir.join("gunicorn.conf.py").is_file());
+    assert!(out_dir.join("pebble/rock-layer.yaml").is_file());
+
+    let before = std::fs::read_to_string(out_dir.join(".env")).expect(".env");
+    let blocked = paasc(&[
+        "compile",
+        ex,
+        "-o",
+        od,
+        "--set",
+        "secret-key=x",
+        "--set",
+        "config.flask-debug=maybe",
+    ]);
+    assert_eq!(blocked.status.code(), Some(1));
+    assert_eq!(
+        std::fs::read_to_string(out_dir.join(".env")).expect(".env"),
+        before
+    );
+    let _ = std::fs::remove_dir_all(&out_dir);
+}

@@ -1,7 +1,8 @@
 //! The registry of diagnostic codes. A code never changes meaning once released.
 //!
 //! Families: `Y` YAML and file input, `S` the schema of `charmcraft.yaml` and `rockcraft.yaml`,
-//! `F` project files and discovery, `C` charmcraft's framework extensions, `R` rockcraft's.
+//! `F` project files and discovery, `C` charmcraft's framework extensions, `R` rockcraft's, `P` the deployment profile and
+//! what paas-charm decides at run time.
 
 use crate::Severity;
 
@@ -492,6 +493,77 @@ Example (paas-config.yaml):
     just a string
 
 Fix: make the file a mapping, e.g. `framework_logging_format: json`.";
+
+    PROFILE_UNKNOWN_OPTION = "P001", "profile-unknown-option", Error,
+        "The profile sets an option the charm does not declare.",
+"Every key under `config:` in a deployment profile must be a config option of the expanded
+charm (the user's options plus those the framework extension adds), and every key under
+`secrets:` must be an option declared with `type: secret`. `juju config` would refuse any other
+name.
+
+Example (profiles/prod.yaml):
+
+    config:
+      greting: hello
+
+Fix: correct the name, or declare the option in charmcraft.yaml.";
+
+    PROFILE_WRONG_TYPE = "P002", "profile-wrong-type", Error,
+        "A profile value does not have the option's type.",
+"Config values are typed as the option declares: `string`, `int`, `float` (an integer is
+accepted), `boolean`. Secret-typed options take their content under `secrets:`, not a value
+under `config:`. Juju refuses a value of the wrong type.
+
+Example: `workers: four` for an option of `type: int`.
+
+Fix: write a value of the declared type; quote numbers meant as strings.";
+
+    PROFILE_UNKNOWN_ENDPOINT = "P003", "profile-unknown-endpoint", Error,
+        "The profile integrates an endpoint the charm does not declare.",
+"Each key under `integrations:` names one of the charm's endpoints (`requires` or `provides`,
+including those the extension adds such as `ingress`). Juju cannot relate an endpoint the charm
+does not have.
+
+Example:
+
+    integrations:
+      postgres:
+        data: {endpoints: db:5432}
+
+Fix: use the endpoint's name from charmcraft.yaml, e.g. `postgresql`.";
+
+    UNIT_NOT_ACTIVE = "P004", "unit-not-active", Error,
+        "paas-charm would not start the workload with this deployment.",
+"paasc runs paas-charm's logic on the project and the profile. When the charm would set the
+unit to Blocked or Waiting (missing integrations, missing or invalid options, a missing secret
+key) or fail in a hook, nothing is deployed, and paasc writes no artifacts.
+
+Example: a charm requiring `postgresql` with a profile that does not integrate it gives
+`missing integrations: postgresql`.
+
+Fix: provide what the message names in the profile (or with --set).";
+
+    ENV_UNREPRESENTABLE = "P005", "env-unrepresentable", Error,
+        "An environment value cannot be written to the `.env` file.",
+"paasc writes `.env` so that docker compose and python-dotenv read every value back exactly. A
+value holding `$` together with a quote, a backslash or a line break is read differently by the
+two (compose interpolates `$VAR` inside double quotes, dotenv only `${VAR}`), so paasc refuses
+to write a file one of them would misread.
+
+Example: a config value `it's $5`.
+
+Fix: change the value, or skip the .env artifact (`--emit pebble,gunicorn`) and use the charm
+layer.";
+
+    SECRET_KEY_MISSING = "P006", "secret-key-missing", Error,
+        "The profile does not give the app's secret key.",
+"paas-charm generates the framework's secret key once, at deploy time, and keeps it in a peer
+relation. A compile has no deploy, and paasc never invents secrets, so the profile must give it
+(`secret-key:`), or the pipeline must pass it with `--set secret-key=...`.
+
+Example: a profile without `secret-key`.
+
+Fix: `--set secret-key=$(openssl rand -hex 32)` in the pipeline, from a secret store.";
 
     ROCK_UNSUPPORTED_BASE = "R001", "rock-unsupported-base", Error,
         "The rock's `base` is not one the framework extension supports.",

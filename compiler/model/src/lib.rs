@@ -6,6 +6,7 @@
 
 pub mod charmcraft;
 pub mod lower;
+pub mod profile;
 pub mod rockcraft;
 
 use lower::{Cx, MapReader, Spanned};

@@ -1,0 +1,401 @@
+//! `paasc compile`: the profile applied to the checked project, paas-charm's plan computed, and
+//! the artifacts written (only when everything succeeded; each file atomically).
+
+use crate::emit::env;
+use paasc_diag::{closest, Code, Diagnostic, FileId, SourceDb, Span};
+use paasc_model::lower::Cx;
+use paasc_model::profile::{self, Profile, Scalar};
+use paasc_runtime::{ConfigValue, Deployment, Framework, ProxySettings, Relation};
+use paasc_syntax::{Limits, Yaml};
+use std::path::{Path, PathBuf};
+
+/// An artifact `compile` can write.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Artifact {
+    /// `pebble/rock-layer.yaml` and `pebble/charm-layer.yaml`.
+    Pebble,
+    /// `.env`, the main service's environment.
+    Env,
+    /// `gunicorn.conf.py`, as paas-charm renders it (flask and django).
+    Gunicorn,
+}
+
+/// The files of a compilation, by relative path.
+pub type Files = Vec<(String, String)>;
+
+/// Finds the profile file for `--profile NAME|FILE` in project `dir`.
+pub fn profile_path(dir: &Path, arg: Option<&str>) -> Option<PathBuf> {
+    match arg {
+        Some(a) if a.contains('/') || a.ends_with(".yaml") || a.ends_with(".yml") => {
+            Some(PathBuf::from(a))
+        }
+        Some(name) => Some(dir.join("profiles").join(format!("{name}.yaml"))),
+        None => {
+            let default = dir.join("profiles").join("default.yaml");
+            default.is_file().then_some(default)
+        }
+    }
+}
+
+/// Loads and lowers the profile and its `--set` overlays into `db`.
+pub fn load_profile(
+    db: &mut SourceDb,
+    path: Option<&Path>,
+    sets: &[String],
+    diags: &mut Vec<Diagnostic>,
+) -> Option<(Profile, Option<FileId>)> {
+    let mut file = None;
+    let mut out = Profile::default();
+    let mut any = false;
+    if let Some(path) = path {
+        let id = db.add(path.to_string_lossy().into_owned(), String::new());
+        let bytes = match std::fs::read(path) {
+            Ok(b) => b,
+            Err(e) => {
+                diags.push(
+                    Diagnostic::new(
+                        Code::MISSING_FILE,
+                        id,
+                        Span::point(0),
+                        format!("cannot read the profile `{}`: {e}", path.display()),
+                    )
+                    .label("here")
+                    .help("profiles live in profiles/<name>.yaml; pass --profile NAME or --profile path/to/file.yaml"),
+                );
+                return None;
+            }
+        };
+        let (text, bad) = paasc_model::decode(id, bytes);
+        diags.extend(bad);
+        let text = text.strip_prefix('\u{feff}').unwrap_or(&text).to_string();
+        let id = db.add(path.to_string_lossy().into_owned(), text);
+        file = Some(id);
+        out = lower_text(db, id, diags)?;
+        any = true;
+    }
+    for arg in sets {
+        let id = db.add(format!("--set {arg}"), String::new());
+        match profile::set_to_yaml(arg) {
+            Ok(yaml) => {
+                let id = db.add(format!("--set {arg}"), yaml);
+                if let Some(p) = lower_text(db, id, diags) {
+                    if any {
+                        out.overlay(p);
+                    } else {
+                        out = p;
+                        any = true;
+                    }
+                }
+            }
+            Err(why) => diags.push(
+                Diagnostic::new(Code::INVALID_VALUE, id, Span::point(0), why)
+                    .label("here")
+                    .help("write --set path.to.key=value, e.g. --set config.greeting=hello"),
+            ),
+        }
+    }
+    Some((out, file))
+}
+
+fn lower_text(db: &SourceDb, id: FileId, diags: &mut Vec<Diagnostic>) -> Option<Profile> {
+    let (tree, mut found) = paasc_syntax::parse(id, &db.get(id).text, Limits::default());
+    diags.append(&mut found);
+    if tree.root().is_none() {
+        return Some(Profile::default());
+    }
+    let mut cx = Cx::new(&tree, id);
+    let p = profile::lower(&mut cx);
+    diags.append(&mut cx.diags);
+    p
+}
+
+/// The framework a charm uses, from its unexpanded `extensions`.
+pub fn framework(charm_source: &Yaml) -> Option<Framework> {
+    charm_source
+        .get("extensions")?
+        .as_seq()?
+        .iter()
+        .filter_map(Yaml::as_str)
+        .find_map(Framework::from_name)
+}
+
+fn option_type<'a>(charm: &'a Yaml, name: &str) -> Option<&'a str> {
+    charm
+        .get("config")?
+        .get("options")?
+        .get(name)?
+        .get("type")?
+        .as_str()
+}
+
+fn option_names(charm: &Yaml) -> Vec<&str> {
+    charm
+        .get("config")
+        .and_then(|c| c.get("options"))
+        .and_then(Yaml::as_map)
+        .map(|m| m.iter().filter_map(|(k, _)| k.as_str()).collect())
+        .unwrap_or_default()
+}
+
+fn endpoint_names(charm: &Yaml) -> Vec<&str> {
+    ["requires", "provides"]
+        .iter()
+        .filter_map(|k| charm.get(k).and_then(Yaml::as_map))
+        .flat_map(|m| m.iter().filter_map(|(k, _)| k.as_str()))
+        .collect()
+}
+
+/// Checks the profile against the expanded charm and builds the deployment paas-charm sees.
+pub fn deployment(
+    p: &Profile,
+    charm: &Yaml,
+    file: FileId,
+    diags: &mut Vec<Diagnostic>,
+) -> Deployment {
+    let mut d = Deployment {
+        app: p.app.as_ref().map_or_else(
+            || {
+                charm
+                    .get("name")
+                    .and_then(Yaml::as_str)
+                    .unwrap_or("app")
+                    .to_string()
+            },
+            |a| a.value.clone(),
+        ),
+        model: p
+            .model
+            .as_ref()
+            .map_or_else(|| "default".to_string(), |m| m.value.clone()),
+        unit: p
+            .unit
+            .as_ref()
+            .and_then(|u| u32::try_from(u.value).ok())
+            .unwrap_or(0),
+        peer_units: p.peers(),
+        secret_key: p.secret_key.as_ref().map(|k| k.value.clone()),
+        proxy: ProxySettings {
+            http_proxy: p.proxy.http_proxy.as_ref().map(|v| v.value.clone()),
+            https_proxy: p.proxy.https_proxy.as_ref().map(|v| v.value.clone()),
+            no_proxy: p.proxy.no_proxy.as_ref().map(|v| v.value.clone()),
+        },
+        ..Deployment::default()
+    };
+    let options = option_names(charm);
+    for (key, value) in p.config.iter() {
+        let file = p.origin("config", &key.value).unwrap_or(file);
+        let Some(kind) = option_type(charm, &key.value) else {
+            let mut diag = Diagnostic::new(
+                Code::PROFILE_UNKNOWN_OPTION,
+                file,
+                key.span,
+                format!("the charm has no config option `{}`", key.value),
+            )
+            .label("not an option of this charm");
+            diag = match closest(&key.value, options.iter().copied()) {
+                Some(near) => diag.help(format!("did you mean `{near}`?")),
+                None => diag.help("declare it under config.options in charmcraft.yaml, or remove it from the profile"),
+            };
+            diags.push(diag);
+            continue;
+        };
+        let converted = match (kind, &value.value) {
+            ("string", Scalar::Str(s)) => Some(ConfigValue::Str(s.clone())),
+            ("int", Scalar::Int(i)) => Some(ConfigValue::Int(*i)),
+            ("float", Scalar::Float(f)) => Some(ConfigValue::Float(*f)),
+            ("float", Scalar::Int(i)) => Some(ConfigValue::Float(*i as f64)),
+            ("boolean", Scalar::Bool(b)) => Some(ConfigValue::Bool(*b)),
+            ("secret", _) => {
+                diags.push(
+                    Diagnostic::new(
+                        Code::PROFILE_WRONG_TYPE,
+                        file,
+                        key.span,
+                        format!(
+                            "`{}` is a secret option; its content belongs under `secrets:`",
+                            key.value
+                        ),
+                    )
+                    .label("secret option given a plain value")
+                    .help(format!(
+                        "write it as\nsecrets:\n  {}:\n    <key>: <value>",
+                        key.value
+                    )),
+                );
+                continue;
+            }
+            _ => None,
+        };
+        match converted {
+            Some(v) => {
+                d.config.insert(key.value.clone(), v);
+            }
+            None => diags.push(
+                Diagnostic::new(
+                    Code::PROFILE_WRONG_TYPE,
+                    file,
+                    value.span,
+                    format!(
+                        "option `{}` has type {kind}, but the profile gives {}",
+                        key.value,
+                        describe(&value.value)
+                    ),
+                )
+                .label(format!("not a {kind}"))
+                .help(match kind {
+                    "string" => "quote the value to make it a string".to_string(),
+                    other => format!("give a {other} value, as `juju config` would accept it"),
+                }),
+            ),
+        }
+    }
+    for (key, content) in p.secrets.iter() {
+        let file = p.origin("secrets", &key.value).unwrap_or(file);
+        match option_type(charm, &key.value) {
+            Some("secret") => {
+                d.secrets.insert(
+                    key.value.clone(),
+                    content
+                        .iter()
+                        .map(|(k, v)| (k.value.clone(), v.value.clone()))
+                        .collect(),
+                );
+            }
+            _ => diags.push(
+                Diagnostic::new(
+                    Code::PROFILE_UNKNOWN_OPTION,
+                    file,
+                    key.span,
+                    format!("the charm has no secret-typed option `{}`", key.value),
+                )
+                .label("not a secret option")
+                .help("`secrets:` gives the content of options declared with `type: secret`; put plain values under `config:`"),
+            ),
+        }
+    }
+    let endpoints = endpoint_names(charm);
+    for (key, integration) in p.integrations.iter() {
+        let file = p.origin("integrations", &key.value).unwrap_or(file);
+        if !endpoints.contains(&key.value.as_str()) {
+            let mut diag = Diagnostic::new(
+                Code::PROFILE_UNKNOWN_ENDPOINT,
+                file,
+                key.span,
+                format!("the charm declares no endpoint `{}`", key.value),
+            )
+            .label("no such integration");
+            diag = match closest(&key.value, endpoints.iter().copied()) {
+                Some(near) => diag.help(format!("did you mean `{near}`?")),
+                None => diag.help("declare it under `requires:` in charmcraft.yaml, or remove it from the profile"),
+            };
+            diags.push(diag);
+            continue;
+        }
+        let bag = |m: &paasc_model::lower::SpannedMap<
+            paasc_model::lower::Spanned<profile::DataValue>,
+        >| {
+            m.iter()
+                .map(|(k, v)| (k.value.clone(), v.value.0.clone()))
+                .collect()
+        };
+        d.relations.insert(
+            key.value.clone(),
+            Relation {
+                remote_app_name: integration
+                    .app
+                    .as_ref()
+                    .map_or_else(|| key.value.clone(), |a| a.value.clone()),
+                app_data: bag(&integration.data),
+                units_data: integration
+                    .units
+                    .iter()
+                    .map(|(u, data)| (u.value, bag(data)))
+                    .collect(),
+                secrets: integration
+                    .secrets
+                    .iter()
+                    .map(|(k, c)| {
+                        (
+                            k.value.clone(),
+                            c.iter()
+                                .map(|(ck, cv)| (ck.value.clone(), cv.value.clone()))
+                                .collect(),
+                        )
+                    })
+                    .collect(),
+            },
+        );
+    }
+    d
+}
+
+fn describe(v: &Scalar) -> String {
+    match v {
+        Scalar::Str(_) => "a string".into(),
+        Scalar::Int(i) => format!("the integer {i}"),
+        Scalar::Float(f) => format!("the float {}", paasc_syntax::python_float_repr(*f)),
+        Scalar::Bool(b) => format!("the boolean {b}"),
+    }
+}
+
+/// Writes `files` under `out`, each through a temporary file renamed into place.
+pub fn write_all(out: &Path, files: &Files) -> std::io::Result<()> {
+    std::fs::create_dir_all(out)?;
+    for (rel, text) in files {
+        let path = out.join(rel);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent)?;
+        }
+        let tmp = path.with_file_name(format!(
+            ".{}.paasc-tmp",
+            path.file_name().and_then(|n| n.to_str()).unwrap_or("out")
+        ));
+        std::fs::write(&tmp, text)?;
+        if let Err(e) = std::fs::rename(&tmp, &path) {
+            let _ = std::fs::remove_file(&tmp);
+            return Err(e);
+        }
+    }
+    Ok(())
+}
+
+/// Renders the artifacts of a successful plan.
+pub fn artifacts(
+    emit: &[Artifact],
+    rock: &Yaml,
+    plan: &paasc_runtime::Plan,
+) -> Result<Files, env::EnvError> {
+    let mut files = Files::new();
+    let want = |a: Artifact| emit.is_empty() || emit.contains(&a);
+    if want(Artifact::Pebble) {
+        let layer: Vec<(Yaml, Yaml)> = ["summary", "description", "services", "checks"]
+            .iter()
+            .filter_map(|k| rock.get(k).map(|v| (Yaml::str(*k), v.clone())))
+            .filter(|(k, _)| k.as_str() != Some("summary") && k.as_str() != Some("description"))
+            .collect();
+        files.push((
+            "pebble/rock-layer.yaml".into(),
+            paasc_syntax::write::to_string(&Yaml::Map(layer)),
+        ));
+        if let Some(layer) = &plan.layer {
+            files.push((
+                "pebble/charm-layer.yaml".into(),
+                paasc_syntax::write::to_string(layer),
+            ));
+        }
+    }
+    if want(Artifact::Env) {
+        if let Some(vars) = &plan.env {
+            files.push((
+                ".env".into(),
+                env::render(vars.iter().map(|(k, v)| (k.as_str(), v.as_str())))?,
+            ));
+        }
+    }
+    if want(Artifact::Gunicorn) {
+        if let Some(conf) = &plan.gunicorn_conf {
+            files.push(("gunicorn.conf.py".into(), conf.clone()));
+        }
+    }
+    Ok(files)
+}

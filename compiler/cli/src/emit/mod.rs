@@ -1,0 +1,3 @@
+//! Emitters: pure functions from the compiled plan to file contents, one module per artifact.
+
+pub mod env;
