@@ -44,7 +44,7 @@ pub fn locate(tree: &Tree, at: &Location) -> Span {
 pub fn diagnostic(e: &ExpandError, file: FileId, tree: &Tree) -> Diagnostic {
     let span = locate(tree, &e.at);
     let label = match e.other.as_ref().map(|o| &o.path) {
-        Some(f) => format!("the extension checks {f} beside charmcraft.yaml"),
+        Some(f) => format!("the extension checks {f} in the project"),
         None => "here".to_string(),
     };
     Diagnostic::new(e.code, file, span, e.message.clone())
@@ -76,7 +76,11 @@ pub fn diagnostic_in(
     let start = span.start.min(end);
     Diagnostic::new(e.code, id, Span::new(start, end), e.message.clone())
         .label("here")
-        .secondary(file, locate(tree, &e.at), "the extension reads this file")
+        .secondary(
+            file,
+            locate(tree, &e.at),
+            format!("the extension reads {other}"),
+        )
         .help(e.help.clone())
 }
 

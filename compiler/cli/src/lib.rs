@@ -243,8 +243,11 @@ fn expand_rock(
 ) {
     let root = std::path::Path::new(&db.get(file).path)
         .parent()
-        .map(std::path::Path::to_path_buf)
-        .unwrap_or_default();
+        .filter(|p| !p.as_os_str().is_empty())
+        .map_or_else(
+            || std::path::PathBuf::from("."),
+            std::path::Path::to_path_buf,
+        );
     let doc = expand::value(tree);
     let name = doc
         .get("name")
@@ -267,8 +270,11 @@ fn expand_charm(
 ) -> Result<paasc_syntax::Yaml, paasc_expand::ExpandError> {
     let root = std::path::Path::new(&db.get(file).path)
         .parent()
-        .map(std::path::Path::to_path_buf)
-        .unwrap_or_default();
+        .filter(|p| !p.as_os_str().is_empty())
+        .map_or_else(
+            || std::path::PathBuf::from("."),
+            std::path::Path::to_path_buf,
+        );
     let dir = load::project_dir(&root, &[]);
     let opts = paasc_expand::charmcraft::Options {
         experimental: term.experimental,
@@ -417,8 +423,11 @@ fn compile_cmd(a: &CompileArgs, term: Terminal) -> Outcome {
     }
     let charm_dir = std::path::Path::new(&loaded.db.get(charm_file).path)
         .parent()
-        .map(std::path::Path::to_path_buf)
-        .unwrap_or_default();
+        .filter(|p| !p.as_os_str().is_empty())
+        .map_or_else(
+            || std::path::PathBuf::from("."),
+            std::path::Path::to_path_buf,
+        );
     let paas_config = std::fs::read_to_string(charm_dir.join("paas-config.yaml"))
         .ok()
         .and_then(|t| {

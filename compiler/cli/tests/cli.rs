@@ -167,7 +167,16 @@ fn compile_writes_artifacts_and_a_failed_compile_writes_nothing() {
     let ex = example.to_str().expect("utf8");
     let od = out_dir.to_str().expect("utf8");
 
-    let failed = paasc(&["compile", ex, "-o", od, "--set", "config.no-such-option=1"]);
+    let failed = paasc(&[
+        "compile",
+        ex,
+        "-o",
+        od,
+        "--profile",
+        "/dev/null",
+        "--set",
+        "config.no-such-option=1",
+    ]);
     assert_eq!(failed.status.code(), Some(1));
     assert!(
         !out_dir.exists(),
@@ -198,7 +207,8 @@ fn compile_writes_artifacts_and_a_failed_compile_writes_nothing() {
     );
     let env = std::fs::read_to_string(out_dir.join(".env")).expect(".env");
     assert!(
-        env.contains("FLASK_BASE_URL='http://web.default:8000'"),
+        env.contains("FLASK_BASE_URL='http://web.dev:8000'")
+            && env.contains("FLASK_SECRET_KEY=\"k3y'\\\"\""),
         "{env}"
     );
     let layer = std::fs::read_to_string(out_dir.join("pebble/charm-layer.yaml")).expect("layer");

@@ -115,7 +115,9 @@ pub fn snippet(cx: &Ctx) -> Result<Yaml, Failure> {
         ));
     }
     let (stage_packages, build_environment) = if cx.bare() {
-        let v = cx.bare_python("fastapi").map_err(Failure::single)?;
+        let v = cx
+            .bare_python("fastapi-framework")
+            .map_err(Failure::single)?;
         (
             strs(&[&format!("python{v}-venv_ensurepip")]),
             Yaml::Seq(vec![map(vec![(

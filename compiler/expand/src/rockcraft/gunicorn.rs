@@ -34,14 +34,14 @@ fn requirement_names(dir: &ProjectDir) -> Result<Vec<String>, ExpandError> {
         names.extend(requirements::from_requirements_txt(text));
     }
     if let Some(text) = dir.texts.get("pyproject.toml") {
-        let deps = requirements::from_pyproject(text).map_err(|e| {
+        let deps = requirements::from_pyproject(text).map_err(|(e, span)| {
             ExpandError::new(
                 Code::ROCK_PYPROJECT_INVALID,
                 format!("pyproject.toml is not valid TOML: {e}"),
                 at_extension(),
                 "fix pyproject.toml; rockcraft stops with a TOMLDecodeError on it",
             )
-            .about("pyproject.toml", None)
+            .about("pyproject.toml", span.or(Some(0..0)))
         })?;
         names.extend(deps);
     }
@@ -215,7 +215,7 @@ pub fn flask(cx: &Ctx, notes: &mut Vec<ExpandError>) -> Result<Yaml, Failure> {
         ));
     }
     if cx.bare() {
-        cx.bare_python("gunicorn").map_err(Failure::single)?;
+        cx.bare_python("flask-framework").map_err(Failure::single)?;
     }
     let install = flask_install_app(cx).map_err(Failure::single)?;
     let parts = gen_parts(cx, "flask", install).map_err(Failure::single)?;
@@ -263,7 +263,7 @@ fn gen_parts(
     mut install_app: Vec<(&'static str, Yaml)>,
 ) -> Result<Yaml, ExpandError> {
     let (stage_packages, build_environment) = if cx.bare() {
-        let v = cx.bare_python("gunicorn")?;
+        let v = cx.bare_python(&format!("{fw}-framework"))?;
         (
             strs(&[&format!("python{v}-venv_ensurepip")]),
             Yaml::Seq(vec![map(vec![(

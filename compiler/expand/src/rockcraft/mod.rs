@@ -141,7 +141,7 @@ impl Ctx<'_> {
                 Code::ROCK_BARE_PYTHON,
                 format!("Unable to determine the Python version for the build-base {other}"),
                 Location::value(&["build-base"]),
-                format!("{slug}: with `base: bare`, use `build-base: ubuntu@22.04` (Python 3.10) or `build-base: ubuntu@24.04` (Python 3.12)"),
+                format!("with `base: bare`, the {slug} extension takes Python from `build-base`: use `build-base: ubuntu@22.04` (Python 3.10) or `build-base: ubuntu@24.04` (Python 3.12)"),
             )),
             None => Err(ExpandError::new(
                 Code::ROCK_BARE_PYTHON,

@@ -85,54 +85,21 @@ fn cpython_error(
 ) -> Option<SyntaxError> {
     let first = parsed.errors().iter().min_by_key(|e| e.location.start())?;
     let parse_at = usize::from(first.location.start());
+    // CPython's tokenizer runs ahead of the parser: a bracket error before the parse error wins.
+    // After a generic parse error CPython tokenizes the rest of the file, so a bracket error
+    // there, or a bracket still open at the end and opened on an earlier line, wins too.
     let mut stack: Vec<(TokenKind, usize)> = Vec::new();
+    let mut stack_at_error: Option<Vec<(TokenKind, usize)>> = None;
     let mut last_significant_end = 0usize;
+    let mut late_bracket_error = None;
     for token in parsed.tokens() {
         let start = usize::from(token.start());
         let kind = token.kind();
-        if start > parse_at {
-            break;
+        if start > parse_at && stack_at_error.is_none() {
+            stack_at_error = Some(stack.clone());
         }
-        match kind {
-            TokenKind::Lpar | TokenKind::Lsqb | TokenKind::Lbrace => stack.push((kind, start)),
-            TokenKind::Rpar | TokenKind::Rsqb | TokenKind::Rbrace => {
-                let close = match kind {
-                    TokenKind::Rpar => ')',
-                    TokenKind::Rsqb => ']',
-                    _ => '}',
-                };
-                match stack.pop() {
-                    None => {
-                        return Some(SyntaxError {
-                            message: format!("unmatched '{close}'"),
-                            span: start..start + 1,
-                        })
-                    }
-                    Some((open, open_at)) if closing_for(open) != close => {
-                        let (open_line, close_line) =
-                            (line_of(source, open_at), line_of(source, start));
-                        let on_line = if open_line == close_line {
-                            String::new()
-                        } else {
-                            format!(" on line {open_line}")
-                        };
-                        return Some(SyntaxError {
-                            message: format!(
-                                "closing parenthesis '{close}' does not match opening parenthesis '{}'{on_line}",
-                                opening_char(open)
-                            ),
-                            span: start..start + 1,
-                        });
-                    }
-                    Some(_) => {}
-                }
-            }
-            _ => {}
-        }
-    }
-    for token in parsed.tokens() {
         if !matches!(
-            token.kind(),
+            kind,
             TokenKind::Newline
                 | TokenKind::NonLogicalNewline
                 | TokenKind::EndOfFile
@@ -142,7 +109,14 @@ fn cpython_error(
         ) {
             last_significant_end = last_significant_end.max(usize::from(token.end()));
         }
+        if let Some(err) = bracket(source, &mut stack, kind, start) {
+            if start <= parse_at {
+                return Some(err);
+            }
+            late_bracket_error.get_or_insert(err);
+        }
     }
+    let before = stack_at_error.unwrap_or_else(|| stack.clone());
     let at_eof = parse_at >= last_significant_end;
     let span = parse_at..usize::from(first.location.end()).max(parse_at);
     let message = match &first.error {
@@ -153,18 +127,69 @@ fn cpython_error(
         ParseErrorType::Lexical(LexicalErrorType::IndentationError) => {
             "unindent does not match any outer indentation level".to_string()
         }
-        ParseErrorType::Lexical(LexicalErrorType::Eof) if !stack.is_empty() => {
-            return never_closed(stack.last());
+        ParseErrorType::Lexical(LexicalErrorType::Eof) if !before.is_empty() => {
+            return never_closed(before.last());
         }
         ParseErrorType::Lexical(LexicalErrorType::Eof) => {
             let line = line_of(source, source.len().saturating_sub(1));
             format!("unterminated triple-quoted string literal (detected at line {line})")
         }
-        _ if at_eof && !stack.is_empty() => return never_closed(stack.last()),
+        _ if at_eof && !before.is_empty() => return never_closed(before.last()),
         ParseErrorType::UnexpectedIndentation => "unexpected indent".to_string(),
-        _ => "invalid syntax".to_string(),
+        _ => {
+            if let Some(err) = late_bracket_error {
+                return Some(err);
+            }
+            if let Some(&(kind, at)) = stack.last() {
+                if line_of(source, parse_at) > line_of(source, at) {
+                    return never_closed(Some(&(kind, at)));
+                }
+            }
+            "invalid syntax".to_string()
+        }
     };
     Some(SyntaxError { message, span })
+}
+
+/// Tracks one token on the bracket stack, returning CPython's tokenizer error if it is one.
+fn bracket(
+    source: &str,
+    stack: &mut Vec<(TokenKind, usize)>,
+    kind: TokenKind,
+    start: usize,
+) -> Option<SyntaxError> {
+    let close = match kind {
+        TokenKind::Lpar | TokenKind::Lsqb | TokenKind::Lbrace => {
+            stack.push((kind, start));
+            return None;
+        }
+        TokenKind::Rpar => ')',
+        TokenKind::Rsqb => ']',
+        TokenKind::Rbrace => '}',
+        _ => return None,
+    };
+    match stack.pop() {
+        None => Some(SyntaxError {
+            message: format!("unmatched '{close}'"),
+            span: start..start + 1,
+        }),
+        Some((open, open_at)) if closing_for(open) != close => {
+            let (open_line, close_line) = (line_of(source, open_at), line_of(source, start));
+            let on_line = if open_line == close_line {
+                String::new()
+            } else {
+                format!(" on line {open_line}")
+            };
+            Some(SyntaxError {
+                message: format!(
+                    "closing parenthesis '{close}' does not match opening parenthesis '{}'{on_line}",
+                    opening_char(open)
+                ),
+                span: start..start + 1,
+            })
+        }
+        Some(_) => None,
+    }
 }
 
 fn never_closed(open: Option<&(TokenKind, usize)>) -> Option<SyntaxError> {
@@ -211,6 +236,11 @@ mod tests {
         );
         assert_eq!(msg("x = 1\n    y = 2\n"), "unexpected indent");
         assert_eq!(msg("app = Flask(__name__)\n"), "");
+        assert_eq!(
+            msg("from flask import Flask\n\napp = Flask(__name__\n\n\n@app.route(\"/\")\ndef index():\n    return \"x\"\n"),
+            "'(' was never closed"
+        );
+        assert_eq!(msg("app = Flask(__name__\nx = 1\n"), "'(' was never closed");
     }
 
     #[test]

@@ -10,11 +10,11 @@ pub fn from_requirements_txt(text: &str) -> Vec<String> {
 
 /// The lowercased requirement names of `pyproject.toml`'s `[project].dependencies`.
 ///
-/// `Err` carries the TOML error (rockcraft crashes on it).
-pub fn from_pyproject(text: &str) -> Result<Vec<String>, String> {
+/// `Err` carries the TOML error and where it is (rockcraft crashes on it).
+pub fn from_pyproject(text: &str) -> Result<Vec<String>, (String, Option<std::ops::Range<usize>>)> {
     let table: toml::Table = text
         .parse()
-        .map_err(|e: toml::de::Error| e.message().to_string())?;
+        .map_err(|e: toml::de::Error| (e.message().trim().to_string(), e.span()))?;
     Ok(table
         .get("project")
         .and_then(|p| p.get("dependencies"))
