@@ -120,6 +120,10 @@ pub enum Tool {
 pub enum SchemaKind {
     /// The `--format json` diagnostics document.
     Diagnostics,
+    /// `charmcraft.yaml`.
+    Charmcraft,
+    /// `rockcraft.yaml`.
+    Rockcraft,
 }
 
 /// What a run produced.
@@ -191,10 +195,12 @@ pub fn run(args: Vec<String>, term: Terminal) -> Outcome {
             };
             expand_cmd(&project, tool, term)
         }
-        Command::Schema {
-            which: SchemaKind::Diagnostics,
-        } => Outcome {
-            stdout: json::schema(),
+        Command::Schema { which } => Outcome {
+            stdout: match which {
+                SchemaKind::Diagnostics => json::schema(),
+                SchemaKind::Charmcraft => paasc_schemas::render(&paasc_schemas::charmcraft()),
+                SchemaKind::Rockcraft => paasc_schemas::render(&paasc_schemas::rockcraft()),
+            },
             ..Outcome::default()
         },
     }
