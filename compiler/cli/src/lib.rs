@@ -247,13 +247,7 @@ fn expand_rock(
     paasc_expand::ProjectDir,
     Result<paasc_expand::rockcraft::Expanded, paasc_expand::rockcraft::Failure>,
 ) {
-    let root = std::path::Path::new(&db.get(file).path)
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .map_or_else(
-            || std::path::PathBuf::from("."),
-            std::path::Path::to_path_buf,
-        );
+    let root = load::directory_of(&db.get(file).path);
     let doc = expand::value(tree);
     let name = doc
         .get("name")
@@ -274,13 +268,7 @@ fn expand_charm(
     tree: &paasc_syntax::Tree,
     term: Terminal,
 ) -> Result<paasc_syntax::Yaml, paasc_expand::ExpandError> {
-    let root = std::path::Path::new(&db.get(file).path)
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .map_or_else(
-            || std::path::PathBuf::from("."),
-            std::path::Path::to_path_buf,
-        );
+    let root = load::directory_of(&db.get(file).path);
     let dir = load::project_dir(&root, &[]);
     let opts = paasc_expand::charmcraft::Options {
         experimental: term.experimental,
@@ -427,13 +415,7 @@ fn compile_cmd(a: &CompileArgs, term: Terminal) -> Outcome {
     if paasc_diag::has_errors(&diags) {
         return fail(&loaded.db, diags, EXIT_PROBLEMS);
     }
-    let charm_dir = std::path::Path::new(&loaded.db.get(charm_file).path)
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .map_or_else(
-            || std::path::PathBuf::from("."),
-            std::path::Path::to_path_buf,
-        );
+    let charm_dir = load::directory_of(&loaded.db.get(charm_file).path);
     let paas_config = std::fs::read_to_string(charm_dir.join("paas-config.yaml"))
         .ok()
         .and_then(|t| {

@@ -5,25 +5,9 @@ use crate::{framework, ExpandError, Framework, Location, ProjectDir};
 use paasc_diag::{Code, FileId};
 use paasc_syntax::{parse, Limits, Yaml};
 
-/// Field order of charmcraft's `PlatformCharm` model, which is the order `expand-extensions`
-/// prints; `BasesCharm` appends `bases`.
-const FIELD_ORDER: &[&str] = &[
-    "name",
-    "title",
-    "version",
-    "summary",
-    "description",
-    "base",
-    "build-base",
-    "platforms",
-    "contact",
-    "issues",
-    "source-code",
-    "license",
-    "adopt-info",
-    "parts",
-    "package-repositories",
-    "build-slices",
+/// Fields charmcraft's `PlatformCharm` model adds after craft-application's, in the order
+/// `expand-extensions` prints them; `BasesCharm` appends `bases`.
+const CHARM_FIELDS: &[&str] = &[
     "type",
     "analysis",
     "charmhub",
@@ -588,7 +572,7 @@ fn as_list(v: &Yaml) -> Yaml {
 fn dump(data: Vec<(Yaml, Yaml)>) -> Yaml {
     let mut out: Vec<(Yaml, Yaml)> = Vec::with_capacity(data.len());
     let mut rest = data;
-    for field in FIELD_ORDER {
+    for field in crate::CRAFT_PROJECT_FIELDS.iter().chain(CHARM_FIELDS) {
         if let Some(i) = rest.iter().position(|(k, _)| k.as_str() == Some(field)) {
             let (k, v) = rest.remove(i);
             out.push((k, normalise(field, v)));

@@ -14,6 +14,27 @@ pub use frameworks::{framework, Framework, FRAMEWORK_NAMES};
 
 use std::collections::BTreeMap;
 
+/// The fields of craft-application's `Project` model, in its order: both tools' models start
+/// with these (`expand-extensions` prints fields in model order).
+pub(crate) const CRAFT_PROJECT_FIELDS: [&str; 16] = [
+    "name",
+    "title",
+    "version",
+    "summary",
+    "description",
+    "base",
+    "build-base",
+    "platforms",
+    "contact",
+    "issues",
+    "source-code",
+    "license",
+    "adopt-info",
+    "parts",
+    "package-repositories",
+    "build-slices",
+];
+
 /// What the extensions may look at in the project directory, loaded by the CLI.
 #[derive(Clone, Debug, Default)]
 pub struct ProjectDir {

@@ -79,62 +79,33 @@ impl Lower for DataValue {
     }
 }
 
-/// Compact JSON of a loaded value, keys in document order (Python `json.dumps` separators).
+/// JSON of a loaded value, keys in document order.
 fn json(v: &paasc_syntax::Yaml) -> String {
     use paasc_syntax::Yaml;
-    fn string(s: &str, out: &mut String) {
-        out.push('"');
-        for c in s.chars() {
-            match c {
-                '"' => out.push_str("\\\""),
-                '\\' => out.push_str("\\\\"),
-                '\n' => out.push_str("\\n"),
-                '\r' => out.push_str("\\r"),
-                '\t' => out.push_str("\\t"),
-                c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
-                c => out.push(c),
-            }
-        }
-        out.push('"');
-    }
-    fn go(v: &Yaml, out: &mut String) {
+    fn value(v: &Yaml) -> serde_json::Value {
         match v {
-            Yaml::Null => out.push_str("null"),
-            Yaml::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
-            Yaml::Int(i) => out.push_str(&i.to_string()),
-            Yaml::BigInt(d) => out.push_str(d),
-            Yaml::Float(f) => out.push_str(&paasc_syntax::python_float_repr(*f)),
-            Yaml::Str(s) | Yaml::Timestamp(s) => string(s, out),
-            Yaml::Seq(items) => {
-                out.push('[');
-                for (i, item) in items.iter().enumerate() {
-                    if i > 0 {
-                        out.push_str(", ");
-                    }
-                    go(item, out);
-                }
-                out.push(']');
-            }
-            Yaml::Map(pairs) => {
-                out.push('{');
-                for (i, (k, item)) in pairs.iter().enumerate() {
-                    if i > 0 {
-                        out.push_str(", ");
-                    }
-                    match k.as_str() {
-                        Some(key) => string(key, out),
-                        None => string(&k.python_repr(), out),
-                    }
-                    out.push_str(": ");
-                    go(item, out);
-                }
-                out.push('}');
-            }
+            Yaml::Null => serde_json::Value::Null,
+            Yaml::Bool(b) => (*b).into(),
+            Yaml::Int(i) => i64::try_from(*i)
+                .map(Into::into)
+                .unwrap_or_else(|_| i.to_string().into()),
+            Yaml::BigInt(d) => d.clone().into(),
+            Yaml::Float(f) => serde_json::Number::from_f64(*f)
+                .map_or(serde_json::Value::Null, serde_json::Value::Number),
+            Yaml::Str(s) | Yaml::Timestamp(s) => s.clone().into(),
+            Yaml::Seq(items) => items.iter().map(value).collect(),
+            Yaml::Map(pairs) => serde_json::Value::Object(
+                pairs
+                    .iter()
+                    .map(|(k, item)| {
+                        let key = k.as_str().map_or_else(|| k.python_repr(), str::to_string);
+                        (key, value(item))
+                    })
+                    .collect(),
+            ),
         }
     }
-    let mut out = String::new();
-    go(v, &mut out);
-    out
+    value(v).to_string()
 }
 
 /// One integrated remote application, in its interface's vocabulary.
@@ -703,7 +674,7 @@ mod tests {
         let ing = p.integrations.get("ingress").expect("ingress");
         assert_eq!(
             ing.data.get("ingress").map(|v| v.value.0.as_str()),
-            Some("{\"url\": \"https://x/\"}")
+            Some("{\"url\":\"https://x/\"}")
         );
         assert_eq!(p.integrations.get("redis").map(|r| r.units.len()), Some(2));
     }

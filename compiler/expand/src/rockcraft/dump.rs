@@ -6,24 +6,8 @@ use crate::{ExpandError, Location};
 use paasc_diag::Code;
 use paasc_syntax::Yaml;
 
-/// `rockcraft.models.Project`'s fields, in order (craft-application's `Project` first).
-const PROJECT: &[&str] = &[
-    "name",
-    "title",
-    "version",
-    "summary",
-    "description",
-    "base",
-    "build-base",
-    "platforms",
-    "contact",
-    "issues",
-    "source-code",
-    "license",
-    "adopt-info",
-    "parts",
-    "package-repositories",
-    "build-slices",
+/// The fields `rockcraft.models.Project` adds after craft-application's, in order.
+const ROCK_FIELDS: &[&str] = &[
     "environment",
     "run-user",
     "services",
@@ -239,5 +223,10 @@ pub fn project(data: Yaml) -> Result<(Yaml, Vec<String>), ExpandError> {
             (k, v)
         })
         .collect();
-    Ok((ordered(Yaml::Map(pairs), PROJECT), warnings))
+    let order: Vec<&str> = crate::CRAFT_PROJECT_FIELDS
+        .iter()
+        .chain(ROCK_FIELDS)
+        .copied()
+        .collect();
+    Ok((ordered(Yaml::Map(pairs), &order), warnings))
 }

@@ -114,20 +114,9 @@ pub fn snippet(cx: &Ctx) -> Result<Yaml, Failure> {
             s(&format!("/bin/python3 -m uvicorn {module}:app")),
         ));
     }
-    let (stage_packages, build_environment) = if cx.bare() {
-        let v = cx
-            .bare_python("fastapi-framework")
-            .map_err(Failure::single)?;
-        (
-            strs(&[&format!("python{v}-venv_ensurepip")]),
-            Yaml::Seq(vec![map(vec![(
-                "PARTS_PYTHON_INTERPRETER",
-                s(&format!("python{v}")),
-            )])]),
-        )
-    } else {
-        (strs(&["python3-venv"]), Yaml::Seq(vec![]))
-    };
+    let (stage_packages, build_environment) = cx
+        .python_venv("fastapi-framework")
+        .map_err(Failure::single)?;
     let prime = app_prime(cx, asgi.as_deref()).map_err(Failure::single)?;
     let (organize, stage) = organize_by_prime(cx.dir, &prime, "app");
     let mut dependencies = vec![

@@ -262,18 +262,7 @@ fn gen_parts(
     fw: &str,
     mut install_app: Vec<(&'static str, Yaml)>,
 ) -> Result<Yaml, ExpandError> {
-    let (stage_packages, build_environment) = if cx.bare() {
-        let v = cx.bare_python(&format!("{fw}-framework"))?;
-        (
-            strs(&[&format!("python{v}-venv_ensurepip")]),
-            Yaml::Seq(vec![map(vec![(
-                "PARTS_PYTHON_INTERPRETER",
-                s(&format!("python{v}")),
-            )])]),
-        )
-    } else {
-        (strs(&["python3-venv"]), Yaml::Seq(vec![]))
-    };
+    let (stage_packages, build_environment) = cx.python_venv(&format!("{fw}-framework"))?;
     let requirements = if cx.dir.exists("requirements.txt") {
         strs(&["requirements.txt"])
     } else {

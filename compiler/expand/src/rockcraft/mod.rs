@@ -131,6 +131,22 @@ impl Ctx<'_> {
         self.dir.exists(rel) || self.dir.exists(&format!("{rel}/"))
     }
 
+    /// The `stage-packages` and `build-environment` of a Python `dependencies` part: the venv
+    /// package, and on a bare base the interpreter version from `build-base`.
+    fn python_venv(&self, extension: &str) -> Result<(Yaml, Yaml), ExpandError> {
+        if !self.bare() {
+            return Ok((strs(&["python3-venv"]), Yaml::Seq(vec![])));
+        }
+        let v = self.bare_python(extension)?;
+        Ok((
+            strs(&[&format!("python{v}-venv_ensurepip")]),
+            Yaml::Seq(vec![map(vec![(
+                "PARTS_PYTHON_INTERPRETER",
+                s(&format!("python{v}")),
+            )])]),
+        ))
+    }
+
     /// The Python version rockcraft picks for a bare base from `build-base`.
     fn bare_python(&self, slug: &str) -> Result<&'static str, ExpandError> {
         let build_base = self.doc.get("build-base").and_then(Yaml::as_str);
