@@ -103,12 +103,7 @@ pub fn snippet(cx: &Ctx) -> Result<Yaml, Failure> {
         ("environment", map(vec![("UVICORN_HOST", s("0.0.0.0"))])),
     ];
     if let Some(path) = &asgi {
-        let module = path
-            .split('/')
-            .filter(|p| *p != "__init__.py")
-            .map(|p| p.strip_suffix(".py").unwrap_or(p))
-            .collect::<Vec<_>>()
-            .join(".");
+        let module = super::gunicorn::module_path(path);
         service.push((
             "command",
             s(&format!("/bin/python3 -m uvicorn {module}:app")),

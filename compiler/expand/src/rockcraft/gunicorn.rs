@@ -88,7 +88,7 @@ fn wsgi_locations(name: &str) -> Vec<String> {
 }
 
 /// `app.py` → `app`, `src/__init__.py` → `src`, `app/app.py` → `app.app`.
-fn module_path(path: &str) -> String {
+pub(super) fn module_path(path: &str) -> String {
     path.split('/')
         .filter(|p| *p != "__init__.py")
         .map(|p| p.strip_suffix(".py").unwrap_or(p))
