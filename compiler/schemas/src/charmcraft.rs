@@ -3,7 +3,7 @@
 
 use crate::types::{
     underscore_aliases, Any, CharmBase, CharmBuildBase, CharmType, CharmUser, Extension, Int,
-    LaxBool, Name, OptionType, Refused, Scope, Strict, Summary200, Text, Title,
+    LaxBool, Name, OptionType, Platform, Refused, Scope, Strict, Summary200, Text, Title,
 };
 use schemars::JsonSchema;
 use std::collections::BTreeMap;
@@ -97,16 +97,6 @@ pub struct Charmcraft {
     pub issues: Option<Refused>,
     /// Not accepted at the top level: use `links.source` instead.
     pub source_code: Option<Refused>,
-}
-
-/// One `platforms` entry.
-#[derive(JsonSchema)]
-#[schemars(deny_unknown_fields, rename_all = "kebab-case", transform = underscore_aliases)]
-pub struct Platform {
-    /// Architectures (or `<base>:<arch>`) to build on, as a list.
-    pub build_on: Option<Vec<Text>>,
-    /// The architecture (or `<base>:<arch>`) to build for, as a list.
-    pub build_for: Option<Vec<Text>>,
 }
 
 /// One entry of the legacy `bases` list.

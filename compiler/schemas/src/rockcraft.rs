@@ -2,8 +2,8 @@
 //! `paasc_model::rockcraft` reads it, with Pebble's service and check keys.
 
 use crate::types::{
-    not_null, underscore_aliases, Any, CheckLevel, Extension, Int, Name, Number, Override, Refused,
-    RockBase, RockBuildBase, RunUser, ServiceAction, Startup, Text, Title,
+    not_null, underscore_aliases, Any, CheckLevel, Extension, Int, Name, Number, Override,
+    Platform, Refused, RockBase, RockBuildBase, RunUser, ServiceAction, Startup, Text, Title,
 };
 use schemars::JsonSchema;
 use std::collections::BTreeMap;
@@ -81,16 +81,6 @@ pub struct Rockcraft {
     pub entrypoint: Option<Refused>,
     /// Not accepted: use `environment`.
     pub env: Option<Refused>,
-}
-
-/// One `platforms` entry.
-#[derive(JsonSchema)]
-#[schemars(deny_unknown_fields, rename_all = "kebab-case", transform = underscore_aliases)]
-pub struct Platform {
-    /// Architectures (or `<base>:<arch>`) to build on, as a list.
-    pub build_on: Option<Vec<Text>>,
-    /// The architecture (or `<base>:<arch>`) to build for, as a list.
-    pub build_for: Option<Vec<Text>>,
 }
 
 /// A Pebble service. `override` and `command` are required, except in the services a framework

@@ -355,3 +355,13 @@ pub fn underscore_aliases(schema: &mut Schema) {
 pub fn schema(v: Value) -> Schema {
     Schema::try_from(v).unwrap_or_else(|_| json_schema!(true))
 }
+
+/// One `platforms` entry.
+#[derive(JsonSchema)]
+#[schemars(deny_unknown_fields, rename_all = "kebab-case", transform = underscore_aliases)]
+pub struct Platform {
+    /// Architectures (or `<base>:<arch>`) to build on, as a list.
+    pub build_on: Option<Vec<Text>>,
+    /// The architecture (or `<base>:<arch>`) to build for, as a list.
+    pub build_for: Option<Vec<Text>>,
+}
