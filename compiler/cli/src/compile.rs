@@ -48,10 +48,11 @@ pub fn load_profile(
     let mut out = Profile::default();
     let mut any = false;
     if let Some(path) = path {
-        let id = db.add(path.to_string_lossy().into_owned(), String::new());
+        let name = path.to_string_lossy().into_owned();
         let bytes = match std::fs::read(path) {
             Ok(b) => b,
             Err(e) => {
+                let id = db.add(name, String::new());
                 diags.push(
                     Diagnostic::new(
                         Code::MISSING_FILE,
@@ -65,19 +66,19 @@ pub fn load_profile(
                 return None;
             }
         };
-        let (text, bad) = paasc_model::decode(id, bytes);
+        let (text, bad) = paasc_model::decode(db.next_id(), bytes);
         diags.extend(bad);
         let text = text.strip_prefix('\u{feff}').unwrap_or(&text).to_string();
-        let id = db.add(path.to_string_lossy().into_owned(), text);
+        let id = db.add(name, text);
         file = Some(id);
         out = lower_text(db, id, diags)?;
         any = true;
     }
     for arg in sets {
-        let id = db.add(format!("--set {arg}"), String::new());
+        let name = format!("--set {arg}");
         match profile::set_to_yaml(arg) {
             Ok(yaml) => {
-                let id = db.add(format!("--set {arg}"), yaml);
+                let id = db.add(name, yaml);
                 if let Some(p) = lower_text(db, id, diags) {
                     if any {
                         out.overlay(p);
@@ -88,9 +89,14 @@ pub fn load_profile(
                 }
             }
             Err(why) => diags.push(
-                Diagnostic::new(Code::INVALID_VALUE, id, Span::point(0), why)
-                    .label("here")
-                    .help("write --set path.to.key=value, e.g. --set config.greeting=hello"),
+                Diagnostic::new(
+                    Code::INVALID_VALUE,
+                    db.add(name, String::new()),
+                    Span::point(0),
+                    why,
+                )
+                .label("here")
+                .help("write --set path.to.key=value, e.g. --set config.greeting=hello"),
             ),
         }
     }
@@ -368,10 +374,9 @@ pub fn artifacts(
     let mut files = Files::new();
     let want = |a: Artifact| emit.is_empty() || emit.contains(&a);
     if want(Artifact::Pebble) {
-        let layer: Vec<(Yaml, Yaml)> = ["summary", "description", "services", "checks"]
+        let layer: Vec<(Yaml, Yaml)> = ["services", "checks"]
             .iter()
             .filter_map(|k| rock.get(k).map(|v| (Yaml::str(*k), v.clone())))
-            .filter(|(k, _)| k.as_str() != Some("summary") && k.as_str() != Some("description"))
             .collect();
         files.push((
             "pebble/rock-layer.yaml".into(),
