@@ -3,8 +3,8 @@
 use super::gunicorn::runtime_parts;
 use super::python;
 use super::{
-    at_extension, logging_part, map, module_name, organize_by_prime, owned, prime_entries_match, s,
-    string_list, strs, Ctx, Failure,
+    at_extension, logging_part, map, organize_by_prime, owned, prime_entries_match,
+    python_locations, s, string_list, strs, Ctx, Failure,
 };
 use crate::{ExpandError, Location};
 use paasc_diag::Code;
@@ -12,13 +12,7 @@ use paasc_syntax::Yaml;
 
 /// Finds the first search location defining a top-level `app`.
 fn find_asgi(cx: &Ctx) -> Result<Option<String>, ExpandError> {
-    let mut places = vec!["app.py".to_string(), "main.py".to_string()];
-    for dir in ["app", "src", &module_name(&cx.name)] {
-        for file in ["__init__.py", "app.py", "main.py"] {
-            places.push(format!("{dir}/{file}"));
-        }
-    }
-    for path in places {
+    for path in python_locations(&cx.name) {
         if !cx.dir.exists(&path) {
             continue;
         }
@@ -29,7 +23,7 @@ fn find_asgi(cx: &Ctx) -> Result<Option<String>, ExpandError> {
             Ok(m) if m.variables.iter().any(|v| v == "app") => return Ok(Some(path)),
             Ok(_) => {}
             Err(e) => {
-                let line = text[..e.span.start.min(text.len())].matches('\n').count() + 1;
+                let line = python::line_of(text, e.span.start);
                 return Err(ExpandError::new(
                     Code::ROCK_PYTHON_SYNTAX,
                     format!(

@@ -3,8 +3,8 @@
 use super::python::{self, Module};
 use super::requirements;
 use super::{
-    at_extension, logging_part, map, module_name, organize_by_prime, owned, prime_entries_match, s,
-    string_list, strs, Ctx, Failure, DATA_DIR,
+    at_extension, logging_part, map, module_name, organize_by_prime, owned, prime_entries_match,
+    python_locations, s, string_list, strs, Ctx, Failure, DATA_DIR,
 };
 use crate::{ExpandError, Location, ProjectDir};
 use paasc_diag::Code;
@@ -75,18 +75,6 @@ fn scan_file(cx: &Ctx, path: &str) -> Result<Option<Module>, ExpandError> {
     })
 }
 
-/// The WSGI entry-point search locations of flask: `app.py`, `main.py`, then
-/// `{app,src,<name>}/{__init__,app,main}.py`.
-fn wsgi_locations(name: &str) -> Vec<String> {
-    let mut out = vec!["app.py".to_string(), "main.py".to_string()];
-    for dir in ["app", "src", &module_name(name)] {
-        for file in ["__init__.py", "app.py", "main.py"] {
-            out.push(format!("{dir}/{file}"));
-        }
-    }
-    out
-}
-
 /// `app.py` → `app`, `src/__init__.py` → `src`, `app/app.py` → `app.app`.
 pub(super) fn module_path(path: &str) -> String {
     path.split('/')
@@ -98,7 +86,7 @@ pub(super) fn module_path(path: &str) -> String {
 
 /// Flask's WSGI discovery: a variable in any location first, then a factory.
 fn flask_wsgi(cx: &Ctx, notes: &mut Vec<ExpandError>) -> Result<String, ExpandError> {
-    let locations = wsgi_locations(&cx.name);
+    let locations = python_locations(&cx.name);
     let mut modules = Vec::new();
     for path in &locations {
         if !cx.dir.exists(path) {
@@ -214,11 +202,7 @@ pub fn flask(cx: &Ctx, notes: &mut Vec<ExpandError>) -> Result<Yaml, Failure> {
             )),
         ));
     }
-    if cx.bare() {
-        cx.bare_python("flask-framework").map_err(Failure::single)?;
-    }
-    let install = flask_install_app(cx).map_err(Failure::single)?;
-    let parts = gen_parts(cx, "flask", install).map_err(Failure::single)?;
+    let parts = gen_parts(cx, "flask", || flask_install_app(cx)).map_err(Failure::single)?;
     Ok(root_snippet("flask", service, parts))
 }
 
@@ -256,13 +240,15 @@ fn flask_install_app(cx: &Ctx) -> Result<Vec<(&'static str, Yaml)>, ExpandError>
     ])
 }
 
-/// The parts of `_GunicornBase._gen_parts`.
+/// The parts of `_GunicornBase._gen_parts`, in its order of checks: the bare base's Python
+/// version first, then the install-app part.
 fn gen_parts(
     cx: &Ctx,
     fw: &str,
-    mut install_app: Vec<(&'static str, Yaml)>,
+    install_app: impl FnOnce() -> Result<Vec<(&'static str, Yaml)>, ExpandError>,
 ) -> Result<Yaml, ExpandError> {
     let (stage_packages, build_environment) = cx.python_venv(&format!("{fw}-framework"))?;
+    let mut install_app = install_app()?;
     let requirements = if cx.dir.exists("requirements.txt") {
         strs(&["requirements.txt"])
     } else {
@@ -438,18 +424,20 @@ pub fn django(cx: &Ctx) -> Result<Yaml, Failure> {
         .get("parts")
         .and_then(|p| p.get("django-framework/install-app"))
         .is_some();
-    let install = if user_part {
-        Vec::new()
-    } else {
-        vec![
-            ("plugin", s("dump")),
-            ("source", s(&name)),
-            (
-                "organize",
-                map(vec![("*", s("django/app/")), (".*", s("django/app/"))]),
-            ),
-            ("stage", strs(&["-django/app/db.sqlite3"])),
-        ]
+    let install = || {
+        Ok(if user_part {
+            Vec::new()
+        } else {
+            vec![
+                ("plugin", s("dump")),
+                ("source", s(&name)),
+                (
+                    "organize",
+                    map(vec![("*", s("django/app/")), (".*", s("django/app/"))]),
+                ),
+                ("stage", strs(&["-django/app/db.sqlite3"])),
+            ]
+        })
     };
     let parts = gen_parts(cx, "django", install).map_err(Failure::single)?;
     Ok(root_snippet("django", service, parts))

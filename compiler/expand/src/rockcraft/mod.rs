@@ -75,24 +75,26 @@ impl Failure {
 /// `name` (the loader reads these into [`ProjectDir::texts`] when they exist).
 pub fn files_read(name: &str) -> Vec<String> {
     let module = module_name(name);
-    let mut files: Vec<String> = [
-        "requirements.txt",
-        "pyproject.toml",
-        "app.py",
-        "main.py",
-        "app/package.json",
-    ]
-    .iter()
-    .map(|s| s.to_string())
-    .collect();
-    for dir in ["app", "src", module.as_str()] {
-        for file in ["__init__.py", "app.py", "main.py"] {
-            files.push(format!("{dir}/{file}"));
-        }
-    }
+    let mut files: Vec<String> = ["requirements.txt", "pyproject.toml", "app/package.json"]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    files.extend(python_locations(name));
     files.push(format!("{module}/{module}/wsgi.py"));
     files.push(format!("{module}/mysite/wsgi.py"));
     files
+}
+
+/// Where flask and fastapi look for the app, in order: `app.py`, `main.py`, then
+/// `{app,src,<name>}/{__init__,app,main}.py`.
+fn python_locations(name: &str) -> Vec<String> {
+    let mut out = vec!["app.py".to_string(), "main.py".to_string()];
+    for dir in ["app", "src", &module_name(name)] {
+        for file in ["__init__.py", "app.py", "main.py"] {
+            out.push(format!("{dir}/{file}"));
+        }
+    }
+    out
 }
 
 /// The project name as a Python module name: `-` becomes `_`, lowercased.

@@ -75,7 +75,8 @@ fn opening_char(open: TokenKind) -> char {
     }
 }
 
-fn line_of(source: &str, offset: usize) -> usize {
+/// The 1-based line of byte `offset`.
+pub(crate) fn line_of(source: &str, offset: usize) -> usize {
     source[..offset.min(source.len())].matches('\n').count() + 1
 }
 
