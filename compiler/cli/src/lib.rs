@@ -292,13 +292,15 @@ pub(crate) fn check_project(loaded: &mut load::Loaded, term: Terminal) -> Checke
     let mut analysis = paasc_model::analyze(&loaded.db, loaded.files);
     let mut diags: Vec<Diagnostic> = std::mem::take(&mut loaded.diagnostics);
     diags.append(&mut analysis.diagnostics);
+    let clean = |diags: &[Diagnostic], file| {
+        !diags
+            .iter()
+            .any(|d| d.primary.file == file && d.severity == paasc_diag::Severity::Error)
+    };
     let mut charm = None;
     let mut rock = None;
     if let (Some(file), Some(tree)) = (loaded.files.charmcraft, analysis.charm_tree.as_ref()) {
-        let clean = !diags
-            .iter()
-            .any(|d| d.primary.file == file && d.severity == paasc_diag::Severity::Error);
-        if clean {
+        if clean(&diags, file) {
             match expand_charm(&loaded.db, file, tree, term) {
                 Ok(doc) => charm = Some(doc),
                 Err(e) => diags.push(expand::diagnostic(&e, file, tree)),
@@ -306,22 +308,16 @@ pub(crate) fn check_project(loaded: &mut load::Loaded, term: Terminal) -> Checke
         }
     }
     if let (Some(file), Some(tree)) = (loaded.files.rockcraft, analysis.rock_tree.as_ref()) {
-        let clean = !diags
-            .iter()
-            .any(|d| d.primary.file == file && d.severity == paasc_diag::Severity::Error);
-        if clean {
+        if clean(&diags, file) {
             let (dir, result) = expand_rock(&loaded.db, file, tree, term);
-            let found = match result {
-                Ok(done) => {
-                    let notes = done.notes.clone();
-                    rock = Some(done);
-                    notes
-                }
-                Err(failure) => failure.errors,
+            let found = match &result {
+                Ok(done) => &done.notes,
+                Err(failure) => &failure.errors,
             };
-            for e in &found {
+            for e in found {
                 diags.push(expand::diagnostic_in(e, file, tree, &dir, &mut loaded.db));
             }
+            rock = result.ok();
         }
     }
     Checked {

@@ -183,6 +183,9 @@ pub fn rock_project_dir(root: &Path, skip: &[&str], name: &str) -> paasc_expand:
         if !dir.entries.contains(&rel) {
             dir.entries.push(rel.clone());
         }
+        if dir.texts.contains_key(&rel) {
+            continue;
+        }
         if let Ok(bytes) = read_limited(&path) {
             dir.texts
                 .insert(rel, String::from_utf8_lossy(&bytes).into_owned());

@@ -72,17 +72,37 @@ fn same_message(a: &str, b: &str) -> bool {
     canon(a) == canon(b)
 }
 
+/// Reads `<case>/<file>` (charmcraft.yaml or rockcraft.yaml) and returns its text with the errors
+/// paasc's own checker reports in it.
+fn read_and_check(
+    case: &Path,
+    file: &str,
+) -> Result<(String, Vec<paasc_diag::Diagnostic>), String> {
+    let text = std::fs::read_to_string(case.join(file)).map_err(|e| format!("input: {e}"))?;
+    let mut db = SourceDb::new();
+    let id = db.add(file, text.clone());
+    let files = if file == "charmcraft.yaml" {
+        paasc_model::ProjectFiles {
+            charmcraft: Some(id),
+            rockcraft: None,
+        }
+    } else {
+        paasc_model::ProjectFiles {
+            charmcraft: None,
+            rockcraft: Some(id),
+        }
+    };
+    let errors = paasc_model::analyze(&db, files)
+        .diagnostics
+        .into_iter()
+        .filter(|d| d.severity == paasc_diag::Severity::Error)
+        .collect();
+    Ok((text, errors))
+}
+
 fn run_charmcraft(case: &Path, experimental: bool) -> Result<(), String> {
     let expected_dir = case.join("expected");
-    let text =
-        std::fs::read_to_string(case.join("charmcraft.yaml")).map_err(|e| format!("input: {e}"))?;
-    let mut db = SourceDb::new();
-    let id = db.add("charmcraft.yaml", text.clone());
-    let files = paasc_model::ProjectFiles {
-        charmcraft: Some(id),
-        rockcraft: None,
-    };
-    let analysis = paasc_model::analyze(&db, files);
+    let (text, model_errors) = read_and_check(case, "charmcraft.yaml")?;
     let dir = paasc::load::project_dir(case, &["expected"]);
     let doc = load_yaml(&text)?;
     let ours = paasc_expand::charmcraft::expand(
@@ -91,11 +111,7 @@ fn run_charmcraft(case: &Path, experimental: bool) -> Result<(), String> {
         paasc_expand::charmcraft::Options { experimental },
     );
     if let Ok(expected) = std::fs::read_to_string(expected_dir.join("charmcraft.expanded.yaml")) {
-        if let Some(d) = analysis
-            .diagnostics
-            .iter()
-            .find(|d| d.severity == paasc_diag::Severity::Error)
-        {
+        if let Some(d) = model_errors.first() {
             return Err(format!(
                 "paasc reports an error where charmcraft succeeds: {} {}",
                 d.code.0, d.message
@@ -114,12 +130,7 @@ fn run_charmcraft(case: &Path, experimental: bool) -> Result<(), String> {
     let expected = std::fs::read_to_string(expected_dir.join("charmcraft.error.txt"))
         .map_err(|e| format!("expected: {e}"))?;
     let want = tool_message(&expected);
-    let mut got_messages: Vec<String> = analysis
-        .diagnostics
-        .iter()
-        .filter(|d| d.severity == paasc_diag::Severity::Error)
-        .map(|d| d.message.clone())
-        .collect();
+    let mut got_messages: Vec<String> = model_errors.into_iter().map(|d| d.message).collect();
     if let Err(e) = ours {
         got_messages.push(e.message);
     }
@@ -135,15 +146,7 @@ fn run_charmcraft(case: &Path, experimental: bool) -> Result<(), String> {
 
 fn run_rockcraft(case: &Path, experimental: bool) -> Result<(), String> {
     let expected_dir = case.join("expected");
-    let text =
-        std::fs::read_to_string(case.join("rockcraft.yaml")).map_err(|e| format!("input: {e}"))?;
-    let mut db = SourceDb::new();
-    let id = db.add("rockcraft.yaml", text.clone());
-    let files = paasc_model::ProjectFiles {
-        charmcraft: None,
-        rockcraft: Some(id),
-    };
-    let analysis = paasc_model::analyze(&db, files);
+    let (text, model_errors) = read_and_check(case, "rockcraft.yaml")?;
     let doc = load_yaml(&text)?;
     let name = doc.get("name").and_then(Yaml::as_str).unwrap_or_default();
     let dir = paasc::load::rock_project_dir(case, &["expected"], name);
@@ -153,11 +156,7 @@ fn run_rockcraft(case: &Path, experimental: bool) -> Result<(), String> {
         paasc_expand::rockcraft::Options { experimental },
     );
     if let Ok(expected) = std::fs::read_to_string(expected_dir.join("rockcraft.expanded.yaml")) {
-        if let Some(d) = analysis
-            .diagnostics
-            .iter()
-            .find(|d| d.severity == paasc_diag::Severity::Error)
-        {
+        if let Some(d) = model_errors.first() {
             return Err(format!(
                 "paasc reports an error where rockcraft succeeds: {} {}",
                 d.code.0, d.message

@@ -415,25 +415,26 @@ pub fn lower(cx: &mut Cx) -> Option<Profile> {
         origins: Vec::new(),
     };
     m.finish(cx);
-    for (field, v) in [("unit", &out.unit), ("units", &out.units)] {
-        if let Some(n) = v.as_ref().filter(|n| n.value < i64::from(field == "units")) {
+    let floors = [
+        ("unit", &out.unit, 0, "unit numbers start at 0"),
+        (
+            "units",
+            &out.units,
+            1,
+            "an application has at least one unit",
+        ),
+    ];
+    for (field, v, min, help) in floors {
+        if let Some(n) = v.as_ref().filter(|n| n.value < min) {
             cx.push(
                 Diagnostic::new(
                     Code::INVALID_VALUE,
                     cx.file,
                     n.span,
-                    format!(
-                        "`{field}` must be at least {}, found {}",
-                        i64::from(field == "units"),
-                        n.value
-                    ),
+                    format!("`{field}` must be at least {min}, found {}", n.value),
                 )
                 .label("out of range")
-                .help(if field == "units" {
-                    "an application has at least one unit"
-                } else {
-                    "unit numbers start at 0"
-                }),
+                .help(help),
             );
         }
     }
