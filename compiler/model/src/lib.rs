@@ -112,15 +112,10 @@ pub fn decode(file: FileId, bytes: Vec<u8>) -> (String, Option<Diagnostic>) {
 
 /// The services the framework extensions define, whose required keys the extension supplies.
 fn extension_services(extension: &str) -> &'static [&'static str] {
-    match extension {
-        "flask-framework" => &["flask", "statsd-exporter"],
-        "django-framework" => &["django", "statsd-exporter"],
-        "fastapi-framework" => &["fastapi"],
-        "go-framework" => &["go"],
-        "expressjs-framework" => &["expressjs"],
-        "spring-boot-framework" => &["spring-boot"],
-        _ => &[],
-    }
+    paasc_expand::rockcraft::EXTENSIONS
+        .iter()
+        .find(|e| e.name == extension)
+        .map_or(&[], |e| e.services)
 }
 
 fn required_service_keys(

@@ -2,74 +2,14 @@
 //! extension, `then` its rules apply.
 //!
 //! The charmcraft rules are read from `paasc_expand`'s extension data (charmcraft's own classes);
-//! the rockcraft rules from the table below, which mirrors `paasc_expand::rockcraft`.
+//! the rockcraft rules from `paasc_expand::rockcraft::EXTENSIONS`.
 //! Rules that need the project directory (requirements files, `cos_custom/`) or the
 //! environment (experimental extensions) are left to `paasc check`.
 
 use crate::yaml_to_json;
 use serde_json::{json, Map, Value};
 
-/// The rockcraft side of one framework extension.
-#[derive(Clone, Copy, Debug)]
-pub struct RockFramework {
-    /// The extension name.
-    pub extension: &'static str,
-    /// The `base` values it supports.
-    pub bases: &'static [&'static str],
-    /// The services it defines (so their `override` and `command` come from the extension).
-    pub services: &'static [&'static str],
-    /// Whether it needs a Python version, so `base: bare` needs one of these `build-base`s.
-    pub bare_build_bases: &'static [&'static str],
-}
-
-const PYTHON_BUILD_BASES: &[&str] = &[
-    "ubuntu@22.04",
-    "ubuntu:22.04",
-    "ubuntu@24.04",
-    "ubuntu:24.04",
-];
-const JAMMY_NOBLE: &[&str] = &["bare", "ubuntu@22.04", "ubuntu:22.04", "ubuntu@24.04"];
-const NOBLE: &[&str] = &["bare", "ubuntu@24.04"];
-
-/// The rockcraft extensions (rockcraft 1.20.0).
-pub const ROCK_FRAMEWORKS: [RockFramework; 6] = [
-    RockFramework {
-        extension: "django-framework",
-        bases: JAMMY_NOBLE,
-        services: &["django", "statsd-exporter"],
-        bare_build_bases: PYTHON_BUILD_BASES,
-    },
-    RockFramework {
-        extension: "expressjs-framework",
-        bases: NOBLE,
-        services: &["expressjs"],
-        bare_build_bases: &[],
-    },
-    RockFramework {
-        extension: "fastapi-framework",
-        bases: NOBLE,
-        services: &["fastapi"],
-        bare_build_bases: PYTHON_BUILD_BASES,
-    },
-    RockFramework {
-        extension: "flask-framework",
-        bases: JAMMY_NOBLE,
-        services: &["flask", "statsd-exporter"],
-        bare_build_bases: PYTHON_BUILD_BASES,
-    },
-    RockFramework {
-        extension: "go-framework",
-        bases: NOBLE,
-        services: &["go"],
-        bare_build_bases: &[],
-    },
-    RockFramework {
-        extension: "spring-boot-framework",
-        bases: NOBLE,
-        services: &["spring-boot"],
-        bare_build_bases: &[],
-    },
-];
+use paasc_expand::rockcraft::{EXTENSIONS, PYTHON_BUILD_BASES};
 
 /// `if` condition: the file lists one of `extensions`.
 fn uses(extensions: &[&str]) -> Value {
@@ -210,7 +150,7 @@ pub fn charm_rules(root: &mut Value) {
 /// they do not define.
 pub fn rock_rules(root: &mut Value) {
     let mut rules = Vec::new();
-    let mut provided: Vec<&str> = ROCK_FRAMEWORKS
+    let mut provided: Vec<&str> = EXTENSIONS
         .iter()
         .flat_map(|f| f.services.iter().copied())
         .collect();
@@ -228,29 +168,30 @@ pub fn rock_rules(root: &mut Value) {
         "description": "every service needs `override` and `command`, except those an extension defines"
     }));
     for service in provided {
-        let by: Vec<&str> = ROCK_FRAMEWORKS
+        let by: Vec<&str> = EXTENSIONS
             .iter()
             .filter(|f| f.services.contains(&service))
-            .map(|f| f.extension)
+            .map(|f| f.name)
             .collect();
         rules.push(json!({
             "if": { "not": uses(&by) },
             "then": { "properties": { "services": { "properties": { service: { "required": ["override", "command"] } } } } }
         }));
     }
-    for fw in ROCK_FRAMEWORKS {
-        let ext = fw.extension;
+    let python_build_bases: Vec<&str> = PYTHON_BUILD_BASES.iter().map(|(b, _)| *b).collect();
+    for fw in EXTENSIONS {
+        let ext = fw.name;
         let mut then = json!({ "properties": { "base": {
             "enum": fw.bases,
             "description": format!("{ext} supports base {}", fw.bases.join(", "))
         } } });
-        if !fw.bare_build_bases.is_empty() {
+        if fw.python {
             then["if"] =
                 json!({ "properties": { "base": { "const": "bare" } }, "required": ["base"] });
             then["then"] = json!({
                 "required": ["build-base"],
                 "properties": { "build-base": {
-                    "enum": fw.bare_build_bases,
+                    "enum": python_build_bases,
                     "description": format!("with `base: bare`, {ext} takes the Python version from `build-base`")
                 } }
             });

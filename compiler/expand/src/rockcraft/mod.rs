@@ -23,6 +23,78 @@ pub const USER_UID: i128 = 584792;
 /// Where rockcraft's snap keeps the extension data files (`gunicorn.conf.py`, ...).
 pub const DATA_DIR: &str = "/snap/rockcraft/current/share/rockcraft/extensions";
 
+/// One rockcraft framework extension (rockcraft 1.20.0, V1).
+#[derive(Clone, Copy, Debug)]
+pub struct RockExtension {
+    /// The extension name, e.g. `flask-framework`.
+    pub name: &'static str,
+    /// The `base` values it supports (compared as written, so `ubuntu:22.04` is listed apart).
+    pub bases: &'static [&'static str],
+    /// Whether rockcraft refuses it without `ROCKCRAFT_ENABLE_EXPERIMENTAL_EXTENSIONS`.
+    pub experimental: bool,
+    /// The services it defines.
+    pub services: &'static [&'static str],
+    /// Whether it installs Python, so that `base: bare` takes the version from `build-base`.
+    pub python: bool,
+}
+
+const JAMMY_NOBLE: &[&str] = &["bare", "ubuntu@22.04", "ubuntu:22.04", "ubuntu@24.04"];
+const NOBLE: &[&str] = &["bare", "ubuntu@24.04"];
+
+/// The rockcraft framework extensions, by name.
+pub const EXTENSIONS: [RockExtension; 6] = [
+    RockExtension {
+        name: "django-framework",
+        bases: JAMMY_NOBLE,
+        experimental: false,
+        services: &["django", "statsd-exporter"],
+        python: true,
+    },
+    RockExtension {
+        name: "expressjs-framework",
+        bases: NOBLE,
+        experimental: false,
+        services: &["expressjs"],
+        python: false,
+    },
+    RockExtension {
+        name: "fastapi-framework",
+        bases: NOBLE,
+        experimental: false,
+        services: &["fastapi"],
+        python: true,
+    },
+    RockExtension {
+        name: "flask-framework",
+        bases: JAMMY_NOBLE,
+        experimental: false,
+        services: &["flask", "statsd-exporter"],
+        python: true,
+    },
+    RockExtension {
+        name: "go-framework",
+        bases: NOBLE,
+        experimental: false,
+        services: &["go"],
+        python: false,
+    },
+    RockExtension {
+        name: "spring-boot-framework",
+        bases: NOBLE,
+        experimental: true,
+        services: &["spring-boot"],
+        python: false,
+    },
+];
+
+/// The `build-base` values a bare Python rock accepts, with the Python version each gives.
+pub const PYTHON_BUILD_BASES: [(&str, &str); 4] = [
+    ("ubuntu@22.04", "3.10"),
+    ("ubuntu:22.04", "3.10"),
+    ("ubuntu@24.04", "3.12"),
+    ("ubuntu:24.04", "3.12"),
+];
+
 /// Settings that the real tool takes from its environment.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Options {
@@ -152,16 +224,19 @@ impl Ctx<'_> {
     /// The Python version rockcraft picks for a bare base from `build-base`.
     fn bare_python(&self, slug: &str) -> Result<&'static str, ExpandError> {
         let build_base = self.doc.get("build-base").and_then(Yaml::as_str);
-        match build_base {
-            Some("ubuntu@22.04" | "ubuntu:22.04") => Ok("3.10"),
-            Some("ubuntu@24.04" | "ubuntu:24.04") => Ok("3.12"),
-            Some(other) => Err(ExpandError::new(
+        let version = PYTHON_BUILD_BASES
+            .iter()
+            .find(|(b, _)| Some(*b) == build_base)
+            .map(|(_, v)| *v);
+        match (build_base, version) {
+            (_, Some(v)) => Ok(v),
+            (Some(other), None) => Err(ExpandError::new(
                 Code::ROCK_BARE_PYTHON,
                 format!("Unable to determine the Python version for the build-base {other}"),
                 Location::value(&["build-base"]),
                 format!("with `base: bare`, the {slug} extension takes Python from `build-base`: use `build-base: ubuntu@22.04` (Python 3.10) or `build-base: ubuntu@24.04` (Python 3.12)"),
             )),
-            None => Err(ExpandError::new(
+            (None, None) => Err(ExpandError::new(
                 Code::ROCK_BARE_PYTHON,
                 "KeyError: 'build-base'",
                 Location::value(&["base"]),
@@ -367,23 +442,15 @@ fn extension_snippet(
     opts: Options,
     notes: &mut Vec<ExpandError>,
 ) -> Result<Yaml, Failure> {
-    let (bases, experimental): (&[&str], bool) = match name {
-        "flask-framework" | "django-framework" => {
-            (&["bare", "ubuntu@22.04", "ubuntu:22.04", "ubuntu@24.04"], false)
-        }
-        "fastapi-framework" | "go-framework" | "expressjs-framework" => {
-            (&["bare", "ubuntu@24.04"], false)
-        }
-        "spring-boot-framework" => (&["bare", "ubuntu@24.04"], true),
-        _ => {
-            return Err(Failure::single(ExpandError::new(
-                Code::EXTENSION_UNKNOWN,
-                format!("Extension '{name}' does not exist"),
-                Location::value(&["extensions", index]),
-                "use one of flask-framework, django-framework, fastapi-framework, go-framework, expressjs-framework or spring-boot-framework",
-            )))
-        }
+    let Some(ext) = EXTENSIONS.iter().find(|e| e.name == name) else {
+        return Err(Failure::single(ExpandError::new(
+            Code::EXTENSION_UNKNOWN,
+            format!("Extension '{name}' does not exist"),
+            Location::value(&["extensions", index]),
+            "use one of flask-framework, django-framework, fastapi-framework, go-framework, expressjs-framework or spring-boot-framework",
+        )));
     };
+    let (bases, experimental) = (ext.bases, ext.experimental);
     if experimental && !opts.experimental {
         return Err(Failure::single(ExpandError::new(
             Code::ROCK_EXTENSION_EXPERIMENTAL,
