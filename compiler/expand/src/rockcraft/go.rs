@@ -1,6 +1,9 @@
 //! `go-framework` (rockcraft's `go.py`).
 
-use super::{at_extension, logging_part, map, owned, relpath, s, string_list, strs, Ctx, Failure};
+use super::{
+    at_extension, include_mode, logging_part, map, owned, renaming_map, s, string_list, strs, Ctx,
+    Failure,
+};
 use crate::{ExpandError, Location};
 use paasc_diag::Code;
 use paasc_syntax::Yaml;
@@ -33,20 +36,13 @@ pub(super) fn assets_stage(
 
 /// The `assets` dump part built from a stage list in include mode, if any.
 pub(super) fn assets_part(stage: &[String]) -> Option<Yaml> {
-    if !stage
-        .first()
-        .is_some_and(|p| !p.is_empty() && !p.starts_with('-'))
-    {
+    if !include_mode(stage) {
         return None;
     }
-    let mut organize: Vec<(Yaml, Yaml)> = Vec::new();
-    for file in stage {
-        let key = s(&relpath(file, "app"));
-        match organize.iter_mut().find(|(k, _)| *k == key) {
-            Some(slot) => slot.1 = s(file),
-            None => organize.push((key, s(file))),
-        }
-    }
+    let organize = renaming_map(stage, "app")
+        .into_iter()
+        .map(|(k, v)| (s(&k), s(&v)))
+        .collect();
     Some(map(vec![
         ("plugin", s("dump")),
         ("source", s(".")),

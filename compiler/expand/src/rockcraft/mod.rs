@@ -338,23 +338,34 @@ fn fnmatch(name: &str, pattern: &str) -> bool {
     }
 }
 
+/// Whether a prime (or stage) list selects files (include mode) rather than excluding them:
+/// its first entry is non-empty and does not start with `-`.
+fn include_mode(entries: &[String]) -> bool {
+    entries
+        .first()
+        .is_some_and(|p| !p.is_empty() && !p.starts_with('-'))
+}
+
+/// `{os.path.relpath(entry, prefix): entry for entry in entries}`: a later entry with the same
+/// key replaces the value and keeps the first one's place, as in a Python dict.
+fn renaming_map(entries: &[String], prefix: &str) -> Vec<(String, String)> {
+    let mut map: Vec<(String, String)> = Vec::new();
+    for entry in entries {
+        let key = relpath(entry, prefix);
+        match map.iter_mut().find(|(k, _)| *k == key) {
+            Some(slot) => slot.1 = entry.clone(),
+            None => map.push((key, entry.clone())),
+        }
+    }
+    map
+}
+
 /// The `organize` map, `stage` list and prime list of an install part, as flask and fastapi
 /// build them from the prime entries: include mode maps each entry back to the project,
 /// exclude mode organizes every top-level entry of the project under `prefix`.
 fn organize_by_prime(dir: &ProjectDir, prime: &[String], prefix: &str) -> (Yaml, Yaml) {
-    let include = prime
-        .first()
-        .is_some_and(|p| !p.is_empty() && !p.starts_with('-'));
-    let pairs: Vec<(String, String)> = if include {
-        let mut seen: Vec<(String, String)> = Vec::new();
-        for entry in prime {
-            let key = relpath(entry, prefix);
-            match seen.iter_mut().find(|(k, _)| *k == key) {
-                Some(slot) => slot.1 = entry.clone(),
-                None => seen.push((key, entry.clone())),
-            }
-        }
-        seen
+    let pairs: Vec<(String, String)> = if include_mode(prime) {
+        renaming_map(prime, prefix)
     } else {
         dir.children("")
             .into_iter()
