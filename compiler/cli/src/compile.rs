@@ -18,6 +18,32 @@ pub enum Artifact {
     Env,
     /// `gunicorn.conf.py`, as paas-charm renders it (flask and django).
     Gunicorn,
+    /// `docker/`: a Dockerfile equivalent to the rock, with its `.dockerignore`.
+    Dockerfile,
+    /// `helm/<app>/`: a Helm chart deploying the app without Juju.
+    Helm,
+}
+
+/// Everything an emitter may read: the checked project, the profile and paas-charm's plan.
+pub struct EmitInput<'a> {
+    /// The framework of the app.
+    pub framework: Framework,
+    /// The project directory (the rock's build context).
+    pub project_dir: &'a Path,
+    /// The rock's files, as the loader read them.
+    pub rock_dir: &'a paasc_expand::ProjectDir,
+    /// The expanded charmcraft.yaml.
+    pub charm: &'a Yaml,
+    /// The expanded rockcraft.yaml.
+    pub rock: &'a Yaml,
+    /// The deployment profile.
+    pub profile: &'a Profile,
+    /// What paas-charm is given.
+    pub deployment: &'a Deployment,
+    /// What paas-charm does with it.
+    pub plan: &'a paasc_runtime::Plan,
+    /// Where diagnostics about the deployment point when no better span is known.
+    pub anchor: FileId,
 }
 
 /// The files of a compilation, by relative path.
@@ -365,14 +391,11 @@ pub fn write_all(out: &Path, files: &Files) -> std::io::Result<()> {
     Ok(())
 }
 
-/// Renders the artifacts of a successful plan.
-pub fn artifacts(
-    emit: &[Artifact],
-    rock: &Yaml,
-    plan: &paasc_runtime::Plan,
-) -> Result<Files, env::EnvError> {
+/// Renders the artifacts of a successful plan, or says why one cannot be written.
+pub fn artifacts(emit: &[Artifact], input: &EmitInput<'_>) -> Result<Files, Vec<Diagnostic>> {
     let mut files = Files::new();
     let want = |a: Artifact| emit.is_empty() || emit.contains(&a);
+    let (rock, plan) = (input.rock, input.plan);
     if want(Artifact::Pebble) {
         let layer: Vec<(Yaml, Yaml)> = ["services", "checks"]
             .iter()
@@ -391,16 +414,30 @@ pub fn artifacts(
     }
     if want(Artifact::Env) {
         if let Some(vars) = &plan.env {
-            files.push((
-                ".env".into(),
-                env::render(vars.iter().map(|(k, v)| (k.as_str(), v.as_str())))?,
-            ));
+            let text =
+                env::render(vars.iter().map(|(k, v)| (k.as_str(), v.as_str()))).map_err(|e| {
+                    vec![Diagnostic::new(
+                        Code::ENV_UNREPRESENTABLE,
+                        input.anchor,
+                        Span::point(0),
+                        format!("`{}` cannot be written to .env: it {}", e.name, e.reason),
+                    )
+                    .label("from this deployment")
+                    .help("change the value, or leave .env out with --emit pebble,gunicorn")]
+                })?;
+            files.push((".env".into(), text));
         }
     }
     if want(Artifact::Gunicorn) {
         if let Some(conf) = &plan.gunicorn_conf {
             files.push(("gunicorn.conf.py".into(), conf.clone()));
         }
+    }
+    if want(Artifact::Dockerfile) {
+        files.extend(crate::emit::dockerfile::files(input)?);
+    }
+    if want(Artifact::Helm) {
+        files.extend(crate::emit::helm::files(input)?);
     }
     Ok(files)
 }

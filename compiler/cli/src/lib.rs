@@ -286,6 +286,8 @@ pub(crate) struct Checked {
     pub charm: Option<paasc_syntax::Yaml>,
     /// `rockcraft expand-extensions`, when it succeeded.
     pub rock: Option<paasc_expand::rockcraft::Expanded>,
+    /// The rock's directory as the expansion saw it.
+    pub rock_dir: Option<paasc_expand::ProjectDir>,
 }
 
 pub(crate) fn check_project(loaded: &mut load::Loaded, term: Terminal) -> Checked {
@@ -299,6 +301,7 @@ pub(crate) fn check_project(loaded: &mut load::Loaded, term: Terminal) -> Checke
     };
     let mut charm = None;
     let mut rock = None;
+    let mut rock_dir = None;
     if let (Some(file), Some(tree)) = (loaded.files.charmcraft, analysis.charm_tree.as_ref()) {
         if clean(&diags, file) {
             match expand_charm(&loaded.db, file, tree, term) {
@@ -318,6 +321,7 @@ pub(crate) fn check_project(loaded: &mut load::Loaded, term: Terminal) -> Checke
                 diags.push(expand::diagnostic_in(e, file, tree, &dir, &mut loaded.db));
             }
             rock = result.ok();
+            rock_dir = Some(dir);
         }
     }
     Checked {
@@ -325,6 +329,7 @@ pub(crate) fn check_project(loaded: &mut load::Loaded, term: Terminal) -> Checke
         analysis,
         charm,
         rock,
+        rock_dir,
     }
 }
 
@@ -361,7 +366,8 @@ fn compile_cmd(a: &CompileArgs, term: Terminal) -> Outcome {
         out.code = code;
         out
     };
-    let (Some(charm_file), Some(_)) = (loaded.files.charmcraft, loaded.files.rockcraft) else {
+    let (Some(charm_file), Some(rock_file)) = (loaded.files.charmcraft, loaded.files.rockcraft)
+    else {
         let mut out = fail(&loaded.db, diags, EXIT_USAGE);
         out.stderr
             .push_str("error: compile needs both rockcraft.yaml and charmcraft.yaml\n");
@@ -442,19 +448,22 @@ fn compile_cmd(a: &CompileArgs, term: Terminal) -> Outcome {
         );
         return fail(&loaded.db, diags, EXIT_PROBLEMS);
     }
-    let files = match compile::artifacts(&a.emit, &rock.yaml, &plan) {
+    let rock_dir = checked.rock_dir.unwrap_or_default();
+    let input = compile::EmitInput {
+        framework,
+        project_dir: &load::directory_of(&loaded.db.get(rock_file).path),
+        rock_dir: &rock_dir,
+        charm: &charm,
+        rock: &rock.yaml,
+        profile: &profile,
+        deployment: &deployment,
+        plan: &plan,
+        anchor,
+    };
+    let files = match compile::artifacts(&a.emit, &input) {
         Ok(f) => f,
-        Err(e) => {
-            diags.push(
-                Diagnostic::new(
-                    Code::ENV_UNREPRESENTABLE,
-                    anchor,
-                    paasc_diag::Span::point(0),
-                    format!("`{}` cannot be written to .env: it {}", e.name, e.reason),
-                )
-                .label("from this deployment")
-                .help("change the value, or leave .env out with --emit pebble,gunicorn"),
-            );
+        Err(mut found) => {
+            diags.append(&mut found);
             return fail(&loaded.db, diags, EXIT_PROBLEMS);
         }
     };
