@@ -17,9 +17,13 @@ fi
 corpus="${PAASC_CONFORMANCE_DIR:-../shared/conformance}"
 
 # Files the schemas must accept: examples, golden/ok, the corpus inputs the real tools expand
-# successfully, and the corpus runtime projects.
+# successfully, the corpus runtime projects, and the examples' deployment profiles.
 valid_files() {
   local kind=$1 d
+  if [ "$kind" = profile ]; then
+    for d in examples/*/profiles/*.yaml; do [ -f "$d" ] && echo "$d"; done
+    return
+  fi
   for d in examples/* golden/ok/*; do
     [ -d "$d" ] || continue
     if [ -f "$d/$kind.yaml" ]; then echo "$d/$kind.yaml"; fi
@@ -37,16 +41,16 @@ valid_files() {
 }
 
 status=0
-for kind in charmcraft rockcraft; do
+for kind in charmcraft rockcraft profile; do
   schema="schema/$kind.json"
   mapfile -t files < <(valid_files "$kind")
   if [ "${#files[@]}" -eq 0 ]; then
-    echo "no $kind.yaml files found to validate" >&2
+    echo "no $kind files found to validate" >&2
     exit 1
   fi
-  echo "check-jsonschema: ${#files[@]} valid $kind.yaml files against $schema"
+  echo "check-jsonschema: ${#files[@]} valid $kind files against $schema"
   if ! "$cj" --schemafile "$schema" "${files[@]}"; then
-    echo "FAIL: a valid $kind.yaml does not validate against $schema" >&2
+    echo "FAIL: a valid $kind file does not validate against $schema" >&2
     status=1
   fi
 

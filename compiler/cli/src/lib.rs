@@ -124,6 +124,8 @@ pub enum SchemaKind {
     Charmcraft,
     /// `rockcraft.yaml`.
     Rockcraft,
+    /// A deployment profile (`profiles/NAME.yaml`).
+    Profile,
 }
 
 /// What a run produced.
@@ -200,6 +202,7 @@ pub fn run(args: Vec<String>, term: Terminal) -> Outcome {
                 SchemaKind::Diagnostics => json::schema(),
                 SchemaKind::Charmcraft => paasc_schemas::render(&paasc_schemas::charmcraft()),
                 SchemaKind::Rockcraft => paasc_schemas::render(&paasc_schemas::rockcraft()),
+                SchemaKind::Profile => paasc_schemas::render(&paasc_schemas::profile()),
             },
             ..Outcome::default()
         },

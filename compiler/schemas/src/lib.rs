@@ -12,6 +12,7 @@
 
 pub mod charmcraft;
 pub mod frameworks;
+pub mod profile;
 pub mod rockcraft;
 pub mod types;
 
@@ -47,11 +48,24 @@ pub fn rockcraft() -> Value {
     v
 }
 
+/// Where the published profile schema lives.
+pub const PROFILE_ID: &str = "https://paasc.dev/schema/profile.json";
+
+/// The schema of a deployment profile (`profiles/NAME.yaml`).
+pub fn profile() -> Value {
+    generate::<profile::Profile>(
+        PROFILE_ID,
+        "paasc deployment profile",
+        "What Juju would give paas-charm at run time (names, units, config, secrets, integration data, proxy), plus the Kubernetes settings of the Helm back end.",
+    )
+}
+
 /// Every schema with the file name it is committed under in `schema/`.
 pub fn all() -> Vec<(&'static str, Value)> {
     vec![
         ("charmcraft.json", charmcraft()),
         ("rockcraft.json", rockcraft()),
+        ("profile.json", profile()),
     ]
 }
 

@@ -4,9 +4,8 @@
 //! Enumerations come from `paasc_model`'s own lists, so the schema accepts exactly the values
 //! the checker accepts.
 
-use schemars::{json_schema, JsonSchema, Schema, SchemaGenerator};
+use schemars::{json_schema, JsonSchema, Schema};
 use serde_json::{json, Value};
-use std::borrow::Cow;
 
 /// The craft-application project name rule (`paasc_model::check_name`), as two linear patterns:
 /// lowercase letters, digits and single inner hyphens...
@@ -21,20 +20,21 @@ macro_rules! leaf {
         $(#[$meta])*
         pub struct $name;
 
-        impl JsonSchema for $name {
+        impl schemars::JsonSchema for $name {
             fn inline_schema() -> bool {
                 true
             }
-            fn schema_name() -> Cow<'static, str> {
+            fn schema_name() -> std::borrow::Cow<'static, str> {
                 stringify!($name).into()
             }
-            fn json_schema(_: &mut SchemaGenerator) -> Schema {
-                let v: Value = $schema;
-                Schema::try_from(v).unwrap_or_default()
+            fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+                let v: serde_json::Value = $schema;
+                schemars::Schema::try_from(v).unwrap_or_default()
             }
         }
     };
 }
+pub(crate) use leaf;
 
 leaf!(
     /// A string field of a craft model that is not strict: a number is read as Python's `str()`
@@ -131,17 +131,19 @@ macro_rules! model_enum {
         $(#[$meta])*
         pub struct $name;
 
-        impl JsonSchema for $name {
-            fn schema_name() -> Cow<'static, str> {
+        impl schemars::JsonSchema for $name {
+            fn schema_name() -> std::borrow::Cow<'static, str> {
                 stringify!($name).into()
             }
-            fn json_schema(_: &mut SchemaGenerator) -> Schema {
+            fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
                 let describe: fn(&str) -> Option<String> = $describe;
-                Schema::try_from(enumeration($values, describe)).unwrap_or_default()
+                schemars::Schema::try_from($crate::types::enumeration($values, describe))
+                    .unwrap_or_default()
             }
         }
     };
 }
+pub(crate) use model_enum;
 
 fn none(_: &str) -> Option<String> {
     None
