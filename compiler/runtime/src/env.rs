@@ -7,6 +7,37 @@ use crate::integrations::{self, spring, url_env::db_url_env, Integrations};
 use crate::pyjson::{dumps, PyValue};
 use crate::status::PyError;
 use indexmap::IndexMap;
+use std::collections::BTreeSet;
+
+/// The environment with the names of the variables whose values come from secrets: secret
+/// options, the secret key, and the credentials, keys and connect strings of integrations.
+pub(crate) struct Environment {
+    pub vars: IndexMap<String, String>,
+    pub secret: BTreeSet<String>,
+}
+
+/// Adds an integration's variables to `out`, marking those its module calls secret.
+fn add(
+    out: &mut Vec<(String, String)>,
+    secret: &mut BTreeSet<String>,
+    vars: Vec<(String, String)>,
+    is_secret: fn(&str) -> bool,
+) {
+    for (k, v) in vars {
+        if is_secret(&k) {
+            secret.insert(k.clone());
+        }
+        out.push((k, v));
+    }
+}
+
+/// Whether a proxy URL carries credentials (`http://user:pass@proxy:3128`).
+fn has_userinfo(url: &str) -> bool {
+    let rest = url.split_once("://").map_or(url, |(_, r)| r);
+    rest.split(['/', '?', '#'])
+        .next()
+        .is_some_and(|netloc| netloc.contains('@'))
+}
 
 /// The charm state the environment is generated from.
 pub(crate) struct State<'a> {
@@ -67,17 +98,19 @@ impl State<'_> {
             .map(|(_, v)| v)
     }
 
-    /// The environment, in paas-charm's insertion order.
-    pub(crate) fn environment(&self) -> Result<IndexMap<String, String>, PyError> {
+    /// The environment, in paas-charm's insertion order, with its secret-derived names.
+    pub(crate) fn environment(&self) -> Result<Environment, PyError> {
         let spec = self.spec;
         let prefix = spec.configuration_prefix;
         let mut env: IndexMap<String, String> = IndexMap::new();
+        let mut secret = BTreeSet::new();
         for (key, value) in &self.user_config {
             match value {
                 Value::Secret(content) => {
                     for (k, v) in content {
                         let name =
                             format!("{prefix}{}_{}", upper(key), upper(&k.replace('-', "_")));
+                        secret.insert(name.clone());
                         env.insert(name, v.clone());
                     }
                 }
@@ -86,17 +119,20 @@ impl State<'_> {
                 }
             }
         }
+        let secret_field = spec.secret_key_field().map(|f| f.name);
         for (field, value) in &self.framework_config {
-            env.insert(
-                format!("{}{}", spec.framework_config_prefix, upper(field)),
-                encode(value),
-            );
+            let name = format!("{}{}", spec.framework_config_prefix, upper(field));
+            if secret_field == Some(*field) {
+                secret.insert(name.clone());
+            }
+            env.insert(name, encode(value));
         }
         if !self.base_url.is_empty() {
             env.insert(format!("{prefix}BASE_URL"), self.base_url.clone());
         }
         let secret_key_env = format!("{prefix}SECRET_KEY");
         if !env.contains_key(&secret_key_env) {
+            secret.insert(secret_key_env.clone());
             env.insert(secret_key_env, self.secret_key.clone());
         }
         let proxy = &self.dep.proxy;
@@ -110,6 +146,10 @@ impl State<'_> {
             ("no_proxy", proxy.no_proxy.clone()),
         ] {
             if let Some(v) = value.filter(|v| !v.is_empty()) {
+                if has_userinfo(&v) {
+                    secret.insert(name.to_string());
+                    secret.insert(name.to_uppercase());
+                }
                 env.insert(name.to_string(), v.clone());
                 env.insert(name.to_uppercase(), v);
             }
@@ -117,7 +157,7 @@ impl State<'_> {
         if let Some(peers) = self.peer_fqdns() {
             env.insert(format!("{prefix}PEER_FQDNS"), peers);
         }
-        for (k, v) in self.integration_env()? {
+        for (k, v) in self.integration_env(&mut secret)? {
             env.insert(k, v);
         }
         if spec.spring_env {
@@ -138,83 +178,99 @@ impl State<'_> {
                 format!("{DIR}/uvicorn-log-config.json"),
             );
         }
-        Ok(env)
+        secret.retain(|name| env.contains_key(name));
+        Ok(Environment { vars: env, secret })
     }
 
-    /// `_generate_integration_environments`.
-    fn integration_env(&self) -> Result<Vec<(String, String)>, PyError> {
+    /// `_generate_integration_environments`; the names of secret-derived variables are added
+    /// to `secret`.
+    fn integration_env(
+        &self,
+        secret: &mut BTreeSet<String>,
+    ) -> Result<Vec<(String, String)>, PyError> {
         let i = &self.integrations;
         let spring = self.spec.mappers == Mappers::Spring;
         let mut out = Vec::new();
+        let o = &mut out;
+        use integrations::{oauth, openfga, rabbitmq, s3, saml, smtp, tracing, url_env, valkey};
+        let none: fn(&str) -> bool = |_| false;
         if let Some(Some(d)) = &i.openfga {
-            out.extend(if spring {
-                integrations::openfga::spring_env(d)
+            let vars = if spring {
+                openfga::spring_env(d)
             } else {
-                integrations::openfga::env(d)
-            });
+                openfga::env(d)
+            };
+            add(o, secret, vars, openfga::is_secret);
         }
         if let Some(Some(d)) = &i.rabbitmq {
-            out.extend(if spring {
-                integrations::rabbitmq::spring_env(d)
+            let vars = if spring {
+                rabbitmq::spring_env(d)
             } else {
-                integrations::rabbitmq::env(d)?
-            });
+                rabbitmq::env(d)?
+            };
+            add(o, secret, vars, rabbitmq::is_secret);
         }
         if let Some(Some(url)) = &i.redis {
-            out.extend(if spring {
+            let vars = if spring {
                 spring::redis_env(url)?
             } else {
                 db_url_env("REDIS", url)?
-            });
+            };
+            add(o, secret, vars, spring::is_secret);
         }
         if let Some(Some(d)) = &i.valkey {
-            out.extend(integrations::valkey::env(d)?);
+            add(o, secret, valkey::env(d)?, url_env::is_secret);
         }
         if let Some(Some(d)) = &i.s3 {
-            out.extend(if spring {
-                integrations::s3::spring_env(d)
+            let vars = if spring {
+                s3::spring_env(d)
             } else {
-                integrations::s3::env(d)
-            });
+                s3::env(d)
+            };
+            add(o, secret, vars, s3::is_secret);
         }
         for (name, uris) in &i.databases {
             if let Some(uris) = uris {
-                out.extend(if spring {
+                let vars = if spring {
                     spring::db_env(name, uris)?
                 } else {
                     db_url_env(&name.to_uppercase(), uris)?
-                });
+                };
+                add(o, secret, vars, spring::is_secret);
             }
         }
         if let Some(Some(d)) = &i.saml {
-            out.extend(if spring {
-                integrations::saml::spring_env(d)?
+            let vars = if spring {
+                saml::spring_env(d)?
             } else {
-                integrations::saml::env(d)
-            });
+                saml::env(d)
+            };
+            add(o, secret, vars, none);
         }
         if let Some(Some(d)) = &i.smtp {
-            out.extend(if spring {
-                integrations::smtp::spring_env(d)
+            let vars = if spring {
+                smtp::spring_env(d)
             } else {
-                integrations::smtp::env(d)
-            });
+                smtp::env(d)
+            };
+            add(o, secret, vars, smtp::is_secret);
         }
         match &i.tracing {
-            Some(Some(d)) => out.extend(integrations::tracing::env(d)),
-            _ if spring => out.extend(spring::no_tracing_env()),
+            Some(Some(d)) => add(o, secret, tracing::env(d), none),
+            _ if spring => add(o, secret, spring::no_tracing_env(), none),
             _ => {}
         }
         if spring {
             let path = self.field("metrics_path").and_then(PyValue::as_str);
-            out.extend(spring::prometheus_env(path)?);
+            add(o, secret, spring::prometheus_env(path)?, none);
         }
         if let Some(d) = i.oauth.as_ref().and_then(|o| o.data.as_ref()) {
-            out.extend(if spring {
-                integrations::oauth::spring_env(d)
+            let vars = if spring {
+                oauth::spring_env(d)
             } else {
-                integrations::oauth::env(self.spec.name, d)
-            });
+                oauth::env(self.spec.name, d)
+            };
+            add(o, secret, vars, oauth::is_secret);
         }
         Ok(out)
     }

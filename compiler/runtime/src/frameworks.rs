@@ -40,6 +40,16 @@ impl Framework {
         Framework::ALL.into_iter().find(|f| f.name() == name)
     }
 
+    /// The main Pebble service (`flask`, ..., `spring-boot`).
+    pub fn service(self) -> &'static str {
+        self.spec().service
+    }
+
+    /// The app's directory in the container, where migrations run (`/flask/app`, `/app`).
+    pub fn app_dir(self) -> &'static str {
+        self.spec().app_dir
+    }
+
     pub(crate) fn spec(self) -> &'static Spec {
         match self {
             Framework::Flask => &FLASK,

@@ -12,6 +12,7 @@ mod frameworks;
 mod gunicorn;
 mod integrations;
 mod layer;
+mod migration;
 mod paas_config;
 pub mod pyjson;
 mod status;
@@ -19,6 +20,7 @@ pub mod urlparse;
 
 pub use deployment::{ConfigValue, Databag, Deployment, ProxySettings, Relation, SecretContent};
 pub use frameworks::Framework;
+pub use migration::migration_command;
 pub use status::{PyError, Status, StatusKind};
 
 use config::{framework_config, juju_config, short_message, user_config};
@@ -28,6 +30,7 @@ use integrations::{Ctx, Integrations};
 use paasc_syntax::Yaml;
 use pyjson::PyValue;
 use status::Stop;
+use std::collections::BTreeSet;
 
 /// What paas-charm planned for the unit.
 #[derive(Clone, Debug, PartialEq)]
@@ -40,6 +43,12 @@ pub struct Plan {
     pub layer: Option<Yaml>,
     /// `/<framework>/gunicorn.conf.py`, when it was written (flask and django).
     pub gunicorn_conf: Option<String>,
+    /// The names in `env` whose values come from secrets: secret-typed options, the secret
+    /// key, and integrations' credentials, keys and connect strings (and proxy URLs with a
+    /// password). A deployment without Juju takes these from a secret store.
+    pub secret_env: BTreeSet<String>,
+    /// The port the main service listens on, when the workload was planned.
+    pub port: Option<u32>,
 }
 
 /// Plans a `pebble-ready` hook. `charm` is the expanded charmcraft.yaml, `rock` the rock's
@@ -59,6 +68,8 @@ pub fn plan(
             env: None,
             layer: None,
             gunicorn_conf: None,
+            secret_env: BTreeSet::new(),
+            port: None,
         },
     }
 }
@@ -213,7 +224,10 @@ fn run(
         let command = layer::command(rock, spec.service)?;
         alternate = gunicorn::alternate_command(&command, class)?;
     }
-    let environment = state.environment()?;
+    let env::Environment {
+        vars: environment,
+        secret: secret_env,
+    } = state.environment()?;
     let layer = layer::build(
         rock,
         spec.service,
@@ -239,6 +253,8 @@ fn run(
         env: Some(environment),
         layer: Some(layer),
         gunicorn_conf,
+        secret_env,
+        port: Some(port),
     })
 }
 
@@ -437,6 +453,73 @@ mod tests {
             p.status.message,
             "ValueError: Port could not be cast to integer value as 'a'"
         );
+    }
+
+    #[test]
+    fn secret_derived_variables_are_marked() {
+        let charm = flask_charm(
+            vec![
+                ("greeting", option("string", Some(Yaml::str("hi")), true)),
+                ("api-token", option("secret", None, true)),
+            ],
+            vec![("postgresql", "postgresql_client"), ("s3", "s3")],
+        );
+        let mut dep = deployment();
+        dep.secrets.insert(
+            "api-token".into(),
+            [("value".to_string(), "t0k".to_string())]
+                .into_iter()
+                .collect(),
+        );
+        dep.proxy.http_proxy = Some("http://u:pw@proxy:3128".into());
+        dep.proxy.no_proxy = Some("localhost".into());
+        let mut pg = Relation::default();
+        for (k, v) in [
+            ("endpoints", "pg:5432"),
+            ("username", "u"),
+            ("password", "p"),
+        ] {
+            pg.app_data.insert(k.into(), v.into());
+        }
+        dep.relations.insert("postgresql".into(), pg);
+        let mut s3 = Relation::default();
+        for (k, v) in [("access-key", "ak"), ("secret-key", "sk"), ("bucket", "b")] {
+            s3.app_data.insert(k.into(), v.into());
+        }
+        dep.relations.insert("s3".into(), s3);
+        let p = plan(Framework::Flask, &charm, &rock("g app:app"), None, &dep);
+        assert_eq!(p.status.kind, StatusKind::Active, "{}", p.status.message);
+        assert_eq!(p.port, Some(8000));
+        let secret: Vec<&str> = p.secret_env.iter().map(String::as_str).collect();
+        assert_eq!(
+            secret,
+            [
+                "FLASK_API_TOKEN_VALUE",
+                "FLASK_SECRET_KEY",
+                "HTTP_PROXY",
+                "POSTGRESQL_DB_CONNECT_STRING",
+                "POSTGRESQL_DB_NETLOC",
+                "POSTGRESQL_DB_PASSWORD",
+                "POSTGRESQL_DB_USERNAME",
+                "S3_ACCESS_KEY",
+                "S3_SECRET_KEY",
+                "http_proxy",
+            ]
+        );
+        let env = p.env.unwrap_or_default();
+        assert!(p.secret_env.iter().all(|n| env.contains_key(n)));
+        for public in [
+            "FLASK_GREETING",
+            "FLASK_BASE_URL",
+            "S3_BUCKET",
+            "POSTGRESQL_DB_HOSTNAME",
+            "no_proxy",
+        ] {
+            assert!(
+                env.contains_key(public) && !p.secret_env.contains(public),
+                "{public}"
+            );
+        }
     }
 
     #[test]

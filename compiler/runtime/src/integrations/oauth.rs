@@ -98,6 +98,11 @@ pub(crate) fn requirer(ctx: &Ctx) -> Result<Option<Requirer>, Stop> {
     Ok(Some(req))
 }
 
+/// Whether an OAuth variable is a credential (the client secret).
+pub(crate) fn is_secret(name: &str) -> bool {
+    name.ends_with("_CLIENT_SECRET") || name.ends_with(".client-secret")
+}
+
 /// `generate_oauth_env`: `<FLASK|DJANGO|APP>_<ENDPOINT>_*`.
 pub(crate) fn env(framework: &str, d: &Data) -> Vec<(String, String)> {
     let fw = if framework == "flask" || framework == "django" {

@@ -70,6 +70,11 @@ pub(crate) fn read(ctx: &Ctx) -> Result<Option<Data>, Stop> {
     }))
 }
 
+/// Whether an OpenFGA variable is a credential (the API token).
+pub(crate) fn is_secret(name: &str) -> bool {
+    matches!(name, "FGA_TOKEN" | "openfga.credentials.config.api-token")
+}
+
 /// `generate_openfga_env`.
 pub(crate) fn env(d: &Data) -> Vec<(String, String)> {
     let vars = [

@@ -69,6 +69,15 @@ pub(crate) fn read(ctx: &Ctx) -> Option<Data> {
     })
 }
 
+/// Whether a RabbitMQ variable carries credentials (the URIs, the user and the password).
+pub(crate) fn is_secret(name: &str) -> bool {
+    super::url_env::is_secret(name)
+        || matches!(
+            name,
+            "spring.rabbitmq.username" | "spring.rabbitmq.password"
+        )
+}
+
 /// `generate_rabbitmq_env`.
 pub(crate) fn env(d: &Data) -> Result<Vec<(String, String)>, PyError> {
     let uri = d.uri(&d.hostname);

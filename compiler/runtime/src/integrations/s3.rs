@@ -77,6 +77,17 @@ fn str_list(items: &[String]) -> PyValue {
     PyValue::List(items.iter().map(|s| PyValue::Str(s.clone())).collect())
 }
 
+/// Whether an S3 variable is a credential (the access and secret keys).
+pub(crate) fn is_secret(name: &str) -> bool {
+    matches!(
+        name,
+        "S3_ACCESS_KEY"
+            | "S3_SECRET_KEY"
+            | "spring.cloud.aws.credentials.accessKey"
+            | "spring.cloud.aws.credentials.secretKey"
+    )
+}
+
 /// `generate_s3_env`.
 pub(crate) fn env(d: &Data) -> Vec<(String, String)> {
     let addressing = match d.uri_style.as_deref() {

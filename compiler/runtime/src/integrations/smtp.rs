@@ -92,6 +92,11 @@ fn py_bool(b: bool) -> String {
     if b { "True" } else { "False" }.into()
 }
 
+/// Whether an SMTP variable is a credential (the password).
+pub(crate) fn is_secret(name: &str) -> bool {
+    matches!(name, "SMTP_PASSWORD" | "spring.mail.password")
+}
+
 /// `generate_smtp_env`: values that are substrings of `"none"` are dropped.
 pub(crate) fn env(d: &Data) -> Vec<(String, String)> {
     let vars = [

@@ -4,6 +4,22 @@ use super::url_env::db_url_env;
 use crate::status::PyError;
 use crate::urlparse::urlparse;
 
+/// Whether a database or redis variable carries credentials: the `<P>_DB_*` ones
+/// [`url_env::is_secret`](super::url_env::is_secret) names, and Spring's user names, passwords
+/// and URLs that embed them.
+pub(crate) fn is_secret(name: &str) -> bool {
+    super::url_env::is_secret(name)
+        || matches!(
+            name,
+            "spring.datasource.username"
+                | "spring.datasource.password"
+                | "spring.data.mongodb.uri"
+                | "spring.data.redis.url"
+                | "spring.data.redis.username"
+                | "spring.data.redis.password"
+        )
+}
+
 /// Spring's `generate_db_env`.
 pub(crate) fn db_env(name: &str, uris: &str) -> Result<Vec<(String, String)>, PyError> {
     let mut out = db_url_env(&name.to_uppercase(), uris)?;

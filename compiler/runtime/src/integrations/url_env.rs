@@ -3,6 +3,20 @@
 use crate::status::PyError;
 use crate::urlparse::urlparse;
 
+/// Whether a variable of a decomposed URL carries credentials: the whole URL, its netloc
+/// (`user:password@host`), the user name and the password.
+pub(crate) fn is_secret(name: &str) -> bool {
+    [
+        "_CONNECT_STRING",
+        "_CONNECT_STRINGS",
+        "_NETLOC",
+        "_USERNAME",
+        "_PASSWORD",
+    ]
+    .iter()
+    .any(|s| name.ends_with(s))
+}
+
 /// `<P>_CONNECT_STRING`, `<P>_SCHEME`, ... for `url`; nothing for an empty URL.
 pub(crate) fn url_env_vars(prefix: &str, url: &str) -> Result<Vec<(String, String)>, PyError> {
     if url.is_empty() {
