@@ -2,6 +2,9 @@
 //! the artifacts written (only when everything succeeded; each file atomically).
 
 use crate::emit::env;
+
+mod blame;
+mod gevent;
 use paasc_diag::{closest, Code, Diagnostic, FileId, SourceDb, Span};
 use paasc_model::lower::Cx;
 use paasc_model::profile::{self, Profile, Scalar};
@@ -61,6 +64,20 @@ pub fn profile_path(dir: &Path, arg: Option<&str>) -> Option<PathBuf> {
             default.is_file().then_some(default)
         }
     }
+}
+
+/// The project's profiles, `profiles/*.yaml` (and `.yml`), in name order.
+pub fn profiles(dir: &Path) -> Vec<PathBuf> {
+    let mut out: Vec<PathBuf> = std::fs::read_dir(dir.join("profiles"))
+        .map(|rd| {
+            rd.filter_map(Result::ok)
+                .map(|e| e.path())
+                .filter(|p| p.is_file() && p.extension().is_some_and(|x| x == "yaml" || x == "yml"))
+                .collect()
+        })
+        .unwrap_or_default();
+    out.sort();
+    out
 }
 
 /// Loads and lowers the profile and its `--set` overlays into `db`.
@@ -139,6 +156,149 @@ fn lower_text(db: &SourceDb, id: FileId, diags: &mut Vec<Diagnostic>) -> Option<
     let p = profile::lower(&mut cx);
     diags.append(&mut cx.diags);
     p
+}
+
+/// A profile applied to a checked project: everything the emitters read.
+pub struct Applied {
+    /// The framework of the app.
+    pub framework: Framework,
+    /// The project directory.
+    pub project_dir: PathBuf,
+    /// The rock's files.
+    pub rock_dir: paasc_expand::ProjectDir,
+    /// The expanded charmcraft.yaml.
+    pub charm: Yaml,
+    /// The expanded rockcraft.yaml.
+    pub rock: Yaml,
+    /// The profile, with `--set` applied.
+    pub profile: Profile,
+    /// What paas-charm is given.
+    pub deployment: Deployment,
+    /// What paas-charm does with it.
+    pub plan: paasc_runtime::Plan,
+    /// The profile file, or charmcraft.yaml when there is none.
+    pub anchor: FileId,
+}
+
+impl Applied {
+    /// The emitters' view.
+    pub fn input(&self) -> EmitInput<'_> {
+        EmitInput {
+            framework: self.framework,
+            project_dir: &self.project_dir,
+            rock_dir: &self.rock_dir,
+            charm: &self.charm,
+            rock: &self.rock,
+            profile: &self.profile,
+            deployment: &self.deployment,
+            plan: &self.plan,
+            anchor: self.anchor,
+        }
+    }
+}
+
+/// Applies the profile at `path` (and `sets`) to a checked project and plans the deployment as
+/// paas-charm would. Returns `None`, with the reasons in `diags`, when any error is found.
+pub(crate) fn apply_profile(
+    db: &mut SourceDb,
+    checked: &crate::Checked,
+    files: paasc_model::ProjectFiles,
+    path: Option<&Path>,
+    sets: &[String],
+    diags: &mut Vec<Diagnostic>,
+) -> Option<Applied> {
+    let (charm_file, rock_file) = (files.charmcraft?, files.rockcraft?);
+    let loaded = load_profile(db, path, sets, diags);
+    let (Some(charm), Some(rock), Some((profile, profile_file))) =
+        (&checked.charm, &checked.rock, loaded)
+    else {
+        return None;
+    };
+    if paasc_diag::has_errors(diags) {
+        return None;
+    }
+    let charm_tree = checked.analysis.charm_tree.as_ref()?;
+    let source = crate::expand::value(charm_tree);
+    let Some(framework) = framework(&source) else {
+        diags.push(
+            Diagnostic::new(
+                Code::EXTENSION_UNKNOWN,
+                charm_file,
+                Span::point(0),
+                "charmcraft.yaml uses no framework extension, so there is no 12-factor app to compile",
+            )
+            .label("here")
+            .help("add `extensions: [flask-framework]` (or another framework)"),
+        );
+        return None;
+    };
+    let anchor = profile_file.or(profile.file).unwrap_or(charm_file);
+    let deployment = deployment(&profile, charm, anchor, diags);
+    if deployment.secret_key.is_none() {
+        diags.push(
+            Diagnostic::new(
+                Code::SECRET_KEY_MISSING,
+                anchor,
+                Span::point(0),
+                "the profile gives no `secret-key`",
+            )
+            .label("secret-key is needed here")
+            .help("pass it from your secret store: --set secret-key=$(openssl rand -hex 32)"),
+        );
+    }
+    if paasc_diag::has_errors(diags) {
+        return None;
+    }
+    let charm_dir = crate::load::directory_of(&db.get(charm_file).path);
+    let paas_config = std::fs::read_to_string(charm_dir.join("paas-config.yaml"))
+        .ok()
+        .and_then(|t| {
+            let (tree, _) = paasc_syntax::parse(charm_file, &t, Limits::default());
+            tree.root().map(|r| Yaml::from_tree(&tree, r))
+        });
+    let plan = paasc_runtime::plan(
+        framework,
+        charm,
+        &rock.yaml,
+        paas_config.as_ref(),
+        &deployment,
+    );
+    if plan.status.kind != paasc_runtime::StatusKind::Active {
+        diags.push(crate::compile::blame::not_active(
+            &plan.status,
+            &profile,
+            anchor,
+            charm_file,
+            charm_tree,
+        ));
+        return None;
+    }
+    let rock_dir = checked.rock_dir.clone().unwrap_or_default();
+    if plan.gunicorn_conf.is_some() {
+        if let Some(d) = gevent::check(
+            &profile,
+            charm,
+            charm_tree,
+            framework.name(),
+            &rock_dir,
+            anchor,
+            charm_file,
+        ) {
+            diags.push(d);
+            return None;
+        }
+    }
+    Some(Applied {
+        framework,
+        project_dir: crate::load::directory_of(&db.get(rock_file).path),
+        rock_dir,
+        charm: charm.clone(),
+        rock: rock.yaml.clone(),
+        profile,
+        deployment,
+        plan,
+        anchor,
+    })
 }
 
 /// The framework a charm uses, from its unexpanded `extensions`.
@@ -273,10 +433,13 @@ pub fn deployment(
                         describe(&value.value)
                     ),
                 )
-                .label(format!("not a {kind}"))
+                .label(format!("not {}", article(kind)))
                 .help(match kind {
                     "string" => "quote the value to make it a string".to_string(),
-                    other => format!("give a {other} value, as `juju config` would accept it"),
+                    other => format!(
+                        "give {} value, as `juju config` would accept it",
+                        article(other)
+                    ),
                 }),
             ),
         }
@@ -361,6 +524,12 @@ pub fn deployment(
     d
 }
 
+/// `a boolean`, `an int`.
+fn article(kind: &str) -> String {
+    let an = kind.starts_with(['a', 'e', 'i', 'o', 'u']);
+    format!("{} {kind}", if an { "an" } else { "a" })
+}
+
 fn describe(v: &Scalar) -> String {
     match v {
         Scalar::Str(_) => "a string".into(),
@@ -391,6 +560,32 @@ pub fn write_all(out: &Path, files: &Files) -> std::io::Result<()> {
     Ok(())
 }
 
+/// The profile entry whose value is `value` (a config value, secret content or databag field).
+fn source_of(p: &Profile, value: &str) -> Option<(Option<FileId>, Span)> {
+    let config = p.config.iter().find_map(|(k, v)| match &v.value {
+        Scalar::Str(s) if s == value => Some((p.origin("config", &k.value), v.span)),
+        _ => None,
+    });
+    let secrets = || {
+        p.secrets.iter().find_map(|(k, content)| {
+            content
+                .iter()
+                .find(|(_, v)| v.value == value)
+                .map(|(_, v)| (p.origin("secrets", &k.value), v.span))
+        })
+    };
+    let data = || {
+        p.integrations.iter().find_map(|(k, i)| {
+            i.data
+                .iter()
+                .chain(i.units.iter().flat_map(|(_, bag)| bag.iter()))
+                .find(|(_, v)| v.value.0 == value)
+                .map(|(_, v)| (p.origin("integrations", &k.value), v.span))
+        })
+    };
+    config.or_else(secrets).or_else(data)
+}
+
 /// Renders the artifacts of a successful plan, or says why one cannot be written.
 pub fn artifacts(emit: &[Artifact], input: &EmitInput<'_>) -> Result<Files, Vec<Diagnostic>> {
     let mut files = Files::new();
@@ -416,13 +611,18 @@ pub fn artifacts(emit: &[Artifact], input: &EmitInput<'_>) -> Result<Files, Vec<
         if let Some(vars) = &plan.env {
             let text =
                 env::render(vars.iter().map(|(k, v)| (k.as_str(), v.as_str()))).map_err(|e| {
+                    let value = vars.get(&e.name).map_or("", String::as_str);
+                    let (file, span, label) = match source_of(input.profile, value) {
+                        Some((file, span)) => (file, span, format!("becomes `{}`", e.name)),
+                        None => (None, Span::point(0), "from this deployment".into()),
+                    };
                     vec![Diagnostic::new(
                         Code::ENV_UNREPRESENTABLE,
-                        input.anchor,
-                        Span::point(0),
+                        file.unwrap_or(input.anchor),
+                        span,
                         format!("`{}` cannot be written to .env: it {}", e.name, e.reason),
                     )
-                    .label("from this deployment")
+                    .label(label)
                     .help("change the value, or leave .env out with --emit pebble,gunicorn")]
                 })?;
             files.push((".env".into(), text));

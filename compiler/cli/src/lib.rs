@@ -341,10 +341,31 @@ fn check(p: &ProjectArgs, term: Terminal) -> Outcome {
         Ok(l) => l,
         Err(out) => return out,
     };
-    let mut diags = check_project(&mut loaded, term).diags;
-    paasc_diag::sort(&mut diags);
-    let files = usize::from(loaded.files.rockcraft.is_some())
+    let checked = check_project(&mut loaded, term);
+    let mut diags = checked.diags.clone();
+    let mut files = usize::from(loaded.files.rockcraft.is_some())
         + usize::from(loaded.files.charmcraft.is_some());
+    if !paasc_diag::has_errors(&diags) {
+        for profile in compile::profiles(&p.dir) {
+            files += 1;
+            let mut found = Vec::new();
+            let applied = compile::apply_profile(
+                &mut loaded.db,
+                &checked,
+                loaded.files,
+                Some(&profile),
+                &[],
+                &mut found,
+            );
+            if let Some(applied) = applied {
+                if let Err(mut e) = compile::artifacts(&[], &applied.input()) {
+                    found.append(&mut e);
+                }
+            }
+            diags.append(&mut found);
+        }
+    }
+    paasc_diag::sort(&mut diags);
     let mut out = emit(&loaded.db, &diags, files, p.files.format, term);
     out.code = if paasc_diag::has_errors(&diags) {
         EXIT_PROBLEMS
@@ -360,109 +381,31 @@ fn compile_cmd(a: &CompileArgs, term: Terminal) -> Outcome {
         Err(out) => return out,
     };
     let checked = check_project(&mut loaded, term);
-    let mut diags = checked.diags;
-    let path = compile::profile_path(&a.project.dir, a.profile.as_deref());
-    let profile = compile::load_profile(&mut loaded.db, path.as_deref(), &a.set, &mut diags);
+    let mut diags = checked.diags.clone();
     let fail = |db: &paasc_diag::SourceDb, mut diags: Vec<Diagnostic>, code: i32| {
         paasc_diag::sort(&mut diags);
         let mut out = emit(db, &diags, 2, a.project.files.format, term);
         out.code = code;
         out
     };
-    let (Some(charm_file), Some(rock_file)) = (loaded.files.charmcraft, loaded.files.rockcraft)
-    else {
+    if loaded.files.charmcraft.is_none() || loaded.files.rockcraft.is_none() {
         let mut out = fail(&loaded.db, diags, EXIT_USAGE);
         out.stderr
             .push_str("error: compile needs both rockcraft.yaml and charmcraft.yaml\n");
         return out;
-    };
-    let (Some(charm), Some(rock), Some((profile, profile_file))) =
-        (checked.charm, checked.rock, profile)
-    else {
-        return fail(&loaded.db, diags, EXIT_PROBLEMS);
-    };
-    if paasc_diag::has_errors(&diags) {
-        return fail(&loaded.db, diags, EXIT_PROBLEMS);
     }
-    let source = checked
-        .analysis
-        .charm_tree
-        .as_ref()
-        .map(expand::value)
-        .unwrap_or(paasc_syntax::Yaml::Null);
-    let Some(framework) = compile::framework(&source) else {
-        diags.push(
-            Diagnostic::new(
-                Code::EXTENSION_UNKNOWN,
-                charm_file,
-                paasc_diag::Span::point(0),
-                "charmcraft.yaml uses no framework extension, so there is no 12-factor app to compile",
-            )
-            .label("here")
-            .help("add `extensions: [flask-framework]` (or another framework)"),
-        );
+    let path = compile::profile_path(&a.project.dir, a.profile.as_deref());
+    let Some(applied) = compile::apply_profile(
+        &mut loaded.db,
+        &checked,
+        loaded.files,
+        path.as_deref(),
+        &a.set,
+        &mut diags,
+    ) else {
         return fail(&loaded.db, diags, EXIT_PROBLEMS);
     };
-    let anchor = profile_file.or(profile.file).unwrap_or(charm_file);
-    let deployment = compile::deployment(&profile, &charm, anchor, &mut diags);
-    if deployment.secret_key.is_none() {
-        diags.push(
-            Diagnostic::new(
-                Code::SECRET_KEY_MISSING,
-                anchor,
-                paasc_diag::Span::point(0),
-                "the profile gives no `secret-key`",
-            )
-            .label("secret-key is needed here")
-            .help("pass it from your secret store: --set secret-key=$(openssl rand -hex 32)"),
-        );
-    }
-    if paasc_diag::has_errors(&diags) {
-        return fail(&loaded.db, diags, EXIT_PROBLEMS);
-    }
-    let charm_dir = load::directory_of(&loaded.db.get(charm_file).path);
-    let paas_config = std::fs::read_to_string(charm_dir.join("paas-config.yaml"))
-        .ok()
-        .and_then(|t| {
-            let (tree, _) = paasc_syntax::parse(charm_file, &t, paasc_syntax::Limits::default());
-            tree.root().map(|r| paasc_syntax::Yaml::from_tree(&tree, r))
-        });
-    let plan = paasc_runtime::plan(
-        framework,
-        &charm,
-        &rock.yaml,
-        paas_config.as_ref(),
-        &deployment,
-    );
-    if plan.status.kind != paasc_runtime::StatusKind::Active {
-        diags.push(
-            Diagnostic::new(
-                Code::UNIT_NOT_ACTIVE,
-                anchor,
-                paasc_diag::Span::point(0),
-                format!(
-                    "paas-charm would leave the unit {}: {}",
-                    plan.status.kind.name(),
-                    plan.status.message
-                ),
-            )
-            .label("with this deployment")
-            .help("give what the message names in the profile, or with --set"),
-        );
-        return fail(&loaded.db, diags, EXIT_PROBLEMS);
-    }
-    let rock_dir = checked.rock_dir.unwrap_or_default();
-    let input = compile::EmitInput {
-        framework,
-        project_dir: &load::directory_of(&loaded.db.get(rock_file).path),
-        rock_dir: &rock_dir,
-        charm: &charm,
-        rock: &rock.yaml,
-        profile: &profile,
-        deployment: &deployment,
-        plan: &plan,
-        anchor,
-    };
+    let input = applied.input();
     let files = match compile::artifacts(&a.emit, &input) {
         Ok(f) => f,
         Err(mut found) => {

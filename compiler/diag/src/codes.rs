@@ -534,9 +534,13 @@ Fix: use the endpoint's name from charmcraft.yaml, e.g. `postgresql`.";
 
     UNIT_NOT_ACTIVE = "P004", "unit-not-active", Error,
         "paas-charm would not start the workload with this deployment.",
-"paasc runs paas-charm's logic on the project and the profile. When the charm would set the
-unit to Blocked or Waiting (missing integrations, missing or invalid options, a missing secret
-key) or fail in a hook, nothing is deployed, and paasc writes no artifacts.
+"paasc runs paas-charm's logic on the project and the profile (`paasc check` does it for every
+`profiles/*.yaml`, `paasc compile` for the profile it compiles). When the charm would set the
+unit to Blocked or Waiting (missing integrations, missing or invalid options, gevent workers
+without gevent in the rock) or fail in a hook, nothing is deployed, and paasc writes no
+artifacts. The diagnostic points at what is responsible: the profile's value, or the charm's
+declaration (a required integration, an option without a default) with the profile as a
+secondary label.
 
 Example: a charm requiring `postgresql` with a profile that does not integrate it gives
 `missing integrations: postgresql`.
