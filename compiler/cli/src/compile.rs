@@ -301,6 +301,42 @@ pub(crate) fn apply_profile(
     })
 }
 
+/// paasc's own rules on the charm as written (`paasc_runtime::lint`), as diagnostics.
+pub fn lint(file: FileId, tree: &paasc_syntax::Tree) -> Vec<Diagnostic> {
+    let source = crate::expand::value(tree);
+    let Some(fw) = framework(&source) else {
+        return Vec::new();
+    };
+    let key = |path: &[String]| {
+        let mut node = tree.root()?;
+        let mut span = None;
+        for k in path {
+            let e = tree.get(node, k)?;
+            span = Some(tree.span(e.key));
+            node = e.value;
+        }
+        span
+    };
+    paasc_runtime::lint::lint(fw, &source)
+        .into_iter()
+        .filter_map(|f| {
+            use paasc_runtime::lint::Rule;
+            let (code, label) = match f.rule {
+                Rule::OptionNotExported => (Code::OPTION_NOT_EXPORTED, "never reaches the app"),
+                Rule::EnvCollision => (Code::ENV_COLLISION, "same variable"),
+                Rule::IntegrationNotRead => (Code::INTEGRATION_NOT_READ, "not read by paas-charm"),
+            };
+            let mut d = Diagnostic::new(code, file, key(&f.path)?, f.message)
+                .label(label)
+                .help(f.help);
+            if let Some(other) = f.other.as_deref().and_then(key) {
+                d = d.secondary(file, other, "this one");
+            }
+            Some(d)
+        })
+        .collect()
+}
+
 /// The framework a charm uses, from its unexpanded `extensions`.
 pub fn framework(charm_source: &Yaml) -> Option<Framework> {
     charm_source

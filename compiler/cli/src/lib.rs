@@ -308,7 +308,10 @@ pub(crate) fn check_project(loaded: &mut load::Loaded, term: Terminal) -> Checke
     if let (Some(file), Some(tree)) = (loaded.files.charmcraft, analysis.charm_tree.as_ref()) {
         if clean(&diags, file) {
             match expand_charm(&loaded.db, file, tree, term) {
-                Ok(doc) => charm = Some(doc),
+                Ok(doc) => {
+                    diags.extend(compile::lint(file, tree));
+                    charm = Some(doc);
+                }
                 Err(e) => diags.push(expand::diagnostic(&e, file, tree)),
             }
         }

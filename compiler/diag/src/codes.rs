@@ -494,6 +494,55 @@ Example (paas-config.yaml):
 
 Fix: make the file a mapping, e.g. `framework_logging_format: json`.";
 
+    OPTION_NOT_EXPORTED = "C014", "option-not-exported", Warning,
+        "paas-charm never passes this option to the app.",
+"paas-charm builds the app's environment from the user options: those not starting with
+`<framework>-`, `webserver-` or `app-`. It then drops every option whose name, with `-` replaced
+by `_`, is a field of the framework's own configuration (for flask: `env`, `debug`, `secret_key`,
+`permanent_session_lifetime`, `application_root`, `session_cookie_secure`,
+`preferred_url_scheme`). charmcraft accepts such options and `juju config` sets them, but the
+app never sees the value. paasc warns because nothing else will.
+
+Example:
+
+    config:
+      options:
+        debug: {type: boolean, default: true}   # dropped: flask-debug sets FLASK_DEBUG
+
+Fix: rename the option, or use the framework's own option (`flask-debug`).";
+
+    ENV_COLLISION = "C015", "env-name-collision", Error,
+        "Two declarations become the same environment variable.",
+"paas-charm turns option `foo-bar` into `FLASK_FOO_BAR` (the framework's prefix, `-` replaced by
+`_`, upper case). Two options that differ only by `-` and `_` or by case give one variable, and
+the later silently wins. An option that becomes `<PREFIX>BASE_URL` or `<PREFIX>PEER_FQDNS` is
+overwritten by the value paas-charm sets itself.
+
+Example:
+
+    config:
+      options:
+        page-size: {type: int}
+        page_size: {type: int}     # both FLASK_PAGE_SIZE
+
+Fix: rename one of them.";
+
+    INTEGRATION_NOT_READ = "C016", "integration-not-read", Warning,
+        "paas-charm never reads this integration's data.",
+"paas-charm reads a fixed set of integrations, each from an endpoint with a fixed name:
+`postgresql`, `mysql` and `mongodb` (the `*_client` interfaces), `redis`, `valkey`, `s3`,
+`saml`, `rabbitmq`, `tracing`, `smtp`, `openfga`, `http-proxy`, and any endpoint with the `oauth`
+interface. Any other `requires` endpoint is accepted by charmcraft and Juju, but its data never
+reaches the app's environment.
+
+Example:
+
+    requires:
+      db:
+        interface: postgresql_client    # read only from an endpoint named `postgresql`
+
+Fix: rename the endpoint to the name paas-charm reads, or get the data some other way.";
+
     PROFILE_UNKNOWN_OPTION = "P001", "profile-unknown-option", Error,
         "The profile sets an option the charm does not declare.",
 "Every key under `config:` in a deployment profile must be a config option of the expanded

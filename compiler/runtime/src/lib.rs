@@ -12,6 +12,7 @@ mod frameworks;
 mod gunicorn;
 mod integrations;
 mod layer;
+pub mod lint;
 mod migration;
 mod paas_config;
 pub mod pyjson;
