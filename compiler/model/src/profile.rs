@@ -391,7 +391,8 @@ pub struct Profile {
     pub kubernetes: Option<Kubernetes>,
     /// The file this profile was read from.
     pub file: Option<paasc_diag::FileId>,
-    /// Where overlaid entries come from: (`config`|`secrets`|`integrations`, key, file).
+    /// Where overlaid entries come from: (`config`|`secrets`|`integrations`, key, file), and
+    /// (`kubernetes`, field name such as `image` or `anti_affinity`, file).
     pub origins: Vec<(&'static str, String, paasc_diag::FileId)>,
 }
 
@@ -576,8 +577,9 @@ impl Profile {
         }
         if let Some(k) = other.kubernetes {
             let base = self.kubernetes.get_or_insert_with(Kubernetes::default);
+            let mut taken = Vec::new();
             macro_rules! take_k {
-                ($($f:ident),*) => { $( if k.$f.is_some() { base.$f = k.$f; } )* };
+                ($($f:ident),*) => { $( if k.$f.is_some() { base.$f = k.$f; taken.push(stringify!($f)); } )* };
             }
             take_k!(
                 image,
@@ -591,6 +593,12 @@ impl Profile {
             );
             if !k.storage.is_empty() {
                 base.storage = k.storage;
+                taken.push("storage");
+            }
+            if let Some(file) = other.file {
+                for field in taken {
+                    self.origins.push(("kubernetes", field.to_string(), file));
+                }
             }
         }
     }
