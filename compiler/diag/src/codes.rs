@@ -790,6 +790,50 @@ Example (pyproject.toml):
     dependencies = [\"flask\"]
 
 Fix: correct the TOML syntax.";
+
+    HELM_SECRET_UNREPRESENTABLE = "H001", "helm-secret-unrepresentable", Error,
+        "A secret value cannot be written to the Helm chart's secrets env file.",
+"The Helm chart takes every secret-derived variable from a Kubernetes Secret. When the profile
+does not name an existing Secret (`kubernetes.secret-name`), paasc writes `helm/<secret>.env`
+for `kubectl create secret generic <secret> --from-env-file=<secret>.env`. kubectl reads that
+file literally, one `NAME=value` per line, so a value with a line break, a trailing carriage
+return or a NUL character cannot be written there.
+
+Example: a secret option whose content is a multi-line PEM certificate, with no
+`kubernetes.secret-name` in the profile.
+
+Fix: create the Secret yourself (e.g. `kubectl create secret generic web-secrets
+--from-file=FLASK_CA_VALUE=ca.pem ...`) and name it in the profile:
+`kubernetes: {secret-name: web-secrets}`.";
+
+    HELM_INVALID_VALUE = "H002", "helm-invalid-value", Error,
+        "A `kubernetes:` value of the profile is one Kubernetes would reject.",
+"The profile's `kubernetes:` section becomes the Helm chart's values. paasc checks them with
+Kubernetes' own rules, so the problem is reported at its line instead of by the API server
+during `helm install`: names of volumes, Secrets and hosts are DNS names (lowercase letters,
+digits, `-` and `.`), sizes and resources are quantities (`500m`, `256Mi`, `1Gi`), an image
+reference is a lowercase repository with an optional tag or digest, replica counts are not
+negative, and autoscaling's `min-replicas` is at least 1 and at most `max-replicas`.
+
+Example:
+
+    kubernetes:
+      resources:
+        limits: {memory: 512MB}    # Kubernetes writes megabytes as 512M or 512Mi
+
+Fix: write the value the way the message says.";
+
+    HELM_SERVICE_COMMAND = "H003", "helm-service-command", Error,
+        "A Pebble service of the rock cannot be run by the Helm chart.",
+"The Helm chart runs the rock's services without Pebble: the main service, and each `-worker`
+and `-scheduler` service, becomes a container whose command is the service's `command` as
+Pebble reads it (shell-style words, with `[ ... ]` default arguments). A command Pebble itself
+would refuse (an unclosed quote, a misplaced `[ ... ]` group), or a missing main service,
+leaves the chart nothing to run.
+
+Example: `command: celery -A app worker [ --loglevel info` (the `[` group is not closed).
+
+Fix: correct the service's `command` in rockcraft.yaml.";
 }
 
 #[cfg(test)]
