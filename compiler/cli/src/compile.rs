@@ -522,6 +522,62 @@ pub fn deployment(
             diags.push(diag);
             continue;
         }
+        let declared = |field: &str| {
+            ["requires", "provides"].iter().find_map(|section| {
+                charm
+                    .get(section)
+                    .and_then(|s| s.get(&key.value))
+                    .and_then(|e| e.get(field))
+            })
+        };
+        if let (Some(want), Some(have)) = (
+            &integration.interface,
+            declared("interface").and_then(Yaml::as_str),
+        ) {
+            if want.value != have {
+                diags.push(
+                    Diagnostic::new(
+                        Code::PROFILE_INTERFACE_MISMATCH,
+                        file,
+                        want.span,
+                        format!(
+                            "the charm declares `{}` with interface `{have}`, not `{}`",
+                            key.value, want.value
+                        ),
+                    )
+                    .label(format!("the charm says `{have}`"))
+                    .help(format!(
+                        "write the data in the `{have}` vocabulary and say `interface: {have}`, or integrate another endpoint"
+                    )),
+                );
+            }
+        }
+        if let Some(Yaml::Int(limit)) = declared("limit") {
+            let limit = *limit;
+            let count = 1 + integration.more.len();
+            if let Some(extra) = usize::try_from(limit)
+                .ok()
+                .and_then(|l| integration.more.get(l.saturating_sub(1)))
+            {
+                diags.push(
+                    Diagnostic::new(
+                        Code::INTEGRATION_LIMIT,
+                        file,
+                        extra.span,
+                        format!(
+                            "`{}` allows {limit} integrated application{}, the profile gives {count}",
+                            key.value,
+                            if limit == 1 { "" } else { "s" }
+                        ),
+                    )
+                    .label("one too many")
+                    .help(format!(
+                        "keep at most {limit}, or raise `limit` on `{}` in charmcraft.yaml",
+                        key.value
+                    )),
+                );
+            }
+        }
         let bag = |m: &paasc_model::lower::SpannedMap<
             paasc_model::lower::Spanned<profile::DataValue>,
         >| {

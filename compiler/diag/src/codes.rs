@@ -618,6 +618,27 @@ Example: a profile without `secret-key`.
 
 Fix: `--set secret-key=$(openssl rand -hex 32)` in the pipeline, from a secret store.";
 
+    PROFILE_INTERFACE_MISMATCH = "P007", "profile-interface-mismatch", Error,
+        "The profile's integration is for another interface than the charm declares.",
+"A profile entry under `integrations:` may say which interface its data is written for
+(`interface: postgresql_client`). When the charm declares the endpoint with another interface,
+the data is in the wrong vocabulary: Juju would refuse to integrate the two applications.
+
+Example: `integrations: {cache: {interface: redis, ...}}` for an endpoint declared
+`interface: valkey_client`.
+
+Fix: integrate the endpoint that has this interface, or write the data for the declared one.";
+
+    INTEGRATION_LIMIT = "P008", "integration-limit-exceeded", Error,
+        "The profile integrates more applications on an endpoint than its `limit` allows.",
+"An endpoint's `limit` in charmcraft.yaml is the most applications Juju lets integrate on it
+(`juju integrate` refuses the next one). A profile listing more applications for the endpoint
+describes a deployment Juju would not create.
+
+Example: `limit: 1` on `postgresql` and a profile listing two postgresql applications.
+
+Fix: remove the extra applications, or raise the endpoint's `limit`.";
+
     ROCK_UNSUPPORTED_BASE = "R001", "rock-unsupported-base", Error,
         "The rock's `base` is not one the framework extension supports.",
 "rockcraft's framework extensions support a fixed list of `base` values: flask and django

@@ -119,15 +119,36 @@ pub struct Integration {
     pub units: Vec<(Spanned<u32>, SpannedMap<Spanned<DataValue>>)>,
     /// Provider-owned Juju secrets, by the databag field that holds their id.
     pub secrets: SpannedMap<SpannedMap<Spanned<String>>>,
+    /// The interface the profile expects the endpoint to have.
+    pub interface: Option<Spanned<String>>,
     /// The span of the whole entry.
     pub span: paasc_diag::Span,
+    /// Further applications integrated on the same endpoint (the list form).
+    pub more: Vec<Integration>,
 }
 
 impl Lower for Integration {
     fn lower(cx: &mut Cx, id: NodeId, path: &str) -> Option<Self> {
+        if let Some(items) = cx.tree.as_seq(id) {
+            let items = items.to_vec();
+            let mut all = items
+                .iter()
+                .enumerate()
+                .filter_map(|(i, item)| Integration::lower(cx, *item, &format!("{path}[{i}]")));
+            let mut first = all.next();
+            let rest: Vec<Integration> = all.collect();
+            if first.is_none() && items.is_empty() {
+                cx.wrong_type(id, path, "an integration, or a list of them");
+            }
+            if let Some(f) = first.as_mut() {
+                f.more = rest;
+            }
+            return first;
+        }
         let mut m = cx.map(id, path)?;
         let mut out = Integration {
             app: m.opt_spanned(cx, "app"),
+            interface: m.opt_spanned(cx, "interface"),
             data: m.opt(cx, "data").unwrap_or_default(),
             secrets: m.opt(cx, "secrets").unwrap_or_default(),
             span: cx.tree.span(id),
@@ -556,6 +577,12 @@ impl Profile {
         merge_map(&mut self.integrations, other.integrations, |a, b| {
             if b.app.is_some() {
                 a.app = b.app;
+            }
+            if b.interface.is_some() {
+                a.interface = b.interface;
+            }
+            if !b.more.is_empty() {
+                a.more = b.more;
             }
             merge_map(&mut a.data, b.data, replace);
             merge_map(&mut a.secrets, b.secrets, |x, y| merge_map(x, y, replace));

@@ -53,12 +53,23 @@ pub struct Profile {
     pub config: Option<Map<ConfigValue>>,
     /// Contents of the secrets given to secret-typed options: option name to key/value pairs.
     pub secrets: Option<Map<Map<Text>>>,
-    /// Integrated applications by the charm's endpoint name, in each interface's vocabulary.
-    pub integrations: Option<Map<Integration>>,
+    /// Integrated applications by the charm's endpoint name, in each interface's vocabulary:
+    /// one application, or a list of them.
+    pub integrations: Option<Map<Integrations>>,
     /// The model's proxy settings.
     pub proxy: Option<Proxy>,
     /// Kubernetes settings for the Helm chart.
     pub kubernetes: Option<Kubernetes>,
+}
+
+/// The applications integrated on one endpoint.
+#[derive(JsonSchema)]
+#[serde(untagged)]
+pub enum Integrations {
+    /// One application.
+    One(Integration),
+    /// Several applications (at most the endpoint's `limit`).
+    Several(Vec<Integration>),
 }
 
 /// One integrated remote application.
@@ -67,6 +78,8 @@ pub struct Profile {
 pub struct Integration {
     /// The remote application's name (default: the endpoint name).
     pub app: Option<Text>,
+    /// The interface this data is written for; paasc checks the charm declares the same.
+    pub interface: Option<Text>,
     /// The remote application's databag.
     pub data: Option<Map<DataValue>>,
     /// The databag of remote unit 0.
