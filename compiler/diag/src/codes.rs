@@ -813,19 +813,18 @@ Example (pyproject.toml):
 Fix: correct the TOML syntax.";
 
     HELM_SECRET_UNREPRESENTABLE = "H001", "helm-secret-unrepresentable", Error,
-        "A secret value cannot be written to the Helm chart's secrets env file.",
-"The Helm chart takes every secret-derived variable from a Kubernetes Secret. When the profile
-does not name an existing Secret (`kubernetes.secret-name`), paasc writes `helm/<secret>.env`
-for `kubectl create secret generic <secret> --from-env-file=<secret>.env`. kubectl reads that
-file literally, one `NAME=value` per line, so a value with a line break, a trailing carriage
-return or a NUL character cannot be written there.
+        "A secret value cannot reach the app through a Kubernetes Secret.",
+"The Helm chart takes every secret-derived variable from a Kubernetes Secret, through
+`secretKeyRef`. When the profile does not name an existing Secret (`kubernetes.secret-name`),
+paasc writes the values beside the chart for kubectl: `helm/<secret>.env` (one literal
+`NAME=value` a line, for `--from-env-file`), or, when a value spans lines, `helm/<secret>/NAME`
+files (for `--from-file`). A value holding a NUL character cannot be carried by any
+environment variable, so there is nothing correct to write.
 
-Example: a secret option whose content is a multi-line PEM certificate, with no
-`kubernetes.secret-name` in the profile.
+Example: a secret option whose content is `\"a\\0b\"` (a NUL byte written as an escape in a
+double-quoted YAML string).
 
-Fix: create the Secret yourself (e.g. `kubectl create secret generic web-secrets
---from-file=FLASK_CA_VALUE=ca.pem ...`) and name it in the profile:
-`kubernetes: {secret-name: web-secrets}`.";
+Fix: remove the NUL character from the value.";
 
     HELM_INVALID_VALUE = "H002", "helm-invalid-value", Error,
         "A `kubernetes:` value of the profile is one Kubernetes would reject.",
