@@ -460,18 +460,29 @@ impl Lower for Number {
 /// One `platforms` entry of either file.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct Platform {
-    /// Architectures (or `base:arch`) to build on.
+    /// Architectures (or `base:arch`) to build on; a single string is a one-entry list, as in
+    /// craft-application's `Platform`.
     pub build_on: Option<Vec<Spanned<String>>>,
-    /// Architectures (or `base:arch`) to build for.
+    /// Architectures (or `base:arch`) to build for (a string or a list).
     pub build_for: Option<Vec<Spanned<String>>>,
 }
 
 impl Lower for Platform {
     fn lower(cx: &mut Cx, id: NodeId, path: &str) -> Option<Self> {
         let mut m = cx.map(id, path)?;
+        let mut arches = |cx: &mut Cx, key: &'static str| {
+            let e = m.entry(key)?;
+            if cx.tree.as_seq(e.value).is_none()
+                && !matches!(cx.tree.value(e.value), Some(Value::Null))
+            {
+                let one: Option<Spanned<String>> = m.opt_spanned(cx, key);
+                return one.map(|s| vec![s]);
+            }
+            m.opt(cx, key)
+        };
         let p = Platform {
-            build_on: m.opt(cx, "build-on"),
-            build_for: m.opt(cx, "build-for"),
+            build_on: arches(cx, "build-on"),
+            build_for: arches(cx, "build-for"),
         };
         m.finish(cx);
         Some(p)

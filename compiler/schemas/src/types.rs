@@ -358,12 +358,21 @@ pub fn schema(v: Value) -> Schema {
     Schema::try_from(v).unwrap_or_else(|_| json_schema!(true))
 }
 
+leaf!(
+    /// Architectures: a list, or a single one as a string (craft-application vectorises it).
+    Arches,
+    json!({ "anyOf": [
+        { "type": ["string", "number"] },
+        { "type": "array", "items": { "type": ["string", "number"] } }
+    ] })
+);
+
 /// One `platforms` entry.
 #[derive(JsonSchema)]
 #[schemars(deny_unknown_fields, rename_all = "kebab-case", transform = underscore_aliases)]
 pub struct Platform {
-    /// Architectures (or `<base>:<arch>`) to build on, as a list.
-    pub build_on: Option<Vec<Text>>,
-    /// The architecture (or `<base>:<arch>`) to build for, as a list.
-    pub build_for: Option<Vec<Text>>,
+    /// Architectures (or `<base>:<arch>`) to build on: a list, or one as a string.
+    pub build_on: Option<Arches>,
+    /// The architecture (or `<base>:<arch>`) to build for: a one-entry list, or a string.
+    pub build_for: Option<Arches>,
 }
