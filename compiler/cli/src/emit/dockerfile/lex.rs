@@ -1,0 +1,439 @@
+//! The lexical side of the Dockerfile: what a value may hold before it is written, and how it
+//! is written so that it stays one word of one instruction.
+//!
+//! Every value from the project reaches the Dockerfile through exactly one of these:
+//! - [`sh`]: a single-quoted shell word inside a `RUN` (Docker does no substitution in `RUN`;
+//!   the shell takes single-quoted text literally). Values holding a control character are
+//!   refused before, so a value can never end the instruction.
+//! - [`json_array`]: the exec form (`CMD`, `HEALTHCHECK`, `RUN [...]`), JSON-escaped.
+//! - [`env_value`]: a double-quoted `ENV` value with `\`, `"` and `$` escaped (`ENV` is the one
+//!   instruction here that substitutes variables).
+//! - [`base64`]: file contents, which then hold only `A-Za-z0-9+/=`.
+
+/// Whether `s` holds a character that could end a Dockerfile line or confuse a terminal:
+/// C0 and C1 controls (LF, CR, NUL, ESC, ...), DEL, and the Unicode line and paragraph separators.
+pub fn has_control(s: &str) -> bool {
+    s.chars()
+        .any(|c| c.is_control() || c == '\u{2028}' || c == '\u{2029}')
+}
+
+/// `s` as one single-quoted POSIX shell word. Callers refuse control characters first.
+pub fn sh(s: &str) -> String {
+    format!("'{}'", s.replace('\'', r#"'\''"#))
+}
+
+/// `s` as a shell word, quoted only when it needs it (for the commands shown in comments).
+pub fn sh_word(s: &str) -> String {
+    let plain = !s.is_empty()
+        && s.chars().all(|c| {
+            c.is_ascii_alphanumeric()
+                || matches!(c, '/' | '.' | '_' | '-' | ':' | '=' | ',' | '@' | '+' | '%')
+        });
+    if plain {
+        s.to_string()
+    } else {
+        sh(s)
+    }
+}
+
+/// A path checked by [`path_problem`] with globs allowed, as a shell word whose `*` and `?`
+/// still match: the other characters are quoted only if they need it (they never do once
+/// checked; this is a second guard).
+pub fn glob_word(path: &str) -> String {
+    let mut out = String::new();
+    let mut lit = String::new();
+    let flush = |lit: &mut String, out: &mut String| {
+        if !lit.is_empty() {
+            out.push_str(&sh_word(lit));
+            lit.clear();
+        }
+    };
+    for c in path.chars() {
+        if matches!(c, '*' | '?') {
+            flush(&mut lit, &mut out);
+            out.push(c);
+        } else {
+            lit.push(c);
+        }
+    }
+    flush(&mut lit, &mut out);
+    out
+}
+
+/// The exec form: a JSON array of strings.
+pub fn json_array<S: AsRef<str>>(words: &[S]) -> String {
+    let words: Vec<&str> = words.iter().map(AsRef::as_ref).collect();
+    serde_json::to_string(&words).unwrap_or_else(|_| "[]".to_string())
+}
+
+/// An `ENV` value: double-quoted, with `\`, `"` and `$` escaped.
+pub fn env_value(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        if matches!(c, '\\' | '"' | '$') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out.push('"');
+    out
+}
+
+/// Whether `s` is an environment variable name (`[A-Za-z_][A-Za-z0-9_]*`).
+pub fn is_env_name(s: &str) -> bool {
+    let mut chars = s.chars();
+    chars
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+}
+
+/// A Debian package as apt installs it, from a `stage-packages` entry: `name` or a chisel slice
+/// `name_slice` (the image gets the whole package). `None` when it is neither.
+pub fn debian_package(entry: &str) -> Option<&str> {
+    let (name, slice) = match entry.split_once('_') {
+        Some((n, s)) => (n, Some(s)),
+        None => (entry, None),
+    };
+    // Debian policy 5.6.1: lower case letters, digits, `+`, `-`, `.`; at least two characters,
+    // starting with an alphanumeric.
+    let name_ok = name.len() >= 2
+        && name
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+        && name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '+' | '-' | '.'));
+    // chisel: `^[a-z](-?[a-z0-9]){2,}$`.
+    let slice_ok = slice.is_none_or(|s| {
+        s.len() >= 3
+            && s.starts_with(|c: char| c.is_ascii_lowercase())
+            && !s.ends_with('-')
+            && !s.contains("--")
+            && s.chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+    });
+    (name_ok && slice_ok).then_some(name)
+}
+
+/// Why a path from `organize`, `stage`, `prime`, `source` or `python-requirements` cannot be
+/// written, or `None` when it is a plain relative path. Plain means: components of letters,
+/// digits and `._-+@,=%~:` (no spaces, quotes, `$`, `\`, glob or control characters), none of
+/// them `.` or `..`, not absolute. A trailing `/` is allowed. `globs` also allows `*` and `?`.
+pub fn path_problem(path: &str, globs: bool) -> Option<&'static str> {
+    if path.is_empty() {
+        return Some("is empty");
+    }
+    if path.starts_with('/') {
+        return Some("is absolute");
+    }
+    if has_control(path) {
+        return Some("holds a control character (such as a line break)");
+    }
+    let trimmed = path.strip_suffix('/').unwrap_or(path);
+    for comp in trimmed.split('/') {
+        match comp {
+            "" => return Some("has an empty component (`//`)"),
+            "." | ".." => return Some("has a `.` or `..` component"),
+            _ => {}
+        }
+        for c in comp.chars() {
+            let ok = c.is_ascii_alphanumeric()
+                || matches!(c, '.' | '_' | '-' | '+' | '@' | ',' | '=' | '%' | '~' | ':')
+                || (globs && matches!(c, '*' | '?'));
+            if !ok {
+                return Some(if c == ' ' {
+                    "holds a space"
+                } else if matches!(c, '\'' | '"' | '`') {
+                    "holds a quote"
+                } else if matches!(c, '*' | '?' | '[' | ']') {
+                    "holds a wildcard"
+                } else {
+                    "holds a character outside letters, digits and `._-+@,=%~:`"
+                });
+            }
+        }
+    }
+    None
+}
+
+/// Splits a Pebble command the way Pebble does (shell-style words: whitespace separates,
+/// single quotes are literal, double quotes and backslashes escape), or says why it cannot.
+pub fn split_command(cmd: &str) -> Result<Vec<String>, &'static str> {
+    let mut words = Vec::new();
+    let mut cur = String::new();
+    let mut in_word = false;
+    let mut chars = cmd.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            ' ' | '\t' | '\n' | '\r' => {
+                if in_word {
+                    words.push(std::mem::take(&mut cur));
+                    in_word = false;
+                }
+            }
+            '\'' => {
+                in_word = true;
+                loop {
+                    match chars.next() {
+                        Some('\'') => break,
+                        Some(ch) => cur.push(ch),
+                        None => return Err("has an unclosed single quote"),
+                    }
+                }
+            }
+            '"' => {
+                in_word = true;
+                loop {
+                    match chars.next() {
+                        Some('"') => break,
+                        Some('\\') => match chars.next() {
+                            Some(ch @ ('"' | '\\' | '$' | '`')) => cur.push(ch),
+                            Some('\n') => {}
+                            Some(ch) => {
+                                cur.push('\\');
+                                cur.push(ch);
+                            }
+                            None => return Err("ends inside a double quote"),
+                        },
+                        Some(ch) => cur.push(ch),
+                        None => return Err("has an unclosed double quote"),
+                    }
+                }
+            }
+            '\\' => {
+                in_word = true;
+                match chars.next() {
+                    Some('\n') => {}
+                    Some(ch) => cur.push(ch),
+                    None => return Err("ends with a backslash"),
+                }
+            }
+            _ => {
+                in_word = true;
+                cur.push(c);
+            }
+        }
+    }
+    if in_word {
+        words.push(cur);
+    }
+    if words.is_empty() {
+        return Err("is empty");
+    }
+    Ok(words)
+}
+
+/// Pebble's default-argument brackets removed: `cmd [ a b ]` runs as `cmd a b`. Pebble
+/// accepts one `[ ... ]` group, closed, at the end of the command.
+pub fn without_brackets(words: Vec<String>) -> Result<Vec<String>, &'static str> {
+    let open = words.iter().position(|w| w == "[");
+    let close = words.iter().position(|w| w == "]");
+    match (open, close) {
+        (None, None) => Ok(words),
+        (Some(o), Some(c))
+            if o < c
+                && c + 1 == words.len()
+                && o > 0
+                && words.iter().filter(|w| *w == "[" || *w == "]").count() == 2 =>
+        {
+            Ok(words.into_iter().filter(|w| w != "[" && w != "]").collect())
+        }
+        _ => Err("has a `[ ... ]` default-arguments group that is not closed at the end"),
+    }
+}
+
+/// A Go duration (`10s`, `1m30s`, `500ms`, `1.5h`) in nanoseconds, as `time.ParseDuration`
+/// reads it (Pebble and Docker both use it). Only positive durations are accepted.
+pub fn duration_ns(s: &str) -> Option<u128> {
+    const UNITS: [(&str, u128); 8] = [
+        ("ns", 1),
+        ("us", 1_000),
+        ("µs", 1_000),
+        ("μs", 1_000),
+        ("ms", 1_000_000),
+        ("s", 1_000_000_000),
+        ("m", 60_000_000_000),
+        ("h", 3_600_000_000_000),
+    ];
+    let mut rest = s;
+    let mut total: u128 = 0;
+    if rest.is_empty() {
+        return None;
+    }
+    while !rest.is_empty() {
+        let num_len = rest
+            .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+            .unwrap_or(rest.len());
+        let (num, tail) = rest.split_at(num_len);
+        let (int, frac) = num.split_once('.').unwrap_or((num, ""));
+        if int.is_empty() && frac.is_empty() {
+            return None;
+        }
+        let unit = UNITS
+            .iter()
+            .filter(|(u, _)| tail.starts_with(u))
+            .max_by_key(|(u, _)| u.len())?;
+        let int: u128 = if int.is_empty() { 0 } else { int.parse().ok()? };
+        let mut part = int.checked_mul(unit.1)?;
+        let mut scale = unit.1;
+        for d in frac.chars() {
+            scale /= 10;
+            part = part.checked_add(u128::from(d.to_digit(10)?) * scale)?;
+        }
+        total = total.checked_add(part)?;
+        rest = &tail[unit.0.len()..];
+    }
+    (total > 0 && total < u128::from(u64::MAX)).then_some(total)
+}
+
+/// Nanoseconds as a Docker duration flag value, in the largest unit that is exact.
+pub fn duration_flag(ns: u128) -> String {
+    for (unit, size) in [("s", 1_000_000_000), ("ms", 1_000_000), ("us", 1_000)] {
+        if (ns / size) * size == ns {
+            return format!("{}{unit}", ns / size);
+        }
+    }
+    format!("{ns}ns")
+}
+
+/// Standard base64 (RFC 4648, with padding).
+pub fn base64(bytes: &[u8]) -> String {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    for chunk in bytes.chunks(3) {
+        let b = [
+            chunk[0],
+            chunk.get(1).copied().unwrap_or(0),
+            chunk.get(2).copied().unwrap_or(0),
+        ];
+        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(char::from(ALPHABET[((n >> (18 - 6 * i)) & 63) as usize]));
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shell_quoting_keeps_one_word() {
+        assert_eq!(sh("a b"), "'a b'");
+        assert_eq!(sh("it's"), r#"'it'\''s'"#);
+        assert_eq!(sh_word("app:app"), "app:app");
+        assert_eq!(sh_word("a;b"), "'a;b'");
+        assert_eq!(sh_word(""), "''");
+    }
+
+    #[test]
+    fn env_values_escape_substitution() {
+        assert_eq!(env_value(r#"a"b$c\d"#), r#""a\"b\$c\\d""#);
+    }
+
+    #[test]
+    fn debian_names_and_slices() {
+        assert_eq!(debian_package("libpq5"), Some("libpq5"));
+        assert_eq!(
+            debian_package("ca-certificates_data"),
+            Some("ca-certificates")
+        );
+        assert_eq!(
+            debian_package("python3.12-venv_ensurepip"),
+            Some("python3.12-venv")
+        );
+        assert_eq!(debian_package("libstdc++6"), Some("libstdc++6"));
+        for bad in [
+            "Libpq",
+            "a",
+            "lib pq",
+            "libpq\nRUN x",
+            "-x",
+            "pkg=1.0",
+            "pkg_",
+            "pkg_a",
+        ] {
+            assert_eq!(debian_package(bad), None, "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn paths() {
+        assert_eq!(path_problem("flask/app/static/", false), None);
+        assert_eq!(path_problem("flask/app/*.pyc", true), None);
+        assert!(path_problem("flask/app/*.pyc", false).is_some());
+        assert!(path_problem("flask/app/../../etc", false).is_some());
+        assert!(path_problem("flask/app/a b", false).is_some());
+        assert!(path_problem("flask/app/'x'", false).is_some());
+        assert!(path_problem("/etc/passwd", false).is_some());
+        assert!(path_problem("a\nRUN x", false).is_some());
+        assert!(path_problem("a$HOME", false).is_some());
+    }
+
+    #[test]
+    fn commands_split_like_pebble() {
+        let words = split_command(
+            "/bin/python3 -m gunicorn -c /flask/gunicorn.conf.py 'app:app' -k [ sync ]",
+        );
+        assert_eq!(
+            words.and_then(without_brackets),
+            Ok(vec![
+                "/bin/python3",
+                "-m",
+                "gunicorn",
+                "-c",
+                "/flask/gunicorn.conf.py",
+                "app:app",
+                "-k",
+                "sync"
+            ]
+            .into_iter()
+            .map(String::from)
+            .collect())
+        );
+        assert_eq!(
+            split_command(r#"bash -c "java -jar *.jar""#),
+            Ok(vec!["bash".into(), "-c".into(), "java -jar *.jar".into()])
+        );
+        assert!(split_command("a 'b").is_err());
+        for bad in ["a [ b", "a ] b", "a [ b ] c", "[ a ]", "a [ [ b ] ]"] {
+            assert!(
+                split_command(bad).and_then(without_brackets).is_err(),
+                "{bad}"
+            );
+        }
+        assert_eq!(glob_word("flask/app/*.pyc"), "flask/app/*.pyc");
+        assert_eq!(glob_word("a b*"), "'a b'*");
+        assert!(split_command("   ").is_err());
+    }
+
+    #[test]
+    fn durations() {
+        assert_eq!(duration_ns("10s"), Some(10_000_000_000));
+        assert_eq!(duration_ns("1m30s"), Some(90_000_000_000));
+        assert_eq!(duration_ns("1.5s"), Some(1_500_000_000));
+        assert_eq!(duration_ns("500ms"), Some(500_000_000));
+        for bad in ["", "10", "s", "-1s", "1x", "0s", "1s\nRUN"] {
+            assert_eq!(duration_ns(bad), None, "{bad:?}");
+        }
+        assert_eq!(duration_flag(90_000_000_000), "90s");
+        assert_eq!(duration_flag(1_500_000_000), "1500ms");
+    }
+
+    #[test]
+    fn base64_matches_rfc4648() {
+        assert_eq!(base64(b""), "");
+        assert_eq!(base64(b"f"), "Zg==");
+        assert_eq!(base64(b"fo"), "Zm8=");
+        assert_eq!(base64(b"foo"), "Zm9v");
+        assert_eq!(base64(b"foobar"), "Zm9vYmFy");
+    }
+}

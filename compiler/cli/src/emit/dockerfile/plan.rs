@@ -1,0 +1,1049 @@
+//! Reads the expanded rock (and paas-charm's plan) into what the Dockerfile builds: the base,
+//! the packages, the Python dependencies, the app files, the directories, the commands and the
+//! health check. Every value that will reach the Dockerfile is checked here; a value that
+//! cannot be written safely is a diagnostic, never an escaped guess.
+
+use super::frameworks::{self, Layout, Port};
+use super::lex;
+use crate::compile::EmitInput;
+use paasc_diag::{Code, Diagnostic, Span};
+use paasc_syntax::Yaml;
+
+/// The uid and gid of `_daemon_`, rockcraft's run user.
+pub const DAEMON_ID: u32 = 584_792;
+
+/// What the Dockerfile builds.
+#[derive(Debug, Default)]
+pub struct Image {
+    /// `ubuntu:22.04` or `ubuntu:24.04`.
+    pub base_image: String,
+    /// The rock's `base`, as written (for the header).
+    pub base: String,
+    /// apt packages for the dependencies stage.
+    pub build_packages: Vec<String>,
+    /// apt packages for the image (from every part's `stage-packages`).
+    pub stage_packages: Vec<String>,
+    /// The Python dependencies, when a part uses the python plugin.
+    pub python: Option<Python>,
+    /// The app files.
+    pub app: App,
+    /// Directories created and handed to an owner (the logging part's).
+    pub dirs: Vec<(String, u32, u32)>,
+    /// The rock's `environment` (image environment; never the app's runtime environment).
+    pub env: Vec<(String, String)>,
+    /// The user the services run as (`_daemon_`), when the rock sets `run-user`.
+    pub run_user: Option<(String, u32)>,
+    /// Where `gunicorn.conf.py` goes and its text.
+    pub gunicorn_conf: Option<(String, String)>,
+    /// The working directory.
+    pub workdir: String,
+    /// The port.
+    pub port: u16,
+    /// The main service's command, split.
+    pub cmd: Vec<String>,
+    /// Other services reachable as alternate commands: (name, kind, command, working dir).
+    pub alternates: Vec<Alternate>,
+    /// Services of the rock that are not in the image, with why.
+    pub sidecars: Vec<(String, String)>,
+    /// The migration command, if the app directory gets a migration script.
+    pub migrate: Option<Vec<String>>,
+    /// The health check, if the rock declares checks.
+    pub health: Option<Health>,
+}
+
+/// A service run with another command than `CMD`.
+#[derive(Debug)]
+pub struct Alternate {
+    /// The Pebble service name.
+    pub name: String,
+    /// `worker`, `scheduler` or `service`.
+    pub kind: &'static str,
+    /// The command.
+    pub command: Vec<String>,
+    /// Its working directory, when it differs from `WORKDIR`.
+    pub workdir: Option<String>,
+}
+
+/// The dependencies stage.
+#[derive(Debug, Default)]
+pub struct Python {
+    /// `python-packages`, in order.
+    pub packages: Vec<String>,
+    /// `python-requirements` files.
+    pub requirements: Vec<String>,
+    /// `python-constraints` files.
+    pub constraints: Vec<String>,
+    /// The part's `build-environment`, except the interpreter choice.
+    pub build_env: Vec<(String, String)>,
+    /// `pip install .` (the project has `pyproject.toml` or `setup.py`).
+    pub install_project: bool,
+    /// The project has a `Pipfile.lock` to install from as well.
+    pub pipfile_lock: bool,
+    /// The whole project must be in the stage (`pip install .`, or a requirements file that
+    /// names other files or local paths); otherwise only the listed files are copied.
+    pub whole_project: bool,
+}
+
+/// The app files, as the install part organizes, stages and primes them.
+#[derive(Debug, Default)]
+pub struct App {
+    /// The part's `source`, relative to the project (`.` for the project itself).
+    pub source: String,
+    /// Copies from `source` into the image root, in organize order.
+    pub copies: Vec<Copy>,
+    /// Paths (globs allowed) removed after organizing: the `-` entries of stage and prime.
+    pub excludes: Vec<String>,
+    /// Owner and group of the files.
+    pub owner: (u32, u32),
+    /// The top-level directories of the image that the app files go into.
+    pub roots: Vec<String>,
+}
+
+/// One organize step.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Copy {
+    /// A file or directory (merged), or nothing when it does not exist, as craft-parts does.
+    Path { from: String, to: String },
+    /// The entries of the source directory (`*`: not hidden, `.*`: hidden) into a directory.
+    Entries {
+        to: String,
+        hidden: bool,
+        visible: bool,
+    },
+}
+
+/// The image's health check.
+#[derive(Debug)]
+pub struct Health {
+    /// The checks, as JSON objects for the checker script.
+    pub checks: Vec<serde_json::Value>,
+    /// `--interval`.
+    pub interval_ns: u128,
+    /// `--timeout`.
+    pub timeout_ns: u128,
+    /// `--retries`.
+    pub retries: u64,
+}
+
+/// Collects the diagnostics of one emission.
+pub struct Problems<'a> {
+    input: &'a EmitInput<'a>,
+    /// The diagnostics so far.
+    pub list: Vec<Diagnostic>,
+}
+
+impl<'a> Problems<'a> {
+    /// An empty list for `input`.
+    pub fn new(input: &'a EmitInput<'a>) -> Problems<'a> {
+        Problems {
+            input,
+            list: Vec::new(),
+        }
+    }
+
+    /// Adds a problem.
+    pub fn push(&mut self, code: Code, message: impl Into<String>, help: impl Into<String>) {
+        self.list.push(
+            Diagnostic::new(code, self.input.anchor, Span::point(0), message)
+                .label("while writing the Dockerfile for this deployment")
+                .help(help),
+        );
+    }
+
+    fn path(&mut self, what: &str, path: &str, globs: bool) -> bool {
+        match lex::path_problem(path, globs) {
+            None => true,
+            Some(why) => {
+                self.push(
+                    Code::DOCKERFILE_INVALID_NAME,
+                    format!("rockcraft.yaml: {what} `{}` {why}", shown(path)),
+                    "the Dockerfile takes plain relative paths (letters, digits and `._-+@,=%~:`); rename the file or change the entry",
+                );
+                false
+            }
+        }
+    }
+}
+
+/// A value as diagnostics show it: control characters escaped, so a message stays one line.
+pub fn shown(s: &str) -> String {
+    s.chars()
+        .flat_map(|c| {
+            if lex::has_control(&c.to_string()) {
+                c.escape_default().collect::<Vec<_>>()
+            } else {
+                vec![c]
+            }
+        })
+        .collect()
+}
+
+fn strs(v: Option<&Yaml>) -> Vec<&Yaml> {
+    v.and_then(Yaml::as_seq)
+        .map(|s| s.iter().collect())
+        .unwrap_or_default()
+}
+
+fn text(v: &Yaml) -> Option<String> {
+    match v {
+        Yaml::Str(s) => Some(s.clone()),
+        Yaml::Int(i) => Some(i.to_string()),
+        Yaml::Float(f) => Some(paasc_syntax::python_float_repr(*f)),
+        Yaml::Bool(b) => Some(if *b { "True" } else { "False" }.to_string()),
+        _ => None,
+    }
+}
+
+fn push_unique(list: &mut Vec<String>, item: &str) {
+    if !list.iter().any(|x| x == item) {
+        list.push(item.to_string());
+    }
+}
+
+/// Keys a part may have that do not change what the Dockerfile builds for it.
+const INERT_KEYS: &[&str] = &[
+    "plugin",
+    "source",
+    "after",
+    "stage",
+    "prime",
+    "organize",
+    "permissions",
+];
+
+/// Reads everything the Dockerfile needs, or says what cannot be written.
+pub fn image(input: &EmitInput<'_>, layout: &Layout, p: &mut Problems<'_>) -> Image {
+    let rock = input.rock;
+    let mut img = Image {
+        workdir: layout.app_dir.to_string(),
+        ..Image::default()
+    };
+    base(rock, &mut img, p);
+    parts(input, layout, &mut img, p);
+    environment(rock, &mut img, p);
+    if let Some(user) = rock
+        .get("run-user")
+        .or_else(|| rock.get("run_user"))
+        .and_then(Yaml::as_str)
+    {
+        if user == "_daemon_" {
+            img.run_user = Some((user.to_string(), DAEMON_ID));
+        } else {
+            p.push(
+                Code::DOCKERFILE_UNSUPPORTED,
+                format!(
+                    "rockcraft.yaml: run-user `{}` is not `_daemon_`",
+                    shown(user)
+                ),
+                "rockcraft only accepts `_daemon_`",
+            );
+        }
+    }
+    if let (Some(path), Some(text)) = (layout.gunicorn_conf, &input.plan.gunicorn_conf) {
+        img.gunicorn_conf = Some((path.to_string(), text.clone()));
+    }
+    services(input, layout, &mut img, p);
+    img.port = match layout.port {
+        Port::Fixed(port) => port,
+        Port::Env(name, default) => input
+            .plan
+            .env
+            .as_ref()
+            .and_then(|env| env.get(name))
+            .and_then(|v| v.parse::<u16>().ok())
+            .unwrap_or(default),
+    };
+    migrate(layout, input.rock_dir, &mut img);
+    img.health = health(rock.get("checks"), p);
+    img
+}
+
+fn base(rock: &Yaml, img: &mut Image, p: &mut Problems<'_>) {
+    let base = rock.get("base").and_then(Yaml::as_str).unwrap_or_default();
+    let from = if base == "bare" {
+        rock.get("build-base")
+            .and_then(Yaml::as_str)
+            .unwrap_or_default()
+    } else {
+        base
+    };
+    img.base = base.to_string();
+    match frameworks::base_image(from) {
+        Some(image) => img.base_image = image.to_string(),
+        None => p.push(
+            Code::DOCKERFILE_UNSUPPORTED,
+            format!("rockcraft.yaml: there is no Ubuntu image for base `{}`", shown(from)),
+            "use `base: ubuntu@22.04` or `ubuntu@24.04` (or `bare` with one of them as `build-base`)",
+        ),
+    }
+}
+
+fn packages(
+    part: &str,
+    key: &str,
+    list: Option<&Yaml>,
+    into: &mut Vec<String>,
+    p: &mut Problems<'_>,
+) {
+    for entry in strs(list) {
+        let Some(name) = entry.as_str() else {
+            p.push(
+                Code::DOCKERFILE_INVALID_NAME,
+                format!("rockcraft.yaml: `parts.{part}.{key}` holds a value that is not a string"),
+                "list package names as strings",
+            );
+            continue;
+        };
+        match lex::debian_package(name) {
+            Some(pkg) => push_unique(into, pkg),
+            None => p.push(
+                Code::DOCKERFILE_INVALID_NAME,
+                format!(
+                    "rockcraft.yaml: `parts.{part}.{key}` holds `{}`, which is not a Debian package name (or a chisel slice)",
+                    shown(name)
+                ),
+                "package names are lower case letters, digits, `+`, `-` and `.`; a slice is `package_slice`",
+            ),
+        }
+    }
+}
+
+fn parts(input: &EmitInput<'_>, layout: &Layout, img: &mut Image, p: &mut Problems<'_>) {
+    let Some(parts) = input.rock.get("parts").and_then(Yaml::as_map) else {
+        return;
+    };
+    let prefix = format!("{}/", layout.extension);
+    for (name, part) in parts {
+        let name = name.as_str().unwrap_or_default();
+        let plugin = part
+            .get("plugin")
+            .and_then(Yaml::as_str)
+            .unwrap_or_default();
+        let role = name.strip_prefix(&prefix);
+        let keys: Vec<&str> = part
+            .as_map()
+            .map(|m| m.iter().filter_map(|(k, _)| k.as_str()).collect())
+            .unwrap_or_default();
+        let unsupported = |p: &mut Problems<'_>, why: String| {
+            p.push(
+                Code::DOCKERFILE_UNSUPPORTED,
+                format!("rockcraft.yaml: part `{}` {why}", shown(name)),
+                "the Dockerfile reproduces the extension's parts and `nil` parts with `stage-packages`; build the rest into the project before `docker build`, or leave the Dockerfile out with --emit",
+            );
+        };
+        match (role, plugin) {
+            (Some("dependencies"), "python") => {
+                for key in &keys {
+                    if key.starts_with("override-") {
+                        unsupported(p, format!("has `{key}`, which the Dockerfile does not run"));
+                    }
+                }
+                packages(
+                    name,
+                    "build-packages",
+                    part.get("build-packages"),
+                    &mut img.build_packages,
+                    p,
+                );
+                packages(
+                    name,
+                    "stage-packages",
+                    part.get("stage-packages"),
+                    &mut img.stage_packages,
+                    p,
+                );
+                img.python = Some(python(input, name, part, p));
+            }
+            (Some("install-app"), "dump") => {
+                for key in &keys {
+                    if key.starts_with("override-") {
+                        unsupported(p, format!("has `{key}`, which the Dockerfile does not run"));
+                    }
+                }
+                packages(
+                    name,
+                    "stage-packages",
+                    part.get("stage-packages"),
+                    &mut img.stage_packages,
+                    p,
+                );
+                img.app = app(layout, name, part, p);
+            }
+            // The rendered gunicorn.conf.py comes from the plan; statsd-mapping.conf belongs
+            // to the exporter sidecar.
+            (Some("config-files"), _) => {}
+            (Some("statsd-exporter"), _) => {}
+            (Some("logging"), _) => {
+                for perm in strs(part.get("permissions")) {
+                    let Some(path) = perm.get("path").and_then(Yaml::as_str) else {
+                        continue;
+                    };
+                    if !p.path(&format!("`parts.{name}.permissions` path"), path, false) {
+                        continue;
+                    }
+                    let id = |k: &str| {
+                        perm.get(k)
+                            .and_then(|v| match v {
+                                Yaml::Int(i) => u32::try_from(*i).ok(),
+                                _ => None,
+                            })
+                            .unwrap_or(DAEMON_ID)
+                    };
+                    img.dirs.push((
+                        format!("/{}", path.trim_end_matches('/')),
+                        id("owner"),
+                        id("group"),
+                    ));
+                }
+            }
+            // The runtime parts stage packages; on bare they also link sh to bash and make
+            // /tmp, which an Ubuntu image already has.
+            (Some("runtime" | "runtime-libs"), "nil") => {
+                packages(
+                    name,
+                    "stage-packages",
+                    part.get("stage-packages"),
+                    &mut img.stage_packages,
+                    p,
+                );
+            }
+            (None, "nil") => {
+                if let Some(key) = keys.iter().find(|k| {
+                    !INERT_KEYS.contains(k) && **k != "stage-packages" && **k != "build-packages"
+                }) {
+                    unsupported(
+                        p,
+                        format!("has `{key}`, which the Dockerfile does not reproduce"),
+                    );
+                } else {
+                    packages(
+                        name,
+                        "stage-packages",
+                        part.get("stage-packages"),
+                        &mut img.stage_packages,
+                        p,
+                    );
+                }
+            }
+            (_, plugin) => unsupported(
+                p,
+                format!(
+                    "uses the `{}` plugin, which the Dockerfile back end does not build yet",
+                    shown(if plugin.is_empty() { "(none)" } else { plugin })
+                ),
+            ),
+        }
+    }
+    if input.rock.get("package-repositories").is_some() {
+        p.push(
+            Code::DOCKERFILE_UNSUPPORTED,
+            "rockcraft.yaml: `package-repositories` is not reproduced by the Dockerfile yet",
+            "install the packages from the Ubuntu archive, or leave the Dockerfile out with --emit",
+        );
+    }
+}
+
+fn python(input: &EmitInput<'_>, name: &str, part: &Yaml, p: &mut Problems<'_>) -> Python {
+    let dir = input.rock_dir;
+    let mut py = Python::default();
+    for (key, out) in [
+        ("python-requirements", &mut py.requirements),
+        ("python-constraints", &mut py.constraints),
+    ] {
+        for f in strs(part.get(key)) {
+            match f.as_str() {
+                Some(path) if p.path(&format!("`parts.{name}.{key}` entry"), path, false) => {
+                    out.push(path.to_string());
+                }
+                Some(_) => {}
+                None => p.push(
+                    Code::DOCKERFILE_INVALID_NAME,
+                    format!(
+                        "rockcraft.yaml: `parts.{name}.{key}` holds a value that is not a string"
+                    ),
+                    "list file paths as strings",
+                ),
+            }
+        }
+    }
+    for pkg in strs(part.get("python-packages")) {
+        let Some(pkg) = text(pkg) else {
+            continue;
+        };
+        if lex::has_control(&pkg) || pkg.starts_with('-') || pkg.trim().is_empty() {
+            p.push(
+                Code::DOCKERFILE_INVALID_NAME,
+                format!(
+                    "rockcraft.yaml: `parts.{name}.python-packages` holds `{}`, which is not a Python requirement",
+                    shown(&pkg)
+                ),
+                "write one PEP 508 requirement per entry, such as `gunicorn~=23.0`; pip options do not belong here",
+            );
+        } else {
+            py.packages.push(pkg);
+        }
+    }
+    for entry in strs(part.get("build-environment")) {
+        for (k, v) in entry.as_map().unwrap_or_default() {
+            let (Some(k), Some(v)) = (k.as_str(), text(v)) else {
+                continue;
+            };
+            if k == "PARTS_PYTHON_INTERPRETER" {
+                continue;
+            }
+            if !lex::is_env_name(k) || lex::has_control(&v) {
+                p.push(
+                    Code::DOCKERFILE_INVALID_COMMAND,
+                    format!("rockcraft.yaml: `parts.{name}.build-environment` entry `{}` cannot be written", shown(k)),
+                    "use a variable name of letters, digits and `_`, and a value on one line",
+                );
+            } else {
+                py.build_env.push((k.to_string(), v));
+            }
+        }
+    }
+    let source = part.get("source").and_then(Yaml::as_str).unwrap_or(".");
+    if source != "." {
+        p.push(
+            Code::DOCKERFILE_UNSUPPORTED,
+            format!(
+                "rockcraft.yaml: part `{}` builds from `{}`, not the project directory",
+                shown(name),
+                shown(source)
+            ),
+            "the Dockerfile installs the Python dependencies from the project directory",
+        );
+    }
+    py.install_project = dir.exists("pyproject.toml") || dir.exists("setup.py");
+    py.pipfile_lock = dir.exists("Pipfile.lock");
+    py.whole_project = py.install_project
+        || py
+            .requirements
+            .iter()
+            .any(|r| dir.texts.get(r).is_none_or(|t| refers_to_files(t)));
+    py
+}
+
+/// Whether a requirements file names other files or local paths (`-r`, `-c`, `-e`, `./pkg`),
+/// so that pip needs more of the project than the file itself.
+pub fn refers_to_files(text: &str) -> bool {
+    const HARMLESS: &[&str] = &[
+        "--hash",
+        "-i",
+        "--index-url",
+        "--extra-index-url",
+        "--trusted-host",
+        "--pre",
+        "--no-binary",
+        "--only-binary",
+        "--prefer-binary",
+        "--no-index",
+        "-f",
+        "--find-links",
+        "--use-feature",
+    ];
+    text.replace("\\\n", "")
+        .lines()
+        .map(|l| l.split(" #").next().unwrap_or_default().trim())
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .any(|l| {
+            if l.starts_with('-') {
+                let opt = l.split([' ', '=']).next().unwrap_or_default();
+                !HARMLESS.contains(&opt)
+            } else {
+                l.starts_with('.') || l.starts_with('/') || l.starts_with("file:")
+            }
+        })
+}
+
+/// A craft-parts fileset (`stage` or `prime`): includes (empty means everything) and excludes.
+struct Fileset {
+    includes: Vec<String>,
+    excludes: Vec<String>,
+}
+
+fn fileset(name: &str, key: &str, list: Option<&Yaml>, p: &mut Problems<'_>) -> Fileset {
+    let mut set = Fileset {
+        includes: Vec::new(),
+        excludes: Vec::new(),
+    };
+    for entry in strs(list) {
+        let Some(entry) = entry.as_str() else {
+            continue;
+        };
+        let what = format!("`parts.{name}.{key}` entry");
+        if let Some(ex) = entry.strip_prefix('-') {
+            if p.path(&what, ex, true) {
+                set.excludes.push(ex.trim_end_matches('/').to_string());
+            }
+        } else if entry == "*" {
+            set.includes.push("*".into());
+        } else if p.path(&what, entry, false) {
+            set.includes.push(entry.trim_end_matches('/').to_string());
+        }
+    }
+    if set.includes.iter().any(|i| i == "*") {
+        set.includes.clear();
+    }
+    set
+}
+
+fn under(path: &str, dir: &str) -> bool {
+    path == dir || path.strip_prefix(dir).is_some_and(|r| r.starts_with('/'))
+}
+
+/// Narrows `copies` to what `set` includes: a copy inside an include stays, a copy holding
+/// includes becomes copies of just those, the rest goes.
+fn select(copies: Vec<Copy>, set: &Fileset) -> Vec<Copy> {
+    if set.includes.is_empty() {
+        return copies;
+    }
+    let mut out = Vec::new();
+    for copy in copies {
+        let (from, to) = match &copy {
+            Copy::Path { from, to } => (Some(from.as_str()), to.as_str()),
+            Copy::Entries { to, .. } => (None, to.as_str()),
+        };
+        if set.includes.iter().any(|i| under(to, i)) {
+            out.push(copy);
+            continue;
+        }
+        for inc in set
+            .includes
+            .iter()
+            .filter(|i| under(i, to) && i.as_str() != to)
+        {
+            let rest = &inc[to.len() + 1..];
+            let hidden = rest.starts_with('.');
+            let keep = match &copy {
+                Copy::Entries {
+                    hidden: h,
+                    visible: v,
+                    ..
+                } => (hidden && *h) || (!hidden && *v),
+                Copy::Path { .. } => true,
+            };
+            if keep {
+                out.push(Copy::Path {
+                    from: match from {
+                        Some(f) => format!("{f}/{rest}"),
+                        None => rest.to_string(),
+                    },
+                    to: inc.clone(),
+                });
+            }
+        }
+    }
+    out
+}
+
+fn app(layout: &Layout, name: &str, part: &Yaml, p: &mut Problems<'_>) -> App {
+    let source = part.get("source").and_then(Yaml::as_str).unwrap_or(".");
+    let mut app = App {
+        source: source.trim_end_matches('/').to_string(),
+        owner: (DAEMON_ID, DAEMON_ID),
+        ..App::default()
+    };
+    if source != "." {
+        p.path(&format!("`parts.{name}.source`"), source, false);
+    }
+    let mut copies = Vec::new();
+    let mut entries: Option<usize> = None;
+    for (key, value) in part
+        .get("organize")
+        .and_then(Yaml::as_map)
+        .unwrap_or_default()
+    {
+        let (Some(key), Some(value)) = (key.as_str(), value.as_str()) else {
+            continue;
+        };
+        let what = format!("`parts.{name}.organize` entry");
+        if !p.path(&what, value, false) {
+            continue;
+        }
+        let to = value.trim_end_matches('/').to_string();
+        match key {
+            "*" | ".*" => {
+                let hidden = key == ".*";
+                match entries.and_then(|i| copies.get_mut(i)) {
+                    Some(Copy::Entries {
+                        to: t,
+                        hidden: h,
+                        visible: v,
+                    }) if *t == to => {
+                        *h |= hidden;
+                        *v |= !hidden;
+                    }
+                    _ => {
+                        entries = Some(copies.len());
+                        copies.push(Copy::Entries {
+                            to,
+                            hidden,
+                            visible: !hidden,
+                        });
+                    }
+                }
+            }
+            _ => {
+                if p.path(&what, key, false) {
+                    copies.push(Copy::Path {
+                        from: key.trim_end_matches('/').to_string(),
+                        to,
+                    });
+                }
+            }
+        }
+    }
+    for key in ["stage", "prime"] {
+        let set = fileset(name, key, part.get(key), p);
+        copies = select(copies, &set);
+        for ex in set.excludes {
+            push_unique(&mut app.excludes, &ex);
+        }
+    }
+    for perm in strs(part.get("permissions")) {
+        if perm.get("path").is_none() {
+            let id = |k: &str| match perm.get(k) {
+                Some(Yaml::Int(i)) => u32::try_from(*i).ok(),
+                _ => None,
+            };
+            if let (Some(o), Some(g)) = (id("owner"), id("group")) {
+                app.owner = (o, g);
+            }
+        }
+    }
+    let mut roots = vec![top(layout.app_dir.trim_start_matches('/'))];
+    for c in &copies {
+        let to = match c {
+            Copy::Path { to, .. } | Copy::Entries { to, .. } => to,
+        };
+        push_unique(&mut roots, &top(to));
+    }
+    app.roots = roots;
+    app.copies = copies;
+    app
+}
+
+fn top(path: &str) -> String {
+    path.split('/').next().unwrap_or_default().to_string()
+}
+
+fn environment(rock: &Yaml, img: &mut Image, p: &mut Problems<'_>) {
+    for (k, v) in rock
+        .get("environment")
+        .and_then(Yaml::as_map)
+        .unwrap_or_default()
+    {
+        let (Some(k), Some(v)) = (k.as_str(), text(v)) else {
+            continue;
+        };
+        if lex::is_env_name(k) && !lex::has_control(&v) {
+            img.env.push((k.to_string(), v));
+        } else {
+            p.push(
+                Code::DOCKERFILE_INVALID_COMMAND,
+                format!("rockcraft.yaml: `environment` entry `{}` cannot be written as an ENV instruction", shown(k)),
+                "use a variable name of letters, digits and `_`, and a value on one line",
+            );
+        }
+    }
+}
+
+fn command(name: &str, text: &str, p: &mut Problems<'_>) -> Option<Vec<String>> {
+    match lex::split_command(text).and_then(lex::without_brackets) {
+        Ok(words) if !words.iter().any(|w| lex::has_control(w)) => Some(words),
+        Ok(_) => {
+            p.push(
+                Code::DOCKERFILE_INVALID_COMMAND,
+                format!(
+                    "rockcraft.yaml: the command of service `{}` holds a control character",
+                    shown(name)
+                ),
+                "write the command on one line",
+            );
+            None
+        }
+        Err(why) => {
+            p.push(
+                Code::DOCKERFILE_INVALID_COMMAND,
+                format!(
+                    "rockcraft.yaml: the command of service `{}` {why}",
+                    shown(name)
+                ),
+                "Pebble splits commands like a shell: close every quote",
+            );
+            None
+        }
+    }
+}
+
+fn services(input: &EmitInput<'_>, layout: &Layout, img: &mut Image, p: &mut Problems<'_>) {
+    // paas-charm's layer holds the commands as they run (the worker class may be swapped);
+    // only commands and working directories are read from it, never its environment.
+    let from_plan = input
+        .plan
+        .layer
+        .as_ref()
+        .and_then(|l| l.get("services"))
+        .and_then(Yaml::as_map);
+    let from_rock = input.rock.get("services").and_then(Yaml::as_map);
+    let Some(services) = from_plan.or(from_rock) else {
+        p.push(
+            Code::DOCKERFILE_UNSUPPORTED,
+            "rockcraft.yaml: the rock has no services",
+            "the framework extension defines the app's service; keep `extensions:` in rockcraft.yaml",
+        );
+        return;
+    };
+    for (name, svc) in services {
+        let Some(name) = name.as_str() else { continue };
+        let Some(cmd) = svc.get("command").and_then(Yaml::as_str) else {
+            continue;
+        };
+        let workdir = svc.get("working-dir").and_then(Yaml::as_str);
+        if let Some(w) = workdir {
+            if !w.starts_with('/') || lex::path_problem(w.trim_start_matches('/'), false).is_some()
+            {
+                p.push(
+                    Code::DOCKERFILE_INVALID_COMMAND,
+                    format!("rockcraft.yaml: the working-dir of service `{}` is not a plain absolute path", shown(name)),
+                    "use an absolute path of letters, digits and `._-+@,=%~:`",
+                );
+                continue;
+            }
+        }
+        if name == layout.service {
+            if let Some(words) = command(name, cmd, p) {
+                img.cmd = words;
+            }
+            if let Some(w) = workdir {
+                img.workdir = w.to_string();
+            }
+            continue;
+        }
+        if let Some((_, why)) = layout.sidecars.iter().find(|(s, _)| *s == name) {
+            img.sidecars.push((name.to_string(), why.to_string()));
+            continue;
+        }
+        let lower = name.to_lowercase();
+        let kind = if lower.ends_with(frameworks::WORKER_SUFFIX) {
+            "worker"
+        } else if lower.ends_with(frameworks::SCHEDULER_SUFFIX) {
+            "scheduler"
+        } else {
+            "service"
+        };
+        if lex::has_control(name) {
+            p.push(
+                Code::DOCKERFILE_INVALID_COMMAND,
+                format!(
+                    "rockcraft.yaml: the service name `{}` holds a control character",
+                    shown(name)
+                ),
+                "rename the service",
+            );
+            continue;
+        }
+        if let Some(words) = command(name, cmd, p) {
+            img.alternates.push(Alternate {
+                name: name.to_string(),
+                kind,
+                command: words,
+                workdir: workdir.filter(|w| *w != img.workdir).map(str::to_string),
+            });
+        }
+    }
+    if img.cmd.is_empty()
+        && !p
+            .list
+            .iter()
+            .any(|d| d.code == Code::DOCKERFILE_INVALID_COMMAND)
+    {
+        p.push(
+            Code::DOCKERFILE_UNSUPPORTED,
+            format!(
+                "rockcraft.yaml: the rock has no `{}` service command",
+                layout.service
+            ),
+            "keep the service the framework extension defines",
+        );
+    }
+}
+
+/// The app directory's files after priming, as far as the Dockerfile knows them (for the
+/// migration script): top-level names of the copies that land directly in it.
+fn app_files(img: &Image, app_dir: &str, entries: &[String]) -> Vec<String> {
+    let dir = app_dir.trim_start_matches('/');
+    let mut names = Vec::new();
+    for c in &img.app.copies {
+        match c {
+            Copy::Path { to, .. } => {
+                if let Some(rest) = to.strip_prefix(dir).and_then(|r| r.strip_prefix('/')) {
+                    names.push(rest.split('/').next().unwrap_or_default().to_string());
+                }
+            }
+            Copy::Entries { to, .. } if to == dir => {
+                names.extend(entries.iter().map(|e| e.trim_end_matches('/').to_string()));
+            }
+            Copy::Entries { .. } => {}
+        }
+    }
+    names.retain(|n| !img.app.excludes.iter().any(|e| e == &format!("{dir}/{n}")));
+    names
+}
+
+fn migrate(layout: &Layout, dir: &paasc_expand::ProjectDir, img: &mut Image) {
+    let source = if img.app.source == "." {
+        String::new()
+    } else {
+        format!("{}/", img.app.source)
+    };
+    let entries: Vec<String> = dir
+        .children(&source)
+        .iter()
+        .map(|e| e.to_string())
+        .collect();
+    let files = app_files(img, layout.app_dir, &entries);
+    img.migrate = frameworks::MIGRATIONS
+        .iter()
+        .rfind(|(f, _)| files.iter().any(|n| n == f))
+        .map(|(_, cmd)| {
+            cmd.iter()
+                .map(|w| w.replace("{app_dir}", layout.app_dir))
+                .collect()
+        });
+}
+
+fn health(checks: Option<&Yaml>, p: &mut Problems<'_>) -> Option<Health> {
+    let checks = checks?.as_map()?;
+    let mut out = Vec::new();
+    let (mut interval, mut timeout, mut retries) = (u128::MAX, 0u128, u64::MAX);
+    for (name, check) in checks {
+        let name = name.as_str().unwrap_or_default();
+        let dur = |key: &str, default: u128, p: &mut Problems<'_>| match check.get(key) {
+            None => Some(default),
+            Some(v) => match text(v).as_deref().and_then(lex::duration_ns) {
+                Some(ns) => Some(ns),
+                None => {
+                    p.push(
+                        Code::DOCKERFILE_INVALID_COMMAND,
+                        format!(
+                            "rockcraft.yaml: `checks.{}.{key}` is not a duration",
+                            shown(name)
+                        ),
+                        "write a Go duration such as `10s` or `1m30s`",
+                    );
+                    None
+                }
+            },
+        };
+        let (Some(period), Some(t)) = (
+            dur("period", 10_000_000_000, p),
+            dur("timeout", 3_000_000_000, p),
+        ) else {
+            continue;
+        };
+        let threshold = match check.get("threshold") {
+            None => 3,
+            Some(Yaml::Int(i)) if *i > 0 => u64::try_from(*i).unwrap_or(3),
+            Some(_) => {
+                p.push(
+                    Code::DOCKERFILE_INVALID_COMMAND,
+                    format!(
+                        "rockcraft.yaml: `checks.{}.threshold` is not a positive integer",
+                        shown(name)
+                    ),
+                    "give the number of failures in a row that make the check fail",
+                );
+                continue;
+            }
+        };
+        let secs = t as f64 / 1e9;
+        let spec = if let Some(http) = check.get("http") {
+            let url = http.get("url").and_then(Yaml::as_str).unwrap_or_default();
+            if !(url.starts_with("http://") || url.starts_with("https://")) || lex::has_control(url)
+            {
+                p.push(
+                    Code::DOCKERFILE_INVALID_COMMAND,
+                    format!(
+                        "rockcraft.yaml: `checks.{}.http.url` is not an http(s) URL",
+                        shown(name)
+                    ),
+                    "write the URL the check requests, such as http://localhost:8000/",
+                );
+                continue;
+            }
+            let headers: serde_json::Map<String, serde_json::Value> = http
+                .get("headers")
+                .and_then(Yaml::as_map)
+                .unwrap_or_default()
+                .iter()
+                .filter_map(|(k, v)| {
+                    Some((k.as_str()?.to_string(), serde_json::Value::String(text(v)?)))
+                })
+                .collect();
+            serde_json::json!({"name": name, "timeout": secs, "url": url, "headers": headers})
+        } else if let Some(tcp) = check.get("tcp") {
+            let port = match tcp.get("port") {
+                Some(Yaml::Int(i)) => u16::try_from(*i).ok(),
+                _ => None,
+            };
+            let Some(port) = port else {
+                p.push(
+                    Code::DOCKERFILE_INVALID_COMMAND,
+                    format!(
+                        "rockcraft.yaml: `checks.{}.tcp.port` is not a port number",
+                        shown(name)
+                    ),
+                    "give the port as an integer",
+                );
+                continue;
+            };
+            let host = tcp
+                .get("host")
+                .and_then(Yaml::as_str)
+                .unwrap_or("localhost");
+            serde_json::json!({"name": name, "timeout": secs, "host": host, "port": port})
+        } else if let Some(exec) = check.get("exec") {
+            let Some(words) = exec
+                .get("command")
+                .and_then(Yaml::as_str)
+                .and_then(|c| command(&format!("check {name}"), c, p))
+            else {
+                continue;
+            };
+            let env: serde_json::Map<String, serde_json::Value> = exec
+                .get("environment")
+                .and_then(Yaml::as_map)
+                .unwrap_or_default()
+                .iter()
+                .filter_map(|(k, v)| {
+                    Some((k.as_str()?.to_string(), serde_json::Value::String(text(v)?)))
+                })
+                .collect();
+            let cwd = exec.get("working-dir").and_then(Yaml::as_str);
+            serde_json::json!({"name": name, "timeout": secs, "command": words, "environment": env, "cwd": cwd})
+        } else {
+            p.push(
+                Code::DOCKERFILE_INVALID_COMMAND,
+                format!(
+                    "rockcraft.yaml: check `{}` has no `http`, `tcp` or `exec`",
+                    shown(name)
+                ),
+                "give the check one of `http`, `tcp` or `exec`",
+            );
+            continue;
+        };
+        interval = interval.min(period);
+        timeout += t;
+        retries = retries.min(threshold);
+        out.push(spec);
+    }
+    (!out.is_empty()).then(|| Health {
+        checks: out,
+        interval_ns: interval,
+        // The checks run one after the other in one process; a second covers its start.
+        timeout_ns: timeout + 1_000_000_000,
+        retries,
+    })
+}
