@@ -126,6 +126,8 @@ pub enum SchemaKind {
     Rockcraft,
     /// A deployment profile (`profiles/NAME.yaml`).
     Profile,
+    /// The `values.yaml` of the Helm charts `compile --emit helm` writes.
+    HelmValues,
 }
 
 /// What a run produced.
@@ -203,6 +205,7 @@ pub fn run(args: Vec<String>, term: Terminal) -> Outcome {
                 SchemaKind::Charmcraft => paasc_schemas::render(&paasc_schemas::charmcraft()),
                 SchemaKind::Rockcraft => paasc_schemas::render(&paasc_schemas::rockcraft()),
                 SchemaKind::Profile => paasc_schemas::render(&paasc_schemas::profile()),
+                SchemaKind::HelmValues => paasc_helm::render_json(&paasc_helm::values::schema()),
             },
             ..Outcome::default()
         },

@@ -1,2 +1,740 @@
-//! The Helm back end: a chart that deploys a 12-factor app on plain Kubernetes, the way
-//! paas-charm runs it under Juju.
+//! The Helm back end: a chart that deploys a 12-factor app on plain Kubernetes the way
+//! paas-charm runs it under Juju: the same processes (main service, `-worker` and `-scheduler`
+//! services), the same environment, the same `gunicorn.conf.py`, the migration before the app
+//! starts; plus what Juju's Kubernetes substrate would provide (Service, Ingress, scaling,
+//! storage).
+//!
+//! [`chart`] turns an [`App`] (what the project and paas-charm's plan say) and [`Settings`]
+//! (the profile's `kubernetes:` section) into the chart's files. The templates are static and
+//! driven entirely by `values.yaml`, whose type ([`values::Values`]) also gives
+//! `values.schema.json`.
+//!
+//! **Secrets.** Variables the plan marks as secret-derived never reach `values.yaml` or the
+//! templates: they are `secretKeyRef`s to one Kubernetes Secret, which the profile names
+//! (`kubernetes.secret-name`) or which the user creates from the secrets env file written
+//! beside the chart ([`Chart::secrets`]).
+//!
+//! **Invariant:** pure and deterministic: no I/O, and the same input gives the same bytes.
+
+pub mod k8s;
+pub mod pebble;
+pub mod values;
+
+use k8s_openapi::api::core::v1::{
+    Capabilities, EnvVar, EnvVarSource, Probe, ResourceRequirements, SeccompProfile,
+    SecretKeySelector, SecurityContext, TCPSocketAction,
+};
+use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
+use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
+use paasc_syntax::Yaml;
+use std::collections::BTreeMap;
+use values::{
+    AccessMode, AntiAffinity, Autoscaling, File, Image, Ingress, Migration, PodDisruptionBudget,
+    PullPolicy, Scheduler, Service, ServiceAccount, ServiceType, Values, Volume, Web, Worker,
+};
+
+/// The user rocks run services as (`_daemon_`).
+pub const DAEMON_UID: i64 = 584792;
+
+/// A process of the app: a Pebble service run directly.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Process {
+    /// The Pebble service name.
+    pub name: String,
+    /// Its argument vector ([`pebble::command_args`]).
+    pub command: Vec<String>,
+    /// Pebble's `working-dir`, if set.
+    pub working_dir: Option<String>,
+}
+
+/// One variable of the environment.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Var {
+    /// The name.
+    pub name: String,
+    /// The value paas-charm gives it.
+    pub value: String,
+    /// Whether the value comes from a secret (then only the secrets env file may hold it).
+    pub secret: bool,
+}
+
+/// What the project and paas-charm's plan say about the app.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct App {
+    /// The chart's name: the rock's name.
+    pub name: String,
+    /// The rock's version (the chart's `appVersion`).
+    pub version: String,
+    /// The rock's summary.
+    pub summary: String,
+    /// The framework (`flask`, ...).
+    pub framework: String,
+    /// The Juju application name (names the default Secret).
+    pub app: String,
+    /// How many units the deployment has (the default replica count).
+    pub units: i32,
+    /// The port the main service listens on.
+    pub port: i32,
+    /// Whether the services run as `_daemon_` (uid 584792).
+    pub daemon_user: bool,
+    /// The main service.
+    pub web: Process,
+    /// `-worker` services.
+    pub workers: Vec<Process>,
+    /// `-scheduler` services.
+    pub schedulers: Vec<Process>,
+    /// The environment, in paas-charm's order.
+    pub env: Vec<Var>,
+    /// Files paas-charm writes into the container: (absolute path, content).
+    pub files: Vec<(String, String)>,
+    /// The migration command and the directory it runs in.
+    pub migration: Option<(Vec<String>, String)>,
+    /// The readiness probe from the rock's `ready` Pebble check (default: a TCP probe).
+    pub readiness: Option<k8s_openapi::api::core::v1::Probe>,
+    /// The liveness probe from the rock's `alive` Pebble check (default: a TCP probe).
+    pub liveness: Option<k8s_openapi::api::core::v1::Probe>,
+}
+
+/// The profile's `kubernetes:` section, checked.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Settings {
+    /// Image reference.
+    pub image: Option<String>,
+    /// Replica count.
+    pub replicas: Option<i32>,
+    /// Resource requests.
+    pub requests: BTreeMap<String, String>,
+    /// Resource limits.
+    pub limits: BTreeMap<String, String>,
+    /// Autoscaling: (min, max, target CPU percent).
+    pub autoscaling: Option<(Option<i32>, Option<i32>, Option<i32>)>,
+    /// Volumes: (name, size, mount path, storage class).
+    pub storage: Vec<(String, String, String, Option<String>)>,
+    /// Pod anti-affinity.
+    pub anti_affinity: Option<AntiAffinity>,
+    /// Ingress: host, TLS Secret, class, annotations.
+    pub ingress: Option<IngressSettings>,
+    /// Service type.
+    pub service_type: Option<ServiceType>,
+    /// An existing Secret holding the secret variables.
+    pub secret_name: Option<String>,
+}
+
+/// The profile's `kubernetes.ingress`.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct IngressSettings {
+    /// Host name.
+    pub host: String,
+    /// TLS Secret name.
+    pub tls_secret: Option<String>,
+    /// Ingress class.
+    pub class: Option<String>,
+    /// Annotations.
+    pub annotations: BTreeMap<String, String>,
+}
+
+/// The secret variables' values, for creating the Secret with kubectl.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Secrets {
+    /// `<secret>.env`, for `kubectl create secret generic <secret> --from-env-file=<secret>.env`:
+    /// one literal `NAME=value` a line.
+    EnvFile {
+        /// The Secret's name (the file's stem).
+        secret_name: String,
+        /// The file's text.
+        text: String,
+    },
+    /// `<secret>/<NAME>`, one file per variable holding its exact value, for
+    /// `kubectl create secret generic <secret> --from-file=<secret>/`: used when a value spans
+    /// lines, which an env file cannot carry.
+    Directory {
+        /// The Secret's name (the directory's name).
+        secret_name: String,
+        /// (variable name, value).
+        files: Vec<(String, String)>,
+    },
+}
+
+impl Secrets {
+    /// The files, by path relative to the directory holding the chart.
+    pub fn files(&self) -> Vec<(String, String)> {
+        match self {
+            Secrets::EnvFile { secret_name, text } => {
+                vec![(format!("{secret_name}.env"), text.clone())]
+            }
+            Secrets::Directory { secret_name, files } => files
+                .iter()
+                .map(|(k, v)| (format!("{secret_name}/{k}"), v.clone()))
+                .collect(),
+        }
+    }
+}
+
+/// A generated chart.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Chart {
+    /// The chart directory's name (the chart's name, as `helm lint` requires).
+    pub name: String,
+    /// The chart's files, by path relative to the chart directory.
+    pub files: Vec<(String, String)>,
+    /// The secret values, when the Secret is not one the profile names.
+    pub secrets: Option<Secrets>,
+}
+
+/// Why a chart cannot be written.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Problem {
+    /// A secret variable's value cannot be carried by a Kubernetes Secret into the environment.
+    SecretUnrepresentable {
+        /// The variable.
+        name: String,
+        /// Why, without the value.
+        reason: &'static str,
+    },
+}
+
+const TEMPLATES: [(&str, &str); 13] = [
+    (".helmignore", include_str!("../chart/.helmignore")),
+    (
+        "templates/_helpers.tpl",
+        include_str!("../chart/templates/_helpers.tpl"),
+    ),
+    (
+        "templates/NOTES.txt",
+        include_str!("../chart/templates/NOTES.txt"),
+    ),
+    (
+        "templates/configmap.yaml",
+        include_str!("../chart/templates/configmap.yaml"),
+    ),
+    (
+        "templates/deployment.yaml",
+        include_str!("../chart/templates/deployment.yaml"),
+    ),
+    (
+        "templates/hpa.yaml",
+        include_str!("../chart/templates/hpa.yaml"),
+    ),
+    (
+        "templates/ingress.yaml",
+        include_str!("../chart/templates/ingress.yaml"),
+    ),
+    (
+        "templates/migration-job.yaml",
+        include_str!("../chart/templates/migration-job.yaml"),
+    ),
+    (
+        "templates/pdb.yaml",
+        include_str!("../chart/templates/pdb.yaml"),
+    ),
+    (
+        "templates/pvc.yaml",
+        include_str!("../chart/templates/pvc.yaml"),
+    ),
+    (
+        "templates/schedulers.yaml",
+        include_str!("../chart/templates/schedulers.yaml"),
+    ),
+    (
+        "templates/service.yaml",
+        include_str!("../chart/templates/service.yaml"),
+    ),
+    (
+        "templates/workers.yaml",
+        include_str!("../chart/templates/workers.yaml"),
+    ),
+];
+
+const SERVICE_ACCOUNT_TEMPLATE: (&str, &str) = (
+    "templates/serviceaccount.yaml",
+    include_str!("../chart/templates/serviceaccount.yaml"),
+);
+
+/// The default Secret name of an app: `<app>-secrets`, or `<app>-secret-env` when that is the
+/// chart's name (the Secret's files sit beside the chart directory).
+pub fn default_secret_name(app: &str, chart: &str) -> String {
+    let name = format!("{app}-secrets");
+    if name == chart {
+        format!("{app}-secret-env")
+    } else {
+        name
+    }
+}
+
+/// Builds the chart.
+pub fn chart(app: &App, settings: &Settings) -> Result<Chart, Vec<Problem>> {
+    let secret_name = settings
+        .secret_name
+        .clone()
+        .unwrap_or_else(|| default_secret_name(&app.app, &app.name));
+    let values = values_of(app, settings, &secret_name);
+    let secrets = match &settings.secret_name {
+        Some(_) => None,
+        None => secrets(app, &secret_name)?,
+    };
+    let mut files = vec![
+        ("Chart.yaml".to_string(), chart_yaml(app)),
+        ("values.yaml".to_string(), values_yaml(app, &values)),
+        (
+            "values.schema.json".to_string(),
+            render_json(&values::schema()),
+        ),
+    ];
+    let mut templates: Vec<(&str, &str)> = TEMPLATES.to_vec();
+    templates.push(SERVICE_ACCOUNT_TEMPLATE);
+    templates.sort();
+    for (path, text) in templates {
+        files.push((path.to_string(), text.replace("__CHART__", &app.name)));
+    }
+    Ok(Chart {
+        name: app.name.clone(),
+        files,
+        secrets,
+    })
+}
+
+/// Pretty JSON with a trailing newline.
+pub fn render_json(v: &serde_json::Value) -> String {
+    let mut s = serde_json::to_string_pretty(v).unwrap_or_default();
+    s.push('\n');
+    s
+}
+
+/// A chart version (SemVer 2) from the rock's version: `1.2.3` as is, `1.2` as `1.2.0`,
+/// anything else `0.1.0`.
+pub fn chart_version(rock_version: &str) -> String {
+    let core = rock_version
+        .split(['-', '+'])
+        .next()
+        .unwrap_or(rock_version);
+    let parts: Vec<&str> = core.split('.').collect();
+    let numeric = |p: &&str| {
+        !p.is_empty()
+            && p.bytes().all(|b| b.is_ascii_digit())
+            && (p.len() == 1 || !p.starts_with('0'))
+    };
+    if !parts.iter().all(numeric) || parts.len() > 3 || core.is_empty() {
+        return "0.1.0".into();
+    }
+    let mut out: Vec<&str> = parts.clone();
+    while out.len() < 3 {
+        out.push("0");
+    }
+    let suffix = &rock_version[core.len()..];
+    let suffix_ok = suffix.is_empty()
+        || suffix[1..]
+            .split(['.', '+'])
+            .all(|id| !id.is_empty() && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-'));
+    if parts.len() == 3 && suffix_ok {
+        return format!("{}{suffix}", out.join("."));
+    }
+    out.join(".")
+}
+
+fn chart_yaml(app: &App) -> String {
+    let s = |v: &str| Yaml::str(v);
+    let mut entries = vec![
+        (s("apiVersion"), s("v2")),
+        (s("name"), s(app.name.as_str())),
+        (
+            s("description"),
+            Yaml::str(if app.summary.is_empty() {
+                format!("{} ({} app)", app.name, app.framework)
+            } else {
+                app.summary.clone()
+            }),
+        ),
+        (s("type"), s("application")),
+        (s("version"), Yaml::str(chart_version(&app.version))),
+        (s("appVersion"), s(app.version.as_str())),
+        (s("kubeVersion"), s(">=1.23.0-0")),
+    ];
+    entries.push((
+        s("annotations"),
+        Yaml::Map(vec![
+            (s("paasc.dev/framework"), s(app.framework.as_str())),
+            (s("paasc.dev/generated"), s("paasc compile --emit helm")),
+        ]),
+    ));
+    format!(
+        "# Generated by paasc from rockcraft.yaml and the deployment profile.\n{}",
+        paasc_syntax::write::to_string(&Yaml::Map(entries))
+    )
+}
+
+fn tcp_probe(period: i32, failures: i32) -> Probe {
+    Probe {
+        tcp_socket: Some(TCPSocketAction {
+            port: IntOrString::String("http".into()),
+            host: None,
+        }),
+        period_seconds: Some(period),
+        failure_threshold: Some(failures),
+        ..Probe::default()
+    }
+}
+
+fn process_values(p: &Process) -> (String, Vec<String>, String) {
+    (
+        dns_name(&p.name),
+        p.command.clone(),
+        p.working_dir.clone().unwrap_or_default(),
+    )
+}
+
+/// A Pebble service name as a DNS-1123 label (lowercase, `-` for anything else).
+pub fn dns_name(name: &str) -> String {
+    let mut out: String = name
+        .chars()
+        .map(|c| {
+            let c = c.to_ascii_lowercase();
+            if c.is_ascii_lowercase() || c.is_ascii_digit() {
+                c
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    out = out.trim_matches('-').to_string();
+    out.truncate(63);
+    if out.is_empty() {
+        "app".into()
+    } else {
+        out.trim_end_matches('-').to_string()
+    }
+}
+
+/// The values of the chart.
+pub fn values_of(app: &App, settings: &Settings, secret_name: &str) -> Values {
+    let replicas = settings.replicas.unwrap_or(app.units).max(0);
+    let (repository, tag, digest) = match &settings.image {
+        Some(reference) => k8s::split_image(reference),
+        None => (app.name.clone(), String::new(), String::new()),
+    };
+    let autoscaling = match settings.autoscaling {
+        Some((min, max, cpu)) => {
+            let min = min.unwrap_or(replicas.max(1));
+            Autoscaling {
+                enabled: true,
+                min_replicas: min,
+                max_replicas: max.unwrap_or(min).max(min),
+                target_cpu_utilization_percentage: cpu.unwrap_or(80),
+            }
+        }
+        None => Autoscaling {
+            enabled: false,
+            min_replicas: replicas.max(1),
+            max_replicas: replicas.max(1),
+            target_cpu_utilization_percentage: 80,
+        },
+    };
+    let shared = replicas > 1
+        || autoscaling.enabled
+        || !app.workers.is_empty()
+        || !app.schedulers.is_empty();
+    let quantities = |m: &BTreeMap<String, String>| {
+        (!m.is_empty()).then(|| {
+            m.iter()
+                .map(|(k, v)| (k.clone(), Quantity(v.clone())))
+                .collect()
+        })
+    };
+    let env = app
+        .env
+        .iter()
+        .map(|v| {
+            if v.secret {
+                EnvVar {
+                    name: v.name.clone(),
+                    value: None,
+                    value_from: Some(EnvVarSource {
+                        secret_key_ref: Some(SecretKeySelector {
+                            name: secret_name.to_string(),
+                            key: v.name.clone(),
+                            optional: None,
+                        }),
+                        ..EnvVarSource::default()
+                    }),
+                }
+            } else {
+                EnvVar {
+                    name: v.name.clone(),
+                    value: Some(v.value.clone()),
+                    value_from: None,
+                }
+            }
+        })
+        .collect();
+    let (web_name, web_command, web_dir) = process_values(&app.web);
+    let migration = match &app.migration {
+        Some((command, dir)) => Migration {
+            enabled: true,
+            command: command.clone(),
+            working_dir: dir.clone(),
+            backoff_limit: 2,
+            active_deadline_seconds: 600,
+        },
+        None => Migration {
+            enabled: false,
+            command: Vec::new(),
+            working_dir: String::new(),
+            backoff_limit: 2,
+            active_deadline_seconds: 600,
+        },
+    };
+    let ingress = match &settings.ingress {
+        Some(i) => Ingress {
+            enabled: true,
+            class_name: i.class.clone().unwrap_or_default(),
+            host: i.host.clone(),
+            annotations: i.annotations.clone(),
+            tls_secret_name: i.tls_secret.clone().unwrap_or_default(),
+        },
+        None => Ingress {
+            enabled: false,
+            class_name: String::new(),
+            host: String::new(),
+            annotations: BTreeMap::new(),
+            tls_secret_name: String::new(),
+        },
+    };
+    Values {
+        name_override: String::new(),
+        fullname_override: String::new(),
+        image: Image {
+            repository,
+            tag,
+            digest,
+            pull_policy: PullPolicy::IfNotPresent,
+        },
+        image_pull_secrets: Vec::new(),
+        replica_count: replicas,
+        web: Web {
+            name: web_name,
+            command: web_command,
+            working_dir: web_dir,
+            port: app.port,
+        },
+        workers: app
+            .workers
+            .iter()
+            .map(|p| {
+                let (name, command, working_dir) = process_values(p);
+                Worker {
+                    name,
+                    command,
+                    working_dir,
+                    replicas: replicas.max(1),
+                    resources: None,
+                }
+            })
+            .collect(),
+        schedulers: app
+            .schedulers
+            .iter()
+            .map(|p| {
+                let (name, command, working_dir) = process_values(p);
+                Scheduler {
+                    name,
+                    command,
+                    working_dir,
+                    resources: None,
+                }
+            })
+            .collect(),
+        env,
+        files: app
+            .files
+            .iter()
+            .map(|(path, content)| File {
+                name: path.rsplit('/').next().unwrap_or(path).to_string(),
+                mount_path: path.clone(),
+                content: content.clone(),
+            })
+            .collect(),
+        migration,
+        service: Service {
+            kind: settings.service_type.unwrap_or(ServiceType::ClusterIP),
+            port: app.port,
+        },
+        ingress,
+        pod_disruption_budget: PodDisruptionBudget {
+            enabled: replicas > 1 || autoscaling.enabled,
+            max_unavailable: 1,
+        },
+        autoscaling,
+        persistence: settings
+            .storage
+            .iter()
+            .map(|(name, size, mount_path, class)| Volume {
+                name: name.clone(),
+                size: size.clone(),
+                mount_path: mount_path.clone(),
+                storage_class_name: class.clone().unwrap_or_default(),
+                access_modes: vec![if shared {
+                    AccessMode::ReadWriteMany
+                } else {
+                    AccessMode::ReadWriteOnce
+                }],
+            })
+            .collect(),
+        anti_affinity: settings.anti_affinity.unwrap_or(AntiAffinity::None),
+        resources: ResourceRequirements {
+            requests: quantities(&settings.requests),
+            limits: quantities(&settings.limits),
+            ..ResourceRequirements::default()
+        },
+        startup_probe: Some(tcp_probe(5, 24)),
+        readiness_probe: Some(app.readiness.clone().unwrap_or_else(|| tcp_probe(10, 3))),
+        liveness_probe: Some(app.liveness.clone().unwrap_or_else(|| tcp_probe(20, 3))),
+        service_account: ServiceAccount {
+            create: true,
+            name: String::new(),
+            annotations: BTreeMap::new(),
+            automount: false,
+        },
+        pod_security_context: if app.daemon_user {
+            k8s_openapi::api::core::v1::PodSecurityContext {
+                run_as_user: Some(DAEMON_UID),
+                run_as_group: Some(DAEMON_UID),
+                run_as_non_root: Some(true),
+                fs_group: Some(DAEMON_UID),
+                seccomp_profile: Some(SeccompProfile {
+                    type_: "RuntimeDefault".into(),
+                    localhost_profile: None,
+                }),
+                ..Default::default()
+            }
+        } else {
+            Default::default()
+        },
+        security_context: SecurityContext {
+            allow_privilege_escalation: Some(false),
+            capabilities: Some(Capabilities {
+                drop: Some(vec!["ALL".into()]),
+                add: None,
+            }),
+            ..SecurityContext::default()
+        },
+        pod_annotations: BTreeMap::new(),
+        pod_labels: BTreeMap::new(),
+        node_selector: BTreeMap::new(),
+        tolerations: Vec::new(),
+        global: None,
+    }
+}
+
+/// The secret values: an env file when every value fits on its line, else a directory.
+///
+/// `kubectl --from-env-file` reads `NAME=value` lines literally (no quotes, no escapes), after
+/// dropping leading blanks of the line and the `\r` of a CRLF line end; `#` lines are comments.
+fn secrets(app: &App, secret_name: &str) -> Result<Option<Secrets>, Vec<Problem>> {
+    let secret: Vec<&Var> = app.env.iter().filter(|v| v.secret).collect();
+    if secret.is_empty() {
+        return Ok(None);
+    }
+    let problems: Vec<Problem> = secret
+        .iter()
+        .filter(|v| v.value.contains('\0'))
+        .map(|v| Problem::SecretUnrepresentable {
+            name: v.name.clone(),
+            reason: "holds a NUL character, which no environment variable can carry",
+        })
+        .collect();
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    if secret
+        .iter()
+        .any(|v| v.value.contains('\n') || v.value.ends_with('\r'))
+    {
+        return Ok(Some(Secrets::Directory {
+            secret_name: secret_name.to_string(),
+            files: secret
+                .iter()
+                .map(|v| (v.name.clone(), v.value.clone()))
+                .collect(),
+        }));
+    }
+    let mut text = format!(
+        "# The secret environment of {app}. Create the Secret before installing the chart:\n#   kubectl create secret generic {secret_name} --from-env-file={secret_name}.env\n# kubectl reads each value literally up to the end of its line. Keep this file out of version control.\n",
+        app = app.app
+    );
+    for v in secret {
+        text.push_str(&v.name);
+        text.push('=');
+        text.push_str(&v.value);
+        text.push('\n');
+    }
+    Ok(Some(Secrets::EnvFile {
+        secret_name: secret_name.to_string(),
+        text,
+    }))
+}
+
+/// Serialized data as [`Yaml`], keeping the field order of Rust structs: serde_json writes
+/// fields in declaration order, and JSON text is YAML that paasc's own reader loads in order.
+fn to_yaml<T: serde::Serialize>(value: &T) -> Yaml {
+    let text = serde_json::to_string(value).unwrap_or_default();
+    let (tree, _) = paasc_syntax::parse(
+        paasc_diag::FileId(0),
+        &text,
+        paasc_syntax::Limits::default(),
+    );
+    tree.root()
+        .map(|r| Yaml::from_tree(&tree, r))
+        .unwrap_or(Yaml::Null)
+}
+
+/// `values.yaml`: the values with a comment above each top-level key (its schema description).
+fn values_yaml(app: &App, values: &Values) -> String {
+    let schema = values::schema();
+    let doc = to_yaml(values);
+    let mut out = format!(
+        "# Values of the {} chart, generated by paasc from the deployment profile.\n\
+         # values.schema.json describes every key; helm lint, install and upgrade check against it.\n\
+         # No secret values are here: secret-derived variables are secretKeyRef references.\n",
+        app.name
+    );
+    let Yaml::Map(entries) = doc else {
+        return out;
+    };
+    for (key, value) in entries {
+        let name = key.as_str().unwrap_or_default().to_string();
+        out.push('\n');
+        if let Some(d) = schema
+            .pointer(&format!("/properties/{name}/description"))
+            .and_then(serde_json::Value::as_str)
+        {
+            for line in wrap(d, 96) {
+                out.push_str("# ");
+                out.push_str(&line);
+                out.push('\n');
+            }
+        }
+        out.push_str(&paasc_syntax::write::to_string(&Yaml::Map(vec![(
+            key, value,
+        )])));
+    }
+    out
+}
+
+fn wrap(text: &str, width: usize) -> Vec<String> {
+    let mut lines = Vec::new();
+    for para in text.split("\n\n") {
+        let mut line = String::new();
+        for word in para.split_whitespace() {
+            if !line.is_empty() && line.len() + 1 + word.len() > width {
+                lines.push(std::mem::take(&mut line));
+            }
+            if !line.is_empty() {
+                line.push(' ');
+            }
+            line.push_str(word);
+        }
+        if !line.is_empty() {
+            lines.push(line);
+        }
+    }
+    lines
+}

@@ -1,9 +1,496 @@
-//! The Helm back end: a chart deploying the app without Juju.
+//! The Helm back end: `helm/<chart>/` (the chart) and, when the profile does not name an
+//! existing Secret, the secret variables' values beside it: `helm/<secret>.env` for
+//! `kubectl create secret generic <secret> --from-env-file=...`, or `helm/<secret>/<NAME>` files
+//! for `--from-file=` when a value spans lines. This module reads the project, the profile and
+//! paas-charm's plan; `paasc_helm` builds the chart.
 
 use crate::compile::{EmitInput, Files};
-use paasc_diag::Diagnostic;
+use paasc_diag::{Code, Diagnostic, Span};
+use paasc_helm::values::{AntiAffinity, ServiceType};
+use paasc_helm::{App, IngressSettings, Process, Settings, Var};
+use paasc_model::lower::Spanned;
+use paasc_model::profile::{self, Kubernetes};
+use paasc_syntax::Yaml;
 
-/// The files of this artifact (none yet).
-pub fn files(_input: &EmitInput<'_>) -> Result<Files, Vec<Diagnostic>> {
-    Ok(Files::new())
+/// The files of this artifact.
+pub fn files(input: &EmitInput<'_>) -> Result<Files, Vec<Diagnostic>> {
+    let mut diags = Vec::new();
+    let app = app(input, &mut diags);
+    let settings = match &input.profile.kubernetes {
+        Some(k) => settings(input, k, &mut diags),
+        None => Settings::default(),
+    };
+    if !diags.is_empty() {
+        return Err(diags);
+    }
+    let chart = paasc_helm::chart(&app, &settings).map_err(|problems| {
+        problems
+            .into_iter()
+            .map(|p| match p {
+                paasc_helm::Problem::SecretUnrepresentable { name, reason } => Diagnostic::new(
+                    Code::HELM_SECRET_UNREPRESENTABLE,
+                    input.anchor,
+                    Span::point(0),
+                    format!(
+                        "the secret variable `{name}` cannot be given to the app through a Kubernetes Secret: its value {reason}"
+                    ),
+                )
+                .label("from this deployment")
+                .help("remove the NUL character from the value in the profile"),
+            })
+            .collect::<Vec<_>>()
+    })?;
+    let mut out: Files = chart
+        .files
+        .into_iter()
+        .map(|(path, text)| (format!("helm/{}/{path}", chart.name), text))
+        .collect();
+    if let Some(s) = &chart.secrets {
+        out.extend(
+            s.files()
+                .into_iter()
+                .map(|(path, text)| (format!("helm/{path}"), text)),
+        );
+    }
+    Ok(out)
+}
+
+fn str_of(y: Option<&Yaml>) -> Option<String> {
+    match y? {
+        Yaml::Str(s) | Yaml::Timestamp(s) => Some(s.clone()),
+        Yaml::Null => None,
+        other => Some(other.python_repr()),
+    }
+}
+
+/// What the project and the plan say about the app.
+fn app(input: &EmitInput<'_>, diags: &mut Vec<Diagnostic>) -> App {
+    let rock = input.rock;
+    let fw = input.framework;
+    let services = rock.get("services").and_then(Yaml::as_map).unwrap_or(&[]);
+    let layer_services = input
+        .plan
+        .layer
+        .as_ref()
+        .and_then(|l| l.get("services"))
+        .and_then(Yaml::as_map)
+        .unwrap_or(&[]);
+    let command_of = |name: &str, service: &Yaml, diags: &mut Vec<Diagnostic>| {
+        let planned = layer_services
+            .iter()
+            .find(|(k, _)| k.as_str() == Some(name))
+            .and_then(|(_, s)| str_of(s.get("command")));
+        let text = planned
+            .or_else(|| str_of(service.get("command")))
+            .unwrap_or_default();
+        match paasc_helm::pebble::command_args(&text) {
+            Ok(args) => args,
+            Err(why) => {
+                diags.push(
+                    Diagnostic::new(
+                        Code::HELM_SERVICE_COMMAND,
+                        input.anchor,
+                        Span::point(0),
+                        format!(
+                            "the Pebble service `{name}` has a command the chart cannot run: {why}"
+                        ),
+                    )
+                    .label("compiling this deployment")
+                    .help(format!(
+                        "correct `services.{name}.command` in rockcraft.yaml"
+                    )),
+                );
+                Vec::new()
+            }
+        }
+    };
+    let process = |name: &str, service: &Yaml, diags: &mut Vec<Diagnostic>| Process {
+        name: name.to_string(),
+        command: command_of(name, service, diags),
+        working_dir: str_of(service.get("working-dir")),
+    };
+    let main = services
+        .iter()
+        .find(|(k, _)| k.as_str() == Some(fw.service()));
+    let web = match main {
+        Some((_, s)) => process(fw.service(), s, diags),
+        None => {
+            diags.push(
+                Diagnostic::new(
+                    Code::HELM_SERVICE_COMMAND,
+                    input.anchor,
+                    Span::point(0),
+                    format!(
+                        "the rock has no `{}` service for the chart to run",
+                        fw.service()
+                    ),
+                )
+                .label("compiling this deployment")
+                .help("keep the framework extension's main service in rockcraft.yaml"),
+            );
+            Process::default()
+        }
+    };
+    let enabled = |s: &Yaml| s.get("startup").and_then(Yaml::as_str) == Some("enabled");
+    let mut workers = Vec::new();
+    let mut schedulers = Vec::new();
+    for (k, s) in services {
+        let Some(name) = k.as_str() else { continue };
+        let lower = name.to_lowercase();
+        if !enabled(s) {
+            continue;
+        }
+        if lower.ends_with("-worker") {
+            workers.push(process(name, s, diags));
+        } else if lower.ends_with("-scheduler") {
+            schedulers.push(process(name, s, diags));
+        }
+    }
+    let main_service = main.map(|(_, s)| s);
+    let daemon_user = main_service
+        .and_then(|s| s.get("user"))
+        .and_then(Yaml::as_str)
+        .or_else(|| rock.get("run-user").and_then(Yaml::as_str))
+        .or_else(|| rock.get("run_user").and_then(Yaml::as_str))
+        == Some("_daemon_")
+        || main_service.and_then(|s| s.get("user-id"))
+            == Some(&Yaml::Int(i128::from(paasc_helm::DAEMON_UID)));
+    let plan = input.plan;
+    let env = plan
+        .env
+        .iter()
+        .flatten()
+        .map(|(name, value)| Var {
+            name: name.clone(),
+            value: value.clone(),
+            secret: plan.secret_env.contains(name),
+        })
+        .collect();
+    let app_dir = fw.app_dir();
+    let files = plan
+        .gunicorn_conf
+        .iter()
+        .map(|conf| {
+            let base = app_dir.rsplit_once('/').map_or("", |(b, _)| b);
+            (format!("{base}/gunicorn.conf.py"), conf.clone())
+        })
+        .collect();
+    let in_app_dir = |file: &str| {
+        let path = format!("{}/{file}", app_dir.trim_start_matches('/'));
+        rock_installs(rock, &path)
+    };
+    let migration =
+        paasc_runtime::migration_command(fw, in_app_dir).map(|cmd| (cmd, app_dir.to_string()));
+    let check = |level: &str| {
+        rock.get("checks")
+            .and_then(Yaml::as_map)
+            .unwrap_or(&[])
+            .iter()
+            .filter(|(_, c)| c.get("level").and_then(Yaml::as_str) == Some(level))
+            .find_map(|(_, c)| paasc_helm::pebble::probe(c))
+    };
+    App {
+        name: str_of(rock.get("name")).unwrap_or_else(|| "app".into()),
+        version: str_of(rock.get("version")).unwrap_or_else(|| "0.1".into()),
+        summary: str_of(rock.get("summary")).unwrap_or_default(),
+        framework: fw.name().to_string(),
+        app: input.deployment.app.clone(),
+        units: i32::try_from(input.deployment.peer_units.len() + 1).unwrap_or(1),
+        port: plan
+            .port
+            .and_then(|p| i32::try_from(p).ok())
+            .unwrap_or(8000),
+        daemon_user,
+        web,
+        workers,
+        schedulers,
+        env,
+        files,
+        migration,
+        readiness: check("ready"),
+        liveness: check("alive"),
+    }
+}
+
+/// Whether a part of the rock puts a file at `path` (relative to the root of the image): an
+/// `organize` target or a `stage`/`prime` entry.
+fn rock_installs(rock: &Yaml, path: &str) -> bool {
+    let parts = rock.get("parts").and_then(Yaml::as_map).unwrap_or(&[]);
+    parts.iter().any(|(_, part)| {
+        let organized = part
+            .get("organize")
+            .and_then(Yaml::as_map)
+            .unwrap_or(&[])
+            .iter()
+            .any(|(_, to)| to.as_str() == Some(path));
+        let listed = ["stage", "prime"].iter().any(|k| {
+            part.get(k)
+                .and_then(Yaml::as_seq)
+                .unwrap_or(&[])
+                .iter()
+                .any(|e| e.as_str() == Some(path))
+        });
+        organized || listed
+    })
+}
+
+/// The profile's `kubernetes:` section, checked with Kubernetes' rules.
+fn settings(input: &EmitInput<'_>, k: &Kubernetes, diags: &mut Vec<Diagnostic>) -> Settings {
+    let p = input.profile;
+    let file = |field: &str| p.origin("kubernetes", field).unwrap_or(input.anchor);
+    let mut bad = |field: &str, span: Span, message: String, help: &str| {
+        diags.push(
+            Diagnostic::new(Code::HELM_INVALID_VALUE, file(field), span, message)
+                .label("Kubernetes rejects this")
+                .help(help.to_string()),
+        );
+    };
+    let mut s = Settings::default();
+    if let Some(image) = &k.image {
+        if paasc_helm::k8s::is_image(&image.value) {
+            s.image = Some(image.value.clone());
+        } else {
+            bad(
+                "image",
+                image.span,
+                format!("`{}` is not an image reference", image.value),
+                "write REPOSITORY[:TAG][@DIGEST] in lowercase, e.g. ghcr.io/acme/web:1.0",
+            );
+        }
+    }
+    let count =
+        |v: &Spanned<i64>, field: &str, min: i64, bad: &mut dyn FnMut(&str, Span, String, &str)| {
+            match i32::try_from(v.value) {
+                Ok(n) if i64::from(n) >= min => Some(n),
+                _ => {
+                    bad(
+                        field,
+                        v.span,
+                        format!("{} is not a replica count (at least {min})", v.value),
+                        "give a whole number of replicas",
+                    );
+                    None
+                }
+            }
+        };
+    if let Some(r) = &k.replicas {
+        s.replicas = count(r, "replicas", 0, &mut bad);
+    }
+    if let Some(res) = &k.resources {
+        for (map, out) in [
+            (&res.requests, &mut s.requests),
+            (&res.limits, &mut s.limits),
+        ] {
+            for (key, value) in map.iter() {
+                if paasc_helm::k8s::is_quantity(&value.value) {
+                    out.insert(key.value.clone(), value.value.clone());
+                } else {
+                    bad(
+                        "resources",
+                        value.span,
+                        format!("`{}` is not a Kubernetes quantity", value.value),
+                        "write e.g. 250m or 0.5 for CPU, 256Mi or 1Gi for memory",
+                    );
+                }
+            }
+        }
+    }
+    if let Some(a) = &k.autoscaling {
+        let min = a
+            .min_replicas
+            .as_ref()
+            .and_then(|m| count(m, "autoscaling", 1, &mut bad));
+        let max = a
+            .max_replicas
+            .as_ref()
+            .and_then(|m| count(m, "autoscaling", 1, &mut bad));
+        let cpu = a
+            .target_cpu
+            .as_ref()
+            .and_then(|c| match i32::try_from(c.value) {
+                Ok(n) if n >= 1 => Some(n),
+                _ => {
+                    bad(
+                        "autoscaling",
+                        c.span,
+                        format!("{} is not a CPU utilisation target", c.value),
+                        "give a percentage of the CPU request, e.g. 70",
+                    );
+                    None
+                }
+            });
+        if let (Some(lo), Some(hi), Some(span)) =
+            (min, max, a.max_replicas.as_ref().map(|m| m.span))
+        {
+            if hi < lo {
+                bad(
+                    "autoscaling",
+                    span,
+                    format!("`max-replicas` ({hi}) is below `min-replicas` ({lo})"),
+                    "raise max-replicas to at least min-replicas",
+                );
+            }
+        }
+        if a.max_replicas.is_none() {
+            diags_missing_max(&mut bad, a.min_replicas.as_ref().map(|m| m.span));
+        }
+        s.autoscaling = Some((min, max, cpu));
+    }
+    let mut names: Vec<&str> = Vec::new();
+    for v in &k.storage {
+        let (Some(name), Some(size), Some(mount)) = (&v.name, &v.size, &v.mount_path) else {
+            continue;
+        };
+        let mut ok = true;
+        if !paasc_helm::k8s::is_dns_label(&name.value) {
+            ok = false;
+            bad(
+                "storage",
+                name.span,
+                format!("`{}` is not a volume name", name.value),
+                "use lowercase letters, digits and `-` (at most 63), starting and ending with a letter or digit",
+            );
+        } else if names.contains(&name.value.as_str()) {
+            ok = false;
+            bad(
+                "storage",
+                name.span,
+                format!("the volume `{}` is given twice", name.value),
+                "give each volume its own name",
+            );
+        }
+        names.push(&name.value);
+        if !paasc_helm::k8s::is_quantity(&size.value) {
+            ok = false;
+            bad(
+                "storage",
+                size.span,
+                format!("`{}` is not a storage size", size.value),
+                "write a quantity such as 1Gi or 500Mi",
+            );
+        }
+        if !mount.value.starts_with('/') {
+            ok = false;
+            bad(
+                "storage",
+                mount.span,
+                format!("`{}` is not an absolute path", mount.value),
+                "mount volumes at an absolute path, e.g. /var/lib/app",
+            );
+        }
+        let class = v.storage_class.as_ref().and_then(|c| {
+            if paasc_helm::k8s::is_dns_subdomain(&c.value) {
+                Some(c.value.clone())
+            } else {
+                ok = false;
+                bad(
+                    "storage",
+                    c.span,
+                    format!("`{}` is not a StorageClass name", c.value),
+                    "use the name `kubectl get storageclass` shows",
+                );
+                None
+            }
+        });
+        if ok {
+            s.storage.push((
+                name.value.clone(),
+                size.value.clone(),
+                mount.value.clone(),
+                class,
+            ));
+        }
+    }
+    s.anti_affinity = k.anti_affinity.as_ref().map(|a| match a.value {
+        profile::AntiAffinity::Off => AntiAffinity::None,
+        profile::AntiAffinity::Soft => AntiAffinity::Soft,
+        profile::AntiAffinity::Hard => AntiAffinity::Hard,
+    });
+    s.service_type = k.service_type.as_ref().map(|t| match t.value {
+        profile::ServiceType::ClusterIp => ServiceType::ClusterIP,
+        profile::ServiceType::NodePort => ServiceType::NodePort,
+        profile::ServiceType::LoadBalancer => ServiceType::LoadBalancer,
+    });
+    if let Some(i) = &k.ingress {
+        let mut out = IngressSettings::default();
+        if let Some(host) = &i.host {
+            if paasc_helm::k8s::is_ingress_host(&host.value) {
+                out.host = host.value.clone();
+            } else {
+                bad(
+                    "ingress",
+                    host.span,
+                    format!("`{}` is not a host name", host.value),
+                    "give the bare DNS name in lowercase, e.g. web.example.com (no scheme, port or path)",
+                );
+            }
+        }
+        for (field, slot, what) in [
+            (&i.tls_secret, &mut out.tls_secret, "Secret"),
+            (&i.class, &mut out.class, "IngressClass"),
+        ] {
+            if let Some(v) = field {
+                if paasc_helm::k8s::is_dns_subdomain(&v.value) {
+                    *slot = Some(v.value.clone());
+                } else {
+                    bad(
+                        "ingress",
+                        v.span,
+                        format!("`{}` is not a {what} name", v.value),
+                        "use lowercase letters, digits, `-` and `.`",
+                    );
+                }
+            }
+        }
+        out.annotations = i
+            .annotations
+            .iter()
+            .map(|(k, v)| (k.value.clone(), v.value.clone()))
+            .collect();
+        s.ingress = Some(out);
+    }
+    if let Some(name) = &k.secret_name {
+        if paasc_helm::k8s::is_dns_subdomain(&name.value) {
+            s.secret_name = Some(name.value.clone());
+        } else {
+            bad(
+                "secret_name",
+                name.span,
+                format!("`{}` is not a Secret name", name.value),
+                "use lowercase letters, digits, `-` and `.`",
+            );
+        }
+    }
+    s
+}
+
+fn diags_missing_max(bad: &mut dyn FnMut(&str, Span, String, &str), near: Option<Span>) {
+    bad(
+        "autoscaling",
+        near.unwrap_or(Span::point(0)),
+        "autoscaling needs `max-replicas`".into(),
+        "add max-replicas: the most replicas the autoscaler may run",
+    );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rock_installs_reads_organize_and_prime() {
+        let rock = paasc_syntax::parse(
+            paasc_diag::FileId(0),
+            "parts:\n  install-app:\n    organize: {migrate.py: flask/app/migrate.py}\n    prime: [flask/app/app.py]\n",
+            paasc_syntax::Limits::default(),
+        )
+        .0;
+        let doc = rock
+            .root()
+            .map(|r| Yaml::from_tree(&rock, r))
+            .unwrap_or(Yaml::Null);
+        assert!(rock_installs(&doc, "flask/app/migrate.py"));
+        assert!(rock_installs(&doc, "flask/app/app.py"));
+        assert!(!rock_installs(&doc, "flask/app/migrate.sh"));
+    }
 }

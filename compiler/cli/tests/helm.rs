@@ -1,0 +1,571 @@
+//! The Helm back end (`paasc compile --emit helm`), through the real binary: every example's
+//! chart against its own schema and the `.env`, secrets kept out of the chart, workers and
+//! schedulers, the migration Job, and the committed `schema/helm-values.json`.
+//!
+//! CI also renders every chart with real Helm, lints it strictly and validates the manifests
+//! with kubernetes-validate (`.ci/helm.sh`).
+
+use paasc_syntax::Yaml;
+use serde_json::Value;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../..")
+        .canonicalize()
+        .expect("repository root")
+}
+
+fn paasc(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_paasc"))
+        .args(args)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("run paasc")
+}
+
+fn scratch() -> PathBuf {
+    static N: AtomicUsize = AtomicUsize::new(0);
+    let dir = std::env::temp_dir().join(format!(
+        "paasc-helm-{}-{}",
+        std::process::id(),
+        N.fetch_add(1, Ordering::Relaxed)
+    ));
+    let _ = std::fs::remove_dir_all(&dir);
+    dir
+}
+
+/// Every file under `dir`, by `/`-separated relative path.
+fn tree(dir: &Path) -> BTreeMap<String, String> {
+    fn walk(base: &Path, dir: &Path, out: &mut BTreeMap<String, String>) {
+        for entry in std::fs::read_dir(dir).expect("read_dir").flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                walk(base, &path, out);
+            } else {
+                let rel = path
+                    .strip_prefix(base)
+                    .expect("under base")
+                    .to_string_lossy()
+                    .replace('\\', "/");
+                out.insert(rel, std::fs::read_to_string(&path).expect("utf-8 file"));
+            }
+        }
+    }
+    let mut out = BTreeMap::new();
+    if dir.is_dir() {
+        walk(dir, dir, &mut out);
+    }
+    out
+}
+
+/// A compilation: the output tree, or the failure's stdout (diagnostics) and stderr.
+fn compile(project: &Path, extra: &[&str]) -> Result<BTreeMap<String, String>, String> {
+    compile_raw(project, extra).map_err(|(out, err)| format!("{out}{err}"))
+}
+
+fn compile_raw(
+    project: &Path,
+    extra: &[&str],
+) -> Result<BTreeMap<String, String>, (String, String)> {
+    let out = scratch();
+    let mut args = vec![
+        "compile",
+        project.to_str().expect("utf-8 path"),
+        "-o",
+        out.to_str().expect("utf-8 path"),
+    ];
+    args.extend_from_slice(extra);
+    let run = paasc(&args);
+    if run.status.code() != Some(0) {
+        return Err((
+            String::from_utf8_lossy(&run.stdout).into_owned(),
+            String::from_utf8_lossy(&run.stderr).into_owned(),
+        ));
+    }
+    let files = tree(&out);
+    let _ = std::fs::remove_dir_all(&out);
+    Ok(files)
+}
+
+fn load_yaml(text: &str) -> Yaml {
+    let (tree, diags) =
+        paasc_syntax::parse(paasc_diag::FileId(0), text, paasc_syntax::Limits::default());
+    assert!(
+        diags
+            .iter()
+            .all(|d| d.severity != paasc_diag::Severity::Error),
+        "{diags:?}"
+    );
+    tree.root()
+        .map(|r| Yaml::from_tree(&tree, r))
+        .unwrap_or(Yaml::Null)
+}
+
+/// paasc's `.env` format: `NAME='literal'` or `NAME="escaped"`.
+fn read_dotenv(text: &str) -> Vec<(String, String)> {
+    text.lines()
+        .map(|line| {
+            let (name, rest) = line.split_once('=').expect("NAME=value");
+            let value = if let Some(v) = rest.strip_prefix('\'') {
+                v.strip_suffix('\'').expect("closing quote").to_string()
+            } else {
+                let body = &rest[1..rest.len() - 1];
+                let mut out = String::new();
+                let mut chars = body.chars();
+                while let Some(c) = chars.next() {
+                    if c == '\\' {
+                        match chars.next() {
+                            Some('n') => out.push('\n'),
+                            Some('r') => out.push('\r'),
+                            Some(other) => out.push(other),
+                            None => {}
+                        }
+                    } else {
+                        out.push(c);
+                    }
+                }
+                out
+            };
+            (name.to_string(), value)
+        })
+        .collect()
+}
+
+/// What a compiled chart says.
+struct Chart {
+    name: String,
+    files: BTreeMap<String, String>,
+    values: Value,
+    /// The secret values written beside the chart (env file or directory), by name.
+    secrets: Option<BTreeMap<String, String>>,
+}
+
+fn chart(out: &BTreeMap<String, String>) -> Chart {
+    let chart_yaml = out
+        .iter()
+        .find(|(p, _)| p.starts_with("helm/") && p.ends_with("/Chart.yaml"))
+        .map(|(p, t)| (p.clone(), t.clone()))
+        .expect("a Chart.yaml");
+    let name = chart_yaml.0["helm/".len()..chart_yaml.0.len() - "/Chart.yaml".len()].to_string();
+    let prefix = format!("helm/{name}/");
+    let files: BTreeMap<String, String> = out
+        .iter()
+        .filter_map(|(p, t)| Some((p.strip_prefix(&prefix)?.to_string(), t.clone())))
+        .collect();
+    let values = paasc_schemas::yaml_to_json(&load_yaml(&files["values.yaml"]));
+    let env_file = out.iter().find(|(p, _)| {
+        p.starts_with("helm/") && p.ends_with(".env") && p.matches('/').count() == 1
+    });
+    let secrets = match env_file {
+        Some((_, text)) => Some(
+            text.lines()
+                .filter(|l| !l.starts_with('#'))
+                .filter_map(|l| l.split_once('='))
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+        ),
+        None => {
+            let dir: BTreeMap<String, String> = out
+                .iter()
+                .filter(|(p, _)| p.starts_with("helm/") && !p.starts_with(&prefix))
+                .filter_map(|(p, t)| Some((p.rsplit_once('/')?.1.to_string(), t.clone())))
+                .collect();
+            (!dir.is_empty()).then_some(dir)
+        }
+    };
+    Chart {
+        name,
+        files,
+        values,
+        secrets,
+    }
+}
+
+fn examples() -> Vec<(PathBuf, String)> {
+    let mut out = Vec::new();
+    let mut dirs: Vec<PathBuf> = std::fs::read_dir(root().join("examples"))
+        .expect("examples/")
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.join("rockcraft.yaml").is_file())
+        .collect();
+    dirs.sort();
+    for dir in dirs {
+        let mut profiles: Vec<String> = std::fs::read_dir(dir.join("profiles"))
+            .map(|r| {
+                r.flatten()
+                    .filter_map(|e| {
+                        e.file_name()
+                            .to_str()?
+                            .strip_suffix(".yaml")
+                            .map(str::to_string)
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        profiles.sort();
+        for p in profiles {
+            out.push((dir.clone(), p));
+        }
+    }
+    out
+}
+
+/// Checks one compiled chart against its schema, its typed values and the `.env`; returns the
+/// secret values it references.
+fn check_chart(what: &str, out: &BTreeMap<String, String>) -> Vec<String> {
+    let c = chart(out);
+    let schema: Value = serde_json::from_str(&c.files["values.schema.json"]).expect("JSON");
+    let validator = jsonschema::draft7::new(&schema).expect("values.schema.json compiles");
+    let errors: Vec<String> = validator
+        .iter_errors(&c.values)
+        .map(|e| format!("{}: {e}", e.instance_path()))
+        .collect();
+    assert!(
+        errors.is_empty(),
+        "{what}: values.yaml vs schema: {errors:#?}"
+    );
+    let typed: paasc_helm::values::Values =
+        serde_json::from_value(c.values.clone()).expect("values.yaml reads as the values type");
+    let chart_yaml = load_yaml(&c.files["Chart.yaml"]);
+    assert_eq!(
+        chart_yaml.get("name").and_then(Yaml::as_str),
+        Some(c.name.as_str())
+    );
+
+    let dotenv = read_dotenv(&out[".env"]);
+    let names: Vec<&str> = typed.env.iter().map(|e| e.name.as_str()).collect();
+    let want: Vec<&str> = dotenv.iter().map(|(n, _)| n.as_str()).collect();
+    assert_eq!(names, want, "{what}: env names differ from .env");
+    let mut secret_values = Vec::new();
+    for (e, (name, value)) in typed.env.iter().zip(&dotenv) {
+        match &e.value_from {
+            Some(from) => {
+                let r = from.secret_key_ref.as_ref().expect("a secretKeyRef");
+                assert_eq!(&r.key, name, "{what}");
+                assert!(
+                    e.value.is_none(),
+                    "{what}: {name} has a value and a reference"
+                );
+                if let Some(s) = &c.secrets {
+                    assert_eq!(
+                        s.get(name),
+                        Some(value),
+                        "{what}: {name} in the secrets file"
+                    );
+                }
+                secret_values.push(value.clone());
+            }
+            None => assert_eq!(e.value.as_ref(), Some(value), "{what}: {name}"),
+        }
+    }
+    let plain: Vec<&String> = dotenv
+        .iter()
+        .map(|(_, v)| v)
+        .filter(|v| !secret_values.contains(v))
+        .collect();
+    for v in &secret_values {
+        if v.len() < 4 || plain.iter().any(|p| p.contains(v.as_str())) {
+            continue;
+        }
+        for (path, text) in &c.files {
+            assert!(
+                !text.contains(v.as_str()),
+                "{what}: a secret value is in {path}"
+            );
+        }
+    }
+    secret_values
+}
+
+#[test]
+fn every_example_chart_matches_its_schema_and_env() {
+    let mut checked = 0;
+    for (dir, profile) in examples() {
+        let what = format!("{}/{profile}", dir.display());
+        let out = compile(&dir, &["--profile", &profile, "--emit", "helm,env"])
+            .unwrap_or_else(|e| panic!("{what}: {e}"));
+        check_chart(&what, &out);
+        checked += 1;
+    }
+    assert!(checked >= 2, "no example profiles found");
+}
+
+#[test]
+fn secret_values_never_reach_the_chart() {
+    let dir = root().join("examples/flask-postgresql");
+    let key = "k3y-only-in-the-secret-store";
+    let password = "pa55-only-in-the-secret-store";
+    let sets = [
+        format!("secret-key={key}"),
+        format!("integrations.postgresql.data.password={password}"),
+    ];
+    let out = compile(
+        &dir,
+        &[
+            "--profile",
+            "default",
+            "--emit",
+            "helm,env",
+            "--set",
+            &sets[0],
+            "--set",
+            &sets[1],
+        ],
+    )
+    .expect("compiles");
+    let secrets = check_chart("flask-postgresql", &out);
+    assert!(secrets.iter().any(|s| s == key));
+    assert!(secrets.iter().any(|s| s.contains(password)));
+    let c = chart(&out);
+    for (path, text) in &c.files {
+        assert!(!text.contains(key) && !text.contains(password), "{path}");
+    }
+    let s = c.secrets.expect("a secrets env file");
+    assert_eq!(s.get("FLASK_SECRET_KEY").map(String::as_str), Some(key));
+    assert_eq!(
+        s.get("POSTGRESQL_DB_PASSWORD").map(String::as_str),
+        Some(password)
+    );
+    let env_file = out
+        .keys()
+        .find(|p| p.ends_with(".env") && p.starts_with("helm/"))
+        .expect("helm/<secret>.env");
+    assert_eq!(env_file, "helm/flask-postgresql-secrets.env");
+
+    // A Secret the profile names: references to it, and no values written anywhere.
+    let out = compile(
+        &dir,
+        &[
+            "--emit",
+            "helm",
+            "--set",
+            &sets[0],
+            "--set",
+            "kubernetes.secret-name=from-vault",
+        ],
+    )
+    .expect("compiles");
+    assert!(out.keys().all(|p| !p.ends_with(".env")));
+    for (path, text) in &out {
+        assert!(!text.contains(key), "{path}");
+    }
+    let c = chart(&out);
+    let refs: Vec<&str> = c.values["env"]
+        .as_array()
+        .expect("env")
+        .iter()
+        .filter_map(|e| e["valueFrom"]["secretKeyRef"]["name"].as_str())
+        .collect();
+    assert!(!refs.is_empty() && refs.iter().all(|n| *n == "from-vault"));
+}
+
+#[test]
+fn multi_line_secrets_go_to_a_directory() {
+    let out = compile(
+        &root().join("examples/flask-secrets"),
+        &["--profile", "default", "--emit", "helm,env"],
+    )
+    .expect("compiles");
+    check_chart("flask-secrets", &out);
+    let c = chart(&out);
+    let s = c.secrets.expect("secret files");
+    assert!(s.values().any(|v| v.contains('\n')), "a multi-line value");
+    assert!(out.keys().all(|p| !p.ends_with(".env") || p == ".env"));
+}
+
+#[test]
+fn workers_and_schedulers_get_their_own_deployments() {
+    let out = compile(
+        &root().join("examples/flask-workers"),
+        &["--profile", "prod", "--emit", "helm,env"],
+    )
+    .expect("compiles");
+    let c = chart(&out);
+    let v = &c.values;
+    let workers = v["workers"].as_array().expect("workers");
+    let schedulers = v["schedulers"].as_array().expect("schedulers");
+    assert_eq!(workers.len(), 1);
+    assert_eq!(schedulers.len(), 1);
+    assert_eq!(workers[0]["name"], "celery-worker");
+    assert_eq!(workers[0]["command"][0], "celery");
+    assert_eq!(workers[0]["workingDir"], "/flask/app");
+    assert_eq!(workers[0]["replicas"], v["replicaCount"]);
+    assert_eq!(schedulers[0]["name"], "celery-beat-scheduler");
+    assert!(
+        schedulers[0].get("replicas").is_none(),
+        "schedulers run once"
+    );
+    let sched = &c.files["templates/schedulers.yaml"];
+    assert!(sched.contains("replicas: 1") && sched.contains("type: Recreate"));
+    assert!(c.files["templates/workers.yaml"].contains("range .Values.workers"));
+    // the main service runs the rock's command, `[ ... ]` defaults included
+    let web: Vec<&str> = v["web"]["command"]
+        .as_array()
+        .expect("command")
+        .iter()
+        .filter_map(Value::as_str)
+        .collect();
+    assert_eq!(web.first(), Some(&"/bin/python3"));
+    assert!(web.ends_with(&["-k", "sync"]), "{web:?}");
+}
+
+#[test]
+fn migration_job_only_with_a_migrate_script() {
+    let with = compile(
+        &root().join("examples/flask-postgresql"),
+        &["--profile", "default", "--emit", "helm"],
+    )
+    .expect("compiles");
+    let m = &chart(&with).values["migration"];
+    assert_eq!(m["enabled"], true);
+    assert_eq!(m["command"], serde_json::json!(["python3", "migrate.py"]));
+    assert_eq!(m["workingDir"], "/flask/app");
+    let without = compile(
+        &root().join("examples/flask-minimal"),
+        &["--profile", "default", "--emit", "helm"],
+    )
+    .expect("compiles");
+    assert_eq!(chart(&without).values["migration"]["enabled"], false);
+    let job = &chart(&with).files["templates/migration-job.yaml"];
+    assert!(job.contains("helm.sh/hook: pre-install,pre-upgrade"));
+}
+
+#[test]
+fn profile_kubernetes_settings_become_values() {
+    let out = compile(
+        &root().join("examples/flask-postgresql"),
+        &["--profile", "prod", "--emit", "helm"],
+    )
+    .expect("compiles");
+    let v = chart(&out).values;
+    assert_eq!(v["image"]["repository"], "ghcr.io/example/flask-postgresql");
+    assert_eq!(v["image"]["tag"], "0.1");
+    assert_eq!(v["autoscaling"]["enabled"], true);
+    assert_eq!(v["autoscaling"]["maxReplicas"], 10);
+    assert_eq!(v["podDisruptionBudget"]["enabled"], true);
+    assert_eq!(v["antiAffinity"], "soft");
+    assert_eq!(v["ingress"]["host"], "notes.example.com");
+    assert_eq!(v["ingress"]["tlsSecretName"], "notes-example-com-tls");
+    assert_eq!(v["ingress"]["className"], "nginx");
+    assert_eq!(v["resources"]["limits"]["memory"], "512Mi");
+    assert_eq!(v["service"]["port"], 8000);
+
+    // `$` is kept as paas-charm gives it; the templates escape it for Kubernetes.
+    let out = compile(
+        &root().join("examples/flask-minimal"),
+        &["--emit", "helm", "--set", "config.flask-env=$(HOME)$$x"],
+    )
+    .expect("compiles");
+    let c = chart(&out);
+    let env = c.values["env"].as_array().expect("env");
+    assert!(env
+        .iter()
+        .any(|e| e["name"] == "FLASK_ENV" && e["value"] == "$(HOME)$$x"));
+    assert!(c.files["templates/_helpers.tpl"].contains(r#"replace "$" "$$""#));
+
+    let out = compile(
+        &root().join("examples/flask-minimal"),
+        &[
+            "--emit",
+            "helm",
+            "--set",
+            "kubernetes.storage=[{name: data, size: 1Gi, mount-path: /srv/data}]",
+        ],
+    )
+    .expect("compiles");
+    let v = chart(&out).values;
+    assert_eq!(
+        v["persistence"][0]["accessModes"],
+        serde_json::json!(["ReadWriteOnce"])
+    );
+    assert_eq!(v["persistence"][0]["mountPath"], "/srv/data");
+}
+
+fn diagnostics(project: &Path, extra: &[&str]) -> Vec<Value> {
+    let mut args = vec!["--format", "json"];
+    args.extend_from_slice(extra);
+    let (json, err) = compile_raw(project, &args).expect_err("the compilation fails");
+    let doc: Value = serde_json::from_str(&json).unwrap_or_else(|e| panic!("{e}: {json}{err}"));
+    doc["diagnostics"].as_array().cloned().unwrap_or_default()
+}
+
+#[test]
+fn invalid_kubernetes_values_are_reported_where_they_are_written() {
+    let dir = root().join("examples/flask-minimal");
+    let d = diagnostics(
+        &dir,
+        &[
+            "--emit",
+            "helm",
+            "--set",
+            "kubernetes.resources.limits.memory=512MB",
+            "--set",
+            "kubernetes.image=Acme/Web:1",
+            "--set",
+            "kubernetes.autoscaling={min-replicas: 4, max-replicas: 2}",
+        ],
+    );
+    let h002: Vec<&Value> = d.iter().filter(|d| d["code"] == "H002").collect();
+    assert_eq!(h002.len(), 3, "{d:#?}");
+    for diag in &h002 {
+        assert!(
+            diag["file"]
+                .as_str()
+                .is_some_and(|f| f.starts_with("--set kubernetes.")),
+            "{diag}"
+        );
+    }
+    assert!(h002
+        .iter()
+        .any(|d| d["message"].as_str().is_some_and(|m| m.contains("512MB"))));
+    assert!(h002.iter().any(|d| d["message"]
+        .as_str()
+        .is_some_and(|m| m.contains("below `min-replicas`"))));
+
+    let prod = dir.join("profiles/prod.yaml");
+    let text = std::fs::read_to_string(&prod).expect("prod profile");
+    if text.contains("host:") {
+        // a host with a scheme, from the profile file itself
+        let bad = scratch().with_extension("yaml");
+        std::fs::write(&bad, text.replacen("host: ", "host: https://", 1)).expect("write");
+        let d = diagnostics(
+            &dir,
+            &["--profile", bad.to_str().expect("utf-8"), "--emit", "helm"],
+        );
+        let _ = std::fs::remove_file(&bad);
+        let host = d.iter().find(|d| d["code"] == "H002").expect("H002");
+        assert!(host["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("host name")));
+        assert!(host["line"].as_u64().is_some_and(|l| l > 1), "{host}");
+    }
+}
+
+#[test]
+fn committed_schema_is_current() {
+    let path = root().join("schema/helm-values.json");
+    let run = paasc(&["schema", "helm-values"]);
+    assert_eq!(run.status.code(), Some(0));
+    let want = String::from_utf8(run.stdout).expect("utf-8");
+    if std::env::var_os("PAASC_BLESS").is_some_and(|v| v == "1") {
+        std::fs::write(&path, &want).expect("write schema/helm-values.json");
+    }
+    let got = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        got == want,
+        "schema/helm-values.json differs from `paasc schema helm-values`; regenerate with `PAASC_BLESS=1 cargo test -p paasc --test helm` and review the diff"
+    );
+    // every chart carries the same schema
+    let out =
+        compile(&root().join("examples/flask-minimal"), &["--emit", "helm"]).expect("compiles");
+    assert_eq!(chart(&out).files["values.schema.json"], want);
+    let schema: Value = serde_json::from_str(&want).expect("JSON");
+    assert!(jsonschema::meta::is_valid(&schema));
+    assert_eq!(schema["$schema"], "http://json-schema.org/draft-07/schema#");
+    assert_eq!(schema["additionalProperties"], false);
+}
