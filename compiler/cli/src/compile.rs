@@ -117,7 +117,9 @@ pub fn load_profile(
         out = lower_text(db, id, diags)?;
         any = true;
     }
+    let mut files: Vec<FileId> = file.into_iter().collect();
     for arg in sets {
+        files.push(db.next_id());
         let name = format!("--set {arg}");
         match profile::set_to_yaml(arg) {
             Ok(yaml) => {
@@ -143,7 +145,25 @@ pub fn load_profile(
             ),
         }
     }
+    out.sources = files;
     Some((out, file))
+}
+
+/// Hides the profile's secret values (and plain values given to secret-typed options) in every
+/// file the profile was read from, so no diagnostic can quote them.
+fn redact(db: &mut SourceDb, profile: &Profile, charm: Option<&Yaml>) {
+    let mut secrets = profile.secret_values();
+    if let Some(charm) = charm {
+        for (key, value) in profile.config.iter() {
+            if let (Some("secret"), Scalar::Str(v)) = (option_type(charm, &key.value), &value.value)
+            {
+                secrets.push(v.clone());
+            }
+        }
+    }
+    for id in &profile.sources {
+        db.redact(*id, &secrets);
+    }
 }
 
 fn lower_text(db: &SourceDb, id: FileId, diags: &mut Vec<Diagnostic>) -> Option<Profile> {
@@ -209,6 +229,9 @@ pub(crate) fn apply_profile(
 ) -> Option<Applied> {
     let (charm_file, rock_file) = (files.charmcraft?, files.rockcraft?);
     let loaded = load_profile(db, path, sets, diags);
+    if let Some((p, _)) = &loaded {
+        redact(db, p, checked.charm.as_ref());
+    }
     let (Some(charm), Some(rock), Some((profile, profile_file))) =
         (&checked.charm, &checked.rock, loaded)
     else {

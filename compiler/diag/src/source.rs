@@ -78,6 +78,27 @@ impl SourceDb {
         FileId(self.files.len() as u32 - 1)
     }
 
+    /// Hides every occurrence of each of `secrets` in file `id` (its text and its display path)
+    /// behind `*`s, byte for byte, so spans stay valid. A value spanning lines is hidden line by
+    /// line, as a YAML block scalar holds it.
+    pub fn redact(&mut self, id: FileId, secrets: &[String]) {
+        let Some(file) = self.files.get_mut(id.0 as usize) else {
+            return;
+        };
+        let mut text = file.text.clone();
+        let mut path = file.path.clone();
+        for secret in secrets {
+            for piece in secret.lines().map(str::trim).filter(|p| !p.is_empty()) {
+                let stars = "*".repeat(piece.len());
+                text = text.replace(piece, &stars);
+                path = path.replace(piece, &stars);
+            }
+        }
+        if text != file.text || path != file.path {
+            *file = SourceFile::new(path, text);
+        }
+    }
+
     /// The id the next added file will get.
     pub fn next_id(&self) -> FileId {
         FileId(self.files.len() as u32)
@@ -103,6 +124,20 @@ impl SourceDb {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn redaction_keeps_offsets_and_hides_every_line() {
+        let mut db = SourceDb::new();
+        let id = db.add(
+            "--set secret-key=s3cr3t",
+            "a: s3cr3t\nb: |\n  line one\n  é-two\nc: x\n",
+        );
+        db.redact(id, &["s3cr3t".into(), "line one\né-two\n".into()]);
+        let f = db.get(id);
+        assert_eq!(f.path, "--set secret-key=******");
+        assert_eq!(f.text, "a: ******\nb: |\n  ********\n  ******\nc: x\n");
+        assert_eq!(f.position(f.text.len() as u32 - 2).line0, 4);
+    }
 
     #[test]
     fn positions_count_utf16_and_chars() {

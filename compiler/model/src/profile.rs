@@ -415,6 +415,8 @@ pub struct Profile {
     /// Where overlaid entries come from: (`config`|`secrets`|`integrations`, key, file), and
     /// (`kubernetes`, field name such as `image` or `anti_affinity`, file).
     pub origins: Vec<(&'static str, String, paasc_diag::FileId)>,
+    /// Every file the profile was read from (the profile file and each `--set`).
+    pub sources: Vec<paasc_diag::FileId>,
 }
 
 /// Lowers a profile tree, reporting every problem.
@@ -435,6 +437,7 @@ pub fn lower(cx: &mut Cx) -> Option<Profile> {
         kubernetes: m.opt(cx, "kubernetes"),
         file: Some(cx.file),
         origins: Vec::new(),
+        sources: Vec::new(),
     };
     m.finish(cx);
     let floors = [
@@ -496,7 +499,52 @@ pub fn lower(cx: &mut Cx) -> Option<Profile> {
     Some(out)
 }
 
+/// Whether a relation databag field holds a credential (passwords, keys, tokens, connection
+/// URIs that embed them).
+pub fn is_secret_field(name: &str) -> bool {
+    let n = name.to_ascii_lowercase().replace('_', "-");
+    ["password", "secret", "token", "credential", "private"]
+        .iter()
+        .any(|w| n.contains(w))
+        || n.ends_with("key")
+        || n == "uris"
+        || n.ends_with("-uri")
+        || n.ends_with("connect-string")
+}
+
 impl Profile {
+    /// Every secret value the profile holds: the secret key, secret contents, provider secrets,
+    /// and databag credentials. Diagnostics and non-secret artifacts must never show them.
+    pub fn secret_values(&self) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        out.extend(self.secret_key.iter().map(|k| k.value.clone()));
+        for (_, content) in self.secrets.iter() {
+            out.extend(content.iter().map(|(_, v)| v.value.clone()));
+        }
+        let mut integrations: Vec<&Integration> = Vec::new();
+        for (_, i) in self.integrations.iter() {
+            integrations.push(i);
+            integrations.extend(i.more.iter());
+        }
+        for i in integrations {
+            for (_, content) in i.secrets.iter() {
+                out.extend(content.iter().map(|(_, v)| v.value.clone()));
+            }
+            let bags = std::iter::once(&i.data).chain(i.units.iter().map(|(_, b)| b));
+            for bag in bags {
+                for (k, v) in bag.iter() {
+                    if is_secret_field(&k.value) {
+                        out.push(v.value.0.clone());
+                    }
+                }
+            }
+        }
+        out.retain(|v| !v.trim().is_empty());
+        out.sort_by_key(|v| std::cmp::Reverse(v.len()));
+        out.dedup();
+        out
+    }
+
     /// The file the entry `section.key` was last set in.
     pub fn origin(&self, section: &str, key: &str) -> Option<paasc_diag::FileId> {
         self.origins

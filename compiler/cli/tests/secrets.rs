@@ -1,0 +1,214 @@
+//! Secret hygiene (architecture invariant 5): a secret value from a profile appears only in the
+//! artifacts that carry the environment by definition (`.env`, the charm's Pebble layer, and the
+//! Helm secrets files kubectl reads), never in another artifact and never in a diagnostic.
+
+use paasc_diag::FileId;
+use paasc_syntax::{parse, Limits};
+use std::path::{Path, PathBuf};
+
+const TERM: paasc::Terminal = paasc::Terminal {
+    stdout_tty: false,
+    no_color: true,
+    experimental: false,
+    rock_experimental: false,
+};
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../..")
+        .canonicalize()
+        .expect("workspace root")
+}
+
+fn run(args: &[&str]) -> paasc::Outcome {
+    let mut all = vec!["paasc".to_string()];
+    all.extend(args.iter().map(|a| a.to_string()));
+    paasc::run(all, TERM)
+}
+
+/// The secret values of a profile file, as paasc's profile reader finds them.
+fn secrets_of(path: &Path) -> Vec<String> {
+    let text = std::fs::read_to_string(path).expect("profile");
+    let (tree, _) = parse(FileId(0), &text, Limits::default());
+    let mut cx = paasc_model::lower::Cx::new(&tree, FileId(0));
+    paasc_model::profile::lower(&mut cx)
+        .map(|p| p.secret_values())
+        .unwrap_or_default()
+}
+
+/// Every file under `dir`, as paths relative to it.
+fn files(dir: &Path) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).expect("read dir").flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if let Ok(rel) = p.strip_prefix(dir) {
+                out.push(rel.to_string_lossy().into_owned());
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// The artifacts that may hold secret values: the environment itself, and the files
+/// `kubectl create secret` reads (`helm/<secret>.env`, `helm/<secret>/<NAME>`), which sit beside
+/// the chart, never inside it.
+fn may_hold_secrets(out: &Path, rel: &str) -> bool {
+    if rel == ".env" || rel == "pebble/charm-layer.yaml" {
+        return true;
+    }
+    let parts: Vec<&str> = rel.split('/').collect();
+    match parts.as_slice() {
+        ["helm", file] => file.ends_with(".env"),
+        ["helm", dir, _] => !out.join("helm").join(dir).join("Chart.yaml").is_file(),
+        _ => false,
+    }
+}
+
+#[test]
+fn secret_values_stay_in_the_environment_artifacts() {
+    let mut profiles_seen = 0;
+    let mut secrets_seen = 0;
+    for example in std::fs::read_dir(root().join("examples"))
+        .expect("examples")
+        .flatten()
+    {
+        let dir = example.path();
+        let Ok(profiles) = std::fs::read_dir(dir.join("profiles")) else {
+            continue;
+        };
+        for profile in profiles.flatten() {
+            let path = profile.path();
+            let secrets: Vec<String> = secrets_of(&path)
+                .into_iter()
+                .filter(|s| s.len() >= 6)
+                .collect();
+            let out = std::env::temp_dir().join(format!(
+                "paasc-secrets-{}-{}-{}",
+                std::process::id(),
+                example.file_name().to_string_lossy(),
+                profile.file_name().to_string_lossy()
+            ));
+            let _ = std::fs::remove_dir_all(&out);
+            let result = run(&[
+                "compile",
+                &dir.to_string_lossy(),
+                "--profile",
+                &path.to_string_lossy(),
+                "-o",
+                &out.to_string_lossy(),
+            ]);
+            assert_eq!(
+                result.code,
+                0,
+                "{}: {}{}",
+                path.display(),
+                result.stdout,
+                result.stderr
+            );
+            profiles_seen += 1;
+            let env = std::fs::read_to_string(out.join(".env")).unwrap_or_default();
+            for secret in &secrets {
+                secrets_seen += 1;
+                for text in [&result.stdout, &result.stderr] {
+                    assert!(
+                        !text.contains(secret.as_str()),
+                        "{}: output shows a secret",
+                        path.display()
+                    );
+                }
+                for rel in files(&out) {
+                    if may_hold_secrets(&out, &rel) {
+                        continue;
+                    }
+                    let text = std::fs::read(out.join(&rel)).expect("artifact");
+                    let text = String::from_utf8_lossy(&text);
+                    assert!(
+                        !text.contains(secret.as_str()),
+                        "{}: {rel} holds a secret value from the profile",
+                        path.display()
+                    );
+                }
+            }
+            if !secrets.is_empty() {
+                let carried: String = files(&out)
+                    .iter()
+                    .filter(|rel| may_hold_secrets(&out, rel))
+                    .filter_map(|rel| std::fs::read_to_string(out.join(rel)).ok())
+                    .collect();
+                assert!(
+                    env.is_empty() || secrets.iter().any(|s| carried.contains(s.as_str())),
+                    "{}: no secret reaches the environment artifacts",
+                    path.display()
+                );
+            }
+            let _ = std::fs::remove_dir_all(&out);
+        }
+    }
+    assert!(profiles_seen >= 2, "only {profiles_seen} example profiles");
+    assert!(
+        secrets_seen >= 2,
+        "only {secrets_seen} secret values checked"
+    );
+}
+
+#[test]
+fn diagnostics_never_show_secret_values() {
+    let marks = [
+        "TOPSECRET-KEY-7f3a",
+        "TOPSECRET-TOKEN-91bc",
+        "TOPSECRET-PASSWORD-44de",
+    ];
+    let cases = [
+        "profile-secret-as-config",
+        "profile-unknown-option",
+        "profile-wrong-type",
+        "profile-missing-integration",
+        "profile-env-unrepresentable",
+        "profile-limit-exceeded",
+        "profile-interface-mismatch",
+    ];
+    let mut failures_seen = 0;
+    for case in cases {
+        let dir = root().join("golden/errors").join(case);
+        let out = std::env::temp_dir().join(format!("paasc-secrets-{}-{case}", std::process::id()));
+        for format in ["json", "human"] {
+            let result = run(&[
+                "compile",
+                &dir.to_string_lossy(),
+                "--profile",
+                "dev",
+                "-o",
+                &out.to_string_lossy(),
+                "--format",
+                format,
+                "--set",
+                &format!("secret-key={}", marks[0]),
+                "--set",
+                &format!("config.api-token={}", marks[1]),
+                "--set",
+                &format!("integrations.postgresql.data.password={}", marks[2]),
+            ]);
+            assert_ne!(result.code, 0, "{case}: expected a failure");
+            failures_seen += 1;
+            for mark in marks {
+                assert!(
+                    !result.stdout.contains(mark) && !result.stderr.contains(mark),
+                    "{case} ({format}): a diagnostic shows a secret value:\n{}{}",
+                    result.stdout,
+                    result.stderr
+                );
+            }
+            assert!(
+                !out.exists(),
+                "{case}: a failed compile wrote {}",
+                out.display()
+            );
+        }
+    }
+    assert_eq!(failures_seen, cases.len() * 2);
+}
