@@ -172,7 +172,7 @@ for ex in examples/*/; do
   for profile in "${profiles[@]}"; do
     name="$(basename "$ex")/$(basename "$profile" .yaml)"
     out="$work/$name"
-    ./target/debug/paasc compile "$ex" --profile "$profile" -o "$out" --emit helm,env 2>"$work/err.txt" \
+    "${CARGO_TARGET_DIR:-target}/debug/paasc" compile "$ex" --profile "$profile" -o "$out" --emit helm,env 2>"$work/err.txt" \
       || { echo "paasc compile failed on $name:"; cat "$work/err.txt"; exit 1; }
     chart=$(find "$out/helm" -mindepth 2 -maxdepth 2 -name Chart.yaml -printf '%h\n')
     "$venv/bin/check-jsonschema" -q --schemafile "$chart/values.schema.json" "$chart/values.yaml" \
