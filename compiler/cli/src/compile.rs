@@ -21,6 +21,9 @@ pub enum Artifact {
     Env,
     /// `gunicorn.conf.py`, as paas-charm renders it (flask and django).
     Gunicorn,
+    /// `docker.env`, the environment for `docker run --env-file` (only when asked for: it
+    /// cannot carry line breaks).
+    DockerEnv,
     /// `docker/`: a Dockerfile equivalent to the rock, with its `.dockerignore`.
     Dockerfile,
     /// `helm/<app>/`: a Helm chart deploying the app without Juju.
@@ -654,6 +657,26 @@ fn describe(v: &Scalar) -> String {
     }
 }
 
+/// The files of `files` that hold secret values by design: the environment files, the charm's
+/// Pebble layer, and the files `kubectl create secret` reads beside the Helm chart.
+pub fn holding_secrets(files: &Files) -> Vec<&str> {
+    let charts: Vec<&str> = files
+        .iter()
+        .filter_map(|(p, _)| p.strip_suffix("/Chart.yaml"))
+        .collect();
+    files
+        .iter()
+        .map(|(p, _)| p.as_str())
+        .filter(|p| {
+            matches!(*p, ".env" | "docker.env" | "pebble/charm-layer.yaml")
+                || (p.starts_with("helm/")
+                    && (p.ends_with(".env") && p.matches('/').count() == 1
+                        || p.matches('/').count() == 2
+                            && !charts.iter().any(|c| p.starts_with(&format!("{c}/")))))
+        })
+        .collect()
+}
+
 /// Writes `files` under `out`, each through a temporary file renamed into place.
 pub fn write_all(out: &Path, files: &Files) -> std::io::Result<()> {
     std::fs::create_dir_all(out)?;
@@ -704,7 +727,7 @@ fn source_of(p: &Profile, value: &str) -> Option<(Option<FileId>, Span)> {
 /// Renders the artifacts of a successful plan, or says why one cannot be written.
 pub fn artifacts(emit: &[Artifact], input: &EmitInput<'_>) -> Result<Files, Vec<Diagnostic>> {
     let mut files = Files::new();
-    let want = |a: Artifact| emit.is_empty() || emit.contains(&a);
+    let want = |a: Artifact| (emit.is_empty() && a != Artifact::DockerEnv) || emit.contains(&a);
     let (rock, plan) = (input.rock, input.plan);
     if want(Artifact::Pebble) {
         let layer: Vec<(Yaml, Yaml)> = ["services", "checks"]
@@ -722,26 +745,43 @@ pub fn artifacts(emit: &[Artifact], input: &EmitInput<'_>) -> Result<Files, Vec<
             ));
         }
     }
-    if want(Artifact::Env) {
-        if let Some(vars) = &plan.env {
-            let text =
-                env::render(vars.iter().map(|(k, v)| (k.as_str(), v.as_str()))).map_err(|e| {
-                    let value = vars.get(&e.name).map_or("", String::as_str);
-                    let (file, span, label) = match source_of(input.profile, value) {
-                        Some((file, span)) => (file, span, format!("becomes `{}`", e.name)),
-                        None => (None, Span::point(0), "from this deployment".into()),
-                    };
-                    vec![Diagnostic::new(
-                        Code::ENV_UNREPRESENTABLE,
-                        file.unwrap_or(input.anchor),
-                        span,
-                        format!("`{}` cannot be written to .env: it {}", e.name, e.reason),
-                    )
-                    .label(label)
-                    .help("change the value, or leave .env out with --emit pebble,gunicorn")]
-                })?;
-            files.push((".env".into(), text));
-        }
+    let env_files = [
+        (
+            Artifact::Env,
+            ".env",
+            "leave .env out with --emit pebble,gunicorn",
+        ),
+        (
+            Artifact::DockerEnv,
+            "docker.env",
+            "use .env (docker compose reads its quoting), or pass this variable another way",
+        ),
+    ];
+    for (artifact, name, way_out) in env_files {
+        let Some(vars) = plan.env.as_ref().filter(|_| want(artifact)) else {
+            continue;
+        };
+        let pairs = vars.iter().map(|(k, v)| (k.as_str(), v.as_str()));
+        let rendered = match artifact {
+            Artifact::DockerEnv => env::render_docker(pairs),
+            _ => env::render(pairs),
+        };
+        let text = rendered.map_err(|e| {
+            let value = vars.get(&e.name).map_or("", String::as_str);
+            let (file, span, label) = match source_of(input.profile, value) {
+                Some((file, span)) => (file, span, format!("becomes `{}`", e.name)),
+                None => (None, Span::point(0), "from this deployment".into()),
+            };
+            vec![Diagnostic::new(
+                Code::ENV_UNREPRESENTABLE,
+                file.unwrap_or(input.anchor),
+                span,
+                format!("`{}` cannot be written to {name}: it {}", e.name, e.reason),
+            )
+            .label(label)
+            .help(format!("change the value, or {way_out}"))]
+        })?;
+        files.push((name.into(), text));
     }
     if want(Artifact::Gunicorn) {
         if let Some(conf) = &plan.gunicorn_conf {

@@ -430,8 +430,9 @@ fn compile_cmd(a: &CompileArgs, term: Terminal) -> Outcome {
     if !matches!(a.project.files.format, Format::Json) {
         out.stdout.clear();
     }
+    let secret = compile::holding_secrets(&files);
     out.stderr = format!(
-        "wrote {} file{} to {} ({}); .env and pebble/charm-layer.yaml hold secret values\n",
+        "wrote {} file{} to {} ({}){}\n",
         files.len(),
         if files.len() == 1 { "" } else { "s" },
         a.out.display(),
@@ -439,7 +440,16 @@ fn compile_cmd(a: &CompileArgs, term: Terminal) -> Outcome {
             .iter()
             .map(|(p, _)| p.as_str())
             .collect::<Vec<_>>()
-            .join(", ")
+            .join(", "),
+        if secret.is_empty() {
+            String::new()
+        } else {
+            format!(
+                "; {} hold{} secret values: keep out of version control",
+                secret.join(", "),
+                if secret.len() == 1 { "s" } else { "" }
+            )
+        }
     );
     out
 }

@@ -7,10 +7,8 @@
 //!
 //! Without the virtualenv the test says so and checks only what needs no Python; with
 //! `CI=true` a missing virtualenv fails the test.
-//!
-//! Disagreements found and not fixed yet are listed in [`Known`]; each must keep reproducing
-//! (the list only shrinks), and values they cover are read in their own file so that one
-//! cannot hide another.
+//! No value may be refused needlessly either: a `$` refusal must be one docker compose would
+//! really interpolate.
 
 use paasc::emit::env::render;
 use std::collections::BTreeMap;
@@ -28,6 +26,8 @@ const REASONS: &[(&str, Reason)] = &[
         "holds `$` together with a quote, backslash or line break",
         Reason::Dollar,
     ),
+    ("holds `${...}`", Reason::Expands),
+    ("ends with a backslash", Reason::TrailingBackslash),
 ];
 
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -35,45 +35,8 @@ enum Reason {
     Name,
     Nul,
     Dollar,
-}
-
-/// Known disagreements between `render` and python-dotenv 1.2.1 (reported to the owner of
-/// `compiler/cli/src/emit/env.rs`). Remove an entry when the test says it no longer reproduces.
-#[derive(Clone, Copy, Debug, PartialEq)]
-enum Known {
-    /// python-dotenv interpolates `${NAME}` and `${NAME:-default}` in *single-quoted* values
-    /// too, so `NAME='${HOME}'` reads as the reader's `$HOME`; docker compose reads it
-    /// literally. No quoting writes such a value for both readers.
-    SingleQuotedInterpolation,
-    /// A value ending in `\` is written `"...\\"`. python-dotenv's double-quoted pattern
-    /// `"((?:\\"|[^"])*)"` is greedy: when a later line holds a `"`, it takes the final `\"` as
-    /// an escaped quote, runs on to that later quote, fails, and drops every variable in
-    /// between ("could not parse statement").
+    Expands,
     TrailingBackslash,
-    /// `$` followed by neither `{`, `$`, `_` nor an ASCII letter means nothing to either reader
-    /// (python-dotenv expands only `${...}`, docker compose `$$`, `$name` and `${...}`), yet
-    /// values holding it with a quote, backslash or line break are refused.
-    OverRefusedDollar,
-}
-
-impl Known {
-    const ALL: [Known; 3] = [
-        Known::SingleQuotedInterpolation,
-        Known::TrailingBackslash,
-        Known::OverRefusedDollar,
-    ];
-
-    /// Whether a value `render` accepts falls under this issue.
-    fn covers(self, value: &str) -> bool {
-        let single_quoted = !value.contains(['\'', '\\', '\n', '\r']);
-        match self {
-            Known::SingleQuotedInterpolation => {
-                single_quoted && dotenv_interpolate(value, &BTreeMap::new()) != value
-            }
-            Known::TrailingBackslash => !single_quoted && value.ends_with('\\'),
-            Known::OverRefusedDollar => false,
-        }
-    }
 }
 
 /// xorshift64*: small, deterministic, good enough to pick tokens.
@@ -240,7 +203,9 @@ fn check_refusal(name: &str, value: &str, reason: &str) -> Result<Reason, String
     let holds = match kind {
         Reason::Name => !valid_name(name),
         Reason::Nul => value.contains('\0'),
-        Reason::Dollar => value.contains('$') && value.contains(['\'', '\\', '\n', '\r']),
+        Reason::Dollar => compose_interpolates(value) && value.contains(['\'', '\\', '\n', '\r']),
+        Reason::Expands => dotenv_interpolate(value, &BTreeMap::new()) != value,
+        Reason::TrailingBackslash => value.ends_with('\\'),
     };
     if holds {
         Ok(kind)
@@ -460,15 +425,11 @@ fn env_files_read_back_exactly_with_python_dotenv() {
     // file of its own), or part of the shared file.
     let mut problems = Vec::new();
     let mut shared: Vec<(String, String)> = Vec::new();
-    let mut isolated: Vec<(Known, String)> = Vec::new();
     let mut refused_dollar: Vec<String> = Vec::new();
     for (i, value) in values.iter().enumerate() {
         let name = format!("V{i}");
         match render([(name.as_str(), value.as_str())]) {
-            Ok(_) => match Known::ALL.into_iter().find(|k| k.covers(value)) {
-                Some(known) => isolated.push((known, value.clone())),
-                None => shared.push((name, value.clone())),
-            },
+            Ok(_) => shared.push((name, value.clone())),
             Err(e) => match check_refusal(&name, value, &e.reason) {
                 Ok(Reason::Dollar) => refused_dollar.push(value.clone()),
                 Ok(_) => {}
@@ -517,47 +478,7 @@ fn env_files_read_back_exactly_with_python_dotenv() {
         ));
     }
 
-    // 2. Values of known issues, each in its own file: with a later line holding a `"` (which
-    // exposes the trailing-backslash issue), and alone. The issue must be all that goes wrong.
-    let mut files = Vec::new();
-    for (i, (_, value)) in isolated.iter().enumerate() {
-        for (suffix, after) in [("quote", "a \" later"), ("alone", "")] {
-            let mut vars = vec![("V", value.as_str())];
-            if !after.is_empty() {
-                vars.push(("AFTER", after));
-            }
-            let path = dir.join(format!("known-{i}-{suffix}.env"));
-            std::fs::write(&path, render(vars).expect("renders")).expect("write");
-            files.push(path);
-        }
-    }
-    let mut reproduced: Vec<Known> = Vec::new();
-    if !files.is_empty() {
-        let (read, _) = dotenv_read(&python, &files);
-        for (i, (known, value)) in isolated.iter().enumerate() {
-            let (with_quote, alone) = (&read[2 * i], &read[2 * i + 1]);
-            let want = |v: String| -> Parsed { [("V".to_string(), Some(v))].into() };
-            let explained = match known {
-                Known::SingleQuotedInterpolation => {
-                    let model = want(dotenv_interpolate(value, &BTreeMap::new()));
-                    *alone == model
-                        && with_quote.get("V") == model.get("V")
-                        && with_quote.get("AFTER") == Some(&Some("a \" later".to_string()))
-                }
-                Known::TrailingBackslash => *alone == want(value.clone()),
-                Known::OverRefusedDollar => false,
-            };
-            if !explained {
-                problems.push(format!(
-                    "{value:?} ({known:?}) is misread in another way: alone {alone:?}, with a later quote {with_quote:?}"
-                ));
-            } else if *with_quote != want(value.clone()) || *alone != want(value.clone()) {
-                reproduced.push(*known);
-            }
-        }
-    }
-
-    // 3. Refused values: the double-quoted form `render` would need must really be misread, by
+    // 2. Refused values: the double-quoted form `render` would need must really be misread, by
     // python-dotenv (read here) or by docker compose (its `$` syntax, modelled).
     let mut files = Vec::new();
     for (i, value) in refused_dollar.iter().enumerate() {
@@ -575,30 +496,19 @@ fn env_files_read_back_exactly_with_python_dotenv() {
         }
     }
     if !over_refused.is_empty() {
-        reproduced.push(Known::OverRefusedDollar);
-    }
-
-    for known in Known::ALL {
-        if !reproduced.contains(&known) {
-            problems.push(format!(
-                "known issue {known:?} no longer reproduces: remove it from `Known` in {}",
-                file!()
-            ));
-        }
+        problems.push(format!(
+            "{} values are refused for `$` although both readers read them alike, e.g. {:?}",
+            over_refused.len(),
+            over_refused.first()
+        ));
     }
     if problems.is_empty() {
         let _ = std::fs::remove_dir_all(&dir);
     }
     eprintln!(
-        "env oracle: {} values read back exactly from one file; {} refused for `$` ({} of them \
-         needlessly); known issues reproduced: {:?}",
+        "env oracle: {} values read back exactly from one file; {} refused for `$`",
         shared.len(),
         refused_dollar.len(),
-        over_refused.len(),
-        Known::ALL
-            .into_iter()
-            .map(|k| (k, isolated.iter().filter(|(i, _)| *i == k).count()))
-            .collect::<Vec<_>>()
     );
     assert!(problems.is_empty(), "{}", problems.join("\n\n"));
 }

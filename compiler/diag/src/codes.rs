@@ -605,6 +605,9 @@ to write a file one of them would misread.
 
 Example: a config value `it's $5`.
 
+`docker.env` (`--emit docker-env`, for `docker run --env-file`) has no quoting at all, so a value
+with a line break cannot be written to it.
+
 Fix: change the value, or skip the .env artifact (`--emit pebble,gunicorn`) and use the charm
 layer.";
 

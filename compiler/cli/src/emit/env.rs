@@ -1,13 +1,17 @@
 //! The `.env` file: the main service's environment, readable back exactly by docker compose
-//! and python-dotenv.
+//! and python-dotenv (checked against python-dotenv 1.2.1 by `tests/env_oracle.rs`).
 //!
 //! Format, one variable per line, in the environment's order:
 //! - `NAME='value'` when the value holds no `'`, `\`, CR or LF. Both readers take single-quoted
-//!   text literally: no escapes, no `$` interpolation, `#` is not a comment.
+//!   text literally: no escapes, no `$VAR`, `#` is not a comment.
 //! - `NAME="value"` otherwise, with `\\`, `\"`, `\n` and `\r` escaped. Both readers decode those
-//!   escapes; they disagree on `$` inside double quotes (compose interpolates `$VAR`, dotenv only
-//!   `${VAR}`), so a value needing double quotes that also holds `$` cannot be written for both,
-//!   and is refused.
+//!   escapes.
+//!
+//! Refused, because no quoting reads back the same in both readers:
+//! - `${NAME}` or `${NAME:-default}` anywhere: python-dotenv expands it even in single quotes;
+//! - in a value needing double quotes, `$` before `$`, `{`, `_` or a letter (compose
+//!   interpolates it, python-dotenv does not) and a trailing backslash (python-dotenv's pattern
+//!   runs past the closing quote when a later line holds one).
 
 /// Why a variable cannot be written.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -18,25 +22,84 @@ pub struct EnvError {
     pub reason: String,
 }
 
+/// Whether python-dotenv would expand part of `value`: `${NAME}` or `${NAME:-default}`, with
+/// `NAME` free of `}` and `:` (its `_posix_variable` pattern), quoted or not.
+fn dotenv_expands(value: &str) -> bool {
+    value.match_indices("${").any(|(i, _)| {
+        let rest = &value[i + 2..];
+        let name_end = rest.find(['}', ':']).unwrap_or(rest.len());
+        let tail = &rest[name_end..];
+        tail.starts_with('}') || tail.strip_prefix(":-").is_some_and(|d| d.contains('}'))
+    })
+}
+
+/// Whether docker compose would interpolate part of a double-quoted `value`: `$$`, `${`, or `$`
+/// before a name.
+fn compose_interpolates(value: &str) -> bool {
+    value.match_indices('$').any(|(i, _)| {
+        value[i + 1..]
+            .chars()
+            .next()
+            .is_some_and(|c| c == '$' || c == '{' || c == '_' || c.is_ascii_alphabetic())
+    })
+}
+
+/// Refuses a name no reader accepts and a value no environment can carry.
+fn check(name: &str, value: &str) -> Result<(), EnvError> {
+    let valid_name = name
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+    if !valid_name {
+        return Err(EnvError {
+            name: name.to_string(),
+            reason:
+                "is not a valid variable name (letters, digits and `_`, not starting with a digit)"
+                    .into(),
+        });
+    }
+    if value.contains('\0') {
+        return Err(EnvError {
+            name: name.to_string(),
+            reason: "holds a NUL character, which no environment can carry".into(),
+        });
+    }
+    Ok(())
+}
+
+/// Renders `vars` for `docker run --env-file`, which takes each line's text after the first `=`
+/// literally (no quotes, no escapes, no interpolation): a value with a line break cannot be
+/// written, and is refused rather than cut.
+pub fn render_docker<'a>(
+    vars: impl IntoIterator<Item = (&'a str, &'a str)>,
+) -> Result<String, EnvError> {
+    let mut out = String::new();
+    for (name, value) in vars {
+        check(name, value)?;
+        if value.contains(['\n', '\r']) {
+            return Err(EnvError {
+                name: name.to_string(),
+                reason: "holds a line break, which `docker run --env-file` cannot carry (it has no quoting)".into(),
+            });
+        }
+        out.push_str(name);
+        out.push('=');
+        out.push_str(value);
+        out.push('\n');
+    }
+    Ok(out)
+}
+
 /// Renders `vars` as a `.env` file.
 pub fn render<'a>(vars: impl IntoIterator<Item = (&'a str, &'a str)>) -> Result<String, EnvError> {
     let mut out = String::new();
     for (name, value) in vars {
-        let valid_name = name
-            .chars()
-            .next()
-            .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
-            && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
-        if !valid_name {
+        check(name, value)?;
+        if dotenv_expands(value) {
             return Err(EnvError {
                 name: name.to_string(),
-                reason: "is not a valid variable name (letters, digits and `_`, not starting with a digit)".into(),
-            });
-        }
-        if value.contains('\0') {
-            return Err(EnvError {
-                name: name.to_string(),
-                reason: "holds a NUL character, which no environment can carry".into(),
+                reason: "holds `${...}`, which python-dotenv expands even inside single quotes while docker compose does not".into(),
             });
         }
         out.push_str(name);
@@ -45,7 +108,12 @@ pub fn render<'a>(vars: impl IntoIterator<Item = (&'a str, &'a str)>) -> Result<
             out.push('\'');
             out.push_str(value);
             out.push('\'');
-        } else if value.contains('$') {
+        } else if value.ends_with('\\') {
+            return Err(EnvError {
+                name: name.to_string(),
+                reason: "ends with a backslash, which python-dotenv misreads inside double quotes when a later line holds a quote".into(),
+            });
+        } else if compose_interpolates(value) {
             return Err(EnvError {
                 name: name.to_string(),
                 reason: "holds `$` together with a quote, backslash or line break; docker compose and python-dotenv read such a value differently".into(),
@@ -109,7 +177,7 @@ mod tests {
             "with space",
             "quote ' single",
             "double \" quote",
-            "dollar $HOME ${X}",
+            "dollar $HOME ${X",
             "hash # not a comment",
             "eq = sign",
             "back\\slash",
@@ -125,8 +193,22 @@ mod tests {
     }
 
     #[test]
+    fn docker_env_file_is_literal_and_refuses_line_breaks() {
+        let text = render_docker([("A", "it's $HOME # x = \"y\""), ("B", "")]).expect("renders");
+        assert_eq!(text, "A=it's $HOME # x = \"y\"\nB=\n");
+        let e = render_docker([("A", "multi\nline")]).expect_err("refused");
+        assert!(e.reason.contains("line break"));
+        assert!(render_docker([("A", "cr\r")]).is_err());
+    }
+
+    #[test]
     fn refuses_what_readers_disagree_on() {
         assert!(render([("A", "it's $HOME")]).is_err());
+        assert!(render([("A", "it's $5")]).is_ok());
+        assert!(render([("A", "${HOME}")]).is_err());
+        assert!(render([("A", "${HOME:-x}")]).is_err());
+        assert!(render([("A", "${HOME")]).is_ok());
+        assert!(render([("A", "C:\\dir\\")]).is_err());
         assert!(render([("1A", "x")]).is_err());
         assert!(render([("A", "nul\0")]).is_err());
     }
