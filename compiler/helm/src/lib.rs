@@ -738,3 +738,167 @@ fn wrap(text: &str, width: usize) -> Vec<String> {
     }
     lines
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn app() -> App {
+        App {
+            name: "web".into(),
+            version: "1.2".into(),
+            framework: "flask".into(),
+            app: "shop".into(),
+            units: 2,
+            port: 8000,
+            daemon_user: true,
+            web: Process {
+                name: "flask".into(),
+                command: vec!["gunicorn".into()],
+                working_dir: None,
+            },
+            env: vec![
+                Var {
+                    name: "FLASK_BASE_URL".into(),
+                    value: "http://shop.prod:8000".into(),
+                    secret: false,
+                },
+                Var {
+                    name: "FLASK_SECRET_KEY".into(),
+                    value: "s3cr3t-value".into(),
+                    secret: true,
+                },
+            ],
+            ..App::default()
+        }
+    }
+
+    #[test]
+    fn chart_versions_are_semver() {
+        assert_eq!(chart_version("1.2"), "1.2.0");
+        assert_eq!(chart_version("1"), "1.0.0");
+        assert_eq!(chart_version("1.2.3-rc.1+b5"), "1.2.3-rc.1+b5");
+        assert_eq!(chart_version("1.2-beta"), "1.2.0");
+        assert_eq!(chart_version("01.2.3"), "0.1.0");
+        assert_eq!(chart_version("latest"), "0.1.0");
+        assert_eq!(chart_version(""), "0.1.0");
+    }
+
+    #[test]
+    fn secrets_go_to_an_env_file_or_a_directory() {
+        let c = super::chart(&app(), &Settings::default()).expect("chart");
+        match &c.secrets {
+            Some(Secrets::EnvFile { secret_name, text }) => {
+                assert_eq!(secret_name, "shop-secrets");
+                assert!(text.lines().any(|l| l == "FLASK_SECRET_KEY=s3cr3t-value"));
+                assert!(!text.contains("FLASK_BASE_URL"));
+            }
+            other => panic!("{other:?}"),
+        }
+        for (path, text) in &c.files {
+            assert!(!text.contains("s3cr3t-value"), "{path}");
+        }
+        let mut multi = app();
+        multi.env[1].value = "line 1\nline 2\n".into();
+        let c = super::chart(&multi, &Settings::default()).expect("chart");
+        assert_eq!(
+            c.secrets.map(|s| s.files()),
+            Some(vec![(
+                "shop-secrets/FLASK_SECRET_KEY".to_string(),
+                "line 1\nline 2\n".to_string()
+            )])
+        );
+        let mut nul = app();
+        nul.env[1].value = "a\0b".into();
+        assert!(super::chart(&nul, &Settings::default()).is_err());
+        let named = Settings {
+            secret_name: Some("vault".into()),
+            ..Settings::default()
+        };
+        let c = super::chart(&app(), &named).expect("chart");
+        assert!(c.secrets.is_none());
+        assert!(c
+            .files
+            .iter()
+            .any(|(p, t)| p == "values.yaml" && t.contains("name: vault")));
+    }
+
+    #[test]
+    fn default_secret_name_avoids_the_chart_directory() {
+        assert_eq!(default_secret_name("shop", "web"), "shop-secrets");
+        assert_eq!(default_secret_name("web", "web-secrets"), "web-secret-env");
+    }
+
+    #[test]
+    fn values_follow_the_settings() {
+        let settings = Settings {
+            image: Some("reg:5000/acme/web@sha256:0123456789abcdef0123456789abcdef".into()),
+            autoscaling: Some((None, Some(5), None)),
+            storage: vec![("data".into(), "1Gi".into(), "/data".into(), None)],
+            ..Settings::default()
+        };
+        let v = values_of(&app(), &settings, "s");
+        assert_eq!(v.image.repository, "reg:5000/acme/web");
+        assert_eq!(v.image.digest, "sha256:0123456789abcdef0123456789abcdef");
+        assert_eq!(v.replica_count, 2);
+        assert!(v.autoscaling.enabled);
+        assert_eq!(
+            (v.autoscaling.min_replicas, v.autoscaling.max_replicas),
+            (2, 5)
+        );
+        assert!(v.pod_disruption_budget.enabled);
+        assert_eq!(v.persistence[0].access_modes, [AccessMode::ReadWriteMany]);
+        assert_eq!(v.pod_security_context.run_as_user, Some(DAEMON_UID));
+        let one = App { units: 1, ..app() };
+        let v = values_of(
+            &one,
+            &Settings {
+                storage: settings.storage.clone(),
+                ..Settings::default()
+            },
+            "s",
+        );
+        assert_eq!(v.persistence[0].access_modes, [AccessMode::ReadWriteOnce]);
+        assert!(!v.pod_disruption_budget.enabled);
+        assert_eq!(v.image.repository, "web");
+        assert_eq!(v.image.tag, "");
+    }
+
+    #[test]
+    fn values_yaml_round_trips_and_is_commented() {
+        let c = super::chart(&app(), &Settings::default()).expect("chart");
+        let text = &c
+            .files
+            .iter()
+            .find(|(p, _)| p == "values.yaml")
+            .expect("values.yaml")
+            .1;
+        assert!(text.contains("# The environment of every process"));
+        let (tree, diags) =
+            paasc_syntax::parse(paasc_diag::FileId(0), text, paasc_syntax::Limits::default());
+        assert!(diags.is_empty(), "{diags:?}");
+        let root = tree.root().expect("a document");
+        let json = yaml_json(&Yaml::from_tree(&tree, root));
+        let back: Values = serde_json::from_value(json).expect("reads back");
+        assert_eq!(
+            back,
+            values_of(&app(), &Settings::default(), "shop-secrets")
+        );
+    }
+
+    fn yaml_json(y: &Yaml) -> serde_json::Value {
+        match y {
+            Yaml::Null => serde_json::Value::Null,
+            Yaml::Bool(b) => (*b).into(),
+            Yaml::Int(i) => i64::try_from(*i).map_or(serde_json::Value::Null, Into::into),
+            Yaml::Str(s) => s.clone().into(),
+            Yaml::Seq(items) => items.iter().map(yaml_json).collect(),
+            Yaml::Map(m) => serde_json::Value::Object(
+                m.iter()
+                    .map(|(k, v)| (k.as_str().unwrap_or_default().to_string(), yaml_json(v)))
+                    .collect(),
+            ),
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+}
