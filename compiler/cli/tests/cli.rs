@@ -195,7 +195,7 @@ fn compile_writes_artifacts_and_a_failed_compile_writes_nothing() {
         "-o",
         od,
         "--set",
-        "secret-key=k3y'\"",
+        "secret-key=k3y'\"x",
         "--set",
         "app=web",
     ]);
@@ -208,7 +208,7 @@ fn compile_writes_artifacts_and_a_failed_compile_writes_nothing() {
     let env = std::fs::read_to_string(out_dir.join(".env")).expect(".env");
     assert!(
         env.contains("FLASK_BASE_URL='http://web.dev:8000'")
-            && env.contains("FLASK_SECRET_KEY=\"k3y'\\\"\""),
+            && env.contains("FLASK_SECRET_KEY=\"k3y'\\\"x\""),
         "{env}"
     );
     let layer = std::fs::read_to_string(out_dir.join("pebble/charm-layer.yaml")).expect("layer");

@@ -28,6 +28,7 @@ const REASONS: &[(&str, Reason)] = &[
     ),
     ("holds `${...}`", Reason::Expands),
     ("ends with a backslash", Reason::TrailingBackslash),
+    ("ends with a double quote", Reason::TrailingQuote),
 ];
 
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -37,6 +38,7 @@ enum Reason {
     Dollar,
     Expands,
     TrailingBackslash,
+    TrailingQuote,
 }
 
 /// xorshift64*: small, deterministic, good enough to pick tokens.
@@ -190,7 +192,9 @@ fn valid_name(name: &str) -> bool {
     name.chars()
         .next()
         .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
-        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.'))
 }
 
 /// The documented reason of a refusal, checking that it really applies.
@@ -206,6 +210,7 @@ fn check_refusal(name: &str, value: &str, reason: &str) -> Result<Reason, String
         Reason::Dollar => compose_interpolates(value) && value.contains(['\'', '\\', '\n', '\r']),
         Reason::Expands => dotenv_interpolate(value, &BTreeMap::new()) != value,
         Reason::TrailingBackslash => value.ends_with('\\'),
+        Reason::TrailingQuote => value.ends_with('"'),
     };
     if holds {
         Ok(kind)
@@ -371,8 +376,8 @@ fn names_are_refused_only_when_invalid() {
         ("", false),
         ("1A", false),
         ("A-B", false),
-        ("a.b", false),
-        ("spring.datasource.url", false),
+        ("a.b", true),
+        ("spring.datasource.url", true),
         ("A B", false),
         ("A=B", false),
         ("É", false),

@@ -11,7 +11,11 @@
 //! - `${NAME}` or `${NAME:-default}` anywhere: python-dotenv expands it even in single quotes;
 //! - in a value needing double quotes, `$` before `$`, `{`, `_` or a letter (compose
 //!   interpolates it, python-dotenv does not) and a trailing backslash (python-dotenv's pattern
-//!   runs past the closing quote when a later line holds one).
+//!   runs past the closing quote when a later line holds one), and a trailing `"` (compose-go
+//!   trims quote characters from both ends of a double-quoted value).
+//!
+//! Names are letters, digits, `_` and `.` (compose-go's `[A-Za-z0-9_.]`), so Spring Boot's
+//! dotted properties can be written.
 
 /// Why a variable cannot be written.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -50,13 +54,13 @@ fn check(name: &str, value: &str) -> Result<(), EnvError> {
         .chars()
         .next()
         .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
-        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.'));
     if !valid_name {
         return Err(EnvError {
             name: name.to_string(),
-            reason:
-                "is not a valid variable name (letters, digits and `_`, not starting with a digit)"
-                    .into(),
+            reason: "is not a valid variable name (letters, digits, `_` and `.`, starting with a letter or `_`, as docker compose requires)".into(),
         });
     }
     if value.contains('\0') {
@@ -108,6 +112,11 @@ pub fn render<'a>(vars: impl IntoIterator<Item = (&'a str, &'a str)>) -> Result<
             out.push('\'');
             out.push_str(value);
             out.push('\'');
+        } else if value.ends_with('"') {
+            return Err(EnvError {
+                name: name.to_string(),
+                reason: "ends with a double quote, which docker compose's parser trims from a double-quoted value".into(),
+            });
         } else if value.ends_with('\\') {
             return Err(EnvError {
                 name: name.to_string(),
@@ -176,7 +185,7 @@ mod tests {
             "plain",
             "with space",
             "quote ' single",
-            "double \" quote",
+            "double \" quote!",
             "dollar $HOME ${X",
             "hash # not a comment",
             "eq = sign",
@@ -210,6 +219,11 @@ mod tests {
         assert!(render([("A", "${HOME")]).is_ok());
         assert!(render([("A", "C:\\dir\\")]).is_err());
         assert!(render([("1A", "x")]).is_err());
+        assert!(render([("A B", "x")]).is_err());
+        assert!(render([("A-B", "x")]).is_err());
+        assert!(render([("A", "it's \"hi\"")]).is_err());
+        assert!(render([("A", "say \"hi\"")]).is_ok());
+        assert!(render([("management.endpoints.web.exposure.include", "*")]).is_ok());
         assert!(render([("A", "nul\0")]).is_err());
     }
 }
