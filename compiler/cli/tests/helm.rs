@@ -569,3 +569,31 @@ fn committed_schema_is_current() {
     assert_eq!(schema["$schema"], "http://json-schema.org/draft-07/schema#");
     assert_eq!(schema["additionalProperties"], false);
 }
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("mkdir");
+    for entry in std::fs::read_dir(from).expect("read_dir").flatten() {
+        let path = entry.path();
+        let dest = to.join(entry.file_name());
+        if path.is_dir() {
+            copy_dir(&path, &dest);
+        } else {
+            std::fs::copy(&path, &dest).expect("copy");
+        }
+    }
+}
+
+#[test]
+fn a_service_command_pebble_would_refuse_is_reported() {
+    let project = scratch();
+    copy_dir(&root().join("examples/flask-workers"), &project);
+    let rock = project.join("rockcraft.yaml");
+    let text = std::fs::read_to_string(&rock).expect("rockcraft.yaml");
+    assert!(text.contains("worker -c 2"), "the example changed");
+    std::fs::write(&rock, text.replacen("worker -c 2", "worker ] -c 2", 1)).expect("write");
+    let d = diagnostics(&project, &["--profile", "default", "--emit", "helm"]);
+    let _ = std::fs::remove_dir_all(&project);
+    let h003 = d.iter().find(|d| d["code"] == "H003").expect("H003");
+    let message = h003["message"].as_str().unwrap_or_default();
+    assert!(message.contains("celery-worker"), "{message}");
+}

@@ -854,7 +854,8 @@ Pebble reads it (shell-style words, with `[ ... ]` default arguments). A command
 would refuse (an unclosed quote, a misplaced `[ ... ]` group), or a missing main service,
 leaves the chart nothing to run.
 
-Example: `command: celery -A app worker [ --loglevel info` (the `[` group is not closed).
+Example: `command: celery -A app worker [ --loglevel info ] -c 2` (Pebble allows no argument
+after the `[ ... ]` group).
 
 Fix: correct the service's `command` in rockcraft.yaml.";
 

@@ -36,9 +36,7 @@ pub fn command_args(command: &str) -> Result<Vec<String>, String> {
             _ => base.push(word),
         }
     }
-    if inside {
-        return Err("cannot find the ] closing the [ ... ] group".into());
-    }
+    // Pebble accepts an unclosed group: the rest of the words are its default arguments.
     if base.is_empty() {
         return Err("the command is empty".into());
     }
@@ -290,7 +288,10 @@ mod tests {
         assert!(command_args("a [ b ] c").is_err());
         assert!(command_args("a [ b [ c ] ]").is_err());
         assert!(command_args("a ]").is_err());
-        assert!(command_args("a [ b").is_err());
+        assert_eq!(
+            command_args("a [ b"),
+            Ok(vec!["a".to_string(), "b".to_string()])
+        );
         assert!(command_args("").is_err());
     }
 }
