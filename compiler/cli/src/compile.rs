@@ -677,25 +677,79 @@ pub fn holding_secrets(files: &Files) -> Vec<&str> {
         .collect()
 }
 
-/// Writes `files` under `out`, each through a temporary file renamed into place.
+/// Writes `files` under `out`: every file first to a temporary name beside its target, then
+/// all renamed into place. When any write fails, the temporary files and the directories this
+/// call created are removed, so `out` is left as it was.
 pub fn write_all(out: &Path, files: &Files) -> std::io::Result<()> {
-    std::fs::create_dir_all(out)?;
-    for (rel, text) in files {
-        let path = out.join(rel);
-        if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent)?;
+    let mut created: Vec<PathBuf> = Vec::new();
+    let mut staged: Vec<(PathBuf, PathBuf)> = Vec::new();
+    let result = (|| {
+        for (rel, text) in files {
+            let path = out.join(rel);
+            let parent = path.parent().unwrap_or(out).to_path_buf();
+            let mut missing: Vec<PathBuf> = parent
+                .ancestors()
+                .take_while(|a| !a.as_os_str().is_empty() && !a.exists())
+                .map(Path::to_path_buf)
+                .collect();
+            missing.reverse();
+            for dir in missing {
+                std::fs::create_dir(&dir)?;
+                created.push(dir);
+            }
+            let tmp = path.with_file_name(format!(
+                ".{}.paasc-tmp",
+                path.file_name().and_then(|n| n.to_str()).unwrap_or("out")
+            ));
+            std::fs::write(&tmp, text)?;
+            staged.push((tmp, path));
         }
-        let tmp = path.with_file_name(format!(
-            ".{}.paasc-tmp",
-            path.file_name().and_then(|n| n.to_str()).unwrap_or("out")
-        ));
-        std::fs::write(&tmp, text)?;
-        if let Err(e) = std::fs::rename(&tmp, &path) {
-            let _ = std::fs::remove_file(&tmp);
-            return Err(e);
+        for (tmp, path) in &staged {
+            std::fs::rename(tmp, path)?;
+        }
+        Ok(())
+    })();
+    if result.is_err() {
+        for (tmp, _) in &staged {
+            let _ = std::fs::remove_file(tmp);
+        }
+        for dir in created.iter().rev() {
+            let _ = std::fs::remove_dir(dir);
         }
     }
-    Ok(())
+    result
+}
+
+/// How `files` differ from what is under `out`: a unified diff per changed file (only the
+/// names for files holding secrets), or nothing when all are current.
+pub fn drift(out: &Path, files: &Files) -> String {
+    let secret = holding_secrets(files);
+    let mut report = String::new();
+    for (rel, want) in files {
+        let have = std::fs::read(out.join(rel))
+            .ok()
+            .map(|b| String::from_utf8_lossy(&b).into_owned());
+        if have.as_deref() == Some(want.as_str()) {
+            continue;
+        }
+        if secret.contains(&rel.as_str()) {
+            report.push_str(&format!(
+                "{rel}: {} (holds secrets: contents not shown)\n",
+                if have.is_some() { "differs" } else { "missing" }
+            ));
+            continue;
+        }
+        let old = have.unwrap_or_default();
+        let diff = similar::TextDiff::from_lines(old.as_str(), want.as_str());
+        report.push_str(
+            &diff
+                .unified_diff()
+                .context_radius(3)
+                .header(&format!("a/{rel}"), &format!("b/{rel}"))
+                .to_string(),
+        );
+    }
+    report
 }
 
 /// The profile entry whose value is `value` (a config value, secret content or databag field).

@@ -74,9 +74,13 @@ struct CompileArgs {
     /// Output directory.
     #[arg(short = 'o', long = "out", value_name = "DIR")]
     out: PathBuf,
-    /// Which artifacts to write (default: all).
+    /// Which artifacts to write (default: all but docker-env).
     #[arg(long, value_enum, value_delimiter = ',')]
     emit: Vec<compile::Artifact>,
+    /// Write nothing; compare what would be written with OUT, print a unified diff, and exit 1
+    /// on any difference.
+    #[arg(long)]
+    check: bool,
 }
 
 #[derive(Subcommand, Debug)]
@@ -419,6 +423,24 @@ fn compile_cmd(a: &CompileArgs, term: Terminal) -> Outcome {
             return fail(&loaded.db, diags, EXIT_PROBLEMS);
         }
     };
+    if a.check {
+        let report = compile::drift(&a.out, &files);
+        let mut out = fail(&loaded.db, diags, EXIT_OK);
+        if !matches!(a.project.files.format, Format::Json) {
+            out.stdout.clear();
+        }
+        if report.is_empty() {
+            out.stderr = format!("{} files in {} are current\n", files.len(), a.out.display());
+        } else {
+            out.stdout.push_str(&report);
+            out.stderr = format!(
+                "{} differs from what paasc compile would write\n",
+                a.out.display()
+            );
+            out.code = EXIT_PROBLEMS;
+        }
+        return out;
+    }
     if let Err(e) = compile::write_all(&a.out, &files) {
         return Outcome {
             stderr: format!("error: cannot write to `{}`: {e}\n", a.out.display()),
