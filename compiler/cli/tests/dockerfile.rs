@@ -764,6 +764,18 @@ fn environment_and_commands_cannot_add_instructions() {
         "{d}"
     );
 
+    // Pebble refuses arguments after the `[ ... ]` group.
+    let p = project(
+        "cmd-after-group",
+        "services:\n  flask:\n    override: replace\n    command: \"gunicorn [ app:app ] --reload\"\n",
+        &[],
+    );
+    let c = failed(&p);
+    assert_eq!(c.codes(), ["D004"]);
+    assert!(c
+        .messages()
+        .contains("cannot have any arguments after [ ... ] group"));
+
     let p = project(
         "cmd-unclosed",
         "services:\n  flask:\n    override: replace\n    command: \"gunicorn 'app:app\"\n",

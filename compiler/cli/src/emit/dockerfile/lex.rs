@@ -159,92 +159,6 @@ pub fn path_problem(path: &str, globs: bool) -> Option<&'static str> {
     None
 }
 
-/// Splits a Pebble command the way Pebble does (shell-style words: whitespace separates,
-/// single quotes are literal, double quotes and backslashes escape), or says why it cannot.
-pub fn split_command(cmd: &str) -> Result<Vec<String>, &'static str> {
-    let mut words = Vec::new();
-    let mut cur = String::new();
-    let mut in_word = false;
-    let mut chars = cmd.chars();
-    while let Some(c) = chars.next() {
-        match c {
-            ' ' | '\t' | '\n' | '\r' => {
-                if in_word {
-                    words.push(std::mem::take(&mut cur));
-                    in_word = false;
-                }
-            }
-            '\'' => {
-                in_word = true;
-                loop {
-                    match chars.next() {
-                        Some('\'') => break,
-                        Some(ch) => cur.push(ch),
-                        None => return Err("has an unclosed single quote"),
-                    }
-                }
-            }
-            '"' => {
-                in_word = true;
-                loop {
-                    match chars.next() {
-                        Some('"') => break,
-                        Some('\\') => match chars.next() {
-                            Some(ch @ ('"' | '\\' | '$' | '`')) => cur.push(ch),
-                            Some('\n') => {}
-                            Some(ch) => {
-                                cur.push('\\');
-                                cur.push(ch);
-                            }
-                            None => return Err("ends inside a double quote"),
-                        },
-                        Some(ch) => cur.push(ch),
-                        None => return Err("has an unclosed double quote"),
-                    }
-                }
-            }
-            '\\' => {
-                in_word = true;
-                match chars.next() {
-                    Some('\n') => {}
-                    Some(ch) => cur.push(ch),
-                    None => return Err("ends with a backslash"),
-                }
-            }
-            _ => {
-                in_word = true;
-                cur.push(c);
-            }
-        }
-    }
-    if in_word {
-        words.push(cur);
-    }
-    if words.is_empty() {
-        return Err("is empty");
-    }
-    Ok(words)
-}
-
-/// Pebble's default-argument brackets removed: `cmd [ a b ]` runs as `cmd a b`. Pebble
-/// accepts one `[ ... ]` group, closed, at the end of the command.
-pub fn without_brackets(words: Vec<String>) -> Result<Vec<String>, &'static str> {
-    let open = words.iter().position(|w| w == "[");
-    let close = words.iter().position(|w| w == "]");
-    match (open, close) {
-        (None, None) => Ok(words),
-        (Some(o), Some(c))
-            if o < c
-                && c + 1 == words.len()
-                && o > 0
-                && words.iter().filter(|w| *w == "[" || *w == "]").count() == 2 =>
-        {
-            Ok(words.into_iter().filter(|w| w != "[" && w != "]").collect())
-        }
-        _ => Err("has a `[ ... ]` default-arguments group that is not closed at the end"),
-    }
-}
-
 /// A Go duration (`10s`, `1m30s`, `500ms`, `1.5h`) in nanoseconds, as `time.ParseDuration`
 /// reads it (Pebble and Docker both use it). Only positive durations are accepted.
 pub fn duration_ns(s: &str) -> Option<u128> {
@@ -379,40 +293,9 @@ mod tests {
     }
 
     #[test]
-    fn commands_split_like_pebble() {
-        let words = split_command(
-            "/bin/python3 -m gunicorn -c /flask/gunicorn.conf.py 'app:app' -k [ sync ]",
-        );
-        assert_eq!(
-            words.and_then(without_brackets),
-            Ok(vec![
-                "/bin/python3",
-                "-m",
-                "gunicorn",
-                "-c",
-                "/flask/gunicorn.conf.py",
-                "app:app",
-                "-k",
-                "sync"
-            ]
-            .into_iter()
-            .map(String::from)
-            .collect())
-        );
-        assert_eq!(
-            split_command(r#"bash -c "java -jar *.jar""#),
-            Ok(vec!["bash".into(), "-c".into(), "java -jar *.jar".into()])
-        );
-        assert!(split_command("a 'b").is_err());
-        for bad in ["a [ b", "a ] b", "a [ b ] c", "[ a ]", "a [ [ b ] ]"] {
-            assert!(
-                split_command(bad).and_then(without_brackets).is_err(),
-                "{bad}"
-            );
-        }
+    fn glob_words_keep_their_wildcards() {
         assert_eq!(glob_word("flask/app/*.pyc"), "flask/app/*.pyc");
         assert_eq!(glob_word("a b*"), "'a b'*");
-        assert!(split_command("   ").is_err());
     }
 
     #[test]

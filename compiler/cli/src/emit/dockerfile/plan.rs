@@ -755,8 +755,10 @@ fn environment(rock: &Yaml, img: &mut Image, p: &mut Problems<'_>) {
     }
 }
 
+/// A Pebble command as the process's argument vector (Pebble's own reading: Go shlex, then
+/// the `[ ... ]` default arguments appended; shared with the Helm back end).
 fn command(name: &str, text: &str, p: &mut Problems<'_>) -> Option<Vec<String>> {
-    match lex::split_command(text).and_then(lex::without_brackets) {
+    match paasc_helm::pebble::command_args(text) {
         Ok(words) if !words.iter().any(|w| lex::has_control(w)) => Some(words),
         Ok(_) => {
             p.push(
@@ -773,10 +775,10 @@ fn command(name: &str, text: &str, p: &mut Problems<'_>) -> Option<Vec<String>> 
             p.push(
                 Code::DOCKERFILE_INVALID_COMMAND,
                 format!(
-                    "rockcraft.yaml: the command of service `{}` {why}",
+                    "rockcraft.yaml: Pebble cannot run the command of service `{}`: {why}",
                     shown(name)
                 ),
-                "Pebble splits commands like a shell: close every quote",
+                "Pebble splits commands like a shell, with one `[ ... ]` group of default arguments at the end",
             );
             None
         }
