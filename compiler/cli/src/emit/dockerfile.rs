@@ -190,13 +190,10 @@ fn header(out: &mut String, img: &Image, layout: &frameworks::Layout, name: &str
             img.base_image
         ),
         "#".into(),
-        "# The app's environment, secrets included, is not in the image: it is OUT/.env, given at".into(),
-        "# run time. `docker compose` (env_file:) reads that file exactly; `docker run --env-file`".into(),
-        "# would keep its quotes, so export it and pass the names:".into(),
-        "#   set -a; . OUT/.env; set +a".into(),
-        format!(
-            "#   docker run --rm -p {port}:{port} $(sed -n 's/^\\([A-Za-z_][A-Za-z0-9_]*\\)=.*/--env \\1/p' OUT/.env) {name}"
-        ),
+        "# The app's environment, secrets included, is not in the image: give it at run time,".into(),
+        "# from `paasc compile --emit docker-env` (OUT/docker.env, for `docker run --env-file`)".into(),
+        "# or from OUT/.env with docker compose (`env_file:`):".into(),
+        format!("#   docker run --rm -p {port}:{port} --env-file OUT/docker.env {name}"),
     ];
     for l in lines {
         let _ = writeln!(out, "{l}");
