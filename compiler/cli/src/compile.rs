@@ -165,7 +165,8 @@ fn redact(db: &mut SourceDb, profile: &Profile, charm: Option<&Yaml>) {
         }
     }
     for id in &profile.sources {
-        db.redact(*id, &secrets);
+        let named_by_value = db.get(*id).path.starts_with("--set ");
+        db.redact(*id, &secrets, named_by_value);
     }
 }
 

@@ -106,7 +106,7 @@ fn report(db: &SourceDb, d: &Diagnostic) -> Report {
                 severity: Severity::Info,
                 help: None,
                 url: d.url(),
-                source: NamedSource::new(other.path.clone(), other.text.clone()),
+                source: NamedSource::new(other.path.clone(), visible(&other.text)),
                 labels: vec![labeled(l, true)],
                 related: Vec::new(),
             });
@@ -119,7 +119,7 @@ fn report(db: &SourceDb, d: &Diagnostic) -> Report {
         severity: d.severity,
         help: d.help.clone(),
         url: d.url(),
-        source: NamedSource::new(file.path.clone(), file.text.clone()),
+        source: NamedSource::new(file.path.clone(), visible(&file.text)),
         labels,
         related,
     }
@@ -156,4 +156,18 @@ pub fn render_all(db: &SourceDb, diags: &[Diagnostic], style: Style) -> String {
         .map(|d| render(db, d, style))
         .collect::<Vec<_>>()
         .join("\n")
+}
+
+/// The text with ASCII control characters (but tab and line breaks) shown as `?`, byte for byte,
+/// so a hostile file cannot send terminal escape sequences through a snippet.
+fn visible(text: &str) -> String {
+    text.chars()
+        .map(|c| {
+            if c.is_ascii_control() && !matches!(c, '\t' | '\n' | '\r') {
+                '?'
+            } else {
+                c
+            }
+        })
+        .collect()
 }

@@ -78,10 +78,11 @@ impl SourceDb {
         FileId(self.files.len() as u32 - 1)
     }
 
-    /// Hides every occurrence of each of `secrets` in file `id` (its text and its display path)
-    /// behind `*`s, byte for byte, so spans stay valid. A value spanning lines is hidden line by
-    /// line, as a YAML block scalar holds it.
-    pub fn redact(&mut self, id: FileId, secrets: &[String]) {
+    /// Hides every occurrence of each of `secrets` in file `id` (its text, and its display path
+    /// when `path_too`, for files named after their content such as `--set key=value`) behind
+    /// `*`s, byte for byte, so spans stay valid. A value spanning lines is hidden line by line,
+    /// as a YAML block scalar holds it.
+    pub fn redact(&mut self, id: FileId, secrets: &[String], path_too: bool) {
         let Some(file) = self.files.get_mut(id.0 as usize) else {
             return;
         };
@@ -91,7 +92,9 @@ impl SourceDb {
             for piece in secret.lines().map(str::trim).filter(|p| !p.is_empty()) {
                 let stars = "*".repeat(piece.len());
                 text = text.replace(piece, &stars);
-                path = path.replace(piece, &stars);
+                if path_too {
+                    path = path.replace(piece, &stars);
+                }
             }
         }
         if text != file.text || path != file.path {
@@ -132,11 +135,15 @@ mod tests {
             "--set secret-key=s3cr3t",
             "a: s3cr3t\nb: |\n  line one\n  é-two\nc: x\n",
         );
-        db.redact(id, &["s3cr3t".into(), "line one\né-two\n".into()]);
+        db.redact(id, &["s3cr3t".into(), "line one\né-two\n".into()], true);
         let f = db.get(id);
         assert_eq!(f.path, "--set secret-key=******");
         assert_eq!(f.text, "a: ******\nb: |\n  ********\n  ******\nc: x\n");
         assert_eq!(f.position(f.text.len() as u32 - 2).line0, 4);
+        let named = db.add("profiles/dev.yaml", "secret-key: dev\n");
+        db.redact(named, &["dev".into()], false);
+        assert_eq!(db.get(named).path, "profiles/dev.yaml");
+        assert_eq!(db.get(named).text, "secret-key: ***\n");
     }
 
     #[test]

@@ -46,8 +46,31 @@ pub fn parse(file: FileId, text: &str, limits: Limits) -> (Tree, Vec<Diagnostic>
         );
         return (Tree::default(), b.diags);
     }
+    if let Some((at, c)) = text.char_indices().find(|&(_, c)| !pyyaml_printable(c)) {
+        b.diags.push(
+            Diagnostic::new(
+                Code::YAML_SYNTAX,
+                file,
+                Span::new(at, at + c.len_utf8()),
+                format!(
+                    "unacceptable character #x{:04x}: special characters are not allowed",
+                    u32::from(c)
+                ),
+            )
+            .label("not a printable character")
+            .help("PyYAML, which charmcraft and rockcraft use, refuses the whole file; remove the character, or write it as an escape in a double-quoted string (`\\x07`)"),
+        );
+        return (Tree::default(), b.diags);
+    }
     b.run();
     (b.tree, b.diags)
+}
+
+/// PyYAML's `Reader.NON_PRINTABLE` complement: what a YAML stream may hold.
+fn pyyaml_printable(c: char) -> bool {
+    matches!(c,
+        '\t' | '\n' | '\r' | ' '..='~' | '\u{85}' | '\u{A0}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}')
+        || c >= '\u{10000}'
 }
 
 enum Frame {
@@ -606,7 +629,13 @@ fn core_suffix(tag: &Tag) -> Option<&str> {
 /// Turns the scanner's terse messages into a sentence and a help line.
 fn explain_scan_error(info: &str, at: Option<&str>) -> (String, Option<String>) {
     let lower = info.to_ascii_lowercase();
-    if at == Some("\t") || lower.contains("tab") {
+    if lower.contains("unprintable") {
+        return (
+            format!("YAML syntax error: {info}"),
+            Some("remove the control character; in a double-quoted string write it as an escape such as `\\x07`".into()),
+        );
+    }
+    if at == Some("\t") || lower.contains(" tab") || lower.starts_with("tab") {
         return (
             format!("YAML syntax error: {info}"),
             Some("YAML does not allow tabs for indentation; indent with spaces".into()),
