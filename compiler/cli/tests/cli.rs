@@ -1,22 +1,10 @@
 //! Tests of the `paasc` process: exit codes, streams, and hostile inputs.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+#[path = "support/common.rs"]
+mod common;
+use common::{paasc, root};
 
-fn paasc(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_paasc"))
-        .args(args)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("run paasc")
-}
-
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../..")
-        .canonicalize()
-        .expect("root")
-}
+use std::path::PathBuf;
 
 fn temp_project(name: &str, rockcraft: &[u8]) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("paasc-cli-{}-{name}", std::process::id()));

@@ -5,6 +5,10 @@
 //! implemented are listed in `golden/conformance-pending.txt`; the test fails when a result
 //! outside that list fails, and when a listed one passes (so the list only shrinks).
 
+#[path = "support/common.rs"]
+mod common;
+use common::root;
+
 #[path = "support/runtime.rs"]
 mod runtime;
 
@@ -12,13 +16,6 @@ use paasc_diag::{FileId, SourceDb};
 use paasc_syntax::{parse, write, Limits, Yaml};
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
-
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../..")
-        .canonicalize()
-        .expect("root")
-}
 
 fn load_yaml(text: &str) -> Result<Yaml, String> {
     let (tree, diags) = parse(FileId(0), text, Limits::default());

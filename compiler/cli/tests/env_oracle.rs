@@ -10,6 +10,10 @@
 //! No value may be refused needlessly either: a `$` refusal must be one docker compose would
 //! really interpolate.
 
+#[path = "support/common.rs"]
+mod common;
+use common::root;
+
 use paasc::emit::env::render;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -285,13 +289,6 @@ fn naive_double_quoted(name: &str, value: &str) -> String {
     }
     out.push_str("\"\n");
     out
-}
-
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../..")
-        .canonicalize()
-        .expect("repository root")
 }
 
 /// The virtualenv's Python, if it has python-dotenv.

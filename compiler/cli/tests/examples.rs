@@ -6,17 +6,14 @@
 //! golden trees (and removes those of deleted examples or profiles); read `git diff golden/`
 //! before committing. Blessing is refused when `CI=true`.
 
+#[path = "support/common.rs"]
+mod common;
+use common::root;
+
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
-
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../..")
-        .canonicalize()
-        .expect("repository root")
-}
 
 /// Sorted names of the subdirectories (or, with `ext`, of the files ending in `.ext`, without
 /// it) of `dir`.

@@ -1,21 +1,11 @@
 //! Golden tests: every `golden/errors/<case>` yields the diagnostics snapshotted beside it, in
 //! both renderings; every `golden/ok/<case>` and every example yields none.
 
+#[path = "support/common.rs"]
+mod common;
+use common::{root, TERM};
+
 use std::path::{Path, PathBuf};
-
-const TERM: paasc::Terminal = paasc::Terminal {
-    stdout_tty: false,
-    no_color: true,
-    experimental: false,
-    rock_experimental: false,
-};
-
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../..")
-        .canonicalize()
-        .expect("workspace root")
-}
 
 fn cases(group: &str) -> Vec<PathBuf> {
     let mut out: Vec<PathBuf> = std::fs::read_dir(root().join(group))

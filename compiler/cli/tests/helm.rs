@@ -5,19 +5,16 @@
 //! CI also renders every chart with real Helm, lints it strictly and validates the manifests
 //! with kubernetes-validate (`.ci/helm.sh`).
 
+#[path = "support/common.rs"]
+mod common;
+use common::root;
+
 use paasc_syntax::Yaml;
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::sync::atomic::{AtomicUsize, Ordering};
-
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../..")
-        .canonicalize()
-        .expect("repository root")
-}
 
 fn paasc(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_paasc"))

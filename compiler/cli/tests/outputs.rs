@@ -1,29 +1,12 @@
 //! What `paasc compile` does to its output directory: nothing when it fails, exit 2 when it
 //! cannot write, byte-identical artifacts whatever the environment, and `--check` for drift.
 
+#[path = "support/common.rs"]
+mod common;
+use common::{paasc, paasc_in, root};
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../..")
-        .canonicalize()
-        .expect("root")
-}
-
-fn paasc_in(cwd: &Path, env: &[(&str, &str)], args: &[&str]) -> Output {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_paasc"));
-    cmd.current_dir(cwd).args(args).env("NO_COLOR", "1");
-    for (k, v) in env {
-        cmd.env(k, v);
-    }
-    cmd.output().expect("run paasc")
-}
-
-fn paasc(args: &[&str]) -> Output {
-    paasc_in(&root(), &[], args)
-}
 
 fn scratch(name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("paasc-out-{}-{name}", std::process::id()));

@@ -2,23 +2,13 @@
 //! artifacts that carry the environment by definition (`.env`, the charm's Pebble layer, and the
 //! Helm secrets files kubectl reads), never in another artifact and never in a diagnostic.
 
+#[path = "support/common.rs"]
+mod common;
+use common::{root, TERM};
+
 use paasc_diag::FileId;
 use paasc_syntax::{parse, Limits};
-use std::path::{Path, PathBuf};
-
-const TERM: paasc::Terminal = paasc::Terminal {
-    stdout_tty: false,
-    no_color: true,
-    experimental: false,
-    rock_experimental: false,
-};
-
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../..")
-        .canonicalize()
-        .expect("workspace root")
-}
+use std::path::Path;
 
 fn run(args: &[&str]) -> paasc::Outcome {
     let mut all = vec!["paasc".to_string()];
