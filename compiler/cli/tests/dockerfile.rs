@@ -865,3 +865,139 @@ fn every_example_compiles_to_a_well_formed_dockerfile() {
     }
     assert!(n >= 1);
 }
+
+/// A small deterministic generator of hostile strings.
+struct Lcg(u64);
+
+impl Lcg {
+    fn next(&mut self) -> u64 {
+        self.0 = self
+            .0
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        self.0 >> 33
+    }
+    fn hostile(&mut self) -> String {
+        const PIECES: &[&str] = &[
+            "a",
+            "lib",
+            "-",
+            ".",
+            "/",
+            " ",
+            "\n",
+            "\r",
+            "\\",
+            "\"",
+            "'",
+            "$",
+            "$(id)",
+            "`",
+            "*",
+            "[",
+            "]",
+            "#",
+            "&&",
+            ";",
+            "|",
+            "{",
+            "}",
+            "\t",
+            "\u{2028}",
+            "é",
+            "\nRUN id",
+            "\\\n",
+            "\nUSER root\n",
+            ":",
+            "=",
+            "@",
+            "%",
+            "~",
+            "..",
+            "\u{1b}[2J",
+            "\u{85}",
+            "0",
+        ];
+        let len = 1 + self.next() % 6;
+        (0..len)
+            .map(|_| PIECES[(self.next() % PIECES.len() as u64) as usize])
+            .collect()
+    }
+}
+
+#[test]
+fn hostile_values_either_give_a_diagnostic_or_change_no_instruction() {
+    let rock = |pkg: &str, prime: &str, env: &str, pip: &str, worker: &str, url: &str| {
+        let q = |s: &str| serde_json::to_string(s).expect("json");
+        format!(
+            "environment:\n  GREETING: {}\n\
+             parts:\n  runtime-debs:\n    plugin: nil\n    stage-packages: [{}]\n\
+             \x20 flask-framework/install-app:\n    prime: [{}]\n\
+             \x20 flask-framework/dependencies:\n    python-packages: [{}]\n\
+             services:\n  celery-worker:\n    override: replace\n    command: {}\n\
+             checks:\n  up:\n    override: replace\n    http:\n      url: {}\n",
+            q(env),
+            q(pkg),
+            q(prime),
+            q(pip),
+            q(worker),
+            q(url)
+        )
+    };
+    let base = project(
+        "hostile-baseline",
+        &rock(
+            "libpq5",
+            "flask/app/app.py",
+            "hi",
+            "requests",
+            "celery worker",
+            "http://localhost:8000/",
+        ),
+        &[],
+    );
+    let baseline = keywords(&ok(&base).dockerfile());
+    let mut gen = Lcg(0x5eed);
+    let (mut refused, mut written) = (0, 0);
+    for i in 0..120 {
+        let h = gen.hostile();
+        let field = i % 6;
+        let pick = |n: usize, hostile: &str, benign: &str| {
+            if field == n {
+                hostile.to_string()
+            } else {
+                benign.to_string()
+            }
+        };
+        let text = rock(
+            &pick(0, &h, "libpq5"),
+            &pick(1, &format!("flask/app/{h}"), "flask/app/app.py"),
+            &pick(2, &h, "hi"),
+            &pick(3, &format!("requests{h}"), "requests"),
+            &pick(4, &format!("celery {h}"), "celery worker"),
+            &pick(
+                5,
+                &format!("http://localhost:8000/{h}"),
+                "http://localhost:8000/",
+            ),
+        );
+        let p = project(&format!("hostile-{i}"), &text, &[]);
+        let c = compile(&p.dir, &["--emit", "dockerfile"]);
+        if c.outcome.code == 0 {
+            written += 1;
+            let d = c.dockerfile();
+            assert_eq!(keywords(&d), baseline, "field {field}, value {h:?}:\n{d}");
+        } else {
+            refused += 1;
+            assert!(
+                !c.out.join("docker/Dockerfile").exists(),
+                "a refused compile writes nothing"
+            );
+        }
+    }
+    // The generator exercises both outcomes.
+    assert!(
+        refused > 10 && written > 10,
+        "refused {refused}, written {written}"
+    );
+}
