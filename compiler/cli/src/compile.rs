@@ -780,7 +780,14 @@ fn source_of(p: &Profile, value: &str) -> Option<(Option<FileId>, Span)> {
 }
 
 /// Renders the artifacts of a successful plan, or says why one cannot be written.
-pub fn artifacts(emit: &[Artifact], input: &EmitInput<'_>) -> Result<Files, Vec<Diagnostic>> {
+///
+/// With the default artifact set, a Dockerfile this project cannot have (a framework or a part
+/// the back end does not build) is left out with a warning in `notes` instead of failing.
+pub fn artifacts(
+    emit: &[Artifact],
+    input: &EmitInput<'_>,
+    notes: &mut Vec<Diagnostic>,
+) -> Result<Files, Vec<Diagnostic>> {
     let mut files = Files::new();
     let want = |a: Artifact| (emit.is_empty() && a != Artifact::DockerEnv) || emit.contains(&a);
     let (rock, plan) = (input.rock, input.plan);
@@ -844,7 +851,24 @@ pub fn artifacts(emit: &[Artifact], input: &EmitInput<'_>) -> Result<Files, Vec<
         }
     }
     if want(Artifact::Dockerfile) {
-        files.extend(crate::emit::dockerfile::files(input)?);
+        match crate::emit::dockerfile::files(input) {
+            Ok(f) => files.extend(f),
+            Err(found)
+                if emit.is_empty()
+                    && found.iter().all(|d| {
+                        d.code == Code::DOCKERFILE_UNSUPPORTED_FRAMEWORK
+                            || d.code == Code::DOCKERFILE_UNSUPPORTED
+                    }) =>
+            {
+                notes.extend(found.into_iter().map(|d| {
+                    let help = d.help.clone().unwrap_or_default();
+                    d.severity(paasc_diag::Severity::Warning).help(format!(
+                        "{help}\nthe Dockerfile was left out; the other artifacts were written (ask for it with --emit dockerfile to make this an error)"
+                    ))
+                }));
+            }
+            Err(found) => return Err(found),
+        }
     }
     if want(Artifact::Helm) {
         files.extend(crate::emit::helm::files(input)?);

@@ -368,7 +368,7 @@ fn check(p: &ProjectArgs, term: Terminal) -> Outcome {
                 &mut found,
             );
             if let Some(applied) = applied {
-                if let Err(mut e) = compile::artifacts(&[], &applied.input()) {
+                if let Err(mut e) = compile::artifacts(&[], &applied.input(), &mut found) {
                     found.append(&mut e);
                 }
             }
@@ -416,7 +416,7 @@ fn compile_cmd(a: &CompileArgs, term: Terminal) -> Outcome {
         return fail(&loaded.db, diags, EXIT_PROBLEMS);
     };
     let input = applied.input();
-    let files = match compile::artifacts(&a.emit, &input) {
+    let files = match compile::artifacts(&a.emit, &input, &mut diags) {
         Ok(f) => f,
         Err(mut found) => {
             diags.append(&mut found);
@@ -426,11 +426,17 @@ fn compile_cmd(a: &CompileArgs, term: Terminal) -> Outcome {
     if a.check {
         let report = compile::drift(&a.out, &files);
         let mut out = fail(&loaded.db, diags, EXIT_OK);
-        if !matches!(a.project.files.format, Format::Json) {
-            out.stdout.clear();
-        }
+        let warnings = if matches!(a.project.files.format, Format::Json) {
+            String::new()
+        } else {
+            std::mem::take(&mut out.stdout)
+        };
         if report.is_empty() {
-            out.stderr = format!("{} files in {} are current\n", files.len(), a.out.display());
+            out.stderr = format!(
+                "{warnings}{} files in {} are current\n",
+                files.len(),
+                a.out.display()
+            );
         } else {
             out.stdout.push_str(&report);
             out.stderr = format!(
@@ -449,12 +455,14 @@ fn compile_cmd(a: &CompileArgs, term: Terminal) -> Outcome {
         };
     }
     let mut out = fail(&loaded.db, diags, EXIT_OK);
-    if !matches!(a.project.files.format, Format::Json) {
-        out.stdout.clear();
-    }
+    let warnings = if matches!(a.project.files.format, Format::Json) {
+        String::new()
+    } else {
+        std::mem::take(&mut out.stdout)
+    };
     let secret = compile::holding_secrets(&files);
     out.stderr = format!(
-        "wrote {} file{} to {} ({}){}\n",
+        "{warnings}wrote {} file{} to {} ({}){}\n",
         files.len(),
         if files.len() == 1 { "" } else { "s" },
         a.out.display(),
