@@ -50,6 +50,8 @@ pub struct EmitInput<'a> {
     pub plan: &'a paasc_runtime::Plan,
     /// Where diagnostics about the deployment point when no better span is known.
     pub anchor: FileId,
+    /// rockcraft.yaml and its tree, for diagnostics about the rock's own values.
+    pub rock_source: Option<(FileId, &'a paasc_syntax::Tree)>,
 }
 
 /// The files of a compilation, by relative path.
@@ -202,6 +204,8 @@ pub struct Applied {
     pub plan: paasc_runtime::Plan,
     /// The profile file, or charmcraft.yaml when there is none.
     pub anchor: FileId,
+    /// rockcraft.yaml and its tree.
+    pub rock_source: Option<(FileId, paasc_syntax::Tree)>,
 }
 
 impl Applied {
@@ -217,6 +221,7 @@ impl Applied {
             deployment: &self.deployment,
             plan: &self.plan,
             anchor: self.anchor,
+            rock_source: self.rock_source.as_ref().map(|(f, t)| (*f, t)),
         }
     }
 }
@@ -325,6 +330,11 @@ pub(crate) fn apply_profile(
         deployment,
         plan,
         anchor,
+        rock_source: checked
+            .analysis
+            .rock_tree
+            .clone()
+            .map(|tree| (rock_file, tree)),
     })
 }
 

@@ -118,6 +118,15 @@ impl Tree {
         }
     }
 
+    /// The first scalar (a key or a value) written as `text`, in document order.
+    pub fn find_text(&self, text: &str) -> Option<Span> {
+        (0..self.nodes.len())
+            .filter_map(|i| u32::try_from(i).ok().map(NodeId))
+            .filter(|&id| self.text(id) == Some(text))
+            .map(|id| self.span(id))
+            .min_by_key(|s| s.start)
+    }
+
     /// Number of nodes stored (aliases count once).
     pub fn len(&self) -> usize {
         self.nodes.len()

@@ -142,12 +142,30 @@ impl<'a> Problems<'a> {
     }
 
     /// Adds a problem.
+    /// Adds a problem, at the first value the message quotes (in backticks) that rockcraft.yaml
+    /// holds, or else at the profile.
     pub fn push(&mut self, code: Code, message: impl Into<String>, help: impl Into<String>) {
-        self.list.push(
-            Diagnostic::new(code, self.input.anchor, Span::point(0), message)
-                .label("while writing the Dockerfile for this deployment")
-                .help(help),
-        );
+        let message = message.into();
+        let in_rock = self.input.rock_source.and_then(|(file, tree)| {
+            message
+                .split('`')
+                .skip(1)
+                .step_by(2)
+                .find_map(|quoted| tree.find_text(quoted))
+                .map(|span| (file, span))
+        });
+        let d = match in_rock {
+            Some((file, span)) => Diagnostic::new(code, file, span, message)
+                .label("the Dockerfile cannot take this")
+                .secondary(
+                    self.input.anchor,
+                    Span::point(0),
+                    "while compiling this profile",
+                ),
+            None => Diagnostic::new(code, self.input.anchor, Span::point(0), message)
+                .label("while writing the Dockerfile for this deployment"),
+        };
+        self.list.push(d.help(help));
     }
 
     fn path(&mut self, what: &str, path: &str, globs: bool) -> bool {
