@@ -63,9 +63,20 @@ impl Value<'_> {
     }
 }
 
-static BOOL11: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"^(?:yes|Yes|YES|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF)$")
-});
+/// PyYAML's null resolver, `^(?:~|null|Null|NULL|)$`, without the empty text.
+const NULL11_WORDS: [&str; 4] = ["~", "null", "Null", "NULL"];
+/// PyYAML's bool resolver, `^(?:yes|Yes|YES|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF)$`.
+const BOOL11_WORDS: [&str; 18] = [
+    "yes", "Yes", "YES", "no", "No", "NO", "true", "True", "TRUE", "false", "False", "FALSE", "on",
+    "On", "ON", "off", "Off", "OFF",
+];
+
+/// Whether `t` can be a number or a timestamp: the first character every numeric pattern
+/// (YAML 1.1 and 1.2) requires.
+fn starts_numeric(t: &str) -> bool {
+    matches!(t.as_bytes().first(), Some(b'0'..=b'9' | b'-' | b'+' | b'.'))
+}
+
 static FLOAT11: LazyLock<Regex> = LazyLock::new(|| {
     re(
         r"^(?:[-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+][0-9]+)?|\.[0-9_]+(?:[eE][-+][0-9]+)?|[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$",
@@ -76,7 +87,6 @@ static INT11: LazyLock<Regex> = LazyLock::new(|| {
         r"^(?:[-+]?0b[0-1_]+|[-+]?0[0-7_]+|[-+]?(?:0|[1-9][0-9_]*)|[-+]?0x[0-9a-fA-F_]+|[-+]?[1-9][0-9_]*(?::[0-5]?[0-9])+)$",
     )
 });
-static NULL11: LazyLock<Regex> = LazyLock::new(|| re(r"^(?:~|null|Null|NULL|)$"));
 static TIMESTAMP11: LazyLock<Regex> = LazyLock::new(|| {
     re(
         r"^(?:[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]|[0-9][0-9][0-9][0-9]-[0-9][0-9]?-[0-9][0-9]?(?:[Tt]|[ \t]+)[0-9][0-9]?:[0-9][0-9]:[0-9][0-9](?:\.[0-9]*)?(?:[ \t]*(?:Z|[-+][0-9][0-9]?(?::[0-9][0-9])?))?)$",
@@ -145,13 +155,20 @@ impl Scalar {
 
 /// PyYAML's implicit resolution of a plain scalar.
 pub fn resolve11_plain(t: &str) -> Value<'_> {
-    if NULL11.is_match(t) {
+    // Like PyYAML, which indexes its resolvers by first character: null and bool match only fixed
+    // words, and the numeric patterns only text starting with a digit, a sign or a dot, so
+    // most scalars are strings without running a pattern (the regex engine here is the slow
+    // PikeVM, and a large file holds hundreds of thousands of scalars).
+    if t.is_empty() || NULL11_WORDS.contains(&t) {
         return Value::Null;
     }
-    if BOOL11.is_match(t) {
+    if BOOL11_WORDS.contains(&t) {
         return Value::Bool(
             matches!(t.chars().next(), Some('y' | 'Y' | 't' | 'T')) || t.eq_ignore_ascii_case("on"),
         );
+    }
+    if !starts_numeric(t) {
+        return Value::Str(t);
     }
     if INT11.is_match(t) {
         if let Some(v) = int11(t) {
@@ -175,6 +192,10 @@ fn resolve12_plain(t: &str) -> Value<'_> {
         "true" | "True" | "TRUE" => return Value::Bool(true),
         "false" | "False" | "FALSE" => return Value::Bool(false),
         _ => {}
+    }
+    // INT12 and FLOAT12 match only text starting with a digit, a sign or a dot.
+    if !starts_numeric(t) {
+        return Value::Str(t);
     }
     if INT12.is_match(t) {
         let parsed = if let Some(o) = t.strip_prefix("0o") {
@@ -345,6 +366,94 @@ pub fn python_float_repr(f: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The resolution without the first-character shortcuts, as PyYAML's patterns read.
+    fn resolve11_by_patterns(t: &str) -> Value<'_> {
+        let null = re(r"^(?:~|null|Null|NULL|)$");
+        let bool11 =
+            re(r"^(?:yes|Yes|YES|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF)$");
+        if null.is_match(t) {
+            return Value::Null;
+        }
+        if bool11.is_match(t) {
+            return Value::Bool(
+                matches!(t.chars().next(), Some('y' | 'Y' | 't' | 'T'))
+                    || t.eq_ignore_ascii_case("on"),
+            );
+        }
+        if INT11.is_match(t) {
+            if let Some(v) = int11(t) {
+                return v;
+            }
+        }
+        if FLOAT11.is_match(t) {
+            if let Some(f) = float11(t) {
+                return Value::Float(f);
+            }
+        }
+        if TIMESTAMP11.is_match(t) {
+            return Value::Timestamp(t);
+        }
+        Value::Str(t)
+    }
+
+    #[test]
+    fn shortcuts_resolve_as_the_patterns_do() {
+        let mut texts: Vec<String> = NULL11_WORDS
+            .iter()
+            .chain(BOOL11_WORDS.iter())
+            .map(|w| w.to_string())
+            .collect();
+        let tails = [
+            "",
+            "1",
+            "12",
+            "_1",
+            "0",
+            "7",
+            "8",
+            ".5",
+            "e5",
+            ".5e+5",
+            ":30",
+            ":30:15",
+            "x",
+            "-01-02",
+            "-1-2 3:04:05",
+            "inf",
+            ".inf",
+            "nan",
+            ".nan",
+            "b101",
+            "x1F",
+            "o17",
+            "ull",
+            "es",
+            "rue",
+            "n",
+            "ff",
+            " ",
+            "-",
+            "+",
+        ];
+        for first in [
+            "", "~", "n", "N", "y", "Y", "t", "T", "f", "F", "o", "O", "a", "Z", "_", "-", "+",
+            ".", "0", "1", "9", " ", "é", "2002", "12:30", "0x", "0b", "0o",
+        ] {
+            for tail in tails {
+                texts.push(format!("{first}{tail}"));
+            }
+        }
+        for t in &texts {
+            let (fast, slow) = (resolve11_plain(t), resolve11_by_patterns(t));
+            // NaN is not equal to itself.
+            let same = match (&fast, &slow) {
+                (Value::Float(a), Value::Float(b)) => a.to_bits() == b.to_bits(),
+                _ => fast == slow,
+            };
+            assert!(same, "{t:?}: {fast:?} but the patterns give {slow:?}");
+        }
+    }
 
     fn plain(t: &str) -> Scalar {
         Scalar {
