@@ -316,6 +316,12 @@ pub(crate) fn user_config(
         .map(|(k, v)| (k.replace('-', "_"), v.clone()))
         .filter(|(k, _)| !field_names.contains(&k.as_str()))
         .collect();
+    // The first value of each name, indexed: a charm may declare thousands of options.
+    let mut by_name: std::collections::HashMap<&str, &Value> =
+        std::collections::HashMap::with_capacity(user.len());
+    for (k, v) in &user {
+        by_name.entry(k.as_str()).or_insert(v);
+    }
     let mut errors = Vec::new();
     for (meta, _) in options(charm) {
         if !is_user_defined(&meta.name, spec.name) {
@@ -323,7 +329,7 @@ pub(crate) fn user_config(
         }
         let name = meta.name.replace('-', "_");
         let loc = name.replace('_', "-");
-        match user.iter().find(|(k, _)| *k == name).map(|(_, v)| v) {
+        match by_name.get(name.as_str()).copied() {
             None if !meta.optional => errors.push((loc, "Field required".into())),
             None => {}
             Some(v) => {

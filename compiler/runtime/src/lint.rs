@@ -63,7 +63,8 @@ pub fn lint(framework: Framework, charm: &Yaml) -> Vec<Finding> {
         .and_then(Yaml::as_map)
         .map(|m| m.iter().filter_map(|(k, _)| k.as_str()).collect())
         .unwrap_or_default();
-    let mut exported: Vec<(String, &str)> = Vec::new();
+    // Variable name -> the first option giving it (a charm may declare thousands of options).
+    let mut exported: std::collections::HashMap<String, &str> = std::collections::HashMap::new();
     for name in options {
         if name.starts_with(&format!("{}-", spec.name)) {
             continue;
@@ -99,7 +100,7 @@ pub fn lint(framework: Framework, charm: &Yaml) -> Vec<Finding> {
             continue;
         }
         let var = format!("{}{}", spec.configuration_prefix, field.to_uppercase());
-        if let Some((_, first)) = exported.iter().find(|(v, _)| *v == var) {
+        if let Some(first) = exported.get(&var) {
             out.push(Finding {
                 rule: Rule::EnvCollision,
                 path: option_path(name),
@@ -124,7 +125,7 @@ pub fn lint(framework: Framework, charm: &Yaml) -> Vec<Finding> {
                 });
             }
         }
-        exported.push((var, name));
+        exported.insert(var, name);
     }
     let requires = charm.get("requires").and_then(Yaml::as_map).unwrap_or(&[]);
     for (key, decl) in requires {
