@@ -1,0 +1,123 @@
+#!/usr/bin/env bash
+# Benchmarks of paasc, process start to exit (hyperfine) and peak memory (GNU time). See README,
+# "Performance". Needs hyperfine (`apt-get install -y hyperfine`), GNU time and python3.
+#
+#   tools/bench.sh            everything; prints the README's tables (markdown) to stdout
+#   tools/bench.sh --quick    fewer runs, no 1000x points (a smoke test of the script)
+#
+# Measures, with the release build of the paasc binary:
+#   - `paasc check` and `paasc compile` (default profile, every artifact) of every example;
+#   - a generated charmcraft.yaml with 100 options and 10 integrations (1x), 10x and 100x that
+#     (10,000 options, 1,000 integrations), and 1000x where it fits the 8 MiB input limit:
+#     check, and compile with a profile giving only the secret key;
+#   - a profile setting 100, 1,000, 10,000 (and 100,000) config values: compile;
+#   - 10, 100 and 1,000 app projects (copies of the examples) compiled one after another in one
+#     process (`paasc-bench run`): paasc has no multi-project invocation yet.
+# Generated inputs and outputs go to a temporary directory (on /dev/shm unless TMPDIR is set),
+# removed at the end.
+set -euo pipefail
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+quick=false
+[ "${1:-}" = --quick ] && quick=true
+export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$root/target-bench}
+
+for tool in hyperfine python3 /usr/bin/time; do
+    command -v "$tool" >/dev/null || { echo "bench.sh needs $tool" >&2; exit 2; }
+done
+
+echo "building (release) ..." >&2
+(cd "$root" && cargo build -q --release --bin paasc)
+(cd "$root/bench" && cargo build -q --release)
+paasc=$CARGO_TARGET_DIR/release/paasc
+helper=$CARGO_TARGET_DIR/release/paasc-bench
+
+# On tmpfs when there is one, so the numbers are paasc's and not the disk's (this VM's ext4
+# with discard spends ~0.4 ms of kernel time per file written and renamed).
+base=${TMPDIR:-/tmp}
+[ -z "${TMPDIR:-}" ] && [ -d /dev/shm ] && [ -w /dev/shm ] && base=/dev/shm
+tmp=$(mktemp -d "$base/paasc-bench.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+results=$tmp/results.tsv
+: > "$results"
+
+# measure NAME RUNS COMMAND...: median and mean in ms, into results.tsv
+measure() {
+    local name=$1 runs=$2
+    shift 2
+    if $quick; then runs=3; fi
+    hyperfine -N --style none --warmup 1 --runs "$runs" --export-json "$tmp/h.json" "$*" >/dev/null 2>&1 \
+        || { echo "benchmark failed: $name: $*" >&2; "$@" >&2 || true; exit 1; }
+    python3 - "$tmp/h.json" "$name" >>"$results" <<'EOF'
+import json, sys
+r = json.load(open(sys.argv[1]))["results"][0]
+print(f"{sys.argv[2]}\t{r['median'] * 1000:.2f}\t{r['min'] * 1000:.2f}\t{r['max'] * 1000:.2f}\t{len(r['times'])}")
+EOF
+    echo "  $name: $(tail -1 "$results" | cut -f2) ms" >&2
+}
+
+# peak NAME COMMAND...: peak resident memory in MB, into peaks.tsv
+peak() {
+    local name=$1
+    shift
+    /usr/bin/time -f %M -o "$tmp/rss" "$@" >/dev/null 2>&1
+    awk -v kib="$(cat "$tmp/rss")" -v name="$name" 'BEGIN { printf "%s\t%.1f\n", name, kib / 1024 }' >>"$tmp/peaks.tsv"
+}
+: > "$tmp/peaks.tsv"
+
+echo "examples ..." >&2
+for ex in "$root"/examples/*/; do
+    ex=${ex%/}
+    name=$(basename "$ex")
+    measure "check $name" 30 "$paasc" check "$ex"
+    measure "compile $name" 30 "$paasc" compile "$ex" -o "$tmp/out/$name"
+    peak "check $name" "$paasc" check "$ex"
+    peak "compile $name" "$paasc" compile "$ex" -o "$tmp/out/$name"
+done
+
+scales="1 10 100 1000"
+$quick && scales="1 10 100"
+for s in $scales; do
+    echo "scale ${s}x ..." >&2
+    runs=$((s >= 1000 ? 5 : s >= 100 ? 10 : 20))
+    opts=$((100 * s)) ints=$((10 * s))
+    charm=$tmp/charm-$s
+    "$helper" charm "$charm" "$opts" "$ints"
+    size=$(wc -c < "$charm/charm/charmcraft.yaml")
+    if [ "$size" -le $((8 * 1024 * 1024)) ]; then
+        measure "check charm ${s}x ($opts options, $ints integrations, $((size / 1024)) KiB)" "$runs" "$paasc" check "$charm"
+        measure "compile charm ${s}x ($opts options, $ints integrations)" "$runs" "$paasc" compile "$charm" -o "$tmp/out/charm-$s"
+        peak "compile charm ${s}x" "$paasc" compile "$charm" -o "$tmp/out/charm-$s"
+    else
+        echo "  charm ${s}x: $((size / 1024)) KiB is over the 8 MiB input limit; skipped" >&2
+    fi
+    values=$((100 * s))
+    prof=$tmp/profile-$s
+    "$helper" profile "$prof" "$values"
+    psize=$(wc -c < "$prof/profiles/default.yaml")
+    csize=$(wc -c < "$prof/charm/charmcraft.yaml")
+    if [ "$csize" -le $((8 * 1024 * 1024)) ] && [ "$psize" -le $((8 * 1024 * 1024)) ]; then
+        measure "compile profile ${s}x ($values values, $((psize / 1024)) KiB)" "$runs" "$paasc" compile "$prof" -o "$tmp/out/profile-$s"
+        peak "compile profile ${s}x" "$paasc" compile "$prof" -o "$tmp/out/profile-$s"
+    else
+        echo "  profile ${s}x: over the 8 MiB input limit; skipped" >&2
+    fi
+    if [ "$s" -le 100 ]; then
+        n=$((10 * s))
+        "$helper" apps "$tmp/apps-$s" "$n" "$root/examples"
+        measure "compile $n apps in one process (${s}x)" $((s >= 100 ? 5 : 10)) "$helper" run "$tmp/apps-$s"
+        peak "compile $n apps in one process" "$helper" run "$tmp/apps-$s"
+    fi
+done
+
+echo
+echo "Machine: $(nproc) cores, $(lscpu | sed -n 's/^Model name: *//p' | head -1), $(free -g | awk '/^Mem:/ {print $2}') GiB;" \
+    "$(uname -sr); paasc $(git -C "$root" rev-parse --short HEAD) built with $(rustc --version | cut -d' ' -f1-2); $(date -u +%Y-%m-%d)"
+echo
+echo "| benchmark | median (ms) | min | max | runs |"
+echo "|---|---:|---:|---:|---:|"
+awk -F'\t' '{printf "| %s | %s | %s | %s | %s |\n", $1, $2, $3, $4, $5}' "$results"
+echo
+echo "| peak resident memory | MiB |"
+echo "|---|---:|"
+awk -F'\t' '{printf "| %s | %s |\n", $1, $2}' "$tmp/peaks.tsv"
