@@ -4,7 +4,7 @@
 #   tools/fuzz.sh build                  build both targets
 #   tools/fuzz.sh seed                   (re)write fuzz/seeds/<target>/ from examples/ and golden/
 #   tools/fuzz.sh run TARGET [SECONDS]   fuzz TARGET (front_end | profile_emit), default 900 s,
-#                                        one worker; prints the run's record for the README
+#                                        in one process (one core); prints the run's record
 #   tools/fuzz.sh replay TARGET FILE...  run inputs once (a crash reproduces with its message)
 #   tools/fuzz.sh tmin TARGET FILE       minimise a crashing input
 #
@@ -104,7 +104,7 @@ run() {
     local started=$SECONDS status=0
     (cd "$fuzz" && cargo fuzz run "${build_flags[@]}" "$target" \
         "corpus/$target" "seeds/$target" -- \
-        -max_total_time="$seconds" -jobs=1 -workers=1 -dict=yaml.dict -max_len=65536 \
+        -max_total_time="$seconds" -dict=yaml.dict -max_len=65536 \
         -timeout=10 -rss_limit_mb=2048 -print_final_stats=1) >"$log" 2>&1 || status=$?
     local execs
     execs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' | tail -1)
