@@ -93,6 +93,10 @@ for s in $scales; do
     fi
     values=$((100 * s))
     prof=$tmp/profile-$s
+    if [ "$s" -gt 100 ]; then
+        echo "  profile ${s}x: skipped (applying a profile is quadratic in its values today; see README)" >&2
+        continue
+    fi
     "$helper" profile "$prof" "$values"
     psize=$(wc -c < "$prof/profiles/default.yaml")
     csize=$(wc -c < "$prof/charm/charmcraft.yaml")
