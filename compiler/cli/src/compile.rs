@@ -159,8 +159,9 @@ pub fn load_profile(
 fn redact(db: &mut SourceDb, profile: &Profile, charm: Option<&Yaml>) {
     let mut secrets = profile.secret_values();
     if let Some(charm) = charm {
+        let types = option_types(charm);
         for (key, value) in profile.config.iter() {
-            if let (Some("secret"), Scalar::Str(v)) = (option_type(charm, &key.value), &value.value)
+            if let (Some(&"secret"), Scalar::Str(v)) = (types.get(key.value.as_str()), &value.value)
             {
                 secrets.push(v.clone());
             }
@@ -384,13 +385,18 @@ pub fn framework(charm_source: &Yaml) -> Option<Framework> {
         .find_map(Framework::from_name)
 }
 
-fn option_type<'a>(charm: &'a Yaml, name: &str) -> Option<&'a str> {
+/// Each option's declared `type`, by name (an index: a charm may declare thousands).
+fn option_types(charm: &Yaml) -> std::collections::HashMap<&str, &str> {
     charm
-        .get("config")?
-        .get("options")?
-        .get(name)?
-        .get("type")?
-        .as_str()
+        .get("config")
+        .and_then(|c| c.get("options"))
+        .and_then(Yaml::as_map)
+        .map(|m| {
+            m.iter()
+                .filter_map(|(k, v)| Some((k.as_str()?, v.get("type")?.as_str()?)))
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 fn option_names(charm: &Yaml) -> Vec<&str> {
@@ -447,9 +453,11 @@ pub fn deployment(
         ..Deployment::default()
     };
     let options = option_names(charm);
+    let types = option_types(charm);
+    let option_type = |name: &str| types.get(name).copied();
     for (key, value) in p.config.iter() {
         let file = p.origin("config", &key.value).unwrap_or(file);
-        let Some(kind) = option_type(charm, &key.value) else {
+        let Some(kind) = option_type(&key.value) else {
             let mut diag = Diagnostic::new(
                 Code::PROFILE_UNKNOWN_OPTION,
                 file,
@@ -519,7 +527,7 @@ pub fn deployment(
     }
     for (key, content) in p.secrets.iter() {
         let file = p.origin("secrets", &key.value).unwrap_or(file);
-        match option_type(charm, &key.value) {
+        match option_type(&key.value) {
             Some("secret") => {
                 d.secrets.insert(
                     key.value.clone(),
