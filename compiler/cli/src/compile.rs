@@ -345,16 +345,7 @@ pub fn lint(file: FileId, tree: &paasc_syntax::Tree) -> Vec<Diagnostic> {
     let Some(fw) = framework(&source) else {
         return Vec::new();
     };
-    let key = |path: &[String]| {
-        let mut node = tree.root()?;
-        let mut span = None;
-        for k in path {
-            let e = tree.get(node, k)?;
-            span = Some(tree.span(e.key));
-            node = e.value;
-        }
-        span
-    };
+    let key = |path: &[String]| tree.lookup(path).map(|e| tree.span(e.key));
     paasc_runtime::lint::lint(fw, &source)
         .into_iter()
         .filter_map(|f| {
@@ -373,6 +364,27 @@ pub fn lint(file: FileId, tree: &paasc_syntax::Tree) -> Vec<Diagnostic> {
             Some(d)
         })
         .collect()
+}
+
+/// Applies the profile at `path` (and `sets`) and renders the `emit` artifacts: what `compile`
+/// writes and `check` verifies for every profile. Problems (and warnings) go to `diags`.
+pub(crate) fn build(
+    db: &mut SourceDb,
+    checked: &crate::Checked,
+    files: paasc_model::ProjectFiles,
+    path: Option<&Path>,
+    sets: &[String],
+    emit: &[Artifact],
+    diags: &mut Vec<Diagnostic>,
+) -> Option<Files> {
+    let applied = apply_profile(db, checked, files, path, sets, diags)?;
+    match artifacts(emit, &applied.input(), diags) {
+        Ok(files) => Some(files),
+        Err(mut found) => {
+            diags.append(&mut found);
+            None
+        }
+    }
 }
 
 /// The framework a charm uses, from its unexpanded `extensions`.

@@ -358,21 +358,15 @@ fn check(p: &ProjectArgs, term: Terminal) -> Outcome {
     if !paasc_diag::has_errors(&diags) {
         for profile in compile::profiles(&p.dir) {
             files += 1;
-            let mut found = Vec::new();
-            let applied = compile::apply_profile(
+            compile::build(
                 &mut loaded.db,
                 &checked,
                 loaded.files,
                 Some(&profile),
                 &[],
-                &mut found,
+                &[],
+                &mut diags,
             );
-            if let Some(applied) = applied {
-                if let Err(mut e) = compile::artifacts(&[], &applied.input(), &mut found) {
-                    found.append(&mut e);
-                }
-            }
-            diags.append(&mut found);
         }
     }
     paasc_diag::sort(&mut diags);
@@ -405,32 +399,25 @@ fn compile_cmd(a: &CompileArgs, term: Terminal) -> Outcome {
         return out;
     }
     let path = compile::profile_path(&a.project.dir, a.profile.as_deref());
-    let Some(applied) = compile::apply_profile(
+    let Some(files) = compile::build(
         &mut loaded.db,
         &checked,
         loaded.files,
         path.as_deref(),
         &a.set,
+        &a.emit,
         &mut diags,
     ) else {
         return fail(&loaded.db, diags, EXIT_PROBLEMS);
     };
-    let input = applied.input();
-    let files = match compile::artifacts(&a.emit, &input, &mut diags) {
-        Ok(f) => f,
-        Err(mut found) => {
-            diags.append(&mut found);
-            return fail(&loaded.db, diags, EXIT_PROBLEMS);
-        }
+    let mut out = fail(&loaded.db, diags, EXIT_OK);
+    let warnings = if matches!(a.project.files.format, Format::Json) {
+        String::new()
+    } else {
+        std::mem::take(&mut out.stdout)
     };
     if a.check {
         let report = compile::drift(&a.out, &files);
-        let mut out = fail(&loaded.db, diags, EXIT_OK);
-        let warnings = if matches!(a.project.files.format, Format::Json) {
-            String::new()
-        } else {
-            std::mem::take(&mut out.stdout)
-        };
         if report.is_empty() {
             out.stderr = format!(
                 "{warnings}{} files in {} are current\n",
@@ -440,7 +427,7 @@ fn compile_cmd(a: &CompileArgs, term: Terminal) -> Outcome {
         } else {
             out.stdout.push_str(&report);
             out.stderr = format!(
-                "{} differs from what paasc compile would write\n",
+                "{warnings}{} differs from what paasc compile would write\n",
                 a.out.display()
             );
             out.code = EXIT_PROBLEMS;
@@ -454,12 +441,6 @@ fn compile_cmd(a: &CompileArgs, term: Terminal) -> Outcome {
             ..Outcome::default()
         };
     }
-    let mut out = fail(&loaded.db, diags, EXIT_OK);
-    let warnings = if matches!(a.project.files.format, Format::Json) {
-        String::new()
-    } else {
-        std::mem::take(&mut out.stdout)
-    };
     let secret = compile::holding_secrets(&files);
     out.stderr = format!(
         "{warnings}wrote {} file{} to {} ({}){}\n",

@@ -108,6 +108,16 @@ impl Tree {
             .find(|e| self.text(e.key) == Some(key))
     }
 
+    /// The entry at a path of keys from the root, e.g. `["config", "options", "greeting"]`.
+    pub fn lookup<S: AsRef<str>>(&self, path: &[S]) -> Option<Entry> {
+        let (first, rest) = path.split_first()?;
+        let mut entry = self.get(self.root()?, first.as_ref())?;
+        for key in rest {
+            entry = self.get(entry.value, key.as_ref())?;
+        }
+        Some(entry)
+    }
+
     /// What the node is, for messages: "a mapping", "a list", "a string", "the boolean true".
     pub fn describe(&self, id: NodeId) -> String {
         match self.kind(id) {

@@ -7,16 +7,10 @@ use paasc_model::profile::Profile;
 use paasc_runtime::Status;
 use paasc_syntax::Tree;
 
-/// The key (and its value) at `path` in `tree`.
+/// The spans of the key and the value at `path` in `tree`.
 fn entry(tree: &Tree, path: &[&str]) -> Option<(Span, Span)> {
-    let mut node = tree.root()?;
-    let mut last = None;
-    for key in path {
-        let e = tree.get(node, key)?;
-        last = Some((tree.span(e.key), tree.span(e.value)));
-        node = e.value;
-    }
-    last
+    tree.lookup(path)
+        .map(|e| (tree.span(e.key), tree.span(e.value)))
 }
 
 /// The names after `prefix` up to the next `.` or the end, split on commas.

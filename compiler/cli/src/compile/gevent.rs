@@ -53,13 +53,9 @@ pub fn check(
     let (file, span) = match given {
         Some((_, v)) => (profile.origin("config", OPTION).unwrap_or(anchor), v.span),
         None => {
-            let default = charm_tree.root().and_then(|root| {
-                let mut node = root;
-                for key in ["config", "options", OPTION, "default"] {
-                    node = charm_tree.get(node, key)?.value;
-                }
-                Some(charm_tree.span(node))
-            });
+            let default = charm_tree
+                .lookup(&["config", "options", OPTION, "default"])
+                .map(|e| charm_tree.span(e.value));
             default.map_or((anchor, Span::point(0)), |s| (charm_file, s))
         }
     };
