@@ -32,11 +32,9 @@ pub struct Finding {
     pub help: String,
 }
 
-/// The integrations paas-charm reads: (endpoint name, interface); `None` for any name.
+/// The other integrations paas-charm reads (besides the databases): (endpoint name, interface);
+/// `None` for any name.
 const READ: &[(Option<&str>, &str)] = &[
-    (Some("postgresql"), "postgresql_client"),
-    (Some("mysql"), "mysql_client"),
-    (Some("mongodb"), "mongodb_client"),
     (Some("redis"), "redis"),
     (Some("valkey"), "valkey_client"),
     (Some("s3"), "s3"),
@@ -127,24 +125,29 @@ pub fn lint(framework: Framework, charm: &Yaml) -> Vec<Finding> {
         }
         exported.insert(var, name);
     }
+    let read: Vec<(Option<&str>, &str)> = crate::integrations::databases::INTERFACES
+        .iter()
+        .map(|(interface, name)| (Some(*name), *interface))
+        .chain(READ.iter().copied())
+        .collect();
     let requires = charm.get("requires").and_then(Yaml::as_map).unwrap_or(&[]);
     for (key, decl) in requires {
         let Some(name) = key.as_str() else { continue };
         let interface = decl.get("interface").and_then(Yaml::as_str).unwrap_or("");
-        let read = READ
+        if read
             .iter()
-            .any(|(n, i)| *i == interface && n.is_none_or(|n| n == name));
-        if read {
+            .any(|(n, i)| *i == interface && n.is_none_or(|n| n == name))
+        {
             continue;
         }
-        let expected = READ.iter().find(|(_, i)| *i == interface);
+        let expected = read.iter().find(|(_, i)| *i == interface);
         let help = match expected {
             Some((Some(n), _)) => format!(
                 "paas-charm reads the `{interface}` interface only from an endpoint named `{n}`: rename `{name}` to `{n}`"
             ),
             _ => format!(
                 "paas-charm 1.12.3 reads only these interfaces: {}; the app has to get this data some other way",
-                READ.iter().map(|(_, i)| *i).collect::<Vec<_>>().join(", ")
+                read.iter().map(|(_, i)| *i).collect::<Vec<_>>().join(", ")
             ),
         };
         out.push(Finding {

@@ -3,9 +3,10 @@
 use super::Ctx;
 use crate::deployment::Relation;
 
-const INTERFACES: [(&str, &str); 3] = [
-    ("mysql_client", "mysql"),
+/// The database interfaces paas-charm reads, with the endpoint name each must have.
+pub(crate) const INTERFACES: [(&str, &str); 3] = [
     ("postgresql_client", "postgresql"),
+    ("mysql_client", "mysql"),
     ("mongodb_client", "mongodb"),
 ];
 
