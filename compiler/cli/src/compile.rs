@@ -693,17 +693,16 @@ fn describe(v: &Scalar) -> String {
 pub fn holding_secrets(files: &Files) -> Vec<&str> {
     let charts: Vec<&str> = files
         .iter()
-        .filter_map(|(p, _)| p.strip_suffix("/Chart.yaml"))
+        .filter_map(|(p, _)| p.strip_prefix("helm/")?.strip_suffix("/Chart.yaml"))
         .collect();
     files
         .iter()
         .map(|(p, _)| p.as_str())
-        .filter(|p| {
-            matches!(*p, ".env" | "docker.env" | "pebble/charm-layer.yaml")
-                || (p.starts_with("helm/")
-                    && (p.ends_with(".env") && p.matches('/').count() == 1
-                        || p.matches('/').count() == 2
-                            && !charts.iter().any(|c| p.starts_with(&format!("{c}/")))))
+        .filter(|p| match p.split('/').collect::<Vec<_>>().as_slice() {
+            [".env" | "docker.env"] | ["pebble", "charm-layer.yaml"] => true,
+            ["helm", file] => file.ends_with(".env"),
+            ["helm", dir, _] => !charts.contains(dir),
+            _ => false,
         })
         .collect()
 }
