@@ -124,9 +124,10 @@ pub fn front_end(data: &[u8]) {
     if let (Some(file), Some(tree)) = (files.charmcraft, analysis.charm_tree.as_ref()) {
         if clean(&diags, file) {
             let opts = paasc_expand::charmcraft::Options { experimental };
-            match paasc_expand::charmcraft::expand(&paasc::expand::value(tree), &charm_dir, opts) {
+            let source = paasc::expand::value(tree);
+            match paasc_expand::charmcraft::expand(&source, &charm_dir, opts) {
                 Ok(doc) => {
-                    diags.extend(paasc::compile::lint(file, tree));
+                    diags.extend(paasc::compile::lint(file, tree, &source));
                     assert_writes_back(&doc);
                 }
                 Err(e) => diags.push(paasc::expand::diagnostic(&e, file, tree)),

@@ -251,8 +251,7 @@ pub(crate) fn apply_profile(
         return None;
     }
     let charm_tree = checked.analysis.charm_tree.as_ref()?;
-    let source = crate::expand::value(charm_tree);
-    let Some(framework) = framework(&source) else {
+    let Some(framework) = checked.charm_source.as_ref().and_then(framework) else {
         diags.push(
             Diagnostic::new(
                 Code::EXTENSION_UNKNOWN,
@@ -340,13 +339,13 @@ pub(crate) fn apply_profile(
 }
 
 /// paasc's own rules on the charm as written (`paasc_runtime::lint`), as diagnostics.
-pub fn lint(file: FileId, tree: &paasc_syntax::Tree) -> Vec<Diagnostic> {
-    let source = crate::expand::value(tree);
-    let Some(fw) = framework(&source) else {
+/// `source` is `tree` loaded as a value.
+pub fn lint(file: FileId, tree: &paasc_syntax::Tree, source: &Yaml) -> Vec<Diagnostic> {
+    let Some(fw) = framework(source) else {
         return Vec::new();
     };
     let key = |path: &[String]| tree.lookup(path).map(|e| tree.span(e.key));
-    paasc_runtime::lint::lint(fw, &source)
+    paasc_runtime::lint::lint(fw, source)
         .into_iter()
         .filter_map(|f| {
             use paasc_runtime::lint::Rule;

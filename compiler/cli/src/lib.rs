@@ -275,7 +275,7 @@ fn expand_rock(
 fn expand_charm(
     db: &paasc_diag::SourceDb,
     file: paasc_diag::FileId,
-    tree: &paasc_syntax::Tree,
+    source: &paasc_syntax::Yaml,
     term: Terminal,
 ) -> Result<paasc_syntax::Yaml, paasc_expand::ExpandError> {
     let root = load::directory_of(&db.get(file).path);
@@ -283,7 +283,7 @@ fn expand_charm(
     let opts = paasc_expand::charmcraft::Options {
         experimental: term.experimental,
     };
-    paasc_expand::charmcraft::expand(&expand::value(tree), &dir, opts)
+    paasc_expand::charmcraft::expand(source, &dir, opts)
 }
 
 /// Both files analysed and expanded: what `check` reports and `compile` builds on.
@@ -292,6 +292,8 @@ pub(crate) struct Checked {
     pub diags: Vec<Diagnostic>,
     /// The lowered models and trees.
     pub analysis: paasc_model::Analysis,
+    /// charmcraft.yaml as written, loaded once for the expansion, the lints and the profiles.
+    pub charm_source: Option<paasc_syntax::Yaml>,
     /// `charmcraft expand-extensions`, when it succeeded.
     pub charm: Option<paasc_syntax::Yaml>,
     /// `rockcraft expand-extensions`, when it succeeded.
@@ -310,17 +312,20 @@ pub(crate) fn check_project(loaded: &mut load::Loaded, term: Terminal) -> Checke
             .any(|d| d.primary.file == file && d.severity == paasc_diag::Severity::Error)
     };
     let mut charm = None;
+    let mut charm_source = None;
     let mut rock = None;
     let mut rock_dir = None;
     if let (Some(file), Some(tree)) = (loaded.files.charmcraft, analysis.charm_tree.as_ref()) {
         if clean(&diags, file) {
-            match expand_charm(&loaded.db, file, tree, term) {
+            let source = expand::value(tree);
+            match expand_charm(&loaded.db, file, &source, term) {
                 Ok(doc) => {
-                    diags.extend(compile::lint(file, tree));
+                    diags.extend(compile::lint(file, tree, &source));
                     charm = Some(doc);
                 }
                 Err(e) => diags.push(expand::diagnostic(&e, file, tree)),
             }
+            charm_source = Some(source);
         }
     }
     if let (Some(file), Some(tree)) = (loaded.files.rockcraft, analysis.rock_tree.as_ref()) {
@@ -340,6 +345,7 @@ pub(crate) fn check_project(loaded: &mut load::Loaded, term: Terminal) -> Checke
     Checked {
         diags,
         analysis,
+        charm_source,
         charm,
         rock,
         rock_dir,
@@ -506,7 +512,7 @@ fn expand_cmd(p: &ProjectArgs, tool: Tool, term: Terminal) -> Outcome {
         let tree = analysis.charm_tree.as_ref().or(analysis.rock_tree.as_ref());
         if let Some(tree) = tree {
             let result = match tool {
-                Tool::Charmcraft => expand_charm(&loaded.db, file, tree, term)
+                Tool::Charmcraft => expand_charm(&loaded.db, file, &expand::value(tree), term)
                     .map(|doc| paasc_syntax::write::to_string(&doc))
                     .map_err(|e| vec![expand::diagnostic(&e, file, tree)]),
                 Tool::Rockcraft => {
