@@ -750,9 +750,8 @@ pub fn write_all(out: &Path, files: &Files) -> std::io::Result<()> {
 }
 
 /// How `files` differ from what is under `out`: a unified diff per changed file (only the
-/// names for files holding secrets), or nothing when all are current.
-pub fn drift(out: &Path, files: &Files) -> String {
-    let secret = holding_secrets(files);
+/// names for the files in `secret`), or nothing when all are current.
+pub fn drift(out: &Path, files: &Files, secret: &[String]) -> String {
     let mut report = String::new();
     for (rel, want) in files {
         let have = std::fs::read(out.join(rel))
@@ -761,7 +760,7 @@ pub fn drift(out: &Path, files: &Files) -> String {
         if have.as_deref() == Some(want.as_str()) {
             continue;
         }
-        if secret.contains(&rel.as_str()) {
+        if secret.contains(rel) {
             report.push_str(&format!(
                 "{rel}: {} (holds secrets: contents not shown)\n",
                 if have.is_some() { "differs" } else { "missing" }

@@ -186,6 +186,28 @@ pub fn document(db: &SourceDb, diags: &[Diagnostic], files: usize) -> Document {
     }
 }
 
+/// One document for several projects' documents, in their order.
+pub fn merge(docs: Vec<Document>) -> Document {
+    let mut all = Document {
+        version: FORMAT_VERSION,
+        diagnostics: Vec::new(),
+        summary: Summary {
+            errors: 0,
+            warnings: 0,
+            infos: 0,
+            files: 0,
+        },
+    };
+    for mut d in docs {
+        all.diagnostics.append(&mut d.diagnostics);
+        all.summary.errors += d.summary.errors;
+        all.summary.warnings += d.summary.warnings;
+        all.summary.infos += d.summary.infos;
+        all.summary.files += d.summary.files;
+    }
+    all
+}
+
 /// The document as pretty JSON with a final newline.
 pub fn to_string(doc: &Document) -> String {
     let mut s =

@@ -10,7 +10,8 @@ pub mod load;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use paasc_diag::{Code, Diagnostic, ALL_CODES};
-use std::path::PathBuf;
+use rayon::prelude::*;
+use std::path::{Path, PathBuf};
 
 /// Exit code: no errors (warnings allowed).
 pub const EXIT_OK: i32 = 0;
@@ -53,9 +54,10 @@ struct FileArgs {
 
 #[derive(clap::Args, Debug, Clone)]
 struct ProjectArgs {
-    /// Project directory: rockcraft.yaml here, charmcraft.yaml here or in charm/.
-    #[arg(default_value = ".")]
-    dir: PathBuf,
+    /// Project directories: rockcraft.yaml in each, charmcraft.yaml there or in charm/. Several
+    /// are processed in parallel.
+    #[arg(default_value = ".", value_name = "DIR")]
+    dirs: Vec<PathBuf>,
     #[command(flatten)]
     files: FileArgs,
 }
@@ -71,8 +73,8 @@ struct CompileArgs {
     /// Override a profile value, e.g. `--set config.greeting=hello` (repeatable).
     #[arg(long = "set", value_name = "PATH=VALUE")]
     set: Vec<String>,
-    /// Output directory.
-    #[arg(short = 'o', long = "out", value_name = "DIR")]
+    /// Output directory; with several projects, each one's artifacts go to OUT/<its directory name>.
+    #[arg(short = 'o', long = "out", value_name = "OUT")]
     out: PathBuf,
     /// Which artifacts to write (default: all but docker-env).
     #[arg(long, value_enum, value_delimiter = ',')]
@@ -197,11 +199,7 @@ pub fn run(args: Vec<String>, term: Terminal) -> Outcome {
                     ..Outcome::default()
                 };
             };
-            let project = ProjectArgs {
-                dir: PathBuf::from(dir),
-                files,
-            };
-            expand_cmd(&project, tool, term)
+            expand_cmd(&PathBuf::from(dir), &files, tool, term)
         }
         Command::Schema { which } => Outcome {
             stdout: match which {
@@ -224,26 +222,90 @@ fn human_style(term: Terminal) -> human::Style {
     }
 }
 
-/// Loads the project, or renders the load failure as an exit-2 outcome.
-fn load_project(
-    p: &ProjectArgs,
-    only: Option<Tool>,
-    term: Terminal,
-) -> Result<load::Loaded, Outcome> {
+/// Loads the project in `dir`, or reports the load failure (exit 2).
+fn load_project(dir: &Path, files: &FileArgs, only: Option<Tool>) -> Result<load::Loaded, Report> {
     let mut loc = load::Locations {
-        dir: p.dir.clone(),
-        rockcraft: p.files.rockcraft.clone(),
-        charmcraft: p.files.charmcraft.clone(),
+        dir: dir.to_path_buf(),
+        rockcraft: files.rockcraft.clone(),
+        charmcraft: files.charmcraft.clone(),
     };
     match only {
         Some(Tool::Charmcraft) => loc.rockcraft = None,
         Some(Tool::Rockcraft) => loc.charmcraft = None,
         None => {}
     }
-    load::load(&loc).map_err(|e| {
-        let mut out = emit(&e.db, &[e.diagnostic], 0, p.files.format, term);
-        out.code = EXIT_USAGE;
-        out
+    load::load(&loc).map_err(|e| Report {
+        db: e.db,
+        diags: vec![e.diagnostic],
+        files: 0,
+        code: EXIT_USAGE,
+        note: None,
+        artifacts: None,
+    })
+}
+
+/// What `check` or `compile` found in one project.
+struct Report {
+    /// The project's sources.
+    db: paasc_diag::SourceDb,
+    /// Its problems, sorted.
+    diags: Vec<Diagnostic>,
+    /// How many files were read.
+    files: usize,
+    /// The exit code this project alone would give.
+    code: i32,
+    /// A line for standard error after the summary.
+    note: Option<String>,
+    /// The artifacts, when `compile` built them.
+    artifacts: Option<compile::Files>,
+}
+
+/// Renders the reports of every project in argument order: one summary, the worst exit code.
+fn emit_reports(reports: &[Report], format: Format, term: Terminal) -> Outcome {
+    let notes: String = reports
+        .iter()
+        .filter_map(|r| r.note.as_deref())
+        .map(|n| format!("{n}\n"))
+        .collect();
+    let code = reports.iter().map(|r| r.code).max().unwrap_or(EXIT_OK);
+    if let [r] = reports {
+        let mut out = emit(&r.db, &r.diags, r.files, format, term);
+        out.stderr.push_str(&notes);
+        out.code = code;
+        return out;
+    }
+    let docs: Vec<json::Document> = reports
+        .par_iter()
+        .map(|r| json::document(&r.db, &r.diags, r.files))
+        .collect();
+    let doc = json::merge(docs);
+    let stdout = match format {
+        Format::Json => json::to_string(&doc),
+        Format::Human => reports
+            .par_iter()
+            .map(|r| human::render_all(&r.db, &r.diags, human_style(term)))
+            .collect::<Vec<String>>()
+            .concat(),
+    };
+    Outcome {
+        stdout,
+        stderr: format!(
+            "{} of {} projects\n{notes}",
+            summary_line(&doc.summary),
+            reports.len()
+        ),
+        code,
+    }
+}
+
+/// Refuses flags that name one project's files when several projects are given.
+fn single_project_flags(p: &ProjectArgs) -> Option<Outcome> {
+    (p.dirs.len() > 1 && (p.files.rockcraft.is_some() || p.files.charmcraft.is_some())).then(|| {
+        Outcome {
+            stderr: "error: --rockcraft and --charmcraft name one project's files; give a single project directory with them\n".into(),
+            code: EXIT_USAGE,
+            ..Outcome::default()
+        }
     })
 }
 
@@ -353,16 +415,29 @@ pub(crate) fn check_project(loaded: &mut load::Loaded, term: Terminal) -> Checke
 }
 
 fn check(p: &ProjectArgs, term: Terminal) -> Outcome {
-    let mut loaded = match load_project(p, None, term) {
+    if let Some(out) = single_project_flags(p) {
+        return out;
+    }
+    let reports: Vec<Report> = p
+        .dirs
+        .par_iter()
+        .map(|dir| check_one(dir, &p.files, term))
+        .collect();
+    emit_reports(&reports, p.files.format, term)
+}
+
+/// `check` of the project in `dir`, with every profile it has.
+fn check_one(dir: &Path, args: &FileArgs, term: Terminal) -> Report {
+    let mut loaded = match load_project(dir, args, None) {
         Ok(l) => l,
-        Err(out) => return out,
+        Err(report) => return report,
     };
     let checked = check_project(&mut loaded, term);
     let mut diags = checked.diags.clone();
     let mut files = usize::from(loaded.files.rockcraft.is_some())
         + usize::from(loaded.files.charmcraft.is_some());
     if !paasc_diag::has_errors(&diags) {
-        for profile in compile::profiles(&p.dir) {
+        for profile in compile::profiles(dir) {
             files += 1;
             compile::build(
                 &mut loaded.db,
@@ -376,36 +451,51 @@ fn check(p: &ProjectArgs, term: Terminal) -> Outcome {
         }
     }
     paasc_diag::sort(&mut diags);
-    let mut out = emit(&loaded.db, &diags, files, p.files.format, term);
-    out.code = if paasc_diag::has_errors(&diags) {
+    let code = if paasc_diag::has_errors(&diags) {
         EXIT_PROBLEMS
     } else {
         EXIT_OK
     };
-    out
+    Report {
+        db: loaded.db,
+        diags,
+        files,
+        code,
+        note: None,
+        artifacts: None,
+    }
 }
 
-fn compile_cmd(a: &CompileArgs, term: Terminal) -> Outcome {
-    let mut loaded = match load_project(&a.project, None, term) {
+/// `compile` of the project in `dir`: its diagnostics, and its artifacts when it has no errors.
+fn compile_one(dir: &Path, a: &CompileArgs, several: bool, term: Terminal) -> Report {
+    let mut loaded = match load_project(dir, &a.project.files, None) {
         Ok(l) => l,
-        Err(out) => return out,
+        Err(report) => return report,
     };
     let checked = check_project(&mut loaded, term);
     let mut diags = checked.diags.clone();
-    let fail = |db: &paasc_diag::SourceDb, mut diags: Vec<Diagnostic>, code: i32| {
+    let report = |db, mut diags: Vec<Diagnostic>, code, note, artifacts| {
         paasc_diag::sort(&mut diags);
-        let mut out = emit(db, &diags, 2, a.project.files.format, term);
-        out.code = code;
-        out
+        Report {
+            db,
+            diags,
+            files: 2,
+            code,
+            note,
+            artifacts,
+        }
     };
     if loaded.files.charmcraft.is_none() || loaded.files.rockcraft.is_none() {
-        let mut out = fail(&loaded.db, diags, EXIT_USAGE);
-        out.stderr
-            .push_str("error: compile needs both rockcraft.yaml and charmcraft.yaml\n");
-        return out;
+        let whose = if several {
+            format!(" (in `{}`)", dir.display())
+        } else {
+            String::new()
+        };
+        let note = format!("error: compile needs both rockcraft.yaml and charmcraft.yaml{whose}");
+        return report(loaded.db, diags, EXIT_USAGE, Some(note), None);
     }
-    let path = compile::profile_path(&a.project.dir, a.profile.as_deref());
-    let Some(files) = compile::build(
+    let path = compile::profile_path(dir, a.profile.as_deref());
+    let built = compile::build(
         &mut loaded.db,
         &checked,
         loaded.files,
@@ -413,21 +503,109 @@ fn compile_cmd(a: &CompileArgs, term: Terminal) -> Outcome {
         &a.set,
         &a.emit,
         &mut diags,
-    ) else {
-        return fail(&loaded.db, diags, EXIT_PROBLEMS);
+    );
+    let code = if built.is_some() {
+        EXIT_OK
+    } else {
+        EXIT_PROBLEMS
     };
-    let mut out = fail(&loaded.db, diags, EXIT_OK);
+    report(loaded.db, diags, code, None, built)
+}
+
+/// The directory under OUT each project's artifacts go to: its directory's name.
+fn output_names(dirs: &[PathBuf]) -> Result<Vec<String>, Outcome> {
+    let names: Vec<String> = dirs
+        .iter()
+        .map(|d| {
+            std::fs::canonicalize(d)
+                .ok()
+                .and_then(|p| p.file_name().map(std::ffi::OsStr::to_os_string))
+                .or_else(|| d.file_name().map(std::ffi::OsStr::to_os_string))
+                .map_or_else(
+                    || "project".to_string(),
+                    |n| n.to_string_lossy().into_owned(),
+                )
+        })
+        .collect();
+    for (i, name) in names.iter().enumerate() {
+        if let Some(j) = names[..i].iter().position(|n| n == name) {
+            return Err(Outcome {
+                stderr: format!(
+                    "error: projects `{}` and `{}` would both be written to OUT/{name}; compile them in separate invocations\n",
+                    dirs[j].display(),
+                    dirs[i].display()
+                ),
+                code: EXIT_USAGE,
+                ..Outcome::default()
+            });
+        }
+    }
+    Ok(names)
+}
+
+fn compile_cmd(a: &CompileArgs, term: Terminal) -> Outcome {
+    if let Some(out) = single_project_flags(&a.project) {
+        return out;
+    }
+    let dirs = &a.project.dirs;
+    let several = dirs.len() > 1;
+    let names = if several {
+        match output_names(dirs) {
+            Ok(n) => n,
+            Err(out) => return out,
+        }
+    } else {
+        vec![String::new()]
+    };
+    let mut reports: Vec<Report> = dirs
+        .par_iter()
+        .map(|dir| compile_one(dir, a, several, term))
+        .collect();
+    let mut out = emit_reports(&reports, a.project.files.format, term);
+    if out.code != EXIT_OK {
+        return out;
+    }
     let warnings = if matches!(a.project.files.format, Format::Json) {
         String::new()
     } else {
         std::mem::take(&mut out.stdout)
     };
+    let mut all: compile::Files = Vec::new();
+    let mut secret: Vec<String> = Vec::new();
+    let mut written: Vec<(PathBuf, usize, String, Vec<String>)> = Vec::new();
+    for (name, report) in names.iter().zip(&mut reports) {
+        let files = report.artifacts.take().unwrap_or_default();
+        let prefix = if name.is_empty() {
+            String::new()
+        } else {
+            format!("{name}/")
+        };
+        let mine: Vec<String> = compile::holding_secrets(&files)
+            .into_iter()
+            .map(String::from)
+            .collect();
+        secret.extend(mine.iter().map(|s| format!("{prefix}{s}")));
+        let list = if several {
+            String::new()
+        } else {
+            format!(
+                " ({})",
+                files
+                    .iter()
+                    .map(|(p, _)| p.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        };
+        written.push((a.out.join(name), files.len(), list, mine));
+        all.extend(files.into_iter().map(|(p, t)| (format!("{prefix}{p}"), t)));
+    }
     if a.check {
-        let report = compile::drift(&a.out, &files);
+        let report = compile::drift(&a.out, &all, &secret);
         if report.is_empty() {
             out.stderr = format!(
                 "{warnings}{} files in {} are current\n",
-                files.len(),
+                all.len(),
                 a.out.display()
             );
         } else {
@@ -440,41 +618,37 @@ fn compile_cmd(a: &CompileArgs, term: Terminal) -> Outcome {
         }
         return out;
     }
-    if let Err(e) = compile::write_all(&a.out, &files) {
+    if let Err(e) = compile::write_all(&a.out, &all) {
         return Outcome {
             stderr: format!("error: cannot write to `{}`: {e}\n", a.out.display()),
             code: EXIT_USAGE,
             ..Outcome::default()
         };
     }
-    let secret = compile::holding_secrets(&files);
-    out.stderr = format!(
-        "{warnings}wrote {} file{} to {} ({}){}\n",
-        files.len(),
-        if files.len() == 1 { "" } else { "s" },
-        a.out.display(),
-        files
-            .iter()
-            .map(|(p, _)| p.as_str())
-            .collect::<Vec<_>>()
-            .join(", "),
-        if secret.is_empty() {
-            String::new()
-        } else {
-            format!(
-                "; {} hold{} secret values: keep out of version control",
-                secret.join(", "),
-                if secret.len() == 1 { "s" } else { "" }
-            )
-        }
-    );
+    out.stderr = warnings;
+    for (dir, count, list, secret) in written {
+        out.stderr.push_str(&format!(
+            "wrote {count} file{} to {}{list}{}\n",
+            if count == 1 { "" } else { "s" },
+            dir.display(),
+            if secret.is_empty() {
+                String::new()
+            } else {
+                format!(
+                    "; {} hold{} secret values: keep out of version control",
+                    secret.join(", "),
+                    if secret.len() == 1 { "s" } else { "" }
+                )
+            }
+        ));
+    }
     out
 }
 
-fn expand_cmd(p: &ProjectArgs, tool: Tool, term: Terminal) -> Outcome {
-    let mut loaded = match load_project(p, Some(tool), term) {
+fn expand_cmd(dir: &Path, args: &FileArgs, tool: Tool, term: Terminal) -> Outcome {
+    let mut loaded = match load_project(dir, args, Some(tool)) {
         Ok(l) => l,
-        Err(out) => return out,
+        Err(r) => return emit_reports(&[r], args.format, term),
     };
     let files = match tool {
         Tool::Charmcraft => paasc_model::ProjectFiles {
@@ -493,7 +667,7 @@ fn expand_cmd(p: &ProjectArgs, tool: Tool, term: Terminal) -> Outcome {
         } else {
             "rockcraft.yaml"
         };
-        let id = db.add(p.dir.join(name).to_string_lossy().into_owned(), "");
+        let id = db.add(dir.join(name).to_string_lossy().into_owned(), "");
         let d = Diagnostic::new(
             Code::MISSING_FILE,
             id,
@@ -501,7 +675,7 @@ fn expand_cmd(p: &ProjectArgs, tool: Tool, term: Terminal) -> Outcome {
             format!("no {name} found"),
         )
         .help("pass the project directory, or point at the file with --charmcraft/--rockcraft");
-        let mut out = emit(&db, &[d], 0, p.files.format, term);
+        let mut out = emit(&db, &[d], 0, args.format, term);
         out.code = EXIT_USAGE;
         return out;
     };
@@ -540,7 +714,7 @@ fn expand_cmd(p: &ProjectArgs, tool: Tool, term: Terminal) -> Outcome {
             };
             match result {
                 Ok(text) => {
-                    let mut out = emit(&loaded.db, &diags, 1, p.files.format, term);
+                    let mut out = emit(&loaded.db, &diags, 1, args.format, term);
                     out.stdout = text;
                     if diags.is_empty() {
                         out.stderr.clear();
@@ -553,7 +727,7 @@ fn expand_cmd(p: &ProjectArgs, tool: Tool, term: Terminal) -> Outcome {
         }
     }
     paasc_diag::sort(&mut diags);
-    let mut out = emit(&loaded.db, &diags, 1, p.files.format, term);
+    let mut out = emit(&loaded.db, &diags, 1, args.format, term);
     out.code = EXIT_PROBLEMS;
     out
 }
@@ -566,16 +740,7 @@ fn emit(
     term: Terminal,
 ) -> Outcome {
     let doc = json::document(db, diags, files);
-    let s = &doc.summary;
-    let summary = format!(
-        "{} error{}, {} warning{} in {} file{}\n",
-        s.errors,
-        if s.errors == 1 { "" } else { "s" },
-        s.warnings,
-        if s.warnings == 1 { "" } else { "s" },
-        s.files,
-        if s.files == 1 { "" } else { "s" },
-    );
+    let summary = format!("{}\n", summary_line(&doc.summary));
     let stdout = match format {
         Format::Json => json::to_string(&doc),
         Format::Human => human::render_all(db, diags, human_style(term)),
@@ -585,6 +750,19 @@ fn emit(
         stderr: summary,
         code: EXIT_OK,
     }
+}
+
+/// `N errors, M warnings in K files`.
+fn summary_line(s: &json::Summary) -> String {
+    format!(
+        "{} error{}, {} warning{} in {} file{}",
+        s.errors,
+        if s.errors == 1 { "" } else { "s" },
+        s.warnings,
+        if s.warnings == 1 { "" } else { "s" },
+        s.files,
+        if s.files == 1 { "" } else { "s" },
+    )
 }
 
 fn explain(code: &str) -> Outcome {

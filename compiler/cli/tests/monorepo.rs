@@ -1,0 +1,240 @@
+//! Several projects in one invocation: `paasc check DIR...` and `paasc compile DIR... -o OUT`
+//! give what one invocation per project gives, in argument order, with one exit code.
+
+#[path = "support/common.rs"]
+mod common;
+use common::{paasc, root};
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("paasc-mono-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    dir
+}
+
+fn files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    fn walk(base: &Path, dir: &Path, out: &mut BTreeMap<String, Vec<u8>>) {
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            return;
+        };
+        for e in entries.flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                walk(base, &p, out);
+            } else {
+                let rel = p.strip_prefix(base).expect("under base");
+                out.insert(
+                    rel.to_string_lossy().into_owned(),
+                    std::fs::read(&p).expect("read"),
+                );
+            }
+        }
+    }
+    let mut out = BTreeMap::new();
+    walk(dir, dir, &mut out);
+    out
+}
+
+fn path(rel: &str) -> String {
+    root().join(rel).to_string_lossy().into_owned()
+}
+
+fn json(out: &std::process::Output) -> serde_json::Value {
+    serde_json::from_slice(&out.stdout).expect("JSON document")
+}
+
+const EXAMPLES: [&str; 6] = [
+    "flask-async",
+    "flask-minimal",
+    "flask-postgresql",
+    "flask-redis-s3",
+    "flask-secrets",
+    "flask-workers",
+];
+
+#[test]
+fn compile_of_several_projects_equals_one_compile_each() {
+    let together = scratch("together");
+    let dirs: Vec<String> = EXAMPLES
+        .iter()
+        .map(|e| path(&format!("examples/{e}")))
+        .collect();
+    let mut args = vec!["compile".to_string()];
+    args.extend(dirs.iter().cloned());
+    args.extend(["-o".into(), together.to_string_lossy().into_owned()]);
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let r = paasc(&args);
+    assert_eq!(
+        r.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&r.stderr)
+    );
+    let stderr = String::from_utf8_lossy(&r.stderr);
+    let lines: Vec<&str> = stderr.lines().collect();
+    assert_eq!(lines.len(), EXAMPLES.len(), "{stderr}");
+    for (line, example) in lines.iter().zip(EXAMPLES) {
+        assert!(
+            line.starts_with("wrote ") && line.contains(&format!("/{example};")),
+            "one line per project, in argument order: {line}"
+        );
+    }
+    let all = files(&together);
+    for (example, dir) in EXAMPLES.iter().zip(&dirs) {
+        let alone = scratch(&format!("alone-{example}"));
+        let r = paasc(&["compile", dir, "-o", &alone.to_string_lossy()]);
+        assert_eq!(r.status.code(), Some(0));
+        let want = files(&alone);
+        let got: BTreeMap<String, Vec<u8>> = all
+            .iter()
+            .filter_map(|(k, v)| {
+                Some((
+                    k.strip_prefix(&format!("{example}/"))?.to_string(),
+                    v.clone(),
+                ))
+            })
+            .collect();
+        assert!(!want.is_empty());
+        assert_eq!(
+            got, want,
+            "{example}: artifacts differ from a compile of it alone"
+        );
+        let _ = std::fs::remove_dir_all(&alone);
+    }
+    let mut check = args.clone();
+    check.push("--check");
+    let r = paasc(&check);
+    assert_eq!(
+        r.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&r.stderr)
+    );
+    std::fs::write(together.join("flask-minimal/gunicorn.conf.py"), "changed\n").expect("write");
+    std::fs::write(together.join("flask-secrets/.env"), "X=1\n").expect("write");
+    let r = paasc(&check);
+    assert_eq!(r.status.code(), Some(1));
+    let report = String::from_utf8_lossy(&r.stdout);
+    assert!(
+        report.contains("a/flask-minimal/gunicorn.conf.py"),
+        "{report}"
+    );
+    assert!(
+        report.contains("flask-secrets/.env: differs (holds secrets: contents not shown)"),
+        "{report}"
+    );
+    assert!(
+        !report.contains("X=1"),
+        "secret file contents must not be shown: {report}"
+    );
+    let _ = std::fs::remove_dir_all(&together);
+}
+
+#[test]
+fn one_failing_project_writes_nothing_for_any() {
+    let out = scratch("failing");
+    let r = paasc(&[
+        "compile",
+        &path("examples/flask-minimal"),
+        &path("golden/errors/lint-env-collision"),
+        &path("examples/flask-workers"),
+        "-o",
+        &out.to_string_lossy(),
+    ]);
+    assert_eq!(r.status.code(), Some(1));
+    assert!(!out.exists(), "nothing may be written when a project fails");
+    let stdout = String::from_utf8_lossy(&r.stdout);
+    assert!(stdout.contains("C015"), "{stdout}");
+    let stderr = String::from_utf8_lossy(&r.stderr);
+    assert!(
+        stderr.starts_with("2 errors, 0 warnings in 6 files of 3 projects"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn check_of_several_projects_merges_their_documents_in_order() {
+    let a = path("golden/errors/lint-env-collision");
+    let b = path("examples/flask-minimal");
+    let c = path("golden/errors/rock-missing-entrypoint");
+    let together = paasc(&["check", &a, &b, &c, "--format", "json"]);
+    assert_eq!(together.status.code(), Some(1));
+    let doc = json(&together);
+    let mut diagnostics = Vec::new();
+    let mut files = 0;
+    for dir in [&a, &b, &c] {
+        let alone = json(&paasc(&["check", dir, "--format", "json"]));
+        diagnostics.extend(
+            alone["diagnostics"]
+                .as_array()
+                .expect("array")
+                .iter()
+                .cloned(),
+        );
+        files += alone["summary"]["files"].as_u64().expect("files");
+    }
+    assert!(diagnostics.len() >= 3);
+    assert_eq!(doc["diagnostics"].as_array().expect("array"), &diagnostics);
+    assert_eq!(doc["summary"]["files"].as_u64(), Some(files));
+    assert_eq!(
+        doc["summary"]["errors"].as_u64(),
+        Some(diagnostics.len() as u64)
+    );
+    let human = paasc(&["check", &a, &b, &c]);
+    assert_eq!(human.status.code(), Some(1));
+    let alone: String = [&a, &b, &c]
+        .iter()
+        .map(|d| String::from_utf8_lossy(&paasc(&["check", d]).stdout).into_owned())
+        .collect();
+    assert_eq!(String::from_utf8_lossy(&human.stdout), alone);
+}
+
+#[test]
+fn the_worst_exit_code_wins() {
+    let clean = path("examples/flask-minimal");
+    let r = paasc(&["check", &clean, &path("examples/flask-workers")]);
+    assert_eq!(r.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&r.stderr).ends_with("of 2 projects\n"));
+    let r = paasc(&[
+        "check",
+        &clean,
+        &path("no/such/dir"),
+        &path("golden/errors/alias-bomb"),
+    ]);
+    assert_eq!(
+        r.status.code(),
+        Some(2),
+        "a project that cannot be read is a usage error"
+    );
+    assert!(String::from_utf8_lossy(&r.stdout).contains("does not exist"));
+}
+
+#[test]
+fn several_projects_with_one_name_or_one_file_flag_are_refused() {
+    let out = scratch("refused");
+    let r = paasc(&[
+        "compile",
+        &path("examples/flask-minimal"),
+        &path("golden/examples/flask-minimal"),
+        "-o",
+        &out.to_string_lossy(),
+    ]);
+    assert_eq!(r.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&r.stderr).contains("would both be written to OUT/flask-minimal"),
+        "{}",
+        String::from_utf8_lossy(&r.stderr)
+    );
+    assert!(!out.exists());
+    let r = paasc(&[
+        "check",
+        &path("examples/flask-minimal"),
+        &path("examples/flask-workers"),
+        "--rockcraft",
+        &path("examples/flask-minimal/rockcraft.yaml"),
+    ]);
+    assert_eq!(r.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&r.stderr).contains("single project directory"));
+}
