@@ -324,6 +324,20 @@ Example: `paasc check .` in a directory holding neither file.
 Fix: run paasc from the project root, pass the directory as an argument, or point at the files
 with `--rockcraft FILE` and `--charmcraft FILE`.";
 
+    PATH_LEAVES_PROJECT = "F002", "path-leaves-project", Warning,
+        "A project file is a symbolic link to a place outside the project.",
+"rockcraft and charmcraft pack in a managed instance (LXD or Multipass) that sees only the
+project directory, and craft-parts copies a symbolic link as a link. A link whose target lies
+outside the project therefore dangles inside the build: the extension fails to find the file
+there (a missing `requirements.txt`, say), or the rock ships the link instead of the file and the
+app breaks at run time. Only `--destructive-mode` builds on the host hide the problem. paasc
+follows the link, as the tools do on the host, and warns.
+
+Example: `requirements.txt -> ../../shared/requirements.txt`.
+
+Fix: copy the file into the project (or generate it there before packing), or make the link
+point inside the project.";
+
     EXTENSION_UNKNOWN = "C001", "unknown-extension", Error,
         "An extension charmcraft or rockcraft does not have.",
 "The `extensions` list names extensions the tools register: `flask-framework`,
