@@ -71,13 +71,17 @@ pub fn profile_path(dir: &Path, arg: Option<&str>) -> Option<PathBuf> {
     }
 }
 
-/// The project's profiles, `profiles/*.yaml` (and `.yml`), in name order.
+/// The project's profiles, `profiles/*.yaml` (and `.yml`), in name order; a dangling link is
+/// listed too, so that it is reported rather than skipped.
 pub fn profiles(dir: &Path) -> Vec<PathBuf> {
     let mut out: Vec<PathBuf> = std::fs::read_dir(dir.join("profiles"))
         .map(|rd| {
             rd.filter_map(Result::ok)
                 .map(|e| e.path())
-                .filter(|p| p.is_file() && p.extension().is_some_and(|x| x == "yaml" || x == "yml"))
+                .filter(|p| {
+                    (p.is_file() || p.is_symlink())
+                        && p.extension().is_some_and(|x| x == "yaml" || x == "yml")
+                })
                 .collect()
         })
         .unwrap_or_default();
@@ -97,20 +101,31 @@ pub fn load_profile(
     let mut any = false;
     if let Some(path) = path {
         let name = path.to_string_lossy().into_owned();
-        let bytes = match std::fs::read(path) {
+        let bytes = match crate::load::read_limited(path) {
             Ok(b) => b,
             Err(e) => {
                 let id = db.add(name, String::new());
-                diags.push(
-                    Diagnostic::new(
+                let d = match std::fs::read_link(path) {
+                    Ok(target) if !path.exists() => Diagnostic::new(
+                        Code::MISSING_FILE,
+                        id,
+                        Span::point(0),
+                        format!(
+                            "the profile `{}` is a symbolic link to `{}`, which does not exist",
+                            path.display(),
+                            target.display()
+                        ),
+                    )
+                    .help("put the file where the link points (e.g. from your secret store), or remove the link"),
+                    _ => Diagnostic::new(
                         Code::MISSING_FILE,
                         id,
                         Span::point(0),
                         format!("cannot read the profile `{}`: {e}", path.display()),
                     )
-                    .label("here")
                     .help("profiles live in profiles/<name>.yaml; pass --profile NAME or --profile path/to/file.yaml"),
-                );
+                };
+                diags.push(d.label("here"));
                 return None;
             }
         };

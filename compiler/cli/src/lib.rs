@@ -333,19 +333,16 @@ fn expand_rock(
     (dir, result)
 }
 
-/// Applies charmcraft's extensions to `file`, looking at the directory that holds it.
+/// Applies charmcraft's extensions to `source`, looking at the charm's directory `dir`.
 fn expand_charm(
-    db: &paasc_diag::SourceDb,
-    file: paasc_diag::FileId,
+    dir: &paasc_expand::ProjectDir,
     source: &paasc_syntax::Yaml,
     term: Terminal,
 ) -> Result<paasc_syntax::Yaml, paasc_expand::ExpandError> {
-    let root = load::directory_of(&db.get(file).path);
-    let dir = load::project_dir(&root, &[]);
     let opts = paasc_expand::charmcraft::Options {
         experimental: term.experimental,
     };
-    paasc_expand::charmcraft::expand(source, &dir, opts)
+    paasc_expand::charmcraft::expand(source, dir, opts)
 }
 
 /// Both files analysed and expanded: what `check` reports and `compile` builds on.
@@ -364,6 +361,50 @@ pub(crate) struct Checked {
     pub rock_dir: Option<paasc_expand::ProjectDir>,
 }
 
+/// F002 for each entry of the project directory `dir` (rooted at `root`) that links outside it,
+/// and Y008 for each file the extensions read that is larger than paasc reads.
+fn project_dir_checks(
+    db: &mut paasc_diag::SourceDb,
+    root: &Path,
+    dir: &paasc_expand::ProjectDir,
+) -> Vec<Diagnostic> {
+    let oversized: Vec<Diagnostic> = load::oversized(root, dir.texts.keys())
+        .into_iter()
+        .map(|(rel, size)| {
+            let id = db.add(load::display(&root.join(&rel)), "");
+            Diagnostic::new(
+                Code::FILE_TOO_LARGE,
+                id,
+                paasc_diag::Span::point(0),
+                format!(
+                    "`{rel}` is {size} bytes; paasc read only its first {} bytes, so what the extension finds in it may be wrong",
+                    load::MAX_BYTES
+                ),
+            )
+            .label("this file")
+            .help("check that this is the right file: the files the extensions read (requirements, the app's entry point) are usually a few kilobytes")
+        })
+        .collect();
+    load::links_leaving(root, &dir.entries)
+        .into_iter()
+        .map(|(rel, target)| {
+            let id = db.add(load::display(&root.join(&rel)), "");
+            Diagnostic::new(
+                Code::PATH_LEAVES_PROJECT,
+                id,
+                paasc_diag::Span::point(0),
+                format!(
+                    "`{rel}` is a symbolic link to `{}`, outside the project directory",
+                    target.display()
+                ),
+            )
+            .label("this link")
+            .help("copy the file into the project, or make the link point inside it: the tools pack in an instance that sees only the project directory, and copy links as links")
+        })
+        .chain(oversized)
+        .collect()
+}
+
 pub(crate) fn check_project(loaded: &mut load::Loaded, term: Terminal) -> Checked {
     let mut analysis = paasc_model::analyze(&loaded.db, loaded.files);
     let mut diags: Vec<Diagnostic> = std::mem::take(&mut loaded.diagnostics);
@@ -378,9 +419,12 @@ pub(crate) fn check_project(loaded: &mut load::Loaded, term: Terminal) -> Checke
     let mut rock = None;
     let mut rock_dir = None;
     if let (Some(file), Some(tree)) = (loaded.files.charmcraft, analysis.charm_tree.as_ref()) {
+        let root = load::directory_of(&loaded.db.get(file).path);
+        let dir = load::project_dir(&root, &[]);
+        diags.extend(project_dir_checks(&mut loaded.db, &root, &dir));
         if clean(&diags, file) {
             let source = expand::value(tree);
-            match expand_charm(&loaded.db, file, &source, term) {
+            match expand_charm(&dir, &source, term) {
                 Ok(doc) => {
                     diags.extend(compile::lint(file, tree, &source));
                     charm = Some(doc);
@@ -393,6 +437,8 @@ pub(crate) fn check_project(loaded: &mut load::Loaded, term: Terminal) -> Checke
     if let (Some(file), Some(tree)) = (loaded.files.rockcraft, analysis.rock_tree.as_ref()) {
         if clean(&diags, file) {
             let (dir, result) = expand_rock(&loaded.db, file, tree, term);
+            let root = load::directory_of(&loaded.db.get(file).path);
+            diags.extend(project_dir_checks(&mut loaded.db, &root, &dir));
             let found = match &result {
                 Ok(done) => &done.notes,
                 Err(failure) => &failure.errors,
@@ -686,9 +732,12 @@ fn expand_cmd(dir: &Path, args: &FileArgs, tool: Tool, term: Terminal) -> Outcom
         let tree = analysis.charm_tree.as_ref().or(analysis.rock_tree.as_ref());
         if let Some(tree) = tree {
             let result = match tool {
-                Tool::Charmcraft => expand_charm(&loaded.db, file, &expand::value(tree), term)
-                    .map(|doc| paasc_syntax::write::to_string(&doc))
-                    .map_err(|e| vec![expand::diagnostic(&e, file, tree)]),
+                Tool::Charmcraft => {
+                    let root = load::directory_of(&loaded.db.get(file).path);
+                    expand_charm(&load::project_dir(&root, &[]), &expand::value(tree), term)
+                        .map(|doc| paasc_syntax::write::to_string(&doc))
+                        .map_err(|e| vec![expand::diagnostic(&e, file, tree)])
+                }
                 Tool::Rockcraft => {
                     let (dir, result) = expand_rock(&loaded.db, file, tree, term);
                     match result {

@@ -6,7 +6,7 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 
 /// Largest file read; a larger one is refused with a diagnostic (and only this much is read).
-const MAX_BYTES: u64 = 8 * 1024 * 1024;
+pub const MAX_BYTES: u64 = 8 * 1024 * 1024;
 
 /// Where to find the project files.
 #[derive(Clone, Debug, Default)]
@@ -37,7 +37,8 @@ pub struct LoadError {
     pub diagnostic: Diagnostic,
 }
 
-fn display(p: &Path) -> String {
+/// `p` as diagnostics show it: without a leading `./`.
+pub fn display(p: &Path) -> String {
     let s = p.to_string_lossy();
     s.strip_prefix("./").unwrap_or(&s).to_string()
 }
@@ -122,7 +123,8 @@ pub fn load(loc: &Locations) -> Result<Loaded, Box<LoadError>> {
     })
 }
 
-fn read_limited(path: &Path) -> std::io::Result<Vec<u8>> {
+/// Reads at most one byte more than paasc accepts (so an oversized file is seen as such).
+pub fn read_limited(path: &Path) -> std::io::Result<Vec<u8>> {
     if path.is_dir() {
         return Err(std::io::Error::other("it is a directory"));
     }
@@ -208,6 +210,61 @@ fn is_executable(path: &Path) -> bool {
 #[cfg(not(unix))]
 fn is_executable(path: &Path) -> bool {
     path.is_file()
+}
+
+/// The entries of `root` among `rels` (as [`project_dir`] lists them) that are symbolic links
+/// whose target lies outside `root`, each with its target as written.
+pub fn links_leaving(root: &Path, rels: &[String]) -> Vec<(String, PathBuf)> {
+    let Ok(base) = root.canonicalize() else {
+        return Vec::new();
+    };
+    rels.iter()
+        .filter_map(|rel| {
+            let rel = rel.trim_end_matches('/');
+            let path = root.join(rel);
+            if !std::fs::symlink_metadata(&path)
+                .ok()?
+                .file_type()
+                .is_symlink()
+            {
+                return None;
+            }
+            let target = std::fs::read_link(&path).ok()?;
+            let inside = match path.canonicalize() {
+                Ok(real) => real.starts_with(&base),
+                Err(_) => {
+                    let written = base.join(rel);
+                    let from = written.parent().unwrap_or(&base);
+                    normalize(&from.join(&target)).starts_with(&base)
+                }
+            };
+            (!inside).then(|| (rel.to_string(), target))
+        })
+        .collect()
+}
+
+/// The files among `rels` (relative to `root`) larger than [`MAX_BYTES`], with their sizes.
+pub fn oversized<'a>(root: &Path, rels: impl Iterator<Item = &'a String>) -> Vec<(String, u64)> {
+    rels.filter_map(|rel| {
+        let size = std::fs::metadata(root.join(rel)).ok()?.len();
+        (size > MAX_BYTES).then(|| (rel.clone(), size))
+    })
+    .collect()
+}
+
+/// `path` with `.` and `..` resolved by name alone (for links whose target does not exist).
+fn normalize(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for c in path.components() {
+        match c {
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            std::path::Component::CurDir => {}
+            other => out.push(other),
+        }
+    }
+    out
 }
 
 /// The directory holding the file at `path` (`.` for a bare file name).

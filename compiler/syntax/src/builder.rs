@@ -37,8 +37,7 @@ pub fn parse(file: FileId, text: &str, limits: Limits) -> (Tree, Vec<Diagnostic>
     if text.len() > limits.max_bytes {
         b.diags.push(
             Diagnostic::new(Code::FILE_TOO_LARGE, file, Span::new(0, 0), format!(
-                "file is {} bytes; paasc reads project files up to {} bytes",
-                text.len(),
+                "file is larger than {} bytes, the most paasc reads from a project file",
                 limits.max_bytes
             ))
             .label("this file")
