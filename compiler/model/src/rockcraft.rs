@@ -39,10 +39,10 @@ string_enum! {
 }
 
 string_enum! {
-    /// What Pebble does when a service exits or a check fails.
-    pub enum ServiceAction {
+    /// What Pebble does when a service exits or a check fails. rockcraft 1.20.0's `Service` model
+    /// takes only these three; newer Pebble's `success-shutdown` and `failure-shutdown` are refused.
+    pub enum ServiceAction help "`success-shutdown` and `failure-shutdown` are newer Pebble, which rockcraft 1.20.0 refuses; `shutdown` exits with the service's own status" {
         Restart = "restart", Shutdown = "shutdown", Ignore = "ignore",
-        SuccessShutdown = "success-shutdown", FailureShutdown = "failure-shutdown",
     }
 }
 
@@ -152,15 +152,14 @@ pub enum CheckKind {
     },
 }
 
-/// A Pebble check.
+/// A Pebble check, as rockcraft 1.20.0's `Check` model has it (no `startup`: newer Pebble's key
+/// is refused as an unknown one).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Check {
     /// `override`.
     pub override_: Option<Spanned<Override>>,
     /// `level`.
     pub level: Option<Spanned<CheckLevel>>,
-    /// `startup`.
-    pub startup: Option<Spanned<Startup>>,
     /// `period` (a duration).
     pub period: Option<Spanned<String>>,
     /// `timeout` (a duration).
@@ -206,7 +205,6 @@ impl Lower for Check {
         let mut m = cx.map(id, path)?;
         let override_ = m.req::<Override>(cx, "override");
         let level = m.opt_spanned(cx, "level");
-        let startup = m.opt_spanned(cx, "startup");
         let period = m.opt_spanned(cx, "period");
         let timeout = m.opt_spanned(cx, "timeout");
         let threshold = m.opt_spanned(cx, "threshold");
@@ -254,7 +252,6 @@ impl Lower for Check {
         Some(Check {
             override_,
             level,
-            startup,
             period,
             timeout,
             threshold,

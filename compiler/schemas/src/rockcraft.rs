@@ -147,8 +147,6 @@ pub struct Check {
     pub override_: Override,
     /// `alive` or `ready`.
     pub level: Option<CheckLevel>,
-    /// Whether Pebble runs the check automatically.
-    pub startup: Option<Startup>,
     /// How often the check runs, a duration (default `10s`).
     pub period: Option<Text>,
     /// How long one run may take, a duration (default `3s`).

@@ -245,9 +245,7 @@ model_enum!(
         match v {
             "restart" => "Restart the service (with backoff)",
             "shutdown" => "Shut Pebble down, exiting with the service's status",
-            "ignore" => "Do nothing",
-            "success-shutdown" => "Shut Pebble down with exit code 0",
-            _ => "Shut Pebble down with exit code 10",
+            _ => "Do nothing",
         }
         .to_string()
     )
