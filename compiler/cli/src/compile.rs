@@ -2,6 +2,7 @@
 //! the artifacts written (only when everything succeeded; each file atomically).
 
 use crate::emit::env;
+use rayon::prelude::*;
 
 mod blame;
 mod gevent;
@@ -723,38 +724,54 @@ pub fn holding_secrets(files: &Files) -> Vec<&str> {
 
 /// Writes `files` under `out`: every file first to a temporary name beside its target, then
 /// all renamed into place. When any write fails, the temporary files and the directories this
-/// call created are removed, so `out` is left as it was.
+/// call created are removed, so `out` is left as it was. Files are written in parallel.
 pub fn write_all(out: &Path, files: &Files) -> std::io::Result<()> {
     let mut created: Vec<PathBuf> = Vec::new();
-    let mut staged: Vec<(PathBuf, PathBuf)> = Vec::new();
-    let result = (|| {
-        for (rel, text) in files {
+    let targets: Vec<(PathBuf, PathBuf)> = files
+        .iter()
+        .map(|(rel, _)| {
             let path = out.join(rel);
-            let parent = path.parent().unwrap_or(out).to_path_buf();
-            let mut missing: Vec<PathBuf> = parent
-                .ancestors()
-                .take_while(|a| !a.as_os_str().is_empty() && !a.exists())
-                .map(Path::to_path_buf)
-                .collect();
-            missing.reverse();
-            for dir in missing {
-                std::fs::create_dir(&dir)?;
-                created.push(dir);
-            }
             let tmp = path.with_file_name(format!(
                 ".{}.paasc-tmp",
                 path.file_name().and_then(|n| n.to_str()).unwrap_or("out")
             ));
-            std::fs::write(&tmp, text)?;
-            staged.push((tmp, path));
-        }
-        for (tmp, path) in &staged {
-            std::fs::rename(tmp, path)?;
+            (tmp, path)
+        })
+        .collect();
+    let parents: std::collections::BTreeSet<&Path> = targets
+        .iter()
+        .map(|(_, path)| path.parent().unwrap_or(out))
+        .collect();
+    let made = (|| {
+        for parent in parents {
+            let mut missing: Vec<&Path> = parent
+                .ancestors()
+                .take_while(|a| !a.as_os_str().is_empty() && !a.exists())
+                .collect();
+            missing.reverse();
+            for dir in missing {
+                std::fs::create_dir(dir)?;
+                created.push(dir.to_path_buf());
+            }
         }
         Ok(())
     })();
+    let staged: Vec<std::io::Result<&PathBuf>> = match made {
+        Ok(()) => targets
+            .par_iter()
+            .zip(files.par_iter())
+            .map(|((tmp, _), (_, text))| std::fs::write(tmp, text).map(|()| tmp))
+            .collect(),
+        Err(e) => vec![Err(e)],
+    };
+    let result = match staged.into_iter().find_map(Result::err) {
+        Some(e) => Err(e),
+        None => targets
+            .par_iter()
+            .try_for_each(|(tmp, path)| std::fs::rename(tmp, path)),
+    };
     if result.is_err() {
-        for (tmp, _) in &staged {
+        for (tmp, _) in &targets {
             let _ = std::fs::remove_file(tmp);
         }
         for dir in created.iter().rev() {
