@@ -313,6 +313,76 @@ Example:
 
 Fix: use a name such as `my-app`.";
 
+    ENV_INTERPOLATION = "S010", "environment-interpolation", Error,
+        "A value of the rock's `environment` uses `$`.",
+"rockcraft writes the rock's `environment` into the OCI image as it is: nothing expands `$HOME`
+or `${PATH}` there. rockcraft 1.20.0 therefore refuses any value with a `$` before its last
+character (`String interpolation not allowed for: ...`), listing every such value. A single
+trailing `$` is accepted. Service environments (`services.<name>.environment`) are not checked.
+
+Example (rockcraft.yaml):
+
+    environment:
+      PATH: /app/bin:$PATH
+
+Fix: write the value out in full (`PATH: /app/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin`),
+or set it where a shell runs, for example in the service's command (`bash -c '...'`).";
+
+    INVALID_ENTRYPOINT_SERVICE = "S011", "invalid-entrypoint-service", Error,
+        "`entrypoint-service` names no service, or one whose command has no default arguments.",
+"`entrypoint-service` makes the rock's OCI entrypoint `pebble enter --args <service>`, and the
+default arguments of that service's command (the words in `[ ... ]` at its end) become the
+image's `CMD`. rockcraft 1.20.0 refuses a name that is not one of the rock's services (after
+the framework extension added its own) and a service whose command has no `[ ... ]` group; it
+also refuses `entrypoint-command` together with `entrypoint-service`.
+
+Example (rockcraft.yaml):
+
+    services:
+      web:
+        override: replace
+        command: /bin/server --port 8000
+    entrypoint-service: web
+
+Fix: name a service the rock has, and give its command default arguments, for example
+`command: /bin/server [ --port 8000 ]`.";
+
+    ATYPICAL_ENTRYPOINT = "S012", "atypical-entrypoint", Warning,
+        "`entrypoint-service` or `entrypoint-command` changes the rock's OCI entrypoint.",
+"A rock normally starts `pebble enter`, which runs every service. With `entrypoint-service` or
+`entrypoint-command` the image gets another entrypoint; rockcraft 1.20.0 builds it but warns
+that such a rock needs approval before it can be published to a Canonical registry namespace.
+A 12-factor charm does not use the image's entrypoint (Juju starts Pebble itself), so the key
+only matters for `docker run`.
+
+Example (rockcraft.yaml):
+
+    entrypoint-service: flask
+
+Fix: nothing, if the entrypoint is meant for local testing; otherwise remove the key.";
+
+    PLATFORM_CONFLICT = "S013", "platform-conflict", Error,
+        "A `platforms` entry contradicts its own name or the project's base.",
+"Each `platforms` entry describes one build: where it builds (`build-on`) and what it builds
+for (`build-for`). Beyond the shape of the entry, the tools check that it agrees with the rest:
+
+- rockcraft 1.20.0: an entry named after an architecture must build for that architecture
+  (`amd64: {build-for: [arm64]}` is refused), a rock cannot build for `all`, and rocks have
+  no multi-base platforms (`ubuntu@24.04:amd64`, in the name or in `build-on`/`build-for`).
+- charmcraft 4.5.0: the base is declared either at the top level (`base`, `build-base`) or in
+  every platform (`ubuntu@24.04:amd64`), never both and never neither, and one platform's
+  `build-on` and `build-for` entries all carry the same base.
+
+Example (rockcraft.yaml):
+
+    platforms:
+      amd64:
+        build-on: [amd64]
+        build-for: [arm64]
+
+Fix: rename the entry after what it builds for (`arm64:`), or make `build-for` match its name;
+for a charm, keep the base in one place.";
+
     MISSING_FILE = "F001", "missing-project-file", Error,
         "A project file could not be found or read.",
 "paasc reads `rockcraft.yaml` from the project directory and `charmcraft.yaml` from the project

@@ -367,7 +367,32 @@ pub fn lower(cx: &mut Cx) -> Option<Rockcraft> {
             .help("add `version: '0.1'` (quoted), or `adopt-info: <part>` to take it from a part"),
         );
     }
+    if let Some(env) = &r.environment {
+        check_environment(cx, env);
+    }
     r.root = Some(root);
     m.finish(cx);
     Some(r)
+}
+
+/// rockcraft 1.20.0's `_forbid_env_var_bash_interpolation`: a `$` anywhere but in the last
+/// character of a value is refused (the image's environment is not expanded).
+fn check_environment(cx: &mut Cx, env: &SpannedMap<Spanned<String>>) {
+    for (name, value) in env.iter() {
+        let mut chars = value.value.chars();
+        chars.next_back();
+        if !chars.as_str().contains('$') {
+            continue;
+        }
+        cx.push(
+            Diagnostic::new(
+                Code::ENV_INTERPOLATION,
+                cx.file,
+                value.span,
+                format!("String interpolation not allowed for: {}", value.value),
+            )
+            .label(format!("`{}` would reach the image with the `$` as written", name.value))
+            .help("write the value out in full: rockcraft refuses a `$` anywhere but at the end of an `environment` value"),
+        );
+    }
 }

@@ -2,8 +2,9 @@
 //! `paasc_model::rockcraft` reads it, with Pebble's service and check keys.
 
 use crate::types::{
-    not_null, underscore_aliases, Any, CheckLevel, Extension, Int, Name, Number, Override,
-    Platform, Refused, RockBase, RockBuildBase, RunUser, ServiceAction, Startup, Text, Title,
+    not_null, underscore_aliases, Any, CheckLevel, EnvValue, Extension, Int, Name, Number,
+    Override, Platform, Refused, RockBase, RockBuildBase, RunUser, ServiceAction, Startup, Text,
+    Title,
 };
 use schemars::JsonSchema;
 use std::collections::BTreeMap;
@@ -63,8 +64,8 @@ pub struct Rockcraft {
     pub entrypoint_command: Option<Any>,
     /// craft-parts parts that build the rock (the framework extensions add theirs).
     pub parts: Option<Map<Any>>,
-    /// Environment variables of the rock (no `$` expansion).
-    pub environment: Option<Map<Text>>,
+    /// Environment variables of the rock (no `$` expansion, so no `$` but as the last character).
+    pub environment: Option<Map<EnvValue>>,
     /// The user that runs the services: only `_daemon_` (uid 584792).
     pub run_user: Option<RunUser>,
     /// Pebble services, by name.

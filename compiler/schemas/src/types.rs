@@ -44,6 +44,13 @@ leaf!(
 );
 
 leaf!(
+    /// A value of the rock's `environment`: like [`Text`], with no `$` before the last character
+    /// (rockcraft does not expand variables there and refuses the attempt).
+    EnvValue,
+    json!({ "type": ["string", "number"], "pattern": "^[^$]*[$]?$" })
+);
+
+leaf!(
     /// A string field the craft models declare strict: a number is refused.
     Strict,
     json!({ "type": "string" })
