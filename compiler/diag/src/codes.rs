@@ -238,7 +238,8 @@ Fix: add the key. The diagnostic points at the mapping that should hold it.";
         "A value is not one of those allowed.",
 "Some fields take only a fixed set of values: bases (`ubuntu@22.04`, `ubuntu@24.04`, ...),
 option types (`string`, `int`, `float`, `boolean`, `secret`), a service's `override` (`merge`,
-`replace`) and `startup` (`enabled`, `disabled`), a check's `level` (`alive`, `ready`), and more.
+`replace`) and `startup` (`enabled`, `disabled`), a check's `level` (`alive`, `ready`), a rock's
+`license` (one id of the SPDX list rockcraft ships, or `proprietary`), and more.
 
 Example (charmcraft.yaml):
 

@@ -8,6 +8,7 @@ pub mod charmcraft;
 pub mod lower;
 pub mod profile;
 pub mod rockcraft;
+pub mod spdx;
 
 use lower::{Cx, MapReader, Spanned};
 use paasc_diag::{Code, Diagnostic, FileId, SourceDb, Span};

@@ -367,12 +367,69 @@ pub fn lower(cx: &mut Cx) -> Option<Rockcraft> {
             .help("add `version: '0.1'` (quoted), or `adopt-info: <part>` to take it from a part"),
         );
     }
+    if let Some(license) = &r.license {
+        check_license(cx, license);
+    }
     if let Some(env) = &r.environment {
         check_environment(cx, env);
     }
     r.root = Some(root);
     m.finish(cx);
     Some(r)
+}
+
+/// rockcraft 1.20.0's `_validate_license`: empty, `proprietary`, or one id of the SPDX list it
+/// ships (see [`crate::spdx`]), in any case.
+fn check_license(cx: &mut Cx, license: &Spanned<String>) {
+    let text = license.value.as_str();
+    if text.is_empty() || text == "proprietary" || crate::spdx::lookup(text).is_some() {
+        return;
+    }
+    let trimmed = text.trim();
+    let older = ["-only", "-or-later"].iter().find_map(|suffix| {
+        let stem = trimmed.strip_suffix(suffix)?;
+        crate::spdx::lookup(stem).map(|id| (*suffix, id))
+    });
+    let expression = trimmed.contains(['(', ')', '+'])
+        || trimmed
+            .split_whitespace()
+            .any(|w| ["and", "or", "with"].contains(&w.to_ascii_lowercase().as_str()));
+    let known = crate::spdx::IDS.iter().copied().chain(["proprietary"]);
+    let (label, help) = if let Some((suffix, id)) = older {
+        (
+            "not in rockcraft's license list".to_string(),
+            format!("rockcraft 1.20.0 checks against the SPDX list of 2017, which has no `{suffix}` ids; the nearest id it knows is `{id}`"),
+        )
+    } else if expression {
+        (
+            "an SPDX expression, not one license id".to_string(),
+            "rockcraft 1.20.0 takes a single SPDX license id (or `proprietary`), not an expression; give the main license's id".to_string(),
+        )
+    } else if let Some(best) = paasc_diag::closest(trimmed, known) {
+        (
+            format!("did you mean `{best}`?"),
+            if best == "proprietary" {
+                "write `proprietary` exactly: it is the one spelling rockcraft accepts".to_string()
+            } else {
+                format!("use `{best}`, or `proprietary`")
+            },
+        )
+    } else {
+        (
+            "not an SPDX license id".to_string(),
+            "give an id from the SPDX license list (such as `Apache-2.0` or `MIT`), or `proprietary`".to_string(),
+        )
+    };
+    cx.push(
+        Diagnostic::new(
+            Code::INVALID_VALUE,
+            cx.file,
+            license.span,
+            format!("License {text} not valid. It must be either 'proprietary' or in SPDX format."),
+        )
+        .label(label)
+        .help(help),
+    );
 }
 
 /// rockcraft 1.20.0's `_forbid_env_var_bash_interpolation`: a `$` anywhere but in the last

@@ -3,8 +3,8 @@
 
 use crate::types::{
     not_null, underscore_aliases, Any, CheckLevel, EnvValue, Extension, Int, Name, Number,
-    Override, Platform, Refused, RockBase, RockBuildBase, RunUser, ServiceAction, Startup, Text,
-    Title,
+    Override, Platform, Refused, RockBase, RockBuildBase, RockLicense, RunUser, ServiceAction,
+    Startup, Text, Title,
 };
 use schemars::JsonSchema;
 use std::collections::BTreeMap;
@@ -48,8 +48,8 @@ pub struct Rockcraft {
     /// Where the rock is built and what it runs on: `<arch>:` (shorthand), or a name with
     /// `build-on` and `build-for`.
     pub platforms: Map<Option<Platform>>,
-    /// The license, as an SPDX expression or `proprietary`.
-    pub license: Option<Text>,
+    /// The license: one SPDX license id or `proprietary`.
+    pub license: Option<RockLicense>,
     /// How to contact the maintainers.
     pub contact: Option<Any>,
     /// Where to report issues.

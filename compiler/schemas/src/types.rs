@@ -50,6 +50,48 @@ leaf!(
     json!({ "type": ["string", "number"], "pattern": "^[^$]*[$]?$" })
 );
 
+/// A pattern matching what rockcraft's `spdx_lookup.by_id` accepts: one id of
+/// [`paasc_model::spdx::IDS`] in any case, with surrounding whitespace, or `proprietary`, or
+/// nothing. JSON Schema patterns have no case-insensitive flag, so letters become `[Aa]`.
+pub fn rock_license_pattern() -> String {
+    let ids: Vec<String> = paasc_model::spdx::IDS
+        .iter()
+        .map(|id| {
+            id.chars()
+                .map(|c| {
+                    if c.is_ascii_alphabetic() {
+                        format!("[{}{}]", c.to_ascii_uppercase(), c.to_ascii_lowercase())
+                    } else if ".+()".contains(c) {
+                        format!("\\{c}")
+                    } else {
+                        c.to_string()
+                    }
+                })
+                .collect()
+        })
+        .collect();
+    format!("^(\\s*({})\\s*|proprietary|)$", ids.join("|"))
+}
+
+/// The rock's `license`.
+pub struct RockLicense;
+
+impl JsonSchema for RockLicense {
+    fn inline_schema() -> bool {
+        true
+    }
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "RockLicense".into()
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> Schema {
+        schema(json!({
+            "type": "string",
+            "pattern": rock_license_pattern(),
+            "description": "One SPDX license id of the list rockcraft 1.20.0 checks against (no `-only`/`-or-later` ids, no expressions), in any case, or `proprietary`."
+        }))
+    }
+}
+
 leaf!(
     /// A string field the craft models declare strict: a number is refused.
     Strict,
