@@ -76,8 +76,28 @@ pub struct Deployment {
     pub config: IndexMap<String, ConfigValue>,
     /// Contents of the secrets given to secret-typed options, by option name.
     pub secrets: IndexMap<String, SecretContent>,
-    /// Related applications, by the charm's endpoint name.
+    /// Related applications, by the charm's endpoint name: the relation ops lists first.
     pub relations: IndexMap<String, Relation>,
+    /// Further relations on an endpoint, after its entry in `relations`, in the order ops lists
+    /// them (Juju sorts `relation-ids` output as strings, so `db:10` comes before `db:9`).
+    pub more_relations: IndexMap<String, Vec<Relation>>,
     /// The model's proxy settings.
     pub proxy: ProxySettings,
+}
+
+impl Deployment {
+    /// The relations on `endpoint`, in the order ops lists them.
+    pub fn relations_on<'a>(&'a self, endpoint: &str) -> impl Iterator<Item = &'a Relation> + 'a {
+        let first = self.relations.get(endpoint);
+        let more = first
+            .and_then(|_| self.more_relations.get(endpoint))
+            .into_iter()
+            .flatten();
+        first.into_iter().chain(more)
+    }
+
+    /// How many relations `endpoint` has.
+    pub fn relation_count(&self, endpoint: &str) -> usize {
+        self.relations_on(endpoint).count()
+    }
 }

@@ -103,7 +103,15 @@ fn run(
     let spec = framework.spec();
     let config = juju_config(charm, dep);
 
-    // The charm constructor.
+    // The charm constructor. The http-proxy library reads its relation with
+    // `Model.get_relation` in its own constructor, before the framework config is read.
+    let requires = integrations::requires(charm);
+    if integrations::declared(&requires, "http-proxy", "http_proxy").is_some() {
+        let n = dep.relation_count("http-proxy");
+        if n > 1 {
+            return Err(integrations::too_many("http-proxy", n).into());
+        }
+    }
     if spec.config_in_constructor {
         framework_config(spec, &config).map_err(|e| {
             Stop::Raised(PyError::new("CharmConfigInvalidError", short_message(&e)))
@@ -144,7 +152,6 @@ fn run(
         }
     }
     let user = user_config(charm, spec, &config).map_err(|e| config_error(&e))?;
-    let requires = integrations::requires(charm);
     let ctx = Ctx {
         dep,
         requires: &requires,

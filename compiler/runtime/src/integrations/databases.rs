@@ -13,6 +13,8 @@ pub(crate) const INTERFACES: [(&str, &str); 3] = [
 const SECRET_GROUPS: [&str; 3] = ["secret-user", "secret-tls", "secret-extra"];
 
 /// The database requirers in metadata order, each with its URI when the provider sent one.
+/// Of several relations on an endpoint only the first is read (`relation_data[0]` in
+/// `PaaSDatabaseRequires.to_relation_data`), even while it has no data yet.
 pub(crate) fn read(ctx: &Ctx) -> Vec<(String, Option<String>)> {
     let mut out: Vec<(String, Option<String>)> = Vec::new();
     for ep in ctx.requires {

@@ -17,7 +17,7 @@ pub(crate) mod url_env;
 pub(crate) mod valkey;
 
 use crate::deployment::{Deployment, Relation};
-use crate::status::Stop;
+use crate::status::{PyError, Stop};
 use paasc_syntax::Yaml;
 
 /// A `requires` endpoint of the charm.
@@ -26,6 +26,8 @@ pub(crate) struct Endpoint {
     pub name: String,
     pub interface: String,
     pub optional: bool,
+    /// Whether the metadata says `limit: 1` (ops reads `limit`; Python's `True == 1`).
+    pub limit_one: bool,
 }
 
 /// The charm's `requires`, sorted by name as in the packed `metadata.yaml`.
@@ -44,6 +46,7 @@ pub(crate) fn requires(charm: &Yaml) -> Vec<Endpoint> {
                     .unwrap_or("")
                     .into(),
                 optional: matches!(v.get("optional"), Some(Yaml::Bool(true))),
+                limit_one: matches!(v.get("limit"), Some(Yaml::Int(1) | Yaml::Bool(true))),
             })
         })
         .collect();
@@ -87,9 +90,38 @@ pub(crate) struct Ctx<'a> {
 }
 
 impl Ctx<'_> {
+    /// The relation ops lists first on `name`.
     pub(crate) fn relation(&self, name: &str) -> Option<&Relation> {
         self.dep.relations.get(name)
     }
+
+    /// `Model.get_relation(name)`: the only relation on `name`; several raise ops'
+    /// `TooManyRelatedAppsError`.
+    pub(crate) fn unique(&self, name: &str) -> Result<Option<&Relation>, PyError> {
+        match self.dep.relation_count(name) {
+            0 | 1 => Ok(self.relation(name)),
+            n => Err(too_many(name, n)),
+        }
+    }
+
+    /// `Model.get_relation(name)` in the openfga and hydra libraries, which turn
+    /// `TooManyRelatedAppsError` into a `RuntimeError`.
+    pub(crate) fn unique_or_runtime_error(&self, name: &str) -> Result<Option<&Relation>, PyError> {
+        self.unique(name).map_err(|_| {
+            PyError::new(
+                "RuntimeError",
+                "More than one relations are defined. Please provide a relation_id",
+            )
+        })
+    }
+}
+
+/// ops' `TooManyRelatedAppsError` for `n` relations on `name`.
+pub(crate) fn too_many(name: &str, n: usize) -> PyError {
+    PyError::new(
+        "TooManyRelatedAppsError",
+        format!("Too many remote applications on {name} ({n} > 1)"),
+    )
 }
 
 /// `IntegrationsState` as `CharmState.from_charm` builds it (requirers of undeclared
@@ -105,7 +137,7 @@ pub(crate) fn read(ctx: &Ctx) -> Result<Integrations, Stop> {
         out.openfga = Some(openfga::read(ctx)?);
     }
     if when("rabbitmq", "rabbitmq") {
-        out.rabbitmq = Some(rabbitmq::read(ctx));
+        out.rabbitmq = Some(rabbitmq::read(ctx)?);
     }
     if when("redis", "redis") {
         out.redis = Some(redis::read(ctx)?);

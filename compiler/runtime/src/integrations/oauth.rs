@@ -41,7 +41,8 @@ fn config_str(ctx: &Ctx, key: &str) -> Option<String> {
     }
 }
 
-/// The requirer, when exactly one `oauth` endpoint is declared.
+/// The requirer, when exactly one `oauth` endpoint is declared. Several relations on it raise
+/// (`OAuthRequirer.is_client_created`).
 pub(crate) fn requirer(ctx: &Ctx) -> Result<Option<Requirer>, Stop> {
     let eps: Vec<_> = ctx
         .requires
@@ -60,7 +61,7 @@ pub(crate) fn requirer(ctx: &Ctx) -> Result<Option<Requirer>, Stop> {
         ctx.base_url.trim_end_matches('/'),
         redirect_path.trim_start_matches('/')
     );
-    let rel = ctx.relation(&name);
+    let rel = ctx.unique_or_runtime_error(&name)?;
     let mut req = Requirer {
         endpoint: name.clone(),
         scopes: scopes.clone(),

@@ -15,9 +15,10 @@ pub(crate) struct Data {
 
 const BUILTIN: [&str; 3] = ["ingress-address", "private-address", "egress-subnets"];
 
-/// The store info, or `None` when the databag does not validate.
+/// The store info, or `None` when the databag does not validate. Several relations raise
+/// (`OpenFGARequires._get_relation`).
 pub(crate) fn read(ctx: &Ctx) -> Result<Option<Data>, Stop> {
-    let Some(rel) = ctx.relation("openfga") else {
+    let Some(rel) = ctx.unique_or_runtime_error("openfga")? else {
         return Ok(None);
     };
     let values: Vec<(&str, PyValue)> = rel

@@ -29,9 +29,12 @@ impl Data {
     }
 }
 
-/// The connection data, or `None` until a host and password are known.
-pub(crate) fn read(ctx: &Ctx) -> Option<Data> {
-    let rel = ctx.relation("rabbitmq")?;
+/// The connection data, or `None` until a host and password are known. The library reads the
+/// relation with `Model.get_relation`, so several relations raise.
+pub(crate) fn read(ctx: &Ctx) -> Result<Option<Data>, PyError> {
+    let Some(rel) = ctx.unique("rabbitmq")? else {
+        return Ok(None);
+    };
     let nonempty = |v: Option<&String>| v.filter(|s| !s.is_empty()).cloned();
     let k8s = match (
         nonempty(rel.app_data.get("hostname")),
@@ -45,7 +48,9 @@ pub(crate) fn read(ctx: &Ctx) -> Option<Data> {
             .values()
             .find_map(|u| Some((nonempty(u.get("hostname"))?, nonempty(u.get("password"))?)))
     };
-    let (hostname, password) = k8s.or_else(server)?;
+    let Some((hostname, password)) = k8s.or_else(server) else {
+        return Ok(None);
+    };
     let mut hostnames: Vec<String> = rel
         .units_data
         .values()
@@ -59,14 +64,14 @@ pub(crate) fn read(ctx: &Ctx) -> Option<Data> {
                 .unwrap_or_else(|| "None".into()),
         );
     }
-    Some(Data {
+    Ok(Some(Data {
         vhost: "/".into(),
         port: 5672,
         hostname,
         username: ctx.dep.app.clone(),
         password,
         hostnames,
-    })
+    }))
 }
 
 /// Whether a RabbitMQ variable carries credentials (the URIs, the user and the password).

@@ -4,9 +4,10 @@ use super::{invalid, Ctx};
 use crate::anyurl::any_url;
 use crate::status::Stop;
 
-/// `redis://<host>:<port>` as the library builds it, or `None` when not usable yet.
+/// `redis://<host>:<port>` as the library builds it, or `None` when not usable yet. The library
+/// reads the relation with `Model.get_relation`, so several relations raise.
 pub(crate) fn read(ctx: &Ctx) -> Result<Option<String>, Stop> {
-    let Some(rel) = ctx.relation("redis") else {
+    let Some(rel) = ctx.unique("redis")? else {
         return Ok(None);
     };
     let Some((_, unit)) = rel.units_data.iter().next() else {

@@ -20,7 +20,8 @@ pub(crate) struct Data {
     pub attributes: Option<Vec<String>>,
 }
 
-/// The validated connection info; `Invalid s3 relation data.` when pydantic rejects it.
+/// The validated connection info; `Invalid s3 relation data.` when pydantic rejects it. Of
+/// several relations only the first is read (`S3Requirer.get_s3_connection_info`).
 pub(crate) fn read(ctx: &Ctx) -> Result<Option<Data>, Stop> {
     let Some(rel) = ctx.relation("s3") else {
         return Ok(None);

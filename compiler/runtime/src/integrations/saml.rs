@@ -13,9 +13,10 @@ pub(crate) struct Data {
     pub sso_redirect_url: Option<String>,
 }
 
-/// The provider's data; `Invalid saml relation data.` when pydantic rejects it.
+/// The provider's data; `Invalid saml relation data.` when pydantic rejects it. The library
+/// reads the relation with `Model.get_relation`, so several relations raise.
 pub(crate) fn read(ctx: &Ctx) -> Result<Option<Data>, Stop> {
-    let Some(rel) = ctx.relation("saml") else {
+    let Some(rel) = ctx.unique("saml")? else {
         return Ok(None);
     };
     let data = &rel.app_data;

@@ -32,9 +32,10 @@ fn validation_error() -> Stop {
     PyError::new("ValidationError", "1 validation error for SmtpRelationData").into()
 }
 
-/// The provider's data (the password from its secret when sent that way).
+/// The provider's data (the password from its secret when sent that way). The library reads
+/// the relation with `Model.get_relation`, so several relations raise.
 pub(crate) fn read(ctx: &Ctx) -> Result<Option<Data>, Stop> {
-    let Some(rel) = ctx.relation("smtp") else {
+    let Some(rel) = ctx.unique("smtp")? else {
         return Ok(None);
     };
     let d = &rel.app_data;

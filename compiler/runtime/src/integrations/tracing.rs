@@ -12,8 +12,23 @@ pub(crate) struct Data {
     pub service_name: String,
 }
 
+/// The library's message, with `type(self).__name__` of paas-charm's subclass.
+const AMBIGUOUS: &str = "This PaaSTracingEndpointRequirer wraps a tracing endpoint that has \
+limit != 1. We can't determine what relation, of the possibly many, you are talking about. \
+Please pass a relation instance while calling PaaSTracingEndpointRequirer, or set limit=1 in the \
+charm metadata.";
+
 /// Whether the library considers the relation ready, and the otlp_http endpoint if any.
+/// `is_ready()` without a relation argument raises unless the endpoint says `limit: 1`, however
+/// many relations there are (`TracingEndpointRequirer._relation`).
 pub(crate) fn read(ctx: &Ctx) -> Result<(bool, Option<Data>), Stop> {
+    if !ctx
+        .requires
+        .iter()
+        .any(|e| e.name == "tracing" && e.limit_one)
+    {
+        return Err(PyError::new("AmbiguousRelationUsageError", AMBIGUOUS).into());
+    }
     let Some(rel) = ctx.relation("tracing") else {
         return Ok((false, None));
     };

@@ -17,8 +17,12 @@ pub(crate) struct Data {
     pub version: Option<String>,
 }
 
-/// The response, `None` before the provider published endpoints.
+/// The response, `None` before the provider published endpoints. Several relations are
+/// `ValkeyMultipleRelationsNotSupportedError`, an invalid-data error.
 pub(crate) fn read(ctx: &Ctx) -> Result<Option<Data>, Stop> {
+    if ctx.dep.relation_count("valkey") > 1 {
+        return Err(invalid("valkey"));
+    }
     let Some(rel) = ctx.relation("valkey") else {
         return Ok(None);
     };
