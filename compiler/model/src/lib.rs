@@ -112,7 +112,7 @@ pub fn decode(file: FileId, bytes: Vec<u8>) -> (String, Option<Diagnostic>) {
 }
 
 /// The services the framework extensions define, whose required keys the extension supplies.
-fn extension_services(extension: &str) -> &'static [&'static str] {
+pub(crate) fn extension_services(extension: &str) -> &'static [&'static str] {
     paasc_expand::rockcraft::EXTENSIONS
         .iter()
         .find(|e| e.name == extension)

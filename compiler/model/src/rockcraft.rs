@@ -293,6 +293,8 @@ pub struct Rockcraft {
     pub checks: Option<SpannedMap<Check>>,
     /// `entrypoint-service`.
     pub entrypoint_service: Option<Spanned<String>>,
+    /// `entrypoint-command`.
+    pub entrypoint_command: Option<Spanned<String>>,
     /// `extensions`.
     pub extensions: Option<Vec<Spanned<String>>>,
     /// The root mapping.
@@ -321,13 +323,13 @@ pub fn lower(cx: &mut Cx) -> Option<Rockcraft> {
     let _: Option<String> = m.opt(cx, "source-code");
     let _: Option<String> = m.opt(cx, "adopt-info");
     let _: Option<Vec<Raw>> = m.opt(cx, "package-repositories");
-    let _: Option<Raw> = m.opt(cx, "entrypoint-command");
     r.parts = m.opt(cx, "parts");
     r.environment = m.opt(cx, "environment");
     r.run_user = one_spelling(cx, &mut m, "run-user", "run_user");
     r.services = m.opt(cx, "services");
     r.checks = m.opt(cx, "checks");
     r.entrypoint_service = m.opt_spanned(cx, "entrypoint-service");
+    r.entrypoint_command = m.opt_spanned(cx, "entrypoint-command");
     r.extensions = m.opt(cx, "extensions");
     forbid(
         cx,
@@ -373,9 +375,211 @@ pub fn lower(cx: &mut Cx) -> Option<Rockcraft> {
     if let Some(env) = &r.environment {
         check_environment(cx, env);
     }
+    check_entrypoint(cx, &r, m.peek("services").is_some());
     r.root = Some(root);
     m.finish(cx);
     Some(r)
+}
+
+/// What rockcraft 1.20.0 prints for either entrypoint key, before checking it.
+const ATYPICAL_ENTRYPOINT: &str = "rockcraft warns that such a rock needs prior approval before it is submitted to a Canonical registry namespace; keep the key only for testing or personal use (a charm never uses the image's entrypoint)";
+
+/// rockcraft 1.20.0's `_validate_entrypoint_service` and `_validate_entrypoint_command`: the
+/// service must exist and its command must end in `[ default arguments ]`, and the two keys
+/// exclude each other; either one draws a warning. `services_written` says whether the file
+/// has a `services` key (when it does but could not be read, the service is not looked up).
+///
+/// A service only an extension defines is known to exist, but its command is not known before
+/// the expansion, so it is not checked here.
+///
+/// The warning is left out when the key is refused anyway.
+fn check_entrypoint(cx: &mut Cx, r: &Rockcraft, services_written: bool) {
+    if let Some(service) = &r.entrypoint_service {
+        let before = cx.diags.len();
+        check_entrypoint_service(cx, r, service, services_written);
+        if cx.diags.len() == before && r.entrypoint_command.is_none() {
+            cx.push(
+                Diagnostic::new(
+                    Code::ATYPICAL_ENTRYPOINT,
+                    cx.file,
+                    service.span,
+                    "'entrypoint-service' is defined: the rock gets an atypical OCI entrypoint",
+                )
+                .label(format!(
+                    "`docker run` arguments replace the `[ ... ]` defaults of `{}`",
+                    service.value
+                ))
+                .help(ATYPICAL_ENTRYPOINT),
+            );
+        }
+    }
+    if let Some(command) = &r.entrypoint_command {
+        if let Some(service) = &r.entrypoint_service {
+            cx.push(
+                Diagnostic::new(
+                    Code::CONFLICTING_KEYS,
+                    cx.file,
+                    command.span,
+                    "The option 'entrypoint-command' cannot be used along 'entrypoint-service'.",
+                )
+                .label("`entrypoint-command` given here")
+                .secondary(cx.file, service.span, "`entrypoint-service` given here")
+                .help("keep one of the two: `entrypoint-service` to start one Pebble service, `entrypoint-command` to replace Pebble"),
+            );
+        } else {
+            cx.push(
+                Diagnostic::new(
+                    Code::ATYPICAL_ENTRYPOINT,
+                    cx.file,
+                    command.span,
+                    "'entrypoint-command' is defined: the rock gets an atypical OCI entrypoint",
+                )
+                .label("replaces `pebble enter` as the entrypoint")
+                .help(ATYPICAL_ENTRYPOINT),
+            );
+        }
+    }
+}
+
+fn check_entrypoint_service(
+    cx: &mut Cx,
+    r: &Rockcraft,
+    service: &Spanned<String>,
+    services_written: bool,
+) {
+    let name = service.value.as_str();
+    let own = r.services.as_ref().and_then(|s| s.get(name));
+    let by_extension = r
+        .extensions
+        .iter()
+        .flatten()
+        .any(|e| crate::extension_services(&e.value).contains(&name));
+    if own.is_none() && !by_extension {
+        if services_written && r.services.is_none() {
+            return;
+        }
+        let mut names: Vec<&str> = r
+            .services
+            .iter()
+            .flat_map(|s| s.iter().map(|(k, _)| k.value.as_str()))
+            .collect();
+        names.extend(
+            r.extensions
+                .iter()
+                .flatten()
+                .flat_map(|e| crate::extension_services(&e.value).iter().copied()),
+        );
+        let d = Diagnostic::new(
+            Code::INVALID_ENTRYPOINT_SERVICE,
+            cx.file,
+            service.span,
+            format!("The provided entrypoint-service '{name}' is not a valid Pebble service."),
+        );
+        let d = match paasc_diag::closest(name, names.iter().copied()) {
+            Some(best) => d
+                .label(format!("did you mean `{best}`?"))
+                .help(format!("use `{best}`")),
+            None if names.is_empty() => d
+                .label("the rock has no services")
+                .help("declare the service under `services`, or remove `entrypoint-service`"),
+            None => d.label("not a service of the rock").help(format!(
+                "name one of the rock's services: {}",
+                crate::lower::quote_list(&names)
+            )),
+        };
+        cx.push(d);
+        return;
+    }
+    let Some(command) = own.and_then(|s| s.command.as_ref()) else {
+        return;
+    };
+    let problem = match shlex_split(&command.value) {
+        Err(e) => Some((
+            format!("The command of Pebble service '{name}' cannot be split into words: {e}"),
+            "not a shell-like command line",
+        )),
+        Ok(words) => {
+            let open = words.iter().position(|w| w == "[");
+            let close = words.iter().position(|w| w == "]");
+            match (open, close) {
+                (Some(o), Some(c)) if o < c => None,
+                (Some(_), Some(_)) => Some((
+                    format!("The Pebble service '{name}' has a command whose `]` comes before its `[`."),
+                    "`]` before `[`",
+                )),
+                _ => Some((
+                    format!(
+                        "The Pebble service '{name}' has a command {} without default arguments and thus cannot be used as the entrypoint-service.",
+                        words.join(" ")
+                    ),
+                    "no `[ ... ]` group of default arguments",
+                )),
+            }
+        }
+    };
+    if let Some((message, label)) = problem {
+        cx.push(
+            Diagnostic::new(Code::INVALID_ENTRYPOINT_SERVICE, cx.file, command.span, message)
+                .label(label)
+                .secondary(cx.file, service.span, "the entrypoint service")
+                .help("end the command with its default arguments in brackets, e.g. `/bin/server [ --port 8000 ]`; they become the image's CMD"),
+        );
+    }
+}
+
+/// Python's `shlex.split` (POSIX mode, no comments), as rockcraft splits a service command.
+fn shlex_split(s: &str) -> Result<Vec<String>, &'static str> {
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    let mut in_word = false;
+    let mut chars = s.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            ' ' | '\t' | '\r' | '\n' => {
+                if in_word {
+                    out.push(std::mem::take(&mut cur));
+                    in_word = false;
+                }
+            }
+            '\\' => {
+                cur.push(chars.next().ok_or("No escaped character")?);
+                in_word = true;
+            }
+            '\'' => {
+                in_word = true;
+                loop {
+                    match chars.next().ok_or("No closing quotation")? {
+                        '\'' => break,
+                        x => cur.push(x),
+                    }
+                }
+            }
+            '"' => {
+                in_word = true;
+                loop {
+                    match chars.next().ok_or("No closing quotation")? {
+                        '"' => break,
+                        '\\' => match chars.next().ok_or("No closing quotation")? {
+                            x @ ('"' | '\\') => cur.push(x),
+                            x => {
+                                cur.push('\\');
+                                cur.push(x);
+                            }
+                        },
+                        x => cur.push(x),
+                    }
+                }
+            }
+            c => {
+                cur.push(c);
+                in_word = true;
+            }
+        }
+    }
+    if in_word {
+        out.push(cur);
+    }
+    Ok(out)
 }
 
 /// rockcraft 1.20.0's `_validate_license`: empty, `proprietary`, or one id of the SPDX list it

@@ -61,7 +61,7 @@ pub struct Rockcraft {
     /// Extra APT repositories for the build.
     pub package_repositories: Option<Vec<Any>>,
     /// Default arguments of the entrypoint service.
-    pub entrypoint_command: Option<Any>,
+    pub entrypoint_command: Option<Text>,
     /// craft-parts parts that build the rock (the framework extensions add theirs).
     pub parts: Option<Map<Any>>,
     /// Environment variables of the rock (no `$` expansion, so no `$` but as the last character).

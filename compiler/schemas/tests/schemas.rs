@@ -339,6 +339,8 @@ const CASES: &[(Kind, &str, bool)] = &[
     (Kind::Rock, "environment: {A: [1]}\n", false),
     (Kind::Rock, "environment: {A: 'US$', B: $, C: 'a b'}\n", true),
     (Kind::Rock, "environment: {PATH: '/bin:$PATH'}\n", false),
+    (Kind::Rock, "services: {web: {override: replace, command: 'srv [ -v ]'}}\nentrypoint-service: web\n", true),
+    (Kind::Rock, "entrypoint-command: 'echo [ hi ]'\n", true),
     (Kind::Rock, "license: Apache-2.0\n", true),
     (Kind::Rock, "license: ' mit'\n", true),
     (Kind::Rock, "license: proprietary\n", true),
