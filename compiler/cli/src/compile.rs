@@ -657,33 +657,38 @@ pub fn deployment(
                 .map(|(k, v)| (k.value.clone(), v.value.0.clone()))
                 .collect()
         };
-        d.relations.insert(
-            key.value.clone(),
-            Relation {
-                remote_app_name: integration
-                    .app
-                    .as_ref()
-                    .map_or_else(|| key.value.clone(), |a| a.value.clone()),
-                app_data: bag(&integration.data),
-                units_data: integration
-                    .units
-                    .iter()
-                    .map(|(u, data)| (u.value, bag(data)))
-                    .collect(),
-                secrets: integration
-                    .secrets
-                    .iter()
-                    .map(|(k, c)| {
-                        (
-                            k.value.clone(),
-                            c.iter()
-                                .map(|(ck, cv)| (ck.value.clone(), cv.value.clone()))
-                                .collect(),
-                        )
-                    })
-                    .collect(),
-            },
-        );
+        let relation = |integration: &profile::Integration| Relation {
+            remote_app_name: integration
+                .app
+                .as_ref()
+                .map_or_else(|| key.value.clone(), |a| a.value.clone()),
+            app_data: bag(&integration.data),
+            units_data: integration
+                .units
+                .iter()
+                .map(|(u, data)| (u.value, bag(data)))
+                .collect(),
+            secrets: integration
+                .secrets
+                .iter()
+                .map(|(k, c)| {
+                    (
+                        k.value.clone(),
+                        c.iter()
+                            .map(|(ck, cv)| (ck.value.clone(), cv.value.clone()))
+                            .collect(),
+                    )
+                })
+                .collect(),
+        };
+        d.relations.insert(key.value.clone(), relation(integration));
+        // The list form: later entries are the relations ops lists after the first.
+        if !integration.more.is_empty() {
+            d.more_relations.insert(
+                key.value.clone(),
+                integration.more.iter().map(relation).collect(),
+            );
+        }
     }
     d
 }

@@ -26,6 +26,39 @@ fn names<'a>(message: &'a str, prefix: &str) -> Vec<&'a str> {
         .unwrap_or_default()
 }
 
+/// The endpoint whose several relations stopped paas-charm, and the span of the second one.
+fn second_relation<'a>(
+    message: &str,
+    profile: &'a Profile,
+    charm: &Tree,
+) -> Option<(&'a str, Span)> {
+    let several = |name: &str| {
+        profile
+            .integrations
+            .iter()
+            .find(|(k, i)| k.value == name && !i.more.is_empty())
+            .and_then(|(k, i)| Some((k.value.as_str(), i.more.first()?.span)))
+    };
+    if let Some((_, rest)) = message.split_once("Too many remote applications on ") {
+        return several(rest.split(" (").next()?);
+    }
+    if message.contains("More than one relations are defined") {
+        // openfga is read before the oauth endpoint, whatever its name.
+        return several("openfga").or_else(|| {
+            profile.integrations.iter().find_map(|(k, _)| {
+                let interface = charm.lookup(&["requires", k.value.as_str(), "interface"])?;
+                (charm.text(interface.value) == Some("oauth"))
+                    .then(|| several(&k.value))
+                    .flatten()
+            })
+        });
+    }
+    if message == "Invalid valkey relation data." {
+        return several("valkey");
+    }
+    None
+}
+
 /// The `P004` diagnostic for a unit paas-charm would not leave active.
 pub fn not_active(
     status: &Status,
@@ -108,6 +141,28 @@ pub fn not_active(
             format!("no value for `{first}`"),
             format!("give it a value in the profile: `config: {{{first}: ...}}`"),
         );
+    }
+    if let Some((endpoint, second)) = second_relation(&status.message, profile, charm) {
+        return at(
+            profile.origin("integrations", endpoint).unwrap_or(anchor),
+            second,
+            format!("paas-charm reads one `{endpoint}` relation; this is a second"),
+            format!(
+                "integrate one application on `{endpoint}`, and declare `limit: 1` on it in charmcraft.yaml so that Juju refuses a second"
+            ),
+        );
+    }
+    if status.message.starts_with("AmbiguousRelationUsageError:") {
+        let limit = entry(charm, &["requires", "tracing", "limit"]).map(|(_, v)| v);
+        if let Some(span) = limit.or_else(|| entry(charm, &["requires", "tracing"]).map(|(k, _)| k))
+        {
+            return at(
+                charm_file,
+                span,
+                "the tracing library needs `limit: 1` here".into(),
+                "declare `limit: 1` on `tracing` in charmcraft.yaml".into(),
+            );
+        }
     }
     if let Some(rest) = status.message.strip_prefix("Invalid ") {
         let endpoint = rest.trim_end_matches(" relation data.");
