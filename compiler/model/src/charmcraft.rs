@@ -110,13 +110,156 @@ pub struct CharmLib {
 impl Lower for CharmLib {
     fn lower(cx: &mut Cx, id: NodeId, path: &str) -> Option<Self> {
         let mut m = cx.map(id, path)?;
+        let lib_is_text = m
+            .peek("lib")
+            .is_some_and(|e| matches!(cx.tree.value(e.value), Some(Value::Str(_))));
         let l = CharmLib {
             lib: m.req(cx, "lib"),
             version: m.req(cx, "version"),
         };
         m.finish(cx);
+        if let Some(lib) = &l.lib {
+            if let Some((message, help)) = lib_problem(&lib.value, lib_is_text) {
+                cx.push(
+                    Diagnostic::new(Code::INVALID_VALUE, cx.file, lib.span, message)
+                        .label("not `<charm>.<library>`")
+                        .help(help),
+                );
+            }
+        }
+        if let Some(version) = &l.version {
+            if let Some(message) = lib_version_problem(&version.value.0) {
+                cx.push(
+                    Diagnostic::new(Code::INVALID_VALUE, cx.file, version.span, message)
+                        .label("not `N` or `N.M`")
+                        .help("give the library's API version as a quoted string, `'0'`, or an API and patch version, `'0.14'`"),
+                );
+            }
+        }
         Some(l)
     }
+}
+
+/// charmcraft 4.5.0's `CharmLib.lib` validation: its `_validate_name`, then the field pattern
+/// (a search, not a full match). `text` says whether YAML gave a string (for Python's `repr`).
+fn lib_problem(value: &str, text: bool) -> Option<(String, String)> {
+    let repr = if text {
+        py_repr(value)
+    } else {
+        value.to_string()
+    };
+    let (charm, lib) = value.split_once('.').unwrap_or((value, ""));
+    let shape = "write `<charm>.<library>`, such as `data_platform_libs.data_interfaces`";
+    if charm.is_empty() || lib.is_empty() {
+        return Some((
+            format!("Library name invalid. Expected '[charm_name].[lib_name]', got {repr}"),
+            shape.to_string(),
+        ));
+    }
+    let charm = charm.replace('_', "-");
+    let only = |s: &str, extra: &str| {
+        !s.is_empty()
+            && s.chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || extra.contains(c))
+    };
+    if !only(&charm, "_-") {
+        return Some((
+            format!(
+                "Invalid charm name for lib {repr}. Value {} is invalid.",
+                py_repr(&charm)
+            ),
+            "charm names use lowercase letters, digits and hyphens".to_string(),
+        ));
+    }
+    if !only(lib, "_") {
+        return Some((
+            format!(
+                "Library name {} is invalid. Library names must be valid Python module names.",
+                py_repr(lib)
+            ),
+            "library names use lowercase letters, digits and underscores, and have no dots"
+                .to_string(),
+        ));
+    }
+    let normalized = format!("{charm}.{lib}");
+    if !LIB_PATTERN.is_match(&normalized) {
+        return Some((
+            r"String should match pattern '[a-z][a-z0-9_-]+\.[a-z][a-z0-9_]+'".to_string(),
+            "both the charm and the library name start with a letter and have at least two characters".to_string(),
+        ));
+    }
+    None
+}
+
+static LIB_PATTERN: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+    regex::Regex::new(r"[a-z][a-z0-9_-]+\.[a-z][a-z0-9_]+")
+        .unwrap_or_else(|e| panic!("charm-libs pattern: {e}"))
+});
+
+/// charmcraft 4.5.0's `CharmLib.version` validation: the patch part, then the API part must be
+/// Python integers, then the field pattern `[0-9]+(\.[0-9]+)?` must be found in it.
+fn lib_version_problem(value: &str) -> Option<String> {
+    let (api, patch) = match value.split_once('.') {
+        Some((api, patch)) => (api, Some(patch)),
+        None => (value, None),
+    };
+    if let Some(patch) = patch.filter(|p| !python_int(p)) {
+        return Some(format!(
+            "Patch version not valid. Expected an integer, got {}",
+            py_repr(patch)
+        ));
+    }
+    if !python_int(api) {
+        return Some(format!(
+            "API version not valid. Expected an integer, got {}",
+            py_repr(api)
+        ));
+    }
+    if !value.chars().any(|c| c.is_ascii_digit()) {
+        return Some(r"String should match pattern '[0-9]+(\.[0-9]+)?'".to_string());
+    }
+    None
+}
+
+/// Whether Python's `int()` reads `s`: surrounding whitespace, a sign, and decimal digits with
+/// single underscores between them. (Non-ASCII decimal digits, which Python also reads, are
+/// refused here.)
+fn python_int(s: &str) -> bool {
+    let s = s.trim_matches(|c: char| c.is_whitespace() || ('\u{1c}'..='\u{1f}').contains(&c));
+    let s = s.strip_prefix(['+', '-']).unwrap_or(s);
+    !s.is_empty()
+        && !s.starts_with('_')
+        && !s.ends_with('_')
+        && !s.contains("__")
+        && s.chars().all(|c| c.is_ascii_digit() || c == '_')
+}
+
+/// Python's `repr` of a string, as the tools' messages quote values.
+fn py_repr(s: &str) -> String {
+    let quote = if s.contains('\'') && !s.contains('"') {
+        '"'
+    } else {
+        '\''
+    };
+    let mut out = String::from(quote);
+    for c in s.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if c == quote => {
+                out.push('\\');
+                out.push(c);
+            }
+            c if (c as u32) < 0x20 || c as u32 == 0x7f => {
+                out.push_str(&format!("\\x{:02x}", c as u32));
+            }
+            c => out.push(c),
+        }
+    }
+    out.push(quote);
+    out
 }
 
 /// A relation endpoint in `requires`, `provides` or `peers`.

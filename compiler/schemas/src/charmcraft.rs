@@ -136,9 +136,28 @@ pub struct LegacyBuildRun {
 #[schemars(deny_unknown_fields, rename_all = "kebab-case", transform = underscore_aliases)]
 pub struct CharmLib {
     /// `<charm>.<library>`, such as `traefik_k8s.ingress`.
+    #[schemars(schema_with = "lib_name")]
     pub lib: Text,
     /// The API version `N` or `N.M`, as a quoted string.
+    #[schemars(schema_with = "lib_version")]
     pub version: Strict,
+}
+
+/// charmcraft 4.5.0's `CharmLib.lib`: a charm name (`_` read as `-`), a dot, a Python module
+/// name, each of at least two characters from a letter on.
+fn lib_name(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+    crate::types::schema(serde_json::json!({
+        "type": "string",
+        "pattern": "^[a-z0-9_-]*[a-z][a-z0-9_-]+[.][a-z][a-z0-9_]+$"
+    }))
+}
+
+/// charmcraft 4.5.0's `CharmLib.version`: a Python integer, optionally a dot and another.
+fn lib_version(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+    crate::types::schema(serde_json::json!({
+        "type": "string",
+        "pattern": "^\\s*[+-]?[0-9]+(_[0-9]+)*\\s*([.]\\s*[+-]?[0-9]+(_[0-9]+)*\\s*)?$"
+    }))
 }
 
 /// A relation endpoint. Other keys are kept for Juju.
