@@ -505,6 +505,13 @@ pub fn lower(cx: &mut Cx) -> Option<Charmcraft> {
             c.bases = m.opt(cx, "bases");
         }
     }
+    if let Some(platforms) = &c.platforms {
+        let top_base = ["base", "build-base"].iter().find_map(|k| {
+            let e = m.peek(k)?;
+            (!matches!(cx.tree.value(e.value), Some(Value::Null))).then(|| cx.tree.span(e.value))
+        });
+        crate::platforms::check(cx, platforms, crate::platforms::Tool::Charm { top_base });
+    }
     c.parts = m.opt(cx, "parts");
     let _: Option<Vec<Raw>> = m.opt(cx, "package-repositories");
     let _: Option<Raw> = m.opt(cx, "build-slices");

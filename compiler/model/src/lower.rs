@@ -462,9 +462,9 @@ impl Lower for Number {
 pub struct Platform {
     /// Architectures (or `base:arch`) to build on; a single string is a one-entry list, as in
     /// craft-application's `Platform`.
-    pub build_on: Option<Vec<Spanned<String>>>,
+    pub build_on: Option<Spanned<Vec<Spanned<String>>>>,
     /// Architectures (or `base:arch`) to build for (a string or a list).
-    pub build_for: Option<Vec<Spanned<String>>>,
+    pub build_for: Option<Spanned<Vec<Spanned<String>>>>,
 }
 
 impl Lower for Platform {
@@ -472,13 +472,17 @@ impl Lower for Platform {
         let mut m = cx.map(id, path)?;
         let mut arches = |cx: &mut Cx, key: &'static str| {
             let e = m.entry(key)?;
+            let span = cx.tree.span(e.value);
             if cx.tree.as_seq(e.value).is_none()
                 && !matches!(cx.tree.value(e.value), Some(Value::Null))
             {
                 let one: Option<Spanned<String>> = m.opt_spanned(cx, key);
-                return one.map(|s| vec![s]);
+                return one.map(|s| Spanned {
+                    value: vec![s],
+                    span,
+                });
             }
-            m.opt(cx, key)
+            m.opt(cx, key).map(|value| Spanned { value, span })
         };
         let p = Platform {
             build_on: arches(cx, "build-on"),

@@ -369,6 +369,9 @@ pub fn lower(cx: &mut Cx) -> Option<Rockcraft> {
             .help("add `version: '0.1'` (quoted), or `adopt-info: <part>` to take it from a part"),
         );
     }
+    if let Some(platforms) = &r.platforms {
+        crate::platforms::check(cx, platforms, crate::platforms::Tool::Rock);
+    }
     if let Some(license) = &r.license {
         check_license(cx, license);
     }

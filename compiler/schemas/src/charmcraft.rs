@@ -2,8 +2,8 @@
 //! extension expansion), as `paasc_model::charmcraft` reads it.
 
 use crate::types::{
-    underscore_aliases, Any, CharmBase, CharmBuildBase, CharmType, CharmUser, Extension, Int,
-    LaxBool, Name, OptionType, Platform, Refused, Scope, Strict, Summary200, Text, Title,
+    underscore_aliases, Any, CharmBase, CharmBuildBase, CharmPlatforms, CharmType, CharmUser,
+    Extension, Int, LaxBool, Name, OptionType, Refused, Scope, Strict, Summary200, Text, Title,
 };
 use schemars::JsonSchema;
 use std::collections::BTreeMap;
@@ -39,7 +39,7 @@ pub struct Charmcraft {
     pub build_base: Option<CharmBuildBase>,
     /// Where the charm is built and what it runs on: `<arch>:` (shorthand for building on and for
     /// that architecture), or a name with `build-on` and `build-for`. Cannot be used with `bases`.
-    pub platforms: Option<Map<Option<Platform>>>,
+    pub platforms: Option<CharmPlatforms>,
     /// The legacy (charmcraft 2) form of `base` + `platforms`. Cannot be used with `platforms`.
     pub bases: Option<Vec<LegacyBasesEntry>>,
     /// craft-parts parts that build the charm (the framework extensions supply `charm`).

@@ -3,7 +3,7 @@
 
 use crate::types::{
     not_null, underscore_aliases, Any, CheckLevel, EnvValue, Extension, Int, Name, Number,
-    Override, Platform, Refused, RockBase, RockBuildBase, RockLicense, RunUser, ServiceAction,
+    Override, Refused, RockBase, RockBuildBase, RockLicense, RockPlatforms, RunUser, ServiceAction,
     Startup, Text, Title,
 };
 use schemars::JsonSchema;
@@ -47,7 +47,7 @@ pub struct Rockcraft {
     pub build_base: Option<RockBuildBase>,
     /// Where the rock is built and what it runs on: `<arch>:` (shorthand), or a name with
     /// `build-on` and `build-for`.
-    pub platforms: Map<Option<Platform>>,
+    pub platforms: RockPlatforms,
     /// The license: one SPDX license id or `proprietary`.
     pub license: Option<RockLicense>,
     /// How to contact the maintainers.

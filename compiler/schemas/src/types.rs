@@ -405,21 +405,96 @@ pub fn schema(v: Value) -> Schema {
     Schema::try_from(v).unwrap_or_else(|_| json_schema!(true))
 }
 
+/// The architectures, as one regex alternation.
+fn arch_alternation() -> String {
+    paasc_model::platforms::ARCHITECTURES.join("|")
+}
+
+/// A base prefix as craft-platforms parses it: `devel` or `<distribution>@<series>`.
+const BASE: &str = "(devel|[^:@]*@[^:@]*)";
+
+/// `build-on` or `build-for`: one entry as a string, or a list of them (craft-application
+/// vectorises a string). `build-for` holds exactly one entry; `build-on` distinct ones.
+fn arch_list(item: Value, target: bool) -> Value {
+    let list = if target {
+        json!({ "type": "array", "items": item, "minItems": 1, "maxItems": 1 })
+    } else {
+        json!({ "type": "array", "items": item, "minItems": 1, "uniqueItems": true })
+    };
+    json!({ "anyOf": [item, list] })
+}
+
+/// One platform given as a mapping, requiring `required` of its two keys.
+fn platform_entry(on: &Value, target: &Value, required: &[&str]) -> Value {
+    let mut entry = schema(json!({
+        "type": "object",
+        "properties": {
+            "build-on": on,
+            "build-for": target,
+        },
+        "required": required,
+        "additionalProperties": false
+    }));
+    underscore_aliases(&mut entry);
+    entry.to_value()
+}
+
+/// `platforms` of either file, as craft-application's `Platform` and project service read it:
+/// an entry named after an architecture may be empty (charms: also after a base,
+/// `ubuntu@24.04:amd64`) or leave out `build-for`; any other needs both keys. Rocks take no
+/// base prefix and no `all`, and an entry named after an architecture builds for it.
+pub fn platforms(rock: bool) -> Value {
+    let arch = arch_alternation();
+    let prefix = if rock {
+        String::new()
+    } else {
+        format!("({BASE}:)?")
+    };
+    let on_item = json!({ "type": "string", "pattern": format!("^{prefix}({arch})$") });
+    let target_alt = if rock {
+        arch.clone()
+    } else {
+        format!("{arch}|all")
+    };
+    let target_item = json!({ "type": "string", "pattern": format!("^{prefix}({target_alt})$") });
+    let on = arch_list(on_item, false);
+    let target = arch_list(target_item, true);
+    let mut named = serde_json::Map::new();
+    if rock {
+        for a in paasc_model::platforms::ARCHITECTURES {
+            let itself = arch_list(json!({ "const": a }), true);
+            named.insert(
+                format!("^{a}$"),
+                json!({ "anyOf": [ { "type": "null" }, platform_entry(&on, &itself, &["build-on"]) ] }),
+            );
+        }
+    } else {
+        named.insert(
+            format!("^({arch})$"),
+            json!({ "anyOf": [ { "type": "null" }, platform_entry(&on, &target, &["build-on"]) ] }),
+        );
+        named.insert("^all$".into(), platform_entry(&on, &target, &["build-on"]));
+        named.insert(
+            format!("^{BASE}:({arch})$"),
+            json!({ "anyOf": [ { "type": "null" }, platform_entry(&on, &target, &["build-on", "build-for"]) ] }),
+        );
+    }
+    json!({
+        "type": "object",
+        "propertyNames": { "not": { "enum": ["any", "*"] }, "pattern": "^[^/]*$" },
+        "patternProperties": named,
+        "additionalProperties": platform_entry(&on, &target, &["build-on", "build-for"])
+    })
+}
+
 leaf!(
-    /// Architectures: a list, or a single one as a string (craft-application vectorises it).
-    Arches,
-    json!({ "anyOf": [
-        { "type": ["string", "number"] },
-        { "type": "array", "items": { "type": ["string", "number"] } }
-    ] })
+    /// A rock's `platforms`: see [`platforms`].
+    RockPlatforms,
+    platforms(true)
 );
 
-/// One `platforms` entry.
-#[derive(JsonSchema)]
-#[schemars(deny_unknown_fields, rename_all = "kebab-case", transform = underscore_aliases)]
-pub struct Platform {
-    /// Architectures (or `<base>:<arch>`) to build on: a list, or one as a string.
-    pub build_on: Option<Arches>,
-    /// The architecture (or `<base>:<arch>`) to build for: a one-entry list, or a string.
-    pub build_for: Option<Arches>,
-}
+leaf!(
+    /// A charm's `platforms`: see [`platforms`].
+    CharmPlatforms,
+    platforms(false)
+);
