@@ -568,3 +568,66 @@ pub fn lower(cx: &mut Cx) -> Option<Charmcraft> {
     m.finish(cx);
     Some(c)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The messages real charmcraft 4.5.0 gave for these entries (`charmcraft expand-extensions`).
+    #[test]
+    fn charm_lib_names_as_charmcraft_reads_them() {
+        let message = |v: &str| lib_problem(v, true).map(|(m, _)| m);
+        assert_eq!(message("data_platform_libs.data_interfaces"), None);
+        assert_eq!(message("1ab.cd"), None);
+        assert_eq!(
+            message("foo").as_deref(),
+            Some("Library name invalid. Expected '[charm_name].[lib_name]', got 'foo'")
+        );
+        assert_eq!(
+            message("Foo_x.bar").as_deref(),
+            Some("Invalid charm name for lib 'Foo_x.bar'. Value 'Foo-x' is invalid.")
+        );
+        assert_eq!(
+            message("foo.bar.baz").as_deref(),
+            Some("Library name 'bar.baz' is invalid. Library names must be valid Python module names.")
+        );
+        assert_eq!(
+            message("it's.x").as_deref(),
+            Some(r#"Invalid charm name for lib "it's.x". Value "it's" is invalid."#)
+        );
+        assert!(message("a.b").is_some_and(|m| m.starts_with("String should match pattern")));
+        assert_eq!(
+            lib_problem("12", false).map(|(m, _)| m).as_deref(),
+            Some("Library name invalid. Expected '[charm_name].[lib_name]', got 12")
+        );
+    }
+
+    #[test]
+    fn charm_lib_versions_as_charmcraft_reads_them() {
+        for ok in ["0", "0.14", "-1", " 1 ", "1_0"] {
+            assert_eq!(lib_version_problem(ok), None, "{ok:?}");
+        }
+        let cases = [
+            ("a", "API version not valid. Expected an integer, got 'a'"),
+            ("", "API version not valid. Expected an integer, got ''"),
+            (".1", "API version not valid. Expected an integer, got ''"),
+            ("x.1", "API version not valid. Expected an integer, got 'x'"),
+            (
+                "1.x",
+                "Patch version not valid. Expected an integer, got 'x'",
+            ),
+            (
+                "x.y",
+                "Patch version not valid. Expected an integer, got 'y'",
+            ),
+            (
+                "1.2.3",
+                "Patch version not valid. Expected an integer, got '2.3'",
+            ),
+            ("1.", "Patch version not valid. Expected an integer, got ''"),
+        ];
+        for (v, want) in cases {
+            assert_eq!(lib_version_problem(v).as_deref(), Some(want), "{v:?}");
+        }
+    }
+}

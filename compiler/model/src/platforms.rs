@@ -32,7 +32,7 @@ pub(crate) enum Tool {
 /// reads it: the base (`devel` or `<distribution>@<series>`) and the architecture or `all`.
 fn parse_arch(entry: &str) -> Result<(Option<String>, &str), String> {
     let (base, arch) = match entry.split_once(':') {
-        Some((base, arch)) if base == "devel" => (Some("ubuntu@devel".to_string()), arch),
+        Some(("devel", arch)) => (Some("ubuntu@devel".to_string()), arch),
         Some((base, arch)) if base.matches('@').count() == 1 => (Some(base.to_string()), arch),
         Some((base, _)) => {
             return Err(format!(

@@ -660,3 +660,20 @@ fn check_environment(cx: &mut Cx, env: &SpannedMap<Spanned<String>>) {
         );
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn commands_split_as_python_shlex_does() {
+        let words = |s: &str| shlex_split(s).map(|w| w.join("|"));
+        assert_eq!(
+            words("/bin/python3 -m gunicorn 'app:app' -k [ sync ]").as_deref(),
+            Ok("/bin/python3|-m|gunicorn|app:app|-k|[|sync|]")
+        );
+        assert_eq!(words(r#"a "b\"c" '' x\ y"#).as_deref(), Ok(r#"a|b"c||x y"#));
+        assert_eq!(words("a 'b"), Err("No closing quotation"));
+        assert_eq!(words("a \\"), Err("No escaped character"));
+    }
+}
