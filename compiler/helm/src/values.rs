@@ -9,6 +9,7 @@ use k8s_openapi::api::core::v1::{
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
+use std::sync::LazyLock;
 
 /// The values of a chart paasc generates. Every key is documented here and in
 /// `values.schema.json`; unknown keys are refused, so a typo fails `helm install` instead of
@@ -340,6 +341,24 @@ pub const SCHEMA_ID: &str = "https://paasc.dev/schema/helm-values.json";
 
 /// The JSON Schema of `values.yaml` (draft-07, which every Helm 3 and 4 release reads).
 pub fn schema() -> serde_json::Value {
+    schema_ref().clone()
+}
+
+/// The schema of [`schema`], built once per process: it depends only on the [`Values`] type, and
+/// building it with schemars was a quarter of each compile.
+pub fn schema_ref() -> &'static serde_json::Value {
+    static SCHEMA: LazyLock<serde_json::Value> = LazyLock::new(build_schema);
+    &SCHEMA
+}
+
+/// `values.schema.json`: [`schema`] rendered as pretty JSON with a trailing newline, once per
+/// process.
+pub fn schema_json() -> &'static str {
+    static TEXT: LazyLock<String> = LazyLock::new(|| crate::render_json(schema_ref()));
+    &TEXT
+}
+
+fn build_schema() -> serde_json::Value {
     let generator = schemars::generate::SchemaSettings::draft07().into_generator();
     let mut v = generator.into_root_schema_for::<Values>().to_value();
     if let serde_json::Value::Object(m) = &mut v {
