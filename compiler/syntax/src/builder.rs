@@ -45,7 +45,7 @@ pub fn parse(file: FileId, text: &str, limits: Limits) -> (Tree, Vec<Diagnostic>
         );
         return (Tree::default(), b.diags);
     }
-    if let Some((at, c)) = text.char_indices().find(|&(_, c)| !pyyaml_printable(c)) {
+    if let Some((at, c)) = first_unprintable(text) {
         b.diags.push(
             Diagnostic::new(
                 Code::YAML_SYNTAX,
@@ -63,6 +63,18 @@ pub fn parse(file: FileId, text: &str, limits: Limits) -> (Tree, Vec<Diagnostic>
     }
     b.run();
     (b.tree, b.diags)
+}
+
+/// The first character a YAML stream may not hold, and its byte offset.
+fn first_unprintable(text: &str) -> Option<(usize, char)> {
+    // ASCII text (nearly every project file) is checked a byte at a time, without decoding.
+    if text.is_ascii() {
+        let at = text
+            .bytes()
+            .position(|b| !matches!(b, b'\t' | b'\n' | b'\r' | b' '..=b'~'))?;
+        return Some((at, char::from(text.as_bytes()[at])));
+    }
+    text.char_indices().find(|&(_, c)| !pyyaml_printable(c))
 }
 
 /// PyYAML's `Reader.NON_PRINTABLE` complement: what a YAML stream may hold.
@@ -104,6 +116,9 @@ struct Builder<'t> {
 }
 
 const CHECKPOINT_EVERY: usize = 64;
+
+/// Mappings with at most this many keys find duplicates by scanning, larger ones by hashing.
+const SCAN_KEYS: usize = 16;
 
 impl<'t> Builder<'t> {
     fn new(file: FileId, text: &'t str, limits: Limits) -> Self {
@@ -456,6 +471,65 @@ impl<'t> Builder<'t> {
 
     /// Reports duplicate keys, applies merge keys, and returns the entries PyYAML's dict holds.
     fn build_map(&mut self, keys: &[NodeId], values: &[NodeId]) -> Vec<Entry> {
+        let has_merge = keys
+            .iter()
+            .any(|&k| self.tree.as_scalar(k).is_some_and(is_merge_key));
+        if has_merge {
+            return self.build_merged_map(keys, values);
+        }
+        // Without merge keys, the entries are the pairs in order, a duplicate key updating the
+        // first key's entry. One index from key text to entry serves both the duplicate report
+        // and that update; small mappings (most of them) scan their entries instead of hashing.
+        let tree = &self.tree;
+        let mut out: Vec<Entry> = Vec::with_capacity(keys.len());
+        let mut index: Option<HashMap<&str, usize>> =
+            (keys.len() > SCAN_KEYS).then(|| HashMap::with_capacity(keys.len()));
+        let mut dups = Vec::new();
+        for (&k, &v) in keys.iter().zip(values) {
+            let Some(text) = tree.as_scalar(k).map(|s| s.text.as_str()) else {
+                out.push(Entry { key: k, value: v });
+                continue;
+            };
+            let seen = match &index {
+                Some(index) => index.get(text).copied(),
+                None => out
+                    .iter()
+                    .position(|e| tree.as_scalar(e.key).is_some_and(|s| s.text == text)),
+            };
+            match seen {
+                Some(i) => {
+                    dups.push((k, out[i].key, text.to_string()));
+                    out[i].value = v;
+                }
+                None => {
+                    if let Some(index) = &mut index {
+                        index.insert(text, out.len());
+                    }
+                    out.push(Entry { key: k, value: v });
+                }
+            }
+        }
+        for (dup, first, text) in dups {
+            self.duplicate_key(dup, first, &text);
+        }
+        out
+    }
+
+    fn duplicate_key(&mut self, dup: NodeId, first: NodeId, text: &str) {
+        let d = Diagnostic::new(
+            Code::DUPLICATE_KEY,
+            self.file,
+            self.tree.span(dup),
+            format!("key `{text}` is defined twice in this mapping"),
+        )
+        .label("defined again here")
+        .secondary(self.file, self.tree.span(first), "first defined here")
+        .help("the craft tools refuse duplicate keys; remove one entry or merge the two");
+        self.diags.push(d);
+    }
+
+    /// [`Builder::build_map`] for a mapping with merge keys (`<<`).
+    fn build_merged_map(&mut self, keys: &[NodeId], values: &[NodeId]) -> Vec<Entry> {
         let mut first_seen: HashMap<&str, NodeId> = HashMap::new();
         let mut dups = Vec::new();
         for &k in keys {
@@ -471,18 +545,8 @@ impl<'t> Builder<'t> {
             }
         }
         for (dup, first, text) in dups {
-            let d = Diagnostic::new(
-                Code::DUPLICATE_KEY,
-                self.file,
-                self.tree.span(dup),
-                format!("key `{text}` is defined twice in this mapping"),
-            )
-            .label("defined again here")
-            .secondary(self.file, self.tree.span(first), "first defined here")
-            .help("the craft tools refuse duplicate keys; remove one entry or merge the two");
-            self.diags.push(d);
+            self.duplicate_key(dup, first, &text);
         }
-
         let mut merged: Vec<Entry> = Vec::new();
         let mut explicit: Vec<Entry> = Vec::new();
         for (&k, &v) in keys.iter().zip(values) {
@@ -661,4 +725,51 @@ fn explain_scan_error(info: &str, at: Option<&str>) -> (String, Option<String>) 
         format!("YAML syntax error: {info}"),
         help.map(str::to_string),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// (key, value) texts of the root mapping's entries.
+    type Pairs = Vec<(String, String)>;
+
+    /// The entries of the root mapping, and the duplicate-key reports as (again, first) byte
+    /// offsets.
+    fn entries(text: &str) -> (Pairs, Vec<(u32, u32)>) {
+        let (tree, diags) = parse(FileId(0), text, Limits::default());
+        let root = tree.root().expect("a document");
+        let pairs = tree
+            .as_map(root)
+            .expect("a mapping")
+            .iter()
+            .map(|e| {
+                let text = |id| tree.text(id).unwrap_or("?").to_string();
+                (text(e.key), text(e.value))
+            })
+            .collect();
+        let dups = diags
+            .iter()
+            .filter(|d| d.code == Code::DUPLICATE_KEY)
+            .map(|d| (d.primary.span.start, d.labels[0].span.start))
+            .collect();
+        (pairs, dups)
+    }
+
+    /// Small mappings (scanned) and large ones (hashed) keep a duplicate key's first position
+    /// with its last value, as PyYAML's dict does, and report every repetition.
+    #[test]
+    fn duplicate_keys_small_and_large() {
+        for n in [3, SCAN_KEYS + 5] {
+            let mut text: String = (0..n).map(|i| format!("k{i}: {i}\n")).collect();
+            let again = text.len() as u32;
+            text.push_str("k1: again\n'k2': quoted\n");
+            let (pairs, dups) = entries(&text);
+            assert_eq!(pairs.len(), n, "{text}");
+            assert_eq!(pairs[1], ("k1".to_string(), "again".to_string()));
+            assert_eq!(pairs[2], ("k2".to_string(), "quoted".to_string()));
+            assert_eq!(pairs[n - 1].0, format!("k{}", n - 1));
+            assert_eq!(dups, vec![(again, 6), (again + 10, 12)], "{text}");
+        }
+    }
 }

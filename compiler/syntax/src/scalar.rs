@@ -63,14 +63,6 @@ impl Value<'_> {
     }
 }
 
-/// PyYAML's null resolver, `^(?:~|null|Null|NULL|)$`, without the empty text.
-const NULL11_WORDS: [&str; 4] = ["~", "null", "Null", "NULL"];
-/// PyYAML's bool resolver, `^(?:yes|Yes|YES|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF)$`.
-const BOOL11_WORDS: [&str; 18] = [
-    "yes", "Yes", "YES", "no", "No", "NO", "true", "True", "TRUE", "false", "False", "FALSE", "on",
-    "On", "ON", "off", "Off", "OFF",
-];
-
 /// Whether `t` can be a number or a timestamp: the first character every numeric pattern
 /// (YAML 1.1 and 1.2) requires.
 fn starts_numeric(t: &str) -> bool {
@@ -153,19 +145,30 @@ impl Scalar {
     }
 }
 
+/// Whether YAML 1.1 (PyYAML) and YAML 1.2 core-schema readers both read the plain scalar `t` as
+/// the string `t`: [`Scalar::yaml12_difference`] is `None` and [`resolve11_plain`] a string.
+pub(crate) fn plain_reads_as_string(t: &str) -> bool {
+    matches!(resolve11_plain(t), Value::Str(_)) && matches!(resolve12_plain(t), Value::Str(_))
+}
+
 /// PyYAML's implicit resolution of a plain scalar.
 pub fn resolve11_plain(t: &str) -> Value<'_> {
     // Like PyYAML, which indexes its resolvers by first character: null and bool match only fixed
     // words, and the numeric patterns only text starting with a digit, a sign or a dot, so
     // most scalars are strings without running a pattern (the regex engine here is the slow
     // PikeVM, and a large file holds hundreds of thousands of scalars).
-    if t.is_empty() || NULL11_WORDS.contains(&t) {
-        return Value::Null;
-    }
-    if BOOL11_WORDS.contains(&t) {
-        return Value::Bool(
-            matches!(t.chars().next(), Some('y' | 'Y' | 't' | 'T')) || t.eq_ignore_ascii_case("on"),
-        );
+    // PyYAML's null and bool resolvers, `^(?:~|null|Null|NULL|)$` and `^(?:yes|Yes|YES|no|No|NO|
+    // true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF)$`, as a `match` (a switch on the
+    // length, then a few comparisons); a test checks it against the patterns.
+    match t {
+        "" | "~" | "null" | "Null" | "NULL" => return Value::Null,
+        "yes" | "Yes" | "YES" | "true" | "True" | "TRUE" | "on" | "On" | "ON" => {
+            return Value::Bool(true)
+        }
+        "no" | "No" | "NO" | "false" | "False" | "FALSE" | "off" | "Off" | "OFF" => {
+            return Value::Bool(false)
+        }
+        _ => {}
     }
     if !starts_numeric(t) {
         return Value::Str(t);
@@ -216,17 +219,30 @@ fn resolve12_plain(t: &str) -> Value<'_> {
 }
 
 fn special_float(t: &str) -> Option<f64> {
-    let lower = t.to_ascii_lowercase();
-    match lower.as_str() {
-        ".inf" | "+.inf" => Some(f64::INFINITY),
-        "-.inf" => Some(f64::NEG_INFINITY),
-        ".nan" => Some(f64::NAN),
-        _ => None,
+    let is = |word: &str| t.eq_ignore_ascii_case(word);
+    if is(".inf") || is("+.inf") {
+        Some(f64::INFINITY)
+    } else if is("-.inf") {
+        Some(f64::NEG_INFINITY)
+    } else if is(".nan") {
+        Some(f64::NAN)
+    } else {
+        None
     }
 }
 
 /// PyYAML's `construct_yaml_int`.
 fn int11(text: &str) -> Option<Value<'static>> {
+    // Plain decimal digits (most integers): what the general path below computes, without its
+    // copies of the text. 38 digits always fit an i128.
+    let b = text.as_bytes();
+    if !b.is_empty()
+        && b.len() <= 38
+        && b.iter().all(u8::is_ascii_digit)
+        && (b[0] != b'0' || b.len() == 1)
+    {
+        return text.parse::<i128>().ok().map(Value::Int);
+    }
     let mut v: String = text.chars().filter(|c| *c != '_').collect();
     let mut sign: i128 = 1;
     if let Some(rest) = v.strip_prefix('-') {
@@ -278,6 +294,13 @@ fn int11(text: &str) -> Option<Value<'static>> {
 
 /// PyYAML's `construct_yaml_float`.
 fn float11(text: &str) -> Option<f64> {
+    // `digits.digits` (most floats): the general path below parses the same text.
+    if let Some((int, frac)) = text.split_once('.') {
+        let digits = |p: &str| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit());
+        if digits(int) && digits(frac) {
+            return text.parse::<f64>().ok();
+        }
+    }
     let mut v: String = text
         .chars()
         .filter(|c| *c != '_')
@@ -366,6 +389,12 @@ pub fn python_float_repr(f: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    const NULL11_WORDS: [&str; 4] = ["~", "null", "Null", "NULL"];
+    const BOOL11_WORDS: [&str; 18] = [
+        "yes", "Yes", "YES", "no", "No", "NO", "true", "True", "TRUE", "false", "False", "FALSE",
+        "on", "On", "ON", "off", "Off", "OFF",
+    ];
 
     /// The resolution without the first-character shortcuts, as PyYAML's patterns read.
     fn resolve11_by_patterns(t: &str) -> Value<'_> {

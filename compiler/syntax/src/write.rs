@@ -2,17 +2,22 @@
 //! reader) and YAML 1.2. Layout follows PyYAML's `default_flow_style=False`: lists inside mappings
 //! are not indented, multi-line strings use literal blocks.
 
-use crate::scalar::{python_float_repr, resolve11_plain, Scalar, Style, Value};
+use crate::scalar::{plain_reads_as_string, python_float_repr};
 use crate::value::Yaml;
+use std::fmt::Write as _;
+
+// Everything is written straight into one `String`: rendering a large document (the Helm
+// values of a 10,000-option charm) was dominated by the small strings built and dropped per
+// scalar and per line.
 
 /// Renders a document, ending with a newline.
 pub fn to_string(doc: &Yaml) -> String {
     let mut out = String::new();
     match doc {
-        Yaml::Map(m) if !m.is_empty() => write_map(&mut out, m, 0),
-        Yaml::Seq(s) if !s.is_empty() => write_seq(&mut out, s, 0),
+        Yaml::Map(m) if !m.is_empty() => write_map(&mut out, m, 0, true),
+        Yaml::Seq(s) if !s.is_empty() => write_seq(&mut out, s, 0, true),
         other => {
-            out.push_str(&inline(other, 0));
+            inline(&mut out, other, 0);
             out.push('\n');
         }
     }
@@ -23,81 +28,85 @@ fn is_block(v: &Yaml) -> bool {
     matches!(v, Yaml::Map(m) if !m.is_empty()) || matches!(v, Yaml::Seq(s) if !s.is_empty())
 }
 
-fn write_map(out: &mut String, m: &[(Yaml, Yaml)], indent: usize) {
-    for (k, v) in m {
-        out.push_str(&" ".repeat(indent));
-        out.push_str(&key(k));
+fn pad(out: &mut String, n: usize) {
+    out.extend(std::iter::repeat_n(' ', n));
+}
+
+/// Writes the entries at `indent`; the first line without its indentation unless `pad_first`
+/// (it follows a `- ` in a list).
+fn write_map(out: &mut String, m: &[(Yaml, Yaml)], indent: usize, pad_first: bool) {
+    for (i, (k, v)) in m.iter().enumerate() {
+        if i > 0 || pad_first {
+            pad(out, indent);
+        }
+        key(out, k);
         out.push(':');
         match v {
             Yaml::Map(inner) if !inner.is_empty() => {
                 out.push('\n');
-                write_map(out, inner, indent + 2);
+                write_map(out, inner, indent + 2, true);
             }
             Yaml::Seq(items) if !items.is_empty() => {
                 out.push('\n');
-                write_seq(out, items, indent);
+                write_seq(out, items, indent, true);
             }
             other => {
                 out.push(' ');
-                out.push_str(&inline(other, indent + 2));
+                inline(out, other, indent + 2);
                 out.push('\n');
             }
         }
     }
 }
 
-fn write_seq(out: &mut String, items: &[Yaml], indent: usize) {
-    for item in items {
-        out.push_str(&" ".repeat(indent));
+/// Writes the items at `indent`, the first line as [`write_map`] does.
+fn write_seq(out: &mut String, items: &[Yaml], indent: usize, pad_first: bool) {
+    for (i, item) in items.iter().enumerate() {
+        if i > 0 || pad_first {
+            pad(out, indent);
+        }
         out.push_str("- ");
         match item {
-            Yaml::Map(inner) if !inner.is_empty() => {
-                let mut nested = String::new();
-                write_map(&mut nested, inner, indent + 2);
-                out.push_str(nested.trim_start_matches(' '));
-            }
-            Yaml::Seq(inner) if !inner.is_empty() => {
-                let mut nested = String::new();
-                write_seq(&mut nested, inner, indent + 2);
-                out.push_str(nested.trim_start_matches(' '));
-            }
+            Yaml::Map(inner) if !inner.is_empty() => write_map(out, inner, indent + 2, false),
+            Yaml::Seq(inner) if !inner.is_empty() => write_seq(out, inner, indent + 2, false),
             other => {
-                out.push_str(&inline(other, indent + 2));
+                inline(out, other, indent + 2);
                 out.push('\n');
             }
         }
     }
 }
 
-fn key(k: &Yaml) -> String {
+fn key(out: &mut String, k: &Yaml) {
     match k {
-        Yaml::Str(s) if !s.contains('\n') => string(s, 0),
-        Yaml::Str(s) => double_quoted(s),
-        other if !is_block(other) => inline(other, 0),
-        _ => "? complex-key".into(),
+        Yaml::Str(s) if !s.contains('\n') => string(out, s, 0),
+        Yaml::Str(s) => double_quoted(out, s),
+        other if !is_block(other) => inline(out, other, 0),
+        _ => out.push_str("? complex-key"),
     }
 }
 
-fn inline(v: &Yaml, indent: usize) -> String {
+fn inline(out: &mut String, v: &Yaml, indent: usize) {
     match v {
-        Yaml::Null => "null".into(),
-        Yaml::Bool(b) => b.to_string(),
-        Yaml::Int(i) => i.to_string(),
-        Yaml::BigInt(d) => d.clone(),
-        Yaml::Float(f) if f.is_nan() => ".nan".into(),
-        Yaml::Float(f) if f.is_infinite() => {
-            if *f > 0.0 {
-                ".inf".into()
-            } else {
-                "-.inf".into()
-            }
+        Yaml::Null => out.push_str("null"),
+        Yaml::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+        Yaml::Int(i) => {
+            let _ = write!(out, "{i}");
         }
-        Yaml::Float(f) => python_float_repr(*f),
-        Yaml::Timestamp(t) => t.clone(),
-        Yaml::Str(s) => string(s, indent),
-        Yaml::Seq(_) => "[]".into(),
-        Yaml::Map(_) => "{}".into(),
+        Yaml::BigInt(d) => out.push_str(d),
+        Yaml::Float(f) if f.is_nan() => out.push_str(".nan"),
+        Yaml::Float(f) if f.is_infinite() => out.push_str(if *f > 0.0 { ".inf" } else { "-.inf" }),
+        Yaml::Float(f) => out.push_str(&python_float_repr(*f)),
+        Yaml::Timestamp(t) => out.push_str(t),
+        Yaml::Str(s) => string(out, s, indent),
+        Yaml::Seq(_) => out.push_str("[]"),
+        Yaml::Map(_) => out.push_str("{}"),
     }
+}
+
+/// Characters a YAML reader does not take literally in a plain or single-quoted scalar.
+fn special(c: char) -> bool {
+    c.is_control() || matches!(c, '\u{feff}' | '\u{85}' | '\u{2028}' | '\u{2029}')
 }
 
 /// Whether `s` can be written as a plain scalar and read back as the same string by YAML 1.1 and
@@ -113,28 +122,21 @@ pub fn plain_safe(s: &str) -> bool {
     if s == "<<" || s == "=" || s.starts_with(' ') || s.ends_with(' ') || s.ends_with(':') {
         return false;
     }
-    if s.contains(": ")
-        || s.contains(" #")
-        || s.chars().any(|c| {
-            c.is_control() || c == '\u{feff}' || c == '\u{85}' || c == '\u{2028}' || c == '\u{2029}'
-        })
-    {
-        return false;
+    // One pass for `: `, ` #` and the special characters.
+    let mut prev = '\0';
+    for c in s.chars() {
+        if special(c) || (prev == ':' && c == ' ') || (prev == ' ' && c == '#') {
+            return false;
+        }
+        prev = c;
     }
-    if !matches!(resolve11_plain(s), Value::Str(_)) {
-        return false;
-    }
-    let probe = Scalar {
-        text: s.to_string(),
-        style: Style::Plain,
-        core_tag: None,
-    };
-    probe.yaml12_difference().is_none()
+    plain_reads_as_string(s)
 }
 
-fn string(s: &str, indent: usize) -> String {
+fn string(out: &mut String, s: &str, indent: usize) {
     if plain_safe(s) {
-        return s.to_string();
+        out.push_str(s);
+        return;
     }
     if s.contains('\n') && literal_ok(s) {
         let chomp = if s.ends_with("\n\n") {
@@ -144,42 +146,41 @@ fn string(s: &str, indent: usize) -> String {
         } else {
             "-"
         };
-        let pad = " ".repeat(indent.max(2));
         let body = s.strip_suffix('\n').unwrap_or(s);
-        let mut out = format!("|{chomp}");
+        out.push('|');
+        out.push_str(chomp);
         for line in body.split('\n') {
             out.push('\n');
             if !line.is_empty() {
-                out.push_str(&pad);
+                pad(out, indent.max(2));
                 out.push_str(line);
             }
         }
-        return out;
+        return;
     }
-    if s.chars().all(|c| {
-        !c.is_control() && c != '\u{feff}' && c != '\u{85}' && c != '\u{2028}' && c != '\u{2029}'
-    }) {
-        return format!("'{}'", s.replace('\'', "''"));
+    if !s.chars().any(special) {
+        out.push('\'');
+        for (i, part) in s.split('\'').enumerate() {
+            if i > 0 {
+                out.push_str("''");
+            }
+            out.push_str(part);
+        }
+        out.push('\'');
+        return;
     }
-    double_quoted(s)
+    double_quoted(out, s);
 }
 
 fn literal_ok(s: &str) -> bool {
     !s.starts_with([' ', '\n'])
-        && s.chars().all(|c| {
-            c == '\n'
-                || (!c.is_control()
-                    && c != '\u{feff}'
-                    && c != '\u{85}'
-                    && c != '\u{2028}'
-                    && c != '\u{2029}')
-        })
+        && s.chars().all(|c| c == '\n' || !special(c))
         && s.split('\n')
             .all(|l| !l.ends_with(' ') && !l.ends_with('\t'))
 }
 
-fn double_quoted(s: &str) -> String {
-    let mut out = String::from("\"");
+fn double_quoted(out: &mut String, s: &str) {
+    out.push('"');
     for c in s.chars() {
         match c {
             '"' => out.push_str("\\\""),
@@ -188,19 +189,18 @@ fn double_quoted(s: &str) -> String {
             '\r' => out.push_str("\\r"),
             '\t' => out.push_str("\\t"),
             '\0' => out.push_str("\\0"),
-            c if c.is_control() || matches!(c, '\u{feff}' | '\u{85}' | '\u{2028}' | '\u{2029}') => {
+            c if special(c) => {
                 let n = c as u32;
-                if n <= 0xFF {
-                    out.push_str(&format!("\\x{n:02X}"));
+                let _ = if n <= 0xFF {
+                    write!(out, "\\x{n:02X}")
                 } else {
-                    out.push_str(&format!("\\u{n:04X}"));
-                }
+                    write!(out, "\\u{n:04X}")
+                };
             }
             c => out.push(c),
         }
     }
     out.push('"');
-    out
 }
 
 #[cfg(test)]
