@@ -225,7 +225,9 @@ Fix: give a value of the expected type; quote strings that look like other types
         "A required key is missing.",
 "Some keys must be present: `name`, `summary`, `description`, `base`, `platforms` and `parts` in
 rockcraft.yaml; `name`, `type`, `summary`, `description` and `platforms` (or the legacy
-`bases`) in charmcraft.yaml; `override` and `command` in each rock service.
+`bases`) in charmcraft.yaml; `override` and `command` in each rock service; `build-on` in each
+platform given as a mapping, and `build-for` too unless the platform is named after an
+architecture.
 
 Example (rockcraft.yaml without a summary):
 
@@ -368,8 +370,8 @@ Fix: nothing, if the entrypoint is meant for local testing; otherwise remove the
 for (`build-for`). Beyond the shape of the entry, the tools check that it agrees with the rest:
 
 - rockcraft 1.20.0: an entry named after an architecture must build for that architecture
-  (`amd64: {build-for: [arm64]}` is refused), a rock cannot build for `all`, and rocks have
-  no multi-base platforms (`ubuntu@24.04:amd64`, in the name or in `build-on`/`build-for`).
+  (`amd64: {build-for: [arm64]}` is refused), and rocks have no multi-base platforms
+  (`ubuntu@24.04:amd64`, in the name or in `build-on`/`build-for`).
 - charmcraft 4.5.0: the base is declared either at the top level (`base`, `build-base`) or in
   every platform (`ubuntu@24.04:amd64`), never both and never neither, and one platform's
   `build-on` and `build-for` entries all carry the same base.
