@@ -735,15 +735,16 @@ fn environment_and_commands_cannot_add_instructions() {
     );
     assert_eq!(failed(&p).codes(), ["D004"]);
 
-    // A plain rock environment is written as ENV, with `$`, quotes and backslashes escaped.
+    // A plain rock environment is written as ENV, with `$`, quotes and backslashes escaped
+    // (rockcraft allows a `$` only as the last character: S010 otherwise).
     let p = project(
         "env-ok",
-        "environment:\n  GREETING: 'say \"hi\" to $USER \\ bye'\n",
+        "environment:\n  GREETING: 'say \"hi\" \\ costs 5$'\n",
         &[],
     );
     let d = ok(&p).dockerfile();
     assert!(
-        d.contains("ENV GREETING=\"say \\\"hi\\\" to \\$USER \\\\ bye\"\n"),
+        d.contains("ENV GREETING=\"say \\\"hi\\\" \\\\ costs 5\\$\"\n"),
         "{d}"
     );
 
