@@ -91,10 +91,14 @@ pub fn profiles(dir: &Path) -> Vec<PathBuf> {
 }
 
 /// Loads and lowers the profile and its `--set` overlays into `db`.
+///
+/// Each file's own profile (before the overlay) goes to `read`, so that its secrets can be
+/// hidden where that file writes them.
 pub fn load_profile(
     db: &mut SourceDb,
     path: Option<&Path>,
     sets: &[String],
+    read: &mut Vec<(FileId, Profile)>,
     diags: &mut Vec<Diagnostic>,
 ) -> Option<(Profile, Option<FileId>)> {
     let mut file = None;
@@ -136,6 +140,7 @@ pub fn load_profile(
         let id = db.add(name, text);
         file = Some(id);
         out = lower_text(db, id, diags)?;
+        read.push((id, out.clone()));
         any = true;
     }
     let mut files: Vec<FileId> = file.into_iter().collect();
@@ -146,6 +151,7 @@ pub fn load_profile(
             Ok(yaml) => {
                 let id = db.add(name, yaml);
                 if let Some(p) = lower_text(db, id, diags) {
+                    read.push((id, p.clone()));
                     if any {
                         out.overlay(p);
                     } else {
@@ -171,21 +177,64 @@ pub fn load_profile(
 }
 
 /// Hides the profile's secret values (and plain values given to secret-typed options) in every
-/// file the profile was read from, so no diagnostic can quote them.
-fn redact(db: &mut SourceDb, profile: &Profile, charm: Option<&Yaml>) {
-    let mut secrets = profile.secret_values();
-    if let Some(charm) = charm {
-        let types = option_types(charm);
-        for (key, value) in profile.config.iter() {
-            if let (Some(&"secret"), Scalar::Str(v)) = (types.get(key.value.as_str()), &value.value)
-            {
+/// file the profile was read from, so no diagnostic can quote them: where each file writes
+/// them (whatever the quoting or escapes), and wherever else their text appears.
+fn redact(
+    db: &mut SourceDb,
+    profile: Option<&Profile>,
+    read: &[(FileId, Profile)],
+    charm: Option<&Yaml>,
+) {
+    let types = charm.map(option_types).unwrap_or_default();
+    let secret_option = |name: &str| types.get(name) == Some(&"secret");
+    let mut secrets: Vec<String> = Vec::new();
+    for (_, p) in read.iter() {
+        secrets.extend(p.secret_values());
+    }
+    if let Some(p) = profile {
+        secrets.extend(p.secret_values());
+        for (key, value) in p.config.iter() {
+            if let (true, Scalar::Str(v)) = (secret_option(&key.value), &value.value) {
                 secrets.push(v.clone());
             }
         }
     }
-    for id in &profile.sources {
+    secrets.sort_by_key(|v| std::cmp::Reverse(v.len()));
+    secrets.dedup();
+    let mut ids: Vec<FileId> = Vec::new();
+    for (id, p) in read {
         let named_by_value = db.get(*id).path.starts_with("--set ");
-        db.redact(*id, &secrets, named_by_value);
+        db.redact_spans(*id, &p.secret_spans(secret_option), named_by_value);
+        ids.push(*id);
+    }
+    ids.extend(profile.iter().flat_map(|p| p.sources.iter().copied()));
+    ids.sort_by_key(|id| id.0);
+    ids.dedup();
+    for id in ids {
+        let named_by_value = db.get(id).path.starts_with("--set ");
+        db.redact(id, &secrets, named_by_value);
+        let path = db.get(id).path.clone();
+        if let Some((key, value)) = path.strip_prefix("--set ").and_then(|a| a.split_once('=')) {
+            if secret_path(key, secret_option) {
+                let len = db.get(id).text.len();
+                let start = len.saturating_sub(value.len() + 1);
+                db.redact_spans(id, &[Span::new(start, len)], true);
+            }
+        }
+    }
+}
+
+/// Whether `--set key=...` sets a secret, whatever its value turns out to be (a secret given
+/// with the wrong type is still a secret).
+fn secret_path(key: &str, secret_option: impl Fn(&str) -> bool) -> bool {
+    let segments: Vec<&str> = key.split('.').collect();
+    match segments.as_slice() {
+        ["secret-key" | "secrets", ..] => true,
+        ["config", option] => secret_option(option),
+        ["integrations", .., last] => {
+            segments.contains(&"secrets") || profile::is_secret_field(last)
+        }
+        _ => false,
     }
 }
 
@@ -254,10 +303,14 @@ pub(crate) fn apply_profile(
     diags: &mut Vec<Diagnostic>,
 ) -> Option<Applied> {
     let (charm_file, rock_file) = (files.charmcraft?, files.rockcraft?);
-    let loaded = load_profile(db, path, sets, diags);
-    if let Some((p, _)) = &loaded {
-        redact(db, p, checked.charm.as_ref());
-    }
+    let mut read = Vec::new();
+    let loaded = load_profile(db, path, sets, &mut read, diags);
+    redact(
+        db,
+        loaded.as_ref().map(|(p, _)| p),
+        &read,
+        checked.charm.as_ref(),
+    );
     let (Some(charm), Some(rock), Some((profile, profile_file))) =
         (&checked.charm, &checked.rock, loaded)
     else {
@@ -818,7 +871,7 @@ pub fn drift(out: &Path, files: &Files, secret: &[String]) -> String {
 }
 
 /// The profile entry whose value is `value` (a config value, secret content or databag field).
-fn source_of(p: &Profile, value: &str) -> Option<(Option<FileId>, Span)> {
+pub(crate) fn source_of(p: &Profile, value: &str) -> Option<(Option<FileId>, Span)> {
     let config = p.config.iter().find_map(|(k, v)| match &v.value {
         Scalar::Str(s) if s == value => Some((p.origin("config", &k.value), v.span)),
         _ => None,

@@ -825,7 +825,7 @@ fn go_is_not_supported_yet() {
     assert_eq!(c.codes(), ["D001"], "{}", c.messages());
     assert!(c
         .messages()
-        .contains("does not support the go framework yet"));
+        .contains("does not support the go framework (`go-framework`) yet"));
 }
 
 // --- the examples ------------------------------------------------------------------------

@@ -594,3 +594,56 @@ fn a_service_command_pebble_would_refuse_is_reported() {
     let message = h003["message"].as_str().unwrap_or_default();
     assert!(message.contains("celery-worker"), "{message}");
 }
+
+#[test]
+fn a_service_command_error_points_at_the_command_in_rockcraft_yaml() {
+    let project = scratch();
+    copy_dir(&root().join("examples/flask-workers"), &project);
+    let rock = project.join("rockcraft.yaml");
+    let text = std::fs::read_to_string(&rock).expect("rockcraft.yaml");
+    std::fs::write(&rock, text.replacen("worker -c 2", "worker ] -c 2", 1)).expect("write");
+    let line = text
+        .lines()
+        .position(|l| l.contains("worker -c 2"))
+        .expect("the command's line")
+        + 1;
+    let d = diagnostics(&project, &["--profile", "default", "--emit", "helm"]);
+    let _ = std::fs::remove_dir_all(&project);
+    let h003 = d.iter().find(|d| d["code"] == "H003").expect("H003");
+    assert!(
+        h003["file"]
+            .as_str()
+            .is_some_and(|f| f.ends_with("rockcraft.yaml")),
+        "{h003}"
+    );
+    assert_eq!(h003["line"].as_u64(), Some(line as u64), "{h003}");
+}
+
+#[test]
+fn a_secret_kubernetes_cannot_hold_is_reported_at_the_profile_value() {
+    let dir = root().join("examples/flask-secrets");
+    let d = diagnostics(
+        &dir,
+        &[
+            "--emit",
+            "helm",
+            "--set",
+            r#"secrets.flask-secret-key-id.value="before\0after""#,
+        ],
+    );
+    let h001 = d.iter().find(|d| d["code"] == "H001").expect("H001");
+    assert!(
+        h001["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("FLASK_SECRET_KEY")),
+        "{h001}"
+    );
+    assert!(
+        h001["file"]
+            .as_str()
+            .is_some_and(|f| f.starts_with("--set ")),
+        "at the --set that gave the value: {h001}"
+    );
+    let all = serde_json::to_string(&d).unwrap_or_default();
+    assert!(!all.contains("before"), "the secret must not leak: {all}");
+}

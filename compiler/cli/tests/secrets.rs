@@ -202,3 +202,55 @@ fn diagnostics_never_show_secret_values() {
     }
     assert_eq!(failures_seen, cases.len() * 2);
 }
+
+/// A secret written with YAML escapes or quoting is hidden where it is written, not only where
+/// its decoded text happens to appear: in a profile file, and in a `--set` argument's name.
+#[test]
+fn secrets_written_with_escapes_are_hidden_where_they_are_written() {
+    let dir = std::env::temp_dir().join(format!("paasc-secrets-escaped-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let example = root().join("examples/flask-secrets");
+    copy(&example, &dir);
+    std::fs::write(
+        dir.join("profiles/escaped.yaml"),
+        "secret-key: \"ESC\\x41PED-KEY\"\nno-such-key: 1\nsecrets:\n  flask-secret-key-id:\n    value: 'QUOTED''SECRET'\n    no-such-field: 1\n",
+    )
+    .expect("profile");
+    for format in ["json", "human"] {
+        let result = run(&[
+            "compile",
+            &dir.to_string_lossy(),
+            "--profile",
+            "escaped",
+            "-o",
+            &dir.join("out").to_string_lossy(),
+            "--format",
+            format,
+            "--set",
+            r#"secrets.webhook-secret="SET\u0041ESCAPED""#,
+        ]);
+        assert_eq!(result.code, 1, "{}{}", result.stdout, result.stderr);
+        let all = format!("{}{}", result.stdout, result.stderr);
+        for problem in ["no-such-key", "--set secrets.webhook-secret="] {
+            assert!(all.contains(problem), "{problem} not reported:\n{all}");
+        }
+        for shown in [
+            "ESC", "PED-KEY", "QUOTED", "SECRET", "SET", "ESCAPED", "\\u0041",
+        ] {
+            assert!(!all.contains(shown), "{format}: `{shown}` is shown:\n{all}");
+        }
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+fn copy(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("mkdir");
+    for e in std::fs::read_dir(from).expect("read_dir").flatten() {
+        let target = to.join(e.file_name());
+        if e.path().is_dir() {
+            copy(&e.path(), &target);
+        } else {
+            std::fs::copy(e.path(), &target).expect("copy");
+        }
+    }
+}

@@ -102,6 +102,39 @@ impl SourceDb {
         }
     }
 
+    /// Hides the bytes of file `id` within each of `spans` behind `*`s (line breaks are kept,
+    /// so positions stay valid), and, when `name_too` and any span is non-empty, the part of
+    /// the file's display path after its first `=` (a `--set key=value` file is named after
+    /// its value).
+    pub fn redact_spans(&mut self, id: FileId, spans: &[crate::Span], name_too: bool) {
+        let Some(file) = self.files.get_mut(id.0 as usize) else {
+            return;
+        };
+        let mut bytes = file.text.clone().into_bytes();
+        let mut any = false;
+        for span in spans {
+            let (start, end) = (span.start as usize, (span.end as usize).min(bytes.len()));
+            for b in bytes.iter_mut().take(end).skip(start) {
+                if !matches!(*b, b'\n' | b'\r') {
+                    *b = b'*';
+                    any = true;
+                }
+            }
+        }
+        if !any {
+            return;
+        }
+        // Whole UTF-8 sequences are replaced, byte for byte: the text stays valid UTF-8 only
+        // if no span cut one in two, which spans of values never do; fall back to lossy.
+        let text = String::from_utf8(bytes)
+            .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
+        let path = match (name_too, file.path.split_once('=')) {
+            (true, Some((head, tail))) => format!("{head}={}", "*".repeat(tail.len())),
+            _ => file.path.clone(),
+        };
+        *file = SourceFile::new(path, text);
+    }
+
     /// The id the next added file will get.
     pub fn next_id(&self) -> FileId {
         FileId(self.files.len() as u32)

@@ -516,10 +516,38 @@ impl Profile {
     /// Every secret value the profile holds: the secret key, secret contents, provider secrets,
     /// and databag credentials. Diagnostics and non-secret artifacts must never show them.
     pub fn secret_values(&self) -> Vec<String> {
-        let mut out: Vec<String> = Vec::new();
-        out.extend(self.secret_key.iter().map(|k| k.value.clone()));
+        let mut out: Vec<String> = self
+            .secret_entries()
+            .into_iter()
+            .map(|(v, _)| v.to_string())
+            .collect();
+        out.retain(|v| !v.trim().is_empty());
+        out.sort_by_key(|v| std::cmp::Reverse(v.len()));
+        out.dedup();
+        out
+    }
+
+    /// Where the profile writes each secret value (spans in the file it was read from; meant
+    /// for a profile lowered from one file, before any overlay), plus the config values of the
+    /// options `secret_option` says are secret-typed.
+    pub fn secret_spans(&self, secret_option: impl Fn(&str) -> bool) -> Vec<paasc_diag::Span> {
+        let mut out: Vec<paasc_diag::Span> =
+            self.secret_entries().into_iter().map(|(_, s)| s).collect();
+        out.extend(
+            self.config
+                .iter()
+                .filter(|(k, _)| secret_option(&k.value))
+                .map(|(_, v)| v.span),
+        );
+        out
+    }
+
+    /// Each secret value with its span.
+    fn secret_entries(&self) -> Vec<(&str, paasc_diag::Span)> {
+        let mut out: Vec<(&str, paasc_diag::Span)> = Vec::new();
+        out.extend(self.secret_key.iter().map(|k| (k.value.as_str(), k.span)));
         for (_, content) in self.secrets.iter() {
-            out.extend(content.iter().map(|(_, v)| v.value.clone()));
+            out.extend(content.iter().map(|(_, v)| (v.value.as_str(), v.span)));
         }
         let mut integrations: Vec<&Integration> = Vec::new();
         for (_, i) in self.integrations.iter() {
@@ -528,20 +556,17 @@ impl Profile {
         }
         for i in integrations {
             for (_, content) in i.secrets.iter() {
-                out.extend(content.iter().map(|(_, v)| v.value.clone()));
+                out.extend(content.iter().map(|(_, v)| (v.value.as_str(), v.span)));
             }
             let bags = std::iter::once(&i.data).chain(i.units.iter().map(|(_, b)| b));
             for bag in bags {
                 for (k, v) in bag.iter() {
                     if is_secret_field(&k.value) {
-                        out.push(v.value.0.clone());
+                        out.push((v.value.0.as_str(), v.span));
                     }
                 }
             }
         }
-        out.retain(|v| !v.trim().is_empty());
-        out.sort_by_key(|v| std::cmp::Reverse(v.len()));
-        out.dedup();
         out
     }
 

@@ -57,7 +57,8 @@ pub fn files(input: &EmitInput<'_>) -> Result<Files, Vec<Diagnostic>> {
         p.push(
             Code::DOCKERFILE_UNSUPPORTED_FRAMEWORK,
             format!(
-                "the Dockerfile back end does not support the {} framework yet",
+                "the Dockerfile back end does not support the {} framework (`{}-framework`) yet",
+                input.framework.name(),
                 input.framework.name()
             ),
             format!(

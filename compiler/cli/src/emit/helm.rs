@@ -27,16 +27,28 @@ pub fn files(input: &EmitInput<'_>) -> Result<Files, Vec<Diagnostic>> {
         problems
             .into_iter()
             .map(|p| match p {
-                paasc_helm::Problem::SecretUnrepresentable { name, reason } => Diagnostic::new(
-                    Code::HELM_SECRET_UNREPRESENTABLE,
-                    input.anchor,
-                    Span::point(0),
-                    format!(
-                        "the secret variable `{name}` cannot be given to the app through a Kubernetes Secret: its value {reason}"
-                    ),
-                )
-                .label("from this deployment")
-                .help("remove the NUL character from the value in the profile"),
+                paasc_helm::Problem::SecretUnrepresentable { name, reason } => {
+                    let value = input.plan.env.as_ref().and_then(|e| e.get(&name));
+                    let (file, span, label) =
+                        match value.and_then(|v| crate::compile::source_of(input.profile, v)) {
+                            Some((file, span)) => (
+                                file.unwrap_or(input.anchor),
+                                span,
+                                format!("becomes `{name}`"),
+                            ),
+                            None => (input.anchor, Span::point(0), "from this deployment".into()),
+                        };
+                    Diagnostic::new(
+                        Code::HELM_SECRET_UNREPRESENTABLE,
+                        file,
+                        span,
+                        format!(
+                            "the secret variable `{name}` cannot be given to the app through a Kubernetes Secret: its value {reason}"
+                        ),
+                    )
+                    .label(label)
+                    .help("remove the NUL character from the value in the profile")
+                }
             })
             .collect::<Vec<_>>()
     })?;
@@ -86,20 +98,30 @@ fn app(input: &EmitInput<'_>, diags: &mut Vec<Diagnostic>) -> App {
         match paasc_helm::pebble::command_args(&text) {
             Ok(args) => args,
             Err(why) => {
-                diags.push(
-                    Diagnostic::new(
+                let message = format!(
+                    "the Pebble service `{name}` has a command the chart cannot run: {why}"
+                );
+                let in_rock = input.rock_source.and_then(|(file, tree)| {
+                    let entry = tree.lookup(&["services", name, "command"])?;
+                    Some((file, tree.span(entry.value)))
+                });
+                let d = match in_rock {
+                    Some((file, span)) => {
+                        Diagnostic::new(Code::HELM_SERVICE_COMMAND, file, span, message)
+                            .label("Pebble's shell-like split fails here")
+                            .secondary(input.anchor, Span::point(0), "while compiling this profile")
+                    }
+                    None => Diagnostic::new(
                         Code::HELM_SERVICE_COMMAND,
                         input.anchor,
                         Span::point(0),
-                        format!(
-                            "the Pebble service `{name}` has a command the chart cannot run: {why}"
-                        ),
+                        message,
                     )
-                    .label("compiling this deployment")
-                    .help(format!(
-                        "correct `services.{name}.command` in rockcraft.yaml"
-                    )),
-                );
+                    .label("compiling this deployment"),
+                };
+                diags.push(d.help(format!(
+                    "correct `services.{name}.command` in rockcraft.yaml"
+                )));
                 Vec::new()
             }
         }

@@ -141,9 +141,10 @@ impl<'a> Problems<'a> {
         }
     }
 
-    /// Adds a problem.
-    /// Adds a problem, at the first value the message quotes (in backticks) that rockcraft.yaml
-    /// holds, or else at the profile.
+    /// Adds a problem, at the last (most specific) value the message quotes (in backticks) that
+    /// rockcraft.yaml holds, or else at the profile. A second problem of the same code at the
+    /// same value (a prime entry rockcraft also turns into organize and stage entries) is
+    /// dropped.
     pub fn push(&mut self, code: Code, message: impl Into<String>, help: impl Into<String>) {
         let message = message.into();
         let in_rock = self.input.rock_source.and_then(|(file, tree)| {
@@ -151,7 +152,8 @@ impl<'a> Problems<'a> {
                 .split('`')
                 .skip(1)
                 .step_by(2)
-                .find_map(|quoted| tree.find_text(quoted))
+                .filter_map(|quoted| tree.find_text(quoted))
+                .last()
                 .map(|span| (file, span))
         });
         let d = match in_rock {
@@ -165,7 +167,15 @@ impl<'a> Problems<'a> {
             None => Diagnostic::new(code, self.input.anchor, Span::point(0), message)
                 .label("while writing the Dockerfile for this deployment"),
         };
-        self.list.push(d.help(help));
+        let repeated = self.list.iter().any(|e| {
+            e.code == d.code
+                && e.primary.file == d.primary.file
+                && e.primary.span == d.primary.span
+                && in_rock.is_some()
+        });
+        if !repeated {
+            self.list.push(d.help(help));
+        }
     }
 
     fn path(&mut self, what: &str, path: &str, globs: bool) -> bool {
@@ -665,6 +675,15 @@ fn app(layout: &Layout, name: &str, part: &Yaml, p: &mut Problems<'_>) -> App {
     if source != "." {
         p.path(&format!("`parts.{name}.source`"), source, false);
     }
+    let written = p
+        .input
+        .rock_source
+        .is_some_and(|(_, tree)| tree.lookup(&["parts", name, "organize"]).is_some());
+    let what = if written {
+        format!("`parts.{name}.organize` entry")
+    } else {
+        format!("`parts.{name}.prime` entry")
+    };
     let mut copies = Vec::new();
     let mut entries: Option<usize> = None;
     for (key, value) in part
@@ -681,7 +700,6 @@ fn app(layout: &Layout, name: &str, part: &Yaml, p: &mut Problems<'_>) -> App {
         if value.starts_with('-') {
             continue;
         }
-        let what = format!("`parts.{name}.organize` entry");
         if !p.path(&what, value, false) {
             continue;
         }
