@@ -126,3 +126,39 @@ fn committed_diagnostics_schema_is_current() {
     .stdout;
     assert!(committed == current, "schema/diagnostics.json is stale: run `cargo run -q -- schema diagnostics > schema/diagnostics.json`");
 }
+
+/// Codes no `paasc check` of a committed case can produce, and the test that covers each.
+const TESTED_ELSEWHERE: &[(&str, &str)] = &[
+    ("Y008", "tests/hostile.rs: 100 MB files are made on the fly, as sparse files"),
+    ("H001", "tests/helm.rs: .env refuses a NUL first (P005), so only --emit helm reaches it"),
+    ("H003", "tests/helm.rs: the Dockerfile refuses the same command first (D004)"),
+    ("R012", "the conformance corpus (spring-boot ex-err-*): the extension is experimental, and golden cases run without ROCKCRAFT_ENABLE_EXPERIMENTAL_EXTENSIONS"),
+];
+
+#[test]
+fn every_code_has_a_golden_case() {
+    let mut seen = std::collections::BTreeSet::new();
+    for dir in cases("golden/errors") {
+        let text = std::fs::read_to_string(dir.join("diagnostics.json.snap")).unwrap_or_default();
+        for info in paasc_diag::ALL_CODES {
+            if text.contains(&format!("\"code\": \"{}\"", info.code)) {
+                seen.insert(info.code);
+            }
+        }
+    }
+    let missing: Vec<&str> = paasc_diag::ALL_CODES
+        .iter()
+        .map(|c| c.code)
+        .filter(|c| !seen.contains(c) && !TESTED_ELSEWHERE.iter().any(|(e, _)| e == c))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "codes without a golden case: {missing:?}"
+    );
+    for (code, _) in TESTED_ELSEWHERE {
+        assert!(
+            !seen.contains(code),
+            "{code} has a golden case now: remove it from TESTED_ELSEWHERE"
+        );
+    }
+}
