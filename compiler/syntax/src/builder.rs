@@ -206,7 +206,11 @@ impl<'t> Builder<'t> {
                     Ok(())
                 }
                 Event::Scalar(text, style, anchor, tag) => {
-                    self.scalar(sp, text.into_owned(), style, anchor, tag.as_deref())
+                    // The scanner reserves room to grow each scalar; a large file's tree
+                    // would keep several times its text in unused capacity.
+                    // (A copy is cheaper than shrinking in place, which splits the block.)
+                    let text = String::from(&*text);
+                    self.scalar(sp, text, style, anchor, tag.as_deref())
                 }
                 Event::SequenceStart(anchor, tag) => {
                     self.check_collection_tag(sp, tag.as_deref(), &["seq", "set", "omap", "pairs"]);
