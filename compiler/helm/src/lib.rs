@@ -746,14 +746,32 @@ impl<'de> serde::de::Visitor<'de> for JsonYamlVisitor {
 
     fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Yaml, A::Error> {
         // As the YAML reader builds a mapping: a key given twice keeps its first position and
-        // takes the last value.
+        // takes the last value. Serialized structs and maps have no duplicate keys, so this
+        // scans small mappings (most of them) and indexes only large ones.
         let mut entries: Vec<(Yaml, Yaml)> = Vec::with_capacity(map.size_hint().unwrap_or(0));
-        let mut seen: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+        let mut index: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
         while let Some((key, JsonYaml(value))) = map.next_entry::<String, JsonYaml>()? {
-            match seen.get(&key) {
-                Some(&i) => entries[i].1 = value,
+            let seen = if entries.len() < 16 {
+                entries
+                    .iter()
+                    .position(|(k, _)| k.as_str() == Some(key.as_str()))
+            } else {
+                if index.is_empty() {
+                    index.extend(
+                        entries
+                            .iter()
+                            .enumerate()
+                            .filter_map(|(i, (k, _))| k.as_str().map(|k| (k.to_string(), i))),
+                    );
+                }
+                index.get(&key).copied()
+            };
+            match seen {
+                Some(i) => entries[i].1 = value,
                 None => {
-                    seen.insert(key.clone(), entries.len());
+                    if !index.is_empty() {
+                        index.insert(key.clone(), entries.len());
+                    }
                     entries.push((Yaml::Str(key), value));
                 }
             }
@@ -972,8 +990,14 @@ mod tests {
             let text = serde_json::to_string(&f).expect("float");
             assert!(texts_of_floats().contains(&text.as_str()), "{text}");
         }
+        // A large mapping with keys given twice, before and after it is indexed.
+        let mut large: Vec<String> = (0..40).map(|i| format!(r#""k{i}":{i}"#)).collect();
+        large.insert(10, r#""k3":"again""#.into());
+        large.push(r#""k20":"again""#.into());
+        let large = format!("{{{}}}", large.join(","));
         let texts = [
             values.as_str(),
+            large.as_str(),
             r#"{"a":1,"b":-2,"c":1.5,"d":1e+20,"e":null,"f":true,"g":"on","a":3,"h":[1,"x",{"k":"v"},[]],"i":{}}"#,
             r#"{"u":18446744073709551615,"n":-9223372036854775808,"z":"\u00e9 \n\t\"\\ \u0001","f":-0.0,"g":0.1,"h":1e-7,"k":"12:30"}"#,
             r#"[1.0,2.5e+300,-1e-300,"",{"":""}]"#,
