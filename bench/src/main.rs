@@ -1,14 +1,15 @@
 //! Helper for `tools/bench.sh`: writes the synthetic projects it measures, and runs many projects
-//! in one process (paasc has no multi-project invocation yet, so "1,000 apps in one invocation"
-//! is 1,000 sequential in-process `paasc compile` runs).
+//! one after another in one process (`paasc compile DIR... -o OUT` runs them in parallel; this
+//! sequential loop is kept to compare, and to show the cost per project on one core).
 //!
 //!     paasc-bench charm DIR OPTIONS INTEGRATIONS  a flask project whose charmcraft.yaml declares
 //!                                                 OPTIONS options and INTEGRATIONS integrations
 //!     paasc-bench profile DIR VALUES              a flask project whose profiles/default.yaml
 //!                                                 sets VALUES options
 //!     paasc-bench apps DIR N EXAMPLES             N projects, copies of the examples in turn
-//!     paasc-bench run DIR                         `paasc compile P -o P.out` for every project P
-//!                                                 in DIR, in this one process
+//!     paasc-bench run DIR OUT                     `paasc compile P -o OUT/<name of P>` for every
+//!                                                 project P in DIR, one after another in this
+//!                                                 one process
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -26,7 +27,7 @@ fn main() -> ExitCode {
         Some("charm") => charm_project(&path(1), num(2), num(3)),
         Some("profile") => profile_project(&path(1), num(2)),
         Some("apps") => apps(&path(1), num(2), &path(3)),
-        Some("run") => return run(&path(1)),
+        Some("run") => return run(&path(1), &path(2)),
         _ => usage(),
     };
     match result {
@@ -39,7 +40,7 @@ fn main() -> ExitCode {
 }
 
 fn usage() -> ! {
-    eprintln!("usage: paasc-bench charm DIR OPTIONS INTEGRATIONS | profile DIR VALUES | apps DIR N EXAMPLES | run DIR");
+    eprintln!("usage: paasc-bench charm DIR OPTIONS INTEGRATIONS | profile DIR VALUES | apps DIR N EXAMPLES | run DIR OUT");
     std::process::exit(2)
 }
 
@@ -172,7 +173,7 @@ fn apps(dir: &Path, n: usize, examples: &Path) -> std::io::Result<()> {
     Ok(())
 }
 
-fn run(dir: &Path) -> ExitCode {
+fn run(dir: &Path, out_dir: &Path) -> ExitCode {
     let mut projects: Vec<PathBuf> = match std::fs::read_dir(dir) {
         Ok(rd) => rd
             .filter_map(Result::ok)
@@ -192,7 +193,7 @@ fn run(dir: &Path) -> ExitCode {
         rock_experimental: false,
     };
     for p in &projects {
-        let out = p.with_extension("out");
+        let out = out_dir.join(p.file_name().unwrap_or_default());
         let args = [
             "paasc".to_string(),
             "compile".into(),
