@@ -386,6 +386,28 @@ Example (rockcraft.yaml):
 Fix: rename the entry after what it builds for (`arm64:`), or make `build-for` match its name;
 for a charm, keep the base in one place.";
 
+    PART_PATH_ESCAPES = "S014", "part-path-escapes", Warning,
+        "A part's `stage`, `prime` or `organize` path climbs out of its directory with `..`.",
+"This check goes beyond the tools: charmcraft 4.5.0 and rockcraft 1.20.0 accept the path, and
+craft-parts only refuses entries that start with `/`. But craft-parts resolves `stage` entries
+and `organize` paths against the part's own install directory, and `prime` entries against the
+stage directory. A `..` that climbs above that directory names files outside it: another part's
+build tree, the project's work directories, or nothing at all. The build then picks up the wrong
+files or fails late with a missing-file error, far from the line that caused it. (A leading `-`,
+which excludes files, is not part of the path.)
+
+Example (rockcraft.yaml):
+
+    parts:
+      config:
+        plugin: dump
+        source: conf
+        stage:
+          - ../../etc/app.conf
+
+Fix: name the files as they are inside the directory (`etc/app.conf`), moving them there with
+`organize` or `source` first if needed.";
+
     MISSING_FILE = "F001", "missing-project-file", Error,
         "A project file could not be found or read.",
 "paasc reads `rockcraft.yaml` from the project directory and `charmcraft.yaml` from the project

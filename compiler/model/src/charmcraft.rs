@@ -235,7 +235,7 @@ fn python_int(s: &str) -> bool {
 }
 
 /// Python's `repr` of a string, as the tools' messages quote values.
-fn py_repr(s: &str) -> String {
+pub(crate) fn py_repr(s: &str) -> String {
     let quote = if s.contains('\'') && !s.contains('"') {
         '"'
     } else {
@@ -430,7 +430,7 @@ pub struct Charmcraft {
     pub platforms: Option<SpannedMap<Option<Platform>>>,
     /// Legacy `bases`.
     pub bases: Option<Vec<LegacyBasesEntry>>,
-    /// `parts`, left open.
+    /// `parts`, kept as nodes; [`crate::parts::check`] validates them as craft-parts does.
     pub parts: Option<SpannedMap<Raw>>,
     /// `charm-libs`.
     pub charm_libs: Option<Vec<CharmLib>>,
@@ -564,6 +564,7 @@ pub fn lower(cx: &mut Cx) -> Option<Charmcraft> {
             );
         }
     }
+    crate::parts::check(cx, root, crate::parts::Tool::Charmcraft);
     c.root = Some(root);
     m.finish(cx);
     Some(c)

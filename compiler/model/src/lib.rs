@@ -6,6 +6,7 @@
 
 pub mod charmcraft;
 pub mod lower;
+pub mod parts;
 pub mod platforms;
 pub mod profile;
 pub mod rockcraft;

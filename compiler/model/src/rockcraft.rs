@@ -281,7 +281,7 @@ pub struct Rockcraft {
     pub platforms: Option<SpannedMap<Option<Platform>>>,
     /// `license`.
     pub license: Option<Spanned<String>>,
-    /// `parts`, left open: the parts schema belongs to craft-parts.
+    /// `parts`, kept as nodes; [`crate::parts::check`] validates them as craft-parts does.
     pub parts: Option<SpannedMap<Raw>>,
     /// `environment`.
     pub environment: Option<SpannedMap<Spanned<String>>>,
@@ -379,6 +379,7 @@ pub fn lower(cx: &mut Cx) -> Option<Rockcraft> {
         check_environment(cx, env);
     }
     check_entrypoint(cx, &r, m.peek("services").is_some());
+    crate::parts::check(cx, root, crate::parts::Tool::Rockcraft);
     r.root = Some(root);
     m.finish(cx);
     Some(r)
