@@ -2,7 +2,7 @@
 
 use paasc_diag::FileId;
 use paasc_syntax::{parse, Limits, Yaml};
-use std::sync::LazyLock;
+use std::sync::OnceLock;
 
 /// One framework's charmcraft extension data.
 #[derive(Debug)]
@@ -58,46 +58,49 @@ const SOURCES: [(&str, &str); 6] = [
     ),
 ];
 
-static FRAMEWORKS: LazyLock<Vec<Framework>> = LazyLock::new(|| {
-    SOURCES
-        .iter()
-        .map(|(ext, text)| {
-            let (tree, diags) = parse(FileId(0), text, Limits::default());
-            assert!(
-                diags.is_empty(),
-                "built-in data for {ext} does not parse: {diags:?}"
-            );
-            let doc = tree
-                .root()
-                .map(|r| Yaml::from_tree(&tree, r))
-                .unwrap_or(Yaml::Null);
-            let strs = |k: &str| -> Vec<String> {
-                doc.get(k)
-                    .and_then(Yaml::as_seq)
-                    .unwrap_or_default()
-                    .iter()
-                    .filter_map(|v| v.as_str().map(str::to_string))
-                    .collect()
-            };
-            Framework {
-                extension: ext,
-                name: doc
-                    .get("framework")
-                    .and_then(Yaml::as_str)
-                    .unwrap_or_default()
-                    .to_string(),
-                bases: strs("bases"),
-                experimental: doc.get("experimental") == Some(&Yaml::Bool(true)),
-                root: doc.get("root").cloned().unwrap_or(Yaml::Null),
-                dynamic_options: doc.get("dynamic-options").cloned().unwrap_or(Yaml::Null),
-            }
-        })
-        .collect()
-});
+/// Each framework's data, parsed the first time it is asked for: a project uses one, and
+/// parsing all six was most of the work of checking a small project.
+static FRAMEWORKS: [OnceLock<Framework>; 6] = [const { OnceLock::new() }; 6];
+
+fn load(ext: &'static str, text: &str) -> Framework {
+    let (tree, diags) = parse(FileId(0), text, Limits::default());
+    assert!(
+        diags.is_empty(),
+        "built-in data for {ext} does not parse: {diags:?}"
+    );
+    let doc = tree
+        .root()
+        .map(|r| Yaml::from_tree(&tree, r))
+        .unwrap_or(Yaml::Null);
+    let strs = |k: &str| -> Vec<String> {
+        doc.get(k)
+            .and_then(Yaml::as_seq)
+            .unwrap_or_default()
+            .iter()
+            .filter_map(|v| v.as_str().map(str::to_string))
+            .collect()
+    };
+    Framework {
+        extension: ext,
+        name: doc
+            .get("framework")
+            .and_then(Yaml::as_str)
+            .unwrap_or_default()
+            .to_string(),
+        bases: strs("bases"),
+        experimental: doc.get("experimental") == Some(&Yaml::Bool(true)),
+        root: doc.get("root").cloned().unwrap_or(Yaml::Null),
+        dynamic_options: doc.get("dynamic-options").cloned().unwrap_or(Yaml::Null),
+    }
+}
 
 /// The data of the extension called `extension`, if it exists.
 pub fn framework(extension: &str) -> Option<&'static Framework> {
-    FRAMEWORKS.iter().find(|f| f.extension == extension)
+    let ((ext, text), slot) = SOURCES
+        .iter()
+        .zip(&FRAMEWORKS)
+        .find(|((ext, _), _)| *ext == extension)?;
+    Some(slot.get_or_init(|| load(ext, text)))
 }
 
 #[cfg(test)]
