@@ -1706,14 +1706,28 @@ impl<'c, 'a> PartCheck<'c, 'a> {
             {
                 return;
             }
-            let names: Vec<String> = self
-                .cx
-                .tree
-                .as_seq(e.value)
-                .unwrap_or_default()
+            let items = self.cx.tree.as_seq(e.value).unwrap_or_default();
+            // The check runs on the raw list: `"_" in name` fails on a number (a TypeError).
+            let numbers: Vec<NodeId> = items
                 .iter()
-                .filter_map(|&i| text_of(self.cx, i))
+                .copied()
+                .filter(|&i| {
+                    self.cx
+                        .tree
+                        .value(i)
+                        .is_some_and(|v| !matches!(v, Value::Str(_)))
+                })
                 .collect();
+            for (i, &item) in items.iter().enumerate() {
+                if numbers.contains(&item) {
+                    let path = format!("{}.stage-packages[{i}]", self.path);
+                    self.cx.wrong_type(item, &path, "a string");
+                }
+            }
+            if !numbers.is_empty() {
+                return;
+            }
+            let names: Vec<String> = items.iter().filter_map(|&i| text_of(self.cx, i)).collect();
             let slices = names.iter().any(|n| n.contains('_'));
             let debs = names.iter().any(|n| !n.is_empty() && !n.contains('_'));
             if slices && debs {
@@ -2004,7 +2018,7 @@ mod tests {
 
     #[test]
     fn features_and_exclusive_keys() {
-        let charm = diags(Tool::Charmcraft, &format!("{CHARM}parts:\n  a:\n    plugin: nil\n    overlay-packages: [x]\n    stage-packages: [curl, ca-certificates_data]\n  b:\n    plugin: nil\n    stage-packages: [curl]\n    stage-slices: [ca-certificates_data]\n"));
+        let charm = diags(Tool::Charmcraft, &format!("{CHARM}parts:\n  a:\n    plugin: nil\n    overlay-packages: [x]\n    stage-packages: [curl, ca-certificates_data]\n  b:\n    plugin: nil\n    stage-packages: [curl]\n    stage-slices: [ca-certificates_data]\n  c:\n    plugin: nil\n    stage-packages: [curl, 1]\n"));
         let got: Vec<(&str, &str)> = charm
             .iter()
             .map(|(c, t, _)| (c.as_str(), t.as_str()))
@@ -2014,7 +2028,8 @@ mod tests {
             [
                 ("S006", "overlay-packages"),
                 ("S004", "[curl, ca-certificates_data]"),
-                ("S005", "stage-slices")
+                ("S005", "stage-slices"),
+                ("S002", "1"),
             ]
         );
         // rockcraft's craft-parts 2.33.1 has no stage-slices; overlays are on, except on bare.
