@@ -94,65 +94,9 @@ pub(crate) fn alternate_command(command: &str, worker_class: &str) -> Result<Opt
     Ok(Some(tokens.join(" ")))
 }
 
-/// `shlex.split(s)` (POSIX mode, no comments).
+/// `shlex.split(s)`, with Python's `ValueError` when it fails.
 pub(crate) fn shlex_split(s: &str) -> Result<Vec<String>, PyError> {
-    let mut out = Vec::new();
-    let mut cur = String::new();
-    let mut in_token = false;
-    let mut chars = s.chars();
-    while let Some(c) = chars.next() {
-        match c {
-            ' ' | '\t' | '\r' | '\n' => {
-                if in_token {
-                    out.push(std::mem::take(&mut cur));
-                    in_token = false;
-                }
-            }
-            '\\' => {
-                let n = chars
-                    .next()
-                    .ok_or_else(|| PyError::value("No escaped character"))?;
-                cur.push(n);
-                in_token = true;
-            }
-            '\'' => {
-                in_token = true;
-                loop {
-                    match chars.next() {
-                        Some('\'') => break,
-                        Some(x) => cur.push(x),
-                        None => return Err(PyError::value("No closing quotation")),
-                    }
-                }
-            }
-            '"' => {
-                in_token = true;
-                loop {
-                    match chars.next() {
-                        Some('"') => break,
-                        Some('\\') => match chars.next() {
-                            Some(x @ ('"' | '\\')) => cur.push(x),
-                            Some(x) => {
-                                cur.push('\\');
-                                cur.push(x);
-                            }
-                            None => return Err(PyError::value("No closing quotation")),
-                        },
-                        Some(x) => cur.push(x),
-                        None => return Err(PyError::value("No closing quotation")),
-                    }
-                }
-            }
-            c => {
-                cur.push(c);
-                in_token = true;
-            }
-        }
-    }
-    if in_token {
-        out.push(cur);
-    }
-    Ok(out)
+    paasc_syntax::shlex::split(s).map_err(PyError::value)
 }
 
 /// Inputs of `gunicorn.conf.py.j2`.

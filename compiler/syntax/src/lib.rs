@@ -8,6 +8,7 @@
 
 mod builder;
 mod scalar;
+pub mod shlex;
 mod tree;
 mod value;
 pub mod write;
