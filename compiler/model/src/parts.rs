@@ -416,6 +416,50 @@ pub const ROCK_EXTENSION_PARTS: &[(&str, &str, Option<&str>)] = &[
     ),
 ];
 
+/// How a common part key must be written whatever the plugin and the build (for the JSON
+/// Schemas): the shapes the grammar pass and `PartSpec` both hold to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum KeyShape {
+    /// A list (of values, or of `on <arch>:` clauses).
+    List,
+    /// A list of relative paths: non-empty strings that do not start with `/` (or clauses).
+    RelativePaths,
+    /// A list of one-entry mappings, `NAME: value` (or clauses, which are one-entry too).
+    SingleEntryMaps,
+}
+
+/// The common part keys of `tool` whose shape is fixed, in the model's order.
+pub fn key_shapes(tool: Tool) -> Vec<(&'static str, KeyShape)> {
+    let schema = match tool {
+        Tool::Charmcraft => &DATA.charmcraft,
+        Tool::Rockcraft => &DATA.rockcraft,
+    };
+    let grammar = |name: &str| {
+        schema
+            .grammar
+            .iter()
+            .find(|f| f.name == name)
+            .map(|f| f.ty.required())
+    };
+    schema
+        .part
+        .iter()
+        .filter_map(|f| {
+            let shape = match &f.ty {
+                Ty::List(t) if **t == Ty::RelPath => KeyShape::RelativePaths,
+                Ty::List(_) => match grammar(&f.name) {
+                    Some(Ty::Grammar(g)) if matches!(&**g, Ty::List(e) if matches!(**e, Ty::SingleDict(_))) => {
+                        KeyShape::SingleEntryMaps
+                    }
+                    _ => KeyShape::List,
+                },
+                _ => return None,
+            };
+            Some((f.name.as_str(), shape))
+        })
+        .collect()
+}
+
 /// The project facts the part checks depend on, read from the file's top level.
 struct Project {
     tool: Tool,
@@ -2042,6 +2086,18 @@ mod tests {
             got,
             [("S001", "stage-slices"), ("S006", "overlay-packages")]
         );
+    }
+
+    #[test]
+    fn key_shapes_for_the_schemas() {
+        let rock = key_shapes(Tool::Rockcraft);
+        assert!(rock.contains(&("stage", KeyShape::RelativePaths)));
+        assert!(rock.contains(&("build-environment", KeyShape::SingleEntryMaps)));
+        assert!(rock.contains(&("stage-packages", KeyShape::List)));
+        assert!(!rock
+            .iter()
+            .any(|(k, _)| *k == "source-submodules" || *k == "stage-slices"));
+        assert!(key_shapes(Tool::Charmcraft).contains(&("stage-slices", KeyShape::List)));
     }
 
     #[test]

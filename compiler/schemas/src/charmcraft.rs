@@ -43,7 +43,8 @@ pub struct Charmcraft {
     /// The legacy (charmcraft 2) form of `base` + `platforms`. Cannot be used with `platforms`.
     pub bases: Option<Vec<LegacyBasesEntry>>,
     /// craft-parts parts that build the charm (the framework extensions supply `charm`).
-    pub parts: Option<Map<Any>>,
+    #[schemars(transform = crate::parts::parts_not_null)]
+    pub parts: Option<Map<crate::parts::CharmPart>>,
     /// Extra APT repositories for the build.
     pub package_repositories: Option<Vec<Any>>,
     /// Chisel slices to install in the build environment.

@@ -12,6 +12,7 @@
 
 pub mod charmcraft;
 pub mod frameworks;
+pub mod parts;
 pub mod profile;
 pub mod rockcraft;
 pub mod types;

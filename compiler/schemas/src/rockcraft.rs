@@ -63,7 +63,8 @@ pub struct Rockcraft {
     /// Default arguments of the entrypoint service.
     pub entrypoint_command: Option<Text>,
     /// craft-parts parts that build the rock (the framework extensions add theirs).
-    pub parts: Option<Map<Any>>,
+    #[schemars(transform = crate::parts::parts_not_null)]
+    pub parts: Option<Map<crate::parts::RockPart>>,
     /// Environment variables of the rock (no `$` expansion, so no `$` but as the last character).
     pub environment: Option<Map<EnvValue>>,
     /// The user that runs the services: only `_daemon_` (uid 584792).
