@@ -456,7 +456,10 @@ fn stage_packages_of_user_nil_parts_are_installed_and_slices_become_packages() {
         "parts:
   runtime-debs:
     plugin: nil
-    stage-packages: [libpq5, libxml2_libs]
+    stage-packages: [libpq5]
+  runtime-slices:
+    plugin: nil
+    stage-packages: [libxml2_libs]
   flask-framework/dependencies:
     build-packages: [pkg-config, libxmlsec1-dev]
 ",
