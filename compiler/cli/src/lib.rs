@@ -405,6 +405,28 @@ fn project_dir_checks(
         .collect()
 }
 
+/// S011 for an `entrypoint-service` whose command comes from an extension (the model checks
+/// the commands rockcraft.yaml writes itself): rockcraft checks the expanded project, and only
+/// the flask and django extensions give their service `[ ... ]` default arguments.
+fn extension_entrypoint(
+    file: paasc_diag::FileId,
+    tree: &paasc_syntax::Tree,
+    rock: &paasc_syntax::Yaml,
+) -> Option<Diagnostic> {
+    let entry = tree.lookup(&["entrypoint-service"])?;
+    let name = rock.get("entrypoint-service")?.as_str()?;
+    if tree.lookup(&["services", name, "command"]).is_some() {
+        return None;
+    }
+    let command = rock.get("services")?.get(name)?.get("command")?.as_str()?;
+    let (message, label) = paasc_model::rockcraft::entrypoint_command_problem(name, command)?;
+    Some(
+        Diagnostic::new(Code::INVALID_ENTRYPOINT_SERVICE, file, tree.span(entry.value), message)
+            .label(format!("the extension's `{name}` service: {label}"))
+            .help(format!("give `services.{name}.command` in rockcraft.yaml with its default arguments in brackets (e.g. `... [ --port 8000 ]`), or remove `entrypoint-service`")),
+    )
+}
+
 pub(crate) fn check_project(loaded: &mut load::Loaded, term: Terminal) -> Checked {
     let mut analysis = paasc_model::analyze(&loaded.db, loaded.files);
     let mut diags: Vec<Diagnostic> = std::mem::take(&mut loaded.diagnostics);
@@ -445,6 +467,14 @@ pub(crate) fn check_project(loaded: &mut load::Loaded, term: Terminal) -> Checke
             };
             for e in found {
                 diags.push(expand::diagnostic_in(e, file, tree, &dir, &mut loaded.db));
+            }
+            if let Some(d) = result
+                .as_ref()
+                .ok()
+                .and_then(|done| extension_entrypoint(file, tree, &done.yaml))
+            {
+                diags.retain(|e| e.code != Code::ATYPICAL_ENTRYPOINT || e.primary.file != file);
+                diags.push(d);
             }
             rock = result.ok();
             rock_dir = Some(dir);
@@ -751,7 +781,13 @@ fn expand_cmd(dir: &Path, args: &FileArgs, tool: Tool, term: Terminal) -> Outcom
                                     &mut loaded.db,
                                 ));
                             }
-                            Ok(expand::rock_output(&done))
+                            match extension_entrypoint(file, tree, &done.yaml) {
+                                Some(d) => {
+                                    diags.retain(|e| e.code != Code::ATYPICAL_ENTRYPOINT);
+                                    Err(vec![d])
+                                }
+                                None => Ok(expand::rock_output(&done)),
+                            }
                         }
                         Err(failure) => Err(failure
                             .errors

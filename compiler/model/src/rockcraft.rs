@@ -3,6 +3,7 @@
 use crate::lower::{Cx, Lower, Platform, Raw, Spanned, SpannedMap};
 use crate::{check_name, check_title, forbid, one_spelling, string_enum};
 use paasc_diag::{Code, Diagnostic};
+use paasc_syntax::shlex::split as shlex_split;
 use paasc_syntax::NodeId;
 
 string_enum! {
@@ -497,7 +498,22 @@ fn check_entrypoint_service(
     let Some(command) = own.and_then(|s| s.command.as_ref()) else {
         return;
     };
-    let problem = match shlex_split(&command.value) {
+    let problem = entrypoint_command_problem(name, &command.value);
+    if let Some((message, label)) = problem {
+        cx.push(
+            Diagnostic::new(Code::INVALID_ENTRYPOINT_SERVICE, cx.file, command.span, message)
+                .label(label)
+                .secondary(cx.file, service.span, "the entrypoint service")
+                .help("end the command with its default arguments in brackets, e.g. `/bin/server [ --port 8000 ]`; they become the image's CMD"),
+        );
+    }
+}
+
+/// Why rockcraft refuses service `name`, whose command is `command`, as the entrypoint
+/// service (its message and a label), if it does: the command must split like a shell line and
+/// end in a `[ ... ]` group of default arguments.
+pub fn entrypoint_command_problem(name: &str, command: &str) -> Option<(String, &'static str)> {
+    match shlex_split(command) {
         Err(e) => Some((
             format!("The command of Pebble service '{name}' cannot be split into words: {e}"),
             "not a shell-like command line",
@@ -520,70 +536,7 @@ fn check_entrypoint_service(
                 )),
             }
         }
-    };
-    if let Some((message, label)) = problem {
-        cx.push(
-            Diagnostic::new(Code::INVALID_ENTRYPOINT_SERVICE, cx.file, command.span, message)
-                .label(label)
-                .secondary(cx.file, service.span, "the entrypoint service")
-                .help("end the command with its default arguments in brackets, e.g. `/bin/server [ --port 8000 ]`; they become the image's CMD"),
-        );
     }
-}
-
-/// Python's `shlex.split` (POSIX mode, no comments), as rockcraft splits a service command.
-fn shlex_split(s: &str) -> Result<Vec<String>, &'static str> {
-    let mut out = Vec::new();
-    let mut cur = String::new();
-    let mut in_word = false;
-    let mut chars = s.chars();
-    while let Some(c) = chars.next() {
-        match c {
-            ' ' | '\t' | '\r' | '\n' => {
-                if in_word {
-                    out.push(std::mem::take(&mut cur));
-                    in_word = false;
-                }
-            }
-            '\\' => {
-                cur.push(chars.next().ok_or("No escaped character")?);
-                in_word = true;
-            }
-            '\'' => {
-                in_word = true;
-                loop {
-                    match chars.next().ok_or("No closing quotation")? {
-                        '\'' => break,
-                        x => cur.push(x),
-                    }
-                }
-            }
-            '"' => {
-                in_word = true;
-                loop {
-                    match chars.next().ok_or("No closing quotation")? {
-                        '"' => break,
-                        '\\' => match chars.next().ok_or("No closing quotation")? {
-                            x @ ('"' | '\\') => cur.push(x),
-                            x => {
-                                cur.push('\\');
-                                cur.push(x);
-                            }
-                        },
-                        x => cur.push(x),
-                    }
-                }
-            }
-            c => {
-                cur.push(c);
-                in_word = true;
-            }
-        }
-    }
-    if in_word {
-        out.push(cur);
-    }
-    Ok(out)
 }
 
 /// rockcraft 1.20.0's `_validate_license`: empty, `proprietary`, or one id of the SPDX list it
