@@ -89,7 +89,7 @@ struct CompileArgs {
 enum Command {
     /// Report every problem charmcraft, rockcraft or paas-charm would report, without writing anything.
     Check(ProjectArgs),
-    /// Apply a deployment profile and write the artifacts: Pebble layers, .env, gunicorn.conf.py.
+    /// Apply a deployment profile and write the artifacts: Pebble layers, .env, gunicorn.conf.py, a Dockerfile and a Helm chart.
     Compile(CompileArgs),
     /// Print the long description of a diagnostic code, with an example and the fix.
     Explain {
