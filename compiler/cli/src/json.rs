@@ -171,18 +171,33 @@ fn convert(db: &SourceDb, d: &Diagnostic) -> JsonDiagnostic {
     }
 }
 
+/// The counts of `diags`, over `files` files read.
+pub fn summary(diags: &[Diagnostic], files: usize) -> Summary {
+    let count = |s| diags.iter().filter(|d| d.severity == s).count();
+    Summary {
+        errors: count(paasc_diag::Severity::Error),
+        warnings: count(paasc_diag::Severity::Warning),
+        infos: count(paasc_diag::Severity::Info),
+        files,
+    }
+}
+
+impl Summary {
+    /// Adds `other`'s counts to these.
+    pub fn add(&mut self, other: &Summary) {
+        self.errors += other.errors;
+        self.warnings += other.warnings;
+        self.infos += other.infos;
+        self.files += other.files;
+    }
+}
+
 /// Builds the document for `diags` over the files of `db`.
 pub fn document(db: &SourceDb, diags: &[Diagnostic], files: usize) -> Document {
-    let count = |s| diags.iter().filter(|d| d.severity == s).count();
     Document {
         version: FORMAT_VERSION,
         diagnostics: diags.iter().map(|d| convert(db, d)).collect(),
-        summary: Summary {
-            errors: count(paasc_diag::Severity::Error),
-            warnings: count(paasc_diag::Severity::Warning),
-            infos: count(paasc_diag::Severity::Info),
-            files,
-        },
+        summary: summary(diags, files),
     }
 }
 
@@ -191,19 +206,11 @@ pub fn merge(docs: Vec<Document>) -> Document {
     let mut all = Document {
         version: FORMAT_VERSION,
         diagnostics: Vec::new(),
-        summary: Summary {
-            errors: 0,
-            warnings: 0,
-            infos: 0,
-            files: 0,
-        },
+        summary: summary(&[], 0),
     };
     for mut d in docs {
         all.diagnostics.append(&mut d.diagnostics);
-        all.summary.errors += d.summary.errors;
-        all.summary.warnings += d.summary.warnings;
-        all.summary.infos += d.summary.infos;
-        all.summary.files += d.summary.files;
+        all.summary.add(&d.summary);
     }
     all
 }

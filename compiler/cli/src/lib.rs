@@ -274,13 +274,17 @@ fn emit_reports(reports: &[Report], format: Format, term: Terminal) -> Outcome {
         out.code = code;
         return out;
     }
-    let docs: Vec<json::Document> = reports
-        .par_iter()
-        .map(|r| json::document(&r.db, &r.diags, r.files))
-        .collect();
-    let doc = json::merge(docs);
+    let mut summary = json::summary(&[], 0);
+    for r in reports {
+        summary.add(&json::summary(&r.diags, r.files));
+    }
     let stdout = match format {
-        Format::Json => json::to_string(&doc),
+        Format::Json => json::to_string(&json::merge(
+            reports
+                .par_iter()
+                .map(|r| json::document(&r.db, &r.diags, r.files))
+                .collect(),
+        )),
         Format::Human => reports
             .par_iter()
             .map(|r| human::render_all(&r.db, &r.diags, human_style(term)))
@@ -291,7 +295,7 @@ fn emit_reports(reports: &[Report], format: Format, term: Terminal) -> Outcome {
         stdout,
         stderr: format!(
             "{} of {} projects\n{notes}",
-            summary_line(&doc.summary),
+            summary_line(&summary),
             reports.len()
         ),
         code,
@@ -824,10 +828,9 @@ fn emit(
     format: Format,
     term: Terminal,
 ) -> Outcome {
-    let doc = json::document(db, diags, files);
-    let summary = format!("{}\n", summary_line(&doc.summary));
+    let summary = format!("{}\n", summary_line(&json::summary(diags, files)));
     let stdout = match format {
-        Format::Json => json::to_string(&doc),
+        Format::Json => json::to_string(&json::document(db, diags, files)),
         Format::Human => human::render_all(db, diags, human_style(term)),
     };
     Outcome {
