@@ -55,6 +55,27 @@ pub struct EmitInput<'a> {
     pub rock_source: Option<(FileId, &'a paasc_syntax::Tree)>,
 }
 
+impl EmitInput<'_> {
+    /// A diagnostic at `at` in rockcraft.yaml (found in [`EmitInput::rock_source`]'s tree), with
+    /// the profile as a secondary label, or at the profile, labelled `otherwise`, when
+    /// rockcraft.yaml does not hold the value.
+    pub fn rock_diagnostic(
+        &self,
+        code: Code,
+        at: Option<Span>,
+        message: String,
+        label: &str,
+        otherwise: &str,
+    ) -> Diagnostic {
+        match self.rock_source.zip(at) {
+            Some(((file, _), span)) => Diagnostic::new(code, file, span, message)
+                .label(label)
+                .secondary(self.anchor, Span::point(0), "while compiling this profile"),
+            None => Diagnostic::new(code, self.anchor, Span::point(0), message).label(otherwise),
+        }
+    }
+}
+
 /// The files of a compilation, by relative path.
 pub type Files = Vec<(String, String)>;
 

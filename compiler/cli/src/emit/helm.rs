@@ -101,24 +101,17 @@ fn app(input: &EmitInput<'_>, diags: &mut Vec<Diagnostic>) -> App {
                 let message = format!(
                     "the Pebble service `{name}` has a command the chart cannot run: {why}"
                 );
-                let in_rock = input.rock_source.and_then(|(file, tree)| {
+                let at = input.rock_source.and_then(|(_, tree)| {
                     let entry = tree.lookup(&["services", name, "command"])?;
-                    Some((file, tree.span(entry.value)))
+                    Some(tree.span(entry.value))
                 });
-                let d = match in_rock {
-                    Some((file, span)) => {
-                        Diagnostic::new(Code::HELM_SERVICE_COMMAND, file, span, message)
-                            .label("Pebble's shell-like split fails here")
-                            .secondary(input.anchor, Span::point(0), "while compiling this profile")
-                    }
-                    None => Diagnostic::new(
-                        Code::HELM_SERVICE_COMMAND,
-                        input.anchor,
-                        Span::point(0),
-                        message,
-                    )
-                    .label("compiling this deployment"),
-                };
+                let d = input.rock_diagnostic(
+                    Code::HELM_SERVICE_COMMAND,
+                    at,
+                    message,
+                    "Pebble's shell-like split fails here",
+                    "compiling this deployment",
+                );
                 diags.push(d.help(format!(
                     "correct `services.{name}.command` in rockcraft.yaml"
                 )));

@@ -6,7 +6,7 @@
 use super::frameworks::{self, Layout, Port};
 use super::lex;
 use crate::compile::EmitInput;
-use paasc_diag::{Code, Diagnostic, Span};
+use paasc_diag::{Code, Diagnostic};
 use paasc_syntax::Yaml;
 
 /// The uid and gid of `_daemon_`, rockcraft's run user.
@@ -146,32 +146,27 @@ impl<'a> Problems<'a> {
     /// same value (a prime entry rockcraft also turns into organize and stage entries) is
     /// dropped.
     pub fn push(&mut self, code: Code, message: impl Into<String>, help: impl Into<String>) {
-        let message = message.into();
-        let in_rock = self.input.rock_source.and_then(|(file, tree)| {
+        let message: String = message.into();
+        let at = self.input.rock_source.and_then(|(_, tree)| {
             message
                 .split('`')
                 .skip(1)
                 .step_by(2)
                 .filter_map(|quoted| tree.find_text(quoted))
                 .last()
-                .map(|span| (file, span))
         });
-        let d = match in_rock {
-            Some((file, span)) => Diagnostic::new(code, file, span, message)
-                .label("the Dockerfile cannot take this")
-                .secondary(
-                    self.input.anchor,
-                    Span::point(0),
-                    "while compiling this profile",
-                ),
-            None => Diagnostic::new(code, self.input.anchor, Span::point(0), message)
-                .label("while writing the Dockerfile for this deployment"),
-        };
+        let d = self.input.rock_diagnostic(
+            code,
+            at,
+            message,
+            "the Dockerfile cannot take this",
+            "while writing the Dockerfile for this deployment",
+        );
         let repeated = self.list.iter().any(|e| {
             e.code == d.code
                 && e.primary.file == d.primary.file
                 && e.primary.span == d.primary.span
-                && in_rock.is_some()
+                && at.is_some()
         });
         if !repeated {
             self.list.push(d.help(help));
