@@ -372,7 +372,7 @@ fn project_dir_checks(
     root: &Path,
     dir: &paasc_expand::ProjectDir,
 ) -> Vec<Diagnostic> {
-    let oversized: Vec<Diagnostic> = load::oversized(root, dir.texts.keys())
+    let oversized: Vec<Diagnostic> = load::oversized(root, &dir.texts)
         .into_iter()
         .map(|(rel, size)| {
             let id = db.add(load::display(&root.join(&rel)), "");

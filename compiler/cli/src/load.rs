@@ -243,13 +243,21 @@ pub fn links_leaving(root: &Path, rels: &[String]) -> Vec<(String, PathBuf)> {
         .collect()
 }
 
-/// The files among `rels` (relative to `root`) larger than [`MAX_BYTES`], with their sizes.
-pub fn oversized<'a>(root: &Path, rels: impl Iterator<Item = &'a String>) -> Vec<(String, u64)> {
-    rels.filter_map(|rel| {
-        let size = std::fs::metadata(root.join(rel)).ok()?.len();
-        (size > MAX_BYTES).then(|| (rel.clone(), size))
-    })
-    .collect()
+/// The files among `texts` (as [`project_dir`] read them, relative to `root`) larger than
+/// [`MAX_BYTES`], with their sizes. Only a text longer than the limit can be one (its read
+/// stopped one byte past it, and a lossy decoding never shortens it), so only those are stat-ed.
+pub fn oversized(
+    root: &Path,
+    texts: &std::collections::BTreeMap<String, String>,
+) -> Vec<(String, u64)> {
+    texts
+        .iter()
+        .filter(|(_, text)| text.len() as u64 > MAX_BYTES)
+        .filter_map(|(rel, _)| {
+            let size = std::fs::metadata(root.join(rel)).ok()?.len();
+            (size > MAX_BYTES).then(|| (rel.clone(), size))
+        })
+        .collect()
 }
 
 /// `path` with `.` and `..` resolved by name alone (for links whose target does not exist).
