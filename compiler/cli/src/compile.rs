@@ -199,7 +199,9 @@ pub fn load_profile(
 
 /// Hides the profile's secret values (and plain values given to secret-typed options) in every
 /// file the profile was read from, so no diagnostic can quote them: where each file writes
-/// them (whatever the quoting or escapes), and wherever else their text appears.
+/// them (whatever the quoting or escapes), and wherever else their text appears. The values
+/// come from each file's own profile in `read` (the overlaid `profile` only moves them); its
+/// `sources` also name the `--set` files that did not lower.
 fn redact(
     db: &mut SourceDb,
     profile: Option<&Profile>,
@@ -211,9 +213,6 @@ fn redact(
     let mut secrets: Vec<String> = Vec::new();
     for (_, p) in read.iter() {
         secrets.extend(p.secret_values());
-    }
-    if let Some(p) = profile {
-        secrets.extend(p.secret_values());
         for (key, value) in p.config.iter() {
             if let (true, Scalar::Str(v)) = (secret_option(&key.value), &value.value) {
                 secrets.push(v.clone());
@@ -222,20 +221,21 @@ fn redact(
     }
     secrets.sort_by_key(|v| std::cmp::Reverse(v.len()));
     secrets.dedup();
-    let mut ids: Vec<FileId> = Vec::new();
-    for (id, p) in read {
-        let named_by_value = db.get(*id).path.starts_with("--set ");
-        db.redact_spans(*id, &p.secret_spans(secret_option), named_by_value);
-        ids.push(*id);
-    }
-    ids.extend(profile.iter().flat_map(|p| p.sources.iter().copied()));
+    let mut ids: Vec<FileId> = read
+        .iter()
+        .map(|(id, _)| *id)
+        .chain(profile.iter().flat_map(|p| p.sources.iter().copied()))
+        .collect();
     ids.sort_by_key(|id| id.0);
     ids.dedup();
     for id in ids {
-        let named_by_value = db.get(id).path.starts_with("--set ");
-        db.redact(id, &secrets, named_by_value);
         let path = db.get(id).path.clone();
-        if let Some((key, value)) = path.strip_prefix("--set ").and_then(|a| a.split_once('=')) {
+        let set = path.strip_prefix("--set ");
+        if let Some((_, p)) = read.iter().find(|(r, _)| *r == id) {
+            db.redact_spans(id, &p.secret_spans(secret_option), set.is_some());
+        }
+        db.redact(id, &secrets, set.is_some());
+        if let Some((key, value)) = set.and_then(|a| a.split_once('=')) {
             if secret_path(key, secret_option) {
                 let len = db.get(id).text.len();
                 let start = len.saturating_sub(value.len() + 1);
