@@ -131,26 +131,21 @@ pub fn load_profile(
             Ok(b) => b,
             Err(e) => {
                 let id = db.add(name, String::new());
-                let d = match std::fs::read_link(path) {
-                    Ok(target) if !path.exists() => Diagnostic::new(
-                        Code::MISSING_FILE,
-                        id,
-                        Span::point(0),
+                let (message, help) = match std::fs::read_link(path) {
+                    Ok(target) if !path.exists() => (
                         format!(
                             "the profile `{}` is a symbolic link to `{}`, which does not exist",
                             path.display(),
                             target.display()
                         ),
-                    )
-                    .help("put the file where the link points (e.g. from your secret store), or remove the link"),
-                    _ => Diagnostic::new(
-                        Code::MISSING_FILE,
-                        id,
-                        Span::point(0),
+                        "put the file where the link points (e.g. from your secret store), or remove the link",
+                    ),
+                    _ => (
                         format!("cannot read the profile `{}`: {e}", path.display()),
-                    )
-                    .help("profiles live in profiles/<name>.yaml; pass --profile NAME or --profile path/to/file.yaml"),
+                        "profiles live in profiles/<name>.yaml; pass --profile NAME or --profile path/to/file.yaml",
+                    ),
                 };
+                let d = Diagnostic::new(Code::MISSING_FILE, id, Span::point(0), message).help(help);
                 diags.push(d.label("here"));
                 return None;
             }

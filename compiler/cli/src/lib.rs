@@ -607,8 +607,9 @@ fn output_names(dirs: &[PathBuf]) -> Result<Vec<String>, Outcome> {
                 )
         })
         .collect();
+    let mut seen: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
     for (i, name) in names.iter().enumerate() {
-        if let Some(j) = names[..i].iter().position(|n| n == name) {
+        if let Some(&j) = seen.get(name.as_str()) {
             return Err(Outcome {
                 stderr: format!(
                     "error: projects `{}` and `{}` would both be written to OUT/{name}; compile them in separate invocations\n",
@@ -619,6 +620,7 @@ fn output_names(dirs: &[PathBuf]) -> Result<Vec<String>, Outcome> {
                 ..Outcome::default()
             });
         }
+        seen.insert(name, i);
     }
     Ok(names)
 }

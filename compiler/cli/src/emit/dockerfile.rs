@@ -57,8 +57,7 @@ pub fn files(input: &EmitInput<'_>) -> Result<Files, Vec<Diagnostic>> {
         p.push(
             Code::DOCKERFILE_UNSUPPORTED_FRAMEWORK,
             format!(
-                "the Dockerfile back end does not support the {} framework (`{}-framework`) yet",
-                input.framework.name(),
+                "the Dockerfile back end does not support the {0} framework (`{0}-framework`) yet",
                 input.framework.name()
             ),
             format!(
