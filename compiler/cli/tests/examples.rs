@@ -8,7 +8,7 @@
 
 #[path = "support/common.rs"]
 mod common;
-use common::root;
+use common::{files_under, root};
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -36,34 +36,6 @@ fn names(dir: &Path, ext: Option<&str>) -> Vec<String> {
         })
         .collect();
     out.sort();
-    out
-}
-
-/// Every file under `dir`, by `/`-separated relative path.
-fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    fn walk(base: &Path, dir: &Path, out: &mut BTreeMap<String, Vec<u8>>) {
-        let entries = std::fs::read_dir(dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
-        for entry in entries {
-            let entry = entry.expect("directory entry");
-            let path = entry.path();
-            if entry.file_type().expect("file type").is_dir() {
-                walk(base, &path, out);
-            } else {
-                let rel = path
-                    .strip_prefix(base)
-                    .expect("under base")
-                    .components()
-                    .map(|c| c.as_os_str().to_string_lossy().into_owned())
-                    .collect::<Vec<_>>()
-                    .join("/");
-                out.insert(rel, std::fs::read(&path).expect("read output file"));
-            }
-        }
-    }
-    let mut out = BTreeMap::new();
-    if dir.is_dir() {
-        walk(dir, dir, &mut out);
-    }
     out
 }
 
@@ -235,9 +207,9 @@ fn examples_compile_to_their_golden_artifacts() {
                 continue;
             }
             checked += 1;
-            let got = tree(&out);
+            let got = files_under(&out);
             let golden_dir = golden_root.join(example).join(profile);
-            let want = tree(&golden_dir);
+            let want = files_under(&golden_dir);
             if let Some(report) = compare(&want, &got) {
                 if bless {
                     write_tree(&golden_dir, &got);

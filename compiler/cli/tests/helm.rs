@@ -7,7 +7,7 @@
 
 #[path = "support/common.rs"]
 mod common;
-use common::root;
+use common::{copy_dir, root};
 
 use paasc_syntax::Yaml;
 use serde_json::Value;
@@ -565,19 +565,6 @@ fn committed_schema_is_current() {
     assert!(jsonschema::meta::is_valid(&schema));
     assert_eq!(schema["$schema"], "http://json-schema.org/draft-07/schema#");
     assert_eq!(schema["additionalProperties"], false);
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).expect("mkdir");
-    for entry in std::fs::read_dir(from).expect("read_dir").flatten() {
-        let path = entry.path();
-        let dest = to.join(entry.file_name());
-        if path.is_dir() {
-            copy_dir(&path, &dest);
-        } else {
-            std::fs::copy(&path, &dest).expect("copy");
-        }
-    }
 }
 
 #[test]

@@ -4,30 +4,17 @@
 
 #[path = "support/common.rs"]
 mod common;
-use common::{paasc, root};
+use common::{copy_dir, paasc, root, scratch};
 
 use std::path::{Path, PathBuf};
 
 const HUNDRED_MB: u64 = 100 * 1024 * 1024;
 
 fn project(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("paasc-hostile-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
+    let dir = scratch(&format!("hostile-{name}"));
     let example = root().join("examples/flask-minimal");
-    copy(&example, &dir);
+    copy_dir(&example, &dir);
     dir
-}
-
-fn copy(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).expect("mkdir");
-    for e in std::fs::read_dir(from).expect("read_dir").flatten() {
-        let target = to.join(e.file_name());
-        if e.path().is_dir() {
-            copy(&e.path(), &target);
-        } else {
-            std::fs::copy(e.path(), &target).expect("copy");
-        }
-    }
 }
 
 /// Grows `path` to 100 MB, keeping its text as the head.

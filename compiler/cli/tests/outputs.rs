@@ -3,16 +3,10 @@
 
 #[path = "support/common.rs"]
 mod common;
-use common::{paasc, paasc_in, root};
+use common::{paasc, paasc_in, root, scratch};
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
-
-fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("paasc-out-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    dir
-}
+use std::path::Path;
 
 /// Every file under `dir` (names and bytes), and every directory (as `name/`).
 fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {

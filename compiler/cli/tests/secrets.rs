@@ -4,7 +4,7 @@
 
 #[path = "support/common.rs"]
 mod common;
-use common::{root, TERM};
+use common::{copy_dir, files_under, root, scratch, TERM};
 
 use paasc_diag::FileId;
 use paasc_syntax::{parse, Limits};
@@ -24,24 +24,6 @@ fn secrets_of(path: &Path) -> Vec<String> {
     paasc_model::profile::lower(&mut cx)
         .map(|p| p.secret_values())
         .unwrap_or_default()
-}
-
-/// Every file under `dir`, as paths relative to it.
-fn files(dir: &Path) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).expect("read dir").flatten() {
-            let p = e.path();
-            if p.is_dir() {
-                stack.push(p);
-            } else if let Ok(rel) = p.strip_prefix(dir) {
-                out.push(rel.to_string_lossy().into_owned());
-            }
-        }
-    }
-    out.sort();
-    out
 }
 
 /// The artifacts that may hold secret values: the environment itself, and the files
@@ -111,11 +93,10 @@ fn secret_values_stay_in_the_environment_artifacts() {
                         path.display()
                     );
                 }
-                for rel in files(&out) {
+                for (rel, text) in files_under(&out) {
                     if may_hold_secrets(&out, &rel) {
                         continue;
                     }
-                    let text = std::fs::read(out.join(&rel)).expect("artifact");
                     let text = String::from_utf8_lossy(&text);
                     assert!(
                         !text.contains(secret.as_str()),
@@ -125,10 +106,10 @@ fn secret_values_stay_in_the_environment_artifacts() {
                 }
             }
             if !secrets.is_empty() {
-                let carried: String = files(&out)
-                    .iter()
-                    .filter(|rel| may_hold_secrets(&out, rel))
-                    .filter_map(|rel| std::fs::read_to_string(out.join(rel)).ok())
+                let carried: String = files_under(&out)
+                    .into_iter()
+                    .filter(|(rel, _)| may_hold_secrets(&out, rel))
+                    .filter_map(|(_, text)| String::from_utf8(text).ok())
                     .collect();
                 assert!(
                     env.is_empty() || secrets.iter().any(|s| carried.contains(s.as_str())),
@@ -207,10 +188,9 @@ fn diagnostics_never_show_secret_values() {
 /// its decoded text happens to appear: in a profile file, and in a `--set` argument's name.
 #[test]
 fn secrets_written_with_escapes_are_hidden_where_they_are_written() {
-    let dir = std::env::temp_dir().join(format!("paasc-secrets-escaped-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
+    let dir = scratch("secrets-escaped");
     let example = root().join("examples/flask-secrets");
-    copy(&example, &dir);
+    copy_dir(&example, &dir);
     std::fs::write(
         dir.join("profiles/escaped.yaml"),
         "secret-key: \"ESC\\x41PED-KEY\"\nno-such-key: 1\nsecrets:\n  flask-secret-key-id:\n    value: 'QUOTED''SECRET'\n    no-such-field: 1\n",
@@ -241,16 +221,4 @@ fn secrets_written_with_escapes_are_hidden_where_they_are_written() {
         }
     }
     let _ = std::fs::remove_dir_all(&dir);
-}
-
-fn copy(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).expect("mkdir");
-    for e in std::fs::read_dir(from).expect("read_dir").flatten() {
-        let target = to.join(e.file_name());
-        if e.path().is_dir() {
-            copy(&e.path(), &target);
-        } else {
-            std::fs::copy(e.path(), &target).expect("copy");
-        }
-    }
 }
