@@ -234,33 +234,7 @@ fn python_int(s: &str) -> bool {
         && s.chars().all(|c| c.is_ascii_digit() || c == '_')
 }
 
-/// Python's `repr` of a string, as the tools' messages quote values.
-pub(crate) fn py_repr(s: &str) -> String {
-    let quote = if s.contains('\'') && !s.contains('"') {
-        '"'
-    } else {
-        '\''
-    };
-    let mut out = String::from(quote);
-    for c in s.chars() {
-        match c {
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if c == quote => {
-                out.push('\\');
-                out.push(c);
-            }
-            c if (c as u32) < 0x20 || c as u32 == 0x7f => {
-                out.push_str(&format!("\\x{:02x}", c as u32));
-            }
-            c => out.push(c),
-        }
-    }
-    out.push(quote);
-    out
-}
+pub(crate) use paasc_syntax::python_str_repr as py_repr;
 
 /// A relation endpoint in `requires`, `provides` or `peers`.
 #[derive(Clone, Debug, PartialEq)]

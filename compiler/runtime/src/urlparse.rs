@@ -186,33 +186,7 @@ impl ParseResult {
 }
 
 /// Python's `repr()` of a string.
-pub fn py_repr(s: &str) -> String {
-    let quote = if s.contains('\'') && !s.contains('"') {
-        '"'
-    } else {
-        '\''
-    };
-    let mut out = String::new();
-    out.push(quote);
-    for c in s.chars() {
-        match c {
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if c == quote => {
-                out.push('\\');
-                out.push(c);
-            }
-            c if (c as u32) < 0x20 || c as u32 == 0x7f => {
-                out.push_str(&format!("\\x{:02x}", c as u32))
-            }
-            c => out.push(c),
-        }
-    }
-    out.push(quote);
-    out
-}
+pub use paasc_syntax::python_str_repr as py_repr;
 
 /// `urllib.parse.quote(s, safe=safe)`.
 pub fn quote(s: &str, safe: &str) -> String {
@@ -355,12 +329,5 @@ mod tests {
         assert_eq!(unquote("%2F"), "/");
         assert_eq!(unquote("%C3%A9%zz%"), "é%zz%");
         assert_eq!(unquote("%ff"), "\u{fffd}");
-    }
-
-    #[test]
-    fn repr_quotes_like_python() {
-        assert_eq!(py_repr("pa"), "'pa'");
-        assert_eq!(py_repr("it's"), "\"it's\"");
-        assert_eq!(py_repr("a\nb"), "'a\\nb'");
     }
 }

@@ -335,6 +335,35 @@ fn float11(text: &str) -> Option<f64> {
     v.parse::<f64>().ok().map(|f| sign * f)
 }
 
+/// Python's `repr(str)`, as the tools' messages quote values: single quotes unless the text
+/// holds `'` and no `"`, with `\\`, `\n`, `\r`, `\t` and other control characters escaped.
+pub fn python_str_repr(s: &str) -> String {
+    let quote = if s.contains('\'') && !s.contains('"') {
+        '"'
+    } else {
+        '\''
+    };
+    let mut out = String::from(quote);
+    for c in s.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if c == quote => {
+                out.push('\\');
+                out.push(c);
+            }
+            c if (c as u32) < 0x20 || c as u32 == 0x7f => {
+                out.push_str(&format!("\\x{:02x}", c as u32));
+            }
+            c => out.push(c),
+        }
+    }
+    out.push(quote);
+    out
+}
+
 /// Python's `repr(float)`: the shortest round-tripping digits, in Python's layout
 /// (`1.0`, `1e-07`, `1.5e+16`, `inf`, `nan`).
 pub fn python_float_repr(f: f64) -> String {
@@ -389,6 +418,14 @@ pub fn python_float_repr(f: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn str_repr_quotes_like_python() {
+        assert_eq!(python_str_repr("pa"), "'pa'");
+        assert_eq!(python_str_repr("it's"), "\"it's\"");
+        assert_eq!(python_str_repr("a\nb"), "'a\\nb'");
+        assert_eq!(python_str_repr("a'\"\x01"), "'a\\'\"\\x01'");
+    }
 
     const NULL11_WORDS: [&str; 4] = ["~", "null", "Null", "NULL"];
     const BOOL11_WORDS: [&str; 18] = [
