@@ -4,7 +4,7 @@
 # the small broken files in golden/schema-invalid/.
 #
 # Run from the repository root after .ci/run created the virtualenv (PAASC_VENV, default .venv).
-# The corpus is ../shared/conformance (or $PAASC_CONFORMANCE_DIR with the same layout).
+# The corpus is conformance/ (or $PAASC_CONFORMANCE_DIR with the same layout).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -14,7 +14,7 @@ if [ ! -x "$cj" ]; then
   echo "missing $cj: run .ci/run first (it creates the virtualenv)" >&2
   exit 2
 fi
-corpus="${PAASC_CONFORMANCE_DIR:-../shared/conformance}"
+corpus="${PAASC_CONFORMANCE_DIR:-conformance}"
 
 # Files the schemas must accept: examples, golden/ok, the corpus inputs the real tools expand
 # successfully, the corpus runtime projects, and the examples' deployment profiles.

@@ -1,5 +1,7 @@
-//! The conformance runner: every case of `../shared/conformance` (and of `$PAASC_CONFORMANCE_DIR`,
-//! same layout) run through paasc and compared with what the real tools produced.
+//! The conformance runner: every case of the project's `conformance/` corpus (or of
+//! `$PAASC_CONFORMANCE_DIR`, same layout, when set) run through paasc and compared with what the
+//! real tools produced. A missing or empty corpus fails the test: it never passes having run
+//! nothing.
 //!
 //! Each checked output is one result, named `<framework>/<kind>/<case>:<part>`. Results not yet
 //! implemented are listed in `golden/conformance-pending.txt`; the test fails when a result
@@ -208,12 +210,10 @@ fn diff(expected: &str, got: &str) -> String {
     out
 }
 
-fn corpus_roots() -> Vec<PathBuf> {
-    let mut roots = vec![root().join("../shared/conformance")];
-    if let Ok(extra) = std::env::var("PAASC_CONFORMANCE_DIR") {
-        roots.push(PathBuf::from(extra));
-    }
-    roots
+/// The corpus: `$PAASC_CONFORMANCE_DIR` when set, else the copy committed in `conformance/`.
+fn corpus_root() -> PathBuf {
+    std::env::var_os("PAASC_CONFORMANCE_DIR")
+        .map_or_else(|| root().join("conformance"), PathBuf::from)
 }
 
 fn subdirs(p: &Path) -> Vec<PathBuf> {
@@ -231,7 +231,6 @@ fn subdirs(p: &Path) -> Vec<PathBuf> {
 
 #[test]
 fn conformance() {
-    let ci = std::env::var("CI").is_ok_and(|v| v == "true");
     let verbose = std::env::var_os("PAASC_CONFORMANCE_VERBOSE").is_some();
     let pending: BTreeSet<String> =
         std::fs::read_to_string(root().join("golden/conformance-pending.txt"))
@@ -244,15 +243,12 @@ fn conformance() {
     let (mut passed, mut failed) = (0, 0);
     let mut unexpected = Vec::new();
     let mut now_passing = Vec::new();
-    for corpus in corpus_roots() {
-        if !corpus.is_dir() {
-            assert!(!ci, "conformance corpus {} is missing", corpus.display());
-            eprintln!(
-                "conformance corpus {} is missing; skipped",
-                corpus.display()
-            );
-            continue;
-        }
+    let corpus = corpus_root();
+    assert!(
+        corpus.is_dir(),
+        "conformance corpus {} is missing",
+        corpus.display()
+    );
         for fw in subdirs(&corpus) {
             let fw_name = fw
                 .file_name()
@@ -307,8 +303,12 @@ fn conformance() {
                 }
             }
         }
-    }
     println!("conformance: {passed} passed, {failed} failed");
+    assert!(
+        passed + failed > 0,
+        "conformance corpus {} holds no case",
+        corpus.display()
+    );
     assert!(
         unexpected.is_empty(),
         "{} results fail that are not in golden/conformance-pending.txt: {unexpected:#?}",
