@@ -1,7 +1,7 @@
 //! `charmcraft expand-extensions` (charmcraft 4.5.0, V1 extensions).
 
 use crate::merge::apply;
-use crate::{framework, ExpandError, Framework, Location, ProjectDir};
+use crate::{framework, CharmExtension, ExpandError, Location, ProjectDir};
 use paasc_diag::{Code, FileId};
 use paasc_syntax::{parse, Limits, Yaml};
 
@@ -191,7 +191,7 @@ fn base_location(doc: &Yaml) -> Location {
     Location::root()
 }
 
-fn validate_bases(fw: &Framework, doc: &Yaml, opts: Options) -> Result<(), ExpandError> {
+fn validate_bases(fw: &CharmExtension, doc: &Yaml, opts: Options) -> Result<(), ExpandError> {
     let mut bases = project_bases(doc);
     bases.sort();
     let at = base_location(doc);
@@ -256,7 +256,7 @@ fn validate_bases(fw: &Framework, doc: &Yaml, opts: Options) -> Result<(), Expan
     Ok(())
 }
 
-fn root_snippet(fw: &Framework, doc: &Yaml) -> Yaml {
+fn root_snippet(fw: &CharmExtension, doc: &Yaml) -> Yaml {
     let mut root = fw.root.clone();
     let requires = doc
         .get("requires")
@@ -317,7 +317,7 @@ fn keys_of(v: Option<&Yaml>) -> Vec<&Yaml> {
         .collect()
 }
 
-fn check_input(fw: &Framework, doc: &Yaml, dir: &ProjectDir) -> Result<(), ExpandError> {
+fn check_input(fw: &CharmExtension, doc: &Yaml, dir: &ProjectDir) -> Result<(), ExpandError> {
     let ext = fw.extension;
     let charm_type = doc.get("type").cloned().unwrap_or(Yaml::Null);
     if charm_type != s("charm") {
@@ -504,7 +504,7 @@ fn check_cos_custom(dir: &ProjectDir) -> Result<(), ExpandError> {
     .about("cos_custom/", None))
 }
 
-fn check_paas_config(fw: &Framework, dir: &ProjectDir) -> Result<(), ExpandError> {
+fn check_paas_config(fw: &CharmExtension, dir: &ProjectDir) -> Result<(), ExpandError> {
     let Some(text) = dir.texts.get("paas-config.yaml") else {
         return Ok(());
     };

@@ -5,12 +5,13 @@
 //!
 //! **Invariant:** pure. The project directory is passed in as a [`ProjectDir`] listing.
 
+mod charm_data;
 pub mod charmcraft;
-mod frameworks;
 pub mod merge;
 pub mod rockcraft;
 
-pub use frameworks::{framework, Framework, FRAMEWORK_NAMES};
+pub use charm_data::{charm_extension, framework, CharmExtension};
+pub use paasc_frameworks::{Framework, EXTENSION_NAMES as FRAMEWORK_NAMES};
 
 use std::collections::BTreeMap;
 

@@ -35,7 +35,7 @@ use values::{
 };
 
 /// The user rocks run services as (`_daemon_`).
-pub const DAEMON_UID: i64 = 584792;
+pub const DAEMON_UID: i64 = paasc_frameworks::DAEMON_UID as i64;
 
 /// A process of the app: a Pebble service run directly.
 #[derive(Clone, Debug, Default, PartialEq)]

@@ -115,10 +115,7 @@ pub fn decode(file: FileId, bytes: Vec<u8>) -> (String, Option<Diagnostic>) {
 
 /// The services the framework extensions define, whose required keys the extension supplies.
 pub(crate) fn extension_services(extension: &str) -> &'static [&'static str] {
-    paasc_expand::rockcraft::EXTENSIONS
-        .iter()
-        .find(|e| e.name == extension)
-        .map_or(&[], |e| e.services)
+    paasc_frameworks::Framework::from_extension(extension).map_or(&[], |f| f.spec().rock.services)
 }
 
 fn required_service_keys(

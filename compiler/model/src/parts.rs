@@ -295,127 +295,6 @@ fn schema(v: &serde_json::Value) -> Result<Schema, String> {
     })
 }
 
-/// The parts rockcraft 1.20.0's framework extensions add, with their plugin (`None`: it depends on
-/// the project, e.g. Maven or Gradle). A user part of the same name is merged into the extension's,
-/// so it takes the plugin and `source` from there. (A unit test runs the expansion port for every
-/// extension to keep this list equal to what it generates.)
-pub const ROCK_EXTENSION_PARTS: &[(&str, &str, Option<&str>)] = &[
-    (
-        "django-framework",
-        "django-framework/dependencies",
-        Some("python"),
-    ),
-    (
-        "django-framework",
-        "django-framework/install-app",
-        Some("dump"),
-    ),
-    (
-        "django-framework",
-        "django-framework/config-files",
-        Some("dump"),
-    ),
-    (
-        "django-framework",
-        "django-framework/statsd-exporter",
-        Some("go"),
-    ),
-    ("django-framework", "django-framework/logging", Some("nil")),
-    ("django-framework", "django-framework/runtime", Some("nil")),
-    (
-        "django-framework",
-        "django-framework/runtime-libs",
-        Some("nil"),
-    ),
-    (
-        "expressjs-framework",
-        "expressjs-framework/install-app",
-        Some("npm"),
-    ),
-    (
-        "expressjs-framework",
-        "expressjs-framework/runtime",
-        Some("nil"),
-    ),
-    (
-        "expressjs-framework",
-        "expressjs-framework/logging",
-        Some("nil"),
-    ),
-    (
-        "fastapi-framework",
-        "fastapi-framework/dependencies",
-        Some("python"),
-    ),
-    (
-        "fastapi-framework",
-        "fastapi-framework/install-app",
-        Some("dump"),
-    ),
-    (
-        "fastapi-framework",
-        "fastapi-framework/logging",
-        Some("nil"),
-    ),
-    (
-        "fastapi-framework",
-        "fastapi-framework/runtime",
-        Some("nil"),
-    ),
-    (
-        "flask-framework",
-        "flask-framework/dependencies",
-        Some("python"),
-    ),
-    (
-        "flask-framework",
-        "flask-framework/install-app",
-        Some("dump"),
-    ),
-    (
-        "flask-framework",
-        "flask-framework/config-files",
-        Some("dump"),
-    ),
-    (
-        "flask-framework",
-        "flask-framework/statsd-exporter",
-        Some("go"),
-    ),
-    ("flask-framework", "flask-framework/logging", Some("nil")),
-    ("flask-framework", "flask-framework/runtime", Some("nil")),
-    (
-        "flask-framework",
-        "flask-framework/runtime-libs",
-        Some("nil"),
-    ),
-    ("go-framework", "go-framework/base-layout", Some("nil")),
-    ("go-framework", "go-framework/install-app", Some("go")),
-    ("go-framework", "go-framework/runtime", Some("nil")),
-    ("go-framework", "go-framework/logging", Some("nil")),
-    ("go-framework", "go-framework/assets", Some("dump")),
-    (
-        "spring-boot-framework",
-        "spring-boot-framework/gradle-init-script",
-        Some("nil"),
-    ),
-    (
-        "spring-boot-framework",
-        "spring-boot-framework/install-app",
-        None,
-    ),
-    (
-        "spring-boot-framework",
-        "spring-boot-framework/runtime",
-        Some("jlink"),
-    ),
-    (
-        "spring-boot-framework",
-        "spring-boot-framework/assets",
-        Some("dump"),
-    ),
-];
-
 /// How a common part key must be written whatever the plugin and the build (for the JSON
 /// Schemas): the shapes the grammar pass and `PartSpec` both hold to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -524,10 +403,12 @@ impl Project {
         if self.tool != Tool::Rockcraft {
             return None;
         }
-        ROCK_EXTENSION_PARTS
+        self.extensions
             .iter()
-            .find(|(ext, part, _)| *part == name && self.extensions.iter().any(|e| e == ext))
-            .map(|(_, _, plugin)| *plugin)
+            .filter_map(|e| paasc_frameworks::Framework::from_extension(e))
+            .flat_map(|f| f.spec().rock.parts)
+            .find(|(part, _)| *part == name)
+            .map(|(_, plugin)| *plugin)
     }
 
     /// The plugin group of the build base, `None` when the base is not known.
@@ -2134,93 +2015,5 @@ mod tests {
         assert!(
             matches!(clause_key("on ,a to b"), Clause::Bad(m) if m == "syntax error in 'on ... to' selector")
         );
-    }
-
-    /// Runs the rockcraft expansion port for every extension and checks that each part it adds
-    /// is in `ROCK_EXTENSION_PARTS` with the plugin it has.
-    #[test]
-    fn extension_part_table_matches_the_expansion() {
-        use paasc_expand::rockcraft::{expand, Options, EXTENSIONS};
-        use paasc_expand::ProjectDir;
-        use paasc_syntax::Yaml;
-        let texts = [
-            ("requirements.txt", "flask\ndjango\nfastapi\nuvicorn\n"),
-            ("app.py", "from flask import Flask\napp = Flask(__name__)\n"),
-            ("go.mod", "module example.com/app\n"),
-            (
-                "app/package.json",
-                "{\"name\": \"app\", \"scripts\": {\"start\": \"node app.js\"}}\n",
-            ),
-            ("app/app/wsgi.py", "application = 1\n"),
-        ];
-        let entries = [
-            "app/",
-            "app/app.js",
-            "main.go",
-            "migrate",
-            "migrate.sh",
-            "app/manage.py",
-            "app/app/",
-            "app/app/settings.py",
-        ];
-        let mut seen = Vec::new();
-        // Spring Boot builds with Maven, or with Gradle and the user-enabled init script part.
-        let variants = EXTENSIONS.iter().map(|e| (e, false)).chain(
-            EXTENSIONS
-                .iter()
-                .filter(|e| e.name == "spring-boot-framework")
-                .map(|e| (e, true)),
-        );
-        for (ext, gradle) in variants {
-            for base in ["base: ubuntu@24.04", "base: bare\nbuild-base: ubuntu@24.04"] {
-                let mut dir = ProjectDir::default();
-                for (path, text) in texts {
-                    dir.entries.push(path.to_string());
-                    dir.texts.insert(path.to_string(), text.to_string());
-                }
-                dir.entries.extend(entries.iter().map(|e| e.to_string()));
-                let (build, wrapper, parts) = if gradle {
-                    ("build.gradle", "gradlew", "parts:\n  spring-boot-framework/gradle-init-script:\n    override-build: echo\n")
-                } else {
-                    ("pom.xml", "mvnw", "")
-                };
-                dir.entries.extend([build.to_string(), wrapper.to_string()]);
-                dir.executables.insert(wrapper.into());
-                let text = format!("name: app\nsummary: s\ndescription: d\nversion: '1'\n{base}\nplatforms:\n  amd64:\nextensions: [{}]\n{parts}", ext.name);
-                let (tree, _) = paasc_syntax::parse(FileId(0), &text, Limits::default());
-                let Some(root) = tree.root() else { continue };
-                let doc = Yaml::from_tree(&tree, root);
-                let expanded = match expand(&doc, &dir, Options { experimental: true }) {
-                    Ok(e) => e,
-                    Err(e) => panic!("{}: {}", ext.name, e.message),
-                };
-                let parts = expanded
-                    .yaml
-                    .get("parts")
-                    .and_then(Yaml::as_map)
-                    .unwrap_or_default();
-                for (part, body) in parts {
-                    let part = part.as_str().unwrap_or_default();
-                    if !part.starts_with(&format!("{}/", ext.name)) {
-                        continue;
-                    }
-                    let plugin = body.get("plugin").and_then(Yaml::as_str);
-                    seen.push(part.to_string());
-                    let entry = ROCK_EXTENSION_PARTS
-                        .iter()
-                        .find(|(e, p, _)| *e == ext.name && *p == part);
-                    match entry {
-                        Some((_, _, Some(want))) => assert_eq!(plugin, Some(*want), "{part}"),
-                        Some((_, _, None)) => {}
-                        None => panic!(
-                            "{part} (plugin {plugin:?}) is missing from ROCK_EXTENSION_PARTS"
-                        ),
-                    }
-                }
-            }
-        }
-        for (_, part, _) in ROCK_EXTENSION_PARTS {
-            assert!(seen.iter().any(|s| s == part), "{part} is never generated");
-        }
     }
 }

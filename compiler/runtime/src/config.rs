@@ -2,9 +2,9 @@
 //! the user-defined options and their validation, and the "short" error message.
 
 use crate::deployment::{ConfigValue, Deployment, SecretContent};
-use crate::frameworks::{Default, Field, Kind, Spec};
 use crate::pyjson::PyValue;
 use indexmap::IndexMap;
+use paasc_frameworks::{Default, Field, Kind, Spec};
 use paasc_syntax::Yaml;
 
 /// A value of the charm config dict: plain, or the content of a secret-typed option.

@@ -2,11 +2,11 @@
 
 use crate::config::{FrameworkConfig, Value};
 use crate::deployment::Deployment;
-use crate::frameworks::{Mappers, Spec};
 use crate::integrations::{self, spring, url_env::db_url_env, Integrations};
 use crate::pyjson::{dumps, PyValue};
 use crate::status::PyError;
 use indexmap::IndexMap;
+use paasc_frameworks::{Mappers, Spec};
 use std::collections::BTreeSet;
 
 /// The environment with the names of the variables whose values come from secrets: secret

@@ -77,10 +77,10 @@ pub(crate) fn build(
     }
     for (name, svc) in services.iter_mut() {
         let lower = name.to_lowercase();
-        if lower.ends_with("-worker") {
+        if lower.ends_with(paasc_frameworks::WORKER_SUFFIX) {
             set(svc, "environment", env_yaml(env, int_env));
         }
-        if lower.ends_with("-scheduler") {
+        if lower.ends_with(paasc_frameworks::SCHEDULER_SUFFIX) {
             if unit == 0 {
                 set(svc, "environment", env_yaml(env, int_env));
             } else {

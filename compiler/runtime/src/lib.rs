@@ -8,26 +8,23 @@ mod anyurl;
 mod config;
 mod deployment;
 mod env;
-mod frameworks;
 mod gunicorn;
 mod integrations;
 mod layer;
 pub mod lint;
-mod migration;
 mod paas_config;
 pub mod pyjson;
 mod status;
 pub mod urlparse;
 
 pub use deployment::{ConfigValue, Databag, Deployment, ProxySettings, Relation, SecretContent};
-pub use frameworks::Framework;
-pub use migration::migration_command;
+pub use paasc_frameworks::{migration_command, Framework};
 pub use status::{PyError, Status, StatusKind};
 
 use config::{framework_config, juju_config, short_message, user_config};
-use frameworks::Port;
 use indexmap::IndexMap;
 use integrations::{Ctx, Integrations};
+use paasc_frameworks::Port;
 use paasc_syntax::Yaml;
 use pyjson::PyValue;
 use status::Stop;
@@ -79,7 +76,7 @@ fn config_error(errors: &config::Errors) -> Stop {
     Stop::Blocked(short_message(errors))
 }
 
-fn port_of(spec: &frameworks::Spec, fc: &config::FrameworkConfig) -> u32 {
+fn port_of(spec: &paasc_frameworks::Spec, fc: &config::FrameworkConfig) -> u32 {
     match spec.port {
         Port::Fixed(p) => p,
         Port::Field(name) => fc
@@ -203,7 +200,7 @@ fn run(
             ));
         }
     }
-    let webserver = if spec.gunicorn {
+    let webserver = if spec.gunicorn() {
         let w = gunicorn::WebserverConfig::from_config(&config)?;
         w.check_worker_class(spec.name)?;
         Some(w)

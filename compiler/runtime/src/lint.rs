@@ -3,7 +3,7 @@
 //! reads. Each finding names the declaration by its path in charmcraft.yaml.
 
 use crate::config::is_user_defined;
-use crate::frameworks::Framework;
+use paasc_frameworks::Framework;
 use paasc_syntax::Yaml;
 
 /// What kind of problem a finding is.

@@ -2,14 +2,15 @@
 //! extension, `then` its rules apply.
 //!
 //! The charmcraft rules are read from `paasc_expand`'s extension data (charmcraft's own classes);
-//! the rockcraft rules from `paasc_expand::rockcraft::EXTENSIONS`.
+//! the rockcraft rules from the frameworks table (`paasc_frameworks`).
 //! Rules that need the project directory (requirements files, `cos_custom/`) or the
 //! environment (experimental extensions) are left to `paasc check`.
 
 use crate::yaml_to_json;
 use serde_json::{json, Map, Value};
 
-use paasc_expand::rockcraft::{EXTENSIONS, PYTHON_BUILD_BASES};
+use paasc_expand::rockcraft::PYTHON_BUILD_BASES;
+use paasc_frameworks::Framework;
 
 /// `if` condition: the file lists one of `extensions`.
 fn uses(extensions: &[&str]) -> Value {
@@ -150,9 +151,9 @@ pub fn charm_rules(root: &mut Value) {
 /// they do not define.
 pub fn rock_rules(root: &mut Value) {
     let mut rules = Vec::new();
-    let mut provided: Vec<&str> = EXTENSIONS
+    let mut provided: Vec<&str> = Framework::ALL
         .iter()
-        .flat_map(|f| f.services.iter().copied())
+        .flat_map(|f| f.spec().rock.services.iter().copied())
         .collect();
     provided.sort_unstable();
     provided.dedup();
@@ -168,10 +169,10 @@ pub fn rock_rules(root: &mut Value) {
         "description": "every service needs `override` and `command`, except those an extension defines"
     }));
     for service in provided {
-        let by: Vec<&str> = EXTENSIONS
+        let by: Vec<&str> = Framework::ALL
             .iter()
-            .filter(|f| f.services.contains(&service))
-            .map(|f| f.name)
+            .filter(|f| f.spec().rock.services.contains(&service))
+            .map(|f| f.extension())
             .collect();
         rules.push(json!({
             "if": { "not": uses(&by) },
@@ -179,8 +180,8 @@ pub fn rock_rules(root: &mut Value) {
         }));
     }
     let python_build_bases: Vec<&str> = PYTHON_BUILD_BASES.iter().map(|(b, _)| *b).collect();
-    for fw in EXTENSIONS {
-        let ext = fw.name;
+    for framework in Framework::ALL {
+        let (ext, fw) = (framework.extension(), &framework.spec().rock);
         let mut then = json!({ "properties": { "base": {
             "enum": fw.bases,
             "description": format!("{ext} supports base {}", fw.bases.join(", "))

@@ -169,7 +169,7 @@ for arg in sys.argv[1:]:
         subprocess.run(c["command"], check=True, timeout=c["timeout"], cwd=c["cwd"], env={**os.environ, **c["environment"]})
 "#;
 
-fn header(out: &mut String, img: &Image, layout: &frameworks::Layout, name: &str) {
+fn header(out: &mut String, img: &Image, layout: &paasc_frameworks::Spec, name: &str) {
     let port = img.port;
     let lines = [
         format!(
@@ -334,7 +334,7 @@ fn dependencies_stage(out: &mut String, img: &Image, py: &plan::Python) {
     out.push('\n');
 }
 
-fn app_stage(out: &mut String, img: &Image, layout: &frameworks::Layout) {
+fn app_stage(out: &mut String, img: &Image, layout: &paasc_frameworks::Spec) {
     let app = &img.app;
     let _ = writeln!(out, "FROM ${{BASE_IMAGE}} AS app");
     let _ = writeln!(out, "WORKDIR /project");
@@ -402,7 +402,7 @@ fn app_stage(out: &mut String, img: &Image, layout: &frameworks::Layout) {
     out.push('\n');
 }
 
-fn final_stage(out: &mut String, img: &Image, layout: &frameworks::Layout) {
+fn final_stage(out: &mut String, img: &Image, layout: &paasc_frameworks::Spec) {
     let _ = writeln!(out, "FROM ${{BASE_IMAGE}}");
     for (k, v) in &img.env {
         let _ = writeln!(out, "ENV {k}={}", lex::env_value(v));
@@ -488,7 +488,7 @@ fn final_stage(out: &mut String, img: &Image, layout: &frameworks::Layout) {
     let _ = layout;
 }
 
-fn dockerfile(img: &Image, layout: &frameworks::Layout, name: &str) -> String {
+fn dockerfile(img: &Image, layout: &paasc_frameworks::Spec, name: &str) -> String {
     let mut out = String::new();
     header(&mut out, img, layout, name);
     let _ = writeln!(out, "ARG BASE_IMAGE={}\n", img.base_image);

@@ -15,77 +15,14 @@ mod spring_boot;
 use crate::merge::apply;
 use crate::{ExpandError, Location, ProjectDir};
 use paasc_diag::Code;
+use paasc_frameworks::Framework;
 use paasc_syntax::Yaml;
 
 /// The uid and gid of `_daemon_`, the user every extension runs its service as.
-pub const USER_UID: i128 = 584792;
+pub const USER_UID: i128 = paasc_frameworks::DAEMON_UID as i128;
 
 /// Where rockcraft's snap keeps the extension data files (`gunicorn.conf.py`, ...).
 pub const DATA_DIR: &str = "/snap/rockcraft/current/share/rockcraft/extensions";
-
-/// One rockcraft framework extension (rockcraft 1.20.0, V1).
-#[derive(Clone, Copy, Debug)]
-pub struct RockExtension {
-    /// The extension name, e.g. `flask-framework`.
-    pub name: &'static str,
-    /// The `base` values it supports (compared as written, so `ubuntu:22.04` is listed apart).
-    pub bases: &'static [&'static str],
-    /// Whether rockcraft refuses it without `ROCKCRAFT_ENABLE_EXPERIMENTAL_EXTENSIONS`.
-    pub experimental: bool,
-    /// The services it defines.
-    pub services: &'static [&'static str],
-    /// Whether it installs Python, so that `base: bare` takes the version from `build-base`.
-    pub python: bool,
-}
-
-const JAMMY_NOBLE: &[&str] = &["bare", "ubuntu@22.04", "ubuntu:22.04", "ubuntu@24.04"];
-const NOBLE: &[&str] = &["bare", "ubuntu@24.04"];
-
-/// The rockcraft framework extensions, by name.
-pub const EXTENSIONS: [RockExtension; 6] = [
-    RockExtension {
-        name: "django-framework",
-        bases: JAMMY_NOBLE,
-        experimental: false,
-        services: &["django", "statsd-exporter"],
-        python: true,
-    },
-    RockExtension {
-        name: "expressjs-framework",
-        bases: NOBLE,
-        experimental: false,
-        services: &["expressjs"],
-        python: false,
-    },
-    RockExtension {
-        name: "fastapi-framework",
-        bases: NOBLE,
-        experimental: false,
-        services: &["fastapi"],
-        python: true,
-    },
-    RockExtension {
-        name: "flask-framework",
-        bases: JAMMY_NOBLE,
-        experimental: false,
-        services: &["flask", "statsd-exporter"],
-        python: true,
-    },
-    RockExtension {
-        name: "go-framework",
-        bases: NOBLE,
-        experimental: false,
-        services: &["go"],
-        python: false,
-    },
-    RockExtension {
-        name: "spring-boot-framework",
-        bases: NOBLE,
-        experimental: true,
-        services: &["spring-boot"],
-        python: false,
-    },
-];
 
 /// The `build-base` values a bare Python rock accepts, with the Python version each gives.
 pub const PYTHON_BUILD_BASES: [(&str, &str); 4] = [
@@ -453,7 +390,7 @@ fn extension_snippet(
     opts: Options,
     notes: &mut Vec<ExpandError>,
 ) -> Result<Yaml, Failure> {
-    let Some(ext) = EXTENSIONS.iter().find(|e| e.name == name) else {
+    let Some(framework) = Framework::from_extension(name) else {
         return Err(Failure::single(ExpandError::new(
             Code::EXTENSION_UNKNOWN,
             format!("Extension '{name}' does not exist"),
@@ -461,7 +398,10 @@ fn extension_snippet(
             "use one of flask-framework, django-framework, fastapi-framework, go-framework, expressjs-framework or spring-boot-framework",
         )));
     };
-    let (bases, experimental) = (ext.bases, ext.experimental);
+    let (bases, experimental) = (
+        framework.spec().rock.bases,
+        framework.spec().rock.experimental,
+    );
     if experimental && !opts.experimental {
         return Err(Failure::single(ExpandError::new(
             Code::ROCK_EXTENSION_EXPERIMENTAL,
@@ -491,13 +431,13 @@ fn extension_snippet(
             .to_string(),
         base: base.unwrap_or_default(),
     };
-    match name {
-        "flask-framework" => gunicorn::flask(&cx, notes),
-        "django-framework" => gunicorn::django(&cx),
-        "fastapi-framework" => fastapi::snippet(&cx),
-        "go-framework" => go::snippet(&cx),
-        "expressjs-framework" => expressjs::snippet(&cx),
-        _ => spring_boot::snippet(&cx),
+    match framework {
+        Framework::Flask => gunicorn::flask(&cx, notes),
+        Framework::Django => gunicorn::django(&cx),
+        Framework::FastApi => fastapi::snippet(&cx),
+        Framework::Go => go::snippet(&cx),
+        Framework::ExpressJs => expressjs::snippet(&cx),
+        Framework::SpringBoot => spring_boot::snippet(&cx),
     }
 }
 
@@ -532,5 +472,90 @@ mod tests {
         );
         assert_eq!(prime_entries_match(&v(&["app"]), "app", true), Some(0));
         assert_eq!(prime_entries_match(&v(&["- app/x"]), "app", true), None);
+    }
+
+    /// Runs the rockcraft expansion port for every extension and checks that each part it adds
+    /// is in the frameworks table (`Rock::parts`) with the plugin it has.
+    #[test]
+    fn extension_part_table_matches_the_expansion() {
+        use crate::ProjectDir;
+        use paasc_diag::FileId;
+        use paasc_syntax::Limits;
+        let texts = [
+            ("requirements.txt", "flask\ndjango\nfastapi\nuvicorn\n"),
+            ("app.py", "from flask import Flask\napp = Flask(__name__)\n"),
+            ("go.mod", "module example.com/app\n"),
+            (
+                "app/package.json",
+                "{\"name\": \"app\", \"scripts\": {\"start\": \"node app.js\"}}\n",
+            ),
+            ("app/app/wsgi.py", "application = 1\n"),
+        ];
+        let entries = [
+            "app/",
+            "app/app.js",
+            "main.go",
+            "migrate",
+            "migrate.sh",
+            "app/manage.py",
+            "app/app/",
+            "app/app/settings.py",
+        ];
+        let mut seen = Vec::new();
+        // Spring Boot builds with Maven, or with Gradle and the user-enabled init script part.
+        let variants = Framework::ALL
+            .into_iter()
+            .map(|f| (f, false))
+            .chain([(Framework::SpringBoot, true)]);
+        for (ext, gradle) in variants {
+            for base in ["base: ubuntu@24.04", "base: bare\nbuild-base: ubuntu@24.04"] {
+                let mut dir = ProjectDir::default();
+                for (path, text) in texts {
+                    dir.entries.push(path.to_string());
+                    dir.texts.insert(path.to_string(), text.to_string());
+                }
+                dir.entries.extend(entries.iter().map(|e| e.to_string()));
+                let (build, wrapper, parts) = if gradle {
+                    ("build.gradle", "gradlew", "parts:\n  spring-boot-framework/gradle-init-script:\n    override-build: echo\n")
+                } else {
+                    ("pom.xml", "mvnw", "")
+                };
+                dir.entries.extend([build.to_string(), wrapper.to_string()]);
+                dir.executables.insert(wrapper.into());
+                let text = format!("name: app\nsummary: s\ndescription: d\nversion: '1'\n{base}\nplatforms:\n  amd64:\nextensions: [{}]\n{parts}", ext.extension());
+                let (tree, _) = paasc_syntax::parse(FileId(0), &text, Limits::default());
+                let Some(root) = tree.root() else { continue };
+                let doc = Yaml::from_tree(&tree, root);
+                let expanded = match expand(&doc, &dir, Options { experimental: true }) {
+                    Ok(e) => e,
+                    Err(e) => panic!("{}: {}", ext.extension(), e.message),
+                };
+                let parts = expanded
+                    .yaml
+                    .get("parts")
+                    .and_then(Yaml::as_map)
+                    .unwrap_or_default();
+                for (part, body) in parts {
+                    let part = part.as_str().unwrap_or_default();
+                    if !part.starts_with(&format!("{}/", ext.extension())) {
+                        continue;
+                    }
+                    let plugin = body.get("plugin").and_then(Yaml::as_str);
+                    seen.push(part.to_string());
+                    let entry = ext.spec().rock.parts.iter().find(|(p, _)| *p == part);
+                    match entry {
+                        Some((_, Some(want))) => assert_eq!(plugin, Some(*want), "{part}"),
+                        Some((_, None)) => {}
+                        None => panic!("{part} (plugin {plugin:?}) is missing from the table"),
+                    }
+                }
+            }
+        }
+        for part in Framework::ALL
+            .iter()
+            .flat_map(|f| f.spec().rock.parts.iter().map(|(p, _)| p))
+        {
+            assert!(seen.iter().any(|s| s == part), "{part} is never generated");
+        }
     }
 }

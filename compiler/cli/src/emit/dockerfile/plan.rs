@@ -3,14 +3,14 @@
 //! health check. Every value that will reach the Dockerfile is checked here; a value that
 //! cannot be written safely is a diagnostic, never an escaped guess.
 
-use super::frameworks::{self, Layout, Port};
+use super::frameworks;
 use super::lex;
 use crate::compile::EmitInput;
 use paasc_diag::{Code, Diagnostic};
+use paasc_frameworks::Spec as Layout;
 use paasc_syntax::Yaml;
 
-/// The uid and gid of `_daemon_`, rockcraft's run user.
-pub const DAEMON_ID: u32 = 584_792;
+use paasc_frameworks::DAEMON_UID as DAEMON_ID;
 
 /// What the Dockerfile builds.
 #[derive(Debug, Default)]
@@ -266,17 +266,11 @@ pub fn image(input: &EmitInput<'_>, layout: &Layout, p: &mut Problems<'_>) -> Im
         img.gunicorn_conf = Some((path.to_string(), text.clone()));
     }
     services(input, layout, &mut img, p);
-    img.port = match layout.port {
-        Port::Fixed(port) => port,
-        Port::Env(name, default) => input
-            .plan
-            .env
-            .as_ref()
-            .and_then(|env| env.get(name))
-            .and_then(|v| v.parse::<u16>().ok())
-            .unwrap_or(default),
-    };
-    migrate(layout, input.rock_dir, &mut img);
+    let (default, var) = layout.default_port();
+    img.port = var
+        .and_then(|name| input.plan.env.as_ref()?.get(&name)?.parse::<u16>().ok())
+        .unwrap_or_else(|| u16::try_from(default).unwrap_or(8000));
+    migrate(input.framework, input.rock_dir, &mut img);
     img.health = health(rock.get("checks"), p);
     img
 }
@@ -860,14 +854,14 @@ fn services(input: &EmitInput<'_>, layout: &Layout, img: &mut Image, p: &mut Pro
             }
             continue;
         }
-        if let Some((_, why)) = layout.sidecars.iter().find(|(s, _)| *s == name) {
+        if let Some(why) = frameworks::sidecar(name) {
             img.sidecars.push((name.to_string(), why.to_string()));
             continue;
         }
         let lower = name.to_lowercase();
-        let kind = if lower.ends_with(frameworks::WORKER_SUFFIX) {
+        let kind = if lower.ends_with(paasc_frameworks::WORKER_SUFFIX) {
             "worker"
-        } else if lower.ends_with(frameworks::SCHEDULER_SUFFIX) {
+        } else if lower.ends_with(paasc_frameworks::SCHEDULER_SUFFIX) {
             "scheduler"
         } else {
             "service"
@@ -931,7 +925,11 @@ fn app_files(img: &Image, app_dir: &str, entries: &[String]) -> Vec<String> {
     names
 }
 
-fn migrate(layout: &Layout, dir: &paasc_expand::ProjectDir, img: &mut Image) {
+fn migrate(
+    framework: paasc_frameworks::Framework,
+    dir: &paasc_expand::ProjectDir,
+    img: &mut Image,
+) {
     let source = if img.app.source == "." {
         String::new()
     } else {
@@ -942,15 +940,8 @@ fn migrate(layout: &Layout, dir: &paasc_expand::ProjectDir, img: &mut Image) {
         .iter()
         .map(|e| e.to_string())
         .collect();
-    let files = app_files(img, layout.app_dir, &entries);
-    img.migrate = frameworks::MIGRATIONS
-        .iter()
-        .rfind(|(f, _)| files.iter().any(|n| n == f))
-        .map(|(_, cmd)| {
-            cmd.iter()
-                .map(|w| w.replace("{app_dir}", layout.app_dir))
-                .collect()
-        });
+    let files = app_files(img, framework.app_dir(), &entries);
+    img.migrate = paasc_frameworks::migration_command(framework, |f| files.iter().any(|n| n == f));
 }
 
 fn health(checks: Option<&Yaml>, p: &mut Problems<'_>) -> Option<Health> {

@@ -1,7 +1,16 @@
 //! The database migration command (`DatabaseMigration.run`, paas-charm 1.12.3): chosen from the
 //! files in the app directory, the later entries of the list winning.
 
-use crate::frameworks::Framework;
+use crate::Framework;
+
+/// The files paas-charm looks for in the app directory, with the command each runs; when
+/// several exist the later entries win. `{app_dir}` stands for the app directory.
+pub const MIGRATIONS: &[(&str, &[&str])] = &[
+    ("migrate", &["{app_dir}/migrate"]),
+    ("migrate.sh", &["bash", "-eo", "pipefail", "migrate.sh"]),
+    ("migrate.py", &["python3", "migrate.py"]),
+    ("manage.py", &["python3", "manage.py", "migrate"]),
+];
 
 /// The command paas-charm runs (in the app directory, as `_daemon_`, with the full
 /// environment) before starting the workload, given which names exist in the app directory;
@@ -11,32 +20,15 @@ pub fn migration_command(
     exists: impl Fn(&str) -> bool,
 ) -> Option<Vec<String>> {
     let app_dir = framework.app_dir();
-    let mut out = None;
-    let candidates: [(&str, Vec<String>); 4] = [
-        ("migrate", vec![format!("{app_dir}/migrate")]),
-        (
-            "migrate.sh",
-            ["bash", "-eo", "pipefail", "migrate.sh"]
-                .map(String::from)
-                .to_vec(),
-        ),
-        (
-            "migrate.py",
-            ["python3", "migrate.py"].map(String::from).to_vec(),
-        ),
-        (
-            "manage.py",
-            ["python3", "manage.py", "migrate"]
-                .map(String::from)
-                .to_vec(),
-        ),
-    ];
-    for (file, command) in candidates {
-        if exists(file) {
-            out = Some(command);
-        }
-    }
-    out
+    MIGRATIONS
+        .iter()
+        .rfind(|(file, _)| exists(file))
+        .map(|(_, command)| {
+            command
+                .iter()
+                .map(|w| w.replace("{app_dir}", app_dir))
+                .collect()
+        })
 }
 
 #[cfg(test)]

@@ -1,12 +1,13 @@
-//! The framework extensions as data.
+//! The charmcraft framework extensions as data, generated from charmcraft's own classes.
 
 use paasc_diag::FileId;
+use paasc_frameworks::Framework;
 use paasc_syntax::{parse, Limits, Yaml};
 use std::sync::OnceLock;
 
 /// One framework's charmcraft extension data.
 #[derive(Debug)]
-pub struct Framework {
+pub struct CharmExtension {
     /// The extension name, e.g. `flask-framework`.
     pub extension: &'static str,
     /// The framework, e.g. `flask`.
@@ -21,48 +22,23 @@ pub struct Framework {
     pub dynamic_options: Yaml,
 }
 
-/// Every registered extension name.
-pub const FRAMEWORK_NAMES: [&str; 6] = [
-    "django-framework",
-    "expressjs-framework",
-    "fastapi-framework",
-    "flask-framework",
-    "go-framework",
-    "spring-boot-framework",
-];
-
-const SOURCES: [(&str, &str); 6] = [
-    (
-        "django-framework",
-        include_str!("../data/charmcraft/django-framework.yaml"),
-    ),
-    (
-        "expressjs-framework",
-        include_str!("../data/charmcraft/expressjs-framework.yaml"),
-    ),
-    (
-        "fastapi-framework",
-        include_str!("../data/charmcraft/fastapi-framework.yaml"),
-    ),
-    (
-        "flask-framework",
-        include_str!("../data/charmcraft/flask-framework.yaml"),
-    ),
-    (
-        "go-framework",
-        include_str!("../data/charmcraft/go-framework.yaml"),
-    ),
-    (
-        "spring-boot-framework",
-        include_str!("../data/charmcraft/spring-boot-framework.yaml"),
-    ),
-];
+/// The data file of `framework`'s charmcraft extension.
+fn source(framework: Framework) -> &'static str {
+    match framework {
+        Framework::Django => include_str!("../data/charmcraft/django-framework.yaml"),
+        Framework::ExpressJs => include_str!("../data/charmcraft/expressjs-framework.yaml"),
+        Framework::FastApi => include_str!("../data/charmcraft/fastapi-framework.yaml"),
+        Framework::Flask => include_str!("../data/charmcraft/flask-framework.yaml"),
+        Framework::Go => include_str!("../data/charmcraft/go-framework.yaml"),
+        Framework::SpringBoot => include_str!("../data/charmcraft/spring-boot-framework.yaml"),
+    }
+}
 
 /// Each framework's data, parsed the first time it is asked for: a project uses one, and
 /// parsing all six was most of the work of checking a small project.
-static FRAMEWORKS: [OnceLock<Framework>; 6] = [const { OnceLock::new() }; 6];
+static DATA: [OnceLock<CharmExtension>; 6] = [const { OnceLock::new() }; 6];
 
-fn load(ext: &'static str, text: &str) -> Framework {
+fn load(ext: &'static str, text: &str) -> CharmExtension {
     let (tree, diags) = parse(FileId(0), text, Limits::default());
     assert!(
         diags.is_empty(),
@@ -80,7 +56,7 @@ fn load(ext: &'static str, text: &str) -> Framework {
             .filter_map(|v| v.as_str().map(str::to_string))
             .collect()
     };
-    Framework {
+    CharmExtension {
         extension: ext,
         name: doc
             .get("framework")
@@ -94,13 +70,14 @@ fn load(ext: &'static str, text: &str) -> Framework {
     }
 }
 
-/// The data of the extension called `extension`, if it exists.
-pub fn framework(extension: &str) -> Option<&'static Framework> {
-    let ((ext, text), slot) = SOURCES
-        .iter()
-        .zip(&FRAMEWORKS)
-        .find(|((ext, _), _)| *ext == extension)?;
-    Some(slot.get_or_init(|| load(ext, text)))
+/// The charmcraft extension data of `framework`.
+pub fn charm_extension(framework: Framework) -> &'static CharmExtension {
+    DATA[framework.index()].get_or_init(|| load(framework.extension(), source(framework)))
+}
+
+/// The charmcraft extension data of the extension called `extension`, if it exists.
+pub fn framework(extension: &str) -> Option<&'static CharmExtension> {
+    Framework::from_extension(extension).map(charm_extension)
 }
 
 #[cfg(test)]
@@ -109,7 +86,7 @@ mod tests {
 
     #[test]
     fn every_framework_loads() {
-        for name in FRAMEWORK_NAMES {
+        for name in paasc_frameworks::EXTENSION_NAMES {
             let f = framework(name).expect("registered");
             assert!(f.root.get("config").is_some(), "{name}");
             assert!(!f.bases.is_empty(), "{name}");
