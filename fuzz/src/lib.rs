@@ -12,7 +12,7 @@
 //!   text picks one by hash) and `json` or `human`, then the profile's text, then optionally
 //!   [`SEP`] and one `--set` argument per line.
 
-use paasc_diag::{Diagnostic, FileId, Severity, SourceDb};
+use paasc_diag::{Diagnostic, FileId, SourceDb};
 use paasc_expand::ProjectDir;
 use paasc_model::ProjectFiles;
 use std::path::{Path, PathBuf};
@@ -114,48 +114,34 @@ pub fn front_end(data: &[u8]) {
     // Both settings of the experimental-extension variables, chosen by the input's length.
     let experimental = data.len() % 2 == 0;
 
-    let mut analysis = paasc_model::analyze(&db, files);
-    diags.append(&mut analysis.diagnostics);
-    let clean = |diags: &[Diagnostic], file: FileId| {
-        !diags
-            .iter()
-            .any(|d| d.primary.file == file && d.severity == Severity::Error)
+    let mut project = paasc_check::Project {
+        db,
+        files,
+        diagnostics: diags,
+        charm_dir: files.charmcraft.map(|_| paasc_check::Dir {
+            root: PathBuf::from("charm"),
+            listing: charm_dir,
+            ..paasc_check::Dir::default()
+        }),
+        rock_dir: files.rockcraft.map(|_| paasc_check::Dir {
+            root: PathBuf::from("."),
+            listing: rock_dir,
+            ..paasc_check::Dir::default()
+        }),
     };
-    if let (Some(file), Some(tree)) = (files.charmcraft, analysis.charm_tree.as_ref()) {
-        if clean(&diags, file) {
-            let opts = paasc_expand::charmcraft::Options { experimental };
-            let source = paasc::expand::value(tree);
-            match paasc_expand::charmcraft::expand(&source, &charm_dir, opts) {
-                Ok(doc) => {
-                    diags.extend(paasc::compile::lint(file, tree, &source));
-                    assert_writes_back(&doc);
-                }
-                Err(e) => diags.push(paasc::expand::diagnostic(&e, file, tree)),
-            }
-        }
+    let opts = paasc_check::Options {
+        charm_experimental: experimental,
+        rock_experimental: !experimental,
+    };
+    let checked = paasc_check::check_project(&mut project, opts);
+    if let Some(doc) = &checked.charm {
+        assert_writes_back(doc);
     }
-    if let (Some(file), Some(tree)) = (files.rockcraft, analysis.rock_tree.as_ref()) {
-        if clean(&diags, file) {
-            let opts = paasc_expand::rockcraft::Options {
-                experimental: !experimental,
-            };
-            let doc = paasc::expand::value(tree);
-            let result = paasc_expand::rockcraft::expand(&doc, &rock_dir, opts);
-            let found = match &result {
-                Ok(done) => &done.notes,
-                Err(failure) => &failure.errors,
-            };
-            for e in found {
-                diags.push(paasc::expand::diagnostic_in(
-                    e, file, tree, &rock_dir, &mut db,
-                ));
-            }
-            if let Ok(done) = &result {
-                assert_writes_back(&done.yaml);
-                let _ = paasc::expand::rock_output(done);
-            }
-        }
+    if let Some(done) = &checked.rock {
+        assert_writes_back(&done.yaml);
+        let _ = paasc_check::expand::rock_output(done);
     }
+    let (db, mut diags) = (project.db, checked.diags);
     paasc_diag::sort(&mut diags);
     render(&db, &diags);
 }

@@ -2,16 +2,41 @@
 //! terminals; the passes it drives are pure.
 
 pub mod compile;
-pub mod emit;
-pub mod expand;
 pub mod human;
 pub mod json;
 pub mod load;
+pub mod write;
 
 use clap::{Parser, Subcommand, ValueEnum};
-use paasc_diag::{Code, Diagnostic, ALL_CODES};
+use paasc_check::expand;
+use paasc_diag::{Code, Diagnostic};
+use paasc_emit::Artifact;
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
+
+/// Every diagnostic code: those of parsing, lowering and expansion, of the rules, and of the
+/// back ends, in code order.
+pub fn all_codes() -> Vec<Code> {
+    let mut all: Vec<Code> = paasc_diag::ALL_CODES
+        .iter()
+        .chain(paasc_check::CODES)
+        .chain(paasc_emit::CODES)
+        .copied()
+        .collect();
+    all.sort();
+    all
+}
+
+/// Parses an `--emit` name with the artifact registry.
+fn artifact_parser() -> impl clap::builder::TypedValueParser<Value = Artifact> {
+    use clap::builder::TypedValueParser as _;
+    clap::builder::PossibleValuesParser::new(
+        paasc_emit::ARTIFACTS
+            .iter()
+            .map(|a| clap::builder::PossibleValue::new(a.name).help(a.help)),
+    )
+    .try_map(|name: String| Artifact::from_name(&name).ok_or("not an artifact"))
+}
 
 /// Exit code: no errors (warnings allowed).
 pub const EXIT_OK: i32 = 0;
@@ -77,8 +102,8 @@ struct CompileArgs {
     #[arg(short = 'o', long = "out", value_name = "OUT")]
     out: PathBuf,
     /// Which artifacts to write (default: all but docker-env).
-    #[arg(long, value_enum, value_delimiter = ',')]
-    emit: Vec<compile::Artifact>,
+    #[arg(long, value_parser = artifact_parser(), value_delimiter = ',')]
+    emit: Vec<Artifact>,
     /// Write nothing; compare what would be written with OUT, print a unified diff, and exit 1
     /// on any difference.
     #[arg(long)]
@@ -207,7 +232,9 @@ pub fn run(args: Vec<String>, term: Terminal) -> Outcome {
                 SchemaKind::Charmcraft => paasc_schemas::render(&paasc_schemas::charmcraft()),
                 SchemaKind::Rockcraft => paasc_schemas::render(&paasc_schemas::rockcraft()),
                 SchemaKind::Profile => paasc_schemas::render(&paasc_schemas::profile()),
-                SchemaKind::HelmValues => paasc_helm::render_json(&paasc_helm::values::schema()),
+                SchemaKind::HelmValues => {
+                    paasc_emit::helm::render_json(&paasc_emit::helm::values::schema())
+                }
             },
             ..Outcome::default()
         },
@@ -223,7 +250,11 @@ fn human_style(term: Terminal) -> human::Style {
 }
 
 /// Loads the project in `dir`, or reports the load failure (exit 2).
-fn load_project(dir: &Path, files: &FileArgs, only: Option<Tool>) -> Result<load::Loaded, Report> {
+fn load_project(
+    dir: &Path,
+    files: &FileArgs,
+    only: Option<Tool>,
+) -> Result<paasc_check::Project, Report> {
     let mut loc = load::Locations {
         dir: dir.to_path_buf(),
         rockcraft: files.rockcraft.clone(),
@@ -257,7 +288,7 @@ struct Report {
     /// A line for standard error after the summary.
     note: Option<String>,
     /// The artifacts, when `compile` built them.
-    artifacts: Option<compile::Files>,
+    artifacts: Option<paasc_emit::Files>,
 }
 
 /// Renders the reports of every project in argument order: one summary, the worst exit code.
@@ -313,184 +344,13 @@ fn single_project_flags(p: &ProjectArgs) -> Option<Outcome> {
     })
 }
 
-/// Applies rockcraft's extensions to `file`, looking at the directory that holds it.
-fn expand_rock(
-    db: &paasc_diag::SourceDb,
-    file: paasc_diag::FileId,
-    tree: &paasc_syntax::Tree,
-    term: Terminal,
-) -> (
-    paasc_expand::ProjectDir,
-    Result<paasc_expand::rockcraft::Expanded, paasc_expand::rockcraft::Failure>,
-) {
-    let root = load::directory_of(&db.get(file).path);
-    let doc = expand::value(tree);
-    let name = doc
-        .get("name")
-        .and_then(paasc_syntax::Yaml::as_str)
-        .unwrap_or_default();
-    let dir = load::rock_project_dir(&root, &[], name);
-    let opts = paasc_expand::rockcraft::Options {
-        experimental: term.rock_experimental,
-    };
-    let result = paasc_expand::rockcraft::expand(&doc, &dir, opts);
-    (dir, result)
-}
-
-/// Applies charmcraft's extensions to `source`, looking at the charm's directory `dir`.
-fn expand_charm(
-    dir: &paasc_expand::ProjectDir,
-    source: &paasc_syntax::Yaml,
-    term: Terminal,
-) -> Result<paasc_syntax::Yaml, paasc_expand::ExpandError> {
-    let opts = paasc_expand::charmcraft::Options {
-        experimental: term.experimental,
-    };
-    paasc_expand::charmcraft::expand(source, dir, opts)
-}
-
-/// Both files analysed and expanded: what `check` reports and `compile` builds on.
-pub(crate) struct Checked {
-    /// Every problem found.
-    pub diags: Vec<Diagnostic>,
-    /// The lowered models and trees.
-    pub analysis: paasc_model::Analysis,
-    /// charmcraft.yaml as written, loaded once for the expansion, the lints and the profiles.
-    pub charm_source: Option<paasc_syntax::Yaml>,
-    /// `charmcraft expand-extensions`, when it succeeded.
-    pub charm: Option<paasc_syntax::Yaml>,
-    /// `rockcraft expand-extensions`, when it succeeded.
-    pub rock: Option<paasc_expand::rockcraft::Expanded>,
-    /// The rock's directory as the expansion saw it.
-    pub rock_dir: Option<paasc_expand::ProjectDir>,
-}
-
-/// F002 for each entry of the project directory `dir` (rooted at `root`) that links outside it,
-/// and Y008 for each file the extensions read that is larger than paasc reads.
-fn project_dir_checks(
-    db: &mut paasc_diag::SourceDb,
-    root: &Path,
-    dir: &paasc_expand::ProjectDir,
-) -> Vec<Diagnostic> {
-    let oversized: Vec<Diagnostic> = load::oversized(root, &dir.texts)
-        .into_iter()
-        .map(|(rel, size)| {
-            let id = db.add(load::display(&root.join(&rel)), "");
-            Diagnostic::new(
-                Code::FILE_TOO_LARGE,
-                id,
-                paasc_diag::Span::point(0),
-                format!(
-                    "`{rel}` is {size} bytes; paasc read only its first {} bytes, so what the extension finds in it may be wrong",
-                    load::MAX_BYTES
-                ),
-            )
-            .label("this file")
-            .help("check that this is the right file: the files the extensions read (requirements, the app's entry point) are usually a few kilobytes")
-        })
-        .collect();
-    load::links_leaving(root, &dir.entries)
-        .into_iter()
-        .map(|(rel, target)| {
-            let id = db.add(load::display(&root.join(&rel)), "");
-            Diagnostic::new(
-                Code::PATH_LEAVES_PROJECT,
-                id,
-                paasc_diag::Span::point(0),
-                format!(
-                    "`{rel}` is a symbolic link to `{}`, outside the project directory",
-                    target.display()
-                ),
-            )
-            .label("this link")
-            .help("copy the file into the project, or make the link point inside it: the tools pack in an instance that sees only the project directory, and copy links as links")
-        })
-        .chain(oversized)
-        .collect()
-}
-
-/// S011 for an `entrypoint-service` whose command comes from an extension (the model checks
-/// the commands rockcraft.yaml writes itself): rockcraft checks the expanded project, and only
-/// the flask and django extensions give their service `[ ... ]` default arguments.
-fn extension_entrypoint(
-    file: paasc_diag::FileId,
-    tree: &paasc_syntax::Tree,
-    rock: &paasc_syntax::Yaml,
-) -> Option<Diagnostic> {
-    let entry = tree.lookup(&["entrypoint-service"])?;
-    let name = rock.get("entrypoint-service")?.as_str()?;
-    if tree.lookup(&["services", name, "command"]).is_some() {
-        return None;
-    }
-    let command = rock.get("services")?.get(name)?.get("command")?.as_str()?;
-    let (message, label) = paasc_model::rockcraft::entrypoint_command_problem(name, command)?;
-    Some(
-        Diagnostic::new(Code::INVALID_ENTRYPOINT_SERVICE, file, tree.span(entry.value), message)
-            .label(format!("the extension's `{name}` service: {label}"))
-            .help(format!("give `services.{name}.command` in rockcraft.yaml with its default arguments in brackets (e.g. `... [ --port 8000 ]`), or remove `entrypoint-service`")),
-    )
-}
-
-pub(crate) fn check_project(loaded: &mut load::Loaded, term: Terminal) -> Checked {
-    let mut analysis = paasc_model::analyze(&loaded.db, loaded.files);
-    let mut diags: Vec<Diagnostic> = std::mem::take(&mut loaded.diagnostics);
-    diags.append(&mut analysis.diagnostics);
-    let clean = |diags: &[Diagnostic], file| {
-        !diags
-            .iter()
-            .any(|d| d.primary.file == file && d.severity == paasc_diag::Severity::Error)
-    };
-    let mut charm = None;
-    let mut charm_source = None;
-    let mut rock = None;
-    let mut rock_dir = None;
-    if let (Some(file), Some(tree)) = (loaded.files.charmcraft, analysis.charm_tree.as_ref()) {
-        let root = load::directory_of(&loaded.db.get(file).path);
-        let dir = load::project_dir(&root, &[]);
-        diags.extend(project_dir_checks(&mut loaded.db, &root, &dir));
-        if clean(&diags, file) {
-            let source = expand::value(tree);
-            match expand_charm(&dir, &source, term) {
-                Ok(doc) => {
-                    diags.extend(compile::lint(file, tree, &source));
-                    charm = Some(doc);
-                }
-                Err(e) => diags.push(expand::diagnostic(&e, file, tree)),
-            }
-            charm_source = Some(source);
+impl Terminal {
+    /// What the emulated tools take from the environment.
+    fn options(self) -> paasc_check::Options {
+        paasc_check::Options {
+            charm_experimental: self.experimental,
+            rock_experimental: self.rock_experimental,
         }
-    }
-    if let (Some(file), Some(tree)) = (loaded.files.rockcraft, analysis.rock_tree.as_ref()) {
-        if clean(&diags, file) {
-            let (dir, result) = expand_rock(&loaded.db, file, tree, term);
-            let root = load::directory_of(&loaded.db.get(file).path);
-            diags.extend(project_dir_checks(&mut loaded.db, &root, &dir));
-            let found = match &result {
-                Ok(done) => &done.notes,
-                Err(failure) => &failure.errors,
-            };
-            for e in found {
-                diags.push(expand::diagnostic_in(e, file, tree, &dir, &mut loaded.db));
-            }
-            if let Some(d) = result
-                .as_ref()
-                .ok()
-                .and_then(|done| extension_entrypoint(file, tree, &done.yaml))
-            {
-                diags.retain(|e| e.code != Code::ATYPICAL_ENTRYPOINT || e.primary.file != file);
-                diags.push(d);
-            }
-            rock = result.ok();
-            rock_dir = Some(dir);
-        }
-    }
-    Checked {
-        diags,
-        analysis,
-        charm_source,
-        charm,
-        rock,
-        rock_dir,
     }
 }
 
@@ -512,22 +372,14 @@ fn check_one(dir: &Path, args: &FileArgs, term: Terminal) -> Report {
         Ok(l) => l,
         Err(report) => return report,
     };
-    let checked = check_project(&mut loaded, term);
+    let checked = paasc_check::check_project(&mut loaded, term.options());
     let mut diags = checked.diags.clone();
     let mut files = usize::from(loaded.files.rockcraft.is_some())
         + usize::from(loaded.files.charmcraft.is_some());
     if !paasc_diag::has_errors(&diags) {
-        for profile in compile::profiles(dir) {
+        for profile in load::profiles(dir) {
             files += 1;
-            compile::build(
-                &mut loaded.db,
-                &checked,
-                loaded.files,
-                Some(&profile),
-                &[],
-                &[],
-                &mut diags,
-            );
+            compile::build(&mut loaded, &checked, Some(&profile), &[], &[], &mut diags);
         }
     }
     paasc_diag::sort(&mut diags);
@@ -552,7 +404,7 @@ fn compile_one(dir: &Path, a: &CompileArgs, several: bool, term: Terminal) -> Re
         Ok(l) => l,
         Err(report) => return report,
     };
-    let checked = check_project(&mut loaded, term);
+    let checked = paasc_check::check_project(&mut loaded, term.options());
     let mut diags = checked.diags.clone();
     let report = |db, mut diags: Vec<Diagnostic>, code, note, artifacts| {
         paasc_diag::sort(&mut diags);
@@ -574,11 +426,10 @@ fn compile_one(dir: &Path, a: &CompileArgs, several: bool, term: Terminal) -> Re
         let note = format!("error: compile needs both rockcraft.yaml and charmcraft.yaml{whose}");
         return report(loaded.db, diags, EXIT_USAGE, Some(note), None);
     }
-    let path = compile::profile_path(dir, a.profile.as_deref());
+    let path = load::profile_path(dir, a.profile.as_deref());
     let built = compile::build(
-        &mut loaded.db,
+        &mut loaded,
         &checked,
-        loaded.files,
         path.as_deref(),
         &a.set,
         &a.emit,
@@ -652,7 +503,7 @@ fn compile_cmd(a: &CompileArgs, term: Terminal) -> Outcome {
     } else {
         std::mem::take(&mut out.stdout)
     };
-    let mut all: compile::Files = Vec::new();
+    let mut all: paasc_emit::Files = Vec::new();
     let mut secret: Vec<String> = Vec::new();
     let mut written: Vec<(PathBuf, usize, String, Vec<String>)> = Vec::new();
     for (name, report) in names.iter().zip(&mut reports) {
@@ -662,7 +513,7 @@ fn compile_cmd(a: &CompileArgs, term: Terminal) -> Outcome {
         } else {
             format!("{name}/")
         };
-        let mine: Vec<String> = compile::holding_secrets(&files)
+        let mine: Vec<String> = paasc_emit::holding_secrets(&files)
             .into_iter()
             .map(String::from)
             .collect();
@@ -683,7 +534,7 @@ fn compile_cmd(a: &CompileArgs, term: Terminal) -> Outcome {
         all.extend(files.into_iter().map(|(p, t)| (format!("{prefix}{p}"), t)));
     }
     if a.check {
-        let report = compile::drift(&a.out, &all, &secret);
+        let report = write::drift(&a.out, &all, &secret);
         if report.is_empty() {
             out.stderr = format!(
                 "{warnings}{} files in {} are current\n",
@@ -700,7 +551,7 @@ fn compile_cmd(a: &CompileArgs, term: Terminal) -> Outcome {
         }
         return out;
     }
-    if let Err(e) = compile::write_all(&a.out, &all) {
+    if let Err(e) = write::write_all(&a.out, &all) {
         return Outcome {
             stderr: format!("error: cannot write to `{}`: {e}\n", a.out.display()),
             code: EXIT_USAGE,
@@ -769,14 +620,14 @@ fn expand_cmd(dir: &Path, args: &FileArgs, tool: Tool, term: Terminal) -> Outcom
         if let Some(tree) = tree {
             let result = match tool {
                 Tool::Charmcraft => {
-                    let root = load::directory_of(&loaded.db.get(file).path);
-                    expand_charm(&load::project_dir(&root, &[]), &expand::value(tree), term)
+                    let dir = loaded.charm_dir.take().unwrap_or_default().listing;
+                    paasc_check::expand_charm(&dir, &expand::value(tree), term.options())
                         .map(|doc| paasc_syntax::write::to_string(&doc))
                         .map_err(|e| vec![expand::diagnostic(&e, file, tree)])
                 }
                 Tool::Rockcraft => {
-                    let (dir, result) = expand_rock(&loaded.db, file, tree, term);
-                    match result {
+                    let dir = loaded.rock_dir.take().unwrap_or_default().listing;
+                    match paasc_check::expand_rock(tree, &dir, term.options()) {
                         Ok(done) => {
                             for e in &done.notes {
                                 diags.push(expand::diagnostic_in(
@@ -787,7 +638,7 @@ fn expand_cmd(dir: &Path, args: &FileArgs, tool: Tool, term: Terminal) -> Outcom
                                     &mut loaded.db,
                                 ));
                             }
-                            match extension_entrypoint(file, tree, &done.yaml) {
+                            match paasc_check::extension_entrypoint(file, tree, &done.yaml) {
                                 Some(d) => {
                                     diags.retain(|e| e.code != Code::ATYPICAL_ENTRYPOINT);
                                     Err(vec![d])
@@ -856,9 +707,10 @@ fn summary_line(s: &json::Summary) -> String {
 }
 
 fn explain(code: &str) -> Outcome {
+    let codes = all_codes();
     if code.eq_ignore_ascii_case("all") {
         let mut s = String::new();
-        for c in ALL_CODES {
+        for c in codes.iter().map(|c| c.info()) {
             s.push_str(&format!(
                 "{}  {:<24} {:<8} {}\n",
                 c.code,
@@ -872,7 +724,7 @@ fn explain(code: &str) -> Outcome {
             ..Outcome::default()
         };
     }
-    match Code::lookup(code) {
+    match Code::lookup_in(&codes, code).map(Code::info) {
         Some(c) => Outcome {
             stdout: format!(
                 "{} ({}), {}: {}\n\n{}\n\nMore: {}\n",
@@ -881,7 +733,7 @@ fn explain(code: &str) -> Outcome {
                 c.severity.as_str(),
                 c.summary,
                 c.explanation,
-                Code(c.code).url()
+                Code(c).url()
             ),
             ..Outcome::default()
         },

@@ -1,12 +1,11 @@
-//! Project discovery and loading: the only place that reads input files.
+//! Project discovery and loading: the only place that reads input files. Everything the pure
+//! passes look at is read here, up front, into a [`paasc_check::Project`].
 
-use paasc_diag::{Code, Diagnostic, SourceDb, Span};
+use paasc_check::{display, Dir, Project, MAX_BYTES};
+use paasc_diag::{Code, Diagnostic, FileId, SourceDb, Span};
 use paasc_model::{decode, ProjectFiles};
 use std::io::Read;
 use std::path::{Path, PathBuf};
-
-/// Largest file read; a larger one is refused with a diagnostic (and only this much is read).
-pub const MAX_BYTES: u64 = 8 * 1024 * 1024;
 
 /// Where to find the project files.
 #[derive(Clone, Debug, Default)]
@@ -19,28 +18,12 @@ pub struct Locations {
     pub charmcraft: Option<PathBuf>,
 }
 
-/// A loaded project.
-pub struct Loaded {
-    /// The files' texts.
-    pub db: SourceDb,
-    /// Which file is which.
-    pub files: ProjectFiles,
-    /// Problems met while loading (invalid UTF-8, oversized files).
-    pub diagnostics: Vec<Diagnostic>,
-}
-
 /// Why a project could not be loaded at all (exit 2).
 pub struct LoadError {
     /// A database holding the path that failed, so the error renders like any diagnostic.
     pub db: SourceDb,
     /// The diagnostic.
     pub diagnostic: Diagnostic,
-}
-
-/// `p` as diagnostics show it: without a leading `./`.
-pub fn display(p: &Path) -> String {
-    let s = p.to_string_lossy();
-    s.strip_prefix("./").unwrap_or(&s).to_string()
 }
 
 fn fail(path: &Path, message: String, help: &str) -> Box<LoadError> {
@@ -54,8 +37,9 @@ fn fail(path: &Path, message: String, help: &str) -> Box<LoadError> {
     })
 }
 
-/// Finds and reads `rockcraft.yaml` and `charmcraft.yaml`.
-pub fn load(loc: &Locations) -> Result<Loaded, Box<LoadError>> {
+/// Finds and reads `rockcraft.yaml` and `charmcraft.yaml`, and the directories holding them as
+/// the extensions see them.
+pub fn load(loc: &Locations) -> Result<Project, Box<LoadError>> {
     let dir = &loc.dir;
     if loc.rockcraft.is_none() && loc.charmcraft.is_none() && !dir.is_dir() {
         return Err(fail(
@@ -116,11 +100,41 @@ pub fn load(loc: &Locations) -> Result<Loaded, Box<LoadError>> {
         };
         *slot = Some(db.add(display(&path), text));
     }
-    Ok(Loaded {
+    let charm_dir = files
+        .charmcraft
+        .map(|id| read_dir(&directory_of(&db.get(id).path), None));
+    let rock_dir = files.rockcraft.map(|id| {
+        let (tree, _) = paasc_syntax::parse(id, &db.get(id).text, paasc_syntax::Limits::default());
+        let name = tree
+            .lookup(&["name"])
+            .and_then(|e| tree.text(e.value))
+            .unwrap_or_default()
+            .to_string();
+        read_dir(&directory_of(&db.get(id).path), Some(&name))
+    });
+    Ok(Project {
         db,
         files,
         diagnostics,
+        charm_dir,
+        rock_dir,
     })
+}
+
+/// The directory `root` as the extensions see it: the rock's named `name` (what rockcraft's
+/// extensions read), or the charm's when `name` is `None`; with the links that leave it and
+/// the files too large to read whole.
+pub fn read_dir(root: &Path, name: Option<&str>) -> Dir {
+    let listing = match name {
+        Some(name) => rock_project_dir(root, &[], name),
+        None => project_dir(root, &[]),
+    };
+    Dir {
+        root: root.to_path_buf(),
+        links_leaving: links_leaving(root, &listing.entries),
+        oversized: oversized(root, &listing.texts),
+        listing,
+    }
 }
 
 /// Reads at most one byte more than paasc accepts (so an oversized file is seen as such).
@@ -281,4 +295,69 @@ pub fn directory_of(path: &str) -> std::path::PathBuf {
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
         .map_or_else(|| std::path::PathBuf::from("."), Path::to_path_buf)
+}
+
+/// Finds the profile file for `--profile NAME|FILE` in project `dir`.
+pub fn profile_path(dir: &Path, arg: Option<&str>) -> Option<PathBuf> {
+    match arg {
+        Some(a) if a.contains('/') || a.ends_with(".yaml") || a.ends_with(".yml") => {
+            Some(PathBuf::from(a))
+        }
+        Some(name) => Some(dir.join("profiles").join(format!("{name}.yaml"))),
+        None => {
+            let default = dir.join("profiles").join("default.yaml");
+            default.is_file().then_some(default)
+        }
+    }
+}
+
+/// The project's profiles, `profiles/*.yaml` (and `.yml`), in name order; a dangling link is
+/// listed too, so that it is reported rather than skipped.
+pub fn profiles(dir: &Path) -> Vec<PathBuf> {
+    let mut out: Vec<PathBuf> = std::fs::read_dir(dir.join("profiles"))
+        .map(|rd| {
+            rd.filter_map(Result::ok)
+                .map(|e| e.path())
+                .filter(|p| {
+                    (p.is_file() || p.is_symlink())
+                        && p.extension().is_some_and(|x| x == "yaml" || x == "yml")
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    out.sort();
+    out
+}
+
+/// Reads the profile at `path` into `db`; when it cannot be read, the reason is an `F001` in
+/// `diags`.
+pub fn profile(db: &mut SourceDb, path: &Path, diags: &mut Vec<Diagnostic>) -> Option<FileId> {
+    let name = path.to_string_lossy().into_owned();
+    let bytes = match read_limited(path) {
+        Ok(b) => b,
+        Err(e) => {
+            let id = db.add(name, String::new());
+            let (message, help) = match std::fs::read_link(path) {
+                Ok(target) if !path.exists() => (
+                    format!(
+                        "the profile `{}` is a symbolic link to `{}`, which does not exist",
+                        path.display(),
+                        target.display()
+                    ),
+                    "put the file where the link points (e.g. from your secret store), or remove the link",
+                ),
+                _ => (
+                    format!("cannot read the profile `{}`: {e}", path.display()),
+                    "profiles live in profiles/<name>.yaml; pass --profile NAME or --profile path/to/file.yaml",
+                ),
+            };
+            let d = Diagnostic::new(Code::MISSING_FILE, id, Span::point(0), message).help(help);
+            diags.push(d.label("here"));
+            return None;
+        }
+    };
+    let (text, bad) = decode(db.next_id(), bytes);
+    diags.extend(bad);
+    let text = text.strip_prefix('\u{feff}').unwrap_or(&text).to_string();
+    Some(db.add(name, text))
 }

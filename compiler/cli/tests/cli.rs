@@ -90,7 +90,7 @@ fn version_help_and_explain() {
     let all = paasc(&["explain", "all"]);
     assert_eq!(
         String::from_utf8_lossy(&all.stdout).lines().count(),
-        paasc_diag::ALL_CODES.len()
+        paasc::all_codes().len()
     );
 }
 

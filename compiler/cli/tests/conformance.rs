@@ -164,7 +164,7 @@ fn run_rockcraft(case: &Path, experimental: bool) -> Result<(), String> {
         let expected = load_yaml(&expected)?;
         return match ours {
             Ok(got) => {
-                let printed = paasc::expand::rock_output(&got);
+                let printed = paasc_check::expand::rock_output(&got);
                 let got = load_yaml(&printed)?;
                 if got == expected {
                     Ok(())

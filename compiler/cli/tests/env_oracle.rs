@@ -1,4 +1,4 @@
-//! The `.env` writer (`paasc::emit::env::render`) against a real reader: python-dotenv, through
+//! The `.env` writer (`paasc_emit::env::render`) against a real reader: python-dotenv, through
 //! `tools/dotenv-roundtrip.py`, in the virtualenv `.ci/run` creates (`$PAASC_VENV`, default
 //! `.venv`). Many random values (quotes, `$`, `#`, `=`, backslashes, unicode, line breaks, tabs;
 //! a fixed seed) are rendered into one file, as `compile` renders a whole environment, and must
@@ -14,7 +14,7 @@
 mod common;
 use common::root;
 
-use paasc::emit::env::render;
+use paasc_emit::env::render;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;

@@ -226,7 +226,7 @@ fn check_chart(what: &str, out: &BTreeMap<String, String>) -> Vec<String> {
         errors.is_empty(),
         "{what}: values.yaml vs schema: {errors:#?}"
     );
-    let typed: paasc_helm::values::Values =
+    let typed: paasc_emit::helm::values::Values =
         serde_json::from_value(c.values.clone()).expect("values.yaml reads as the values type");
     let chart_yaml = load_yaml(&c.files["Chart.yaml"]);
     assert_eq!(

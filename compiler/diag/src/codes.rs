@@ -6,9 +6,10 @@
 
 use crate::Severity;
 
-/// A stable diagnostic code such as `Y001`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct Code(pub &'static str);
+/// A stable diagnostic code such as `Y001`: a reference to its registry entry, so its name,
+/// severity and explanation need no look-up. Codes compare by their text.
+#[derive(Clone, Copy, Debug)]
+pub struct Code(pub &'static CodeInfo);
 
 /// Everything known about a code.
 #[derive(Debug)]
@@ -25,33 +26,135 @@ pub struct CodeInfo {
     pub explanation: &'static str,
 }
 
+impl std::fmt::Display for CodeInfo {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.code)
+    }
+}
+
+impl PartialEq for CodeInfo {
+    fn eq(&self, other: &Self) -> bool {
+        self.code == other.code
+    }
+}
+
+impl Eq for CodeInfo {}
+
+impl PartialOrd for CodeInfo {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for CodeInfo {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.code.cmp(other.code)
+    }
+}
+
+impl std::hash::Hash for CodeInfo {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.code.hash(state);
+    }
+}
+
+impl PartialEq for Code {
+    fn eq(&self, other: &Self) -> bool {
+        self.0.code == other.0.code
+    }
+}
+
+impl Eq for Code {}
+
+impl PartialOrd for Code {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Code {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.0.code.cmp(other.0.code)
+    }
+}
+
+impl std::hash::Hash for Code {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.0.code.hash(state);
+    }
+}
+
 /// Base of the documentation URLs; each code's page is `<base><code>`.
 pub const DOCS_BASE: &str = "https://paasc.dev/codes/";
 
 impl Code {
     /// Registry entry of this code.
-    ///
-    /// # Panics
-    /// If the code is not registered: a programming error caught by the registry test.
     pub fn info(self) -> &'static CodeInfo {
-        ALL_CODES
-            .iter()
-            .find(|c| c.code == self.0)
-            .unwrap_or_else(|| panic!("unregistered diagnostic code {}", self.0))
+        self.0
     }
 
-    /// Looks a code up by its code or its name, case-insensitively.
-    pub fn lookup(text: &str) -> Option<&'static CodeInfo> {
+    /// The code's text, e.g. `S001`.
+    pub fn as_str(self) -> &'static str {
+        self.0.code
+    }
+
+    /// Looks a code up among `codes` by its code or its name, case-insensitively.
+    pub fn lookup_in(codes: &[Code], text: &str) -> Option<Code> {
         let t = text.trim();
-        ALL_CODES
+        codes
             .iter()
-            .find(|c| c.code.eq_ignore_ascii_case(t) || c.name.eq_ignore_ascii_case(t))
+            .copied()
+            .find(|c| c.0.code.eq_ignore_ascii_case(t) || c.0.name.eq_ignore_ascii_case(t))
     }
 
     /// The documentation URL.
     pub fn url(self) -> String {
-        format!("{DOCS_BASE}{}", self.0)
+        format!("{DOCS_BASE}{}", self.0.code)
     }
+
+    /// Checks that `codes` have unique, well-formed codes and names, and explanations with an
+    /// example and a fix; returns the first problem.
+    pub fn check_registry(codes: &[Code]) -> Result<(), String> {
+        let mut seen = std::collections::HashSet::new();
+        for c in codes.iter().map(|c| c.0) {
+            let name_ok = c
+                .name
+                .chars()
+                .all(|ch| ch.is_ascii_lowercase() || ch.is_ascii_digit() || ch == '-');
+            let problem = if !seen.insert(c.code) {
+                "duplicate code"
+            } else if !seen.insert(c.name) {
+                "duplicate name"
+            } else if c.code.len() != 4 || !name_ok {
+                "malformed code or name"
+            } else if !c.explanation.contains("Fix") {
+                "explains no fix"
+            } else if !c.explanation.contains("Example") {
+                "has no example"
+            } else {
+                continue;
+            };
+            return Err(format!("{} ({}): {problem}", c.code, c.name));
+        }
+        Ok(())
+    }
+}
+
+/// Declares one diagnostic code: `declare_code!(pub CODE = "P001", "name", Error, "summary",
+/// "explanation");` beside the rule that reports it.
+#[macro_export]
+macro_rules! declare_code {
+    ($(#[$meta:meta])* $vis:vis $konst:ident = $code:literal, $name:literal, $sev:ident, $summary:literal, $expl:literal $(,)?) => {
+        #[doc = $summary]
+        $(#[$meta])*
+        $vis const $konst: $crate::Code = $crate::Code(&$crate::CodeInfo {
+            code: $code,
+            name: $name,
+            severity: $crate::Severity::$sev,
+            summary: $summary,
+            explanation: $expl,
+        });
+    };
 }
 
 macro_rules! codes {
@@ -59,12 +162,13 @@ macro_rules! codes {
         impl Code {
             $(
                 #[doc = $summary]
-                pub const $konst: Code = Code($code);
+                pub const $konst: Code = Code(&CodeInfo { code: $code, name: $name, severity: Severity::$sev, summary: $summary, explanation: $expl });
             )*
         }
-        /// Every registered code, in code order.
-        pub const ALL_CODES: &[CodeInfo] = &[
-            $( CodeInfo { code: $code, name: $name, severity: Severity::$sev, summary: $summary, explanation: $expl }, )*
+        /// The codes of parsing, lowering and expansion, in code order (the rules of later
+        /// passes declare theirs beside their logic).
+        pub const ALL_CODES: &[Code] = &[
+            $( Code::$konst, )*
         ];
     };
 }
@@ -705,20 +809,6 @@ Example: a charm requiring `postgresql` with a profile that does not integrate i
 
 Fix: provide what the message names in the profile (or with --set).";
 
-    ENV_UNREPRESENTABLE = "P005", "env-unrepresentable", Error,
-        "An environment value cannot be written to the `.env` file.",
-"paasc writes `.env` so that docker compose and python-dotenv read every value back exactly. A
-value holding `$` together with a quote, a backslash or a line break is read differently by the
-two (compose interpolates `$VAR` inside double quotes, dotenv only `${VAR}`), so paasc refuses
-to write a file one of them would misread.
-
-Example: a config value `it's $5`.
-
-`docker.env` (`--emit docker-env`, for `docker run --env-file`) has no quoting at all, so a value
-with a line break cannot be written to it.
-
-Fix: change the value, or skip the .env artifact (`--emit pebble,gunicorn`) and use the charm
-layer.";
 
     SECRET_KEY_MISSING = "P006", "secret-key-missing", Error,
         "The profile does not give the app's secret key.",
@@ -924,115 +1014,12 @@ Example (pyproject.toml):
 
 Fix: correct the TOML syntax.";
 
-    HELM_SECRET_UNREPRESENTABLE = "H001", "helm-secret-unrepresentable", Error,
-        "A secret value cannot reach the app through a Kubernetes Secret.",
-"The Helm chart takes every secret-derived variable from a Kubernetes Secret, through
-`secretKeyRef`. When the profile does not name an existing Secret (`kubernetes.secret-name`),
-paasc writes the values beside the chart for kubectl: `helm/<secret>.env` (one literal
-`NAME=value` a line, for `--from-env-file`), or, when a value spans lines, `helm/<secret>/NAME`
-files (for `--from-file`). A value holding a NUL character cannot be carried by any
-environment variable, so there is nothing correct to write.
 
-Example: a secret option whose content is `\"a\\0b\"` (a NUL byte written as an escape in a
-double-quoted YAML string).
 
-Fix: remove the NUL character from the value.";
 
-    HELM_INVALID_VALUE = "H002", "helm-invalid-value", Error,
-        "A `kubernetes:` value of the profile is one Kubernetes would reject.",
-"The profile's `kubernetes:` section becomes the Helm chart's values. paasc checks them with
-Kubernetes' own rules, so the problem is reported at its line instead of by the API server
-during `helm install`: names of volumes, Secrets and hosts are DNS names (lowercase letters,
-digits, `-` and `.`), sizes and resources are quantities (`500m`, `256Mi`, `1Gi`), an image
-reference is a lowercase repository with an optional tag or digest, replica counts are not
-negative, and autoscaling's `min-replicas` is at least 1 and at most `max-replicas`.
 
-Example:
 
-    kubernetes:
-      resources:
-        limits: {memory: 512MB}    # Kubernetes writes megabytes as 512M or 512Mi
 
-Fix: write the value the way the message says.";
-
-    HELM_SERVICE_COMMAND = "H003", "helm-service-command", Error,
-        "A Pebble service of the rock cannot be run by the Helm chart.",
-"The Helm chart runs the rock's services without Pebble: the main service, and each `-worker`
-and `-scheduler` service, becomes a container whose command is the service's `command` as
-Pebble reads it (shell-style words, with `[ ... ]` default arguments). A command Pebble itself
-would refuse (an unclosed quote, a misplaced `[ ... ]` group), or a missing main service,
-leaves the chart nothing to run.
-
-Example: `command: celery -A app worker [ --loglevel info ] -c 2` (Pebble allows no argument
-after the `[ ... ]` group).
-
-Fix: correct the service's `command` in rockcraft.yaml.";
-
-    DOCKERFILE_UNSUPPORTED_FRAMEWORK = "D001", "dockerfile-unsupported-framework", Error,
-        "The Dockerfile back end does not support this framework yet.",
-"`paasc compile --emit dockerfile` writes an image equivalent to the rock for the Python
-frameworks (flask, django, fastapi). The go, expressjs and spring-boot rocks are built by
-plugins (go, npm, maven/gradle, jlink) that the Dockerfile back end does not reproduce yet, and
-paasc writes no Dockerfile rather than a wrong one.
-
-Example: `paasc compile . -o out --emit dockerfile` on a project whose charm uses
-`go-framework`.
-
-Fix: build the rock with rockcraft for now, or leave the Dockerfile out:
-`--emit pebble,env`.";
-
-    DOCKERFILE_UNSUPPORTED = "D002", "dockerfile-unsupported", Error,
-        "The rock needs something the Dockerfile cannot reproduce.",
-"The Dockerfile rebuilds the framework extension's parts (the Python dependencies, the app
-files, the runtime packages and directories) and user parts with `plugin: nil` that only add
-`stage-packages`. A part built by another plugin (npm, go, make, ...), an `override-build` on
-the app or dependency parts, `package-repositories`, or a base with no Ubuntu image would be
-left out of the image, so paasc stops instead of writing an image that differs from the rock.
-
-Example (rockcraft.yaml):
-
-    parts:
-      ui:
-        plugin: npm
-        source: ui/
-
-Fix: build that output into the project before `docker build` and remove the part, or leave
-the Dockerfile out with `--emit pebble,env,gunicorn`.";
-
-    DOCKERFILE_INVALID_NAME = "D003", "dockerfile-invalid-name", Error,
-        "A package name or path cannot be written into the Dockerfile as it is.",
-"Every name the Dockerfile takes from the project is checked before it is written, so that no
-value can add or change an instruction: apt package names must be Debian package names (or
-chisel slices `package_slice`), Python requirements must be requirements (not pip options, not
-several lines), and the paths of `organize`, `stage`, `prime`, `source` and
-`python-requirements` must be plain relative paths: letters, digits and `._-+@,=%~:`, no
-spaces, quotes, `$`, `..` components or line breaks (`*` and `?` only in `-` exclusions).
-
-Example (rockcraft.yaml):
-
-    parts:
-      flask-framework/install-app:
-        prime:
-          - flask/app/../../etc
-
-Fix: rename the file or correct the entry.";
-
-    DOCKERFILE_INVALID_COMMAND = "D004", "dockerfile-invalid-command", Error,
-        "A command, check or environment entry of the rock cannot be written into the Dockerfile.",
-"Service commands become `CMD` (exec form) and documented alternate commands, checks become
-one `HEALTHCHECK`, and the rock's `environment` becomes `ENV` lines. A command Pebble would
-refuse (an unclosed quote, a misplaced `[ ... ]` group), a value holding a line break, a
-variable name that is not one, or a check whose `period`, `timeout`, `threshold`, URL or port
-is not valid cannot be written faithfully.
-
-Example (rockcraft.yaml):
-
-    checks:
-      up:
-        period: soon
-        http: {url: http://localhost:8000/}
-
-Fix: correct the entry in rockcraft.yaml (durations are Go durations such as `10s`).";
 }
 
 #[cfg(test)]
@@ -1041,28 +1028,14 @@ mod tests {
 
     #[test]
     fn codes_and_names_are_unique_and_well_formed() {
-        let mut seen = std::collections::HashSet::new();
-        for c in ALL_CODES {
-            assert!(seen.insert(c.code), "duplicate code {}", c.code);
-            assert!(seen.insert(c.name), "duplicate name {}", c.name);
-            assert_eq!(c.code.len(), 4, "{}", c.code);
-            assert!(c
-                .name
-                .chars()
-                .all(|ch| ch.is_ascii_lowercase() || ch.is_ascii_digit() || ch == '-'));
-            assert!(c.explanation.contains("Fix"), "{} explains no fix", c.code);
-            assert!(
-                c.explanation.contains("Example"),
-                "{} has no example",
-                c.code
-            );
-        }
+        assert_eq!(Code::check_registry(ALL_CODES), Ok(()));
     }
 
     #[test]
     fn lookup_by_code_or_name() {
-        assert_eq!(Code::lookup("s001").map(|c| c.name), Some("unknown-key"));
-        assert_eq!(Code::lookup("duplicate-key").map(|c| c.code), Some("Y003"));
-        assert!(Code::lookup("nope").is_none());
+        let find = |t| Code::lookup_in(ALL_CODES, t);
+        assert_eq!(find("s001").map(|c| c.info().name), Some("unknown-key"));
+        assert_eq!(find("duplicate-key").map(Code::as_str), Some("Y003"));
+        assert!(find("nope").is_none());
     }
 }

@@ -791,7 +791,7 @@ mod tests {
     #[test]
     fn reports_every_problem() {
         let (_, diags) = load("app: web\nunit: 5\nunits: 2\nconfg: {}\nintegrations:\n  redis:\n    units: {zero: {}}\nkubernetes:\n  anti-affinity: maybe\n");
-        let codes: Vec<&str> = diags.iter().map(|d| d.code.0).collect();
+        let codes: Vec<&str> = diags.iter().map(|d| d.code.as_str()).collect();
         assert!(codes.contains(&"S001"), "{codes:?}");
         assert!(codes.contains(&"S004"), "{codes:?}");
         assert!(diags

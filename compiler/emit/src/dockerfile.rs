@@ -40,10 +40,85 @@ pub mod lex;
 #[path = "dockerfile/plan.rs"]
 pub mod plan;
 
-use crate::compile::{EmitInput, Files};
-use paasc_diag::{Code, Diagnostic};
+use crate::Files;
+use paasc_check::Resolved as EmitInput;
+use paasc_diag::Diagnostic;
 use plan::{Copy, Image, Problems};
 use std::fmt::Write as _;
+
+paasc_diag::declare_code!(
+    pub UNSUPPORTED_FRAMEWORK = "D001", "dockerfile-unsupported-framework", Error,
+    "The Dockerfile back end does not support this framework yet.",
+"`paasc compile --emit dockerfile` writes an image equivalent to the rock for the Python
+frameworks (flask, django, fastapi). The go, expressjs and spring-boot rocks are built by
+plugins (go, npm, maven/gradle, jlink) that the Dockerfile back end does not reproduce yet, and
+paasc writes no Dockerfile rather than a wrong one.
+
+Example: `paasc compile . -o out --emit dockerfile` on a project whose charm uses
+`go-framework`.
+
+Fix: build the rock with rockcraft for now, or leave the Dockerfile out:
+`--emit pebble,env`."
+);
+
+paasc_diag::declare_code!(
+    pub UNSUPPORTED = "D002", "dockerfile-unsupported", Error,
+    "The rock needs something the Dockerfile cannot reproduce.",
+"The Dockerfile rebuilds the framework extension's parts (the Python dependencies, the app
+files, the runtime packages and directories) and user parts with `plugin: nil` that only add
+`stage-packages`. A part built by another plugin (npm, go, make, ...), an `override-build` on
+the app or dependency parts, `package-repositories`, or a base with no Ubuntu image would be
+left out of the image, so paasc stops instead of writing an image that differs from the rock.
+
+Example (rockcraft.yaml):
+
+    parts:
+      ui:
+        plugin: npm
+        source: ui/
+
+Fix: build that output into the project before `docker build` and remove the part, or leave
+the Dockerfile out with `--emit pebble,env,gunicorn`."
+);
+
+paasc_diag::declare_code!(
+    pub INVALID_NAME = "D003", "dockerfile-invalid-name", Error,
+    "A package name or path cannot be written into the Dockerfile as it is.",
+"Every name the Dockerfile takes from the project is checked before it is written, so that no
+value can add or change an instruction: apt package names must be Debian package names (or
+chisel slices `package_slice`), Python requirements must be requirements (not pip options, not
+several lines), and the paths of `organize`, `stage`, `prime`, `source` and
+`python-requirements` must be plain relative paths: letters, digits and `._-+@,=%~:`, no
+spaces, quotes, `$`, `..` components or line breaks (`*` and `?` only in `-` exclusions).
+
+Example (rockcraft.yaml):
+
+    parts:
+      flask-framework/install-app:
+        prime:
+          - flask/app/../../etc
+
+Fix: rename the file or correct the entry."
+);
+
+paasc_diag::declare_code!(
+    pub INVALID_COMMAND = "D004", "dockerfile-invalid-command", Error,
+    "A command, check or environment entry of the rock cannot be written into the Dockerfile.",
+"Service commands become `CMD` (exec form) and documented alternate commands, checks become
+one `HEALTHCHECK`, and the rock's `environment` becomes `ENV` lines. A command Pebble would
+refuse (an unclosed quote, a misplaced `[ ... ]` group), a value holding a line break, a
+variable name that is not one, or a check whose `period`, `timeout`, `threshold`, URL or port
+is not valid cannot be written faithfully.
+
+Example (rockcraft.yaml):
+
+    checks:
+      up:
+        period: soon
+        http: {url: http://localhost:8000/}
+
+Fix: correct the entry in rockcraft.yaml (durations are Go durations such as `10s`)."
+);
 
 /// Where the files go in the output directory.
 pub const DOCKERFILE: &str = "docker/Dockerfile";
@@ -51,11 +126,11 @@ pub const DOCKERFILE: &str = "docker/Dockerfile";
 pub const DOCKERIGNORE: &str = "docker/Dockerfile.dockerignore";
 
 /// The files of this artifact, or why they cannot be written.
-pub fn files(input: &EmitInput<'_>) -> Result<Files, Vec<Diagnostic>> {
+pub fn files(input: &EmitInput) -> Result<Files, Vec<Diagnostic>> {
     let mut p = Problems::new(input);
     let Some(layout) = frameworks::layout(input.framework) else {
         p.push(
-            Code::DOCKERFILE_UNSUPPORTED_FRAMEWORK,
+            UNSUPPORTED_FRAMEWORK,
             format!(
                 "the Dockerfile back end does not support the {0} framework (`{0}-framework`) yet",
                 input.framework.name()

@@ -354,7 +354,7 @@ pub fn schema_ref() -> &'static serde_json::Value {
 /// `values.schema.json`: [`schema`] rendered as pretty JSON with a trailing newline, once per
 /// process.
 pub fn schema_json() -> &'static str {
-    static TEXT: LazyLock<String> = LazyLock::new(|| crate::render_json(schema_ref()));
+    static TEXT: LazyLock<String> = LazyLock::new(|| crate::helm::render_json(schema_ref()));
     &TEXT
 }
 

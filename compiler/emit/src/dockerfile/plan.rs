@@ -5,7 +5,7 @@
 
 use super::frameworks;
 use super::lex;
-use crate::compile::EmitInput;
+use paasc_check::Resolved as EmitInput;
 use paasc_diag::{Code, Diagnostic};
 use paasc_frameworks::Spec as Layout;
 use paasc_syntax::Yaml;
@@ -127,14 +127,14 @@ pub struct Health {
 
 /// Collects the diagnostics of one emission.
 pub struct Problems<'a> {
-    input: &'a EmitInput<'a>,
+    input: &'a EmitInput,
     /// The diagnostics so far.
     pub list: Vec<Diagnostic>,
 }
 
 impl<'a> Problems<'a> {
     /// An empty list for `input`.
-    pub fn new(input: &'a EmitInput<'a>) -> Problems<'a> {
+    pub fn new(input: &'a EmitInput) -> Problems<'a> {
         Problems {
             input,
             list: Vec::new(),
@@ -147,7 +147,7 @@ impl<'a> Problems<'a> {
     /// dropped.
     pub fn push(&mut self, code: Code, message: impl Into<String>, help: impl Into<String>) {
         let message: String = message.into();
-        let at = self.input.rock_source.and_then(|(_, tree)| {
+        let at = self.input.rock_source.as_ref().and_then(|(_, tree)| {
             message
                 .split('`')
                 .skip(1)
@@ -178,7 +178,7 @@ impl<'a> Problems<'a> {
             None => true,
             Some(why) => {
                 self.push(
-                    Code::DOCKERFILE_INVALID_NAME,
+                    super::INVALID_NAME,
                     format!("rockcraft.yaml: {what} `{}` {why}", shown(path)),
                     "the Dockerfile takes plain relative paths (letters, digits and `._-+@,=%~:`); rename the file or change the entry",
                 );
@@ -235,15 +235,15 @@ const INERT_KEYS: &[&str] = &[
 ];
 
 /// Reads everything the Dockerfile needs, or says what cannot be written.
-pub fn image(input: &EmitInput<'_>, layout: &Layout, p: &mut Problems<'_>) -> Image {
-    let rock = input.rock;
+pub fn image(input: &EmitInput, layout: &Layout, p: &mut Problems<'_>) -> Image {
+    let rock = &input.rock;
     let mut img = Image {
         workdir: layout.app_dir.to_string(),
         ..Image::default()
     };
-    base(rock, &mut img, p);
+    base(&input.rock, &mut img, p);
     parts(input, layout, &mut img, p);
-    environment(rock, &mut img, p);
+    environment(&input.rock, &mut img, p);
     if let Some(user) = rock
         .get("run-user")
         .or_else(|| rock.get("run_user"))
@@ -253,7 +253,7 @@ pub fn image(input: &EmitInput<'_>, layout: &Layout, p: &mut Problems<'_>) -> Im
             img.run_user = Some((user.to_string(), DAEMON_ID));
         } else {
             p.push(
-                Code::DOCKERFILE_UNSUPPORTED,
+                super::UNSUPPORTED,
                 format!(
                     "rockcraft.yaml: run-user `{}` is not `_daemon_`",
                     shown(user)
@@ -270,7 +270,7 @@ pub fn image(input: &EmitInput<'_>, layout: &Layout, p: &mut Problems<'_>) -> Im
     img.port = var
         .and_then(|name| input.plan.env.as_ref()?.get(&name)?.parse::<u16>().ok())
         .unwrap_or_else(|| u16::try_from(default).unwrap_or(8000));
-    migrate(input.framework, input.rock_dir, &mut img);
+    migrate(input.framework, &input.rock_dir, &mut img);
     img.health = health(rock.get("checks"), p);
     img
 }
@@ -288,7 +288,7 @@ fn base(rock: &Yaml, img: &mut Image, p: &mut Problems<'_>) {
     match frameworks::base_image(from) {
         Some(image) => img.base_image = image.to_string(),
         None => p.push(
-            Code::DOCKERFILE_UNSUPPORTED,
+            super::UNSUPPORTED,
             format!("rockcraft.yaml: there is no Ubuntu image for base `{}`", shown(from)),
             "use `base: ubuntu@22.04` or `ubuntu@24.04` (or `bare` with one of them as `build-base`)",
         ),
@@ -305,7 +305,7 @@ fn packages(
     for entry in strs(list) {
         let Some(name) = entry.as_str() else {
             p.push(
-                Code::DOCKERFILE_INVALID_NAME,
+                super::INVALID_NAME,
                 format!("rockcraft.yaml: `parts.{part}.{key}` holds a value that is not a string"),
                 "list package names as strings",
             );
@@ -314,7 +314,7 @@ fn packages(
         match lex::debian_package(name) {
             Some(pkg) => push_unique(into, pkg),
             None => p.push(
-                Code::DOCKERFILE_INVALID_NAME,
+                super::INVALID_NAME,
                 format!(
                     "rockcraft.yaml: `parts.{part}.{key}` holds `{}`, which is not a Debian package name (or a chisel slice)",
                     shown(name)
@@ -325,7 +325,7 @@ fn packages(
     }
 }
 
-fn parts(input: &EmitInput<'_>, layout: &Layout, img: &mut Image, p: &mut Problems<'_>) {
+fn parts(input: &EmitInput, layout: &Layout, img: &mut Image, p: &mut Problems<'_>) {
     let Some(parts) = input.rock.get("parts").and_then(Yaml::as_map) else {
         return;
     };
@@ -343,7 +343,7 @@ fn parts(input: &EmitInput<'_>, layout: &Layout, img: &mut Image, p: &mut Proble
             .unwrap_or_default();
         let unsupported = |p: &mut Problems<'_>, why: String| {
             p.push(
-                Code::DOCKERFILE_UNSUPPORTED,
+                super::UNSUPPORTED,
                 format!("rockcraft.yaml: part `{}` {why}", shown(name)),
                 "the Dockerfile reproduces the extension's parts and `nil` parts with `stage-packages`; build the rest into the project before `docker build`, or leave the Dockerfile out with --emit",
             );
@@ -453,15 +453,15 @@ fn parts(input: &EmitInput<'_>, layout: &Layout, img: &mut Image, p: &mut Proble
     }
     if input.rock.get("package-repositories").is_some() {
         p.push(
-            Code::DOCKERFILE_UNSUPPORTED,
+            super::UNSUPPORTED,
             "rockcraft.yaml: `package-repositories` is not reproduced by the Dockerfile yet",
             "install the packages from the Ubuntu archive, or leave the Dockerfile out with --emit",
         );
     }
 }
 
-fn python(input: &EmitInput<'_>, name: &str, part: &Yaml, p: &mut Problems<'_>) -> Python {
-    let dir = input.rock_dir;
+fn python(input: &EmitInput, name: &str, part: &Yaml, p: &mut Problems<'_>) -> Python {
+    let dir = &input.rock_dir;
     let mut py = Python::default();
     for (key, out) in [
         ("python-requirements", &mut py.requirements),
@@ -474,7 +474,7 @@ fn python(input: &EmitInput<'_>, name: &str, part: &Yaml, p: &mut Problems<'_>) 
                 }
                 Some(_) => {}
                 None => p.push(
-                    Code::DOCKERFILE_INVALID_NAME,
+                    super::INVALID_NAME,
                     format!(
                         "rockcraft.yaml: `parts.{name}.{key}` holds a value that is not a string"
                     ),
@@ -489,7 +489,7 @@ fn python(input: &EmitInput<'_>, name: &str, part: &Yaml, p: &mut Problems<'_>) 
         };
         if lex::has_control(&pkg) || pkg.starts_with('-') || pkg.trim().is_empty() {
             p.push(
-                Code::DOCKERFILE_INVALID_NAME,
+                super::INVALID_NAME,
                 format!(
                     "rockcraft.yaml: `parts.{name}.python-packages` holds `{}`, which is not a Python requirement",
                     shown(&pkg)
@@ -510,7 +510,7 @@ fn python(input: &EmitInput<'_>, name: &str, part: &Yaml, p: &mut Problems<'_>) 
             }
             if !lex::is_env_name(k) || lex::has_control(&v) {
                 p.push(
-                    Code::DOCKERFILE_INVALID_COMMAND,
+                    super::INVALID_COMMAND,
                     format!("rockcraft.yaml: `parts.{name}.build-environment` entry `{}` cannot be written", shown(k)),
                     "use a variable name of letters, digits and `_`, and a value on one line",
                 );
@@ -522,7 +522,7 @@ fn python(input: &EmitInput<'_>, name: &str, part: &Yaml, p: &mut Problems<'_>) 
     let source = part.get("source").and_then(Yaml::as_str).unwrap_or(".");
     if source != "." {
         p.push(
-            Code::DOCKERFILE_UNSUPPORTED,
+            super::UNSUPPORTED,
             format!(
                 "rockcraft.yaml: part `{}` builds from `{}`, not the project directory",
                 shown(name),
@@ -667,6 +667,7 @@ fn app(layout: &Layout, name: &str, part: &Yaml, p: &mut Problems<'_>) -> App {
     let written = p
         .input
         .rock_source
+        .as_ref()
         .is_some_and(|(_, tree)| tree.lookup(&["parts", name, "organize"]).is_some());
     let what = if written {
         format!("`parts.{name}.organize` entry")
@@ -772,7 +773,7 @@ fn environment(rock: &Yaml, img: &mut Image, p: &mut Problems<'_>) {
             img.env.push((k.to_string(), v));
         } else {
             p.push(
-                Code::DOCKERFILE_INVALID_COMMAND,
+                super::INVALID_COMMAND,
                 format!("rockcraft.yaml: `environment` entry `{}` cannot be written as an ENV instruction", shown(k)),
                 "use a variable name of letters, digits and `_`, and a value on one line",
             );
@@ -783,11 +784,11 @@ fn environment(rock: &Yaml, img: &mut Image, p: &mut Problems<'_>) {
 /// A Pebble command as the process's argument vector (Pebble's own reading: Go shlex, then
 /// the `[ ... ]` default arguments appended; shared with the Helm back end).
 fn command(name: &str, text: &str, p: &mut Problems<'_>) -> Option<Vec<String>> {
-    match paasc_helm::pebble::command_args(text) {
+    match crate::helm::pebble::command_args(text) {
         Ok(words) if !words.iter().any(|w| lex::has_control(w)) => Some(words),
         Ok(_) => {
             p.push(
-                Code::DOCKERFILE_INVALID_COMMAND,
+                super::INVALID_COMMAND,
                 format!(
                     "rockcraft.yaml: the command of service `{}` holds a control character",
                     shown(name)
@@ -798,7 +799,7 @@ fn command(name: &str, text: &str, p: &mut Problems<'_>) -> Option<Vec<String>> 
         }
         Err(why) => {
             p.push(
-                Code::DOCKERFILE_INVALID_COMMAND,
+                super::INVALID_COMMAND,
                 format!(
                     "rockcraft.yaml: Pebble cannot run the command of service `{}`: {why}",
                     shown(name)
@@ -810,7 +811,7 @@ fn command(name: &str, text: &str, p: &mut Problems<'_>) -> Option<Vec<String>> 
     }
 }
 
-fn services(input: &EmitInput<'_>, layout: &Layout, img: &mut Image, p: &mut Problems<'_>) {
+fn services(input: &EmitInput, layout: &Layout, img: &mut Image, p: &mut Problems<'_>) {
     // paas-charm's layer holds the commands as they run (the worker class may be swapped);
     // only commands and working directories are read from it, never its environment.
     let from_plan = input
@@ -822,7 +823,7 @@ fn services(input: &EmitInput<'_>, layout: &Layout, img: &mut Image, p: &mut Pro
     let from_rock = input.rock.get("services").and_then(Yaml::as_map);
     let Some(services) = from_plan.or(from_rock) else {
         p.push(
-            Code::DOCKERFILE_UNSUPPORTED,
+            super::UNSUPPORTED,
             "rockcraft.yaml: the rock has no services",
             "the framework extension defines the app's service; keep `extensions:` in rockcraft.yaml",
         );
@@ -838,7 +839,7 @@ fn services(input: &EmitInput<'_>, layout: &Layout, img: &mut Image, p: &mut Pro
             if !w.starts_with('/') || lex::path_problem(w.trim_start_matches('/'), false).is_some()
             {
                 p.push(
-                    Code::DOCKERFILE_INVALID_COMMAND,
+                    super::INVALID_COMMAND,
                     format!("rockcraft.yaml: the working-dir of service `{}` is not a plain absolute path", shown(name)),
                     "use an absolute path of letters, digits and `._-+@,=%~:`",
                 );
@@ -868,7 +869,7 @@ fn services(input: &EmitInput<'_>, layout: &Layout, img: &mut Image, p: &mut Pro
         };
         if lex::has_control(name) {
             p.push(
-                Code::DOCKERFILE_INVALID_COMMAND,
+                super::INVALID_COMMAND,
                 format!(
                     "rockcraft.yaml: the service name `{}` holds a control character",
                     shown(name)
@@ -886,14 +887,9 @@ fn services(input: &EmitInput<'_>, layout: &Layout, img: &mut Image, p: &mut Pro
             });
         }
     }
-    if img.cmd.is_empty()
-        && !p
-            .list
-            .iter()
-            .any(|d| d.code == Code::DOCKERFILE_INVALID_COMMAND)
-    {
+    if img.cmd.is_empty() && !p.list.iter().any(|d| d.code == super::INVALID_COMMAND) {
         p.push(
-            Code::DOCKERFILE_UNSUPPORTED,
+            super::UNSUPPORTED,
             format!(
                 "rockcraft.yaml: the rock has no `{}` service command",
                 layout.service
@@ -956,7 +952,7 @@ fn health(checks: Option<&Yaml>, p: &mut Problems<'_>) -> Option<Health> {
                 Some(ns) => Some(ns),
                 None => {
                     p.push(
-                        Code::DOCKERFILE_INVALID_COMMAND,
+                        super::INVALID_COMMAND,
                         format!(
                             "rockcraft.yaml: `checks.{}.{key}` is not a duration",
                             shown(name)
@@ -978,7 +974,7 @@ fn health(checks: Option<&Yaml>, p: &mut Problems<'_>) -> Option<Health> {
             Some(Yaml::Int(i)) if *i > 0 => u64::try_from(*i).unwrap_or(3),
             Some(_) => {
                 p.push(
-                    Code::DOCKERFILE_INVALID_COMMAND,
+                    super::INVALID_COMMAND,
                     format!(
                         "rockcraft.yaml: `checks.{}.threshold` is not a positive integer",
                         shown(name)
@@ -994,7 +990,7 @@ fn health(checks: Option<&Yaml>, p: &mut Problems<'_>) -> Option<Health> {
             if !(url.starts_with("http://") || url.starts_with("https://")) || lex::has_control(url)
             {
                 p.push(
-                    Code::DOCKERFILE_INVALID_COMMAND,
+                    super::INVALID_COMMAND,
                     format!(
                         "rockcraft.yaml: `checks.{}.http.url` is not an http(s) URL",
                         shown(name)
@@ -1020,7 +1016,7 @@ fn health(checks: Option<&Yaml>, p: &mut Problems<'_>) -> Option<Health> {
             };
             let Some(port) = port else {
                 p.push(
-                    Code::DOCKERFILE_INVALID_COMMAND,
+                    super::INVALID_COMMAND,
                     format!(
                         "rockcraft.yaml: `checks.{}.tcp.port` is not a port number",
                         shown(name)
@@ -1055,7 +1051,7 @@ fn health(checks: Option<&Yaml>, p: &mut Problems<'_>) -> Option<Health> {
             serde_json::json!({"name": name, "timeout": secs, "command": words, "environment": env, "cwd": cwd})
         } else {
             p.push(
-                Code::DOCKERFILE_INVALID_COMMAND,
+                super::INVALID_COMMAND,
                 format!(
                     "rockcraft.yaml: check `{}` has no `http`, `tcp` or `exec`",
                     shown(name)

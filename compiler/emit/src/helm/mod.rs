@@ -16,6 +16,7 @@
 //!
 //! **Invariant:** pure and deterministic: no I/O, and the same input gives the same bytes.
 
+pub mod app;
 pub mod k8s;
 pub mod pebble;
 pub mod values;
@@ -195,60 +196,60 @@ pub enum Problem {
 }
 
 const TEMPLATES: [(&str, &str); 13] = [
-    (".helmignore", include_str!("../chart/.helmignore")),
+    (".helmignore", include_str!("../../chart/.helmignore")),
     (
         "templates/_helpers.tpl",
-        include_str!("../chart/templates/_helpers.tpl"),
+        include_str!("../../chart/templates/_helpers.tpl"),
     ),
     (
         "templates/NOTES.txt",
-        include_str!("../chart/templates/NOTES.txt"),
+        include_str!("../../chart/templates/NOTES.txt"),
     ),
     (
         "templates/configmap.yaml",
-        include_str!("../chart/templates/configmap.yaml"),
+        include_str!("../../chart/templates/configmap.yaml"),
     ),
     (
         "templates/deployment.yaml",
-        include_str!("../chart/templates/deployment.yaml"),
+        include_str!("../../chart/templates/deployment.yaml"),
     ),
     (
         "templates/hpa.yaml",
-        include_str!("../chart/templates/hpa.yaml"),
+        include_str!("../../chart/templates/hpa.yaml"),
     ),
     (
         "templates/ingress.yaml",
-        include_str!("../chart/templates/ingress.yaml"),
+        include_str!("../../chart/templates/ingress.yaml"),
     ),
     (
         "templates/migration-job.yaml",
-        include_str!("../chart/templates/migration-job.yaml"),
+        include_str!("../../chart/templates/migration-job.yaml"),
     ),
     (
         "templates/pdb.yaml",
-        include_str!("../chart/templates/pdb.yaml"),
+        include_str!("../../chart/templates/pdb.yaml"),
     ),
     (
         "templates/pvc.yaml",
-        include_str!("../chart/templates/pvc.yaml"),
+        include_str!("../../chart/templates/pvc.yaml"),
     ),
     (
         "templates/schedulers.yaml",
-        include_str!("../chart/templates/schedulers.yaml"),
+        include_str!("../../chart/templates/schedulers.yaml"),
     ),
     (
         "templates/service.yaml",
-        include_str!("../chart/templates/service.yaml"),
+        include_str!("../../chart/templates/service.yaml"),
     ),
     (
         "templates/workers.yaml",
-        include_str!("../chart/templates/workers.yaml"),
+        include_str!("../../chart/templates/workers.yaml"),
     ),
 ];
 
 const SERVICE_ACCOUNT_TEMPLATE: (&str, &str) = (
     "templates/serviceaccount.yaml",
-    include_str!("../chart/templates/serviceaccount.yaml"),
+    include_str!("../../chart/templates/serviceaccount.yaml"),
 );
 
 /// The default Secret name of an app: `<app>-secrets`, or `<app>-secret-env` when that is the

@@ -17,6 +17,27 @@
 //! Names are letters, digits, `_` and `.` (compose-go's `[A-Za-z0-9_.]`), so Spring Boot's
 //! dotted properties can be written.
 
+use crate::Files;
+use paasc_check::Resolved;
+use paasc_diag::{Diagnostic, Span};
+
+paasc_diag::declare_code!(
+    pub UNREPRESENTABLE = "P005", "env-unrepresentable", Error,
+    "An environment value cannot be written to the `.env` file.",
+"paasc writes `.env` so that docker compose and python-dotenv read every value back exactly. A
+value holding `$` together with a quote, a backslash or a line break is read differently by the
+two (compose interpolates `$VAR` inside double quotes, dotenv only `${VAR}`), so paasc refuses
+to write a file one of them would misread.
+
+Example: a config value `it's $5`.
+
+`docker.env` (`--emit docker-env`, for `docker run --env-file`) has no quoting at all, so a value
+with a line break cannot be written to it.
+
+Fix: change the value, or skip the .env artifact (`--emit pebble,gunicorn`) and use the charm
+layer."
+);
+
 /// Why a variable cannot be written.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EnvError {
@@ -143,6 +164,62 @@ pub fn render<'a>(vars: impl IntoIterator<Item = (&'a str, &'a str)>) -> Result<
         out.push('\n');
     }
     Ok(out)
+}
+
+/// The `.env` file, for docker compose and python-dotenv.
+pub const DOTENV: &str = ".env";
+
+/// The `docker.env` file, for `docker run --env-file`.
+pub const DOCKER_ENV: &str = "docker.env";
+
+/// The `.env` artifact.
+pub fn dotenv_files(app: &Resolved) -> Result<Files, Vec<Diagnostic>> {
+    file(
+        app,
+        DOTENV,
+        false,
+        "leave .env out with --emit pebble,gunicorn",
+    )
+}
+
+/// The `docker.env` artifact.
+pub fn docker_files(app: &Resolved) -> Result<Files, Vec<Diagnostic>> {
+    file(
+        app,
+        DOCKER_ENV,
+        true,
+        "use .env (docker compose reads its quoting), or pass this variable another way",
+    )
+}
+
+/// The environment file `name` (for `docker run` when `docker`), or P005 at the value that
+/// cannot be written.
+fn file(app: &Resolved, name: &str, docker: bool, way_out: &str) -> Result<Files, Vec<Diagnostic>> {
+    let Some(vars) = app.plan.env.as_ref() else {
+        return Ok(Files::new());
+    };
+    let pairs = vars.iter().map(|(k, v)| (k.as_str(), v.as_str()));
+    let rendered = if docker {
+        render_docker(pairs)
+    } else {
+        render(pairs)
+    };
+    let text = rendered.map_err(|e| {
+        let value = vars.get(&e.name).map_or("", String::as_str);
+        let (file, span, label) = match paasc_check::apply::source_of(&app.profile, value) {
+            Some((file, span)) => (file, span, format!("becomes `{}`", e.name)),
+            None => (None, Span::point(0), "from this deployment".into()),
+        };
+        vec![Diagnostic::new(
+            UNREPRESENTABLE,
+            file.unwrap_or(app.anchor),
+            span,
+            format!("`{}` cannot be written to {name}: it {}", e.name, e.reason),
+        )
+        .label(label)
+        .help(format!("change the value, or {way_out}"))]
+    })?;
+    Ok(vec![(name.to_string(), text)])
 }
 
 #[cfg(test)]

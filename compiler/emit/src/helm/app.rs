@@ -2,18 +2,87 @@
 //! existing Secret, the secret variables' values beside it: `helm/<secret>.env` for
 //! `kubectl create secret generic <secret> --from-env-file=...`, or `helm/<secret>/<NAME>` files
 //! for `--from-file=` when a value spans lines. This module reads the project, the profile and
-//! paas-charm's plan; `paasc_helm` builds the chart.
+//! paas-charm's plan; the parent module builds the chart.
 
-use crate::compile::{EmitInput, Files};
-use paasc_diag::{Code, Diagnostic, Span};
-use paasc_helm::values::{AntiAffinity, ServiceType};
-use paasc_helm::{App, IngressSettings, Process, Settings, Var};
+use super::values::{AntiAffinity, ServiceType};
+use super::{App, IngressSettings, Process, Settings, Var};
+use crate::Files;
+use paasc_check::Resolved as EmitInput;
+use paasc_diag::{Diagnostic, Span};
 use paasc_model::lower::Spanned;
 use paasc_model::profile::{self, Kubernetes};
 use paasc_syntax::Yaml;
 
+paasc_diag::declare_code!(
+    pub SECRET_UNREPRESENTABLE = "H001", "helm-secret-unrepresentable", Error,
+    "A secret value cannot reach the app through a Kubernetes Secret.",
+"The Helm chart takes every secret-derived variable from a Kubernetes Secret, through
+`secretKeyRef`. When the profile does not name an existing Secret (`kubernetes.secret-name`),
+paasc writes the values beside the chart for kubectl: `helm/<secret>.env` (one literal
+`NAME=value` a line, for `--from-env-file`), or, when a value spans lines, `helm/<secret>/NAME`
+files (for `--from-file`). A value holding a NUL character cannot be carried by any
+environment variable, so there is nothing correct to write.
+
+Example: a secret option whose content is `\"a\\0b\"` (a NUL byte written as an escape in a
+double-quoted YAML string).
+
+Fix: remove the NUL character from the value."
+);
+
+paasc_diag::declare_code!(
+    pub INVALID_VALUE = "H002", "helm-invalid-value", Error,
+    "A `kubernetes:` value of the profile is one Kubernetes would reject.",
+"The profile's `kubernetes:` section becomes the Helm chart's values. paasc checks them with
+Kubernetes' own rules, so the problem is reported at its line instead of by the API server
+during `helm install`: names of volumes, Secrets and hosts are DNS names (lowercase letters,
+digits, `-` and `.`), sizes and resources are quantities (`500m`, `256Mi`, `1Gi`), an image
+reference is a lowercase repository with an optional tag or digest, replica counts are not
+negative, and autoscaling's `min-replicas` is at least 1 and at most `max-replicas`.
+
+Example:
+
+    kubernetes:
+      resources:
+        limits: {memory: 512MB}    # Kubernetes writes megabytes as 512M or 512Mi
+
+Fix: write the value the way the message says."
+);
+
+paasc_diag::declare_code!(
+    pub SERVICE_COMMAND = "H003", "helm-service-command", Error,
+    "A Pebble service of the rock cannot be run by the Helm chart.",
+"The Helm chart runs the rock's services without Pebble: the main service, and each `-worker`
+and `-scheduler` service, becomes a container whose command is the service's `command` as
+Pebble reads it (shell-style words, with `[ ... ]` default arguments). A command Pebble itself
+would refuse (an unclosed quote, a misplaced `[ ... ]` group), or a missing main service,
+leaves the chart nothing to run.
+
+Example: `command: celery -A app worker [ --loglevel info ] -c 2` (Pebble allows no argument
+after the `[ ... ]` group).
+
+Fix: correct the service's `command` in rockcraft.yaml."
+);
+
+/// Whether `path` is one of the files `kubectl create secret` reads beside a chart
+/// (`helm/<secret>.env`, `helm/<secret>/<NAME>`), not a file of a chart (`helm/<chart>/...`,
+/// which holds `Chart.yaml`).
+pub fn holds_secret(path: &str, files: &Files) -> bool {
+    let chart = |dir: &str| {
+        files.iter().any(|(p, _)| {
+            p.strip_prefix("helm/")
+                .and_then(|r| r.strip_suffix("/Chart.yaml"))
+                == Some(dir)
+        })
+    };
+    match path.split('/').collect::<Vec<_>>().as_slice() {
+        ["helm", file] => file.ends_with(".env"),
+        ["helm", dir, _] => !chart(dir),
+        _ => false,
+    }
+}
+
 /// The files of this artifact.
-pub fn files(input: &EmitInput<'_>) -> Result<Files, Vec<Diagnostic>> {
+pub fn files(input: &EmitInput) -> Result<Files, Vec<Diagnostic>> {
     let mut diags = Vec::new();
     let app = app(input, &mut diags);
     let settings = match &input.profile.kubernetes {
@@ -23,14 +92,14 @@ pub fn files(input: &EmitInput<'_>) -> Result<Files, Vec<Diagnostic>> {
     if !diags.is_empty() {
         return Err(diags);
     }
-    let chart = paasc_helm::chart(&app, &settings).map_err(|problems| {
+    let chart = super::chart(&app, &settings).map_err(|problems| {
         problems
             .into_iter()
             .map(|p| match p {
-                paasc_helm::Problem::SecretUnrepresentable { name, reason } => {
+                super::Problem::SecretUnrepresentable { name, reason } => {
                     let value = input.plan.env.as_ref().and_then(|e| e.get(&name));
                     let (file, span, label) =
-                        match value.and_then(|v| crate::compile::source_of(input.profile, v)) {
+                        match value.and_then(|v| paasc_check::apply::source_of(&input.profile, v)) {
                             Some((file, span)) => (
                                 file.unwrap_or(input.anchor),
                                 span,
@@ -39,7 +108,7 @@ pub fn files(input: &EmitInput<'_>) -> Result<Files, Vec<Diagnostic>> {
                             None => (input.anchor, Span::point(0), "from this deployment".into()),
                         };
                     Diagnostic::new(
-                        Code::HELM_SECRET_UNREPRESENTABLE,
+                        SECRET_UNREPRESENTABLE,
                         file,
                         span,
                         format!(
@@ -76,8 +145,8 @@ fn str_of(y: Option<&Yaml>) -> Option<String> {
 }
 
 /// What the project and the plan say about the app.
-fn app(input: &EmitInput<'_>, diags: &mut Vec<Diagnostic>) -> App {
-    let rock = input.rock;
+fn app(input: &EmitInput, diags: &mut Vec<Diagnostic>) -> App {
+    let rock = &input.rock;
     let fw = input.framework;
     let services = rock.get("services").and_then(Yaml::as_map).unwrap_or(&[]);
     let layer_services = input
@@ -95,18 +164,18 @@ fn app(input: &EmitInput<'_>, diags: &mut Vec<Diagnostic>) -> App {
         let text = planned
             .or_else(|| str_of(service.get("command")))
             .unwrap_or_default();
-        match paasc_helm::pebble::command_args(&text) {
+        match super::pebble::command_args(&text) {
             Ok(args) => args,
             Err(why) => {
                 let message = format!(
                     "the Pebble service `{name}` has a command the chart cannot run: {why}"
                 );
-                let at = input.rock_source.and_then(|(_, tree)| {
+                let at = input.rock_source.as_ref().and_then(|(_, tree)| {
                     let entry = tree.lookup(&["services", name, "command"])?;
                     Some(tree.span(entry.value))
                 });
                 let d = input.rock_diagnostic(
-                    Code::HELM_SERVICE_COMMAND,
+                    SERVICE_COMMAND,
                     at,
                     message,
                     "Pebble's shell-like split fails here",
@@ -132,7 +201,7 @@ fn app(input: &EmitInput<'_>, diags: &mut Vec<Diagnostic>) -> App {
         None => {
             diags.push(
                 Diagnostic::new(
-                    Code::HELM_SERVICE_COMMAND,
+                    SERVICE_COMMAND,
                     input.anchor,
                     Span::point(0),
                     format!(
@@ -169,8 +238,8 @@ fn app(input: &EmitInput<'_>, diags: &mut Vec<Diagnostic>) -> App {
         .or_else(|| rock.get("run_user").and_then(Yaml::as_str))
         == Some("_daemon_")
         || main_service.and_then(|s| s.get("user-id"))
-            == Some(&Yaml::Int(i128::from(paasc_helm::DAEMON_UID)));
-    let plan = input.plan;
+            == Some(&Yaml::Int(i128::from(super::DAEMON_UID)));
+    let plan = &input.plan;
     let env = plan
         .env
         .iter()
@@ -192,7 +261,7 @@ fn app(input: &EmitInput<'_>, diags: &mut Vec<Diagnostic>) -> App {
         .collect();
     let in_app_dir = |file: &str| {
         let path = format!("{}/{file}", app_dir.trim_start_matches('/'));
-        rock_installs(rock, &path)
+        rock_installs(&input.rock, &path)
     };
     let migration =
         paasc_runtime::migration_command(fw, in_app_dir).map(|cmd| (cmd, app_dir.to_string()));
@@ -202,7 +271,7 @@ fn app(input: &EmitInput<'_>, diags: &mut Vec<Diagnostic>) -> App {
             .unwrap_or(&[])
             .iter()
             .filter(|(_, c)| c.get("level").and_then(Yaml::as_str) == Some(level))
-            .find_map(|(_, c)| paasc_helm::pebble::probe(c))
+            .find_map(|(_, c)| super::pebble::probe(c))
     };
     App {
         name: str_of(rock.get("name")).unwrap_or_else(|| "app".into()),
@@ -250,19 +319,19 @@ fn rock_installs(rock: &Yaml, path: &str) -> bool {
 }
 
 /// The profile's `kubernetes:` section, checked with Kubernetes' rules.
-fn settings(input: &EmitInput<'_>, k: &Kubernetes, diags: &mut Vec<Diagnostic>) -> Settings {
-    let p = input.profile;
+fn settings(input: &EmitInput, k: &Kubernetes, diags: &mut Vec<Diagnostic>) -> Settings {
+    let p = &input.profile;
     let file = |field: &str| p.origin("kubernetes", field).unwrap_or(input.anchor);
     let mut bad = |field: &str, span: Span, message: String, help: &str| {
         diags.push(
-            Diagnostic::new(Code::HELM_INVALID_VALUE, file(field), span, message)
+            Diagnostic::new(INVALID_VALUE, file(field), span, message)
                 .label("Kubernetes rejects this")
                 .help(help.to_string()),
         );
     };
     let mut s = Settings::default();
     if let Some(image) = &k.image {
-        if paasc_helm::k8s::is_image(&image.value) {
+        if super::k8s::is_image(&image.value) {
             s.image = Some(image.value.clone());
         } else {
             bad(
@@ -297,7 +366,7 @@ fn settings(input: &EmitInput<'_>, k: &Kubernetes, diags: &mut Vec<Diagnostic>) 
             (&res.limits, &mut s.limits),
         ] {
             for (key, value) in map.iter() {
-                if paasc_helm::k8s::is_quantity(&value.value) {
+                if super::k8s::is_quantity(&value.value) {
                     out.insert(key.value.clone(), value.value.clone());
                 } else {
                     bad(
@@ -357,7 +426,7 @@ fn settings(input: &EmitInput<'_>, k: &Kubernetes, diags: &mut Vec<Diagnostic>) 
             continue;
         };
         let mut ok = true;
-        if !paasc_helm::k8s::is_dns_label(&name.value) {
+        if !super::k8s::is_dns_label(&name.value) {
             ok = false;
             bad(
                 "storage",
@@ -375,7 +444,7 @@ fn settings(input: &EmitInput<'_>, k: &Kubernetes, diags: &mut Vec<Diagnostic>) 
             );
         }
         names.push(&name.value);
-        if !paasc_helm::k8s::is_quantity(&size.value) {
+        if !super::k8s::is_quantity(&size.value) {
             ok = false;
             bad(
                 "storage",
@@ -394,7 +463,7 @@ fn settings(input: &EmitInput<'_>, k: &Kubernetes, diags: &mut Vec<Diagnostic>) 
             );
         }
         let class = v.storage_class.as_ref().and_then(|c| {
-            if paasc_helm::k8s::is_dns_subdomain(&c.value) {
+            if super::k8s::is_dns_subdomain(&c.value) {
                 Some(c.value.clone())
             } else {
                 ok = false;
@@ -429,7 +498,7 @@ fn settings(input: &EmitInput<'_>, k: &Kubernetes, diags: &mut Vec<Diagnostic>) 
     if let Some(i) = &k.ingress {
         let mut out = IngressSettings::default();
         if let Some(host) = &i.host {
-            if paasc_helm::k8s::is_ingress_host(&host.value) {
+            if super::k8s::is_ingress_host(&host.value) {
                 out.host = host.value.clone();
             } else {
                 bad(
@@ -445,7 +514,7 @@ fn settings(input: &EmitInput<'_>, k: &Kubernetes, diags: &mut Vec<Diagnostic>) 
             (&i.class, &mut out.class, "IngressClass"),
         ] {
             if let Some(v) = field {
-                if paasc_helm::k8s::is_dns_subdomain(&v.value) {
+                if super::k8s::is_dns_subdomain(&v.value) {
                     *slot = Some(v.value.clone());
                 } else {
                     bad(
@@ -465,7 +534,7 @@ fn settings(input: &EmitInput<'_>, k: &Kubernetes, diags: &mut Vec<Diagnostic>) 
         s.ingress = Some(out);
     }
     if let Some(name) = &k.secret_name {
-        if paasc_helm::k8s::is_dns_subdomain(&name.value) {
+        if super::k8s::is_dns_subdomain(&name.value) {
             s.secret_name = Some(name.value.clone());
         } else {
             bad(

@@ -1,0 +1,663 @@
+//! A deployment profile applied to a checked project: the profile lowered and checked against
+//! the expanded charm, paas-charm's plan computed, and the result (the resolved app, the IR the
+//! back ends read) returned only when nothing stops the deployment.
+
+use crate::{blame, gevent, Checked, Project};
+use paasc_diag::{closest, Code, Diagnostic, FileId, SourceDb, Span};
+use paasc_model::lower::Cx;
+use paasc_model::profile::{self, Profile, Scalar};
+use paasc_runtime::{ConfigValue, Deployment, Framework, ProxySettings, Relation};
+use paasc_syntax::{Limits, Yaml};
+use std::path::PathBuf;
+
+/// Lowers the profile already read into `db` as `file` and its `--set` overlays.
+///
+/// Each file's own profile (before the overlay) goes to `read`, so that its secrets can be
+/// hidden where that file writes them.
+pub fn load_profile(
+    db: &mut SourceDb,
+    file: Option<FileId>,
+    sets: &[String],
+    read: &mut Vec<(FileId, Profile)>,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<(Profile, Option<FileId>)> {
+    let mut out = Profile::default();
+    let mut any = false;
+    if let Some(id) = file {
+        out = lower_text(db, id, diags)?;
+        read.push((id, out.clone()));
+        any = true;
+    }
+    let mut files: Vec<FileId> = file.into_iter().collect();
+    for arg in sets {
+        files.push(db.next_id());
+        let name = format!("--set {arg}");
+        match profile::set_to_yaml(arg) {
+            Ok(yaml) => {
+                let id = db.add(name, yaml);
+                if let Some(p) = lower_text(db, id, diags) {
+                    read.push((id, p.clone()));
+                    if any {
+                        out.overlay(p);
+                    } else {
+                        out = p;
+                        any = true;
+                    }
+                }
+            }
+            Err(why) => diags.push(
+                Diagnostic::new(
+                    Code::INVALID_VALUE,
+                    db.add(name, String::new()),
+                    Span::point(0),
+                    why,
+                )
+                .label("here")
+                .help("write --set path.to.key=value, e.g. --set config.greeting=hello"),
+            ),
+        }
+    }
+    out.sources = files;
+    Some((out, file))
+}
+
+/// Hides the profile's secret values (and plain values given to secret-typed options) in every
+/// file the profile was read from, so no diagnostic can quote them: where each file writes
+/// them (whatever the quoting or escapes), and wherever else their text appears. The values
+/// come from each file's own profile in `read` (the overlaid `profile` only moves them); its
+/// `sources` also name the `--set` files that did not lower.
+fn redact(
+    db: &mut SourceDb,
+    profile: Option<&Profile>,
+    read: &[(FileId, Profile)],
+    charm: Option<&Yaml>,
+) {
+    let types = charm.map(option_types).unwrap_or_default();
+    let secret_option = |name: &str| types.get(name) == Some(&"secret");
+    let mut secrets: Vec<String> = Vec::new();
+    for (_, p) in read.iter() {
+        secrets.extend(p.secret_values());
+        for (key, value) in p.config.iter() {
+            if let (true, Scalar::Str(v)) = (secret_option(&key.value), &value.value) {
+                secrets.push(v.clone());
+            }
+        }
+    }
+    secrets.sort_by_key(|v| std::cmp::Reverse(v.len()));
+    secrets.dedup();
+    let mut ids: Vec<FileId> = read
+        .iter()
+        .map(|(id, _)| *id)
+        .chain(profile.iter().flat_map(|p| p.sources.iter().copied()))
+        .collect();
+    ids.sort_by_key(|id| id.0);
+    ids.dedup();
+    for id in ids {
+        let path = db.get(id).path.clone();
+        let set = path.strip_prefix("--set ");
+        if let Some((_, p)) = read.iter().find(|(r, _)| *r == id) {
+            db.redact_spans(id, &p.secret_spans(secret_option), set.is_some());
+        }
+        db.redact(id, &secrets, set.is_some());
+        if let Some((key, value)) = set.and_then(|a| a.split_once('=')) {
+            if secret_path(key, secret_option) {
+                let len = db.get(id).text.len();
+                let start = len.saturating_sub(value.len() + 1);
+                db.redact_spans(id, &[Span::new(start, len)], true);
+            }
+        }
+    }
+}
+
+/// Whether `--set key=...` sets a secret, whatever its value turns out to be (a secret given
+/// with the wrong type is still a secret).
+fn secret_path(key: &str, secret_option: impl Fn(&str) -> bool) -> bool {
+    let segments: Vec<&str> = key.split('.').collect();
+    match segments.as_slice() {
+        ["secret-key" | "secrets", ..] => true,
+        ["config", option] => secret_option(option),
+        ["integrations", .., last] => {
+            segments.contains(&"secrets") || profile::is_secret_field(last)
+        }
+        _ => false,
+    }
+}
+
+fn lower_text(db: &SourceDb, id: FileId, diags: &mut Vec<Diagnostic>) -> Option<Profile> {
+    let (tree, mut found) = paasc_syntax::parse(id, &db.get(id).text, Limits::default());
+    diags.append(&mut found);
+    if tree.root().is_none() {
+        return Some(Profile::default());
+    }
+    let mut cx = Cx::new(&tree, id);
+    let p = profile::lower(&mut cx);
+    diags.append(&mut cx.diags);
+    p
+}
+
+/// A profile applied to a checked project: the resolved app, everything the back ends read.
+pub struct Resolved {
+    /// The framework of the app.
+    pub framework: Framework,
+    /// The project directory (the rock's build context).
+    pub project_dir: PathBuf,
+    /// The rock's files, as the loader read them.
+    pub rock_dir: paasc_expand::ProjectDir,
+    /// The expanded charmcraft.yaml.
+    pub charm: Yaml,
+    /// The expanded rockcraft.yaml.
+    pub rock: Yaml,
+    /// The profile, with `--set` applied.
+    pub profile: Profile,
+    /// What paas-charm is given.
+    pub deployment: Deployment,
+    /// What paas-charm does with it.
+    pub plan: paasc_runtime::Plan,
+    /// Where diagnostics about the deployment point when no better span is known: the
+    /// profile file, or charmcraft.yaml when there is none.
+    pub anchor: FileId,
+    /// rockcraft.yaml and its tree, for diagnostics about the rock's own values.
+    pub rock_source: Option<(FileId, paasc_syntax::Tree)>,
+}
+
+impl Resolved {
+    /// A diagnostic at `at` in rockcraft.yaml (found in [`Resolved::rock_source`]'s tree), with
+    /// the profile as a secondary label, or at the profile, labelled `otherwise`, when
+    /// rockcraft.yaml does not hold the value.
+    pub fn rock_diagnostic(
+        &self,
+        code: Code,
+        at: Option<Span>,
+        message: String,
+        label: &str,
+        otherwise: &str,
+    ) -> Diagnostic {
+        match self.rock_source.as_ref().map(|(f, _)| *f).zip(at) {
+            Some((file, span)) => Diagnostic::new(code, file, span, message)
+                .label(label)
+                .secondary(self.anchor, Span::point(0), "while compiling this profile"),
+            None => Diagnostic::new(code, self.anchor, Span::point(0), message).label(otherwise),
+        }
+    }
+}
+
+/// Applies the profile read into the project's sources as `profile` (and the `--set` overlays
+/// `sets`) to a checked project and plans the deployment as paas-charm would. Returns `None`,
+/// with the reasons in `diags`, when any error is found.
+pub fn apply_profile(
+    project: &mut Project,
+    checked: &Checked,
+    profile: Option<FileId>,
+    sets: &[String],
+    diags: &mut Vec<Diagnostic>,
+) -> Option<Resolved> {
+    let files = project.files;
+    let db = &mut project.db;
+    let (charm_file, rock_file) = (files.charmcraft?, files.rockcraft?);
+    let mut read = Vec::new();
+    let loaded = load_profile(db, profile, sets, &mut read, diags);
+    redact(
+        db,
+        loaded.as_ref().map(|(p, _)| p),
+        &read,
+        checked.charm.as_ref(),
+    );
+    let (Some(charm), Some(rock), Some((profile, profile_file))) =
+        (&checked.charm, &checked.rock, loaded)
+    else {
+        return None;
+    };
+    if paasc_diag::has_errors(diags) {
+        return None;
+    }
+    let charm_tree = checked.analysis.charm_tree.as_ref()?;
+    let Some(framework) = checked.charm_source.as_ref().and_then(framework) else {
+        diags.push(
+            Diagnostic::new(
+                Code::EXTENSION_UNKNOWN,
+                charm_file,
+                Span::point(0),
+                "charmcraft.yaml uses no framework extension, so there is no 12-factor app to compile",
+            )
+            .label("here")
+            .help("add `extensions: [flask-framework]` (or another framework)"),
+        );
+        return None;
+    };
+    let anchor = profile_file.or(profile.file).unwrap_or(charm_file);
+    let deployment = deployment(&profile, charm, anchor, diags);
+    if deployment.secret_key.is_none() {
+        diags.push(
+            Diagnostic::new(
+                Code::SECRET_KEY_MISSING,
+                anchor,
+                Span::point(0),
+                "the profile gives no `secret-key`",
+            )
+            .label("secret-key is needed here")
+            .help("pass it from your secret store: --set secret-key=$(openssl rand -hex 32)"),
+        );
+    }
+    if paasc_diag::has_errors(diags) {
+        return None;
+    }
+    let paas_config = project
+        .charm_dir
+        .as_ref()
+        .and_then(|d| d.listing.texts.get("paas-config.yaml"))
+        .and_then(|t| {
+            let (tree, _) = paasc_syntax::parse(charm_file, t, Limits::default());
+            tree.root().map(|r| Yaml::from_tree(&tree, r))
+        });
+    let plan = paasc_runtime::plan(
+        framework,
+        charm,
+        &rock.yaml,
+        paas_config.as_ref(),
+        &deployment,
+    );
+    if plan.status.kind != paasc_runtime::StatusKind::Active {
+        diags.push(blame::not_active(
+            &plan.status,
+            &profile,
+            anchor,
+            charm_file,
+            charm_tree,
+        ));
+        return None;
+    }
+    let (rock_dir, project_dir) = project
+        .rock_dir
+        .as_ref()
+        .map(|d| (d.listing.clone(), d.root.clone()))
+        .unwrap_or_default();
+    if plan.gunicorn_conf.is_some() {
+        if let Some(d) = gevent::check(
+            &profile,
+            charm,
+            charm_tree,
+            framework.name(),
+            &rock_dir,
+            anchor,
+            charm_file,
+        ) {
+            diags.push(d);
+            return None;
+        }
+    }
+    Some(Resolved {
+        framework,
+        project_dir,
+        rock_dir,
+        charm: charm.clone(),
+        rock: rock.yaml.clone(),
+        profile,
+        deployment,
+        plan,
+        anchor,
+        rock_source: checked
+            .analysis
+            .rock_tree
+            .clone()
+            .map(|tree| (rock_file, tree)),
+    })
+}
+
+/// paasc's own rules on the charm as written (`paasc_runtime::lint`), as diagnostics.
+/// `source` is `tree` loaded as a value.
+pub fn lint(file: FileId, tree: &paasc_syntax::Tree, source: &Yaml) -> Vec<Diagnostic> {
+    let Some(fw) = framework(source) else {
+        return Vec::new();
+    };
+    let key = |path: &[String]| tree.lookup(path).map(|e| tree.span(e.key));
+    paasc_runtime::lint::lint(fw, source)
+        .into_iter()
+        .filter_map(|f| {
+            use paasc_runtime::lint::Rule;
+            let (code, label) = match f.rule {
+                Rule::OptionNotExported => (Code::OPTION_NOT_EXPORTED, "never reaches the app"),
+                Rule::EnvCollision => (Code::ENV_COLLISION, "same variable"),
+                Rule::IntegrationNotRead => (Code::INTEGRATION_NOT_READ, "not read by paas-charm"),
+            };
+            let mut d = Diagnostic::new(code, file, key(&f.path)?, f.message)
+                .label(label)
+                .help(f.help);
+            if let Some(other) = f.other.as_deref().and_then(key) {
+                d = d.secondary(file, other, "this one");
+            }
+            Some(d)
+        })
+        .collect()
+}
+
+/// The framework a charm uses, from its unexpanded `extensions`.
+pub fn framework(charm_source: &Yaml) -> Option<Framework> {
+    charm_source
+        .get("extensions")?
+        .as_seq()?
+        .iter()
+        .filter_map(Yaml::as_str)
+        .find_map(Framework::from_name)
+}
+
+/// Each option's declared `type`, by name (an index: a charm may declare thousands).
+fn option_types(charm: &Yaml) -> std::collections::HashMap<&str, &str> {
+    charm
+        .get("config")
+        .and_then(|c| c.get("options"))
+        .and_then(Yaml::as_map)
+        .map(|m| {
+            m.iter()
+                .filter_map(|(k, v)| Some((k.as_str()?, v.get("type")?.as_str()?)))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn option_names(charm: &Yaml) -> Vec<&str> {
+    charm
+        .get("config")
+        .and_then(|c| c.get("options"))
+        .and_then(Yaml::as_map)
+        .map(|m| m.iter().filter_map(|(k, _)| k.as_str()).collect())
+        .unwrap_or_default()
+}
+
+fn endpoint_names(charm: &Yaml) -> Vec<&str> {
+    ["requires", "provides"]
+        .iter()
+        .filter_map(|k| charm.get(k).and_then(Yaml::as_map))
+        .flat_map(|m| m.iter().filter_map(|(k, _)| k.as_str()))
+        .collect()
+}
+
+/// Checks the profile against the expanded charm and builds the deployment paas-charm sees.
+pub fn deployment(
+    p: &Profile,
+    charm: &Yaml,
+    file: FileId,
+    diags: &mut Vec<Diagnostic>,
+) -> Deployment {
+    let mut d = Deployment {
+        app: p.app.as_ref().map_or_else(
+            || {
+                charm
+                    .get("name")
+                    .and_then(Yaml::as_str)
+                    .unwrap_or("app")
+                    .to_string()
+            },
+            |a| a.value.clone(),
+        ),
+        model: p
+            .model
+            .as_ref()
+            .map_or_else(|| "default".to_string(), |m| m.value.clone()),
+        unit: p
+            .unit
+            .as_ref()
+            .and_then(|u| u32::try_from(u.value).ok())
+            .unwrap_or(0),
+        peer_units: p.peers(),
+        secret_key: p.secret_key.as_ref().map(|k| k.value.clone()),
+        proxy: ProxySettings {
+            http_proxy: p.proxy.http_proxy.as_ref().map(|v| v.value.clone()),
+            https_proxy: p.proxy.https_proxy.as_ref().map(|v| v.value.clone()),
+            no_proxy: p.proxy.no_proxy.as_ref().map(|v| v.value.clone()),
+        },
+        ..Deployment::default()
+    };
+    let options = option_names(charm);
+    let types = option_types(charm);
+    let option_type = |name: &str| types.get(name).copied();
+    for (key, value) in p.config.iter() {
+        let file = p.origin("config", &key.value).unwrap_or(file);
+        let Some(kind) = option_type(&key.value) else {
+            let mut diag = Diagnostic::new(
+                Code::PROFILE_UNKNOWN_OPTION,
+                file,
+                key.span,
+                format!("the charm has no config option `{}`", key.value),
+            )
+            .label("not an option of this charm");
+            diag = match closest(&key.value, options.iter().copied()) {
+                Some(near) => diag.help(format!("did you mean `{near}`?")),
+                None => diag.help("declare it under config.options in charmcraft.yaml, or remove it from the profile"),
+            };
+            diags.push(diag);
+            continue;
+        };
+        let converted = match (kind, &value.value) {
+            ("string", Scalar::Str(s)) => Some(ConfigValue::Str(s.clone())),
+            ("int", Scalar::Int(i)) => Some(ConfigValue::Int(*i)),
+            ("float", Scalar::Float(f)) => Some(ConfigValue::Float(*f)),
+            ("float", Scalar::Int(i)) => Some(ConfigValue::Float(*i as f64)),
+            ("boolean", Scalar::Bool(b)) => Some(ConfigValue::Bool(*b)),
+            ("secret", _) => {
+                diags.push(
+                    Diagnostic::new(
+                        Code::PROFILE_WRONG_TYPE,
+                        file,
+                        key.span,
+                        format!(
+                            "`{}` is a secret option; its content belongs under `secrets:`",
+                            key.value
+                        ),
+                    )
+                    .label("secret option given a plain value")
+                    .help(format!(
+                        "write it as\nsecrets:\n  {}:\n    <key>: <value>",
+                        key.value
+                    )),
+                );
+                continue;
+            }
+            _ => None,
+        };
+        match converted {
+            Some(v) => {
+                d.config.insert(key.value.clone(), v);
+            }
+            None => diags.push(
+                Diagnostic::new(
+                    Code::PROFILE_WRONG_TYPE,
+                    file,
+                    value.span,
+                    format!(
+                        "option `{}` has type {kind}, but the profile gives {}",
+                        key.value,
+                        describe(&value.value)
+                    ),
+                )
+                .label(format!("not {}", article(kind)))
+                .help(match kind {
+                    "string" => "quote the value to make it a string".to_string(),
+                    other => format!(
+                        "give {} value, as `juju config` would accept it",
+                        article(other)
+                    ),
+                }),
+            ),
+        }
+    }
+    for (key, content) in p.secrets.iter() {
+        let file = p.origin("secrets", &key.value).unwrap_or(file);
+        match option_type(&key.value) {
+            Some("secret") => {
+                d.secrets.insert(
+                    key.value.clone(),
+                    content
+                        .iter()
+                        .map(|(k, v)| (k.value.clone(), v.value.clone()))
+                        .collect(),
+                );
+            }
+            _ => diags.push(
+                Diagnostic::new(
+                    Code::PROFILE_UNKNOWN_OPTION,
+                    file,
+                    key.span,
+                    format!("the charm has no secret-typed option `{}`", key.value),
+                )
+                .label("not a secret option")
+                .help("`secrets:` gives the content of options declared with `type: secret`; put plain values under `config:`"),
+            ),
+        }
+    }
+    let endpoints = endpoint_names(charm);
+    for (key, integration) in p.integrations.iter() {
+        let file = p.origin("integrations", &key.value).unwrap_or(file);
+        if !endpoints.contains(&key.value.as_str()) {
+            let mut diag = Diagnostic::new(
+                Code::PROFILE_UNKNOWN_ENDPOINT,
+                file,
+                key.span,
+                format!("the charm declares no endpoint `{}`", key.value),
+            )
+            .label("no such integration");
+            diag = match closest(&key.value, endpoints.iter().copied()) {
+                Some(near) => diag.help(format!("did you mean `{near}`?")),
+                None => diag.help("declare it under `requires:` in charmcraft.yaml, or remove it from the profile"),
+            };
+            diags.push(diag);
+            continue;
+        }
+        let declared = |field: &str| {
+            ["requires", "provides"].iter().find_map(|section| {
+                charm
+                    .get(section)
+                    .and_then(|s| s.get(&key.value))
+                    .and_then(|e| e.get(field))
+            })
+        };
+        if let (Some(want), Some(have)) = (
+            &integration.interface,
+            declared("interface").and_then(Yaml::as_str),
+        ) {
+            if want.value != have {
+                diags.push(
+                    Diagnostic::new(
+                        Code::PROFILE_INTERFACE_MISMATCH,
+                        file,
+                        want.span,
+                        format!(
+                            "the charm declares `{}` with interface `{have}`, not `{}`",
+                            key.value, want.value
+                        ),
+                    )
+                    .label(format!("the charm says `{have}`"))
+                    .help(format!(
+                        "write the data in the `{have}` vocabulary and say `interface: {have}`, or integrate another endpoint"
+                    )),
+                );
+            }
+        }
+        if let Some(Yaml::Int(limit)) = declared("limit") {
+            let limit = *limit;
+            let count = 1 + integration.more.len();
+            if let Some(extra) = usize::try_from(limit)
+                .ok()
+                .and_then(|l| integration.more.get(l.saturating_sub(1)))
+            {
+                diags.push(
+                    Diagnostic::new(
+                        Code::INTEGRATION_LIMIT,
+                        file,
+                        extra.span,
+                        format!(
+                            "`{}` allows {limit} integrated application{}, the profile gives {count}",
+                            key.value,
+                            if limit == 1 { "" } else { "s" }
+                        ),
+                    )
+                    .label("one too many")
+                    .help(format!(
+                        "keep at most {limit}, or raise `limit` on `{}` in charmcraft.yaml",
+                        key.value
+                    )),
+                );
+            }
+        }
+        let bag = |m: &paasc_model::lower::SpannedMap<
+            paasc_model::lower::Spanned<profile::DataValue>,
+        >| {
+            m.iter()
+                .map(|(k, v)| (k.value.clone(), v.value.0.clone()))
+                .collect()
+        };
+        let relation = |integration: &profile::Integration| Relation {
+            remote_app_name: integration
+                .app
+                .as_ref()
+                .map_or_else(|| key.value.clone(), |a| a.value.clone()),
+            app_data: bag(&integration.data),
+            units_data: integration
+                .units
+                .iter()
+                .map(|(u, data)| (u.value, bag(data)))
+                .collect(),
+            secrets: integration
+                .secrets
+                .iter()
+                .map(|(k, c)| {
+                    (
+                        k.value.clone(),
+                        c.iter()
+                            .map(|(ck, cv)| (ck.value.clone(), cv.value.clone()))
+                            .collect(),
+                    )
+                })
+                .collect(),
+        };
+        d.relations.insert(key.value.clone(), relation(integration));
+        // The list form: later entries are the relations ops lists after the first.
+        if !integration.more.is_empty() {
+            d.more_relations.insert(
+                key.value.clone(),
+                integration.more.iter().map(relation).collect(),
+            );
+        }
+    }
+    d
+}
+
+/// `a boolean`, `an int`.
+fn article(kind: &str) -> String {
+    let an = kind.starts_with(['a', 'e', 'i', 'o', 'u']);
+    format!("{} {kind}", if an { "an" } else { "a" })
+}
+
+fn describe(v: &Scalar) -> String {
+    match v {
+        Scalar::Str(_) => "a string".into(),
+        Scalar::Int(i) => format!("the integer {i}"),
+        Scalar::Float(f) => format!("the float {}", paasc_syntax::python_float_repr(*f)),
+        Scalar::Bool(b) => format!("the boolean {b}"),
+    }
+}
+
+/// The profile entry whose value is `value` (a config value, secret content or databag field).
+pub fn source_of(p: &Profile, value: &str) -> Option<(Option<FileId>, Span)> {
+    let config = p.config.iter().find_map(|(k, v)| match &v.value {
+        Scalar::Str(s) if s == value => Some((p.origin("config", &k.value), v.span)),
+        _ => None,
+    });
+    let secrets = || {
+        p.secrets.iter().find_map(|(k, content)| {
+            content
+                .iter()
+                .find(|(_, v)| v.value == value)
+                .map(|(_, v)| (p.origin("secrets", &k.value), v.span))
+        })
+    };
+    let data = || {
+        p.integrations.iter().find_map(|(k, i)| {
+            i.data
+                .iter()
+                .chain(i.units.iter().flat_map(|(_, bag)| bag.iter()))
+                .find(|(_, v)| v.value.0 == value)
+                .map(|(_, v)| (p.origin("integrations", &k.value), v.span))
+        })
+    };
+    config.or_else(secrets).or_else(data)
+}

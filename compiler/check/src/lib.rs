@@ -1,0 +1,236 @@
+//! The pure core of `paasc check`: a loaded project's two files analysed and expanded, paasc's
+//! own rules on them, and a deployment profile applied to the result, giving the resolved app
+//! (the IR every back end reads).
+//!
+//! **Invariant:** pure. The binary reads every input up front into a [`Project`] (the files'
+//! texts in a `SourceDb`, the directories the extensions inspect as listings); nothing here
+//! touches the file system, the environment or the clock.
+
+pub mod apply;
+mod blame;
+pub mod expand;
+mod gevent;
+
+pub use apply::{apply_profile, framework, lint, Resolved};
+
+use paasc_diag::{Code, Diagnostic, FileId, SourceDb, Span};
+use paasc_expand::ProjectDir;
+use paasc_syntax::{Tree, Yaml};
+use std::path::{Path, PathBuf};
+
+/// Settings the real tools take from their environment.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Options {
+    /// `CHARMCRAFT_ENABLE_EXPERIMENTAL_EXTENSIONS` is set.
+    pub charm_experimental: bool,
+    /// `ROCKCRAFT_ENABLE_EXPERIMENTAL_EXTENSIONS` is set.
+    pub rock_experimental: bool,
+}
+
+/// A directory the extensions inspect, as the loader read it.
+#[derive(Clone, Debug, Default)]
+pub struct Dir {
+    /// Where it is.
+    pub root: PathBuf,
+    /// Its listing and the texts the extensions read.
+    pub listing: ProjectDir,
+    /// Entries that are symbolic links leading out of it, with their targets as written.
+    pub links_leaving: Vec<(String, PathBuf)>,
+    /// Files the extensions read that are larger than the loader reads, with their sizes.
+    pub oversized: Vec<(String, u64)>,
+}
+
+/// A project as the loader read it: everything [`check_project`] looks at.
+#[derive(Default)]
+pub struct Project {
+    /// The files' texts.
+    pub db: SourceDb,
+    /// Which file is which.
+    pub files: paasc_model::ProjectFiles,
+    /// Problems met while loading (invalid UTF-8, oversized files).
+    pub diagnostics: Vec<Diagnostic>,
+    /// The charm's directory (holding `charmcraft.yaml`), when there is a charm.
+    pub charm_dir: Option<Dir>,
+    /// The rock's directory (holding `rockcraft.yaml`), when there is a rock.
+    pub rock_dir: Option<Dir>,
+}
+
+/// The largest file the loader reads; the rest is cut off with a `Y008`.
+pub const MAX_BYTES: u64 = 8 * 1024 * 1024;
+
+/// Both files analysed and expanded: what `check` reports and `compile` builds on.
+pub struct Checked {
+    /// Every problem found.
+    pub diags: Vec<Diagnostic>,
+    /// The lowered models and trees.
+    pub analysis: paasc_model::Analysis,
+    /// charmcraft.yaml as written, loaded once for the expansion, the lints and the profiles.
+    pub charm_source: Option<Yaml>,
+    /// `charmcraft expand-extensions`, when it succeeded.
+    pub charm: Option<Yaml>,
+    /// `rockcraft expand-extensions`, when it succeeded.
+    pub rock: Option<paasc_expand::rockcraft::Expanded>,
+}
+
+/// Applies rockcraft's extensions to the rock whose tree is `tree`, in `dir`.
+pub fn expand_rock(
+    tree: &Tree,
+    dir: &ProjectDir,
+    opts: Options,
+) -> Result<paasc_expand::rockcraft::Expanded, paasc_expand::rockcraft::Failure> {
+    let opts = paasc_expand::rockcraft::Options {
+        experimental: opts.rock_experimental,
+    };
+    paasc_expand::rockcraft::expand(&expand::value(tree), dir, opts)
+}
+
+/// Applies charmcraft's extensions to `source`, looking at the charm's directory `dir`.
+pub fn expand_charm(
+    dir: &ProjectDir,
+    source: &Yaml,
+    opts: Options,
+) -> Result<Yaml, paasc_expand::ExpandError> {
+    let opts = paasc_expand::charmcraft::Options {
+        experimental: opts.charm_experimental,
+    };
+    paasc_expand::charmcraft::expand(source, dir, opts)
+}
+
+/// `p` as diagnostics show it: without a leading `./`.
+pub fn display(p: &Path) -> String {
+    let s = p.to_string_lossy();
+    s.strip_prefix("./").unwrap_or(&s).to_string()
+}
+
+/// F002 for each entry of `dir` that links outside it, and Y008 for each file the extensions
+/// read that is larger than paasc reads.
+fn dir_checks(db: &mut SourceDb, dir: &Dir) -> Vec<Diagnostic> {
+    let oversized: Vec<Diagnostic> = dir
+        .oversized
+        .iter()
+        .map(|(rel, size)| {
+            let id = db.add(display(&dir.root.join(rel)), "");
+            Diagnostic::new(
+                Code::FILE_TOO_LARGE,
+                id,
+                Span::point(0),
+                format!(
+                    "`{rel}` is {size} bytes; paasc read only its first {MAX_BYTES} bytes, so what the extension finds in it may be wrong"
+                ),
+            )
+            .label("this file")
+            .help("check that this is the right file: the files the extensions read (requirements, the app's entry point) are usually a few kilobytes")
+        })
+        .collect();
+    dir.links_leaving
+        .iter()
+        .map(|(rel, target)| {
+            let id = db.add(display(&dir.root.join(rel)), "");
+            Diagnostic::new(
+                Code::PATH_LEAVES_PROJECT,
+                id,
+                Span::point(0),
+                format!(
+                    "`{rel}` is a symbolic link to `{}`, outside the project directory",
+                    target.display()
+                ),
+            )
+            .label("this link")
+            .help("copy the file into the project, or make the link point inside it: the tools pack in an instance that sees only the project directory, and copy links as links")
+        })
+        .chain(oversized)
+        .collect()
+}
+
+/// S011 for an `entrypoint-service` whose command comes from an extension (the model checks
+/// the commands rockcraft.yaml writes itself): rockcraft checks the expanded project, and only
+/// the flask and django extensions give their service `[ ... ]` default arguments.
+pub fn extension_entrypoint(file: FileId, tree: &Tree, rock: &Yaml) -> Option<Diagnostic> {
+    let entry = tree.lookup(&["entrypoint-service"])?;
+    let name = rock.get("entrypoint-service")?.as_str()?;
+    if tree.lookup(&["services", name, "command"]).is_some() {
+        return None;
+    }
+    let command = rock.get("services")?.get(name)?.get("command")?.as_str()?;
+    let (message, label) = paasc_model::rockcraft::entrypoint_command_problem(name, command)?;
+    Some(
+        Diagnostic::new(Code::INVALID_ENTRYPOINT_SERVICE, file, tree.span(entry.value), message)
+            .label(format!("the extension's `{name}` service: {label}"))
+            .help(format!("give `services.{name}.command` in rockcraft.yaml with its default arguments in brackets (e.g. `... [ --port 8000 ]`), or remove `entrypoint-service`")),
+    )
+}
+
+/// Analyses and expands both files of `project`, collecting every problem.
+pub fn check_project(project: &mut Project, opts: Options) -> Checked {
+    let mut analysis = paasc_model::analyze(&project.db, project.files);
+    let mut diags: Vec<Diagnostic> = std::mem::take(&mut project.diagnostics);
+    diags.append(&mut analysis.diagnostics);
+    let clean = |diags: &[Diagnostic], file| {
+        !diags
+            .iter()
+            .any(|d| d.primary.file == file && d.severity == paasc_diag::Severity::Error)
+    };
+    let mut charm = None;
+    let mut charm_source = None;
+    let mut rock = None;
+    if let (Some(file), Some(tree), Some(dir)) = (
+        project.files.charmcraft,
+        analysis.charm_tree.as_ref(),
+        project.charm_dir.as_ref(),
+    ) {
+        diags.extend(dir_checks(&mut project.db, dir));
+        if clean(&diags, file) {
+            let source = expand::value(tree);
+            match expand_charm(&dir.listing, &source, opts) {
+                Ok(doc) => {
+                    diags.extend(lint(file, tree, &source));
+                    charm = Some(doc);
+                }
+                Err(e) => diags.push(expand::diagnostic(&e, file, tree)),
+            }
+            charm_source = Some(source);
+        }
+    }
+    if let (Some(file), Some(tree), Some(dir)) = (
+        project.files.rockcraft,
+        analysis.rock_tree.as_ref(),
+        project.rock_dir.as_ref(),
+    ) {
+        if clean(&diags, file) {
+            let result = expand_rock(tree, &dir.listing, opts);
+            diags.extend(dir_checks(&mut project.db, dir));
+            let found = match &result {
+                Ok(done) => &done.notes,
+                Err(failure) => &failure.errors,
+            };
+            for e in found {
+                diags.push(expand::diagnostic_in(
+                    e,
+                    file,
+                    tree,
+                    &dir.listing,
+                    &mut project.db,
+                ));
+            }
+            if let Some(d) = result
+                .as_ref()
+                .ok()
+                .and_then(|done| extension_entrypoint(file, tree, &done.yaml))
+            {
+                diags.retain(|e| e.code != Code::ATYPICAL_ENTRYPOINT || e.primary.file != file);
+                diags.push(d);
+            }
+            rock = result.ok();
+        }
+    }
+    Checked {
+        diags,
+        analysis,
+        charm_source,
+        charm,
+        rock,
+    }
+}
+
+/// The codes of the rules, with their explanations.
+pub const CODES: &[Code] = &[];

@@ -1,0 +1,18 @@
+//! `gunicorn.conf.py`, as paas-charm renders it from the `webserver-*` options (flask, django).
+
+use crate::Files;
+use paasc_check::Resolved;
+use paasc_diag::Diagnostic;
+
+/// The file's name in the output directory.
+pub const GUNICORN_CONF: &str = "gunicorn.conf.py";
+
+/// The files of this artifact: none for frameworks gunicorn does not serve.
+pub fn files(app: &Resolved) -> Result<Files, Vec<Diagnostic>> {
+    Ok(app
+        .plan
+        .gunicorn_conf
+        .iter()
+        .map(|conf| (GUNICORN_CONF.to_string(), conf.clone()))
+        .collect())
+}

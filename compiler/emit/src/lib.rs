@@ -1,0 +1,204 @@
+//! The back ends: pure functions from the resolved app ([`paasc_check::Resolved`]) to the text
+//! of the files a deployment needs. [`ARTIFACTS`] is the one registry of them: each artifact's
+//! `--emit` name, whether `compile` writes it by default, its emitter, and which of its files
+//! hold secret values by design.
+//!
+//! **Invariant:** pure. Nothing here reads or writes files; the binary writes what these return.
+
+pub mod dockerfile;
+pub mod env;
+pub mod gunicorn;
+pub mod helm;
+pub mod pebble;
+
+use paasc_check::Resolved;
+use paasc_diag::{Code, Diagnostic, Severity};
+
+/// The files of a compilation, by path relative to the output directory.
+pub type Files = Vec<(String, String)>;
+
+/// An artifact `compile` can write.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Artifact {
+    /// `pebble/rock-layer.yaml` and `pebble/charm-layer.yaml`.
+    Pebble,
+    /// `.env`, the main service's environment.
+    Env,
+    /// `gunicorn.conf.py`, as paas-charm renders it (flask and django).
+    Gunicorn,
+    /// `docker.env`, the environment for `docker run --env-file`.
+    DockerEnv,
+    /// `docker/`: a Dockerfile equivalent to the rock, with its `.dockerignore`.
+    Dockerfile,
+    /// `helm/<app>/`: a Helm chart deploying the app without Juju.
+    Helm,
+}
+
+/// One artifact's entry in the registry.
+pub struct ArtifactInfo {
+    /// The artifact.
+    pub artifact: Artifact,
+    /// Its `--emit` name.
+    pub name: &'static str,
+    /// What messages call it.
+    pub title: &'static str,
+    /// What it writes, for `--help`.
+    pub help: &'static str,
+    /// Whether `compile` writes it when `--emit` is not given.
+    pub default: bool,
+    /// Renders its files, or says why it cannot.
+    pub emit: fn(&Resolved) -> Result<Files, Vec<Diagnostic>>,
+    /// Problems that, when `--emit` is not given, leave it out with a warning instead of
+    /// failing the compile (a project the back end cannot translate yet).
+    pub optional_when: &'static [Code],
+    /// Whether its file at `path` (among all the compile's `files`) holds secret values.
+    pub secret: fn(path: &str, files: &Files) -> bool,
+}
+
+fn never(_: &str, _: &Files) -> bool {
+    false
+}
+
+/// Every artifact, in the order `compile` renders them.
+pub const ARTIFACTS: &[ArtifactInfo] = &[
+    ArtifactInfo {
+        artifact: Artifact::Pebble,
+        name: "pebble",
+        title: "the Pebble layers",
+        help: "pebble/rock-layer.yaml and pebble/charm-layer.yaml",
+        default: true,
+        emit: pebble::files,
+        optional_when: &[],
+        secret: pebble::holds_secret,
+    },
+    ArtifactInfo {
+        artifact: Artifact::Env,
+        name: "env",
+        title: ".env",
+        help: ".env, the main service's environment",
+        default: true,
+        emit: env::dotenv_files,
+        optional_when: &[],
+        secret: |path, _| path == env::DOTENV,
+    },
+    ArtifactInfo {
+        artifact: Artifact::Gunicorn,
+        name: "gunicorn",
+        title: "gunicorn.conf.py",
+        help: "gunicorn.conf.py, as paas-charm renders it (flask and django)",
+        default: true,
+        emit: gunicorn::files,
+        optional_when: &[],
+        secret: never,
+    },
+    ArtifactInfo {
+        artifact: Artifact::DockerEnv,
+        name: "docker-env",
+        title: "docker.env",
+        help: "docker.env, the environment for `docker run --env-file` (only when asked for: it cannot carry line breaks)",
+        default: false,
+        emit: env::docker_files,
+        optional_when: &[],
+        secret: |path, _| path == env::DOCKER_ENV,
+    },
+    ArtifactInfo {
+        artifact: Artifact::Dockerfile,
+        name: "dockerfile",
+        title: "Dockerfile",
+        help: "docker/: a Dockerfile equivalent to the rock, with its .dockerignore",
+        default: true,
+        emit: dockerfile::files,
+        optional_when: &[dockerfile::UNSUPPORTED_FRAMEWORK, dockerfile::UNSUPPORTED],
+        secret: never,
+    },
+    ArtifactInfo {
+        artifact: Artifact::Helm,
+        name: "helm",
+        title: "Helm chart",
+        help: "helm/<app>/: a Helm chart deploying the app without Juju, and the Secret's values beside it",
+        default: true,
+        emit: helm::app::files,
+        optional_when: &[],
+        secret: helm::app::holds_secret,
+    },
+];
+
+impl Artifact {
+    /// The artifact's registry entry.
+    pub fn info(self) -> &'static ArtifactInfo {
+        ARTIFACTS
+            .iter()
+            .find(|a| a.artifact == self)
+            .unwrap_or(&ARTIFACTS[0])
+    }
+
+    /// The artifact called `name` (its `--emit` name).
+    pub fn from_name(name: &str) -> Option<Artifact> {
+        ARTIFACTS
+            .iter()
+            .find(|a| a.name == name)
+            .map(|a| a.artifact)
+    }
+}
+
+/// The codes of problems the back ends find, with their explanations.
+pub const CODES: &[Code] = &[
+    env::UNREPRESENTABLE,
+    helm::app::SECRET_UNREPRESENTABLE,
+    helm::app::INVALID_VALUE,
+    helm::app::SERVICE_COMMAND,
+    dockerfile::UNSUPPORTED_FRAMEWORK,
+    dockerfile::UNSUPPORTED,
+    dockerfile::INVALID_NAME,
+    dockerfile::INVALID_COMMAND,
+];
+
+/// Renders the artifacts `emit` asks for (all defaults when empty) of a resolved app, or says
+/// why one cannot be written. With the default set, an artifact this project cannot have yet
+/// (see [`ArtifactInfo::optional_when`]) is left out with a warning in `notes`.
+pub fn artifacts(
+    emit: &[Artifact],
+    app: &Resolved,
+    notes: &mut Vec<Diagnostic>,
+) -> Result<Files, Vec<Diagnostic>> {
+    let mut files = Files::new();
+    for info in ARTIFACTS {
+        let wanted = if emit.is_empty() {
+            info.default
+        } else {
+            emit.contains(&info.artifact)
+        };
+        if !wanted {
+            continue;
+        }
+        match (info.emit)(app) {
+            Ok(f) => files.extend(f),
+            Err(found)
+                if emit.is_empty()
+                    && !info.optional_when.is_empty()
+                    && found.iter().all(|d| info.optional_when.contains(&d.code)) =>
+            {
+                notes.extend(found.into_iter().map(|d| {
+                    let help = d.help.clone().unwrap_or_default();
+                    d.severity(Severity::Warning).help(format!(
+                        "{help}\nthe {} was left out; the other artifacts were written (ask for it with --emit {} to make this an error)",
+                        info.title, info.name
+                    ))
+                }));
+            }
+            Err(found) => return Err(found),
+        }
+    }
+    Ok(files)
+}
+
+/// The files of `files` that hold secret values by design, by the registry's policy: the
+/// environment files, the charm's Pebble layer, and the files `kubectl create secret` reads
+/// beside the Helm chart.
+pub fn holding_secrets(files: &Files) -> Vec<&str> {
+    files
+        .iter()
+        .map(|(p, _)| p.as_str())
+        .filter(|p| ARTIFACTS.iter().any(|a| (a.secret)(p, files)))
+        .collect()
+}

@@ -1,0 +1,34 @@
+//! The Pebble layers: the rock's own (`services` and `checks` of the expanded rockcraft.yaml)
+//! and the `charm` layer paas-charm adds for this deployment.
+
+use crate::Files;
+use paasc_check::Resolved;
+use paasc_diag::Diagnostic;
+use paasc_syntax::Yaml;
+
+/// The rock's layer.
+pub const ROCK_LAYER: &str = "pebble/rock-layer.yaml";
+
+/// The charm's layer: it carries the environment, secrets included.
+pub const CHARM_LAYER: &str = "pebble/charm-layer.yaml";
+
+/// The files of this artifact.
+pub fn files(app: &Resolved) -> Result<Files, Vec<Diagnostic>> {
+    let layer: Vec<(Yaml, Yaml)> = ["services", "checks"]
+        .iter()
+        .filter_map(|k| app.rock.get(k).map(|v| (Yaml::str(*k), v.clone())))
+        .collect();
+    let mut files = vec![(
+        ROCK_LAYER.to_string(),
+        paasc_syntax::write::to_string(&Yaml::Map(layer)),
+    )];
+    if let Some(layer) = &app.plan.layer {
+        files.push((CHARM_LAYER.into(), paasc_syntax::write::to_string(layer)));
+    }
+    Ok(files)
+}
+
+/// Whether `path` is the charm's layer, which holds the environment's secret values.
+pub fn holds_secret(path: &str, _: &Files) -> bool {
+    path == CHARM_LAYER
+}
