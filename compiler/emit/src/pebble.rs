@@ -1,5 +1,8 @@
 //! The Pebble layers: the rock's own (`services` and `checks` of the expanded rockcraft.yaml)
-//! and the `charm` layer paas-charm adds for this deployment.
+//! and the `charm` layer paas-charm adds for this deployment; and Pebble's reading of the rock,
+//! which every back end that runs the rock's processes without Pebble shares.
+
+pub mod command;
 
 use crate::Files;
 use paasc_check::Resolved;

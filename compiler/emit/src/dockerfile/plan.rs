@@ -781,10 +781,9 @@ fn environment(rock: &Yaml, img: &mut Image, p: &mut Problems<'_>) {
     }
 }
 
-/// A Pebble command as the process's argument vector (Pebble's own reading: Go shlex, then
-/// the `[ ... ]` default arguments appended; shared with the Helm back end).
+/// A Pebble command as the process's argument vector ([`crate::pebble::command`]), on one line.
 fn command(name: &str, text: &str, p: &mut Problems<'_>) -> Option<Vec<String>> {
-    match crate::helm::pebble::command_args(text) {
+    match crate::pebble::command::service_args(text) {
         Ok(words) if !words.iter().any(|w| lex::has_control(w)) => Some(words),
         Ok(_) => {
             p.push(

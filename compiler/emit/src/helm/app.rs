@@ -164,7 +164,7 @@ fn app(input: &EmitInput, diags: &mut Vec<Diagnostic>) -> App {
         let text = planned
             .or_else(|| str_of(service.get("command")))
             .unwrap_or_default();
-        match super::pebble::command_args(&text) {
+        match crate::pebble::command::service_args(&text) {
             Ok(args) => args,
             Err(why) => {
                 let message = format!(

@@ -1,97 +1,9 @@
-//! Pebble's reading of a service `command`, so a container can run it without Pebble.
-//!
-//! Pebble splits the command with Go's `shlex` (github.com/google/shlex, which Pebble vendors
-//! through canonical/x-go), then takes `[ ... ]` as default arguments that `pebble run --args`
-//! may replace. With no replacement the process runs with the base and the default arguments.
-//!
 //! Pebble checks (`http`, `tcp`, `exec`) become Kubernetes probes: Juju's probes of a workload
 //! container ask Pebble for the health of the `alive` (liveness) and `ready` (readiness) levels.
 
 use k8s_openapi::api::core::v1::{ExecAction, HTTPGetAction, HTTPHeader, Probe, TCPSocketAction};
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 use paasc_syntax::Yaml;
-
-/// The command's argument vector: the base arguments followed by the `[ ... ]` defaults.
-pub fn command_args(command: &str) -> Result<Vec<String>, String> {
-    let words = split(command)?;
-    let mut base = Vec::new();
-    let mut extra = Vec::new();
-    let (mut inside, mut seen) = (false, false);
-    for (i, word) in words.into_iter().enumerate() {
-        if inside {
-            match word.as_str() {
-                "[" => return Err("cannot nest [ ... ] groups".into()),
-                "]" => inside = false,
-                _ => extra.push(word),
-            }
-            continue;
-        }
-        if seen {
-            return Err("cannot have any arguments after [ ... ] group".into());
-        }
-        match word.as_str() {
-            "[" if i == 0 => return Err("cannot start command with [ ... ] group".into()),
-            "[" => (inside, seen) = (true, true),
-            "]" => return Err("cannot have ] outside of [ ... ] group".into()),
-            _ => base.push(word),
-        }
-    }
-    // Pebble accepts an unclosed group: the rest of the words are its default arguments.
-    if base.is_empty() {
-        return Err("the command is empty".into());
-    }
-    base.extend(extra);
-    Ok(base)
-}
-
-/// Go `shlex.Split`: words separated by blanks; `'...'` literal; `"..."` where `\` takes the
-/// next character literally; `\` outside quotes escapes the next character; `#` at the start
-/// of a word begins a comment to the end of the line.
-pub fn split(s: &str) -> Result<Vec<String>, String> {
-    let mut words = Vec::new();
-    let mut chars = s.chars().peekable();
-    loop {
-        while chars
-            .next_if(|c| matches!(c, ' ' | '\t' | '\r' | '\n'))
-            .is_some()
-        {}
-        let Some(&first) = chars.peek() else {
-            return Ok(words);
-        };
-        if first == '#' {
-            while chars.next_if(|c| *c != '\n').is_some() {}
-            continue;
-        }
-        let mut word = String::new();
-        while let Some(c) = chars.next() {
-            match c {
-                ' ' | '\t' | '\r' | '\n' => break,
-                '\\' => word.push(chars.next().ok_or("EOF found after escape character")?),
-                '\'' => loop {
-                    match chars.next() {
-                        Some('\'') => break,
-                        Some(c) => word.push(c),
-                        None => return Err("EOF found when expecting closing quote".into()),
-                    }
-                },
-                '"' => loop {
-                    match chars.next() {
-                        Some('"') => break,
-                        Some('\\') => word.push(
-                            chars
-                                .next()
-                                .ok_or("EOF found when expecting closing quote")?,
-                        ),
-                        Some(c) => word.push(c),
-                        None => return Err("EOF found when expecting closing quote".into()),
-                    }
-                },
-                c => word.push(c),
-            }
-        }
-        words.push(word);
-    }
-}
 
 /// A Go duration (`10s`, `1m30s`, `500ms`) in whole seconds, rounded up, at least 1.
 pub fn duration_seconds(text: &str) -> Option<i32> {
@@ -198,7 +110,7 @@ pub fn probe(check: &Yaml) -> Option<Probe> {
             host: None,
         });
     } else if let Some(exec) = check.get("exec") {
-        let command = command_args(&scalar(exec.get("command"))?).ok()?;
+        let command = crate::pebble::command::service_args(&scalar(exec.get("command"))?).ok()?;
         p.exec = Some(ExecAction {
             command: Some(command),
         });
@@ -211,31 +123,6 @@ pub fn probe(check: &Yaml) -> Option<Probe> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn rockcraft_commands() {
-        assert_eq!(
-            command_args("/bin/python3 -m gunicorn -c /flask/gunicorn.conf.py 'app:create_app()' -k [ sync ]"),
-            Ok(["/bin/python3", "-m", "gunicorn", "-c", "/flask/gunicorn.conf.py", "app:create_app()", "-k", "sync"]
-                .map(String::from)
-                .to_vec())
-        );
-        assert_eq!(
-            command_args("celery -A app worker"),
-            Ok(["celery", "-A", "app", "worker"].map(String::from).to_vec())
-        );
-    }
-
-    #[test]
-    fn go_shlex_rules() {
-        assert_eq!(
-            split(r#"a "b \x c" 'd\e' f\ g #comment"#),
-            Ok(["a", "b x c", r"d\e", "f g"].map(String::from).to_vec())
-        );
-        assert_eq!(split("a#b"), Ok(vec!["a#b".to_string()]));
-        assert!(split("a 'b").is_err());
-        assert!(split("a \\").is_err());
-    }
 
     fn yaml(text: &str) -> Yaml {
         let (tree, _) =
@@ -280,18 +167,5 @@ mod tests {
         assert!(probe(&yaml("level: alive\n")).is_none());
         assert_eq!(duration_seconds("1h2m"), Some(3720));
         assert_eq!(duration_seconds("ten"), None);
-    }
-
-    #[test]
-    fn bracket_errors() {
-        assert!(command_args("[ a ]").is_err());
-        assert!(command_args("a [ b ] c").is_err());
-        assert!(command_args("a [ b [ c ] ]").is_err());
-        assert!(command_args("a ]").is_err());
-        assert_eq!(
-            command_args("a [ b"),
-            Ok(vec!["a".to_string(), "b".to_string()])
-        );
-        assert!(command_args("").is_err());
     }
 }
