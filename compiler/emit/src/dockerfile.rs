@@ -43,6 +43,7 @@ pub mod plan;
 use crate::Files;
 use paasc_check::Resolved as EmitInput;
 use paasc_diag::Diagnostic;
+use paasc_frameworks::ServiceRole;
 use plan::{Copy, Image, Problems};
 use std::fmt::Write as _;
 
@@ -280,17 +281,20 @@ fn header(out: &mut String, img: &Image, layout: &paasc_frameworks::Spec, name: 
         );
         for alt in &img.alternates {
             let words: Vec<String> = alt.command.iter().map(|w| lex::sh_word(w)).collect();
-            let note = match alt.kind {
-                "scheduler" => " (one container only: paas-charm runs schedulers on unit 0)",
-                "worker" => " (as many as needed)",
-                _ => "",
+            let (kind, note) = match alt.role {
+                ServiceRole::Scheduler => (
+                    "scheduler",
+                    " (one container only: paas-charm runs schedulers on unit 0)",
+                ),
+                ServiceRole::Worker => ("worker", " (as many as needed)"),
+                ServiceRole::Other => ("service", ""),
             };
             let wd = alt
                 .workdir
                 .as_ref()
                 .map(|w| format!("--workdir {} ", lex::sh_word(w)))
                 .unwrap_or_default();
-            let _ = writeln!(out, "#   {} {}{note}:", alt.kind, alt.name);
+            let _ = writeln!(out, "#   {kind} {}{note}:", alt.name);
             let _ = writeln!(out, "#     docker run ... {wd}{name} {}", words.join(" "));
         }
         if let Some(m) = &img.migrate {

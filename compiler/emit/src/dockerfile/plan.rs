@@ -56,8 +56,8 @@ pub struct Image {
 pub struct Alternate {
     /// The Pebble service name.
     pub name: String,
-    /// `worker`, `scheduler` or `service`.
-    pub kind: &'static str,
+    /// What paas-charm makes of it.
+    pub role: paasc_frameworks::ServiceRole,
     /// The command.
     pub command: Vec<String>,
     /// Its working directory, when it differs from `WORKDIR`.
@@ -782,8 +782,12 @@ fn environment(rock: &Yaml, img: &mut Image, p: &mut Problems<'_>) {
 }
 
 /// A Pebble command as the process's argument vector ([`crate::pebble::command`]), on one line.
-fn command(name: &str, text: &str, p: &mut Problems<'_>) -> Option<Vec<String>> {
-    match crate::pebble::command::service_args(text) {
+fn command(
+    name: &str,
+    args: Result<Vec<String>, String>,
+    p: &mut Problems<'_>,
+) -> Option<Vec<String>> {
+    match args {
         Ok(words) if !words.iter().any(|w| lex::has_control(w)) => Some(words),
         Ok(_) => {
             p.push(
@@ -811,30 +815,21 @@ fn command(name: &str, text: &str, p: &mut Problems<'_>) -> Option<Vec<String>> 
 }
 
 fn services(input: &EmitInput, layout: &Layout, img: &mut Image, p: &mut Problems<'_>) {
-    // paas-charm's layer holds the commands as they run (the worker class may be swapped);
-    // only commands and working directories are read from it, never its environment.
-    let from_plan = input
-        .plan
-        .layer
-        .as_ref()
-        .and_then(|l| l.get("services"))
-        .and_then(Yaml::as_map);
-    let from_rock = input.rock.get("services").and_then(Yaml::as_map);
-    let Some(services) = from_plan.or(from_rock) else {
+    let services = crate::pebble::services::read(input);
+    if services.is_empty() {
         p.push(
             super::UNSUPPORTED,
             "rockcraft.yaml: the rock has no services",
             "the framework extension defines the app's service; keep `extensions:` in rockcraft.yaml",
         );
         return;
-    };
-    for (name, svc) in services {
-        let Some(name) = name.as_str() else { continue };
-        let Some(cmd) = svc.get("command").and_then(Yaml::as_str) else {
+    }
+    for svc in &services {
+        let name = svc.name;
+        if svc.command.is_none() {
             continue;
-        };
-        let workdir = svc.get("working-dir").and_then(Yaml::as_str);
-        if let Some(w) = workdir {
+        }
+        if let Some(w) = svc.working_dir {
             if !w.starts_with('/') || lex::path_problem(w.trim_start_matches('/'), false).is_some()
             {
                 p.push(
@@ -845,11 +840,11 @@ fn services(input: &EmitInput, layout: &Layout, img: &mut Image, p: &mut Problem
                 continue;
             }
         }
-        if name == layout.service {
-            if let Some(words) = command(name, cmd, p) {
+        if svc.main {
+            if let Some(words) = command(name, svc.args(), p) {
                 img.cmd = words;
             }
-            if let Some(w) = workdir {
+            if let Some(w) = svc.working_dir {
                 img.workdir = w.to_string();
             }
             continue;
@@ -858,14 +853,6 @@ fn services(input: &EmitInput, layout: &Layout, img: &mut Image, p: &mut Problem
             img.sidecars.push((name.to_string(), why.to_string()));
             continue;
         }
-        let lower = name.to_lowercase();
-        let kind = if lower.ends_with(paasc_frameworks::WORKER_SUFFIX) {
-            "worker"
-        } else if lower.ends_with(paasc_frameworks::SCHEDULER_SUFFIX) {
-            "scheduler"
-        } else {
-            "service"
-        };
         if lex::has_control(name) {
             p.push(
                 super::INVALID_COMMAND,
@@ -877,12 +864,15 @@ fn services(input: &EmitInput, layout: &Layout, img: &mut Image, p: &mut Problem
             );
             continue;
         }
-        if let Some(words) = command(name, cmd, p) {
+        if let Some(words) = command(name, svc.args(), p) {
             img.alternates.push(Alternate {
                 name: name.to_string(),
-                kind,
+                role: svc.role,
                 command: words,
-                workdir: workdir.filter(|w| *w != img.workdir).map(str::to_string),
+                workdir: svc
+                    .working_dir
+                    .filter(|w| *w != img.workdir)
+                    .map(str::to_string),
             });
         }
     }
@@ -1030,11 +1020,13 @@ fn health(checks: Option<&Yaml>, p: &mut Problems<'_>) -> Option<Health> {
                 .unwrap_or("localhost");
             serde_json::json!({"name": name, "timeout": secs, "host": host, "port": port})
         } else if let Some(exec) = check.get("exec") {
-            let Some(words) = exec
-                .get("command")
-                .and_then(Yaml::as_str)
-                .and_then(|c| command(&format!("check {name}"), c, p))
-            else {
+            let Some(words) = exec.get("command").and_then(Yaml::as_str).and_then(|c| {
+                command(
+                    &format!("check {name}"),
+                    crate::pebble::command::service_args(c),
+                    p,
+                )
+            }) else {
                 continue;
             };
             let env: serde_json::Map<String, serde_json::Value> = exec

@@ -6,9 +6,11 @@
 
 use super::values::{AntiAffinity, ServiceType};
 use super::{App, IngressSettings, Process, Settings, Var};
+use crate::pebble::services::Service;
 use crate::Files;
 use paasc_check::Resolved as EmitInput;
 use paasc_diag::{Diagnostic, Span};
+use paasc_frameworks::ServiceRole;
 use paasc_model::lower::Spanned;
 use paasc_model::profile::{self, Kubernetes};
 use paasc_syntax::Yaml;
@@ -148,56 +150,36 @@ fn str_of(y: Option<&Yaml>) -> Option<String> {
 fn app(input: &EmitInput, diags: &mut Vec<Diagnostic>) -> App {
     let rock = &input.rock;
     let fw = input.framework;
-    let services = rock.get("services").and_then(Yaml::as_map).unwrap_or(&[]);
-    let layer_services = input
-        .plan
-        .layer
-        .as_ref()
-        .and_then(|l| l.get("services"))
-        .and_then(Yaml::as_map)
-        .unwrap_or(&[]);
-    let command_of = |name: &str, service: &Yaml, diags: &mut Vec<Diagnostic>| {
-        let planned = layer_services
-            .iter()
-            .find(|(k, _)| k.as_str() == Some(name))
-            .and_then(|(_, s)| str_of(s.get("command")));
-        let text = planned
-            .or_else(|| str_of(service.get("command")))
-            .unwrap_or_default();
-        match crate::pebble::command::service_args(&text) {
-            Ok(args) => args,
-            Err(why) => {
-                let message = format!(
-                    "the Pebble service `{name}` has a command the chart cannot run: {why}"
-                );
-                let at = input.rock_source.as_ref().and_then(|(_, tree)| {
-                    let entry = tree.lookup(&["services", name, "command"])?;
-                    Some(tree.span(entry.value))
-                });
-                let d = input.rock_diagnostic(
-                    SERVICE_COMMAND,
-                    at,
-                    message,
-                    "Pebble's shell-like split fails here",
-                    "compiling this deployment",
-                );
-                diags.push(d.help(format!(
-                    "correct `services.{name}.command` in rockcraft.yaml"
-                )));
-                Vec::new()
-            }
-        }
+    let services = crate::pebble::services::read(input);
+    let process = |svc: &Service<'_>, diags: &mut Vec<Diagnostic>| Process {
+        name: svc.name.to_string(),
+        command: svc.args().unwrap_or_else(|why| {
+            let message = format!(
+                "the Pebble service `{}` has a command the chart cannot run: {why}",
+                svc.name
+            );
+            let at = input.rock_source.as_ref().and_then(|(_, tree)| {
+                let entry = tree.lookup(&["services", svc.name, "command"])?;
+                Some(tree.span(entry.value))
+            });
+            let d = input.rock_diagnostic(
+                SERVICE_COMMAND,
+                at,
+                message,
+                "Pebble's shell-like split fails here",
+                "compiling this deployment",
+            );
+            diags.push(d.help(format!(
+                "correct `services.{}.command` in rockcraft.yaml",
+                svc.name
+            )));
+            Vec::new()
+        }),
+        working_dir: svc.working_dir.map(str::to_string),
     };
-    let process = |name: &str, service: &Yaml, diags: &mut Vec<Diagnostic>| Process {
-        name: name.to_string(),
-        command: command_of(name, service, diags),
-        working_dir: str_of(service.get("working-dir")),
-    };
-    let main = services
-        .iter()
-        .find(|(k, _)| k.as_str() == Some(fw.service()));
+    let main = services.iter().find(|s| s.main);
     let web = match main {
-        Some((_, s)) => process(fw.service(), s, diags),
+        Some(s) => process(s, diags),
         None => {
             diags.push(
                 Diagnostic::new(
@@ -215,22 +197,16 @@ fn app(input: &EmitInput, diags: &mut Vec<Diagnostic>) -> App {
             Process::default()
         }
     };
-    let enabled = |s: &Yaml| s.get("startup").and_then(Yaml::as_str) == Some("enabled");
     let mut workers = Vec::new();
     let mut schedulers = Vec::new();
-    for (k, s) in services {
-        let Some(name) = k.as_str() else { continue };
-        let lower = name.to_lowercase();
-        if !enabled(s) {
-            continue;
-        }
-        if lower.ends_with("-worker") {
-            workers.push(process(name, s, diags));
-        } else if lower.ends_with("-scheduler") {
-            schedulers.push(process(name, s, diags));
+    for s in services.iter().filter(|s| s.enabled) {
+        match s.role {
+            ServiceRole::Worker => workers.push(process(s, diags)),
+            ServiceRole::Scheduler => schedulers.push(process(s, diags)),
+            ServiceRole::Other => {}
         }
     }
-    let main_service = main.map(|(_, s)| s);
+    let main_service = main.map(|s| s.rock);
     let daemon_user = main_service
         .and_then(|s| s.get("user"))
         .and_then(Yaml::as_str)
