@@ -606,6 +606,62 @@ fn a_service_command_error_points_at_the_command_in_rockcraft_yaml() {
     assert_eq!(h003["line"].as_u64(), Some(line as u64), "{h003}");
 }
 
+/// flask-minimal with `checks` added to its rockcraft.yaml.
+fn with_checks(checks: &str) -> PathBuf {
+    let project = scratch();
+    copy_dir(&root().join("examples/flask-minimal"), &project);
+    let rock = project.join("rockcraft.yaml");
+    let text = std::fs::read_to_string(&rock).expect("rockcraft.yaml");
+    std::fs::write(&rock, format!("{text}\nchecks:\n{checks}")).expect("write");
+    project
+}
+
+#[test]
+fn pebble_checks_become_the_probes() {
+    let project = with_checks(
+        "  up:\n    override: replace\n    level: ready\n    period: 1m30s\n    threshold: 5\n    http: {url: 'http://localhost:8000/health'}\n  alive:\n    override: replace\n    level: alive\n    timeout: 500ms\n    tcp: {port: 8000}\n",
+    );
+    let out = compile(&project, &["--emit", "helm"]);
+    let _ = std::fs::remove_dir_all(&project);
+    let v = chart(&out.expect("compiles")).values;
+    let ready = &v["readinessProbe"];
+    assert_eq!(ready["httpGet"]["path"], "/health", "{ready}");
+    assert_eq!(ready["httpGet"]["port"], 8000);
+    assert_eq!(ready["periodSeconds"], 90);
+    assert_eq!(ready["failureThreshold"], 5);
+    let alive = &v["livenessProbe"];
+    assert_eq!(alive["tcpSocket"]["port"], 8000, "{alive}");
+    assert_eq!(alive["timeoutSeconds"], 1);
+    assert_eq!(alive["periodSeconds"], 10);
+}
+
+/// The Dockerfile refused a check Pebble refuses (D004, now E001); the chart used to replace a
+/// bad period by 10s without a word. Both read the checks through one parser now.
+#[test]
+fn a_check_pebble_would_refuse_is_reported_for_the_chart_too() {
+    let project = with_checks(
+        "  up:\n    override: replace\n    level: ready\n    period: soon\n    http: {url: 'http://localhost:8000/'}\n",
+    );
+    let text = std::fs::read_to_string(project.join("rockcraft.yaml")).expect("rockcraft.yaml");
+    let line = text
+        .lines()
+        .position(|l| l.contains("period: soon"))
+        .expect("the period's line")
+        + 1;
+    let d = diagnostics(&project, &["--emit", "helm"]);
+    let _ = std::fs::remove_dir_all(&project);
+    let codes: Vec<&Value> = d.iter().map(|d| &d["code"]).collect();
+    assert_eq!(codes, ["E001"], "{d:?}");
+    assert!(
+        d[0]["file"]
+            .as_str()
+            .is_some_and(|f| f.ends_with("rockcraft.yaml")),
+        "{}",
+        d[0]
+    );
+    assert_eq!(d[0]["line"].as_u64(), Some(line as u64), "{}", d[0]);
+}
+
 #[test]
 fn a_secret_kubernetes_cannot_hold_is_reported_at_the_profile_value() {
     let dir = root().join("examples/flask-secrets");

