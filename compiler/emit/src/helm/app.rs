@@ -310,16 +310,13 @@ fn settings(input: &EmitInput, k: &Kubernetes, diags: &mut Vec<Diagnostic>) -> S
     };
     let mut s = Settings::default();
     if let Some(image) = &k.image {
-        if super::k8s::is_image(&image.value) {
-            s.image = Some(image.value.clone());
-        } else {
-            bad(
-                "image",
-                image.span,
-                format!("`{}` is not an image reference", image.value),
-                "write REPOSITORY[:TAG][@DIGEST] in lowercase, e.g. ghcr.io/acme/web:1.0",
-            );
-        }
+        s.image = valid(
+            image,
+            ("image", super::k8s::is_image),
+            "an image reference",
+            "write REPOSITORY[:TAG][@DIGEST] in lowercase, e.g. ghcr.io/acme/web:1.0",
+            &mut bad,
+        );
     }
     let count =
         |v: &Spanned<i64>, field: &str, min: i64, bad: &mut dyn FnMut(&str, Span, String, &str)| {
@@ -345,15 +342,14 @@ fn settings(input: &EmitInput, k: &Kubernetes, diags: &mut Vec<Diagnostic>) -> S
             (&res.limits, &mut s.limits),
         ] {
             for (key, value) in map.iter() {
-                if super::k8s::is_quantity(&value.value) {
-                    out.insert(key.value.clone(), value.value.clone());
-                } else {
-                    bad(
-                        "resources",
-                        value.span,
-                        format!("`{}` is not a Kubernetes quantity", value.value),
-                        "write e.g. 250m or 0.5 for CPU, 256Mi or 1Gi for memory",
-                    );
+                if let Some(q) = valid(
+                    value,
+                    ("resources", super::k8s::is_quantity),
+                    "a Kubernetes quantity",
+                    "write e.g. 250m or 0.5 for CPU, 256Mi or 1Gi for memory",
+                    &mut bad,
+                ) {
+                    out.insert(key.value.clone(), q);
                 }
             }
         }
@@ -404,16 +400,15 @@ fn settings(input: &EmitInput, k: &Kubernetes, diags: &mut Vec<Diagnostic>) -> S
         let (Some(name), Some(size), Some(mount)) = (&v.name, &v.size, &v.mount_path) else {
             continue;
         };
-        let mut ok = true;
-        if !super::k8s::is_dns_label(&name.value) {
-            ok = false;
-            bad(
-                "storage",
-                name.span,
-                format!("`{}` is not a volume name", name.value),
-                "use lowercase letters, digits and `-` (at most 63), starting and ending with a letter or digit",
-            );
-        } else if names.contains(&name.value.as_str()) {
+        let mut ok = valid(
+            name,
+            ("storage", super::k8s::is_dns_label),
+            "a volume name",
+            "use lowercase letters, digits and `-` (at most 63), starting and ending with a letter or digit",
+            &mut bad,
+        )
+        .is_some();
+        if ok && names.contains(&name.value.as_str()) {
             ok = false;
             bad(
                 "storage",
@@ -423,37 +418,32 @@ fn settings(input: &EmitInput, k: &Kubernetes, diags: &mut Vec<Diagnostic>) -> S
             );
         }
         names.push(&name.value);
-        if !super::k8s::is_quantity(&size.value) {
-            ok = false;
-            bad(
-                "storage",
-                size.span,
-                format!("`{}` is not a storage size", size.value),
-                "write a quantity such as 1Gi or 500Mi",
-            );
-        }
-        if !mount.value.starts_with('/') {
-            ok = false;
-            bad(
-                "storage",
-                mount.span,
-                format!("`{}` is not an absolute path", mount.value),
-                "mount volumes at an absolute path, e.g. /var/lib/app",
-            );
-        }
+        ok &= valid(
+            size,
+            ("storage", super::k8s::is_quantity),
+            "a storage size",
+            "write a quantity such as 1Gi or 500Mi",
+            &mut bad,
+        )
+        .is_some();
+        ok &= valid(
+            mount,
+            ("storage", |m| m.starts_with('/')),
+            "an absolute path",
+            "mount volumes at an absolute path, e.g. /var/lib/app",
+            &mut bad,
+        )
+        .is_some();
         let class = v.storage_class.as_ref().and_then(|c| {
-            if super::k8s::is_dns_subdomain(&c.value) {
-                Some(c.value.clone())
-            } else {
-                ok = false;
-                bad(
-                    "storage",
-                    c.span,
-                    format!("`{}` is not a StorageClass name", c.value),
-                    "use the name `kubectl get storageclass` shows",
-                );
-                None
-            }
+            let class = valid(
+                c,
+                ("storage", super::k8s::is_dns_subdomain),
+                "a StorageClass name",
+                "use the name `kubectl get storageclass` shows",
+                &mut bad,
+            );
+            ok &= class.is_some();
+            class
         });
         if ok {
             s.storage.push((
@@ -477,32 +467,27 @@ fn settings(input: &EmitInput, k: &Kubernetes, diags: &mut Vec<Diagnostic>) -> S
     if let Some(i) = &k.ingress {
         let mut out = IngressSettings::default();
         if let Some(host) = &i.host {
-            if super::k8s::is_ingress_host(&host.value) {
-                out.host = host.value.clone();
-            } else {
-                bad(
-                    "ingress",
-                    host.span,
-                    format!("`{}` is not a host name", host.value),
-                    "give the bare DNS name in lowercase, e.g. web.example.com (no scheme, port or path)",
-                );
-            }
+            out.host = valid(
+                host,
+                ("ingress", super::k8s::is_ingress_host),
+                "a host name",
+                "give the bare DNS name in lowercase, e.g. web.example.com (no scheme, port or path)",
+                &mut bad,
+            )
+            .unwrap_or_default();
         }
         for (field, slot, what) in [
             (&i.tls_secret, &mut out.tls_secret, "Secret"),
             (&i.class, &mut out.class, "IngressClass"),
         ] {
             if let Some(v) = field {
-                if super::k8s::is_dns_subdomain(&v.value) {
-                    *slot = Some(v.value.clone());
-                } else {
-                    bad(
-                        "ingress",
-                        v.span,
-                        format!("`{}` is not a {what} name", v.value),
-                        "use lowercase letters, digits, `-` and `.`",
-                    );
-                }
+                *slot = valid(
+                    v,
+                    ("ingress", super::k8s::is_dns_subdomain),
+                    &format!("a {what} name"),
+                    "use lowercase letters, digits, `-` and `.`",
+                    &mut bad,
+                );
             }
         }
         out.annotations = i
@@ -513,18 +498,37 @@ fn settings(input: &EmitInput, k: &Kubernetes, diags: &mut Vec<Diagnostic>) -> S
         s.ingress = Some(out);
     }
     if let Some(name) = &k.secret_name {
-        if super::k8s::is_dns_subdomain(&name.value) {
-            s.secret_name = Some(name.value.clone());
-        } else {
-            bad(
-                "secret_name",
-                name.span,
-                format!("`{}` is not a Secret name", name.value),
-                "use lowercase letters, digits, `-` and `.`",
-            );
-        }
+        s.secret_name = valid(
+            name,
+            ("secret_name", super::k8s::is_dns_subdomain),
+            "a Secret name",
+            "use lowercase letters, digits, `-` and `.`",
+            &mut bad,
+        );
     }
     s
+}
+
+/// The profile's `value` when Kubernetes accepts it (`rule`: the profile field and the test), or
+/// H002 at it, saying it is not `what`.
+fn valid(
+    value: &Spanned<String>,
+    rule: (&str, fn(&str) -> bool),
+    what: &str,
+    help: &str,
+    bad: &mut dyn FnMut(&str, Span, String, &str),
+) -> Option<String> {
+    let (field, accepts) = rule;
+    if accepts(&value.value) {
+        return Some(value.value.clone());
+    }
+    bad(
+        field,
+        value.span,
+        format!("`{}` is not {what}", value.value),
+        help,
+    );
+    None
 }
 
 fn diags_missing_max(bad: &mut dyn FnMut(&str, Span, String, &str), near: Option<Span>) {
