@@ -337,13 +337,23 @@ fn parts(input: &EmitInput, layout: &Layout, img: &mut Image, p: &mut Problems<'
                 "the Dockerfile reproduces the extension's parts and `nil` parts with `stage-packages`; build the rest into the project before `docker build`, or leave the Dockerfile out with --emit",
             );
         };
+        let no_overrides = |p: &mut Problems<'_>| {
+            for key in keys.iter().filter(|k| k.starts_with("override-")) {
+                unsupported(p, format!("has `{key}`, which the Dockerfile does not run"));
+            }
+        };
+        let stage_packages = |img: &mut Image, p: &mut Problems<'_>| {
+            packages(
+                name,
+                "stage-packages",
+                part.get("stage-packages"),
+                &mut img.stage_packages,
+                p,
+            );
+        };
         match (role, plugin) {
             (Some("dependencies"), "python") => {
-                for key in &keys {
-                    if key.starts_with("override-") {
-                        unsupported(p, format!("has `{key}`, which the Dockerfile does not run"));
-                    }
-                }
+                no_overrides(p);
                 packages(
                     name,
                     "build-packages",
@@ -351,28 +361,12 @@ fn parts(input: &EmitInput, layout: &Layout, img: &mut Image, p: &mut Problems<'
                     &mut img.build_packages,
                     p,
                 );
-                packages(
-                    name,
-                    "stage-packages",
-                    part.get("stage-packages"),
-                    &mut img.stage_packages,
-                    p,
-                );
+                stage_packages(img, p);
                 img.python = Some(python(input, name, part, p));
             }
             (Some("install-app"), "dump") => {
-                for key in &keys {
-                    if key.starts_with("override-") {
-                        unsupported(p, format!("has `{key}`, which the Dockerfile does not run"));
-                    }
-                }
-                packages(
-                    name,
-                    "stage-packages",
-                    part.get("stage-packages"),
-                    &mut img.stage_packages,
-                    p,
-                );
+                no_overrides(p);
+                stage_packages(img, p);
                 img.app = app(layout, name, part, p);
             }
             // The rendered gunicorn.conf.py comes from the plan; statsd-mapping.conf belongs
@@ -405,13 +399,7 @@ fn parts(input: &EmitInput, layout: &Layout, img: &mut Image, p: &mut Problems<'
             // The runtime parts stage packages; on bare they also link sh to bash and make
             // /tmp, which an Ubuntu image already has.
             (Some("runtime" | "runtime-libs"), "nil") => {
-                packages(
-                    name,
-                    "stage-packages",
-                    part.get("stage-packages"),
-                    &mut img.stage_packages,
-                    p,
-                );
+                stage_packages(img, p);
             }
             (None, "nil") => {
                 if let Some(key) = keys.iter().find(|k| {
@@ -422,13 +410,7 @@ fn parts(input: &EmitInput, layout: &Layout, img: &mut Image, p: &mut Problems<'
                         format!("has `{key}`, which the Dockerfile does not reproduce"),
                     );
                 } else {
-                    packages(
-                        name,
-                        "stage-packages",
-                        part.get("stage-packages"),
-                        &mut img.stage_packages,
-                        p,
-                    );
+                    stage_packages(img, p);
                 }
             }
             (_, plugin) => unsupported(
