@@ -7,56 +7,26 @@
 
 #[path = "support/common.rs"]
 mod common;
-use common::{copy_dir, root};
+use common::{copy_dir, files_under, paasc, root};
 
 use paasc_syntax::Yaml;
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-fn paasc(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_paasc"))
-        .args(args)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("run paasc")
-}
-
+/// An empty output directory of its own for each compile (the tests run in parallel).
 fn scratch() -> PathBuf {
     static N: AtomicUsize = AtomicUsize::new(0);
-    let dir = std::env::temp_dir().join(format!(
-        "paasc-helm-{}-{}",
-        std::process::id(),
-        N.fetch_add(1, Ordering::Relaxed)
-    ));
-    let _ = std::fs::remove_dir_all(&dir);
-    dir
+    common::scratch(&format!("helm-{}", N.fetch_add(1, Ordering::Relaxed)))
 }
 
-/// Every file under `dir`, by `/`-separated relative path.
+/// Every file under `dir`, as text, by `/`-separated relative path.
 fn tree(dir: &Path) -> BTreeMap<String, String> {
-    fn walk(base: &Path, dir: &Path, out: &mut BTreeMap<String, String>) {
-        for entry in std::fs::read_dir(dir).expect("read_dir").flatten() {
-            let path = entry.path();
-            if path.is_dir() {
-                walk(base, &path, out);
-            } else {
-                let rel = path
-                    .strip_prefix(base)
-                    .expect("under base")
-                    .to_string_lossy()
-                    .replace('\\', "/");
-                out.insert(rel, std::fs::read_to_string(&path).expect("utf-8 file"));
-            }
-        }
-    }
-    let mut out = BTreeMap::new();
-    if dir.is_dir() {
-        walk(dir, dir, &mut out);
-    }
-    out
+    files_under(dir)
+        .into_iter()
+        .map(|(rel, bytes)| (rel, String::from_utf8(bytes).expect("utf-8 file")))
+        .collect()
 }
 
 /// A compilation: the output tree, or the failure's stdout (diagnostics) and stderr.
