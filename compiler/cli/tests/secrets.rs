@@ -29,7 +29,7 @@ fn secrets_of(path: &Path) -> Vec<String> {
 
 /// The files of a compile's output directory, split by the artifact registry's secret policy
 /// (`paasc_emit::holding_secrets`): those that hold secret values by design, and the others.
-fn by_policy(out: &Path) -> (Vec<(String, String)>, Vec<(String, String)>) {
+fn by_policy(out: &Path) -> (paasc_emit::Files, paasc_emit::Files) {
     let files: paasc_emit::Files = files_under(out)
         .into_iter()
         .map(|(rel, bytes)| (rel, String::from_utf8_lossy(&bytes).into_owned()))
