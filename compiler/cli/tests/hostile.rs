@@ -1,6 +1,8 @@
 //! Hostile inputs too big to commit as golden cases: 100 MB project files, profiles and files
-//! the extensions read. Each ends in a Y008 diagnostic naming the file, and nothing is written.
-//! The files are sparse (a real head, then zeros), so the test itself stays quick.
+//! the extensions read (each ends in a Y008 diagnostic naming the file, and nothing is
+//! written; the files are sparse, a real head then zeros, so the test itself stays quick), and
+//! small inputs that ask for a lot of work: a profile number that would make paasc build a
+//! peer name for every one of a billion units. `bench/` times these (`tools/bench.sh`).
 
 #[path = "support/common.rs"]
 mod common;
@@ -99,5 +101,38 @@ fn a_100_mb_file_the_extension_reads_is_named() {
     let d = y008_for(&diagnostics(&out), "requirements.txt");
     let message = d["message"].as_str().unwrap_or_default();
     assert!(message.contains(&HUNDRED_MB.to_string()), "{message}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn a_huge_unit_count_is_refused_at_its_value() {
+    let dir = project("units");
+    let out_dir = dir.join("out");
+    for set in [
+        "units=10000000",
+        "units=9223372036854775807",
+        "units=190:20:30",
+    ] {
+        let out = paasc(&[
+            "compile",
+            &dir.to_string_lossy(),
+            "-o",
+            &out_dir.to_string_lossy(),
+            "--set",
+            set,
+            "--format",
+            "json",
+        ]);
+        assert_eq!(out.status.code(), Some(1), "{set}");
+        let diags = diagnostics(&out);
+        let d = diags
+            .iter()
+            .find(|d| d["code"] == "S004")
+            .unwrap_or_else(|| panic!("{set}: no S004: {diags:#?}"));
+        assert_eq!(d["file"], format!("--set {set}"));
+        let message = d["message"].as_str().unwrap_or_default();
+        assert!(message.contains("from 1 to 1000"), "{message}");
+        assert!(!out_dir.exists(), "{set}: nothing may be written");
+    }
     let _ = std::fs::remove_dir_all(&dir);
 }
