@@ -269,48 +269,53 @@ fn report(files: &mut Files, d: &Diagnostic) -> Report {
     }
 }
 
-fn render_one(files: &mut Files, d: &Diagnostic, style: Style) -> String {
-    let r = report(files, d);
-    let mut out = String::new();
-    let result = match style {
-        Style::Narratable => NarratableReportHandler::new().render_report(&mut out, &r),
-        Style::Graphical | Style::GraphicalNoColor => {
-            let theme = if style == Style::Graphical {
-                GraphicalTheme::unicode()
-            } else {
-                GraphicalTheme::unicode_nocolor()
-            };
-            GraphicalReportHandler::new_themed(theme)
-                .with_links(false)
-                .with_width(100)
-                .render_report(&mut out, &r)
-        }
-    };
-    if result.is_err() {
-        out = format!("{}[{}]: {}\n", d.severity.as_str(), d.code.0, r.message);
-    }
-    out
+/// Renders diagnostics of one source database, each file prepared once.
+pub struct Renderer<'a> {
+    files: Files<'a>,
+    style: Style,
 }
 
-/// Renders one diagnostic.
-pub fn render(db: &SourceDb, d: &Diagnostic, style: Style) -> String {
-    render_one(
-        &mut Files {
-            db,
-            prepared: HashMap::new(),
-        },
-        d,
-        style,
-    )
+impl<'a> Renderer<'a> {
+    /// A renderer for diagnostics about the files of `db`.
+    pub fn new(db: &'a SourceDb, style: Style) -> Renderer<'a> {
+        Renderer {
+            files: Files {
+                db,
+                prepared: HashMap::new(),
+            },
+            style,
+        }
+    }
+
+    /// Renders one diagnostic.
+    pub fn render(&mut self, d: &Diagnostic) -> String {
+        let r = report(&mut self.files, d);
+        let mut out = String::new();
+        let result = match self.style {
+            Style::Narratable => NarratableReportHandler::new().render_report(&mut out, &r),
+            Style::Graphical | Style::GraphicalNoColor => {
+                let theme = if self.style == Style::Graphical {
+                    GraphicalTheme::unicode()
+                } else {
+                    GraphicalTheme::unicode_nocolor()
+                };
+                GraphicalReportHandler::new_themed(theme)
+                    .with_links(false)
+                    .with_width(100)
+                    .render_report(&mut out, &r)
+            }
+        };
+        if result.is_err() {
+            out = format!("{}[{}]: {}\n", d.severity.as_str(), d.code.0, r.message);
+        }
+        out
+    }
 }
 
 /// Renders the diagnostics, separated by blank lines: the first [`MAX_PER_FILE`] of each file,
 /// then a line per file counting those not shown.
 pub fn render_all(db: &SourceDb, diags: &[Diagnostic], style: Style) -> String {
-    let mut files = Files {
-        db,
-        prepared: HashMap::new(),
-    };
+    let mut renderer = Renderer::new(db, style);
     let mut shown: HashMap<FileId, usize> = HashMap::new();
     let mut hidden: BTreeMap<FileId, usize> = BTreeMap::new();
     let mut out = String::new();
@@ -324,7 +329,7 @@ pub fn render_all(db: &SourceDb, diags: &[Diagnostic], style: Style) -> String {
         if !out.is_empty() {
             out.push('\n');
         }
-        out.push_str(&render_one(&mut files, d, style));
+        out.push_str(&renderer.render(d));
     }
     for (file, n) in hidden {
         let _ = writeln!(
@@ -376,7 +381,7 @@ mod tests {
         .label("here \u{9b}")
         .help("rename \u{1b}");
         for style in [Style::Narratable, Style::GraphicalNoColor, Style::Graphical] {
-            let out = render(&db, &d, style);
+            let out = Renderer::new(&db, style).render(&d);
             let bare = out.replace("\u{1b}[", "");
             assert!(
                 !bare.contains(['\u{1b}', '\u{7}', '\u{9b}']),

@@ -226,7 +226,7 @@ fn bound(longest: usize) -> usize {
 /// How many candidates a lookup compares at most: all of them up to this many; beyond, the
 /// nearest in spelling order (forwards and backwards), so a lookup costs the same whatever the
 /// size of the set.
-pub const SUGGESTION_CANDIDATES: usize = 256;
+pub const SUGGESTION_CANDIDATES: usize = 128;
 
 /// Candidates for "did you mean", made once and looked up many times. A candidate is close
 /// enough when its normalized Levenshtein similarity to the word (case and `_`/`-` ignored) is
@@ -262,8 +262,20 @@ fn distance_within(a: &[char], b: &[char], k: usize) -> Option<usize> {
     if b.len() - a.len() > k {
         return None;
     }
-    let mut prev: Vec<usize> = (0..=a.len()).collect();
-    let mut cur = vec![0; a.len() + 1];
+    // Two rows of the table; on the stack for the short words suggestions are about.
+    let (mut heap_prev, mut heap_cur);
+    let (mut stack_prev, mut stack_cur) = ([0usize; 48], [0usize; 48]);
+    let (prev, cur): (&mut [usize], &mut [usize]) = if a.len() < 48 {
+        (&mut stack_prev[..=a.len()], &mut stack_cur[..=a.len()])
+    } else {
+        heap_prev = vec![0; a.len() + 1];
+        heap_cur = vec![0; a.len() + 1];
+        (&mut heap_prev, &mut heap_cur)
+    };
+    let (mut prev, mut cur) = (prev, cur);
+    for (i, p) in prev.iter_mut().enumerate() {
+        *p = i;
+    }
     for (j, cb) in b.iter().enumerate() {
         cur[0] = j + 1;
         let mut row_min = cur[0];
