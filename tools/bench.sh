@@ -13,7 +13,11 @@
 #   - a profile setting 100, 1,000, 10,000 (and 100,000) config values: compile;
 #   - 10, 100 and 1,000 app projects (copies of the examples) compiled by one
 #     `paasc compile DIR... -o OUT` (projects in parallel on every core), and, to compare, one
-#     after another in one process on one core (`paasc-bench run`).
+#     after another in one process on one core (`paasc-bench run`);
+#   - hostile inputs, each of which must end within 1 s and 100 MB with its diagnostics (exit 1):
+#     huge unit counts, 1,000 and 10,000 typos against 50,000 similar options, 10,000 warnings,
+#     100,000 unknown keys, 50,000 duplicate keys (human output), and the human renderer alone
+#     at 5,000, 10,000 and 20,000 diagnostics (`paasc-bench render`, no cap).
 # Generated inputs and outputs go to a temporary directory (on /dev/shm unless TMPDIR is set),
 # removed at the end.
 set -euo pipefail
@@ -42,12 +46,15 @@ trap 'rm -rf "$tmp"' EXIT
 results=$tmp/results.tsv
 : > "$results"
 
-# measure NAME RUNS COMMAND...: median and mean in ms, into results.tsv
+# measure [-i] NAME RUNS COMMAND...: median and mean in ms, into results.tsv (-i: the command
+# is expected to fail, with exit 1)
 measure() {
+    local ignore=()
+    if [ "$1" = -i ]; then ignore=(-i); shift; fi
     local name=$1 runs=$2
     shift 2
     if $quick; then runs=3; fi
-    hyperfine -N --style none --warmup 1 --runs "$runs" --export-json "$tmp/h.json" "$*" >/dev/null 2>&1 \
+    hyperfine -N "${ignore[@]}" --style none --warmup 1 --runs "$runs" --export-json "$tmp/h.json" "$*" >/dev/null 2>&1 \
         || { echo "benchmark failed: $name: $*" >&2; "$@" >&2 || true; exit 1; }
     python3 - "$tmp/h.json" "$name" >>"$results" <<'EOF'
 import json, sys
@@ -61,8 +68,8 @@ EOF
 peak() {
     local name=$1
     shift
-    /usr/bin/time -f %M -o "$tmp/rss" "$@" >/dev/null 2>&1
-    awk -v kib="$(cat "$tmp/rss")" -v name="$name" 'BEGIN { printf "%s\t%.1f\n", name, kib / 1024 }' >>"$tmp/peaks.tsv"
+    /usr/bin/time -f %M -o "$tmp/rss" "$@" >/dev/null 2>&1 || true
+    awk -v kib="$(tail -1 "$tmp/rss")" -v name="$name" 'BEGIN { printf "%s\t%.1f\n", name, kib / 1024 }' >>"$tmp/peaks.tsv"
 }
 : > "$tmp/peaks.tsv"
 
@@ -117,6 +124,31 @@ for s in $scales; do
         measure "compile $n apps one after another in one process (${s}x)" $((s >= 100 ? 5 : 10)) "$helper" run "$apps" "$tmp/out/apps-seq-$s"
         peak "compile $n apps one after another in one process" "$helper" run "$apps" "$tmp/out/apps-seq-$s"
     fi
+done
+
+echo "hostile inputs ..." >&2
+h=$tmp/hostile
+"$helper" charm "$h/units" 100 10
+printf 'secret-key: bench\nunits: 1000000000\n' > "$h/units/profiles/billion.yaml"
+printf 'secret-key: bench\nunits: 9223372036854775807\n' > "$h/units/profiles/i64.yaml"
+printf 'secret-key: bench\nunits: 190:20:30\n' > "$h/units/profiles/base60.yaml"
+for p in billion i64 base60; do
+    measure -i "compile, units from profile $p" 10 "$paasc" compile "$h/units" -o "$tmp/out/units" --profile "$p"
+done
+measure -i "compile --set units=10000000" 10 "$paasc" compile "$h/units" -o "$tmp/out/units" --set units=10000000
+peak "compile --set units=10000000" "$paasc" compile "$h/units" -o "$tmp/out/units" --set units=10000000
+"$helper" typos "$h/typos-1k" 50000 1000
+"$helper" typos "$h/typos-10k" 50000 10000
+"$helper" requires "$h/requires-10k" 10000
+"$helper" unknown-keys "$h/unknown-100k" 100000
+"$helper" duplicate-keys "$h/duplicate-50k" 50000
+for case in typos-1k typos-10k requires-10k unknown-100k duplicate-50k; do
+    measure -i "check $case, human" 5 "$paasc" check "$h/$case"
+    peak "check $case, human" "$paasc" check "$h/$case"
+    measure -i "check $case, json" 5 "$paasc" check "$h/$case" --format json
+done
+for n in 5000 10000 20000; do
+    measure "human renderer alone, $n diagnostics" 5 "$helper" render "$n"
 done
 
 echo

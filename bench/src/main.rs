@@ -10,6 +10,17 @@
 //!     paasc-bench run DIR OUT                     `paasc compile P -o OUT/<name of P>` for every
 //!                                                 project P in DIR, one after another in this
 //!                                                 one process
+//!
+//! Hostile inputs (README, "Performance": each must end within 1 s and 100 MB):
+//!
+//!     paasc-bench typos DIR OPTIONS TYPOS         OPTIONS options `opt-N`, and a profile setting
+//!                                                 TYPOS misspelt ones (`opt-Nx`, `otp-N`)
+//!     paasc-bench requires DIR N                  a charm requiring N integrations paas-charm
+//!                                                 does not read (N warnings)
+//!     paasc-bench unknown-keys DIR N              N unknown keys in rockcraft.yaml
+//!     paasc-bench duplicate-keys DIR N            N duplicate keys in rockcraft.yaml
+//!     paasc-bench render N                        the human renderer alone: N diagnostics of one
+//!                                                 file, each rendered (no cap), narratable
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -28,6 +39,11 @@ fn main() -> ExitCode {
         Some("profile") => profile_project(&path(1), num(2)),
         Some("apps") => apps(&path(1), num(2), &path(3)),
         Some("run") => return run(&path(1), &path(2)),
+        Some("typos") => typos_project(&path(1), num(2), num(3)),
+        Some("requires") => requires_project(&path(1), num(2)),
+        Some("unknown-keys") => keys_project(&path(1), num(2), false),
+        Some("duplicate-keys") => keys_project(&path(1), num(2), true),
+        Some("render") => return render(num(1)),
         _ => usage(),
     };
     match result {
@@ -40,7 +56,7 @@ fn main() -> ExitCode {
 }
 
 fn usage() -> ! {
-    eprintln!("usage: paasc-bench charm DIR OPTIONS INTEGRATIONS | profile DIR VALUES | apps DIR N EXAMPLES | run DIR OUT");
+    eprintln!("usage: paasc-bench charm DIR OPTIONS INTEGRATIONS | profile DIR VALUES | apps DIR N EXAMPLES | run DIR OUT | typos DIR OPTIONS TYPOS | requires DIR N | unknown-keys DIR N | duplicate-keys DIR N | render N");
     std::process::exit(2)
 }
 
@@ -137,6 +153,75 @@ fn profile_project(dir: &Path, values: usize) -> std::io::Result<()> {
         let _ = writeln!(profile, "  opt-{i}: {value}");
     }
     project(dir, &charmcraft(values, 0), &profile)
+}
+
+fn typos_project(dir: &Path, options: usize, typos: usize) -> std::io::Result<()> {
+    let mut profile = String::from(PROFILE_HEAD);
+    profile.push_str("config:\n");
+    for i in 0..typos {
+        // Spread over the options; a typo at the end, or at the start, of the name.
+        let n = i * options.max(1) / typos.max(1);
+        if i % 2 == 0 {
+            let _ = writeln!(profile, "  opt-{n}x: 1");
+        } else {
+            let _ = writeln!(profile, "  otp-{n}: 1");
+        }
+    }
+    project(dir, &charmcraft(options, 0), &profile)
+}
+
+fn requires_project(dir: &Path, n: usize) -> std::io::Result<()> {
+    let mut charm = charmcraft(0, 0);
+    charm.push_str("requires:\n");
+    for i in 0..n {
+        let _ = write!(
+            charm,
+            "  db-{i}:\n    interface: api-{i}\n    optional: true\n    limit: 1\n"
+        );
+    }
+    project(dir, &charm, PROFILE_HEAD)
+}
+
+fn keys_project(dir: &Path, n: usize, duplicate: bool) -> std::io::Result<()> {
+    project(dir, &charmcraft(0, 0), PROFILE_HEAD)?;
+    let mut rock = String::from(ROCKCRAFT);
+    for i in 0..n {
+        if duplicate {
+            let _ = writeln!(rock, "summary: again {i}");
+        } else {
+            let _ = writeln!(rock, "unknown-key-{i}: {i}");
+        }
+    }
+    std::fs::write(dir.join("rockcraft.yaml"), rock)
+}
+
+/// Renders `n` diagnostics of one `n`-line file, one by one (so without the report's cap), as
+/// `paasc::human::render_all` does.
+fn render(n: usize) -> ExitCode {
+    use paasc_diag::{Code, Diagnostic, SourceDb, Span};
+    let mut text = String::new();
+    let mut starts = Vec::with_capacity(n);
+    for i in 0..n {
+        starts.push(text.len());
+        let _ = writeln!(text, "unknown-key-{i}: {i}");
+    }
+    let mut db = SourceDb::new();
+    let file = db.add("rockcraft.yaml", text);
+    let mut bytes = 0;
+    let mut renderer = paasc::human::Renderer::new(&db, paasc::human::Style::Narratable);
+    for (i, &at) in starts.iter().enumerate() {
+        let d = Diagnostic::new(
+            Code::UNKNOWN_KEY,
+            file,
+            Span::new(at, at + 12),
+            format!("unknown key `unknown-key-{i}` at the top level"),
+        )
+        .label("not a known key")
+        .help("known keys: name, summary");
+        bytes += renderer.render(&d).len();
+    }
+    println!("rendered {n} diagnostics, {bytes} bytes");
+    ExitCode::SUCCESS
 }
 
 fn copy_dir(from: &Path, to: &Path) -> std::io::Result<()> {

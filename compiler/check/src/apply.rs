@@ -3,7 +3,7 @@
 //! back ends read) returned only when nothing stops the deployment.
 
 use crate::{blame, gevent, Checked, Project};
-use paasc_diag::{closest, Code, Diagnostic, FileId, SourceDb, Span};
+use paasc_diag::{Code, Diagnostic, FileId, SourceDb, Span, Suggestions};
 use paasc_model::lower::Cx;
 use paasc_model::profile::{self, Profile, Scalar};
 use paasc_runtime::{ConfigValue, Deployment, Framework, ProxySettings, Relation};
@@ -408,6 +408,7 @@ pub fn deployment(
         ..Deployment::default()
     };
     let options = option_names(charm);
+    let near_options = Suggestions::new(options.iter().copied());
     let types = option_types(charm);
     let option_type = |name: &str| types.get(name).copied();
     for (key, value) in p.config.iter() {
@@ -420,7 +421,7 @@ pub fn deployment(
                 format!("the charm has no config option `{}`", key.value),
             )
             .label("not an option of this charm");
-            diag = match closest(&key.value, options.iter().copied()) {
+            diag = match near_options.closest(&key.value) {
                 Some(near) => diag.help(format!("did you mean `{near}`?")),
                 None => diag.help("declare it under config.options in charmcraft.yaml, or remove it from the profile"),
             };
@@ -505,6 +506,7 @@ pub fn deployment(
         }
     }
     let endpoints = endpoint_names(charm);
+    let near_endpoints = Suggestions::new(endpoints.iter().copied());
     for (key, integration) in p.integrations.iter() {
         let file = p.origin("integrations", &key.value).unwrap_or(file);
         if !endpoints.contains(&key.value.as_str()) {
@@ -515,7 +517,7 @@ pub fn deployment(
                 format!("the charm declares no endpoint `{}`", key.value),
             )
             .label("no such integration");
-            diag = match closest(&key.value, endpoints.iter().copied()) {
+            diag = match near_endpoints.closest(&key.value) {
                 Some(near) => diag.help(format!("did you mean `{near}`?")),
                 None => diag.help("declare it under `requires:` in charmcraft.yaml, or remove it from the profile"),
             };

@@ -1,11 +1,24 @@
 //! Renders diagnostics for people with miette: graphical on a terminal, narratable otherwise.
+//!
+//! Everything quoted from the input (messages, labels, help, file names, snippets) is shown with
+//! its control characters escaped (`\u{1b}`), so no input can send a terminal an escape
+//! sequence. Each file is prepared once per report (escaped, with its line starts), and miette
+//! reads snippets through that index, so rendering is linear in the number of diagnostics. At
+//! most [`MAX_PER_FILE`] diagnostics of each file are shown; a line counts the rest.
 
 use miette::{
-    GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, NarratableReportHandler,
-    SourceSpan,
+    GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError, MietteSpanContents,
+    NarratableReportHandler, SourceCode, SourceSpan, SpanContents,
 };
-use paasc_diag::{Diagnostic, Label, Severity, SourceDb};
-use std::fmt;
+use paasc_diag::{Diagnostic, FileId, Label, Severity, SourceDb};
+use std::borrow::Cow;
+use std::collections::{BTreeMap, HashMap};
+use std::fmt::{self, Write as _};
+use std::sync::Arc;
+
+/// The most diagnostics the human report shows per file (by primary location); `--format json`
+/// lists every one.
+pub const MAX_PER_FILE: usize = 100;
 
 /// Which miette handler to use.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -18,13 +31,125 @@ pub enum Style {
     Narratable,
 }
 
+/// `text` with every control character but line feed and tab (and a carriage return before a
+/// line feed) written as `\u{..}`: C0, DEL and C1. `breaks` false escapes those too.
+pub fn terminal_safe(text: &str, breaks: bool) -> Cow<'_, str> {
+    if !text.chars().any(char::is_control) {
+        return Cow::Borrowed(text);
+    }
+    Cow::Owned(escape(text, breaks, &mut Vec::new()))
+}
+
+/// Escapes as [`terminal_safe`] does, recording for each escaped character its offset in `text`
+/// and the bytes added so far, after it.
+fn escape(text: &str, breaks: bool, shifts: &mut Vec<(usize, usize)>) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut added = 0;
+    let mut chars = text.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        let kept = !c.is_control()
+            || (breaks
+                && (c == '\n'
+                    || c == '\t'
+                    || (c == '\r' && matches!(chars.peek(), Some((_, '\n'))))));
+        if kept {
+            out.push(c);
+            continue;
+        }
+        let before = out.len();
+        let _ = write!(out, "\\u{{{:x}}}", u32::from(c));
+        added += out.len() - before - c.len_utf8();
+        shifts.push((i, added));
+    }
+    out
+}
+
+/// One file as the report shows it: escaped, with its line starts.
+struct Prepared {
+    name: String,
+    text: String,
+    /// Offset of each line's first byte.
+    lines: Vec<usize>,
+    /// (offset in the original text of an escaped character, bytes added up to and with it).
+    shifts: Vec<(usize, usize)>,
+}
+
+impl Prepared {
+    fn new(path: &str, text: &str) -> Prepared {
+        let mut shifts = Vec::new();
+        let text = escape(text, true, &mut shifts);
+        let lines = std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
+        Prepared {
+            name: terminal_safe(path, false).into_owned(),
+            text,
+            lines,
+            shifts,
+        }
+    }
+
+    /// Where the original byte `offset` is in the escaped text.
+    fn map(&self, offset: usize) -> usize {
+        let n = self.shifts.partition_point(|&(at, _)| at < offset);
+        offset + n.checked_sub(1).map_or(0, |i| self.shifts[i].1)
+    }
+
+    fn span(&self, l: &Label) -> SourceSpan {
+        let start = self.map(l.span.start as usize).min(self.text.len());
+        let end = self.map(l.span.end as usize).clamp(start, self.text.len());
+        SourceSpan::new(start.into(), end - start)
+    }
+
+    /// The line holding byte `offset`.
+    fn line_of(&self, offset: usize) -> usize {
+        self.lines
+            .partition_point(|&s| s <= offset)
+            .saturating_sub(1)
+    }
+}
+
+/// A prepared file as miette reads it: only the lines around a span are scanned.
+#[derive(Clone)]
+struct Source(Arc<Prepared>);
+
+impl SourceCode for Source {
+    fn read_span<'a>(
+        &'a self,
+        span: &SourceSpan,
+        before: usize,
+        after: usize,
+    ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
+        let file = &self.0;
+        let (start, end) = (span.offset(), span.offset() + span.len());
+        if end > file.text.len() {
+            return Err(MietteError::OutOfBounds);
+        }
+        let first = file.line_of(start).saturating_sub(before);
+        let last = file.line_of(end.saturating_sub(1).max(start)) + after + 2;
+        let from = file.lines[first];
+        let to = file.lines.get(last).copied().unwrap_or(file.text.len());
+        let window = &file.text.as_bytes()[from..to];
+        let inner = SourceSpan::new((start - from).into(), span.len());
+        let c = <[u8] as SourceCode>::read_span(window, &inner, before, after)?;
+        Ok(Box::new(MietteSpanContents::new_named(
+            file.name.clone(),
+            c.data(),
+            SourceSpan::new((c.span().offset() + from).into(), c.span().len()),
+            c.line() + first,
+            c.column(),
+            c.line_count() + first,
+        )))
+    }
+}
+
 struct Report {
     message: String,
     code: String,
     severity: Severity,
     help: Option<String>,
     url: String,
-    source: NamedSource<String>,
+    source: Source,
     labels: Vec<LabeledSpan>,
     related: Vec<Report>,
 }
@@ -62,7 +187,7 @@ impl miette::Diagnostic for Report {
     fn url<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
         Some(Box::new(&self.url))
     }
-    fn source_code(&self) -> Option<&dyn miette::SourceCode> {
+    fn source_code(&self) -> Option<&dyn SourceCode> {
         Some(&self.source)
     }
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
@@ -78,96 +203,225 @@ impl miette::Diagnostic for Report {
     }
 }
 
-fn span(l: &Label) -> SourceSpan {
-    SourceSpan::new((l.span.start as usize).into(), l.span.len() as usize)
+/// The prepared files of one rendering, made on first use.
+struct Files<'a> {
+    db: &'a SourceDb,
+    prepared: HashMap<FileId, Arc<Prepared>>,
 }
 
-fn labeled(l: &Label, primary: bool) -> LabeledSpan {
-    let text = (!l.message.is_empty()).then(|| l.message.clone());
-    if primary {
-        LabeledSpan::new_primary_with_span(text, span(l))
-    } else {
-        LabeledSpan::new_with_span(text, span(l))
+impl Files<'_> {
+    fn get(&mut self, id: FileId) -> Arc<Prepared> {
+        let db = self.db;
+        self.prepared
+            .entry(id)
+            .or_insert_with(|| {
+                let f = db.get(id);
+                Arc::new(Prepared::new(&f.path, &f.text))
+            })
+            .clone()
     }
 }
 
-fn report(db: &SourceDb, d: &Diagnostic) -> Report {
-    let file = db.get(d.primary.file);
-    let mut labels = vec![labeled(&d.primary, true)];
+fn text(s: &str) -> String {
+    terminal_safe(s, true).into_owned()
+}
+
+fn labeled(file: &Prepared, l: &Label, primary: bool) -> LabeledSpan {
+    let message = (!l.message.is_empty()).then(|| text(&l.message));
+    if primary {
+        LabeledSpan::new_primary_with_span(message, file.span(l))
+    } else {
+        LabeledSpan::new_with_span(message, file.span(l))
+    }
+}
+
+fn report(files: &mut Files, d: &Diagnostic) -> Report {
+    let file = files.get(d.primary.file);
+    let mut labels = vec![labeled(&file, &d.primary, true)];
     let mut related = Vec::new();
     for l in &d.labels {
         if l.file == d.primary.file {
-            labels.push(labeled(l, false));
+            labels.push(labeled(&file, l, false));
         } else {
-            let other = db.get(l.file);
+            let other = files.get(l.file);
             related.push(Report {
-                message: l.message.clone(),
+                message: text(&l.message),
                 code: d.code.0.to_string(),
                 severity: Severity::Info,
                 help: None,
                 url: d.url(),
-                source: NamedSource::new(other.path.clone(), visible(&other.text)),
-                labels: vec![labeled(l, true)],
+                labels: vec![labeled(&other, l, true)],
+                source: Source(other),
                 related: Vec::new(),
             });
         }
     }
-    related.extend(d.related.iter().map(|r| report(db, r)));
+    related.extend(d.related.iter().map(|r| report(files, r)));
     Report {
-        message: d.message.clone(),
+        message: text(&d.message),
         code: d.code.0.to_string(),
         severity: d.severity,
-        help: d.help.clone(),
+        help: d.help.as_deref().map(text),
         url: d.url(),
-        source: NamedSource::new(file.path.clone(), visible(&file.text)),
+        source: Source(file),
         labels,
         related,
     }
 }
 
-/// Renders one diagnostic.
-pub fn render(db: &SourceDb, d: &Diagnostic, style: Style) -> String {
-    let r = report(db, d);
-    let mut out = String::new();
-    let result = match style {
-        Style::Narratable => NarratableReportHandler::new().render_report(&mut out, &r),
-        Style::Graphical | Style::GraphicalNoColor => {
-            let theme = if style == Style::Graphical {
-                GraphicalTheme::unicode()
-            } else {
-                GraphicalTheme::unicode_nocolor()
-            };
-            GraphicalReportHandler::new_themed(theme)
-                .with_links(false)
-                .with_width(100)
-                .render_report(&mut out, &r)
+/// Renders diagnostics of one source database, each file prepared once.
+pub struct Renderer<'a> {
+    files: Files<'a>,
+    style: Style,
+}
+
+impl<'a> Renderer<'a> {
+    /// A renderer for diagnostics about the files of `db`.
+    pub fn new(db: &'a SourceDb, style: Style) -> Renderer<'a> {
+        Renderer {
+            files: Files {
+                db,
+                prepared: HashMap::new(),
+            },
+            style,
         }
-    };
-    if result.is_err() {
-        out = format!("{}[{}]: {}\n", d.severity.as_str(), d.code.0, d.message);
+    }
+
+    /// Renders one diagnostic.
+    pub fn render(&mut self, d: &Diagnostic) -> String {
+        let r = report(&mut self.files, d);
+        let mut out = String::new();
+        let result = match self.style {
+            Style::Narratable => NarratableReportHandler::new().render_report(&mut out, &r),
+            Style::Graphical | Style::GraphicalNoColor => {
+                let theme = if self.style == Style::Graphical {
+                    GraphicalTheme::unicode()
+                } else {
+                    GraphicalTheme::unicode_nocolor()
+                };
+                GraphicalReportHandler::new_themed(theme)
+                    .with_links(false)
+                    .with_width(100)
+                    .render_report(&mut out, &r)
+            }
+        };
+        if result.is_err() {
+            out = format!("{}[{}]: {}\n", d.severity.as_str(), d.code.0, r.message);
+        }
+        out
+    }
+}
+
+/// Renders the diagnostics, separated by blank lines: the first [`MAX_PER_FILE`] of each file,
+/// then a line per file counting those not shown.
+pub fn render_all(db: &SourceDb, diags: &[Diagnostic], style: Style) -> String {
+    let mut renderer = Renderer::new(db, style);
+    let mut shown: HashMap<FileId, usize> = HashMap::new();
+    let mut hidden: BTreeMap<FileId, usize> = BTreeMap::new();
+    let mut out = String::new();
+    for d in diags {
+        let n = shown.entry(d.primary.file).or_default();
+        if *n == MAX_PER_FILE {
+            *hidden.entry(d.primary.file).or_default() += 1;
+            continue;
+        }
+        *n += 1;
+        if !out.is_empty() {
+            out.push('\n');
+        }
+        out.push_str(&renderer.render(d));
+    }
+    for (file, n) in hidden {
+        let _ = writeln!(
+            out,
+            "\n{n} more diagnostic{} in {} not shown: the first {MAX_PER_FILE} of each file are; `--format json` lists every one",
+            if n == 1 { "" } else { "s" },
+            terminal_safe(&db.get(file).path, false)
+        );
     }
     out
 }
 
-/// Renders all diagnostics, separated by blank lines.
-pub fn render_all(db: &SourceDb, diags: &[Diagnostic], style: Style) -> String {
-    diags
-        .iter()
-        .map(|d| render(db, d, style))
-        .collect::<Vec<_>>()
-        .join("\n")
-}
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use paasc_diag::{Code, Span};
 
-/// The text with ASCII control characters (but tab and line breaks) shown as `?`, byte for byte,
-/// so a hostile file cannot send terminal escape sequences through a snippet.
-fn visible(text: &str) -> String {
-    text.chars()
-        .map(|c| {
-            if c.is_ascii_control() && !matches!(c, '\t' | '\n' | '\r') {
-                '?'
-            } else {
-                c
-            }
-        })
-        .collect()
+    #[test]
+    fn escapes_controls_but_keeps_line_breaks_and_tabs() {
+        assert_eq!(
+            terminal_safe("a\u{1b}]0;x\u{7}b\tc\nd\r\ne\rf\u{7f}\u{9b}", true),
+            "a\\u{1b}]0;x\\u{7}b\tc\nd\r\ne\\u{d}f\\u{7f}\\u{9b}"
+        );
+        assert_eq!(terminal_safe("a\nb\tc", false), "a\\u{a}b\\u{9}c");
+        assert!(matches!(terminal_safe("plain é", true), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn spans_move_with_the_escapes() {
+        let p = Prepared::new("f", "a\u{1b}b\ncd");
+        assert_eq!(p.text, "a\\u{1b}b\ncd");
+        assert_eq!(p.map(0), 0);
+        assert_eq!(p.map(1), 1);
+        assert_eq!(p.map(2), 7);
+        assert_eq!(p.map(4), 9);
+        assert_eq!(p.line_of(p.map(4)), 1);
+    }
+
+    #[test]
+    fn snippets_show_escapes_and_keep_their_lines() {
+        let mut db = SourceDb::new();
+        let f = db.add("x\u{1b}[2J.yaml", "a: 1\n\"\u{1b}]0;PWN\u{7}\": 2\nc: 3\n");
+        let d = Diagnostic::new(
+            Code::UNKNOWN_KEY,
+            f,
+            Span::new(5, 15),
+            "key `\u{1b}]0;PWN\u{7}`",
+        )
+        .label("here \u{9b}")
+        .help("rename \u{1b}");
+        for style in [Style::Narratable, Style::GraphicalNoColor, Style::Graphical] {
+            let out = Renderer::new(&db, style).render(&d);
+            let bare = out.replace("\u{1b}[", "");
+            assert!(
+                !bare.contains(['\u{1b}', '\u{7}', '\u{9b}']),
+                "{style:?}: {out:?}"
+            );
+            assert!(out.contains("\\u{1b}]0;PWN\\u{7}"), "{style:?}: {out}");
+            assert!(out.contains("x\\u{1b}[2J.yaml"), "{style:?}: {out}");
+            assert!(out.contains("c: 3"), "{style:?}: {out}");
+        }
+    }
+
+    #[test]
+    fn the_report_shows_the_first_of_each_file_and_counts_the_rest() {
+        let mut db = SourceDb::new();
+        let text: String = (0..MAX_PER_FILE + 5)
+            .map(|i| format!("k{i}: 1\n"))
+            .collect();
+        let f = db.add("big.yaml", text.as_str());
+        let g = db.add("small.yaml", "a: 1\n");
+        let mut diags: Vec<Diagnostic> = (0..MAX_PER_FILE + 5)
+            .map(|i| {
+                let at = text.find(&format!("k{i}:")).unwrap_or(0);
+                Diagnostic::new(
+                    Code::UNKNOWN_KEY,
+                    f,
+                    Span::new(at, at + 2),
+                    format!("key {i}"),
+                )
+            })
+            .collect();
+        diags.push(Diagnostic::new(
+            Code::UNKNOWN_KEY,
+            g,
+            Span::new(0, 1),
+            "key a",
+        ));
+        let out = render_all(&db, &diags, Style::Narratable);
+        assert!(out.contains(&format!("key {}\n", MAX_PER_FILE - 1)));
+        assert!(!out.contains(&format!("key {}\n", MAX_PER_FILE)));
+        assert!(out.contains("key a\n"));
+        assert!(out.ends_with("\n5 more diagnostics in big.yaml not shown: the first 100 of each file are; `--format json` lists every one\n"), "{out}");
+    }
 }

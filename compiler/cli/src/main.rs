@@ -28,6 +28,8 @@ fn main() {
         Err(_) => std::process::exit(paasc::EXIT_INTERNAL),
     };
     let _ = std::io::stdout().write_all(outcome.stdout.as_bytes());
-    let _ = std::io::stderr().write_all(outcome.stderr.as_bytes());
+    // Standard error is always for people: no input may reach the terminal as an escape.
+    let stderr = paasc::human::terminal_safe(&outcome.stderr, true);
+    let _ = std::io::stderr().write_all(stderr.as_bytes());
     std::process::exit(outcome.code);
 }

@@ -83,13 +83,12 @@ pub fn drift(out: &Path, files: &Files, secret: &[String]) -> String {
         }
         let old = have.unwrap_or_default();
         let diff = similar::TextDiff::from_lines(old.as_str(), want.as_str());
-        report.push_str(
-            &diff
-                .unified_diff()
-                .context_radius(3)
-                .header(&format!("a/{rel}"), &format!("b/{rel}"))
-                .to_string(),
-        );
+        let shown = diff
+            .unified_diff()
+            .context_radius(3)
+            .header(&format!("a/{rel}"), &format!("b/{rel}"))
+            .to_string();
+        report.push_str(&crate::human::terminal_safe(&shown, true));
     }
     report
 }

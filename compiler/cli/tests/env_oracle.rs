@@ -12,7 +12,7 @@
 
 #[path = "support/common.rs"]
 mod common;
-use common::root;
+use common::{root, venv_python};
 
 use paasc_emit::env::render;
 use std::collections::BTreeMap;
@@ -291,21 +291,6 @@ fn naive_double_quoted(name: &str, value: &str) -> String {
     out
 }
 
-/// The virtualenv's Python, if it has python-dotenv.
-fn oracle_python() -> Option<PathBuf> {
-    let root = root();
-    let venv = std::env::var_os("PAASC_VENV")
-        .map(PathBuf::from)
-        .map(|v| if v.is_absolute() { v } else { root.join(v) })
-        .unwrap_or_else(|| root.join(".venv"));
-    let python = venv.join("bin/python");
-    let ok = Command::new(&python)
-        .args(["-c", "import dotenv"])
-        .output()
-        .is_ok_and(|o| o.status.success());
-    ok.then_some(python)
-}
-
 type Parsed = BTreeMap<String, Option<String>>;
 
 /// Reads each file with python-dotenv; also returns whether python-dotenv warned.
@@ -447,7 +432,7 @@ fn env_files_read_back_exactly_with_python_dotenv() {
         refused_dollar.len()
     );
 
-    let Some(python) = oracle_python() else {
+    let Some(python) = venv_python("dotenv") else {
         let msg = "python-dotenv is not installed: create the virtualenv as .ci/run does \
                    (python3 -m venv .venv && .venv/bin/pip install python-dotenv==1.2.1), \
                    or set PAASC_VENV";

@@ -1,6 +1,8 @@
 //! Hostile inputs too big to commit as golden cases: 100 MB project files, profiles and files
-//! the extensions read. Each ends in a Y008 diagnostic naming the file, and nothing is written.
-//! The files are sparse (a real head, then zeros), so the test itself stays quick.
+//! the extensions read (each ends in a Y008 diagnostic naming the file, and nothing is
+//! written; the files are sparse, a real head then zeros, so the test itself stays quick), and
+//! small inputs that ask for a lot of work: a profile number that would make paasc build a
+//! peer name for every one of a billion units. `bench/` times these (`tools/bench.sh`).
 
 #[path = "support/common.rs"]
 mod common;
@@ -99,5 +101,157 @@ fn a_100_mb_file_the_extension_reads_is_named() {
     let d = y008_for(&diagnostics(&out), "requirements.txt");
     let message = d["message"].as_str().unwrap_or_default();
     assert!(message.contains(&HUNDRED_MB.to_string()), "{message}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn a_huge_unit_count_is_refused_at_its_value() {
+    let dir = project("units");
+    let out_dir = dir.join("out");
+    for set in [
+        "units=10000000",
+        "units=9223372036854775807",
+        "units=190:20:30",
+    ] {
+        let out = paasc(&[
+            "compile",
+            &dir.to_string_lossy(),
+            "-o",
+            &out_dir.to_string_lossy(),
+            "--set",
+            set,
+            "--format",
+            "json",
+        ]);
+        assert_eq!(out.status.code(), Some(1), "{set}");
+        let diags = diagnostics(&out);
+        let d = diags
+            .iter()
+            .find(|d| d["code"] == "S004")
+            .unwrap_or_else(|| panic!("{set}: no S004: {diags:#?}"));
+        assert_eq!(d["file"], format!("--set {set}"));
+        let message = d["message"].as_str().unwrap_or_default();
+        assert!(message.contains("from 1 to 1000"), "{message}");
+        assert!(!out_dir.exists(), "{set}: nothing may be written");
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// Control characters a terminal would act on: ESC, BEL, and the 8-bit CSI.
+fn assert_terminal_safe(what: &str, out: &std::process::Output) {
+    for (stream, bytes) in [("stdout", &out.stdout), ("stderr", &out.stderr)] {
+        let text = String::from_utf8_lossy(bytes);
+        assert!(
+            !text.contains(['\u{1b}', '\u{7}', '\u{9b}']),
+            "{what}: raw control character on {stream}: {text:?}"
+        );
+    }
+}
+
+#[test]
+fn human_output_shows_control_characters_escaped() {
+    let dir = project("escapes");
+    let d = dir.to_string_lossy().into_owned();
+    let mut rock = std::fs::read_to_string(dir.join("rockcraft.yaml")).expect("rockcraft.yaml");
+    rock.push_str("\"\\e]0;PWN\\a\\e[2Jx\": 1\nlicense: \"MIT\\e[2J\"\n");
+    std::fs::write(dir.join("rockcraft.yaml"), rock).expect("write");
+    let mut charm =
+        std::fs::read_to_string(dir.join("charm/charmcraft.yaml")).expect("charmcraft.yaml");
+    charm.push_str("config:\n  options:\n    \"opt\\e]0;PWN\\a\": {type: strange}\n");
+    std::fs::write(dir.join("charm/charmcraft.yaml"), charm).expect("write");
+    std::fs::write(
+        dir.join("profiles/default.yaml"),
+        "secret-key: dev\nintegrations:\n  \"db\\e]2;PWN\\a\": {app: pg}\nconfig:\n  \"\\x9b31mx\": 1\n",
+    )
+    .expect("profile");
+    let out = paasc(&["check", &d]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_terminal_safe("check", &out);
+    let text = String::from_utf8_lossy(&out.stdout);
+    for shown in [
+        "\\u{1b}]0;PWN\\u{7}\\u{1b}[2Jx",
+        "MIT\\u{1b}[2J",
+        "opt\\u{1b}]0;PWN\\u{7}",
+    ] {
+        assert!(text.contains(shown), "{shown} not in {text}");
+    }
+    // JSON keeps the real text (JSON escapes it itself).
+    let json = paasc(&["check", &d, "--format", "json"]);
+    let messages: Vec<String> = diagnostics(&json)
+        .iter()
+        .filter_map(|d| d["message"].as_str().map(str::to_string))
+        .collect();
+    assert!(
+        messages
+            .iter()
+            .any(|m| m.contains("\u{1b}]0;PWN\u{7}\u{1b}[2Jx")),
+        "{messages:#?}"
+    );
+
+    let out_dir = format!("{d}/out\u{1b}[2J");
+    for args in [
+        vec![
+            "compile",
+            &d,
+            "-o",
+            &out_dir,
+            "--profile",
+            "x\u{1b}]0;PWN\u{7}",
+        ],
+        vec!["compile", &d, "-o", &out_dir, "--set", "con\u{1b}fig.x=1"],
+        vec!["compile", &d, "-o", &out_dir, "--set", "config.\u{1b}[2J=1"],
+        vec!["explain", "\u{1b}]0;PWN\u{7}"],
+        vec!["check", "nowhere\u{1b}[2J"],
+    ] {
+        let out = paasc(&args);
+        assert_ne!(out.status.code(), Some(0), "{args:?}");
+        assert_terminal_safe(&format!("{args:?}"), &out);
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn compile_check_shows_control_characters_in_its_diff_escaped() {
+    let dir = project("check-escapes");
+    let d = dir.to_string_lossy().into_owned();
+    let out_dir = dir.join("out");
+    let o = out_dir.to_string_lossy().into_owned();
+    assert_eq!(paasc(&["compile", &d, "-o", &o]).status.code(), Some(0));
+    let layer = out_dir.join("pebble/rock-layer.yaml");
+    let text = std::fs::read_to_string(&layer).expect("rock layer");
+    std::fs::write(&layer, format!("# \u{1b}]0;PWN\u{7}\n{text}")).expect("tamper");
+    let out = paasc(&["compile", &d, "-o", &o, "--check"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_terminal_safe("compile --check", &out);
+    assert!(String::from_utf8_lossy(&out.stdout).contains("-# \\u{1b}]0;PWN\\u{7}"));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn the_human_report_caps_each_file_and_json_keeps_everything() {
+    let dir = project("many-diagnostics");
+    let d = dir.to_string_lossy().into_owned();
+    let mut rock = std::fs::read_to_string(dir.join("rockcraft.yaml")).expect("rockcraft.yaml");
+    for i in 0..1_000 {
+        rock.push_str(&format!("unknown-key-{i}: {i}\n"));
+    }
+    std::fs::write(dir.join("rockcraft.yaml"), rock).expect("write");
+    let out = paasc(&["check", &d]);
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(
+        text.matches("diagnostic code: S001").count(),
+        paasc::human::MAX_PER_FILE
+    );
+    assert!(
+        text.trim_end().ends_with(&format!(
+            "900 more diagnostics in {d}/rockcraft.yaml not shown: the first 100 of each file are; `--format json` lists every one"
+        )),
+        "{}",
+        &text[text.len().saturating_sub(300)..]
+    );
+    assert!(String::from_utf8_lossy(&out.stderr).starts_with("1000 errors"));
+    let json = paasc(&["check", &d, "--format", "json"]);
+    assert_eq!(diagnostics(&json).len(), 1_000);
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -88,6 +88,48 @@ impl<'a> Cx<'a> {
         self.push(d);
     }
 
+    /// The integer at `id`, as decimal digits, when it is one and lies outside `min..=max`.
+    pub fn int_beyond(&self, id: NodeId, min: i128, max: i128) -> Option<String> {
+        match self.tree.value(id)? {
+            Value::Int(i) if i < min || i > max => Some(i.to_string()),
+            Value::BigInt(digits) => Some(digits),
+            _ => None,
+        }
+    }
+
+    /// Reports that the integer `value` at `id` is outside `min..=max`, with `help` or, by
+    /// default, the range to use.
+    pub fn out_of_range(
+        &mut self,
+        id: NodeId,
+        path: &str,
+        value: &str,
+        min: i128,
+        max: i128,
+        help: Option<&str>,
+    ) {
+        let written = self.tree.text(id).unwrap_or_default();
+        let value = if written == value {
+            value.to_string()
+        } else {
+            format!("{value} (written `{written}`)")
+        };
+        let help = help.map_or_else(
+            || format!("give an integer from {min} to {max}"),
+            str::to_string,
+        );
+        self.push(
+            Diagnostic::new(
+                Code::INVALID_VALUE,
+                self.file,
+                self.tree.span(id),
+                format!("`{path}` is {value}, out of range: it must be from {min} to {max}"),
+            )
+            .label("out of range")
+            .help(help),
+        );
+    }
+
     /// Opens a mapping for reading, or reports that the node is not one.
     pub fn map(&mut self, id: NodeId, path: &str) -> Option<MapReader<'a>> {
         match self.tree.kind(id) {
@@ -431,6 +473,10 @@ impl Lower for bool {
 
 impl Lower for i64 {
     fn lower(cx: &mut Cx, id: NodeId, path: &str) -> Option<Self> {
+        if let Some(n) = cx.int_beyond(id, i64::MIN.into(), i64::MAX.into()) {
+            cx.out_of_range(id, path, &n, i64::MIN.into(), i64::MAX.into(), None);
+            return None;
+        }
         scalar(cx, id, path, "an integer", |v| match v {
             Value::Int(i) => i64::try_from(i).ok(),
             _ => None,

@@ -40,6 +40,12 @@ pub enum Scalar {
 
 impl Lower for Scalar {
     fn lower(cx: &mut Cx, id: NodeId, path: &str) -> Option<Self> {
+        let (min, max) = (i64::MIN.into(), i64::MAX.into());
+        if let Some(n) = cx.int_beyond(id, min, max) {
+            let help = format!("Juju's integer options are 64-bit: give an integer from {min} to {max}, or quote the value if the option is a string");
+            cx.out_of_range(id, path, &n, min, max, Some(&help));
+            return None;
+        }
         let v = match cx.tree.value(id) {
             Some(Value::Str(s)) => Some(Scalar::Str(s.to_string())),
             Some(Value::Timestamp(s)) => Some(Scalar::Str(s.to_string())),
@@ -419,6 +425,75 @@ pub struct Profile {
     pub sources: Vec<paasc_diag::FileId>,
 }
 
+/// The most units a profile may give an application. paas-charm puts every other unit's
+/// FQDN (about 100 bytes each) in `<FRAMEWORK>_PEER_FQDNS`, and Linux refuses to start a
+/// process with an environment string over 128 KiB (`MAX_ARG_STRLEN`), so a larger application
+/// could not run; this also bounds what a profile number can make paasc build.
+pub const MAX_UNITS: i64 = 1000;
+
+/// The largest unit number paasc represents.
+pub const MAX_UNIT_NUMBER: i64 = u32::MAX as i64;
+
+fn units_help() -> String {
+    format!("an application has from 1 to {MAX_UNITS} units here: every unit gets the FQDN of each other unit in one environment variable, which Linux limits to 128 KiB")
+}
+
+/// Reads the integer `key`, reporting a value outside `min..=max` at the value, with the range.
+fn bounded(
+    cx: &mut Cx,
+    m: &mut MapReader,
+    key: &'static str,
+    min: i64,
+    max: i64,
+    help: Option<&str>,
+) -> Option<Spanned<i64>> {
+    let e = m.peek(key)?;
+    if let Some(n) = cx.int_beyond(e.value, min.into(), max.into()) {
+        m.allow(key);
+        cx.out_of_range(e.value, key, &n, min.into(), max.into(), help);
+        return None;
+    }
+    m.opt_spanned(cx, key)
+}
+
+/// Reads `peer-units`: at most [`MAX_UNITS`] - 1 unit numbers.
+fn peer_units(cx: &mut Cx, m: &mut MapReader) -> Option<Spanned<Vec<Spanned<i64>>>> {
+    let e = m.peek("peer-units")?;
+    if let Some(items) = cx.tree.as_seq(e.value) {
+        let most = MAX_UNITS - 1;
+        if items.len() as u64 > most as u64 {
+            m.allow("peer-units");
+            cx.push(
+                Diagnostic::new(
+                    Code::INVALID_VALUE,
+                    cx.file,
+                    cx.tree.span(e.value),
+                    format!(
+                        "`peer-units` lists {} units, out of range: it must list from 0 to {most}",
+                        items.len()
+                    ),
+                )
+                .label("too many units")
+                .help(units_help()),
+            );
+            return None;
+        }
+        let mut bad = false;
+        for (i, &item) in items.iter().enumerate() {
+            if let Some(n) = cx.int_beyond(item, 0, MAX_UNIT_NUMBER.into()) {
+                let path = format!("peer-units[{i}]");
+                cx.out_of_range(item, &path, &n, 0, MAX_UNIT_NUMBER.into(), None);
+                bad = true;
+            }
+        }
+        if bad {
+            m.allow("peer-units");
+            return None;
+        }
+    }
+    m.opt_spanned(cx, "peer-units")
+}
+
 /// Lowers a profile tree, reporting every problem.
 pub fn lower(cx: &mut Cx) -> Option<Profile> {
     let root = cx.tree.root()?;
@@ -426,9 +501,9 @@ pub fn lower(cx: &mut Cx) -> Option<Profile> {
     let out = Profile {
         app: m.opt_spanned(cx, "app"),
         model: m.opt_spanned(cx, "model"),
-        unit: m.opt_spanned(cx, "unit"),
-        units: m.opt_spanned(cx, "units"),
-        peer_units: m.opt_spanned(cx, "peer-units"),
+        unit: bounded(cx, &mut m, "unit", 0, MAX_UNIT_NUMBER, None),
+        units: bounded(cx, &mut m, "units", 1, MAX_UNITS, Some(&units_help())),
+        peer_units: peer_units(cx, &mut m),
         secret_key: m.opt_spanned(cx, "secret-key"),
         config: m.opt(cx, "config").unwrap_or_default(),
         secrets: m.opt(cx, "secrets").unwrap_or_default(),
@@ -440,29 +515,6 @@ pub fn lower(cx: &mut Cx) -> Option<Profile> {
         sources: Vec::new(),
     };
     m.finish(cx);
-    let floors = [
-        ("unit", &out.unit, 0, "unit numbers start at 0"),
-        (
-            "units",
-            &out.units,
-            1,
-            "an application has at least one unit",
-        ),
-    ];
-    for (field, v, min, help) in floors {
-        if let Some(n) = v.as_ref().filter(|n| n.value < min) {
-            cx.push(
-                Diagnostic::new(
-                    Code::INVALID_VALUE,
-                    cx.file,
-                    n.span,
-                    format!("`{field}` must be at least {min}, found {}", n.value),
-                )
-                .label("out of range")
-                .help(help),
-            );
-        }
-    }
     if let (Some(units), Some(peers)) = (&out.units, &out.peer_units) {
         cx.push(
             Diagnostic::new(
@@ -798,6 +850,40 @@ mod tests {
             .iter()
             .any(|d| d.message.contains("unit 5 does not exist")));
         assert!(diags.iter().any(|d| d.message.contains("unit numbers")));
+    }
+
+    #[test]
+    fn numbers_out_of_range_say_so_with_the_range() {
+        for (text, want) in [
+            ("units: 99999999999999999999999\n", "from 1 to 1000"),
+            ("units: 1001\n", "from 1 to 1000"),
+            (
+                "config: {webserver-workers: 99999999999999999999999}\n",
+                "from -9223372036854775808 to 9223372036854775807",
+            ),
+            (
+                "kubernetes: {replicas: 9223372036854775808}\n",
+                "from -9223372036854775808 to 9223372036854775807",
+            ),
+        ] {
+            let (_, diags) = load(text);
+            assert_eq!(diags.len(), 1, "{text}: {diags:?}");
+            let m = &diags[0].message;
+            assert!(
+                m.contains("out of range") && m.contains(want),
+                "{text}: {m}"
+            );
+        }
+        let (_, diags) = load("peer-units: [1, 2, 3]\n");
+        assert!(diags.is_empty(), "{diags:?}");
+        let many = format!("peer-units: [{}]\n", vec!["1"; 1000].join(", "));
+        let (_, diags) = load(&many);
+        assert!(
+            diags
+                .iter()
+                .any(|d| d.message.contains("lists 1000 units, out of range")),
+            "{diags:?}"
+        );
     }
 
     #[test]

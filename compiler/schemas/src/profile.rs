@@ -22,13 +22,23 @@ crate::types::leaf!(
 crate::types::leaf!(
     /// A unit number.
     UnitNumber,
-    serde_json::json!({ "type": "integer", "minimum": 0 })
+    serde_json::json!({ "type": "integer", "minimum": 0, "maximum": paasc_model::profile::MAX_UNIT_NUMBER })
 );
 
 crate::types::leaf!(
     /// How many units the application has.
     UnitCount,
-    serde_json::json!({ "type": "integer", "minimum": 1 })
+    serde_json::json!({ "type": "integer", "minimum": 1, "maximum": paasc_model::profile::MAX_UNITS })
+);
+
+crate::types::leaf!(
+    /// The other units' numbers.
+    PeerUnits,
+    serde_json::json!({
+        "type": "array",
+        "items": { "type": "integer", "minimum": 0, "maximum": paasc_model::profile::MAX_UNIT_NUMBER },
+        "maxItems": paasc_model::profile::MAX_UNITS - 1,
+    })
 );
 
 /// A deployment profile: what Juju would give paas-charm at run time, plus the Kubernetes
@@ -46,7 +56,7 @@ pub struct Profile {
     /// How many units the application has (default 1): units 0 to N-1.
     pub units: Option<UnitCount>,
     /// The other units' numbers, when they are not simply `0..units`.
-    pub peer_units: Option<Vec<UnitNumber>>,
+    pub peer_units: Option<PeerUnits>,
     /// The framework's secret key (`FLASK_SECRET_KEY`...). Better passed with `--set` in CI.
     pub secret_key: Option<Text>,
     /// Config option values, typed as each option declares.

@@ -104,9 +104,15 @@ fn inline(out: &mut String, v: &Yaml, indent: usize) {
     }
 }
 
-/// Characters a YAML reader does not take literally in a plain or single-quoted scalar.
+/// Characters a YAML reader does not take literally in a plain or single-quoted scalar: those
+/// outside YAML's printable set (C0 and C1 controls, DEL, U+FFFE, U+FFFF), which PyYAML and
+/// Helm's Go reader refuse anywhere in a stream, and the line breaks and byte order mark.
 fn special(c: char) -> bool {
-    c.is_control() || matches!(c, '\u{feff}' | '\u{85}' | '\u{2028}' | '\u{2029}')
+    c.is_control()
+        || matches!(
+            c,
+            '\u{feff}' | '\u{85}' | '\u{2028}' | '\u{2029}' | '\u{fffe}' | '\u{ffff}'
+        )
 }
 
 /// Whether `s` can be written as a plain scalar and read back as the same string by YAML 1.1 and
@@ -253,6 +259,11 @@ mod tests {
             "dq\"",
             "back\\slash",
             "\u{1}ctl",
+            "del\u{7f}",
+            "c1 \u{80}\u{85}\u{9b}\u{9f}",
+            "nonchar \u{fffe}\u{ffff}",
+            "bom\u{feff} ls\u{2028} ps\u{2029}",
+            "multi\nline \u{9b}[2J\n",
             "é ü 😀",
             "$HOME ${X}",
             " \n leading",
@@ -271,6 +282,16 @@ mod tests {
                 (Yaml::str(s), Yaml::Int(1)),
             ]);
             assert_eq!(roundtrip(&v), v, "{s:?} -> {}", to_string(&v));
+        }
+    }
+
+    #[test]
+    fn characters_outside_yamls_printable_set_are_escaped() {
+        for c in ('\0'..='\u{ffff}').filter(|&c| {
+            !matches!(c, '\t' | '\n' | '\r' | ' '..='~' | '\u{a0}'..='\u{d7ff}' | '\u{e000}'..='\u{fffd}')
+        }) {
+            let text = to_string(&Yaml::Map(vec![(Yaml::str(format!("k{c}")), Yaml::str(format!("v{c}\nw")))]));
+            assert!(!text.contains(c), "{c:?} is written raw: {text:?}");
         }
     }
 

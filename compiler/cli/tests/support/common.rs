@@ -94,3 +94,19 @@ pub fn copy_dir(from: &Path, to: &Path) {
         }
     }
 }
+
+/// The Python of the virtualenv `.ci/run` creates (`$PAASC_VENV`, default `.venv`), if it can
+/// import `module`.
+pub fn venv_python(module: &str) -> Option<PathBuf> {
+    let root = root();
+    let venv = std::env::var_os("PAASC_VENV")
+        .map(PathBuf::from)
+        .map(|v| if v.is_absolute() { v } else { root.join(v) })
+        .unwrap_or_else(|| root.join(".venv"));
+    let python = venv.join("bin/python");
+    let ok = Command::new(&python)
+        .args(["-c", &format!("import {module}")])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    ok.then_some(python)
+}
