@@ -2,9 +2,11 @@
 //! terminals; the passes it drives are pure.
 
 pub mod compile;
+pub mod github;
 pub mod human;
 pub mod json;
 pub mod load;
+pub mod sarif;
 pub mod write;
 
 use clap::{Parser, Subcommand, ValueEnum};
@@ -54,6 +56,10 @@ pub enum Format {
     Human,
     /// One JSON document (schema/diagnostics.json).
     Json,
+    /// SARIF 2.1.0, for GitHub code scanning and other SARIF viewers.
+    Sarif,
+    /// GitHub Actions workflow commands (`::error file=...`), shown as annotations.
+    Github,
 }
 
 #[derive(Parser, Debug)]
@@ -309,21 +315,12 @@ fn emit_reports(reports: &[Report], format: Format, term: Terminal) -> Outcome {
     for r in reports {
         summary.add(&json::summary(&r.diags, r.files));
     }
-    let stdout = match format {
-        Format::Json => json::to_string(&json::merge(
-            reports
-                .par_iter()
-                .map(|r| json::document(&r.db, &r.diags, r.files))
-                .collect(),
-        )),
-        Format::Human => reports
-            .par_iter()
-            .map(|r| human::render_all(&r.db, &r.diags, human_style(term)))
-            .collect::<Vec<String>>()
-            .concat(),
-    };
+    let parts: Vec<Part> = reports
+        .iter()
+        .map(|r| (&r.db, r.diags.as_slice(), r.files))
+        .collect();
     Outcome {
-        stdout,
+        stdout: render(&parts, format, term),
         stderr: format!(
             "{} of {} projects\n{notes}",
             summary_line(&summary),
@@ -498,7 +495,7 @@ fn compile_cmd(a: &CompileArgs, term: Terminal) -> Outcome {
     if out.code != EXIT_OK {
         return out;
     }
-    let warnings = if matches!(a.project.files.format, Format::Json) {
+    let warnings = if a.project.files.format != Format::Human {
         String::new()
     } else {
         std::mem::take(&mut out.stdout)
@@ -682,14 +679,39 @@ fn emit(
     term: Terminal,
 ) -> Outcome {
     let summary = format!("{}\n", summary_line(&json::summary(diags, files)));
-    let stdout = match format {
-        Format::Json => json::to_string(&json::document(db, diags, files)),
-        Format::Human => human::render_all(db, diags, human_style(term)),
-    };
     Outcome {
-        stdout,
+        stdout: render(&[(db, diags, files)], format, term),
         stderr: summary,
         code: EXIT_OK,
+    }
+}
+
+/// One project's sources, diagnostics and number of files read.
+type Part<'a> = (&'a paasc_diag::SourceDb, &'a [Diagnostic], usize);
+
+/// Standard output for the diagnostics of every project, in order, in `format`.
+fn render(parts: &[Part], format: Format, term: Terminal) -> String {
+    let base = std::env::current_dir().unwrap_or_default();
+    match format {
+        Format::Json => json::to_string(&json::merge(
+            parts
+                .par_iter()
+                .map(|(db, diags, files)| json::document(db, diags, *files))
+                .collect(),
+        )),
+        Format::Sarif => {
+            let projects: Vec<_> = parts.iter().map(|(db, diags, _)| (*db, *diags)).collect();
+            sarif::to_string(&sarif::log(&projects, &all_codes(), &base))
+        }
+        Format::Github => parts
+            .iter()
+            .map(|(db, diags, _)| github::render(db, diags, &base))
+            .collect(),
+        Format::Human => parts
+            .par_iter()
+            .map(|(db, diags, _)| human::render_all(db, diags, human_style(term)))
+            .collect::<Vec<String>>()
+            .concat(),
     }
 }
 
