@@ -135,6 +135,9 @@ enum Command {
         #[command(flatten)]
         files: FileArgs,
     },
+    /// Run the Language Server on standard input and output (for editors): diagnostics as
+    /// `check` reports them, from unsaved buffers; hover on codes; did-you-mean quick fixes.
+    Lsp,
     /// Print a JSON Schema.
     Schema {
         /// Which schema.
@@ -217,6 +220,7 @@ pub fn run(args: Vec<String>, term: Terminal) -> Outcome {
         Command::Check(p) => check(&p, term),
         Command::Compile(a) => compile_cmd(&a, term),
         Command::Explain { code } => explain(&code),
+        Command::Lsp => lsp(term),
         Command::Expand { args, files } => {
             let (dir, tool) = match args.as_slice() {
                 [tool] => (".".to_string(), tool.clone()),
@@ -260,6 +264,7 @@ fn load_project(
     dir: &Path,
     files: &FileArgs,
     only: Option<Tool>,
+    src: &dyn paasc_check::Source,
 ) -> Result<paasc_check::Project, Report> {
     let mut loc = load::Locations {
         dir: dir.to_path_buf(),
@@ -271,7 +276,7 @@ fn load_project(
         Some(Tool::Rockcraft) => loc.charmcraft = None,
         None => {}
     }
-    load::load(&loc).map_err(|e| Report {
+    load::load(&loc, src).map_err(|e| Report {
         db: e.db,
         diags: vec![e.diagnostic],
         files: 0,
@@ -358,14 +363,50 @@ fn check(p: &ProjectArgs, term: Terminal) -> Outcome {
     let reports: Vec<Report> = p
         .dirs
         .par_iter()
-        .map(|dir| check_one(dir, &p.files, term))
+        .map(|dir| check_one(dir, &p.files, term, &load::Disk))
         .collect();
     emit_reports(&reports, p.files.format, term)
 }
 
+/// `paasc check` of the project in `dir` (no `--rockcraft`/`--charmcraft`), its files read from
+/// `src`: the sources read and the sorted diagnostics `--format json` reports. The language
+/// server calls this with its open buffers over the disk.
+pub fn check_dir(
+    dir: &Path,
+    src: &dyn paasc_check::Source,
+    term: Terminal,
+) -> (paasc_diag::SourceDb, Vec<Diagnostic>) {
+    let args = FileArgs {
+        rockcraft: None,
+        charmcraft: None,
+        format: Format::Json,
+    };
+    let report = check_one(dir, &args, term, src);
+    (report.db, report.diags)
+}
+
+/// `paasc lsp`: serves until the client exits.
+fn lsp(term: Terminal) -> Outcome {
+    let codes = all_codes();
+    let check = |dir: &Path, src: &dyn paasc_check::Source| check_dir(dir, src, term);
+    let config = paasc_lsp::Config {
+        check: &check,
+        disk: &load::Disk,
+        codes: &codes,
+    };
+    match paasc_lsp::stdio(&config) {
+        Ok(()) => Outcome::default(),
+        Err(e) => Outcome {
+            stderr: format!("error: paasc lsp: {e}\n"),
+            code: EXIT_USAGE,
+            ..Outcome::default()
+        },
+    }
+}
+
 /// `check` of the project in `dir`, with every profile it has.
-fn check_one(dir: &Path, args: &FileArgs, term: Terminal) -> Report {
-    let mut loaded = match load_project(dir, args, None) {
+fn check_one(dir: &Path, args: &FileArgs, term: Terminal, src: &dyn paasc_check::Source) -> Report {
+    let mut loaded = match load_project(dir, args, None, src) {
         Ok(l) => l,
         Err(report) => return report,
     };
@@ -374,9 +415,17 @@ fn check_one(dir: &Path, args: &FileArgs, term: Terminal) -> Report {
     let mut files = usize::from(loaded.files.rockcraft.is_some())
         + usize::from(loaded.files.charmcraft.is_some());
     if !paasc_diag::has_errors(&diags) {
-        for profile in load::profiles(dir) {
+        for profile in load::profiles(dir, src) {
             files += 1;
-            compile::build(&mut loaded, &checked, Some(&profile), &[], &[], &mut diags);
+            compile::build(
+                &mut loaded,
+                &checked,
+                Some(&profile),
+                &[],
+                &[],
+                src,
+                &mut diags,
+            );
         }
     }
     paasc_diag::sort(&mut diags);
@@ -397,7 +446,7 @@ fn check_one(dir: &Path, args: &FileArgs, term: Terminal) -> Report {
 
 /// `compile` of the project in `dir`: its diagnostics, and its artifacts when it has no errors.
 fn compile_one(dir: &Path, a: &CompileArgs, several: bool, term: Terminal) -> Report {
-    let mut loaded = match load_project(dir, &a.project.files, None) {
+    let mut loaded = match load_project(dir, &a.project.files, None, &load::Disk) {
         Ok(l) => l,
         Err(report) => return report,
     };
@@ -430,6 +479,7 @@ fn compile_one(dir: &Path, a: &CompileArgs, several: bool, term: Terminal) -> Re
         path.as_deref(),
         &a.set,
         &a.emit,
+        &load::Disk,
         &mut diags,
     );
     let code = if built.is_some() {
@@ -576,7 +626,7 @@ fn compile_cmd(a: &CompileArgs, term: Terminal) -> Outcome {
 }
 
 fn expand_cmd(dir: &Path, args: &FileArgs, tool: Tool, term: Terminal) -> Outcome {
-    let mut loaded = match load_project(dir, args, Some(tool)) {
+    let mut loaded = match load_project(dir, args, Some(tool), &load::Disk) {
         Ok(l) => l,
         Err(r) => return emit_reports(&[r], args.format, term),
     };
