@@ -88,3 +88,14 @@ async def test_hover_explains_the_code_and_quick_fix_renames(client: LanguageCli
     await client.text_document_hover_async(types.HoverParams(
         text_document=types.TextDocumentIdentifier(uri=uri), position=types.Position(0, 0)))
     assert all(d.code != "S001" for d in client.diagnostics[uri])
+
+
+async def test_hover_on_a_key_shows_its_schema_description(client: LanguageClient):
+    path = ROOT / "examples" / "flask-minimal" / "rockcraft.yaml"
+    uri = await open_and_sync(client, path)
+    line = next(i for i, l in enumerate(path.read_text().splitlines()) if l.startswith("base:"))
+    hover = await client.text_document_hover_async(types.HoverParams(
+        text_document=types.TextDocumentIdentifier(uri=uri), position=types.Position(line, 1)))
+    assert hover.contents.value.startswith("**base**: The base image")
+    assert hover.range.start == types.Position(line, 0)
+    assert not client.diagnostics.get(uri)

@@ -3,6 +3,8 @@
 //! (the one `paasc check` runs) on the project's root, reading open buffers before the disk,
 //! and publishes the diagnostics of every file of that project.
 
+mod keys;
+
 use lsp_server::{Connection, Message, Notification, Request, Response};
 use lsp_types::{
     notification::Notification as _, request::Request as _, CodeAction, CodeActionKind,
@@ -389,7 +391,8 @@ impl Server<'_> {
         }
     }
 
-    /// The explanation of the code of each diagnostic under the cursor.
+    /// The explanation of the code of each diagnostic under the cursor, else the schema's
+    /// description of the key under it.
     fn hover(&self, p: &HoverParams) -> Option<Hover> {
         let at = &p.text_document_position_params;
         let path = uri_path(&at.text_document.uri)?;
@@ -416,7 +419,19 @@ impl Server<'_> {
                 span.get_or_insert(d.range);
             }
         }
-        (!text.is_empty()).then(|| Hover {
+        if text.is_empty() {
+            let doc = self.docs.get(&path)?;
+            let at = keys::offset(doc, pos.line, pos.character)?;
+            let (description, key) = keys::describe(&keys::schema_for(&path)?, doc, at)?;
+            let file = paasc_diag::SourceFile::new("", doc.as_str());
+            let (s, e) = (file.position(key.start), file.position(key.end));
+            text.push(description);
+            span = Some(Range::new(
+                Position::new(s.line0, s.utf16_col0),
+                Position::new(e.line0, e.utf16_col0),
+            ));
+        }
+        Some(Hover {
             contents: HoverContents::Markup(MarkupContent {
                 kind: MarkupKind::Markdown,
                 value: text.join("\n\n---\n\n"),
