@@ -195,15 +195,7 @@ pub fn uri(path: &str, base: &Path) -> String {
             ("file://", abs.to_string_lossy().replace('\\', "/"))
         }
     };
-    let mut out = String::from(prefix);
-    for b in text.bytes() {
-        if b.is_ascii_alphanumeric() || b"-._~/".contains(&b) {
-            out.push(char::from(b));
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
+    format!("{prefix}{}", paasc_diag::uri_escape_path(&text))
 }
 
 fn physical(db: &SourceDb, l: &Label, base: &Path) -> PhysicalLocation {

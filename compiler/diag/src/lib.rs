@@ -210,3 +210,17 @@ mod tests {
         assert_eq!(closest("zzz", keys), None);
     }
 }
+
+/// `path` as the path of a URI: every byte outside RFC 3986's unreserved set and `/`
+/// percent-encoded (SARIF's artifact locations, the language server's `file:` URIs).
+pub fn uri_escape_path(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    for b in path.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~/".contains(&b) {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}

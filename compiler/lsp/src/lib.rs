@@ -168,15 +168,8 @@ pub fn uri_path(uri: &Uri) -> Option<PathBuf> {
 
 /// The `file:` URI of an absolute path.
 pub fn path_uri(path: &Path) -> Option<Uri> {
-    let mut s = String::from("file://");
-    for b in path.to_string_lossy().bytes() {
-        if b.is_ascii_alphanumeric() || b"-._~/".contains(&b) {
-            s.push(char::from(b));
-        } else {
-            s.push_str(&format!("%{b:02X}"));
-        }
-    }
-    Uri::from_str(&s).ok()
+    let s = paasc_diag::uri_escape_path(&path.to_string_lossy());
+    Uri::from_str(&format!("file://{s}")).ok()
 }
 
 /// The project directory a file belongs to, as `paasc check DIR` would be run: the nearest
