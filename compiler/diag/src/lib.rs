@@ -198,19 +198,6 @@ pub fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) ->
         .map(|(_, c)| c)
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn closest_finds_typos_and_separator_mixups() {
-        let keys = ["summary", "description", "platforms", "run-user"];
-        assert_eq!(closest("sumary", keys), Some("summary"));
-        assert_eq!(closest("run_user", keys), Some("run-user"));
-        assert_eq!(closest("zzz", keys), None);
-    }
-}
-
 /// `path` as the path of a URI: every byte outside RFC 3986's unreserved set and `/`
 /// percent-encoded (SARIF's artifact locations, the language server's `file:` URIs).
 pub fn uri_escape_path(path: &str) -> String {
@@ -223,4 +210,17 @@ pub fn uri_escape_path(path: &str) -> String {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn closest_finds_typos_and_separator_mixups() {
+        let keys = ["summary", "description", "platforms", "run-user"];
+        assert_eq!(closest("sumary", keys), Some("summary"));
+        assert_eq!(closest("run_user", keys), Some("run-user"));
+        assert_eq!(closest("zzz", keys), None);
+    }
 }
