@@ -138,6 +138,12 @@ enum Command {
     /// Run the Language Server on standard input and output (for editors): diagnostics as
     /// `check` reports them, from unsaved buffers; hover on codes; did-you-mean quick fixes.
     Lsp,
+    /// Print a shell completion script: `paasc completions bash > /etc/bash_completion.d/paasc`.
+    Completions {
+        /// The shell.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
     /// Print a JSON Schema.
     Schema {
         /// Which schema.
@@ -221,6 +227,15 @@ pub fn run(args: Vec<String>, term: Terminal) -> Outcome {
         Command::Compile(a) => compile_cmd(&a, term),
         Command::Explain { code } => explain(&code),
         Command::Lsp => lsp(term),
+        Command::Completions { shell } => {
+            let mut out = Vec::new();
+            let mut cmd = <Cli as clap::CommandFactory>::command();
+            clap_complete::generate(shell, &mut cmd, "paasc", &mut out);
+            Outcome {
+                stdout: String::from_utf8_lossy(&out).into_owned(),
+                ..Outcome::default()
+            }
+        }
         Command::Expand { args, files } => {
             let (dir, tool) = match args.as_slice() {
                 [tool] => (".".to_string(), tool.clone()),
@@ -824,5 +839,34 @@ mod tests {
     #[test]
     fn cli_definition_is_consistent() {
         <super::Cli as clap::CommandFactory>::command().debug_assert();
+    }
+
+    #[test]
+    fn completions_name_the_subcommands() {
+        for shell in ["bash", "zsh", "fish"] {
+            let out = super::run(
+                vec!["paasc".into(), "completions".into(), shell.into()],
+                super::Terminal {
+                    stdout_tty: false,
+                    no_color: true,
+                    experimental: false,
+                    rock_experimental: false,
+                },
+            );
+            assert_eq!(out.code, 0, "{shell}");
+            for word in ["check", "compile", "lsp", "sarif"] {
+                assert!(out.stdout.contains(word), "{shell}: {word}");
+            }
+        }
+        let bad = super::run(
+            vec!["paasc".into(), "completions".into(), "tcsh".into()],
+            super::Terminal {
+                stdout_tty: false,
+                no_color: true,
+                experimental: false,
+                rock_experimental: false,
+            },
+        );
+        assert_eq!(bad.code, super::EXIT_USAGE);
     }
 }
