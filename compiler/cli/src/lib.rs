@@ -2,6 +2,7 @@
 //! terminals; the passes it drives are pure.
 
 pub mod compile;
+pub mod fix;
 pub mod github;
 pub mod human;
 pub mod json;
@@ -94,6 +95,16 @@ struct ProjectArgs {
 }
 
 #[derive(clap::Args, Debug, Clone)]
+struct CheckArgs {
+    #[command(flatten)]
+    project: ProjectArgs,
+    /// Apply the deterministic fixes (did-you-mean renames) to the files, keeping comments and
+    /// layout; report each on standard error, then check again.
+    #[arg(long)]
+    fix: bool,
+}
+
+#[derive(clap::Args, Debug, Clone)]
 struct CompileArgs {
     #[command(flatten)]
     project: ProjectArgs,
@@ -119,7 +130,7 @@ struct CompileArgs {
 #[derive(Subcommand, Debug)]
 enum Command {
     /// Report every problem charmcraft, rockcraft or paas-charm would report, without writing anything.
-    Check(ProjectArgs),
+    Check(CheckArgs),
     /// Apply a deployment profile and write the artifacts: Pebble layers, .env, gunicorn.conf.py, a Dockerfile and a Helm chart.
     Compile(CompileArgs),
     /// Print the long description of a diagnostic code, with an example and the fix.
@@ -223,7 +234,7 @@ pub fn run(args: Vec<String>, term: Terminal) -> Outcome {
         }
     };
     match cli.command {
-        Command::Check(p) => check(&p, term),
+        Command::Check(c) => check(&c, term),
         Command::Compile(a) => compile_cmd(&a, term),
         Command::Explain { code } => explain(&code),
         Command::Lsp => lsp(term),
@@ -371,16 +382,33 @@ impl Terminal {
     }
 }
 
-fn check(p: &ProjectArgs, term: Terminal) -> Outcome {
+fn check(c: &CheckArgs, term: Terminal) -> Outcome {
+    let p = &c.project;
     if let Some(out) = single_project_flags(p) {
         return out;
     }
-    let reports: Vec<Report> = p
-        .dirs
-        .par_iter()
-        .map(|dir| check_one(dir, &p.files, term, &load::Disk))
-        .collect();
-    emit_reports(&reports, p.files.format, term)
+    let run = || -> Vec<Report> {
+        p.dirs
+            .par_iter()
+            .map(|dir| check_one(dir, &p.files, term, &load::Disk))
+            .collect()
+    };
+    let mut reports = run();
+    let mut fixed = String::new();
+    if c.fix {
+        for r in &reports {
+            for line in fix::apply(&r.db, &r.diags) {
+                fixed.push_str(&line);
+                fixed.push('\n');
+            }
+        }
+        if !fixed.is_empty() {
+            reports = run();
+        }
+    }
+    let mut out = emit_reports(&reports, p.files.format, term);
+    out.stderr.insert_str(0, &fixed);
+    out
 }
 
 /// `paasc check` of the project in `dir` (no `--rockcraft`/`--charmcraft`), its files read from

@@ -198,6 +198,14 @@ pub fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) ->
         .map(|(_, c)| c)
 }
 
+/// `x` of a label `did you mean `x`?`: the replacement a quick fix and `--fix` apply.
+pub fn suggestion(label: &str) -> Option<&str> {
+    label
+        .strip_prefix("did you mean `")?
+        .strip_suffix("`?")
+        .filter(|s| !s.contains('`'))
+}
+
 /// `path` as the path of a URI: every byte outside RFC 3986's unreserved set and `/`
 /// percent-encoded (SARIF's artifact locations, the language server's `file:` URIs).
 pub fn uri_escape_path(path: &str) -> String {

@@ -254,14 +254,6 @@ fn convert(db: &SourceDb, d: &Diagnostic) -> lsp_types::Diagnostic {
     }
 }
 
-/// `x` of a label `did you mean `x`?`.
-fn suggestion(label: &str) -> Option<&str> {
-    label
-        .strip_prefix("did you mean `")?
-        .strip_suffix("`?")
-        .filter(|s| !s.contains('`'))
-}
-
 fn params<T: serde::de::DeserializeOwned>(v: serde_json::Value) -> Option<T> {
     serde_json::from_value(v).ok()
 }
@@ -444,7 +436,7 @@ impl Server<'_> {
             .filter(|d| overlaps(&d.range))
             .filter_map(|d| {
                 let label = d.data.as_ref()?.get("label")?.as_str()?;
-                let new = suggestion(label)?;
+                let new = paasc_diag::suggestion(label)?;
                 let edit = TextEdit::new(d.range, new.to_string());
                 Some(CodeActionOrCommand::CodeAction(CodeAction {
                     title: format!("Replace with `{new}`"),
@@ -476,7 +468,10 @@ mod tests {
 
     #[test]
     fn suggestions_come_from_did_you_mean_labels() {
-        assert_eq!(suggestion("did you mean `summary`?"), Some("summary"));
-        assert_eq!(suggestion("here"), None);
+        assert_eq!(
+            paasc_diag::suggestion("did you mean `summary`?"),
+            Some("summary")
+        );
+        assert_eq!(paasc_diag::suggestion("here"), None);
     }
 }
