@@ -58,6 +58,17 @@ pub struct Project {
 /// The largest file the loader reads; the rest is cut off with a `Y008`.
 pub const MAX_BYTES: u64 = 8 * 1024 * 1024;
 
+/// Where the loader reads file contents from: the disk, or an editor's unsaved buffers over it.
+/// The passes never read; only the loader calls this.
+pub trait Source: Sync {
+    /// At most [`MAX_BYTES`] + 1 bytes of the file at `path`.
+    fn read(&self, path: &std::path::Path) -> std::io::Result<Vec<u8>>;
+    /// Whether `path` is a file (or an open buffer).
+    fn is_file(&self, path: &std::path::Path) -> bool;
+    /// The entries of the directory `dir`: each name and whether it is a directory.
+    fn list(&self, dir: &std::path::Path) -> std::io::Result<Vec<(String, bool)>>;
+}
+
 /// Both files analysed and expanded: what `check` reports and `compile` builds on.
 pub struct Checked {
     /// Every problem found.

@@ -2,9 +2,12 @@
 //! terminals; the passes it drives are pure.
 
 pub mod compile;
+pub mod fix;
+pub mod github;
 pub mod human;
 pub mod json;
 pub mod load;
+pub mod sarif;
 pub mod write;
 
 use clap::{Parser, Subcommand, ValueEnum};
@@ -54,6 +57,10 @@ pub enum Format {
     Human,
     /// One JSON document (schema/diagnostics.json).
     Json,
+    /// SARIF 2.1.0, for GitHub code scanning and other SARIF viewers.
+    Sarif,
+    /// GitHub Actions workflow commands (`::error file=...`), shown as annotations.
+    Github,
 }
 
 #[derive(Parser, Debug)]
@@ -88,6 +95,16 @@ struct ProjectArgs {
 }
 
 #[derive(clap::Args, Debug, Clone)]
+struct CheckArgs {
+    #[command(flatten)]
+    project: ProjectArgs,
+    /// Apply the deterministic fixes (did-you-mean renames) to the files, keeping comments and
+    /// layout; report each on standard error, then check again.
+    #[arg(long)]
+    fix: bool,
+}
+
+#[derive(clap::Args, Debug, Clone)]
 struct CompileArgs {
     #[command(flatten)]
     project: ProjectArgs,
@@ -113,7 +130,7 @@ struct CompileArgs {
 #[derive(Subcommand, Debug)]
 enum Command {
     /// Report every problem charmcraft, rockcraft or paas-charm would report, without writing anything.
-    Check(ProjectArgs),
+    Check(CheckArgs),
     /// Apply a deployment profile and write the artifacts: Pebble layers, .env, gunicorn.conf.py, a Dockerfile and a Helm chart.
     Compile(CompileArgs),
     /// Print the long description of a diagnostic code, with an example and the fix.
@@ -128,6 +145,15 @@ enum Command {
         args: Vec<String>,
         #[command(flatten)]
         files: FileArgs,
+    },
+    /// Run the Language Server on standard input and output (for editors): diagnostics as
+    /// `check` reports them, from unsaved buffers; hover on codes; did-you-mean quick fixes.
+    Lsp,
+    /// Print a shell completion script: `paasc completions bash > /etc/bash_completion.d/paasc`.
+    Completions {
+        /// The shell.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
     },
     /// Print a JSON Schema.
     Schema {
@@ -208,9 +234,19 @@ pub fn run(args: Vec<String>, term: Terminal) -> Outcome {
         }
     };
     match cli.command {
-        Command::Check(p) => check(&p, term),
+        Command::Check(c) => check(&c, term),
         Command::Compile(a) => compile_cmd(&a, term),
         Command::Explain { code } => explain(&code),
+        Command::Lsp => lsp(term),
+        Command::Completions { shell } => {
+            let mut out = Vec::new();
+            let mut cmd = <Cli as clap::CommandFactory>::command();
+            clap_complete::generate(shell, &mut cmd, "paasc", &mut out);
+            Outcome {
+                stdout: String::from_utf8_lossy(&out).into_owned(),
+                ..Outcome::default()
+            }
+        }
         Command::Expand { args, files } => {
             let (dir, tool) = match args.as_slice() {
                 [tool] => (".".to_string(), tool.clone()),
@@ -254,6 +290,7 @@ fn load_project(
     dir: &Path,
     files: &FileArgs,
     only: Option<Tool>,
+    src: &dyn paasc_check::Source,
 ) -> Result<paasc_check::Project, Report> {
     let mut loc = load::Locations {
         dir: dir.to_path_buf(),
@@ -265,7 +302,7 @@ fn load_project(
         Some(Tool::Rockcraft) => loc.charmcraft = None,
         None => {}
     }
-    load::load(&loc).map_err(|e| Report {
+    load::load(&loc, src).map_err(|e| Report {
         db: e.db,
         diags: vec![e.diagnostic],
         files: 0,
@@ -309,21 +346,12 @@ fn emit_reports(reports: &[Report], format: Format, term: Terminal) -> Outcome {
     for r in reports {
         summary.add(&json::summary(&r.diags, r.files));
     }
-    let stdout = match format {
-        Format::Json => json::to_string(&json::merge(
-            reports
-                .par_iter()
-                .map(|r| json::document(&r.db, &r.diags, r.files))
-                .collect(),
-        )),
-        Format::Human => reports
-            .par_iter()
-            .map(|r| human::render_all(&r.db, &r.diags, human_style(term)))
-            .collect::<Vec<String>>()
-            .concat(),
-    };
+    let parts: Vec<Part> = reports
+        .iter()
+        .map(|r| (&r.db, r.diags.as_slice(), r.files))
+        .collect();
     Outcome {
-        stdout,
+        stdout: render(&parts, format, term),
         stderr: format!(
             "{} of {} projects\n{notes}",
             summary_line(&summary),
@@ -354,21 +382,74 @@ impl Terminal {
     }
 }
 
-fn check(p: &ProjectArgs, term: Terminal) -> Outcome {
+fn check(c: &CheckArgs, term: Terminal) -> Outcome {
+    let p = &c.project;
     if let Some(out) = single_project_flags(p) {
         return out;
     }
-    let reports: Vec<Report> = p
-        .dirs
-        .par_iter()
-        .map(|dir| check_one(dir, &p.files, term))
-        .collect();
-    emit_reports(&reports, p.files.format, term)
+    let run = || -> Vec<Report> {
+        p.dirs
+            .par_iter()
+            .map(|dir| check_one(dir, &p.files, term, &load::Disk))
+            .collect()
+    };
+    let mut reports = run();
+    let mut fixed = String::new();
+    if c.fix {
+        for r in &reports {
+            for line in fix::apply(&r.db, &r.diags) {
+                fixed.push_str(&line);
+                fixed.push('\n');
+            }
+        }
+        if !fixed.is_empty() {
+            reports = run();
+        }
+    }
+    let mut out = emit_reports(&reports, p.files.format, term);
+    out.stderr.insert_str(0, &fixed);
+    out
+}
+
+/// `paasc check` of the project in `dir` (no `--rockcraft`/`--charmcraft`), its files read from
+/// `src`: the sources read and the sorted diagnostics `--format json` reports. The language
+/// server calls this with its open buffers over the disk.
+pub fn check_dir(
+    dir: &Path,
+    src: &dyn paasc_check::Source,
+    term: Terminal,
+) -> (paasc_diag::SourceDb, Vec<Diagnostic>) {
+    let args = FileArgs {
+        rockcraft: None,
+        charmcraft: None,
+        format: Format::Json,
+    };
+    let report = check_one(dir, &args, term, src);
+    (report.db, report.diags)
+}
+
+/// `paasc lsp`: serves until the client exits.
+fn lsp(term: Terminal) -> Outcome {
+    let codes = all_codes();
+    let check = |dir: &Path, src: &dyn paasc_check::Source| check_dir(dir, src, term);
+    let config = paasc_lsp::Config {
+        check: &check,
+        disk: &load::Disk,
+        codes: &codes,
+    };
+    match paasc_lsp::stdio(&config) {
+        Ok(()) => Outcome::default(),
+        Err(e) => Outcome {
+            stderr: format!("error: paasc lsp: {e}\n"),
+            code: EXIT_USAGE,
+            ..Outcome::default()
+        },
+    }
 }
 
 /// `check` of the project in `dir`, with every profile it has.
-fn check_one(dir: &Path, args: &FileArgs, term: Terminal) -> Report {
-    let mut loaded = match load_project(dir, args, None) {
+fn check_one(dir: &Path, args: &FileArgs, term: Terminal, src: &dyn paasc_check::Source) -> Report {
+    let mut loaded = match load_project(dir, args, None, src) {
         Ok(l) => l,
         Err(report) => return report,
     };
@@ -377,9 +458,17 @@ fn check_one(dir: &Path, args: &FileArgs, term: Terminal) -> Report {
     let mut files = usize::from(loaded.files.rockcraft.is_some())
         + usize::from(loaded.files.charmcraft.is_some());
     if !paasc_diag::has_errors(&diags) {
-        for profile in load::profiles(dir) {
+        for profile in load::profiles(dir, src) {
             files += 1;
-            compile::build(&mut loaded, &checked, Some(&profile), &[], &[], &mut diags);
+            compile::build(
+                &mut loaded,
+                &checked,
+                Some(&profile),
+                &[],
+                &[],
+                src,
+                &mut diags,
+            );
         }
     }
     paasc_diag::sort(&mut diags);
@@ -400,7 +489,7 @@ fn check_one(dir: &Path, args: &FileArgs, term: Terminal) -> Report {
 
 /// `compile` of the project in `dir`: its diagnostics, and its artifacts when it has no errors.
 fn compile_one(dir: &Path, a: &CompileArgs, several: bool, term: Terminal) -> Report {
-    let mut loaded = match load_project(dir, &a.project.files, None) {
+    let mut loaded = match load_project(dir, &a.project.files, None, &load::Disk) {
         Ok(l) => l,
         Err(report) => return report,
     };
@@ -433,6 +522,7 @@ fn compile_one(dir: &Path, a: &CompileArgs, several: bool, term: Terminal) -> Re
         path.as_deref(),
         &a.set,
         &a.emit,
+        &load::Disk,
         &mut diags,
     );
     let code = if built.is_some() {
@@ -498,7 +588,7 @@ fn compile_cmd(a: &CompileArgs, term: Terminal) -> Outcome {
     if out.code != EXIT_OK {
         return out;
     }
-    let warnings = if matches!(a.project.files.format, Format::Json) {
+    let warnings = if a.project.files.format != Format::Human {
         String::new()
     } else {
         std::mem::take(&mut out.stdout)
@@ -579,7 +669,7 @@ fn compile_cmd(a: &CompileArgs, term: Terminal) -> Outcome {
 }
 
 fn expand_cmd(dir: &Path, args: &FileArgs, tool: Tool, term: Terminal) -> Outcome {
-    let mut loaded = match load_project(dir, args, Some(tool)) {
+    let mut loaded = match load_project(dir, args, Some(tool), &load::Disk) {
         Ok(l) => l,
         Err(r) => return emit_reports(&[r], args.format, term),
     };
@@ -682,14 +772,39 @@ fn emit(
     term: Terminal,
 ) -> Outcome {
     let summary = format!("{}\n", summary_line(&json::summary(diags, files)));
-    let stdout = match format {
-        Format::Json => json::to_string(&json::document(db, diags, files)),
-        Format::Human => human::render_all(db, diags, human_style(term)),
-    };
     Outcome {
-        stdout,
+        stdout: render(&[(db, diags, files)], format, term),
         stderr: summary,
         code: EXIT_OK,
+    }
+}
+
+/// One project's sources, diagnostics and number of files read.
+type Part<'a> = (&'a paasc_diag::SourceDb, &'a [Diagnostic], usize);
+
+/// Standard output for the diagnostics of every project, in order, in `format`.
+fn render(parts: &[Part], format: Format, term: Terminal) -> String {
+    let base = std::env::current_dir().unwrap_or_default();
+    match format {
+        Format::Json => json::to_string(&json::merge(
+            parts
+                .par_iter()
+                .map(|(db, diags, files)| json::document(db, diags, *files))
+                .collect(),
+        )),
+        Format::Sarif => {
+            let projects: Vec<_> = parts.iter().map(|(db, diags, _)| (*db, *diags)).collect();
+            sarif::to_string(&sarif::log(&projects, &all_codes(), &base))
+        }
+        Format::Github => parts
+            .iter()
+            .map(|(db, diags, _)| github::render(db, diags, &base))
+            .collect(),
+        Format::Human => parts
+            .par_iter()
+            .map(|(db, diags, _)| human::render_all(db, diags, human_style(term)))
+            .collect::<Vec<String>>()
+            .concat(),
     }
 }
 
@@ -752,5 +867,34 @@ mod tests {
     #[test]
     fn cli_definition_is_consistent() {
         <super::Cli as clap::CommandFactory>::command().debug_assert();
+    }
+
+    #[test]
+    fn completions_name_the_subcommands() {
+        for shell in ["bash", "zsh", "fish"] {
+            let out = super::run(
+                vec!["paasc".into(), "completions".into(), shell.into()],
+                super::Terminal {
+                    stdout_tty: false,
+                    no_color: true,
+                    experimental: false,
+                    rock_experimental: false,
+                },
+            );
+            assert_eq!(out.code, 0, "{shell}");
+            for word in ["check", "compile", "lsp", "sarif"] {
+                assert!(out.stdout.contains(word), "{shell}: {word}");
+            }
+        }
+        let bad = super::run(
+            vec!["paasc".into(), "completions".into(), "tcsh".into()],
+            super::Terminal {
+                stdout_tty: false,
+                no_color: true,
+                experimental: false,
+                rock_experimental: false,
+            },
+        );
+        assert_eq!(bad.code, super::EXIT_USAGE);
     }
 }

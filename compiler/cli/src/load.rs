@@ -1,7 +1,7 @@
 //! Project discovery and loading: the only place that reads input files. Everything the pure
 //! passes look at is read here, up front, into a [`paasc_check::Project`].
 
-use paasc_check::{display, Dir, Project, MAX_BYTES};
+use paasc_check::{display, Dir, Project, Source, MAX_BYTES};
 use paasc_diag::{Code, Diagnostic, FileId, SourceDb, Span};
 use paasc_model::{decode, ProjectFiles};
 use std::io::Read;
@@ -37,9 +37,34 @@ fn fail(path: &Path, message: String, help: &str) -> Box<LoadError> {
     })
 }
 
-/// Finds and reads `rockcraft.yaml` and `charmcraft.yaml`, and the directories holding them as
-/// the extensions see them.
-pub fn load(loc: &Locations) -> Result<Project, Box<LoadError>> {
+/// The files on disk.
+pub struct Disk;
+
+impl Source for Disk {
+    fn read(&self, path: &Path) -> std::io::Result<Vec<u8>> {
+        read_limited(path)
+    }
+
+    fn is_file(&self, path: &Path) -> bool {
+        path.is_file()
+    }
+
+    fn list(&self, dir: &Path) -> std::io::Result<Vec<(String, bool)>> {
+        Ok(std::fs::read_dir(dir)?
+            .filter_map(Result::ok)
+            .map(|e| {
+                (
+                    e.file_name().to_string_lossy().into_owned(),
+                    e.path().is_dir(),
+                )
+            })
+            .collect())
+    }
+}
+
+/// Finds and reads `rockcraft.yaml` and `charmcraft.yaml` from `src`, and the directories
+/// holding them as the extensions see them.
+pub fn load(loc: &Locations, src: &dyn Source) -> Result<Project, Box<LoadError>> {
     let dir = &loc.dir;
     if loc.rockcraft.is_none() && loc.charmcraft.is_none() && !dir.is_dir() {
         return Err(fail(
@@ -53,7 +78,7 @@ pub fn load(loc: &Locations) -> Result<Project, Box<LoadError>> {
     }
     let rock_path = match &loc.rockcraft {
         Some(p) => Some(p.clone()),
-        None => Some(dir.join("rockcraft.yaml")).filter(|p| p.is_file()),
+        None => Some(dir.join("rockcraft.yaml")).filter(|p| src.is_file(p)),
     };
     let charm_path = match &loc.charmcraft {
         Some(p) => Some(p.clone()),
@@ -62,7 +87,7 @@ pub fn load(loc: &Locations) -> Result<Project, Box<LoadError>> {
             dir.join("charm").join("charmcraft.yaml"),
         ]
         .into_iter()
-        .find(|p| p.is_file()),
+        .find(|p| src.is_file(p)),
     };
     if rock_path.is_none() && charm_path.is_none() {
         return Err(fail(
@@ -79,7 +104,7 @@ pub fn load(loc: &Locations) -> Result<Project, Box<LoadError>> {
         (charm_path, &mut files.charmcraft),
     ] {
         let Some(path) = path else { continue };
-        let bytes = read_limited(&path).map_err(|e| {
+        let bytes = src.read(&path).map_err(|e| {
             fail(
                 &path,
                 format!("cannot read `{}`: {e}", display(&path)),
@@ -102,7 +127,7 @@ pub fn load(loc: &Locations) -> Result<Project, Box<LoadError>> {
     }
     let charm_dir = files
         .charmcraft
-        .map(|id| read_dir(&directory_of(&db.get(id).path), None));
+        .map(|id| read_dir(&directory_of(&db.get(id).path), None, src));
     let rock_dir = files.rockcraft.map(|id| {
         let (tree, _) = paasc_syntax::parse(id, &db.get(id).text, paasc_syntax::Limits::default());
         let name = tree
@@ -110,7 +135,7 @@ pub fn load(loc: &Locations) -> Result<Project, Box<LoadError>> {
             .and_then(|e| tree.text(e.value))
             .unwrap_or_default()
             .to_string();
-        read_dir(&directory_of(&db.get(id).path), Some(&name))
+        read_dir(&directory_of(&db.get(id).path), Some(&name), src)
     });
     Ok(Project {
         db,
@@ -124,10 +149,10 @@ pub fn load(loc: &Locations) -> Result<Project, Box<LoadError>> {
 /// The directory `root` as the extensions see it: the rock's named `name` (what rockcraft's
 /// extensions read), or the charm's when `name` is `None`; with the links that leave it and
 /// the files too large to read whole.
-pub fn read_dir(root: &Path, name: Option<&str>) -> Dir {
+pub fn read_dir(root: &Path, name: Option<&str>, src: &dyn Source) -> Dir {
     let listing = match name {
-        Some(name) => rock_project_dir(root, &[], name),
-        None => project_dir(root, &[]),
+        Some(name) => rock_project_dir(root, &[], name, src),
+        None => project_dir(root, &[], src),
     };
     Dir {
         root: root.to_path_buf(),
@@ -151,21 +176,15 @@ pub fn read_limited(path: &Path) -> std::io::Result<Vec<u8>> {
 /// Lists what the extensions inspect in a project directory: the top-level entries, the
 /// contents of `cos_custom/`, and the small text files they read. `skip` names top-level
 /// entries to leave out (e.g. a test corpus's `expected/`).
-pub fn project_dir(root: &Path, skip: &[&str]) -> paasc_expand::ProjectDir {
+pub fn project_dir(root: &Path, skip: &[&str], src: &dyn Source) -> paasc_expand::ProjectDir {
     const TEXTS: [&str; 3] = ["paas-config.yaml", "requirements.txt", "pyproject.toml"];
     let mut dir = paasc_expand::ProjectDir::default();
     let list = |rel: &str, path: &Path, dir: &mut paasc_expand::ProjectDir| {
-        let Ok(read) = std::fs::read_dir(path) else {
+        let Ok(read) = src.list(path) else {
             return;
         };
         let mut names: Vec<(String, bool)> = read
-            .filter_map(Result::ok)
-            .map(|e| {
-                (
-                    e.file_name().to_string_lossy().into_owned(),
-                    e.path().is_dir(),
-                )
-            })
+            .into_iter()
             .filter(|(n, _)| !rel.is_empty() || !skip.contains(&n.as_str()))
             .collect();
         names.sort();
@@ -177,7 +196,7 @@ pub fn project_dir(root: &Path, skip: &[&str]) -> paasc_expand::ProjectDir {
     list("", root, &mut dir);
     list("cos_custom/", &root.join("cos_custom"), &mut dir);
     for name in TEXTS {
-        if let Ok(bytes) = read_limited(&root.join(name)) {
+        if let Ok(bytes) = src.read(&root.join(name)) {
             dir.texts.insert(
                 name.to_string(),
                 String::from_utf8_lossy(&bytes).into_owned(),
@@ -189,11 +208,16 @@ pub fn project_dir(root: &Path, skip: &[&str]) -> paasc_expand::ProjectDir {
 
 /// [`project_dir`] plus what rockcraft's extensions read for a rock named `name`: the candidate
 /// Python, JSON and requirement files, and which build wrappers are executable.
-pub fn rock_project_dir(root: &Path, skip: &[&str], name: &str) -> paasc_expand::ProjectDir {
-    let mut dir = project_dir(root, skip);
+pub fn rock_project_dir(
+    root: &Path,
+    skip: &[&str],
+    name: &str,
+    src: &dyn Source,
+) -> paasc_expand::ProjectDir {
+    let mut dir = project_dir(root, skip, src);
     for rel in paasc_expand::rockcraft::files_read(name) {
         let path = root.join(&rel);
-        if !path.is_file() {
+        if !src.is_file(&path) {
             continue;
         }
         if !dir.entries.contains(&rel) {
@@ -202,7 +226,7 @@ pub fn rock_project_dir(root: &Path, skip: &[&str], name: &str) -> paasc_expand:
         if dir.texts.contains_key(&rel) {
             continue;
         }
-        if let Ok(bytes) = read_limited(&path) {
+        if let Ok(bytes) = src.read(&path) {
             dir.texts
                 .insert(rel, String::from_utf8_lossy(&bytes).into_owned());
         }
@@ -313,13 +337,15 @@ pub fn profile_path(dir: &Path, arg: Option<&str>) -> Option<PathBuf> {
 
 /// The project's profiles, `profiles/*.yaml` (and `.yml`), in name order; a dangling link is
 /// listed too, so that it is reported rather than skipped.
-pub fn profiles(dir: &Path) -> Vec<PathBuf> {
-    let mut out: Vec<PathBuf> = std::fs::read_dir(dir.join("profiles"))
-        .map(|rd| {
-            rd.filter_map(Result::ok)
-                .map(|e| e.path())
+pub fn profiles(dir: &Path, src: &dyn Source) -> Vec<PathBuf> {
+    let mut out: Vec<PathBuf> = src
+        .list(&dir.join("profiles"))
+        .map(|names| {
+            names
+                .into_iter()
+                .map(|(name, _)| dir.join("profiles").join(name))
                 .filter(|p| {
-                    (p.is_file() || p.is_symlink())
+                    (src.is_file(p) || p.is_symlink())
                         && p.extension().is_some_and(|x| x == "yaml" || x == "yml")
                 })
                 .collect()
@@ -331,9 +357,14 @@ pub fn profiles(dir: &Path) -> Vec<PathBuf> {
 
 /// Reads the profile at `path` into `db`; when it cannot be read, the reason is an `F001` in
 /// `diags`.
-pub fn profile(db: &mut SourceDb, path: &Path, diags: &mut Vec<Diagnostic>) -> Option<FileId> {
+pub fn profile(
+    db: &mut SourceDb,
+    path: &Path,
+    src: &dyn Source,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<FileId> {
     let name = path.to_string_lossy().into_owned();
-    let bytes = match read_limited(path) {
+    let bytes = match src.read(path) {
         Ok(b) => b,
         Err(e) => {
             let id = db.add(name, String::new());

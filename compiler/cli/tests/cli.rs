@@ -212,3 +212,41 @@ fn compile_writes_artifacts_and_a_failed_compile_writes_nothing() {
     );
     let _ = std::fs::remove_dir_all(&out_dir);
 }
+
+#[test]
+fn fix_applies_did_you_mean_renames_keeping_comments() {
+    let case = root().join("golden/errors/unknown-top-level-key-charmcraft");
+    let dir = std::env::temp_dir().join(format!("paasc-cli-{}-fix", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(dir.join("charm")).expect("mkdir");
+    for rel in [
+        "app.py",
+        "requirements.txt",
+        "rockcraft.yaml",
+        "charm/charmcraft.yaml",
+    ] {
+        std::fs::copy(case.join(rel), dir.join(rel)).expect("copy");
+    }
+    let before = std::fs::read_to_string(dir.join("charm/charmcraft.yaml")).expect("read");
+    let out = paasc(&[
+        "check",
+        dir.to_str().expect("utf8"),
+        "--fix",
+        "--format",
+        "json",
+    ]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("charmcraft.yaml:6:1: `sumary` -> `summary`"),
+        "{stderr}"
+    );
+    let after = std::fs::read_to_string(dir.join("charm/charmcraft.yaml")).expect("read");
+    assert_eq!(after, before.replacen("sumary:", "summary:", 1));
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert!(doc["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .all(|d| d["code"] != "S001"));
+    let _ = std::fs::remove_dir_all(&dir);
+}

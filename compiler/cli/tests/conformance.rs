@@ -102,7 +102,7 @@ fn read_and_check(
 fn run_charmcraft(case: &Path, experimental: bool) -> Result<(), String> {
     let expected_dir = case.join("expected");
     let (text, model_errors) = read_and_check(case, "charmcraft.yaml")?;
-    let dir = paasc::load::project_dir(case, &["expected"]);
+    let dir = paasc::load::project_dir(case, &["expected"], &paasc::load::Disk);
     let doc = load_yaml(&text)?;
     let ours = paasc_expand::charmcraft::expand(
         &doc,
@@ -148,7 +148,7 @@ fn run_rockcraft(case: &Path, experimental: bool) -> Result<(), String> {
     let (text, model_errors) = read_and_check(case, "rockcraft.yaml")?;
     let doc = load_yaml(&text)?;
     let name = doc.get("name").and_then(Yaml::as_str).unwrap_or_default();
-    let dir = paasc::load::rock_project_dir(case, &["expected"], name);
+    let dir = paasc::load::rock_project_dir(case, &["expected"], name, &paasc::load::Disk);
     let ours = paasc_expand::rockcraft::expand(
         &doc,
         &dir,

@@ -94,6 +94,72 @@ fn error_cases_match_their_snapshots() {
     }
 }
 
+/// `--format sarif` and `--format github` of every error case: one result (one workflow
+/// command) per top-level diagnostic of `--format json`, with its code and region.
+#[test]
+fn sarif_and_github_have_one_result_per_diagnostic() {
+    let rules = paasc::all_codes().len();
+    for dir in cases("golden/errors") {
+        let name = dir.display().to_string();
+        let json = check(&dir, "json");
+        let sarif = check(&dir, "sarif");
+        let github = check(&dir, "github");
+        assert_eq!(sarif.code, json.code, "{name}: exit code");
+        assert_eq!(github.code, json.code, "{name}: exit code");
+        let doc: serde_json::Value = serde_json::from_str(&json.stdout).expect("valid JSON");
+        let log: serde_json::Value = serde_json::from_str(&sarif.stdout).expect("SARIF is JSON");
+        assert_eq!(log["version"], "2.1.0");
+        let run = &log["runs"][0];
+        assert_eq!(
+            run["tool"]["driver"]["rules"].as_array().map(Vec::len),
+            Some(rules),
+            "{name}: every code is a rule"
+        );
+        let diags = doc["diagnostics"].as_array().expect("diagnostics");
+        let results = run["results"].as_array().expect("results");
+        assert_eq!(
+            results.len(),
+            diags.len(),
+            "{name}: one result per diagnostic"
+        );
+        for (r, d) in results.iter().zip(diags) {
+            assert_eq!(r["ruleId"], d["code"], "{name}");
+            let rule =
+                &run["tool"]["driver"]["rules"][r["ruleIndex"].as_u64().unwrap_or(0) as usize];
+            assert_eq!(rule["id"], d["code"], "{name}: ruleIndex");
+            let region = &r["locations"][0]["physicalLocation"]["region"];
+            let range = &d["range"];
+            for (k, v) in [
+                ("startLine", &range["start"]["line"]),
+                ("startColumn", &range["start"]["character"]),
+                ("endLine", &range["end"]["line"]),
+                ("endColumn", &range["end"]["character"]),
+            ] {
+                assert_eq!(region[k].as_u64(), v.as_u64().map(|n| n + 1), "{name}: {k}");
+            }
+            let labels = d["labels"].as_array().map_or(0, Vec::len);
+            let related = r["relatedLocations"].as_array().map_or(0, Vec::len);
+            assert!(
+                related >= labels,
+                "{name}: secondary labels are related locations"
+            );
+        }
+        let lines: Vec<&str> = github.stdout.lines().collect();
+        assert_eq!(
+            lines.len(),
+            diags.len(),
+            "{name}: one command per diagnostic"
+        );
+        for (line, d) in lines.iter().zip(diags) {
+            let code = d["code"].as_str().unwrap_or_default();
+            assert!(
+                line.starts_with("::") && line.contains(&format!(",title={code}::")),
+                "{name}: {line}"
+            );
+        }
+    }
+}
+
 #[test]
 fn ok_cases_and_examples_are_clean() {
     let validator = schema();

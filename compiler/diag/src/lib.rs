@@ -363,6 +363,28 @@ impl<'a> Suggestions<'a> {
     }
 }
 
+/// `x` of a label `did you mean `x`?`: the replacement a quick fix and `--fix` apply.
+pub fn suggestion(label: &str) -> Option<&str> {
+    label
+        .strip_prefix("did you mean `")?
+        .strip_suffix("`?")
+        .filter(|s| !s.contains('`'))
+}
+
+/// `path` as the path of a URI: every byte outside RFC 3986's unreserved set and `/`
+/// percent-encoded (SARIF's artifact locations, the language server's `file:` URIs).
+pub fn uri_escape_path(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    for b in path.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~/".contains(&b) {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

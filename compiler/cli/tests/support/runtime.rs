@@ -18,7 +18,7 @@ pub fn run(case: &Path, framework: &str) -> Result<(), String> {
     let text = std::fs::read_to_string(project.join("charmcraft.yaml"))
         .map_err(|e| format!("charmcraft.yaml: {e}"))?;
     let doc = super::load_yaml(&text)?;
-    let dir = paasc::load::project_dir(&project, &[]);
+    let dir = paasc::load::project_dir(&project, &[], &paasc::load::Disk);
     let opts = paasc_expand::charmcraft::Options {
         experimental: framework == "spring-boot",
     };
@@ -31,7 +31,7 @@ pub fn run(case: &Path, framework: &str) -> Result<(), String> {
         .get("name")
         .and_then(Yaml::as_str)
         .unwrap_or_default();
-    let rock_dir = paasc::load::rock_project_dir(&project, &[], rock_name);
+    let rock_dir = paasc::load::rock_project_dir(&project, &[], rock_name, &paasc::load::Disk);
     let rock = paasc_expand::rockcraft::expand(
         &rock_doc,
         &rock_dir,
