@@ -438,9 +438,23 @@ fn compile_one(dir: &Path, a: &CompileArgs, several: bool, term: Terminal) -> Re
     let code = if built.is_some() {
         EXIT_OK
     } else {
-        EXIT_PROBLEMS
+        compile_failure_code(&diags)
     };
     report(loaded.db, diags, code, None, built)
+}
+
+/// The exit code of a compile that failed with `diags`: 2 when the profile it was given (or
+/// `profiles/default.yaml`) could not be found or read (`F001`), as for a project directory;
+/// 1 for problems in the inputs.
+fn compile_failure_code(diags: &[Diagnostic]) -> i32 {
+    if diags
+        .iter()
+        .any(|d| d.code == Code::MISSING_FILE && d.severity == paasc_diag::Severity::Error)
+    {
+        EXIT_USAGE
+    } else {
+        EXIT_PROBLEMS
+    }
 }
 
 /// The directory under OUT each project's artifacts go to: its directory's name.
