@@ -3,7 +3,7 @@
 
 #[path = "support/common.rs"]
 mod common;
-use common::{files_under as files, paasc, root, scratch};
+use common::{artifacts_under as files, paasc, root, scratch};
 
 use std::collections::BTreeMap;
 

@@ -1,5 +1,5 @@
-//! What `paasc compile` does to its output directory: nothing when it fails, exit 2 when it
-//! cannot write, byte-identical artifacts whatever the environment, and `--check` for drift.
+//! What `paasc compile` does to its output directory: nothing when it fails, exit 2 (F003) when
+//! it cannot write, byte-identical artifacts whatever the environment, and `--check` for drift.
 
 #[path = "support/common.rs"]
 mod common;
@@ -93,10 +93,12 @@ fn an_unwritable_output_directory_is_exit_2_with_a_clear_message() {
             "{}",
             String::from_utf8_lossy(&r.stderr)
         );
-        let stderr = String::from_utf8_lossy(&r.stderr);
+        let stdout = String::from_utf8_lossy(&r.stdout);
         assert!(
-            stderr.contains("cannot write to") && stderr.contains(&*out.to_string_lossy()),
-            "{stderr}"
+            stdout.contains("cannot write to")
+                && stdout.contains(&*out.to_string_lossy())
+                && stdout.contains("F003"),
+            "{stdout}"
         );
         assert_eq!(tree(&base), before, "a failed write left files behind");
     }

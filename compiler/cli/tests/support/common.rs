@@ -83,3 +83,11 @@ pub fn copy_dir(from: &Path, to: &Path) {
         }
     }
 }
+
+/// The artifacts `compile` wrote under `out`: every file but paasc's own record of OUT
+/// (`.paasc/`, tested in tests/out_dir.rs).
+pub fn artifacts_under(out: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+    let mut files = files_under(out);
+    files.retain(|name, _| !name.starts_with(".paasc/"));
+    files
+}
