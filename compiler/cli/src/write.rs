@@ -970,106 +970,136 @@ mod tests {
         )
     }
 
-    /// A reference tree of `f` written to a fresh directory.
-    fn reference(name: &str, f: &Files) -> BTreeMap<String, (Vec<u8>, u32)> {
-        let dir = scratch(name);
-        write(&dir, f).expect("reference write");
-        let t = tree(&dir);
-        let _ = fs::remove_dir_all(&dir);
-        t
+    type Tree = BTreeMap<String, (Vec<u8>, u32)>;
+
+    /// OUT holding the old artifacts and a file of the user's, and reference trees of the old
+    /// and the new artifacts, each written to a fresh directory.
+    struct Case {
+        out: PathBuf,
+        old: Files,
+        new: Files,
+        want: [Tree; 2],
+        _serial: std::sync::MutexGuard<'static, ()>,
     }
 
-    fn quiet_panics() {
-        let default = std::panic::take_hook();
-        std::panic::set_hook(Box::new(move |info| {
-            if info.payload().downcast_ref::<Killed>().is_none() {
-                default(info);
+    /// Which artifacts OUT holds.
+    #[derive(Debug, PartialEq)]
+    enum Held {
+        Old,
+        New,
+    }
+
+    impl Case {
+        fn new(name: &str) -> Case {
+            let serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+            let default = std::panic::take_hook();
+            std::panic::set_hook(Box::new(move |info| {
+                if info.payload().downcast_ref::<Killed>().is_none() {
+                    default(info);
+                }
+            }));
+            let (old, new) = generations();
+            let want = [&old, &new].map(|f| {
+                let dir = scratch(&format!("{name}-reference"));
+                write(&dir, f).expect("reference write");
+                let mut t = tree(&dir);
+                let _ = fs::remove_dir_all(&dir);
+                t.insert("mine.txt".into(), (b"the user's\n".to_vec(), 0o644));
+                t
+            });
+            Case {
+                out: scratch(name),
+                old,
+                new,
+                want,
+                _serial: serial,
             }
-        }));
+        }
+
+        /// Writes the new artifacts over the old with a kill at the `kill`-th step and an
+        /// I/O error at the `fail`-th (`usize::MAX`: none): `None` when it was killed.
+        fn write(&self, kill: usize, fail: usize) -> Option<Result<Written, WriteError>> {
+            let _ = fs::remove_dir_all(&self.out);
+            write(&self.out, &self.old).expect("old");
+            let mine = self.out.join("mine.txt");
+            fs::write(&mine, "the user's\n").expect("user file");
+            fs::set_permissions(&mine, std::os::unix::fs::PermissionsExt::from_mode(0o644))
+                .expect("chmod");
+            FAIL_AT.store(fail, Ordering::SeqCst);
+            KILL_AT.store(kill, Ordering::SeqCst);
+            let result = std::panic::catch_unwind(|| write(&self.out, &self.new)).ok();
+            KILL_AT.store(usize::MAX, Ordering::SeqCst);
+            let failed =
+                fail != usize::MAX && FAIL_AT.swap(usize::MAX, Ordering::SeqCst) == usize::MAX;
+            match &result {
+                None => {
+                    if let Ok(m) = fs::symlink_metadata(self.out.join(STAGING)) {
+                        assert_eq!(m.mode() & 0o777, 0o700, "staging mode");
+                    }
+                }
+                Some(r) => assert_eq!(r.is_err(), failed, "error {fail}: the result"),
+            }
+            result
+        }
+
+        /// What OUT holds (after the recovery of the next run, when `recovering`); panics on
+        /// a mix.
+        fn held(&self, recovering: bool, what: &str) -> Held {
+            if recovering {
+                recover(&self.out).expect("recovery");
+            }
+            let got = tree(&self.out);
+            if got == self.want[0] {
+                Held::Old
+            } else {
+                assert_eq!(got, self.want[1], "{what}: neither old nor new");
+                Held::New
+            }
+        }
+    }
+
+    impl Drop for Case {
+        fn drop(&mut self) {
+            let _ = fs::remove_dir_all(&self.out);
+        }
     }
 
     #[test]
     fn a_kill_at_any_step_leaves_the_old_or_the_new_artifacts_after_recovery() {
-        let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
-        quiet_panics();
-        let (old, new) = generations();
-        let want_old = reference("ref-old", &old);
-        let want_new = reference("ref-new", &new);
-        let out = scratch("kill");
-        let mut outcomes = (0, 0);
+        let case = Case::new("kill");
+        let mut held = Vec::new();
         for step in 0.. {
-            let _ = fs::remove_dir_all(&out);
-            write(&out, &old).expect("old");
-            fs::write(out.join("mine.txt"), "the user's\n").expect("user file");
-            KILL_AT.store(step, Ordering::SeqCst);
-            let killed = std::panic::catch_unwind(|| write(&out, &new)).is_err();
-            KILL_AT.store(usize::MAX, Ordering::SeqCst);
-            if !killed {
+            if case.write(step, usize::MAX).is_some() {
                 assert!(step > 10, "too few steps: {step}");
                 break;
             }
-            if let Ok(m) = fs::symlink_metadata(out.join(STAGING)) {
-                assert_eq!(m.mode() & 0o777, 0o700, "step {step}: staging mode");
-            }
-            recover(&out).expect("recovery");
-            let mut got = tree(&out);
-            assert_eq!(
-                got.remove("mine.txt").map(|f| f.0),
-                Some(b"the user's\n".to_vec()),
-                "step {step}: the user's file"
-            );
-            if got == want_old {
-                outcomes.0 += 1;
-            } else {
-                assert_eq!(got, want_new, "step {step}: neither old nor new");
-                outcomes.1 += 1;
-            }
+            held.push(case.held(true, &format!("kill at step {step}")));
         }
-        assert!(outcomes.0 > 0 && outcomes.1 > 0, "{outcomes:?}");
-        let _ = fs::remove_dir_all(&out);
+        assert!(
+            held.contains(&Held::Old) && held.contains(&Held::New),
+            "{held:?}"
+        );
     }
 
     #[test]
     fn an_error_at_any_step_leaves_the_old_artifacts_and_a_kill_during_the_undo_is_recovered() {
-        let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
-        quiet_panics();
-        let (old, new) = generations();
-        let want_old = reference("ref-old-2", &old);
-        let want_new = reference("ref-new-2", &new);
-        let out = scratch("fail");
+        let case = Case::new("fail");
         for fail in 0.. {
-            let _ = fs::remove_dir_all(&out);
-            write(&out, &old).expect("old");
-            FAIL_AT.store(fail, Ordering::SeqCst);
-            let result = write(&out, &new);
-            let left = FAIL_AT.swap(usize::MAX, Ordering::SeqCst);
-            if left != usize::MAX {
-                assert!(result.is_ok());
-                assert_eq!(tree(&out), want_new);
+            let Some(result) = case.write(usize::MAX, fail) else {
+                panic!("no kill was armed");
+            };
+            if result.is_ok() {
+                assert_eq!(case.held(false, "no error"), Held::New);
                 assert!(fail > 5, "too few steps: {fail}");
                 break;
             }
-            assert!(result.is_err(), "error {fail} was not reported");
-            assert_eq!(tree(&out), want_old, "error {fail}: OUT changed");
+            assert_eq!(case.held(false, &format!("error {fail}")), Held::Old);
             for kill in 0.. {
-                let _ = fs::remove_dir_all(&out);
-                write(&out, &old).expect("old");
-                FAIL_AT.store(fail, Ordering::SeqCst);
-                KILL_AT.store(kill, Ordering::SeqCst);
-                let killed = std::panic::catch_unwind(|| write(&out, &new)).is_err();
-                KILL_AT.store(usize::MAX, Ordering::SeqCst);
-                FAIL_AT.store(usize::MAX, Ordering::SeqCst);
-                if !killed {
+                if case.write(kill, fail).is_some() {
                     break;
                 }
-                recover(&out).expect("recovery");
-                let got = tree(&out);
-                assert!(
-                    got == want_old || got == want_new,
-                    "error {fail}, kill {kill}: neither old nor new"
-                );
+                case.held(true, &format!("error {fail}, kill {kill}"));
             }
         }
-        let _ = fs::remove_dir_all(&out);
     }
 }

@@ -5,7 +5,7 @@
 
 #[path = "support/common.rs"]
 mod common;
-use common::{copy_dir, paasc, root, scratch};
+use common::{copy_dir, entries_under as tree, example, paasc, root, scratch};
 
 use std::collections::BTreeMap;
 use std::os::unix::fs::{MetadataExt as _, PermissionsExt as _};
@@ -13,47 +13,12 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
-/// Every entry under `dir`: files with their bytes and mode, directories as `name/`.
-fn tree(dir: &Path) -> BTreeMap<String, (Vec<u8>, u32)> {
-    fn walk(base: &Path, dir: &Path, out: &mut BTreeMap<String, (Vec<u8>, u32)>) {
-        for e in std::fs::read_dir(dir).into_iter().flatten().flatten() {
-            let p = e.path();
-            let rel = p
-                .strip_prefix(base)
-                .expect("under base")
-                .to_string_lossy()
-                .into_owned();
-            let m = std::fs::symlink_metadata(&p).expect("metadata");
-            if m.is_dir() {
-                out.insert(format!("{rel}/"), (Vec::new(), m.mode() & 0o777));
-                walk(base, &p, out);
-            } else {
-                out.insert(
-                    rel,
-                    (std::fs::read(&p).unwrap_or_default(), m.mode() & 0o777),
-                );
-            }
-        }
-    }
-    let mut out = BTreeMap::new();
-    walk(dir, dir, &mut out);
-    out
-}
-
 /// The files of `tree` (directories left out), without their modes.
 fn contents(tree: &BTreeMap<String, (Vec<u8>, u32)>) -> BTreeMap<&str, &[u8]> {
     tree.iter()
         .filter(|(k, _)| !k.ends_with('/'))
         .map(|(k, (v, _))| (k.as_str(), v.as_slice()))
         .collect()
-}
-
-fn example(name: &str) -> String {
-    root()
-        .join("examples")
-        .join(name)
-        .to_string_lossy()
-        .into_owned()
 }
 
 fn text(o: &Output) -> String {
@@ -72,6 +37,13 @@ fn compile(ex: &str, out: &Path, args: &[&str]) -> Output {
     let mut all = vec!["compile", ex.as_str(), "-o", &o];
     all.extend(args);
     paasc(&all)
+}
+
+/// The report of `compile --check` that finds OUT differs (exit 1).
+fn drift(ex: &str, out: &Path, args: &[&str]) -> String {
+    let r = compile(ex, out, &[args, &["--check"]].concat());
+    assert_eq!(r.status.code(), Some(1), "{}", text(&r));
+    String::from_utf8_lossy(&r.stdout).into_owned()
 }
 
 fn ok(o: Output) -> Output {
@@ -116,12 +88,10 @@ fn secret_files_are_0600_and_a_wider_mode_is_drift() {
     // An .env an older paasc wrote with the umask's mode.
     std::fs::set_permissions(out.join(".env"), std::fs::Permissions::from_mode(0o644))
         .expect("chmod");
-    let check = compile("flask-minimal", &out, &[&args[..], &["--check"]].concat());
-    assert_eq!(check.status.code(), Some(1), "{}", text(&check));
+    let report = drift("flask-minimal", &out, &args);
     assert!(
-        String::from_utf8_lossy(&check.stdout).contains(".env: mode 0644, compile writes it 0600"),
-        "{}",
-        text(&check)
+        report.contains(".env: mode 0644, compile writes it 0600"),
+        "{report}"
     );
     ok(compile("flask-minimal", &out, &args));
     let mode = std::fs::metadata(out.join(".env")).expect("stat").mode() & 0o777;
@@ -244,9 +214,7 @@ fn files_paasc_no_longer_writes_are_removed_and_check_reports_them() {
     )
     .expect("write");
 
-    let r = compile("flask-minimal", &out, &[&full[..], &["--check"]].concat());
-    assert_eq!(r.status.code(), Some(1), "{}", text(&r));
-    let report = String::from_utf8_lossy(&r.stdout);
+    let report = drift("flask-minimal", &out, &full);
     assert!(
         report.contains("helm/flask-minimal/templates/extra.yaml: extra, compile removes it (paasc did not write it, and it is in a directory paasc created)"),
         "{report}"
@@ -255,9 +223,7 @@ fn files_paasc_no_longer_writes_are_removed_and_check_reports_them() {
 
     // `kubernetes.secret-name`: the Secret's values are no longer written beside the chart.
     let named = [&full[..], &["--set", "kubernetes.secret-name=mine"]].concat();
-    let r = compile("flask-minimal", &out, &[&named[..], &["--check"]].concat());
-    assert_eq!(r.status.code(), Some(1), "{}", text(&r));
-    let report = String::from_utf8_lossy(&r.stdout);
+    let report = drift("flask-minimal", &out, &named);
     assert!(
         report.contains("helm/hello-secrets.env: extra, compile removes it (paasc wrote it before and no longer does)"),
         "{report}"
@@ -370,6 +336,14 @@ fn a_write_that_fails_is_exit_2_with_one_json_document_and_out_unchanged() {
         let doc: serde_json::Value = serde_json::from_slice(&r.stdout).expect("one JSON document");
         assert_eq!(doc["diagnostics"][0]["code"], "F003", "{doc}");
         assert_eq!(doc["summary"]["errors"], 1, "{doc}");
+        let r = compile("flask-minimal", &out, &[]);
+        assert_eq!(r.status.code(), Some(2), "{}: {}", out.display(), text(&r));
+        let human = String::from_utf8_lossy(&r.stdout);
+        assert!(
+            human.contains(&format!("cannot write to `{}`", out.display()))
+                && human.contains("F003"),
+            "{human}"
+        );
         assert_eq!(
             tree(&base),
             before,
