@@ -528,9 +528,23 @@ fn compile_one(dir: &Path, a: &CompileArgs, several: bool, term: Terminal) -> Re
     let code = if built.is_some() {
         EXIT_OK
     } else {
-        EXIT_PROBLEMS
+        compile_failure_code(&diags)
     };
     report(loaded.db, diags, code, None, built)
+}
+
+/// The exit code of a compile that failed with `diags`: 2 when the profile it was given (or
+/// `profiles/default.yaml`) could not be found or read (`F001`), as for a project directory;
+/// 1 for problems in the inputs.
+fn compile_failure_code(diags: &[Diagnostic]) -> i32 {
+    if diags
+        .iter()
+        .any(|d| d.code == Code::MISSING_FILE && d.severity == paasc_diag::Severity::Error)
+    {
+        EXIT_USAGE
+    } else {
+        EXIT_PROBLEMS
+    }
 }
 
 /// The directory under OUT each project's artifacts go to: its directory's name.
@@ -623,8 +637,17 @@ fn compile_cmd(a: &CompileArgs, term: Terminal) -> Outcome {
         written.push((a.out.join(name), files.len(), list, mine));
         all.extend(files.into_iter().map(|(p, t)| (format!("{prefix}{p}"), t)));
     }
+    let target = write::Output {
+        files: &all,
+        secret: &secret,
+        roots: &names,
+    };
+    let format = a.project.files.format;
     if a.check {
-        let report = write::drift(&a.out, &all, &secret);
+        let report = match write::drift(&a.out, &target) {
+            Ok(r) => r,
+            Err(e) => return write_failure(reports, &a.out, &e, format, term),
+        };
         if report.is_empty() {
             out.stderr = format!(
                 "{warnings}{} files in {} are current\n",
@@ -641,13 +664,10 @@ fn compile_cmd(a: &CompileArgs, term: Terminal) -> Outcome {
         }
         return out;
     }
-    if let Err(e) = write::write_all(&a.out, &all) {
-        return Outcome {
-            stderr: format!("error: cannot write to `{}`: {e}\n", a.out.display()),
-            code: EXIT_USAGE,
-            ..Outcome::default()
-        };
-    }
+    let done = match write::write_all(&a.out, &target) {
+        Ok(done) => done,
+        Err(e) => return write_failure(reports, &a.out, &e, format, term),
+    };
     out.stderr = warnings;
     for (dir, count, list, secret) in written {
         out.stderr.push_str(&format!(
@@ -658,14 +678,61 @@ fn compile_cmd(a: &CompileArgs, term: Terminal) -> Outcome {
                 String::new()
             } else {
                 format!(
-                    "; {} hold{} secret values: keep out of version control",
+                    "; {} hold{} secret values (mode 0600): keep out of version control",
                     secret.join(", "),
                     if secret.len() == 1 { "s" } else { "" }
                 )
             }
         ));
     }
+    if done.unchanged > 0 || !done.removed.is_empty() {
+        let mut removed = done.removed.clone();
+        if removed.len() > 10 {
+            let more = removed.len() - 10;
+            removed.truncate(10);
+            removed.push(format!("and {more} more"));
+        }
+        out.stderr.push_str(&format!(
+            "{}: {} of {} files were current and left untouched{}\n",
+            a.out.display(),
+            done.unchanged,
+            all.len(),
+            if removed.is_empty() {
+                String::new()
+            } else {
+                format!(
+                    "; removed what paasc no longer writes: {}",
+                    removed.join(", ")
+                )
+            }
+        ));
+    }
     out
+}
+
+/// The outcome of a compile whose output could not be written (or compared): its diagnostics
+/// with an `F003` at the path concerned, in the requested format, and exit 2.
+fn write_failure(
+    mut reports: Vec<Report>,
+    out: &Path,
+    e: &write::WriteError,
+    format: Format,
+    term: Terminal,
+) -> Outcome {
+    if let Some(first) = reports.first_mut() {
+        let id = first.db.add(e.path.to_string_lossy().into_owned(), "");
+        first.diags.push(
+            Diagnostic::new(
+                Code::OUTPUT_NOT_WRITTEN,
+                id,
+                paasc_diag::Span::point(0),
+                e.message(out),
+            )
+            .help(e.help),
+        );
+        first.code = EXIT_USAGE;
+    }
+    emit_reports(&reports, format, term)
 }
 
 fn expand_cmd(dir: &Path, args: &FileArgs, tool: Tool, term: Terminal) -> Outcome {

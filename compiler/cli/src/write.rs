@@ -1,94 +1,1104 @@
 //! Writing what `compile` produced: the only place that writes files.
+//!
+//! OUT looks as it always did (the artifacts at their paths); paasc keeps its own state in
+//! `OUT/.paasc/`: `manifest`, the files it wrote and the directories it created, and, only
+//! while a compile writes (or after one was killed), `staging/` (mode 0700).
+//!
+//! A write holds an exclusive `flock` on the OUT directory (a comparison a shared one), then:
+//! 1. finishes or undoes a write that was interrupted ([`recover`]);
+//! 2. plans: each file is compared with the disk (identical files are not touched), and the
+//!    files paasc wrote before and no longer produces, with anything else in the directories
+//!    it created, are to be removed;
+//! 3. stages the changed files in `staging/new/` (secret files 0600) and writes
+//!    `staging/journal` by a rename: the commit point. A failure before it deletes the staging
+//!    directory, and OUT is as it was;
+//! 4. applies the journal: moves what is removed to `staging/old/`, creates directories, and
+//!    renames each staged file over its target (the old file hard-linked to `staging/old/`
+//!    first); a failure undoes each step from what is on disk;
+//! 5. deletes the journal, then the staging directory.
+//!
+//! Every step of 4 and of its undo can be repeated from the disk alone, so a run that finds a
+//! journal (left by a killed compile) applies it, or undoes it when the undo had begun
+//! (`staging/rollback`). Nothing is written through a symbolic link inside OUT.
 
 use paasc_emit::Files;
 use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::fs;
+use std::io::{self, ErrorKind, Write as _};
+use std::os::unix::fs::{DirBuilderExt as _, MetadataExt as _, OpenOptionsExt as _};
 use std::path::{Path, PathBuf};
 
-/// Writes `files` under `out`: every file first to a temporary name beside its target, then
-/// all renamed into place. When any write fails, the temporary files and the directories this
-/// call created are removed, so `out` is left as it was. Files are written in parallel.
-pub fn write_all(out: &Path, files: &Files) -> std::io::Result<()> {
-    let mut created: Vec<PathBuf> = Vec::new();
-    let targets: Vec<(PathBuf, PathBuf)> = files
-        .iter()
-        .map(|(rel, _)| {
-            let path = out.join(rel);
-            let tmp = path.with_file_name(format!(
-                ".{}.paasc-tmp",
-                path.file_name().and_then(|n| n.to_str()).unwrap_or("out")
-            ));
-            (tmp, path)
-        })
-        .collect();
-    let parents: std::collections::BTreeSet<&Path> = targets
-        .iter()
-        .map(|(_, path)| path.parent().unwrap_or(out))
-        .collect();
-    let made = (|| {
-        for parent in parents {
-            let mut missing: Vec<&Path> = parent
-                .ancestors()
-                .take_while(|a| !a.as_os_str().is_empty() && !a.exists())
-                .collect();
-            missing.reverse();
-            for dir in missing {
-                std::fs::create_dir(dir)?;
-                created.push(dir.to_path_buf());
-            }
-        }
-        Ok(())
-    })();
-    let staged: Vec<std::io::Result<&PathBuf>> = match made {
-        Ok(()) => targets
-            .par_iter()
-            .zip(files.par_iter())
-            .map(|((tmp, _), (_, text))| std::fs::write(tmp, text).map(|()| tmp))
-            .collect(),
-        Err(e) => vec![Err(e)],
-    };
-    let result = match staged.into_iter().find_map(Result::err) {
-        Some(e) => Err(e),
-        None => targets
-            .par_iter()
-            .try_for_each(|(tmp, path)| std::fs::rename(tmp, path)),
-    };
-    if result.is_err() {
-        for (tmp, _) in &targets {
-            let _ = std::fs::remove_file(tmp);
-        }
-        for dir in created.iter().rev() {
-            let _ = std::fs::remove_dir(dir);
+/// paasc's own directory in OUT.
+pub const META: &str = ".paasc";
+/// The record of what paasc wrote to OUT.
+pub const MANIFEST: &str = ".paasc/manifest";
+/// Where a write stages its files and keeps its journal.
+pub const STAGING: &str = ".paasc/staging";
+/// The mode of files that hold secret values (and of their staged copies).
+pub const SECRET_MODE: u32 = 0o600;
+
+/// What a compile puts in OUT.
+pub struct Output<'a> {
+    /// The artifacts, by path relative to OUT.
+    pub files: &'a Files,
+    /// Which of them hold secret values.
+    pub secret: &'a [String],
+    /// Project directories (OUT/<name> of a compile of several): like OUT itself, never
+    /// owned by paasc as a whole, even when it created them.
+    pub roots: &'a [String],
+}
+
+/// Why OUT was not written or compared.
+#[derive(Clone, Debug)]
+pub struct WriteError {
+    /// The path the failure is about.
+    pub path: PathBuf,
+    /// What is wrong with it: a predicate (`is a symbolic link`) or, for an I/O error, the
+    /// error.
+    reason: String,
+    predicate: bool,
+    /// What to do about it.
+    pub help: &'static str,
+}
+
+const HELP_IO: &str = "check that OUT is a directory you can write, on a file system with space left, and run the compile again: OUT was left as it was";
+const HELP_LINK: &str = "paasc never writes through a symbolic link inside OUT: remove the link (or point -o at the real directory)";
+const HELP_STATE: &str = "paasc keeps its record of OUT in OUT/.paasc; if you changed it by hand, remove OUT/.paasc (paasc then forgets which old files it wrote) and compile again";
+
+impl WriteError {
+    fn io(path: &Path, e: &io::Error) -> WriteError {
+        WriteError {
+            path: path.to_path_buf(),
+            reason: e.to_string(),
+            predicate: false,
+            help: HELP_IO,
         }
     }
+
+    fn link(path: &Path) -> WriteError {
+        WriteError {
+            path: path.to_path_buf(),
+            reason: "is a symbolic link".into(),
+            predicate: true,
+            help: HELP_LINK,
+        }
+    }
+
+    fn kind(path: &Path, what: &str) -> WriteError {
+        WriteError {
+            path: path.to_path_buf(),
+            reason: format!("is {what}"),
+            predicate: true,
+            help: "remove it or move it away: paasc writes there",
+        }
+    }
+
+    fn state(path: &Path, what: &str) -> WriteError {
+        WriteError {
+            path: path.to_path_buf(),
+            reason: what.to_string(),
+            predicate: false,
+            help: HELP_STATE,
+        }
+    }
+
+    /// `cannot write to `OUT`: ...`, naming the path when it is not OUT itself.
+    pub fn message(&self, out: &Path) -> String {
+        let subject = (self.path != out).then(|| format!("`{}`", self.path.display()));
+        let what = match (subject, self.predicate) {
+            (Some(s), true) => format!("{s} {}", self.reason),
+            (Some(s), false) => format!("{s}: {}", self.reason),
+            (None, true) => format!("it {}", self.reason),
+            (None, false) => self.reason.clone(),
+        };
+        format!("cannot write to `{}`: {what}", out.display())
+    }
+}
+
+/// What a write did.
+#[derive(Debug, Default)]
+pub struct Written {
+    /// Artifacts written (new or changed).
+    pub changed: usize,
+    /// Artifacts that were already current and left untouched.
+    pub unchanged: usize,
+    /// Entries removed: files paasc no longer writes, and others in directories it owns.
+    pub removed: Vec<String>,
+}
+
+/// `OUT/.paasc/manifest`: what the last compile wrote. Directories are those paasc created;
+/// it owns them whole.
+#[derive(Serialize, Deserialize, Default, PartialEq, Debug)]
+struct Manifest {
+    version: u32,
+    files: Vec<String>,
+    dirs: Vec<String>,
+}
+
+/// `OUT/.paasc/staging/journal`: the moves of one write. `put[i]` is staged as `new/<i>` (the
+/// file it replaces kept as `old/p<i>`), `del[i]` is moved to `old/d<i>`.
+#[derive(Serialize, Deserialize, Debug)]
+struct Journal {
+    version: u32,
+    del: Vec<String>,
+    mkdir: Vec<String>,
+    put: Vec<String>,
+}
+
+/// Why an entry of OUT is to be removed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Why {
+    /// paasc wrote it and no longer does.
+    Stale,
+    /// Something else, in a directory paasc created.
+    Foreign,
+}
+
+/// A file to write.
+struct Put<'a> {
+    rel: String,
+    text: std::borrow::Cow<'a, str>,
+    secret: bool,
+    /// What is there now: `None` when nothing is.
+    old: Option<Old>,
+}
+
+/// The state of a file that a write replaces.
+enum Old {
+    /// Its bytes and mode.
+    File(Vec<u8>, u32),
+    /// Something that is not a regular file (never read).
+    Special,
+}
+
+/// What a compile would change in OUT.
+struct Plan<'a> {
+    puts: Vec<Put<'a>>,
+    del: Vec<(String, Why)>,
+    mkdir: Vec<String>,
+    unchanged: usize,
+}
+
+#[cfg(not(test))]
+fn fault() {}
+
+/// In unit tests: a simulated `kill -9` (a panic with no clean-up) at the N-th file system
+/// change, or an injected I/O error.
+#[cfg(test)]
+fn fault() {
+    tests::fault();
+}
+
+#[cfg(not(test))]
+fn failure() -> io::Result<()> {
+    Ok(())
+}
+
+#[cfg(test)]
+fn failure() -> io::Result<()> {
+    tests::failure()
+}
+
+/// Writes `want` to `out` (see the module's description): on success OUT holds exactly the
+/// new artifacts (and the user's own files), on failure it is as it was.
+pub fn write_all(out: &Path, want: &Output) -> Result<Written, WriteError> {
+    let mut created: Vec<PathBuf> = Vec::new();
+    let locked = lock(out, true, &mut created);
+    let result = match &locked {
+        Ok(_) => recover(out)
+            .and_then(|_| plan(out, want))
+            .and_then(|plan| apply(out, plan)),
+        Err(e) => Err(e.clone()),
+    };
+    if result.is_err() {
+        for dir in created.iter().rev() {
+            let _ = fs::remove_dir(dir);
+        }
+    }
+    drop(locked);
     result
 }
 
-/// How `files` differ from what is under `out`: a unified diff per changed file (only the
-/// names for the files in `secret`), or nothing when all are current.
-pub fn drift(out: &Path, files: &Files, secret: &[String]) -> String {
-    let mut report = String::new();
-    for (rel, want) in files {
-        let have = std::fs::read(out.join(rel))
-            .ok()
-            .map(|b| String::from_utf8_lossy(&b).into_owned());
-        if have.as_deref() == Some(want.as_str()) {
-            continue;
-        }
-        if secret.contains(rel) {
-            report.push_str(&format!(
-                "{rel}: {} (holds secrets: contents not shown)\n",
-                if have.is_some() { "differs" } else { "missing" }
-            ));
-            continue;
-        }
-        let old = have.unwrap_or_default();
-        let diff = similar::TextDiff::from_lines(old.as_str(), want.as_str());
-        let shown = diff
-            .unified_diff()
-            .context_radius(3)
-            .header(&format!("a/{rel}"), &format!("b/{rel}"))
-            .to_string();
-        report.push_str(&crate::human::terminal_safe(&shown, true));
+/// How OUT differs from what a compile would write: a unified diff per changed file (only the
+/// names for secret files) and a line per entry it would remove, or nothing when it is
+/// current. Writes nothing, except to finish a compile that was interrupted.
+pub fn drift(out: &Path, want: &Output) -> Result<String, WriteError> {
+    let mut none = Vec::new();
+    let mut guard = lock(out, false, &mut none)?;
+    if guard.is_some() && lexists(&out.join(STAGING)).map_err(|e| WriteError::io(out, &e))? {
+        drop(guard);
+        guard = lock(out, true, &mut none)?;
+        recover(out)?;
     }
-    report
+    let plan = plan(out, want)?;
+    let mut report = String::new();
+    for put in &plan.puts {
+        let rel = &put.rel;
+        let (have, mode) = match &put.old {
+            Some(Old::File(bytes, mode)) => (Some(String::from_utf8_lossy(bytes)), Some(*mode)),
+            Some(Old::Special) => (Some("".into()), None),
+            None => (None, None),
+        };
+        let state = if have.is_some() { "differs" } else { "missing" };
+        if rel == MANIFEST {
+            report.push_str(&format!(
+                "{rel}: {state} (paasc's record of the files it wrote)\n"
+            ));
+        } else if put.secret {
+            match mode {
+                Some(m) if have.as_deref() == Some(&*put.text) => report.push_str(&format!(
+                    "{rel}: mode {:04o}, compile writes it {SECRET_MODE:04o} (it holds secrets)\n",
+                    m & 0o7777
+                )),
+                _ => report.push_str(&format!(
+                    "{rel}: {state} (holds secrets: contents not shown)\n"
+                )),
+            }
+        } else {
+            let old = have.unwrap_or_default();
+            let diff = similar::TextDiff::from_lines(old.as_ref(), &*put.text);
+            let shown = diff
+                .unified_diff()
+                .context_radius(3)
+                .header(&format!("a/{rel}"), &format!("b/{rel}"))
+                .to_string();
+            report.push_str(&crate::human::terminal_safe(&shown, true));
+        }
+    }
+    for (rel, why) in &plan.del {
+        report.push_str(&format!(
+            "{rel}: extra, compile removes it ({})\n",
+            match why {
+                Why::Stale => "paasc wrote it before and no longer does",
+                Why::Foreign => "paasc did not write it, and it is in a directory paasc created",
+            }
+        ));
+    }
+    drop(guard);
+    Ok(report)
+}
+
+/// Opens and locks the directory `out` (exclusive: creating it and its missing ancestors,
+/// recorded in `created`). `None` when a shared lock finds no OUT. A lock taken on a directory
+/// that was replaced or removed meanwhile is dropped and taken again.
+fn lock(
+    out: &Path,
+    exclusive: bool,
+    created: &mut Vec<PathBuf>,
+) -> Result<Option<fs::File>, WriteError> {
+    for _ in 0..100 {
+        if exclusive {
+            let mut missing: Vec<&Path> = out
+                .ancestors()
+                .take_while(|a| !a.as_os_str().is_empty() && fs::symlink_metadata(a).is_err())
+                .collect();
+            missing.reverse();
+            for dir in missing {
+                match fs::create_dir(dir) {
+                    Ok(()) => created.push(dir.to_path_buf()),
+                    Err(e) if e.kind() == ErrorKind::AlreadyExists => {}
+                    Err(e) => return Err(WriteError::io(dir, &e)),
+                }
+            }
+        }
+        let dir = match fs::File::open(out) {
+            Ok(f) => f,
+            Err(e) if e.kind() == ErrorKind::NotFound && !exclusive => return Ok(None),
+            Err(e) => return Err(WriteError::io(out, &e)),
+        };
+        let held = dir.metadata().map_err(|e| WriteError::io(out, &e))?;
+        if !held.is_dir() {
+            return Err(WriteError::kind(out, "not a directory"));
+        }
+        let locked = if exclusive {
+            dir.lock()
+        } else {
+            dir.lock_shared()
+        };
+        locked.map_err(|e| WriteError::io(out, &e))?;
+        if fs::metadata(out).is_ok_and(|now| now.dev() == held.dev() && now.ino() == held.ino()) {
+            return Ok(Some(dir));
+        }
+    }
+    Err(WriteError::state(
+        out,
+        "the directory was replaced each time paasc locked it",
+    ))
+}
+
+/// Whether anything (a link included) is at `path`.
+fn lexists(path: &Path) -> io::Result<bool> {
+    match fs::symlink_metadata(path) {
+        Ok(_) => Ok(true),
+        Err(e) if e.kind() == ErrorKind::NotFound => Ok(false),
+        Err(e) => Err(e),
+    }
+}
+
+/// Whether `rel` is a plain relative path (`a/b`): no `..`, `.`, empty or absolute part.
+fn plain(rel: &str) -> bool {
+    !rel.is_empty()
+        && !rel.contains('\0')
+        && rel
+            .split('/')
+            .all(|part| !part.is_empty() && part != "." && part != "..")
+}
+
+/// Whether `rel` is paasc's own directory or in it.
+fn reserved(rel: &str) -> bool {
+    rel == META || rel.starts_with(".paasc/")
+}
+
+/// The directories above `rel`, outermost first (OUT itself left out).
+fn ancestors(rel: &str) -> impl Iterator<Item = &str> {
+    rel.match_indices('/').map(move |(i, _)| &rel[..i])
+}
+
+fn parent(rel: &str) -> &str {
+    rel.rfind('/').map_or("", |i| &rel[..i])
+}
+
+/// What is at a path under OUT.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Kind {
+    Absent,
+    Dir,
+    File,
+    Link,
+    Special,
+}
+
+/// Looks paths under OUT up once each, and refuses a symbolic link on the way to one.
+struct Probe<'a> {
+    out: &'a Path,
+    seen: HashMap<String, Kind>,
+}
+
+impl<'a> Probe<'a> {
+    fn new(out: &'a Path) -> Probe<'a> {
+        Probe {
+            out,
+            seen: HashMap::new(),
+        }
+    }
+
+    /// What is at `rel` (`""`: OUT itself, followed if it is a link). A link above `rel` is
+    /// an error; below anything but a directory, nothing can be.
+    fn kind(&mut self, rel: &str) -> Result<Kind, WriteError> {
+        if let Some(k) = self.seen.get(rel) {
+            return Ok(*k);
+        }
+        let path = self.out.join(rel);
+        let kind = if rel.is_empty() {
+            match fs::metadata(self.out) {
+                Ok(m) if m.is_dir() => Kind::Dir,
+                Ok(_) => return Err(WriteError::kind(self.out, "not a directory")),
+                Err(e) if e.kind() == ErrorKind::NotFound => Kind::Absent,
+                Err(e) => return Err(WriteError::io(self.out, &e)),
+            }
+        } else {
+            match self.kind(parent(rel))? {
+                Kind::Dir => match fs::symlink_metadata(&path) {
+                    Ok(m) if m.file_type().is_symlink() => Kind::Link,
+                    Ok(m) if m.is_dir() => Kind::Dir,
+                    Ok(m) if m.is_file() => Kind::File,
+                    Ok(_) => Kind::Special,
+                    Err(e) if e.kind() == ErrorKind::NotFound => Kind::Absent,
+                    Err(e) => return Err(WriteError::io(&path, &e)),
+                },
+                Kind::Link => return Err(WriteError::link(&self.out.join(parent(rel)))),
+                Kind::Absent | Kind::File | Kind::Special => Kind::Absent,
+            }
+        };
+        self.seen.insert(rel.to_string(), kind);
+        Ok(kind)
+    }
+
+    /// Refuses `rel` when a directory above it is a symbolic link.
+    fn no_link_above(&mut self, rel: &str) -> Result<(), WriteError> {
+        self.kind(parent(rel)).and_then(|k| match k {
+            Kind::Link => Err(WriteError::link(&self.out.join(parent(rel)))),
+            _ => Ok(()),
+        })
+    }
+}
+
+/// Reads `OUT/.paasc/manifest`: the default when there is none, and its bytes.
+fn read_manifest(out: &Path, probe: &mut Probe) -> Result<(Manifest, Option<Vec<u8>>), WriteError> {
+    let path = out.join(MANIFEST);
+    match probe.kind(META)? {
+        Kind::Absent => return Ok((Manifest::default(), None)),
+        Kind::Dir => {}
+        Kind::Link => return Err(WriteError::link(&out.join(META))),
+        Kind::File | Kind::Special => {
+            return Err(WriteError::kind(&out.join(META), "not a directory"))
+        }
+    }
+    match probe.kind(MANIFEST)? {
+        Kind::Absent => return Ok((Manifest::default(), None)),
+        Kind::File => {}
+        Kind::Link => return Err(WriteError::link(&path)),
+        Kind::Dir | Kind::Special => return Err(WriteError::kind(&path, "not a file")),
+    }
+    let bytes = fs::read(&path).map_err(|e| WriteError::io(&path, &e))?;
+    let manifest: Manifest = serde_json::from_slice(&bytes)
+        .map_err(|e| WriteError::state(&path, &format!("not a manifest paasc wrote ({e})")))?;
+    if manifest.version != 1
+        || manifest
+            .files
+            .iter()
+            .chain(&manifest.dirs)
+            .any(|p| !plain(p) || reserved(p))
+    {
+        return Err(WriteError::state(
+            &path,
+            "not a manifest paasc wrote (an unknown version, or a path outside OUT)",
+        ));
+    }
+    Ok((manifest, Some(bytes)))
+}
+
+/// Compares `want` with what is under `out`: the files to write, the entries to remove, the
+/// directories to create.
+fn plan<'a>(out: &Path, want: &'a Output) -> Result<Plan<'a>, WriteError> {
+    let mut probe = Probe::new(out);
+    let secret: std::collections::HashSet<&str> = want.secret.iter().map(String::as_str).collect();
+    let mut files: BTreeMap<&str, (&str, bool)> = BTreeMap::new();
+    for (rel, text) in want.files {
+        if !plain(rel) || reserved(rel) {
+            return Err(WriteError::kind(
+                &out.join(rel),
+                "not a path paasc may write (it leaves OUT or is paasc's own)",
+            ));
+        }
+        files.insert(rel, (text, secret.contains(rel.as_str())));
+    }
+    let roots: BTreeSet<&str> = want.roots.iter().map(String::as_str).collect();
+    let (old, old_bytes) = read_manifest(out, &mut probe)?;
+    let old_dirs: BTreeSet<&str> = old.dirs.iter().map(String::as_str).collect();
+    let stale: BTreeSet<&str> = old
+        .files
+        .iter()
+        .map(String::as_str)
+        .filter(|f| !files.contains_key(f))
+        .collect();
+    let needed: BTreeSet<&str> = files.keys().flat_map(|f| ancestors(f)).collect();
+
+    let mut mkdir = Vec::new();
+    let mut owned: BTreeSet<&str> = BTreeSet::new();
+    let mut kept_owned = Vec::new();
+    for &dir in &needed {
+        let path = out.join(dir);
+        match probe.kind(dir)? {
+            Kind::Dir => {
+                if old_dirs.contains(dir) && !roots.contains(dir) {
+                    owned.insert(dir);
+                    kept_owned.push(dir);
+                }
+            }
+            Kind::Absent => mkdir.push(dir.to_string()),
+            Kind::File if stale.contains(dir) => mkdir.push(dir.to_string()),
+            Kind::Link => return Err(WriteError::link(&path)),
+            Kind::File | Kind::Special => {
+                return Err(WriteError::kind(&path, "not a directory"));
+            }
+        }
+    }
+    owned.extend(
+        mkdir
+            .iter()
+            .map(String::as_str)
+            .filter(|d| !roots.contains(d)),
+    );
+
+    let mut del: BTreeMap<String, Why> = BTreeMap::new();
+    let gone_dirs: BTreeSet<&str> = old_dirs
+        .iter()
+        .copied()
+        .filter(|d| !needed.contains(d) && !roots.contains(d))
+        .collect();
+    let in_gone_dir = |rel: &str| ancestors(rel).any(|a| gone_dirs.contains(a));
+    for &dir in &gone_dirs {
+        if in_gone_dir(dir) {
+            continue;
+        }
+        if probe.kind(dir)? != Kind::Absent {
+            del.insert(dir.to_string(), Why::Stale);
+        }
+    }
+    for &file in &stale {
+        if in_gone_dir(file) {
+            continue;
+        }
+        if probe.kind(file)? != Kind::Absent {
+            del.insert(file.to_string(), Why::Stale);
+        }
+    }
+    for dir in kept_owned {
+        let path = out.join(dir);
+        let entries = fs::read_dir(&path).map_err(|e| WriteError::io(&path, &e))?;
+        for entry in entries {
+            let entry = entry.map_err(|e| WriteError::io(&path, &e))?;
+            let Some(name) = entry.file_name().to_str().map(String::from) else {
+                return Err(WriteError::kind(
+                    &entry.path(),
+                    "named in bytes that are not UTF-8, in a directory paasc owns",
+                ));
+            };
+            let rel = format!("{dir}/{name}");
+            if !files.contains_key(rel.as_str()) && !needed.contains(rel.as_str()) {
+                del.entry(rel).or_insert(Why::Foreign);
+            }
+        }
+    }
+
+    let parents = &probe;
+    let checked: Vec<Result<Option<Put>, WriteError>> = files
+        .par_iter()
+        .map(|(&rel, &(text, secret))| {
+            let path = out.join(rel);
+            let put = |old| {
+                Ok(Some(Put {
+                    rel: rel.to_string(),
+                    text: text.into(),
+                    secret,
+                    old,
+                }))
+            };
+            if parents.seen.get(parent(rel)) != Some(&Kind::Dir) {
+                return put(None);
+            }
+            let meta = match fs::symlink_metadata(&path) {
+                Ok(m) => m,
+                Err(e) if e.kind() == ErrorKind::NotFound => return put(None),
+                Err(e) => return Err(WriteError::io(&path, &e)),
+            };
+            if meta.file_type().is_symlink() {
+                return Err(WriteError::link(&path));
+            }
+            if meta.is_dir() {
+                return if old_dirs.contains(rel) {
+                    put(None)
+                } else {
+                    Err(WriteError::kind(&path, "a directory"))
+                };
+            }
+            if !meta.is_file() {
+                return put(Some(Old::Special));
+            }
+            let bytes = fs::read(&path).map_err(|e| WriteError::io(&path, &e))?;
+            let mode = meta.mode() & 0o7777;
+            if bytes == text.as_bytes() && (!secret || mode == SECRET_MODE) {
+                Ok(None)
+            } else {
+                put(Some(Old::File(bytes, mode)))
+            }
+        })
+        .collect();
+    let mut puts = Vec::new();
+    for c in checked {
+        if let Some(p) = c? {
+            puts.push(p);
+        }
+    }
+    let unchanged = files.len() - puts.len();
+
+    let manifest = Manifest {
+        version: 1,
+        files: files.keys().map(|f| f.to_string()).collect(),
+        dirs: owned.iter().map(|d| d.to_string()).collect(),
+    };
+    let text = serde_json::to_string_pretty(&manifest)
+        .map_err(|e| WriteError::state(&out.join(MANIFEST), &e.to_string()))?
+        + "\n";
+    if old_bytes.as_deref() != Some(text.as_bytes()) {
+        puts.push(Put {
+            rel: MANIFEST.to_string(),
+            text: text.into(),
+            secret: false,
+            old: old_bytes.map(|b| Old::File(b, 0o644)),
+        });
+    }
+    Ok(Plan {
+        puts,
+        del: del.into_iter().collect(),
+        mkdir,
+        unchanged,
+    })
+}
+
+/// Stages, commits and applies `plan` (steps 3 to 5 of the module's description).
+fn apply(out: &Path, plan: Plan) -> Result<Written, WriteError> {
+    let written = Written {
+        changed: plan.puts.iter().filter(|p| p.rel != MANIFEST).count(),
+        unchanged: plan.unchanged,
+        removed: plan.del.iter().map(|(rel, _)| rel.clone()).collect(),
+    };
+    if plan.puts.is_empty() && plan.del.is_empty() {
+        return Ok(written);
+    }
+    let meta = out.join(META);
+    let staging = out.join(STAGING);
+    let made_meta = !lexists(&meta).map_err(|e| WriteError::io(&meta, &e))?;
+    let journal = Journal {
+        version: 1,
+        del: plan.del.iter().map(|(rel, _)| rel.clone()).collect(),
+        mkdir: plan.mkdir.clone(),
+        put: plan.puts.iter().map(|p| p.rel.clone()).collect(),
+    };
+    let staged = (|| -> io::Result<()> {
+        if made_meta {
+            fault();
+            fs::create_dir(&meta)?;
+        }
+        fault();
+        fs::DirBuilder::new().mode(0o700).create(&staging)?;
+        fs::create_dir(staging.join("new"))?;
+        fs::create_dir(staging.join("old"))?;
+        plan.puts.par_iter().enumerate().try_for_each(|(i, put)| {
+            fault();
+            failure()?;
+            let mode = if put.secret { SECRET_MODE } else { 0o666 };
+            fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .mode(mode)
+                .open(staging.join("new").join(i.to_string()))?
+                .write_all(put.text.as_bytes())
+        })?;
+        let text = serde_json::to_vec(&journal).map_err(io::Error::other)?;
+        fault();
+        fs::write(staging.join("journal.tmp"), text)?;
+        fault();
+        fs::rename(staging.join("journal.tmp"), staging.join("journal"))
+    })();
+    if let Err(e) = staged {
+        let _ = fs::remove_dir_all(&staging);
+        if made_meta {
+            let _ = fs::remove_dir(&meta);
+        }
+        return Err(WriteError::io(out, &e));
+    }
+    match roll_forward(out, &journal, true) {
+        Ok(()) => {
+            // Complete: what finish leaves (if anything), the next run removes.
+            let _ = finish(out);
+            Ok(written)
+        }
+        Err(e) => {
+            let e = WriteError::io(out, &e);
+            roll_back(out, &journal)
+                .and_then(|()| finish(out))
+                .map_err(|undo| unfinished(out, &undo))?;
+            if made_meta {
+                let _ = fs::remove_dir(&meta);
+            }
+            Err(e)
+        }
+    }
+}
+
+/// The error when a write could neither be completed nor undone.
+fn unfinished(out: &Path, e: &io::Error) -> WriteError {
+    WriteError::state(
+        &out.join(STAGING),
+        &format!("a compile could neither be completed nor undone ({e}); OUT holds a mix of old and new files until a compile succeeds"),
+    )
+}
+
+/// Step 4: applies `j`. `fresh`: right after staging, when no step is done yet; otherwise
+/// (recovery) each step is skipped when the disk shows it done.
+fn roll_forward(out: &Path, j: &Journal, fresh: bool) -> io::Result<()> {
+    let staging = out.join(STAGING);
+    let todo = |done: &Path, source: &Path| -> io::Result<bool> {
+        Ok(fresh || (!lexists(done)? && lexists(source)?))
+    };
+    for (i, rel) in j.del.iter().enumerate() {
+        let kept = staging.join(format!("old/d{i}"));
+        let target = out.join(rel);
+        if todo(&kept, &target)? {
+            fault();
+            failure()?;
+            fs::rename(&target, &kept)?;
+        }
+    }
+    for rel in &j.mkdir {
+        let target = out.join(rel);
+        if fresh || !lexists(&target)? {
+            fault();
+            failure()?;
+            fs::create_dir(&target)?;
+        }
+    }
+    j.put.par_iter().enumerate().try_for_each(|(i, rel)| {
+        let new = staging.join(format!("new/{i}"));
+        if !fresh && !lexists(&new)? {
+            return Ok(());
+        }
+        let target = out.join(rel);
+        let kept = staging.join(format!("old/p{i}"));
+        if todo(&kept, &target)? {
+            fault();
+            match fs::hard_link(&target, &kept) {
+                Ok(()) => {}
+                Err(e) if e.kind() == ErrorKind::NotFound => {}
+                Err(_) => {
+                    fault();
+                    fs::rename(&target, &kept)?;
+                }
+            }
+        }
+        fault();
+        failure()?;
+        fs::rename(&new, &target)
+    })
+}
+
+/// Undoes `j` from what is on disk: each step of [`roll_forward`] reversed, repeatable.
+fn roll_back(out: &Path, j: &Journal) -> io::Result<()> {
+    let staging = out.join(STAGING);
+    let marker = staging.join("rollback");
+    if !lexists(&marker)? {
+        fault();
+        fs::write(&marker, "")?;
+    }
+    j.put.par_iter().enumerate().try_for_each(|(i, rel)| {
+        let new = staging.join(format!("new/{i}"));
+        let target = out.join(rel);
+        let kept = staging.join(format!("old/p{i}"));
+        if !lexists(&new)? && lexists(&target)? {
+            fault();
+            fs::rename(&target, &new)?;
+        }
+        if lexists(&kept)? {
+            fault();
+            if lexists(&target)? {
+                fs::remove_file(&kept)?;
+            } else {
+                fs::rename(&kept, &target)?;
+            }
+        }
+        Ok::<(), io::Error>(())
+    })?;
+    for rel in j.mkdir.iter().rev() {
+        let target = out.join(rel);
+        if lexists(&target)? {
+            fault();
+            let _ = fs::remove_dir(&target);
+        }
+    }
+    for (i, rel) in j.del.iter().enumerate() {
+        let kept = staging.join(format!("old/d{i}"));
+        let target = out.join(rel);
+        if lexists(&kept)? && !lexists(&target)? {
+            fault();
+            fs::rename(&kept, &target)?;
+        }
+    }
+    Ok(())
+}
+
+/// Step 5: the journal, then the staging directory (with what was replaced or removed).
+fn finish(out: &Path) -> io::Result<()> {
+    let staging = out.join(STAGING);
+    let journal = staging.join("journal");
+    if lexists(&journal)? {
+        fault();
+        fs::remove_file(journal)?;
+    }
+    fault();
+    fs::remove_dir_all(staging)
+}
+
+/// Step 1: completes the write a killed compile left committed (or undoes it, when its undo
+/// had begun), and deletes a staging directory it left uncommitted. Needs the exclusive lock.
+fn recover(out: &Path) -> Result<(), WriteError> {
+    let staging = out.join(STAGING);
+    let mut probe = Probe::new(out);
+    match probe.kind(STAGING)? {
+        Kind::Absent => return Ok(()),
+        Kind::Dir => {}
+        Kind::Link | Kind::File | Kind::Special => {
+            return fs::remove_file(&staging).map_err(|e| WriteError::io(&staging, &e));
+        }
+    }
+    let path = staging.join("journal");
+    let bytes = match fs::read(&path) {
+        Ok(b) => b,
+        Err(e) if e.kind() == ErrorKind::NotFound => {
+            return fs::remove_dir_all(&staging).map_err(|e| WriteError::io(&staging, &e));
+        }
+        Err(e) => return Err(WriteError::io(&path, &e)),
+    };
+    let journal: Journal = serde_json::from_slice(&bytes)
+        .ok()
+        .filter(|j: &Journal| {
+            j.version == 1 && j.del.iter().chain(&j.mkdir).chain(&j.put).all(|p| plain(p))
+        })
+        .ok_or_else(|| WriteError::state(&path, "not a journal paasc wrote"))?;
+    for rel in journal.del.iter().chain(&journal.mkdir).chain(&journal.put) {
+        probe.no_link_above(rel)?;
+    }
+    let undo = lexists(&staging.join("rollback")).map_err(|e| WriteError::io(&staging, &e))?;
+    let done = if undo {
+        roll_back(out, &journal)
+    } else {
+        roll_forward(out, &journal, false).or_else(|_| roll_back(out, &journal))
+    };
+    done.and_then(|()| finish(out))
+        .map_err(|e| unfinished(out, &e))
+}
+
+#[cfg(test)]
+mod tests {
+    //! Every step of a write interrupted, by a simulated kill or an I/O error: OUT is then,
+    //! after the next run's recovery, wholly the old or wholly the new artifacts.
+
+    use super::*;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::Mutex;
+
+    /// Counts down to the simulated kill (`usize::MAX`: none).
+    static KILL_AT: AtomicUsize = AtomicUsize::new(usize::MAX);
+    /// Counts down to the injected I/O error.
+    static FAIL_AT: AtomicUsize = AtomicUsize::new(usize::MAX);
+    /// One test at a time uses the counters.
+    static SERIAL: Mutex<()> = Mutex::new(());
+
+    struct Killed;
+
+    /// Counts `counter` down; true once, when it reaches zero (it is then disarmed).
+    fn fires(counter: &AtomicUsize) -> bool {
+        counter.fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| match n {
+            usize::MAX => None,
+            0 => Some(usize::MAX),
+            n => Some(n - 1),
+        }) == Ok(0)
+    }
+
+    pub(super) fn fault() {
+        if fires(&KILL_AT) {
+            std::panic::panic_any(Killed);
+        }
+    }
+
+    pub(super) fn failure() -> io::Result<()> {
+        if fires(&FAIL_AT) {
+            return Err(io::Error::new(ErrorKind::StorageFull, "injected"));
+        }
+        Ok(())
+    }
+
+    fn scratch(name: &str) -> PathBuf {
+        let dir = std::env::temp_dir().join(format!("paasc-write-{}-{name}", std::process::id()));
+        let _ = fs::remove_dir_all(&dir);
+        dir
+    }
+
+    /// Every entry under `dir`: files with their bytes and mode, directories as `name/`.
+    fn tree(dir: &Path) -> BTreeMap<String, (Vec<u8>, u32)> {
+        fn walk(base: &Path, dir: &Path, out: &mut BTreeMap<String, (Vec<u8>, u32)>) {
+            for e in fs::read_dir(dir).into_iter().flatten().flatten() {
+                let p = e.path();
+                let rel = p
+                    .strip_prefix(base)
+                    .expect("under base")
+                    .to_string_lossy()
+                    .into_owned();
+                let m = fs::symlink_metadata(&p).expect("metadata");
+                if m.is_dir() {
+                    out.insert(format!("{rel}/"), (Vec::new(), 0));
+                    walk(base, &p, out);
+                } else {
+                    out.insert(rel, (fs::read(&p).expect("read"), m.mode() & 0o777));
+                }
+            }
+        }
+        let mut out = BTreeMap::new();
+        walk(dir, dir, &mut out);
+        out
+    }
+
+    fn files(list: &[(&str, &str)]) -> Files {
+        list.iter()
+            .map(|(p, t)| (p.to_string(), t.to_string()))
+            .collect()
+    }
+
+    /// The old and the new artifacts: changed, unchanged, removed and added files, a
+    /// directory that goes away and one that appears.
+    fn generations() -> (Files, Files) {
+        let old = files(&[
+            (".env", "SECRET='old'\n"),
+            ("gunicorn.conf.py", "workers = 2\n"),
+            ("helm/web/Chart.yaml", "name: web\n"),
+            ("helm/web/templates/deployment.yaml", "kind: Deployment\n"),
+            ("helm/web-secrets.env", "KEY=old\n"),
+            ("docker/Dockerfile", "FROM ubuntu\n"),
+        ]);
+        let new = files(&[
+            (".env", "SECRET='new'\n"),
+            ("gunicorn.conf.py", "workers = 2\n"),
+            ("helm/web/Chart.yaml", "name: web\nversion: 2\n"),
+            ("helm/web/templates/deployment.yaml", "kind: Deployment\n"),
+            ("helm/web/templates/ingress.yaml", "kind: Ingress\n"),
+            ("pebble/charm-layer.yaml", "secret: new\n"),
+        ]);
+        (old, new)
+    }
+
+    fn secret(files: &Files) -> Vec<String> {
+        files
+            .iter()
+            .map(|(p, _)| p.clone())
+            .filter(|p| p.ends_with(".env") || p.ends_with("charm-layer.yaml"))
+            .collect()
+    }
+
+    fn write(out: &Path, f: &Files) -> Result<Written, WriteError> {
+        let secret = secret(f);
+        write_all(
+            out,
+            &Output {
+                files: f,
+                secret: &secret,
+                roots: &[],
+            },
+        )
+    }
+
+    type Tree = BTreeMap<String, (Vec<u8>, u32)>;
+
+    /// OUT holding the old artifacts and a file of the user's, and reference trees of the old
+    /// and the new artifacts, each written to a fresh directory.
+    struct Case {
+        out: PathBuf,
+        old: Files,
+        new: Files,
+        want: [Tree; 2],
+        _serial: std::sync::MutexGuard<'static, ()>,
+    }
+
+    /// Which artifacts OUT holds.
+    #[derive(Debug, PartialEq)]
+    enum Held {
+        Old,
+        New,
+    }
+
+    impl Case {
+        fn new(name: &str) -> Case {
+            let serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+            let default = std::panic::take_hook();
+            std::panic::set_hook(Box::new(move |info| {
+                if info.payload().downcast_ref::<Killed>().is_none() {
+                    default(info);
+                }
+            }));
+            let (old, new) = generations();
+            let want = [&old, &new].map(|f| {
+                let dir = scratch(&format!("{name}-reference"));
+                write(&dir, f).expect("reference write");
+                let mut t = tree(&dir);
+                let _ = fs::remove_dir_all(&dir);
+                t.insert("mine.txt".into(), (b"the user's\n".to_vec(), 0o644));
+                t
+            });
+            Case {
+                out: scratch(name),
+                old,
+                new,
+                want,
+                _serial: serial,
+            }
+        }
+
+        /// Writes the new artifacts over the old with a kill at the `kill`-th step and an
+        /// I/O error at the `fail`-th (`usize::MAX`: none): `None` when it was killed.
+        fn write(&self, kill: usize, fail: usize) -> Option<Result<Written, WriteError>> {
+            let _ = fs::remove_dir_all(&self.out);
+            write(&self.out, &self.old).expect("old");
+            let mine = self.out.join("mine.txt");
+            fs::write(&mine, "the user's\n").expect("user file");
+            fs::set_permissions(&mine, std::os::unix::fs::PermissionsExt::from_mode(0o644))
+                .expect("chmod");
+            FAIL_AT.store(fail, Ordering::SeqCst);
+            KILL_AT.store(kill, Ordering::SeqCst);
+            let result = std::panic::catch_unwind(|| write(&self.out, &self.new)).ok();
+            KILL_AT.store(usize::MAX, Ordering::SeqCst);
+            let failed =
+                fail != usize::MAX && FAIL_AT.swap(usize::MAX, Ordering::SeqCst) == usize::MAX;
+            match &result {
+                None => {
+                    if let Ok(m) = fs::symlink_metadata(self.out.join(STAGING)) {
+                        assert_eq!(m.mode() & 0o777, 0o700, "staging mode");
+                    }
+                }
+                Some(r) => assert_eq!(r.is_err(), failed, "error {fail}: the result"),
+            }
+            result
+        }
+
+        /// What OUT holds (after the recovery of the next run, when `recovering`); panics on
+        /// a mix.
+        fn held(&self, recovering: bool, what: &str) -> Held {
+            if recovering {
+                recover(&self.out).expect("recovery");
+            }
+            let got = tree(&self.out);
+            if got == self.want[0] {
+                Held::Old
+            } else {
+                assert_eq!(got, self.want[1], "{what}: neither old nor new");
+                Held::New
+            }
+        }
+    }
+
+    impl Drop for Case {
+        fn drop(&mut self) {
+            let _ = fs::remove_dir_all(&self.out);
+        }
+    }
+
+    #[test]
+    fn a_kill_at_any_step_leaves_the_old_or_the_new_artifacts_after_recovery() {
+        let case = Case::new("kill");
+        let mut held = Vec::new();
+        for step in 0.. {
+            if case.write(step, usize::MAX).is_some() {
+                assert!(step > 10, "too few steps: {step}");
+                break;
+            }
+            held.push(case.held(true, &format!("kill at step {step}")));
+        }
+        assert!(
+            held.contains(&Held::Old) && held.contains(&Held::New),
+            "{held:?}"
+        );
+    }
+
+    #[test]
+    fn an_error_at_any_step_leaves_the_old_artifacts_and_a_kill_during_the_undo_is_recovered() {
+        let case = Case::new("fail");
+        for fail in 0.. {
+            let Some(result) = case.write(usize::MAX, fail) else {
+                panic!("no kill was armed");
+            };
+            if result.is_ok() {
+                assert_eq!(case.held(false, "no error"), Held::New);
+                assert!(fail > 5, "too few steps: {fail}");
+                break;
+            }
+            assert_eq!(case.held(false, &format!("error {fail}")), Held::Old);
+            for kill in 0.. {
+                if case.write(kill, fail).is_some() {
+                    break;
+                }
+                case.held(true, &format!("error {fail}, kill {kill}"));
+            }
+        }
+    }
 }

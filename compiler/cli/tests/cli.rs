@@ -57,6 +57,24 @@ fn usage_errors_and_unreadable_input_exit_two() {
     let doc: serde_json::Value =
         serde_json::from_slice(&missing.stdout).expect("JSON even for exit 2");
     assert_eq!(doc["diagnostics"][0]["code"], "F001");
+    let out = std::env::temp_dir().join(format!("paasc-cli-{}-out", std::process::id()));
+    let example = root().join("examples/flask-minimal");
+    for profile in ["no-such-profile", "/nonexistent/prod.yaml"] {
+        let r = paasc(&[
+            "compile",
+            example.to_str().expect("utf8"),
+            "--profile",
+            profile,
+            "-o",
+            out.to_str().expect("utf8"),
+            "--format",
+            "json",
+        ]);
+        assert_eq!(r.status.code(), Some(2), "--profile {profile}");
+        let doc: serde_json::Value = serde_json::from_slice(&r.stdout).expect("one JSON document");
+        assert_eq!(doc["diagnostics"][0]["code"], "F001");
+        assert!(!out.exists(), "--profile {profile} wrote");
+    }
     let empty = std::env::temp_dir().join(format!("paasc-cli-{}-empty", std::process::id()));
     std::fs::create_dir_all(&empty).expect("mkdir");
     assert_eq!(

@@ -8,7 +8,7 @@
 
 #[path = "support/common.rs"]
 mod common;
-use common::{files_under, root};
+use common::{artifacts_under, files_under, root};
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -207,7 +207,7 @@ fn examples_compile_to_their_golden_artifacts() {
                 continue;
             }
             checked += 1;
-            let got = files_under(&out);
+            let got = artifacts_under(&out);
             let golden_dir = golden_root.join(example).join(profile);
             let want = files_under(&golden_dir);
             if let Some(report) = compare(&want, &got) {

@@ -3,7 +3,7 @@
 
 #[path = "support/common.rs"]
 mod common;
-use common::{assert_success, files_under as files, paasc, root, scratch};
+use common::{artifacts_under as files, assert_success, paasc, root, scratch};
 
 use std::collections::BTreeMap;
 

@@ -1,46 +1,12 @@
-//! What `paasc compile` does to its output directory: nothing when it fails, exit 2 when it
-//! cannot write, byte-identical artifacts whatever the environment, and `--check` for drift.
+//! What `paasc compile` does to its output directory: nothing when it fails, byte-identical
+//! artifacts whatever the environment, and `--check` for drift (tests/out_dir.rs: how OUT is
+//! written).
 
 #[path = "support/common.rs"]
 mod common;
-use common::{assert_success, paasc, paasc_in, root, scratch};
+use common::{assert_success, entries_under as tree, example, paasc, paasc_in, root, scratch};
 
-use std::collections::BTreeMap;
 use std::path::Path;
-
-/// Every file under `dir` (names and bytes), and every directory (as `name/`).
-fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    fn walk(base: &Path, dir: &Path, out: &mut BTreeMap<String, Vec<u8>>) {
-        let Ok(entries) = std::fs::read_dir(dir) else {
-            return;
-        };
-        for e in entries.flatten() {
-            let p = e.path();
-            let rel = p
-                .strip_prefix(base)
-                .expect("under base")
-                .to_string_lossy()
-                .into_owned();
-            if p.is_dir() {
-                out.insert(format!("{rel}/"), Vec::new());
-                walk(base, &p, out);
-            } else {
-                out.insert(rel, std::fs::read(&p).expect("read"));
-            }
-        }
-    }
-    let mut out = BTreeMap::new();
-    walk(dir, dir, &mut out);
-    out
-}
-
-fn example(name: &str) -> String {
-    root()
-        .join("examples")
-        .join(name)
-        .to_string_lossy()
-        .into_owned()
-}
 
 #[test]
 fn a_failed_compile_leaves_the_output_directory_as_it_was() {
@@ -71,36 +37,6 @@ fn a_failed_compile_leaves_the_output_directory_as_it_was() {
         assert_eq!(tree(&out), before, "{args:?} changed the output directory");
     }
     let _ = std::fs::remove_dir_all(&out);
-}
-
-#[test]
-fn an_unwritable_output_directory_is_exit_2_with_a_clear_message() {
-    let base = scratch("unwritable");
-    std::fs::create_dir_all(&base).expect("mkdir");
-    let blocker = base.join("a-file");
-    std::fs::write(&blocker, "not a directory\n").expect("write");
-    let before = tree(&base);
-    for out in [blocker.join("out"), blocker.clone()] {
-        let r = paasc(&[
-            "compile",
-            &example("flask-minimal"),
-            "-o",
-            &out.to_string_lossy(),
-        ]);
-        assert_eq!(
-            r.status.code(),
-            Some(2),
-            "{}",
-            String::from_utf8_lossy(&r.stderr)
-        );
-        let stderr = String::from_utf8_lossy(&r.stderr);
-        assert!(
-            stderr.contains("cannot write to") && stderr.contains(&*out.to_string_lossy()),
-            "{stderr}"
-        );
-        assert_eq!(tree(&base), before, "a failed write left files behind");
-    }
-    let _ = std::fs::remove_dir_all(&base);
 }
 
 #[test]

@@ -1,7 +1,7 @@
 //! The registry of diagnostic codes. A code never changes meaning once released.
 //!
 //! Families: `Y` YAML and file input, `S` the schema of `charmcraft.yaml` and `rockcraft.yaml`,
-//! `F` project files and discovery, `C` charmcraft's framework extensions and paasc's rules on the
+//! `F` project files, discovery and the output directory, `C` charmcraft's framework extensions and paasc's rules on the
 //! charm, `R` rockcraft's, `P` the deployment profile and what paas-charm decides at run time,
 //! `E` what Pebble itself refuses in the rock's layer, `D` the Dockerfile, `H` the Helm chart.
 //! This file declares the codes of parsing, lowering and expansion; the rules (`paasc_check`) and
@@ -539,6 +539,35 @@ Example: `requirements.txt -> ../../shared/requirements.txt`.
 
 Fix: copy the file into the project (or generate it there before packing), or make the link
 point inside the project.";
+
+    OUTPUT_NOT_WRITTEN = "F003", "output-not-written", Error,
+        "The output directory could not be written.",
+"`paasc compile -o OUT` compiled the project but could not write its artifacts to `OUT`, or
+`--check` could not compare them with it. OUT was left as it was: paasc stages every file and
+applies them all or none (a compile killed half-way is completed or undone by the next run).
+Causes:
+
+- OUT, or a directory on the way to it, is a file, or is not writable; the file system is
+  read-only or full;
+- a file or directory inside OUT that paasc writes to or through is a symbolic link (for
+  example `OUT/helm -> ../elsewhere`): paasc never writes through a link inside OUT, so a link
+  cannot redirect the artifacts, secret files included, to another place;
+- a path where paasc writes a file is a directory you made, or one where it needs a directory
+  is a file;
+- `OUT/.paasc/` (paasc's record of the files it wrote, and the staging area of a write in
+  progress) was changed by hand and cannot be read.
+
+The exit code is 2, and `--format json` still prints one document, with this diagnostic at the
+path concerned.
+
+Example:
+
+    ln -s ../shared-charts out/helm
+    paasc compile . -o out    # error: cannot write to `out`: `out/helm` is a symbolic link
+
+Fix: give an OUT you can write, on a file system with space left; remove the link or the
+entry in the way (or point `-o` at the real directory); if `OUT/.paasc` was edited, remove it
+(paasc then no longer knows which old files it wrote, and removes none of them).";
 
     EXTENSION_UNKNOWN = "C001", "unknown-extension", Error,
         "An extension charmcraft or rockcraft does not have.",

@@ -20,6 +20,15 @@ pub fn root() -> PathBuf {
         .expect("repository root")
 }
 
+/// The path of `examples/<name>`.
+pub fn example(name: &str) -> String {
+    root()
+        .join("examples")
+        .join(name)
+        .to_string_lossy()
+        .into_owned()
+}
+
 /// Runs the `paasc` binary in `cwd` with extra environment variables.
 pub fn paasc_in(cwd: &Path, env: &[(&str, &str)], args: &[&str]) -> Output {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_paasc"));
@@ -109,4 +118,43 @@ pub fn venv_python(module: &str) -> Option<PathBuf> {
         .output()
         .is_ok_and(|o| o.status.success());
     ok.then_some(python)
+}
+
+/// The artifacts `compile` wrote under `out`: every file but paasc's own record of OUT
+/// (`.paasc/`, tested in tests/out_dir.rs).
+pub fn artifacts_under(out: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+    let mut files = files_under(out);
+    files.retain(|name, _| !name.starts_with(".paasc/"));
+    files
+}
+
+/// Every entry under `dir` (none when it does not exist): files (and links, unfollowed) with
+/// their bytes and mode, directories as `name/` with their mode.
+pub fn entries_under(dir: &Path) -> std::collections::BTreeMap<String, (Vec<u8>, u32)> {
+    use std::os::unix::fs::MetadataExt as _;
+    fn walk(base: &Path, dir: &Path, out: &mut std::collections::BTreeMap<String, (Vec<u8>, u32)>) {
+        for e in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+            let p = e.path();
+            let rel = p
+                .strip_prefix(base)
+                .expect("under base")
+                .to_string_lossy()
+                .into_owned();
+            let m = std::fs::symlink_metadata(&p).expect("metadata");
+            if m.is_dir() {
+                out.insert(format!("{rel}/"), (Vec::new(), m.mode() & 0o777));
+                walk(base, &p, out);
+            } else {
+                let bytes = if m.is_file() {
+                    std::fs::read(&p).expect("read")
+                } else {
+                    Vec::new()
+                };
+                out.insert(rel, (bytes, m.mode() & 0o777));
+            }
+        }
+    }
+    let mut out = std::collections::BTreeMap::new();
+    walk(dir, dir, &mut out);
+    out
 }
