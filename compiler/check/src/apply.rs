@@ -135,8 +135,10 @@ fn lower_text(db: &SourceDb, id: FileId, diags: &mut Vec<Diagnostic>) -> Option<
     p
 }
 
-/// A profile applied to a checked project: the resolved app, everything the back ends read.
-pub struct Resolved {
+/// A checked project before any profile: everything the image is built from (the rock, and
+/// what paas-charm writes for the charm's default config). A deployment's [`Resolved`] holds
+/// one and reads through to it.
+pub struct App {
     /// The framework of the app.
     pub framework: Framework,
     /// The project directory (the rock's build context).
@@ -147,6 +149,105 @@ pub struct Resolved {
     pub charm: Yaml,
     /// The expanded rockcraft.yaml.
     pub rock: Yaml,
+    /// The charm's `paas-config.yaml`, loaded, when it has one.
+    pub paas_config: Option<Yaml>,
+    /// What paas-charm gives the workload with the charm's default config, or the status it
+    /// sets when it refuses the defaults.
+    pub defaults: Result<paasc_runtime::Defaults, paasc_runtime::Status>,
+    /// charmcraft.yaml, where diagnostics about the charm point when no better span is known.
+    pub charm_file: FileId,
+    /// rockcraft.yaml and its tree, for diagnostics about the rock's own values.
+    pub rock_source: Option<(FileId, paasc_syntax::Tree)>,
+}
+
+impl App {
+    /// A diagnostic at `at` in rockcraft.yaml (found in [`App::rock_source`]'s tree), with the
+    /// `profile` compiled (if any) as a secondary label; or at the profile (charmcraft.yaml
+    /// without one), labelled `otherwise`, when rockcraft.yaml does not hold the value.
+    pub fn rock_diagnostic(
+        &self,
+        profile: Option<FileId>,
+        code: Code,
+        at: Option<Span>,
+        message: String,
+        label: &str,
+        otherwise: &str,
+    ) -> Diagnostic {
+        match self.rock_source.as_ref().map(|(f, _)| *f).zip(at) {
+            Some((file, span)) => {
+                let d = Diagnostic::new(code, file, span, message).label(label);
+                match profile {
+                    Some(p) => d.secondary(p, Span::point(0), "while compiling this profile"),
+                    None => d,
+                }
+            }
+            None => Diagnostic::new(
+                code,
+                profile.unwrap_or(self.charm_file),
+                Span::point(0),
+                message,
+            )
+            .label(otherwise),
+        }
+    }
+}
+
+/// The checked project as the image sees it, or `None` (the reasons in `diags`) when it has
+/// errors or uses no framework extension.
+pub fn app(project: &Project, checked: &Checked, diags: &mut Vec<Diagnostic>) -> Option<App> {
+    let (charm_file, rock_file) = (project.files.charmcraft?, project.files.rockcraft?);
+    let (charm, rock) = (checked.charm.as_ref()?, checked.rock.as_ref()?);
+    if paasc_diag::has_errors(diags) {
+        return None;
+    }
+    let Some(framework) = checked.charm_source.as_ref().and_then(framework) else {
+        diags.push(
+            Diagnostic::new(
+                Code::EXTENSION_UNKNOWN,
+                charm_file,
+                Span::point(0),
+                "charmcraft.yaml uses no framework extension, so there is no 12-factor app to compile",
+            )
+            .label("here")
+            .help("add `extensions: [flask-framework]` (or another framework)"),
+        );
+        return None;
+    };
+    let paas_config = project
+        .charm_dir
+        .as_ref()
+        .and_then(|d| d.listing.texts.get("paas-config.yaml"))
+        .and_then(|t| {
+            let (tree, _) = paasc_syntax::parse(charm_file, t, Limits::default());
+            tree.root().map(|r| Yaml::from_tree(&tree, r))
+        });
+    let (rock_dir, project_dir) = project
+        .rock_dir
+        .as_ref()
+        .map(|d| (d.listing.clone(), d.root.clone()))
+        .unwrap_or_default();
+    Some(App {
+        framework,
+        project_dir,
+        rock_dir,
+        charm: charm.clone(),
+        rock: rock.yaml.clone(),
+        defaults: paasc_runtime::defaults(framework, charm, &rock.yaml, paas_config.as_ref()),
+        paas_config,
+        charm_file,
+        rock_source: checked
+            .analysis
+            .rock_tree
+            .clone()
+            .map(|tree| (rock_file, tree)),
+    })
+}
+
+/// A profile applied to a checked project: the resolved app, everything the back ends of a
+/// deployment read. The project's own values are its [`App`]'s (`resolved.rock`, ...).
+pub struct Resolved {
+    /// The checked project.
+    pub app: App,
     /// The profile, with `--set` applied.
     pub profile: Profile,
     /// What paas-charm is given.
@@ -156,14 +257,17 @@ pub struct Resolved {
     /// Where diagnostics about the deployment point when no better span is known: the
     /// profile file, or charmcraft.yaml when there is none.
     pub anchor: FileId,
-    /// rockcraft.yaml and its tree, for diagnostics about the rock's own values.
-    pub rock_source: Option<(FileId, paasc_syntax::Tree)>,
+}
+
+impl std::ops::Deref for Resolved {
+    type Target = App;
+    fn deref(&self) -> &App {
+        &self.app
+    }
 }
 
 impl Resolved {
-    /// A diagnostic at `at` in rockcraft.yaml (found in [`Resolved::rock_source`]'s tree), with
-    /// the profile as a secondary label, or at the profile, labelled `otherwise`, when
-    /// rockcraft.yaml does not hold the value.
+    /// [`App::rock_diagnostic`] for this deployment's profile.
     pub fn rock_diagnostic(
         &self,
         code: Code,
@@ -172,12 +276,8 @@ impl Resolved {
         label: &str,
         otherwise: &str,
     ) -> Diagnostic {
-        match self.rock_source.as_ref().map(|(f, _)| *f).zip(at) {
-            Some((file, span)) => Diagnostic::new(code, file, span, message)
-                .label(label)
-                .secondary(self.anchor, Span::point(0), "while compiling this profile"),
-            None => Diagnostic::new(code, self.anchor, Span::point(0), message).label(otherwise),
-        }
+        self.app
+            .rock_diagnostic(Some(self.anchor), code, at, message, label, otherwise)
     }
 }
 
@@ -193,7 +293,8 @@ pub fn apply_profile(
 ) -> Option<Resolved> {
     let files = project.files;
     let db = &mut project.db;
-    let (charm_file, rock_file) = (files.charmcraft?, files.rockcraft?);
+    let charm_file = files.charmcraft?;
+    files.rockcraft?;
     let mut read = Vec::new();
     let loaded = load_profile(db, profile, sets, &mut read, diags);
     redact(
@@ -202,28 +303,10 @@ pub fn apply_profile(
         &read,
         checked.charm.as_ref(),
     );
-    let (Some(charm), Some(rock), Some((profile, profile_file))) =
-        (&checked.charm, &checked.rock, loaded)
-    else {
-        return None;
-    };
-    if paasc_diag::has_errors(diags) {
-        return None;
-    }
+    let (profile, profile_file) = loaded?;
+    let app = app(project, checked, diags)?;
+    let charm = &app.charm;
     let charm_tree = checked.analysis.charm_tree.as_ref()?;
-    let Some(framework) = checked.charm_source.as_ref().and_then(framework) else {
-        diags.push(
-            Diagnostic::new(
-                Code::EXTENSION_UNKNOWN,
-                charm_file,
-                Span::point(0),
-                "charmcraft.yaml uses no framework extension, so there is no 12-factor app to compile",
-            )
-            .label("here")
-            .help("add `extensions: [flask-framework]` (or another framework)"),
-        );
-        return None;
-    };
     let anchor = profile_file.or(profile.file).unwrap_or(charm_file);
     let deployment = deployment(&profile, charm, anchor, diags);
     if deployment.secret_key.is_none() {
@@ -241,19 +324,11 @@ pub fn apply_profile(
     if paasc_diag::has_errors(diags) {
         return None;
     }
-    let paas_config = project
-        .charm_dir
-        .as_ref()
-        .and_then(|d| d.listing.texts.get("paas-config.yaml"))
-        .and_then(|t| {
-            let (tree, _) = paasc_syntax::parse(charm_file, t, Limits::default());
-            tree.root().map(|r| Yaml::from_tree(&tree, r))
-        });
     let plan = paasc_runtime::plan(
-        framework,
+        app.framework,
         charm,
-        &rock.yaml,
-        paas_config.as_ref(),
+        &app.rock,
+        app.paas_config.as_ref(),
         &deployment,
     );
     if plan.status.kind != paasc_runtime::StatusKind::Active {
@@ -266,18 +341,13 @@ pub fn apply_profile(
         ));
         return None;
     }
-    let (rock_dir, project_dir) = project
-        .rock_dir
-        .as_ref()
-        .map(|d| (d.listing.clone(), d.root.clone()))
-        .unwrap_or_default();
     if plan.gunicorn_conf.is_some() {
         if let Some(d) = gevent::check(
             &profile,
             charm,
             charm_tree,
-            framework.name(),
-            &rock_dir,
+            app.framework.name(),
+            &app.rock_dir,
             anchor,
             charm_file,
         ) {
@@ -286,20 +356,11 @@ pub fn apply_profile(
         }
     }
     Some(Resolved {
-        framework,
-        project_dir,
-        rock_dir,
-        charm: charm.clone(),
-        rock: rock.yaml.clone(),
+        app,
         profile,
         deployment,
         plan,
         anchor,
-        rock_source: checked
-            .analysis
-            .rock_tree
-            .clone()
-            .map(|tree| (rock_file, tree)),
     })
 }
 

@@ -11,7 +11,7 @@ mod blame;
 pub mod expand;
 mod gevent;
 
-pub use apply::{apply_profile, framework, lint, Resolved};
+pub use apply::{app, apply_profile, framework, lint, App, Resolved};
 
 use paasc_diag::{Code, Diagnostic, FileId, SourceDb, Span};
 use paasc_expand::ProjectDir;

@@ -1,14 +1,15 @@
-//! One profile applied to a checked project, and its artifacts rendered: what `compile` writes
-//! and `check` verifies for every profile.
+//! The artifacts of a checked project: the image's from the project alone, a deployment's with
+//! one profile applied. What `compile` writes and `check` verifies for every profile.
 
 use crate::load;
 use paasc_check::{apply_profile, Checked, Project, Source};
 use paasc_diag::Diagnostic;
-use paasc_emit::{artifacts, Artifact, Files};
+use paasc_emit::{artifacts, needs_profile, Artifact, Files};
 use std::path::Path;
 
-/// Reads the profile at `path` (none: no profile) from `src`, applies it and `sets` to the checked
-/// project, and renders the `emit` artifacts. Problems (and warnings) go to `diags`.
+/// Renders the `emit` artifacts of the checked project. Only when one of them reads a profile
+/// is the profile at `path` (none: no profile) read from `src` and applied with `sets`.
+/// Problems (and warnings) go to `diags`.
 pub fn build(
     project: &mut Project,
     checked: &Checked,
@@ -20,12 +21,18 @@ pub fn build(
 ) -> Option<Files> {
     project.files.charmcraft?;
     project.files.rockcraft?;
-    let profile = match path {
-        Some(path) => Some(load::profile(&mut project.db, path, src, diags)?),
-        None => None,
+    let rendered = if needs_profile(emit) {
+        let profile = match path {
+            Some(path) => Some(load::profile(&mut project.db, path, src, diags)?),
+            None => None,
+        };
+        let resolved = apply_profile(project, checked, profile, sets, diags)?;
+        artifacts(emit, &resolved, Some(&resolved), diags)
+    } else {
+        let app = paasc_check::app(project, checked, diags)?;
+        artifacts(emit, &app, None, diags)
     };
-    let app = apply_profile(project, checked, profile, sets, diags)?;
-    match artifacts(emit, &app, diags) {
+    match rendered {
         Ok(files) => Some(files),
         Err(mut found) => {
             diags.append(&mut found);

@@ -472,6 +472,8 @@ fn check_one(dir: &Path, args: &FileArgs, term: Terminal, src: &dyn paasc_check:
         }
     }
     paasc_diag::sort(&mut diags);
+    // The image's problems do not depend on the profile: each profile finds them again.
+    diags.dedup();
     let code = if paasc_diag::has_errors(&diags) {
         EXIT_PROBLEMS
     } else {

@@ -8,7 +8,7 @@
 
 #[path = "support/common.rs"]
 mod common;
-use common::{artifacts_under, files_under, root};
+use common::{artifacts_under, assert_success, copy_dir, files_under, paasc, root, scratch};
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -285,4 +285,45 @@ fn diff_shows_changed_lines_with_context() {
     assert!(report.contains("new (compile wrote it, golden lacks it): new"));
     assert!(report.contains("differs: x\n  -1\n  +2\n"), "{report}");
     assert_eq!(compare(&w, &w), None);
+}
+
+/// The image is the rock: `--emit dockerfile` reads no profile (it compiles with none), and
+/// the Dockerfile is the same bytes whatever the profile.
+#[test]
+fn the_dockerfile_is_one_for_every_profile_and_needs_none() {
+    let example = root().join("examples/flask-workers");
+    let dockerfile = |out: &Path| std::fs::read(out.join("docker/Dockerfile")).expect("Dockerfile");
+    let base = scratch("one-image");
+    let mut seen = Vec::new();
+    for profile in names(&example.join("profiles"), Some("yaml")) {
+        let out = base.join(&profile);
+        compile(&example, &profile, &out).unwrap_or_else(|why| panic!("{profile}: {why}"));
+        seen.push((profile, dockerfile(&out)));
+    }
+    assert!(seen.len() >= 2, "flask-workers has several profiles");
+    let bare = base.join("no-profiles");
+    copy_dir(&example, &bare);
+    std::fs::remove_dir_all(bare.join("profiles")).expect("remove profiles/");
+    let out = base.join("out");
+    let (dir, to) = (bare.to_string_lossy(), out.to_string_lossy());
+    assert_success(&paasc(&[
+        "compile",
+        &dir,
+        "--emit",
+        "dockerfile",
+        "-o",
+        &to,
+    ]));
+    let alone = dockerfile(&out);
+    for (profile, text) in &seen {
+        assert!(
+            *text == alone,
+            "profile {profile} gives another Dockerfile than no profile:\n{}",
+            diff(
+                &String::from_utf8_lossy(&alone),
+                &String::from_utf8_lossy(text)
+            )
+        );
+    }
+    let _ = std::fs::remove_dir_all(&base);
 }

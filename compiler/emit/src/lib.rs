@@ -1,7 +1,9 @@
-//! The back ends: pure functions from the resolved app ([`paasc_check::Resolved`]) to the text
-//! of the files a deployment needs. [`ARTIFACTS`] is the one registry of them: each artifact's
-//! `--emit` name, whether `compile` writes it by default, its emitter, and which of its files
-//! hold secret values by design.
+//! The back ends: pure functions to the text of the files a deployment needs, from the checked
+//! project ([`paasc_check::App`]: the image, the same for every deployment) or from a deployment
+//! ([`paasc_check::Resolved`]: the project with a profile applied). [`ARTIFACTS`] is the one
+//! registry of them: each artifact's `--emit` name, whether `compile` writes it by default, its
+//! emitter (and so whether it reads a profile), and which of its files hold secret values by
+//! design.
 //!
 //! **Invariant:** pure. Nothing here reads or writes files; the binary writes what these return.
 
@@ -11,7 +13,7 @@ pub mod gunicorn;
 pub mod helm;
 pub mod pebble;
 
-use paasc_check::Resolved;
+use paasc_check::{App, Resolved};
 use paasc_diag::{Code, Diagnostic, Severity};
 
 /// The files of a compilation, by path relative to the output directory.
@@ -47,12 +49,21 @@ pub struct ArtifactInfo {
     /// Whether `compile` writes it when `--emit` is not given.
     pub default: bool,
     /// Renders its files, or says why it cannot.
-    pub emit: fn(&Resolved) -> Result<Files, Vec<Diagnostic>>,
+    pub emit: Emitter,
     /// Problems that, when `--emit` is not given, leave it out with a warning instead of
     /// failing the compile (a project the back end cannot translate yet).
     pub optional_when: &'static [Code],
     /// Whether its file at `path` (among all the compile's `files`) holds secret values.
     pub secret: fn(path: &str, files: &Files) -> bool,
+}
+
+/// What an artifact is rendered from.
+#[derive(Clone, Copy)]
+pub enum Emitter {
+    /// The checked project alone: the same files whatever the profile (the image).
+    Project(fn(&App) -> Result<Files, Vec<Diagnostic>>),
+    /// A deployment: the project with a profile applied.
+    Deployment(fn(&Resolved) -> Result<Files, Vec<Diagnostic>>),
 }
 
 /// Whether `c` could end a line or confuse a terminal: C0 and C1 controls (LF, CR, NUL, ESC,
@@ -86,7 +97,7 @@ pub const ARTIFACTS: &[ArtifactInfo] = &[
         title: "the Pebble layers",
         help: "pebble/rock-layer.yaml and pebble/charm-layer.yaml",
         default: true,
-        emit: pebble::files,
+        emit: Emitter::Deployment(pebble::files),
         optional_when: &[],
         secret: pebble::holds_secret,
     },
@@ -96,7 +107,7 @@ pub const ARTIFACTS: &[ArtifactInfo] = &[
         title: ".env",
         help: ".env, the main service's environment",
         default: true,
-        emit: env::dotenv_files,
+        emit: Emitter::Deployment(env::dotenv_files),
         optional_when: &[],
         secret: |path, _| path == env::DOTENV,
     },
@@ -106,7 +117,7 @@ pub const ARTIFACTS: &[ArtifactInfo] = &[
         title: "gunicorn.conf.py",
         help: "gunicorn.conf.py, as paas-charm renders it (flask and django)",
         default: true,
-        emit: gunicorn::files,
+        emit: Emitter::Deployment(gunicorn::files),
         optional_when: &[],
         secret: never,
     },
@@ -116,7 +127,7 @@ pub const ARTIFACTS: &[ArtifactInfo] = &[
         title: "docker.env",
         help: "docker.env, the environment for `docker run --env-file` (only when asked for: it cannot carry line breaks)",
         default: false,
-        emit: env::docker_files,
+        emit: Emitter::Deployment(env::docker_files),
         optional_when: &[],
         secret: |path, _| path == env::DOCKER_ENV,
     },
@@ -126,7 +137,7 @@ pub const ARTIFACTS: &[ArtifactInfo] = &[
         title: "Dockerfile",
         help: "docker/: a Dockerfile equivalent to the rock, with its .dockerignore",
         default: true,
-        emit: dockerfile::files,
+        emit: Emitter::Project(dockerfile::files),
         optional_when: &[dockerfile::UNSUPPORTED_FRAMEWORK, dockerfile::UNSUPPORTED],
         secret: never,
     },
@@ -136,7 +147,7 @@ pub const ARTIFACTS: &[ArtifactInfo] = &[
         title: "Helm chart",
         help: "helm/<app>/: a Helm chart deploying the app without Juju, and the Secret's values beside it",
         default: true,
-        emit: helm::app::files,
+        emit: Emitter::Deployment(helm::app::files),
         optional_when: &[],
         secret: helm::app::holds_secret,
     },
@@ -173,25 +184,40 @@ pub const CODES: &[Code] = &[
     dockerfile::INVALID_COMMAND,
 ];
 
-/// Renders the artifacts `emit` asks for (all defaults when empty) of a resolved app, or says
-/// why one cannot be written. With the default set, an artifact this project cannot have yet
-/// (see [`ArtifactInfo::optional_when`]) is left out with a warning in `notes`.
-pub fn artifacts(
-    emit: &[Artifact],
-    app: &Resolved,
-    notes: &mut Vec<Diagnostic>,
-) -> Result<Files, Vec<Diagnostic>> {
-    let mut files = Files::new();
-    for info in ARTIFACTS {
-        let wanted = if emit.is_empty() {
+fn wanted(emit: &[Artifact]) -> impl Iterator<Item = &'static ArtifactInfo> + '_ {
+    ARTIFACTS.iter().filter(move |info| {
+        if emit.is_empty() {
             info.default
         } else {
             emit.contains(&info.artifact)
-        };
-        if !wanted {
-            continue;
         }
-        match (info.emit)(app) {
+    })
+}
+
+/// Whether an artifact `emit` asks for (all defaults when empty) reads a profile.
+pub fn needs_profile(emit: &[Artifact]) -> bool {
+    wanted(emit).any(|info| matches!(info.emit, Emitter::Deployment(_)))
+}
+
+/// Renders the artifacts `emit` asks for (all defaults when empty) of the checked project
+/// `app` and, for those that read a profile, of its `deployment` (none: see
+/// [`needs_profile`]), or says why one cannot be written. With the default set, an artifact
+/// this project cannot have yet (see [`ArtifactInfo::optional_when`]) is left out with a
+/// warning in `notes`.
+pub fn artifacts(
+    emit: &[Artifact],
+    app: &App,
+    deployment: Option<&Resolved>,
+    notes: &mut Vec<Diagnostic>,
+) -> Result<Files, Vec<Diagnostic>> {
+    let mut files = Files::new();
+    for info in wanted(emit) {
+        let rendered = match (info.emit, deployment) {
+            (Emitter::Project(f), _) => f(app),
+            (Emitter::Deployment(f), Some(d)) => f(d),
+            (Emitter::Deployment(_), None) => continue,
+        };
+        match rendered {
             Ok(f) => files.extend(f),
             Err(found)
                 if emit.is_empty()

@@ -72,6 +72,95 @@ pub fn plan(
     }
 }
 
+/// What paas-charm gives the workload with the charm's default config, whatever the deployment:
+/// the image's share of a [`Plan`].
+#[derive(Clone, Debug, PartialEq)]
+pub struct Defaults {
+    /// The port the main service listens on.
+    pub port: u32,
+    /// `/<framework>/gunicorn.conf.py` (flask and django), with no tracing integration.
+    pub gunicorn_conf: Option<String>,
+    /// The main service's command, when paas-charm changes the rock's (the worker class).
+    pub command: Option<String>,
+}
+
+/// The port, `gunicorn.conf.py` and main command paas-charm gives the workload with the charm's
+/// default config (`charm` and `rock` expanded, as for [`plan`]): what an image built once for
+/// every deployment holds. No secret key or integration is read; an error is the status
+/// paas-charm sets when it refuses the defaults.
+pub fn defaults(
+    framework: Framework,
+    charm: &Yaml,
+    rock: &Yaml,
+    paas_config: Option<&Yaml>,
+) -> Result<Defaults, Status> {
+    let spec = framework.spec();
+    let config = juju_config(charm, &Deployment::default());
+    let run = || -> Result<Defaults, Stop> {
+        let fc = framework_config(spec, &config).map_err(|e| config_error(&e))?;
+        let paas = paas_config::read(paas_config)?;
+        let port = port_of(spec, &fc);
+        let webserver = webserver(spec, &config)?;
+        let command = worker_command(rock, spec, webserver.as_ref())?;
+        Ok(Defaults {
+            port,
+            gunicorn_conf: webserver
+                .as_ref()
+                .map(|w| gunicorn_conf(spec, port, false, paas.json_logging, w)),
+            command,
+        })
+    };
+    run().map_err(Stop::status)
+}
+
+/// The `webserver-*` options, for the frameworks gunicorn serves.
+fn webserver(
+    spec: &paasc_frameworks::Spec,
+    config: &IndexMap<String, config::Value>,
+) -> Result<Option<gunicorn::WebserverConfig>, Stop> {
+    if !spec.gunicorn() {
+        return Ok(None);
+    }
+    let w = gunicorn::WebserverConfig::from_config(config)?;
+    w.check_worker_class(spec.name)?;
+    Ok(Some(w))
+}
+
+fn worker_class(webserver: Option<&gunicorn::WebserverConfig>) -> Option<&str> {
+    webserver
+        .and_then(|w| w.worker_class.as_deref())
+        .filter(|c| !c.is_empty())
+}
+
+/// `WsgiApp.__init__`: the main service's command with the configured worker class, when it
+/// differs from the rock's.
+fn worker_command(
+    rock: &Yaml,
+    spec: &paasc_frameworks::Spec,
+    webserver: Option<&gunicorn::WebserverConfig>,
+) -> Result<Option<String>, Stop> {
+    match worker_class(webserver) {
+        Some(class) => gunicorn::alternate_command(&layer::command(rock, spec.service)?, class),
+        None => Ok(None),
+    }
+}
+
+fn gunicorn_conf(
+    spec: &paasc_frameworks::Spec,
+    port: u32,
+    tracing: bool,
+    json_logging: bool,
+    webserver: &gunicorn::WebserverConfig,
+) -> String {
+    gunicorn::render(&gunicorn::Conf {
+        port,
+        app_dir: spec.app_dir,
+        tracing,
+        json_logging,
+        webserver,
+    })
+}
+
 fn config_error(errors: &config::Errors) -> Stop {
     Stop::Blocked(short_message(errors))
 }
@@ -200,13 +289,7 @@ fn run(
             ));
         }
     }
-    let webserver = if spec.gunicorn() {
-        let w = gunicorn::WebserverConfig::from_config(&config)?;
-        w.check_worker_class(spec.name)?;
-        Some(w)
-    } else {
-        None
-    };
+    let webserver = webserver(spec, &config)?;
     let tracing_ready = integ.tracing_ready;
     let port = port_of(spec, &fc);
     let state = env::State {
@@ -219,16 +302,10 @@ fn run(
         integrations: integ,
         json_logging: paas.json_logging,
     };
-    let mut alternate = None;
-    if let Some(class) = webserver
-        .as_ref()
-        .and_then(|w| w.worker_class.as_deref())
-        .filter(|c| !c.is_empty())
-    {
+    if worker_class(webserver.as_ref()).is_some() {
         state.environment()?;
-        let command = layer::command(rock, spec.service)?;
-        alternate = gunicorn::alternate_command(&command, class)?;
     }
+    let alternate = worker_command(rock, spec, webserver.as_ref())?;
     let env::Environment {
         vars: environment,
         secret: secret_env,
@@ -241,15 +318,9 @@ fn run(
         dep.unit,
         spec.int_env,
     )?;
-    let gunicorn_conf = webserver.as_ref().map(|w| {
-        gunicorn::render(&gunicorn::Conf {
-            port,
-            app_dir: spec.app_dir,
-            tracing: tracing_ready,
-            json_logging: paas.json_logging,
-            webserver: w,
-        })
-    });
+    let gunicorn_conf = webserver
+        .as_ref()
+        .map(|w| gunicorn_conf(spec, port, tracing_ready, paas.json_logging, w));
     Ok(Plan {
         status: Status {
             kind: StatusKind::Active,
@@ -525,6 +596,64 @@ mod tests {
                 "{public}"
             );
         }
+    }
+
+    #[test]
+    fn defaults_need_no_secret_key_or_integration() {
+        let charm = flask_charm(
+            vec![("webserver-workers", option("int", Some(Yaml::Int(3)), true))],
+            vec![("postgresql", "postgresql_client")],
+        );
+        let d = defaults(
+            Framework::Flask,
+            &charm,
+            &rock("g app:app -k [ sync ]"),
+            None,
+        );
+        let conf = d.as_ref().ok().and_then(|d| d.gunicorn_conf.clone());
+        assert_eq!(d.as_ref().map(|d| d.port).ok(), Some(8000));
+        assert!(conf.is_some_and(
+            |c| c.starts_with("bind = ['0.0.0.0:8000']") && c.ends_with("workers = 3")
+        ));
+        let charm = flask_charm(
+            vec![(
+                "webserver-worker-class",
+                option("string", Some(Yaml::str("eventlet")), true),
+            )],
+            vec![],
+        );
+        assert_eq!(
+            defaults(Framework::Flask, &charm, &rock("g"), None).map_err(|s| s.kind),
+            Err(StatusKind::Blocked)
+        );
+        let charm = flask_charm(
+            vec![(
+                "webserver-worker-class",
+                option("string", Some(Yaml::str("gevent")), true),
+            )],
+            vec![],
+        );
+        assert_eq!(
+            defaults(
+                Framework::Flask,
+                &charm,
+                &rock("g app:app -k [ sync ]"),
+                None
+            )
+            .ok()
+            .and_then(|d| d.command),
+            Some("g app:app -k [ gevent ]".to_string())
+        );
+        assert_eq!(
+            defaults(
+                Framework::Go,
+                &flask_charm(vec![], vec![]),
+                &Yaml::Null,
+                None
+            )
+            .map(|d| d.gunicorn_conf),
+            Ok(None)
+        );
     }
 
     #[test]

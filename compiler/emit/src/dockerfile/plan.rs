@@ -1,4 +1,5 @@
-//! Reads the expanded rock (and paas-charm's plan) into what the Dockerfile builds: the base,
+//! Reads the expanded rock (and what paas-charm writes for the charm's default config) into
+//! what the Dockerfile builds: the base,
 //! the packages, the Python dependencies, the app files, the directories, the commands and the
 //! health check. Every value that will reach the Dockerfile is checked here; a value that
 //! cannot be written safely is a diagnostic, never an escaped guess.
@@ -7,7 +8,7 @@ use super::frameworks;
 use super::lex;
 use crate::pebble::checks::Kind;
 use crate::shown;
-use paasc_check::Resolved as EmitInput;
+use paasc_check::App as EmitInput;
 use paasc_diag::{Code, Diagnostic};
 use paasc_frameworks::Spec as Layout;
 use paasc_syntax::Yaml;
@@ -144,7 +145,7 @@ impl<'a> Problems<'a> {
     }
 
     /// Adds a problem, at the last (most specific) value the message quotes (in backticks) that
-    /// rockcraft.yaml holds, or else at the profile. A second problem of the same code at the
+    /// rockcraft.yaml holds, or else at charmcraft.yaml. A second problem of the same code at the
     /// same value (a prime entry rockcraft also turns into organize and stage entries) is
     /// dropped.
     pub fn push(&mut self, code: Code, message: impl Into<String>, help: impl Into<String>) {
@@ -158,11 +159,12 @@ impl<'a> Problems<'a> {
                 .last()
         });
         let d = self.input.rock_diagnostic(
+            None,
             code,
             at,
             message,
             "the Dockerfile cannot take this",
-            "while writing the Dockerfile for this deployment",
+            "while writing the Dockerfile",
         );
         let repeated = self.list.iter().any(|e| {
             e.code == d.code
@@ -251,14 +253,24 @@ pub fn image(input: &EmitInput, layout: &Layout, p: &mut Problems<'_>) -> Image 
             );
         }
     }
-    if let (Some(path), Some(text)) = (layout.gunicorn_conf, &input.plan.gunicorn_conf) {
-        img.gunicorn_conf = Some((path.to_string(), text.clone()));
+    match &input.defaults {
+        Ok(d) => {
+            if let (Some(path), Some(text)) = (layout.gunicorn_conf, &d.gunicorn_conf) {
+                img.gunicorn_conf = Some((path.to_string(), text.clone()));
+            }
+            img.port = u16::try_from(d.port).unwrap_or(8000);
+        }
+        Err(status) => p.push(
+            super::UNSUPPORTED,
+            format!(
+                "paas-charm refuses the charm's default config ({:?}: {}), so the image has no default rendering of what it writes",
+                status.kind,
+                shown(&status.message)
+            ),
+            "give the charm's options defaults paas-charm accepts (each deployment still sets its own)",
+        ),
     }
     services(input, layout, &mut img, p);
-    let (default, var) = layout.default_port();
-    img.port = var
-        .and_then(|name| input.plan.env.as_ref()?.get(&name)?.parse::<u16>().ok())
-        .unwrap_or_else(|| u16::try_from(default).unwrap_or(8000));
     migrate(input.framework, &input.rock_dir, &mut img);
     img.health = health(input, p);
     img
@@ -786,7 +798,17 @@ fn command(
 }
 
 fn services(input: &EmitInput, layout: &Layout, img: &mut Image, p: &mut Problems<'_>) {
-    let services = crate::pebble::services::read(input);
+    let mut services = crate::pebble::services::read(input, None);
+    if let Some(main) = input
+        .defaults
+        .as_ref()
+        .ok()
+        .and_then(|d| d.command.as_ref())
+    {
+        for svc in services.iter_mut().filter(|s| s.main) {
+            svc.command = Some(main.clone());
+        }
+    }
     if services.is_empty() {
         p.push(
             super::UNSUPPORTED,
@@ -901,7 +923,7 @@ fn migrate(
 }
 
 fn health(input: &EmitInput, p: &mut Problems<'_>) -> Option<Health> {
-    let checks = match crate::pebble::checks::read(input) {
+    let checks = match crate::pebble::checks::read(input, None) {
         Ok(checks) => checks,
         Err(found) => {
             p.list.extend(found);

@@ -151,7 +151,7 @@ fn str_of(y: Option<&Yaml>) -> Option<String> {
 fn app(input: &EmitInput, diags: &mut Vec<Diagnostic>) -> App {
     let rock = &input.rock;
     let fw = input.framework;
-    let services = crate::pebble::services::read(input);
+    let services = crate::pebble::services::read(input, input.plan.layer.as_ref());
     let process = |svc: &Service<'_>, diags: &mut Vec<Diagnostic>| Process {
         name: svc.name.to_string(),
         command: svc.args().unwrap_or_else(|why| {
@@ -242,7 +242,7 @@ fn app(input: &EmitInput, diags: &mut Vec<Diagnostic>) -> App {
     };
     let migration =
         paasc_runtime::migration_command(fw, in_app_dir).map(|cmd| (cmd, app_dir.to_string()));
-    let checks = crate::pebble::checks::read(input).unwrap_or_else(|found| {
+    let checks = crate::pebble::checks::read(input, Some(input.anchor)).unwrap_or_else(|found| {
         diags.extend(found);
         Vec::new()
     });

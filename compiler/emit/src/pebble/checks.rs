@@ -8,8 +8,9 @@
 //! `[ ... ]` group: that is a service's syntax). The model has already checked the shape (one
 //! of `http`, `tcp`, `exec`; the level; the types).
 
-use paasc_check::Resolved;
+use paasc_check::App;
 use paasc_diag::Diagnostic;
+use paasc_diag::FileId;
 use paasc_syntax::Yaml;
 
 paasc_diag::declare_code!(
@@ -110,8 +111,9 @@ pub struct Check {
     pub kind: Kind,
 }
 
-/// The rock's checks, in the rock's order, or every reason Pebble would refuse them.
-pub fn read(app: &Resolved) -> Result<Vec<Check>, Vec<Diagnostic>> {
+/// The rock's checks, in the rock's order, or every reason Pebble would refuse them (pointing
+/// at the `profile` compiled, if any, as well).
+pub fn read(app: &App, profile: Option<FileId>) -> Result<Vec<Check>, Vec<Diagnostic>> {
     let mut checks = Vec::new();
     let mut problems = Vec::new();
     for (name, check) in app
@@ -123,7 +125,7 @@ pub fn read(app: &Resolved) -> Result<Vec<Check>, Vec<Diagnostic>> {
         let Some(name) = name.as_str() else { continue };
         match one(name, check) {
             Ok(c) => checks.push(c),
-            Err(p) => problems.push(p.diagnostic(app, name)),
+            Err(p) => problems.push(p.diagnostic(app, profile, name)),
         }
     }
     if problems.is_empty() {
@@ -141,7 +143,7 @@ struct Problem {
 }
 
 impl Problem {
-    fn diagnostic(self, app: &Resolved, name: &str) -> Diagnostic {
+    fn diagnostic(self, app: &App, profile: Option<FileId>, name: &str) -> Diagnostic {
         let span = app.rock_source.as_ref().and_then(|(_, tree)| {
             let path: Vec<&str> = ["checks", name].iter().chain(self.at).copied().collect();
             let entry = (0..=self.at.len()).find_map(|n| tree.lookup(&path[..path.len() - n]))?;
@@ -149,6 +151,7 @@ impl Problem {
         });
         let message = format!("rockcraft.yaml: {}", self.message);
         app.rock_diagnostic(
+            profile,
             INVALID_CHECK,
             span,
             message,

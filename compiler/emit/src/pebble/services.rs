@@ -2,7 +2,7 @@
 //! workers and schedulers, and each one's command and working directory as paas-charm's layer
 //! has them (the rock's own when there is no layer).
 
-use paasc_check::Resolved;
+use paasc_check::App;
 use paasc_frameworks::ServiceRole;
 use paasc_syntax::Yaml;
 
@@ -33,12 +33,10 @@ impl Service<'_> {
     }
 }
 
-/// The rock's services, in the rock's order.
-pub fn read(app: &Resolved) -> Vec<Service<'_>> {
-    let planned = app
-        .plan
-        .layer
-        .as_ref()
+/// The rock's services, in the rock's order, as paas-charm's `layer` runs them (the rock's own
+/// commands without one).
+pub fn read<'a>(app: &'a App, layer: Option<&'a Yaml>) -> Vec<Service<'a>> {
+    let planned = layer
         .and_then(|l| l.get("services"))
         .and_then(Yaml::as_map)
         .unwrap_or_default();
