@@ -7,11 +7,12 @@
 //! touches the file system, the environment or the clock.
 
 pub mod apply;
-mod blame;
+mod declared;
 pub mod expand;
-mod gevent;
+mod rules;
 
-pub use apply::{apply_profile, framework, lint, Resolved};
+pub use apply::{apply_profile, framework, Resolved};
+pub use rules::CODES;
 
 use paasc_diag::{Code, Diagnostic, FileId, SourceDb, Span};
 use paasc_expand::ProjectDir;
@@ -183,7 +184,14 @@ pub fn check_project(project: &mut Project, opts: Options) -> Checked {
             let source = expand::value(tree);
             match expand_charm(&dir.listing, &source, opts) {
                 Ok(doc) => {
-                    diags.extend(lint(file, tree, &source));
+                    if let Some(framework) = framework(&source) {
+                        diags.extend(rules::charm(&mut rules::CharmCx {
+                            file,
+                            tree,
+                            source: &source,
+                            framework,
+                        }));
+                    }
                     charm = Some(doc);
                 }
                 Err(e) => diags.push(expand::diagnostic(&e, file, tree)),
@@ -231,6 +239,3 @@ pub fn check_project(project: &mut Project, opts: Options) -> Checked {
         rock,
     }
 }
-
-/// The codes of the rules, with their explanations.
-pub const CODES: &[Code] = &[];

@@ -111,6 +111,49 @@ pub(crate) fn is_user_defined(option: &str, framework: &str) -> bool {
         .any(|p| option.starts_with(p.as_str()))
 }
 
+/// What paas-charm does with a config option the charm declares.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum OptionUse {
+    /// A `<framework>-` option: read into the framework's own configuration.
+    Framework,
+    /// Another option starting with `app-` or `webserver-`: not a user option, never passed on.
+    Reserved,
+    /// A user option whose name, with `-` as `_`, is this field of the framework's
+    /// configuration: dropped before the environment is built.
+    Shadowed(&'static str),
+    /// Passed to the app as this variable (a secret option's keys follow it as `_<KEY>`).
+    Env(String),
+}
+
+/// How paas-charm passes the option `name` to the app of a `spec` framework.
+pub fn option_use(spec: &Spec, name: &str) -> OptionUse {
+    if name.starts_with(&format!("{}-", spec.name)) {
+        return OptionUse::Framework;
+    }
+    if !is_user_defined(name, spec.name) {
+        return OptionUse::Reserved;
+    }
+    let field = name.replace('-', "_");
+    match spec.fields.iter().find(|f| f.name == field) {
+        Some(f) => OptionUse::Shadowed(f.name),
+        None => OptionUse::Env(option_var(spec, name)),
+    }
+}
+
+/// The variable a user option becomes: the configuration prefix, then the name in upper case
+/// with `-` as `_`.
+pub(crate) fn option_var(spec: &Spec, name: &str) -> String {
+    format!(
+        "{}{}",
+        spec.configuration_prefix,
+        name.replace('-', "_").to_uppercase()
+    )
+}
+
+/// The variables (after the configuration prefix) paas-charm sets itself after the user
+/// options, overwriting an option that becomes the same name.
+pub const OWN_VARIABLES: [&str; 2] = ["BASE_URL", "PEER_FQDNS"];
+
 /// A pydantic validation error: location and message.
 pub(crate) type Errors = Vec<(String, String)>;
 

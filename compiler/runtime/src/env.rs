@@ -1,6 +1,6 @@
 //! `App.gen_environment`: the workload's environment variables.
 
-use crate::config::{FrameworkConfig, Value};
+use crate::config::{option_var, FrameworkConfig, Value};
 use crate::deployment::Deployment;
 use crate::integrations::{self, spring, url_env::db_url_env, Integrations};
 use crate::pyjson::{dumps, PyValue};
@@ -109,13 +109,13 @@ impl State<'_> {
                 Value::Secret(content) => {
                     for (k, v) in content {
                         let name =
-                            format!("{prefix}{}_{}", upper(key), upper(&k.replace('-', "_")));
+                            format!("{}_{}", option_var(spec, key), upper(&k.replace('-', "_")));
                         secret.insert(name.clone());
                         env.insert(name, v.clone());
                     }
                 }
                 Value::Plain(_) => {
-                    env.insert(format!("{prefix}{}", upper(key)), encode(&value.to_py()));
+                    env.insert(option_var(spec, key), encode(&value.to_py()));
                 }
             }
         }

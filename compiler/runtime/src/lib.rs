@@ -11,13 +11,14 @@ mod env;
 mod gunicorn;
 mod integrations;
 mod layer;
-pub mod lint;
 mod paas_config;
 pub mod pyjson;
 mod status;
 pub mod urlparse;
 
+pub use config::{option_use, OptionUse, OWN_VARIABLES};
 pub use deployment::{ConfigValue, Databag, Deployment, ProxySettings, Relation, SecretContent};
+pub use integrations::read_by_paas_charm;
 pub use paasc_frameworks::{migration_command, Framework};
 pub use status::{PyError, Status, StatusKind};
 

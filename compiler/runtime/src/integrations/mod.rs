@@ -20,6 +20,31 @@ use crate::deployment::{Deployment, Relation};
 use crate::status::{PyError, Stop};
 use paasc_syntax::Yaml;
 
+/// The integrations paas-charm reads besides the databases
+/// ([`databases::INTERFACES`]): (endpoint name, interface); `None` for any name.
+const READ: &[(Option<&str>, &str)] = &[
+    (Some("redis"), "redis"),
+    (Some("valkey"), "valkey_client"),
+    (Some("s3"), "s3"),
+    (Some("saml"), "saml"),
+    (Some("rabbitmq"), "rabbitmq"),
+    (Some("tracing"), "tracing"),
+    (Some("smtp"), "smtp"),
+    (Some("openfga"), "openfga"),
+    (Some("http-proxy"), "http_proxy"),
+    (None, "oauth"),
+];
+
+/// Every integration paas-charm reads, as (the endpoint name it must have, or `None` for any
+/// name; the interface), the databases first.
+pub fn read_by_paas_charm() -> Vec<(Option<&'static str>, &'static str)> {
+    databases::INTERFACES
+        .iter()
+        .map(|(interface, name)| (Some(*name), *interface))
+        .chain(READ.iter().copied())
+        .collect()
+}
+
 /// A `requires` endpoint of the charm.
 #[derive(Clone, Debug)]
 pub(crate) struct Endpoint {

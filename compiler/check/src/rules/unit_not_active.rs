@@ -1,11 +1,59 @@
-//! Points a unit status paas-charm would end in at the entry responsible for it: the profile's
+//! P004: paas-charm would not leave the unit active with this deployment. The verdict is
+//! paas-charm's (the runtime's plan), pointed at the entry responsible for it: the profile's
 //! value, or the charm's declaration, and the profile itself only when nothing more precise is
-//! known.
+//! known. paasc adds the one check paas-charm makes inside the container: gevent workers need
+//! gevent in the rock.
 
-use paasc_diag::{Code, Diagnostic, FileId, Span};
-use paasc_model::profile::Profile;
-use paasc_runtime::Status;
-use paasc_syntax::Tree;
+use super::{PlanCx, Stage};
+use paasc_diag::{Diagnostic, FileId, Span};
+use paasc_model::profile::{Profile, Scalar};
+use paasc_runtime::{Status, StatusKind};
+use paasc_syntax::{Tree, Yaml};
+
+paasc_diag::declare_code!(
+    pub CODE = "P004", "unit-not-active", Error,
+    "paas-charm would not start the workload with this deployment.",
+"paasc runs paas-charm's logic on the project and the profile (`paasc check` does it for every
+`profiles/*.yaml`, `paasc compile` for the profile it compiles). When the charm would set the
+unit to Blocked or Waiting (missing integrations, missing or invalid options, gevent workers
+without gevent in the rock) or fail in a hook, nothing is deployed, and paasc writes no
+artifacts. The diagnostic points at what is responsible: the profile's value, or the charm's
+declaration (a required integration, an option without a default) with the profile as a
+secondary label.
+
+Example: a charm requiring `postgresql` with a profile that does not integrate it gives
+`missing integrations: postgresql`.
+
+Fix: provide what the message names in the profile (or with --set)."
+);
+
+pub(super) const STAGE: Stage = Stage::Plan(check);
+
+fn check(cx: &PlanCx) -> Vec<Diagnostic> {
+    if cx.plan.status.kind != StatusKind::Active {
+        return vec![not_active(
+            &cx.plan.status,
+            cx.profile,
+            cx.anchor,
+            cx.charm_file,
+            cx.charm_tree,
+        )];
+    }
+    if cx.plan.gunicorn_conf.is_none() {
+        return Vec::new();
+    }
+    gevent(
+        cx.profile,
+        cx.charm,
+        cx.charm_tree,
+        cx.framework.name(),
+        cx.rock_dir,
+        cx.anchor,
+        cx.charm_file,
+    )
+    .into_iter()
+    .collect()
+}
 
 /// The spans of the key and the value at `path` in `tree`.
 fn entry(tree: &Tree, path: &[&str]) -> Option<(Span, Span)> {
@@ -60,7 +108,7 @@ fn second_relation<'a>(
 }
 
 /// The `P004` diagnostic for a unit paas-charm would not leave active.
-pub fn not_active(
+fn not_active(
     status: &Status,
     profile: &Profile,
     anchor: FileId,
@@ -78,7 +126,7 @@ pub fn not_active(
         status.kind.name()
     );
     let at = |file, span, label: String, help: String| {
-        let d = Diagnostic::new(Code::UNIT_NOT_ACTIVE, file, span, message.clone())
+        let d = Diagnostic::new(CODE, file, span, message.clone())
             .label(label)
             .help(help);
         if file == anchor {
@@ -187,9 +235,81 @@ pub fn not_active(
     )
 }
 
+
+/// Whether a requirement file of the rock names gevent (as a package or an extra, such as
+/// `gunicorn[gevent]`).
+fn rock_has_gevent(dir: &paasc_expand::ProjectDir) -> bool {
+    let mentions = |line: &str| {
+        let line = line
+            .split('#')
+            .next()
+            .unwrap_or_default()
+            .to_ascii_lowercase();
+        line.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '-' || c == '.'))
+            .any(|word| word == "gevent")
+    };
+    ["requirements.txt", "pyproject.toml"]
+        .iter()
+        .filter_map(|f| dir.texts.get(*f))
+        .any(|text| text.lines().any(mentions))
+}
+
+/// The `P004` diagnostic when the configured worker class is gevent and the rock lacks it.
+fn gevent(
+    profile: &Profile,
+    charm: &Yaml,
+    charm_tree: &Tree,
+    framework: &str,
+    rock_dir: &paasc_expand::ProjectDir,
+    anchor: FileId,
+    charm_file: FileId,
+) -> Option<Diagnostic> {
+    const OPTION: &str = "webserver-worker-class";
+    let given = profile.config.iter().find(|(k, _)| k.value == OPTION);
+    let class = match given {
+        Some((_, v)) => match &v.value {
+            Scalar::Str(s) => Some(s.as_str()),
+            _ => None,
+        },
+        None => charm
+            .get("config")
+            .and_then(|c| c.get("options"))
+            .and_then(|o| o.get(OPTION))
+            .and_then(|o| o.get("default"))
+            .and_then(Yaml::as_str),
+    };
+    if class != Some("gevent") || rock_has_gevent(rock_dir) {
+        return None;
+    }
+    let (file, span) = match given {
+        Some((_, v)) => (profile.origin("config", OPTION).unwrap_or(anchor), v.span),
+        None => {
+            let default = charm_tree
+                .lookup(&["config", "options", OPTION, "default"])
+                .map(|e| charm_tree.span(e.value));
+            default.map_or((anchor, Span::point(0)), |s| (charm_file, s))
+        }
+    };
+    let d = Diagnostic::new(
+            CODE,
+            file,
+            span,
+            format!(
+                "paas-charm would leave the unit blocked: gunicorn[gevent] must be installed in the rock. https://bit.ly/{framework}-async-doc"
+            ),
+        )
+        .label("gevent workers, but the rock's requirements do not install gevent")
+        .help("add `gevent` to requirements.txt (rockcraft then also starts gunicorn with `-k gevent`), or use `sync`");
+    Some(if file == anchor {
+        d
+    } else {
+        d.secondary(anchor, Span::point(0), "with this profile")
+    })
+}
+
 #[cfg(test)]
 mod tests {
-    use super::names;
+    use super::{names, rock_has_gevent};
 
     #[test]
     fn option_and_integration_names_are_read_from_the_message() {
@@ -212,5 +332,20 @@ mod tests {
             ["pg", "redis"]
         );
         assert!(names("Invalid s3 relation data.", "missing options:").is_empty());
+    }
+
+    fn dir(text: &str) -> paasc_expand::ProjectDir {
+        let mut d = paasc_expand::ProjectDir::default();
+        d.texts.insert("requirements.txt".into(), text.into());
+        d
+    }
+
+    #[test]
+    fn gevent_is_found_as_a_package_or_an_extra_but_not_in_comments_or_other_names() {
+        assert!(rock_has_gevent(&dir("flask\ngevent==24.2\n")));
+        assert!(rock_has_gevent(&dir("gunicorn[gevent]~=23.0\n")));
+        assert!(!rock_has_gevent(&dir("flask\n# gevent later\n")));
+        assert!(!rock_has_gevent(&dir("flask\ngevent-websocket\n")));
+        assert!(!rock_has_gevent(&paasc_expand::ProjectDir::default()));
     }
 }
