@@ -158,6 +158,8 @@ pub struct Resolved {
     /// Where diagnostics about the deployment point when no better span is known: the
     /// profile file, or charmcraft.yaml when there is none.
     pub anchor: FileId,
+    /// charmcraft.yaml and its tree, for diagnostics about the charm's own values.
+    pub charm_source: (FileId, paasc_syntax::Tree),
     /// rockcraft.yaml and its tree, for diagnostics about the rock's own values.
     pub rock_source: Option<(FileId, paasc_syntax::Tree)>,
 }
@@ -256,6 +258,11 @@ pub fn apply_profile(
         .as_ref()
         .map(|d| (d.listing.clone(), d.root.clone()))
         .unwrap_or_default();
+    let rock_file_tree = checked
+        .analysis
+        .rock_tree
+        .as_ref()
+        .map(|tree| (rock_file, tree));
     let found = rules::plan(&PlanCx {
         profile: &profile,
         plan: &plan,
@@ -263,6 +270,8 @@ pub fn apply_profile(
         charm,
         charm_file,
         charm_tree,
+        rock: rock_file_tree,
+        rock_yaml: &rock.yaml,
         rock_dir: &rock_dir,
         anchor,
     });
@@ -281,6 +290,7 @@ pub fn apply_profile(
         deployment,
         plan,
         anchor,
+        charm_source: (charm_file, charm_tree.clone()),
         rock_source: checked
             .analysis
             .rock_tree
@@ -397,30 +407,4 @@ pub fn deployment(p: &Profile, charm: &Yaml) -> Deployment {
         }
     }
     d
-}
-
-/// The profile entry whose value is `value` (a config value, secret content or databag field).
-pub fn source_of(p: &Profile, value: &str) -> Option<(Option<FileId>, Span)> {
-    let config = p.config.iter().find_map(|(k, v)| match &v.value {
-        Scalar::Str(s) if s == value => Some((p.origin("config", &k.value), v.span)),
-        _ => None,
-    });
-    let secrets = || {
-        p.secrets.iter().find_map(|(k, content)| {
-            content
-                .iter()
-                .find(|(_, v)| v.value == value)
-                .map(|(_, v)| (p.origin("secrets", &k.value), v.span))
-        })
-    };
-    let data = || {
-        p.integrations.iter().find_map(|(k, i)| {
-            i.data
-                .iter()
-                .chain(i.units.iter().flat_map(|(_, bag)| bag.iter()))
-                .find(|(_, v)| v.value.0 == value)
-                .map(|(_, v)| (p.origin("integrations", &k.value), v.span))
-        })
-    };
-    config.or_else(secrets).or_else(data)
 }

@@ -9,6 +9,7 @@
 pub mod apply;
 mod declared;
 pub mod expand;
+pub mod provenance;
 mod rules;
 
 pub use apply::{apply_profile, framework, Resolved};

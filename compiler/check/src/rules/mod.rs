@@ -60,10 +60,14 @@ pub(crate) struct PlanCx<'a> {
     pub framework: Framework,
     /// The expanded charmcraft.yaml.
     pub charm: &'a Yaml,
-    /// charmcraft.yaml as written, and its tree.
+    /// charmcraft.yaml.
     pub charm_file: FileId,
     /// The tree of charmcraft.yaml.
     pub charm_tree: &'a Tree,
+    /// rockcraft.yaml and its tree.
+    pub rock: Option<(FileId, &'a Tree)>,
+    /// The expanded rockcraft.yaml.
+    pub rock_yaml: &'a Yaml,
     /// The rock's directory as the loader read it.
     pub rock_dir: &'a paasc_expand::ProjectDir,
     /// Where a problem of the whole profile points.

@@ -1,13 +1,13 @@
 //! P004: paas-charm would not leave the unit active with this deployment. The verdict is
-//! paas-charm's (the runtime's plan), pointed at the entry responsible for it: the profile's
-//! value, or the charm's declaration, and the profile itself only when nothing more precise is
-//! known. paasc adds the one check paas-charm makes inside the container: gevent workers need
-//! gevent in the rock.
+//! paas-charm's (the runtime's plan); its cause points it at the entry responsible: the
+//! profile's value, the charm's declaration or the rock (a project problem is never blamed on
+//! the profile), and at the profile itself only when nothing more precise is known. paasc adds
+//! the one check paas-charm makes inside the container: gevent workers need gevent in the rock.
 
 use super::{PlanCx, Stage};
 use paasc_diag::{Diagnostic, FileId, Span};
-use paasc_model::profile::{Profile, Scalar};
-use paasc_runtime::{Status, StatusKind};
+use paasc_model::profile::Scalar;
+use paasc_runtime::{Cause, StatusKind};
 use paasc_syntax::{Tree, Yaml};
 
 paasc_diag::declare_code!(
@@ -31,28 +31,12 @@ pub(super) const STAGE: Stage = Stage::Plan(check);
 
 fn check(cx: &PlanCx) -> Vec<Diagnostic> {
     if cx.plan.status.kind != StatusKind::Active {
-        return vec![not_active(
-            &cx.plan.status,
-            cx.profile,
-            cx.anchor,
-            cx.charm_file,
-            cx.charm_tree,
-        )];
+        return vec![not_active(cx)];
     }
     if cx.plan.gunicorn_conf.is_none() {
         return Vec::new();
     }
-    gevent(
-        cx.profile,
-        cx.charm,
-        cx.charm_tree,
-        cx.framework.name(),
-        cx.rock_dir,
-        cx.anchor,
-        cx.charm_file,
-    )
-    .into_iter()
-    .collect()
+    gevent(cx).into_iter().collect()
 }
 
 /// The spans of the key and the value at `path` in `tree`.
@@ -61,60 +45,21 @@ fn entry(tree: &Tree, path: &[&str]) -> Option<(Span, Span)> {
         .map(|e| (tree.span(e.key), tree.span(e.value)))
 }
 
-/// The names after `prefix` up to the next `.` or the end, split on commas.
-fn names<'a>(message: &'a str, prefix: &str) -> Vec<&'a str> {
-    message
-        .split_once(prefix)
-        .map(|(_, rest)| {
-            rest.split(['.', ','])
-                .map(str::trim)
-                .take_while(|n| !n.is_empty() && !n.contains(':'))
-                .collect()
-        })
-        .unwrap_or_default()
-}
-
-/// The endpoint whose several relations stopped paas-charm, and the span of the second one.
-fn second_relation<'a>(
-    message: &str,
-    profile: &'a Profile,
-    charm: &Tree,
-) -> Option<(&'a str, Span)> {
-    let several = |name: &str| {
-        profile
-            .integrations
-            .iter()
-            .find(|(k, i)| k.value == name && !i.more.is_empty())
-            .and_then(|(k, i)| Some((k.value.as_str(), i.more.first()?.span)))
-    };
-    if let Some((_, rest)) = message.split_once("Too many remote applications on ") {
-        return several(rest.split(" (").next()?);
+/// A P004 at `span` in `file`, with the profile as a secondary label when `file` is not it.
+fn at(cx: &PlanCx, message: &str, file: FileId, span: Span, label: String, help: String) -> Diagnostic {
+    let d = Diagnostic::new(CODE, file, span, message)
+        .label(label)
+        .help(help);
+    if file == cx.anchor {
+        d
+    } else {
+        d.secondary(cx.anchor, Span::point(0), "with this profile")
     }
-    if message.contains("More than one relations are defined") {
-        // openfga is read before the oauth endpoint, whatever its name.
-        return several("openfga").or_else(|| {
-            profile.integrations.iter().find_map(|(k, _)| {
-                let interface = charm.lookup(&["requires", k.value.as_str(), "interface"])?;
-                (charm.text(interface.value) == Some("oauth"))
-                    .then(|| several(&k.value))
-                    .flatten()
-            })
-        });
-    }
-    if message == "Invalid valkey relation data." {
-        return several("valkey");
-    }
-    None
 }
 
 /// The `P004` diagnostic for a unit paas-charm would not leave active.
-fn not_active(
-    status: &Status,
-    profile: &Profile,
-    anchor: FileId,
-    charm_file: FileId,
-    charm: &Tree,
-) -> Diagnostic {
+fn not_active(cx: &PlanCx) -> Diagnostic {
+    let status = &cx.plan.status;
     let said = status
         .message
         .split_whitespace()
@@ -125,19 +70,28 @@ fn not_active(
         "paas-charm would leave the unit {}: {said}",
         status.kind.name()
     );
-    let at = |file, span, label: String, help: String| {
-        let d = Diagnostic::new(CODE, file, span, message.clone())
-            .label(label)
-            .help(help);
-        if file == anchor {
-            d
-        } else {
-            d.secondary(anchor, Span::point(0), "with this profile")
-        }
-    };
-    let missing = names(&status.message, "missing integrations:");
-    if let Some(first) = missing.first() {
-        if let Some((key, _)) = entry(charm, &["requires", first]) {
+    let found = status.cause.as_ref().and_then(|cause| blame(cx, &message, cause));
+    found.unwrap_or_else(|| {
+        at(
+            cx,
+            &message,
+            cx.anchor,
+            Span::point(0),
+            "with this deployment".into(),
+            "give what the message names in the profile, or with --set".into(),
+        )
+    })
+}
+
+/// The diagnostic at the entry `cause` names, when it is written somewhere.
+fn blame(cx: &PlanCx, message: &str, cause: &Cause) -> Option<Diagnostic> {
+    let (charm_file, charm) = (cx.charm_file, cx.charm_tree);
+    let profile = cx.profile;
+    let at = |file, span, label: String, help: String| at(cx, message, file, span, label, help);
+    match cause {
+        Cause::MissingIntegrations(missing) => {
+            let first = missing.first()?;
+            let (key, _) = entry(charm, &["requires", first])?;
             let mut d = at(
                 charm_file,
                 key,
@@ -151,90 +105,135 @@ fn not_active(
                     d = d.secondary(charm_file, k, "also missing");
                 }
             }
-            return d;
+            Some(d)
         }
-    }
-    let invalid = names(&status.message, "invalid options:");
-    for name in &invalid {
-        if let Some((_, value)) = profile.config.iter().find(|(k, _)| k.value == *name) {
-            return at(
-                profile.origin("config", name).unwrap_or(anchor),
-                value.span,
-                format!("paas-charm refuses this value of `{name}`"),
-                "see the option's description in charmcraft.yaml for the values it accepts".into(),
-            );
+        Cause::Options { missing, invalid } => {
+            for name in invalid {
+                if let Some((_, value)) = profile.config.iter().find(|(k, _)| k.value == *name) {
+                    return Some(at(
+                        profile.origin("config", name).unwrap_or(cx.anchor),
+                        value.span,
+                        format!("paas-charm refuses this value of `{name}`"),
+                        "see the option's description in charmcraft.yaml for the values it accepts"
+                            .into(),
+                    ));
+                }
+                if let Some((_, value)) = entry(charm, &["config", "options", name, "default"]) {
+                    return Some(at(
+                        charm_file,
+                        value,
+                        format!("paas-charm refuses this default of `{name}`"),
+                        format!("set `config: {{{name}: ...}}` in the profile, or fix the default"),
+                    ));
+                }
+            }
+            let first = missing.first()?;
+            let help = format!("give it a value in the profile: `config: {{{first}: ...}}`");
+            Some(match entry(charm, &["config", "options", first]) {
+                Some((key, _)) => at(charm_file, key, "declared without a default".into(), help),
+                None => at(cx.anchor, Span::point(0), format!("no value for `{first}`"), help),
+            })
         }
-        if let Some((_, value)) = entry(charm, &["config", "options", name, "default"]) {
-            return at(
-                charm_file,
-                value,
-                format!("paas-charm refuses this default of `{name}`"),
-                format!("set `config: {{{name}: ...}}` in the profile, or fix the default"),
-            );
+        Cause::SeveralRelations(endpoint) => {
+            let (key, integration) = profile
+                .integrations
+                .iter()
+                .find(|(k, i)| k.value == *endpoint && !i.more.is_empty())?;
+            Some(at(
+                profile.origin("integrations", &key.value).unwrap_or(cx.anchor),
+                integration.more.first()?.span,
+                format!("paas-charm reads one `{endpoint}` relation; this is a second"),
+                format!(
+                    "integrate one application on `{endpoint}`, and declare `limit: 1` on it in charmcraft.yaml so that Juju refuses a second"
+                ),
+            ))
         }
-    }
-    let required = names(&status.message, "missing options:");
-    if let Some(first) = required.first() {
-        if let Some((key, _)) = entry(charm, &["config", "options", first]) {
-            return at(
-                charm_file,
-                key,
-                "declared without a default".into(),
-                format!("give it a value in the profile: `config: {{{first}: ...}}`"),
-            );
-        }
-        return at(
-            anchor,
-            Span::point(0),
-            format!("no value for `{first}`"),
-            format!("give it a value in the profile: `config: {{{first}: ...}}`"),
-        );
-    }
-    if let Some((endpoint, second)) = second_relation(&status.message, profile, charm) {
-        return at(
-            profile.origin("integrations", endpoint).unwrap_or(anchor),
-            second,
-            format!("paas-charm reads one `{endpoint}` relation; this is a second"),
-            format!(
-                "integrate one application on `{endpoint}`, and declare `limit: 1` on it in charmcraft.yaml so that Juju refuses a second"
-            ),
-        );
-    }
-    if status.message.starts_with("AmbiguousRelationUsageError:") {
-        let limit = entry(charm, &["requires", "tracing", "limit"]).map(|(_, v)| v);
-        if let Some(span) = limit.or_else(|| entry(charm, &["requires", "tracing"]).map(|(k, _)| k))
-        {
-            return at(
+        Cause::Declaration {
+            endpoint,
+            field: Some(field),
+        } => {
+            let span = entry(charm, &["requires", endpoint, field])
+                .map(|(_, v)| v)
+                .or_else(|| entry(charm, &["requires", endpoint]).map(|(k, _)| k))?;
+            Some(at(
                 charm_file,
                 span,
-                "the tracing library needs `limit: 1` here".into(),
-                "declare `limit: 1` on `tracing` in charmcraft.yaml".into(),
-            );
+                format!("the {endpoint} library needs `{field}: 1` here"),
+                format!("declare `{field}: 1` on `{endpoint}` in charmcraft.yaml"),
+            ))
         }
-    }
-    if let Some(rest) = status.message.strip_prefix("Invalid ") {
-        let endpoint = rest.trim_end_matches(" relation data.");
-        if let Some((key, _)) = profile
-            .integrations
-            .iter()
-            .find(|(k, _)| k.value == endpoint)
-        {
-            return at(
-                profile.origin("integrations", endpoint).unwrap_or(anchor),
+        Cause::Declaration {
+            endpoint,
+            field: None,
+        } => {
+            let (key, _) = entry(charm, &["requires", endpoint])?;
+            Some(at(
+                charm_file,
+                key,
+                "another endpoint with the same interface".into(),
+                "paas-charm reads one endpoint of this interface: keep one in charmcraft.yaml"
+                    .into(),
+            ))
+        }
+        Cause::RelationData(endpoint) => {
+            let (key, _) = profile
+                .integrations
+                .iter()
+                .find(|(k, _)| k.value == *endpoint)?;
+            Some(at(
+                profile.origin("integrations", endpoint).unwrap_or(cx.anchor),
                 key.span,
                 "this integration's data is incomplete or invalid".into(),
                 format!("give the fields the `{endpoint}` interface requires; see the spec's integration table"),
-            );
+            ))
         }
+        Cause::RockService(service) => rock_service(cx, message, service),
+        Cause::PaasConfig => {
+            let span = entry(charm, &["extensions"]).map_or(Span::point(0), |(k, _)| k);
+            Some(at(
+                charm_file,
+                span,
+                "paas-charm refuses the paas-config.yaml beside this file".into(),
+                "correct paas-config.yaml (`paasc explain C013`)".into(),
+            ))
+        }
+        Cause::SecretKey => None,
     }
-    at(
-        anchor,
-        Span::point(0),
-        "with this deployment".into(),
-        "give what the message names in the profile, or with --set".into(),
-    )
 }
 
+/// A P004 caused by the rock's service `service`: missing (paas-charm's `KeyError`), or with
+/// a command paas-charm cannot rewrite. A project problem: it points at rockcraft.yaml.
+fn rock_service(cx: &PlanCx, message: &str, service: &str) -> Option<Diagnostic> {
+    let (file, tree) = cx.rock?;
+    let has = cx
+        .rock_yaml
+        .get("services")
+        .and_then(|s| s.get(service))
+        .is_some();
+    let (span, label, help) = if has {
+        let span = entry(tree, &["services", service, "command"])
+            .or_else(|| entry(tree, &["services", service]))
+            .map_or(Span::point(0), |(k, _)| k);
+        (
+            span,
+            format!("paas-charm cannot use the command of the `{service}` service"),
+            format!("give `services.{service}.command` the form the framework extension writes"),
+        )
+    } else {
+        let span = entry(tree, &["services"])
+            .or_else(|| entry(tree, &["extensions"]))
+            .map_or(Span::point(0), |(k, _)| k);
+        (
+            span,
+            format!("the rock has no `{service}` service, which paas-charm starts"),
+            format!(
+                "use the framework's extension in rockcraft.yaml (`extensions: [{}]`), which defines the `{service}` service",
+                cx.framework.extension()
+            ),
+        )
+    };
+    Some(at(cx, message, file, span, label, help))
+}
 
 /// Whether a requirement file of the rock names gevent (as a package or an extra, such as
 /// `gunicorn[gevent]`).
@@ -255,41 +254,37 @@ fn rock_has_gevent(dir: &paasc_expand::ProjectDir) -> bool {
 }
 
 /// The `P004` diagnostic when the configured worker class is gevent and the rock lacks it.
-fn gevent(
-    profile: &Profile,
-    charm: &Yaml,
-    charm_tree: &Tree,
-    framework: &str,
-    rock_dir: &paasc_expand::ProjectDir,
-    anchor: FileId,
-    charm_file: FileId,
-) -> Option<Diagnostic> {
+fn gevent(cx: &PlanCx) -> Option<Diagnostic> {
     const OPTION: &str = "webserver-worker-class";
+    let (profile, anchor, charm_file) = (cx.profile, cx.anchor, cx.charm_file);
     let given = profile.config.iter().find(|(k, _)| k.value == OPTION);
     let class = match given {
         Some((_, v)) => match &v.value {
             Scalar::Str(s) => Some(s.as_str()),
             _ => None,
         },
-        None => charm
+        None => cx
+            .charm
             .get("config")
             .and_then(|c| c.get("options"))
             .and_then(|o| o.get(OPTION))
             .and_then(|o| o.get("default"))
             .and_then(Yaml::as_str),
     };
-    if class != Some("gevent") || rock_has_gevent(rock_dir) {
+    if class != Some("gevent") || rock_has_gevent(cx.rock_dir) {
         return None;
     }
     let (file, span) = match given {
         Some((_, v)) => (profile.origin("config", OPTION).unwrap_or(anchor), v.span),
         None => {
-            let default = charm_tree
+            let default = cx
+                .charm_tree
                 .lookup(&["config", "options", OPTION, "default"])
-                .map(|e| charm_tree.span(e.value));
+                .map(|e| cx.charm_tree.span(e.value));
             default.map_or((anchor, Span::point(0)), |s| (charm_file, s))
         }
     };
+    let framework = cx.framework.name();
     let d = Diagnostic::new(
             CODE,
             file,
@@ -309,30 +304,7 @@ fn gevent(
 
 #[cfg(test)]
 mod tests {
-    use super::{names, rock_has_gevent};
-
-    #[test]
-    fn option_and_integration_names_are_read_from_the_message() {
-        assert_eq!(
-            names(
-                "missing options: a, b-c        , invalid options: d",
-                "missing options:"
-            ),
-            ["a", "b-c"]
-        );
-        assert_eq!(
-            names(
-                "missing options: a        , invalid options: d, e",
-                "invalid options:"
-            ),
-            ["d", "e"]
-        );
-        assert_eq!(
-            names("missing integrations: pg, redis", "missing integrations:"),
-            ["pg", "redis"]
-        );
-        assert!(names("Invalid s3 relation data.", "missing options:").is_empty());
-    }
+    use super::rock_has_gevent;
 
     fn dir(text: &str) -> paasc_expand::ProjectDir {
         let mut d = paasc_expand::ProjectDir::default();
