@@ -187,7 +187,9 @@ impl Resolved {
 
 /// Applies the profile read into the project's sources as `profile` (and the `--set` overlays
 /// `sets`) to a checked project and plans the deployment as paas-charm would. Returns `None`,
-/// with the reasons in `diags`, when any error is found.
+/// with the reasons in `diags`, when any error is found. The profile is checked against the
+/// charm whenever the charm expanded cleanly; the deployment is planned only for a project
+/// without errors.
 pub fn apply_profile(
     project: &mut Project,
     checked: &Checked,
@@ -198,6 +200,7 @@ pub fn apply_profile(
     let files = project.files;
     let db = &mut project.db;
     let (charm_file, rock_file) = (files.charmcraft?, files.rockcraft?);
+    let start = diags.len();
     let mut read = Vec::new();
     let loaded = load_profile(db, profile, sets, &mut read, diags);
     redact(
@@ -206,12 +209,10 @@ pub fn apply_profile(
         &read,
         checked.charm.as_ref(),
     );
-    let (Some(charm), Some(rock), Some((profile, profile_file))) =
-        (&checked.charm, &checked.rock, loaded)
-    else {
+    let (Some(charm), Some((profile, profile_file))) = (&checked.charm, loaded) else {
         return None;
     };
-    if paasc_diag::has_errors(diags) {
+    if paasc_diag::has_errors(&diags[start..]) {
         return None;
     }
     let charm_tree = checked.analysis.charm_tree.as_ref()?;
@@ -234,9 +235,10 @@ pub fn apply_profile(
         charm,
         anchor,
     }));
-    if paasc_diag::has_errors(diags) {
+    if paasc_diag::has_errors(&diags[start..]) || paasc_diag::has_errors(&checked.diags) {
         return None;
     }
+    let rock = checked.rock.as_ref()?;
     let deployment = deployment(&profile, charm);
     let paas_config = project
         .charm_dir

@@ -376,7 +376,7 @@ fn check_one(dir: &Path, args: &FileArgs, term: Terminal) -> Report {
     let mut diags = checked.diags.clone();
     let mut files = usize::from(loaded.files.rockcraft.is_some())
         + usize::from(loaded.files.charmcraft.is_some());
-    if !paasc_diag::has_errors(&diags) {
+    if checked.charm.is_some() {
         for profile in load::profiles(dir) {
             files += 1;
             compile::build(&mut loaded, &checked, Some(&profile), &[], &[], &mut diags);

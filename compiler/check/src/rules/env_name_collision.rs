@@ -24,7 +24,10 @@ Example:
 Fix: rename one of them."
 );
 
-pub(super) const STAGE: Stage = Stage::Charm(check);
+pub(super) const STAGE: Stage = Stage::Charm {
+    reads: &["config"],
+    run: check,
+};
 
 fn check(cx: &mut CharmCx) -> Vec<Diagnostic> {
     let spec = cx.framework.spec();

@@ -23,7 +23,10 @@ Example:
 Fix: rename the endpoint to the name paas-charm reads, or get the data some other way."
 );
 
-pub(super) const STAGE: Stage = Stage::Charm(check);
+pub(super) const STAGE: Stage = Stage::Charm {
+    reads: &["requires"],
+    run: check,
+};
 
 fn check(cx: &mut CharmCx) -> Vec<Diagnostic> {
     let read = paasc_runtime::read_by_paas_charm();

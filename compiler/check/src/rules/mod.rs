@@ -23,12 +23,27 @@ pub(crate) struct CharmCx<'a> {
     pub source: &'a Yaml,
     /// The framework its extension names.
     pub framework: Framework,
+    /// The spans of the errors already found in charmcraft.yaml.
+    pub errors: Vec<Span>,
 }
 
 impl CharmCx<'_> {
     /// The span of the key at `path` in charmcraft.yaml.
     pub fn key(&self, path: &[&str]) -> Option<Span> {
         self.tree.lookup(path).map(|e| self.tree.span(e.key))
+    }
+
+    /// Whether no error was found in the entries of the top-level keys `keys`.
+    fn sound(&self, keys: &[&str]) -> bool {
+        keys.iter().all(|key| {
+            let Some(e) = self.tree.lookup(&[key]) else {
+                return true;
+            };
+            let entry = self.tree.span(e.key).cover(self.tree.span(e.value));
+            !self.errors.iter().any(|s| {
+                s.start < entry.end.max(entry.start + 1) && entry.start < s.end.max(s.start + 1)
+            })
+        })
     }
 }
 
@@ -76,8 +91,14 @@ pub(crate) struct PlanCx<'a> {
 
 /// When a rule runs, and what it looks at.
 pub(crate) enum Stage {
-    /// On the charm as written, once charmcraft's extension accepted it.
-    Charm(fn(&mut CharmCx) -> Vec<Diagnostic>),
+    /// On the charm as written, when the entries of the top-level keys it `reads` hold no
+    /// error (whatever else is wrong in the file).
+    Charm {
+        /// The top-level keys of charmcraft.yaml the rule reads.
+        reads: &'static [&'static str],
+        /// The rule.
+        run: fn(&mut CharmCx) -> Vec<Diagnostic>,
+    },
     /// On a profile, before the deployment is built from it.
     Profile(fn(&ProfileCx) -> Vec<Diagnostic>),
     /// On paas-charm's plan of the deployment.
@@ -111,8 +132,10 @@ rules! {
 pub(crate) fn charm(cx: &mut CharmCx) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for stage in RULES {
-        if let Stage::Charm(run) = stage {
-            out.extend(run(cx));
+        if let Stage::Charm { reads, run } = stage {
+            if cx.sound(reads) {
+                out.extend(run(cx));
+            }
         }
     }
     out
@@ -150,7 +173,7 @@ pub(crate) mod test_support {
 
     /// The code and the key path of each finding of `stage` on the flask charm `text`.
     pub fn charm_findings(stage: &Stage, text: &str) -> Vec<(Code, String)> {
-        let Stage::Charm(run) = stage else {
+        let Stage::Charm { run, .. } = stage else {
             return Vec::new();
         };
         let file = SourceDb::new().add("charmcraft.yaml", text);
@@ -161,6 +184,7 @@ pub(crate) mod test_support {
             tree: &tree,
             source: &source,
             framework: Framework::Flask,
+            errors: Vec::new(),
         };
         run(&mut cx)
             .into_iter()

@@ -24,7 +24,10 @@ Example:
 Fix: rename the option, or use the framework's own option (`flask-debug`)."
 );
 
-pub(super) const STAGE: Stage = Stage::Charm(check);
+pub(super) const STAGE: Stage = Stage::Charm {
+    reads: &["config"],
+    run: check,
+};
 
 fn check(cx: &mut CharmCx) -> Vec<Diagnostic> {
     let spec = cx.framework.spec();
