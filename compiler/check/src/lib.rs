@@ -40,6 +40,9 @@ pub struct Dir {
     pub links_leaving: Vec<(String, PathBuf)>,
     /// Files the extensions read that are larger than the loader reads, with their sizes.
     pub oversized: Vec<(String, u64)>,
+    /// The charm's own Python code (`src/**/*.py`, as far as the loader reads it), by path
+    /// relative to the directory: what the charm does besides paas-charm.
+    pub code: std::collections::BTreeMap<String, String>,
 }
 
 /// A project as the loader read it: everything [`check_project`] looks at.
@@ -231,6 +234,8 @@ pub fn check_project(project: &mut Project, opts: Options) -> Checked {
                     source: &source,
                     framework,
                     errors,
+                    dir,
+                    db: &mut project.db,
                 }));
             }
             if clean {

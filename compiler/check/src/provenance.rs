@@ -252,7 +252,7 @@ mod tests {
     use paasc_diag::SourceDb;
     use paasc_model::ProjectFiles;
 
-    const CHARM: &str = "name: shop\ntype: charm\nbase: ubuntu@24.04\nplatforms:\n  amd64:\nsummary: s\ndescription: d\nextensions:\n- flask-framework\nconfig:\n  options:\n    greeting: {type: string, description: g, default: hello}\n    page-size: {type: int, description: p}\n    base-url: {type: string, description: b, default: x}\nrequires:\n  s3: {interface: s3}\n";
+    const CHARM: &str = "name: shop\ntype: charm\nbase: ubuntu@24.04\nplatforms:\n  amd64:\nsummary: s\ndescription: d\nextensions:\n- flask-framework\nconfig:\n  options:\n    greeting: {type: string, description: g, default: hello}\n    page-size: {type: int, description: p}\nrequires:\n  s3: {interface: s3}\n";
     const ROCK: &str = "name: shop\nbase: ubuntu@24.04\nversion: '0.1'\nsummary: s\ndescription: d\nplatforms:\n  amd64:\nextensions:\n- flask-framework\n";
     const PROFILE: &str = "secret-key: k\nconfig:\n  page-size: 3\nintegrations:\n  s3:\n    data:\n      access-key: ak\n      secret-key: sk\n      bucket: b\n";
 

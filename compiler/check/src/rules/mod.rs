@@ -8,7 +8,7 @@
 //!
 //! Adding a rule: a file here, its name in `rules!` below, and a golden case.
 
-use paasc_diag::{Code, Diagnostic, FileId, Span};
+use paasc_diag::{Code, Diagnostic, FileId, SourceDb, Span};
 use paasc_model::profile::Profile;
 use paasc_runtime::{Framework, Plan};
 use paasc_syntax::{Tree, Yaml};
@@ -25,6 +25,10 @@ pub(crate) struct CharmCx<'a> {
     pub framework: Framework,
     /// The spans of the errors already found in charmcraft.yaml.
     pub errors: Vec<Span>,
+    /// The charm's directory, with its own code.
+    pub dir: &'a crate::Dir,
+    /// The run's files, for rules that point into other files of the project.
+    pub db: &'a mut SourceDb,
 }
 
 impl CharmCx<'_> {
@@ -168,15 +172,28 @@ pub(crate) fn plan(cx: &PlanCx) -> Vec<Diagnostic> {
 #[cfg(test)]
 pub(crate) mod test_support {
     use super::{CharmCx, Stage};
-    use paasc_diag::{Code, FileId, SourceDb};
+    use paasc_diag::{Code, Diagnostic, FileId, SourceDb};
     use paasc_runtime::Framework;
 
-    /// The code and the key path of each finding of `stage` on the flask charm `text`.
+    /// The code and the text of the key of each finding of `stage` on the flask charm `text`.
     pub fn charm_findings(stage: &Stage, text: &str) -> Vec<(Code, String)> {
+        charm_diagnostics(stage, text, &crate::Dir::default())
+            .into_iter()
+            .map(|d| {
+                let start = d.primary.span.start as usize;
+                let end = d.primary.span.end as usize;
+                (d.code, text[start..end].to_string())
+            })
+            .collect()
+    }
+
+    /// The diagnostics of `stage` on the flask charm `text` in `dir`.
+    pub fn charm_diagnostics(stage: &Stage, text: &str, dir: &crate::Dir) -> Vec<Diagnostic> {
         let Stage::Charm { run, .. } = stage else {
             return Vec::new();
         };
-        let file = SourceDb::new().add("charmcraft.yaml", text);
+        let mut db = SourceDb::new();
+        let file = db.add("charmcraft.yaml", text);
         let (tree, _) = paasc_syntax::parse(FileId(0), text, Default::default());
         let source = crate::expand::value(&tree);
         let mut cx = CharmCx {
@@ -185,14 +202,9 @@ pub(crate) mod test_support {
             source: &source,
             framework: Framework::Flask,
             errors: Vec::new(),
+            dir,
+            db: &mut db,
         };
         run(&mut cx)
-            .into_iter()
-            .map(|d| {
-                let start = d.primary.span.start as usize;
-                let end = d.primary.span.end as usize;
-                (d.code, text[start..end].to_string())
-            })
-            .collect()
     }
 }
