@@ -234,6 +234,9 @@ pub fn apply_profile(
         profile: &profile,
         charm,
         anchor,
+        framework,
+        charm_file,
+        charm_tree,
     }));
     if paasc_diag::has_errors(&diags[start..]) || paasc_diag::has_errors(&checked.diags) {
         return None;

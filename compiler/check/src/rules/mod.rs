@@ -60,6 +60,12 @@ pub(crate) struct ProfileCx<'a> {
     /// Where a problem of the whole profile points: the profile file, or charmcraft.yaml
     /// when there is none.
     pub anchor: FileId,
+    /// The framework.
+    pub framework: Framework,
+    /// charmcraft.yaml.
+    pub charm_file: FileId,
+    /// Its tree.
+    pub charm_tree: &'a Tree,
 }
 
 impl ProfileCx<'_> {
@@ -130,6 +136,9 @@ rules! {
     secret_key_missing,
     profile_interface_mismatch,
     integration_limit_exceeded,
+    option_required_ignored,
+    option_name_not_variable,
+    option_variable_invalid,
 }
 
 /// The diagnostics of the charm rules.
