@@ -2,7 +2,7 @@
 
 #[path = "support/common.rs"]
 mod common;
-use common::{paasc, root};
+use common::{assert_success, paasc, root};
 
 use std::path::PathBuf;
 
@@ -23,12 +23,7 @@ fn clean_example_exits_zero_with_empty_stdout() {
             .to_str()
             .expect("utf8"),
     ]);
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_success(&out);
     assert!(out.stdout.is_empty());
     assert!(String::from_utf8_lossy(&out.stderr).contains("0 errors"));
 }
@@ -187,12 +182,7 @@ fn compile_writes_artifacts_and_a_failed_compile_writes_nothing() {
         "--set",
         "app=web",
     ]);
-    assert_eq!(
-        ok.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&ok.stderr)
-    );
+    assert_success(&ok);
     let env = std::fs::read_to_string(out_dir.join(".env")).expect(".env");
     assert!(
         env.contains("FLASK_BASE_URL='http://web.dev:8000'")

@@ -597,7 +597,7 @@ fn checks_become_one_healthcheck() {
         "checks:\n  up:\n    override: replace\n    period: soon\n    http: {url: http://localhost:8000/}\n",
         &[],
     );
-    assert_eq!(failed(&p).codes(), ["D004"]);
+    assert_eq!(failed(&p).codes(), ["E001"]);
 }
 
 #[test]

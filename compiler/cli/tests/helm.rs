@@ -7,56 +7,26 @@
 
 #[path = "support/common.rs"]
 mod common;
-use common::{copy_dir, root};
+use common::{copy_dir, files_under, paasc, root};
 
 use paasc_syntax::Yaml;
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-fn paasc(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_paasc"))
-        .args(args)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("run paasc")
-}
-
+/// An empty output directory of its own for each compile (the tests run in parallel).
 fn scratch() -> PathBuf {
     static N: AtomicUsize = AtomicUsize::new(0);
-    let dir = std::env::temp_dir().join(format!(
-        "paasc-helm-{}-{}",
-        std::process::id(),
-        N.fetch_add(1, Ordering::Relaxed)
-    ));
-    let _ = std::fs::remove_dir_all(&dir);
-    dir
+    common::scratch(&format!("helm-{}", N.fetch_add(1, Ordering::Relaxed)))
 }
 
-/// Every file under `dir`, by `/`-separated relative path.
+/// Every file under `dir`, as text, by `/`-separated relative path.
 fn tree(dir: &Path) -> BTreeMap<String, String> {
-    fn walk(base: &Path, dir: &Path, out: &mut BTreeMap<String, String>) {
-        for entry in std::fs::read_dir(dir).expect("read_dir").flatten() {
-            let path = entry.path();
-            if path.is_dir() {
-                walk(base, &path, out);
-            } else {
-                let rel = path
-                    .strip_prefix(base)
-                    .expect("under base")
-                    .to_string_lossy()
-                    .replace('\\', "/");
-                out.insert(rel, std::fs::read_to_string(&path).expect("utf-8 file"));
-            }
-        }
-    }
-    let mut out = BTreeMap::new();
-    if dir.is_dir() {
-        walk(dir, dir, &mut out);
-    }
-    out
+    files_under(dir)
+        .into_iter()
+        .map(|(rel, bytes)| (rel, String::from_utf8(bytes).expect("utf-8 file")))
+        .collect()
 }
 
 /// A compilation: the output tree, or the failure's stdout (diagnostics) and stderr.
@@ -604,6 +574,62 @@ fn a_service_command_error_points_at_the_command_in_rockcraft_yaml() {
         "{h003}"
     );
     assert_eq!(h003["line"].as_u64(), Some(line as u64), "{h003}");
+}
+
+/// flask-minimal with `checks` added to its rockcraft.yaml.
+fn with_checks(checks: &str) -> PathBuf {
+    let project = scratch();
+    copy_dir(&root().join("examples/flask-minimal"), &project);
+    let rock = project.join("rockcraft.yaml");
+    let text = std::fs::read_to_string(&rock).expect("rockcraft.yaml");
+    std::fs::write(&rock, format!("{text}\nchecks:\n{checks}")).expect("write");
+    project
+}
+
+#[test]
+fn pebble_checks_become_the_probes() {
+    let project = with_checks(
+        "  up:\n    override: replace\n    level: ready\n    period: 1m30s\n    threshold: 5\n    http: {url: 'http://localhost:8000/health'}\n  alive:\n    override: replace\n    level: alive\n    timeout: 500ms\n    tcp: {port: 8000}\n",
+    );
+    let out = compile(&project, &["--emit", "helm"]);
+    let _ = std::fs::remove_dir_all(&project);
+    let v = chart(&out.expect("compiles")).values;
+    let ready = &v["readinessProbe"];
+    assert_eq!(ready["httpGet"]["path"], "/health", "{ready}");
+    assert_eq!(ready["httpGet"]["port"], 8000);
+    assert_eq!(ready["periodSeconds"], 90);
+    assert_eq!(ready["failureThreshold"], 5);
+    let alive = &v["livenessProbe"];
+    assert_eq!(alive["tcpSocket"]["port"], 8000, "{alive}");
+    assert_eq!(alive["timeoutSeconds"], 1);
+    assert_eq!(alive["periodSeconds"], 10);
+}
+
+/// The Dockerfile refused a check Pebble refuses (D004, now E001); the chart used to replace a
+/// bad period by 10s without a word. Both read the checks through one parser now.
+#[test]
+fn a_check_pebble_would_refuse_is_reported_for_the_chart_too() {
+    let project = with_checks(
+        "  up:\n    override: replace\n    level: ready\n    period: soon\n    http: {url: 'http://localhost:8000/'}\n",
+    );
+    let text = std::fs::read_to_string(project.join("rockcraft.yaml")).expect("rockcraft.yaml");
+    let line = text
+        .lines()
+        .position(|l| l.contains("period: soon"))
+        .expect("the period's line")
+        + 1;
+    let d = diagnostics(&project, &["--emit", "helm"]);
+    let _ = std::fs::remove_dir_all(&project);
+    let codes: Vec<&Value> = d.iter().map(|d| &d["code"]).collect();
+    assert_eq!(codes, ["E001"], "{d:?}");
+    assert!(
+        d[0]["file"]
+            .as_str()
+            .is_some_and(|f| f.ends_with("rockcraft.yaml")),
+        "{}",
+        d[0]
+    );
+    assert_eq!(d[0]["line"].as_u64(), Some(line as u64), "{}", d[0]);
 }
 
 #[test]

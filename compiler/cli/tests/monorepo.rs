@@ -3,7 +3,7 @@
 
 #[path = "support/common.rs"]
 mod common;
-use common::{files_under as files, paasc, root, scratch};
+use common::{assert_success, files_under as files, paasc, root, scratch};
 
 use std::collections::BTreeMap;
 
@@ -36,12 +36,7 @@ fn compile_of_several_projects_equals_one_compile_each() {
     args.extend(["-o".into(), together.to_string_lossy().into_owned()]);
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
     let r = paasc(&args);
-    assert_eq!(
-        r.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&r.stderr)
-    );
+    assert_success(&r);
     let stderr = String::from_utf8_lossy(&r.stderr);
     let lines: Vec<&str> = stderr.lines().collect();
     assert_eq!(lines.len(), EXAMPLES.len(), "{stderr}");
@@ -76,12 +71,7 @@ fn compile_of_several_projects_equals_one_compile_each() {
     let mut check = args.clone();
     check.push("--check");
     let r = paasc(&check);
-    assert_eq!(
-        r.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&r.stderr)
-    );
+    assert_success(&r);
     std::fs::write(together.join("flask-minimal/gunicorn.conf.py"), "changed\n").expect("write");
     std::fs::write(together.join("flask-secrets/.env"), "X=1\n").expect("write");
     let r = paasc(&check);

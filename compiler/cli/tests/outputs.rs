@@ -3,7 +3,7 @@
 
 #[path = "support/common.rs"]
 mod common;
-use common::{paasc, paasc_in, root, scratch};
+use common::{assert_success, paasc, paasc_in, root, scratch};
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -138,34 +138,13 @@ fn artifacts_are_byte_identical_whatever_the_environment() {
         let mut trees = Vec::new();
         for (i, (cwd, env)) in runs.iter().enumerate() {
             let out = scratch(&format!("det-{i}"));
-            let r = paasc_in(
-                cwd,
-                env,
-                &[
-                    "compile",
-                    &example(name),
-                    "--profile",
-                    profile,
-                    "-o",
-                    &out.to_string_lossy(),
-                    "--emit",
-                    "pebble,env,gunicorn,dockerfile,helm,docker-env",
-                ],
-            );
+            let (ex, o) = (example(name), out.to_string_lossy().into_owned());
+            let args = ["compile", &ex, "--profile", profile, "-o", &o];
+            let every = "pebble,env,gunicorn,dockerfile,helm,docker-env";
+            let r = paasc_in(cwd, env, &[&args[..], &["--emit", every]].concat());
             if r.status.code() != Some(0) {
                 // docker.env refuses multi-line values; the other artifacts still must agree.
-                let r = paasc_in(
-                    cwd,
-                    env,
-                    &[
-                        "compile",
-                        &example(name),
-                        "--profile",
-                        profile,
-                        "-o",
-                        &out.to_string_lossy(),
-                    ],
-                );
+                let r = paasc_in(cwd, env, &args);
                 assert_eq!(
                     r.status.code(),
                     Some(0),
@@ -199,12 +178,7 @@ fn check_reports_drift_as_a_unified_diff_and_writes_nothing() {
     let mut check = args.clone();
     check.push("--check");
     let r = paasc(&check);
-    assert_eq!(
-        r.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&r.stderr)
-    );
+    assert_success(&r);
     assert!(r.stdout.is_empty());
 
     let mut drifted = check.clone();

@@ -1,6 +1,7 @@
 //! Secret hygiene (architecture invariant 5): a secret value from a profile appears only in the
 //! artifacts that carry the environment by definition (`.env`, the charm's Pebble layer, and the
-//! Helm secrets files kubectl reads), never in another artifact and never in a diagnostic.
+//! Helm secrets files kubectl reads: the artifact registry's `secret` policy, which this test
+//! reads), never in another artifact and never in a diagnostic.
 
 #[path = "support/common.rs"]
 mod common;
@@ -26,19 +27,20 @@ fn secrets_of(path: &Path) -> Vec<String> {
         .unwrap_or_default()
 }
 
-/// The artifacts that may hold secret values: the environment itself, and the files
-/// `kubectl create secret` reads (`helm/<secret>.env`, `helm/<secret>/<NAME>`), which sit beside
-/// the chart, never inside it.
-fn may_hold_secrets(out: &Path, rel: &str) -> bool {
-    if rel == ".env" || rel == "pebble/charm-layer.yaml" {
-        return true;
-    }
-    let parts: Vec<&str> = rel.split('/').collect();
-    match parts.as_slice() {
-        ["helm", file] => file.ends_with(".env"),
-        ["helm", dir, _] => !out.join("helm").join(dir).join("Chart.yaml").is_file(),
-        _ => false,
-    }
+/// The files of a compile's output directory, split by the artifact registry's secret policy
+/// (`paasc_emit::holding_secrets`): those that hold secret values by design, and the others.
+fn by_policy(out: &Path) -> (paasc_emit::Files, paasc_emit::Files) {
+    let files: paasc_emit::Files = files_under(out)
+        .into_iter()
+        .map(|(rel, bytes)| (rel, String::from_utf8_lossy(&bytes).into_owned()))
+        .collect();
+    let holding: Vec<String> = paasc_emit::holding_secrets(&files)
+        .into_iter()
+        .map(str::to_string)
+        .collect();
+    files
+        .into_iter()
+        .partition(|(rel, _)| holding.contains(rel))
 }
 
 #[test]
@@ -84,6 +86,15 @@ fn secret_values_stay_in_the_environment_artifacts() {
             );
             profiles_seen += 1;
             let env = std::fs::read_to_string(out.join(".env")).unwrap_or_default();
+            let (holding, others) = by_policy(&out);
+            for (rel, _) in &holding {
+                assert!(
+                    !rel.ends_with("/values.yaml")
+                        && !["docker/Dockerfile", "pebble/rock-layer.yaml"].contains(&rel.as_str()),
+                    "{}: the registry lets {rel} hold secrets",
+                    path.display()
+                );
+            }
             for secret in &secrets {
                 secrets_seen += 1;
                 for text in [&result.stdout, &result.stderr] {
@@ -93,11 +104,7 @@ fn secret_values_stay_in_the_environment_artifacts() {
                         path.display()
                     );
                 }
-                for (rel, text) in files_under(&out) {
-                    if may_hold_secrets(&out, &rel) {
-                        continue;
-                    }
-                    let text = String::from_utf8_lossy(&text);
+                for (rel, text) in &others {
                     assert!(
                         !text.contains(secret.as_str()),
                         "{}: {rel} holds a secret value from the profile",
@@ -106,11 +113,7 @@ fn secret_values_stay_in_the_environment_artifacts() {
                 }
             }
             if !secrets.is_empty() {
-                let carried: String = files_under(&out)
-                    .into_iter()
-                    .filter(|(rel, _)| may_hold_secrets(&out, rel))
-                    .filter_map(|(_, text)| String::from_utf8(text).ok())
-                    .collect();
+                let carried: String = holding.iter().map(|(_, text)| text.as_str()).collect();
                 assert!(
                     env.is_empty() || secrets.iter().any(|s| carried.contains(s.as_str())),
                     "{}: no secret reaches the environment artifacts",

@@ -1,8 +1,11 @@
 //! The registry of diagnostic codes. A code never changes meaning once released.
 //!
 //! Families: `Y` YAML and file input, `S` the schema of `charmcraft.yaml` and `rockcraft.yaml`,
-//! `F` project files and discovery, `C` charmcraft's framework extensions, `R` rockcraft's, `P` the deployment profile and
-//! what paas-charm decides at run time.
+//! `F` project files and discovery, `C` charmcraft's framework extensions and paasc's rules on the
+//! charm, `R` rockcraft's, `P` the deployment profile and what paas-charm decides at run time,
+//! `E` what Pebble itself refuses in the rock's layer, `D` the Dockerfile, `H` the Helm chart.
+//! This file declares the codes of parsing, lowering and expansion; the rules (`paasc_check`) and
+//! the back ends (`paasc_emit`) declare theirs beside their logic with [`declare_code!`].
 
 use crate::Severity;
 

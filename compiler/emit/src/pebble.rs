@@ -1,5 +1,10 @@
 //! The Pebble layers: the rock's own (`services` and `checks` of the expanded rockcraft.yaml)
-//! and the `charm` layer paas-charm adds for this deployment.
+//! and the `charm` layer paas-charm adds for this deployment; and Pebble's reading of the rock,
+//! which every back end that runs the rock's processes without Pebble shares.
+
+pub mod checks;
+pub mod command;
+pub mod services;
 
 use crate::Files;
 use paasc_check::Resolved;
@@ -31,4 +36,15 @@ pub fn files(app: &Resolved) -> Result<Files, Vec<Diagnostic>> {
 /// Whether `path` is the charm's layer, which holds the environment's secret values.
 pub fn holds_secret(path: &str, _: &Files) -> bool {
     path == CHARM_LAYER
+}
+
+/// A scalar as rockcraft reads a string field: a string as it is, a number as Python writes it.
+pub fn text(value: &Yaml) -> Option<String> {
+    match value {
+        Yaml::Str(s) => Some(s.clone()),
+        Yaml::Int(i) => Some(i.to_string()),
+        Yaml::BigInt(d) => Some(d.clone()),
+        Yaml::Float(f) => Some(paasc_syntax::python_float_repr(*f)),
+        _ => None,
+    }
 }

@@ -21,6 +21,32 @@ pub const WORKER_SUFFIX: &str = "-worker";
 /// The suffix of services like workers that run on one unit only.
 pub const SCHEDULER_SUFFIX: &str = "-scheduler";
 
+/// What paas-charm makes of a service of the rock other than the app's own, by its name (the
+/// suffix compared without case).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ServiceRole {
+    /// A [`WORKER_SUFFIX`] service: the app's environment, on every unit.
+    Worker,
+    /// A [`SCHEDULER_SUFFIX`] service: the app's environment, on unit 0 only.
+    Scheduler,
+    /// Any other service: left as the rock has it.
+    Other,
+}
+
+impl ServiceRole {
+    /// The role of the service called `name`.
+    pub fn of(name: &str) -> ServiceRole {
+        let lower = name.to_lowercase();
+        if lower.ends_with(WORKER_SUFFIX) {
+            ServiceRole::Worker
+        } else if lower.ends_with(SCHEDULER_SUFFIX) {
+            ServiceRole::Scheduler
+        } else {
+            ServiceRole::Other
+        }
+    }
+}
+
 /// The services rockcraft adds for metrics beside gunicorn (flask and django).
 pub const STATSD_EXPORTER: &str = "statsd-exporter";
 
@@ -622,6 +648,14 @@ const SPRING_BOOT: Spec = Spec {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn service_roles_by_suffix_without_case() {
+        assert_eq!(ServiceRole::of("celery-worker"), ServiceRole::Worker);
+        assert_eq!(ServiceRole::of("Beat-Scheduler"), ServiceRole::Scheduler);
+        assert_eq!(ServiceRole::of("worker"), ServiceRole::Other);
+        assert_eq!(ServiceRole::of(STATSD_EXPORTER), ServiceRole::Other);
+    }
 
     #[test]
     fn names_round_trip_and_are_sorted() {

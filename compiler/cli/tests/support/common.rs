@@ -35,6 +35,17 @@ pub fn paasc(args: &[&str]) -> Output {
     paasc_in(&root(), &[], args)
 }
 
+/// Asserts that a run of the binary exited 0, showing its stderr when it did not.
+#[track_caller]
+pub fn assert_success(out: &Output) {
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
 /// An empty path under the temporary directory, unique to this process and `name`.
 pub fn scratch(name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("paasc-{}-{name}", std::process::id()));

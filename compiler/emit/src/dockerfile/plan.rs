@@ -5,6 +5,8 @@
 
 use super::frameworks;
 use super::lex;
+use crate::pebble::checks::Kind;
+use crate::shown;
 use paasc_check::Resolved as EmitInput;
 use paasc_diag::{Code, Diagnostic};
 use paasc_frameworks::Spec as Layout;
@@ -56,8 +58,8 @@ pub struct Image {
 pub struct Alternate {
     /// The Pebble service name.
     pub name: String,
-    /// `worker`, `scheduler` or `service`.
-    pub kind: &'static str,
+    /// What paas-charm makes of it.
+    pub role: paasc_frameworks::ServiceRole,
     /// The command.
     pub command: Vec<String>,
     /// Its working directory, when it differs from `WORKDIR`.
@@ -188,19 +190,6 @@ impl<'a> Problems<'a> {
     }
 }
 
-/// A value as diagnostics show it: control characters escaped, so a message stays one line.
-pub fn shown(s: &str) -> String {
-    s.chars()
-        .flat_map(|c| {
-            if lex::has_control(&c.to_string()) {
-                c.escape_default().collect::<Vec<_>>()
-            } else {
-                vec![c]
-            }
-        })
-        .collect()
-}
-
 fn strs(v: Option<&Yaml>) -> Vec<&Yaml> {
     v.and_then(Yaml::as_seq)
         .map(|s| s.iter().collect())
@@ -271,7 +260,7 @@ pub fn image(input: &EmitInput, layout: &Layout, p: &mut Problems<'_>) -> Image 
         .and_then(|name| input.plan.env.as_ref()?.get(&name)?.parse::<u16>().ok())
         .unwrap_or_else(|| u16::try_from(default).unwrap_or(8000));
     migrate(input.framework, &input.rock_dir, &mut img);
-    img.health = health(rock.get("checks"), p);
+    img.health = health(input, p);
     img
 }
 
@@ -348,13 +337,23 @@ fn parts(input: &EmitInput, layout: &Layout, img: &mut Image, p: &mut Problems<'
                 "the Dockerfile reproduces the extension's parts and `nil` parts with `stage-packages`; build the rest into the project before `docker build`, or leave the Dockerfile out with --emit",
             );
         };
+        let no_overrides = |p: &mut Problems<'_>| {
+            for key in keys.iter().filter(|k| k.starts_with("override-")) {
+                unsupported(p, format!("has `{key}`, which the Dockerfile does not run"));
+            }
+        };
+        let stage_packages = |img: &mut Image, p: &mut Problems<'_>| {
+            packages(
+                name,
+                "stage-packages",
+                part.get("stage-packages"),
+                &mut img.stage_packages,
+                p,
+            );
+        };
         match (role, plugin) {
             (Some("dependencies"), "python") => {
-                for key in &keys {
-                    if key.starts_with("override-") {
-                        unsupported(p, format!("has `{key}`, which the Dockerfile does not run"));
-                    }
-                }
+                no_overrides(p);
                 packages(
                     name,
                     "build-packages",
@@ -362,28 +361,12 @@ fn parts(input: &EmitInput, layout: &Layout, img: &mut Image, p: &mut Problems<'
                     &mut img.build_packages,
                     p,
                 );
-                packages(
-                    name,
-                    "stage-packages",
-                    part.get("stage-packages"),
-                    &mut img.stage_packages,
-                    p,
-                );
+                stage_packages(img, p);
                 img.python = Some(python(input, name, part, p));
             }
             (Some("install-app"), "dump") => {
-                for key in &keys {
-                    if key.starts_with("override-") {
-                        unsupported(p, format!("has `{key}`, which the Dockerfile does not run"));
-                    }
-                }
-                packages(
-                    name,
-                    "stage-packages",
-                    part.get("stage-packages"),
-                    &mut img.stage_packages,
-                    p,
-                );
+                no_overrides(p);
+                stage_packages(img, p);
                 img.app = app(layout, name, part, p);
             }
             // The rendered gunicorn.conf.py comes from the plan; statsd-mapping.conf belongs
@@ -416,13 +399,7 @@ fn parts(input: &EmitInput, layout: &Layout, img: &mut Image, p: &mut Problems<'
             // The runtime parts stage packages; on bare they also link sh to bash and make
             // /tmp, which an Ubuntu image already has.
             (Some("runtime" | "runtime-libs"), "nil") => {
-                packages(
-                    name,
-                    "stage-packages",
-                    part.get("stage-packages"),
-                    &mut img.stage_packages,
-                    p,
-                );
+                stage_packages(img, p);
             }
             (None, "nil") => {
                 if let Some(key) = keys.iter().find(|k| {
@@ -433,13 +410,7 @@ fn parts(input: &EmitInput, layout: &Layout, img: &mut Image, p: &mut Problems<'
                         format!("has `{key}`, which the Dockerfile does not reproduce"),
                     );
                 } else {
-                    packages(
-                        name,
-                        "stage-packages",
-                        part.get("stage-packages"),
-                        &mut img.stage_packages,
-                        p,
-                    );
+                    stage_packages(img, p);
                 }
             }
             (_, plugin) => unsupported(
@@ -781,10 +752,13 @@ fn environment(rock: &Yaml, img: &mut Image, p: &mut Problems<'_>) {
     }
 }
 
-/// A Pebble command as the process's argument vector (Pebble's own reading: Go shlex, then
-/// the `[ ... ]` default arguments appended; shared with the Helm back end).
-fn command(name: &str, text: &str, p: &mut Problems<'_>) -> Option<Vec<String>> {
-    match crate::helm::pebble::command_args(text) {
+/// A Pebble command as the process's argument vector ([`crate::pebble::command`]), on one line.
+fn command(
+    name: &str,
+    args: Result<Vec<String>, String>,
+    p: &mut Problems<'_>,
+) -> Option<Vec<String>> {
+    match args {
         Ok(words) if !words.iter().any(|w| lex::has_control(w)) => Some(words),
         Ok(_) => {
             p.push(
@@ -812,30 +786,21 @@ fn command(name: &str, text: &str, p: &mut Problems<'_>) -> Option<Vec<String>> 
 }
 
 fn services(input: &EmitInput, layout: &Layout, img: &mut Image, p: &mut Problems<'_>) {
-    // paas-charm's layer holds the commands as they run (the worker class may be swapped);
-    // only commands and working directories are read from it, never its environment.
-    let from_plan = input
-        .plan
-        .layer
-        .as_ref()
-        .and_then(|l| l.get("services"))
-        .and_then(Yaml::as_map);
-    let from_rock = input.rock.get("services").and_then(Yaml::as_map);
-    let Some(services) = from_plan.or(from_rock) else {
+    let services = crate::pebble::services::read(input);
+    if services.is_empty() {
         p.push(
             super::UNSUPPORTED,
             "rockcraft.yaml: the rock has no services",
             "the framework extension defines the app's service; keep `extensions:` in rockcraft.yaml",
         );
         return;
-    };
-    for (name, svc) in services {
-        let Some(name) = name.as_str() else { continue };
-        let Some(cmd) = svc.get("command").and_then(Yaml::as_str) else {
+    }
+    for svc in &services {
+        let name = svc.name;
+        if svc.command.is_none() {
             continue;
-        };
-        let workdir = svc.get("working-dir").and_then(Yaml::as_str);
-        if let Some(w) = workdir {
+        }
+        if let Some(w) = svc.working_dir {
             if !w.starts_with('/') || lex::path_problem(w.trim_start_matches('/'), false).is_some()
             {
                 p.push(
@@ -846,11 +811,11 @@ fn services(input: &EmitInput, layout: &Layout, img: &mut Image, p: &mut Problem
                 continue;
             }
         }
-        if name == layout.service {
-            if let Some(words) = command(name, cmd, p) {
+        if svc.main {
+            if let Some(words) = command(name, svc.args(), p) {
                 img.cmd = words;
             }
-            if let Some(w) = workdir {
+            if let Some(w) = svc.working_dir {
                 img.workdir = w.to_string();
             }
             continue;
@@ -859,14 +824,6 @@ fn services(input: &EmitInput, layout: &Layout, img: &mut Image, p: &mut Problem
             img.sidecars.push((name.to_string(), why.to_string()));
             continue;
         }
-        let lower = name.to_lowercase();
-        let kind = if lower.ends_with(paasc_frameworks::WORKER_SUFFIX) {
-            "worker"
-        } else if lower.ends_with(paasc_frameworks::SCHEDULER_SUFFIX) {
-            "scheduler"
-        } else {
-            "service"
-        };
         if lex::has_control(name) {
             p.push(
                 super::INVALID_COMMAND,
@@ -878,12 +835,15 @@ fn services(input: &EmitInput, layout: &Layout, img: &mut Image, p: &mut Problem
             );
             continue;
         }
-        if let Some(words) = command(name, cmd, p) {
+        if let Some(words) = command(name, svc.args(), p) {
             img.alternates.push(Alternate {
                 name: name.to_string(),
-                kind,
+                role: svc.role,
                 command: words,
-                workdir: workdir.filter(|w| *w != img.workdir).map(str::to_string),
+                workdir: svc
+                    .working_dir
+                    .filter(|w| *w != img.workdir)
+                    .map(str::to_string),
             });
         }
     }
@@ -940,137 +900,57 @@ fn migrate(
     img.migrate = paasc_frameworks::migration_command(framework, |f| files.iter().any(|n| n == f));
 }
 
-fn health(checks: Option<&Yaml>, p: &mut Problems<'_>) -> Option<Health> {
-    let checks = checks?.as_map()?;
+fn health(input: &EmitInput, p: &mut Problems<'_>) -> Option<Health> {
+    let checks = match crate::pebble::checks::read(input) {
+        Ok(checks) => checks,
+        Err(found) => {
+            p.list.extend(found);
+            return None;
+        }
+    };
+    let object = |pairs: &[(String, String)]| -> serde_json::Map<String, serde_json::Value> {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.clone(), serde_json::Value::String(v.clone())))
+            .collect()
+    };
     let mut out = Vec::new();
-    let (mut interval, mut timeout, mut retries) = (u128::MAX, 0u128, u64::MAX);
-    for (name, check) in checks {
-        let name = name.as_str().unwrap_or_default();
-        let dur = |key: &str, default: u128, p: &mut Problems<'_>| match check.get(key) {
-            None => Some(default),
-            Some(v) => match text(v).as_deref().and_then(lex::duration_ns) {
-                Some(ns) => Some(ns),
-                None => {
+    for c in &checks {
+        let (name, secs) = (&c.name, c.timeout_ns as f64 / 1e9);
+        out.push(match &c.kind {
+            Kind::Http { url, headers } => {
+                serde_json::json!({"name": name, "timeout": secs, "url": url.text, "headers": object(headers)})
+            }
+            Kind::Tcp { host, port } => {
+                let host = host.as_deref().unwrap_or("localhost");
+                serde_json::json!({"name": name, "timeout": secs, "host": host, "port": port})
+            }
+            Kind::Exec {
+                command,
+                environment,
+                working_dir,
+            } => {
+                if command.iter().any(|w| lex::has_control(w)) {
                     p.push(
                         super::INVALID_COMMAND,
                         format!(
-                            "rockcraft.yaml: `checks.{}.{key}` is not a duration",
+                            "rockcraft.yaml: the command of check `{}` holds a control character",
                             shown(name)
                         ),
-                        "write a Go duration such as `10s` or `1m30s`",
+                        "write the command on one line",
                     );
-                    None
+                    continue;
                 }
-            },
-        };
-        let (Some(period), Some(t)) = (
-            dur("period", 10_000_000_000, p),
-            dur("timeout", 3_000_000_000, p),
-        ) else {
-            continue;
-        };
-        let threshold = match check.get("threshold") {
-            None => 3,
-            Some(Yaml::Int(i)) if *i > 0 => u64::try_from(*i).unwrap_or(3),
-            Some(_) => {
-                p.push(
-                    super::INVALID_COMMAND,
-                    format!(
-                        "rockcraft.yaml: `checks.{}.threshold` is not a positive integer",
-                        shown(name)
-                    ),
-                    "give the number of failures in a row that make the check fail",
-                );
-                continue;
+                serde_json::json!({"name": name, "timeout": secs, "command": command, "environment": object(environment), "cwd": working_dir})
             }
-        };
-        let secs = t as f64 / 1e9;
-        let spec = if let Some(http) = check.get("http") {
-            let url = http.get("url").and_then(Yaml::as_str).unwrap_or_default();
-            if !(url.starts_with("http://") || url.starts_with("https://")) || lex::has_control(url)
-            {
-                p.push(
-                    super::INVALID_COMMAND,
-                    format!(
-                        "rockcraft.yaml: `checks.{}.http.url` is not an http(s) URL",
-                        shown(name)
-                    ),
-                    "write the URL the check requests, such as http://localhost:8000/",
-                );
-                continue;
-            }
-            let headers: serde_json::Map<String, serde_json::Value> = http
-                .get("headers")
-                .and_then(Yaml::as_map)
-                .unwrap_or_default()
-                .iter()
-                .filter_map(|(k, v)| {
-                    Some((k.as_str()?.to_string(), serde_json::Value::String(text(v)?)))
-                })
-                .collect();
-            serde_json::json!({"name": name, "timeout": secs, "url": url, "headers": headers})
-        } else if let Some(tcp) = check.get("tcp") {
-            let port = match tcp.get("port") {
-                Some(Yaml::Int(i)) => u16::try_from(*i).ok(),
-                _ => None,
-            };
-            let Some(port) = port else {
-                p.push(
-                    super::INVALID_COMMAND,
-                    format!(
-                        "rockcraft.yaml: `checks.{}.tcp.port` is not a port number",
-                        shown(name)
-                    ),
-                    "give the port as an integer",
-                );
-                continue;
-            };
-            let host = tcp
-                .get("host")
-                .and_then(Yaml::as_str)
-                .unwrap_or("localhost");
-            serde_json::json!({"name": name, "timeout": secs, "host": host, "port": port})
-        } else if let Some(exec) = check.get("exec") {
-            let Some(words) = exec
-                .get("command")
-                .and_then(Yaml::as_str)
-                .and_then(|c| command(&format!("check {name}"), c, p))
-            else {
-                continue;
-            };
-            let env: serde_json::Map<String, serde_json::Value> = exec
-                .get("environment")
-                .and_then(Yaml::as_map)
-                .unwrap_or_default()
-                .iter()
-                .filter_map(|(k, v)| {
-                    Some((k.as_str()?.to_string(), serde_json::Value::String(text(v)?)))
-                })
-                .collect();
-            let cwd = exec.get("working-dir").and_then(Yaml::as_str);
-            serde_json::json!({"name": name, "timeout": secs, "command": words, "environment": env, "cwd": cwd})
-        } else {
-            p.push(
-                super::INVALID_COMMAND,
-                format!(
-                    "rockcraft.yaml: check `{}` has no `http`, `tcp` or `exec`",
-                    shown(name)
-                ),
-                "give the check one of `http`, `tcp` or `exec`",
-            );
-            continue;
-        };
-        interval = interval.min(period);
-        timeout += t;
-        retries = retries.min(threshold);
-        out.push(spec);
+        });
     }
     (!out.is_empty()).then(|| Health {
         checks: out,
-        interval_ns: interval,
+        interval_ns: checks.iter().map(|c| c.period_ns).min().unwrap_or_default(),
         // The checks run one after the other in one process; a second covers its start.
-        timeout_ns: timeout + 1_000_000_000,
-        retries,
+        timeout_ns: checks.iter().map(|c| c.timeout_ns).sum::<u128>() + 1_000_000_000,
+        retries: checks.iter().map(|c| c.threshold).min().unwrap_or_default(),
     })
 }
 

@@ -6,9 +6,12 @@
 
 use super::values::{AntiAffinity, ServiceType};
 use super::{App, IngressSettings, Process, Settings, Var};
+use crate::pebble::checks::Level;
+use crate::pebble::services::Service;
 use crate::Files;
 use paasc_check::Resolved as EmitInput;
 use paasc_diag::{Diagnostic, Span};
+use paasc_frameworks::ServiceRole;
 use paasc_model::lower::Spanned;
 use paasc_model::profile::{self, Kubernetes};
 use paasc_syntax::Yaml;
@@ -142,56 +145,36 @@ fn str_of(y: Option<&Yaml>) -> Option<String> {
 fn app(input: &EmitInput, diags: &mut Vec<Diagnostic>) -> App {
     let rock = &input.rock;
     let fw = input.framework;
-    let services = rock.get("services").and_then(Yaml::as_map).unwrap_or(&[]);
-    let layer_services = input
-        .plan
-        .layer
-        .as_ref()
-        .and_then(|l| l.get("services"))
-        .and_then(Yaml::as_map)
-        .unwrap_or(&[]);
-    let command_of = |name: &str, service: &Yaml, diags: &mut Vec<Diagnostic>| {
-        let planned = layer_services
-            .iter()
-            .find(|(k, _)| k.as_str() == Some(name))
-            .and_then(|(_, s)| str_of(s.get("command")));
-        let text = planned
-            .or_else(|| str_of(service.get("command")))
-            .unwrap_or_default();
-        match super::pebble::command_args(&text) {
-            Ok(args) => args,
-            Err(why) => {
-                let message = format!(
-                    "the Pebble service `{name}` has a command the chart cannot run: {why}"
-                );
-                let at = input.rock_source.as_ref().and_then(|(_, tree)| {
-                    let entry = tree.lookup(&["services", name, "command"])?;
-                    Some(tree.span(entry.value))
-                });
-                let d = input.rock_diagnostic(
-                    SERVICE_COMMAND,
-                    at,
-                    message,
-                    "Pebble's shell-like split fails here",
-                    "compiling this deployment",
-                );
-                diags.push(d.help(format!(
-                    "correct `services.{name}.command` in rockcraft.yaml"
-                )));
-                Vec::new()
-            }
-        }
+    let services = crate::pebble::services::read(input);
+    let process = |svc: &Service<'_>, diags: &mut Vec<Diagnostic>| Process {
+        name: svc.name.to_string(),
+        command: svc.args().unwrap_or_else(|why| {
+            let message = format!(
+                "the Pebble service `{}` has a command the chart cannot run: {why}",
+                svc.name
+            );
+            let at = input.rock_source.as_ref().and_then(|(_, tree)| {
+                let entry = tree.lookup(&["services", svc.name, "command"])?;
+                Some(tree.span(entry.value))
+            });
+            let d = input.rock_diagnostic(
+                SERVICE_COMMAND,
+                at,
+                message,
+                "Pebble's shell-like split fails here",
+                "compiling this deployment",
+            );
+            diags.push(d.help(format!(
+                "correct `services.{}.command` in rockcraft.yaml",
+                svc.name
+            )));
+            Vec::new()
+        }),
+        working_dir: svc.working_dir.map(str::to_string),
     };
-    let process = |name: &str, service: &Yaml, diags: &mut Vec<Diagnostic>| Process {
-        name: name.to_string(),
-        command: command_of(name, service, diags),
-        working_dir: str_of(service.get("working-dir")),
-    };
-    let main = services
-        .iter()
-        .find(|(k, _)| k.as_str() == Some(fw.service()));
+    let main = services.iter().find(|s| s.main);
     let web = match main {
-        Some((_, s)) => process(fw.service(), s, diags),
+        Some(s) => process(s, diags),
         None => {
             diags.push(
                 Diagnostic::new(
@@ -209,22 +192,16 @@ fn app(input: &EmitInput, diags: &mut Vec<Diagnostic>) -> App {
             Process::default()
         }
     };
-    let enabled = |s: &Yaml| s.get("startup").and_then(Yaml::as_str) == Some("enabled");
     let mut workers = Vec::new();
     let mut schedulers = Vec::new();
-    for (k, s) in services {
-        let Some(name) = k.as_str() else { continue };
-        let lower = name.to_lowercase();
-        if !enabled(s) {
-            continue;
-        }
-        if lower.ends_with("-worker") {
-            workers.push(process(name, s, diags));
-        } else if lower.ends_with("-scheduler") {
-            schedulers.push(process(name, s, diags));
+    for s in services.iter().filter(|s| s.enabled) {
+        match s.role {
+            ServiceRole::Worker => workers.push(process(s, diags)),
+            ServiceRole::Scheduler => schedulers.push(process(s, diags)),
+            ServiceRole::Other => {}
         }
     }
-    let main_service = main.map(|(_, s)| s);
+    let main_service = main.map(|s| s.rock);
     let daemon_user = main_service
         .and_then(|s| s.get("user"))
         .and_then(Yaml::as_str)
@@ -259,13 +236,15 @@ fn app(input: &EmitInput, diags: &mut Vec<Diagnostic>) -> App {
     };
     let migration =
         paasc_runtime::migration_command(fw, in_app_dir).map(|cmd| (cmd, app_dir.to_string()));
-    let check = |level: &str| {
-        rock.get("checks")
-            .and_then(Yaml::as_map)
-            .unwrap_or(&[])
+    let checks = crate::pebble::checks::read(input).unwrap_or_else(|found| {
+        diags.extend(found);
+        Vec::new()
+    });
+    let check = |level: Level| {
+        checks
             .iter()
-            .filter(|(_, c)| c.get("level").and_then(Yaml::as_str) == Some(level))
-            .find_map(|(_, c)| super::pebble::probe(c))
+            .find(|c| c.level == level)
+            .map(super::probes::probe)
     };
     App {
         name: str_of(rock.get("name")).unwrap_or_else(|| "app".into()),
@@ -285,8 +264,8 @@ fn app(input: &EmitInput, diags: &mut Vec<Diagnostic>) -> App {
         env,
         files,
         migration,
-        readiness: check("ready"),
-        liveness: check("alive"),
+        readiness: check(Level::Ready),
+        liveness: check(Level::Alive),
     }
 }
 
@@ -325,16 +304,13 @@ fn settings(input: &EmitInput, k: &Kubernetes, diags: &mut Vec<Diagnostic>) -> S
     };
     let mut s = Settings::default();
     if let Some(image) = &k.image {
-        if super::k8s::is_image(&image.value) {
-            s.image = Some(image.value.clone());
-        } else {
-            bad(
-                "image",
-                image.span,
-                format!("`{}` is not an image reference", image.value),
-                "write REPOSITORY[:TAG][@DIGEST] in lowercase, e.g. ghcr.io/acme/web:1.0",
-            );
-        }
+        s.image = valid(
+            image,
+            ("image", super::k8s::is_image),
+            "an image reference",
+            "write REPOSITORY[:TAG][@DIGEST] in lowercase, e.g. ghcr.io/acme/web:1.0",
+            &mut bad,
+        );
     }
     let count =
         |v: &Spanned<i64>, field: &str, min: i64, bad: &mut dyn FnMut(&str, Span, String, &str)| {
@@ -360,15 +336,14 @@ fn settings(input: &EmitInput, k: &Kubernetes, diags: &mut Vec<Diagnostic>) -> S
             (&res.limits, &mut s.limits),
         ] {
             for (key, value) in map.iter() {
-                if super::k8s::is_quantity(&value.value) {
-                    out.insert(key.value.clone(), value.value.clone());
-                } else {
-                    bad(
-                        "resources",
-                        value.span,
-                        format!("`{}` is not a Kubernetes quantity", value.value),
-                        "write e.g. 250m or 0.5 for CPU, 256Mi or 1Gi for memory",
-                    );
+                if let Some(q) = valid(
+                    value,
+                    ("resources", super::k8s::is_quantity),
+                    "a Kubernetes quantity",
+                    "write e.g. 250m or 0.5 for CPU, 256Mi or 1Gi for memory",
+                    &mut bad,
+                ) {
+                    out.insert(key.value.clone(), q);
                 }
             }
         }
@@ -419,16 +394,15 @@ fn settings(input: &EmitInput, k: &Kubernetes, diags: &mut Vec<Diagnostic>) -> S
         let (Some(name), Some(size), Some(mount)) = (&v.name, &v.size, &v.mount_path) else {
             continue;
         };
-        let mut ok = true;
-        if !super::k8s::is_dns_label(&name.value) {
-            ok = false;
-            bad(
-                "storage",
-                name.span,
-                format!("`{}` is not a volume name", name.value),
-                "use lowercase letters, digits and `-` (at most 63), starting and ending with a letter or digit",
-            );
-        } else if names.contains(&name.value.as_str()) {
+        let mut ok = valid(
+            name,
+            ("storage", super::k8s::is_dns_label),
+            "a volume name",
+            "use lowercase letters, digits and `-` (at most 63), starting and ending with a letter or digit",
+            &mut bad,
+        )
+        .is_some();
+        if ok && names.contains(&name.value.as_str()) {
             ok = false;
             bad(
                 "storage",
@@ -438,37 +412,32 @@ fn settings(input: &EmitInput, k: &Kubernetes, diags: &mut Vec<Diagnostic>) -> S
             );
         }
         names.push(&name.value);
-        if !super::k8s::is_quantity(&size.value) {
-            ok = false;
-            bad(
-                "storage",
-                size.span,
-                format!("`{}` is not a storage size", size.value),
-                "write a quantity such as 1Gi or 500Mi",
-            );
-        }
-        if !mount.value.starts_with('/') {
-            ok = false;
-            bad(
-                "storage",
-                mount.span,
-                format!("`{}` is not an absolute path", mount.value),
-                "mount volumes at an absolute path, e.g. /var/lib/app",
-            );
-        }
+        ok &= valid(
+            size,
+            ("storage", super::k8s::is_quantity),
+            "a storage size",
+            "write a quantity such as 1Gi or 500Mi",
+            &mut bad,
+        )
+        .is_some();
+        ok &= valid(
+            mount,
+            ("storage", |m| m.starts_with('/')),
+            "an absolute path",
+            "mount volumes at an absolute path, e.g. /var/lib/app",
+            &mut bad,
+        )
+        .is_some();
         let class = v.storage_class.as_ref().and_then(|c| {
-            if super::k8s::is_dns_subdomain(&c.value) {
-                Some(c.value.clone())
-            } else {
-                ok = false;
-                bad(
-                    "storage",
-                    c.span,
-                    format!("`{}` is not a StorageClass name", c.value),
-                    "use the name `kubectl get storageclass` shows",
-                );
-                None
-            }
+            let class = valid(
+                c,
+                ("storage", super::k8s::is_dns_subdomain),
+                "a StorageClass name",
+                "use the name `kubectl get storageclass` shows",
+                &mut bad,
+            );
+            ok &= class.is_some();
+            class
         });
         if ok {
             s.storage.push((
@@ -492,32 +461,27 @@ fn settings(input: &EmitInput, k: &Kubernetes, diags: &mut Vec<Diagnostic>) -> S
     if let Some(i) = &k.ingress {
         let mut out = IngressSettings::default();
         if let Some(host) = &i.host {
-            if super::k8s::is_ingress_host(&host.value) {
-                out.host = host.value.clone();
-            } else {
-                bad(
-                    "ingress",
-                    host.span,
-                    format!("`{}` is not a host name", host.value),
-                    "give the bare DNS name in lowercase, e.g. web.example.com (no scheme, port or path)",
-                );
-            }
+            out.host = valid(
+                host,
+                ("ingress", super::k8s::is_ingress_host),
+                "a host name",
+                "give the bare DNS name in lowercase, e.g. web.example.com (no scheme, port or path)",
+                &mut bad,
+            )
+            .unwrap_or_default();
         }
         for (field, slot, what) in [
             (&i.tls_secret, &mut out.tls_secret, "Secret"),
             (&i.class, &mut out.class, "IngressClass"),
         ] {
             if let Some(v) = field {
-                if super::k8s::is_dns_subdomain(&v.value) {
-                    *slot = Some(v.value.clone());
-                } else {
-                    bad(
-                        "ingress",
-                        v.span,
-                        format!("`{}` is not a {what} name", v.value),
-                        "use lowercase letters, digits, `-` and `.`",
-                    );
-                }
+                *slot = valid(
+                    v,
+                    ("ingress", super::k8s::is_dns_subdomain),
+                    &format!("a {what} name"),
+                    "use lowercase letters, digits, `-` and `.`",
+                    &mut bad,
+                );
             }
         }
         out.annotations = i
@@ -528,18 +492,37 @@ fn settings(input: &EmitInput, k: &Kubernetes, diags: &mut Vec<Diagnostic>) -> S
         s.ingress = Some(out);
     }
     if let Some(name) = &k.secret_name {
-        if super::k8s::is_dns_subdomain(&name.value) {
-            s.secret_name = Some(name.value.clone());
-        } else {
-            bad(
-                "secret_name",
-                name.span,
-                format!("`{}` is not a Secret name", name.value),
-                "use lowercase letters, digits, `-` and `.`",
-            );
-        }
+        s.secret_name = valid(
+            name,
+            ("secret_name", super::k8s::is_dns_subdomain),
+            "a Secret name",
+            "use lowercase letters, digits, `-` and `.`",
+            &mut bad,
+        );
     }
     s
+}
+
+/// The profile's `value` when Kubernetes accepts it (`rule`: the profile field and the test), or
+/// H002 at it, saying it is not `what`.
+fn valid(
+    value: &Spanned<String>,
+    rule: (&str, fn(&str) -> bool),
+    what: &str,
+    help: &str,
+    bad: &mut dyn FnMut(&str, Span, String, &str),
+) -> Option<String> {
+    let (field, accepts) = rule;
+    if accepts(&value.value) {
+        return Some(value.value.clone());
+    }
+    bad(
+        field,
+        value.span,
+        format!("`{}` is not {what}", value.value),
+        help,
+    );
+    None
 }
 
 fn diags_missing_max(bad: &mut dyn FnMut(&str, Span, String, &str), near: Option<Span>) {

@@ -18,7 +18,7 @@
 
 pub mod app;
 pub mod k8s;
-pub mod pebble;
+pub mod probes;
 pub mod values;
 
 use k8s_openapi::api::core::v1::{
@@ -43,7 +43,7 @@ pub const DAEMON_UID: i64 = paasc_frameworks::DAEMON_UID as i64;
 pub struct Process {
     /// The Pebble service name.
     pub name: String,
-    /// Its argument vector ([`pebble::command_args`]).
+    /// Its argument vector ([`crate::pebble::command::service_args`]).
     pub command: Vec<String>,
     /// Pebble's `working-dir`, if set.
     pub working_dir: Option<String>,

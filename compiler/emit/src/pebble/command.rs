@@ -1,0 +1,132 @@
+//! Pebble's reading of a command, so a container can run it without Pebble.
+//!
+//! Pebble splits a command with Go's `shlex` (github.com/google/shlex, which Pebble vendors
+//! through canonical/x-go). A service's command may then end in one `[ ... ]` group of default
+//! arguments that `pebble run --args` may replace; with no replacement the process runs with the
+//! base and the default arguments (Pebble's `Service.ParseCommand`).
+
+/// A service command's argument vector: the base arguments followed by the `[ ... ]` defaults,
+/// or Pebble's reason for refusing it.
+pub fn service_args(command: &str) -> Result<Vec<String>, String> {
+    let words = split(command)?;
+    let mut base = Vec::new();
+    let mut extra = Vec::new();
+    let (mut inside, mut seen) = (false, false);
+    for (i, word) in words.into_iter().enumerate() {
+        if inside {
+            match word.as_str() {
+                "[" => return Err("cannot nest [ ... ] groups".into()),
+                "]" => inside = false,
+                _ => extra.push(word),
+            }
+            continue;
+        }
+        if seen {
+            return Err("cannot have any arguments after [ ... ] group".into());
+        }
+        match word.as_str() {
+            "[" if i == 0 => return Err("cannot start command with [ ... ] group".into()),
+            "[" => (inside, seen) = (true, true),
+            "]" => return Err("cannot have ] outside of [ ... ] group".into()),
+            _ => base.push(word),
+        }
+    }
+    // Pebble accepts an unclosed group: the rest of the words are its default arguments.
+    if base.is_empty() {
+        return Err("the command is empty".into());
+    }
+    base.extend(extra);
+    Ok(base)
+}
+
+/// Go `shlex.Split`: words separated by blanks; `'...'` literal; `"..."` where `\` takes the
+/// next character literally; `\` outside quotes escapes the next character; `#` at the start
+/// of a word begins a comment to the end of the line.
+pub fn split(s: &str) -> Result<Vec<String>, String> {
+    let mut words = Vec::new();
+    let mut chars = s.chars().peekable();
+    loop {
+        while chars
+            .next_if(|c| matches!(c, ' ' | '\t' | '\r' | '\n'))
+            .is_some()
+        {}
+        let Some(&first) = chars.peek() else {
+            return Ok(words);
+        };
+        if first == '#' {
+            while chars.next_if(|c| *c != '\n').is_some() {}
+            continue;
+        }
+        let mut word = String::new();
+        while let Some(c) = chars.next() {
+            match c {
+                ' ' | '\t' | '\r' | '\n' => break,
+                '\\' => word.push(chars.next().ok_or("EOF found after escape character")?),
+                '\'' => loop {
+                    match chars.next() {
+                        Some('\'') => break,
+                        Some(c) => word.push(c),
+                        None => return Err("EOF found when expecting closing quote".into()),
+                    }
+                },
+                '"' => loop {
+                    match chars.next() {
+                        Some('"') => break,
+                        Some('\\') => word.push(
+                            chars
+                                .next()
+                                .ok_or("EOF found when expecting closing quote")?,
+                        ),
+                        Some(c) => word.push(c),
+                        None => return Err("EOF found when expecting closing quote".into()),
+                    }
+                },
+                c => word.push(c),
+            }
+        }
+        words.push(word);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rockcraft_commands() {
+        assert_eq!(
+            service_args("/bin/python3 -m gunicorn -c /flask/gunicorn.conf.py 'app:create_app()' -k [ sync ]"),
+            Ok(["/bin/python3", "-m", "gunicorn", "-c", "/flask/gunicorn.conf.py", "app:create_app()", "-k", "sync"]
+                .map(String::from)
+                .to_vec())
+        );
+        assert_eq!(
+            service_args("celery -A app worker"),
+            Ok(["celery", "-A", "app", "worker"].map(String::from).to_vec())
+        );
+    }
+
+    #[test]
+    fn go_shlex_rules() {
+        assert_eq!(
+            split(r#"a "b \x c" 'd\e' f\ g #comment"#),
+            Ok(["a", "b x c", r"d\e", "f g"].map(String::from).to_vec())
+        );
+        assert_eq!(split("a#b"), Ok(vec!["a#b".to_string()]));
+        assert!(split("a 'b").is_err());
+        assert!(split("a \\").is_err());
+    }
+
+    #[test]
+    fn bracket_errors() {
+        assert!(service_args("[ a ]").is_err());
+        assert!(service_args("a [ b ] c").is_err());
+        assert!(service_args("a [ b [ c ] ]").is_err());
+        assert!(service_args("a ]").is_err());
+        assert_eq!(
+            service_args("a [ b"),
+            Ok(vec!["a".to_string(), "b".to_string()])
+        );
+        assert!(service_args("").is_err());
+    }
+}
