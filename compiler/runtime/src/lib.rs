@@ -381,6 +381,15 @@ mod tests {
         )])
     }
 
+    /// A relation whose application databag holds `data`.
+    fn app_relation(data: &[(&str, &str)]) -> Relation {
+        let mut r = Relation::default();
+        for (k, v) in data {
+            r.app_data.insert(k.to_string(), v.to_string());
+        }
+        r
+    }
+
     fn deployment() -> Deployment {
         Deployment {
             app: "web".into(),
@@ -477,14 +486,11 @@ mod tests {
     fn unparseable_database_port_raises() {
         let charm = flask_charm(vec![], vec![("postgresql", "postgresql_client")]);
         let mut dep = deployment();
-        let mut rel = Relation::default();
-        for (k, v) in [
+        let rel = app_relation(&[
             ("endpoints", "pg:5432"),
             ("username", "u"),
             ("password", "a#b"),
-        ] {
-            rel.app_data.insert(k.into(), v.into());
-        }
+        ]);
         dep.relations.insert("postgresql".into(), rel);
         let p = plan(Framework::Flask, &charm, &rock("g"), None, &dep);
         assert_eq!(p.status.kind, StatusKind::Error);
@@ -512,19 +518,13 @@ mod tests {
         );
         dep.proxy.http_proxy = Some("http://u:pw@proxy:3128".into());
         dep.proxy.no_proxy = Some("localhost".into());
-        let mut pg = Relation::default();
-        for (k, v) in [
+        let pg = app_relation(&[
             ("endpoints", "pg:5432"),
             ("username", "u"),
             ("password", "p"),
-        ] {
-            pg.app_data.insert(k.into(), v.into());
-        }
+        ]);
         dep.relations.insert("postgresql".into(), pg);
-        let mut s3 = Relation::default();
-        for (k, v) in [("access-key", "ak"), ("secret-key", "sk"), ("bucket", "b")] {
-            s3.app_data.insert(k.into(), v.into());
-        }
+        let s3 = app_relation(&[("access-key", "ak"), ("secret-key", "sk"), ("bucket", "b")]);
         dep.relations.insert("s3".into(), s3);
         let p = plan(Framework::Flask, &charm, &rock("g app:app"), None, &dep);
         assert_eq!(p.status.kind, StatusKind::Active, "{}", p.status.message);
@@ -580,10 +580,7 @@ mod tests {
                 .into_iter()
                 .collect(),
         );
-        let mut s3 = Relation::default();
-        for (k, v) in [("access-key", "ak"), ("secret-key", "sk"), ("bucket", "b")] {
-            s3.app_data.insert(k.into(), v.into());
-        }
+        let s3 = app_relation(&[("access-key", "ak"), ("secret-key", "sk"), ("bucket", "b")]);
         dep.relations.insert("s3".into(), s3);
         let p = plan(Framework::Flask, &charm, &rock("g app:app"), None, &dep);
         assert_eq!(p.status.kind, StatusKind::Active, "{}", p.status.message);

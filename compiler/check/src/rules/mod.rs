@@ -154,28 +154,29 @@ pub(crate) fn charm(cx: &mut CharmCx) -> Vec<Diagnostic> {
     out
 }
 
-/// The diagnostics of the profile rules.
-pub(crate) fn profile(cx: &ProfileCx) -> Vec<Diagnostic> {
+/// The diagnostics of the rules `pick` runs on `cx`.
+fn each<C>(cx: &C, pick: impl Fn(&Stage) -> Option<fn(&C) -> Vec<Diagnostic>>) -> Vec<Diagnostic> {
     RULES
         .iter()
-        .filter_map(|stage| match stage {
-            Stage::Profile(run) => Some(run(cx)),
-            _ => None,
-        })
-        .flatten()
+        .filter_map(pick)
+        .flat_map(|run| run(cx))
         .collect()
+}
+
+/// The diagnostics of the profile rules.
+pub(crate) fn profile(cx: &ProfileCx) -> Vec<Diagnostic> {
+    each(cx, |stage| match stage {
+        Stage::Profile(run) => Some(*run),
+        _ => None,
+    })
 }
 
 /// The diagnostics of the plan rules.
 pub(crate) fn plan(cx: &PlanCx) -> Vec<Diagnostic> {
-    RULES
-        .iter()
-        .filter_map(|stage| match stage {
-            Stage::Plan(run) => Some(run(cx)),
-            _ => None,
-        })
-        .flatten()
-        .collect()
+    each(cx, |stage| match stage {
+        Stage::Plan(run) => Some(*run),
+        _ => None,
+    })
 }
 
 #[cfg(test)]

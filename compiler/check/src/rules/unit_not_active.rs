@@ -285,21 +285,16 @@ fn gevent(cx: &PlanCx) -> Option<Diagnostic> {
         }
     };
     let framework = cx.framework.name();
-    let d = Diagnostic::new(
-            CODE,
-            file,
-            span,
-            format!(
-                "paas-charm would leave the unit blocked: gunicorn[gevent] must be installed in the rock. https://bit.ly/{framework}-async-doc"
-            ),
-        )
-        .label("gevent workers, but the rock's requirements do not install gevent")
-        .help("add `gevent` to requirements.txt (rockcraft then also starts gunicorn with `-k gevent`), or use `sync`");
-    Some(if file == anchor {
-        d
-    } else {
-        d.secondary(anchor, Span::point(0), "with this profile")
-    })
+    Some(at(
+        cx,
+        &format!(
+            "paas-charm would leave the unit blocked: gunicorn[gevent] must be installed in the rock. https://bit.ly/{framework}-async-doc"
+        ),
+        file,
+        span,
+        "gevent workers, but the rock's requirements do not install gevent".into(),
+        "add `gevent` to requirements.txt (rockcraft then also starts gunicorn with `-k gevent`), or use `sync`".into(),
+    ))
 }
 
 #[cfg(test)]
