@@ -1,7 +1,7 @@
 //! Where each variable of a resolved app's environment comes from: paas-charm's provenance
 //! ([`paasc_runtime::Provenance`]) with each source mapped to the entry of the profile or the
-//! project file that holds its value. Diagnostics about a variable point there, and
-//! `paasc env --why` prints it.
+//! project file (charmcraft.yaml, rockcraft.yaml) that holds its value. Diagnostics about a
+//! variable point there, and `paasc env --why` prints it.
 
 use crate::Resolved;
 use paasc_diag::{FileId, Span};
@@ -206,6 +206,15 @@ impl Resolved {
                     })
                     .collect()
             }
+            Source::Rock { service, name } => self
+                .rock_source
+                .as_ref()
+                .and_then(|(file, tree)| {
+                    in_tree(*file, tree, &["services", service, "environment", name])
+                })
+                .map(|o| (o, None))
+                .into_iter()
+                .collect(),
             Source::FrameworkDefault { .. } | Source::PaasConfig | Source::Framework => Vec::new(),
         }
     }
@@ -253,7 +262,7 @@ mod tests {
     use paasc_model::ProjectFiles;
 
     const CHARM: &str = "name: shop\ntype: charm\nbase: ubuntu@24.04\nplatforms:\n  amd64:\nsummary: s\ndescription: d\nextensions:\n- flask-framework\nconfig:\n  options:\n    greeting: {type: string, description: g, default: hello}\n    page-size: {type: int, description: p}\nrequires:\n  s3: {interface: s3}\n";
-    const ROCK: &str = "name: shop\nbase: ubuntu@24.04\nversion: '0.1'\nsummary: s\ndescription: d\nplatforms:\n  amd64:\nextensions:\n- flask-framework\n";
+    const ROCK: &str = "name: shop\nbase: ubuntu@24.04\nversion: '0.1'\nsummary: s\ndescription: d\nplatforms:\n  amd64:\nextensions:\n- flask-framework\nservices:\n  flask:\n    environment:\n      FLASK_GREETING: rock\n";
     const PROFILE: &str = "secret-key: k\nconfig:\n  page-size: 3\nintegrations:\n  s3:\n    data:\n      access-key: ak\n      secret-key: sk\n      bucket: b\n";
 
     fn project() -> Project {
@@ -280,9 +289,8 @@ mod tests {
         }
     }
 
-    /// The file, key path and text of each place the variable's sources are written (secret
-    /// values are starred out in the sources diagnostics quote).
-    fn written(name: &str) -> Vec<(String, Vec<String>, String)> {
+    /// Where the variable `name` comes from.
+    fn why(name: &str) -> (Project, super::Why) {
         let mut p = project();
         let checked = check_project(&mut p, Options::default());
         let profile = p.db.add("profiles/dev.yaml", PROFILE);
@@ -291,13 +299,28 @@ mod tests {
             panic!("{diags:?}");
         };
         let why = app.why(name).expect("a variable of the plan");
-        why.origins()
+        (p, why)
+    }
+
+    /// The file, key path and text of `origins` (secret values are starred out in the sources
+    /// diagnostics quote).
+    fn shown<'a>(
+        p: &Project,
+        origins: impl Iterator<Item = &'a super::Origin>,
+    ) -> Vec<(String, Vec<String>, String)> {
+        origins
             .map(|o| {
                 let f = p.db.get(o.file);
                 let text = f.text[o.span.start as usize..o.span.end as usize].to_string();
                 (f.path.clone(), o.path.clone(), text)
             })
             .collect()
+    }
+
+    /// Where the sources of the variable `name` are written.
+    fn written(name: &str) -> Vec<(String, Vec<String>, String)> {
+        let (p, why) = why(name);
+        shown(&p, why.origins())
     }
 
     fn strings(v: &[&str]) -> Vec<String> {
@@ -336,6 +359,15 @@ mod tests {
                 "profiles/dev.yaml".into(),
                 strings(&["secret-key"]),
                 "*".into()
+            )]
+        );
+        let (p, greeting) = why("FLASK_GREETING");
+        assert_eq!(
+            shown(&p, greeting.overrode.iter().flat_map(|t| t.at.iter())),
+            [(
+                "rockcraft.yaml".into(),
+                strings(&["services", "flask", "environment", "FLASK_GREETING"]),
+                "rock".into()
             )]
         );
         assert_eq!(

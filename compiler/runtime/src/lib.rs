@@ -260,9 +260,20 @@ fn run(
     }
     let env::Environment {
         vars: environment,
-        provenance,
+        mut provenance,
         secret: secret_env,
     } = state.environment()?;
+    for name in layer::rock_environment(rock, spec.service) {
+        if let Some(p) = provenance.get_mut(&name) {
+            p.overrode.insert(
+                0,
+                Source::Rock {
+                    service: spec.service.to_string(),
+                    name,
+                },
+            );
+        }
+    }
     let layer = layer::build(
         rock,
         spec.service,
@@ -618,6 +629,36 @@ mod tests {
                 vec![Source::BaseUrl { ingress: false }],
                 vec![option("base-url", Given::Default)]
             ))
+        );
+    }
+
+    #[test]
+    fn a_variable_the_rock_also_sets_overrides_the_rocks() {
+        let charm = flask_charm(
+            vec![("greeting", option("string", Some(Yaml::str("hi")), true))],
+            vec![],
+        );
+        let env = map(vec![("FLASK_GREETING", Yaml::str("from the rock"))]);
+        let rock = map(vec![(
+            "services",
+            map(vec![(
+                "flask",
+                map(vec![
+                    ("command", Yaml::str("g app:app")),
+                    ("environment", env),
+                ]),
+            )]),
+        )]);
+        let p = plan(Framework::Flask, &charm, &rock, None, &deployment());
+        let rock_value = Source::Rock {
+            service: "flask".into(),
+            name: "FLASK_GREETING".into(),
+        };
+        assert_eq!(
+            p.provenance
+                .get("FLASK_GREETING")
+                .map(|w| w.overrode.clone()),
+            Some(vec![rock_value])
         );
     }
 

@@ -61,6 +61,14 @@ pub enum Source {
     },
     /// `framework_logging_format` in `paas-config.yaml`.
     PaasConfig,
+    /// The `environment` of the rock's service: paas-charm's layer replaces it, so this is only
+    /// ever a value that was overridden.
+    Rock {
+        /// The service.
+        service: String,
+        /// The variable.
+        name: String,
+    },
     /// A value paas-charm sets itself for the framework.
     Framework,
 }
@@ -87,6 +95,7 @@ impl Source {
             Source::App => "app",
             Source::Relation { .. } => "relation",
             Source::PaasConfig => "paas-config",
+            Source::Rock { .. } => "rock",
             Source::Framework => "framework",
         }
     }
