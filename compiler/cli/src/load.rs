@@ -143,8 +143,9 @@ const CODE_FILES: usize = 64;
 const CODE_BYTES: u64 = 4 * 1024 * 1024;
 
 /// The charm's Python code: the regular `.py` files in `src/` and its subdirectories (two
-/// levels; symbolic links are not followed), in path order, at most [`CODE_FILES`] files and
-/// [`CODE_BYTES`] bytes in all; a file that does not fit is cut there.
+/// levels; symbolic links are not followed), `src/charm.py` first, then the shallower first, in
+/// path order, at most [`CODE_FILES`] files and [`CODE_BYTES`] bytes in all; a file that does
+/// not fit is cut there.
 pub fn charm_code(root: &Path) -> std::collections::BTreeMap<String, String> {
     let mut paths = Vec::new();
     let mut dirs = vec![(root.join("src"), "src".to_string(), 0)];
@@ -152,7 +153,7 @@ pub fn charm_code(root: &Path) -> std::collections::BTreeMap<String, String> {
         let Ok(read) = std::fs::read_dir(&dir) else {
             continue;
         };
-        for entry in read.filter_map(Result::ok).take(4 * CODE_FILES) {
+        for entry in read.filter_map(Result::ok) {
             let name = entry.file_name().to_string_lossy().into_owned();
             let Ok(kind) = entry.file_type() else {
                 continue;
@@ -164,7 +165,7 @@ pub fn charm_code(root: &Path) -> std::collections::BTreeMap<String, String> {
             }
         }
     }
-    paths.sort();
+    paths.sort_by_key(|p| (p != "src/charm.py", p.matches('/').count(), p.clone()));
     let mut left = CODE_BYTES;
     let mut out = std::collections::BTreeMap::new();
     for rel in paths.into_iter().take(CODE_FILES) {

@@ -1,6 +1,7 @@
 //! Hostile inputs too big to commit as golden cases: 100 MB project files, profiles and files
 //! the extensions read. Each ends in a Y008 diagnostic naming the file, and nothing is written.
-//! The files are sparse (a real head, then zeros), so the test itself stays quick.
+//! The charm's own code is read within a file count and a byte budget. The files are sparse (a
+//! real head, then zeros), so the test itself stays quick.
 
 #[path = "support/common.rs"]
 mod common;
@@ -100,4 +101,25 @@ fn a_100_mb_file_the_extension_reads_is_named() {
     let message = d["message"].as_str().unwrap_or_default();
     assert!(message.contains(&HUNDRED_MB.to_string()), "{message}");
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn the_charm_code_read_is_bounded() {
+    let dir = scratch("hostile-charm-code");
+    let src = dir.join("src");
+    std::fs::create_dir_all(src.join("deep/deeper/deepest")).expect("mkdir");
+    for i in 0..100 {
+        std::fs::write(src.join(format!("a{i:03}.py")), "x = 1\n").expect("write");
+    }
+    std::fs::write(src.join("charm.py"), "RELATION = \"amqp\"\n").expect("write");
+    std::fs::write(src.join("deep/deeper/deepest/far.py"), "").expect("write");
+    let code = paasc::load::charm_code(&dir);
+    assert_eq!(code.len(), 64, "{:?}", code.keys().collect::<Vec<_>>());
+    assert!(code.contains_key("src/charm.py"));
+    assert!(!code.keys().any(|k| k.contains("deepest")));
+    inflate(&src.join("a000.py"));
+    let code = paasc::load::charm_code(&dir);
+    let bytes: usize = code.values().map(String::len).sum();
+    assert_eq!(bytes, 4 * 1024 * 1024);
+    assert!(code.contains_key("src/charm.py"));
 }
