@@ -2,11 +2,13 @@
 //! the expanded charm, paas-charm's plan computed, and the result (the resolved app, the IR the
 //! back ends read) returned only when nothing stops the deployment.
 
-use crate::{blame, gevent, Checked, Project};
-use paasc_diag::{Code, Diagnostic, FileId, SourceDb, Span, Suggestions};
+use crate::declared::{config_value, endpoint_names, option_types};
+use crate::rules::{self, PlanCx, ProfileCx};
+use crate::{Checked, Project};
+use paasc_diag::{Code, Diagnostic, FileId, SourceDb, Span};
 use paasc_model::lower::Cx;
 use paasc_model::profile::{self, Profile, Scalar};
-use paasc_runtime::{ConfigValue, Deployment, Framework, ProxySettings, Relation};
+use paasc_runtime::{Deployment, Framework, ProxySettings, Relation};
 use paasc_syntax::{Limits, Yaml};
 use std::path::PathBuf;
 
@@ -257,6 +259,8 @@ pub struct Resolved {
     /// Where diagnostics about the deployment point when no better span is known: the
     /// profile file, or charmcraft.yaml when there is none.
     pub anchor: FileId,
+    /// charmcraft.yaml and its tree, for diagnostics about the charm's own values.
+    pub charm_source: (FileId, paasc_syntax::Tree),
 }
 
 impl std::ops::Deref for Resolved {
@@ -283,7 +287,9 @@ impl Resolved {
 
 /// Applies the profile read into the project's sources as `profile` (and the `--set` overlays
 /// `sets`) to a checked project and plans the deployment as paas-charm would. Returns `None`,
-/// with the reasons in `diags`, when any error is found.
+/// with the reasons in `diags`, when any error is found. The profile is checked against the
+/// charm whenever the charm expanded cleanly; the deployment is planned only for a project
+/// without errors.
 pub fn apply_profile(
     project: &mut Project,
     checked: &Checked,
@@ -293,8 +299,8 @@ pub fn apply_profile(
 ) -> Option<Resolved> {
     let files = project.files;
     let db = &mut project.db;
-    let charm_file = files.charmcraft?;
-    files.rockcraft?;
+    let (charm_file, rock_file) = (files.charmcraft?, files.rockcraft?);
+    let start = diags.len();
     let mut read = Vec::new();
     let loaded = load_profile(db, profile, sets, &mut read, diags);
     redact(
@@ -303,57 +309,68 @@ pub fn apply_profile(
         &read,
         checked.charm.as_ref(),
     );
-    let (profile, profile_file) = loaded?;
-    let app = app(project, checked, diags)?;
-    let charm = &app.charm;
-    let charm_tree = checked.analysis.charm_tree.as_ref()?;
-    let anchor = profile_file.or(profile.file).unwrap_or(charm_file);
-    let deployment = deployment(&profile, charm, anchor, diags);
-    if deployment.secret_key.is_none() {
-        diags.push(
-            Diagnostic::new(
-                Code::SECRET_KEY_MISSING,
-                anchor,
-                Span::point(0),
-                "the profile gives no `secret-key`",
-            )
-            .label("secret-key is needed here")
-            .help("pass it from your secret store: --set secret-key=$(openssl rand -hex 32)"),
-        );
-    }
-    if paasc_diag::has_errors(diags) {
+    let (Some(charm), Some((profile, profile_file))) = (&checked.charm, loaded) else {
+        return None;
+    };
+    if paasc_diag::has_errors(&diags[start..]) {
         return None;
     }
+    let charm_tree = checked.analysis.charm_tree.as_ref()?;
+    let Some(framework) = checked.charm_source.as_ref().and_then(framework) else {
+        diags.push(
+            Diagnostic::new(
+                Code::EXTENSION_UNKNOWN,
+                charm_file,
+                Span::point(0),
+                "charmcraft.yaml uses no framework extension, so there is no 12-factor app to compile",
+            )
+            .label("here")
+            .help("add `extensions: [flask-framework]` (or another framework)"),
+        );
+        return None;
+    };
+    let anchor = profile_file.or(profile.file).unwrap_or(charm_file);
+    diags.extend(rules::profile(&ProfileCx {
+        profile: &profile,
+        charm,
+        anchor,
+        framework,
+        charm_file,
+        charm_tree,
+    }));
+    if paasc_diag::has_errors(&diags[start..]) || paasc_diag::has_errors(&checked.diags) {
+        return None;
+    }
+    let app = app(project, checked, diags)?;
+    let deployment = deployment(&profile, charm);
     let plan = paasc_runtime::plan(
-        app.framework,
+        framework,
         charm,
         &app.rock,
         app.paas_config.as_ref(),
         &deployment,
     );
-    if plan.status.kind != paasc_runtime::StatusKind::Active {
-        diags.push(blame::not_active(
-            &plan.status,
-            &profile,
-            anchor,
-            charm_file,
-            charm_tree,
-        ));
+    let rock_file_tree = checked
+        .analysis
+        .rock_tree
+        .as_ref()
+        .map(|tree| (rock_file, tree));
+    let found = rules::plan(&PlanCx {
+        profile: &profile,
+        plan: &plan,
+        framework,
+        charm,
+        charm_file,
+        charm_tree,
+        rock: rock_file_tree,
+        rock_yaml: &app.rock,
+        rock_dir: &app.rock_dir,
+        anchor,
+    });
+    let stop = paasc_diag::has_errors(&found);
+    diags.extend(found);
+    if stop {
         return None;
-    }
-    if plan.gunicorn_conf.is_some() {
-        if let Some(d) = gevent::check(
-            &profile,
-            charm,
-            charm_tree,
-            app.framework.name(),
-            &app.rock_dir,
-            anchor,
-            charm_file,
-        ) {
-            diags.push(d);
-            return None;
-        }
     }
     Some(Resolved {
         app,
@@ -361,34 +378,8 @@ pub fn apply_profile(
         deployment,
         plan,
         anchor,
+        charm_source: (charm_file, charm_tree.clone()),
     })
-}
-
-/// paasc's own rules on the charm as written (`paasc_runtime::lint`), as diagnostics.
-/// `source` is `tree` loaded as a value.
-pub fn lint(file: FileId, tree: &paasc_syntax::Tree, source: &Yaml) -> Vec<Diagnostic> {
-    let Some(fw) = framework(source) else {
-        return Vec::new();
-    };
-    let key = |path: &[String]| tree.lookup(path).map(|e| tree.span(e.key));
-    paasc_runtime::lint::lint(fw, source)
-        .into_iter()
-        .filter_map(|f| {
-            use paasc_runtime::lint::Rule;
-            let (code, label) = match f.rule {
-                Rule::OptionNotExported => (Code::OPTION_NOT_EXPORTED, "never reaches the app"),
-                Rule::EnvCollision => (Code::ENV_COLLISION, "same variable"),
-                Rule::IntegrationNotRead => (Code::INTEGRATION_NOT_READ, "not read by paas-charm"),
-            };
-            let mut d = Diagnostic::new(code, file, key(&f.path)?, f.message)
-                .label(label)
-                .help(f.help);
-            if let Some(other) = f.other.as_deref().and_then(key) {
-                d = d.secondary(file, other, "this one");
-            }
-            Some(d)
-        })
-        .collect()
 }
 
 /// The framework a charm uses, from its unexpanded `extensions`.
@@ -401,44 +392,9 @@ pub fn framework(charm_source: &Yaml) -> Option<Framework> {
         .find_map(Framework::from_name)
 }
 
-/// Each option's declared `type`, by name (an index: a charm may declare thousands).
-fn option_types(charm: &Yaml) -> std::collections::HashMap<&str, &str> {
-    charm
-        .get("config")
-        .and_then(|c| c.get("options"))
-        .and_then(Yaml::as_map)
-        .map(|m| {
-            m.iter()
-                .filter_map(|(k, v)| Some((k.as_str()?, v.get("type")?.as_str()?)))
-                .collect()
-        })
-        .unwrap_or_default()
-}
-
-fn option_names(charm: &Yaml) -> Vec<&str> {
-    charm
-        .get("config")
-        .and_then(|c| c.get("options"))
-        .and_then(Yaml::as_map)
-        .map(|m| m.iter().filter_map(|(k, _)| k.as_str()).collect())
-        .unwrap_or_default()
-}
-
-fn endpoint_names(charm: &Yaml) -> Vec<&str> {
-    ["requires", "provides"]
-        .iter()
-        .filter_map(|k| charm.get(k).and_then(Yaml::as_map))
-        .flat_map(|m| m.iter().filter_map(|(k, _)| k.as_str()))
-        .collect()
-}
-
-/// Checks the profile against the expanded charm and builds the deployment paas-charm sees.
-pub fn deployment(
-    p: &Profile,
-    charm: &Yaml,
-    file: FileId,
-    diags: &mut Vec<Diagnostic>,
-) -> Deployment {
+/// The deployment paas-charm sees for the profile `p`: its entries the profile rules accept
+/// (those they refuse are left out), with the charm's name as the default application name.
+pub fn deployment(p: &Profile, charm: &Yaml) -> Deployment {
     let mut d = Deployment {
         app: p.app.as_ref().map_or_else(
             || {
@@ -468,178 +424,30 @@ pub fn deployment(
         },
         ..Deployment::default()
     };
-    let options = option_names(charm);
-    let near_options = Suggestions::new(options.iter().copied());
     let types = option_types(charm);
-    let option_type = |name: &str| types.get(name).copied();
     for (key, value) in p.config.iter() {
-        let file = p.origin("config", &key.value).unwrap_or(file);
-        let Some(kind) = option_type(&key.value) else {
-            let mut diag = Diagnostic::new(
-                Code::PROFILE_UNKNOWN_OPTION,
-                file,
-                key.span,
-                format!("the charm has no config option `{}`", key.value),
-            )
-            .label("not an option of this charm");
-            diag = match near_options.closest(&key.value) {
-                Some(near) => diag.help(format!("did you mean `{near}`?")),
-                None => diag.help("declare it under config.options in charmcraft.yaml, or remove it from the profile"),
-            };
-            diags.push(diag);
-            continue;
-        };
-        let converted = match (kind, &value.value) {
-            ("string", Scalar::Str(s)) => Some(ConfigValue::Str(s.clone())),
-            ("int", Scalar::Int(i)) => Some(ConfigValue::Int(*i)),
-            ("float", Scalar::Float(f)) => Some(ConfigValue::Float(*f)),
-            ("float", Scalar::Int(i)) => Some(ConfigValue::Float(*i as f64)),
-            ("boolean", Scalar::Bool(b)) => Some(ConfigValue::Bool(*b)),
-            ("secret", _) => {
-                diags.push(
-                    Diagnostic::new(
-                        Code::PROFILE_WRONG_TYPE,
-                        file,
-                        key.span,
-                        format!(
-                            "`{}` is a secret option; its content belongs under `secrets:`",
-                            key.value
-                        ),
-                    )
-                    .label("secret option given a plain value")
-                    .help(format!(
-                        "write it as\nsecrets:\n  {}:\n    <key>: <value>",
-                        key.value
-                    )),
-                );
-                continue;
-            }
-            _ => None,
-        };
-        match converted {
-            Some(v) => {
-                d.config.insert(key.value.clone(), v);
-            }
-            None => diags.push(
-                Diagnostic::new(
-                    Code::PROFILE_WRONG_TYPE,
-                    file,
-                    value.span,
-                    format!(
-                        "option `{}` has type {kind}, but the profile gives {}",
-                        key.value,
-                        describe(&value.value)
-                    ),
-                )
-                .label(format!("not {}", article(kind)))
-                .help(match kind {
-                    "string" => "quote the value to make it a string".to_string(),
-                    other => format!(
-                        "give {} value, as `juju config` would accept it",
-                        article(other)
-                    ),
-                }),
-            ),
+        if let Some(v) = types
+            .get(key.value.as_str())
+            .and_then(|kind| config_value(kind, &value.value))
+        {
+            d.config.insert(key.value.clone(), v);
         }
     }
     for (key, content) in p.secrets.iter() {
-        let file = p.origin("secrets", &key.value).unwrap_or(file);
-        match option_type(&key.value) {
-            Some("secret") => {
-                d.secrets.insert(
-                    key.value.clone(),
-                    content
-                        .iter()
-                        .map(|(k, v)| (k.value.clone(), v.value.clone()))
-                        .collect(),
-                );
-            }
-            _ => diags.push(
-                Diagnostic::new(
-                    Code::PROFILE_UNKNOWN_OPTION,
-                    file,
-                    key.span,
-                    format!("the charm has no secret-typed option `{}`", key.value),
-                )
-                .label("not a secret option")
-                .help("`secrets:` gives the content of options declared with `type: secret`; put plain values under `config:`"),
-            ),
+        if types.get(key.value.as_str()) == Some(&"secret") {
+            d.secrets.insert(
+                key.value.clone(),
+                content
+                    .iter()
+                    .map(|(k, v)| (k.value.clone(), v.value.clone()))
+                    .collect(),
+            );
         }
     }
     let endpoints = endpoint_names(charm);
-    let near_endpoints = Suggestions::new(endpoints.iter().copied());
     for (key, integration) in p.integrations.iter() {
-        let file = p.origin("integrations", &key.value).unwrap_or(file);
         if !endpoints.contains(&key.value.as_str()) {
-            let mut diag = Diagnostic::new(
-                Code::PROFILE_UNKNOWN_ENDPOINT,
-                file,
-                key.span,
-                format!("the charm declares no endpoint `{}`", key.value),
-            )
-            .label("no such integration");
-            diag = match near_endpoints.closest(&key.value) {
-                Some(near) => diag.help(format!("did you mean `{near}`?")),
-                None => diag.help("declare it under `requires:` in charmcraft.yaml, or remove it from the profile"),
-            };
-            diags.push(diag);
             continue;
-        }
-        let declared = |field: &str| {
-            ["requires", "provides"].iter().find_map(|section| {
-                charm
-                    .get(section)
-                    .and_then(|s| s.get(&key.value))
-                    .and_then(|e| e.get(field))
-            })
-        };
-        if let (Some(want), Some(have)) = (
-            &integration.interface,
-            declared("interface").and_then(Yaml::as_str),
-        ) {
-            if want.value != have {
-                diags.push(
-                    Diagnostic::new(
-                        Code::PROFILE_INTERFACE_MISMATCH,
-                        file,
-                        want.span,
-                        format!(
-                            "the charm declares `{}` with interface `{have}`, not `{}`",
-                            key.value, want.value
-                        ),
-                    )
-                    .label(format!("the charm says `{have}`"))
-                    .help(format!(
-                        "write the data in the `{have}` vocabulary and say `interface: {have}`, or integrate another endpoint"
-                    )),
-                );
-            }
-        }
-        if let Some(Yaml::Int(limit)) = declared("limit") {
-            let limit = *limit;
-            let count = 1 + integration.more.len();
-            if let Some(extra) = usize::try_from(limit)
-                .ok()
-                .and_then(|l| integration.more.get(l.saturating_sub(1)))
-            {
-                diags.push(
-                    Diagnostic::new(
-                        Code::INTEGRATION_LIMIT,
-                        file,
-                        extra.span,
-                        format!(
-                            "`{}` allows {limit} integrated application{}, the profile gives {count}",
-                            key.value,
-                            if limit == 1 { "" } else { "s" }
-                        ),
-                    )
-                    .label("one too many")
-                    .help(format!(
-                        "keep at most {limit}, or raise `limit` on `{}` in charmcraft.yaml",
-                        key.value
-                    )),
-                );
-            }
         }
         let bag = |m: &paasc_model::lower::SpannedMap<
             paasc_model::lower::Spanned<profile::DataValue>,
@@ -682,45 +490,4 @@ pub fn deployment(
         }
     }
     d
-}
-
-/// `a boolean`, `an int`.
-fn article(kind: &str) -> String {
-    let an = kind.starts_with(['a', 'e', 'i', 'o', 'u']);
-    format!("{} {kind}", if an { "an" } else { "a" })
-}
-
-fn describe(v: &Scalar) -> String {
-    match v {
-        Scalar::Str(_) => "a string".into(),
-        Scalar::Int(i) => format!("the integer {i}"),
-        Scalar::Float(f) => format!("the float {}", paasc_syntax::python_float_repr(*f)),
-        Scalar::Bool(b) => format!("the boolean {b}"),
-    }
-}
-
-/// The profile entry whose value is `value` (a config value, secret content or databag field).
-pub fn source_of(p: &Profile, value: &str) -> Option<(Option<FileId>, Span)> {
-    let config = p.config.iter().find_map(|(k, v)| match &v.value {
-        Scalar::Str(s) if s == value => Some((p.origin("config", &k.value), v.span)),
-        _ => None,
-    });
-    let secrets = || {
-        p.secrets.iter().find_map(|(k, content)| {
-            content
-                .iter()
-                .find(|(_, v)| v.value == value)
-                .map(|(_, v)| (p.origin("secrets", &k.value), v.span))
-        })
-    };
-    let data = || {
-        p.integrations.iter().find_map(|(k, i)| {
-            i.data
-                .iter()
-                .chain(i.units.iter().flat_map(|(_, bag)| bag.iter()))
-                .find(|(_, v)| v.value.0 == value)
-                .map(|(_, v)| (p.origin("integrations", &k.value), v.span))
-        })
-    };
-    config.or_else(secrets).or_else(data)
 }

@@ -7,11 +7,13 @@
 //! touches the file system, the environment or the clock.
 
 pub mod apply;
-mod blame;
+mod declared;
 pub mod expand;
-mod gevent;
+pub mod provenance;
+mod rules;
 
-pub use apply::{app, apply_profile, framework, lint, App, Resolved};
+pub use apply::{app, apply_profile, framework, App, Resolved};
+pub use rules::CODES;
 
 use paasc_diag::{Code, Diagnostic, FileId, SourceDb, Span};
 use paasc_expand::ProjectDir;
@@ -38,6 +40,9 @@ pub struct Dir {
     pub links_leaving: Vec<(String, PathBuf)>,
     /// Files the extensions read that are larger than the loader reads, with their sizes.
     pub oversized: Vec<(String, u64)>,
+    /// The charm's own Python code (`src/**/*.py`, as far as the loader reads it), by path
+    /// relative to the directory: what the charm does besides paas-charm.
+    pub code: std::collections::BTreeMap<String, String>,
 }
 
 /// A project as the loader read it: everything [`check_project`] looks at.
@@ -171,15 +176,49 @@ pub fn extension_entrypoint(file: FileId, tree: &Tree, rock: &Yaml) -> Option<Di
     )
 }
 
+/// Whether the file of `tree` loaded as YAML holding a mapping: no problem of the file as
+/// YAML (its syntax, keys, size or nesting) among `diags`, and a mapping at the top, which is
+/// all an extension needs to run.
+fn loads_as_mapping(diags: &[Diagnostic], file: FileId, tree: &Tree) -> bool {
+    let yaml_errors = diags.iter().any(|d| {
+        d.primary.file == file
+            && d.severity == paasc_diag::Severity::Error
+            && d.code.as_str().starts_with('Y')
+    });
+    !yaml_errors && tree.root().is_some_and(|r| tree.as_map(r).is_some())
+}
+
+/// Adds `d` unless an error already points at the same place (the schema and the extension
+/// both refusing a `base`, say).
+fn add_new(diags: &mut Vec<Diagnostic>, d: Diagnostic) {
+    let known = diags.iter().any(|e| {
+        e.severity == paasc_diag::Severity::Error
+            && std::iter::once(&e.primary)
+                .chain(&e.labels)
+                .any(|l| l.file == d.primary.file && l.span == d.primary.span)
+    });
+    if !known {
+        diags.push(d);
+    }
+}
+
 /// Analyses and expands both files of `project`, collecting every problem.
+///
+/// Each pass runs when its inputs are sound, so that one problem does not hide another: the
+/// extensions (and paasc's rules on the charm as written) run on a file that loaded as YAML,
+/// whatever schema errors it has, as the real tools apply their extensions before they
+/// validate the schema; only a file without errors gives the expanded project that profiles
+/// are applied to.
 pub fn check_project(project: &mut Project, opts: Options) -> Checked {
     let mut analysis = paasc_model::analyze(&project.db, project.files);
     let mut diags: Vec<Diagnostic> = std::mem::take(&mut project.diagnostics);
     diags.append(&mut analysis.diagnostics);
-    let clean = |diags: &[Diagnostic], file| {
-        !diags
+    let errors_in = |diags: &[Diagnostic], file| -> Vec<Span> {
+        diags
             .iter()
-            .any(|d| d.primary.file == file && d.severity == paasc_diag::Severity::Error)
+            .filter(|d| d.primary.file == file && d.severity == paasc_diag::Severity::Error)
+            .map(|d| d.primary.span)
+            .collect()
     };
     let mut charm = None;
     let mut charm_source = None;
@@ -190,16 +229,29 @@ pub fn check_project(project: &mut Project, opts: Options) -> Checked {
         project.charm_dir.as_ref(),
     ) {
         diags.extend(dir_checks(&mut project.db, dir));
-        if clean(&diags, file) {
+        if loads_as_mapping(&diags, file, tree) {
+            let clean = errors_in(&diags, file).is_empty();
             let source = expand::value(tree);
             match expand_charm(&dir.listing, &source, opts) {
-                Ok(doc) => {
-                    diags.extend(lint(file, tree, &source));
-                    charm = Some(doc);
-                }
-                Err(e) => diags.push(expand::diagnostic(&e, file, tree)),
+                Ok(doc) if clean => charm = Some(doc),
+                Ok(_) => {}
+                Err(e) => add_new(&mut diags, expand::diagnostic(&e, file, tree)),
             }
-            charm_source = Some(source);
+            if let Some(framework) = framework(&source) {
+                let errors = errors_in(&diags, file);
+                diags.extend(rules::charm(&mut rules::CharmCx {
+                    file,
+                    tree,
+                    source: &source,
+                    framework,
+                    errors,
+                    dir,
+                    db: &mut project.db,
+                }));
+            }
+            if clean {
+                charm_source = Some(source);
+            }
         }
     }
     if let (Some(file), Some(tree), Some(dir)) = (
@@ -207,7 +259,8 @@ pub fn check_project(project: &mut Project, opts: Options) -> Checked {
         analysis.rock_tree.as_ref(),
         project.rock_dir.as_ref(),
     ) {
-        if clean(&diags, file) {
+        if loads_as_mapping(&diags, file, tree) {
+            let clean = errors_in(&diags, file).is_empty();
             let result = expand_rock(tree, &dir.listing, opts);
             diags.extend(dir_checks(&mut project.db, dir));
             let found = match &result {
@@ -215,13 +268,8 @@ pub fn check_project(project: &mut Project, opts: Options) -> Checked {
                 Err(failure) => &failure.errors,
             };
             for e in found {
-                diags.push(expand::diagnostic_in(
-                    e,
-                    file,
-                    tree,
-                    &dir.listing,
-                    &mut project.db,
-                ));
+                let d = expand::diagnostic_in(e, file, tree, &dir.listing, &mut project.db);
+                add_new(&mut diags, d);
             }
             if let Some(d) = result
                 .as_ref()
@@ -231,7 +279,7 @@ pub fn check_project(project: &mut Project, opts: Options) -> Checked {
                 diags.retain(|e| e.code != Code::ATYPICAL_ENTRYPOINT || e.primary.file != file);
                 diags.push(d);
             }
-            rock = result.ok();
+            rock = result.ok().filter(|_| clean);
         }
     }
     Checked {
@@ -242,6 +290,3 @@ pub fn check_project(project: &mut Project, opts: Options) -> Checked {
         rock,
     }
 }
-
-/// The codes of the rules, with their explanations.
-pub const CODES: &[Code] = &[];

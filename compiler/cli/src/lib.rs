@@ -457,7 +457,7 @@ fn check_one(dir: &Path, args: &FileArgs, term: Terminal, src: &dyn paasc_check:
     let mut diags = checked.diags.clone();
     let mut files = usize::from(loaded.files.rockcraft.is_some())
         + usize::from(loaded.files.charmcraft.is_some());
-    if !paasc_diag::has_errors(&diags) {
+    if checked.charm.is_some() {
         for profile in load::profiles(dir, src) {
             files += 1;
             compile::build(

@@ -147,19 +147,66 @@ pub fn load(loc: &Locations, src: &dyn Source) -> Result<Project, Box<LoadError>
 }
 
 /// The directory `root` as the extensions see it: the rock's named `name` (what rockcraft's
-/// extensions read), or the charm's when `name` is `None`; with the links that leave it and
-/// the files too large to read whole.
+/// extensions read), or the charm's when `name` is `None`, with the charm's own code; with the
+/// links that leave it and the files too large to read whole.
 pub fn read_dir(root: &Path, name: Option<&str>, src: &dyn Source) -> Dir {
-    let listing = match name {
-        Some(name) => rock_project_dir(root, &[], name, src),
-        None => project_dir(root, &[], src),
+    let (listing, code) = match name {
+        Some(name) => (rock_project_dir(root, &[], name, src), Default::default()),
+        None => (project_dir(root, &[], src), charm_code(root)),
     };
     Dir {
         root: root.to_path_buf(),
         links_leaving: links_leaving(root, &listing.entries),
         oversized: oversized(root, &listing.texts),
         listing,
+        code,
     }
+}
+
+/// The most charm code files read, and the most bytes read from them in all.
+const CODE_FILES: usize = 64;
+const CODE_BYTES: u64 = 4 * 1024 * 1024;
+
+/// The charm's Python code: the regular `.py` files in `src/` and its subdirectories (two
+/// levels; symbolic links are not followed), `src/charm.py` first, then the shallower first, in
+/// path order, at most [`CODE_FILES`] files and [`CODE_BYTES`] bytes in all; a file that does
+/// not fit is cut there.
+pub fn charm_code(root: &Path) -> std::collections::BTreeMap<String, String> {
+    let mut paths = Vec::new();
+    let mut dirs = vec![(root.join("src"), "src".to_string(), 0)];
+    while let Some((dir, rel, depth)) = dirs.pop() {
+        let Ok(read) = std::fs::read_dir(&dir) else {
+            continue;
+        };
+        for entry in read.filter_map(Result::ok) {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            let Ok(kind) = entry.file_type() else {
+                continue;
+            };
+            if kind.is_dir() && depth < 2 {
+                dirs.push((entry.path(), format!("{rel}/{name}"), depth + 1));
+            } else if kind.is_file() && name.ends_with(".py") {
+                paths.push(format!("{rel}/{name}"));
+            }
+        }
+    }
+    paths.sort_by_key(|p| (p != "src/charm.py", p.matches('/').count(), p.clone()));
+    let mut left = CODE_BYTES;
+    let mut out = std::collections::BTreeMap::new();
+    for rel in paths.into_iter().take(CODE_FILES) {
+        if left == 0 {
+            break;
+        }
+        let Ok(f) = std::fs::File::open(root.join(&rel)) else {
+            continue;
+        };
+        let mut bytes = Vec::new();
+        if f.take(left).read_to_end(&mut bytes).is_ok() {
+            left -= bytes.len() as u64;
+            out.insert(rel, String::from_utf8_lossy(&bytes).into_owned());
+        }
+    }
+    out
 }
 
 /// Reads at most one byte more than paasc accepts (so an oversized file is seen as such).

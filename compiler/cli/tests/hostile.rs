@@ -1,8 +1,9 @@
 //! Hostile inputs too big to commit as golden cases: 100 MB project files, profiles and files
-//! the extensions read (each ends in a Y008 diagnostic naming the file, and nothing is
-//! written; the files are sparse, a real head then zeros, so the test itself stays quick), and
-//! small inputs that ask for a lot of work: a profile number that would make paasc build a
-//! peer name for every one of a billion units. `bench/` times these (`tools/bench.sh`).
+//! the extensions read. Each ends in a Y008 diagnostic naming the file, and nothing is written.
+//! The charm's own code is read within a file count and a byte budget. The files are sparse (a
+//! real head, then zeros), so the test itself stays quick. And small inputs that ask for a lot
+//! of work: a profile number that would make paasc build a peer name for every one of a billion
+//! units. `bench/` times these (`tools/bench.sh`).
 
 #[path = "support/common.rs"]
 mod common;
@@ -254,4 +255,25 @@ fn the_human_report_caps_each_file_and_json_keeps_everything() {
     let json = paasc(&["check", &d, "--format", "json"]);
     assert_eq!(diagnostics(&json).len(), 1_000);
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn the_charm_code_read_is_bounded() {
+    let dir = scratch("hostile-charm-code");
+    let src = dir.join("src");
+    std::fs::create_dir_all(src.join("deep/deeper/deepest")).expect("mkdir");
+    for i in 0..100 {
+        std::fs::write(src.join(format!("a{i:03}.py")), "x = 1\n").expect("write");
+    }
+    std::fs::write(src.join("charm.py"), "RELATION = \"amqp\"\n").expect("write");
+    std::fs::write(src.join("deep/deeper/deepest/far.py"), "").expect("write");
+    let code = paasc::load::charm_code(&dir);
+    assert_eq!(code.len(), 64, "{:?}", code.keys().collect::<Vec<_>>());
+    assert!(code.contains_key("src/charm.py"));
+    assert!(!code.keys().any(|k| k.contains("deepest")));
+    inflate(&src.join("a000.py"));
+    let code = paasc::load::charm_code(&dir);
+    let bytes: usize = code.values().map(String::len).sum();
+    assert_eq!(bytes, 4 * 1024 * 1024);
+    assert!(code.contains_key("src/charm.py"));
 }

@@ -205,14 +205,21 @@ fn file(app: &Resolved, name: &str, docker: bool, way_out: &str) -> Result<Files
         render(pairs)
     };
     let text = rendered.map_err(|e| {
-        let value = vars.get(&e.name).map_or("", String::as_str);
-        let (file, span, label) = match paasc_check::apply::source_of(&app.profile, value) {
-            Some((file, span)) => (file, span, format!("becomes `{}`", e.name)),
-            None => (None, Span::point(0), "from this deployment".into()),
+        let alone = |v: &str| {
+            let one = [(e.name.as_str(), v)];
+            if docker {
+                render_docker(one).is_err()
+            } else {
+                render(one).is_err()
+            }
+        };
+        let (file, span, label) = match app.culprit(&e.name, alone) {
+            Some(o) => (o.file, o.span, format!("becomes `{}`", e.name)),
+            None => (app.anchor, Span::point(0), "from this deployment".into()),
         };
         vec![Diagnostic::new(
             UNREPRESENTABLE,
-            file.unwrap_or(app.anchor),
+            file,
             span,
             format!("`{}` cannot be written to {name}: it {}", e.name, e.reason),
         )

@@ -418,8 +418,9 @@ pub struct Profile {
     pub kubernetes: Option<Kubernetes>,
     /// The file this profile was read from.
     pub file: Option<paasc_diag::FileId>,
-    /// Where overlaid entries come from: (`config`|`secrets`|`integrations`, key, file), and
-    /// (`kubernetes`, field name such as `image` or `anti_affinity`, file).
+    /// Where overlaid entries come from: (`config`|`secrets`|`integrations`|`proxy`, key, file),
+    /// (a top-level key such as `secret-key`, an empty key, file), and (`kubernetes`, field
+    /// name such as `image` or `anti_affinity`, file).
     pub origins: Vec<(&'static str, String, paasc_diag::FileId)>,
     /// Every file the profile was read from (the profile file and each `--set`).
     pub sources: Vec<paasc_diag::FileId>,
@@ -663,10 +664,18 @@ impl Profile {
         fn replace<T>(a: &mut T, b: T) {
             *a = b;
         }
+        let mut top: Vec<&'static str> = Vec::new();
         macro_rules! take {
-            ($($f:ident),*) => { $( if other.$f.is_some() { self.$f = other.$f; } )* };
+            ($($f:ident = $key:literal),*) => { $( if other.$f.is_some() { self.$f = other.$f; top.push($key); } )* };
         }
-        take!(app, model, unit, units, peer_units, secret_key);
+        take!(
+            app = "app",
+            model = "model",
+            unit = "unit",
+            units = "units",
+            peer_units = "peer-units",
+            secret_key = "secret-key"
+        );
         if let Some(file) = other.file {
             for (section, keys) in [
                 (
@@ -692,6 +701,18 @@ impl Profile {
             ] {
                 for key in keys {
                     self.origins.push((section, key, file));
+                }
+            }
+            for key in top {
+                self.origins.push((key, String::new(), file));
+            }
+            for (key, given) in [
+                ("http-proxy", &other.proxy.http_proxy),
+                ("https-proxy", &other.proxy.https_proxy),
+                ("no-proxy", &other.proxy.no_proxy),
+            ] {
+                if given.is_some() {
+                    self.origins.push(("proxy", key.to_string(), file));
                 }
             }
         }

@@ -3,6 +3,7 @@
 
 use crate::deployment::{ConfigValue, Deployment, SecretContent};
 use crate::pyjson::PyValue;
+use crate::status::Cause;
 use indexmap::IndexMap;
 use paasc_frameworks::{Default, Field, Kind, Spec};
 use paasc_syntax::Yaml;
@@ -111,23 +112,93 @@ pub(crate) fn is_user_defined(option: &str, framework: &str) -> bool {
         .any(|p| option.starts_with(p.as_str()))
 }
 
-/// A pydantic validation error: location and message.
-pub(crate) type Errors = Vec<(String, String)>;
+/// What paas-charm does with a config option the charm declares.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum OptionUse {
+    /// A `<framework>-` option: read into the framework's own configuration.
+    Framework,
+    /// Another option starting with `app-` or `webserver-`: not a user option, never passed on.
+    Reserved,
+    /// A user option whose name, with `-` as `_`, is this field of the framework's
+    /// configuration: dropped before the environment is built.
+    Shadowed(&'static str),
+    /// Passed to the app as this variable (a secret option's keys follow it as `_<KEY>`).
+    Env(String),
+}
+
+/// How paas-charm passes the option `name` to the app of a `spec` framework.
+pub fn option_use(spec: &Spec, name: &str) -> OptionUse {
+    if name.starts_with(&format!("{}-", spec.name)) {
+        return OptionUse::Framework;
+    }
+    if !is_user_defined(name, spec.name) {
+        return OptionUse::Reserved;
+    }
+    let field = name.replace('-', "_");
+    match spec.fields.iter().find(|f| f.name == field) {
+        Some(f) => OptionUse::Shadowed(f.name),
+        None => OptionUse::Env(option_var(spec, name)),
+    }
+}
+
+/// The variable a user option becomes: the configuration prefix, then the name in upper case
+/// with `-` as `_`.
+pub(crate) fn option_var(spec: &Spec, name: &str) -> String {
+    format!(
+        "{}{}",
+        spec.configuration_prefix,
+        name.replace('-', "_").to_uppercase()
+    )
+}
+
+/// The variables (after the configuration prefix) paas-charm sets itself after the user
+/// options, overwriting an option that becomes the same name.
+pub const OWN_VARIABLES: [&str; 2] = ["BASE_URL", "PEER_FQDNS"];
+
+/// One pydantic validation error.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct ConfigError {
+    /// The location as paas-charm's message writes it.
+    pub loc: String,
+    /// The option responsible, as the charm declares it.
+    pub option: String,
+    /// pydantic's message.
+    pub msg: String,
+}
+
+impl ConfigError {
+    fn new(loc: &str, option: &str, msg: impl Into<String>) -> ConfigError {
+        ConfigError {
+            loc: loc.to_string(),
+            option: option.to_string(),
+            msg: msg.into(),
+        }
+    }
+
+    /// Whether pydantic says the value is missing (rather than invalid).
+    fn missing(&self) -> bool {
+        self.msg.to_lowercase().contains("required")
+    }
+}
+
+/// A pydantic validation error.
+pub(crate) type Errors = Vec<ConfigError>;
+
+/// The names `errors` gives for missing and for invalid values, each once, in order.
+fn split<'a>(errors: &'a Errors, name: impl Fn(&'a ConfigError) -> &'a str) -> [Vec<&'a str>; 2] {
+    let mut out: [Vec<&str>; 2] = [Vec::new(), Vec::new()];
+    for e in errors {
+        let list = &mut out[usize::from(!e.missing())];
+        if !list.contains(&name(e)) {
+            list.push(name(e));
+        }
+    }
+    out
+}
 
 /// `build_validation_error_message(...).short`.
 pub(crate) fn short_message(errors: &Errors) -> String {
-    let mut missing: Vec<&str> = Vec::new();
-    let mut invalid: Vec<&str> = Vec::new();
-    for (loc, msg) in errors {
-        let list = if msg.to_lowercase().contains("required") {
-            &mut missing
-        } else {
-            &mut invalid
-        };
-        if !list.contains(&loc.as_str()) {
-            list.push(loc);
-        }
-    }
+    let [missing, invalid] = split(errors, |e| &e.loc);
     let m = if missing.is_empty() {
         String::new()
     } else {
@@ -146,6 +217,16 @@ pub(crate) fn short_message(errors: &Errors) -> String {
     format!("{m}        {sep}{i}")
 }
 
+/// The options `errors` blames.
+pub(crate) fn cause(errors: &Errors) -> Cause {
+    let [missing, invalid] = split(errors, |e| &e.option);
+    let owned = |v: Vec<&str>| v.into_iter().map(str::to_string).collect();
+    Cause::Options {
+        missing: owned(missing),
+        invalid: owned(invalid),
+    }
+}
+
 /// The validated framework config: field name to value, `None`s excluded, in field order.
 pub(crate) type FrameworkConfig = Vec<(&'static str, PyValue)>;
 
@@ -158,7 +239,7 @@ pub(crate) fn framework_config(
     if let Some(sk) = spec.secret_key_field() {
         let id_name = format!("{}-id", sk.alias);
         if let Some(id_value) = data.get(&id_name).filter(|v| v.truthy()).cloned() {
-            let err = |m: String| vec![(String::new(), format!("Value error, {m}"))];
+            let err = |m: String| vec![ConfigError::new("", &id_name, format!("Value error, {m}"))];
             if data.get(sk.alias).is_some_and(Value::truthy) {
                 return Err(err(format!(
                     "{id_name} and {} are defined in the same time",
@@ -166,9 +247,10 @@ pub(crate) fn framework_config(
                 )));
             }
             let Value::Secret(content) = id_value else {
-                return Err(vec![(
-                    String::new(),
-                    "Input should be a valid dictionary".into(),
+                return Err(vec![ConfigError::new(
+                    "",
+                    &id_name,
+                    "Input should be a valid dictionary",
                 )]);
             };
             let Some(value) = content.get("value") else {
@@ -197,7 +279,7 @@ pub(crate) fn framework_config(
             },
             Some(v) => match validate_field(f, v) {
                 Ok(v) => out.push((f.name, v)),
-                Err(msg) => errors.push((f.alias.to_string(), msg)),
+                Err(msg) => errors.push(ConfigError::new(f.alias, f.alias, msg)),
             },
         }
     }
@@ -302,25 +384,40 @@ fn as_bool(v: &ConfigValue) -> Result<bool, String> {
     }
 }
 
-/// The user-defined options (mangled names) that reach the environment, after validating them
-/// against the charm's generated `AppConfig` model.
+/// A user-defined option that reaches the environment.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct UserOption {
+    /// The name with `-` as `_`, as paas-charm keys it.
+    pub key: String,
+    /// The name the charm declares.
+    pub option: String,
+    /// Its value.
+    pub value: Value,
+}
+
+/// The user-defined options that reach the environment, after validating them against the
+/// charm's generated `AppConfig` model.
 pub(crate) fn user_config(
     charm: &Yaml,
     spec: &Spec,
     config: &IndexMap<String, Value>,
-) -> Result<Vec<(String, Value)>, Errors> {
+) -> Result<Vec<UserOption>, Errors> {
     let field_names: Vec<&str> = spec.fields.iter().map(|f| f.name).collect();
-    let user: Vec<(String, Value)> = config
+    let user: Vec<UserOption> = config
         .iter()
         .filter(|(k, _)| is_user_defined(k, spec.name))
-        .map(|(k, v)| (k.replace('-', "_"), v.clone()))
-        .filter(|(k, _)| !field_names.contains(&k.as_str()))
+        .map(|(k, v)| UserOption {
+            key: k.replace('-', "_"),
+            option: k.clone(),
+            value: v.clone(),
+        })
+        .filter(|o| !field_names.contains(&o.key.as_str()))
         .collect();
     // The first value of each name, indexed: a charm may declare thousands of options.
     let mut by_name: std::collections::HashMap<&str, &Value> =
         std::collections::HashMap::with_capacity(user.len());
-    for (k, v) in &user {
-        by_name.entry(k.as_str()).or_insert(v);
+    for o in &user {
+        by_name.entry(o.key.as_str()).or_insert(&o.value);
     }
     let mut errors = Vec::new();
     for (meta, _) in options(charm) {
@@ -330,7 +427,9 @@ pub(crate) fn user_config(
         let name = meta.name.replace('-', "_");
         let loc = name.replace('_', "-");
         match by_name.get(name.as_str()).copied() {
-            None if !meta.optional => errors.push((loc, "Field required".into())),
+            None if !meta.optional => {
+                errors.push(ConfigError::new(&loc, &meta.name, "Field required"))
+            }
             None => {}
             Some(v) => {
                 let ok = matches!(
@@ -345,7 +444,11 @@ pub(crate) fn user_config(
                         | ("secret", Value::Secret(_))
                 );
                 if !ok {
-                    errors.push((loc, "Input should be a valid value".into()));
+                    errors.push(ConfigError::new(
+                        &loc,
+                        &meta.name,
+                        "Input should be a valid value",
+                    ));
                 }
             }
         }
@@ -363,7 +466,7 @@ mod tests {
 
     #[test]
     fn short_message_keeps_the_eight_spaces() {
-        let e = |l: &str, m: &str| (l.to_string(), m.to_string());
+        let e = |l: &str, m: &str| ConfigError::new(l, l, m);
         assert_eq!(
             short_message(&vec![e("needed-thing", "Field required")]),
             "missing options: needed-thing        "

@@ -1,33 +1,51 @@
-//! `App.gen_environment`: the workload's environment variables.
+//! `App.gen_environment`: the workload's environment variables, each with its provenance.
 
-use crate::config::{FrameworkConfig, Value};
+use crate::config::{option_var, FrameworkConfig, UserOption, Value};
 use crate::deployment::Deployment;
-use crate::integrations::{self, spring, url_env::db_url_env, Integrations};
+use crate::integrations::{self, redis, spring, url_env::db_url_env, Integrations};
+use crate::provenance::{all_from, Given, Provenance, Source, Var};
 use crate::pyjson::{dumps, PyValue};
-use crate::status::PyError;
+use crate::status::{Cause, PyError, Stop};
 use indexmap::IndexMap;
 use paasc_frameworks::{Mappers, Spec};
 use std::collections::BTreeSet;
 
-/// The environment with the names of the variables whose values come from secrets: secret
-/// options, the secret key, and the credentials, keys and connect strings of integrations.
+/// The environment, with where each variable comes from and the names of the variables whose
+/// values come from secrets: secret options, the secret key, and the credentials, keys and
+/// connect strings of integrations.
+#[derive(Default)]
 pub(crate) struct Environment {
     pub vars: IndexMap<String, String>,
+    pub provenance: IndexMap<String, Provenance>,
     pub secret: BTreeSet<String>,
 }
 
-/// Adds an integration's variables to `out`, marking those its module calls secret.
-fn add(
-    out: &mut Vec<(String, String)>,
-    secret: &mut BTreeSet<String>,
-    vars: Vec<(String, String)>,
-    is_secret: fn(&str) -> bool,
-) {
-    for (k, v) in vars {
-        if is_secret(&k) {
-            secret.insert(k.clone());
+impl Environment {
+    /// Sets `name` (as a Python dict assignment: a name set again keeps its place), recording
+    /// the sources of the value it replaces.
+    fn set(&mut self, name: impl Into<String>, value: impl Into<String>, from: Vec<Source>) {
+        let name = name.into();
+        let overrode = match self.provenance.get(&name) {
+            Some(old) => old
+                .overrode
+                .iter()
+                .chain(old.from.first())
+                .cloned()
+                .collect(),
+            None => Vec::new(),
+        };
+        self.vars.insert(name.clone(), value.into());
+        self.provenance.insert(name, Provenance { from, overrode });
+    }
+
+    /// Adds an integration's variables, marking those its module calls secret.
+    fn add(&mut self, vars: Vec<Var>, is_secret: fn(&str) -> bool) {
+        for v in vars {
+            if is_secret(&v.name) {
+                self.secret.insert(v.name.clone());
+            }
+            self.set(v.name, v.value, v.from);
         }
-        out.push((k, v));
     }
 }
 
@@ -43,12 +61,16 @@ fn has_userinfo(url: &str) -> bool {
 pub(crate) struct State<'a> {
     pub spec: &'static Spec,
     pub dep: &'a Deployment,
-    pub user_config: Vec<(String, Value)>,
+    pub user_config: Vec<UserOption>,
     pub framework_config: FrameworkConfig,
     pub base_url: String,
     pub secret_key: String,
     pub integrations: Integrations,
     pub json_logging: bool,
+    /// The charm's config as paas-charm reads it (set values and defaults).
+    pub config: &'a IndexMap<String, Value>,
+    /// Whether the base URL is the ingress relation's.
+    pub ingress: bool,
 }
 
 /// `encode_env`: strings as-is, anything else through `json.dumps`.
@@ -98,128 +120,214 @@ impl State<'_> {
             .map(|(_, v)| v)
     }
 
-    /// The environment, in paas-charm's insertion order, with its secret-derived names.
-    pub(crate) fn environment(&self) -> Result<Environment, PyError> {
+    /// Where the option `name` has its value.
+    fn option(&self, name: &str) -> Source {
+        let given = if self.dep.config.contains_key(name) {
+            Given::Set
+        } else {
+            Given::Default
+        };
+        Source::Option {
+            name: name.to_string(),
+            given,
+        }
+    }
+
+    /// Where the framework configuration's field `field` got its value: its option, the
+    /// secret its `-id` option names (the secret key), or paas-charm's default.
+    fn field_source(&self, field: &'static str) -> Source {
+        let Some(f) = self.spec.fields.iter().find(|f| f.name == field) else {
+            return Source::FrameworkDefault { field };
+        };
+        let id = format!("{}-id", f.alias);
+        let secret_id = self.spec.secret_key_field().map(|k| k.alias) == Some(f.alias)
+            && self.config.contains_key(&id);
+        if secret_id {
+            Source::Secret {
+                option: id,
+                key: "value".into(),
+            }
+        } else if self.config.contains_key(f.alias) {
+            self.option(f.alias)
+        } else {
+            Source::FrameworkDefault { field }
+        }
+    }
+
+    /// The environment, in paas-charm's insertion order, with its provenance and its
+    /// secret-derived names.
+    pub(crate) fn environment(&self) -> Result<Environment, Stop> {
         let spec = self.spec;
         let prefix = spec.configuration_prefix;
-        let mut env: IndexMap<String, String> = IndexMap::new();
-        let mut secret = BTreeSet::new();
-        for (key, value) in &self.user_config {
+        let mut env = Environment::default();
+        for UserOption { key, option, value } in &self.user_config {
             match value {
                 Value::Secret(content) => {
                     for (k, v) in content {
                         let name =
-                            format!("{prefix}{}_{}", upper(key), upper(&k.replace('-', "_")));
-                        secret.insert(name.clone());
-                        env.insert(name, v.clone());
+                            format!("{}_{}", option_var(spec, key), upper(&k.replace('-', "_")));
+                        env.secret.insert(name.clone());
+                        let from = Source::Secret {
+                            option: option.clone(),
+                            key: k.clone(),
+                        };
+                        env.set(name, v.clone(), vec![from]);
                     }
                 }
                 Value::Plain(_) => {
-                    env.insert(format!("{prefix}{}", upper(key)), encode(&value.to_py()));
+                    let from = self.option(option);
+                    env.set(option_var(spec, key), encode(&value.to_py()), vec![from]);
                 }
             }
         }
         let secret_field = spec.secret_key_field().map(|f| f.name);
+        let base_url = Source::BaseUrl {
+            ingress: self.ingress,
+        };
         for (field, value) in &self.framework_config {
             let name = format!("{}{}", spec.framework_config_prefix, upper(field));
             if secret_field == Some(*field) {
-                secret.insert(name.clone());
+                env.secret.insert(name.clone());
             }
-            env.insert(name, encode(value));
+            let mut from = vec![self.field_source(field)];
+            if spec.django && *field == "allowed_hosts" {
+                from.push(base_url.clone());
+            }
+            env.set(name, encode(value), from);
         }
         if !self.base_url.is_empty() {
-            env.insert(format!("{prefix}BASE_URL"), self.base_url.clone());
+            env.set(
+                format!("{prefix}BASE_URL"),
+                self.base_url.clone(),
+                vec![base_url],
+            );
         }
         let secret_key_env = format!("{prefix}SECRET_KEY");
-        if !env.contains_key(&secret_key_env) {
-            secret.insert(secret_key_env.clone());
-            env.insert(secret_key_env, self.secret_key.clone());
+        if !env.vars.contains_key(&secret_key_env) {
+            env.secret.insert(secret_key_env.clone());
+            env.set(
+                secret_key_env,
+                self.secret_key.clone(),
+                vec![Source::SecretKey],
+            );
         }
         let proxy = &self.dep.proxy;
+        let model = |p: &'static str| vec![Source::ModelProxy(p)];
         let (http, https) = match &self.integrations.http_proxy {
-            Some(p) => (p.http_proxy.clone(), p.https_proxy.clone()),
-            None => (proxy.http_proxy.clone(), proxy.https_proxy.clone()),
+            Some(p) => {
+                let field = |f: &str| vec![Source::relation("http-proxy", &[f])];
+                (
+                    (p.http_proxy.clone(), field("http_proxy")),
+                    (p.https_proxy.clone(), field("https_proxy")),
+                )
+            }
+            None => (
+                (proxy.http_proxy.clone(), model("http_proxy")),
+                (proxy.https_proxy.clone(), model("https_proxy")),
+            ),
         };
-        for (name, value) in [
+        for (name, (value, from)) in [
             ("http_proxy", http),
             ("https_proxy", https),
-            ("no_proxy", proxy.no_proxy.clone()),
+            ("no_proxy", (proxy.no_proxy.clone(), model("no_proxy"))),
         ] {
             if let Some(v) = value.filter(|v| !v.is_empty()) {
                 if has_userinfo(&v) {
-                    secret.insert(name.to_string());
-                    secret.insert(name.to_uppercase());
+                    env.secret.insert(name.to_string());
+                    env.secret.insert(name.to_uppercase());
                 }
-                env.insert(name.to_string(), v.clone());
-                env.insert(name.to_uppercase(), v);
+                env.set(name, v.clone(), from.clone());
+                env.set(name.to_uppercase(), v, from);
             }
         }
         if let Some(peers) = self.peer_fqdns() {
-            env.insert(format!("{prefix}PEER_FQDNS"), peers);
+            env.set(
+                format!("{prefix}PEER_FQDNS"),
+                peers,
+                vec![Source::PeerUnits],
+            );
         }
-        for (k, v) in self.integration_env(&mut secret)? {
-            env.insert(k, v);
-        }
+        self.integration_env(&mut env)?;
         if spec.spring_env {
             if let Some(p) = self.field("app_profiles") {
-                env.insert("spring.profiles.active".into(), encode_str(p));
+                env.set(
+                    "spring.profiles.active",
+                    encode_str(p),
+                    vec![self.field_source("app_profiles")],
+                );
             }
-            env.insert("server.forward-headers-strategy".into(), "framework".into());
+            env.set(
+                "server.forward-headers-strategy",
+                "framework",
+                vec![Source::Framework],
+            );
         }
         if spec.fastapi_log_env && self.json_logging {
             const DIR: &str = "/tmp/fastapi/log_config";
-            let path = match env.get("PYTHONPATH").filter(|p| !p.is_empty()) {
-                Some(existing) => format!("{DIR}:{existing}"),
+            let mut from = vec![Source::PaasConfig];
+            let path = match env.vars.get("PYTHONPATH").filter(|p| !p.is_empty()) {
+                Some(existing) => {
+                    from.extend(
+                        env.provenance
+                            .get("PYTHONPATH")
+                            .and_then(|p| p.from.first())
+                            .cloned(),
+                    );
+                    format!("{DIR}:{existing}")
+                }
                 None => DIR.to_string(),
             };
-            env.insert("PYTHONPATH".into(), path);
-            env.insert(
-                "UVICORN_LOG_CONFIG".into(),
+            env.set("PYTHONPATH", path, from);
+            env.set(
+                "UVICORN_LOG_CONFIG",
                 format!("{DIR}/uvicorn-log-config.json"),
+                vec![Source::PaasConfig],
             );
         }
-        secret.retain(|name| env.contains_key(name));
-        Ok(Environment { vars: env, secret })
+        let vars = &env.vars;
+        env.secret.retain(|name| vars.contains_key(name));
+        Ok(env)
     }
 
-    /// `_generate_integration_environments`; the names of secret-derived variables are added
-    /// to `secret`.
-    fn integration_env(
-        &self,
-        secret: &mut BTreeSet<String>,
-    ) -> Result<Vec<(String, String)>, PyError> {
+    /// `_generate_integration_environments`, added to `env`. A value paas-charm cannot turn
+    /// into variables is blamed on its endpoint's relation data.
+    fn integration_env(&self, env: &mut Environment) -> Result<(), Stop> {
         let i = &self.integrations;
         let spring = self.spec.mappers == Mappers::Spring;
-        let mut out = Vec::new();
-        let o = &mut out;
         use integrations::{oauth, openfga, rabbitmq, s3, saml, smtp, tracing, url_env, valkey};
         let none: fn(&str) -> bool = |_| false;
+        let bad = |endpoint: &str| {
+            let endpoint = endpoint.to_string();
+            move |e: PyError| Stop::from(e).because(Cause::RelationData(endpoint))
+        };
         if let Some(Some(d)) = &i.openfga {
             let vars = if spring {
                 openfga::spring_env(d)
             } else {
                 openfga::env(d)
             };
-            add(o, secret, vars, openfga::is_secret);
+            env.add(vars, openfga::is_secret);
         }
         if let Some(Some(d)) = &i.rabbitmq {
             let vars = if spring {
                 rabbitmq::spring_env(d)
             } else {
-                rabbitmq::env(d)?
+                rabbitmq::env(d).map_err(bad("rabbitmq"))?
             };
-            add(o, secret, vars, rabbitmq::is_secret);
+            env.add(vars, rabbitmq::is_secret);
         }
         if let Some(Some(url)) = &i.redis {
             let vars = if spring {
-                spring::redis_env(url)?
+                spring::redis_env(url)
             } else {
-                db_url_env("REDIS", url)?
-            };
-            add(o, secret, vars, spring::is_secret);
+                db_url_env("REDIS", url)
+            }
+            .map_err(bad("redis"))?;
+            let from = [Source::relation("redis", &redis::FIELDS)];
+            env.add(all_from(vars, &from), spring::is_secret);
         }
         if let Some(Some(d)) = &i.valkey {
-            add(o, secret, valkey::env(d)?, url_env::is_secret);
+            env.add(valkey::env(d).map_err(bad("valkey"))?, url_env::is_secret);
         }
         if let Some(Some(d)) = &i.s3 {
             let vars = if spring {
@@ -227,25 +335,27 @@ impl State<'_> {
             } else {
                 s3::env(d)
             };
-            add(o, secret, vars, s3::is_secret);
+            env.add(vars, s3::is_secret);
         }
-        for (name, uris) in &i.databases {
-            if let Some(uris) = uris {
+        for (name, uri) in &i.databases {
+            if let Some(uri) = uri {
                 let vars = if spring {
-                    spring::db_env(name, uris)?
+                    spring::db_env(name, &uri.uri)
                 } else {
-                    db_url_env(&name.to_uppercase(), uris)?
-                };
-                add(o, secret, vars, spring::is_secret);
+                    db_url_env(&name.to_uppercase(), &uri.uri)
+                }
+                .map_err(bad(name))?;
+                let from = [Source::relation(name, uri.fields)];
+                env.add(all_from(vars, &from), spring::is_secret);
             }
         }
         if let Some(Some(d)) = &i.saml {
             let vars = if spring {
-                saml::spring_env(d)?
+                saml::spring_env(d).map_err(bad("saml"))?
             } else {
                 saml::env(d)
             };
-            add(o, secret, vars, none);
+            env.add(vars, none);
         }
         if let Some(Some(d)) = &i.smtp {
             let vars = if spring {
@@ -253,16 +363,20 @@ impl State<'_> {
             } else {
                 smtp::env(d)
             };
-            add(o, secret, vars, smtp::is_secret);
+            env.add(vars, smtp::is_secret);
         }
         match &i.tracing {
-            Some(Some(d)) => add(o, secret, tracing::env(d), none),
-            _ if spring => add(o, secret, spring::no_tracing_env(), none),
+            Some(Some(d)) => env.add(tracing::env(d), none),
+            _ if spring => env.add(
+                all_from(spring::no_tracing_env(), &[Source::Framework]),
+                none,
+            ),
             _ => {}
         }
         if spring {
             let path = self.field("metrics_path").and_then(PyValue::as_str);
-            add(o, secret, spring::prometheus_env(path)?, none);
+            let vars = spring::prometheus_env(path)?;
+            env.add(all_from(vars, &[self.field_source("metrics_path")]), none);
         }
         if let Some(d) = i.oauth.as_ref().and_then(|o| o.data.as_ref()) {
             let vars = if spring {
@@ -270,9 +384,9 @@ impl State<'_> {
             } else {
                 oauth::env(self.spec.name, d)
             };
-            add(o, secret, vars, oauth::is_secret);
+            env.add(vars, oauth::is_secret);
         }
-        Ok(out)
+        Ok(())
     }
 }
 

@@ -14,6 +14,19 @@ pub(crate) fn rock_services(rock: &Yaml) -> Vec<(String, Yaml)> {
         .collect()
 }
 
+/// The names of the variables the rock's service `service` sets in its `environment`, which
+/// the charm's layer replaces.
+pub(crate) fn rock_environment(rock: &Yaml, service: &str) -> Vec<String> {
+    rock.get("services")
+        .and_then(|s| s.get(service))
+        .and_then(|s| s.get("environment"))
+        .and_then(Yaml::as_map)
+        .unwrap_or(&[])
+        .iter()
+        .filter_map(|(k, _)| k.as_str().map(str::to_string))
+        .collect()
+}
+
 /// The main service's command.
 pub(crate) fn command(rock: &Yaml, service: &str) -> Result<String, PyError> {
     let services = rock_services(rock);

@@ -11,17 +11,21 @@ mod env;
 mod gunicorn;
 mod integrations;
 mod layer;
-pub mod lint;
 mod paas_config;
+mod provenance;
 pub mod pyjson;
 mod status;
 pub mod urlparse;
 
+pub use config::{option_use, OptionUse, OWN_VARIABLES};
 pub use deployment::{ConfigValue, Databag, Deployment, ProxySettings, Relation, SecretContent};
+pub use integrations::read_by_paas_charm;
 pub use paasc_frameworks::{migration_command, Framework};
-pub use status::{PyError, Status, StatusKind};
+pub use provenance::{Given, Provenance, Source};
+pub use status::{Cause, PyError, Status, StatusKind};
 
 use config::{framework_config, juju_config, short_message, user_config};
+
 use indexmap::IndexMap;
 use integrations::{Ctx, Integrations};
 use paasc_frameworks::Port;
@@ -37,6 +41,8 @@ pub struct Plan {
     pub status: Status,
     /// The main service's environment, when the workload was (re)planned.
     pub env: Option<IndexMap<String, String>>,
+    /// Where each variable of `env` comes from, by name.
+    pub provenance: IndexMap<String, Provenance>,
     /// The `charm` layer (`{services: ...}`), when the workload was (re)planned.
     pub layer: Option<Yaml>,
     /// `/<framework>/gunicorn.conf.py`, when it was written (flask and django).
@@ -64,6 +70,7 @@ pub fn plan(
         Err(stop) => Plan {
             status: stop.status(),
             env: None,
+            provenance: IndexMap::new(),
             layer: None,
             gunicorn_conf: None,
             secret_env: BTreeSet::new(),
@@ -122,7 +129,12 @@ fn webserver(
         return Ok(None);
     }
     let w = gunicorn::WebserverConfig::from_config(config)?;
-    w.check_worker_class(spec.name)?;
+    w.check_worker_class(spec.name).map_err(|e| {
+        e.because(Cause::Options {
+            missing: Vec::new(),
+            invalid: vec!["webserver-worker-class".into()],
+        })
+    })?;
     Ok(Some(w))
 }
 
@@ -162,7 +174,7 @@ fn gunicorn_conf(
 }
 
 fn config_error(errors: &config::Errors) -> Stop {
-    Stop::Blocked(short_message(errors))
+    Stop::Blocked(short_message(errors)).because(config::cause(errors))
 }
 
 fn port_of(spec: &paasc_frameworks::Spec, fc: &config::FrameworkConfig) -> u32 {
@@ -195,29 +207,31 @@ fn run(
     if integrations::declared(&requires, "http-proxy", "http_proxy").is_some() {
         let n = dep.relation_count("http-proxy");
         if n > 1 {
-            return Err(integrations::too_many("http-proxy", n).into());
+            return Err(integrations::too_many("http-proxy", n));
         }
     }
     if spec.config_in_constructor {
         framework_config(spec, &config).map_err(|e| {
             Stop::Raised(PyError::new("CharmConfigInvalidError", short_message(&e)))
+                .because(config::cause(&e))
         })?;
     }
-    let paas = paas_config::read(paas_config)?;
+    let paas =
+        paas_config::read(paas_config).map_err(|e| Stop::from(e).because(Cause::PaasConfig))?;
     if paas.json_logging && !spec.json_logging {
         let fmt = if charm.get("base").and_then(Yaml::as_str) == Some("ubuntu@22.04") {
             "json"
         } else {
             "LoggingFormat.JSON"
         };
-        return Err(PyError::new(
+        return Err(Stop::from(PyError::new(
             "CharmConfigInvalidError",
             format!(
                 "framework_logging_format '{fmt}' is not supported for the '{}' framework. Supported frameworks: ['django', 'fastapi', 'flask'].",
                 spec.name
             ),
-        )
-        .into());
+        ))
+        .because(Cause::PaasConfig));
     }
 
     // `_create_charm_state`, first from `block_if_invalid_data`.
@@ -248,31 +262,37 @@ fn run(
 
     // `is_ready`.
     let Some(secret_key) = dep.secret_key.clone().filter(|k| !k.is_empty()) else {
-        return Err(Stop::Waiting("Waiting for peer integration".into()));
+        return Err(Stop::Waiting("Waiting for peer integration".into()).because(Cause::SecretKey));
     };
     let missing = missing_integrations(&requires, &integ)?;
     if !missing.is_empty() {
-        return Err(Stop::Blocked(format!(
-            "missing integrations: {}",
-            missing.join(", ")
-        )));
+        return Err(
+            Stop::Blocked(format!("missing integrations: {}", missing.join(", ")))
+                .because(Cause::MissingIntegrations(missing)),
+        );
     }
     if let Some(o) = &integ.oauth {
         if let Some(app) = &o.related_app {
             if o.data.is_none() {
-                return Err(Stop::Blocked(format!("Please check {app} charm!")));
+                return Err(Stop::Blocked(format!("Please check {app} charm!"))
+                    .because(Cause::RelationData(o.endpoint.clone())));
             }
             if ingress_url.is_none() {
                 return Err(Stop::Blocked(
                     "Ingress relation is required for OIDC to work correctly!".into(),
-                ));
+                )
+                .because(Cause::MissingIntegrations(vec!["ingress".into()])));
             }
         }
     }
-    if requires.iter().filter(|e| e.interface == "oauth").count() > 1 {
+    if let Some(second) = requires.iter().filter(|e| e.interface == "oauth").nth(1) {
         return Err(Stop::Blocked(
             "Multiple OAuth relations are not supported at the moment".into(),
-        ));
+        )
+        .because(Cause::Declaration {
+            endpoint: second.name.clone(),
+            field: None,
+        }));
     }
     if spec.django && !integ.databases.iter().any(|(_, u)| u.is_some()) {
         return Err(Stop::Blocked(
@@ -286,7 +306,11 @@ fn run(
             return Err(Stop::Blocked(
                 "The 'openid' scope is required for OAuth integration, please add it to the scopes."
                     .into(),
-            ));
+            )
+            .because(Cause::Options {
+                missing: Vec::new(),
+                invalid: vec![format!("{}-scopes", o.endpoint)],
+            }));
         }
     }
     let webserver = webserver(spec, &config)?;
@@ -301,15 +325,30 @@ fn run(
         secret_key,
         integrations: integ,
         json_logging: paas.json_logging,
+        config: &config,
+        ingress: ingress_url.is_some(),
     };
+    let rock_service = |e: Stop| e.or_because(Cause::RockService(spec.service.to_string()));
     if worker_class(webserver.as_ref()).is_some() {
         state.environment()?;
     }
-    let alternate = worker_command(rock, spec, webserver.as_ref())?;
+    let alternate = worker_command(rock, spec, webserver.as_ref()).map_err(rock_service)?;
     let env::Environment {
         vars: environment,
+        mut provenance,
         secret: secret_env,
     } = state.environment()?;
+    for name in layer::rock_environment(rock, spec.service) {
+        if let Some(p) = provenance.get_mut(&name) {
+            p.overrode.insert(
+                0,
+                Source::Rock {
+                    service: spec.service.to_string(),
+                    name,
+                },
+            );
+        }
+    }
     let layer = layer::build(
         rock,
         spec.service,
@@ -317,7 +356,9 @@ fn run(
         alternate.as_deref(),
         dep.unit,
         spec.int_env,
-    )?;
+    )
+    .map_err(Stop::from)
+    .map_err(rock_service)?;
     let gunicorn_conf = webserver
         .as_ref()
         .map(|w| gunicorn_conf(spec, port, tracing_ready, paas.json_logging, w));
@@ -325,8 +366,10 @@ fn run(
         status: Status {
             kind: StatusKind::Active,
             message: String::new(),
+            cause: None,
         },
         env: Some(environment),
+        provenance,
         layer: Some(layer),
         gunicorn_conf,
         secret_env,
@@ -416,6 +459,15 @@ mod tests {
             "services",
             map(vec![("flask", map(vec![("command", Yaml::str(command))]))]),
         )])
+    }
+
+    /// A relation whose application databag holds `data`.
+    fn app_relation(data: &[(&str, &str)]) -> Relation {
+        let mut r = Relation::default();
+        for (k, v) in data {
+            r.app_data.insert(k.to_string(), v.to_string());
+        }
+        r
     }
 
     fn deployment() -> Deployment {
@@ -514,14 +566,11 @@ mod tests {
     fn unparseable_database_port_raises() {
         let charm = flask_charm(vec![], vec![("postgresql", "postgresql_client")]);
         let mut dep = deployment();
-        let mut rel = Relation::default();
-        for (k, v) in [
+        let rel = app_relation(&[
             ("endpoints", "pg:5432"),
             ("username", "u"),
             ("password", "a#b"),
-        ] {
-            rel.app_data.insert(k.into(), v.into());
-        }
+        ]);
         dep.relations.insert("postgresql".into(), rel);
         let p = plan(Framework::Flask, &charm, &rock("g"), None, &dep);
         assert_eq!(p.status.kind, StatusKind::Error);
@@ -549,19 +598,13 @@ mod tests {
         );
         dep.proxy.http_proxy = Some("http://u:pw@proxy:3128".into());
         dep.proxy.no_proxy = Some("localhost".into());
-        let mut pg = Relation::default();
-        for (k, v) in [
+        let pg = app_relation(&[
             ("endpoints", "pg:5432"),
             ("username", "u"),
             ("password", "p"),
-        ] {
-            pg.app_data.insert(k.into(), v.into());
-        }
+        ]);
         dep.relations.insert("postgresql".into(), pg);
-        let mut s3 = Relation::default();
-        for (k, v) in [("access-key", "ak"), ("secret-key", "sk"), ("bucket", "b")] {
-            s3.app_data.insert(k.into(), v.into());
-        }
+        let s3 = app_relation(&[("access-key", "ak"), ("secret-key", "sk"), ("bucket", "b")]);
         dep.relations.insert("s3".into(), s3);
         let p = plan(Framework::Flask, &charm, &rock("g app:app"), None, &dep);
         assert_eq!(p.status.kind, StatusKind::Active, "{}", p.status.message);
@@ -654,6 +697,154 @@ mod tests {
             .map(|d| d.gunicorn_conf),
             Ok(None)
         );
+    }
+
+    #[test]
+    fn every_variable_says_where_it_comes_from() {
+        let charm = flask_charm(
+            vec![
+                ("greeting", option("string", Some(Yaml::str("hi")), true)),
+                ("page_size", option("int", Some(Yaml::Int(10)), true)),
+                ("base-url", option("string", Some(Yaml::str("x")), true)),
+                ("api-token", option("secret", None, true)),
+            ],
+            vec![("s3", "s3")],
+        );
+        let mut dep = deployment();
+        dep.config.insert("page_size".into(), ConfigValue::Int(20));
+        dep.secrets.insert(
+            "api-token".into(),
+            [("value".to_string(), "t".to_string())]
+                .into_iter()
+                .collect(),
+        );
+        let s3 = app_relation(&[("access-key", "ak"), ("secret-key", "sk"), ("bucket", "b")]);
+        dep.relations.insert("s3".into(), s3);
+        let p = plan(Framework::Flask, &charm, &rock("g app:app"), None, &dep);
+        assert_eq!(p.status.kind, StatusKind::Active, "{}", p.status.message);
+        let env = p.env.clone().unwrap_or_default();
+        assert!(env.keys().all(|k| p.provenance.contains_key(k)));
+        let from = |name: &str| p.provenance.get(name).map(|w| w.from.clone());
+        let option = |name: &str, given| Source::Option {
+            name: name.into(),
+            given,
+        };
+        assert_eq!(
+            from("FLASK_GREETING"),
+            Some(vec![option("greeting", Given::Default)])
+        );
+        assert_eq!(
+            from("FLASK_PAGE_SIZE"),
+            Some(vec![option("page_size", Given::Set)])
+        );
+        assert_eq!(
+            from("FLASK_API_TOKEN_VALUE"),
+            Some(vec![Source::Secret {
+                option: "api-token".into(),
+                key: "value".into()
+            }])
+        );
+        assert_eq!(from("FLASK_SECRET_KEY"), Some(vec![Source::SecretKey]));
+        assert_eq!(
+            from("S3_BUCKET"),
+            Some(vec![Source::relation("s3", &["bucket"])])
+        );
+        let base = p.provenance.get("FLASK_BASE_URL");
+        assert_eq!(
+            base.map(|w| (w.from.clone(), w.overrode.clone())),
+            Some((
+                vec![Source::BaseUrl { ingress: false }],
+                vec![option("base-url", Given::Default)]
+            ))
+        );
+    }
+
+    #[test]
+    fn a_variable_the_rock_also_sets_overrides_the_rocks() {
+        let charm = flask_charm(
+            vec![("greeting", option("string", Some(Yaml::str("hi")), true))],
+            vec![],
+        );
+        let env = map(vec![("FLASK_GREETING", Yaml::str("from the rock"))]);
+        let rock = map(vec![(
+            "services",
+            map(vec![(
+                "flask",
+                map(vec![
+                    ("command", Yaml::str("g app:app")),
+                    ("environment", env),
+                ]),
+            )]),
+        )]);
+        let p = plan(Framework::Flask, &charm, &rock, None, &deployment());
+        let rock_value = Source::Rock {
+            service: "flask".into(),
+            name: "FLASK_GREETING".into(),
+        };
+        assert_eq!(
+            p.provenance
+                .get("FLASK_GREETING")
+                .map(|w| w.overrode.clone()),
+            Some(vec![rock_value])
+        );
+    }
+
+    #[test]
+    fn a_framework_field_without_an_option_is_paas_charms_default() {
+        let go_rock = map(vec![(
+            "services",
+            map(vec![("go", map(vec![("command", Yaml::str("app"))]))]),
+        )]);
+        let p = plan(
+            Framework::Go,
+            &flask_charm(vec![], vec![]),
+            &go_rock,
+            None,
+            &deployment(),
+        );
+        assert_eq!(p.status.kind, StatusKind::Active, "{}", p.status.message);
+        assert_eq!(
+            p.provenance.get("APP_PORT").map(|w| w.from.clone()),
+            Some(vec![Source::FrameworkDefault { field: "port" }])
+        );
+    }
+
+    #[test]
+    fn a_status_that_is_not_active_names_its_cause() {
+        let charm = flask_charm(
+            vec![("needed_thing", option("string", None, false))],
+            vec![],
+        );
+        let p = plan(Framework::Flask, &charm, &rock("g"), None, &deployment());
+        assert_eq!(p.status.message, "missing options: needed-thing        ");
+        assert_eq!(
+            p.status.cause,
+            Some(Cause::Options {
+                missing: vec!["needed_thing".into()],
+                invalid: vec![]
+            })
+        );
+        let charm = flask_charm(vec![], vec![("postgresql", "postgresql_client")]);
+        let p = plan(Framework::Flask, &charm, &rock("g"), None, &deployment());
+        assert_eq!(
+            p.status.cause,
+            Some(Cause::MissingIntegrations(vec!["postgresql".into()]))
+        );
+        let no_service = map(vec![("services", map(vec![]))]);
+        let p = plan(Framework::Flask, &charm, &no_service, None, &deployment());
+        assert_eq!(
+            p.status.cause,
+            Some(Cause::MissingIntegrations(vec!["postgresql".into()]))
+        );
+        let p = plan(
+            Framework::Flask,
+            &flask_charm(vec![], vec![]),
+            &no_service,
+            None,
+            &deployment(),
+        );
+        assert_eq!(p.status.message, "KeyError: 'flask'");
+        assert_eq!(p.status.cause, Some(Cause::RockService("flask".into())));
     }
 
     #[test]

@@ -37,6 +37,43 @@ pub struct Status {
     pub kind: StatusKind,
     /// The message.
     pub message: String,
+    /// What stopped the charm, as data, when the status is not active and the cause is known.
+    pub cause: Option<Cause>,
+}
+
+/// What stopped paas-charm before it (re)planned the workload: the input responsible for a
+/// status that is not active. Names are as the charm declares them (the message may spell
+/// them otherwise: paas-charm writes option names with `-` for `_`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Cause {
+    /// Required integrations the deployment gives no data for, in paas-charm's order.
+    MissingIntegrations(Vec<String>),
+    /// Options paas-charm's configuration models refuse: required ones without a value, and
+    /// those whose value is invalid.
+    Options {
+        /// Required options without a value.
+        missing: Vec<String>,
+        /// Options with an invalid value.
+        invalid: Vec<String>,
+    },
+    /// More relations on the endpoint than its library reads.
+    SeveralRelations(String),
+    /// The endpoint's relation data is incomplete or invalid.
+    RelationData(String),
+    /// The charm's declaration of the endpoint: `field` of it when named (the tracing library
+    /// needs `limit: 1`), or the endpoint itself (a second `oauth` endpoint).
+    Declaration {
+        /// The endpoint.
+        endpoint: String,
+        /// The field of its declaration.
+        field: Option<&'static str>,
+    },
+    /// The rock's service of this name: missing, or with a command paas-charm cannot use.
+    RockService(String),
+    /// `paas-config.yaml`.
+    PaasConfig,
+    /// The peer relation holds no secret key yet.
+    SecretKey,
 }
 
 /// A Python exception the charm would raise (and not catch).
@@ -70,12 +107,13 @@ impl fmt::Display for PyError {
     }
 }
 
-/// Why planning stopped before the workload was replanned.
+/// Why planning stopped before the workload was replanned, with its cause when known.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) enum Stop {
     Blocked(String),
     Waiting(String),
     Raised(PyError),
+    Because(Box<Stop>, Cause),
 }
 
 impl From<PyError> for Stop {
@@ -85,20 +123,36 @@ impl From<PyError> for Stop {
 }
 
 impl Stop {
-    pub(crate) fn status(self) -> Status {
+    /// This stop, caused by `cause`.
+    pub(crate) fn because(self, cause: Cause) -> Stop {
         match self {
-            Stop::Blocked(message) => Status {
-                kind: StatusKind::Blocked,
-                message,
-            },
-            Stop::Waiting(message) => Status {
-                kind: StatusKind::Waiting,
-                message,
-            },
-            Stop::Raised(e) => Status {
-                kind: StatusKind::Error,
-                message: e.to_string(),
-            },
+            Stop::Because(stop, _) => Stop::Because(stop, cause),
+            stop => Stop::Because(Box::new(stop), cause),
+        }
+    }
+
+    /// This stop, caused by `cause` unless its cause is already known.
+    pub(crate) fn or_because(self, cause: Cause) -> Stop {
+        match self {
+            Stop::Because(..) => self,
+            stop => Stop::Because(Box::new(stop), cause),
+        }
+    }
+
+    pub(crate) fn status(self) -> Status {
+        let (kind, message, cause) = match self {
+            Stop::Blocked(message) => (StatusKind::Blocked, message, None),
+            Stop::Waiting(message) => (StatusKind::Waiting, message, None),
+            Stop::Raised(e) => (StatusKind::Error, e.to_string(), None),
+            Stop::Because(stop, cause) => {
+                let inner = stop.status();
+                (inner.kind, inner.message, Some(cause))
+            }
+        };
+        Status {
+            kind,
+            message,
+            cause,
         }
     }
 }

@@ -100,16 +100,10 @@ pub fn files(input: &EmitInput) -> Result<Files, Vec<Diagnostic>> {
             .into_iter()
             .map(|p| match p {
                 super::Problem::SecretUnrepresentable { name, reason } => {
-                    let value = input.plan.env.as_ref().and_then(|e| e.get(&name));
-                    let (file, span, label) =
-                        match value.and_then(|v| paasc_check::apply::source_of(&input.profile, v)) {
-                            Some((file, span)) => (
-                                file.unwrap_or(input.anchor),
-                                span,
-                                format!("becomes `{name}`"),
-                            ),
-                            None => (input.anchor, Span::point(0), "from this deployment".into()),
-                        };
+                    let (file, span, label) = match input.culprit(&name, |v| v.contains('\0')) {
+                        Some(o) => (o.file, o.span, format!("becomes `{name}`")),
+                        None => (input.anchor, Span::point(0), "from this deployment".into()),
+                    };
                     Diagnostic::new(
                         SECRET_UNREPRESENTABLE,
                         file,

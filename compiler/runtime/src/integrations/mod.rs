@@ -17,8 +17,33 @@ pub(crate) mod url_env;
 pub(crate) mod valkey;
 
 use crate::deployment::{Deployment, Relation};
-use crate::status::{PyError, Stop};
+use crate::status::{Cause, PyError, Stop};
 use paasc_syntax::Yaml;
+
+/// The integrations paas-charm reads besides the databases
+/// ([`databases::INTERFACES`]): (endpoint name, interface); `None` for any name.
+const READ: &[(Option<&str>, &str)] = &[
+    (Some("redis"), "redis"),
+    (Some("valkey"), "valkey_client"),
+    (Some("s3"), "s3"),
+    (Some("saml"), "saml"),
+    (Some("rabbitmq"), "rabbitmq"),
+    (Some("tracing"), "tracing"),
+    (Some("smtp"), "smtp"),
+    (Some("openfga"), "openfga"),
+    (Some("http-proxy"), "http_proxy"),
+    (None, "oauth"),
+];
+
+/// Every integration paas-charm reads, as (the endpoint name it must have, or `None` for any
+/// name; the interface), the databases first.
+pub fn read_by_paas_charm() -> Vec<(Option<&'static str>, &'static str)> {
+    databases::INTERFACES
+        .iter()
+        .map(|(interface, name)| (Some(*name), *interface))
+        .chain(READ.iter().copied())
+        .collect()
+}
 
 /// A `requires` endpoint of the charm.
 #[derive(Clone, Debug)]
@@ -67,7 +92,7 @@ pub(crate) fn declared<'a>(
 /// What every integration found in its relation data.
 #[derive(Debug, Default)]
 pub(crate) struct Integrations {
-    pub databases: Vec<(String, Option<String>)>,
+    pub databases: Vec<(String, Option<databases::Uri>)>,
     pub openfga: Option<Option<openfga::Data>>,
     pub rabbitmq: Option<Option<rabbitmq::Data>>,
     pub redis: Option<Option<String>>,
@@ -97,7 +122,7 @@ impl Ctx<'_> {
 
     /// `Model.get_relation(name)`: the only relation on `name`; several raise ops'
     /// `TooManyRelatedAppsError`.
-    pub(crate) fn unique(&self, name: &str) -> Result<Option<&Relation>, PyError> {
+    pub(crate) fn unique(&self, name: &str) -> Result<Option<&Relation>, Stop> {
         match self.dep.relation_count(name) {
             0 | 1 => Ok(self.relation(name)),
             n => Err(too_many(name, n)),
@@ -106,22 +131,24 @@ impl Ctx<'_> {
 
     /// `Model.get_relation(name)` in the openfga and hydra libraries, which turn
     /// `TooManyRelatedAppsError` into a `RuntimeError`.
-    pub(crate) fn unique_or_runtime_error(&self, name: &str) -> Result<Option<&Relation>, PyError> {
+    pub(crate) fn unique_or_runtime_error(&self, name: &str) -> Result<Option<&Relation>, Stop> {
         self.unique(name).map_err(|_| {
-            PyError::new(
+            Stop::from(PyError::new(
                 "RuntimeError",
                 "More than one relations are defined. Please provide a relation_id",
-            )
+            ))
+            .because(Cause::SeveralRelations(name.to_string()))
         })
     }
 }
 
 /// ops' `TooManyRelatedAppsError` for `n` relations on `name`.
-pub(crate) fn too_many(name: &str, n: usize) -> PyError {
-    PyError::new(
+pub(crate) fn too_many(name: &str, n: usize) -> Stop {
+    Stop::from(PyError::new(
         "TooManyRelatedAppsError",
         format!("Too many remote applications on {name} ({n} > 1)"),
-    )
+    ))
+    .because(Cause::SeveralRelations(name.to_string()))
 }
 
 /// `IntegrationsState` as `CharmState.from_charm` builds it (requirers of undeclared
@@ -129,44 +156,47 @@ pub(crate) fn too_many(name: &str, n: usize) -> PyError {
 pub(crate) fn read(ctx: &Ctx) -> Result<Integrations, Stop> {
     let req = ctx.requires;
     let when = |name: &str, iface: &str| declared(req, name, iface).is_some();
+    let data =
+        |name: &'static str| move |stop: Stop| stop.or_because(Cause::RelationData(name.into()));
     let mut out = Integrations {
         databases: databases::read(ctx),
         ..Integrations::default()
     };
     if when("openfga", "openfga") {
-        out.openfga = Some(openfga::read(ctx)?);
+        out.openfga = Some(openfga::read(ctx).map_err(data("openfga"))?);
     }
     if when("rabbitmq", "rabbitmq") {
-        out.rabbitmq = Some(rabbitmq::read(ctx)?);
+        out.rabbitmq = Some(rabbitmq::read(ctx).map_err(data("rabbitmq"))?);
     }
     if when("redis", "redis") {
-        out.redis = Some(redis::read(ctx)?);
+        out.redis = Some(redis::read(ctx).map_err(data("redis"))?);
     }
     if when("valkey", "valkey_client") {
-        out.valkey = Some(valkey::read(ctx)?);
+        out.valkey = Some(valkey::read(ctx).map_err(data("valkey"))?);
     }
     if when("s3", "s3") {
-        out.s3 = Some(s3::read(ctx)?);
+        out.s3 = Some(s3::read(ctx).map_err(data("s3"))?);
     }
     if when("saml", "saml") {
-        out.saml = Some(saml::read(ctx)?);
+        out.saml = Some(saml::read(ctx).map_err(data("saml"))?);
     }
     if when("smtp", "smtp") {
-        out.smtp = Some(smtp::read(ctx)?);
+        out.smtp = Some(smtp::read(ctx).map_err(data("smtp"))?);
     }
     if when("tracing", "tracing") {
-        let (ready, data) = tracing::read(ctx)?;
+        let (ready, found) = tracing::read(ctx).map_err(data("tracing"))?;
         out.tracing_ready = ready;
-        out.tracing = Some(data);
+        out.tracing = Some(found);
     }
     out.oauth = oauth::requirer(ctx)?;
     if when("http-proxy", "http_proxy") && ctx.relation("http-proxy").is_some() {
-        out.http_proxy = Some(http_proxy::read(ctx)?);
+        out.http_proxy = Some(http_proxy::read(ctx).map_err(data("http-proxy"))?);
     }
     Ok(out)
 }
 
-/// `Invalid <relation> relation data.`
+/// `Invalid <relation> relation data.`, caused by the data on the endpoint `relation`.
 pub(crate) fn invalid(relation: &str) -> Stop {
     Stop::Blocked(format!("Invalid {relation} relation data."))
+        .because(Cause::RelationData(relation.to_string()))
 }

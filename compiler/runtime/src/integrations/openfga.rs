@@ -1,6 +1,7 @@
 //! OpenFGA (`charms.openfga_k8s.v1.openfga`).
 
 use super::Ctx;
+use crate::provenance::{var, Source, Var};
 use crate::pyjson::{loads, PyValue};
 use crate::status::{PyError, Stop};
 
@@ -76,28 +77,53 @@ pub(crate) fn is_secret(name: &str) -> bool {
     matches!(name, "FGA_TOKEN" | "openfga.credentials.config.api-token")
 }
 
+/// The relation field `field`.
+fn field(name: &str) -> Vec<Source> {
+    vec![Source::relation("openfga", &[name])]
+}
+
 /// `generate_openfga_env`.
-pub(crate) fn env(d: &Data) -> Vec<(String, String)> {
+pub(crate) fn env(d: &Data) -> Vec<Var> {
     let vars = [
-        ("FGA_STORE_ID", d.store_id.clone()),
-        ("FGA_TOKEN", d.token.clone()),
-        ("FGA_GRPC_API_URL", Some(d.grpc_api_url.clone())),
-        ("FGA_HTTP_API_URL", Some(d.http_api_url.clone())),
+        ("FGA_STORE_ID", d.store_id.clone(), "store_id"),
+        ("FGA_TOKEN", d.token.clone(), "token"),
+        (
+            "FGA_GRPC_API_URL",
+            Some(d.grpc_api_url.clone()),
+            "grpc_api_url",
+        ),
+        (
+            "FGA_HTTP_API_URL",
+            Some(d.http_api_url.clone()),
+            "http_api_url",
+        ),
     ];
     vars.into_iter()
-        .filter_map(|(k, v)| Some((k.to_string(), v?)))
+        .filter_map(|(k, v, f)| Some(var(k, v?, field(f))))
         .collect()
 }
 
 /// Spring Boot's `openfga.*`.
-pub(crate) fn spring_env(d: &Data) -> Vec<(String, String)> {
+pub(crate) fn spring_env(d: &Data) -> Vec<Var> {
     let vars = [
-        ("openfga.store-id", d.store_id.clone()),
-        ("openfga.credentials.method", Some("API_TOKEN".to_string())),
-        ("openfga.credentials.config.api-token", d.token.clone()),
-        ("openfga.api-url", Some(d.http_api_url.clone())),
+        ("openfga.store-id", d.store_id.clone(), field("store_id")),
+        (
+            "openfga.credentials.method",
+            Some("API_TOKEN".to_string()),
+            vec![Source::Framework],
+        ),
+        (
+            "openfga.credentials.config.api-token",
+            d.token.clone(),
+            field("token"),
+        ),
+        (
+            "openfga.api-url",
+            Some(d.http_api_url.clone()),
+            field("http_api_url"),
+        ),
     ];
     vars.into_iter()
-        .filter_map(|(k, v)| Some((k.to_string(), v?)))
+        .filter_map(|(k, v, from)| Some(var(k, v?, from)))
         .collect()
 }

@@ -2,7 +2,8 @@
 
 use super::url_env::url_env_vars;
 use super::Ctx;
-use crate::status::PyError;
+use crate::provenance::{all_from, var, Source, Var};
+use crate::status::{PyError, Stop};
 use crate::urlparse::{quote, unquote, urlparse};
 
 /// `PaaSRabbitMQRelationData`.
@@ -31,7 +32,7 @@ impl Data {
 
 /// The connection data, or `None` until a host and password are known. The library reads the
 /// relation with `Model.get_relation`, so several relations raise.
-pub(crate) fn read(ctx: &Ctx) -> Result<Option<Data>, PyError> {
+pub(crate) fn read(ctx: &Ctx) -> Result<Option<Data>, Stop> {
     let Some(rel) = ctx.unique("rabbitmq")? else {
         return Ok(None);
     };
@@ -83,29 +84,66 @@ pub(crate) fn is_secret(name: &str) -> bool {
         )
 }
 
+/// The connection URI's sources: the provider's host and password, the app's name as the user.
+fn uri_sources() -> Vec<Source> {
+    vec![
+        Source::relation("rabbitmq", &["hostname", "password"]),
+        Source::App,
+    ]
+}
+
 /// `generate_rabbitmq_env`.
-pub(crate) fn env(d: &Data) -> Result<Vec<(String, String)>, PyError> {
+pub(crate) fn env(d: &Data) -> Result<Vec<Var>, PyError> {
     let uri = d.uri(&d.hostname);
-    let mut out = url_env_vars("RABBITMQ", &uri)?;
+    let mut out = all_from(url_env_vars("RABBITMQ", &uri)?, &uri_sources());
     let path = urlparse(&uri)?.path;
     if path.chars().count() > 1 {
         let first = path.split('/').nth(1).unwrap_or("");
-        out.push(("RABBITMQ_VHOST".into(), unquote(first)));
+        out.push(var(
+            "RABBITMQ_VHOST",
+            unquote(first),
+            vec![Source::Framework],
+        ));
     }
     let uris: Vec<String> = d.hostnames.iter().map(|h| d.uri(h)).collect();
     if !uris.is_empty() {
-        out.push(("RABBITMQ_CONNECT_STRINGS".into(), uris.join(",")));
+        out.push(var(
+            "RABBITMQ_CONNECT_STRINGS",
+            uris.join(","),
+            uri_sources(),
+        ));
     }
     Ok(out)
 }
 
 /// Spring Boot's `spring.rabbitmq.*`.
-pub(crate) fn spring_env(d: &Data) -> Vec<(String, String)> {
+pub(crate) fn spring_env(d: &Data) -> Vec<Var> {
+    let field = |f: &str| vec![Source::relation("rabbitmq", &[f])];
     vec![
-        ("spring.rabbitmq.virtual-host".into(), d.vhost.clone()),
-        ("spring.rabbitmq.username".into(), d.username.clone()),
-        ("spring.rabbitmq.password".into(), d.password.clone()),
-        ("spring.rabbitmq.host".into(), d.hostname.clone()),
-        ("spring.rabbitmq.port".into(), d.port.to_string()),
+        var(
+            "spring.rabbitmq.virtual-host",
+            d.vhost.clone(),
+            vec![Source::Framework],
+        ),
+        var(
+            "spring.rabbitmq.username",
+            d.username.clone(),
+            vec![Source::App],
+        ),
+        var(
+            "spring.rabbitmq.password",
+            d.password.clone(),
+            field("password"),
+        ),
+        var(
+            "spring.rabbitmq.host",
+            d.hostname.clone(),
+            field("hostname"),
+        ),
+        var(
+            "spring.rabbitmq.port",
+            d.port.to_string(),
+            vec![Source::Framework],
+        ),
     ]
 }

@@ -4,6 +4,9 @@ use super::{invalid, Ctx};
 use crate::anyurl::any_url;
 use crate::status::Stop;
 
+/// The fields the URL is made of: the unit's host and port, and the leader's host.
+pub(crate) const FIELDS: [&str; 3] = ["hostname", "port", "leader-host"];
+
 /// `redis://<host>:<port>` as the library builds it, or `None` when not usable yet. The library
 /// reads the relation with `Model.get_relation`, so several relations raise.
 pub(crate) fn read(ctx: &Ctx) -> Result<Option<String>, Stop> {

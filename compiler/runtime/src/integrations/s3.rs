@@ -1,6 +1,7 @@
 //! S3 (`charms.data_platform_libs.v0.s3`, `PaaSS3RelationData`).
 
 use super::{invalid, Ctx};
+use crate::provenance::{var, Source, Var};
 use crate::pyjson::{dumps, loads, PyValue};
 use crate::status::Stop;
 
@@ -89,8 +90,13 @@ pub(crate) fn is_secret(name: &str) -> bool {
     )
 }
 
+/// The relation field `name`.
+fn field(name: &str) -> Vec<Source> {
+    vec![Source::relation("s3", &[name])]
+}
+
 /// `generate_s3_env`.
-pub(crate) fn env(d: &Data) -> Vec<(String, String)> {
+pub(crate) fn env(d: &Data) -> Vec<Var> {
     let addressing = match d.uri_style.as_deref() {
         Some("host") => Some("virtual".to_string()),
         other => other.map(str::to_string),
@@ -101,42 +107,60 @@ pub(crate) fn env(d: &Data) -> Vec<(String, String)> {
         None => "null".to_string(),
     });
     let vars = [
-        ("S3_ACCESS_KEY", Some(d.access_key.clone())),
-        ("S3_SECRET_KEY", Some(d.secret_key.clone())),
-        ("S3_REGION", d.region.clone()),
-        ("S3_STORAGE_CLASS", d.storage_class.clone()),
-        ("S3_BUCKET", Some(d.bucket.clone())),
-        ("S3_ENDPOINT", d.endpoint.clone()),
-        ("S3_PATH", d.path.clone()),
-        ("S3_API_VERSION", d.api_version.clone()),
-        ("S3_URI_STYLE", d.uri_style.clone()),
-        ("S3_ADDRESSING_STYLE", addressing),
-        ("S3_ATTRIBUTES", attrs.map(|a| dumps(&str_list(a)))),
-        ("S3_TLS_CA_CHAIN", chain),
+        ("S3_ACCESS_KEY", Some(d.access_key.clone()), "access-key"),
+        ("S3_SECRET_KEY", Some(d.secret_key.clone()), "secret-key"),
+        ("S3_REGION", d.region.clone(), "region"),
+        ("S3_STORAGE_CLASS", d.storage_class.clone(), "storage-class"),
+        ("S3_BUCKET", Some(d.bucket.clone()), "bucket"),
+        ("S3_ENDPOINT", d.endpoint.clone(), "endpoint"),
+        ("S3_PATH", d.path.clone(), "path"),
+        ("S3_API_VERSION", d.api_version.clone(), "s3-api-version"),
+        ("S3_URI_STYLE", d.uri_style.clone(), "s3-uri-style"),
+        ("S3_ADDRESSING_STYLE", addressing, "s3-uri-style"),
+        (
+            "S3_ATTRIBUTES",
+            attrs.map(|a| dumps(&str_list(a))),
+            "attributes",
+        ),
+        ("S3_TLS_CA_CHAIN", chain, "tls-ca-chain"),
     ];
     vars.into_iter()
-        .filter_map(|(k, v)| Some((k.to_string(), v?)))
+        .filter_map(|(k, v, f)| Some(var(k, v?, field(f))))
         .collect()
 }
 
 /// Spring Boot's `spring.cloud.aws.*`.
-pub(crate) fn spring_env(d: &Data) -> Vec<(String, String)> {
+pub(crate) fn spring_env(d: &Data) -> Vec<Var> {
     let mut out = vec![
-        (
-            "spring.cloud.aws.credentials.accessKey".into(),
+        var(
+            "spring.cloud.aws.credentials.accessKey",
             d.access_key.clone(),
+            field("access-key"),
         ),
-        (
-            "spring.cloud.aws.credentials.secretKey".into(),
+        var(
+            "spring.cloud.aws.credentials.secretKey",
             d.secret_key.clone(),
+            field("secret-key"),
         ),
-        ("spring.cloud.aws.s3.bucket".into(), d.bucket.clone()),
+        var(
+            "spring.cloud.aws.s3.bucket",
+            d.bucket.clone(),
+            field("bucket"),
+        ),
     ];
     if let Some(r) = d.region.as_ref().filter(|r| !r.is_empty()) {
-        out.push(("spring.cloud.aws.region.static".into(), r.clone()));
+        out.push(var(
+            "spring.cloud.aws.region.static",
+            r.clone(),
+            field("region"),
+        ));
     }
     if let Some(e) = d.endpoint.as_ref().filter(|e| !e.is_empty()) {
-        out.push(("spring.cloud.aws.s3.endpoint".into(), e.clone()));
+        out.push(var(
+            "spring.cloud.aws.s3.endpoint",
+            e.clone(),
+            field("endpoint"),
+        ));
     }
     out
 }

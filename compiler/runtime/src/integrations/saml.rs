@@ -2,6 +2,7 @@
 
 use super::{invalid, Ctx};
 use crate::anyurl::any_http_url;
+use crate::provenance::{var, Source, Var};
 use crate::status::{PyError, Stop};
 
 /// `PaaSSAMLRelationData`, with URLs already in pydantic's string form.
@@ -11,6 +12,8 @@ pub(crate) struct Data {
     pub metadata_url: Option<String>,
     pub signing_certificate: String,
     pub sso_redirect_url: Option<String>,
+    /// The field the single sign-on redirect URL was read from.
+    pub sso_redirect_field: String,
 }
 
 /// The provider's data; `Invalid saml relation data.` when pydantic rejects it. The library
@@ -42,6 +45,7 @@ pub(crate) fn read(ctx: &Ctx) -> Result<Option<Data>, Stop> {
     };
     let metadata_url = url(data.get("metadata_url"))?;
     let mut sso_redirect_url = None;
+    let mut sso_redirect_field = String::new();
     for service in ["single_sign_on_service", "single_logout_service"] {
         for method in ["redirect", "post"] {
             let prefix = format!("{service}_{method}_");
@@ -58,6 +62,7 @@ pub(crate) fn read(ctx: &Ctx) -> Result<Option<Data>, Stop> {
                 && binding.to_lowercase().contains("redirect")
             {
                 sso_redirect_url = u;
+                sso_redirect_field = format!("{prefix}url");
             }
         }
     }
@@ -67,27 +72,42 @@ pub(crate) fn read(ctx: &Ctx) -> Result<Option<Data>, Stop> {
         metadata_url,
         signing_certificate,
         sso_redirect_url,
+        sso_redirect_field,
     }))
 }
 
+/// The relation field `name`.
+fn field(name: &str) -> Vec<Source> {
+    vec![Source::relation("saml", &[name])]
+}
+
 /// `generate_saml_env`.
-pub(crate) fn env(d: &Data) -> Vec<(String, String)> {
-    let mut out = vec![("SAML_ENTITY_ID".to_string(), d.entity_id.clone())];
+pub(crate) fn env(d: &Data) -> Vec<Var> {
+    let mut out = vec![var(
+        "SAML_ENTITY_ID",
+        d.entity_id.clone(),
+        field("entity_id"),
+    )];
     if let Some(u) = &d.metadata_url {
-        out.push(("SAML_METADATA_URL".into(), u.clone()));
+        out.push(var("SAML_METADATA_URL", u.clone(), field("metadata_url")));
     }
     if let Some(u) = &d.sso_redirect_url {
-        out.push(("SAML_SINGLE_SIGN_ON_REDIRECT_URL".into(), u.clone()));
+        out.push(var(
+            "SAML_SINGLE_SIGN_ON_REDIRECT_URL",
+            u.clone(),
+            field(&d.sso_redirect_field),
+        ));
     }
-    out.push((
-        "SAML_SIGNING_CERTIFICATE".into(),
+    out.push(var(
+        "SAML_SIGNING_CERTIFICATE",
         d.signing_certificate.clone(),
+        field("x509certs"),
     ));
     out
 }
 
 /// Spring Boot's `spring.security.saml2.*` (registration id `testentity`).
-pub(crate) fn spring_env(d: &Data) -> Result<Vec<(String, String)>, PyError> {
+pub(crate) fn spring_env(d: &Data) -> Result<Vec<Var>, PyError> {
     const P: &str = "spring.security.saml2.relyingparty.registration.testentity";
     let metadata = d.metadata_url.clone().ok_or_else(|| {
         PyError::new(
@@ -96,16 +116,29 @@ pub(crate) fn spring_env(d: &Data) -> Result<Vec<(String, String)>, PyError> {
         )
     })?;
     let mut out = vec![
-        (format!("{P}.assertingparty.metadata-uri"), metadata),
-        (format!("{P}.entity-id"), d.entity_id.clone()),
+        var(
+            format!("{P}.assertingparty.metadata-uri"),
+            metadata,
+            field("metadata_url"),
+        ),
+        var(
+            format!("{P}.entity-id"),
+            d.entity_id.clone(),
+            field("entity_id"),
+        ),
     ];
     if let Some(u) = &d.sso_redirect_url {
-        out.push((format!("{P}.assertingparty.singlesignin.url"), u.clone()));
+        out.push(var(
+            format!("{P}.assertingparty.singlesignin.url"),
+            u.clone(),
+            field(&d.sso_redirect_field),
+        ));
     }
     if !d.signing_certificate.is_empty() {
-        out.push((
+        out.push(var(
             format!("{P}.assertingparty.verification.credentials[0].certificate-location"),
-            "file:/app/saml.cert".into(),
+            "file:/app/saml.cert",
+            vec![Source::Framework],
         ));
     }
     Ok(out)

@@ -1,6 +1,7 @@
 //! SMTP (`charms.smtp_integrator.v0.smtp`).
 
 use super::Ctx;
+use crate::provenance::{var, Source, Var};
 use crate::status::{PyError, Stop};
 use crate::urlparse::py_repr;
 
@@ -98,47 +99,64 @@ pub(crate) fn is_secret(name: &str) -> bool {
     matches!(name, "SMTP_PASSWORD" | "spring.mail.password")
 }
 
+/// The relation fields `names`.
+fn fields(names: &[&str]) -> Vec<Source> {
+    vec![Source::relation("smtp", names)]
+}
+
 /// `generate_smtp_env`: values that are substrings of `"none"` are dropped.
-pub(crate) fn env(d: &Data) -> Vec<(String, String)> {
+pub(crate) fn env(d: &Data) -> Vec<Var> {
     let vars = [
-        ("SMTP_HOST", Some(d.host.clone())),
-        ("SMTP_PORT", Some(d.port.to_string())),
-        ("SMTP_USER", d.user.clone()),
-        ("SMTP_PASSWORD", d.password.clone()),
-        ("SMTP_AUTH_TYPE", Some(d.auth_type.clone())),
+        ("SMTP_HOST", Some(d.host.clone()), "host"),
+        ("SMTP_PORT", Some(d.port.to_string()), "port"),
+        ("SMTP_USER", d.user.clone(), "user"),
+        ("SMTP_PASSWORD", d.password.clone(), "password"),
+        ("SMTP_AUTH_TYPE", Some(d.auth_type.clone()), "auth_type"),
         (
             "SMTP_TRANSPORT_SECURITY",
             Some(d.transport_security.clone()),
+            "transport_security",
         ),
-        ("SMTP_DOMAIN", d.domain.clone()),
-        ("SMTP_SKIP_SSL_VERIFY", Some(py_bool(d.skip_ssl_verify))),
+        ("SMTP_DOMAIN", d.domain.clone(), "domain"),
+        (
+            "SMTP_SKIP_SSL_VERIFY",
+            Some(py_bool(d.skip_ssl_verify)),
+            "skip_ssl_verify",
+        ),
     ];
     vars.into_iter()
-        .filter_map(|(k, v)| {
+        .filter_map(|(k, v, f)| {
             v.filter(|v| !"none".contains(v.as_str()))
-                .map(|v| (k.into(), v))
+                .map(|v| var(k, v, fields(&[f])))
         })
         .collect()
 }
 
 /// Spring Boot's `spring.mail.*` (the port as a number, as paas-charm puts an int there).
-pub(crate) fn spring_env(d: &Data) -> Vec<(String, String)> {
+pub(crate) fn spring_env(d: &Data) -> Vec<Var> {
     let opt = |v: &Option<String>| v.clone().unwrap_or_else(|| "None".into());
     vec![
-        ("spring.mail.host".into(), d.host.clone()),
-        ("spring.mail.port".into(), d.port.to_string()),
-        (
-            "spring.mail.username".into(),
+        var("spring.mail.host", d.host.clone(), fields(&["host"])),
+        var("spring.mail.port", d.port.to_string(), fields(&["port"])),
+        var(
+            "spring.mail.username",
             format!("{}@{}", opt(&d.user), opt(&d.domain)),
+            fields(&["user", "domain"]),
         ),
-        ("spring.mail.password".into(), opt(&d.password)),
-        (
-            "spring.mail.properties.mail.smtp.auth".into(),
+        var(
+            "spring.mail.password",
+            opt(&d.password),
+            fields(&["password"]),
+        ),
+        var(
+            "spring.mail.properties.mail.smtp.auth",
             d.auth_type.clone(),
+            fields(&["auth_type"]),
         ),
-        (
-            "spring.mail.properties.mail.smtp.starttls.enable".into(),
+        var(
+            "spring.mail.properties.mail.smtp.starttls.enable",
             (d.transport_security == "starttls").to_string(),
+            fields(&["transport_security"]),
         ),
     ]
 }

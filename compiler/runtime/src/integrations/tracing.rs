@@ -2,8 +2,9 @@
 
 use super::Ctx;
 use crate::anyurl::any_url;
+use crate::provenance::{var, Source, Var};
 use crate::pyjson::{loads, PyValue};
-use crate::status::{PyError, Stop};
+use crate::status::{Cause, PyError, Stop};
 
 /// `PaaSTracingRelationData`.
 #[derive(Clone, Debug)]
@@ -27,7 +28,14 @@ pub(crate) fn read(ctx: &Ctx) -> Result<(bool, Option<Data>), Stop> {
         .iter()
         .any(|e| e.name == "tracing" && e.limit_one)
     {
-        return Err(PyError::new("AmbiguousRelationUsageError", AMBIGUOUS).into());
+        return Err(
+            Stop::from(PyError::new("AmbiguousRelationUsageError", AMBIGUOUS)).because(
+                Cause::Declaration {
+                    endpoint: "tracing".into(),
+                    field: Some("limit"),
+                },
+            ),
+        );
     }
     let Some(rel) = ctx.relation("tracing") else {
         return Ok((false, None));
@@ -86,9 +94,17 @@ fn receivers(data: &crate::deployment::Databag) -> Option<Vec<(String, String)>>
 }
 
 /// `generate_tempo_env`.
-pub(crate) fn env(d: &Data) -> Vec<(String, String)> {
+pub(crate) fn env(d: &Data) -> Vec<Var> {
     vec![
-        ("OTEL_SERVICE_NAME".into(), d.service_name.clone()),
-        ("OTEL_EXPORTER_OTLP_ENDPOINT".into(), d.endpoint.clone()),
+        var(
+            "OTEL_SERVICE_NAME",
+            d.service_name.clone(),
+            vec![Source::App],
+        ),
+        var(
+            "OTEL_EXPORTER_OTLP_ENDPOINT",
+            d.endpoint.clone(),
+            vec![Source::relation("tracing", &["receivers"])],
+        ),
     ]
 }

@@ -3,7 +3,8 @@
 
 use super::url_env::db_url_env;
 use super::{invalid, Ctx};
-use crate::status::{PyError, Stop};
+use crate::provenance::{all_from, var, Source, Var};
+use crate::status::{Cause, PyError, Stop};
 
 /// The fields of `ValkeyResponseModel` paas-charm uses.
 #[derive(Clone, Debug, Default)]
@@ -21,7 +22,7 @@ pub(crate) struct Data {
 /// `ValkeyMultipleRelationsNotSupportedError`, an invalid-data error.
 pub(crate) fn read(ctx: &Ctx) -> Result<Option<Data>, Stop> {
     if ctx.dep.relation_count("valkey") > 1 {
-        return Err(invalid("valkey"));
+        return Err(invalid("valkey").because(Cause::SeveralRelations("valkey".into())));
     }
     let Some(rel) = ctx.relation("valkey") else {
         return Ok(None);
@@ -51,7 +52,7 @@ pub(crate) fn read(ctx: &Ctx) -> Result<Option<Data>, Stop> {
 }
 
 /// `generate_valkey_env`.
-pub(crate) fn env(d: &Data) -> Result<Vec<(String, String)>, PyError> {
+pub(crate) fn env(d: &Data) -> Result<Vec<Var>, PyError> {
     let user_info = match d.username.as_deref().filter(|u| !u.is_empty()) {
         Some(u) => format!("{u}:{}@", d.password.as_deref().unwrap_or("None")),
         None => String::new(),
@@ -60,17 +61,27 @@ pub(crate) fn env(d: &Data) -> Result<Vec<(String, String)>, PyError> {
         Some((scheme, netloc)) => format!("{scheme}://{user_info}{netloc}"),
         None => format!("valkey://{user_info}{}", d.endpoints),
     };
-    let mut out = db_url_env("VALKEY", &endpoint)?;
+    let field = |names: &[&str]| vec![Source::relation("valkey", names)];
+    let mut out = all_from(
+        db_url_env("VALKEY", &endpoint)?,
+        &field(&["endpoints", "username", "password"]),
+    );
     let or_empty = |v: &Option<String>| v.clone().unwrap_or_default();
-    out.push((
-        "VALKEY_DB_READ_ONLY_ENDPOINTS".into(),
+    out.push(var(
+        "VALKEY_DB_READ_ONLY_ENDPOINTS",
         or_empty(&d.read_only_endpoints),
+        field(&["read-only-endpoints"]),
     ));
-    out.push((
-        "VALKEY_DB_SENTINEL_ENDPOINTS".into(),
+    out.push(var(
+        "VALKEY_DB_SENTINEL_ENDPOINTS",
         or_empty(&d.sentinel_endpoints),
+        field(&["sentinel-endpoints"]),
     ));
-    out.push(("VALKEY_MODE".into(), or_empty(&d.mode)));
-    out.push(("VALKEY_VERSION".into(), or_empty(&d.version)));
+    out.push(var("VALKEY_MODE", or_empty(&d.mode), field(&["mode"])));
+    out.push(var(
+        "VALKEY_VERSION",
+        or_empty(&d.version),
+        field(&["version"]),
+    ));
     Ok(out)
 }
