@@ -137,7 +137,7 @@ struct Manifest {
     dirs: Vec<String>,
 }
 
-/// `OUT/.paasc/staging/journal`: the moves of one write. `put[i]` is staged as `new/<i>` (the
+/// `OUT/.paasc/staging/journal`: the moves of one write. `put[i]` is staged as [`staged`] (the
 /// file it replaces kept as `old/p<i>`), `del[i]` is moved to `old/d<i>`.
 #[derive(Serialize, Deserialize, Debug)]
 struct Journal {
@@ -656,6 +656,9 @@ fn apply(out: &Path, plan: Plan) -> Result<Written, WriteError> {
         fault();
         fs::DirBuilder::new().mode(0o700).create(&staging)?;
         fs::create_dir(staging.join("new"))?;
+        for shard in 0..plan.puts.len().div_ceil(SHARD) {
+            fs::create_dir(staging.join(format!("new/{shard}")))?;
+        }
         fs::create_dir(staging.join("old"))?;
         plan.puts.par_iter().enumerate().try_for_each(|(i, put)| {
             fault();
@@ -665,7 +668,7 @@ fn apply(out: &Path, plan: Plan) -> Result<Written, WriteError> {
                 .write(true)
                 .create_new(true)
                 .mode(mode)
-                .open(staging.join("new").join(i.to_string()))?
+                .open(staged(&staging, i))?
                 .write_all(put.text.as_bytes())
         })?;
         let text = serde_json::to_vec(&journal).map_err(io::Error::other)?;
@@ -708,6 +711,16 @@ fn unfinished(out: &Path, e: &io::Error) -> WriteError {
     )
 }
 
+/// How many staged files share a directory of `staging/new/`: ext4 looks for a free inode for
+/// a new file from its directory's place, so one directory for 24,000 files (1,000 projects)
+/// made each creation search further (here about 10% more system time than 100 a directory).
+const SHARD: usize = 100;
+
+/// Where the `i`-th file of a write is staged.
+fn staged(staging: &Path, i: usize) -> PathBuf {
+    staging.join(format!("new/{}/{i}", i / SHARD))
+}
+
 /// Step 4: applies `j`. `fresh`: right after staging, when no step is done yet; otherwise
 /// (recovery) each step is skipped when the disk shows it done.
 fn roll_forward(out: &Path, j: &Journal, fresh: bool) -> io::Result<()> {
@@ -733,7 +746,7 @@ fn roll_forward(out: &Path, j: &Journal, fresh: bool) -> io::Result<()> {
         }
     }
     j.put.par_iter().enumerate().try_for_each(|(i, rel)| {
-        let new = staging.join(format!("new/{i}"));
+        let new = staged(&staging, i);
         if !fresh && !lexists(&new)? {
             return Ok(());
         }
@@ -765,7 +778,7 @@ fn roll_back(out: &Path, j: &Journal) -> io::Result<()> {
         fs::write(&marker, "")?;
     }
     j.put.par_iter().enumerate().try_for_each(|(i, rel)| {
-        let new = staging.join(format!("new/{i}"));
+        let new = staged(&staging, i);
         let target = out.join(rel);
         let kept = staging.join(format!("old/p{i}"));
         if !lexists(&new)? && lexists(&target)? {
