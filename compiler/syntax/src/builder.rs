@@ -312,6 +312,20 @@ impl<'t> Builder<'t> {
         id
     }
 
+    /// Whether the block scalar at `sp` takes in the last line of a file that has no final line
+    /// break: saphyr then adds a line break PyYAML's clip and keep chomping do not. A last line
+    /// of fewer spaces than the scalar's indentation is not part of it.
+    fn ends_unterminated_block(&self, sp: Span) -> bool {
+        let (start, end) = (sp.start as usize, sp.end as usize);
+        if end != self.text.len() || self.text.ends_with(['\n', '\r']) {
+            return false;
+        }
+        let line_start = |at: usize| self.text[..at].rfind(['\n', '\r']).map_or(0, |i| i + 1);
+        let last = &self.text[line_start(end)..];
+        let indent = start - line_start(start);
+        !(last.bytes().all(|b| b == b' ') && last.len() < indent)
+    }
+
     fn scalar(
         &mut self,
         sp: Span,
@@ -320,6 +334,13 @@ impl<'t> Builder<'t> {
         anchor: usize,
         tag: Option<&Tag>,
     ) -> Result<(), ()> {
+        let mut text = text;
+        if matches!(style, ScalarStyle::Literal | ScalarStyle::Folded)
+            && self.ends_unterminated_block(sp)
+            && text.ends_with('\n')
+        {
+            text.pop();
+        }
         let style = match style {
             ScalarStyle::Plain => Style::Plain,
             ScalarStyle::SingleQuoted => Style::SingleQuoted,
@@ -774,6 +795,36 @@ mod tests {
             assert_eq!(pairs[2], ("k2".to_string(), "quoted".to_string()));
             assert_eq!(pairs[n - 1].0, format!("k{}", n - 1));
             assert_eq!(dups, vec![(again, 6), (again + 10, 12)], "{text}");
+        }
+    }
+
+    fn value(text: &str) -> crate::Yaml {
+        let (tree, diags) = parse(FileId(0), text, Limits::default());
+        assert!(diags.is_empty(), "{text:?}: {diags:?}");
+        crate::Yaml::from_tree(&tree, tree.root().expect("a document"))
+    }
+
+    /// As PyYAML 6 loads them (`yaml.safe_load(text)["a"]`).
+    #[test]
+    fn block_scalars_at_the_end_of_a_file_without_a_line_break() {
+        for (text, want) in [
+            ("a: |\n  x\n  y", "x\ny"),
+            ("a: |+\n  x\n  y", "x\ny"),
+            ("a: |-\n  x\n  y", "x\ny"),
+            ("a: >\n  x\n  y", "x y"),
+            ("a: |\n  x\n  y\n", "x\ny\n"),
+            ("a: |\n  x\n  y\n  ", "x\ny\n"),
+            ("a: |+\n  x\n  y\n\n  ", "x\ny\n\n"),
+            ("a: |\n  x\n  y\n ", "x\ny\n"),
+            ("a: |\n\n    x\n  ", "\nx\n"),
+            ("a: |\n  x\n  y  ", "x\ny  "),
+            ("a: |\r\n  x\r\n  y", "x\ny"),
+        ] {
+            assert_eq!(
+                value(text).get("a"),
+                Some(&crate::Yaml::str(want)),
+                "{text:?}"
+            );
         }
     }
 }
