@@ -81,6 +81,11 @@ Example:
     name: my-app
       summary: misindented
 
+The message is PyYAML's, as charmcraft and rockcraft would report it: what it was reading (a
+second label marks where that started) and what it found. PyYAML also refuses some files other
+YAML tools read: a `%YAML` directive other than 1.x, and a byte order mark (U+FEFF) anywhere but
+at the very start of the file.
+
 Fix: indent with spaces only, keep sibling keys at the same column, and close every quote and
 bracket. The diagnostic points at the character where the parser gave up; the mistake is often
 on the line above.";

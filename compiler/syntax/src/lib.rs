@@ -7,6 +7,7 @@
 //! time and memory bounded for any input.
 
 mod builder;
+pub mod pyyaml;
 mod scalar;
 pub mod shlex;
 mod tree;
