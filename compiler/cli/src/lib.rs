@@ -455,7 +455,7 @@ pub(crate) fn check_project(loaded: &mut load::Loaded, term: Terminal) -> Checke
                     diags.extend(compile::lint(file, tree, &source));
                     charm = Some(doc);
                 }
-                Err(e) => diags.push(expand::diagnostic(&e, file, tree)),
+                Err(e) => diags.push(expand::diagnostic_in(&e, file, tree, &dir, &mut loaded.db)),
             }
             charm_source = Some(source);
         }
@@ -770,9 +770,12 @@ fn expand_cmd(dir: &Path, args: &FileArgs, tool: Tool, term: Terminal) -> Outcom
             let result = match tool {
                 Tool::Charmcraft => {
                     let root = load::directory_of(&loaded.db.get(file).path);
-                    expand_charm(&load::project_dir(&root, &[]), &expand::value(tree), term)
+                    let dir = load::project_dir(&root, &[]);
+                    expand_charm(&dir, &expand::value(tree), term)
                         .map(|doc| paasc_syntax::write::to_string(&doc))
-                        .map_err(|e| vec![expand::diagnostic(&e, file, tree)])
+                        .map_err(|e| {
+                            vec![expand::diagnostic_in(&e, file, tree, &dir, &mut loaded.db)]
+                        })
                 }
                 Tool::Rockcraft => {
                     let (dir, result) = expand_rock(&loaded.db, file, tree, term);

@@ -600,7 +600,8 @@ Fix: move dashboards and rules into the three allowed subdirectories and delete 
         "`paas-config.yaml` is not valid.",
 "charmcraft reads `paas-config.yaml` beside charmcraft.yaml. It must be valid YAML holding a
 mapping (or nothing), and `framework_logging_format: json` is only supported for flask, django
-and fastapi.
+and fastapi. The diagnostic is in paas-config.yaml; for a YAML syntax error its message is
+charmcraft's, with PyYAML's own (what it was parsing, and what it found, with line and column).
 
 Example (paas-config.yaml):
 

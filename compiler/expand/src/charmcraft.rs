@@ -505,26 +505,34 @@ fn check_cos_custom(dir: &ProjectDir) -> Result<(), ExpandError> {
 }
 
 fn check_paas_config(fw: &Framework, dir: &ProjectDir) -> Result<(), ExpandError> {
-    let Some(text) = dir.texts.get("paas-config.yaml") else {
+    const FILE: &str = "paas-config.yaml";
+    let Some(text) = dir.texts.get(FILE) else {
         return Ok(());
     };
-    let fail = |message: String, help: &str| {
+    let fail = |message: String, span: paasc_diag::Span, help: &str| {
         ExpandError::new(
             Code::PAAS_CONFIG_INVALID,
             message,
             Location::key(&["extensions"]),
             help,
         )
-        .about("paas-config.yaml", None)
+        .about(FILE, Some(span.start as usize..span.end as usize))
     };
-    let (tree, diags) = parse(FileId(0), text, Limits::default());
+    let limits = Limits::default();
+    let (tree, diags) = parse(FileId(0), text, limits);
     if let Some(d) = diags
         .iter()
         .find(|d| d.severity == paasc_diag::Severity::Error)
     {
+        // charmcraft reads the file into a string, which PyYAML names "<unicode string>".
+        let message = paasc_syntax::pyyaml::check(text, limits.max_depth)
+            .map_or_else(|| d.message.clone(), |e| e.render("<unicode string>"));
         return Err(fail(
-            format!("invalid YAML in paas-config.yaml: {}", d.message),
-            "fix the YAML syntax of paas-config.yaml",
+            format!("invalid YAML in {FILE}: {message}"),
+            d.primary.span,
+            d.help
+                .as_deref()
+                .unwrap_or("fix the YAML syntax of paas-config.yaml"),
         ));
     }
     let Some(root) = tree.root() else {
@@ -536,7 +544,8 @@ fn check_paas_config(fw: &Framework, dir: &ProjectDir) -> Result<(), ExpandError
     }
     if !matches!(parsed, Yaml::Map(_)) {
         return Err(fail(
-            "paas-config.yaml must contain a top-level mapping".into(),
+            format!("{FILE} must contain a top-level mapping"),
+            tree.span(root),
             "write paas-config.yaml as a mapping, e.g. `framework_logging_format: json`",
         ));
     }
@@ -544,8 +553,15 @@ fn check_paas_config(fw: &Framework, dir: &ProjectDir) -> Result<(), ExpandError
         if fmt.eq_ignore_ascii_case("json")
             && !["fastapi", "flask", "django"].contains(&fw.name.as_str())
         {
+            let at = tree
+                .lookup(&["framework_logging_format"])
+                .map_or(tree.span(root), |e| tree.span(e.value));
             return Err(fail(
-                format!("framework_logging_format: json in paas-config.yaml is not supported for '{}-framework'", fw.name),
+                format!(
+                    "framework_logging_format: json in {FILE} is not supported for '{}-framework'",
+                    fw.name
+                ),
+                at,
                 "JSON framework logging exists only for flask, django and fastapi; remove the key",
             ));
         }
