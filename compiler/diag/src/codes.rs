@@ -52,6 +52,12 @@ impl Code {
     pub fn url(self) -> String {
         format!("{DOCS_BASE}{}", self.0)
     }
+
+    /// Whether the problem shows only when Juju deploys the charm: the tools accept the file,
+    /// so `expand` prints what they print and leaves the problem to `check`.
+    pub fn deploy_time(self) -> bool {
+        self == Code::SECRET_OPTION_DEFAULT
+    }
 }
 
 macro_rules! codes {
@@ -412,6 +418,26 @@ Example (rockcraft.yaml):
 
 Fix: name the files as they are inside the directory (`etc/app.conf`), moving them there with
 `organize` or `source` first if needed.";
+
+    SECRET_OPTION_DEFAULT = "S015", "secret-option-default", Error,
+        "A secret option's default is not a Juju secret URI: Juju refuses to deploy the charm.",
+"A config option of `type: secret` holds the id of a Juju secret. charmcraft copies config
+options into the charm unchecked, so it packs the charm and `charmcraft expand-extensions` prints
+the option (as `paasc expand` does); the refusal comes only when Juju deploys the charm, which
+needs a secret option's default to be a secret URI: `secret:` followed by 20 lowercase letters
+or digits. Even a valid id names a secret of one model only, so a default rarely helps.
+
+Example (charmcraft.yaml):
+
+    config:
+      options:
+        api-token:
+          type: secret
+          default: my-token
+
+Fix: remove the default. After deploying, create the secret and give its id to the option:
+`juju add-secret api-token value=...`, `juju grant-secret api-token APP`, then
+`juju config APP api-token=secret:...`.";
 
     MISSING_FILE = "F001", "missing-project-file", Error,
         "A project file could not be found or read.",

@@ -323,9 +323,9 @@ fn check_default(cx: &mut Cx, path: &str, t: OptionType, d: NodeId) {
             });
             if !valid {
                 cx.push(
-                    Diagnostic::new(Code::INVALID_VALUE, cx.file, cx.tree.span(d), format!("`{path}.default` is not a Juju secret id"))
+                    Diagnostic::new(Code::SECRET_OPTION_DEFAULT, cx.file, cx.tree.span(d), format!("`{path}.default` is not a Juju secret URI: charmcraft packs the charm, but Juju refuses to deploy it"))
                         .label("expected `secret:` followed by 20 lowercase letters or digits")
-                        .help("leave secret options without a default, or give the id `juju add-secret` printed"),
+                        .help("remove the default; after deploying, `juju add-secret` the value and `juju config` the option to the secret id it prints"),
                 );
             }
             return;
