@@ -1,4 +1,4 @@
-"""Regenerates compiler/model/data/parts.json: the part schema charmcraft and rockcraft check.
+"""Regenerates compiler/expand/data/parts.json: the part schema charmcraft and rockcraft check.
 
 Development tool only (paasc never runs Python). Run with the venv that .ci/run creates:
     .venv/bin/python tools/refresh-parts-data.py
@@ -39,7 +39,7 @@ import typing
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-OUT = ROOT / "compiler/model/data/parts.json"
+OUT = ROOT / "compiler/expand/data/parts.json"
 ROCKCRAFT_ORACLE = {"craft-parts": "2.33.1", "craft-application": "7.3.0"}
 
 # rockcraft 1.20.0's plugin groups (see the module docstring), as craft-parts class paths.

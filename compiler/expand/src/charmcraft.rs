@@ -598,8 +598,51 @@ fn dump(data: Vec<(Yaml, Yaml)>) -> Yaml {
     Yaml::Map(out)
 }
 
+/// A part as charmcraft's `_preprocess_parts` leaves it: `plugin` defaults to the part's name
+/// (and the `charm` part's `source` to `.`), and `process_part_config` puts the keys of the
+/// plugin's properties first, in the order its properties class declares them, then the others
+/// as written.
+fn process_part(name: &Yaml, part: Yaml) -> Yaml {
+    let Yaml::Map(mut keys) = part else {
+        return part;
+    };
+    let has = |keys: &[(Yaml, Yaml)], k: &str| keys.iter().any(|(key, _)| key.as_str() == Some(k));
+    if !has(&keys, "plugin") {
+        keys.push((s("plugin"), name.clone()));
+    }
+    let plugin = keys
+        .iter()
+        .find(|(k, _)| k.as_str() == Some("plugin"))
+        .and_then(|(_, v)| v.as_str())
+        .unwrap_or_default()
+        .to_string();
+    if name.as_str() == Some("charm") && plugin == "charm" && !has(&keys, "source") {
+        keys.push((s("source"), s(".")));
+    }
+    let Some(properties) = crate::parts::charm_plugin_properties(&plugin) else {
+        return Yaml::Map(keys);
+    };
+    let mut out = Vec::with_capacity(keys.len());
+    for property in properties {
+        if let Some(i) = keys.iter().position(|(k, _)| k.as_str() == Some(property)) {
+            out.push(keys.remove(i));
+        }
+    }
+    out.extend(keys);
+    Yaml::Map(out)
+}
+
 fn normalise(field: &str, v: Yaml) -> Yaml {
     match (field, v) {
+        ("parts", Yaml::Map(parts)) => Yaml::Map(
+            parts
+                .into_iter()
+                .map(|(name, part)| {
+                    let part = process_part(&name, part);
+                    (name, part)
+                })
+                .collect(),
+        ),
         ("platforms", Yaml::Map(platforms)) => Yaml::Map(
             platforms
                 .into_iter()

@@ -8,6 +8,7 @@
 pub mod charmcraft;
 mod frameworks;
 pub mod merge;
+pub mod parts;
 pub mod rockcraft;
 
 pub use frameworks::{framework, Framework, FRAMEWORK_NAMES};

@@ -7,7 +7,8 @@
 //! registered `plugin`, validates the plugin's properties class on the keys it names or that start
 //! with `<plugin>-`, and `PartSpec` on every key that does not start with `<plugin name>-`.
 //!
-//! The models come from `data/parts.json`, which `tools/refresh-parts-data.py` dumps from the
+//! The models come from [`paasc_expand::parts::DATA`] (`compiler/expand/data/parts.json`, which
+//! charmcraft's part processing also reads), which `tools/refresh-parts-data.py` dumps from the
 //! tools' own classes. The plugins' own model validators (such as npm's `npm-node-version` rule)
 //! are not ported. A key written with grammar clauses is checked by the first pass only, since
 //! which clause applies depends on the build.
@@ -216,8 +217,8 @@ struct Data {
 }
 
 static DATA: LazyLock<Data> = LazyLock::new(|| {
-    load(include_str!("../data/parts.json"))
-        .unwrap_or_else(|e| panic!("compiler/model/data/parts.json: {e}"))
+    load(paasc_expand::parts::DATA)
+        .unwrap_or_else(|e| panic!("compiler/expand/data/parts.json: {e}"))
 });
 
 fn load(text: &str) -> Result<Data, String> {
