@@ -1,8 +1,8 @@
 //! Redis (`charms.redis_k8s.v0.redis`, `PaaSRedisRequires`).
 
 use super::{invalid, Ctx};
-use crate::anyurl::any_url;
 use crate::status::Stop;
+use paasc_syntax::anyurl::any_url;
 
 /// `redis://<host>:<port>` as the library builds it, or `None` when not usable yet. The library
 /// reads the relation with `Model.get_relation`, so several relations raise.

@@ -1,9 +1,9 @@
 //! Tracing (`charms.tempo_coordinator_k8s.v0.tracing`, `PaaSTracingRelationData`).
 
 use super::Ctx;
-use crate::anyurl::any_url;
 use crate::pyjson::{loads, PyValue};
 use crate::status::{PyError, Stop};
+use paasc_syntax::anyurl::any_url;
 
 /// `PaaSTracingRelationData`.
 #[derive(Clone, Debug)]
