@@ -632,8 +632,42 @@ fn process_part(name: &Yaml, part: Yaml) -> Yaml {
     Yaml::Map(out)
 }
 
+/// charmcraft's `Links` model's fields, in its order; `true` for the URL fields.
+const LINKS: [(&str, bool); 5] = [
+    ("contact", false),
+    ("documentation", true),
+    ("issues", true),
+    ("source", true),
+    ("website", true),
+];
+
+/// `links` as charmcraft dumps its `Links` model: fields in the model's order, URLs as pydantic
+/// prints them (`https://example.com` → `https://example.com/`), in lists too.
+fn links(fields: Vec<(Yaml, Yaml)>) -> Yaml {
+    let url = |v: Yaml| match v {
+        Yaml::Str(u) => Yaml::Str(paasc_syntax::anyurl::any_http_url(&u).unwrap_or(u)),
+        other => other,
+    };
+    let mut rest = fields;
+    let mut out = Vec::with_capacity(rest.len());
+    for (field, is_url) in LINKS {
+        if let Some(i) = rest.iter().position(|(k, _)| k.as_str() == Some(field)) {
+            let (k, v) = rest.remove(i);
+            let v = match v {
+                Yaml::Seq(items) if is_url => Yaml::Seq(items.into_iter().map(url).collect()),
+                v if is_url => url(v),
+                v => v,
+            };
+            out.push((k, v));
+        }
+    }
+    out.extend(rest);
+    Yaml::Map(out)
+}
+
 fn normalise(field: &str, v: Yaml) -> Yaml {
     match (field, v) {
+        ("links", Yaml::Map(fields)) => links(fields),
         ("parts", Yaml::Map(parts)) => Yaml::Map(
             parts
                 .into_iter()
