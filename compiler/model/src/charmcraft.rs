@@ -415,7 +415,7 @@ fn check_link(cx: &mut Cx, id: NodeId, path: &str, url: bool, list: bool) {
     if let Some(items) = cx.tree.as_seq(id).filter(|_| list) {
         for (i, &item) in items.to_vec().iter().enumerate() {
             match cx.tree.value(item) {
-                Some(Value::Str(s)) if url => check_url(cx, item, &format!("{path}[{i}]"), &s),
+                Some(Value::Str(s)) if url => check_url(cx, item, &format!("{path}[{i}]"), s),
                 Some(Value::Str(_)) => {}
                 _ => cx.wrong_type(item, &format!("{path}[{i}]"), one),
             }
@@ -424,7 +424,7 @@ fn check_link(cx: &mut Cx, id: NodeId, path: &str, url: bool, list: bool) {
     }
     match cx.tree.value(id) {
         Some(Value::Null) => {}
-        Some(Value::Str(s)) if url => check_url(cx, id, path, &s),
+        Some(Value::Str(s)) if url => check_url(cx, id, path, s),
         Some(Value::Str(_)) => {}
         _ => cx.wrong_type(id, path, &expected),
     }

@@ -542,7 +542,9 @@ mod tests {
             expand(&doc, &ProjectDir::default(), Options::default())
         };
         let head = "name: app\nbase: ubuntu@24.04\nversion: '1'\nsummary: s\ndescription: d\nplatforms:\n  amd64:\n";
-        let failure = rock(head).err().expect("refused");
+        let Err(failure) = rock(head) else {
+            panic!("rockcraft refuses a rock without parts")
+        };
         assert_eq!(
             failure.message,
             "Bad rockcraft.yaml content:\n- field 'parts' required in top-level configuration"
