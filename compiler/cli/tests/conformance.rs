@@ -249,60 +249,60 @@ fn conformance() {
         "conformance corpus {} is missing",
         corpus.display()
     );
-        for fw in subdirs(&corpus) {
-            let fw_name = fw
+    for fw in subdirs(&corpus) {
+        let fw_name = fw
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or_default()
+            .to_string();
+        let mut results: Vec<(String, Result<(), String>)> = Vec::new();
+        for case in subdirs(&fw.join("expand")) {
+            let name = case
                 .file_name()
                 .and_then(|n| n.to_str())
-                .unwrap_or_default()
-                .to_string();
-            let mut results: Vec<(String, Result<(), String>)> = Vec::new();
-            for case in subdirs(&fw.join("expand")) {
-                let name = case
-                    .file_name()
-                    .and_then(|n| n.to_str())
-                    .unwrap_or_default();
-                // The corpus ran charmcraft with CHARMCRAFT_ENABLE_EXPERIMENTAL_EXTENSIONS for spring-boot.
-                let experimental = fw_name == "spring-boot";
-                results.push((
-                    format!("{fw_name}/expand/{name}:charmcraft"),
-                    run_charmcraft(&case, experimental),
-                ));
-                results.push((
-                    format!("{fw_name}/expand/{name}:rockcraft"),
-                    run_rockcraft(&case, experimental),
-                ));
-            }
-            for case in subdirs(&fw.join("runtime")) {
-                let name = case
-                    .file_name()
-                    .and_then(|n| n.to_str())
-                    .unwrap_or_default();
-                results.push((
-                    format!("{fw_name}/runtime/{name}"),
-                    runtime::run(&case, &fw_name),
-                ));
-            }
-            for (id, result) in results {
-                match result {
-                    Ok(()) => {
-                        passed += 1;
-                        if pending.contains(&id) {
-                            now_passing.push(id);
-                        }
+                .unwrap_or_default();
+            // The corpus ran charmcraft with CHARMCRAFT_ENABLE_EXPERIMENTAL_EXTENSIONS for spring-boot.
+            let experimental = fw_name == "spring-boot";
+            results.push((
+                format!("{fw_name}/expand/{name}:charmcraft"),
+                run_charmcraft(&case, experimental),
+            ));
+            results.push((
+                format!("{fw_name}/expand/{name}:rockcraft"),
+                run_rockcraft(&case, experimental),
+            ));
+        }
+        for case in subdirs(&fw.join("runtime")) {
+            let name = case
+                .file_name()
+                .and_then(|n| n.to_str())
+                .unwrap_or_default();
+            results.push((
+                format!("{fw_name}/runtime/{name}"),
+                runtime::run(&case, &fw_name),
+            ));
+        }
+        for (id, result) in results {
+            match result {
+                Ok(()) => {
+                    passed += 1;
+                    if pending.contains(&id) {
+                        now_passing.push(id);
                     }
-                    Err(why) => {
-                        failed += 1;
-                        if verbose && pending.contains(&id) {
-                            eprintln!("PENDING {id}\n{why}\n");
-                        }
-                        if !pending.contains(&id) {
-                            eprintln!("FAIL {id}\n{why}\n");
-                            unexpected.push(id);
-                        }
+                }
+                Err(why) => {
+                    failed += 1;
+                    if verbose && pending.contains(&id) {
+                        eprintln!("PENDING {id}\n{why}\n");
+                    }
+                    if !pending.contains(&id) {
+                        eprintln!("FAIL {id}\n{why}\n");
+                        unexpected.push(id);
                     }
                 }
             }
         }
+    }
     println!("conformance: {passed} passed, {failed} failed");
     assert!(
         passed + failed > 0,
