@@ -141,6 +141,11 @@ fn is_break_or_end(c: char) -> bool {
     c == '\0' || is_break(c)
 }
 
+/// The end, a space or a line break (not a tab).
+fn is_space_or_end(c: char) -> bool {
+    c == '\0' || c == ' ' || is_break(c)
+}
+
 fn is_blank_or_end(c: char) -> bool {
     matches!(c, '\0' | ' ' | '\t') || is_break(c)
 }
@@ -476,6 +481,29 @@ impl Scanner {
         false
     }
 
+    /// A one-character indicator token.
+    fn indicator(&mut self, kind: Tok) {
+        let start = self.mark();
+        self.forward(1);
+        self.push(kind, start);
+    }
+
+    /// In block context, a `-`, `?` or `:` may stand only where a simple key could, and may
+    /// open a collection (`start`) at its column.
+    fn block_indicator(&mut self, problem: &str, start: Tok) -> R<()> {
+        if self.flow_level > 0 {
+            return Ok(());
+        }
+        if !self.allow_simple_key {
+            return Err(error(None, problem.into(), self.mark()));
+        }
+        if self.add_indent(self.at.column) {
+            let mark = self.mark();
+            self.push(start, mark);
+        }
+        Ok(())
+    }
+
     fn fetch_stream_end(&mut self) -> R<()> {
         self.unwind_indent(-1);
         self.remove_possible_simple_key()?;
@@ -517,9 +545,7 @@ impl Scanner {
             return Err(Stop::GiveUp);
         }
         self.allow_simple_key = true;
-        let start = self.mark();
-        self.forward(1);
-        self.push(kind, start);
+        self.indicator(kind);
         Ok(())
     }
 
@@ -527,62 +553,33 @@ impl Scanner {
         self.remove_possible_simple_key()?;
         self.flow_level = self.flow_level.saturating_sub(1);
         self.allow_simple_key = false;
-        let start = self.mark();
-        self.forward(1);
-        self.push(kind, start);
+        self.indicator(kind);
         Ok(())
     }
 
     fn fetch_flow_entry(&mut self) -> R<()> {
         self.allow_simple_key = true;
         self.remove_possible_simple_key()?;
-        let start = self.mark();
-        self.forward(1);
-        self.push(Tok::FlowEntry, start);
+        self.indicator(Tok::FlowEntry);
         Ok(())
     }
 
     fn fetch_block_entry(&mut self) -> R<()> {
-        if self.flow_level == 0 {
-            if !self.allow_simple_key {
-                return Err(error(
-                    None,
-                    "sequence entries are not allowed here".into(),
-                    self.mark(),
-                ));
-            }
-            if self.add_indent(self.at.column) {
-                let mark = self.mark();
-                self.push(Tok::BlockSequenceStart, mark);
-            }
-        }
+        self.block_indicator(
+            "sequence entries are not allowed here",
+            Tok::BlockSequenceStart,
+        )?;
         self.allow_simple_key = true;
         self.remove_possible_simple_key()?;
-        let start = self.mark();
-        self.forward(1);
-        self.push(Tok::BlockEntry, start);
+        self.indicator(Tok::BlockEntry);
         Ok(())
     }
 
     fn fetch_key(&mut self) -> R<()> {
-        if self.flow_level == 0 {
-            if !self.allow_simple_key {
-                return Err(error(
-                    None,
-                    "mapping keys are not allowed here".into(),
-                    self.mark(),
-                ));
-            }
-            if self.add_indent(self.at.column) {
-                let mark = self.mark();
-                self.push(Tok::BlockMappingStart, mark);
-            }
-        }
+        self.block_indicator("mapping keys are not allowed here", Tok::BlockMappingStart)?;
         self.allow_simple_key = self.flow_level == 0;
         self.remove_possible_simple_key()?;
-        let start = self.mark();
-        self.forward(1);
-        self.push(Tok::Key, start);
+        self.indicator(Tok::Key);
         Ok(())
     }
 
@@ -610,25 +607,14 @@ impl Scanner {
             }
             self.allow_simple_key = false;
         } else {
-            if self.flow_level == 0 {
-                if !self.allow_simple_key {
-                    return Err(error(
-                        None,
-                        "mapping values are not allowed here".into(),
-                        self.mark(),
-                    ));
-                }
-                if self.add_indent(self.at.column) {
-                    let mark = self.mark();
-                    self.push(Tok::BlockMappingStart, mark);
-                }
-            }
+            self.block_indicator(
+                "mapping values are not allowed here",
+                Tok::BlockMappingStart,
+            )?;
             self.allow_simple_key = self.flow_level == 0;
             self.remove_possible_simple_key()?;
         }
-        let start = self.mark();
-        self.forward(1);
-        self.push(Tok::Value, start);
+        self.indicator(Tok::Value);
         Ok(())
     }
 
@@ -728,7 +714,7 @@ impl Scanner {
                 self.forward(1);
             }
         }
-        self.scan_directive_ignored_line(start)?;
+        self.scan_ignored_line("while scanning a directive", start)?;
         Ok(Token {
             kind: Tok::Directive(value),
             start,
@@ -753,7 +739,7 @@ impl Scanner {
         let value: String = (0..length).map(|i| self.peek(i)).collect();
         self.forward(length);
         let ch = self.peek(0);
-        if !(ch == '\0' || ch == ' ' || is_break(ch)) {
+        if !is_space_or_end(ch) {
             return Err(self.directive_error(
                 start,
                 format!(
@@ -782,7 +768,7 @@ impl Scanner {
         self.forward(1);
         self.scan_yaml_directive_number(start)?;
         let ch = self.peek(0);
-        if !(ch == '\0' || ch == ' ' || is_break(ch)) {
+        if !is_space_or_end(ch) {
             return Err(self.directive_error(
                 start,
                 format!("expected a digit or ' ', but found {}", repr_char(ch)),
@@ -824,7 +810,7 @@ impl Scanner {
         }
         self.scan_tag_uri("directive", start)?;
         let ch = self.peek(0);
-        if !(ch == '\0' || ch == ' ' || is_break(ch)) {
+        if !is_space_or_end(ch) {
             return Err(
                 self.directive_error(start, format!("expected ' ', but found {}", repr_char(ch)))
             );
@@ -832,19 +818,21 @@ impl Scanner {
         Ok(handle)
     }
 
-    fn scan_directive_ignored_line(&mut self, start: Mark) -> R<()> {
+    /// The rest of a directive's or block scalar header's line: spaces, a comment, a line break.
+    fn scan_ignored_line(&mut self, context: &str, start: Mark) -> R<()> {
         while self.peek(0) == ' ' {
             self.forward(1);
         }
         self.skip_comment();
         let ch = self.peek(0);
         if !is_break_or_end(ch) {
-            return Err(self.directive_error(
-                start,
+            return Err(error(
+                Some((context, start)),
                 format!(
                     "expected a comment or a line break, but found {}",
                     repr_char(ch)
                 ),
+                self.mark(),
             ));
         }
         self.scan_line_break();
@@ -911,7 +899,7 @@ impl Scanner {
         } else {
             let mut length = 1;
             let mut use_handle = false;
-            while !(ch == '\0' || ch == ' ' || is_break(ch)) {
+            while !is_space_or_end(ch) {
                 if ch == '!' {
                     use_handle = true;
                     break;
@@ -929,7 +917,7 @@ impl Scanner {
             Some(handle)
         };
         let ch = self.peek(0);
-        if !(ch == '\0' || ch == ' ' || is_break(ch)) {
+        if !is_space_or_end(ch) {
             return Err(error(
                 Some(("while scanning a tag", start)),
                 format!("expected ' ', but found {}", repr_char(ch)),
@@ -954,7 +942,7 @@ impl Scanner {
         let start = self.mark();
         self.forward(1);
         let increment = self.scan_block_scalar_indicators(start)?;
-        self.scan_block_scalar_ignored_line(start)?;
+        self.scan_ignored_line("while scanning a block scalar", start)?;
         let min_indent = (self.indent + 1).max(1) as usize;
         let indent = match increment {
             None => min_indent.max(self.scan_block_scalar_indentation()),
@@ -1002,7 +990,7 @@ impl Scanner {
             }
         }
         let ch = self.peek(0);
-        if !(ch == '\0' || ch == ' ' || is_break(ch)) {
+        if !is_space_or_end(ch) {
             return Err(self.block_scalar_error(
                 start,
                 format!(
@@ -1012,25 +1000,6 @@ impl Scanner {
             ));
         }
         Ok(increment)
-    }
-
-    fn scan_block_scalar_ignored_line(&mut self, start: Mark) -> R<()> {
-        while self.peek(0) == ' ' {
-            self.forward(1);
-        }
-        self.skip_comment();
-        let ch = self.peek(0);
-        if !is_break_or_end(ch) {
-            return Err(self.block_scalar_error(
-                start,
-                format!(
-                    "expected a comment or a line break, but found {}",
-                    repr_char(ch)
-                ),
-            ));
-        }
-        self.scan_line_break();
-        Ok(())
     }
 
     /// The deepest indentation of the blank lines before the content.
@@ -1482,9 +1451,33 @@ impl Parser {
         Ok(())
     }
 
-    fn check(&mut self, kinds: &[fn(&Tok) -> bool]) -> R<bool> {
-        let t = self.scanner.peek_token()?;
-        Ok(kinds.iter().any(|k| k(&t.kind)))
+    /// Whether the next token is of one of `kinds` (compared by kind, not value).
+    fn check(&mut self, kinds: &[Tok]) -> R<bool> {
+        let t = std::mem::discriminant(&self.scanner.peek_token()?.kind);
+        Ok(kinds.iter().any(|k| std::mem::discriminant(k) == t))
+    }
+
+    /// After an entry's indicator (`-`, `?`, `:`): its node, or an empty scalar when one of
+    /// `ends` follows; then `then`.
+    fn entry(&mut self, ends: &[Tok], then: State, block: bool, indentless: bool) -> R<Event> {
+        if !self.check(ends)? {
+            self.states.push(then);
+            return self.parse_node(block, indentless);
+        }
+        self.state = then;
+        self.empty_scalar()
+    }
+
+    /// PyYAML's error for a token a collection cannot hold: `expected <what>, but <verb> ...`.
+    fn unexpected(&mut self, context: &str, what: &str, verb: &str) -> Stop {
+        match self.peek() {
+            Ok(t) => error(
+                Some((context, self.top_mark())),
+                format!("expected {what}, but {verb} {}", repr(t.kind.id())),
+                t.start,
+            ),
+            Err(e) => e,
+        }
     }
 
     fn peek(&mut self) -> R<Token> {
@@ -1550,9 +1543,9 @@ impl Parser {
 
     fn parse_implicit_document_start(&mut self) -> R<Event> {
         if !self.check(&[
-            |t| matches!(t, Tok::Directive(_)),
-            |t| *t == Tok::DocumentStart,
-            |t| *t == Tok::StreamEnd,
+            Tok::Directive(Directive::Other),
+            Tok::DocumentStart,
+            Tok::StreamEnd,
         ])? {
             self.tag_handles = default_tags();
             self.states.push(State::DocumentEnd);
@@ -1563,16 +1556,16 @@ impl Parser {
     }
 
     fn parse_document_start(&mut self) -> R<Event> {
-        while self.check(&[|t| *t == Tok::DocumentEnd])? {
+        while self.check(&[Tok::DocumentEnd])? {
             self.scanner.get_token()?;
         }
-        if self.check(&[|t| *t == Tok::StreamEnd])? {
+        if self.check(&[Tok::StreamEnd])? {
             self.scanner.get_token()?;
             self.state = State::End;
             return Ok(Event::StreamEnd);
         }
         self.process_directives()?;
-        if !self.check(&[|t| *t == Tok::DocumentStart])? {
+        if !self.check(&[Tok::DocumentStart])? {
             let t = self.peek()?;
             return Err(error(
                 None,
@@ -1590,7 +1583,7 @@ impl Parser {
     }
 
     fn parse_document_end(&mut self) -> R<Event> {
-        if self.check(&[|t| *t == Tok::DocumentEnd])? {
+        if self.check(&[Tok::DocumentEnd])? {
             self.scanner.get_token()?;
         }
         self.state = State::DocumentStart;
@@ -1599,10 +1592,10 @@ impl Parser {
 
     fn parse_document_content(&mut self) -> R<Event> {
         if self.check(&[
-            |t| matches!(t, Tok::Directive(_)),
-            |t| *t == Tok::DocumentStart,
-            |t| *t == Tok::DocumentEnd,
-            |t| *t == Tok::StreamEnd,
+            Tok::Directive(Directive::Other),
+            Tok::DocumentStart,
+            Tok::DocumentEnd,
+            Tok::StreamEnd,
         ])? {
             self.state = self.pop_state();
             return self.empty_scalar();
@@ -1613,7 +1606,7 @@ impl Parser {
     fn process_directives(&mut self) -> R<()> {
         let mut version_seen = false;
         self.tag_handles = HashMap::new();
-        while self.check(&[|t| matches!(t, Tok::Directive(_))])? {
+        while self.check(&[Tok::Directive(Directive::Other)])? {
             let t = self.scanner.get_token()?;
             match t.kind {
                 Tok::Directive(Directive::Yaml(major)) => {
@@ -1758,106 +1751,74 @@ impl Parser {
     }
 
     fn parse_block_sequence_entry(&mut self) -> R<Event> {
-        if self.check(&[|t| *t == Tok::BlockEntry])? {
+        if self.check(&[Tok::BlockEntry])? {
             self.scanner.get_token()?;
-            if !self.check(&[|t| *t == Tok::BlockEntry, |t| *t == Tok::BlockEnd])? {
-                self.states.push(State::BlockSequenceEntry);
-                return self.parse_node(true, false);
-            }
-            self.state = State::BlockSequenceEntry;
-            return self.empty_scalar();
+            let ends = [Tok::BlockEntry, Tok::BlockEnd];
+            return self.entry(&ends, State::BlockSequenceEntry, true, false);
         }
-        if !self.check(&[|t| *t == Tok::BlockEnd])? {
-            let t = self.peek()?;
-            return Err(error(
-                Some(("while parsing a block collection", self.top_mark())),
-                format!("expected <block end>, but found {}", repr(t.kind.id())),
-                t.start,
+        if !self.check(&[Tok::BlockEnd])? {
+            return Err(self.unexpected(
+                "while parsing a block collection",
+                "<block end>",
+                "found",
             ));
         }
         self.end_collection()
     }
 
     fn parse_indentless_sequence_entry(&mut self) -> R<Event> {
-        if self.check(&[|t| *t == Tok::BlockEntry])? {
+        if self.check(&[Tok::BlockEntry])? {
             self.scanner.get_token()?;
-            if !self.check(&[
-                |t| *t == Tok::BlockEntry,
-                |t| *t == Tok::Key,
-                |t| *t == Tok::Value,
-                |t| *t == Tok::BlockEnd,
-            ])? {
-                self.states.push(State::IndentlessSequenceEntry);
-                return self.parse_node(true, false);
-            }
-            self.state = State::IndentlessSequenceEntry;
-            return self.empty_scalar();
+            let ends = [Tok::BlockEntry, Tok::Key, Tok::Value, Tok::BlockEnd];
+            return self.entry(&ends, State::IndentlessSequenceEntry, true, false);
         }
         self.state = self.pop_state();
         Ok(Event::CollectionEnd)
     }
 
     fn parse_block_mapping_key(&mut self) -> R<Event> {
-        if self.check(&[|t| *t == Tok::Key])? {
+        if self.check(&[Tok::Key])? {
             self.scanner.get_token()?;
-            if !self.check(&[
-                |t| *t == Tok::Key,
-                |t| *t == Tok::Value,
-                |t| *t == Tok::BlockEnd,
-            ])? {
-                self.states.push(State::BlockMappingValue);
-                return self.parse_node(true, true);
-            }
-            self.state = State::BlockMappingValue;
-            return self.empty_scalar();
+            let ends = [Tok::Key, Tok::Value, Tok::BlockEnd];
+            return self.entry(&ends, State::BlockMappingValue, true, true);
         }
-        if !self.check(&[|t| *t == Tok::BlockEnd])? {
-            let t = self.peek()?;
-            return Err(error(
-                Some(("while parsing a block mapping", self.top_mark())),
-                format!("expected <block end>, but found {}", repr(t.kind.id())),
-                t.start,
-            ));
+        if !self.check(&[Tok::BlockEnd])? {
+            return Err(self.unexpected("while parsing a block mapping", "<block end>", "found"));
         }
         self.end_collection()
     }
 
     fn parse_block_mapping_value(&mut self) -> R<Event> {
-        if self.check(&[|t| *t == Tok::Value])? {
+        if self.check(&[Tok::Value])? {
             self.scanner.get_token()?;
-            if !self.check(&[
-                |t| *t == Tok::Key,
-                |t| *t == Tok::Value,
-                |t| *t == Tok::BlockEnd,
-            ])? {
-                self.states.push(State::BlockMappingKey);
-                return self.parse_node(true, true);
-            }
+            let ends = [Tok::Key, Tok::Value, Tok::BlockEnd];
+            return self.entry(&ends, State::BlockMappingKey, true, true);
         }
         self.state = State::BlockMappingKey;
         self.empty_scalar()
     }
 
+    /// A flow collection's `,` between entries: required but before the first.
+    fn flow_entry(&mut self, first: bool, context: &str, what: &str) -> R<()> {
+        if first {
+            return Ok(());
+        }
+        if !self.check(&[Tok::FlowEntry])? {
+            return Err(self.unexpected(context, what, "got"));
+        }
+        self.scanner.get_token()?;
+        Ok(())
+    }
+
     fn parse_flow_sequence_entry(&mut self, first: bool) -> R<Event> {
-        if !self.check(&[|t| *t == Tok::FlowSequenceEnd])? {
-            if !first {
-                if self.check(&[|t| *t == Tok::FlowEntry])? {
-                    self.scanner.get_token()?;
-                } else {
-                    let t = self.peek()?;
-                    return Err(error(
-                        Some(("while parsing a flow sequence", self.top_mark())),
-                        format!("expected ',' or ']', but got {}", repr(t.kind.id())),
-                        t.start,
-                    ));
-                }
-            }
-            if self.check(&[|t| *t == Tok::Key])? {
+        if !self.check(&[Tok::FlowSequenceEnd])? {
+            self.flow_entry(first, "while parsing a flow sequence", "',' or ']'")?;
+            if self.check(&[Tok::Key])? {
                 let t = self.peek()?;
                 self.state = State::FlowSequenceEntryMappingKey;
                 return Ok(Event::Node(None, t.start, true));
             }
-            if !self.check(&[|t| *t == Tok::FlowSequenceEnd])? {
+            if !self.check(&[Tok::FlowSequenceEnd])? {
                 self.states.push(State::FlowSequenceEntry);
                 return self.parse_node(false, false);
             }
@@ -1867,58 +1828,29 @@ impl Parser {
 
     fn parse_flow_sequence_entry_mapping_key(&mut self) -> R<Event> {
         self.scanner.get_token()?;
-        if !self.check(&[
-            |t| *t == Tok::Value,
-            |t| *t == Tok::FlowEntry,
-            |t| *t == Tok::FlowSequenceEnd,
-        ])? {
-            self.states.push(State::FlowSequenceEntryMappingValue);
-            return self.parse_node(false, false);
-        }
-        self.state = State::FlowSequenceEntryMappingValue;
-        self.empty_scalar()
+        let ends = [Tok::Value, Tok::FlowEntry, Tok::FlowSequenceEnd];
+        self.entry(&ends, State::FlowSequenceEntryMappingValue, false, false)
     }
 
     fn parse_flow_sequence_entry_mapping_value(&mut self) -> R<Event> {
-        if self.check(&[|t| *t == Tok::Value])? {
+        if self.check(&[Tok::Value])? {
             self.scanner.get_token()?;
-            if !self.check(&[|t| *t == Tok::FlowEntry, |t| *t == Tok::FlowSequenceEnd])? {
-                self.states.push(State::FlowSequenceEntryMappingEnd);
-                return self.parse_node(false, false);
-            }
+            let ends = [Tok::FlowEntry, Tok::FlowSequenceEnd];
+            return self.entry(&ends, State::FlowSequenceEntryMappingEnd, false, false);
         }
         self.state = State::FlowSequenceEntryMappingEnd;
         self.empty_scalar()
     }
 
     fn parse_flow_mapping_key(&mut self, first: bool) -> R<Event> {
-        if !self.check(&[|t| *t == Tok::FlowMappingEnd])? {
-            if !first {
-                if self.check(&[|t| *t == Tok::FlowEntry])? {
-                    self.scanner.get_token()?;
-                } else {
-                    let t = self.peek()?;
-                    return Err(error(
-                        Some(("while parsing a flow mapping", self.top_mark())),
-                        format!("expected ',' or '}}', but got {}", repr(t.kind.id())),
-                        t.start,
-                    ));
-                }
-            }
-            if self.check(&[|t| *t == Tok::Key])? {
+        if !self.check(&[Tok::FlowMappingEnd])? {
+            self.flow_entry(first, "while parsing a flow mapping", "',' or '}'")?;
+            if self.check(&[Tok::Key])? {
                 self.scanner.get_token()?;
-                if !self.check(&[
-                    |t| *t == Tok::Value,
-                    |t| *t == Tok::FlowEntry,
-                    |t| *t == Tok::FlowMappingEnd,
-                ])? {
-                    self.states.push(State::FlowMappingValue);
-                    return self.parse_node(false, false);
-                }
-                self.state = State::FlowMappingValue;
-                return self.empty_scalar();
+                let ends = [Tok::Value, Tok::FlowEntry, Tok::FlowMappingEnd];
+                return self.entry(&ends, State::FlowMappingValue, false, false);
             }
-            if !self.check(&[|t| *t == Tok::FlowMappingEnd])? {
+            if !self.check(&[Tok::FlowMappingEnd])? {
                 self.states.push(State::FlowMappingEmptyValue);
                 return self.parse_node(false, false);
             }
@@ -1927,12 +1859,10 @@ impl Parser {
     }
 
     fn parse_flow_mapping_value(&mut self) -> R<Event> {
-        if self.check(&[|t| *t == Tok::Value])? {
+        if self.check(&[Tok::Value])? {
             self.scanner.get_token()?;
-            if !self.check(&[|t| *t == Tok::FlowEntry, |t| *t == Tok::FlowMappingEnd])? {
-                self.states.push(State::FlowMappingKey);
-                return self.parse_node(false, false);
-            }
+            let ends = [Tok::FlowEntry, Tok::FlowMappingEnd];
+            return self.entry(&ends, State::FlowMappingKey, false, false);
         }
         self.state = State::FlowMappingKey;
         self.empty_scalar()
