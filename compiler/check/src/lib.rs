@@ -235,7 +235,10 @@ pub fn check_project(project: &mut Project, opts: Options) -> Checked {
             match expand_charm(&dir.listing, &source, opts) {
                 Ok(doc) if clean => charm = Some(doc),
                 Ok(_) => {}
-                Err(e) => add_new(&mut diags, expand::diagnostic(&e, file, tree)),
+                Err(e) => add_new(
+                    &mut diags,
+                    expand::diagnostic_in(&e, file, tree, &dir.listing, &mut project.db),
+                ),
             }
             if let Some(framework) = framework(&source) {
                 let errors = errors_in(&diags, file);

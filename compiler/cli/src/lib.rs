@@ -774,6 +774,8 @@ fn expand_cmd(dir: &Path, args: &FileArgs, tool: Tool, term: Terminal) -> Outcom
     let mut analysis = paasc_model::analyze(&loaded.db, files);
     let mut diags = loaded.diagnostics;
     diags.append(&mut analysis.diagnostics);
+    // What only Juju refuses at deploy time is `check`'s to report: the tools print the file.
+    diags.retain(|d| !d.code.deploy_time());
     if !paasc_diag::has_errors(&diags) {
         let tree = analysis.charm_tree.as_ref().or(analysis.rock_tree.as_ref());
         if let Some(tree) = tree {
@@ -782,7 +784,9 @@ fn expand_cmd(dir: &Path, args: &FileArgs, tool: Tool, term: Terminal) -> Outcom
                     let dir = loaded.charm_dir.take().unwrap_or_default().listing;
                     paasc_check::expand_charm(&dir, &expand::value(tree), term.options())
                         .map(|doc| paasc_syntax::write::to_string(&doc))
-                        .map_err(|e| vec![expand::diagnostic(&e, file, tree)])
+                        .map_err(|e| {
+                            vec![expand::diagnostic_in(&e, file, tree, &dir, &mut loaded.db)]
+                        })
                 }
                 Tool::Rockcraft => {
                     let dir = loaded.rock_dir.take().unwrap_or_default().listing;

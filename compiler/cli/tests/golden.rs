@@ -1,5 +1,7 @@
 //! Golden tests: every `golden/errors/<case>` yields the diagnostics snapshotted beside it, in
-//! both renderings; every `golden/ok/<case>` and every example yields none.
+//! both renderings; every `golden/ok/<case>` and every example yields none; and where a case
+//! records what the real tool printed for it (`expected/charmcraft.expanded.yaml`), `paasc
+//! expand` prints the same.
 
 #[path = "support/common.rs"]
 mod common;
@@ -179,6 +181,50 @@ fn ok_cases_and_examples_are_clean() {
         );
         assert_eq!(out.code, 0, "{}", dir.display());
     }
+}
+
+/// The loaded YAML of `text`, which must parse cleanly.
+fn load(text: &str, what: &str) -> paasc_syntax::Yaml {
+    let (tree, diags) =
+        paasc_syntax::parse(paasc_diag::FileId(0), text, paasc_syntax::Limits::default());
+    assert!(diags.is_empty(), "{what}: {diags:?}");
+    tree.root()
+        .map(|r| paasc_syntax::Yaml::from_tree(&tree, r))
+        .unwrap_or(paasc_syntax::Yaml::Null)
+}
+
+/// `expected/charmcraft.expanded.yaml` is what `charmcraft expand-extensions` (4.5.0) printed for
+/// the case; `paasc expand DIR charmcraft` must print the same data, key order included (the
+/// text differs only where PyYAML folds lines longer than 80 columns).
+#[test]
+fn expand_equals_the_recorded_charmcraft_output() {
+    let mut compared = 0;
+    for dir in cases("golden/ok").into_iter().chain(cases("golden/errors")) {
+        let Ok(want) = std::fs::read_to_string(dir.join("expected/charmcraft.expanded.yaml"))
+        else {
+            continue;
+        };
+        let out = paasc::run(
+            vec![
+                "paasc".into(),
+                "expand".into(),
+                dir.display().to_string(),
+                "charmcraft".into(),
+            ],
+            TERM,
+        );
+        let name = dir.display().to_string();
+        assert_eq!(out.code, 0, "{name}: {}{}", out.stdout, out.stderr);
+        let (got, want) = (load(&out.stdout, &name), load(&want, &name));
+        assert!(
+            got == want,
+            "{name}: paasc expand differs from charmcraft\n--- charmcraft\n{}\n+++ paasc\n{}",
+            paasc_syntax::write::to_string(&want),
+            paasc_syntax::write::to_string(&got)
+        );
+        compared += 1;
+    }
+    assert!(compared >= 1, "no case records charmcraft's output");
 }
 
 #[test]

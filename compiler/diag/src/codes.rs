@@ -115,6 +115,12 @@ impl Code {
         format!("{DOCS_BASE}{}", self.0.code)
     }
 
+    /// Whether the problem shows only when Juju deploys the charm: the tools accept the file,
+    /// so `expand` prints what they print and leaves the problem to `check`.
+    pub fn deploy_time(self) -> bool {
+        self == Code::SECRET_OPTION_DEFAULT
+    }
+
     /// Checks that `codes` have unique, well-formed codes and names, and explanations with an
     /// example and a fix; returns the first problem.
     pub fn check_registry(codes: &[Code]) -> Result<(), String> {
@@ -187,6 +193,11 @@ Example:
 
     name: my-app
       summary: misindented
+
+The message is PyYAML's, as charmcraft and rockcraft would report it: what it was reading (a
+second label marks where that started) and what it found. PyYAML also refuses some files other
+YAML tools read: a `%YAML` directive other than 1.x, and a byte order mark (U+FEFF) anywhere but
+at the very start of the file.
 
 Fix: indent with spaces only, keep sibling keys at the same column, and close every quote and
 bracket. The diagnostic points at the character where the parser gave up; the mistake is often
@@ -515,6 +526,26 @@ Example (rockcraft.yaml):
 Fix: name the files as they are inside the directory (`etc/app.conf`), moving them there with
 `organize` or `source` first if needed.";
 
+    SECRET_OPTION_DEFAULT = "S015", "secret-option-default", Error,
+        "A secret option's default is not a Juju secret URI: Juju refuses to deploy the charm.",
+"A config option of `type: secret` holds the id of a Juju secret. charmcraft copies config
+options into the charm unchecked, so it packs the charm and `charmcraft expand-extensions` prints
+the option (as `paasc expand` does); the refusal comes only when Juju deploys the charm, which
+needs a secret option's default to be a secret URI: `secret:` followed by 20 lowercase letters
+or digits. Even a valid id names a secret of one model only, so a default rarely helps.
+
+Example (charmcraft.yaml):
+
+    config:
+      options:
+        api-token:
+          type: secret
+          default: my-token
+
+Fix: remove the default. After deploying, create the secret and give its id to the option:
+`juju add-secret api-token value=...`, `juju grant-secret api-token APP`, then
+`juju config APP api-token=secret:...`.";
+
     MISSING_FILE = "F001", "missing-project-file", Error,
         "A project file could not be found or read.",
 "paasc reads `rockcraft.yaml` from the project directory and `charmcraft.yaml` from the project
@@ -731,7 +762,8 @@ Fix: move dashboards and rules into the three allowed subdirectories and delete 
         "`paas-config.yaml` is not valid.",
 "charmcraft reads `paas-config.yaml` beside charmcraft.yaml. It must be valid YAML holding a
 mapping (or nothing), and `framework_logging_format: json` is only supported for flask, django
-and fastapi.
+and fastapi. The diagnostic is in paas-config.yaml; for a YAML syntax error its message is
+charmcraft's, with PyYAML's own (what it was parsing, and what it found, with line and column).
 
 Example (paas-config.yaml):
 

@@ -505,26 +505,34 @@ fn check_cos_custom(dir: &ProjectDir) -> Result<(), ExpandError> {
 }
 
 fn check_paas_config(fw: &CharmExtension, dir: &ProjectDir) -> Result<(), ExpandError> {
-    let Some(text) = dir.texts.get("paas-config.yaml") else {
+    const FILE: &str = "paas-config.yaml";
+    let Some(text) = dir.texts.get(FILE) else {
         return Ok(());
     };
-    let fail = |message: String, help: &str| {
+    let fail = |message: String, span: paasc_diag::Span, help: &str| {
         ExpandError::new(
             Code::PAAS_CONFIG_INVALID,
             message,
             Location::key(&["extensions"]),
             help,
         )
-        .about("paas-config.yaml", None)
+        .about(FILE, Some(span.start as usize..span.end as usize))
     };
-    let (tree, diags) = parse(FileId(0), text, Limits::default());
+    let limits = Limits::default();
+    let (tree, diags) = parse(FileId(0), text, limits);
     if let Some(d) = diags
         .iter()
         .find(|d| d.severity == paasc_diag::Severity::Error)
     {
+        // charmcraft reads the file into a string, which PyYAML names "<unicode string>".
+        let message = paasc_syntax::pyyaml::check(text, limits.max_depth)
+            .map_or_else(|| d.message.clone(), |e| e.render("<unicode string>"));
         return Err(fail(
-            format!("invalid YAML in paas-config.yaml: {}", d.message),
-            "fix the YAML syntax of paas-config.yaml",
+            format!("invalid YAML in {FILE}: {message}"),
+            d.primary.span,
+            d.help
+                .as_deref()
+                .unwrap_or("fix the YAML syntax of paas-config.yaml"),
         ));
     }
     let Some(root) = tree.root() else {
@@ -536,7 +544,8 @@ fn check_paas_config(fw: &CharmExtension, dir: &ProjectDir) -> Result<(), Expand
     }
     if !matches!(parsed, Yaml::Map(_)) {
         return Err(fail(
-            "paas-config.yaml must contain a top-level mapping".into(),
+            format!("{FILE} must contain a top-level mapping"),
+            tree.span(root),
             "write paas-config.yaml as a mapping, e.g. `framework_logging_format: json`",
         ));
     }
@@ -544,8 +553,15 @@ fn check_paas_config(fw: &CharmExtension, dir: &ProjectDir) -> Result<(), Expand
         if fmt.eq_ignore_ascii_case("json")
             && !["fastapi", "flask", "django"].contains(&fw.name.as_str())
         {
+            let at = tree
+                .lookup(&["framework_logging_format"])
+                .map_or(tree.span(root), |e| tree.span(e.value));
             return Err(fail(
-                format!("framework_logging_format: json in paas-config.yaml is not supported for '{}-framework'", fw.name),
+                format!(
+                    "framework_logging_format: json in {FILE} is not supported for '{}-framework'",
+                    fw.name
+                ),
+                at,
                 "JSON framework logging exists only for flask, django and fastapi; remove the key",
             ));
         }
@@ -582,8 +598,85 @@ fn dump(data: Vec<(Yaml, Yaml)>) -> Yaml {
     Yaml::Map(out)
 }
 
+/// A part as charmcraft's `_preprocess_parts` leaves it: `plugin` defaults to the part's name
+/// (and the `charm` part's `source` to `.`), and `process_part_config` puts the keys of the
+/// plugin's properties first, in the order its properties class declares them, then the others
+/// as written.
+fn process_part(name: &Yaml, part: Yaml) -> Yaml {
+    let Yaml::Map(mut keys) = part else {
+        return part;
+    };
+    let has = |keys: &[(Yaml, Yaml)], k: &str| keys.iter().any(|(key, _)| key.as_str() == Some(k));
+    if !has(&keys, "plugin") {
+        keys.push((s("plugin"), name.clone()));
+    }
+    let plugin = keys
+        .iter()
+        .find(|(k, _)| k.as_str() == Some("plugin"))
+        .and_then(|(_, v)| v.as_str())
+        .unwrap_or_default()
+        .to_string();
+    if name.as_str() == Some("charm") && plugin == "charm" && !has(&keys, "source") {
+        keys.push((s("source"), s(".")));
+    }
+    let Some(properties) = crate::parts::charm_plugin_properties(&plugin) else {
+        return Yaml::Map(keys);
+    };
+    let mut out = Vec::with_capacity(keys.len());
+    for property in properties {
+        if let Some(i) = keys.iter().position(|(k, _)| k.as_str() == Some(property)) {
+            out.push(keys.remove(i));
+        }
+    }
+    out.extend(keys);
+    Yaml::Map(out)
+}
+
+/// charmcraft's `Links` model's fields, in its order; `true` for the URL fields.
+const LINKS: [(&str, bool); 5] = [
+    ("contact", false),
+    ("documentation", true),
+    ("issues", true),
+    ("source", true),
+    ("website", true),
+];
+
+/// `links` as charmcraft dumps its `Links` model: fields in the model's order, URLs as pydantic
+/// prints them (`https://example.com` → `https://example.com/`), in lists too.
+fn links(fields: Vec<(Yaml, Yaml)>) -> Yaml {
+    let url = |v: Yaml| match v {
+        Yaml::Str(u) => Yaml::Str(paasc_syntax::anyurl::any_http_url(&u).unwrap_or(u)),
+        other => other,
+    };
+    let mut rest = fields;
+    let mut out = Vec::with_capacity(rest.len());
+    for (field, is_url) in LINKS {
+        if let Some(i) = rest.iter().position(|(k, _)| k.as_str() == Some(field)) {
+            let (k, v) = rest.remove(i);
+            let v = match v {
+                Yaml::Seq(items) if is_url => Yaml::Seq(items.into_iter().map(url).collect()),
+                v if is_url => url(v),
+                v => v,
+            };
+            out.push((k, v));
+        }
+    }
+    out.extend(rest);
+    Yaml::Map(out)
+}
+
 fn normalise(field: &str, v: Yaml) -> Yaml {
     match (field, v) {
+        ("links", Yaml::Map(fields)) => links(fields),
+        ("parts", Yaml::Map(parts)) => Yaml::Map(
+            parts
+                .into_iter()
+                .map(|(name, part)| {
+                    let part = process_part(&name, part);
+                    (name, part)
+                })
+                .collect(),
+        ),
         ("platforms", Yaml::Map(platforms)) => Yaml::Map(
             platforms
                 .into_iter()

@@ -8,6 +8,7 @@
 mod charm_data;
 pub mod charmcraft;
 pub mod merge;
+pub mod parts;
 pub mod rockcraft;
 
 pub use charm_data::{charm_extension, framework, CharmExtension};

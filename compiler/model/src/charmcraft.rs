@@ -323,9 +323,9 @@ fn check_default(cx: &mut Cx, path: &str, t: OptionType, d: NodeId) {
             });
             if !valid {
                 cx.push(
-                    Diagnostic::new(Code::INVALID_VALUE, cx.file, cx.tree.span(d), format!("`{path}.default` is not a Juju secret id"))
+                    Diagnostic::new(Code::SECRET_OPTION_DEFAULT, cx.file, cx.tree.span(d), format!("`{path}.default` is not a Juju secret URI: charmcraft packs the charm, but Juju refuses to deploy it"))
                         .label("expected `secret:` followed by 20 lowercase letters or digits")
-                        .help("leave secret options without a default, or give the id `juju add-secret` printed"),
+                        .help("remove the default; after deploying, `juju add-secret` the value and `juju config` the option to the secret id it prints"),
                 );
             }
             return;
@@ -377,12 +377,85 @@ pub struct Links;
 impl Lower for Links {
     fn lower(cx: &mut Cx, id: NodeId, path: &str) -> Option<Self> {
         let mut m = cx.map(id, path)?;
-        for key in ["contact", "documentation", "issues", "source", "website"] {
-            let _: Option<Raw> = m.opt(cx, key);
+        // charmcraft's `Links` model: (field, holds URLs, may be a list).
+        for (key, url, list) in [
+            ("contact", false, true),
+            ("documentation", true, false),
+            ("issues", true, true),
+            ("source", true, true),
+            ("website", true, true),
+        ] {
+            if let Some(e) = m.entry(key) {
+                let path = if path.is_empty() {
+                    key.to_string()
+                } else {
+                    format!("{path}.{key}")
+                };
+                check_link(cx, e.value, &path, url, list);
+            }
         }
         m.finish(cx);
         Some(Links)
     }
+}
+
+/// A `links` field as pydantic validates it: null, a string (an http or https URL in the URL
+/// fields), or, but for `documentation`, a list of them.
+fn check_link(cx: &mut Cx, id: NodeId, path: &str, url: bool, list: bool) {
+    let one = if url {
+        "an http or https URL"
+    } else {
+        "a string"
+    };
+    let expected = if list {
+        format!("{one}, or a list of them")
+    } else {
+        one.to_string()
+    };
+    if let Some(items) = cx.tree.as_seq(id).filter(|_| list) {
+        for (i, &item) in items.to_vec().iter().enumerate() {
+            match cx.tree.value(item) {
+                Some(Value::Str(s)) if url => check_url(cx, item, &format!("{path}[{i}]"), s),
+                Some(Value::Str(_)) => {}
+                _ => cx.wrong_type(item, &format!("{path}[{i}]"), one),
+            }
+        }
+        return;
+    }
+    match cx.tree.value(id) {
+        Some(Value::Null) => {}
+        Some(Value::Str(s)) if url => check_url(cx, id, path, s),
+        Some(Value::Str(_)) => {}
+        _ => cx.wrong_type(id, path, &expected),
+    }
+}
+
+/// S004 unless pydantic's `AnyHttpUrl` accepts `url`.
+fn check_url(cx: &mut Cx, id: NodeId, path: &str, url: &str) {
+    if paasc_syntax::anyurl::any_http_url(url).is_some() {
+        return;
+    }
+    let (problem, help) = if paasc_syntax::anyurl::any_url(url).is_some() {
+        (
+            "URL scheme should be 'http' or 'https'",
+            "links take http and https URLs only; link to a web page instead",
+        )
+    } else {
+        (
+            "Input should be a valid URL",
+            "write the whole URL, scheme and host included, e.g. `https://example.com/docs`",
+        )
+    };
+    cx.push(
+        Diagnostic::new(
+            Code::INVALID_VALUE,
+            cx.file,
+            cx.tree.span(id),
+            format!("`{path}` is not an http or https URL: {problem}"),
+        )
+        .label("charmcraft refuses this link")
+        .help(help),
+    );
 }
 
 /// `charmcraft.yaml` as written.

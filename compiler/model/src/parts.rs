@@ -7,7 +7,8 @@
 //! registered `plugin`, validates the plugin's properties class on the keys it names or that start
 //! with `<plugin>-`, and `PartSpec` on every key that does not start with `<plugin name>-`.
 //!
-//! The models come from `data/parts.json`, which `tools/refresh-parts-data.py` dumps from the
+//! The models come from [`JSON`] (`data/parts.json`, which
+//! charmcraft's part processing also reads), which `tools/refresh-parts-data.py` dumps from the
 //! tools' own classes. The plugins' own model validators (such as npm's `npm-node-version` rule)
 //! are not ported. A key written with grammar clauses is checked by the first pass only, since
 //! which clause applies depends on the build.
@@ -19,6 +20,7 @@ use std::sync::LazyLock;
 
 /// Which tool reads the file.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+
 pub enum Tool {
     /// charmcraft 4.5.0.
     Charmcraft,
@@ -215,10 +217,12 @@ struct Data {
     rockcraft: Schema,
 }
 
-static DATA: LazyLock<Data> = LazyLock::new(|| {
-    load(include_str!("../data/parts.json"))
-        .unwrap_or_else(|e| panic!("compiler/model/data/parts.json: {e}"))
-});
+/// `data/parts.json`: the schema of parts, for charmcraft and for rockcraft
+/// (`tools/refresh-parts-data.py` writes it from their own pydantic models).
+pub const JSON: &str = include_str!("../data/parts.json");
+
+static DATA: LazyLock<Data> =
+    LazyLock::new(|| load(JSON).unwrap_or_else(|e| panic!("compiler/model/data/parts.json: {e}")));
 
 fn load(text: &str) -> Result<Data, String> {
     let doc: serde_json::Value = serde_json::from_str(text).map_err(|e| e.to_string())?;

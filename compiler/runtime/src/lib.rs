@@ -4,7 +4,6 @@
 //!
 //! **Invariant:** pure; no I/O, clock or randomness. Never panics on any input.
 
-mod anyurl;
 mod config;
 mod deployment;
 mod env;

@@ -3,7 +3,8 @@
 
 use crate::types::{
     underscore_aliases, Any, CharmBase, CharmBuildBase, CharmPlatforms, CharmType, CharmUser,
-    Extension, Int, LaxBool, Name, OptionType, Refused, Scope, Strict, Summary200, Text, Title,
+    Extension, HttpUrl, HttpUrls, Int, LaxBool, Name, OptionType, Refused, Scope, Strict,
+    StrictTexts, Summary200, Text, Title,
 };
 use schemars::JsonSchema;
 use std::collections::BTreeMap;
@@ -229,14 +230,14 @@ fn default_matches_type(schema: &mut schemars::Schema) {
 #[derive(JsonSchema)]
 #[schemars(deny_unknown_fields, rename_all = "kebab-case", transform = underscore_aliases)]
 pub struct Links {
-    /// How to contact the maintainers.
-    pub contact: Option<Any>,
-    /// The documentation.
-    pub documentation: Option<Any>,
-    /// The issue tracker.
-    pub issues: Option<Any>,
-    /// The source code.
-    pub source: Option<Any>,
-    /// The project's website.
-    pub website: Option<Any>,
+    /// How to contact the maintainers: a string, or a list of them.
+    pub contact: Option<StrictTexts>,
+    /// The documentation: an http or https URL.
+    pub documentation: Option<HttpUrl>,
+    /// The issue tracker: an http or https URL, or a list of them.
+    pub issues: Option<HttpUrls>,
+    /// The source code: an http or https URL, or a list of them.
+    pub source: Option<HttpUrls>,
+    /// The project's website: an http or https URL, or a list of them.
+    pub website: Option<HttpUrls>,
 }

@@ -24,6 +24,13 @@ type Map<T> = BTreeMap<String, T>;
     { "required": ["adopt-info"], "description": "or `adopt-info` to take it from a part" },
     { "required": ["adopt_info"], "description": "or `adopt_info` to take it from a part" }
 ]))]
+#[schemars(extend("allOf" = [{
+    "anyOf": [
+        { "required": ["parts"] },
+        { "required": ["extensions"], "properties": { "extensions": { "minItems": 1 } } }
+    ],
+    "description": "`parts`, unless an extension supplies them (rockcraft: \"field 'parts' required in top-level configuration\")"
+}]))]
 #[schemars(extend("if" = { "properties": { "title": { "type": "null" } } }))]
 #[schemars(extend("then" = { "properties": { "name": {
     "minLength": 2,

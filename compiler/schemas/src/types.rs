@@ -99,6 +99,31 @@ leaf!(
 );
 
 leaf!(
+    /// An http or https URL, as pydantic's `AnyHttpUrl` takes it (the schema checks the scheme;
+    /// paasc checks the rest as pydantic does).
+    HttpUrl,
+    json!({ "type": "string", "pattern": "^[\\u0000- ]*[Hh][Tt][Tt][Pp][Ss]?:" })
+);
+
+leaf!(
+    /// One http or https URL, or a list of them.
+    HttpUrls,
+    json!({ "anyOf": [
+        { "type": "string", "pattern": "^[\\u0000- ]*[Hh][Tt][Tt][Pp][Ss]?:" },
+        { "type": "array", "items": { "type": "string", "pattern": "^[\\u0000- ]*[Hh][Tt][Tt][Pp][Ss]?:" } }
+    ] })
+);
+
+leaf!(
+    /// A string, or a list of strings (numbers refused).
+    StrictTexts,
+    json!({ "anyOf": [
+        { "type": "string" },
+        { "type": "array", "items": { "type": "string" } }
+    ] })
+);
+
+leaf!(
     /// Pydantic's lax boolean: a boolean, 0 or 1, or one of its strings in any case.
     LaxBool,
     json!({

@@ -170,7 +170,7 @@ fn every_dashed_key_has_its_underscore_spelling() {
     assert!(svc["working-dir"].is_object() && svc["working_dir"].is_object());
     assert!(s["properties"]["run_user"].is_object());
     let v = validator(&s);
-    let base = "name: app\nversion: '1'\nsummary: s\ndescription: d\nbase: ubuntu@24.04\nplatforms: {amd64: }\n";
+    let base = "name: app\nversion: '1'\nsummary: s\ndescription: d\nbase: ubuntu@24.04\nplatforms: {amd64: }\nparts: {a: {plugin: nil}}\n";
     assert!(v.is_valid(&load(&format!("{base}run_user: _daemon_\n"))));
     assert!(!v.is_valid(&load(&format!(
         "{base}run_user: _daemon_\nrun-user: _daemon_\n"
@@ -260,7 +260,7 @@ fn every_valid_rockcraft_input_validates() {
 }
 
 const CHARM: &str = "name: my-app\ntype: charm\nsummary: s\ndescription: d\nbase: ubuntu@24.04\nplatforms:\n  amd64:\n";
-const ROCK: &str = "name: my-app\nversion: '0.1'\nsummary: s\ndescription: d\nbase: ubuntu@24.04\nplatforms:\n  amd64:\n";
+const ROCK: &str = "name: my-app\nversion: '0.1'\nsummary: s\ndescription: d\nbase: ubuntu@24.04\nplatforms:\n  amd64:\nparts:\n  hello: {plugin: nil}\n";
 
 /// Small documents, each the base file plus one change, with whether paasc accepts them. The
 /// schema must say the same.
@@ -387,6 +387,14 @@ const CASES: &[(Kind, &str, bool)] = &[
     (Kind::Rock, "name: a\n", false),
     (Kind::Rock, "name: a\ntitle: An app\n", true),
     (Kind::Rock, "name: 2048-4096\n", false),
+    (Kind::Rock, "#no-parts\n", false),
+    (Kind::Rock, "#no-parts\nextensions: []\n", false),
+    (Kind::Rock, "#no-parts\nextensions: [flask-framework]\n", true),
+    (Kind::Charm, "links: {contact: [a, b], documentation: 'HTTP://a', issues: [https://b], source: https://c, website: http:d}\n", true),
+    (Kind::Charm, "links: {documentation: [https://a]}\n", false),
+    (Kind::Charm, "links: {website: ftp://a}\n", false),
+    (Kind::Charm, "links: {source: [https://a, b]}\n", false),
+    (Kind::Charm, "links: {contact: 1}\n", false),
 ];
 
 /// Replaces or adds the top-level keys of `change` in `base`.
@@ -410,6 +418,9 @@ fn apply(base: &str, change: &str) -> String {
     }
     if change.starts_with("#legacy") {
         out = out.replace("platforms:\n  amd64:\n", "");
+    }
+    if change.starts_with("#no-parts") {
+        out = out.replace("parts:\n  hello: {plugin: nil}\n", "");
     }
     out + change
 }

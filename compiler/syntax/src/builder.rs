@@ -61,8 +61,65 @@ pub fn parse(file: FileId, text: &str, limits: Limits) -> (Tree, Vec<Diagnostic>
         );
         return (Tree::default(), b.diags);
     }
+    if let Some(e) = crate::pyyaml::check(text, limits.max_depth) {
+        b.diags.push(refused(file, text, &e));
+        return (Tree::default(), b.diags);
+    }
     b.run();
     (b.tree, b.diags)
+}
+
+/// The span of the character at byte `at` of `text`; empty at the end and for a byte order mark,
+/// which takes no column.
+fn char_span(text: &str, at: usize) -> Span {
+    let at = at.min(text.len());
+    match text[at..].chars().next() {
+        Some(c) if c != '\u{feff}' => Span::new(at, at + c.len_utf8()),
+        _ => Span::point(at),
+    }
+}
+
+/// Y001 for what PyYAML refuses, in its words: the problem where it found it, and what it was
+/// reading since the context mark.
+fn refused(file: FileId, text: &str, e: &crate::pyyaml::MarkedError) -> Diagnostic {
+    // PyYAML's mark past a final line break is on a line of its own; the diagnostic points at
+    // the end of the file's last line.
+    let at_end = e.problem_mark.byte >= text.len() && text.ends_with(['\n', '\r']);
+    let (span, label) = if at_end {
+        let last = text.len() - if text.ends_with("\r\n") { 2 } else { 1 };
+        (Span::point(last), "the file ends here")
+    } else {
+        (
+            char_span(text, e.problem_mark.byte),
+            "the parser stopped here",
+        )
+    };
+    let at = |m: &crate::pyyaml::Mark| text.get(m.byte..).and_then(|t| t.chars().next());
+    let help = syntax_help(
+        &e.summary(),
+        at(&e.problem_mark),
+        e.context_mark.as_ref().and_then(at),
+    );
+    let mut d = Diagnostic::new(
+        Code::YAML_SYNTAX,
+        file,
+        span,
+        format!("YAML syntax error: {}", e.summary()),
+    )
+    .label(label)
+    .help(help);
+    if let (Some(context), Some(mark)) = (&e.context, &e.context_mark) {
+        if mark.byte != e.problem_mark.byte {
+            let what = context
+                .strip_prefix("while parsing ")
+                .or_else(|| context.strip_prefix("while scanning "))
+                .map_or("first occurrence".to_string(), |w| {
+                    format!("{w} starts here")
+                });
+            d = d.secondary(file, char_span(text, mark.byte), what);
+        }
+    }
+    d
 }
 
 /// The first character a YAML stream may not hold, and its byte offset.
@@ -264,17 +321,18 @@ impl<'t> Builder<'t> {
                 at += i;
             }
         }
-        let end = self.text[at..]
-            .chars()
-            .next()
-            .map_or(at, |c| at + c.len_utf8());
-        let (message, help) = explain_scan_error(e.info(), self.text.get(at..end));
-        let mut d = Diagnostic::new(Code::YAML_SYNTAX, self.file, Span::new(at, end), message)
-            .label("the parser stopped here");
-        if let Some(h) = help {
-            d = d.help(h);
-        }
-        self.diags.push(d);
+        let span = char_span(self.text, at);
+        let help = syntax_help(e.info(), self.text[at..].chars().next(), None);
+        self.diags.push(
+            Diagnostic::new(
+                Code::YAML_SYNTAX,
+                self.file,
+                span,
+                format!("YAML syntax error: {}", e.info()),
+            )
+            .label("the parser stopped here")
+            .help(help),
+        );
     }
 
     fn check_collection_tag(&mut self, sp: Span, tag: Option<&Tag>, allowed: &[&str]) {
@@ -312,6 +370,20 @@ impl<'t> Builder<'t> {
         id
     }
 
+    /// Whether the block scalar at `sp` takes in the last line of a file that has no final line
+    /// break: saphyr then adds a line break PyYAML's clip and keep chomping do not. A last line
+    /// of fewer spaces than the scalar's indentation is not part of it.
+    fn ends_unterminated_block(&self, sp: Span) -> bool {
+        let (start, end) = (sp.start as usize, sp.end as usize);
+        if end != self.text.len() || self.text.ends_with(['\n', '\r']) {
+            return false;
+        }
+        let line_start = |at: usize| self.text[..at].rfind(['\n', '\r']).map_or(0, |i| i + 1);
+        let last = &self.text[line_start(end)..];
+        let indent = start - line_start(start);
+        !(last.bytes().all(|b| b == b' ') && last.len() < indent)
+    }
+
     fn scalar(
         &mut self,
         sp: Span,
@@ -320,6 +392,13 @@ impl<'t> Builder<'t> {
         anchor: usize,
         tag: Option<&Tag>,
     ) -> Result<(), ()> {
+        let mut text = text;
+        if matches!(style, ScalarStyle::Literal | ScalarStyle::Folded)
+            && self.ends_unterminated_block(sp)
+            && text.ends_with('\n')
+        {
+            text.pop();
+        }
         let style = match style {
             ScalarStyle::Plain => Style::Plain,
             ScalarStyle::SingleQuoted => Style::SingleQuoted,
@@ -694,41 +773,49 @@ fn core_suffix(tag: &Tag) -> Option<&str> {
 }
 
 /// Turns the scanner's terse messages into a sentence and a help line.
-fn explain_scan_error(info: &str, at: Option<&str>) -> (String, Option<String>) {
+/// The help line of a YAML syntax error, from its message and the characters at the problem
+/// and at the start of what was being read.
+fn syntax_help(info: &str, at: Option<char>, context: Option<char>) -> String {
     let lower = info.to_ascii_lowercase();
-    if lower.contains("unprintable") {
-        return (
-            format!("YAML syntax error: {info}"),
-            Some("remove the control character; in a double-quoted string write it as an escape such as `\\x07`".into()),
-        );
-    }
-    if at == Some("\t") || lower.contains(" tab") || lower.starts_with("tab") {
-        return (
-            format!("YAML syntax error: {info}"),
-            Some("YAML does not allow tabs for indentation; indent with spaces".into()),
-        );
-    }
-    let help = if lower.contains("mapping values are not allowed") {
-        Some("a `key: value` pair is indented differently from its siblings, or a plain value contains `: `; align the keys, or quote the value")
-    } else if lower.contains("did not find expected key") || lower.contains("block mapping") {
-        Some("check the indentation of this line against the keys above it")
-    } else if lower.contains("quote") || lower.contains("quoted") {
-        Some("a quoted string is not closed; add the closing quote")
-    } else if lower.contains("flow sequence")
-        || lower.contains("flow mapping")
-        || lower.contains("']'")
-        || lower.contains("'}'")
+    let has = |s: &str| lower.contains(s);
+    let help = if at == Some('\u{feff}') || context == Some('\u{feff}') {
+        "a byte order mark (U+FEFF) is allowed only as the first character of the file; PyYAML reads any other one as text: remove it"
+    } else if has("unprintable") {
+        "remove the control character; in a double-quoted string write it as an escape such as `\\x07`"
+    } else if at == Some('\t') || has(" tab") || lower.starts_with("tab") {
+        "YAML does not allow tabs for indentation; indent with spaces"
+    } else if has("incompatible yaml document") || has("yaml directive") {
+        "PyYAML reads YAML 1.x only: write `%YAML 1.1`, or remove the directive"
+    } else if has("escape") {
+        "in a double-quoted string a backslash starts an escape (`\\n`, `\\t`, `\\x41`); write `\\\\` for a backslash, or use single quotes"
+    } else if has("undefined alias") {
+        "define the anchor (`&name`) before using the alias (`*name`)"
+    } else if has("duplicate anchor") {
+        "give each anchor a name of its own: PyYAML refuses the same `&name` twice in a document"
+    } else if has("tag handle") {
+        "declare the handle with a `%TAG` directive, or use `!` or `!!`"
+    } else if has("mapping values are not allowed") {
+        "a `key: value` pair is indented differently from its siblings, or a plain value contains `: `; align the keys, or quote the value"
+    } else if has("could not find expected ':'") {
+        "this line stands where a key of the mapping above is expected, but has no `:`; indent it under its key, or add `: value`"
+    } else if has("sequence entries are not allowed") {
+        "a `- ` item is indented differently from its siblings, or follows a value on the same line"
+    } else if has("did not find expected key")
+        || has("block mapping")
+        || has("block collection")
+        || has("block end")
     {
-        Some("a `[` or `{` is not closed, or an item in it is malformed; check the brackets")
-    } else if lower.contains("end of stream") || lower.contains("unexpected eof") {
-        Some("the file ends in the middle of a construct; close any open quote or bracket")
+        "check the indentation of this line against the keys above it"
+    } else if has("quote") || has("quoted") {
+        "a quoted string is not closed; add the closing quote"
+    } else if has("flow sequence") || has("flow mapping") || has("']'") || has("'}'") {
+        "a `[` or `{` is not closed, or an item in it is malformed; check the brackets"
+    } else if has("end of stream") || has("unexpected eof") {
+        "the file ends in the middle of a construct; close any open quote or bracket"
     } else {
-        Some("charmcraft and rockcraft would stop at this point too; fix the YAML here or on the line above")
+        "charmcraft and rockcraft would stop at this point too; fix the YAML here or on the line above"
     };
-    (
-        format!("YAML syntax error: {info}"),
-        help.map(str::to_string),
-    )
+    help.to_string()
 }
 
 #[cfg(test)]
@@ -775,5 +862,66 @@ mod tests {
             assert_eq!(pairs[n - 1].0, format!("k{}", n - 1));
             assert_eq!(dups, vec![(again, 6), (again + 10, 12)], "{text}");
         }
+    }
+
+    fn value(text: &str) -> crate::Yaml {
+        let (tree, diags) = parse(FileId(0), text, Limits::default());
+        assert!(diags.is_empty(), "{text:?}: {diags:?}");
+        crate::Yaml::from_tree(&tree, tree.root().expect("a document"))
+    }
+
+    /// As PyYAML 6 loads them (`yaml.safe_load(text)["a"]`).
+    #[test]
+    fn block_scalars_at_the_end_of_a_file_without_a_line_break() {
+        for (text, want) in [
+            ("a: |\n  x\n  y", "x\ny"),
+            ("a: |+\n  x\n  y", "x\ny"),
+            ("a: |-\n  x\n  y", "x\ny"),
+            ("a: >\n  x\n  y", "x y"),
+            ("a: |\n  x\n  y\n", "x\ny\n"),
+            ("a: |\n  x\n  y\n  ", "x\ny\n"),
+            ("a: |+\n  x\n  y\n\n  ", "x\ny\n\n"),
+            ("a: |\n  x\n  y\n ", "x\ny\n"),
+            ("a: |\n\n    x\n  ", "\nx\n"),
+            ("a: |\n  x\n  y  ", "x\ny  "),
+            ("a: |\r\n  x\r\n  y", "x\ny"),
+        ] {
+            assert_eq!(
+                value(text).get("a"),
+                Some(&crate::Yaml::str(want)),
+                "{text:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn what_pyyaml_refuses_is_y001_in_its_words() {
+        let refused = |text: &str| {
+            let (tree, diags) = parse(FileId(0), text, Limits::default());
+            assert!(tree.root().is_none());
+            let d = diags.into_iter().next().expect("a diagnostic");
+            assert_eq!(d.code, Code::YAML_SYNTAX);
+            d
+        };
+        let d = refused("%YAML 2.0\n---\nname: x\n");
+        assert_eq!(
+            d.message,
+            "YAML syntax error: found incompatible YAML document (version 1.* is required)"
+        );
+        assert_eq!(d.primary.span, Span::new(0, 1));
+        let d = refused("name: x\n\u{feff}");
+        assert_eq!(
+            d.message,
+            "YAML syntax error: while scanning a simple key, could not find expected ':'"
+        );
+        assert!(d
+            .help
+            .as_deref()
+            .unwrap_or_default()
+            .contains("byte order mark"));
+        assert_eq!(d.labels[0].span, Span::point(8));
+        let d = refused("a: \"x\n");
+        assert_eq!(d.primary.span, Span::point(5));
+        assert_eq!(d.primary.message, "the file ends here");
     }
 }

@@ -6,7 +6,9 @@
 //! root) and the diagnostics found on the way. Limits on size, depth and alias expansion keep
 //! time and memory bounded for any input.
 
+pub mod anyurl;
 mod builder;
+pub mod pyyaml;
 mod scalar;
 pub mod shlex;
 mod tree;

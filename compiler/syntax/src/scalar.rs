@@ -336,7 +336,8 @@ fn float11(text: &str) -> Option<f64> {
 }
 
 /// Python's `repr(str)`, as the tools' messages quote values: single quotes unless the text
-/// holds `'` and no `"`, with `\\`, `\n`, `\r`, `\t` and other control characters escaped.
+/// holds `'` and no `"`, with `\\`, `\n`, `\r`, `\t` and the characters Python does not print
+/// (controls, separators, format characters, private use) escaped.
 pub fn python_str_repr(s: &str) -> String {
     let quote = if s.contains('\'') && !s.contains('"') {
         '"'
@@ -354,14 +355,33 @@ pub fn python_str_repr(s: &str) -> String {
                 out.push('\\');
                 out.push(c);
             }
-            c if (c as u32) < 0x20 || c as u32 == 0x7f => {
-                out.push_str(&format!("\\x{:02x}", c as u32));
+            c if !python_printable(c) => {
+                let n = c as u32;
+                if n < 0x100 {
+                    out.push_str(&format!("\\x{n:02x}"));
+                } else if n < 0x10000 {
+                    out.push_str(&format!("\\u{n:04x}"));
+                } else {
+                    out.push_str(&format!("\\U{n:08x}"));
+                }
             }
             c => out.push(c),
         }
     }
     out.push(quote);
     out
+}
+
+/// Python's `str.isprintable` for one character, short of the unassigned code points: false for
+/// controls (Cc), format characters (Cf), separators other than the space (Zs, Zl, Zp),
+/// private use (Co) and the noncharacters U+FFFE and U+FFFF.
+fn python_printable(c: char) -> bool {
+    !matches!(c as u32,
+        0..=0x1f | 0x7f..=0xa0 | 0xad | 0x600..=0x605 | 0x61c | 0x6dd | 0x70f | 0x890..=0x891
+        | 0x8e2 | 0x1680 | 0x180e | 0x2000..=0x200f | 0x2028..=0x202f | 0x205f..=0x2064
+        | 0x2066..=0x206f | 0x3000 | 0xe000..=0xf8ff | 0xfeff | 0xfff9..=0xfffb | 0xfffe..=0xffff
+        | 0x110bd | 0x110cd | 0x13430..=0x1343f | 0x1bca0..=0x1bca3 | 0x1d173..=0x1d17a
+        | 0xe0001 | 0xe0020..=0xe007f | 0xf0000..=0x10ffff)
 }
 
 /// Python's `repr(float)`: the shortest round-tripping digits, in Python's layout
@@ -425,6 +445,9 @@ mod tests {
         assert_eq!(python_str_repr("it's"), "\"it's\"");
         assert_eq!(python_str_repr("a\nb"), "'a\\nb'");
         assert_eq!(python_str_repr("a'\"\x01"), "'a\\'\"\\x01'");
+        assert_eq!(python_str_repr("\u{feff}"), "'\\ufeff'");
+        assert_eq!(python_str_repr("\u{a0}\u{85}é"), "'\\xa0\\x85é'");
+        assert_eq!(python_str_repr("\u{2028}"), "'\\u2028'");
     }
 
     const NULL11_WORDS: [&str; 4] = ["~", "null", "Null", "NULL"];

@@ -185,6 +185,14 @@ pub fn project(data: Yaml) -> Result<(Yaml, Vec<String>), ExpandError> {
             "the extension sets this key itself in its other spelling (`run_user`/`run-user`); remove `run-user` from rockcraft.yaml",
         ));
     }
+    if !pairs.iter().any(|(k, _)| k.as_str() == Some("parts")) {
+        return Err(ExpandError::new(
+            Code::MISSING_KEY,
+            "field 'parts' required in top-level configuration",
+            Location::root(),
+            "a rock without an extension builds only the parts it lists: add `parts:`, or the framework's extension (e.g. `extensions: [flask-framework]`), which supplies them",
+        ));
+    }
     let mut warnings = Vec::new();
     for field in ["base", "build-base"] {
         if let Some((_, v)) = pairs.iter_mut().find(|(k, _)| k.as_str() == Some(field)) {

@@ -558,4 +558,23 @@ mod tests {
             assert!(seen.iter().any(|s| s == part), "{part} is never generated");
         }
     }
+
+    #[test]
+    fn a_rock_without_extensions_needs_parts() {
+        let rock = |text: &str| {
+            let (tree, _) = paasc_syntax::parse(paasc_diag::FileId(0), text, Default::default());
+            let doc = Yaml::from_tree(&tree, tree.root().expect("a document"));
+            expand(&doc, &ProjectDir::default(), Options::default())
+        };
+        let head = "name: app\nbase: ubuntu@24.04\nversion: '1'\nsummary: s\ndescription: d\nplatforms:\n  amd64:\n";
+        let Err(failure) = rock(head) else {
+            panic!("rockcraft refuses a rock without parts")
+        };
+        assert_eq!(
+            failure.message,
+            "Bad rockcraft.yaml content:\n- field 'parts' required in top-level configuration"
+        );
+        assert_eq!(failure.errors[0].code, Code::MISSING_KEY);
+        assert!(rock(&format!("{head}parts:\n  hello:\n    plugin: nil\n")).is_ok());
+    }
 }

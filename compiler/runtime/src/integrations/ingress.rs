@@ -1,8 +1,8 @@
 //! Ingress (`charms.traefik_k8s.v2.ingress`): the URL the provider published.
 
-use crate::anyurl::any_http_url;
 use crate::deployment::Deployment;
 use crate::pyjson::loads;
+use paasc_syntax::anyurl::any_http_url;
 
 /// The ingress URL when the `ingress` relation carries a valid one.
 pub(crate) fn url(dep: &Deployment) -> Option<String> {

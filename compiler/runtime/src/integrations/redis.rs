@@ -1,8 +1,8 @@
 //! Redis (`charms.redis_k8s.v0.redis`, `PaaSRedisRequires`).
 
 use super::{invalid, Ctx};
-use crate::anyurl::any_url;
 use crate::status::Stop;
+use paasc_syntax::anyurl::any_url;
 
 /// The fields the URL is made of: the unit's host and port, and the leader's host.
 pub(crate) const FIELDS: [&str; 3] = ["hostname", "port", "leader-host"];

@@ -1,9 +1,9 @@
 //! SAML (`charms.saml_integrator.v0.saml`, `PaaSSAMLRelationData`).
 
 use super::{invalid, Ctx};
-use crate::anyurl::any_http_url;
 use crate::provenance::{var, Source, Var};
 use crate::status::{PyError, Stop};
+use paasc_syntax::anyurl::any_http_url;
 
 /// `PaaSSAMLRelationData`, with URLs already in pydantic's string form.
 #[derive(Clone, Debug)]

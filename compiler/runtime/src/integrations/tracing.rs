@@ -1,10 +1,10 @@
 //! Tracing (`charms.tempo_coordinator_k8s.v0.tracing`, `PaaSTracingRelationData`).
 
 use super::Ctx;
-use crate::anyurl::any_url;
 use crate::provenance::{var, Source, Var};
 use crate::pyjson::{loads, PyValue};
 use crate::status::{Cause, PyError, Stop};
+use paasc_syntax::anyurl::any_url;
 
 /// `PaaSTracingRelationData`.
 #[derive(Clone, Debug)]
