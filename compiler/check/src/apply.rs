@@ -194,15 +194,15 @@ impl App {
     }
 }
 
-/// The checked project as the image sees it, or `None` (the reasons in `diags`) when it has
-/// errors or uses no framework extension.
-pub fn app(project: &Project, checked: &Checked, diags: &mut Vec<Diagnostic>) -> Option<App> {
-    let (charm_file, rock_file) = (project.files.charmcraft?, project.files.rockcraft?);
-    let (charm, rock) = (checked.charm.as_ref()?, checked.rock.as_ref()?);
-    if paasc_diag::has_errors(diags) {
-        return None;
-    }
-    let Some(framework) = checked.charm_source.as_ref().and_then(framework) else {
+/// The framework of the checked charm, or `C001` at charmcraft.yaml when it uses no framework
+/// extension (there is no 12-factor app to compile).
+fn framework_of(
+    checked: &Checked,
+    charm_file: FileId,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<Framework> {
+    let found = checked.charm_source.as_ref().and_then(framework);
+    if found.is_none() {
         diags.push(
             Diagnostic::new(
                 Code::EXTENSION_UNKNOWN,
@@ -213,8 +213,19 @@ pub fn app(project: &Project, checked: &Checked, diags: &mut Vec<Diagnostic>) ->
             .label("here")
             .help("add `extensions: [flask-framework]` (or another framework)"),
         );
+    }
+    found
+}
+
+/// The checked project as the image sees it, or `None` (the reasons in `diags`) when it has
+/// errors or uses no framework extension.
+pub fn app(project: &Project, checked: &Checked, diags: &mut Vec<Diagnostic>) -> Option<App> {
+    let (charm_file, rock_file) = (project.files.charmcraft?, project.files.rockcraft?);
+    let (charm, rock) = (checked.charm.as_ref()?, checked.rock.as_ref()?);
+    if paasc_diag::has_errors(diags) {
         return None;
-    };
+    }
+    let framework = framework_of(checked, charm_file, diags)?;
     let paas_config = project
         .charm_dir
         .as_ref()
@@ -316,19 +327,7 @@ pub fn apply_profile(
         return None;
     }
     let charm_tree = checked.analysis.charm_tree.as_ref()?;
-    let Some(framework) = checked.charm_source.as_ref().and_then(framework) else {
-        diags.push(
-            Diagnostic::new(
-                Code::EXTENSION_UNKNOWN,
-                charm_file,
-                Span::point(0),
-                "charmcraft.yaml uses no framework extension, so there is no 12-factor app to compile",
-            )
-            .label("here")
-            .help("add `extensions: [flask-framework]` (or another framework)"),
-        );
-        return None;
-    };
+    let framework = framework_of(checked, charm_file, diags)?;
     let anchor = profile_file.or(profile.file).unwrap_or(charm_file);
     diags.extend(rules::profile(&ProfileCx {
         profile: &profile,
