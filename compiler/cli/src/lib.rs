@@ -3,12 +3,10 @@
 
 pub mod compile;
 pub mod fix;
-pub mod github;
-pub mod human;
-pub mod json;
 pub mod load;
-pub mod sarif;
-pub mod write;
+
+pub use paasc_render::{github, human, json, sarif};
+pub use paasc_write as write;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use paasc_check::expand;

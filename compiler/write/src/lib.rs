@@ -264,7 +264,7 @@ pub fn drift(out: &Path, want: &Output) -> Result<String, WriteError> {
                 .context_radius(3)
                 .header(&format!("a/{rel}"), &format!("b/{rel}"))
                 .to_string();
-            report.push_str(&crate::human::terminal_safe(&shown, true));
+            report.push_str(&paasc_render::human::terminal_safe(&shown, true));
         }
     }
     for (rel, why) in &plan.del {
