@@ -495,8 +495,14 @@ pub enum Number {
 
 impl Lower for Number {
     fn lower(cx: &mut Cx, id: NodeId, path: &str) -> Option<Self> {
+        // Beyond 64 bits an integer is a float, as pydantic makes Python's int one.
         scalar(cx, id, path, "a number", |v| match v {
-            Value::Int(i) => i64::try_from(i).ok().map(Number::Int),
+            Value::Int(i) => Some(i64::try_from(i).map_or(Number::Float(i as f64), Number::Int)),
+            Value::BigInt(d) => d
+                .parse::<f64>()
+                .ok()
+                .filter(|f| f.is_finite())
+                .map(Number::Float),
             Value::Float(f) => Some(Number::Float(f)),
             _ => None,
         })
@@ -715,4 +721,34 @@ pub fn quote_list(items: &[&str]) -> String {
         .map(|s| format!("`{s}`"))
         .collect::<Vec<_>>()
         .join(", ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use paasc_syntax::{parse, Limits};
+
+    fn number(text: &str) -> (Option<Number>, Vec<Diagnostic>) {
+        let (tree, _) = parse(FileId(0), text, Limits::default());
+        let mut cx = Cx::new(&tree, FileId(0));
+        let root = tree.root().expect("root");
+        let n = Number::lower(&mut cx, root, "n");
+        (n, cx.diags)
+    }
+
+    #[test]
+    fn numbers_beyond_64_bits_are_floats() {
+        assert_eq!(number("3\n").0, Some(Number::Int(3)));
+        assert_eq!(
+            number("99999999999999999999999\n").0,
+            Some(Number::Float(1e23))
+        );
+        let (n, diags) = number("x\n");
+        assert!(
+            n.is_none()
+                && diags[0]
+                    .message
+                    .contains("must be a number, found a string")
+        );
+    }
 }
