@@ -496,7 +496,7 @@ fn app_stage(out: &mut String, img: &Image, layout: &paasc_frameworks::Spec) {
     out.push('\n');
 }
 
-fn final_stage(out: &mut String, img: &Image, layout: &paasc_frameworks::Spec) {
+fn final_stage(out: &mut String, img: &Image) {
     let _ = writeln!(out, "FROM ${{BASE_IMAGE}}");
     for (k, v) in &img.env {
         let _ = writeln!(out, "ENV {k}={}", lex::env_value(v));
@@ -579,7 +579,6 @@ fn final_stage(out: &mut String, img: &Image, layout: &paasc_frameworks::Spec) {
         );
     }
     let _ = writeln!(out, "CMD {}", lex::json_array(&img.cmd));
-    let _ = layout;
 }
 
 fn dockerfile(img: &Image, layout: &paasc_frameworks::Spec, name: &str) -> String {
@@ -590,7 +589,7 @@ fn dockerfile(img: &Image, layout: &paasc_frameworks::Spec, name: &str) -> Strin
         dependencies_stage(&mut out, img, py);
     }
     app_stage(&mut out, img, layout);
-    final_stage(&mut out, img, layout);
+    final_stage(&mut out, img);
     out
 }
 

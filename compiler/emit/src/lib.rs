@@ -154,14 +154,6 @@ pub const ARTIFACTS: &[ArtifactInfo] = &[
 ];
 
 impl Artifact {
-    /// The artifact's registry entry.
-    pub fn info(self) -> &'static ArtifactInfo {
-        ARTIFACTS
-            .iter()
-            .find(|a| a.artifact == self)
-            .unwrap_or(&ARTIFACTS[0])
-    }
-
     /// The artifact called `name` (its `--emit` name).
     pub fn from_name(name: &str) -> Option<Artifact> {
         ARTIFACTS

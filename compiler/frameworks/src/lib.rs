@@ -272,26 +272,6 @@ impl Spec {
         self.gunicorn_conf.is_some()
     }
 
-    /// Where the app listens when nothing is configured: the port, and the variable that
-    /// changes it (`None` for a fixed port).
-    pub fn default_port(&self) -> (u32, Option<String>) {
-        match self.port {
-            Port::Fixed(p) => (p, None),
-            Port::Field(name) => {
-                let default =
-                    self.fields
-                        .iter()
-                        .find(|f| f.name == name)
-                        .map_or(0, |f| match f.default {
-                            Default::Int(i) => u32::try_from(i).unwrap_or(0),
-                            _ => 0,
-                        });
-                let var = format!("{}{}", self.framework_config_prefix, name.to_uppercase());
-                (default, Some(var))
-            }
-        }
-    }
-
     /// The field holding the secret key (`secret_key` or else `app_secret_key`).
     pub fn secret_key_field(&self) -> Option<&Field> {
         let find = |n: &str| self.fields.iter().find(|f| f.name == n);
@@ -668,18 +648,5 @@ mod tests {
         let mut sorted = EXTENSION_NAMES;
         sorted.sort_unstable();
         assert_eq!(sorted, EXTENSION_NAMES);
-    }
-
-    #[test]
-    fn default_ports() {
-        assert_eq!(Framework::Flask.spec().default_port(), (8000, None));
-        assert_eq!(
-            Framework::FastApi.spec().default_port(),
-            (8080, Some("UVICORN_PORT".to_string()))
-        );
-        assert_eq!(
-            Framework::Go.spec().default_port(),
-            (8080, Some("APP_PORT".to_string()))
-        );
     }
 }
