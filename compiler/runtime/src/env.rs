@@ -2,12 +2,13 @@
 
 use crate::config::{option_var, FrameworkConfig, UserOption, Value};
 use crate::deployment::Deployment;
-use crate::integrations::{self, redis, spring, url_env::db_url_env, Integrations};
-use crate::provenance::{all_from, Given, Provenance, Source, Var};
+use crate::integrations::http_proxy::Proxies;
+use crate::integrations::{EnvCx, Integrations, Requirer};
+use crate::provenance::{Given, Provenance, Source, Var};
 use crate::pyjson::{dumps, PyValue};
-use crate::status::{Cause, PyError, Stop};
+use crate::status::{Cause, Stop};
 use indexmap::IndexMap;
-use paasc_frameworks::{Mappers, Spec};
+use paasc_frameworks::Spec;
 use std::collections::BTreeSet;
 
 /// The environment, with where each variable comes from and the names of the variables whose
@@ -213,7 +214,7 @@ impl State<'_> {
         }
         let proxy = &self.dep.proxy;
         let model = |p: &'static str| vec![Source::ModelProxy(p)];
-        let (http, https) = match &self.integrations.http_proxy {
+        let (http, https) = match self.integrations.find::<Proxies>() {
             Some(p) => {
                 let field = |f: &str| vec![Source::relation("http-proxy", &[f])];
                 (
@@ -289,102 +290,24 @@ impl State<'_> {
         Ok(env)
     }
 
-    /// `_generate_integration_environments`, added to `env`. A value paas-charm cannot turn
-    /// into variables is blamed on its endpoint's relation data.
+    /// `_generate_integration_environments`, added to `env`: every integration's variables,
+    /// in the table's order. A value paas-charm cannot turn into variables is blamed on its
+    /// endpoint's relation data.
     fn integration_env(&self, env: &mut Environment) -> Result<(), Stop> {
-        let i = &self.integrations;
-        let spring = self.spec.mappers == Mappers::Spring;
-        use integrations::{oauth, openfga, rabbitmq, s3, saml, smtp, tracing, url_env, valkey};
-        let none: fn(&str) -> bool = |_| false;
-        let bad = |endpoint: &str| {
-            let endpoint = endpoint.to_string();
-            move |e: PyError| Stop::from(e).because(Cause::RelationData(endpoint))
-        };
-        if let Some(Some(d)) = &i.openfga {
-            let vars = if spring {
-                openfga::spring_env(d)
-            } else {
-                openfga::env(d)
+        let field_source = |f: &'static str| self.field_source(f);
+        for r in &self.integrations.rows {
+            let endpoint = r.endpoint.as_deref().unwrap_or(r.row.name);
+            let cx = EnvCx {
+                spec: self.spec,
+                endpoint,
+                framework_config: &self.framework_config,
+                field_source: &field_source,
             };
-            env.add(vars, openfga::is_secret);
-        }
-        if let Some(Some(d)) = &i.rabbitmq {
-            let vars = if spring {
-                rabbitmq::spring_env(d)
-            } else {
-                rabbitmq::env(d).map_err(bad("rabbitmq"))?
-            };
-            env.add(vars, rabbitmq::is_secret);
-        }
-        if let Some(Some(url)) = &i.redis {
-            let vars = if spring {
-                spring::redis_env(url)
-            } else {
-                db_url_env("REDIS", url)
-            }
-            .map_err(bad("redis"))?;
-            let from = [Source::relation("redis", &redis::FIELDS)];
-            env.add(all_from(vars, &from), spring::is_secret);
-        }
-        if let Some(Some(d)) = &i.valkey {
-            env.add(valkey::env(d).map_err(bad("valkey"))?, url_env::is_secret);
-        }
-        if let Some(Some(d)) = &i.s3 {
-            let vars = if spring {
-                s3::spring_env(d)
-            } else {
-                s3::env(d)
-            };
-            env.add(vars, s3::is_secret);
-        }
-        for (name, uri) in &i.databases {
-            if let Some(uri) = uri {
-                let vars = if spring {
-                    spring::db_env(name, &uri.uri)
-                } else {
-                    db_url_env(&name.to_uppercase(), &uri.uri)
-                }
-                .map_err(bad(name))?;
-                let from = [Source::relation(name, uri.fields)];
-                env.add(all_from(vars, &from), spring::is_secret);
-            }
-        }
-        if let Some(Some(d)) = &i.saml {
-            let vars = if spring {
-                saml::spring_env(d).map_err(bad("saml"))?
-            } else {
-                saml::env(d)
-            };
-            env.add(vars, none);
-        }
-        if let Some(Some(d)) = &i.smtp {
-            let vars = if spring {
-                smtp::spring_env(d)
-            } else {
-                smtp::env(d)
-            };
-            env.add(vars, smtp::is_secret);
-        }
-        match &i.tracing {
-            Some(Some(d)) => env.add(tracing::env(d), none),
-            _ if spring => env.add(
-                all_from(spring::no_tracing_env(), &[Source::Framework]),
-                none,
-            ),
-            _ => {}
-        }
-        if spring {
-            let path = self.field("metrics_path").and_then(PyValue::as_str);
-            let vars = spring::prometheus_env(path)?;
-            env.add(all_from(vars, &[self.field_source("metrics_path")]), none);
-        }
-        if let Some(d) = i.oauth.as_ref().and_then(|o| o.data.as_ref()) {
-            let vars = if spring {
-                oauth::spring_env(d)
-            } else {
-                oauth::env(self.spec.name, d)
-            };
-            env.add(vars, oauth::is_secret);
+            let vars = (r.row.env)(&cx, r.usable()).map_err(|e| match r.row.requirer {
+                Requirer::Provided(_) => Stop::from(e),
+                _ => Stop::from(e).because(Cause::RelationData(endpoint.to_string())),
+            })?;
+            env.add(vars, r.row.is_secret);
         }
         Ok(())
     }

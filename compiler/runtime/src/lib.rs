@@ -18,7 +18,7 @@ pub mod urlparse;
 
 pub use config::{option_use, OptionUse, OWN_VARIABLES};
 pub use deployment::{ConfigValue, Databag, Deployment, ProxySettings, Relation, SecretContent};
-pub use integrations::read_by_paas_charm;
+pub use integrations::{read_by_paas_charm, Integration, Requirer, Sample, Several, TABLE};
 pub use paasc_frameworks::{migration_command, Framework};
 pub use provenance::{Given, Provenance, Source};
 pub use status::{Cause, PyError, Status, StatusKind};
@@ -26,7 +26,7 @@ pub use status::{Cause, PyError, Status, StatusKind};
 use config::{framework_config, juju_config, short_message, user_config};
 
 use indexmap::IndexMap;
-use integrations::{Ctx, Integrations};
+use integrations::{oauth, tracing, Ctx};
 use paasc_frameworks::Port;
 use paasc_syntax::Yaml;
 use pyjson::PyValue;
@@ -203,12 +203,7 @@ fn run(
     // The charm constructor. The http-proxy library reads its relation with
     // `Model.get_relation` in its own constructor, before the framework config is read.
     let requires = integrations::requires(charm);
-    if integrations::declared(&requires, "http-proxy", "http_proxy").is_some() {
-        let n = dep.relation_count("http-proxy");
-        if n > 1 {
-            return Err(integrations::too_many("http-proxy", n));
-        }
-    }
+    integrations::construct(&requires, dep)?;
     if spec.config_in_constructor {
         framework_config(spec, &config).map_err(|e| {
             Stop::Raised(PyError::new("CharmConfigInvalidError", short_message(&e)))
@@ -263,57 +258,25 @@ fn run(
     let Some(secret_key) = dep.secret_key.clone().filter(|k| !k.is_empty()) else {
         return Err(Stop::Waiting("Waiting for peer integration".into()).because(Cause::SecretKey));
     };
-    let missing = missing_integrations(&requires, &integ)?;
+    let missing = integ.missing(&requires)?;
     if !missing.is_empty() {
         return Err(
             Stop::Blocked(format!("missing integrations: {}", missing.join(", ")))
                 .because(Cause::MissingIntegrations(missing)),
         );
     }
-    if let Some(o) = &integ.oauth {
-        if let Some(app) = &o.related_app {
-            if o.data.is_none() {
-                return Err(Stop::Blocked(format!("Please check {app} charm!"))
-                    .because(Cause::RelationData(o.endpoint.clone())));
-            }
-            if ingress_url.is_none() {
-                return Err(Stop::Blocked(
-                    "Ingress relation is required for OIDC to work correctly!".into(),
-                )
-                .because(Cause::MissingIntegrations(vec!["ingress".into()])));
-            }
-        }
-    }
-    if let Some(second) = requires.iter().filter(|e| e.interface == "oauth").nth(1) {
-        return Err(Stop::Blocked(
-            "Multiple OAuth relations are not supported at the moment".into(),
-        )
-        .because(Cause::Declaration {
-            endpoint: second.name.clone(),
-            field: None,
-        }));
-    }
-    if spec.django && !integ.databases.iter().any(|(_, u)| u.is_some()) {
+    oauth::ready(integ.find(), ingress_url.is_some())?;
+    oauth::one_endpoint(&requires)?;
+    if spec.django && !integ.has_database() {
         return Err(Stop::Blocked(
             "Django requires a database integration to work".into(),
         ));
     }
 
     // `restart`.
-    if let Some(o) = &integ.oauth {
-        if !o.scopes.contains("openid") {
-            return Err(Stop::Blocked(
-                "The 'openid' scope is required for OAuth integration, please add it to the scopes."
-                    .into(),
-            )
-            .because(Cause::Options {
-                missing: Vec::new(),
-                invalid: vec![format!("{}-scopes", o.endpoint)],
-            }));
-        }
-    }
+    oauth::scopes(integ.find())?;
     let webserver = webserver(spec, &config)?;
-    let tracing_ready = integ.tracing_ready;
+    let tracing_ready = integ.find::<tracing::Ready>().is_some();
     let port = port_of(spec, &fc);
     let state = env::State {
         spec,
@@ -374,46 +337,6 @@ fn run(
         secret_env,
         port: Some(port),
     })
-}
-
-/// `_missing_required_integrations`, in paas-charm's order.
-fn missing_integrations(
-    requires: &[integrations::Endpoint],
-    i: &Integrations,
-) -> Result<Vec<String>, PyError> {
-    let optional = |name: &str| {
-        requires
-            .iter()
-            .find(|e| e.name == name)
-            .map(|e| e.optional)
-            .ok_or_else(|| PyError::new("KeyError", format!("'{name}'")))
-    };
-    let mut out = Vec::new();
-    for (name, uri) in &i.databases {
-        if uri.is_none() && !optional(name)? {
-            out.push(name.clone());
-        }
-    }
-    let checks: [(&str, bool); 7] = [
-        ("rabbitmq", matches!(i.rabbitmq, Some(None))),
-        ("redis", matches!(i.redis, Some(None))),
-        ("s3", matches!(i.s3, Some(None))),
-        ("openfga", matches!(i.openfga, Some(None))),
-        ("saml", matches!(i.saml, Some(None))),
-        ("tracing", matches!(i.tracing, Some(None))),
-        ("smtp", matches!(i.smtp, Some(None))),
-    ];
-    for (name, absent) in checks {
-        if absent && !optional(name)? {
-            out.push(name.to_string());
-        }
-    }
-    if let Some(o) = &i.oauth {
-        if o.data.is_none() && !optional(&o.endpoint)? {
-            out.push("oauth".into());
-        }
-    }
-    Ok(out)
 }
 
 #[cfg(test)]

@@ -1,16 +1,15 @@
 //! PostgreSQL, MySQL and MongoDB (data_platform_libs `data_interfaces`, `PaaSDatabaseRequires`).
 
-use super::Ctx;
+use super::url_env::db_url_env;
+use super::{data, relation, spring, Ctx, EnvCx, Found, Sample};
 use crate::deployment::Relation;
-
-/// The database interfaces paas-charm reads, with the endpoint name each must have.
-pub(crate) const INTERFACES: [(&str, &str); 3] = [
-    ("postgresql_client", "postgresql"),
-    ("mysql_client", "mysql"),
-    ("mongodb_client", "mongodb"),
-];
+use crate::provenance::{all_from, Source, Var};
+use crate::status::{PyError, Stop};
 
 const SECRET_GROUPS: [&str; 3] = ["secret-user", "secret-tls", "secret-extra"];
+
+/// The provider's fields that hold credentials.
+pub(crate) const SECRET_FIELDS: &[&str] = &["password", "uris"];
 
 /// A database's connection URI, with the provider's fields it is made of.
 #[derive(Clone, Debug)]
@@ -19,22 +18,41 @@ pub(crate) struct Uri {
     pub fields: &'static [&'static str],
 }
 
-/// The database requirers in metadata order, each with its URI when the provider sent one.
-/// Of several relations on an endpoint only the first is read (`relation_data[0]` in
-/// `PaaSDatabaseRequires.to_relation_data`), even while it has no data yet.
-pub(crate) fn read(ctx: &Ctx) -> Vec<(String, Option<Uri>)> {
-    let mut out: Vec<(String, Option<Uri>)> = Vec::new();
-    for ep in ctx.requires {
-        let Some((_, name)) = INTERFACES.iter().find(|(i, _)| *i == ep.interface) else {
-            continue;
-        };
-        if out.iter().any(|(n, _)| n == name) {
-            continue;
-        }
-        let uri = ctx.relation(name).and_then(|r| uris(r, name, &ctx.dep.app));
-        out.push((name.to_string(), uri));
-    }
-    out
+impl Found for Uri {}
+
+/// The URI when the provider sent one. Of several relations on an endpoint only the first is
+/// read (`relation_data[0]` in `PaaSDatabaseRequires.to_relation_data`), even while it has no
+/// data yet.
+pub(crate) fn read(
+    ctx: &Ctx,
+    name: &str,
+    rel: Option<&Relation>,
+) -> Result<Option<Box<dyn Found>>, Stop> {
+    let uri = rel.and_then(|r| uris(r, name, &ctx.dep.app));
+    Ok(uri.map(|u| Box::new(u) as Box<dyn Found>))
+}
+
+/// `generate_db_env` (Spring Boot's for Spring Boot).
+pub(crate) fn env(cx: &EnvCx, found: Option<&dyn Found>) -> Result<Vec<Var>, PyError> {
+    let Some(uri) = data::<Uri>(found) else {
+        return Ok(Vec::new());
+    };
+    let vars = if cx.spring() {
+        spring::db_env(cx.endpoint, &uri.uri)
+    } else {
+        db_url_env(&cx.endpoint.to_uppercase(), &uri.uri)
+    }?;
+    Ok(all_from(vars, &[Source::relation(cx.endpoint, uri.fields)]))
+}
+
+/// What a database provider publishes for a database at `host:PORT`.
+pub(crate) fn sample<const PORT: u16>(s: &Sample) -> Relation {
+    relation(&[
+        ("endpoints", &format!("{}:{PORT}", s.host)),
+        ("username", s.user),
+        ("password", s.password),
+        ("database", s.database),
+    ])
 }
 
 /// A provider field, read from its secret group when the provider uses Juju secrets.

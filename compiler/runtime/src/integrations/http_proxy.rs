@@ -1,7 +1,9 @@
 //! HTTP proxy (`charms.squid_forward_proxy.v0.http_proxy`). The provider's answer is read from
-//! `http_proxy` / `https_proxy` keys of its app databag.
+//! `http_proxy` / `https_proxy` keys of its app databag; paas-charm gives the app these proxies
+//! instead of the model's.
 
-use super::Ctx;
+use super::{relation, Ctx, Found, Sample};
+use crate::deployment::Relation;
 use crate::status::Stop;
 
 /// The proxies the provider returned.
@@ -11,14 +13,19 @@ pub(crate) struct Proxies {
     pub https_proxy: Option<String>,
 }
 
-/// The proxies, or the "unavailable" Blocked status when the provider sent none.
-pub(crate) fn read(ctx: &Ctx) -> Result<Proxies, Stop> {
-    let rel = ctx.relation("http-proxy");
-    let get = |k: &str| {
-        rel.and_then(|r| r.app_data.get(k))
-            .filter(|v| !v.is_empty())
-            .cloned()
+impl Found for Proxies {}
+
+/// The proxies when the endpoint has a relation, or the "unavailable" Blocked status when the
+/// provider sent none.
+pub(crate) fn read(
+    _: &Ctx,
+    _: &str,
+    rel: Option<&Relation>,
+) -> Result<Option<Box<dyn Found>>, Stop> {
+    let Some(rel) = rel else {
+        return Ok(None);
     };
+    let get = |k: &str| rel.app_data.get(k).filter(|v| !v.is_empty()).cloned();
     let p = Proxies {
         http_proxy: get("http_proxy"),
         https_proxy: get("https_proxy"),
@@ -28,5 +35,11 @@ pub(crate) fn read(ctx: &Ctx) -> Result<Proxies, Stop> {
             "http-proxy relation data is either unavailable, invalid or not usable.".into(),
         ));
     }
-    Ok(p)
+    Ok(Some(Box::new(p)))
+}
+
+/// A forward proxy at `host:3128`.
+pub(crate) fn sample(s: &Sample) -> Relation {
+    let url = format!("http://{}:3128", s.host);
+    relation(&[("http_proxy", &url), ("https_proxy", &url)])
 }

@@ -1,12 +1,44 @@
-//! Ingress (`charms.traefik_k8s.v2.ingress`): the URL the provider published.
+//! Ingress (`charms.traefik_k8s.v2.ingress`): the URL the provider published, which becomes the
+//! app's base URL.
 
-use crate::deployment::Deployment;
-use crate::pyjson::loads;
+use super::{relation, Ctx, Found, Sample};
+use crate::deployment::{Deployment, Relation};
+use crate::pyjson::{dumps, loads, PyValue};
+use crate::status::Stop;
 use paasc_syntax::anyurl::any_http_url;
+
+/// The relation carries a valid URL.
+#[derive(Clone, Debug)]
+pub(crate) struct Valid;
+
+impl Found for Valid {}
 
 /// The ingress URL when the `ingress` relation carries a valid one.
 pub(crate) fn url(dep: &Deployment) -> Option<String> {
-    let rel = dep.relations.get("ingress")?;
+    parse(dep.relations.get("ingress")?)
+}
+
+fn parse(rel: &Relation) -> Option<String> {
     let data = loads(rel.app_data.get("ingress")?).ok()?;
     any_http_url(data.get("url")?.as_str()?)
+}
+
+/// The URL as the charm state's row (paas-charm reads it for the base URL first, [`url`]).
+pub(crate) fn read(
+    _: &Ctx,
+    _: &str,
+    rel: Option<&Relation>,
+) -> Result<Option<Box<dyn Found>>, Stop> {
+    Ok(rel
+        .and_then(parse)
+        .map(|_| Box::new(Valid) as Box<dyn Found>))
+}
+
+/// An ingress publishing `http://<host>/`.
+pub(crate) fn sample(s: &Sample) -> Relation {
+    let url = PyValue::Dict(vec![(
+        "url".into(),
+        PyValue::Str(format!("http://{}/", s.host)),
+    )]);
+    relation(&[("ingress", &dumps(&url))])
 }

@@ -1,11 +1,11 @@
 //! OAuth (`charms.hydra.v0.oauth`, `PaaSOAuthRequirer`): one endpoint of interface `oauth`.
 
-use super::{invalid, Ctx};
+use super::{data, invalid, relation, Ctx, Endpoint, EnvCx, Found, Sample};
 use crate::config::Value;
-use crate::deployment::ConfigValue;
+use crate::deployment::{ConfigValue, Relation};
 use crate::provenance::{var, Given, Source, Var};
 use crate::pyjson::{dumps, PyValue};
-use crate::status::{Cause, Stop};
+use crate::status::{Cause, PyError, Stop};
 
 /// The declared OAuth endpoint and, when the provider created the client, its data.
 #[derive(Clone, Debug)]
@@ -14,6 +14,12 @@ pub(crate) struct Requirer {
     pub scopes: String,
     pub related_app: Option<String>,
     pub data: Option<Data>,
+}
+
+impl Found for Requirer {
+    fn usable(&self) -> bool {
+        self.data.is_some()
+    }
 }
 
 /// `PaaSOAuthRelationData`.
@@ -57,18 +63,14 @@ fn config_str(ctx: &Ctx, key: &str) -> Option<String> {
     }
 }
 
-/// The requirer, when exactly one `oauth` endpoint is declared. Several relations on it raise
-/// (`OAuthRequirer.is_client_created`).
-pub(crate) fn requirer(ctx: &Ctx) -> Result<Option<Requirer>, Stop> {
-    let eps: Vec<_> = ctx
-        .requires
-        .iter()
-        .filter(|e| e.interface == "oauth")
-        .collect();
-    let [ep] = eps.as_slice() else {
-        return Ok(None);
-    };
-    let name = ep.name.clone();
+/// The requirer on the one `oauth` endpoint `name`, with the client's data when the provider
+/// created it. (Several relations on it raise: `OAuthRequirer.is_client_created`.)
+pub(crate) fn read(
+    ctx: &Ctx,
+    name: &str,
+    rel: Option<&Relation>,
+) -> Result<Option<Box<dyn Found>>, Stop> {
+    let name = name.to_string();
     let redirect_path =
         config_str(ctx, &format!("{name}-redirect-path")).unwrap_or_else(|| "/callback".into());
     let scopes = config_str(ctx, &format!("{name}-scopes")).unwrap_or_else(|| "None".into());
@@ -77,7 +79,6 @@ pub(crate) fn requirer(ctx: &Ctx) -> Result<Option<Requirer>, Stop> {
         ctx.base_url.trim_end_matches('/'),
         redirect_path.trim_start_matches('/')
     );
-    let rel = ctx.unique_or_runtime_error(&name)?;
     let mut req = Requirer {
         endpoint: name.clone(),
         scopes: scopes.clone(),
@@ -85,11 +86,11 @@ pub(crate) fn requirer(ctx: &Ctx) -> Result<Option<Requirer>, Stop> {
         data: None,
     };
     let Some(rel) = rel else {
-        return Ok(Some(req));
+        return Ok(Some(Box::new(req)));
     };
     let client_created = rel.app_data.contains_key("client_id");
     if !client_created {
-        return Ok(Some(req));
+        return Ok(Some(Box::new(req)));
     }
     let bad = || invalid("oauth").because(Cause::RelationData(name.clone()));
     let get = |k: &str| rel.app_data.get(k).cloned().ok_or_else(bad);
@@ -117,7 +118,77 @@ pub(crate) fn requirer(ctx: &Ctx) -> Result<Option<Requirer>, Stop> {
             .filter_map(|o| given(ctx, &format!("{name}-{o}")))
             .collect(),
     });
-    Ok(Some(req))
+    Ok(Some(Box::new(req)))
+}
+
+/// Hydra at `host`, having created the client `user` with the secret `password`.
+pub(crate) fn sample(s: &Sample) -> Relation {
+    let url = |path: &str| format!("https://{}{path}", s.host);
+    let mut rel = relation(&[
+        ("client_id", s.user),
+        ("client_secret_id", "secret:oauth-client"),
+        ("issuer_url", &url("")),
+        ("authorization_endpoint", &url("/oauth2/auth")),
+        ("token_endpoint", &url("/oauth2/token")),
+        ("userinfo_endpoint", &url("/userinfo")),
+        ("jwks_endpoint", &url("/.well-known/jwks.json")),
+    ]);
+    let secret = [("secret".to_string(), s.password.to_string())];
+    rel.secrets
+        .insert("client_secret_id".into(), secret.into_iter().collect());
+    rel
+}
+
+/// Before `restart`, in `is_ready`: a related provider that has not created the client yet,
+/// or OAuth without the ingress that gives its redirect URL, block the unit.
+pub(crate) fn ready(requirer: Option<&Requirer>, ingress: bool) -> Result<(), Stop> {
+    let Some(o) = requirer else {
+        return Ok(());
+    };
+    let Some(app) = &o.related_app else {
+        return Ok(());
+    };
+    if o.data.is_none() {
+        return Err(Stop::Blocked(format!("Please check {app} charm!"))
+            .because(Cause::RelationData(o.endpoint.clone())));
+    }
+    if !ingress {
+        return Err(Stop::Blocked(
+            "Ingress relation is required for OIDC to work correctly!".into(),
+        )
+        .because(Cause::MissingIntegrations(vec!["ingress".into()])));
+    }
+    Ok(())
+}
+
+/// In `is_ready`: a second endpoint of the interface blocks the unit.
+pub(crate) fn one_endpoint(requires: &[Endpoint]) -> Result<(), Stop> {
+    let Some(second) = requires.iter().filter(|e| e.interface == "oauth").nth(1) else {
+        return Ok(());
+    };
+    Err(
+        Stop::Blocked("Multiple OAuth relations are not supported at the moment".into()).because(
+            Cause::Declaration {
+                endpoint: second.name.clone(),
+                field: None,
+            },
+        ),
+    )
+}
+
+/// In `restart`: the scopes must include `openid`.
+pub(crate) fn scopes(requirer: Option<&Requirer>) -> Result<(), Stop> {
+    match requirer {
+        Some(o) if !o.scopes.contains("openid") => Err(Stop::Blocked(
+            "The 'openid' scope is required for OAuth integration, please add it to the scopes."
+                .into(),
+        )
+        .because(Cause::Options {
+            missing: Vec::new(),
+            invalid: vec![format!("{}-scopes", o.endpoint)],
+        })),
+        _ => Ok(()),
+    }
 }
 
 /// Whether an OAuth variable is a credential (the client secret).
@@ -144,8 +215,20 @@ impl Data {
     }
 }
 
-/// `generate_oauth_env`: `<FLASK|DJANGO|APP>_<ENDPOINT>_*`.
-pub(crate) fn env(framework: &str, d: &Data) -> Vec<Var> {
+/// `generate_oauth_env` (Spring Boot's `spring.security.oauth2.client.*` for Spring Boot).
+pub(crate) fn env(cx: &EnvCx, found: Option<&dyn Found>) -> Result<Vec<Var>, PyError> {
+    let Some(d) = data::<Requirer>(found).and_then(|r| r.data.as_ref()) else {
+        return Ok(Vec::new());
+    };
+    Ok(if cx.spring() {
+        spring_env(d)
+    } else {
+        plain_env(cx.spec.name, d)
+    })
+}
+
+/// `<FLASK|DJANGO|APP>_<ENDPOINT>_*`.
+fn plain_env(framework: &str, d: &Data) -> Vec<Var> {
     let fw = if framework == "flask" || framework == "django" {
         framework.to_uppercase()
     } else {
@@ -198,7 +281,7 @@ pub(crate) fn env(framework: &str, d: &Data) -> Vec<Var> {
 }
 
 /// Spring Boot's `spring.security.oauth2.client.*`.
-pub(crate) fn spring_env(d: &Data) -> Vec<Var> {
+fn spring_env(d: &Data) -> Vec<Var> {
     let n = &d.provider_name;
     let reg = format!("spring.security.oauth2.client.registration.{n}");
     let prov = format!("spring.security.oauth2.client.provider.{n}");

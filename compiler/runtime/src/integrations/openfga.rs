@@ -1,8 +1,9 @@
 //! OpenFGA (`charms.openfga_k8s.v1.openfga`).
 
-use super::Ctx;
+use super::{data, relation, Ctx, EnvCx, Found, Sample};
+use crate::deployment::Relation;
 use crate::provenance::{var, Source, Var};
-use crate::pyjson::{loads, PyValue};
+use crate::pyjson::{dumps, loads, PyValue};
 use crate::status::{PyError, Stop};
 
 /// `OpenfgaProviderAppData`.
@@ -14,12 +15,18 @@ pub(crate) struct Data {
     pub http_api_url: String,
 }
 
+impl Found for Data {}
+
 const BUILTIN: [&str; 3] = ["ingress-address", "private-address", "egress-subnets"];
 
-/// The store info, or `None` when the databag does not validate. Several relations raise
-/// (`OpenFGARequires._get_relation`).
-pub(crate) fn read(ctx: &Ctx) -> Result<Option<Data>, Stop> {
-    let Some(rel) = ctx.unique_or_runtime_error("openfga")? else {
+/// The store info, or `None` when the databag does not validate. (Several relations raise:
+/// `OpenFGARequires._get_relation`.)
+pub(crate) fn read(
+    _: &Ctx,
+    _: &str,
+    rel: Option<&Relation>,
+) -> Result<Option<Box<dyn Found>>, Stop> {
+    let Some(rel) = rel else {
         return Ok(None);
     };
     let values: Vec<(&str, PyValue)> = rel
@@ -64,12 +71,29 @@ pub(crate) fn read(ctx: &Ctx) -> Result<Option<Data>, Stop> {
                 .ok_or_else(|| PyError::new("KeyError", "'token'"))?,
         );
     }
-    Ok(Some(Data {
+    Ok(Some(Box::new(Data {
         store_id,
         token,
         grpc_api_url,
         http_api_url,
-    }))
+    })))
+}
+
+/// An OpenFGA server at `host` with the store `database` and the token `password`.
+pub(crate) fn sample(s: &Sample) -> Relation {
+    let json = |v: String| dumps(&PyValue::Str(v));
+    let data = [
+        ("store_id", json(s.database.into())),
+        ("token", json(s.password.into())),
+        ("grpc_api_url", json(format!("http://{}:8081", s.host))),
+        ("http_api_url", json(format!("http://{}:8080", s.host))),
+    ];
+    relation(
+        &data
+            .iter()
+            .map(|(k, v)| (*k, v.as_str()))
+            .collect::<Vec<_>>(),
+    )
 }
 
 /// Whether an OpenFGA variable is a credential (the API token).
@@ -82,8 +106,16 @@ fn field(name: &str) -> Vec<Source> {
     vec![Source::relation("openfga", &[name])]
 }
 
-/// `generate_openfga_env`.
-pub(crate) fn env(d: &Data) -> Vec<Var> {
+/// `generate_openfga_env` (Spring Boot's `openfga.*` for Spring Boot).
+pub(crate) fn env(cx: &EnvCx, found: Option<&dyn Found>) -> Result<Vec<Var>, PyError> {
+    Ok(match data::<Data>(found) {
+        Some(d) if cx.spring() => spring_env(d),
+        Some(d) => plain_env(d),
+        None => Vec::new(),
+    })
+}
+
+fn plain_env(d: &Data) -> Vec<Var> {
     let vars = [
         ("FGA_STORE_ID", d.store_id.clone(), "store_id"),
         ("FGA_TOKEN", d.token.clone(), "token"),
@@ -104,7 +136,7 @@ pub(crate) fn env(d: &Data) -> Vec<Var> {
 }
 
 /// Spring Boot's `openfga.*`.
-pub(crate) fn spring_env(d: &Data) -> Vec<Var> {
+fn spring_env(d: &Data) -> Vec<Var> {
     let vars = [
         ("openfga.store-id", d.store_id.clone(), field("store_id")),
         (

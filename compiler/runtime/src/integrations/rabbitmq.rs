@@ -1,7 +1,8 @@
 //! RabbitMQ (`paas_charm.rabbitmq`: rabbitmq-k8s app data, or rabbitmq-server unit data).
 
 use super::url_env::url_env_vars;
-use super::Ctx;
+use super::{data, relation, Ctx, EnvCx, Found, Sample};
+use crate::deployment::Relation;
 use crate::provenance::{all_from, var, Source, Var};
 use crate::status::{PyError, Stop};
 use crate::urlparse::{quote, unquote, urlparse};
@@ -17,6 +18,8 @@ pub(crate) struct Data {
     pub hostnames: Vec<String>,
 }
 
+impl Found for Data {}
+
 impl Data {
     fn uri(&self, host: &str) -> String {
         format!(
@@ -30,10 +33,14 @@ impl Data {
     }
 }
 
-/// The connection data, or `None` until a host and password are known. The library reads the
-/// relation with `Model.get_relation`, so several relations raise.
-pub(crate) fn read(ctx: &Ctx) -> Result<Option<Data>, Stop> {
-    let Some(rel) = ctx.unique("rabbitmq")? else {
+/// The connection data, or `None` until a host and password are known. (The library reads the
+/// relation with `Model.get_relation`, so several relations raise.)
+pub(crate) fn read(
+    ctx: &Ctx,
+    _: &str,
+    rel: Option<&Relation>,
+) -> Result<Option<Box<dyn Found>>, Stop> {
+    let Some(rel) = rel else {
         return Ok(None);
     };
     let nonempty = |v: Option<&String>| v.filter(|s| !s.is_empty()).cloned();
@@ -65,14 +72,19 @@ pub(crate) fn read(ctx: &Ctx) -> Result<Option<Data>, Stop> {
                 .unwrap_or_else(|| "None".into()),
         );
     }
-    Ok(Some(Data {
+    Ok(Some(Box::new(Data {
         vhost: "/".into(),
         port: 5672,
         hostname,
         username: ctx.dep.app.clone(),
         password,
         hostnames,
-    }))
+    })))
+}
+
+/// A rabbitmq-k8s at `host` with the app's password.
+pub(crate) fn sample(s: &Sample) -> Relation {
+    relation(&[("hostname", s.host), ("password", s.password)])
 }
 
 /// Whether a RabbitMQ variable carries credentials (the URIs, the user and the password).
@@ -92,8 +104,16 @@ fn uri_sources() -> Vec<Source> {
     ]
 }
 
-/// `generate_rabbitmq_env`.
-pub(crate) fn env(d: &Data) -> Result<Vec<Var>, PyError> {
+/// `generate_rabbitmq_env` (Spring Boot's `spring.rabbitmq.*` for Spring Boot).
+pub(crate) fn env(cx: &EnvCx, found: Option<&dyn Found>) -> Result<Vec<Var>, PyError> {
+    match data::<Data>(found) {
+        Some(d) if cx.spring() => Ok(spring_env(d)),
+        Some(d) => plain_env(d),
+        None => Ok(Vec::new()),
+    }
+}
+
+fn plain_env(d: &Data) -> Result<Vec<Var>, PyError> {
     let uri = d.uri(&d.hostname);
     let mut out = all_from(url_env_vars("RABBITMQ", &uri)?, &uri_sources());
     let path = urlparse(&uri)?.path;
@@ -117,7 +137,7 @@ pub(crate) fn env(d: &Data) -> Result<Vec<Var>, PyError> {
 }
 
 /// Spring Boot's `spring.rabbitmq.*`.
-pub(crate) fn spring_env(d: &Data) -> Vec<Var> {
+fn spring_env(d: &Data) -> Vec<Var> {
     let field = |f: &str| vec![Source::relation("rabbitmq", &[f])];
     vec![
         var(

@@ -1,9 +1,10 @@
 //! S3 (`charms.data_platform_libs.v0.s3`, `PaaSS3RelationData`).
 
-use super::{invalid, Ctx};
+use super::{data, invalid, relation, Ctx, EnvCx, Found, Sample};
+use crate::deployment::Relation;
 use crate::provenance::{var, Source, Var};
 use crate::pyjson::{dumps, loads, PyValue};
-use crate::status::Stop;
+use crate::status::{PyError, Stop};
 
 /// `PaaSS3RelationData`.
 #[derive(Clone, Debug, Default)]
@@ -21,10 +22,16 @@ pub(crate) struct Data {
     pub attributes: Option<Vec<String>>,
 }
 
-/// The validated connection info; `Invalid s3 relation data.` when pydantic rejects it. Of
-/// several relations only the first is read (`S3Requirer.get_s3_connection_info`).
-pub(crate) fn read(ctx: &Ctx) -> Result<Option<Data>, Stop> {
-    let Some(rel) = ctx.relation("s3") else {
+impl Found for Data {}
+
+/// The validated connection info; `Invalid s3 relation data.` when pydantic rejects it. (Of
+/// several relations only the first is read: `S3Requirer.get_s3_connection_info`.)
+pub(crate) fn read(
+    _: &Ctx,
+    _: &str,
+    rel: Option<&Relation>,
+) -> Result<Option<Box<dyn Found>>, Stop> {
+    let Some(rel) = rel else {
         return Ok(None);
     };
     if rel.app_data.is_empty() {
@@ -60,7 +67,7 @@ pub(crate) fn read(ctx: &Ctx) -> Result<Option<Data>, Stop> {
         _ => Err(invalid("s3")),
     };
     let (access_key, secret_key, bucket) = (req("access-key"), req("secret-key"), req("bucket"));
-    Ok(Some(Data {
+    Ok(Some(Box::new(Data {
         access_key: access_key?,
         secret_key: secret_key?,
         region: opt("region")?,
@@ -72,7 +79,17 @@ pub(crate) fn read(ctx: &Ctx) -> Result<Option<Data>, Stop> {
         uri_style: opt("s3-uri-style")?,
         tls_ca_chain: list("tls-ca-chain")?,
         attributes: list("attributes")?,
-    }))
+    })))
+}
+
+/// An S3 server at `host:9000` with the bucket `database` and the keys `user` and `password`.
+pub(crate) fn sample(s: &Sample) -> Relation {
+    relation(&[
+        ("access-key", s.user),
+        ("secret-key", s.password),
+        ("bucket", s.database),
+        ("endpoint", &format!("http://{}:9000", s.host)),
+    ])
 }
 
 fn str_list(items: &[String]) -> PyValue {
@@ -95,8 +112,16 @@ fn field(name: &str) -> Vec<Source> {
     vec![Source::relation("s3", &[name])]
 }
 
-/// `generate_s3_env`.
-pub(crate) fn env(d: &Data) -> Vec<Var> {
+/// `generate_s3_env` (Spring Boot's `spring.cloud.aws.*` for Spring Boot).
+pub(crate) fn env(cx: &EnvCx, found: Option<&dyn Found>) -> Result<Vec<Var>, PyError> {
+    Ok(match data::<Data>(found) {
+        Some(d) if cx.spring() => spring_env(d),
+        Some(d) => plain_env(d),
+        None => Vec::new(),
+    })
+}
+
+fn plain_env(d: &Data) -> Vec<Var> {
     let addressing = match d.uri_style.as_deref() {
         Some("host") => Some("virtual".to_string()),
         other => other.map(str::to_string),
@@ -130,7 +155,7 @@ pub(crate) fn env(d: &Data) -> Vec<Var> {
 }
 
 /// Spring Boot's `spring.cloud.aws.*`.
-pub(crate) fn spring_env(d: &Data) -> Vec<Var> {
+fn spring_env(d: &Data) -> Vec<Var> {
     let mut out = vec![
         var(
             "spring.cloud.aws.credentials.accessKey",

@@ -1,6 +1,7 @@
 //! SAML (`charms.saml_integrator.v0.saml`, `PaaSSAMLRelationData`).
 
-use super::{invalid, Ctx};
+use super::{data, invalid, relation, Ctx, EnvCx, Found, Sample};
+use crate::deployment::Relation;
 use crate::provenance::{var, Source, Var};
 use crate::status::{PyError, Stop};
 use paasc_syntax::anyurl::any_http_url;
@@ -16,10 +17,16 @@ pub(crate) struct Data {
     pub sso_redirect_field: String,
 }
 
-/// The provider's data; `Invalid saml relation data.` when pydantic rejects it. The library
-/// reads the relation with `Model.get_relation`, so several relations raise.
-pub(crate) fn read(ctx: &Ctx) -> Result<Option<Data>, Stop> {
-    let Some(rel) = ctx.unique("saml")? else {
+impl Found for Data {}
+
+/// The provider's data; `Invalid saml relation data.` when pydantic rejects it. (The library
+/// reads the relation with `Model.get_relation`, so several relations raise.)
+pub(crate) fn read(
+    _: &Ctx,
+    _: &str,
+    rel: Option<&Relation>,
+) -> Result<Option<Box<dyn Found>>, Stop> {
+    let Some(rel) = rel else {
         return Ok(None);
     };
     let data = &rel.app_data;
@@ -67,13 +74,28 @@ pub(crate) fn read(ctx: &Ctx) -> Result<Option<Data>, Stop> {
         }
     }
     let signing_certificate = certs.split(',').next().unwrap_or("").to_string();
-    Ok(Some(Data {
+    Ok(Some(Box::new(Data {
         entity_id,
         metadata_url,
         signing_certificate,
         sso_redirect_url,
         sso_redirect_field,
-    }))
+    })))
+}
+
+/// A SAML identity provider at `host`.
+pub(crate) fn sample(s: &Sample) -> Relation {
+    let url = |path: &str| format!("https://{}/{path}", s.host);
+    relation(&[
+        ("entity_id", &url("metadata")),
+        ("metadata_url", &url("metadata")),
+        ("x509certs", "MIIC"),
+        ("single_sign_on_service_redirect_url", &url("sso")),
+        (
+            "single_sign_on_service_redirect_binding",
+            "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect",
+        ),
+    ])
 }
 
 /// The relation field `name`.
@@ -81,8 +103,16 @@ fn field(name: &str) -> Vec<Source> {
     vec![Source::relation("saml", &[name])]
 }
 
-/// `generate_saml_env`.
-pub(crate) fn env(d: &Data) -> Vec<Var> {
+/// `generate_saml_env` (Spring Boot's `spring.security.saml2.*` for Spring Boot).
+pub(crate) fn env(cx: &EnvCx, found: Option<&dyn Found>) -> Result<Vec<Var>, PyError> {
+    match data::<Data>(found) {
+        Some(d) if cx.spring() => spring_env(d),
+        Some(d) => Ok(plain_env(d)),
+        None => Ok(Vec::new()),
+    }
+}
+
+fn plain_env(d: &Data) -> Vec<Var> {
     let mut out = vec![var(
         "SAML_ENTITY_ID",
         d.entity_id.clone(),
@@ -107,7 +137,7 @@ pub(crate) fn env(d: &Data) -> Vec<Var> {
 }
 
 /// Spring Boot's `spring.security.saml2.*` (registration id `testentity`).
-pub(crate) fn spring_env(d: &Data) -> Result<Vec<Var>, PyError> {
+fn spring_env(d: &Data) -> Result<Vec<Var>, PyError> {
     const P: &str = "spring.security.saml2.relyingparty.registration.testentity";
     let metadata = d.metadata_url.clone().ok_or_else(|| {
         PyError::new(

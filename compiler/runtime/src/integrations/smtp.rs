@@ -1,6 +1,7 @@
 //! SMTP (`charms.smtp_integrator.v0.smtp`).
 
-use super::Ctx;
+use super::{data, relation, Ctx, EnvCx, Found, Sample};
+use crate::deployment::Relation;
 use crate::provenance::{var, Source, Var};
 use crate::status::{PyError, Stop};
 use crate::urlparse::py_repr;
@@ -18,6 +19,8 @@ pub(crate) struct Data {
     pub skip_ssl_verify: bool,
 }
 
+impl Found for Data {}
+
 fn enum_value(v: Option<&String>, class: &str, allowed: &[&str]) -> Result<String, PyError> {
     match v {
         Some(s) if allowed.contains(&s.as_str()) => Ok(s.clone()),
@@ -33,10 +36,14 @@ fn validation_error() -> Stop {
     PyError::new("ValidationError", "1 validation error for SmtpRelationData").into()
 }
 
-/// The provider's data (the password from its secret when sent that way). The library reads
-/// the relation with `Model.get_relation`, so several relations raise.
-pub(crate) fn read(ctx: &Ctx) -> Result<Option<Data>, Stop> {
-    let Some(rel) = ctx.unique("smtp")? else {
+/// The provider's data (the password from its secret when sent that way). (The library reads
+/// the relation with `Model.get_relation`, so several relations raise.)
+pub(crate) fn read(
+    _: &Ctx,
+    _: &str,
+    rel: Option<&Relation>,
+) -> Result<Option<Box<dyn Found>>, Stop> {
+    let Some(rel) = rel else {
         return Ok(None);
     };
     let d = &rel.app_data;
@@ -78,7 +85,7 @@ pub(crate) fn read(ctx: &Ctx) -> Result<Option<Data>, Stop> {
             _ => return Err(validation_error()),
         },
     };
-    Ok(Some(Data {
+    Ok(Some(Box::new(Data {
         host,
         port,
         user: d.get("user").cloned(),
@@ -87,7 +94,20 @@ pub(crate) fn read(ctx: &Ctx) -> Result<Option<Data>, Stop> {
         transport_security,
         domain: d.get("domain").cloned(),
         skip_ssl_verify,
-    }))
+    })))
+}
+
+/// An SMTP relay at `host:587` with STARTTLS and plain authentication.
+pub(crate) fn sample(s: &Sample) -> Relation {
+    relation(&[
+        ("host", s.host),
+        ("port", "587"),
+        ("user", s.user),
+        ("password", s.password),
+        ("auth_type", "plain"),
+        ("transport_security", "starttls"),
+        ("domain", s.host),
+    ])
 }
 
 fn py_bool(b: bool) -> String {
@@ -104,8 +124,17 @@ fn fields(names: &[&str]) -> Vec<Source> {
     vec![Source::relation("smtp", names)]
 }
 
-/// `generate_smtp_env`: values that are substrings of `"none"` are dropped.
-pub(crate) fn env(d: &Data) -> Vec<Var> {
+/// `generate_smtp_env` (Spring Boot's `spring.mail.*` for Spring Boot).
+pub(crate) fn env(cx: &EnvCx, found: Option<&dyn Found>) -> Result<Vec<Var>, PyError> {
+    Ok(match data::<Data>(found) {
+        Some(d) if cx.spring() => spring_env(d),
+        Some(d) => plain_env(d),
+        None => Vec::new(),
+    })
+}
+
+/// Values that are substrings of `"none"` are dropped.
+fn plain_env(d: &Data) -> Vec<Var> {
     let vars = [
         ("SMTP_HOST", Some(d.host.clone()), "host"),
         ("SMTP_PORT", Some(d.port.to_string()), "port"),
@@ -133,7 +162,7 @@ pub(crate) fn env(d: &Data) -> Vec<Var> {
 }
 
 /// Spring Boot's `spring.mail.*` (the port as a number, as paas-charm puts an int there).
-pub(crate) fn spring_env(d: &Data) -> Vec<Var> {
+fn spring_env(d: &Data) -> Vec<Var> {
     let opt = |v: &Option<String>| v.clone().unwrap_or_else(|| "None".into());
     vec![
         var("spring.mail.host", d.host.clone(), fields(&["host"])),

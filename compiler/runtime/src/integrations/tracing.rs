@@ -1,9 +1,10 @@
 //! Tracing (`charms.tempo_coordinator_k8s.v0.tracing`, `PaaSTracingRelationData`).
 
-use super::Ctx;
-use crate::provenance::{var, Source, Var};
-use crate::pyjson::{loads, PyValue};
-use crate::status::{Cause, PyError, Stop};
+use super::{data, relation, spring, Ctx, EnvCx, Found, Sample};
+use crate::deployment::Relation;
+use crate::provenance::{all_from, var, Source, Var};
+use crate::pyjson::{dumps, loads, PyValue};
+use crate::status::{PyError, Stop};
 use paasc_syntax::anyurl::any_url;
 
 /// `PaaSTracingRelationData`.
@@ -13,57 +14,74 @@ pub(crate) struct Data {
     pub service_name: String,
 }
 
-/// The library's message, with `type(self).__name__` of paas-charm's subclass.
-const AMBIGUOUS: &str = "This PaaSTracingEndpointRequirer wraps a tracing endpoint that has \
+/// The library's answer when it is ready: the otlp_http endpoint, if the provider has one.
+#[derive(Clone, Debug)]
+pub(crate) struct Ready(pub Option<Data>);
+
+impl Found for Ready {
+    fn usable(&self) -> bool {
+        self.0.is_some()
+    }
+}
+
+/// The library's message for an endpoint without `limit: 1`, with `type(self).__name__` of
+/// paas-charm's subclass.
+pub(crate) const AMBIGUOUS: &str =
+    "This PaaSTracingEndpointRequirer wraps a tracing endpoint that has \
 limit != 1. We can't determine what relation, of the possibly many, you are talking about. \
 Please pass a relation instance while calling PaaSTracingEndpointRequirer, or set limit=1 in the \
 charm metadata.";
 
-/// Whether the library considers the relation ready, and the otlp_http endpoint if any.
-/// `is_ready()` without a relation argument raises unless the endpoint says `limit: 1`, however
-/// many relations there are (`TracingEndpointRequirer._relation`).
-pub(crate) fn read(ctx: &Ctx) -> Result<(bool, Option<Data>), Stop> {
-    if !ctx
-        .requires
-        .iter()
-        .any(|e| e.name == "tracing" && e.limit_one)
-    {
-        return Err(
-            Stop::from(PyError::new("AmbiguousRelationUsageError", AMBIGUOUS)).because(
-                Cause::Declaration {
-                    endpoint: "tracing".into(),
-                    field: Some("limit"),
-                },
-            ),
-        );
-    }
-    let Some(rel) = ctx.relation("tracing") else {
-        return Ok((false, None));
+/// Whether the library considers the relation ready (`None` when not), and the otlp_http
+/// endpoint if any. (`is_ready()` without a relation argument raises unless the endpoint says
+/// `limit: 1`, however many relations there are: `TracingEndpointRequirer._relation`.)
+pub(crate) fn read(
+    ctx: &Ctx,
+    _: &str,
+    rel: Option<&Relation>,
+) -> Result<Option<Box<dyn Found>>, Stop> {
+    let Some(rel) = rel else {
+        return Ok(None);
     };
     let Some(receivers) = receivers(&rel.app_data) else {
-        return Ok((false, None));
+        return Ok(None);
     };
     let Some(url) = receivers
         .iter()
         .find(|(name, _)| name == "otlp_http")
         .map(|(_, u)| u.clone())
     else {
-        return Ok((true, None));
+        return Ok(Some(Box::new(Ready(None))));
     };
     match any_url(&url) {
-        Some(endpoint) => Ok((
-            true,
-            Some(Data {
-                endpoint,
-                service_name: ctx.dep.app.clone(),
-            }),
-        )),
+        Some(endpoint) => Ok(Some(Box::new(Ready(Some(Data {
+            endpoint,
+            service_name: ctx.dep.app.clone(),
+        }))))),
         None => Err(PyError::new(
             "InvalidTracingRelationDataError",
             "Invalid PaaSTracingRelationData:         invalid options: endpoint",
         )
         .into()),
     }
+}
+
+/// A Tempo with an otlp_http receiver at `host:4318`.
+pub(crate) fn sample(s: &Sample) -> Relation {
+    let receiver = PyValue::Dict(vec![
+        (
+            "protocol".into(),
+            PyValue::Dict(vec![
+                ("name".into(), PyValue::Str("otlp_http".into())),
+                ("type".into(), PyValue::Str("http".into())),
+            ]),
+        ),
+        (
+            "url".into(),
+            PyValue::Str(format!("http://{}:4318", s.host)),
+        ),
+    ]);
+    relation(&[("receivers", &dumps(&PyValue::List(vec![receiver])))])
 }
 
 /// `TracingProviderAppData.load`: every value JSON, `receivers` a list of
@@ -93,9 +111,17 @@ fn receivers(data: &crate::deployment::Databag) -> Option<Vec<(String, String)>>
         .collect()
 }
 
-/// `generate_tempo_env`.
-pub(crate) fn env(d: &Data) -> Vec<Var> {
-    vec![
+/// `generate_tempo_env`; Spring Boot's turns the exporters off without the relation.
+pub(crate) fn env(cx: &EnvCx, found: Option<&dyn Found>) -> Result<Vec<Var>, PyError> {
+    let Some(Ready(Some(d))) = data::<Ready>(found) else {
+        let off = if cx.spring() {
+            all_from(spring::no_tracing_env(), &[Source::Framework])
+        } else {
+            Vec::new()
+        };
+        return Ok(off);
+    };
+    Ok(vec![
         var(
             "OTEL_SERVICE_NAME",
             d.service_name.clone(),
@@ -106,5 +132,5 @@ pub(crate) fn env(d: &Data) -> Vec<Var> {
             d.endpoint.clone(),
             vec![Source::relation("tracing", &["receivers"])],
         ),
-    ]
+    ])
 }

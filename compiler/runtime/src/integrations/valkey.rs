@@ -2,9 +2,10 @@
 //! databag with secret-held credentials.
 
 use super::url_env::db_url_env;
-use super::{invalid, Ctx};
+use super::{data, invalid, relation, Ctx, EnvCx, Found, Sample};
+use crate::deployment::Relation;
 use crate::provenance::{all_from, var, Source, Var};
-use crate::status::{Cause, PyError, Stop};
+use crate::status::{PyError, Stop};
 
 /// The fields of `ValkeyResponseModel` paas-charm uses.
 #[derive(Clone, Debug, Default)]
@@ -18,13 +19,16 @@ pub(crate) struct Data {
     pub version: Option<String>,
 }
 
-/// The response, `None` before the provider published endpoints. Several relations are
-/// `ValkeyMultipleRelationsNotSupportedError`, an invalid-data error.
-pub(crate) fn read(ctx: &Ctx) -> Result<Option<Data>, Stop> {
-    if ctx.dep.relation_count("valkey") > 1 {
-        return Err(invalid("valkey").because(Cause::SeveralRelations("valkey".into())));
-    }
-    let Some(rel) = ctx.relation("valkey") else {
+impl Found for Data {}
+
+/// The response, `None` before the provider published endpoints. (Several relations are
+/// `ValkeyMultipleRelationsNotSupportedError`, an invalid-data error.)
+pub(crate) fn read(
+    _: &Ctx,
+    _: &str,
+    rel: Option<&Relation>,
+) -> Result<Option<Box<dyn Found>>, Stop> {
+    let Some(rel) = rel else {
         return Ok(None);
     };
     let field = |k: &str| {
@@ -40,7 +44,7 @@ pub(crate) fn read(ctx: &Ctx) -> Result<Option<Data>, Stop> {
     if field("tls").is_some_and(|t| t == "true") {
         return Err(invalid("valkey"));
     }
-    Ok(Some(Data {
+    Ok(Some(Box::new(Data {
         endpoints,
         username: field("username"),
         password: field("password"),
@@ -48,11 +52,23 @@ pub(crate) fn read(ctx: &Ctx) -> Result<Option<Data>, Stop> {
         sentinel_endpoints: field("sentinel-endpoints"),
         mode: field("mode"),
         version: field("version"),
-    }))
+    })))
+}
+
+/// A Valkey server at `host:6379`.
+pub(crate) fn sample(s: &Sample) -> Relation {
+    relation(&[
+        ("endpoints", &format!("{}:6379", s.host)),
+        ("username", s.user),
+        ("password", s.password),
+    ])
 }
 
 /// `generate_valkey_env`.
-pub(crate) fn env(d: &Data) -> Result<Vec<Var>, PyError> {
+pub(crate) fn env(_: &EnvCx, found: Option<&dyn Found>) -> Result<Vec<Var>, PyError> {
+    let Some(d) = data::<Data>(found) else {
+        return Ok(Vec::new());
+    };
     let user_info = match d.username.as_deref().filter(|u| !u.is_empty()) {
         Some(u) => format!("{u}:{}@", d.password.as_deref().unwrap_or("None")),
         None => String::new(),
