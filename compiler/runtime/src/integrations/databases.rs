@@ -1,15 +1,41 @@
 //! PostgreSQL, MySQL and MongoDB (data_platform_libs `data_interfaces`, `PaaSDatabaseRequires`).
 
 use super::url_env::db_url_env;
-use super::{data, relation, spring, Ctx, EnvCx, Found, Sample};
+use super::{
+    data, relation, spring, Ctx, EnvCx, Found, Integration, Read, Reader, Requirer, Sample, Several,
+};
 use crate::deployment::Relation;
 use crate::provenance::{all_from, Source, Var};
-use crate::status::{PyError, Stop};
+use crate::status::PyError;
 
 const SECRET_GROUPS: [&str; 3] = ["secret-user", "secret-tls", "secret-extra"];
 
-/// The provider's fields that hold credentials.
-pub(crate) const SECRET_FIELDS: &[&str] = &["password", "uris"];
+/// The row of the database paas-charm reads from the endpoint `name` when the charm declares
+/// any endpoint of `interface`, giving `variables`; its provider publishes `sample`. The
+/// databases come first in `_missing_required_integrations` and in the constructor, in the
+/// order the charm declares them.
+pub(crate) const fn row(
+    name: &'static str,
+    interface: &'static str,
+    variables: &'static [&'static str],
+    sample: fn(&Sample) -> Relation,
+) -> Integration {
+    Integration {
+        name,
+        requirer: Requirer::ByInterface(name),
+        interface,
+        library: Some("data_platform_libs.data_interfaces"),
+        variables,
+        secret_fields: &["password", "uris"],
+        several: Several::First,
+        missing: Some(0),
+        init: 0,
+        read: Reader::Relation(read),
+        env,
+        is_secret: spring::is_secret,
+        sample: Some(sample),
+    }
+}
 
 /// A database's connection URI, with the provider's fields it is made of.
 #[derive(Clone, Debug)]
@@ -23,12 +49,8 @@ impl Found for Uri {}
 /// The URI when the provider sent one. Of several relations on an endpoint only the first is
 /// read (`relation_data[0]` in `PaaSDatabaseRequires.to_relation_data`), even while it has no
 /// data yet.
-pub(crate) fn read(
-    ctx: &Ctx,
-    name: &str,
-    rel: Option<&Relation>,
-) -> Result<Option<Box<dyn Found>>, Stop> {
-    let uri = rel.and_then(|r| uris(r, name, &ctx.dep.app));
+pub(crate) fn read(ctx: &Ctx, name: &str, rel: &Relation) -> Read {
+    let uri = uris(rel, name, &ctx.dep.app);
     Ok(uri.map(|u| Box::new(u) as Box<dyn Found>))
 }
 

@@ -2,7 +2,7 @@
 //! `http_proxy` / `https_proxy` keys of its app databag; paas-charm gives the app these proxies
 //! instead of the model's.
 
-use super::{relation, Ctx, Found, Sample};
+use super::{relation, Ctx, Found, Read, Sample};
 use crate::deployment::Relation;
 use crate::status::Stop;
 
@@ -17,14 +17,7 @@ impl Found for Proxies {}
 
 /// The proxies when the endpoint has a relation, or the "unavailable" Blocked status when the
 /// provider sent none.
-pub(crate) fn read(
-    _: &Ctx,
-    _: &str,
-    rel: Option<&Relation>,
-) -> Result<Option<Box<dyn Found>>, Stop> {
-    let Some(rel) = rel else {
-        return Ok(None);
-    };
+pub(crate) fn read(_: &Ctx, _: &str, rel: &Relation) -> Read {
     let get = |k: &str| rel.app_data.get(k).filter(|v| !v.is_empty()).cloned();
     let p = Proxies {
         http_proxy: get("http_proxy"),

@@ -1,10 +1,9 @@
 //! Ingress (`charms.traefik_k8s.v2.ingress`): the URL the provider published, which becomes the
 //! app's base URL.
 
-use super::{relation, Ctx, Found, Sample};
+use super::{relation, Ctx, Found, Read, Sample};
 use crate::deployment::{Deployment, Relation};
 use crate::pyjson::{dumps, loads, PyValue};
-use crate::status::Stop;
 use paasc_syntax::anyurl::any_http_url;
 
 /// The relation carries a valid URL.
@@ -24,14 +23,8 @@ fn parse(rel: &Relation) -> Option<String> {
 }
 
 /// The URL as the charm state's row (paas-charm reads it for the base URL first, [`url`]).
-pub(crate) fn read(
-    _: &Ctx,
-    _: &str,
-    rel: Option<&Relation>,
-) -> Result<Option<Box<dyn Found>>, Stop> {
-    Ok(rel
-        .and_then(parse)
-        .map(|_| Box::new(Valid) as Box<dyn Found>))
+pub(crate) fn read(_: &Ctx, _: &str, rel: &Relation) -> Read {
+    Ok(parse(rel).map(|_| Box::new(Valid) as Box<dyn Found>))
 }
 
 /// An ingress publishing `http://<host>/`.

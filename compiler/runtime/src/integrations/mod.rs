@@ -45,7 +45,7 @@ pub static TABLE: &[Integration] = &[
         several: Several::RuntimeError,
         missing: Some(4),
         init: 8,
-        read: openfga::read,
+        read: Reader::Relation(openfga::read),
         env: openfga::env,
         is_secret: openfga::is_secret,
         sample: Some(openfga::sample),
@@ -60,7 +60,7 @@ pub static TABLE: &[Integration] = &[
         several: Several::TooMany,
         missing: Some(1),
         init: 5,
-        read: rabbitmq::read,
+        read: Reader::Relation(rabbitmq::read),
         env: rabbitmq::env,
         is_secret: rabbitmq::is_secret,
         sample: Some(rabbitmq::sample),
@@ -75,7 +75,7 @@ pub static TABLE: &[Integration] = &[
         several: Several::TooMany,
         missing: Some(2),
         init: 1,
-        read: redis::read,
+        read: Reader::Relation(redis::read),
         env: redis::env,
         is_secret: spring::is_secret,
         sample: Some(redis::sample),
@@ -90,7 +90,7 @@ pub static TABLE: &[Integration] = &[
         several: Several::Invalid,
         missing: None,
         init: 2,
-        read: valkey::read,
+        read: Reader::Relation(valkey::read),
         env: valkey::env,
         is_secret: url_env::is_secret,
         sample: Some(valkey::sample),
@@ -105,64 +105,37 @@ pub static TABLE: &[Integration] = &[
         several: Several::First,
         missing: Some(3),
         init: 3,
-        read: s3::read,
+        read: Reader::Relation(s3::read),
         env: s3::env,
         is_secret: s3::is_secret,
         sample: Some(s3::sample),
     },
-    Integration {
-        name: "postgresql",
-        requirer: Requirer::ByInterface("postgresql"),
-        interface: "postgresql_client",
-        library: Some("data_platform_libs.data_interfaces"),
-        variables: &[
+    databases::row(
+        "postgresql",
+        "postgresql_client",
+        &[
             "POSTGRESQL_DB_*",
             "spring.datasource.*",
             "spring.jpa.hibernate.ddl-auto",
         ],
-        secret_fields: databases::SECRET_FIELDS,
-        several: Several::First,
-        missing: Some(0),
-        init: 0,
-        read: databases::read,
-        env: databases::env,
-        is_secret: spring::is_secret,
-        sample: Some(databases::sample::<5432>),
-    },
-    Integration {
-        name: "mysql",
-        requirer: Requirer::ByInterface("mysql"),
-        interface: "mysql_client",
-        library: Some("data_platform_libs.data_interfaces"),
-        variables: &[
+        databases::sample::<5432>,
+    ),
+    databases::row(
+        "mysql",
+        "mysql_client",
+        &[
             "MYSQL_DB_*",
             "spring.datasource.*",
             "spring.jpa.hibernate.ddl-auto",
         ],
-        secret_fields: databases::SECRET_FIELDS,
-        several: Several::First,
-        missing: Some(0),
-        init: 0,
-        read: databases::read,
-        env: databases::env,
-        is_secret: spring::is_secret,
-        sample: Some(databases::sample::<3306>),
-    },
-    Integration {
-        name: "mongodb",
-        requirer: Requirer::ByInterface("mongodb"),
-        interface: "mongodb_client",
-        library: Some("data_platform_libs.data_interfaces"),
-        variables: &["MONGODB_DB_*", "spring.data.mongodb.uri"],
-        secret_fields: databases::SECRET_FIELDS,
-        several: Several::First,
-        missing: Some(0),
-        init: 0,
-        read: databases::read,
-        env: databases::env,
-        is_secret: spring::is_secret,
-        sample: Some(databases::sample::<27017>),
-    },
+        databases::sample::<3306>,
+    ),
+    databases::row(
+        "mongodb",
+        "mongodb_client",
+        &["MONGODB_DB_*", "spring.data.mongodb.uri"],
+        databases::sample::<27017>,
+    ),
     Integration {
         name: "saml",
         requirer: Requirer::Named("saml"),
@@ -173,7 +146,7 @@ pub static TABLE: &[Integration] = &[
         several: Several::TooMany,
         missing: Some(5),
         init: 4,
-        read: saml::read,
+        read: Reader::Relation(saml::read),
         env: saml::env,
         is_secret: never,
         sample: Some(saml::sample),
@@ -188,7 +161,7 @@ pub static TABLE: &[Integration] = &[
         several: Several::TooMany,
         missing: Some(7),
         init: 7,
-        read: smtp::read,
+        read: Reader::Relation(smtp::read),
         env: smtp::env,
         is_secret: smtp::is_secret,
         sample: Some(smtp::sample),
@@ -203,7 +176,7 @@ pub static TABLE: &[Integration] = &[
         several: Several::NeedsLimitOne(tracing::AMBIGUOUS),
         missing: Some(6),
         init: 6,
-        read: tracing::read,
+        read: Reader::Relation(tracing::read),
         env: tracing::env,
         is_secret: never,
         sample: Some(tracing::sample),
@@ -218,7 +191,7 @@ pub static TABLE: &[Integration] = &[
         several: Several::First,
         missing: None,
         init: 12,
-        read: nothing,
+        read: Reader::Nothing,
         env: prometheus::env,
         is_secret: never,
         sample: None,
@@ -243,7 +216,7 @@ pub static TABLE: &[Integration] = &[
         several: Several::RuntimeError,
         missing: Some(8),
         init: 11,
-        read: oauth::read,
+        read: Reader::Endpoint(oauth::read),
         env: oauth::env,
         is_secret: oauth::is_secret,
         sample: Some(oauth::sample),
@@ -258,7 +231,7 @@ pub static TABLE: &[Integration] = &[
         several: Several::TooManyInConstructor,
         missing: None,
         init: 9,
-        read: http_proxy::read,
+        read: Reader::Relation(http_proxy::read),
         env: no_env,
         is_secret: never,
         sample: Some(http_proxy::sample),
@@ -273,7 +246,7 @@ pub static TABLE: &[Integration] = &[
         several: Several::First,
         missing: None,
         init: 10,
-        read: ingress::read,
+        read: Reader::Relation(ingress::read),
         env: no_env,
         is_secret: never,
         sample: Some(ingress::sample),
@@ -365,9 +338,19 @@ pub struct Sample<'a> {
     pub database: &'a str,
 }
 
-/// Reads the relation (`None` when there is none) on the endpoint into what the charm state
-/// holds; `None` when the library gives nothing.
-pub(crate) type Reader = fn(&Ctx, &str, Option<&Relation>) -> Result<Option<Box<dyn Found>>, Stop>;
+/// How an integration's data is read into the charm state.
+#[derive(Clone, Copy)]
+pub(crate) enum Reader {
+    /// From the relation on the endpoint, when it has one.
+    Relation(fn(&Ctx, &str, &Relation) -> Read),
+    /// Whether the endpoint has a relation or not: the requirer also holds the charm's options.
+    Endpoint(fn(&Ctx, &str, Option<&Relation>) -> Read),
+    /// Nothing: the charm provides the endpoint.
+    Nothing,
+}
+
+/// What the charm state holds for an integration, `None` when its library gives nothing.
+pub(crate) type Read = Result<Option<Box<dyn Found>>, Stop>;
 
 /// The variables of an integration, given what it found when it is usable.
 pub(crate) type EnvFn = fn(&EnvCx, Option<&dyn Found>) -> Result<Vec<Var>, PyError>;
@@ -383,10 +366,6 @@ pub(crate) trait Found: Any + std::fmt::Debug {
 /// `found` as its module's type.
 pub(crate) fn data<T: Found>(found: Option<&dyn Found>) -> Option<&T> {
     found.and_then(|f| (f as &dyn Any).downcast_ref::<T>())
-}
-
-fn nothing(_: &Ctx, _: &str, _: Option<&Relation>) -> Result<Option<Box<dyn Found>>, Stop> {
-    Ok(None)
 }
 
 fn no_env(_: &EnvCx, _: Option<&dyn Found>) -> Result<Vec<Var>, PyError> {
@@ -645,6 +624,21 @@ impl EnvCx<'_> {
         self.spec.mappers == Mappers::Spring
     }
 
+    /// The variables of `found`, read as `T`, by the framework's mappers: Spring Boot's
+    /// `spring`, the other frameworks' `standard`; none when the integration gave nothing.
+    pub(crate) fn map<T: Found>(
+        &self,
+        found: Option<&dyn Found>,
+        standard: impl FnOnce(&T) -> Result<Vec<Var>, PyError>,
+        spring: impl FnOnce(&T) -> Result<Vec<Var>, PyError>,
+    ) -> Result<Vec<Var>, PyError> {
+        match data::<T>(found) {
+            Some(d) if self.spring() => spring(d),
+            Some(d) => standard(d),
+            None => Ok(Vec::new()),
+        }
+    }
+
     /// The framework configuration's field `name`.
     pub(crate) fn field(&self, name: &str) -> Option<&PyValue> {
         self.framework_config
@@ -680,7 +674,12 @@ pub(crate) fn read(ctx: &Ctx) -> Result<Integrations, Stop> {
             Some(ep) => {
                 let blame = |stop: Stop| stop.or_because(Cause::RelationData(ep.clone()));
                 let rel = row.several.relation(ctx, ep).map_err(blame)?;
-                (row.read)(ctx, ep, rel).map_err(blame)?
+                match (row.read, rel) {
+                    (Reader::Relation(read), Some(rel)) => read(ctx, ep, rel),
+                    (Reader::Endpoint(read), rel) => read(ctx, ep, rel),
+                    (Reader::Relation(_) | Reader::Nothing, _) => Ok(None),
+                }
+                .map_err(blame)?
             }
             None => None,
         };

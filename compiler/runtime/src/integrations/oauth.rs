@@ -1,6 +1,6 @@
 //! OAuth (`charms.hydra.v0.oauth`, `PaaSOAuthRequirer`): one endpoint of interface `oauth`.
 
-use super::{data, invalid, relation, Ctx, Endpoint, EnvCx, Found, Sample};
+use super::{invalid, relation, Ctx, Endpoint, EnvCx, Found, Read, Sample};
 use crate::config::Value;
 use crate::deployment::{ConfigValue, Relation};
 use crate::provenance::{var, Given, Source, Var};
@@ -65,11 +65,7 @@ fn config_str(ctx: &Ctx, key: &str) -> Option<String> {
 
 /// The requirer on the one `oauth` endpoint `name`, with the client's data when the provider
 /// created it. (Several relations on it raise: `OAuthRequirer.is_client_created`.)
-pub(crate) fn read(
-    ctx: &Ctx,
-    name: &str,
-    rel: Option<&Relation>,
-) -> Result<Option<Box<dyn Found>>, Stop> {
+pub(crate) fn read(ctx: &Ctx, name: &str, rel: Option<&Relation>) -> Read {
     let name = name.to_string();
     let redirect_path =
         config_str(ctx, &format!("{name}-redirect-path")).unwrap_or_else(|| "/callback".into());
@@ -217,14 +213,16 @@ impl Data {
 
 /// `generate_oauth_env` (Spring Boot's `spring.security.oauth2.client.*` for Spring Boot).
 pub(crate) fn env(cx: &EnvCx, found: Option<&dyn Found>) -> Result<Vec<Var>, PyError> {
-    let Some(d) = data::<Requirer>(found).and_then(|r| r.data.as_ref()) else {
-        return Ok(Vec::new());
-    };
-    Ok(if cx.spring() {
-        spring_env(d)
-    } else {
-        plain_env(cx.spec.name, d)
-    })
+    let framework = cx.spec.name;
+    cx.map(
+        found,
+        |r: &Requirer| {
+            Ok(r.data
+                .as_ref()
+                .map_or_else(Vec::new, |d| plain_env(framework, d)))
+        },
+        |r| Ok(r.data.as_ref().map_or_else(Vec::new, spring_env)),
+    )
 }
 
 /// `<FLASK|DJANGO|APP>_<ENDPOINT>_*`.

@@ -1,10 +1,10 @@
 //! OpenFGA (`charms.openfga_k8s.v1.openfga`).
 
-use super::{data, relation, Ctx, EnvCx, Found, Sample};
+use super::{relation, Ctx, EnvCx, Found, Read, Sample};
 use crate::deployment::Relation;
 use crate::provenance::{var, Source, Var};
 use crate::pyjson::{dumps, loads, PyValue};
-use crate::status::{PyError, Stop};
+use crate::status::PyError;
 
 /// `OpenfgaProviderAppData`.
 #[derive(Clone, Debug)]
@@ -21,14 +21,7 @@ const BUILTIN: [&str; 3] = ["ingress-address", "private-address", "egress-subnet
 
 /// The store info, or `None` when the databag does not validate. (Several relations raise:
 /// `OpenFGARequires._get_relation`.)
-pub(crate) fn read(
-    _: &Ctx,
-    _: &str,
-    rel: Option<&Relation>,
-) -> Result<Option<Box<dyn Found>>, Stop> {
-    let Some(rel) = rel else {
-        return Ok(None);
-    };
+pub(crate) fn read(_: &Ctx, _: &str, rel: &Relation) -> Read {
     let values: Vec<(&str, PyValue)> = rel
         .app_data
         .iter()
@@ -108,11 +101,7 @@ fn field(name: &str) -> Vec<Source> {
 
 /// `generate_openfga_env` (Spring Boot's `openfga.*` for Spring Boot).
 pub(crate) fn env(cx: &EnvCx, found: Option<&dyn Found>) -> Result<Vec<Var>, PyError> {
-    Ok(match data::<Data>(found) {
-        Some(d) if cx.spring() => spring_env(d),
-        Some(d) => plain_env(d),
-        None => Vec::new(),
-    })
+    cx.map(found, |d: &Data| Ok(plain_env(d)), |d| Ok(spring_env(d)))
 }
 
 fn plain_env(d: &Data) -> Vec<Var> {

@@ -1,10 +1,10 @@
 //! RabbitMQ (`paas_charm.rabbitmq`: rabbitmq-k8s app data, or rabbitmq-server unit data).
 
 use super::url_env::url_env_vars;
-use super::{data, relation, Ctx, EnvCx, Found, Sample};
+use super::{relation, Ctx, EnvCx, Found, Read, Sample};
 use crate::deployment::Relation;
 use crate::provenance::{all_from, var, Source, Var};
-use crate::status::{PyError, Stop};
+use crate::status::PyError;
 use crate::urlparse::{quote, unquote, urlparse};
 
 /// `PaaSRabbitMQRelationData`.
@@ -35,14 +35,7 @@ impl Data {
 
 /// The connection data, or `None` until a host and password are known. (The library reads the
 /// relation with `Model.get_relation`, so several relations raise.)
-pub(crate) fn read(
-    ctx: &Ctx,
-    _: &str,
-    rel: Option<&Relation>,
-) -> Result<Option<Box<dyn Found>>, Stop> {
-    let Some(rel) = rel else {
-        return Ok(None);
-    };
+pub(crate) fn read(ctx: &Ctx, _: &str, rel: &Relation) -> Read {
     let nonempty = |v: Option<&String>| v.filter(|s| !s.is_empty()).cloned();
     let k8s = match (
         nonempty(rel.app_data.get("hostname")),
@@ -106,11 +99,7 @@ fn uri_sources() -> Vec<Source> {
 
 /// `generate_rabbitmq_env` (Spring Boot's `spring.rabbitmq.*` for Spring Boot).
 pub(crate) fn env(cx: &EnvCx, found: Option<&dyn Found>) -> Result<Vec<Var>, PyError> {
-    match data::<Data>(found) {
-        Some(d) if cx.spring() => Ok(spring_env(d)),
-        Some(d) => plain_env(d),
-        None => Ok(Vec::new()),
-    }
+    cx.map(found, plain_env, |d| Ok(spring_env(d)))
 }
 
 fn plain_env(d: &Data) -> Result<Vec<Var>, PyError> {

@@ -1,10 +1,10 @@
 //! Redis (`charms.redis_k8s.v0.redis`, `PaaSRedisRequires`).
 
 use super::url_env::db_url_env;
-use super::{data, invalid, spring, Ctx, EnvCx, Found, Sample};
+use super::{data, invalid, spring, Ctx, EnvCx, Found, Read, Sample};
 use crate::deployment::Relation;
 use crate::provenance::{all_from, Source, Var};
-use crate::status::{PyError, Stop};
+use crate::status::PyError;
 use paasc_syntax::anyurl::any_url;
 
 /// The fields the URL is made of: the unit's host and port, and the leader's host.
@@ -17,14 +17,7 @@ pub(crate) struct Url(String);
 impl Found for Url {}
 
 /// `redis://<host>:<port>` as the library builds it, or `None` when not usable yet.
-pub(crate) fn read(
-    _: &Ctx,
-    _: &str,
-    rel: Option<&Relation>,
-) -> Result<Option<Box<dyn Found>>, Stop> {
-    let Some(rel) = rel else {
-        return Ok(None);
-    };
+pub(crate) fn read(_: &Ctx, _: &str, rel: &Relation) -> Read {
     let Some((_, unit)) = rel.units_data.iter().next() else {
         return Ok(None);
     };

@@ -1,10 +1,10 @@
 //! S3 (`charms.data_platform_libs.v0.s3`, `PaaSS3RelationData`).
 
-use super::{data, invalid, relation, Ctx, EnvCx, Found, Sample};
+use super::{invalid, relation, Ctx, EnvCx, Found, Read, Sample};
 use crate::deployment::Relation;
 use crate::provenance::{var, Source, Var};
 use crate::pyjson::{dumps, loads, PyValue};
-use crate::status::{PyError, Stop};
+use crate::status::PyError;
 
 /// `PaaSS3RelationData`.
 #[derive(Clone, Debug, Default)]
@@ -26,14 +26,7 @@ impl Found for Data {}
 
 /// The validated connection info; `Invalid s3 relation data.` when pydantic rejects it. (Of
 /// several relations only the first is read: `S3Requirer.get_s3_connection_info`.)
-pub(crate) fn read(
-    _: &Ctx,
-    _: &str,
-    rel: Option<&Relation>,
-) -> Result<Option<Box<dyn Found>>, Stop> {
-    let Some(rel) = rel else {
-        return Ok(None);
-    };
+pub(crate) fn read(_: &Ctx, _: &str, rel: &Relation) -> Read {
     if rel.app_data.is_empty() {
         return Ok(None);
     }
@@ -114,11 +107,7 @@ fn field(name: &str) -> Vec<Source> {
 
 /// `generate_s3_env` (Spring Boot's `spring.cloud.aws.*` for Spring Boot).
 pub(crate) fn env(cx: &EnvCx, found: Option<&dyn Found>) -> Result<Vec<Var>, PyError> {
-    Ok(match data::<Data>(found) {
-        Some(d) if cx.spring() => spring_env(d),
-        Some(d) => plain_env(d),
-        None => Vec::new(),
-    })
+    cx.map(found, |d: &Data| Ok(plain_env(d)), |d| Ok(spring_env(d)))
 }
 
 fn plain_env(d: &Data) -> Vec<Var> {

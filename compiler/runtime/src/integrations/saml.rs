@@ -1,6 +1,6 @@
 //! SAML (`charms.saml_integrator.v0.saml`, `PaaSSAMLRelationData`).
 
-use super::{data, invalid, relation, Ctx, EnvCx, Found, Sample};
+use super::{invalid, relation, Ctx, EnvCx, Found, Read, Sample};
 use crate::deployment::Relation;
 use crate::provenance::{var, Source, Var};
 use crate::status::{PyError, Stop};
@@ -21,14 +21,7 @@ impl Found for Data {}
 
 /// The provider's data; `Invalid saml relation data.` when pydantic rejects it. (The library
 /// reads the relation with `Model.get_relation`, so several relations raise.)
-pub(crate) fn read(
-    _: &Ctx,
-    _: &str,
-    rel: Option<&Relation>,
-) -> Result<Option<Box<dyn Found>>, Stop> {
-    let Some(rel) = rel else {
-        return Ok(None);
-    };
+pub(crate) fn read(_: &Ctx, _: &str, rel: &Relation) -> Read {
     let data = &rel.app_data;
     if data.is_empty() {
         return Ok(None);
@@ -105,11 +98,7 @@ fn field(name: &str) -> Vec<Source> {
 
 /// `generate_saml_env` (Spring Boot's `spring.security.saml2.*` for Spring Boot).
 pub(crate) fn env(cx: &EnvCx, found: Option<&dyn Found>) -> Result<Vec<Var>, PyError> {
-    match data::<Data>(found) {
-        Some(d) if cx.spring() => spring_env(d),
-        Some(d) => Ok(plain_env(d)),
-        None => Ok(Vec::new()),
-    }
+    cx.map(found, |d: &Data| Ok(plain_env(d)), spring_env)
 }
 
 fn plain_env(d: &Data) -> Vec<Var> {

@@ -1,6 +1,6 @@
 //! SMTP (`charms.smtp_integrator.v0.smtp`).
 
-use super::{data, relation, Ctx, EnvCx, Found, Sample};
+use super::{relation, Ctx, EnvCx, Found, Read, Sample};
 use crate::deployment::Relation;
 use crate::provenance::{var, Source, Var};
 use crate::status::{PyError, Stop};
@@ -38,14 +38,7 @@ fn validation_error() -> Stop {
 
 /// The provider's data (the password from its secret when sent that way). (The library reads
 /// the relation with `Model.get_relation`, so several relations raise.)
-pub(crate) fn read(
-    _: &Ctx,
-    _: &str,
-    rel: Option<&Relation>,
-) -> Result<Option<Box<dyn Found>>, Stop> {
-    let Some(rel) = rel else {
-        return Ok(None);
-    };
+pub(crate) fn read(_: &Ctx, _: &str, rel: &Relation) -> Read {
     let d = &rel.app_data;
     if d.is_empty() && rel.secrets.is_empty() {
         return Ok(None);
@@ -126,11 +119,7 @@ fn fields(names: &[&str]) -> Vec<Source> {
 
 /// `generate_smtp_env` (Spring Boot's `spring.mail.*` for Spring Boot).
 pub(crate) fn env(cx: &EnvCx, found: Option<&dyn Found>) -> Result<Vec<Var>, PyError> {
-    Ok(match data::<Data>(found) {
-        Some(d) if cx.spring() => spring_env(d),
-        Some(d) => plain_env(d),
-        None => Vec::new(),
-    })
+    cx.map(found, |d: &Data| Ok(plain_env(d)), |d| Ok(spring_env(d)))
 }
 
 /// Values that are substrings of `"none"` are dropped.

@@ -1,10 +1,10 @@
 //! Tracing (`charms.tempo_coordinator_k8s.v0.tracing`, `PaaSTracingRelationData`).
 
-use super::{data, relation, spring, Ctx, EnvCx, Found, Sample};
+use super::{data, relation, spring, Ctx, EnvCx, Found, Read, Sample};
 use crate::deployment::Relation;
 use crate::provenance::{all_from, var, Source, Var};
 use crate::pyjson::{dumps, loads, PyValue};
-use crate::status::{PyError, Stop};
+use crate::status::PyError;
 use paasc_syntax::anyurl::any_url;
 
 /// `PaaSTracingRelationData`.
@@ -35,14 +35,7 @@ charm metadata.";
 /// Whether the library considers the relation ready (`None` when not), and the otlp_http
 /// endpoint if any. (`is_ready()` without a relation argument raises unless the endpoint says
 /// `limit: 1`, however many relations there are: `TracingEndpointRequirer._relation`.)
-pub(crate) fn read(
-    ctx: &Ctx,
-    _: &str,
-    rel: Option<&Relation>,
-) -> Result<Option<Box<dyn Found>>, Stop> {
-    let Some(rel) = rel else {
-        return Ok(None);
-    };
+pub(crate) fn read(ctx: &Ctx, _: &str, rel: &Relation) -> Read {
     let Some(receivers) = receivers(&rel.app_data) else {
         return Ok(None);
     };

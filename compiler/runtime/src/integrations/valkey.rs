@@ -2,10 +2,10 @@
 //! databag with secret-held credentials.
 
 use super::url_env::db_url_env;
-use super::{data, invalid, relation, Ctx, EnvCx, Found, Sample};
+use super::{data, invalid, relation, Ctx, EnvCx, Found, Read, Sample};
 use crate::deployment::Relation;
 use crate::provenance::{all_from, var, Source, Var};
-use crate::status::{PyError, Stop};
+use crate::status::PyError;
 
 /// The fields of `ValkeyResponseModel` paas-charm uses.
 #[derive(Clone, Debug, Default)]
@@ -23,14 +23,7 @@ impl Found for Data {}
 
 /// The response, `None` before the provider published endpoints. (Several relations are
 /// `ValkeyMultipleRelationsNotSupportedError`, an invalid-data error.)
-pub(crate) fn read(
-    _: &Ctx,
-    _: &str,
-    rel: Option<&Relation>,
-) -> Result<Option<Box<dyn Found>>, Stop> {
-    let Some(rel) = rel else {
-        return Ok(None);
-    };
+pub(crate) fn read(_: &Ctx, _: &str, rel: &Relation) -> Read {
     let field = |k: &str| {
         rel.secrets
             .values()
