@@ -151,9 +151,7 @@ impl Resolved {
             )
             .into_iter()
             .collect(),
-            Source::BaseUrl { ingress: true } => {
-                self.written(&Source::relation("ingress", &["ingress"]))
-            }
+            Source::BaseUrl { ingress: true } => self.written(&paasc_runtime::base_url_source()),
             Source::BaseUrl { ingress: false } => {
                 let model = p.model.as_ref().map(|m| (m.span, Some(m.value.clone())));
                 let mut out = self.written(&Source::App);

@@ -215,13 +215,7 @@ impl State<'_> {
         let proxy = &self.dep.proxy;
         let model = |p: &'static str| vec![Source::ModelProxy(p)];
         let (http, https) = match self.integrations.find::<Proxies>() {
-            Some(p) => {
-                let field = |f: &str| vec![Source::relation("http-proxy", &[f])];
-                (
-                    (p.http_proxy.clone(), field("http_proxy")),
-                    (p.https_proxy.clone(), field("https_proxy")),
-                )
-            }
+            Some(p) => p.with_sources(),
             None => (
                 (proxy.http_proxy.clone(), model("http_proxy")),
                 (proxy.https_proxy.clone(), model("https_proxy")),

@@ -18,6 +18,7 @@ pub mod urlparse;
 
 pub use config::{option_use, OptionUse, OWN_VARIABLES};
 pub use deployment::{ConfigValue, Databag, Deployment, ProxySettings, Relation, SecretContent};
+pub use integrations::ingress::base_url_source;
 pub use integrations::{read_by_paas_charm, Integration, Requirer, Sample, Several, TABLE};
 pub use paasc_frameworks::{migration_command, Framework};
 pub use provenance::{Given, Provenance, Source};

@@ -4,6 +4,7 @@
 
 use super::{relation, Ctx, Found, Read, Sample};
 use crate::deployment::Relation;
+use crate::provenance::Source;
 use crate::status::Stop;
 
 /// The proxies the provider returned.
@@ -14,6 +15,20 @@ pub(crate) struct Proxies {
 }
 
 impl Found for Proxies {}
+
+/// A proxy URL, with the provider's field it comes from.
+pub(crate) type Proxy = (Option<String>, Vec<Source>);
+
+impl Proxies {
+    /// The HTTP and the HTTPS proxy, which replace the model's.
+    pub(crate) fn with_sources(&self) -> (Proxy, Proxy) {
+        let field = |f: &str| vec![Source::relation("http-proxy", &[f])];
+        (
+            (self.http_proxy.clone(), field("http_proxy")),
+            (self.https_proxy.clone(), field("https_proxy")),
+        )
+    }
+}
 
 /// The proxies when the endpoint has a relation, or the "unavailable" Blocked status when the
 /// provider sent none.

@@ -3,6 +3,7 @@
 
 use super::{relation, Ctx, Found, Read, Sample};
 use crate::deployment::{Deployment, Relation};
+use crate::provenance::Source;
 use crate::pyjson::{dumps, loads, PyValue};
 use paasc_syntax::anyurl::any_http_url;
 
@@ -12,13 +13,24 @@ pub(crate) struct Valid;
 
 impl Found for Valid {}
 
+/// The endpoint, which the framework extensions declare.
+pub(crate) const ENDPOINT: &str = "ingress";
+
+/// The provider's field holding the URL (a JSON object with a `url`).
+const FIELD: &str = "ingress";
+
 /// The ingress URL when the `ingress` relation carries a valid one.
 pub(crate) fn url(dep: &Deployment) -> Option<String> {
-    parse(dep.relations.get("ingress")?)
+    parse(dep.relations.get(ENDPOINT)?)
+}
+
+/// Where an ingress base URL comes from: the provider's field.
+pub fn base_url_source() -> Source {
+    Source::relation(ENDPOINT, &[FIELD])
 }
 
 fn parse(rel: &Relation) -> Option<String> {
-    let data = loads(rel.app_data.get("ingress")?).ok()?;
+    let data = loads(rel.app_data.get(FIELD)?).ok()?;
     any_http_url(data.get("url")?.as_str()?)
 }
 
@@ -33,5 +45,5 @@ pub(crate) fn sample(s: &Sample) -> Relation {
         "url".into(),
         PyValue::Str(format!("http://{}/", s.host)),
     )]);
-    relation(&[("ingress", &dumps(&url))])
+    relation(&[(FIELD, &dumps(&url))])
 }

@@ -238,7 +238,7 @@ pub static TABLE: &[Integration] = &[
     },
     Integration {
         name: "ingress",
-        requirer: Requirer::Always("ingress"),
+        requirer: Requirer::Always(ingress::ENDPOINT),
         interface: "ingress",
         library: Some("traefik_k8s.ingress"),
         variables: &["*_BASE_URL", "DJANGO_ALLOWED_HOSTS"],
