@@ -428,6 +428,13 @@ contain a letter, may not start or end with a hyphen or have two hyphens in a ro
 most 40 characters. A title is 2 to 40 characters; rockcraft uses the name as the title when
 none is given, so a one-letter rock name fails too.
 
+In a deployment profile, `app` (and an integration's `app`) must be a Juju application name
+(juju/names: lowercase letters, digits and single hyphens, starting with a letter, each part
+after a hyphen holding a letter) and `model` a Juju model name (lowercase letters, digits and
+hyphens, not starting with a hyphen, at most 128 characters). The application name becomes the
+name of the chart's Secret and of its secrets file, so a value such as `a/b` or `../x` would
+write outside the chart.
+
 Example:
 
     name: My_App
