@@ -235,12 +235,18 @@ pub fn charm_code(root: &Path) -> std::collections::BTreeMap<String, String> {
 /// environment, a CI token) or block.
 const SYSTEM_DIRS: [&str; 3] = ["/proc", "/dev", "/sys"];
 
+/// The one device read, as an empty file (`--profile /dev/null`: no profile values).
+const EMPTY: &str = "/dev/null";
+
 /// Why the file at `path` is not read, decided before any byte is: it resolves into
 /// [`SYSTEM_DIRS`], or (with `root`, the project directory it was found in) it is reached
 /// through a symbolic link that leads outside `root`. `None` when it may be read (or does not
 /// exist, which the read reports).
 pub fn refusal(path: &Path, root: Option<&Path>) -> Option<String> {
     let real = path.canonicalize().ok()?;
+    if real == Path::new(EMPTY) {
+        return None;
+    }
     if let Some(sys) = SYSTEM_DIRS.iter().find(|d| real.starts_with(d)) {
         return Some(format!(
             "it resolves into {sys}, which holds no project file; paasc does not read it"
@@ -263,6 +269,9 @@ pub fn refusal(path: &Path, root: Option<&Path>) -> Option<String> {
 pub fn read_limited(path: &Path) -> std::io::Result<Vec<u8>> {
     if let Some(why) = refusal(path, None) {
         return Err(std::io::Error::other(why));
+    }
+    if path.canonicalize().is_ok_and(|p| p == Path::new(EMPTY)) {
+        return Ok(Vec::new());
     }
     let mut options = std::fs::OpenOptions::new();
     options.read(true);

@@ -559,6 +559,13 @@ Fix: remove the default. After deploying, create the secret and give its id to t
 directory or its `charm/` subdirectory (the layout `charmcraft init` gives). At least one of
 them must exist; a file that exists but cannot be read is reported too.
 
+paasc reads only regular files: a FIFO, a socket or a device where it reads a file (the project
+files, a profile, `requirements.txt`) is reported instead of read, so that it cannot block. A
+path that resolves into /proc, /dev or /sys is never opened, and `rockcraft.yaml`,
+`charmcraft.yaml` or a `profiles/*.yaml` found in the project that is a symbolic link leading
+out of it is refused before it is read (it could disclose another file in a snippet); a file
+named on the command line (`--profile PATH`, `--rockcraft FILE`) is read where it is.
+
 Example: `paasc check .` in a directory holding neither file.
 
 Fix: run paasc from the project root, pass the directory as an argument, or point at the files

@@ -687,7 +687,7 @@ fn flow_holds_secrets(path: &[&str], flow: &str) -> bool {
         || flow.split(['{', ',', '[']).any(|part| {
             part.split_once(':').is_some_and(|(key, _)| {
                 let key = key.trim().trim_matches(['"', '\'']);
-                is_secret_field(key) || key == "secrets"
+                is_secret_field(key)
             })
         })
 }
@@ -987,15 +987,11 @@ impl Profile {
                 }
             }
         });
-        for (slot, v) in [
+        take_given([
             (&mut self.proxy.http_proxy, other.proxy.http_proxy),
             (&mut self.proxy.https_proxy, other.proxy.https_proxy),
             (&mut self.proxy.no_proxy, other.proxy.no_proxy),
-        ] {
-            if v.is_some() {
-                *slot = v;
-            }
-        }
+        ]);
         if let Some(k) = other.kubernetes {
             let base = self.kubernetes.get_or_insert_with(Kubernetes::default);
             let mut taken = Vec::new();
@@ -1005,15 +1001,11 @@ impl Profile {
             take_k!(image, replicas, anti_affinity, service_type, secret_name);
             if let Some(top) = k.ingress {
                 let ingress = base.ingress.get_or_insert_with(Ingress::default);
-                for (slot, v) in [
+                take_given([
                     (&mut ingress.host, top.host),
                     (&mut ingress.tls_secret, top.tls_secret),
                     (&mut ingress.class, top.class),
-                ] {
-                    if v.is_some() {
-                        *slot = v;
-                    }
-                }
+                ]);
                 merge_map(&mut ingress.annotations, top.annotations, replace);
                 taken.push("ingress");
             }
@@ -1025,15 +1017,11 @@ impl Profile {
             }
             if let Some(top) = k.autoscaling {
                 let scaling = base.autoscaling.get_or_insert_with(Autoscaling::default);
-                for (slot, v) in [
+                take_given([
                     (&mut scaling.min_replicas, top.min_replicas),
                     (&mut scaling.max_replicas, top.max_replicas),
                     (&mut scaling.target_cpu, top.target_cpu),
-                ] {
-                    if v.is_some() {
-                        *slot = v;
-                    }
-                }
+                ]);
                 taken.push("autoscaling");
             }
             if !k.storage.is_empty() {
@@ -1045,6 +1033,15 @@ impl Profile {
                     self.origins.push(("kubernetes", field.to_string(), file));
                 }
             }
+        }
+    }
+}
+
+/// Sets each slot to its value when one is given (an overlay's fields).
+fn take_given<T, const N: usize>(pairs: [(&mut Option<T>, Option<T>); N]) {
+    for (slot, v) in pairs {
+        if v.is_some() {
+            *slot = v;
         }
     }
 }
