@@ -461,7 +461,7 @@ fn resolve(
         charm_file,
         charm_tree,
     }));
-    if paasc_diag::has_errors(&diags[start..]) || paasc_diag::has_errors(&checked.diags) {
+    if paasc_diag::has_errors(&diags[start..]) || checked.errors {
         return None;
     }
     let app = app(project, checked, diags)?;

@@ -82,8 +82,10 @@ pub trait Source: Sync {
 
 /// Both files analysed and expanded: what `check` reports and `compile` builds on.
 pub struct Checked {
-    /// Every problem found.
+    /// Every problem found (a caller may take them: [`Checked::errors`] keeps the verdict).
     pub diags: Vec<Diagnostic>,
+    /// Whether any of them is an error.
+    pub errors: bool,
     /// The lowered models and trees.
     pub analysis: paasc_model::Analysis,
     /// charmcraft.yaml as written, loaded once for the expansion, the lints and the profiles.
@@ -308,6 +310,7 @@ pub fn check_project(project: &mut Project, opts: Options) -> Checked {
         }
     }
     Checked {
+        errors: paasc_diag::has_errors(&diags),
         diags,
         analysis,
         charm_source,

@@ -454,8 +454,8 @@ fn check_one(dir: &Path, args: &FileArgs, term: Terminal, src: &dyn paasc_check:
         Ok(l) => l,
         Err(report) => return report,
     };
-    let checked = paasc_check::check_project(&mut loaded, term.options());
-    let mut diags = checked.diags.clone();
+    let mut checked = paasc_check::check_project(&mut loaded, term.options());
+    let mut diags = std::mem::take(&mut checked.diags);
     let mut files = usize::from(loaded.files.rockcraft.is_some())
         + usize::from(loaded.files.charmcraft.is_some());
     if checked.charm.is_some() {
@@ -496,8 +496,8 @@ fn compile_one(dir: &Path, a: &CompileArgs, several: bool, term: Terminal) -> Re
         Ok(l) => l,
         Err(report) => return report,
     };
-    let checked = paasc_check::check_project(&mut loaded, term.options());
-    let mut diags = checked.diags.clone();
+    let mut checked = paasc_check::check_project(&mut loaded, term.options());
+    let mut diags = std::mem::take(&mut checked.diags);
     let report = |db, mut diags: Vec<Diagnostic>, code, note, artifacts| {
         paasc_diag::sort(&mut diags);
         Report {
