@@ -162,7 +162,8 @@ fn redact(
 }
 
 /// The texts a secret written as `written` (a value to the end of its line) can be quoted as:
-/// the whole, unquoted, and each scalar of a flow collection.
+/// the whole, unquoted, and in a flow collection, each item and each value of a credential
+/// field (not the other fields' values, which are hidden only where they are written).
 fn written_pieces(written: &str) -> Vec<String> {
     let unquote = |s: &str| {
         let s = s.trim();
@@ -174,8 +175,13 @@ fn written_pieces(written: &str) -> Vec<String> {
     let mut out = vec![written.trim().to_string(), unquote(written)];
     if written.trim_start().starts_with(['{', '[']) {
         for part in written.split([',', '{', '}', '[', ']']) {
-            let value = part.split_once(": ").map_or(part, |(_, v)| v);
-            out.push(unquote(value));
+            match part.split_once(": ") {
+                Some((key, value)) if profile::is_secret_field(&unquote(key)) => {
+                    out.push(unquote(value))
+                }
+                Some(_) => {}
+                None => out.push(unquote(part)),
+            }
         }
     }
     out
