@@ -128,6 +128,7 @@ pub fn front_end(data: &[u8]) {
             listing: rock_dir,
             ..paasc_check::Dir::default()
         }),
+        analysis: None,
     };
     let opts = paasc_check::Options {
         charm_experimental: experimental,

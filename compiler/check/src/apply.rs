@@ -15,7 +15,9 @@ use std::path::PathBuf;
 /// Lowers the profile already read into `db` as `file` and its `--set` overlays.
 ///
 /// Each file's own profile (before the overlay) goes to `read`, so that its secrets can be
-/// hidden where that file writes them.
+/// hidden where that file writes them. A `--set` that gives no value (empty or null) is refused
+/// at the flag: `--set` sets values, it never removes one (a pipeline whose secret variable is
+/// empty must not deploy the profile's placeholder).
 pub fn load_profile(
     db: &mut SourceDb,
     file: Option<FileId>,
@@ -26,112 +28,230 @@ pub fn load_profile(
     let mut out = Profile::default();
     let mut any = false;
     if let Some(id) = file {
-        out = lower_text(db, id, diags)?;
+        out = lower_text(db, id, false, diags)?;
         read.push((id, out.clone()));
         any = true;
     }
     let mut files: Vec<FileId> = file.into_iter().collect();
-    for arg in sets {
+    for (n, arg) in sets.iter().enumerate() {
         files.push(db.next_id());
+        let refuse = |db: &mut SourceDb, name: String, why: String, help: String| {
+            Diagnostic::new(
+                Code::INVALID_VALUE,
+                db.add(name, String::new()),
+                Span::point(0),
+                why,
+            )
+            .label("here")
+            .help(help)
+        };
+        let Some((path, value)) = arg.split_once('=') else {
+            // The argument is not echoed: it may be a secret given without its path.
+            let name = format!("--set (argument {})", n + 1);
+            let why = format!("--set argument {} has no `=`", n + 1);
+            let help = "write --set path.to.key=value, e.g. --set config.greeting=hello".into();
+            diags.push(refuse(db, name, why, help));
+            continue;
+        };
         let name = format!("--set {arg}");
+        if matches!(value.trim(), "" | "~" | "null" | "Null" | "NULL") {
+            let hidden = format!("--set {path}={}", "*".repeat(value.len()));
+            let why = format!("`--set {path}=` gives no value (it is empty or null): --set sets a value, it never removes one");
+            let help = if profile::is_secret_path(&path.split('.').collect::<Vec<_>>()) {
+                "pass the secret itself (is the variable meant to hold it empty?): the profile's placeholder is never deployed in its place".to_string()
+            } else {
+                format!("for an empty string write --set {path}=''; to remove a value, edit the profile")
+            };
+            diags.push(refuse(db, hidden, why, help));
+            continue;
+        }
         match profile::set_to_yaml(arg) {
             Ok(yaml) => {
                 let id = db.add(name, yaml);
-                if let Some(p) = lower_text(db, id, diags) {
+                if let Some(p) = lower_text(db, id, true, diags) {
                     read.push((id, p.clone()));
-                    if any {
-                        out.overlay(p);
-                    } else {
-                        out = p;
+                    if !any {
+                        out.file = p.file;
                         any = true;
                     }
+                    out.overlay(p);
                 }
             }
-            Err(why) => diags.push(
-                Diagnostic::new(
-                    Code::INVALID_VALUE,
-                    db.add(name, String::new()),
-                    Span::point(0),
-                    why,
-                )
-                .label("here")
-                .help("write --set path.to.key=value, e.g. --set config.greeting=hello"),
-            ),
+            Err(why) => {
+                let hidden = format!("--set {path}={}", "*".repeat(value.len()));
+                let help = "write --set path.to.key=value, e.g. --set config.greeting=hello".into();
+                diags.push(refuse(db, hidden, why, help));
+            }
         }
     }
+    diags.extend(profile::missing_after_overlay(&out));
     out.sources = files;
     Some((out, file))
 }
 
+/// What must never appear in a diagnostic: the profile's secret values (each as written and as
+/// read), and where the profile files write them.
+#[derive(Default)]
+struct Hidden {
+    /// Secret texts, longest first.
+    pieces: Vec<String>,
+    /// The spans of secret values, by file.
+    spans: Vec<(FileId, Span)>,
+}
+
 /// Hides the profile's secret values (and plain values given to secret-typed options) in every
-/// file the profile was read from, so no diagnostic can quote them: where each file writes
-/// them (whatever the quoting or escapes), and wherever else their text appears. The values
-/// come from each file's own profile in `read` (the overlaid `profile` only moves them); its
-/// `sources` also name the `--set` files that did not lower.
+/// file the profile was read from (`files`), so no snippet can quote them: where each file
+/// writes them (whatever the quoting or escapes, found in the lowered profile and, line by
+/// line, in text that did not load), and wherever else their text appears. A `--set` is shown
+/// with its value only when its path names a known entry that is not secret. Returns what was
+/// hidden, for [`scrub`].
 fn redact(
     db: &mut SourceDb,
-    profile: Option<&Profile>,
+    files: std::ops::Range<u32>,
     read: &[(FileId, Profile)],
     charm: Option<&Yaml>,
-) {
+) -> Hidden {
     let types = charm.map(option_types).unwrap_or_default();
     let secret_option = |name: &str| types.get(name) == Some(&"secret");
-    let mut secrets: Vec<String> = Vec::new();
+    let mut hidden = Hidden::default();
     for (_, p) in read.iter() {
-        secrets.extend(p.secret_values());
+        hidden.pieces.extend(p.secret_values());
         for (key, value) in p.config.iter() {
             if let (true, Scalar::Str(v)) = (secret_option(&key.value), &value.value) {
-                secrets.push(v.clone());
+                hidden.pieces.push(v.clone());
             }
         }
     }
-    secrets.sort_by_key(|v| std::cmp::Reverse(v.len()));
-    secrets.dedup();
-    let mut ids: Vec<FileId> = read
-        .iter()
-        .map(|(id, _)| *id)
-        .chain(profile.iter().flat_map(|p| p.sources.iter().copied()))
-        .collect();
-    ids.sort_by_key(|id| id.0);
-    ids.dedup();
-    for id in ids {
-        let path = db.get(id).path.clone();
-        let set = path.strip_prefix("--set ");
+    for id in files.clone().map(FileId) {
+        let mut spans = profile::secret_lines(&db.get(id).text);
         if let Some((_, p)) = read.iter().find(|(r, _)| *r == id) {
-            db.redact_spans(id, &p.secret_spans(secret_option), set.is_some());
+            spans.extend(p.secret_spans(secret_option));
         }
-        db.redact(id, &secrets, set.is_some());
-        if let Some((key, value)) = set.and_then(|a| a.split_once('=')) {
-            if secret_path(key, secret_option) {
+        let path = db.get(id).path.clone();
+        if let Some((key, value)) = path.strip_prefix("--set ").and_then(|a| a.split_once('=')) {
+            if !public_path(key, &types) {
                 let len = db.get(id).text.len();
                 let start = len.saturating_sub(value.len() + 1);
-                db.redact_spans(id, &[Span::new(start, len)], true);
+                spans.push(Span::new(start, len));
             }
         }
+        let text = &db.get(id).text;
+        for span in &spans {
+            let written = text
+                .get(span.start as usize..span.end as usize)
+                .unwrap_or("");
+            hidden.pieces.extend(written_pieces(written));
+        }
+        hidden.spans.extend(spans.iter().map(|s| (id, *s)));
+    }
+    hidden.pieces.retain(|p| !p.trim().is_empty());
+    hidden.pieces.sort_by_key(|v| std::cmp::Reverse(v.len()));
+    hidden.pieces.dedup();
+    for id in files.map(FileId) {
+        let set = db.get(id).path.starts_with("--set ");
+        let spans: Vec<Span> = hidden
+            .spans
+            .iter()
+            .filter(|(f, _)| *f == id)
+            .map(|(_, s)| *s)
+            .collect();
+        db.redact_spans(id, &spans, set);
+        db.redact(id, &hidden.pieces, set);
+    }
+    hidden
+}
+
+/// The texts a secret written as `written` (a value to the end of its line) can be quoted as:
+/// the whole, unquoted, and in a flow collection, each item and each value of a credential
+/// field (not the other fields' values, which are hidden only where they are written).
+fn written_pieces(written: &str) -> Vec<String> {
+    let unquote = |s: &str| {
+        let s = s.trim();
+        s.strip_prefix(['"', '\''])
+            .map(|r| r.strip_suffix(['"', '\'']).unwrap_or(r))
+            .unwrap_or(s)
+            .to_string()
+    };
+    let mut out = vec![written.trim().to_string(), unquote(written)];
+    if written.trim_start().starts_with(['{', '[']) {
+        for part in written.split([',', '{', '}', '[', ']']) {
+            match part.split_once(": ") {
+                Some((key, value)) if profile::is_secret_field(&unquote(key)) => {
+                    out.push(unquote(value))
+                }
+                Some(_) => {}
+                None => out.push(unquote(part)),
+            }
+        }
+    }
+    out
+}
+
+/// Hides the secrets in what `diags` say: their text in every message, label and help, and
+/// for a diagnostic about a secret value's own reading (`Y006`), the reading too.
+fn scrub(diags: &mut [Diagnostic], hidden: &Hidden) {
+    let clean = |text: &mut String| {
+        for piece in &hidden.pieces {
+            if text.contains(piece.as_str()) {
+                *text = text.replace(piece.as_str(), &"*".repeat(piece.chars().count()));
+            }
+        }
+    };
+    for d in diags {
+        let at_secret = hidden.spans.iter().any(|(f, s)| {
+            *f == d.primary.file
+                && d.primary.span.start < s.end.max(s.start + 1)
+                && s.start < d.primary.span.end.max(d.primary.span.start + 1)
+        });
+        if at_secret && d.code == Code::YAML11_AMBIGUITY {
+            d.message = "this secret value is read differently by YAML 1.1 (charmcraft, rockcraft, paas-charm) and YAML 1.2 tools; its value is not shown".into();
+            d.primary.message = "a secret value".into();
+            d.help = Some("quote the secret value so that every tool reads the same string".into());
+        }
+        clean(&mut d.message);
+        clean(&mut d.primary.message);
+        d.labels.iter_mut().for_each(|l| clean(&mut l.message));
+        if let Some(h) = d.help.as_mut() {
+            clean(h);
+        }
+        scrub(&mut d.related, hidden);
     }
 }
 
-/// Whether `--set key=...` sets a secret, whatever its value turns out to be (a secret given
-/// with the wrong type is still a secret).
-fn secret_path(key: &str, secret_option: impl Fn(&str) -> bool) -> bool {
+/// Whether `--set key=...` names a known profile entry that is not secret, so that its value
+/// may be shown. Anything else (a secret, a secret-typed option, a misspelt or unknown path,
+/// which may be a secret's misspelling) is hidden.
+fn public_path(key: &str, types: &std::collections::HashMap<&str, &str>) -> bool {
     let segments: Vec<&str> = key.split('.').collect();
+    if profile::is_secret_path(&segments) {
+        return false;
+    }
     match segments.as_slice() {
-        ["secret-key" | "secrets", ..] => true,
-        ["config", option] => secret_option(option),
-        ["integrations", .., last] => {
-            segments.contains(&"secrets") || profile::is_secret_field(last)
-        }
+        ["app" | "model" | "unit" | "units" | "peer-units"] => true,
+        ["proxy", "http-proxy" | "https-proxy" | "no-proxy"] => true,
+        ["kubernetes", ..] => true,
+        ["config", option] => types.get(option).is_some_and(|t| *t != "secret"),
+        ["integrations", _, "app" | "interface"] => true,
+        ["integrations", _, "data" | "unit-data", field]
+        | ["integrations", _, "units", _, field] => !profile::is_secret_field(field),
         _ => false,
     }
 }
 
-fn lower_text(db: &SourceDb, id: FileId, diags: &mut Vec<Diagnostic>) -> Option<Profile> {
+/// Lowers the profile in file `id`; an overlay (`partial`) may leave out required keys.
+fn lower_text(
+    db: &SourceDb,
+    id: FileId,
+    partial: bool,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<Profile> {
     let (tree, mut found) = paasc_syntax::parse(id, &db.get(id).text, Limits::default());
     diags.append(&mut found);
     if tree.root().is_none() {
         return Some(Profile::default());
     }
     let mut cx = Cx::new(&tree, id);
+    cx.partial = partial;
     let p = profile::lower(&mut cx);
     diags.append(&mut cx.diags);
     p
@@ -308,18 +428,28 @@ pub fn apply_profile(
     sets: &[String],
     diags: &mut Vec<Diagnostic>,
 ) -> Option<Resolved> {
-    let files = project.files;
+    project.files.charmcraft?;
+    project.files.rockcraft?;
     let db = &mut project.db;
-    let (charm_file, rock_file) = (files.charmcraft?, files.rockcraft?);
     let start = diags.len();
+    let first = profile.unwrap_or(db.next_id()).0;
     let mut read = Vec::new();
     let loaded = load_profile(db, profile, sets, &mut read, diags);
-    redact(
-        db,
-        loaded.as_ref().map(|(p, _)| p),
-        &read,
-        checked.charm.as_ref(),
-    );
+    let hidden = redact(db, first..db.next_id().0, &read, checked.charm.as_ref());
+    let resolved = resolve(project, checked, loaded, diags, start);
+    scrub(&mut diags[start..], &hidden);
+    resolved
+}
+
+/// [`apply_profile`] once the profile is loaded (`loaded`) and its secrets hidden.
+fn resolve(
+    project: &mut Project,
+    checked: &Checked,
+    loaded: Option<(Profile, Option<FileId>)>,
+    diags: &mut Vec<Diagnostic>,
+    start: usize,
+) -> Option<Resolved> {
+    let (charm_file, rock_file) = (project.files.charmcraft?, project.files.rockcraft?);
     let (Some(charm), Some((profile, profile_file))) = (&checked.charm, loaded) else {
         return None;
     };
@@ -337,7 +467,7 @@ pub fn apply_profile(
         charm_file,
         charm_tree,
     }));
-    if paasc_diag::has_errors(&diags[start..]) || paasc_diag::has_errors(&checked.diags) {
+    if paasc_diag::has_errors(&diags[start..]) || checked.errors {
         return None;
     }
     let app = app(project, checked, diags)?;

@@ -40,6 +40,9 @@ pub struct Dir {
     pub links_leaving: Vec<(String, PathBuf)>,
     /// Files the extensions read that are larger than the loader reads, with their sizes.
     pub oversized: Vec<(String, u64)>,
+    /// Files the extensions read that are not regular files (a FIFO, a socket, a device), which
+    /// the loader does not read, with what they are.
+    pub special: Vec<(String, &'static str)>,
     /// The charm's own Python code (`src/**/*.py`, as far as the loader reads it), by path
     /// relative to the directory: what the charm does besides paas-charm.
     pub code: std::collections::BTreeMap<String, String>,
@@ -58,6 +61,9 @@ pub struct Project {
     pub charm_dir: Option<Dir>,
     /// The rock's directory (holding `rockcraft.yaml`), when there is a rock.
     pub rock_dir: Option<Dir>,
+    /// Both files parsed and lowered, when the loader already did it (it reads the rock's
+    /// `name` from it); [`check_project`] analyses them otherwise.
+    pub analysis: Option<paasc_model::Analysis>,
 }
 
 /// The largest file the loader reads; the rest is cut off with a `Y008`.
@@ -76,8 +82,10 @@ pub trait Source: Sync {
 
 /// Both files analysed and expanded: what `check` reports and `compile` builds on.
 pub struct Checked {
-    /// Every problem found.
+    /// Every problem found (a caller may take them: [`Checked::errors`] keeps the verdict).
     pub diags: Vec<Diagnostic>,
+    /// Whether any of them is an error.
+    pub errors: bool,
     /// The lowered models and trees.
     pub analysis: paasc_model::Analysis,
     /// charmcraft.yaml as written, loaded once for the expansion, the lints and the profiles.
@@ -118,8 +126,8 @@ pub fn display(p: &Path) -> String {
     s.strip_prefix("./").unwrap_or(&s).to_string()
 }
 
-/// F002 for each entry of `dir` that links outside it, and Y008 for each file the extensions
-/// read that is larger than paasc reads.
+/// F002 for each entry of `dir` that links outside it, Y008 for each file the extensions read
+/// that is larger than paasc reads, and F001 for each that is not a regular file.
 fn dir_checks(db: &mut SourceDb, dir: &Dir) -> Vec<Diagnostic> {
     let oversized: Vec<Diagnostic> = dir
         .oversized
@@ -138,6 +146,18 @@ fn dir_checks(db: &mut SourceDb, dir: &Dir) -> Vec<Diagnostic> {
             .help("check that this is the right file: the files the extensions read (requirements, the app's entry point) are usually a few kilobytes")
         })
         .collect();
+    let special: Vec<Diagnostic> = dir.special.iter().map(|(rel, kind)| {
+        let id = db.add(display(&dir.root.join(rel)), "");
+        Diagnostic::new(
+            Code::MISSING_FILE,
+            id,
+            Span::point(0),
+            format!("`{rel}` is {kind}, not a regular file; paasc does not read it"),
+        )
+        .label("this file")
+        .help("make it a regular file: the tools read it when they pack, and a FIFO or a device would block or fail them")
+    })
+        .collect();
     dir.links_leaving
         .iter()
         .map(|(rel, target)| {
@@ -155,6 +175,7 @@ fn dir_checks(db: &mut SourceDb, dir: &Dir) -> Vec<Diagnostic> {
             .help("copy the file into the project, or make the link point inside it: the tools pack in an instance that sees only the project directory, and copy links as links")
         })
         .chain(oversized)
+        .chain(special)
         .collect()
 }
 
@@ -210,7 +231,10 @@ fn add_new(diags: &mut Vec<Diagnostic>, d: Diagnostic) {
 /// validate the schema; only a file without errors gives the expanded project that profiles
 /// are applied to.
 pub fn check_project(project: &mut Project, opts: Options) -> Checked {
-    let mut analysis = paasc_model::analyze(&project.db, project.files);
+    let mut analysis = project
+        .analysis
+        .take()
+        .unwrap_or_else(|| paasc_model::analyze(&project.db, project.files));
     let mut diags: Vec<Diagnostic> = std::mem::take(&mut project.diagnostics);
     diags.append(&mut analysis.diagnostics);
     let errors_in = |diags: &[Diagnostic], file| -> Vec<Span> {
@@ -286,6 +310,7 @@ pub fn check_project(project: &mut Project, opts: Options) -> Checked {
         }
     }
     Checked {
+        errors: paasc_diag::has_errors(&diags),
         diags,
         analysis,
         charm_source,

@@ -284,6 +284,7 @@ mod tests {
             diagnostics: Vec::new(),
             charm_dir: Some(Dir::default()),
             rock_dir: Some(rock_dir),
+            analysis: None,
         }
     }
 

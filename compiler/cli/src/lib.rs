@@ -110,7 +110,10 @@ struct CompileArgs {
     /// profiles/default.yaml when it exists.
     #[arg(long, value_name = "NAME|FILE")]
     profile: Option<String>,
-    /// Override a profile value, e.g. `--set config.greeting=hello` (repeatable).
+    /// Override a profile value, e.g. `--set config.greeting=hello` (repeatable, applied in
+    /// order, the last one winning). The value is read as YAML 1.1 (quote to force a string);
+    /// mappings merge key by key with the profile, lists and scalars replace its value; an
+    /// empty or null value is an error (`--set` cannot remove a value).
     #[arg(long = "set", value_name = "PATH=VALUE")]
     set: Vec<String>,
     /// Output directory; with several projects, each one's artifacts go to OUT/<its directory name>.
@@ -451,8 +454,8 @@ fn check_one(dir: &Path, args: &FileArgs, term: Terminal, src: &dyn paasc_check:
         Ok(l) => l,
         Err(report) => return report,
     };
-    let checked = paasc_check::check_project(&mut loaded, term.options());
-    let mut diags = checked.diags.clone();
+    let mut checked = paasc_check::check_project(&mut loaded, term.options());
+    let mut diags = std::mem::take(&mut checked.diags);
     let mut files = usize::from(loaded.files.rockcraft.is_some())
         + usize::from(loaded.files.charmcraft.is_some());
     if checked.charm.is_some() {
@@ -493,8 +496,8 @@ fn compile_one(dir: &Path, a: &CompileArgs, several: bool, term: Terminal) -> Re
         Ok(l) => l,
         Err(report) => return report,
     };
-    let checked = paasc_check::check_project(&mut loaded, term.options());
-    let mut diags = checked.diags.clone();
+    let mut checked = paasc_check::check_project(&mut loaded, term.options());
+    let mut diags = std::mem::take(&mut checked.diags);
     let report = |db, mut diags: Vec<Diagnostic>, code, note, artifacts| {
         paasc_diag::sort(&mut diags);
         Report {
@@ -857,12 +860,7 @@ type Part<'a> = (&'a paasc_diag::SourceDb, &'a [Diagnostic], usize);
 fn render(parts: &[Part], format: Format, term: Terminal) -> String {
     let base = std::env::current_dir().unwrap_or_default();
     match format {
-        Format::Json => json::to_string(&json::merge(
-            parts
-                .par_iter()
-                .map(|(db, diags, files)| json::document(db, diags, *files))
-                .collect(),
-        )),
+        Format::Json => json::stream(parts.iter().copied()),
         Format::Sarif => {
             let projects: Vec<_> = parts.iter().map(|(db, diags, _)| (*db, *diags)).collect();
             sarif::to_string(&sarif::log(&projects, &all_codes(), &base))

@@ -76,18 +76,23 @@ pub fn load(loc: &Locations, src: &dyn Source) -> Result<Project, Box<LoadError>
             "pass the directory that holds rockcraft.yaml",
         ));
     }
+    // Files found in the project directory must lie in it; a file named on the command line
+    // is read where it is.
     let rock_path = match &loc.rockcraft {
-        Some(p) => Some(p.clone()),
-        None => Some(dir.join("rockcraft.yaml")).filter(|p| src.is_file(p)),
+        Some(p) => Some((p.clone(), None)),
+        None => Some(dir.join("rockcraft.yaml"))
+            .filter(|p| present(p, src))
+            .map(|p| (p, Some(dir.as_path()))),
     };
     let charm_path = match &loc.charmcraft {
-        Some(p) => Some(p.clone()),
+        Some(p) => Some((p.clone(), None)),
         None => [
             dir.join("charmcraft.yaml"),
             dir.join("charm").join("charmcraft.yaml"),
         ]
         .into_iter()
-        .find(|p| src.is_file(p)),
+        .find(|p| present(p, src))
+        .map(|p| (p, Some(dir.as_path()))),
     };
     if rock_path.is_none() && charm_path.is_none() {
         return Err(fail(
@@ -103,7 +108,14 @@ pub fn load(loc: &Locations, src: &dyn Source) -> Result<Project, Box<LoadError>
         (rock_path, &mut files.rockcraft),
         (charm_path, &mut files.charmcraft),
     ] {
-        let Some(path) = path else { continue };
+        let Some((path, root)) = path else { continue };
+        if let Some(why) = refusal(&path, root) {
+            return Err(fail(
+                &path,
+                format!("cannot read `{}`: {why}", display(&path)),
+                "copy the file into the project (or name it with --rockcraft/--charmcraft)",
+            ));
+        }
         let bytes = src.read(&path).map_err(|e| {
             fail(
                 &path,
@@ -128,14 +140,14 @@ pub fn load(loc: &Locations, src: &dyn Source) -> Result<Project, Box<LoadError>
     let charm_dir = files
         .charmcraft
         .map(|id| read_dir(&directory_of(&db.get(id).path), None, src));
+    let analysis = paasc_model::analyze(&db, files);
     let rock_dir = files.rockcraft.map(|id| {
-        let (tree, _) = paasc_syntax::parse(id, &db.get(id).text, paasc_syntax::Limits::default());
-        let name = tree
-            .lookup(&["name"])
-            .and_then(|e| tree.text(e.value))
-            .unwrap_or_default()
-            .to_string();
-        read_dir(&directory_of(&db.get(id).path), Some(&name), src)
+        let name = analysis
+            .rock_tree
+            .as_ref()
+            .and_then(|tree| tree.lookup(&["name"]).and_then(|e| tree.text(e.value)))
+            .unwrap_or_default();
+        read_dir(&directory_of(&db.get(id).path), Some(name), src)
     });
     Ok(Project {
         db,
@@ -143,6 +155,7 @@ pub fn load(loc: &Locations, src: &dyn Source) -> Result<Project, Box<LoadError>
         diagnostics,
         charm_dir,
         rock_dir,
+        analysis: Some(analysis),
     })
 }
 
@@ -154,10 +167,19 @@ pub fn read_dir(root: &Path, name: Option<&str>, src: &dyn Source) -> Dir {
         Some(name) => (rock_project_dir(root, &[], name, src), Default::default()),
         None => (project_dir(root, &[], src), charm_code(root)),
     };
+    let read: Vec<String> = TEXTS
+        .iter()
+        .map(|t| t.to_string())
+        .chain(
+            name.map(paasc_expand::rockcraft::files_read)
+                .unwrap_or_default(),
+        )
+        .collect();
     Dir {
         root: root.to_path_buf(),
         links_leaving: links_leaving(root, &listing.entries),
         oversized: oversized(root, &listing.texts),
+        special: special_files(root, read),
         listing,
         code,
     }
@@ -209,22 +231,115 @@ pub fn charm_code(root: &Path) -> std::collections::BTreeMap<String, String> {
     out
 }
 
-/// Reads at most one byte more than paasc accepts (so an oversized file is seen as such).
-pub fn read_limited(path: &Path) -> std::io::Result<Vec<u8>> {
-    if path.is_dir() {
-        return Err(std::io::Error::other("it is a directory"));
+/// Where no project file can live: reading there would disclose the machine's state (the
+/// environment, a CI token) or block.
+const SYSTEM_DIRS: [&str; 3] = ["/proc", "/dev", "/sys"];
+
+/// The one device read, as an empty file (`--profile /dev/null`: no profile values).
+const EMPTY: &str = "/dev/null";
+
+/// Why the file at `path` is not read, decided before any byte is: it resolves into
+/// [`SYSTEM_DIRS`], or (with `root`, the project directory it was found in) it is reached
+/// through a symbolic link that leads outside `root`. `None` when it may be read (or does not
+/// exist, which the read reports).
+pub fn refusal(path: &Path, root: Option<&Path>) -> Option<String> {
+    let real = path.canonicalize().ok()?;
+    if real == Path::new(EMPTY) {
+        return None;
     }
-    let f = std::fs::File::open(path)?;
+    if let Some(sys) = SYSTEM_DIRS.iter().find(|d| real.starts_with(d)) {
+        return Some(format!(
+            "it resolves into {sys}, which holds no project file; paasc does not read it"
+        ));
+    }
+    let base = root?.canonicalize().ok()?;
+    let target = std::fs::read_link(path).unwrap_or(real.clone());
+    (!real.starts_with(&base)).then(|| {
+        format!(
+            "it is reached through a symbolic link to `{}`, outside the project directory; paasc does not read it",
+            display(&target)
+        )
+    })
+}
+
+/// Reads at most one byte more than paasc accepts (so an oversized file is seen as such).
+/// Only a regular file is read: the file is opened without blocking (a FIFO with no writer
+/// would block forever) and checked before any read, and a path into [`SYSTEM_DIRS`] is not
+/// opened at all.
+pub fn read_limited(path: &Path) -> std::io::Result<Vec<u8>> {
+    if let Some(why) = refusal(path, None) {
+        return Err(std::io::Error::other(why));
+    }
+    if path.canonicalize().is_ok_and(|p| p == Path::new(EMPTY)) {
+        return Ok(Vec::new());
+    }
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(target_os = "linux")]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        const O_NONBLOCK: i32 = 0o4000;
+        options.custom_flags(O_NONBLOCK);
+    }
+    let f = options.open(path)?;
+    let kind = f.metadata()?.file_type();
+    if !kind.is_file() {
+        return Err(std::io::Error::other(format!(
+            "it is {}, not a regular file",
+            kind_name(&kind)
+        )));
+    }
     let mut bytes = Vec::new();
     f.take(MAX_BYTES + 1).read_to_end(&mut bytes)?;
     Ok(bytes)
+}
+
+/// What a file that is not a regular file is, for messages.
+fn kind_name(kind: &std::fs::FileType) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if kind.is_fifo() {
+            return "a FIFO (named pipe)";
+        }
+        if kind.is_socket() {
+            return "a socket";
+        }
+        if kind.is_block_device() || kind.is_char_device() {
+            return "a device";
+        }
+    }
+    if kind.is_dir() {
+        "a directory"
+    } else {
+        "a special file"
+    }
+}
+
+/// Whether something that is not a directory is at `path` (a FIFO or a dangling link too), so
+/// that it is reported rather than skipped.
+fn present(path: &Path, src: &dyn Source) -> bool {
+    src.is_file(path) || std::fs::symlink_metadata(path).is_ok_and(|m| !m.is_dir())
+}
+
+/// The files of a project directory the extensions of both tools read.
+const TEXTS: [&str; 3] = ["paas-config.yaml", "requirements.txt", "pyproject.toml"];
+
+/// Those of `rels` (relative to `root`) that exist but are neither regular files nor
+/// directories (a FIFO, a socket, a device), which paasc does not read, with what they are.
+fn special_files(root: &Path, rels: Vec<String>) -> Vec<(String, &'static str)> {
+    rels.into_iter()
+        .filter_map(|rel| {
+            let kind = std::fs::metadata(root.join(&rel)).ok()?.file_type();
+            (!kind.is_file() && !kind.is_dir()).then(|| (rel, kind_name(&kind)))
+        })
+        .collect()
 }
 
 /// Lists what the extensions inspect in a project directory: the top-level entries, the
 /// contents of `cos_custom/`, and the small text files they read. `skip` names top-level
 /// entries to leave out (e.g. a test corpus's `expected/`).
 pub fn project_dir(root: &Path, skip: &[&str], src: &dyn Source) -> paasc_expand::ProjectDir {
-    const TEXTS: [&str; 3] = ["paas-config.yaml", "requirements.txt", "pyproject.toml"];
     let mut dir = paasc_expand::ProjectDir::default();
     let list = |rel: &str, path: &Path, dir: &mut paasc_expand::ProjectDir| {
         let Ok(read) = src.list(path) else {
@@ -377,7 +492,7 @@ pub fn profile_path(dir: &Path, arg: Option<&str>) -> Option<PathBuf> {
         Some(name) => Some(dir.join("profiles").join(format!("{name}.yaml"))),
         None => {
             let default = dir.join("profiles").join("default.yaml");
-            default.is_file().then_some(default)
+            present(&default, &Disk).then_some(default)
         }
     }
 }
@@ -392,8 +507,7 @@ pub fn profiles(dir: &Path, src: &dyn Source) -> Vec<PathBuf> {
                 .into_iter()
                 .map(|(name, _)| dir.join("profiles").join(name))
                 .filter(|p| {
-                    (src.is_file(p) || p.is_symlink())
-                        && p.extension().is_some_and(|x| x == "yaml" || x == "yml")
+                    present(p, src) && p.extension().is_some_and(|x| x == "yaml" || x == "yml")
                 })
                 .collect()
         })
@@ -411,21 +525,43 @@ pub fn profile(
     diags: &mut Vec<Diagnostic>,
 ) -> Option<FileId> {
     let name = path.to_string_lossy().into_owned();
-    let bytes = match src.read(path) {
+    // A profile found in a project's `profiles/` must lie in the project; one named by path
+    // is read where it is (a secret store's mount, say).
+    let root = path
+        .parent()
+        .filter(|p| p.file_name().is_some_and(|n| n == "profiles"))
+        .and_then(Path::parent)
+        .map(|p| {
+            if p.as_os_str().is_empty() {
+                Path::new(".")
+            } else {
+                p
+            }
+        });
+    let refused = refusal(path, root);
+    let read = match &refused {
+        Some(why) => Err(std::io::Error::other(why.clone())),
+        None => src.read(path),
+    };
+    let bytes = match read {
         Ok(b) => b,
         Err(e) => {
             let id = db.add(name, String::new());
             let (message, help) = match std::fs::read_link(path) {
+                _ if refused.is_some() => (
+                    format!("cannot read the profile `{}`: {e}", display(path)),
+                    "copy the profile into the project's profiles/, or pass a profile kept elsewhere (a secret store's mount, say) with --profile PATH",
+                ),
                 Ok(target) if !path.exists() => (
                     format!(
                         "the profile `{}` is a symbolic link to `{}`, which does not exist",
                         path.display(),
                         target.display()
                     ),
-                    "put the file where the link points (e.g. from your secret store), or remove the link",
+                    "put the file where the link points, or pass a profile kept outside the project (from a secret store, say) with --profile PATH",
                 ),
                 _ => (
-                    format!("cannot read the profile `{}`: {e}", path.display()),
+                    format!("cannot read the profile `{}`: {e}", display(path)),
                     "profiles live in profiles/<name>.yaml; pass --profile NAME or --profile path/to/file.yaml",
                 ),
             };

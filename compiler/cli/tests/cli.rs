@@ -2,7 +2,7 @@
 
 #[path = "support/common.rs"]
 mod common;
-use common::{assert_success, paasc, root};
+use common::{assert_success, example, paasc, root, scratch};
 
 use std::path::PathBuf;
 
@@ -188,7 +188,9 @@ fn compile_writes_artifacts_and_a_failed_compile_writes_nothing() {
         report.contains("P001") && report.contains("P006"),
         "{report}"
     );
-    assert!(report.contains("--set config.no-such-option=1"), "{report}");
+    // An option the charm does not declare may be a secret option misspelt: its value is
+    // hidden (issue 14).
+    assert!(report.contains("--set config.no-such-option=*"), "{report}");
 
     let ok = paasc(&[
         "compile",
@@ -267,4 +269,51 @@ fn fix_applies_did_you_mean_renames_keeping_comments() {
         .iter()
         .all(|d| d["code"] != "S001"));
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// The overlay rules: a `--set` into a mapping merges with the profile's (the ingress keeps its
+/// host), and a required key the merged profile still lacks is S003 at the `--set`.
+#[test]
+fn set_merges_into_the_profiles_mappings() {
+    let ex = example("flask-secrets");
+    let out = scratch("set-merges");
+    let o = out.to_string_lossy().into_owned();
+    let merged = paasc(&[
+        "compile",
+        &ex,
+        "--profile",
+        "prod",
+        "-o",
+        &o,
+        "--set",
+        "kubernetes.ingress.class=nginx",
+    ]);
+    assert_success(&merged);
+    let values =
+        std::fs::read_to_string(out.join("helm/flask-secrets/values.yaml")).expect("values.yaml");
+    assert!(values.contains("nginx"), "{values}");
+    let prod = std::fs::read_to_string(root().join("examples/flask-secrets/profiles/prod.yaml"))
+        .expect("prod");
+    let host = prod
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("host: "))
+        .expect("the prod profile has an ingress host");
+    assert!(values.contains(host.trim_matches('"')), "{values}");
+    let _ = std::fs::remove_dir_all(&out);
+    let missing = paasc(&[
+        "compile",
+        &ex,
+        "-o",
+        &o,
+        "--format",
+        "json",
+        "--set",
+        "kubernetes.ingress.class=nginx",
+    ]);
+    assert_eq!(missing.status.code(), Some(1));
+    let doc: serde_json::Value = serde_json::from_slice(&missing.stdout).expect("JSON");
+    let d = &doc["diagnostics"][0];
+    assert_eq!(d["code"], "S003", "{d}");
+    assert_eq!(d["file"], "--set kubernetes.ingress.class=nginx", "{d}");
+    assert!(!out.exists());
 }

@@ -277,3 +277,148 @@ fn the_charm_code_read_is_bounded() {
     assert_eq!(bytes, 4 * 1024 * 1024);
     assert!(code.contains_key("src/charm.py"));
 }
+
+/// Runs the binary with `args`, killing it after 10 s: a read that blocks fails the test
+/// instead of hanging it.
+fn paasc_bounded(args: &[&str]) -> std::process::Output {
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_paasc"))
+        .current_dir(root())
+        .args(args)
+        .env("NO_COLOR", "1")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("run paasc");
+    let start = std::time::Instant::now();
+    while child.try_wait().expect("wait").is_none() {
+        if start.elapsed() > std::time::Duration::from_secs(10) {
+            let _ = child.kill();
+            panic!("paasc {args:?} did not end within 10 s (a blocking read?)");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    child.wait_with_output().expect("output")
+}
+
+fn mkfifo(path: &Path) {
+    let _ = std::fs::remove_file(path);
+    let status = std::process::Command::new("mkfifo")
+        .arg(path)
+        .status()
+        .expect("mkfifo");
+    assert!(status.success());
+}
+
+/// A FIFO where paasc reads a file (a profile, `--rockcraft`, rockcraft.yaml found in the
+/// project, requirements.txt) is reported (F001) or passed over, never read: paasc opens files
+/// without blocking and reads only regular ones.
+#[test]
+fn fifos_are_reported_not_read() {
+    let dir = project("fifos");
+    let d = dir.to_string_lossy().into_owned();
+    let out = dir.join("out").to_string_lossy().into_owned();
+    mkfifo(&dir.join("profiles/fifo.yaml"));
+    let o = paasc_bounded(&[
+        "compile",
+        &d,
+        "-o",
+        &out,
+        "--profile",
+        "fifo",
+        "--format",
+        "json",
+    ]);
+    let diags = diagnostics(&o);
+    assert_eq!(o.status.code(), Some(2), "{diags:?}");
+    assert_eq!(diags[0]["code"], "F001", "{diags:?}");
+    assert!(
+        diags[0]["message"].as_str().unwrap_or("").contains("FIFO"),
+        "{diags:?}"
+    );
+    let o = paasc_bounded(&["check", &d, "--format", "json"]);
+    let diags = diagnostics(&o);
+    assert!(
+        diags.iter().any(|x| x["code"] == "F001"
+            && x["file"].as_str().unwrap_or("").ends_with("fifo.yaml")),
+        "check passes over the FIFO profile: {diags:?}"
+    );
+    std::fs::remove_file(dir.join("profiles/fifo.yaml")).expect("rm");
+    let rock = dir.join("rockcraft.yaml");
+    std::fs::rename(&rock, dir.join("rock.yaml")).expect("mv");
+    mkfifo(&rock);
+    for args in [
+        vec!["check", d.as_str(), "--format", "json"],
+        vec!["check", "--rockcraft", "x", "--format", "json"],
+    ] {
+        let args: Vec<String> = args
+            .iter()
+            .map(|a| {
+                if *a == "x" {
+                    rock.to_string_lossy().into_owned()
+                } else {
+                    a.to_string()
+                }
+            })
+            .collect();
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let o = paasc_bounded(&args);
+        let diags = diagnostics(&o);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {diags:?}");
+        assert_eq!(diags[0]["code"], "F001", "{diags:?}");
+        assert!(diags[0]["message"].as_str().unwrap_or("").contains("FIFO"));
+    }
+    std::fs::remove_file(&rock).expect("rm");
+    std::fs::rename(dir.join("rock.yaml"), &rock).expect("mv");
+    let req = dir.join("requirements.txt");
+    mkfifo(&req);
+    let o = paasc_bounded(&["check", &d, "--format", "json"]);
+    let diags = diagnostics(&o);
+    assert!(
+        diags.iter().any(|x| x["code"] == "F001"
+            && x["file"]
+                .as_str()
+                .unwrap_or("")
+                .ends_with("requirements.txt")
+            && x["message"].as_str().unwrap_or("").contains("FIFO")),
+        "{diags:?}"
+    );
+    assert_eq!(o.status.code(), Some(1));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// Project files reached through a symbolic link that leaves the project (or leads into /proc)
+/// are refused before they are read, and their text is never quoted.
+#[test]
+fn links_out_of_the_project_are_not_read() {
+    let dir = project("links-out");
+    let d = dir.to_string_lossy().into_owned();
+    let outside = scratch("links-out-target");
+    std::fs::create_dir_all(&outside).expect("mkdir");
+    let secret = outside.join("credentials");
+    std::fs::write(
+        &secret,
+        "name: CREDENTIAL-LEAK-1\ntoken: [CREDENTIAL-LEAK-2\n",
+    )
+    .expect("write");
+    let rock = dir.join("rockcraft.yaml");
+    std::fs::remove_file(&rock).expect("rm");
+    std::os::unix::fs::symlink(&secret, &rock).expect("link");
+    let o = paasc_bounded(&["check", &d, "--format", "json"]);
+    let all = format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(!all.contains("CREDENTIAL-LEAK"), "{all}");
+    let diags = diagnostics(&o);
+    assert_eq!(o.status.code(), Some(2), "{all}");
+    assert_eq!(diags[0]["code"], "F001", "{all}");
+    std::fs::remove_file(&rock).expect("rm");
+    std::os::unix::fs::symlink("/proc/self/environ", &rock).expect("link");
+    let o = paasc_bounded(&["check", &d, "--format", "human"]);
+    let all = String::from_utf8_lossy(&o.stdout).into_owned();
+    assert!(all.contains("/proc"), "{all}");
+    assert!(!all.contains("PATH="), "the environment is shown:\n{all}");
+    let _ = std::fs::remove_dir_all(&dir);
+    let _ = std::fs::remove_dir_all(&outside);
+}

@@ -225,3 +225,154 @@ fn secrets_written_with_escapes_are_hidden_where_they_are_written() {
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// Asserts that no `marks` byte string reaches the output of `paasc args` in either format.
+fn assert_hidden(args: &[&str], marks: &[&str], what: &str) -> String {
+    let mut all = String::new();
+    for format in ["json", "human"] {
+        let mut full = args.to_vec();
+        full.extend(["--format", format]);
+        let result = run(&full);
+        let shown = format!("{}{}", result.stdout, result.stderr);
+        assert_ne!(result.code, 3, "{what}: internal error:\n{shown}");
+        for mark in marks {
+            assert!(
+                !shown.contains(mark),
+                "{what} ({format}): `{mark}` is shown:\n{shown}"
+            );
+        }
+        all.push_str(&shown);
+    }
+    all
+}
+
+/// Secrets that reach diagnostics by the back door: a value YAML 1.1 and 1.2 read differently
+/// (Y006 would state both readings), a credential written as a list (paas-charm's P004 quotes
+/// it), a secret's own line that does not parse, a duplicated key, a list or mapping where a
+/// string is wanted, and `--set` arguments with a line break or a misspelt path.
+#[test]
+fn hostile_secrets_never_reach_a_diagnostic() {
+    let dir = scratch("secrets-hostile");
+    copy_dir(&root().join("examples/flask-secrets"), &dir);
+    let project = dir.to_string_lossy().into_owned();
+    let out = dir.join("out").to_string_lossy().into_owned();
+    let compile = |extra: &[&str]| -> Vec<String> {
+        let mut a = vec!["compile", project.as_str(), "-o", out.as_str()];
+        a.extend(extra);
+        a.into_iter().map(str::to_string).collect()
+    };
+    // --set values YAML 1.2 reads as numbers (or 1.1 as base 60).
+    for value in ["0o1234567", "1_234_567_890", "12:30:45"] {
+        for path in ["secret-key", "secrets.webhook-secret.value"] {
+            let set = format!("{path}={value}");
+            let args = compile(&["--profile", "default", "--set", &set]);
+            let args: Vec<&str> = args.iter().map(String::as_str).collect();
+            let derived = ["342391", "1234567890", "45045"];
+            let mut marks = vec![value];
+            marks.extend(derived);
+            assert_hidden(&args, &marks, &set);
+        }
+    }
+    // Profile files whose secret lines are broken, duplicated or of the wrong shape.
+    let profiles = [
+        ("unterminated", "secret-key: \"UNTERMINATED-SECRET-1\nconfig:\n  flask-debug: true\n"),
+        ("colon", "secret-key: COLON-SECRET-2: more\n"),
+        ("control", "secret-key: CONTROL-SECRET-3\u{1}x\n"),
+        ("duplicate", "secret-key: DUPLICATE-SECRET-4\nsecret-key: DUPLICATE-SECRET-5\n"),
+        ("list", "secret-key: [LIST-SECRET-6]\n"),
+        ("block-list", "secret-key:\n- BLOCK-LIST-SECRET-7\n"),
+        ("mapping", "secret-key: {k: MAPPING-SECRET-8}\n"),
+        ("nested", "secrets:\n  webhook-secret:\n    value: [NESTED-SECRET-9]\n    value: DUP-NESTED-SECRET-10\n"),
+        ("broken-nested", "secrets:\n  webhook-secret:\n    value: 'BROKEN-NESTED-SECRET-11\n"),
+    ];
+    for (name, text) in profiles {
+        std::fs::write(dir.join(format!("profiles/{name}.yaml")), text).expect("profile");
+        let args = compile(&["--profile", name]);
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let marks: Vec<&str> = text
+            .split(|c: char| !c.is_ascii_alphanumeric() && c != '-')
+            .filter(|w| w.contains("SECRET-"))
+            .collect();
+        assert!(!marks.is_empty(), "{name}");
+        assert_hidden(&args, &marks, name);
+    }
+    // `paasc check` reads every profile: the same files, all at once.
+    let all = assert_hidden(&["check", project.as_str()], &["SECRET-"], "check");
+    assert!(all.contains("unterminated.yaml"), "{all}");
+    // --set arguments: a line break, misspelt paths, no `=`, an unknown option.
+    for (set, mark) in [
+        ("secret-key=LINE-BREAK-SECRET\nmore", "LINE-BREAK-SECRET"),
+        ("secret-kye=TYPO-SECRET-12", "TYPO-SECRET-12"),
+        ("secrets..value=EMPTY-KEY-SECRET", "EMPTY-KEY-SECRET"),
+        (
+            "config.webhook-secrte=OPTION-TYPO-SECRET",
+            "OPTION-TYPO-SECRET",
+        ),
+        ("NO-EQUALS-SECRET", "NO-EQUALS-SECRET"),
+    ] {
+        let args = compile(&["--profile", "default", "--set", set]);
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let shown = assert_hidden(&args, &[mark], set);
+        assert!(
+            shown.contains("--set"),
+            "{set}: the flag is not named:\n{shown}"
+        );
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// A credential written as a list in an integration's databag: paas-charm refuses it (P004),
+/// and its message would quote the value.
+#[test]
+fn a_credential_written_as_a_list_is_not_quoted() {
+    let dir = root().join("examples/flask-postgresql");
+    let out = std::env::temp_dir().join(format!("paasc-secrets-list-{}", std::process::id()));
+    let shown = assert_hidden(
+        &[
+            "compile",
+            &dir.to_string_lossy(),
+            "-o",
+            &out.to_string_lossy(),
+            "--set",
+            "integrations.postgresql.data.password=[\"LIST-PASSWORD-SECRET\", 2]",
+        ],
+        &["LIST-PASSWORD-SECRET"],
+        "list password",
+    );
+    assert!(shown.contains("P004"), "{shown}");
+    assert!(!out.exists(), "{shown}");
+}
+
+/// An empty or null `--set` is refused at the flag, whatever the path: a pipeline whose secret
+/// variable is empty must not deploy the profile's placeholder.
+#[test]
+fn an_empty_or_null_set_is_refused_at_the_flag() {
+    let dir = root().join("examples/flask-secrets");
+    let out = std::env::temp_dir().join(format!("paasc-secrets-empty-{}", std::process::id()));
+    for set in [
+        "secret-key=",
+        "secret-key=~",
+        "secrets.webhook-secret.value= ",
+        "kubernetes=null",
+        "integrations.s3.data=NULL",
+    ] {
+        let result = run(&[
+            "compile",
+            &dir.to_string_lossy(),
+            "-o",
+            &out.to_string_lossy(),
+            "--format",
+            "json",
+            "--set",
+            set,
+        ]);
+        assert_eq!(result.code, 1, "{set}: {}{}", result.stdout, result.stderr);
+        let doc: serde_json::Value = serde_json::from_str(&result.stdout).expect("JSON");
+        let d = &doc["diagnostics"][0];
+        assert_eq!(d["code"], "S004", "{set}: {d}");
+        let message = d["message"].as_str().unwrap_or_default();
+        assert!(message.contains("gives no value"), "{set}: {message}");
+        assert!(d["help"].is_string(), "{set}: {d}");
+        assert!(!out.exists(), "{set}: wrote {}", out.display());
+    }
+}

@@ -428,6 +428,13 @@ contain a letter, may not start or end with a hyphen or have two hyphens in a ro
 most 40 characters. A title is 2 to 40 characters; rockcraft uses the name as the title when
 none is given, so a one-letter rock name fails too.
 
+In a deployment profile, `app` (and an integration's `app`) must be a Juju application name
+(juju/names: lowercase letters, digits and single hyphens, starting with a letter, each part
+after a hyphen holding a letter) and `model` a Juju model name (lowercase letters, digits and
+hyphens, not starting with a hyphen, at most 128 characters). The application name becomes the
+name of the chart's Secret and of its secrets file, so a value such as `a/b` or `../x` would
+write outside the chart.
+
 Example:
 
     name: My_App
@@ -551,6 +558,13 @@ Fix: remove the default. After deploying, create the secret and give its id to t
 "paasc reads `rockcraft.yaml` from the project directory and `charmcraft.yaml` from the project
 directory or its `charm/` subdirectory (the layout `charmcraft init` gives). At least one of
 them must exist; a file that exists but cannot be read is reported too.
+
+paasc reads only regular files: a FIFO, a socket or a device where it reads a file (the project
+files, a profile, `requirements.txt`) is reported instead of read, so that it cannot block. A
+path that resolves into /proc, /dev or /sys is never opened, and `rockcraft.yaml`,
+`charmcraft.yaml` or a `profiles/*.yaml` found in the project that is a symbolic link leading
+out of it is refused before it is read (it could disclose another file in a snippet); a file
+named on the command line (`--profile PATH`, `--rockcraft FILE`) is read where it is.
 
 Example: `paasc check .` in a directory holding neither file.
 

@@ -52,6 +52,9 @@ pub struct Cx<'a> {
     pub file: FileId,
     /// Problems found.
     pub diags: Vec<Diagnostic>,
+    /// Whether the tree is an overlay (a `--set`): required keys may be missing, as they may
+    /// come from what it is laid over.
+    pub partial: bool,
 }
 
 impl<'a> Cx<'a> {
@@ -61,6 +64,7 @@ impl<'a> Cx<'a> {
             tree,
             file,
             diags: Vec::new(),
+            partial: false,
         }
     }
 
@@ -261,7 +265,9 @@ impl<'a> MapReader<'a> {
         let present = self.position(key).is_some();
         if !present {
             self.known.push(key);
-            self.missing(key);
+            if !cx.partial {
+                self.missing(key);
+            }
             return None;
         }
         let e = self.entry(key)?;

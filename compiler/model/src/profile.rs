@@ -153,7 +153,7 @@ impl Lower for Integration {
         }
         let mut m = cx.map(id, path)?;
         let mut out = Integration {
-            app: m.opt_spanned(cx, "app"),
+            app: juju_name(cx, &mut m, "app", JujuName::Application),
             interface: m.opt_spanned(cx, "interface"),
             data: m.opt(cx, "data").unwrap_or_default(),
             secrets: m.opt(cx, "secrets").unwrap_or_default(),
@@ -457,6 +457,104 @@ fn bounded(
     m.opt_spanned(cx, key)
 }
 
+/// The kinds of Juju names a profile gives.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum JujuName {
+    /// An application name (juju/names `IsValidApplication`).
+    Application,
+    /// A model name (juju/names `IsValidModelName`).
+    Model,
+}
+
+impl JujuName {
+    /// Why `name` is not a valid Juju name of this kind, or `None` when it is.
+    ///
+    /// Applications follow juju/names' `ApplicationSnippet`,
+    /// `[a-z][a-z0-9]*(-[a-z0-9]*[a-z][a-z0-9]*)*`: lowercase letters, digits and single hyphens,
+    /// starting with a letter, each part after a hyphen holding a letter. Models follow
+    /// `validModelName`, `[a-z0-9]+[a-z0-9-]*`, at most 128 characters.
+    pub fn problem(self, name: &str) -> Option<&'static str> {
+        let allowed = |c: char| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-';
+        if name.is_empty() {
+            return Some("it is empty");
+        }
+        if !name.chars().all(allowed) {
+            return Some("it may only use ASCII lowercase letters, digits and hyphens");
+        }
+        match self {
+            JujuName::Application => {
+                let mut parts = name.split('-');
+                if !parts
+                    .next()
+                    .is_some_and(|p| p.starts_with(|c: char| c.is_ascii_lowercase()))
+                {
+                    return Some("it must start with a letter");
+                }
+                if !parts.all(|p| p.contains(|c: char| c.is_ascii_lowercase())) {
+                    return Some("each part after a hyphen must hold a letter (no `--`, no trailing hyphen, no all-digit part such as `-2`)");
+                }
+                None
+            }
+            JujuName::Model if name.starts_with('-') => Some("it may not start with a hyphen"),
+            JujuName::Model if name.len() > 128 => Some("it is longer than 128 characters"),
+            JujuName::Model => None,
+        }
+    }
+
+    fn what(self) -> &'static str {
+        match self {
+            JujuName::Application => "a Juju application name",
+            JujuName::Model => "a Juju model name",
+        }
+    }
+}
+
+/// Reads the string `key`, refusing (at the value) one that is not a valid Juju name of `kind`:
+/// the application name becomes a file name, a Kubernetes object's name and part of every
+/// unit's name, so nothing else may reach them.
+fn juju_name(
+    cx: &mut Cx,
+    m: &mut MapReader,
+    key: &'static str,
+    kind: JujuName,
+) -> Option<Spanned<String>> {
+    let name: Spanned<String> = m.opt_spanned(cx, key)?;
+    let Some(why) = kind.problem(&name.value) else {
+        return Some(name);
+    };
+    let path = match m.path() {
+        "" => key.to_string(),
+        outer => format!("{outer}.{key}"),
+    };
+    const SHOWN: usize = 64;
+    let shown: String = name.value.chars().take(SHOWN).collect();
+    let more = if name.value.chars().nth(SHOWN).is_some() {
+        "…"
+    } else {
+        ""
+    };
+    let example = match kind {
+        JujuName::Application => "`web` or `my-app`",
+        JujuName::Model => "`prod` or `2024-staging`",
+    };
+    cx.push(
+        Diagnostic::new(
+            Code::INVALID_NAME,
+            cx.file,
+            name.span,
+            format!(
+                "`{path}` must be {}, and `{shown}{more}` is not: {why}",
+                kind.what()
+            ),
+        )
+        .label("not a valid name")
+        .help(format!(
+            "use lowercase letters, digits and single hyphens, starting with a letter, e.g. {example}"
+        )),
+    );
+    None
+}
+
 /// Reads `peer-units`: at most [`MAX_UNITS`] - 1 unit numbers.
 fn peer_units(cx: &mut Cx, m: &mut MapReader) -> Option<Spanned<Vec<Spanned<i64>>>> {
     let e = m.peek("peer-units")?;
@@ -500,8 +598,8 @@ pub fn lower(cx: &mut Cx) -> Option<Profile> {
     let root = cx.tree.root()?;
     let mut m: MapReader = cx.map(root, "")?;
     let out = Profile {
-        app: m.opt_spanned(cx, "app"),
-        model: m.opt_spanned(cx, "model"),
+        app: juju_name(cx, &mut m, "app", JujuName::Application),
+        model: juju_name(cx, &mut m, "model", JujuName::Model),
         unit: bounded(cx, &mut m, "unit", 0, MAX_UNIT_NUMBER, None),
         units: bounded(cx, &mut m, "units", 1, MAX_UNITS, Some(&units_help())),
         peer_units: peer_units(cx, &mut m),
@@ -565,15 +663,161 @@ pub fn is_secret_field(name: &str) -> bool {
         || n.ends_with("connect-string")
 }
 
+/// Whether the profile entry at `path` (keys from the top, list items left out) is, or holds,
+/// a secret value: `secret-key`, anything under `secrets` or an integration's `secrets`, and
+/// the credential fields of an integration's databags.
+pub fn is_secret_path(path: &[&str]) -> bool {
+    let key = |s: &str| s.replace('_', "-");
+    match path {
+        [top, ..] if key(top) == "secret-key" || *top == "secrets" => true,
+        [first, _, rest @ ..] if *first == "integrations" => match rest {
+            [section, ..] if *section == "secrets" => true,
+            [bag, field] if *bag == "data" || key(bag) == "unit-data" => is_secret_field(field),
+            [units, _, field] if *units == "units" => is_secret_field(field),
+            _ => false,
+        },
+        _ => false,
+    }
+}
+
+/// Whether the flow collection `flow`, written at `path`, holds a secret value: at a secret
+/// path, or under a key that names one (`{username: u, password: p}`); it is hidden whole.
+fn flow_holds_secrets(path: &[&str], flow: &str) -> bool {
+    is_secret_path(path)
+        || flow.split(['{', ',', '[']).any(|part| {
+            part.split_once(':').is_some_and(|(key, _)| {
+                let key = key.trim().trim_matches(['"', '\'']);
+                is_secret_field(key)
+            })
+        })
+}
+
+/// The key of a block mapping entry starting `content` (a plain or quoted key followed by `:`
+/// and a space or the end), with the offset just past the `:`.
+fn entry_key(content: &str) -> Option<(String, usize)> {
+    let (key, after) = match content.chars().next()? {
+        q @ ('"' | '\'') => {
+            let end = content[1..].find(q)? + 1;
+            (content[1..end].to_string(), end + 1)
+        }
+        '{' | '[' | '#' | '|' | '>' | '&' | '*' | '!' => return None,
+        _ => {
+            let colon = content
+                .match_indices(':')
+                .map(|(i, _)| i)
+                .find(|&i| matches!(content.as_bytes().get(i + 1), None | Some(b' ' | b'\t')))?;
+            (content[..colon].trim_end().to_string(), colon)
+        }
+    };
+    let rest = &content[after..];
+    let rest_trimmed = rest.trim_start_matches([' ', '\t']);
+    let colon = after + (rest.len() - rest_trimmed.len());
+    (rest_trimmed.starts_with(':')
+        && matches!(rest_trimmed.as_bytes().get(1), None | Some(b' ' | b'\t')))
+    .then_some((key, colon + 1))
+}
+
+/// Where the profile `text` writes secret values, found line by line (block style, as profiles
+/// are written) so that it works where the YAML does not load: a secret's line with a syntax
+/// error, a duplicated key, a secret written as a list or a mapping. Each span covers a value
+/// to the end of its line; the lines below a secret entry that are more indented, and the lines
+/// in a section holding secrets that are not `key: value` entries, are covered whole.
+pub fn secret_lines(text: &str) -> Vec<paasc_diag::Span> {
+    let mut out = Vec::new();
+    let mut stack: Vec<(usize, String)> = Vec::new();
+    let mut hidden_below: Option<usize> = None;
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let start = offset;
+        offset += line.len();
+        let body = line.trim_end_matches(['\n', '\r']);
+        let mut content = body.trim_start_matches([' ', '\t']);
+        let mut indent = body.len() - content.len();
+        let whole = paasc_diag::Span::new(start + indent, start + body.len());
+        if content.is_empty() || content.starts_with('#') {
+            continue;
+        }
+        let raw_indent = indent;
+        if let Some(level) = hidden_below {
+            if indent > level || (indent == level && content.starts_with('-')) {
+                out.push(whole);
+                continue;
+            }
+            hidden_below = None;
+        }
+        while let Some(rest) = content
+            .strip_prefix('-')
+            .filter(|r| r.is_empty() || r.starts_with([' ', '\t']))
+        {
+            let trimmed = rest.trim_start_matches([' ', '\t']);
+            indent += content.len() - trimmed.len();
+            content = trimmed;
+        }
+        while stack.last().is_some_and(|(i, _)| *i >= indent) {
+            stack.pop();
+        }
+        let path: Vec<&str> = stack.iter().map(|(_, k)| k.as_str()).collect();
+        let Some((key, colon)) = entry_key(content) else {
+            if !content.is_empty() && is_secret_path(&path) {
+                out.push(whole);
+            }
+            continue;
+        };
+        let value = &content[colon..];
+        let value_trimmed = value.trim_start_matches([' ', '\t']);
+        let value_start =
+            start + (body.len() - content.len()) + colon + (value.len() - value_trimmed.len());
+        let mut full = path.clone();
+        full.push(&key);
+        let inline = !value_trimmed.is_empty() && !value_trimmed.starts_with('#');
+        let flow = value_trimmed.starts_with(['{', '[']);
+        if is_secret_path(&full) || (flow && flow_holds_secrets(&full, value_trimmed)) {
+            if inline {
+                out.push(paasc_diag::Span::new(value_start, start + body.len()));
+            }
+            let block = !inline || value_trimmed.starts_with(['|', '>']);
+            if block && is_secret_path(&full) && !holds_secrets_below(&full) {
+                hidden_below = Some(raw_indent);
+            }
+        }
+        stack.push((indent, key));
+    }
+    out
+}
+
+/// Whether the secret entry at `path` is a section whose own keys are names (the secrets of
+/// `secrets` and of an integration's `secrets`), rather than a value.
+fn holds_secrets_below(path: &[&str]) -> bool {
+    match path {
+        ["secrets"] | ["secrets", _] => true,
+        [first, _, "secrets"] | [first, _, "secrets", _] => *first == "integrations",
+        _ => false,
+    }
+}
+
 impl Profile {
     /// Every secret value the profile holds: the secret key, secret contents, provider secrets,
     /// and databag credentials. Diagnostics and non-secret artifacts must never show them.
     pub fn secret_values(&self) -> Vec<String> {
-        let mut out: Vec<String> = self
-            .secret_entries()
-            .into_iter()
-            .map(|(v, _)| v.to_string())
-            .collect();
+        fn leaves(v: &serde_json::Value, out: &mut Vec<String>) {
+            match v {
+                serde_json::Value::Array(items) => items.iter().for_each(|i| leaves(i, out)),
+                serde_json::Value::Object(m) => m.values().for_each(|i| leaves(i, out)),
+                serde_json::Value::String(s) => out.push(s.clone()),
+                _ => {}
+            }
+        }
+        let mut out: Vec<String> = Vec::new();
+        for (v, _) in self.secret_entries() {
+            out.push(v.to_string());
+            // A databag credential written as a list or mapping is stored as JSON: its
+            // strings can be quoted on their own (a Python repr in paas-charm's message).
+            if v.starts_with(['[', '{']) {
+                if let Ok(parsed) = serde_json::from_str::<serde_json::Value>(v) {
+                    leaves(&parsed, &mut out);
+                }
+            }
+        }
         out.retain(|v| !v.trim().is_empty());
         out.sort_by_key(|v| std::cmp::Reverse(v.len()));
         out.dedup();
@@ -650,8 +894,12 @@ impl Profile {
             .collect()
     }
 
-    /// Applies `other` on top of this profile (used for `--set` overrides): values it sets win,
-    /// maps merge key by key.
+    /// Applies `other` on top of this profile (used for `--set` overrides), by these rules:
+    /// a scalar it sets replaces this one; mappings merge key by key, at every depth (`config`,
+    /// `secrets` and each secret's content, `integrations` and each one's `data`, `units` and
+    /// `secrets`, `proxy`, `kubernetes` and its `ingress`, `resources` and `autoscaling`); a
+    /// list replaces the list (`peer-units`, `kubernetes.storage`, an integration's list form).
+    /// A null never reaches here (an overlay cannot remove a value).
     pub fn overlay(&mut self, other: Profile) {
         fn merge_map<T>(base: &mut SpannedMap<T>, top: SpannedMap<T>, merge: impl Fn(&mut T, T)) {
             for (k, v) in top.0 {
@@ -739,31 +987,43 @@ impl Profile {
                 }
             }
         });
-        for (slot, v) in [
+        take_given([
             (&mut self.proxy.http_proxy, other.proxy.http_proxy),
             (&mut self.proxy.https_proxy, other.proxy.https_proxy),
             (&mut self.proxy.no_proxy, other.proxy.no_proxy),
-        ] {
-            if v.is_some() {
-                *slot = v;
-            }
-        }
+        ]);
         if let Some(k) = other.kubernetes {
             let base = self.kubernetes.get_or_insert_with(Kubernetes::default);
             let mut taken = Vec::new();
             macro_rules! take_k {
                 ($($f:ident),*) => { $( if k.$f.is_some() { base.$f = k.$f; taken.push(stringify!($f)); } )* };
             }
-            take_k!(
-                image,
-                replicas,
-                resources,
-                autoscaling,
-                anti_affinity,
-                ingress,
-                service_type,
-                secret_name
-            );
+            take_k!(image, replicas, anti_affinity, service_type, secret_name);
+            if let Some(top) = k.ingress {
+                let ingress = base.ingress.get_or_insert_with(Ingress::default);
+                take_given([
+                    (&mut ingress.host, top.host),
+                    (&mut ingress.tls_secret, top.tls_secret),
+                    (&mut ingress.class, top.class),
+                ]);
+                merge_map(&mut ingress.annotations, top.annotations, replace);
+                taken.push("ingress");
+            }
+            if let Some(top) = k.resources {
+                let resources = base.resources.get_or_insert_with(Resources::default);
+                merge_map(&mut resources.requests, top.requests, replace);
+                merge_map(&mut resources.limits, top.limits, replace);
+                taken.push("resources");
+            }
+            if let Some(top) = k.autoscaling {
+                let scaling = base.autoscaling.get_or_insert_with(Autoscaling::default);
+                take_given([
+                    (&mut scaling.min_replicas, top.min_replicas),
+                    (&mut scaling.max_replicas, top.max_replicas),
+                    (&mut scaling.target_cpu, top.target_cpu),
+                ]);
+                taken.push("autoscaling");
+            }
             if !k.storage.is_empty() {
                 base.storage = k.storage;
                 taken.push("storage");
@@ -777,17 +1037,72 @@ impl Profile {
     }
 }
 
+/// Sets each slot to its value when one is given (an overlay's fields).
+fn take_given<T, const N: usize>(pairs: [(&mut Option<T>, Option<T>); N]) {
+    for (slot, v) in pairs {
+        if v.is_some() {
+            *slot = v;
+        }
+    }
+}
+
+/// The required keys a profile laid over with partial overlays still lacks (a `--set
+/// kubernetes.ingress.class=nginx` on a profile without an ingress host), each reported at
+/// the file that gave the entry.
+pub fn missing_after_overlay(p: &Profile) -> Vec<Diagnostic> {
+    let Some(k) = &p.kubernetes else {
+        return Vec::new();
+    };
+    let overlaid = |field: &str| {
+        p.origins
+            .iter()
+            .rev()
+            .find(|(s, f, _)| *s == "kubernetes" && f == field)
+            .map(|(_, _, file)| *file)
+    };
+    let mut missing: Vec<(String, paasc_diag::FileId)> = Vec::new();
+    if let Some(file) = overlaid("ingress") {
+        if k.ingress.as_ref().is_some_and(|i| i.host.is_none()) {
+            missing.push(("kubernetes.ingress.host".into(), file));
+        }
+    }
+    if let Some(file) = overlaid("storage") {
+        for (i, v) in k.storage.iter().enumerate() {
+            for (key, given) in [
+                ("name", v.name.is_some()),
+                ("size", v.size.is_some()),
+                ("mount-path", v.mount_path.is_some()),
+            ] {
+                if !given {
+                    missing.push((format!("kubernetes.storage[{i}].{key}"), file));
+                }
+            }
+        }
+    }
+    missing
+        .into_iter()
+        .map(|(path, file)| {
+            Diagnostic::new(
+                Code::MISSING_KEY,
+                file,
+                paasc_diag::Span::point(0),
+                format!("required key `{path}` is missing from the profile and its --set overlays"),
+            )
+            .label("given here without it")
+            .help(format!("add `{path}` to the profile, or --set it"))
+        })
+        .collect()
+}
+
 /// Turns `--set path=value` into the YAML of a one-key profile: `config.debug=true` becomes
 /// `config:\n  debug: true\n`. `Err` explains a malformed argument.
 pub fn set_to_yaml(arg: &str) -> Result<String, String> {
     let Some((path, value)) = arg.split_once('=') else {
-        return Err(format!(
-            "`--set {arg}` has no `=`; write --set path.to.key=value"
-        ));
+        return Err("a --set argument has no `=`; write --set path.to.key=value".to_string());
     };
     let keys: Vec<&str> = path.split('.').collect();
     if keys.iter().any(|k| k.is_empty()) {
-        return Err(format!("`--set {arg}`: the path `{path}` has an empty key"));
+        return Err(format!("`--set {path}=...`: the path has an empty key"));
     }
     let mut out = String::new();
     for (depth, key) in keys.iter().enumerate() {
@@ -919,6 +1234,111 @@ mod tests {
         );
         assert!(set_to_yaml("novalue").is_err());
         assert!(set_to_yaml("a..b=1").is_err());
+    }
+
+    fn overlay_of(text: &str) -> Profile {
+        let (tree, diags) = parse(FileId(1), text, Limits::default());
+        assert!(diags.is_empty(), "{diags:?}");
+        let mut cx = Cx::new(&tree, FileId(1));
+        cx.partial = true;
+        let p = lower(&mut cx).expect("overlay");
+        assert!(cx.diags.is_empty(), "{:?}", cx.diags);
+        p
+    }
+
+    #[test]
+    fn overlays_merge_mappings_and_replace_lists() {
+        let (base, diags) = load(
+            "peer-units: [1, 2]\nkubernetes:\n  ingress: {host: web.example.com, annotations: {a: '1'}}\n  resources: {limits: {cpu: '1'}}\n  storage: [{name: d, size: 1Gi, mount-path: /d}]\nintegrations:\n  pg:\n    data: {user: u, password: p}\n",
+        );
+        assert!(diags.is_empty(), "{diags:?}");
+        let mut p = base.expect("base");
+        for top in [
+            "kubernetes:\n  ingress:\n    class: nginx\n",
+            "kubernetes:\n  ingress:\n    annotations:\n      b: '2'\n",
+            "kubernetes:\n  resources:\n    limits:\n      memory: 1Gi\n",
+            "kubernetes:\n  storage: [{name: e, size: 2Gi, mount-path: /e}]\n",
+            "peer-units: [3]\n",
+            "integrations:\n  pg:\n    data:\n      password: q\n",
+        ] {
+            p.overlay(overlay_of(top));
+        }
+        assert!(missing_after_overlay(&p).is_empty());
+        let k = p.kubernetes.as_ref().expect("kubernetes");
+        let ingress = k.ingress.as_ref().expect("ingress");
+        assert_eq!(
+            ingress.host.as_ref().map(|h| h.value.as_str()),
+            Some("web.example.com")
+        );
+        assert_eq!(
+            ingress.class.as_ref().map(|h| h.value.as_str()),
+            Some("nginx")
+        );
+        assert_eq!(ingress.annotations.len(), 2);
+        let limits = &k.resources.as_ref().expect("resources").limits;
+        assert_eq!(limits.len(), 2);
+        let names: Vec<&str> = k
+            .storage
+            .iter()
+            .filter_map(|v| v.name.as_ref())
+            .map(|n| n.value.as_str())
+            .collect();
+        assert_eq!(names, ["e"]);
+        assert_eq!(p.peers(), [3]);
+        let data = &p.integrations.get("pg").expect("pg").data;
+        assert_eq!(data.get("user").map(|v| v.value.0.as_str()), Some("u"));
+        assert_eq!(data.get("password").map(|v| v.value.0.as_str()), Some("q"));
+
+        let mut bare = Profile::default();
+        bare.overlay(overlay_of("kubernetes:\n  ingress:\n    class: nginx\n"));
+        let missing = missing_after_overlay(&bare);
+        assert_eq!(missing.len(), 1, "{missing:?}");
+        assert!(missing[0].message.contains("kubernetes.ingress.host"));
+        assert_eq!(missing[0].primary.file, FileId(1));
+    }
+
+    #[test]
+    fn juju_names_follow_juju() {
+        for ok in ["web", "my-app", "a1-b2c", "x"] {
+            assert_eq!(JujuName::Application.problem(ok), None, "{ok}");
+        }
+        for bad in [
+            "", "a/b", "Web", "1web", "web-", "web--x", "web-2", "../x", "a_b", "a.b",
+        ] {
+            assert!(JujuName::Application.problem(bad).is_some(), "{bad}");
+        }
+        for ok in ["prod", "2024-staging", "0", "a-"] {
+            assert_eq!(JujuName::Model.problem(ok), None, "{ok}");
+        }
+        let long = "m".repeat(129);
+        for bad in ["-prod", "Prod", "a/b", long.as_str()] {
+            assert!(JujuName::Model.problem(bad).is_some(), "{bad}");
+        }
+        let (_, diags) = load("app: flask-minimal/templates/x\n");
+        assert_eq!(diags.len(), 1, "{diags:?}");
+        assert_eq!(diags[0].code.as_str(), "S009");
+        assert_eq!(diags[0].primary.span, paasc_diag::Span::new(5, 30));
+    }
+
+    #[test]
+    fn secret_lines_are_found_in_broken_text() {
+        let text = "app: web\nsecret-key: \"UNTERMINATED\nconfig:\n  greeting: hi\nsecret-key:\n- LISTED\nsecrets:\n  token:\n    value: A: B\n    other: |\n      BLOCK\n  tok2: {value: FLOW}\nintegrations:\n  pg:\n    - app: pg\n      data:\n        password: [PW]\n        host: db\n";
+        let hidden: Vec<&str> = secret_lines(text)
+            .iter()
+            .map(|s| &text[s.start as usize..s.end as usize])
+            .collect();
+        assert_eq!(
+            hidden,
+            [
+                "\"UNTERMINATED",
+                "- LISTED",
+                "A: B",
+                "|",
+                "BLOCK",
+                "{value: FLOW}",
+                "[PW]"
+            ]
+        );
     }
 
     #[test]

@@ -215,6 +215,39 @@ pub fn merge(docs: Vec<Document>) -> Document {
     all
 }
 
+/// The document for the diagnostics of several projects, each `(sources, diagnostics, files
+/// read)`, in their order, as [`to_string`] would print their [`merge`]d [`Document`]s, but
+/// written one diagnostic at a time: the output is all that grows with their number.
+pub fn stream<'a>(
+    parts: impl IntoIterator<Item = (&'a SourceDb, &'a [Diagnostic], usize)>,
+) -> String {
+    use std::fmt::Write;
+    let mut out = format!("{{\n  \"version\": {FORMAT_VERSION},\n  \"diagnostics\": [");
+    let mut total = summary(&[], 0);
+    let mut first = true;
+    for (db, diags, files) in parts {
+        total.add(&summary(diags, files));
+        for d in diags {
+            let text = serde_json::to_string_pretty(&convert(db, d))
+                .unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
+            out.push_str(if first { "\n" } else { ",\n" });
+            first = false;
+            // JSON strings hold no raw line break, so each line is indented as a whole.
+            for (i, line) in text.lines().enumerate() {
+                let _ = write!(out, "{}    {line}", if i == 0 { "" } else { "\n" });
+            }
+        }
+    }
+    out.push_str(if first { "],\n" } else { "\n  ],\n" });
+    let summary = serde_json::to_string_pretty(&total).unwrap_or_default();
+    let _ = write!(out, "  \"summary\": ");
+    for (i, line) in summary.lines().enumerate() {
+        let _ = write!(out, "{}{line}", if i == 0 { "" } else { "\n  " });
+    }
+    out.push_str("\n}\n");
+    out
+}
+
 /// The document as pretty JSON with a final newline.
 pub fn to_string(doc: &Document) -> String {
     let mut s =
@@ -229,4 +262,41 @@ pub fn schema() -> String {
     let mut s = serde_json::to_string_pretty(&schema).unwrap_or_default();
     s.push('\n');
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use paasc_diag::{Code, Span};
+
+    #[test]
+    fn the_stream_is_the_document() {
+        let mut db = SourceDb::new();
+        let a = db.add("a.yaml", "x: 1\ny: \"\\u0001\"\n");
+        let b = db.add("b.yaml", "z: [\n");
+        let d1 = Diagnostic::new(
+            Code::UNKNOWN_KEY,
+            a,
+            Span::new(0, 1),
+            "unknown `x`\n\"quoted\"",
+        )
+        .label("here")
+        .help("remove it")
+        .secondary(b, Span::new(3, 4), "and there");
+        let mut d2 = Diagnostic::new(Code::YAML_SYNTAX, b, Span::point(5), "unclosed");
+        d2.related.push(d1.clone());
+        let one = [d1.clone()];
+        let two = [d1, d2];
+        for parts in [
+            vec![],
+            vec![(&db, &[][..], 0)],
+            vec![(&db, &one[..], 1)],
+            vec![(&db, &two[..], 2), (&db, &[][..], 1), (&db, &one[..], 3)],
+        ] {
+            let whole = to_string(&merge(
+                parts.iter().map(|(db, d, n)| document(db, d, *n)).collect(),
+            ));
+            assert_eq!(stream(parts.iter().copied()), whole);
+        }
+    }
 }
