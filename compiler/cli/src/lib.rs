@@ -2,6 +2,7 @@
 //! terminals; the passes it drives are pure.
 
 pub mod compile;
+pub mod env;
 pub mod fix;
 pub mod load;
 
@@ -131,6 +132,9 @@ enum Command {
     Check(CheckArgs),
     /// Apply a deployment profile and write the artifacts: Pebble layers, .env, gunicorn.conf.py, a Dockerfile and a Helm chart.
     Compile(CompileArgs),
+    /// Print the environment paas-charm gives the main service; with --why, where each
+    /// variable comes from and what paas-charm drops.
+    Env(env::EnvArgs),
     /// Print the long description of a diagnostic code, with an example and the fix.
     Explain {
         /// A code such as S001, or its name such as unknown-key; `all` lists every code.
@@ -234,6 +238,7 @@ pub fn run(args: Vec<String>, term: Terminal) -> Outcome {
     match cli.command {
         Command::Check(c) => check(&c, term),
         Command::Compile(a) => compile_cmd(&a, term),
+        Command::Env(a) => env::run(&a, term),
         Command::Explain { code } => explain(&code),
         Command::Lsp => lsp(term),
         Command::Completions { shell } => {
