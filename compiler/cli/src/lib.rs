@@ -4,6 +4,7 @@
 pub mod compile;
 pub mod env;
 pub mod fix;
+pub mod init;
 pub mod load;
 
 pub use paasc_render::{github, human, json, sarif};
@@ -135,6 +136,9 @@ enum Command {
     /// Print the environment paas-charm gives the main service; with --why, where each
     /// variable comes from and what paas-charm drops.
     Env(env::EnvArgs),
+    /// Start a project: what `rockcraft init` and `charmcraft init` write for the framework
+    /// (the charm in charm/), a development profile and a minimal app; never overwrites.
+    Init(init::InitArgs),
     /// Print the long description of a diagnostic code, with an example and the fix.
     Explain {
         /// A code such as S001, or its name such as unknown-key; `all` lists every code.
@@ -239,6 +243,7 @@ pub fn run(args: Vec<String>, term: Terminal) -> Outcome {
         Command::Check(c) => check(&c, term),
         Command::Compile(a) => compile_cmd(&a, term),
         Command::Env(a) => env::run(&a, term),
+        Command::Init(a) => init::run(&a),
         Command::Explain { code } => explain(&code),
         Command::Lsp => lsp(term),
         Command::Completions { shell } => {
