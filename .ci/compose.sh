@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The compose back end against the real tools: every example compiled with every profile
+# The compose back end (and `paasc graph`'s DOT) against the real tools: every example compiled with every profile
 # (`--emit compose`) gives a compose.yaml that
 #   1. the Compose Specification's JSON Schema accepts (check-jsonschema 0.39.0, the schema
 #      vendored in .ci/vendor/compose-spec.json with its source and version), and
@@ -49,3 +49,14 @@ PY
   done
 done
 echo "compose: $n compose files accepted by the Compose schema and docker-compose config"
+
+# `paasc graph --format dot`: Graphviz renders every example's picture (the golden files, which
+# tests/graph.rs keeps equal to the output).
+if ! command -v dot >/dev/null; then
+  apt-get update -qq >/dev/null
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq graphviz >/dev/null
+fi
+for f in golden/graph/*/*.dot; do
+  dot -Tsvg "$f" >/dev/null || { echo "Graphviz refused $f" >&2; exit 1; }
+done
+echo "graph: $(ls golden/graph/*/*.dot | wc -l) DOT pictures rendered by Graphviz"

@@ -4,6 +4,7 @@
 pub mod compile;
 pub mod env;
 pub mod fix;
+pub mod graph;
 pub mod init;
 pub mod load;
 
@@ -136,6 +137,9 @@ enum Command {
     /// Print the environment paas-charm gives the main service; with --why, where each
     /// variable comes from and what paas-charm drops.
     Env(env::EnvArgs),
+    /// Print a picture of the deployment (Mermaid, or DOT): services, integrations and what
+    /// provides them, and the Kubernetes objects of the Helm chart.
+    Graph(graph::GraphArgs),
     /// Start a project: what `rockcraft init` and `charmcraft init` write for the framework
     /// (the charm in charm/), a development profile and a minimal app; never overwrites.
     Init(init::InitArgs),
@@ -243,6 +247,7 @@ pub fn run(args: Vec<String>, term: Terminal) -> Outcome {
         Command::Check(c) => check(&c, term),
         Command::Compile(a) => compile_cmd(&a, term),
         Command::Env(a) => env::run(&a, term),
+        Command::Graph(a) => graph::run(&a, term),
         Command::Init(a) => init::run(&a),
         Command::Explain { code } => explain(&code),
         Command::Lsp => lsp(term),
