@@ -154,9 +154,16 @@ fn init_never_overwrites() {
     assert_eq!(files_under(&dir), before);
 }
 
+/// A framework, the files that reveal it, and what `init` says it found.
+type Detection = (
+    &'static str,
+    &'static [(&'static str, &'static str)],
+    &'static str,
+);
+
 #[test]
 fn the_framework_is_detected_from_the_files_present() {
-    let cases: &[(&str, &[(&str, &str)], &str)] = &[
+    let cases: &[Detection] = &[
         (
             "flask",
             &[("requirements.txt", "Flask==3.0.3\n")],
