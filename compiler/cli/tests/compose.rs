@@ -66,24 +66,31 @@ fn secret_values(example: &str, profile: &str) -> Vec<String> {
         .collect()
 }
 
+/// Compiles `examples/<example>` with `profile` and `--emit compose` into a scratch directory
+/// named after `tag`.
+fn compile_compose(example: &str, profile: &str, tag: &str) -> std::path::PathBuf {
+    let out_dir = scratch(tag);
+    let out = paasc(&[
+        "compile",
+        &format!("examples/{example}"),
+        "--profile",
+        profile,
+        "-o",
+        out_dir.to_str().expect("path"),
+        "--emit",
+        "compose",
+    ]);
+    assert_success(&out);
+    out_dir
+}
+
 #[test]
 fn examples_compile_to_their_golden_compose_files() {
     let bless = std::env::var_os("PAASC_BLESS").is_some_and(|v| !v.is_empty() && v != "0");
     let mut failures = Vec::new();
     for (example, profile) in cases() {
         let case = format!("{example}/{profile}");
-        let out_dir = scratch(&format!("compose-{example}-{profile}"));
-        let out = paasc(&[
-            "compile",
-            &format!("examples/{example}"),
-            "--profile",
-            &profile,
-            "-o",
-            out_dir.to_str().expect("path"),
-            "--emit",
-            "compose",
-        ]);
-        assert_success(&out);
+        let out_dir = compile_compose(&example, &profile, &format!("compose-{example}-{profile}"));
         let written = files_under(&out_dir);
         for needed in [".env", "compose.yaml", "docker/Dockerfile"] {
             assert!(written.contains_key(needed), "{case}: no {needed}");
@@ -151,18 +158,7 @@ fn env_value(text: &str, key: &str) -> Option<String> {
 
 #[test]
 fn provisioned_services_share_the_credentials_the_app_env_was_computed_from() {
-    let out_dir = scratch("compose-provisioned");
-    let out = paasc(&[
-        "compile",
-        "examples/flask-postgresql",
-        "--profile",
-        "compose",
-        "-o",
-        out_dir.to_str().expect("path"),
-        "--emit",
-        "compose",
-    ]);
-    assert_success(&out);
+    let out_dir = compile_compose("flask-postgresql", "compose", "compose-provisioned");
     let app = std::fs::read_to_string(out_dir.join(".env")).expect(".env");
     let db = std::fs::read_to_string(out_dir.join("compose/postgresql.env")).expect("db env");
     assert_eq!(
@@ -229,18 +225,7 @@ fn provisioned_services_share_the_credentials_the_app_env_was_computed_from() {
 
 #[test]
 fn workers_and_schedulers_get_services_of_their_own() {
-    let out_dir = scratch("compose-workers");
-    let out = paasc(&[
-        "compile",
-        "examples/flask-workers",
-        "--profile",
-        "compose",
-        "-o",
-        out_dir.to_str().expect("path"),
-        "--emit",
-        "compose",
-    ]);
-    assert_success(&out);
+    let out_dir = compile_compose("flask-workers", "compose", "compose-workers");
     let doc = load(&std::fs::read_to_string(out_dir.join("compose.yaml")).expect("compose"));
     let names: Vec<&str> = doc
         .get("services")

@@ -41,6 +41,47 @@ pub const CONTEXT: &str = "${PAASC_PROJECT_DIR:?set PAASC_PROJECT_DIR to the pro
 pub const DOCKERFILE: &str =
     "${PAASC_OUT_DIR:?set PAASC_OUT_DIR to the directory of compose.yaml}/docker/Dockerfile";
 
+/// Where the host a relation points the app at is written.
+#[derive(Clone, Copy, Debug)]
+pub enum Host {
+    /// The first of the application databag's `endpoints` (`host:port,...`).
+    Endpoints,
+    /// A unit databag's `hostname`.
+    UnitHostname,
+    /// The host of the URL in the application databag's field.
+    Url(&'static str),
+}
+
+impl Host {
+    /// The host `r` points at.
+    fn of(self, r: &Relation) -> Option<String> {
+        let strip_port = |hp: &str| hp.rsplit_once(':').map_or(hp, |(h, _)| h).to_string();
+        match self {
+            Host::Endpoints => Some(strip_port(r.app_data.get("endpoints")?.split(',').next()?)),
+            Host::UnitHostname => r
+                .units_data
+                .values()
+                .find_map(|u| u.get("hostname"))
+                .cloned(),
+            Host::Url(field) => {
+                let url = r.app_data.get(field)?;
+                let rest = url.split_once("://").map_or(url.as_str(), |(_, r)| r);
+                Some(strip_port(rest.split('/').next()?))
+            }
+        }
+    }
+}
+
+/// A value of a backing service's environment.
+#[derive(Clone, Copy, Debug)]
+pub enum Value {
+    /// A field of the relation data (from a secret's content or the application databag, where
+    /// the database libraries read credentials).
+    Field(&'static str),
+    /// A fixed value.
+    Fixed(&'static str),
+}
+
 /// A backing service paasc can provision for an interface.
 pub struct Backing {
     /// The interface the charm's endpoint declares.
@@ -53,38 +94,38 @@ pub struct Backing {
     pub health: &'static str,
     /// The command, when the image's default is not enough.
     pub command: &'static [&'static str],
-    /// The host the relation data points the app at.
-    pub host: fn(&Relation) -> Option<String>,
-    /// The container's environment, from the relation data.
-    pub env: fn(&Relation) -> Vec<(String, String)>,
+    /// Where the relation data says the app finds it.
+    pub host: Host,
+    /// The container's environment (an empty value is left out).
+    pub env: &'static [(&'static str, Value)],
 }
 
-/// The host of the first of `endpoints` (`host:port,...`) in the application databag.
-fn endpoints_host(r: &Relation) -> Option<String> {
-    let first = r.app_data.get("endpoints")?.split(',').next()?;
-    Some(first.rsplit_once(':').map_or(first, |(h, _)| h).to_string())
-}
-
-/// The field `key`, from the application databag or a secret's content (where the database
-/// libraries read credentials first).
-fn field(r: &Relation, key: &str) -> String {
-    r.secrets
-        .values()
-        .find_map(|c| c.get(key))
-        .or_else(|| r.app_data.get(key))
-        .cloned()
-        .unwrap_or_default()
-}
-
-fn pairs(list: &[(&str, String)]) -> Vec<(String, String)> {
-    list.iter()
-        .filter(|(_, v)| !v.is_empty())
-        .map(|(k, v)| (k.to_string(), v.clone()))
-        .collect()
+impl Backing {
+    /// The container's environment for the relation `r`.
+    fn env_of(&self, r: &Relation) -> Vec<(String, String)> {
+        self.env
+            .iter()
+            .map(|(name, v)| {
+                let value = match v {
+                    Value::Fixed(text) => text.to_string(),
+                    Value::Field(key) => r
+                        .secrets
+                        .values()
+                        .find_map(|c| c.get(*key))
+                        .or_else(|| r.app_data.get(*key))
+                        .cloned()
+                        .unwrap_or_default(),
+                };
+                (name.to_string(), value)
+            })
+            .filter(|(_, v)| !v.is_empty())
+            .collect()
+    }
 }
 
 /// What paasc provisions, by interface. The relation fields each reads are those the
-/// runtime's integrations read for the same interface (paasc_runtime::integrations).
+/// runtime's integrations read for the same interface (paasc_runtime::integrations); when
+/// that table learns sample relation data per interface, this one belongs beside it.
 pub const BACKINGS: &[Backing] = &[
     Backing {
         interface: "postgresql_client",
@@ -92,14 +133,12 @@ pub const BACKINGS: &[Backing] = &[
         data: "/var/lib/postgresql/data",
         health: "pg_isready -U \"$$POSTGRES_USER\" -d \"$$POSTGRES_DB\"",
         command: &[],
-        host: endpoints_host,
-        env: |r| {
-            pairs(&[
-                ("POSTGRES_USER", field(r, "username")),
-                ("POSTGRES_PASSWORD", field(r, "password")),
-                ("POSTGRES_DB", field(r, "database")),
-            ])
-        },
+        host: Host::Endpoints,
+        env: &[
+            ("POSTGRES_USER", Value::Field("username")),
+            ("POSTGRES_PASSWORD", Value::Field("password")),
+            ("POSTGRES_DB", Value::Field("database")),
+        ],
     },
     Backing {
         interface: "mysql_client",
@@ -107,15 +146,13 @@ pub const BACKINGS: &[Backing] = &[
         data: "/var/lib/mysql",
         health: "mysqladmin ping -h 127.0.0.1 -u\"$$MYSQL_USER\" -p\"$$MYSQL_PASSWORD\"",
         command: &[],
-        host: endpoints_host,
-        env: |r| {
-            pairs(&[
-                ("MYSQL_USER", field(r, "username")),
-                ("MYSQL_PASSWORD", field(r, "password")),
-                ("MYSQL_DATABASE", field(r, "database")),
-                ("MYSQL_RANDOM_ROOT_PASSWORD", "yes".into()),
-            ])
-        },
+        host: Host::Endpoints,
+        env: &[
+            ("MYSQL_USER", Value::Field("username")),
+            ("MYSQL_PASSWORD", Value::Field("password")),
+            ("MYSQL_DATABASE", Value::Field("database")),
+            ("MYSQL_RANDOM_ROOT_PASSWORD", Value::Fixed("yes")),
+        ],
     },
     Backing {
         interface: "mongodb_client",
@@ -123,14 +160,12 @@ pub const BACKINGS: &[Backing] = &[
         data: "/data/db",
         health: "mongosh --quiet --eval \"db.adminCommand('ping')\"",
         command: &[],
-        host: endpoints_host,
-        env: |r| {
-            pairs(&[
-                ("MONGO_INITDB_ROOT_USERNAME", field(r, "username")),
-                ("MONGO_INITDB_ROOT_PASSWORD", field(r, "password")),
-                ("MONGO_INITDB_DATABASE", field(r, "database")),
-            ])
-        },
+        host: Host::Endpoints,
+        env: &[
+            ("MONGO_INITDB_ROOT_USERNAME", Value::Field("username")),
+            ("MONGO_INITDB_ROOT_PASSWORD", Value::Field("password")),
+            ("MONGO_INITDB_DATABASE", Value::Field("database")),
+        ],
     },
     Backing {
         interface: "redis",
@@ -138,27 +173,21 @@ pub const BACKINGS: &[Backing] = &[
         data: "/data",
         health: "redis-cli ping",
         command: &[],
-        host: |r| {
-            r.units_data
-                .values()
-                .find_map(|u| u.get("hostname"))
-                .cloned()
-        },
-        env: |_| Vec::new(),
+        host: Host::UnitHostname,
+        env: &[],
     },
     Backing {
-        interface: "valkey",
+        interface: "valkey_client",
         image: "valkey/valkey:8",
         data: "/data",
-        health: "valkey-cli ping",
-        command: &[],
-        host: |r| {
-            r.units_data
-                .values()
-                .find_map(|u| u.get("hostname"))
-                .cloned()
-        },
-        env: |_| Vec::new(),
+        health: "valkey-cli -a \"$$VALKEY_PASSWORD\" --no-auth-warning ping",
+        command: &[
+            "sh",
+            "-c",
+            "exec valkey-server --requirepass \"$$VALKEY_PASSWORD\"",
+        ],
+        host: Host::Endpoints,
+        env: &[("VALKEY_PASSWORD", Value::Field("password"))],
     },
     Backing {
         interface: "s3",
@@ -166,23 +195,11 @@ pub const BACKINGS: &[Backing] = &[
         data: "/data",
         health: "mc ready local",
         command: &["server", "/data"],
-        host: |r| {
-            let url = r.app_data.get("endpoint")?;
-            let rest = url.split_once("://").map_or(url.as_str(), |(_, r)| r);
-            let hostport = rest.split('/').next()?;
-            Some(
-                hostport
-                    .rsplit_once(':')
-                    .map_or(hostport, |(h, _)| h)
-                    .to_string(),
-            )
-        },
-        env: |r| {
-            pairs(&[
-                ("MINIO_ROOT_USER", field(r, "access-key")),
-                ("MINIO_ROOT_PASSWORD", field(r, "secret-key")),
-            ])
-        },
+        host: Host::Url("endpoint"),
+        env: &[
+            ("MINIO_ROOT_USER", Value::Field("access-key")),
+            ("MINIO_ROOT_PASSWORD", Value::Field("secret-key")),
+        ],
     },
 ];
 
@@ -210,7 +227,7 @@ pub fn provisioned(app: &Resolved) -> Vec<(String, &'static Backing, &Relation)>
         .filter_map(|(endpoint, interface)| {
             let backing = BACKINGS.iter().find(|b| b.interface == interface)?;
             let relation = app.deployment.relations.get(&endpoint)?;
-            ((backing.host)(relation).as_deref() == Some(endpoint.as_str()))
+            (backing.host.of(relation).as_deref() == Some(endpoint.as_str()))
                 .then_some((endpoint, backing, relation))
         })
         .collect()
@@ -356,7 +373,7 @@ pub fn files(app: &Resolved) -> Result<Files, Vec<Diagnostic>> {
         if !b.command.is_empty() {
             entry.push(("command", seq(b.command.iter().copied())));
         }
-        let env = (b.env)(relation);
+        let env = b.env_of(relation);
         if !env.is_empty() {
             entry.push(("env_file", seq([env_file(endpoint).as_str()])));
             let text = crate::env::render(env.iter().map(|(k, v)| (k.as_str(), v.as_str())))
@@ -422,4 +439,46 @@ pub fn with_inputs(app: &Resolved) -> Result<Files, Vec<Diagnostic>> {
     out.extend(crate::gunicorn::files(app)?);
     out.extend(crate::dockerfile::files(app)?);
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hosts_and_credentials_come_from_the_relation_data() {
+        let mut r = Relation::default();
+        r.app_data
+            .insert("endpoints".into(), "db:5432,db-replica:5432".into());
+        r.app_data.insert("username".into(), "u".into());
+        r.secrets.insert(
+            "secret-user".into(),
+            [("password".to_string(), "p".to_string())]
+                .into_iter()
+                .collect(),
+        );
+        assert_eq!(Host::Endpoints.of(&r).as_deref(), Some("db"));
+        let pg = &BACKINGS[0];
+        assert_eq!(
+            pg.env_of(&r),
+            [
+                ("POSTGRES_USER".to_string(), "u".to_string()),
+                ("POSTGRES_PASSWORD".to_string(), "p".to_string()),
+            ]
+        );
+        r.app_data
+            .insert("endpoint".into(), "http://s3:9000/bucket".into());
+        assert_eq!(Host::Url("endpoint").of(&r).as_deref(), Some("s3"));
+        r.units_data.insert(
+            0,
+            [("hostname".to_string(), "cache".to_string())]
+                .into_iter()
+                .collect(),
+        );
+        assert_eq!(Host::UnitHostname.of(&r).as_deref(), Some("cache"));
+        assert!(BACKINGS.iter().all(|b| b
+            .interface
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c == '_' || c.is_ascii_digit())));
+    }
 }
