@@ -238,3 +238,67 @@ fn workers_and_schedulers_get_services_of_their_own() {
     assert!(names.iter().any(|n| n.ends_with("-scheduler")), "{names:?}");
     assert!(names.contains(&"redis"), "{names:?}");
 }
+
+#[test]
+fn every_kind_of_backing_service_is_provisioned_without_secrets_in_compose_yaml() {
+    let dir = scratch("compose-many");
+    std::fs::create_dir_all(dir.join("charm")).expect("mkdir");
+    std::fs::create_dir_all(dir.join("profiles")).expect("mkdir");
+    let minimal = root().join("examples/flask-minimal");
+    for f in ["app.py", "requirements.txt"] {
+        std::fs::copy(minimal.join(f), dir.join(f)).expect("copy");
+    }
+    let rock = std::fs::read_to_string(minimal.join("rockcraft.yaml")).expect("rock");
+    let rock: String = rock
+        .lines()
+        .map(|l| {
+            if l.starts_with("name:") {
+                "name: many"
+            } else {
+                l
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    std::fs::write(dir.join("rockcraft.yaml"), rock + "\n").expect("write");
+    std::fs::write(
+        dir.join("charm/charmcraft.yaml"),
+        "name: many\ntype: charm\nbase: ubuntu@24.04\nplatforms:\n  amd64:\nsummary: s\ndescription: d\nextensions:\n  - flask-framework\nrequires:\n  mysql: {interface: mysql_client, optional: false, limit: 1}\n  mongodb: {interface: mongodb_client, optional: false, limit: 1}\n  valkey: {interface: valkey_client, optional: false, limit: 1}\n  smtp: {interface: smtp, optional: false, limit: 1}\n",
+    )
+    .expect("write");
+    std::fs::write(
+        dir.join("profiles/default.yaml"),
+        "secret-key: k-dev-only\nintegrations:\n  mysql:\n    data: {endpoints: \"mysql:3306\", username: app, password: dev-mysql-pw, database: app}\n  mongodb:\n    data: {endpoints: \"mongodb:27017\", username: app, password: dev-mongo-pw, database: app}\n  valkey:\n    data: {endpoints: \"valkey:6379\", username: default, password: dev-valkey-pw}\n  smtp:\n    data: {host: smtp, port: \"1025\", auth_type: none, transport_security: none}\n",
+    )
+    .expect("write");
+    let out_dir = scratch("compose-many-out");
+    let out = paasc(&[
+        "compile",
+        dir.to_str().expect("path"),
+        "-o",
+        out_dir.to_str().expect("path"),
+        "--emit",
+        "compose",
+    ]);
+    assert_success(&out);
+    let text = std::fs::read_to_string(out_dir.join("compose.yaml")).expect("compose");
+    assert!(!text.contains("-pw"), "{text}");
+    let doc = load(&text);
+    for (service, env) in [
+        ("mysql", Some("MYSQL_PASSWORD='dev-mysql-pw'")),
+        ("mongodb", Some("MONGO_INITDB_ROOT_PASSWORD='dev-mongo-pw'")),
+        ("valkey", Some("VALKEY_PASSWORD='dev-valkey-pw'")),
+        ("smtp", None),
+    ] {
+        let svc = doc.get("services").and_then(|s| s.get(service));
+        assert!(
+            svc.and_then(|s| s.get("healthcheck")).is_some(),
+            "{service}"
+        );
+        if let Some(line) = env {
+            let file = std::fs::read_to_string(out_dir.join(format!("compose/{service}.env")))
+                .expect("env file");
+            assert!(file.contains(line), "{file}");
+        }
+    }
+}

@@ -11,7 +11,8 @@
 //!   environment, as paas-charm's layer gives them.
 //! - The migration paas-charm runs before starting the app, as a one-shot service the others
 //!   wait for (`service_completed_successfully`).
-//! - Backing services: an integration whose relation data points at a host named like its
+//! - Backing services (PostgreSQL, MySQL, MongoDB, Redis, Valkey, MinIO for S3, Mailpit for
+//!   SMTP): an integration whose relation data points at a host named like its
 //!   endpoint (`postgresql: {data: {endpoints: postgresql:5432, ...}}`) is provisioned as a
 //!   service of that name (see [`BACKINGS`]), with a health check and a volume. Its credentials
 //!   are the relation data the runtime computed `.env` from, written to
@@ -48,6 +49,8 @@ pub enum Host {
     Endpoints,
     /// A unit databag's `hostname`.
     UnitHostname,
+    /// The application databag's field, a host name.
+    Field(&'static str),
     /// The host of the URL in the application databag's field.
     Url(&'static str),
 }
@@ -63,6 +66,7 @@ impl Host {
                 .values()
                 .find_map(|u| u.get("hostname"))
                 .cloned(),
+            Host::Field(field) => r.app_data.get(field).cloned(),
             Host::Url(field) => {
                 let url = r.app_data.get(field)?;
                 let rest = url.split_once("://").map_or(url.as_str(), |(_, r)| r);
@@ -199,6 +203,19 @@ pub const BACKINGS: &[Backing] = &[
         env: &[
             ("MINIO_ROOT_USER", Value::Field("access-key")),
             ("MINIO_ROOT_PASSWORD", Value::Field("secret-key")),
+        ],
+    },
+    Backing {
+        interface: "smtp",
+        image: "axllent/mailpit:v1.27",
+        data: "/data",
+        health: "/mailpit readyz",
+        command: &[],
+        host: Host::Field("host"),
+        env: &[
+            ("MP_DATABASE", Value::Fixed("/data/mailpit.db")),
+            ("MP_SMTP_AUTH_ACCEPT_ANY", Value::Fixed("1")),
+            ("MP_SMTP_AUTH_ALLOW_INSECURE", Value::Fixed("1")),
         ],
     },
 ];
@@ -476,6 +493,8 @@ mod tests {
                 .collect(),
         );
         assert_eq!(Host::UnitHostname.of(&r).as_deref(), Some("cache"));
+        r.app_data.insert("host".into(), "smtp".into());
+        assert_eq!(Host::Field("host").of(&r).as_deref(), Some("smtp"));
         assert!(BACKINGS.iter().all(|b| b
             .interface
             .chars()
