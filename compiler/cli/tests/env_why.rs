@@ -238,3 +238,33 @@ fn why_lists_what_paas_charm_drops_and_what_a_value_overrode() {
         "{text}"
     );
 }
+
+/// `env --why` of every example's default profile, as people read it, equals
+/// `golden/env/<example>.txt` (`PAASC_BLESS=1` to update; then read `git diff golden/env`).
+#[test]
+fn why_of_each_example_equals_its_golden_text() {
+    let bless = std::env::var_os("PAASC_BLESS").is_some_and(|v| !v.is_empty() && v != "0");
+    let mut failures = Vec::new();
+    for (dir, profile) in profiles() {
+        if !profile.ends_with("/default.yaml") {
+            continue;
+        }
+        let out = paasc(&["env", &dir, "--profile", &profile, "--why"]);
+        assert_success(&out);
+        let text = String::from_utf8(out.stdout)
+            .expect("UTF-8")
+            .replace(&format!("{}/", root().display()), "");
+        let name = dir.trim_start_matches("examples/");
+        let path = root().join("golden/env").join(format!("{name}.txt"));
+        if bless {
+            std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+            std::fs::write(&path, &text).expect("write");
+        } else if std::fs::read_to_string(&path).ok().as_deref() != Some(text.as_str()) {
+            failures.push(name.to_string());
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "differ from golden/env: {failures:?} (PAASC_BLESS=1 to update)"
+    );
+}
