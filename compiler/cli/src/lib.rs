@@ -2,7 +2,10 @@
 //! terminals; the passes it drives are pure.
 
 pub mod compile;
+pub mod env;
 pub mod fix;
+pub mod graph;
+pub mod init;
 pub mod load;
 
 pub use paasc_render::{github, human, json, sarif};
@@ -134,6 +137,15 @@ enum Command {
     Check(CheckArgs),
     /// Apply a deployment profile and write the artifacts: Pebble layers, .env, gunicorn.conf.py, a Dockerfile and a Helm chart.
     Compile(CompileArgs),
+    /// Print the environment paas-charm gives the main service; with --why, where each
+    /// variable comes from and what paas-charm drops.
+    Env(env::EnvArgs),
+    /// Print a picture of the deployment (Mermaid, or DOT): services, integrations and what
+    /// provides them, and the Kubernetes objects of the Helm chart.
+    Graph(graph::GraphArgs),
+    /// Start a project: what `rockcraft init` and `charmcraft init` write for the framework
+    /// (the charm in charm/), a development profile and a minimal app; never overwrites.
+    Init(init::InitArgs),
     /// Print the long description of a diagnostic code, with an example and the fix.
     Explain {
         /// A code such as S001, or its name such as unknown-key; `all` lists every code.
@@ -237,6 +249,9 @@ pub fn run(args: Vec<String>, term: Terminal) -> Outcome {
     match cli.command {
         Command::Check(c) => check(&c, term),
         Command::Compile(a) => compile_cmd(&a, term),
+        Command::Env(a) => env::run(&a, term),
+        Command::Graph(a) => graph::run(&a, term),
+        Command::Init(a) => init::run(&a),
         Command::Explain { code } => explain(&code),
         Command::Lsp => lsp(term),
         Command::Completions { shell } => {

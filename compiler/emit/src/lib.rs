@@ -7,6 +7,7 @@
 //!
 //! **Invariant:** pure. Nothing here reads or writes files; the binary writes what these return.
 
+pub mod compose;
 pub mod dockerfile;
 pub mod env;
 pub mod gunicorn;
@@ -34,6 +35,9 @@ pub enum Artifact {
     Dockerfile,
     /// `helm/<app>/`: a Helm chart deploying the app without Juju.
     Helm,
+    /// `compose.yaml` (with the files it reads): the app and its backing services for docker
+    /// compose.
+    Compose,
 }
 
 /// One artifact's entry in the registry.
@@ -151,6 +155,16 @@ pub const ARTIFACTS: &[ArtifactInfo] = &[
         optional_when: &[],
         secret: helm::app::holds_secret,
     },
+    ArtifactInfo {
+        artifact: Artifact::Compose,
+        name: "compose",
+        title: "compose.yaml",
+        help: "compose.yaml: the app, its workers, migration and backing services for docker compose (with .env, gunicorn.conf.py and docker/ it reads)",
+        default: false,
+        emit: Emitter::Deployment(compose::with_inputs),
+        optional_when: &[],
+        secret: compose::holds_secret,
+    },
 ];
 
 impl Artifact {
@@ -210,7 +224,13 @@ pub fn artifacts(
             (Emitter::Deployment(_), None) => continue,
         };
         match rendered {
-            Ok(f) => files.extend(f),
+            Ok(f) => {
+                for (path, text) in f {
+                    if !files.iter().any(|(p, _)| *p == path) {
+                        files.push((path, text));
+                    }
+                }
+            }
             Err(found)
                 if emit.is_empty()
                     && !info.optional_when.is_empty()

@@ -1,0 +1,9 @@
+"""{{name}}'s WSGI entry point."""
+
+import os
+
+from django.core.wsgi import get_wsgi_application
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "{{snake}}.settings")
+
+application = get_wsgi_application()

@@ -1,0 +1,9 @@
+"""my-django-app's WSGI entry point."""
+
+import os
+
+from django.core.wsgi import get_wsgi_application
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "my_django_app.settings")
+
+application = get_wsgi_application()

@@ -1,0 +1,10 @@
+"""my-flask-app: a Flask app."""
+
+from flask import Flask
+
+app = Flask(__name__)
+
+
+@app.route("/")
+def index():
+    return "Hello, world!"
