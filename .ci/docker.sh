@@ -113,7 +113,7 @@ if ! buildah inspect --type image "$go_tag" >/dev/null 2>&1; then
   say "making the go toolchain image from Debian's golang-go"
   ctr=$(buildah from --pull=never "$base_tag")
   buildah run --isolation chroot --network host -v "/etc/ssl/certs/ca-certificates.crt:/etc/ssl/certs/ca-certificates.crt:ro" "$ctr" -- sh -c \
-    'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends golang-go >/dev/null && cp -a "$(dirname "$(dirname "$(readlink -f /usr/bin/go)")")" /usr/local/go && rm -rf /var/lib/apt/lists/*' >"$work/go-image.log" 2>&1 || {
+    'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends golang-go >/dev/null && cp -aL "$(dirname "$(dirname "$(readlink -f /usr/bin/go)")")" /usr/local/go && rm -rf /var/lib/apt/lists/*' >"$work/go-image.log" 2>&1 || {
     tail -20 "$work/go-image.log"
     exit 1
   }

@@ -50,10 +50,10 @@ pub mod plan;
 pub mod toolchains;
 
 use crate::Files;
+use lifecycle::{Part, Source, PROJECT, WORK};
 use paasc_check::App as EmitInput;
 use paasc_diag::Diagnostic;
 use paasc_frameworks::ServiceRole;
-use lifecycle::{Part, Source, PROJECT, WORK};
 use plan::{Image, Problems};
 use std::fmt::Write as _;
 
@@ -389,7 +389,11 @@ fn part_stage(out: &mut String, part: &Part) {
     }
     match &part.source {
         Some(Source::Dir(d)) => {
-            let from = if d == "." { ".".to_string() } else { format!("{d}/") };
+            let from = if d == "." {
+                ".".to_string()
+            } else {
+                format!("{d}/")
+            };
             ins.push(Ins::Line(format!("COPY {from} {dir}/src/")));
         }
         Some(Source::Files(files)) => {

@@ -9,6 +9,36 @@ set -euo pipefail
 shopt -s nullglob globstar
 
 run_dir=$2
+
+# The global environment craft-parts gives every step: architectures from BuildKit's
+# TARGETARCH and BUILDARCH (Debian names; the build machine's when unset) and the build count.
+deb_arch() {
+  case $1 in
+  ppc64le) echo ppc64el ;;
+  arm) echo armhf ;;
+  386) echo i386 ;;
+  *) echo "$1" ;;
+  esac
+}
+triplet() {
+  case $1 in
+  amd64) echo x86_64-linux-gnu ;;
+  arm64) echo aarch64-linux-gnu ;;
+  armhf) echo arm-linux-gnueabihf ;;
+  ppc64el) echo powerpc64le-linux-gnu ;;
+  riscv64) echo riscv64-linux-gnu ;;
+  i386) echo i386-linux-gnu ;;
+  *) echo "$1-linux-gnu" ;;
+  esac
+}
+host_arch=$(dpkg --print-architecture)
+CRAFT_ARCH_BUILD_ON=$(deb_arch "${BUILDARCH:-$host_arch}")
+CRAFT_ARCH_BUILD_FOR=$(deb_arch "${TARGETARCH:-$host_arch}")
+CRAFT_ARCH_TRIPLET_BUILD_ON=$(triplet "$CRAFT_ARCH_BUILD_ON")
+CRAFT_ARCH_TRIPLET_BUILD_FOR=$(triplet "$CRAFT_ARCH_BUILD_FOR")
+CRAFT_PARALLEL_BUILD_COUNT=$(nproc)
+export CRAFT_ARCH_BUILD_ON CRAFT_ARCH_BUILD_FOR CRAFT_ARCH_TRIPLET_BUILD_ON CRAFT_ARCH_TRIPLET_BUILD_FOR CRAFT_PARALLEL_BUILD_COUNT
+export CRAFT_ARCH_TRIPLET=$CRAFT_ARCH_TRIPLET_BUILD_FOR CRAFT_TARGET_ARCH=$CRAFT_ARCH_BUILD_FOR
 # shellcheck source=/dev/null
 . "$run_dir/part.sh"
 

@@ -170,7 +170,11 @@ pub fn parts(input: &EmitInput, layout: &Layout, p: &mut Problems<'_>) -> Parts 
     let order = match after_order(&named) {
         Ok(order) => order,
         Err(why) => {
-            p.push(super::UNSUPPORTED, format!("rockcraft.yaml: {why}"), "list in `after` only parts of the rock, without cycles");
+            p.push(
+                super::UNSUPPORTED,
+                format!("rockcraft.yaml: {why}"),
+                "list in `after` only parts of the rock, without cycles",
+            );
             return out;
         }
     };
@@ -200,7 +204,11 @@ fn after_order(named: &[(&str, &Yaml)]) -> Result<Vec<usize>, String> {
                 .map(|a| {
                     let a = a.as_str().unwrap_or_default();
                     named.iter().position(|(n, _)| *n == a).ok_or_else(|| {
-                        format!("part `{}` is after `{}`, which is not a part", shown(name), shown(a))
+                        format!(
+                            "part `{}` is after `{}`, which is not a part",
+                            shown(name),
+                            shown(a)
+                        )
                     })
                 })
                 .collect::<Result<Vec<usize>, String>>()
@@ -224,7 +232,10 @@ fn after_order(named: &[(&str, &Yaml)]) -> Result<Vec<usize>, String> {
                     .filter(|&&i| !done[i])
                     .map(|&i| format!("`{}`", shown(named[i].0)))
                     .collect();
-                return Err(format!("the parts {} are after each other in a cycle", stuck.join(", ")));
+                return Err(format!(
+                    "the parts {} are after each other in a cycle",
+                    stuck.join(", ")
+                ));
             }
         }
     }
@@ -328,11 +339,26 @@ fn one(
     if plugin == "npm" {
         push_unique(&mut build_packages, "gcc");
     }
-    packages(name, "build-packages", part.get("build-packages"), &mut build_packages, p);
-    packages(name, "stage-packages", part.get("stage-packages"), &mut out.stage_packages, p);
+    packages(
+        name,
+        "build-packages",
+        part.get("build-packages"),
+        &mut build_packages,
+        p,
+    );
+    packages(
+        name,
+        "stage-packages",
+        part.get("stage-packages"),
+        &mut out.stage_packages,
+        p,
+    );
 
     let dir = format!("{WORK}/parts/{name}");
-    let subdir = part.get("source-subdir").and_then(Yaml::as_str).unwrap_or("");
+    let subdir = part
+        .get("source-subdir")
+        .and_then(Yaml::as_str)
+        .unwrap_or("");
     if !subdir.is_empty() {
         p.path(&format!("`parts.{name}.source-subdir`"), subdir, false);
     }
@@ -484,7 +510,12 @@ fn one(
     for perm in strs(part.get("permissions")) {
         let field = |k: &str| perm.get(k).and_then(text).unwrap_or_default();
         let path = perm.get("path").and_then(Yaml::as_str).unwrap_or("*");
-        perms.extend([path.to_string(), field("owner"), field("group"), field("mode")]);
+        perms.extend([
+            path.to_string(),
+            field("owner"),
+            field("group"),
+            field("mode"),
+        ]);
     }
     array(&mut part_sh, "PERMISSIONS", &perms);
 
@@ -547,7 +578,13 @@ else
     npm install -g --prefix "${CRAFT_PART_INSTALL}" "$(npm pack . | tail -1)"
 fi"#;
 
-fn packages(part: &str, key: &str, list: Option<&Yaml>, into: &mut Vec<String>, p: &mut Problems<'_>) {
+fn packages(
+    part: &str,
+    key: &str,
+    list: Option<&Yaml>,
+    into: &mut Vec<String>,
+    p: &mut Problems<'_>,
+) {
     for entry in strs(list) {
         let Some(name) = entry.as_str() else {
             p.push(
@@ -648,7 +685,9 @@ fn python_build(py: &super::plan::Python, dir: &str) -> Vec<String> {
             "python3 -c {} Pipfile.lock /tmp/pipfile-requirements.txt",
             lex::sh(PIPFILE_LOCK_TO_REQUIREMENTS)
         ));
-        cmds.push(format!("{pip}{constraints} -U -r /tmp/pipfile-requirements.txt"));
+        cmds.push(format!(
+            "{pip}{constraints} -U -r /tmp/pipfile-requirements.txt"
+        ));
     }
     if py.install_project {
         cmds.push(format!("{pip}{constraints} -U ."));
