@@ -318,9 +318,9 @@ fn one(
         p.push(
             super::UNSUPPORTED,
             format!(
-                "rockcraft.yaml: part `{}` has what the Dockerfile cannot translate: {}",
-                shown(name),
-                list.join(", ")
+                "rockcraft.yaml: the Dockerfile cannot translate {} of part `{}`",
+                list.join(", "),
+                shown(name)
             ),
             format!(
                 "the Dockerfile builds parts with the plugins {} from local sources; build the rest into the project before `docker build`, or leave the Dockerfile out with --emit",
