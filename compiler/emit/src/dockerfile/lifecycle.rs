@@ -126,6 +126,12 @@ const PLUGINS: &[(&str, &[&str])] = &[
     ),
     ("go", &["go-buildtags", "go-generate"]),
     ("npm", &["npm-include-node"]),
+    ("maven", &["maven-parameters"]),
+    (
+        "gradle",
+        &["gradle-task", "gradle-parameters", "gradle-use-daemon"],
+    ),
+    ("jlink", &[]),
 ];
 
 /// Why an extension's part is not built, when it is not: what replaces it.
@@ -407,6 +413,55 @@ fn one(
             plugin_env.push(("NODE_ENV".into(), "production".into()));
             build.push(NPM_BUILD.into());
         }
+        "maven" => {
+            plugin_env.push(("JAVA_HOME".into(), JAVA_HOME.into()));
+            let params: Vec<String> = strs(part.get("maven-parameters"))
+                .iter()
+                .filter_map(|v| text(v))
+                .collect();
+            build.push(format!(
+                "mkdir -p \"${{CRAFT_PART_BUILD_WORK}}/.parts/.m2\"\nprintf '%s\\n' {} > \"${{CRAFT_PART_BUILD_WORK}}/.parts/.m2/settings.xml\"",
+                lex::sh(&MAVEN_SETTINGS.replace("{repo}", &format!("{}/.parts/.m2/repository", work("build"))))
+            ));
+            build.push(
+                format!(
+                    "mvn package -s \"${{CRAFT_PART_BUILD_WORK}}/.parts/.m2/settings.xml\" {}",
+                    params.join(" ")
+                )
+                .trim_end()
+                .to_string(),
+            );
+            build.push(JAVA_POST_BUILD.replace("{exclude}", &format!("{}/.parts", work("build"))));
+        }
+        "gradle" => {
+            plugin_env.push(("JAVA_HOME".into(), JAVA_HOME.into()));
+            let task = part
+                .get("gradle-task")
+                .and_then(text)
+                .unwrap_or_else(|| "build".into());
+            let mut words: Vec<String> = paasc_syntax::shlex::split(&task)
+                .unwrap_or_else(|_| vec![task.clone()])
+                .iter()
+                .map(|w| lex::sh(w))
+                .collect();
+            if !matches!(part.get("gradle-use-daemon"), Some(Yaml::Bool(true))) {
+                words.push("--no-daemon".into());
+            }
+            words.extend(
+                strs(part.get("gradle-parameters"))
+                    .iter()
+                    .filter_map(|v| text(v))
+                    .map(|w| lex::sh(&w)),
+            );
+            // craft-parts picks the project's gradlew when the build directory has one.
+            build.push(format!(
+                "if [ -e gradlew ]; then GRADLE=\"$PWD/gradlew\"; else GRADLE=gradle; fi\n\"$GRADLE\" {}",
+                words.join(" ")
+            ));
+            build.push("find . -name \"gradle-wrapper.jar\" -type f -delete".into());
+            build.push(JAVA_POST_BUILD.replace("{exclude}", &format!("{}/.parts", work("build"))));
+        }
+        "jlink" => build.push(include_str!("jlink.sh").trim_end().to_string()),
         "python" => {
             let py = super::plan::python(input, name, part, p);
             if !py.whole_project && scriptlets.is_empty() && subdir.is_empty() {
@@ -568,6 +623,28 @@ const PART_ENVIRONMENT: &str = r#"for d in "$CRAFT_PART_INSTALL" "$CRAFT_STAGE";
 done
 export PATH
 "#;
+
+/// The java plugins' `JAVA_HOME`: the newest JDK with a `javac` under /usr/lib/jvm.
+const JAVA_HOME: &str =
+    "$(dirname $(dirname $(find /usr/lib/jvm -path '*/bin/javac' -print | sort -V | tail -n1)))";
+
+/// craft-parts' Maven settings: no proxy, the part's own local repository.
+const MAVEN_SETTINGS: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
+<settings xmlns="http://maven.apache.org/SETTINGS/1.0.0"
+        xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"
+        xsi:schemaLocation="http://maven.apache.org/SETTINGS/1.0.0 http://maven.apache.org/xsd/settings-1.0.0.xsd">
+    <interactiveMode>false</interactiveMode>
+    <localRepository>{repo}</localRepository>
+</settings>"#;
+
+/// The java plugins' last commands (craft-parts' `_get_java_post_build_commands`).
+const JAVA_POST_BUILD: &str = r#"# Find the "java" executable and make a link to it in $CRAFT_PART_INSTALL/bin/java
+mkdir -p ${CRAFT_PART_INSTALL}/bin
+java_bin=$(find ${CRAFT_PART_INSTALL} -name java -type f -executable)
+ln -s --relative $java_bin ${CRAFT_PART_INSTALL}/bin/java
+# Find all the generated jars and hardlink them inside CRAFT_PART_INSTALL/jar/
+mkdir -p ${CRAFT_PART_INSTALL}/jar
+find "${CRAFT_PART_BUILD}/" -iname "*.jar" -not -path "{exclude}/*" -exec ln {} "${CRAFT_PART_INSTALL}/jar" \;"#;
 
 /// The npm plugin's build command (craft-parts 2.33, without `npm-include-node`).
 const NPM_BUILD: &str = r#"NPM_VERSION="$(npm --version)"
