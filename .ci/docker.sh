@@ -71,7 +71,28 @@ for ex in examples/*/; do
     exit 1
   }
 done
-say "hadolint 2.15.1: $linted Dockerfiles (every example, every profile), no findings"
+# Values hadolint once could not parse (issue 14): an environment value ending in a backslash,
+# quotes and `$` in values, a check URL with a quote and a backslash.
+enc="$work/encoding"
+cp -r examples/flask-minimal "$enc"
+cat >>"$enc/rockcraft.yaml" <<'YAML'
+environment:
+  WINDOWS_DIR: 'C:\app\'
+  GREETING: 'it''s "quoted" and costs 5$'
+checks:
+  up:
+    override: replace
+    level: alive
+    http:
+      url: 'http://localhost:8000/?q="x"&path=C:\'
+YAML
+"$paasc" compile "$enc" -o "$work/lint/encoding" --emit dockerfile 2>"$work/encoding.err" || {
+  cat "$work/encoding.err"
+  exit 1
+}
+"$venv/bin/hadolint" --failure-threshold style "$work/lint/encoding/docker/Dockerfile"
+linted=$((linted + 1))
+say "hadolint 2.15.1: $linted Dockerfiles (every example, every profile, hostile values), no findings"
 
 # --- base image ------------------------------------------------------------------------------
 # Debian 12 (what this machine's mirror serves) with Python 3, tagged ubuntu:22.04 and

@@ -939,7 +939,7 @@ fn environment_and_commands_cannot_add_instructions() {
     );
     let d = ok(&p).dockerfile();
     assert!(
-        d.contains("ENV GREETING=\"say \\\"hi\\\" \\\\ costs 5\\$\"\n"),
+        d.contains("ENV GREETING='say \"hi\" '\\\\' costs 5$'\n"),
         "{d}"
     );
 

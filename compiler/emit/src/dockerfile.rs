@@ -466,7 +466,12 @@ fn final_stage(out: &mut String, img: &Image) {
     }
     ins.push(Ins::Line(format!("WORKDIR {}", img.workdir)));
     ins.push(Ins::Line(format!("EXPOSE {}", img.port)));
-    if let Some(h) = &img.health {
+    if img.health.is_some() && !img.parts.python {
+        ins.push(Ins::Line(
+            "# The rock's checks are not a HEALTHCHECK: its checker is Python, which this image does not have.".into(),
+        ));
+    }
+    if let Some(h) = img.health.as_ref().filter(|_| img.parts.python) {
         let mut words = vec![
             "/bin/python3".to_string(),
             "-c".to_string(),
