@@ -4,7 +4,9 @@
 #   2. buildah 1.28 (vfs storage, chroot isolation, no registry) builds the examples in
 #      PAASC_DOCKER_EXAMPLES on a base image made with debootstrap, runs each with its .env in
 #      a network namespace of its own, and expects HTTP 200 from the app on the port the
-#      Dockerfile exposes.
+#      Dockerfile exposes. Each build gets pip and npm credentials files with a random token as
+#      BuildKit secrets (--secret); the image (every layer and its history, pushed to a
+#      directory uncompressed) must not contain the token.
 # No registry is reachable here, so the images the Dockerfiles name are made locally: the base
 # (Debian 12 from the apt mirror, tagged ubuntu:22.04/24.04), and the toolchain images that
 # stand for build-snaps: GO_IMAGE from Debian's golang-go (in /usr/local/go), NODE_20_IMAGE
@@ -165,6 +167,12 @@ say "toolchain images ready ($go_tag, $node_tag)"
 
 # --- build and run ---------------------------------------------------------------------------
 ca=/etc/ssl/certs/ca-certificates.crt
+# Private index credentials reach pip and npm as BuildKit secrets; these hold a token (in a
+# comment, so the public indexes still serve) that no layer and no history entry may contain.
+token="paasc-ci-secret-$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+printf '[global]\n# %s\ndisable-pip-version-check = true\n' "$token" >"$work/pip.conf"
+printf '; %s\nfund=false\n' "$token" >"$work/npmrc"
+secret_args=(--secret "id=pip.conf,src=$work/pip.conf" --secret "id=npmrc,src=$work/npmrc")
 built=0
 for name in $examples; do
   ex="examples/$name"
@@ -177,13 +185,19 @@ for name in $examples; do
   # --format docker keeps HEALTHCHECK (the OCI format has none). No --layers: with vfs
   # storage every cached layer is a full copy of the file system.
   buildah bud --quiet --format docker --pull=never --isolation chroot --network host \
-    -v "$ca:$ca:ro" "${toolchain_args[@]}" \
+    -v "$ca:$ca:ro" "${toolchain_args[@]}" "${secret_args[@]}" \
     -f "$out/docker/Dockerfile" --ignorefile "$out/docker/Dockerfile.dockerignore" \
     -t "localhost/paasc-ci-$name" "$ex" >"$work/$name.build.log" 2>&1 || {
     tail -40 "$work/$name.build.log"
     echo "buildah bud failed on $ex" >&2
     exit 1
   }
+  buildah push --quiet --disable-compression "localhost/paasc-ci-$name" "dir:$work/$name.image" >/dev/null
+  if grep -rqF "$token" "$work/$name.image"; then
+    echo "the secret given with --secret reached a layer or the history of $name" >&2
+    exit 1
+  fi
+  rm -rf "$work/$name.image"
   mapfile -t cmd < <(buildah inspect --type image "localhost/paasc-ci-$name" |
     python3 -c 'import json, sys; print("\n".join(json.load(sys.stdin)["OCIv1"]["config"]["Cmd"]))')
   port=$(sed -n 's/^EXPOSE \([0-9]*\).*/\1/p' "$out/docker/Dockerfile" | tail -n1)
@@ -217,7 +231,7 @@ for name in $examples; do
     exit 1
   fi
   buildah rmi "localhost/paasc-ci-$name" >/dev/null
-  say "$name: built, ran, answered 200"
+  say "$name: built (no layer holds the secret), ran, answered 200"
   built=$((built + 1))
 done
 [ "$built" -gt 0 ] || { echo "no example was built" >&2; exit 1; }

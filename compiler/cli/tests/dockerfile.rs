@@ -1291,3 +1291,41 @@ fn hostile_values_either_give_a_diagnostic_or_change_no_instruction() {
         "refused {refused}, written {written}"
     );
 }
+
+#[test]
+fn package_manager_credentials_are_secret_mounts_never_args() {
+    let p = project(
+        "secrets",
+        "parts:\n  ui:\n    plugin: nil\n    build-snaps: [node/20/stable]\n    override-build: npm ci\n",
+        &[],
+    );
+    let d = ok(&p).dockerfile();
+    let runs: Vec<String> = instructions(&d)
+        .into_iter()
+        .filter(|l| l.contains("/craft/craft.sh run"))
+        .collect();
+    let deps = runs
+        .iter()
+        .find(|l| l.contains("dependencies/run"))
+        .expect("python part");
+    assert!(deps.starts_with("RUN --mount=type=secret,id=pip.conf,target=/etc/pip.conf "));
+    let ui = runs
+        .iter()
+        .find(|l| l.contains("/ui/run"))
+        .expect("ui part");
+    assert!(
+        ui.contains("--mount=type=secret,id=npmrc,target=/root/.npmrc"),
+        "{ui}"
+    );
+    assert!(
+        ui.contains("--mount=type=cache,target=/root/.npm,sharing=locked"),
+        "{ui}"
+    );
+    for l in instructions(&d) {
+        assert!(
+            !(l.starts_with("ARG ") || l.starts_with("ENV "))
+                || !l.to_lowercase().contains("token"),
+            "{l}"
+        );
+    }
+}

@@ -163,8 +163,9 @@ pub fn files(input: &EmitInput) -> Result<Files, Vec<Diagnostic>> {
 
 /// One instruction of a stage; consecutive `RUN`s are joined into one (hadolint DL3059).
 enum Ins {
-    /// Shell-form commands, joined with `&&`; `true` when apt installs unpinned versions.
-    Run(Vec<String>, bool),
+    /// Shell-form commands, joined with `&&`; `true` when apt installs unpinned versions; the
+    /// `--mount` flags.
+    Run(Vec<String>, bool, Vec<String>),
     /// Any other line, as written.
     Line(String),
 }
@@ -173,9 +174,14 @@ fn write_stage(out: &mut String, ins: Vec<Ins>) {
     let mut merged: Vec<Ins> = Vec::new();
     for i in ins {
         match (merged.last_mut(), i) {
-            (Some(Ins::Run(cmds, apt)), Ins::Run(more, more_apt)) => {
+            (Some(Ins::Run(cmds, apt, flags)), Ins::Run(more, more_apt, more_flags)) => {
                 cmds.extend(more);
                 *apt |= more_apt;
+                for f in more_flags {
+                    if !flags.contains(&f) {
+                        flags.push(f);
+                    }
+                }
             }
             (_, i) => merged.push(i),
         }
@@ -185,15 +191,20 @@ fn write_stage(out: &mut String, ins: Vec<Ins>) {
             Ins::Line(l) => {
                 let _ = writeln!(out, "{l}");
             }
-            Ins::Run(cmds, apt) => {
+            Ins::Run(cmds, apt, flags) => {
                 if apt {
                     let _ = writeln!(
                         out,
                         "# Versions come from the base image's archive, as for the rock's packages.\n# hadolint ignore=DL3008"
                     );
                 }
+                let first = if flags.is_empty() {
+                    "RUN ".to_string()
+                } else {
+                    format!("RUN {} ", flags.join(" "))
+                };
                 for (i, c) in cmds.iter().enumerate() {
-                    let lead = if i == 0 { "RUN " } else { "    && " };
+                    let lead = if i == 0 { first.as_str() } else { "    && " };
                     let tail = if i + 1 < cmds.len() { " \\" } else { "" };
                     let _ = writeln!(out, "{lead}{c}{tail}");
                 }
@@ -215,6 +226,7 @@ fn apt_install(packages: &[String]) -> Ins {
             "rm -rf /var/lib/apt/lists/*".into(),
         ],
         true,
+        Vec::new(),
     )
 }
 
@@ -351,7 +363,7 @@ fn craft_stage(out: &mut String, img: &Image) {
         vec![
             Ins::Line("# The craft-parts lifecycle: craft.sh runs a part's steps, craftctl serves its scriptlets.".into()),
             Ins::Line("FROM ${BASE_IMAGE} AS craft".into()),
-            Ins::Run(cmds, false),
+            Ins::Run(cmds, false, Vec::new()),
             Ins::Line("ENV PATH=/craft/bin:/usr/local/go/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin".into()),
         ],
     );
@@ -383,7 +395,7 @@ fn part_stage(out: &mut String, part: &Part) {
     for (name, text) in &part.files {
         cmds.extend(write_file(&format!("{dir}/run/{name}"), text));
     }
-    ins.push(Ins::Run(cmds, false));
+    ins.push(Ins::Run(cmds, false, Vec::new()));
     if part.project_dir {
         ins.push(Ins::Line(format!("COPY . {PROJECT}/")));
     }
@@ -409,6 +421,7 @@ fn part_stage(out: &mut String, part: &Part) {
             lex::sh(&format!("{dir}/run"))
         )],
         false,
+        part.mounts.clone(),
     ));
     write_stage(out, ins);
 }
@@ -434,7 +447,7 @@ fn final_stage(out: &mut String, img: &Image) {
         ));
     }
     if !cmds.is_empty() {
-        ins.push(Ins::Run(cmds, false));
+        ins.push(Ins::Run(cmds, false, Vec::new()));
     }
     for part in &img.parts.list {
         ins.push(Ins::Line(format!(

@@ -37,6 +37,9 @@ pub struct Part {
     pub project_dir: bool,
     /// The files of the part's run directory: name and text.
     pub files: Vec<(String, String)>,
+    /// `--mount` flags of the step that runs the part: package managers' credentials as
+    /// secrets, their caches.
+    pub mounts: Vec<String>,
 }
 
 /// A part's local source.
@@ -592,7 +595,29 @@ fn one(
         project_dir |= text.contains("CRAFT_PROJECT_DIR");
         files.push((format!("override-{step}.sh"), text));
     }
+    let mut mounts = Vec::new();
+    let tools = std::iter::once(plugin).chain(toolchains.iter().map(|t| t.snap));
+    for tool in tools {
+        for (t, secrets, caches) in PACKAGE_MANAGERS {
+            if *t != tool {
+                continue;
+            }
+            for (id, target) in *secrets {
+                let flag = format!("--mount=type=secret,id={id},target={target}");
+                if !mounts.contains(&flag) {
+                    mounts.push(flag);
+                }
+            }
+            for target in *caches {
+                let flag = format!("--mount=type=cache,target={target},sharing=locked");
+                if !mounts.contains(&flag) {
+                    mounts.push(flag);
+                }
+            }
+        }
+    }
     Some(Part {
+        mounts,
         name: name.to_string(),
         stage: stage_of(name),
         after: strs(part.get("after"))
@@ -623,6 +648,30 @@ const PART_ENVIRONMENT: &str = r#"for d in "$CRAFT_PART_INSTALL" "$CRAFT_STAGE";
 done
 export PATH
 "#;
+
+/// What a package manager reads its private index credentials from (a BuildKit secret: `id`
+/// and where it is mounted, never an `ARG` or `ENV`) and what it caches, by plugin or
+/// `build-snaps` snap. `docker build --secret id=pip.conf,src=$HOME/.config/pip/pip.conf ...`.
+pub const PACKAGE_MANAGERS: &[(&str, &[(&str, &str)], &[&str])] = &[
+    ("python", &[("pip.conf", "/etc/pip.conf")], &[]),
+    ("npm", &[("npmrc", "/root/.npmrc")], &["/root/.npm"]),
+    ("node", &[("npmrc", "/root/.npmrc")], &["/root/.npm"]),
+    (
+        "go",
+        &[("netrc", "/root/.netrc")],
+        &["/root/.cache/go-build", "/root/go/pkg/mod"],
+    ),
+    (
+        "maven",
+        &[("maven-settings", "/etc/maven/settings.xml")],
+        &[],
+    ),
+    (
+        "gradle",
+        &[("gradle.properties", "/root/.gradle/gradle.properties")],
+        &["/root/.gradle/caches"],
+    ),
+];
 
 /// The java plugins' `JAVA_HOME`: the newest JDK with a `javac` under /usr/lib/jvm.
 const JAVA_HOME: &str =

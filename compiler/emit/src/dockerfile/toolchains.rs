@@ -67,12 +67,22 @@ pub fn resolve(entry: &str) -> Option<(&'static Toolchain, Resolved)> {
         None => (format!("{}_IMAGE", upper(name)), chain.latest.to_string()),
     };
     let stage = arg.to_ascii_lowercase().replace('_', "-");
-    Some((chain, Resolved { arg, image, stage }))
+    Some((
+        chain,
+        Resolved {
+            snap: chain.snap,
+            arg,
+            image,
+            stage,
+        },
+    ))
 }
 
 /// A toolchain as the Dockerfile names it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Resolved {
+    /// The snap's name.
+    pub snap: &'static str,
     /// The build argument (`NODE_20_IMAGE`).
     pub arg: String,
     /// Its default (`node:20`).
