@@ -1329,3 +1329,34 @@ fn package_manager_credentials_are_secret_mounts_never_args() {
         );
     }
 }
+
+#[test]
+fn django_example_primes_its_dump_part_and_app() {
+    let dir = std::env::temp_dir().join(format!("paasc-docker-{}-django", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let copied = std::process::Command::new("cp")
+        .arg("-a")
+        .arg(root().join("examples/django-assets"))
+        .arg(&dir)
+        .status()
+        .expect("cp");
+    assert!(copied.success());
+    let p = Project { dir: dir.clone() };
+    let c = compile(&p.dir, &["--emit", "dockerfile"]);
+    assert_eq!(c.outcome.code, 0, "{}", c.outcome.stdout);
+    let d = c.dockerfile();
+    let build = run_file(&d, "django-framework/dependencies/run/override-build.sh");
+    assert_eq!(
+        build,
+        "craftctl default\npython3 -m compileall -q \"$CRAFT_PART_INSTALL/lib\"\n"
+    );
+    let prime = run_lifecycle(&c, &dir);
+    let files = tree(&prime.join("django/app"));
+    for f in [
+        "static/css/site.css",
+        "manage.py",
+        "django_assets/settings.py",
+    ] {
+        assert!(files.iter().any(|x| x == f), "{f} in {files:?}");
+    }
+}
