@@ -649,10 +649,17 @@ done
 export PATH
 "#;
 
+/// A plugin or snap, the secrets its package manager reads (id, mount target) and its caches.
+pub type PackageManager = (
+    &'static str,
+    &'static [(&'static str, &'static str)],
+    &'static [&'static str],
+);
+
 /// What a package manager reads its private index credentials from (a BuildKit secret: `id`
 /// and where it is mounted, never an `ARG` or `ENV`) and what it caches, by plugin or
 /// `build-snaps` snap. `docker build --secret id=pip.conf,src=$HOME/.config/pip/pip.conf ...`.
-pub const PACKAGE_MANAGERS: &[(&str, &[(&str, &str)], &[&str])] = &[
+pub const PACKAGE_MANAGERS: &[PackageManager] = &[
     ("python", &[("pip.conf", "/etc/pip.conf")], &[]),
     ("npm", &[("npmrc", "/root/.npmrc")], &["/root/.npm"]),
     ("node", &[("npmrc", "/root/.npmrc")], &["/root/.npm"]),
