@@ -1360,3 +1360,47 @@ fn django_example_primes_its_dump_part_and_app() {
         assert!(files.iter().any(|x| x == f), "{f} in {files:?}");
     }
 }
+
+#[test]
+fn package_repositories_are_apt_sources_with_keys_from_the_key_server() {
+    let p = project(
+        "repos",
+        "package-repositories:
+  - type: apt
+    url: https://repo.example.com/ubuntu
+    key-id: 0123456789abcdef0123456789abcdef01234567
+    suites: [noble]
+    components: [main, extra]
+parts:
+  runtime-debs:
+    plugin: nil
+    stage-packages: [example-tool]
+",
+        &[],
+    );
+    let d = ok(&p).dockerfile();
+    assert!(d.contains("FROM ${BASE_IMAGE} AS apt-repositories\n"));
+    assert!(d.contains("--keyserver 'hkp://keyserver.ubuntu.com:80' --recv-keys 0123456789ABCDEF0123456789ABCDEF01234567"));
+    assert!(d.contains("'Types: deb' 'URIs: https://repo.example.com/ubuntu' 'Suites: noble' 'Components: main extra' 'Signed-By: /etc/apt/keyrings/craft-01234567.gpg'"), "{d}");
+    // Every apt run (build stages and the image) gets them first; the image drops them.
+    assert_eq!(
+        d.matches(
+            "COPY --from=apt-repositories /etc/apt/sources.list.d/ /etc/apt/sources.list.d/\n"
+        )
+        .count(),
+        2,
+        "{d}"
+    );
+    assert!(
+        d.contains("rm -f /etc/apt/sources.list.d/craft-*.sources /etc/apt/keyrings/craft-*.gpg")
+    );
+    // A PPA is not translated: one D002 naming it.
+    let p = project(
+        "ppa",
+        "package-repositories:\n  - type: apt\n    ppa: deadsnakes/ppa\n",
+        &[],
+    );
+    let c = failed(&p);
+    assert_eq!(c.codes(), ["D002"], "{}", c.messages());
+    assert!(c.messages().contains("`ppa`"), "{}", c.messages());
+}

@@ -46,6 +46,8 @@ pub mod lex;
 pub mod lifecycle;
 #[path = "dockerfile/plan.rs"]
 pub mod plan;
+#[path = "dockerfile/repositories.rs"]
+pub mod repositories;
 #[path = "dockerfile/toolchains.rs"]
 pub mod toolchains;
 
@@ -66,7 +68,8 @@ part in `after` order: its scriptlets, its plugin's build (`nil`, `dump`, `pytho
 another plugin, or from a remote source, or with a key the Dockerfile does not translate would
 be left out of the image, so paasc stops instead of writing an image that differs from the
 rock, and names every such key of the part at once. A base with no Ubuntu image, a `run-user`
-other than `_daemon_` and `package-repositories` are reported too.
+other than `_daemon_`, and a `package-repositories` entry that is not an apt repository with a
+key fingerprint (a PPA, a `priority`) are reported too.
 
 Example (rockcraft.yaml):
 
@@ -369,7 +372,18 @@ fn craft_stage(out: &mut String, img: &Image) {
     );
 }
 
-fn part_stage(out: &mut String, part: &Part) {
+/// The `COPY` lines that give a stage the rock's apt repositories before it runs apt.
+fn repository_copies(img: &Image) -> Vec<Ins> {
+    if img.repos.is_empty() {
+        return Vec::new();
+    }
+    ["/etc/apt/keyrings/", "/etc/apt/sources.list.d/"]
+        .iter()
+        .map(|d| Ins::Line(format!("COPY --from={} {d} {d}", repositories::STAGE)))
+        .collect()
+}
+
+fn part_stage(out: &mut String, img: &Image, part: &Part) {
     let dir = part.dir();
     let mut ins = vec![
         Ins::Line(format!("# Part `{}`.", part.name.replace('\n', " "))),
@@ -384,6 +398,7 @@ fn part_stage(out: &mut String, part: &Part) {
         )));
     }
     if !part.build_packages.is_empty() {
+        ins.extend(repository_copies(img));
         ins.push(apt_install(&part.build_packages));
     }
     for after in &part.after {
@@ -431,10 +446,18 @@ fn final_stage(out: &mut String, img: &Image) {
     for (k, v) in &img.env {
         ins.push(Ins::Line(format!("ENV {k}={}", lex::env_value(v))));
     }
-    if !img.parts.stage_packages.is_empty() {
-        ins.push(apt_install(&img.parts.stage_packages));
-    }
     let mut cmds = Vec::new();
+    if !img.parts.stage_packages.is_empty() {
+        ins.extend(repository_copies(img));
+        ins.push(apt_install(&img.parts.stage_packages));
+        if !img.repos.is_empty() {
+            // The rock has the base's apt configuration only.
+            cmds.push(
+                "rm -f /etc/apt/sources.list.d/craft-*.sources /etc/apt/keyrings/craft-*.gpg"
+                    .to_string(),
+            );
+        }
+    }
     if img.parts.python {
         // The base's own sitecustomize (a link into /etc on Ubuntu) gives way to the rock's.
         cmds.push("rm -f /usr/lib/python3*/sitecustomize.py".to_string());
@@ -525,9 +548,28 @@ fn dockerfile(img: &Image, layout: &paasc_frameworks::Spec, name: &str) -> Strin
             t.arg, t.stage
         );
     }
+    if !img.repos.is_empty() {
+        let mut cmds =
+            match apt_install(&["ca-certificates".into(), "dirmngr".into(), "gnupg".into()]) {
+                Ins::Run(cmds, _, _) => cmds,
+                Ins::Line(_) => Vec::new(),
+            };
+        cmds.extend(repositories::stage_commands(&img.repos));
+        write_stage(
+            &mut out,
+            vec![
+                Ins::Line(
+                    "# package-repositories: their keys from the key server, their deb822 sources."
+                        .into(),
+                ),
+                Ins::Line(format!("FROM ${{BASE_IMAGE}} AS {}", repositories::STAGE)),
+                Ins::Run(cmds, true, Vec::new()),
+            ],
+        );
+    }
     craft_stage(&mut out, img);
     for part in &img.parts.list {
-        part_stage(&mut out, part);
+        part_stage(&mut out, img, part);
     }
     final_stage(&mut out, img);
     out

@@ -24,6 +24,8 @@ pub struct Image {
     pub base: String,
     /// The parts, as build stages, and what they give the image.
     pub parts: super::lifecycle::Parts,
+    /// `package-repositories`.
+    pub repos: Vec<super::repositories::Repo>,
     /// Project variables `craftctl get` reads (`version`).
     pub vars: Vec<(String, String)>,
     /// The rock's `environment` (image environment; never the app's runtime environment).
@@ -171,6 +173,7 @@ pub fn image(input: &EmitInput, layout: &Layout, p: &mut Problems<'_>) -> Image 
     };
     base(&input.rock, &mut img, p);
     img.parts = super::lifecycle::parts(input, layout, p);
+    img.repos = super::repositories::read(rock, p);
     if let Some(v) = rock.get("version").and_then(super::lifecycle::text) {
         img.vars.push(("version".into(), v));
     }
