@@ -64,7 +64,7 @@ paasc_diag::declare_code!(
     "The rock needs something the Dockerfile cannot reproduce.",
 "The Dockerfile runs every part of the expanded rock as craft-parts does, one build stage per
 part in `after` order: its scriptlets, its plugin's build (`nil`, `dump`, `python`, `go`,
-`npm`), `organize`, `stage`, `prime` and `permissions`, from a local source. A part built by
+`npm`, `maven`, `gradle`, `jlink`), `organize`, `stage`, `prime` and `permissions`, from a local source. A part built by
 another plugin, or from a remote source, or with a key the Dockerfile does not translate would
 be left out of the image, so paasc stops instead of writing an image that differs from the
 rock, and names every such key of the part at once. A base with no Ubuntu image, a `run-user`
