@@ -15,21 +15,21 @@
 //! ```
 //! (`--format docker`: the OCI image format has no `HEALTHCHECK`, so buildah would drop it.)
 //!
-//! Stages, mirroring the rock's parts:
-//! - `dependencies`: the python plugin. A venv at `/rock` gets `python-packages`
-//!   (`gunicorn~=23.0`), `-r requirements.txt`, `Pipfile.lock` when there is one, and
-//!   `pip install .` when the project has `pyproject.toml` or `setup.py`, with rockcraft's
-//!   `-U` flags and order. Its `lib/` and `bin/` go to `/usr/lib` and `/usr/bin`, where the
-//!   rock has them (console scripts start `#!/bin/python3`; rockcraft's `sitecustomize.py`
-//!   makes the packages visible however Python is called).
-//! - `app`: the install-app part. The project is copied in and the part's `organize` map,
-//!   narrowed by its `stage` and `prime` filesets, is applied, as craft-parts does; the
-//!   excluded (`-`) entries are removed.
-//! - the image: the `stage-packages` of every part through apt, user `_daemon_`
-//!   (584792:584792), the logging directories, the app files owned by `_daemon_`,
-//!   `gunicorn.conf.py` as paas-charm renders it for the charm's default config, then `USER`,
-//!   `WORKDIR`, `EXPOSE` (the port of the default config), `HEALTHCHECK` (when the rock has
-//!   checks) and the rock's main service command as `CMD`.
+//! Stages, the craft-parts lifecycle ([`lifecycle`]):
+//! - toolchain images for `build-snaps` ([`toolchains`]) and, for `package-repositories`, an
+//!   `apt-repositories` stage with their keys and sources ([`repositories`]);
+//! - `craft`: the base with `/craft/craft.sh` (pull, build, stage and prime of one part, as
+//!   craft-parts 2.33 runs them) and `/craft/bin/craftctl`;
+//! - one `part-NAME` stage per part, in `after` order: its toolchains and `build-packages`,
+//!   the stage directories of the parts it is after, its run directory (scriptlets, the
+//!   plugin's build commands, environment, organize map, filesets, permissions: base64, so no
+//!   value can become an instruction), its local source, then `craft.sh run` with the package
+//!   managers' secrets and caches mounted;
+//! - the image: every part's `stage-packages` through apt, user `_daemon_` (584792:584792),
+//!   every part's prime, `gunicorn.conf.py` as paas-charm renders it for the charm's default
+//!   config (Python frameworks), then `USER`, `WORKDIR`, `EXPOSE` (the port of the default
+//!   config), `HEALTHCHECK` (when the rock has checks and the image has Python) and the rock's
+//!   main service command as `CMD`.
 //!
 //! **One image for every deployment**: the Dockerfile is a function of the checked project
 //! ([`paasc_check::App`]) alone, as the rock is; no profile is read. A deployment's
@@ -64,10 +64,10 @@ paasc_diag::declare_code!(
     "The rock needs something the Dockerfile cannot reproduce.",
 "The Dockerfile runs every part of the expanded rock as craft-parts does, one build stage per
 part in `after` order: its scriptlets, its plugin's build (`nil`, `dump`, `python`, `go`,
-`npm`, `maven`, `gradle`, `jlink`), `organize`, `stage`, `prime` and `permissions`, from a local source. A part built by
-another plugin, or from a remote source, or with a key the Dockerfile does not translate would
-be left out of the image, so paasc stops instead of writing an image that differs from the
-rock, and names every such key of the part at once. A base with no Ubuntu image, a `run-user`
+`npm`, `maven`, `gradle`, `jlink`), `organize`, `stage`, `prime` and `permissions`, from a
+local source. A part built by another plugin, or from a remote source, or with a key the
+Dockerfile does not translate would be left out of the image, so paasc stops instead of
+writing an image that differs from the rock, and names every such key of the part at once. A base with no Ubuntu image, a `run-user`
 other than `_daemon_`, and a `package-repositories` entry that is not an apt repository with a
 key fingerprint (a PPA, a `priority`) are reported too.
 

@@ -35,30 +35,6 @@ pub fn sh_word(s: &str) -> String {
     }
 }
 
-/// A path checked by [`path_problem`] with globs allowed, as a shell word whose `*` and `?`
-/// still match: the other characters are quoted only if they need it (they never do once
-/// checked; this is a second guard).
-pub fn glob_word(path: &str) -> String {
-    let mut out = String::new();
-    let mut lit = String::new();
-    let flush = |lit: &mut String, out: &mut String| {
-        if !lit.is_empty() {
-            out.push_str(&sh_word(lit));
-            lit.clear();
-        }
-    };
-    for c in path.chars() {
-        if matches!(c, '*' | '?') {
-            flush(&mut lit, &mut out);
-            out.push(c);
-        } else {
-            lit.push(c);
-        }
-    }
-    flush(&mut lit, &mut out);
-    out
-}
-
 /// The exec form: a JSON array of strings. A backslash is written `\u005c` (and a control
 /// character `\uXXXX`), so that no `\\` ever precedes a quote: hadolint 2.15 reads `["a\\"]`
 /// as shell form (DL3025), while BuildKit's JSON parser reads every spelling alike.
@@ -304,12 +280,6 @@ mod tests {
         assert!(path_problem("/etc/passwd", false).is_some());
         assert!(path_problem("a\nRUN x", false).is_some());
         assert!(path_problem("a$HOME", false).is_some());
-    }
-
-    #[test]
-    fn glob_words_keep_their_wildcards() {
-        assert_eq!(glob_word("flask/app/*.pyc"), "flask/app/*.pyc");
-        assert_eq!(glob_word("a b*"), "'a b'*");
     }
 
     #[test]
