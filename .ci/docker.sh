@@ -192,6 +192,13 @@ for name in $examples; do
     echo "buildah bud failed on $ex" >&2
     exit 1
   }
+  # buildah 1.28 leaves the working container of a stage that is only a FROM (the toolchain
+  # images) behind; nothing else runs those images.
+  for image in "$go_tag" "$node_tag"; do
+    for leftover in $(buildah containers --quiet --filter "ancestor=$image" 2>/dev/null); do
+      buildah rm "$leftover" >/dev/null
+    done
+  done
   buildah push --quiet --disable-compression "localhost/paasc-ci-$name" "dir:$work/$name.image" >/dev/null
   if grep -rqF "$token" "$work/$name.image"; then
     echo "the secret given with --secret reached a layer or the history of $name" >&2
