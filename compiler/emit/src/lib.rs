@@ -142,7 +142,7 @@ pub const ARTIFACTS: &[ArtifactInfo] = &[
         help: "docker/: a Dockerfile equivalent to the rock, with its .dockerignore",
         default: true,
         emit: Emitter::Project(dockerfile::files),
-        optional_when: &[dockerfile::UNSUPPORTED_FRAMEWORK, dockerfile::UNSUPPORTED],
+        optional_when: &[dockerfile::UNSUPPORTED, dockerfile::UNKNOWN_SNAP],
         secret: never,
     },
     ArtifactInfo {
@@ -184,8 +184,8 @@ pub const CODES: &[Code] = &[
     helm::app::SECRET_UNREPRESENTABLE,
     helm::app::INVALID_VALUE,
     helm::app::SERVICE_COMMAND,
-    dockerfile::UNSUPPORTED_FRAMEWORK,
     dockerfile::UNSUPPORTED,
+    dockerfile::UNKNOWN_SNAP,
     dockerfile::INVALID_NAME,
     dockerfile::INVALID_COMMAND,
 ];

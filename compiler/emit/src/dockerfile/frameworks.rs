@@ -3,11 +3,9 @@
 
 use paasc_frameworks::{Framework, Spec, STATSD_EXPORTER};
 
-/// The framework's facts, or `None` when the back end does not support it yet (only the
-/// Python frameworks today).
-pub fn layout(framework: Framework) -> Option<&'static Spec> {
-    let spec = framework.spec();
-    spec.rock.python.then_some(spec)
+/// The framework's facts (every framework has an image).
+pub fn layout(framework: Framework) -> &'static Spec {
+    framework.spec()
 }
 
 /// Why an extension's service other than the app's is not in the image, as a Dockerfile comment.

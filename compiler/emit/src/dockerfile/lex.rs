@@ -35,47 +35,68 @@ pub fn sh_word(s: &str) -> String {
     }
 }
 
-/// A path checked by [`path_problem`] with globs allowed, as a shell word whose `*` and `?`
-/// still match: the other characters are quoted only if they need it (they never do once
-/// checked; this is a second guard).
-pub fn glob_word(path: &str) -> String {
-    let mut out = String::new();
-    let mut lit = String::new();
-    let flush = |lit: &mut String, out: &mut String| {
-        if !lit.is_empty() {
-            out.push_str(&sh_word(lit));
-            lit.clear();
+/// The exec form: a JSON array of strings. A backslash is written `\u005c` (and a control
+/// character `\uXXXX`), so that no `\\` ever precedes a quote: hadolint 2.15 reads `["a\\"]`
+/// as shell form (DL3025), while BuildKit's JSON parser reads every spelling alike.
+pub fn json_array<S: AsRef<str>>(words: &[S]) -> String {
+    let mut out = String::from("[");
+    for (i, w) in words.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
         }
-    };
-    for c in path.chars() {
-        if matches!(c, '*' | '?') {
-            flush(&mut lit, &mut out);
-            out.push(c);
-        } else {
-            lit.push(c);
+        out.push('"');
+        for c in w.as_ref().chars() {
+            match c {
+                '"' => out.push_str("\\\""),
+                '\\' => out.push_str("\\u005c"),
+                '\n' => out.push_str("\\n"),
+                c if crate::is_control(c) => {
+                    let mut buf = [0u16; 2];
+                    for unit in c.encode_utf16(&mut buf) {
+                        out.push_str(&format!("\\u{unit:04x}"));
+                    }
+                }
+                c => out.push(c),
+            }
         }
+        out.push('"');
     }
-    flush(&mut lit, &mut out);
+    out.push(']');
     out
 }
 
-/// The exec form: a JSON array of strings.
-pub fn json_array<S: AsRef<str>>(words: &[S]) -> String {
-    let words: Vec<&str> = words.iter().map(AsRef::as_ref).collect();
-    serde_json::to_string(&words).unwrap_or_else(|_| "[]".to_string())
-}
-
-/// An `ENV` value: double-quoted, with `\`, `"` and `$` escaped.
+/// An `ENV` value as BuildKit's word lexer reads it: text in single quotes (no escapes, no
+/// substitution), each `'` as `"'"` and each backslash unquoted as `\\`, with `''` after a
+/// final backslash (a line ending in `\` continues). hadolint 2.15 cannot parse a `\\`
+/// before a quote (`"C:\\dir\\"`), which this never writes.
 pub fn env_value(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('"');
-    for c in s.chars() {
-        if matches!(c, '\\' | '"' | '$') {
-            out.push('\\');
+    let mut out = String::new();
+    let mut run = String::new();
+    let flush = |run: &mut String, out: &mut String| {
+        if !run.is_empty() {
+            out.push('\'');
+            out.push_str(run);
+            out.push('\'');
+            run.clear();
         }
-        out.push(c);
+    };
+    for c in s.chars() {
+        match c {
+            '\\' => {
+                flush(&mut run, &mut out);
+                out.push_str("\\\\");
+            }
+            '\'' => {
+                flush(&mut run, &mut out);
+                out.push_str("\"'\"");
+            }
+            c => run.push(c),
+        }
     }
-    out.push('"');
+    flush(&mut run, &mut out);
+    if out.is_empty() || out.ends_with('\\') {
+        out.push_str("''");
+    }
     out
 }
 
@@ -204,8 +225,22 @@ mod tests {
     }
 
     #[test]
-    fn env_values_escape_substitution() {
-        assert_eq!(env_value(r#"a"b$c\d"#), r#""a\"b\$c\\d""#);
+    fn env_values_are_single_quoted_runs() {
+        assert_eq!(env_value(r#"a"b$c\d"#), r#"'a"b$c'\\'d'"#);
+        assert_eq!(env_value(r"C:\dir\"), r"'C:'\\'dir'\\''");
+        assert_eq!(env_value("it's"), r#"'it'"'"'s'"#);
+        assert_eq!(env_value(""), "''");
+    }
+
+    #[test]
+    fn json_arrays_never_put_a_backslash_before_a_quote() {
+        assert_eq!(
+            json_array(&["a\\", "b\"c", "x\ny"]),
+            r#"["a\u005c","b\"c","x\ny"]"#
+        );
+        let words = ["a\\\"", "\u{1b}[0m", "\u{2028}"];
+        let back: Vec<String> = serde_json::from_str(&json_array(&words)).expect("JSON");
+        assert_eq!(back, words);
     }
 
     #[test]
@@ -245,12 +280,6 @@ mod tests {
         assert!(path_problem("/etc/passwd", false).is_some());
         assert!(path_problem("a\nRUN x", false).is_some());
         assert!(path_problem("a$HOME", false).is_some());
-    }
-
-    #[test]
-    fn glob_words_keep_their_wildcards() {
-        assert_eq!(glob_word("flask/app/*.pyc"), "flask/app/*.pyc");
-        assert_eq!(glob_word("a b*"), "'a b'*");
     }
 
     #[test]

@@ -22,16 +22,12 @@ pub struct Image {
     pub base_image: String,
     /// The rock's `base`, as written (for the header).
     pub base: String,
-    /// apt packages for the dependencies stage.
-    pub build_packages: Vec<String>,
-    /// apt packages for the image (from every part's `stage-packages`).
-    pub stage_packages: Vec<String>,
-    /// The Python dependencies, when a part uses the python plugin.
-    pub python: Option<Python>,
-    /// The app files.
-    pub app: App,
-    /// Directories created and handed to an owner (the logging part's).
-    pub dirs: Vec<(String, u32, u32)>,
+    /// The parts, as build stages, and what they give the image.
+    pub parts: super::lifecycle::Parts,
+    /// `package-repositories`.
+    pub repos: Vec<super::repositories::Repo>,
+    /// Project variables `craftctl get` reads (`version`).
+    pub vars: Vec<(String, String)>,
     /// The rock's `environment` (image environment; never the app's runtime environment).
     pub env: Vec<(String, String)>,
     /// The user the services run as (`_daemon_`), when the rock sets `run-user`.
@@ -76,8 +72,6 @@ pub struct Python {
     pub requirements: Vec<String>,
     /// `python-constraints` files.
     pub constraints: Vec<String>,
-    /// The part's `build-environment`, except the interpreter choice.
-    pub build_env: Vec<(String, String)>,
     /// `pip install .` (the project has `pyproject.toml` or `setup.py`).
     pub install_project: bool,
     /// The project has a `Pipfile.lock` to install from as well.
@@ -89,34 +83,6 @@ pub struct Python {
 
 /// The app files, as the install part organizes, stages and primes them.
 #[derive(Debug, Default)]
-pub struct App {
-    /// The part's `source`, relative to the project (`.` for the project itself).
-    pub source: String,
-    /// Copies from `source` into the image root, in organize order.
-    pub copies: Vec<Copy>,
-    /// Paths (globs allowed) removed after organizing: the `-` entries of stage and prime.
-    pub excludes: Vec<String>,
-    /// Owner and group of the files.
-    pub owner: (u32, u32),
-    /// The top-level directories of the image that the app files go into.
-    pub roots: Vec<String>,
-}
-
-/// One organize step.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Copy {
-    /// A file or directory (merged), or nothing when it does not exist, as craft-parts does.
-    Path { from: String, to: String },
-    /// The entries of the source directory (`*`: not hidden, `.*`: hidden) into a directory.
-    Entries {
-        to: String,
-        hidden: bool,
-        visible: bool,
-    },
-}
-
-/// The image's health check.
-#[derive(Debug)]
 pub struct Health {
     /// The checks, as JSON objects for the checker script.
     pub checks: Vec<serde_json::Value>,
@@ -177,7 +143,8 @@ impl<'a> Problems<'a> {
         }
     }
 
-    fn path(&mut self, what: &str, path: &str, globs: bool) -> bool {
+    /// Whether `path` is a plain relative path; a D003 at it otherwise.
+    pub fn path(&mut self, what: &str, path: &str, globs: bool) -> bool {
         match lex::path_problem(path, globs) {
             None => true,
             Some(why) => {
@@ -198,34 +165,6 @@ fn strs(v: Option<&Yaml>) -> Vec<&Yaml> {
         .unwrap_or_default()
 }
 
-fn text(v: &Yaml) -> Option<String> {
-    match v {
-        Yaml::Str(s) => Some(s.clone()),
-        Yaml::Int(i) => Some(i.to_string()),
-        Yaml::Float(f) => Some(paasc_syntax::python_float_repr(*f)),
-        Yaml::Bool(b) => Some(if *b { "True" } else { "False" }.to_string()),
-        _ => None,
-    }
-}
-
-fn push_unique(list: &mut Vec<String>, item: &str) {
-    if !list.iter().any(|x| x == item) {
-        list.push(item.to_string());
-    }
-}
-
-/// Keys a part may have that do not change what the Dockerfile builds for it.
-const INERT_KEYS: &[&str] = &[
-    "plugin",
-    "source",
-    "after",
-    "stage",
-    "prime",
-    "organize",
-    "permissions",
-];
-
-/// Reads everything the Dockerfile needs, or says what cannot be written.
 pub fn image(input: &EmitInput, layout: &Layout, p: &mut Problems<'_>) -> Image {
     let rock = &input.rock;
     let mut img = Image {
@@ -233,7 +172,11 @@ pub fn image(input: &EmitInput, layout: &Layout, p: &mut Problems<'_>) -> Image 
         ..Image::default()
     };
     base(&input.rock, &mut img, p);
-    parts(input, layout, &mut img, p);
+    img.parts = super::lifecycle::parts(input, layout, p);
+    img.repos = super::repositories::read(rock, p);
+    if let Some(v) = rock.get("version").and_then(super::lifecycle::text) {
+        img.vars.push(("version".into(), v));
+    }
     environment(&input.rock, &mut img, p);
     if let Some(user) = rock
         .get("run-user")
@@ -271,7 +214,7 @@ pub fn image(input: &EmitInput, layout: &Layout, p: &mut Problems<'_>) -> Image 
         ),
     }
     services(input, layout, &mut img, p);
-    migrate(input.framework, &input.rock_dir, &mut img);
+    migrate(input, layout, &mut img);
     img.health = health(input, p);
     img
 }
@@ -296,154 +239,7 @@ fn base(rock: &Yaml, img: &mut Image, p: &mut Problems<'_>) {
     }
 }
 
-fn packages(
-    part: &str,
-    key: &str,
-    list: Option<&Yaml>,
-    into: &mut Vec<String>,
-    p: &mut Problems<'_>,
-) {
-    for entry in strs(list) {
-        let Some(name) = entry.as_str() else {
-            p.push(
-                super::INVALID_NAME,
-                format!("rockcraft.yaml: `parts.{part}.{key}` holds a value that is not a string"),
-                "list package names as strings",
-            );
-            continue;
-        };
-        match lex::debian_package(name) {
-            Some(pkg) => push_unique(into, pkg),
-            None => p.push(
-                super::INVALID_NAME,
-                format!(
-                    "rockcraft.yaml: `parts.{part}.{key}` holds `{}`, which is not a Debian package name (or a chisel slice)",
-                    shown(name)
-                ),
-                "package names are lower case letters, digits, `+`, `-` and `.`; a slice is `package_slice`",
-            ),
-        }
-    }
-}
-
-fn parts(input: &EmitInput, layout: &Layout, img: &mut Image, p: &mut Problems<'_>) {
-    let Some(parts) = input.rock.get("parts").and_then(Yaml::as_map) else {
-        return;
-    };
-    let prefix = format!("{}/", layout.extension);
-    for (name, part) in parts {
-        let name = name.as_str().unwrap_or_default();
-        let plugin = part
-            .get("plugin")
-            .and_then(Yaml::as_str)
-            .unwrap_or_default();
-        let role = name.strip_prefix(&prefix);
-        let keys: Vec<&str> = part
-            .as_map()
-            .map(|m| m.iter().filter_map(|(k, _)| k.as_str()).collect())
-            .unwrap_or_default();
-        let unsupported = |p: &mut Problems<'_>, why: String| {
-            p.push(
-                super::UNSUPPORTED,
-                format!("rockcraft.yaml: part `{}` {why}", shown(name)),
-                "the Dockerfile reproduces the extension's parts and `nil` parts with `stage-packages`; build the rest into the project before `docker build`, or leave the Dockerfile out with --emit",
-            );
-        };
-        let no_overrides = |p: &mut Problems<'_>| {
-            for key in keys.iter().filter(|k| k.starts_with("override-")) {
-                unsupported(p, format!("has `{key}`, which the Dockerfile does not run"));
-            }
-        };
-        let stage_packages = |img: &mut Image, p: &mut Problems<'_>| {
-            packages(
-                name,
-                "stage-packages",
-                part.get("stage-packages"),
-                &mut img.stage_packages,
-                p,
-            );
-        };
-        match (role, plugin) {
-            (Some("dependencies"), "python") => {
-                no_overrides(p);
-                packages(
-                    name,
-                    "build-packages",
-                    part.get("build-packages"),
-                    &mut img.build_packages,
-                    p,
-                );
-                stage_packages(img, p);
-                img.python = Some(python(input, name, part, p));
-            }
-            (Some("install-app"), "dump") => {
-                no_overrides(p);
-                stage_packages(img, p);
-                img.app = app(layout, name, part, p);
-            }
-            // The rendered gunicorn.conf.py comes from the plan; statsd-mapping.conf belongs
-            // to the exporter sidecar.
-            (Some("config-files"), _) => {}
-            (Some("statsd-exporter"), _) => {}
-            (Some("logging"), _) => {
-                for perm in strs(part.get("permissions")) {
-                    let Some(path) = perm.get("path").and_then(Yaml::as_str) else {
-                        continue;
-                    };
-                    if !p.path(&format!("`parts.{name}.permissions` path"), path, false) {
-                        continue;
-                    }
-                    let id = |k: &str| {
-                        perm.get(k)
-                            .and_then(|v| match v {
-                                Yaml::Int(i) => u32::try_from(*i).ok(),
-                                _ => None,
-                            })
-                            .unwrap_or(DAEMON_ID)
-                    };
-                    img.dirs.push((
-                        format!("/{}", path.trim_end_matches('/')),
-                        id("owner"),
-                        id("group"),
-                    ));
-                }
-            }
-            // The runtime parts stage packages; on bare they also link sh to bash and make
-            // /tmp, which an Ubuntu image already has.
-            (Some("runtime" | "runtime-libs"), "nil") => {
-                stage_packages(img, p);
-            }
-            (None, "nil") => {
-                if let Some(key) = keys.iter().find(|k| {
-                    !INERT_KEYS.contains(k) && **k != "stage-packages" && **k != "build-packages"
-                }) {
-                    unsupported(
-                        p,
-                        format!("has `{key}`, which the Dockerfile does not reproduce"),
-                    );
-                } else {
-                    stage_packages(img, p);
-                }
-            }
-            (_, plugin) => unsupported(
-                p,
-                format!(
-                    "uses the `{}` plugin, which the Dockerfile back end does not build yet",
-                    shown(if plugin.is_empty() { "(none)" } else { plugin })
-                ),
-            ),
-        }
-    }
-    if input.rock.get("package-repositories").is_some() {
-        p.push(
-            super::UNSUPPORTED,
-            "rockcraft.yaml: `package-repositories` is not reproduced by the Dockerfile yet",
-            "install the packages from the Ubuntu archive, or leave the Dockerfile out with --emit",
-        );
-    }
-}
-
-fn python(input: &EmitInput, name: &str, part: &Yaml, p: &mut Problems<'_>) -> Python {
+pub fn python(input: &EmitInput, name: &str, part: &Yaml, p: &mut Problems<'_>) -> Python {
     let dir = &input.rock_dir;
     let mut py = Python::default();
     for (key, out) in [
@@ -467,7 +263,7 @@ fn python(input: &EmitInput, name: &str, part: &Yaml, p: &mut Problems<'_>) -> P
         }
     }
     for pkg in strs(part.get("python-packages")) {
-        let Some(pkg) = text(pkg) else {
+        let Some(pkg) = super::lifecycle::text(pkg) else {
             continue;
         };
         if lex::has_control(&pkg) || pkg.starts_with('-') || pkg.trim().is_empty() {
@@ -482,37 +278,6 @@ fn python(input: &EmitInput, name: &str, part: &Yaml, p: &mut Problems<'_>) -> P
         } else {
             py.packages.push(pkg);
         }
-    }
-    for entry in strs(part.get("build-environment")) {
-        for (k, v) in entry.as_map().unwrap_or_default() {
-            let (Some(k), Some(v)) = (k.as_str(), text(v)) else {
-                continue;
-            };
-            if k == "PARTS_PYTHON_INTERPRETER" {
-                continue;
-            }
-            if !lex::is_env_name(k) || lex::has_control(&v) {
-                p.push(
-                    super::INVALID_COMMAND,
-                    format!("rockcraft.yaml: `parts.{name}.build-environment` entry `{}` cannot be written", shown(k)),
-                    "use a variable name of letters, digits and `_`, and a value on one line",
-                );
-            } else {
-                py.build_env.push((k.to_string(), v));
-            }
-        }
-    }
-    let source = part.get("source").and_then(Yaml::as_str).unwrap_or(".");
-    if source != "." {
-        p.push(
-            super::UNSUPPORTED,
-            format!(
-                "rockcraft.yaml: part `{}` builds from `{}`, not the project directory",
-                shown(name),
-                shown(source)
-            ),
-            "the Dockerfile installs the Python dependencies from the project directory",
-        );
     }
     py.install_project = dir.exists("pyproject.toml") || dir.exists("setup.py");
     py.pipfile_lock = dir.exists("Pipfile.lock");
@@ -557,199 +322,13 @@ pub fn refers_to_files(text: &str) -> bool {
 }
 
 /// A craft-parts fileset (`stage` or `prime`): includes (empty means everything) and excludes.
-struct Fileset {
-    includes: Vec<String>,
-    excludes: Vec<String>,
-}
-
-fn fileset(name: &str, key: &str, list: Option<&Yaml>, p: &mut Problems<'_>) -> Fileset {
-    let mut set = Fileset {
-        includes: Vec::new(),
-        excludes: Vec::new(),
-    };
-    for entry in strs(list) {
-        let Some(entry) = entry.as_str() else {
-            continue;
-        };
-        let what = format!("`parts.{name}.{key}` entry");
-        if let Some(ex) = entry.strip_prefix('-') {
-            if p.path(&what, ex, true) {
-                set.excludes.push(ex.trim_end_matches('/').to_string());
-            }
-        } else if entry == "*" {
-            set.includes.push("*".into());
-        } else if p.path(&what, entry, false) {
-            set.includes.push(entry.trim_end_matches('/').to_string());
-        }
-    }
-    if set.includes.iter().any(|i| i == "*") {
-        set.includes.clear();
-    }
-    set
-}
-
-fn under(path: &str, dir: &str) -> bool {
-    path == dir || path.strip_prefix(dir).is_some_and(|r| r.starts_with('/'))
-}
-
-/// Narrows `copies` to what `set` includes: a copy inside an include stays, a copy holding
-/// includes becomes copies of just those, the rest goes.
-fn select(copies: Vec<Copy>, set: &Fileset) -> Vec<Copy> {
-    if set.includes.is_empty() {
-        return copies;
-    }
-    let mut out = Vec::new();
-    for copy in copies {
-        let (from, to) = match &copy {
-            Copy::Path { from, to } => (Some(from.as_str()), to.as_str()),
-            Copy::Entries { to, .. } => (None, to.as_str()),
-        };
-        if set.includes.iter().any(|i| under(to, i)) {
-            out.push(copy);
-            continue;
-        }
-        for inc in set
-            .includes
-            .iter()
-            .filter(|i| under(i, to) && i.as_str() != to)
-        {
-            let rest = &inc[to.len() + 1..];
-            let hidden = rest.starts_with('.');
-            let keep = match &copy {
-                Copy::Entries {
-                    hidden: h,
-                    visible: v,
-                    ..
-                } => (hidden && *h) || (!hidden && *v),
-                Copy::Path { .. } => true,
-            };
-            if keep {
-                out.push(Copy::Path {
-                    from: match from {
-                        Some(f) => format!("{f}/{rest}"),
-                        None => rest.to_string(),
-                    },
-                    to: inc.clone(),
-                });
-            }
-        }
-    }
-    out
-}
-
-fn app(layout: &Layout, name: &str, part: &Yaml, p: &mut Problems<'_>) -> App {
-    let source = part.get("source").and_then(Yaml::as_str).unwrap_or(".");
-    let mut app = App {
-        source: source.trim_end_matches('/').to_string(),
-        owner: (DAEMON_ID, DAEMON_ID),
-        ..App::default()
-    };
-    if source != "." {
-        p.path(&format!("`parts.{name}.source`"), source, false);
-    }
-    let written = p
-        .input
-        .rock_source
-        .as_ref()
-        .is_some_and(|(_, tree)| tree.lookup(&["parts", name, "organize"]).is_some());
-    let what = if written {
-        format!("`parts.{name}.organize` entry")
-    } else {
-        format!("`parts.{name}.prime` entry")
-    };
-    let mut copies = Vec::new();
-    let mut entries: Option<usize> = None;
-    for (key, value) in part
-        .get("organize")
-        .and_then(Yaml::as_map)
-        .unwrap_or_default()
-    {
-        let (Some(key), Some(value)) = (key.as_str(), value.as_str()) else {
-            continue;
-        };
-        // In include mode rockcraft maps every prime entry, `-` ones too, to an organize key
-        // outside the part (`../../-flask/app/x`): craft-parts finds nothing there, and the
-        // entry works as the stage exclusion it also becomes.
-        if value.starts_with('-') {
-            continue;
-        }
-        if !p.path(&what, value, false) {
-            continue;
-        }
-        let to = value.trim_end_matches('/').to_string();
-        match key {
-            "*" | ".*" => {
-                let hidden = key == ".*";
-                match entries.and_then(|i| copies.get_mut(i)) {
-                    Some(Copy::Entries {
-                        to: t,
-                        hidden: h,
-                        visible: v,
-                    }) if *t == to => {
-                        *h |= hidden;
-                        *v |= !hidden;
-                    }
-                    _ => {
-                        entries = Some(copies.len());
-                        copies.push(Copy::Entries {
-                            to,
-                            hidden,
-                            visible: !hidden,
-                        });
-                    }
-                }
-            }
-            _ => {
-                if p.path(&what, key, false) {
-                    copies.push(Copy::Path {
-                        from: key.trim_end_matches('/').to_string(),
-                        to,
-                    });
-                }
-            }
-        }
-    }
-    for key in ["stage", "prime"] {
-        let set = fileset(name, key, part.get(key), p);
-        copies = select(copies, &set);
-        for ex in set.excludes {
-            push_unique(&mut app.excludes, &ex);
-        }
-    }
-    for perm in strs(part.get("permissions")) {
-        if perm.get("path").is_none() {
-            let id = |k: &str| match perm.get(k) {
-                Some(Yaml::Int(i)) => u32::try_from(*i).ok(),
-                _ => None,
-            };
-            if let (Some(o), Some(g)) = (id("owner"), id("group")) {
-                app.owner = (o, g);
-            }
-        }
-    }
-    let mut roots = vec![top(layout.app_dir.trim_start_matches('/'))];
-    for c in &copies {
-        let to = match c {
-            Copy::Path { to, .. } | Copy::Entries { to, .. } => to,
-        };
-        push_unique(&mut roots, &top(to));
-    }
-    app.roots = roots;
-    app.copies = copies;
-    app
-}
-
-fn top(path: &str) -> String {
-    path.split('/').next().unwrap_or_default().to_string()
-}
-
 fn environment(rock: &Yaml, img: &mut Image, p: &mut Problems<'_>) {
     for (k, v) in rock
         .get("environment")
         .and_then(Yaml::as_map)
         .unwrap_or_default()
     {
-        let (Some(k), Some(v)) = (k.as_str(), text(v)) else {
+        let (Some(k), Some(v)) = (k.as_str(), super::lifecycle::text(v)) else {
             continue;
         };
         if lex::is_env_name(k) && !lex::has_control(&v) {
@@ -881,45 +460,44 @@ fn services(input: &EmitInput, layout: &Layout, img: &mut Image, p: &mut Problem
     }
 }
 
-/// The app directory's files after priming, as far as the Dockerfile knows them (for the
-/// migration script): top-level names of the copies that land directly in it.
-fn app_files(img: &Image, app_dir: &str, entries: &[String]) -> Vec<String> {
-    let dir = app_dir.trim_start_matches('/');
-    let mut names = Vec::new();
-    for c in &img.app.copies {
-        match c {
-            Copy::Path { to, .. } => {
-                if let Some(rest) = to.strip_prefix(dir).and_then(|r| r.strip_prefix('/')) {
-                    names.push(rest.split('/').next().unwrap_or_default().to_string());
-                }
-            }
-            Copy::Entries { to, .. } if to == dir => {
-                names.extend(entries.iter().map(|e| e.trim_end_matches('/').to_string()));
-            }
-            Copy::Entries { .. } => {}
-        }
-    }
-    names.retain(|n| !img.app.excludes.iter().any(|e| e == &format!("{dir}/{n}")));
-    names
-}
-
-fn migrate(
-    framework: paasc_frameworks::Framework,
-    dir: &paasc_expand::ProjectDir,
-    img: &mut Image,
-) {
-    let source = if img.app.source == "." {
+/// The migration command, when the app's part primes one of the framework's migration
+/// scripts into the app directory: the part's source holds it and its `prime` list, when it
+/// has includes, names it.
+fn migrate(input: &EmitInput, layout: &Layout, img: &mut Image) {
+    let Some(part) = input
+        .rock
+        .get("parts")
+        .and_then(|parts| parts.get(&format!("{}/install-app", layout.extension)))
+    else {
+        return;
+    };
+    let source = part.get("source").and_then(Yaml::as_str).unwrap_or(".");
+    let source = source.trim_end_matches('/');
+    let dir = if source == "." || source.is_empty() {
         String::new()
     } else {
-        format!("{}/", img.app.source)
+        format!("{source}/")
     };
-    let entries: Vec<String> = dir
-        .children(&source)
+    let entries: Vec<String> = input
+        .rock_dir
+        .children(&dir)
         .iter()
-        .map(|e| e.to_string())
+        .map(|e| e.trim_end_matches('/').to_string())
         .collect();
-    let files = app_files(img, framework.app_dir(), &entries);
-    img.migrate = paasc_frameworks::migration_command(framework, |f| files.iter().any(|n| n == f));
+    let includes: Vec<&str> = strs(part.get("prime"))
+        .iter()
+        .filter_map(|v| v.as_str())
+        .filter(|e| !e.starts_with('-'))
+        .collect();
+    let app_dir = layout.app_dir.trim_start_matches('/');
+    let primed = |f: &str| {
+        entries.iter().any(|e| e == f)
+            && (includes.is_empty()
+                || includes
+                    .iter()
+                    .any(|i| i.trim_end_matches('/') == format!("{app_dir}/{f}")))
+    };
+    img.migrate = paasc_frameworks::migration_command(input.framework, primed);
 }
 
 fn health(input: &EmitInput, p: &mut Problems<'_>) -> Option<Health> {
@@ -979,67 +557,6 @@ fn health(input: &EmitInput, p: &mut Problems<'_>) -> Option<Health> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn path(from: &str, to: &str) -> Copy {
-        Copy::Path {
-            from: from.into(),
-            to: to.into(),
-        }
-    }
-
-    fn set(includes: &[&str]) -> Fileset {
-        Fileset {
-            includes: includes.iter().map(|s| s.to_string()).collect(),
-            excludes: Vec::new(),
-        }
-    }
-
-    #[test]
-    fn filesets_narrow_the_organized_copies_like_craft_parts() {
-        let copies = vec![
-            path("app.py", "flask/app/app.py"),
-            path("static", "flask/app/static"),
-            path("notes", "flask/app/notes"),
-        ];
-        // No includes: everything.
-        assert_eq!(select(copies.clone(), &set(&[])), copies);
-        // A parent include keeps a copy whole; a child include narrows it; the rest goes.
-        assert_eq!(
-            select(
-                copies.clone(),
-                &set(&["flask/app/app.py", "flask/app/static/css"])
-            ),
-            [
-                path("app.py", "flask/app/app.py"),
-                path("static/css", "flask/app/static/css")
-            ]
-        );
-        assert_eq!(select(copies.clone(), &set(&["flask"])), copies);
-        // `flask/apps` is not under `flask/app`.
-        assert!(select(copies, &set(&["flask/apps"])).is_empty());
-        // The entries of a directory: a child include keeps one entry, hidden or not.
-        let all = vec![Copy::Entries {
-            to: "django/app".into(),
-            hidden: true,
-            visible: true,
-        }];
-        assert_eq!(
-            select(all, &set(&["django/app/manage.py", "django/app/.env"])),
-            [
-                path("manage.py", "django/app/manage.py"),
-                path(".env", "django/app/.env")
-            ]
-        );
-        let visible = vec![Copy::Entries {
-            to: "django/app".into(),
-            hidden: false,
-            visible: true,
-        }];
-        assert_eq!(
-            select(visible, &set(&["django/app/manage.py", "django/app/.env"])),
-            [path("manage.py", "django/app/manage.py")]
-        );
-    }
 
     #[test]
     fn requirement_files_that_need_the_project() {

@@ -1,0 +1,3 @@
+module go-app
+
+go 1.19
