@@ -14,6 +14,7 @@ mod rules;
 
 pub use apply::{app, apply_profile, framework, App, Resolved};
 pub use rules::CODES;
+pub use rules::{chart_mounts, peer_ordinals, quantity_value, split_image};
 
 use paasc_diag::{Code, Diagnostic, FileId, SourceDb, Span};
 use paasc_expand::ProjectDir;

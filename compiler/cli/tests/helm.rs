@@ -227,6 +227,19 @@ fn check_chart(what: &str, out: &BTreeMap<String, String>) -> Vec<String> {
                 }
                 secret_values.push(value.clone());
             }
+            None if typed.peers.variable == *name => {
+                // The templates write the hosts from the release; the .env's are Juju's
+                // `<app>-<unit>.<app>-endpoints.<model>...`: the same pods.
+                assert!(
+                    e.value.is_none(),
+                    "{what}: {name} has a value in values.yaml"
+                );
+                let ordinals: Vec<u32> = value
+                    .split(',')
+                    .filter_map(|h| h.split('.').next()?.rsplit('-').next()?.parse().ok())
+                    .collect();
+                assert_eq!(ordinals, typed.peers.ordinals, "{what}: {name}");
+            }
             None => assert_eq!(e.value.as_ref(), Some(value), "{what}: {name}"),
         }
     }

@@ -168,7 +168,6 @@ pub const CODES: &[Code] = &[
     pebble::checks::INVALID_CHECK,
     env::UNREPRESENTABLE,
     helm::app::SECRET_UNREPRESENTABLE,
-    helm::app::INVALID_VALUE,
     helm::app::SERVICE_COMMAND,
     dockerfile::UNSUPPORTED_FRAMEWORK,
     dockerfile::UNSUPPORTED,

@@ -17,7 +17,6 @@
 //! **Invariant:** pure and deterministic: no I/O, and the same input gives the same bytes.
 
 pub mod app;
-pub mod k8s;
 pub mod probes;
 pub mod values;
 
@@ -87,6 +86,9 @@ pub struct App {
     pub schedulers: Vec<Process>,
     /// The environment, in paas-charm's order.
     pub env: Vec<Var>,
+    /// `<PREFIX>PEER_FQDNS` and the ordinals of the pods it names, when the chart can make it
+    /// true (the template writes the hosts from the release's names).
+    pub peers: Option<(String, Vec<u32>)>,
     /// Files paas-charm writes into the container: (absolute path, content).
     pub files: Vec<(String, String)>,
     /// The migration command and the directory it runs in.
@@ -195,7 +197,7 @@ pub enum Problem {
     },
 }
 
-const TEMPLATES: [(&str, &str); 13] = [
+const TEMPLATES: [(&str, &str); 14] = [
     (".helmignore", include_str!("../../chart/.helmignore")),
     (
         "templates/_helpers.tpl",
@@ -210,8 +212,8 @@ const TEMPLATES: [(&str, &str); 13] = [
         include_str!("../../chart/templates/configmap.yaml"),
     ),
     (
-        "templates/deployment.yaml",
-        include_str!("../../chart/templates/deployment.yaml"),
+        "templates/statefulset.yaml",
+        include_str!("../../chart/templates/statefulset.yaml"),
     ),
     (
         "templates/hpa.yaml",
@@ -240,6 +242,10 @@ const TEMPLATES: [(&str, &str); 13] = [
     (
         "templates/service.yaml",
         include_str!("../../chart/templates/service.yaml"),
+    ),
+    (
+        "templates/service-endpoints.yaml",
+        include_str!("../../chart/templates/service-endpoints.yaml"),
     ),
     (
         "templates/workers.yaml",
@@ -410,7 +416,7 @@ pub fn dns_name(name: &str) -> String {
 pub fn values_of(app: &App, settings: &Settings, secret_name: &str) -> Values {
     let replicas = settings.replicas.unwrap_or(app.units).max(0);
     let (repository, tag, digest) = match &settings.image {
-        Some(reference) => k8s::split_image(reference),
+        Some(reference) => paasc_check::split_image(reference),
         None => (app.name.clone(), String::new(), String::new()),
     };
     let autoscaling = match settings.autoscaling {
@@ -445,7 +451,13 @@ pub fn values_of(app: &App, settings: &Settings, secret_name: &str) -> Values {
         .env
         .iter()
         .map(|v| {
-            if v.secret {
+            if app.peers.as_ref().is_some_and(|(name, _)| *name == v.name) {
+                EnvVar {
+                    name: v.name.clone(),
+                    value: None,
+                    value_from: None,
+                }
+            } else if v.secret {
                 EnvVar {
                     name: v.name.clone(),
                     value: None,
@@ -501,7 +513,7 @@ pub fn values_of(app: &App, settings: &Settings, secret_name: &str) -> Values {
         },
     };
     Values {
-        name_override: String::new(),
+        name_override: app.app.clone(),
         fullname_override: String::new(),
         image: Image {
             repository,
@@ -545,6 +557,14 @@ pub fn values_of(app: &App, settings: &Settings, secret_name: &str) -> Values {
             })
             .collect(),
         env,
+        peers: app
+            .peers
+            .as_ref()
+            .map(|(variable, ordinals)| values::Peers {
+                variable: variable.clone(),
+                ordinals: ordinals.clone(),
+            })
+            .unwrap_or_default(),
         files: app
             .files
             .iter()

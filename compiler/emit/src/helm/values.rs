@@ -44,6 +44,11 @@ pub struct Values {
     /// here; secret-derived ones are `valueFrom.secretKeyRef` references to a Kubernetes
     /// Secret. `$` in plain values is kept literally (the templates escape it for Kubernetes).
     pub env: Vec<EnvVar>,
+    /// The variable naming the other units' pods (`<PREFIX>PEER_FQDNS`): the templates write its
+    /// value, `<pod>.<endpoints Service>.<namespace>.svc.cluster.local` for each ordinal, from
+    /// the release's own names, so every host is a pod of the StatefulSet.
+    #[serde(default)]
+    pub peers: Peers,
     /// Files paas-charm writes into the container (e.g. `gunicorn.conf.py`), mounted from a
     /// ConfigMap.
     #[serde(default)]
@@ -172,6 +177,18 @@ pub struct Scheduler {
     /// Resources; null: the top-level `resources`.
     #[serde(default)]
     pub resources: Option<ResourceRequirements>,
+}
+
+/// `<PREFIX>PEER_FQDNS`: the variable and the ordinals of the pods it names.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Peers {
+    /// The variable (empty: none).
+    #[serde(default)]
+    pub variable: String,
+    /// The pods' ordinals.
+    #[serde(default)]
+    pub ordinals: Vec<u32>,
 }
 
 /// A file mounted into the containers from the chart's ConfigMap.

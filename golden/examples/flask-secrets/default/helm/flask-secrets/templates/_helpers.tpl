@@ -17,20 +17,43 @@
 {{- end }}
 {{- end }}
 
+{{- define "flask-secrets.endpoints" -}}
+{{- printf "%s-endpoints" (include "flask-secrets.fullname" . | trunc 53 | trimSuffix "-") }}
+{{- end }}
+
+{{/* <PREFIX>PEER_FQDNS: the DNS name of each other unit's pod. */}}
+{{- define "flask-secrets.peerFqdns" -}}
+{{- $pod := include "flask-secrets.fullname" . }}
+{{- $domain := printf "%s.%s.svc.cluster.local" (include "flask-secrets.endpoints" .) .Release.Namespace }}
+{{- $hosts := list }}
+{{- range .Values.peers.ordinals }}
+{{- $hosts = append $hosts (printf "%s-%d.%s" $pod (int .) $domain) }}
+{{- end }}
+{{- join "," $hosts }}
+{{- end }}
+
+{{/* A map of strings (labels, annotations, a node selector), each key and value quoted:
+toYaml leaves strings such as `<<` bare, which YAML 1.1 readers take as a merge key. */}}
+{{- define "flask-secrets.strings" -}}
+{{- range $k, $v := . }}
+{{ $k | quote }}: {{ $v | quote }}
+{{- end }}
+{{- end }}
+
 {{- define "flask-secrets.chart" -}}
 {{- printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-" }}
 {{- end }}
 
 {{- define "flask-secrets.selectorLabels" -}}
-app.kubernetes.io/name: {{ include "flask-secrets.name" . }}
-app.kubernetes.io/instance: {{ .Release.Name }}
+app.kubernetes.io/name: {{ include "flask-secrets.name" . | quote }}
+app.kubernetes.io/instance: {{ .Release.Name | quote }}
 {{- end }}
 
 {{- define "flask-secrets.labels" -}}
-helm.sh/chart: {{ include "flask-secrets.chart" . }}
+helm.sh/chart: {{ include "flask-secrets.chart" . | quote }}
 {{ include "flask-secrets.selectorLabels" . }}
 app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
-app.kubernetes.io/managed-by: {{ .Release.Service }}
+app.kubernetes.io/managed-by: {{ .Release.Service | quote }}
 {{- end }}
 
 {{- define "flask-secrets.serviceAccountName" -}}
@@ -55,12 +78,14 @@ gets exactly the value in values.yaml, as paas-charm gives it.
 */}}
 {{- define "flask-secrets.env" -}}
 {{- range .Values.env }}
-- name: {{ .name | toJson }}
+- name: {{ .name | quote }}
   {{- if .valueFrom }}
   valueFrom:
     {{- toYaml .valueFrom | nindent 4 }}
+  {{- else if and $.Values.peers.variable (eq .name $.Values.peers.variable) }}
+  value: {{ include "flask-secrets.peerFqdns" $ | quote }}
   {{- else }}
-  value: {{ .value | default "" | replace "$" "$$" | toJson }}
+  value: {{ .value | default "" | replace "$" "$$" | quote }}
   {{- end }}
 {{- end }}
 {{- end }}
@@ -79,7 +104,7 @@ imagePullSecrets:
   {{- toYaml . | nindent 2 }}
 {{- end }}
 {{- if or (not .hook) (not $v.serviceAccount.create) }}
-serviceAccountName: {{ include "flask-secrets.serviceAccountName" $root }}
+serviceAccountName: {{ include "flask-secrets.serviceAccountName" $root | quote }}
 {{- end }}
 automountServiceAccountToken: {{ $v.serviceAccount.automount }}
 {{- with $v.podSecurityContext }}
@@ -112,24 +137,24 @@ affinity:
 {{- end }}
 {{- with $v.nodeSelector }}
 nodeSelector:
-  {{- toYaml . | nindent 2 }}
+  {{- include "flask-secrets.strings" . | trim | nindent 2 }}
 {{- end }}
 {{- with $v.tolerations }}
 tolerations:
   {{- toYaml . | nindent 2 }}
 {{- end }}
 containers:
-  - name: {{ .container }}
-    image: {{ include "flask-secrets.image" $root | toJson }}
-    imagePullPolicy: {{ $v.image.pullPolicy }}
+  - name: {{ .container | quote }}
+    image: {{ include "flask-secrets.image" $root | quote }}
+    imagePullPolicy: {{ $v.image.pullPolicy | quote }}
     {{- with $p.command }}
     command:
       {{- range . }}
-      - {{ . | replace "$" "$$" | toJson }}
+      - {{ . | replace "$" "$$" | quote }}
       {{- end }}
     {{- end }}
     {{- with $p.workingDir }}
-    workingDir: {{ . | toJson }}
+    workingDir: {{ . | quote }}
     {{- end }}
     {{- if .web }}
     ports:
@@ -165,13 +190,13 @@ containers:
     volumeMounts:
       {{- range $v.files }}
       - name: files
-        mountPath: {{ .mountPath | toJson }}
-        subPath: {{ .name | toJson }}
+        mountPath: {{ .mountPath | quote }}
+        subPath: {{ .name | quote }}
         readOnly: true
       {{- end }}
       {{- range $v.persistence }}
-      - name: {{ .name }}
-        mountPath: {{ .mountPath | toJson }}
+      - name: {{ .name | quote }}
+        mountPath: {{ .mountPath | quote }}
       {{- end }}
     {{- end }}
 {{- if and (not .hook) (or $v.files $v.persistence) }}
@@ -179,12 +204,12 @@ volumes:
   {{- if $v.files }}
   - name: files
     configMap:
-      name: {{ include "flask-secrets.fullname" $root }}-files
+      name: {{ printf "%s-files" (include "flask-secrets.fullname" $root) | quote }}
   {{- end }}
   {{- range $v.persistence }}
-  - name: {{ .name }}
+  - name: {{ .name | quote }}
     persistentVolumeClaim:
-      claimName: {{ include "flask-secrets.fullname" $root }}-{{ .name }}
+      claimName: {{ printf "%s-%s" (include "flask-secrets.fullname" $root) .name | quote }}
   {{- end }}
 {{- end }}
 {{- end }}
@@ -194,6 +219,6 @@ volumes:
 checksum/files: {{ toJson . | sha256sum }}
 {{- end }}
 {{- with .Values.podAnnotations }}
-{{ toYaml . }}
+{{ include "flask-secrets.strings" . | trim }}
 {{- end }}
 {{- end }}
