@@ -12,6 +12,9 @@
 #   - rendered as a user installs it (release named after the app, namespace after the model):
 #     every <PREFIX>PEER_FQDNS host is a pod of the web StatefulSet under its headless Service,
 #     and <PREFIX>BASE_URL names the chart's ingress host when it has one.
+#   - checkov (3.3.30, its own venv ${PAASC_CHECKOV_VENV:-.venv-checkov}) on every example's
+#     rendered manifests: no failed check (the checks that do not fit the chart are skipped in
+#     the templates with their reasons; README, "Hardening").
 # Installs its pinned tools into ${PAASC_VENV:-.venv} when missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -24,6 +27,11 @@ need=()
 [ -x "$venv/bin/check-jsonschema" ] || need+=(check-jsonschema==0.39.0)
 if [ ${#need[@]} -gt 0 ]; then
   "$venv/bin/pip" install -q --disable-pip-version-check "${need[@]}"
+fi
+checkov_venv="${PAASC_CHECKOV_VENV:-.venv-checkov}"
+if [ ! -x "$checkov_venv/bin/checkov" ]; then
+  python3 -m venv "$checkov_venv"
+  "$checkov_venv/bin/pip" install -q --disable-pip-version-check checkov==3.3.30
 fi
 cargo build -q --bin paasc
 
@@ -271,6 +279,28 @@ for ex in ${PAASC_HELM_EXAMPLES:-examples/*/}; do
     check_chart "$ex" "$profile" "$(basename "$ex")/$(basename "$profile" .yaml)"
   done
 done
+
+# checkov, once over every example's manifests (it takes about 10 s to start).
+mkdir -p "$work/checkov"
+for f in "$work"/*/*/rendered.yaml; do
+  name=${f#"$work"/}
+  name=${name%/rendered.yaml}
+  cp "$f" "$work/checkov/${name//\//-}.yaml"
+done
+"$checkov_venv/bin/checkov" -d "$work/checkov" --framework kubernetes -o json --quiet > "$work/checkov.json" 2>"$work/checkov.err" || true
+"$venv/bin/python" - "$work/checkov.json" <<'PY' || exit 1
+import json, sys
+reports = json.load(open(sys.argv[1]))
+reports = reports if isinstance(reports, list) else [reports]
+failed = [f for r in reports for f in r.get("results", {}).get("failed_checks", [])]
+summary = [r.get("summary", {}) for r in reports]
+passed = sum(s.get("passed", 0) for s in summary)
+skipped = sum(s.get("skipped", 0) for s in summary)
+for f in failed:
+    print(f'checkov: {f["check_id"]} {f["resource"]} ({f["file_path"]}): {f["check_name"]}')
+print(f"checkov: {passed} passed, {len(failed)} failed, {skipped} skipped with reasons in the templates")
+sys.exit(1 if failed or not passed else 0)
+PY
 
 # The round-trip property test: random values that trip YAML readers, through paasc's writer,
 # Helm's own parser, the templates and PyYAML (.ci/helm_roundtrip.py says what is checked).

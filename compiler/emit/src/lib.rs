@@ -169,6 +169,7 @@ pub const CODES: &[Code] = &[
     env::UNREPRESENTABLE,
     helm::app::SECRET_UNREPRESENTABLE,
     helm::app::SERVICE_COMMAND,
+    helm::app::CHART_TOO_LARGE,
     dockerfile::UNSUPPORTED_FRAMEWORK,
     dockerfile::UNSUPPORTED,
     dockerfile::INVALID_NAME,

@@ -33,8 +33,17 @@ Fix: write the value the way the message says."
 
 pub(super) const STAGE: Stage = Stage::Profile(check);
 
-/// The names of the volumes the chart itself mounts.
-pub const RESERVED_VOLUMES: [&str; 3] = ["files", "tmp", "logs"];
+/// The writable `emptyDir` volumes the chart mounts under a read-only root file system: (name,
+/// mount path). gunicorn and the app write to `/tmp`; the log directories are under `/var/log`.
+pub const SCRATCH_DIRS: [(&str, &str); 2] = [("tmp", "/tmp"), ("logs", "/var/log")];
+
+/// The volume holding the files paas-charm writes (`gunicorn.conf.py`), from a ConfigMap (the
+/// name the chart templates give it).
+const FILES_VOLUME: &str = "files";
+
+fn reserved_volume(name: &str) -> bool {
+    name == FILES_VOLUME || SCRATCH_DIRS.iter().any(|(n, _)| *n == name)
+}
 
 fn check(cx: &ProfileCx) -> Vec<Diagnostic> {
     let Some(k) = &cx.profile.kubernetes else {
@@ -245,7 +254,7 @@ fn storage(k: &Kubernetes, app_dir: &str, bad: &mut Bad) {
                 bad,
             )
             .is_some();
-            if ok && RESERVED_VOLUMES.contains(&name.value.as_str()) {
+            if ok && reserved_volume(&name.value) {
                 bad(
                     "storage",
                     name.span,
@@ -320,14 +329,12 @@ fn storage(k: &Kubernetes, app_dir: &str, bad: &mut Bad) {
 }
 
 /// The paths the chart mounts for itself in the main container: `gunicorn.conf.py` beside the
-/// app directory, `/tmp`, and the log directory.
-pub fn chart_mounts(app_dir: &str) -> Vec<String> {
+/// app directory and the [`SCRATCH_DIRS`].
+fn chart_mounts(app_dir: &str) -> Vec<String> {
     let base = app_dir.rsplit_once('/').map_or("", |(b, _)| b);
-    vec![
-        format!("{base}/gunicorn.conf.py"),
-        "/tmp".into(),
-        "/var/log".into(),
-    ]
+    std::iter::once(format!("{base}/gunicorn.conf.py"))
+        .chain(SCRATCH_DIRS.iter().map(|(_, p)| p.to_string()))
+        .collect()
 }
 
 /// `value` when Kubernetes accepts it (`rule`: the profile field and the test), or H002 at it,

@@ -143,7 +143,7 @@ rules! {
     kubernetes_value_left_out,
 }
 
-pub use kubernetes_invalid_value::{chart_mounts, quantity_value, split_image};
+pub use kubernetes_invalid_value::{split_image, SCRATCH_DIRS};
 pub use kubernetes_value_left_out::peer_ordinals;
 
 /// The diagnostics of the charm rules.

@@ -33,6 +33,22 @@ Fix: remove the NUL character from the value."
 );
 
 paasc_diag::declare_code!(
+    pub CHART_TOO_LARGE = "H005", "helm-chart-too-large", Error,
+    "A file of the Helm chart is larger than Helm loads.",
+"Helm refuses to load a chart holding a file larger than 5 MiB (its `MaxDecompressedFileSize`),
+so `helm install` would fail on the chart. `values.yaml` carries the app's environment and the
+files paas-charm writes, so a profile with very large config values or integration data can push
+it over. paasc writes no such chart.
+
+Example: a config option whose value is a 6 MiB string.
+
+Fix: keep large data out of config values (mount it from a volume, or fetch it at start-up)."
+);
+
+/// The largest file Helm loads from a chart (`MaxDecompressedFileSize`, 5 MiB).
+pub const HELM_MAX_FILE: usize = 5 * 1024 * 1024;
+
+paasc_diag::declare_code!(
     pub SERVICE_COMMAND = "H003", "helm-service-command", Error,
     "A Pebble service of the rock cannot be run by the Helm chart.",
 "The Helm chart runs the rock's services without Pebble: the main service, and each `-worker`
@@ -101,6 +117,19 @@ pub fn files(input: &EmitInput) -> Result<Files, Vec<Diagnostic>> {
             })
             .collect::<Vec<_>>()
     })?;
+    if let Some((path, text)) = chart.files.iter().find(|(_, t)| t.len() > HELM_MAX_FILE) {
+        return Err(vec![Diagnostic::new(
+            CHART_TOO_LARGE,
+            input.anchor,
+            Span::point(0),
+            format!(
+                "the chart's {path} would be {} bytes; Helm loads no chart file over {HELM_MAX_FILE} bytes (5 MiB)",
+                text.len()
+            ),
+        )
+        .label("from this deployment")
+        .help("keep large data out of config values and integration data")]);
+    }
     let mut out: Files = chart
         .files
         .into_iter()
@@ -337,6 +366,12 @@ fn rock_installs(rock: &Yaml, path: &str) -> bool {
 /// (`paasc_check`) refused the profile otherwise.
 fn settings(k: &Kubernetes) -> Settings {
     let count = |v: &Spanned<i64>| i32::try_from(v.value).ok();
+    let flag = |field: fn(&profile::Security) -> &Option<Spanned<bool>>| {
+        k.security
+            .as_ref()
+            .and_then(|s| field(s).as_ref())
+            .map(|b| b.value)
+    };
     let text = |v: &Option<Spanned<String>>| v.as_ref().map(|v| v.value.clone());
     let quantities = |m: &paasc_model::lower::SpannedMap<Spanned<String>>| {
         m.iter()
@@ -396,6 +431,9 @@ fn settings(k: &Kubernetes) -> Settings {
             profile::ServiceType::LoadBalancer => ServiceType::LoadBalancer,
         }),
         secret_name: text(&k.secret_name),
+        read_only_root: flag(|s| &s.read_only_root_filesystem),
+        network_policy: flag(|s| &s.network_policy),
+        service_account_token: flag(|s| &s.service_account_token),
     }
 }
 

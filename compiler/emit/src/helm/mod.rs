@@ -122,6 +122,12 @@ pub struct Settings {
     pub service_type: Option<ServiceType>,
     /// An existing Secret holding the secret variables.
     pub secret_name: Option<String>,
+    /// A read-only root file system (default true).
+    pub read_only_root: Option<bool>,
+    /// A NetworkPolicy (default true).
+    pub network_policy: Option<bool>,
+    /// A service-account token in the pods (default false).
+    pub service_account_token: Option<bool>,
 }
 
 /// The profile's `kubernetes.ingress`.
@@ -197,7 +203,7 @@ pub enum Problem {
     },
 }
 
-const TEMPLATES: [(&str, &str); 14] = [
+const TEMPLATES: [(&str, &str); 15] = [
     (".helmignore", include_str!("../../chart/.helmignore")),
     (
         "templates/_helpers.tpl",
@@ -226,6 +232,10 @@ const TEMPLATES: [(&str, &str); 14] = [
     (
         "templates/migration-job.yaml",
         include_str!("../../chart/templates/migration-job.yaml"),
+    ),
+    (
+        "templates/networkpolicy.yaml",
+        include_str!("../../chart/templates/networkpolicy.yaml"),
     ),
     (
         "templates/pdb.yaml",
@@ -600,6 +610,16 @@ pub fn values_of(app: &App, settings: &Settings, secret_name: &str) -> Values {
                 }],
             })
             .collect(),
+        scratch_dirs: paasc_check::SCRATCH_DIRS
+            .iter()
+            .map(|(name, path)| values::ScratchDir {
+                name: name.to_string(),
+                mount_path: path.to_string(),
+            })
+            .collect(),
+        network_policy: values::NetworkPolicy {
+            enabled: settings.network_policy.unwrap_or(true),
+        },
         anti_affinity: settings.anti_affinity.unwrap_or(AntiAffinity::None),
         resources: ResourceRequirements {
             requests: quantities(&settings.requests),
@@ -613,25 +633,28 @@ pub fn values_of(app: &App, settings: &Settings, secret_name: &str) -> Values {
             create: true,
             name: String::new(),
             annotations: BTreeMap::new(),
-            automount: false,
+            automount: settings.service_account_token.unwrap_or(false),
         },
-        pod_security_context: if app.daemon_user {
-            k8s_openapi::api::core::v1::PodSecurityContext {
-                run_as_user: Some(DAEMON_UID),
-                run_as_group: Some(DAEMON_UID),
-                run_as_non_root: Some(true),
-                fs_group: Some(DAEMON_UID),
-                seccomp_profile: Some(SeccompProfile {
-                    type_: "RuntimeDefault".into(),
-                    localhost_profile: None,
-                }),
-                ..Default::default()
+        pod_security_context: k8s_openapi::api::core::v1::PodSecurityContext {
+            seccomp_profile: Some(SeccompProfile {
+                type_: "RuntimeDefault".into(),
+                localhost_profile: None,
+            }),
+            ..if app.daemon_user {
+                k8s_openapi::api::core::v1::PodSecurityContext {
+                    run_as_user: Some(DAEMON_UID),
+                    run_as_group: Some(DAEMON_UID),
+                    run_as_non_root: Some(true),
+                    fs_group: Some(DAEMON_UID),
+                    ..Default::default()
+                }
+            } else {
+                Default::default()
             }
-        } else {
-            Default::default()
         },
         security_context: SecurityContext {
             allow_privilege_escalation: Some(false),
+            read_only_root_filesystem: Some(settings.read_only_root.unwrap_or(true)),
             capabilities: Some(Capabilities {
                 drop: Some(vec!["ALL".into()]),
                 add: None,
@@ -979,6 +1002,18 @@ mod tests {
         assert!(v.pod_disruption_budget.enabled);
         assert_eq!(v.persistence[0].access_modes, [AccessMode::ReadWriteMany]);
         assert_eq!(v.pod_security_context.run_as_user, Some(DAEMON_UID));
+        assert_eq!(v.security_context.read_only_root_filesystem, Some(true));
+        assert!(v.network_policy.enabled && !v.service_account.automount);
+        assert_eq!(v.scratch_dirs.len(), paasc_check::SCRATCH_DIRS.len());
+        let open = Settings {
+            read_only_root: Some(false),
+            network_policy: Some(false),
+            service_account_token: Some(true),
+            ..Settings::default()
+        };
+        let v = values_of(&app(), &open, "s");
+        assert_eq!(v.security_context.read_only_root_filesystem, Some(false));
+        assert!(!v.network_policy.enabled && v.service_account.automount);
         let one = App { units: 1, ..app() };
         let v = values_of(
             &one,

@@ -67,6 +67,13 @@ pub struct Values {
     /// PersistentVolumeClaims, mounted into every process of the app.
     #[serde(default)]
     pub persistence: Vec<Volume>,
+    /// Writable `emptyDir`s mounted in every container when `securityContext.readOnlyRootFilesystem`
+    /// is set: where gunicorn and the app write (`/tmp`, the log directories).
+    #[serde(default)]
+    pub scratch_dirs: Vec<ScratchDir>,
+    /// A NetworkPolicy for the release's pods: traffic in only to the app's port, traffic out to
+    /// anything (the integrations and DNS).
+    pub network_policy: NetworkPolicy,
     /// How strongly replicas of the main service avoid sharing a node.
     pub anti_affinity: AntiAffinity,
     /// Resources of every process (workers and schedulers may override them).
@@ -177,6 +184,25 @@ pub struct Scheduler {
     /// Resources; null: the top-level `resources`.
     #[serde(default)]
     pub resources: Option<ResourceRequirements>,
+}
+
+/// A writable `emptyDir`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ScratchDir {
+    /// The volume's name.
+    #[schemars(regex(pattern = r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"), length(max = 63))]
+    pub name: String,
+    /// Where it is mounted.
+    pub mount_path: String,
+}
+
+/// The NetworkPolicy.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct NetworkPolicy {
+    /// Whether the chart creates it.
+    pub enabled: bool,
 }
 
 /// `<PREFIX>PEER_FQDNS`: the variable and the ordinals of the pods it names.

@@ -40,6 +40,38 @@ toYaml leaves strings such as `<<` bare, which YAML 1.1 readers take as a merge 
 {{- end }}
 {{- end }}
 
+{{/*
+checkov's skip annotations for a workload, each with the reason the check does not fit this
+chart (README, "Hardening"). Argument: a dict with root and, for workers and schedulers, noProbes.
+*/}}
+{{- define "flask-async.checkovSkips" -}}
+{{- $v := .root.Values }}
+checkov.io/skip1: "CKV_K8S_35=paas-charm gives the app its secrets as environment variables; the chart keeps that contract through secretKeyRef"
+checkov.io/skip2: "CKV_K8S_15=IfNotPresent: the image is pinned by tag or digest, and Always would make every pod start depend on the registry"
+{{- if not $v.image.digest }}
+checkov.io/skip3: "CKV_K8S_43=the profile gives the image by tag; give kubernetes.image as REPOSITORY@sha256:DIGEST to pin it"
+{{- end }}
+{{- $requests := $v.resources.requests | default dict }}
+{{- $limits := $v.resources.limits | default dict }}
+{{- $why := "the profile sets no kubernetes.resources for it; give requests and limits in production" }}
+{{- if not $requests.cpu }}
+checkov.io/skip6: {{ printf "CKV_K8S_10=%s" $why | quote }}
+{{- end }}
+{{- if not $limits.cpu }}
+checkov.io/skip7: {{ printf "CKV_K8S_11=%s" $why | quote }}
+{{- end }}
+{{- if not $requests.memory }}
+checkov.io/skip8: {{ printf "CKV_K8S_12=%s" $why | quote }}
+{{- end }}
+{{- if not $limits.memory }}
+checkov.io/skip9: {{ printf "CKV_K8S_13=%s" $why | quote }}
+{{- end }}
+{{- if .noProbes }}
+checkov.io/skip4: "CKV_K8S_8=a worker or scheduler serves no port and the rock's Pebble checks watch only the main service"
+checkov.io/skip5: "CKV_K8S_9=a worker or scheduler serves no port and the rock's Pebble checks watch only the main service"
+{{- end }}
+{{- end }}
+
 {{- define "flask-async.chart" -}}
 {{- printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-" }}
 {{- end }}
@@ -186,8 +218,17 @@ containers:
     securityContext:
       {{- toYaml . | nindent 6 }}
     {{- end }}
-    {{- if and (not .hook) (or $v.files $v.persistence) }}
+    {{- $own := not (not (and (not .hook) (or $v.files $v.persistence))) }}
+    {{- $scratch := not (not (and $v.securityContext.readOnlyRootFilesystem $v.scratchDirs)) }}
+    {{- if or $own $scratch }}
     volumeMounts:
+      {{- if $scratch }}
+      {{- range $v.scratchDirs }}
+      - name: {{ .name | quote }}
+        mountPath: {{ .mountPath | quote }}
+      {{- end }}
+      {{- end }}
+      {{- if $own }}
       {{- range $v.files }}
       - name: files
         mountPath: {{ .mountPath | quote }}
@@ -198,15 +239,22 @@ containers:
       - name: {{ .name | quote }}
         mountPath: {{ .mountPath | quote }}
       {{- end }}
+      {{- end }}
     {{- end }}
-{{- if and (not .hook) (or $v.files $v.persistence) }}
+{{- if or $own $scratch }}
 volumes:
-  {{- if $v.files }}
+  {{- if $scratch }}
+  {{- range $v.scratchDirs }}
+  - name: {{ .name | quote }}
+    emptyDir: {}
+  {{- end }}
+  {{- end }}
+  {{- if and $own $v.files }}
   - name: files
     configMap:
       name: {{ printf "%s-files" (include "flask-async.fullname" $root) | quote }}
   {{- end }}
-  {{- range $v.persistence }}
+  {{- range (ternary $v.persistence list $own) }}
   - name: {{ .name | quote }}
     persistentVolumeClaim:
       claimName: {{ printf "%s-%s" (include "flask-async.fullname" $root) .name | quote }}
