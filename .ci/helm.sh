@@ -8,7 +8,13 @@
 #   - every Deployment and the migration Job have exactly the .env's variables, in order: a
 #     plain variable with the same value (after Kubernetes' $(VAR)/$$ expansion), a secret one
 #     as a secretKeyRef whose key holds the .env value in the generated secrets env file;
-#   - no secret value appears in any chart file.
+#   - no secret value appears in any chart file;
+#   - rendered as a user installs it (release named after the app, namespace after the model):
+#     every <PREFIX>PEER_FQDNS host is a pod of the web StatefulSet under its headless Service,
+#     and <PREFIX>BASE_URL names the chart's ingress host when it has one.
+#   - checkov (3.3.30, its own venv ${PAASC_CHECKOV_VENV:-.venv-checkov}) on every example's
+#     rendered manifests: no failed check (the checks that do not fit the chart are skipped in
+#     the templates with their reasons; README, "Hardening").
 # Installs its pinned tools into ${PAASC_VENV:-.venv} when missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -21,6 +27,11 @@ need=()
 [ -x "$venv/bin/check-jsonschema" ] || need+=(check-jsonschema==0.39.0)
 if [ ${#need[@]} -gt 0 ]; then
   "$venv/bin/pip" install -q --disable-pip-version-check "${need[@]}"
+fi
+checkov_venv="${PAASC_CHECKOV_VENV:-.venv-checkov}"
+if [ ! -x "$checkov_venv/bin/checkov" ]; then
+  python3 -m venv "$checkov_venv"
+  "$checkov_venv/bin/pip" install -q --disable-pip-version-check checkov==3.3.30
 fi
 cargo build -q --bin paasc
 
@@ -36,6 +47,7 @@ import helm_python
 import yaml
 
 out, chart_dir = pathlib.Path(sys.argv[1]), pathlib.Path(sys.argv[2])
+profile = yaml.safe_load(pathlib.Path(sys.argv[3]).read_text()) or {}
 failures = []
 
 
@@ -44,23 +56,22 @@ def fail(msg):
 
 
 def read_dotenv(text):
-    """paasc's .env format: NAME='literal' or NAME="\\-escaped" (README, "The .env format")."""
-    env = []
-    for line in text.splitlines():
-        name, _, rest = line.partition("=")
-        if rest.startswith("'"):
-            value = rest[1:-1]
-        else:
-            body, value, i = rest[1:-1], "", 0
-            while i < len(body):
-                c = body[i]
-                if c == "\\":
-                    i += 1
-                    value += {"n": "\n", "r": "\r"}.get(body[i], body[i])
-                else:
-                    value += c
+    """paasc's .env format: NAME='literal' or NAME="\\-escaped", a value may span lines
+    (README, "The .env format")."""
+    env, i = [], 0
+    while i < len(text):
+        eq = text.index("=", i)
+        name, quote, i = text[i:eq], text[eq + 1], eq + 2
+        value = ""
+        while text[i] != quote:
+            c = text[i]
+            if quote == '"' and c == "\\":
                 i += 1
+                c = {"n": "\n", "r": "\r"}.get(text[i], text[i])
+            value += c
+            i += 1
         env.append((name, value))
+        i += 2  # the closing quote and the newline
     return env
 
 
@@ -100,7 +111,23 @@ elif secret_dirs:
 else:
     secrets = None
 
-values = helm_python.values_from_yaml((chart_dir / "values.yaml").read_text())
+values_text = (chart_dir / "values.yaml").read_text()
+values = helm_python.values_from_yaml(values_text)
+
+
+def normal(v):
+    """Helm's numbers come back as floats: compare 2.0 and 2 as equal."""
+    if isinstance(v, dict):
+        return {k: normal(x) for k, x in v.items()}
+    if isinstance(v, list):
+        return [normal(x) for x in v]
+    if isinstance(v, float) and v.is_integer():
+        return int(v)
+    return v
+
+
+if normal(values) != normal(yaml.safe_load(values_text)):
+    fail("values.yaml: Helm's reader (go-yaml) and PyYAML read it differently")
 chart = helm_python.Chart.load(str(chart_dir))
 chart.validate_schema(chart.merge_values(values))
 lint = helm_python.lint(str(chart_dir), None, strict=True)
@@ -110,11 +137,13 @@ for m in lint.get("messages", []):
     # severity 1 is INFO (e.g. "icon is recommended"); anything higher fails strict lint
     if m.get("severity", 0) > 1:
         fail(f"helm lint --strict: {m}")
-rendered = chart.render(None, name="release-name", namespace="default", revision=1, is_install=True)
+app = values["nameOverride"]
+model = profile.get("model") or "default"
+rendered = chart.render(None, name=app, namespace=model, revision=1, is_install=True)
 docs = []
 for path in sorted(rendered):
     if path.endswith("NOTES.txt"):
-        if "release-name" not in rendered[path]:
+        if app not in rendered[path]:
             fail("NOTES.txt did not render")
         continue
     for doc in yaml.safe_load_all(rendered[path]):
@@ -122,9 +151,36 @@ for path in sorted(rendered):
             docs.append(doc)
 sys.stdout.write(yaml.safe_dump_all(docs, sort_keys=False))
 
-workloads = [d for d in docs if d["kind"] in ("Deployment", "Job")]
-if not any(d["kind"] == "Deployment" and d["metadata"]["labels"].get("app.kubernetes.io/component") == "web" for d in workloads):
-    fail("no web Deployment")
+workloads = [d for d in docs if d["kind"] in ("Deployment", "StatefulSet", "Job")]
+web = [d for d in workloads if d["kind"] == "StatefulSet" and d["metadata"]["labels"].get("app.kubernetes.io/component") == "web"]
+if len(web) != 1:
+    fail("no web StatefulSet")
+else:
+    sts = web[0]
+    hpa = [d for d in docs if d["kind"] == "HorizontalPodAutoscaler"]
+    pods = hpa[0]["spec"]["minReplicas"] if hpa else sts["spec"]["replicas"]
+    labels = sts["spec"]["template"]["metadata"]["labels"]
+    headless = {
+        d["metadata"]["name"] for d in docs
+        if d["kind"] == "Service" and d["spec"].get("clusterIP") == "None"
+        and all(labels.get(k) == v for k, v in d["spec"]["selector"].items())
+    }
+    own = {f'{sts["metadata"]["name"]}-{i}.{sts["spec"]["serviceName"]}.{model}.svc.cluster.local' for i in range(pods)}
+    if sts["spec"]["serviceName"] not in headless:
+        fail(f'the StatefulSet\'s serviceName {sts["spec"]["serviceName"]} is not a headless Service of its pods')
+    env = {e["name"]: e.get("value") for e in sts["spec"]["template"]["spec"]["containers"][0].get("env", [])}
+    for name, value in env.items():
+        if name.endswith("PEER_FQDNS"):
+            for host in (value or "").split(","):
+                if host not in own:
+                    fail(f"{name}: {host} is not a pod the chart always runs ({sorted(own)})")
+    ingresses = [d for d in docs if d["kind"] == "Ingress"]
+    base = [v for n, v in env.items() if n.endswith("BASE_URL") and "API_BASE_URL" not in n]
+    if ingresses and base:
+        host = ingresses[0]["spec"]["rules"][0].get("host")
+        got = base[0].split("://", 1)[-1].split("/", 1)[0].split(":", 1)[0]
+        if host and got != host:
+            fail(f"BASE_URL {base[0]} does not name the ingress host {host}")
 secret_values = []
 for d in workloads:
     what = f'{d["kind"]} {d["metadata"]["name"]}'
@@ -142,6 +198,8 @@ for d in workloads:
             secret_values.append(want)
             if secrets is not None and secrets.get(name) != want:
                 fail(f"{what}: {name}: the secrets env file does not hold the .env value")
+        elif name.endswith("_BASE_URL") and any(d["kind"] == "Ingress" for d in docs):
+            continue  # the chart's ingress URL, checked against the Ingress below
         elif k8s_expand(e.get("value", "")) != want:
             fail(f"{what}: {name}={e.get('value')!r}, .env has {want!r}")
 
@@ -153,6 +211,33 @@ for v in set(secret_values):
     if len(v) >= 4 and not any(v in p for p in plain) and v in chart_text:
         fail(f"a secret value appears in the chart ({len(v)} characters)")
 
+STRINGS = {"name", "ingressClassName", "secretName", "claimName", "image", "mountPath", "value",
+           "key", "storageClassName", "host", "serviceName", "subPath", "workingDir"}
+
+
+def strings(v, where):
+    """Every field Kubernetes types as a string is one in the rendered manifests."""
+    if isinstance(v, dict):
+        for k, x in v.items():
+            if k in STRINGS and not isinstance(x, (str, dict, list)):
+                fail(f"{where}.{k} is {x!r} ({type(x).__name__}), not a string")
+            strings(x, f"{where}.{k}")
+    elif isinstance(v, list):
+        for i, x in enumerate(v):
+            strings(x, f"{where}[{i}]")
+
+
+for d in docs:
+    strings(d, f'{d["kind"]} {d["metadata"]["name"]}')
+k8s = profile.get("kubernetes") or {}
+ingress = k8s.get("ingress") or {}
+for d in docs:
+    if d["kind"] == "Ingress":
+        if "class" in ingress and d["spec"].get("ingressClassName") != ingress["class"]:
+            fail(f'ingressClassName {d["spec"].get("ingressClassName")!r}, profile {ingress["class"]!r}')
+        if "tls-secret" in ingress and d["spec"]["tls"][0]["secretName"] != ingress["tls-secret"]:
+            fail(f'TLS secretName {d["spec"]["tls"][0]["secretName"]!r}, profile {ingress["tls-secret"]!r}')
+
 kinds = sorted({d["kind"] for d in docs})
 print(f"{chart_dir.name}: {len(docs)} manifests ({', '.join(kinds)}), {len(workloads)} workloads x {len(dotenv)} env vars, {len(set(secret_values))} from Secrets", file=sys.stderr)
 if failures:
@@ -161,7 +246,28 @@ if failures:
 PY
 
 charts=0
-for ex in examples/*/; do
+# check_chart PROJECT PROFILE NAME: compiles one chart and runs every check on it.
+check_chart() {
+  local ex=$1 profile=$2 name=$3
+  local out="$work/$name"
+  "${CARGO_TARGET_DIR:-target}/debug/paasc" compile "$ex" --profile "$profile" -o "$out" --emit helm,env 2>"$work/err.txt" \
+    || { echo "paasc compile failed on $name:"; cat "$work/err.txt"; exit 1; }
+  local chart
+  chart=$(find "$out/helm" -mindepth 2 -maxdepth 2 -name Chart.yaml -printf '%h\n')
+  "$venv/bin/check-jsonschema" -q --schemafile "$chart/values.schema.json" "$chart/values.yaml" \
+    || { echo "values.yaml does not validate against values.schema.json: $name"; exit 1; }
+  "$venv/bin/python" "$work/check.py" "$out" "$chart" "$profile" > "$out/rendered.yaml" \
+    || { echo "helm checks failed: $name"; exit 1; }
+  # the oldest and the newest Kubernetes kubernetes-validate knows (the chart asks for >=1.23)
+  for k in 1.25.0 1.37.0; do
+    "$venv/bin/kubernetes-validate" --strict --quiet -k "$k" "$out/rendered.yaml" \
+      || { echo "kubernetes-validate --strict -k $k failed: $name"; exit 1; }
+  done
+  echo "helm ok: $name"
+  charts=$((charts + 1))
+}
+
+for ex in ${PAASC_HELM_EXAMPLES:-examples/*/}; do
   ex=${ex%/}
   shopt -s nullglob
   profiles=("$ex"/profiles/*.yaml)
@@ -170,23 +276,41 @@ for ex in examples/*/; do
     echo "note: $ex has ${#profiles[@]} profile(s); every example should have at least two"
   fi
   for profile in "${profiles[@]}"; do
-    name="$(basename "$ex")/$(basename "$profile" .yaml)"
-    out="$work/$name"
-    "${CARGO_TARGET_DIR:-target}/debug/paasc" compile "$ex" --profile "$profile" -o "$out" --emit helm,env 2>"$work/err.txt" \
-      || { echo "paasc compile failed on $name:"; cat "$work/err.txt"; exit 1; }
-    chart=$(find "$out/helm" -mindepth 2 -maxdepth 2 -name Chart.yaml -printf '%h\n')
-    "$venv/bin/check-jsonschema" -q --schemafile "$chart/values.schema.json" "$chart/values.yaml" \
-      || { echo "values.yaml does not validate against values.schema.json: $name"; exit 1; }
-    "$venv/bin/python" "$work/check.py" "$out" "$chart" > "$out/rendered.yaml" \
-      || { echo "helm checks failed: $name"; exit 1; }
-    # the oldest and the newest Kubernetes kubernetes-validate knows (the chart asks for >=1.23)
-    for k in 1.25.0 1.37.0; do
-      "$venv/bin/kubernetes-validate" --strict --quiet -k "$k" "$out/rendered.yaml" \
-        || { echo "kubernetes-validate --strict -k $k failed: $name"; exit 1; }
-    done
-    echo "helm ok: $name"
-    charts=$((charts + 1))
+    check_chart "$ex" "$profile" "$(basename "$ex")/$(basename "$profile" .yaml)"
   done
 done
+
+# checkov, once over every example's manifests (it takes about 10 s to start).
+mkdir -p "$work/checkov"
+for f in "$work"/*/*/rendered.yaml; do
+  name=${f#"$work"/}
+  name=${name%/rendered.yaml}
+  cp "$f" "$work/checkov/${name//\//-}.yaml"
+done
+"$checkov_venv/bin/checkov" -d "$work/checkov" --framework kubernetes -o json --quiet > "$work/checkov.json" 2>"$work/checkov.err" || true
+"$venv/bin/python" - "$work/checkov.json" <<'PY' || exit 1
+import json, sys
+reports = json.load(open(sys.argv[1]))
+reports = reports if isinstance(reports, list) else [reports]
+failed = [f for r in reports for f in r.get("results", {}).get("failed_checks", [])]
+summary = [r.get("summary", {}) for r in reports]
+passed = sum(s.get("passed", 0) for s in summary)
+skipped = sum(s.get("skipped", 0) for s in summary)
+for f in failed:
+    print(f'checkov: {f["check_id"]} {f["resource"]} ({f["file_path"]}): {f["check_name"]}')
+print(f"checkov: {passed} passed, {len(failed)} failed, {skipped} skipped with reasons in the templates")
+sys.exit(1 if failed or not passed else 0)
+PY
+
+# The round-trip property test: random values that trip YAML readers, through paasc's writer,
+# Helm's own parser, the templates and PyYAML (.ci/helm_roundtrip.py says what is checked).
+seed=${PAASC_ROUNDTRIP_SEED:-$(date +%s)}
+echo "round-trip seed: $seed (PAASC_ROUNDTRIP_SEED reproduces it)"
+"$venv/bin/python" .ci/helm_roundtrip.py examples/flask-minimal "$work/roundtrip" "$seed" "${PAASC_ROUNDTRIP_CASES:-8}"
+for case in "$work"/roundtrip/case-*/; do
+  case=${case%/}
+  check_chart "$case" "$case/profiles/p.yaml" "roundtrip-$(basename "$case")"
+done
+
 [ "$charts" -gt 0 ] || { echo "no example profiles found" >&2; exit 1; }
 echo "helm: $charts charts rendered, linted (strict) and validated in $(( $(date +%s) - start ))s"

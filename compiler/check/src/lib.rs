@@ -14,6 +14,7 @@ mod rules;
 
 pub use apply::{app, apply_profile, framework, App, Resolved};
 pub use rules::CODES;
+pub use rules::{peer_ordinals, split_image, SCRATCH_DIRS};
 
 use paasc_diag::{Code, Diagnostic, FileId, SourceDb, Span};
 use paasc_expand::ProjectDir;

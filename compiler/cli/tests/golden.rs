@@ -244,6 +244,7 @@ const TESTED_ELSEWHERE: &[(&str, &str)] = &[
     ("Y008", "tests/hostile.rs: 100 MB files are made on the fly, as sparse files"),
     ("H001", "tests/helm.rs: .env refuses a NUL first (P005), so only --emit helm reaches it"),
     ("H003", "tests/helm.rs: the Dockerfile refuses the same command first (D004)"),
+    ("H005", "tests/helm.rs: a chart file over 5 MiB needs a profile of that size"),
     ("F003", "tests/out_dir.rs: only compile writes, and a golden case only runs check"),
     ("R012", "the conformance corpus (spring-boot ex-err-*): the extension is experimental, and golden cases run without ROCKCRAFT_ENABLE_EXPERIMENTAL_EXTENSIONS"),
 ];

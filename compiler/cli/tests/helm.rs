@@ -227,6 +227,19 @@ fn check_chart(what: &str, out: &BTreeMap<String, String>) -> Vec<String> {
                 }
                 secret_values.push(value.clone());
             }
+            None if typed.peers.variable == *name => {
+                // The templates write the hosts from the release; the .env's are Juju's
+                // `<app>-<unit>.<app>-endpoints.<model>...`: the same pods.
+                assert!(
+                    e.value.is_none(),
+                    "{what}: {name} has a value in values.yaml"
+                );
+                let ordinals: Vec<u32> = value
+                    .split(',')
+                    .filter_map(|h| h.split('.').next()?.rsplit('-').next()?.parse().ok())
+                    .collect();
+                assert_eq!(ordinals, typed.peers.ordinals, "{what}: {name}");
+            }
             None => assert_eq!(e.value.as_ref(), Some(value), "{what}: {name}"),
         }
     }
@@ -659,4 +672,38 @@ fn a_secret_kubernetes_cannot_hold_is_reported_at_the_profile_value() {
     );
     let all = serde_json::to_string(&d).unwrap_or_default();
     assert!(!all.contains("before"), "the secret must not leak: {all}");
+}
+
+/// Helm loads no chart file over 5 MiB: a profile that would make `values.yaml` larger gets H005
+/// instead of a chart `helm install` refuses.
+#[test]
+fn a_chart_helm_cannot_load_is_refused() {
+    let dir = root().join("examples/flask-minimal");
+    let profile = scratch().join("big.yaml");
+    let _ = std::fs::create_dir_all(profile.parent().expect("a directory"));
+    let big = "a".repeat(6 * 1024 * 1024);
+    std::fs::write(
+        &profile,
+        format!("secret-key: k\nconfig:\n  flask-env: {big}\n"),
+    )
+    .expect("profile");
+    let d = diagnostics(
+        &dir,
+        &[
+            "--emit",
+            "helm",
+            "--profile",
+            profile.to_str().expect("utf-8"),
+        ],
+    );
+    let _ = std::fs::remove_file(&profile);
+    let codes: Vec<&Value> = d.iter().map(|d| &d["code"]).collect();
+    assert_eq!(codes, ["H005"], "{d:?}");
+    assert!(
+        d[0]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("values.yaml")),
+        "{}",
+        d[0]
+    );
 }

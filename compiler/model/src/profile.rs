@@ -339,6 +339,31 @@ impl Lower for Ingress {
     }
 }
 
+/// Pod hardening: each setting defaults to the hardened choice.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Security {
+    /// A read-only root file system, with writable `emptyDir`s at `/tmp` and `/var/log`
+    /// (default true).
+    pub read_only_root_filesystem: Option<Spanned<bool>>,
+    /// A NetworkPolicy admitting traffic only to the app's ports (default true).
+    pub network_policy: Option<Spanned<bool>>,
+    /// Whether pods get a service-account token (default false).
+    pub service_account_token: Option<Spanned<bool>>,
+}
+
+impl Lower for Security {
+    fn lower(cx: &mut Cx, id: NodeId, path: &str) -> Option<Self> {
+        let mut m = cx.map(id, path)?;
+        let out = Security {
+            read_only_root_filesystem: m.opt_spanned(cx, "read-only-root-filesystem"),
+            network_policy: m.opt_spanned(cx, "network-policy"),
+            service_account_token: m.opt_spanned(cx, "service-account-token"),
+        };
+        m.finish(cx);
+        Some(out)
+    }
+}
+
 crate::string_enum! {
     /// How strongly replicas avoid sharing a node.
     pub enum AntiAffinity { Off = "none", Soft = "soft", Hard = "hard" }
@@ -370,6 +395,8 @@ pub struct Kubernetes {
     pub service_type: Option<Spanned<ServiceType>>,
     /// An existing Secret holding the secret environment variables.
     pub secret_name: Option<Spanned<String>>,
+    /// Pod hardening.
+    pub security: Option<Security>,
 }
 
 impl Lower for Kubernetes {
@@ -385,6 +412,7 @@ impl Lower for Kubernetes {
             ingress: m.opt(cx, "ingress"),
             service_type: m.opt_spanned(cx, "service-type"),
             secret_name: m.opt_spanned(cx, "secret-name"),
+            security: m.opt(cx, "security"),
         };
         m.finish(cx);
         Some(out)
@@ -1023,6 +1051,15 @@ impl Profile {
                     (&mut scaling.target_cpu, top.target_cpu),
                 ]);
                 taken.push("autoscaling");
+            }
+            if let Some(top) = k.security {
+                let security = base.security.get_or_insert_with(Security::default);
+                take_given([
+                    (&mut security.read_only_root_filesystem, top.read_only_root_filesystem),
+                    (&mut security.network_policy, top.network_policy),
+                    (&mut security.service_account_token, top.service_account_token),
+                ]);
+                taken.push("security");
             }
             if !k.storage.is_empty() {
                 base.storage = k.storage;

@@ -197,4 +197,19 @@ pub struct Kubernetes {
     pub service_type: Option<ServiceType>,
     /// An existing Secret holding the secret environment variables.
     pub secret_name: Option<Text>,
+    /// Pod hardening: each setting defaults to the hardened choice.
+    pub security: Option<Security>,
+}
+
+/// Pod hardening.
+#[derive(JsonSchema)]
+#[schemars(deny_unknown_fields, rename_all = "kebab-case", transform = underscore_aliases)]
+pub struct Security {
+    /// A read-only root file system, with writable emptyDirs at /tmp and /var/log (default true).
+    pub read_only_root_filesystem: Option<bool>,
+    /// A NetworkPolicy admitting traffic only to the app's ports from anywhere, and letting the
+    /// pods reach anything (their integrations and DNS) (default true).
+    pub network_policy: Option<bool>,
+    /// Whether pods get a service-account token (default false).
+    pub service_account_token: Option<bool>,
 }

@@ -136,7 +136,51 @@ pub fn plain_safe(s: &str) -> bool {
         }
         prev = c;
     }
-    plain_reads_as_string(s)
+    plain_reads_as_string(s) && go_yaml_reads_as_string(s)
+}
+
+/// Whether go-yaml v2 (Helm reads values and Chart.yaml with it, through sigs.k8s.io/yaml)
+/// reads the plain scalar `s` as a string. Beyond YAML 1.1 it takes `y`, `Y`, `n`, `N` as
+/// booleans, and, after dropping `_`, whatever Go's `strconv.ParseInt(s, 0, 64)` parses (`0B101`,
+/// `0X1F`, `0o17`), YAML-style floats (`1e5`) and dates from `YYYY-`. Conservative: a scalar
+/// only possibly read otherwise counts as not a string (and is quoted).
+fn go_yaml_reads_as_string(s: &str) -> bool {
+    if matches!(s, "y" | "Y" | "n" | "N") {
+        return false;
+    }
+    let bytes = s.as_bytes();
+    match bytes.first() {
+        Some(b'.') => !bytes.get(1).is_some_and(u8::is_ascii_digit),
+        Some(b) if b.is_ascii_digit() || *b == b'+' || *b == b'-' => {
+            let plain: String = s.chars().filter(|&c| c != '_').collect();
+            let body = plain.strip_prefix(['+', '-']).unwrap_or(&plain);
+            let b = body.as_bytes();
+            let prefixed = b.len() > 2
+                && b[0] == b'0'
+                && matches!(b[1], b'x' | b'X' | b'b' | b'B' | b'o' | b'O')
+                && b[2..].iter().all(u8::is_ascii_hexdigit);
+            let date =
+                bytes.len() > 4 && bytes[..4].iter().all(u8::is_ascii_digit) && bytes[4] == b'-';
+            !(prefixed || go_float(body) || date)
+        }
+        _ => true,
+    }
+}
+
+/// go-yaml's `yamlStyleFloat` (without the sign): `(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?`,
+/// which also matches decimal integers.
+fn go_float(s: &str) -> bool {
+    let (mantissa, exp) = match s.find(['e', 'E']) {
+        Some(i) => (&s[..i], Some(&s[i + 1..])),
+        None => (s, None),
+    };
+    let digits = |t: &str| !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit());
+    let mantissa_ok = match mantissa.split_once('.') {
+        Some(("", frac)) => digits(frac),
+        Some((int, frac)) => digits(int) && (frac.is_empty() || digits(frac)),
+        None => digits(mantissa),
+    };
+    mantissa_ok && exp.is_none_or(|e| digits(e.strip_prefix(['+', '-']).unwrap_or(e)))
 }
 
 fn string(out: &mut String, s: &str, indent: usize) {
@@ -220,6 +264,21 @@ mod tests {
         let (tree, diags) = parse(FileId(0), &text, Limits::default());
         assert!(diags.is_empty(), "{text}\n{diags:?}");
         Yaml::from_tree(&tree, tree.root().expect("root"))
+    }
+
+    #[test]
+    fn strings_go_yaml_would_mistype_are_quoted() {
+        for s in [
+            "y", "Y", "n", "N", "0B101", "0X1F", "0o17", "0O17", "-0b1", "+0x_1F", "1e5", "1E+5",
+            ".5", "0.", "2024-1-2", "1_0",
+        ] {
+            assert!(!plain_safe(s), "{s}");
+        }
+        for s in [
+            "yy", "0x", "0xg", "v1.0", "1.0.0", "1-2", "web", "e5", ".x", "-x",
+        ] {
+            assert!(plain_safe(s), "{s}");
+        }
     }
 
     #[test]

@@ -139,7 +139,12 @@ rules! {
     option_required_ignored,
     option_name_not_variable,
     option_variable_invalid,
+    kubernetes_invalid_value,
+    kubernetes_value_left_out,
 }
+
+pub use kubernetes_invalid_value::{split_image, SCRATCH_DIRS};
+pub use kubernetes_value_left_out::peer_ordinals;
 
 /// The diagnostics of the charm rules.
 pub(crate) fn charm(cx: &mut CharmCx) -> Vec<Diagnostic> {

@@ -33,23 +33,20 @@ Fix: remove the NUL character from the value."
 );
 
 paasc_diag::declare_code!(
-    pub INVALID_VALUE = "H002", "helm-invalid-value", Error,
-    "A `kubernetes:` value of the profile is one Kubernetes would reject.",
-"The profile's `kubernetes:` section becomes the Helm chart's values. paasc checks them with
-Kubernetes' own rules, so the problem is reported at its line instead of by the API server
-during `helm install`: names of volumes, Secrets and hosts are DNS names (lowercase letters,
-digits, `-` and `.`), sizes and resources are quantities (`500m`, `256Mi`, `1Gi`), an image
-reference is a lowercase repository with an optional tag or digest, replica counts are not
-negative, and autoscaling's `min-replicas` is at least 1 and at most `max-replicas`.
+    pub CHART_TOO_LARGE = "H005", "helm-chart-too-large", Error,
+    "A file of the Helm chart is larger than Helm loads.",
+"Helm refuses to load a chart holding a file larger than 5 MiB (its `MaxDecompressedFileSize`),
+so `helm install` would fail on the chart. `values.yaml` carries the app's environment and the
+files paas-charm writes, so a profile with very large config values or integration data can push
+it over. paasc writes no such chart.
 
-Example:
+Example: a config option whose value is a 6 MiB string.
 
-    kubernetes:
-      resources:
-        limits: {memory: 512MB}    # Kubernetes writes megabytes as 512M or 512Mi
-
-Fix: write the value the way the message says."
+Fix: keep large data out of config values (mount it from a volume, or fetch it at start-up)."
 );
+
+/// The largest file Helm loads from a chart (`MaxDecompressedFileSize`, 5 MiB).
+pub const HELM_MAX_FILE: usize = 5 * 1024 * 1024;
 
 paasc_diag::declare_code!(
     pub SERVICE_COMMAND = "H003", "helm-service-command", Error,
@@ -88,10 +85,12 @@ pub fn holds_secret(path: &str, files: &Files) -> bool {
 pub fn files(input: &EmitInput) -> Result<Files, Vec<Diagnostic>> {
     let mut diags = Vec::new();
     let app = app(input, &mut diags);
-    let settings = match &input.profile.kubernetes {
-        Some(k) => settings(input, k, &mut diags),
-        None => Settings::default(),
-    };
+    let settings = input
+        .profile
+        .kubernetes
+        .as_ref()
+        .map(settings)
+        .unwrap_or_default();
     if !diags.is_empty() {
         return Err(diags);
     }
@@ -118,6 +117,19 @@ pub fn files(input: &EmitInput) -> Result<Files, Vec<Diagnostic>> {
             })
             .collect::<Vec<_>>()
     })?;
+    if let Some((path, text)) = chart.files.iter().find(|(_, t)| t.len() > HELM_MAX_FILE) {
+        return Err(vec![Diagnostic::new(
+            CHART_TOO_LARGE,
+            input.anchor,
+            Span::point(0),
+            format!(
+                "the chart's {path} would be {} bytes; Helm loads no chart file over {HELM_MAX_FILE} bytes (5 MiB)",
+                text.len()
+            ),
+        )
+        .label("from this deployment")
+        .help("keep large data out of config values and integration data")]);
+    }
     let mut out: Files = chart
         .files
         .into_iter()
@@ -210,11 +222,15 @@ fn app(input: &EmitInput, diags: &mut Vec<Diagnostic>) -> App {
         == Some("_daemon_")
         || main_service.and_then(|s| s.get("user-id"))
             == Some(&Yaml::Int(i128::from(super::DAEMON_UID)));
-    let plan = &input.plan;
+    let replanned = cluster_plan(input);
+    let plan = replanned.as_ref().unwrap_or(&input.plan);
+    let peer_var = format!("{}PEER_FQDNS", fw.spec().configuration_prefix);
+    let peers = paasc_check::peer_ordinals(&input.profile).ok();
     let env = plan
         .env
         .iter()
         .flatten()
+        .filter(|(name, _)| **name != peer_var || peers.is_some())
         .map(|(name, value)| Var {
             name: name.clone(),
             value: value.clone(),
@@ -262,11 +278,66 @@ fn app(input: &EmitInput, diags: &mut Vec<Diagnostic>) -> App {
         workers,
         schedulers,
         env,
+        peers: peers
+            .filter(|_| plan.env.iter().flatten().any(|(n, _)| *n == peer_var))
+            .map(|ordinals| (peer_var.clone(), ordinals)),
         files,
         migration,
         readiness: check(Level::Ready),
         liveness: check(Level::Alive),
     }
+}
+
+/// paas-charm's plan with the chart's ingress as the ingress integration's URL, when the profile
+/// gives the chart an ingress host: `<PREFIX>BASE_URL` (and what paas-charm derives from it, such
+/// as Django's allowed hosts) is then the URL the chart's ingress serves. `None` when there is no
+/// such host, when the profile's ingress integration data already names it (its URL is kept:
+/// TLS may end before the Ingress), or when paas-charm would not plan the deployment with it.
+fn cluster_plan(input: &EmitInput) -> Option<paasc_runtime::Plan> {
+    let ingress = input.profile.kubernetes.as_ref()?.ingress.as_ref()?;
+    let host = &ingress.host.as_ref()?.value;
+    if host.starts_with("*.") {
+        return None;
+    }
+    let scheme = if ingress.tls_secret.is_some() {
+        "https"
+    } else {
+        "http"
+    };
+    let given = input
+        .deployment
+        .relations
+        .get("ingress")
+        .and_then(|r| r.app_data.get("ingress"))
+        .and_then(|d| serde_json::from_str::<serde_json::Value>(d).ok())
+        .and_then(|d| d.get("url")?.as_str().map(url_host));
+    if given.as_deref() == Some(host.as_str()) {
+        return None;
+    }
+    let mut dep = input.deployment.clone();
+    let data = serde_json::json!({ "url": format!("{scheme}://{host}/") }).to_string();
+    let relation = dep.relations.entry("ingress".into()).or_default();
+    if relation.remote_app_name.is_empty() {
+        relation.remote_app_name = "ingress".into();
+    }
+    relation.app_data.insert("ingress".into(), data);
+    dep.more_relations.shift_remove("ingress");
+    let plan = paasc_runtime::plan(
+        input.framework,
+        &input.charm,
+        &input.rock,
+        input.paas_config.as_ref(),
+        &dep,
+    );
+    plan.env.is_some().then_some(plan)
+}
+
+/// The host of an `http(s)://host[:port]/...` URL, in lowercase.
+fn url_host(url: &str) -> String {
+    let rest = url.split_once("://").map_or(url, |(_, r)| r);
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
+    let host = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
+    host.split(':').next().unwrap_or("").to_ascii_lowercase()
 }
 
 /// Whether a part of the rock puts a file at `path` (relative to the root of the image): an
@@ -291,247 +362,79 @@ fn rock_installs(rock: &Yaml, path: &str) -> bool {
     })
 }
 
-/// The profile's `kubernetes:` section, checked with Kubernetes' rules.
-fn settings(input: &EmitInput, k: &Kubernetes, diags: &mut Vec<Diagnostic>) -> Settings {
-    let p = &input.profile;
-    let file = |field: &str| p.origin("kubernetes", field).unwrap_or(input.anchor);
-    let mut bad = |field: &str, span: Span, message: String, help: &str| {
-        diags.push(
-            Diagnostic::new(INVALID_VALUE, file(field), span, message)
-                .label("Kubernetes rejects this")
-                .help(help.to_string()),
-        );
+/// The profile's `kubernetes:` section as the chart's settings. The values are valid: H002
+/// (`paasc_check`) refused the profile otherwise.
+fn settings(k: &Kubernetes) -> Settings {
+    let count = |v: &Spanned<i64>| i32::try_from(v.value).ok();
+    let flag = |field: fn(&profile::Security) -> &Option<Spanned<bool>>| {
+        k.security
+            .as_ref()
+            .and_then(|s| field(s).as_ref())
+            .map(|b| b.value)
     };
-    let mut s = Settings::default();
-    if let Some(image) = &k.image {
-        s.image = valid(
-            image,
-            ("image", super::k8s::is_image),
-            "an image reference",
-            "write REPOSITORY[:TAG][@DIGEST] in lowercase, e.g. ghcr.io/acme/web:1.0",
-            &mut bad,
-        );
-    }
-    let count =
-        |v: &Spanned<i64>, field: &str, min: i64, bad: &mut dyn FnMut(&str, Span, String, &str)| {
-            match i32::try_from(v.value) {
-                Ok(n) if i64::from(n) >= min => Some(n),
-                _ => {
-                    bad(
-                        field,
-                        v.span,
-                        format!("{} is not a replica count (at least {min})", v.value),
-                        "give a whole number of replicas",
-                    );
-                    None
-                }
-            }
-        };
-    if let Some(r) = &k.replicas {
-        s.replicas = count(r, "replicas", 0, &mut bad);
-    }
-    if let Some(res) = &k.resources {
-        for (map, out) in [
-            (&res.requests, &mut s.requests),
-            (&res.limits, &mut s.limits),
-        ] {
-            for (key, value) in map.iter() {
-                if let Some(q) = valid(
-                    value,
-                    ("resources", super::k8s::is_quantity),
-                    "a Kubernetes quantity",
-                    "write e.g. 250m or 0.5 for CPU, 256Mi or 1Gi for memory",
-                    &mut bad,
-                ) {
-                    out.insert(key.value.clone(), q);
-                }
-            }
-        }
-    }
-    if let Some(a) = &k.autoscaling {
-        let min = a
-            .min_replicas
-            .as_ref()
-            .and_then(|m| count(m, "autoscaling", 1, &mut bad));
-        let max = a
-            .max_replicas
-            .as_ref()
-            .and_then(|m| count(m, "autoscaling", 1, &mut bad));
-        let cpu = a
-            .target_cpu
-            .as_ref()
-            .and_then(|c| match i32::try_from(c.value) {
-                Ok(n) if n >= 1 => Some(n),
-                _ => {
-                    bad(
-                        "autoscaling",
-                        c.span,
-                        format!("{} is not a CPU utilisation target", c.value),
-                        "give a percentage of the CPU request, e.g. 70",
-                    );
-                    None
-                }
-            });
-        if let (Some(lo), Some(hi), Some(span)) =
-            (min, max, a.max_replicas.as_ref().map(|m| m.span))
-        {
-            if hi < lo {
-                bad(
-                    "autoscaling",
-                    span,
-                    format!("`max-replicas` ({hi}) is below `min-replicas` ({lo})"),
-                    "raise max-replicas to at least min-replicas",
-                );
-            }
-        }
-        if a.max_replicas.is_none() {
-            diags_missing_max(&mut bad, a.min_replicas.as_ref().map(|m| m.span));
-        }
-        s.autoscaling = Some((min, max, cpu));
-    }
-    let mut names: Vec<&str> = Vec::new();
-    for v in &k.storage {
-        let (Some(name), Some(size), Some(mount)) = (&v.name, &v.size, &v.mount_path) else {
-            continue;
-        };
-        let mut ok = valid(
-            name,
-            ("storage", super::k8s::is_dns_label),
-            "a volume name",
-            "use lowercase letters, digits and `-` (at most 63), starting and ending with a letter or digit",
-            &mut bad,
-        )
-        .is_some();
-        if ok && names.contains(&name.value.as_str()) {
-            ok = false;
-            bad(
-                "storage",
-                name.span,
-                format!("the volume `{}` is given twice", name.value),
-                "give each volume its own name",
-            );
-        }
-        names.push(&name.value);
-        ok &= valid(
-            size,
-            ("storage", super::k8s::is_quantity),
-            "a storage size",
-            "write a quantity such as 1Gi or 500Mi",
-            &mut bad,
-        )
-        .is_some();
-        ok &= valid(
-            mount,
-            ("storage", |m| m.starts_with('/')),
-            "an absolute path",
-            "mount volumes at an absolute path, e.g. /var/lib/app",
-            &mut bad,
-        )
-        .is_some();
-        let class = v.storage_class.as_ref().and_then(|c| {
-            let class = valid(
-                c,
-                ("storage", super::k8s::is_dns_subdomain),
-                "a StorageClass name",
-                "use the name `kubectl get storageclass` shows",
-                &mut bad,
-            );
-            ok &= class.is_some();
-            class
-        });
-        if ok {
-            s.storage.push((
-                name.value.clone(),
-                size.value.clone(),
-                mount.value.clone(),
-                class,
-            ));
-        }
-    }
-    s.anti_affinity = k.anti_affinity.as_ref().map(|a| match a.value {
-        profile::AntiAffinity::Off => AntiAffinity::None,
-        profile::AntiAffinity::Soft => AntiAffinity::Soft,
-        profile::AntiAffinity::Hard => AntiAffinity::Hard,
-    });
-    s.service_type = k.service_type.as_ref().map(|t| match t.value {
-        profile::ServiceType::ClusterIp => ServiceType::ClusterIP,
-        profile::ServiceType::NodePort => ServiceType::NodePort,
-        profile::ServiceType::LoadBalancer => ServiceType::LoadBalancer,
-    });
-    if let Some(i) = &k.ingress {
-        let mut out = IngressSettings::default();
-        if let Some(host) = &i.host {
-            out.host = valid(
-                host,
-                ("ingress", super::k8s::is_ingress_host),
-                "a host name",
-                "give the bare DNS name in lowercase, e.g. web.example.com (no scheme, port or path)",
-                &mut bad,
-            )
-            .unwrap_or_default();
-        }
-        for (field, slot, what) in [
-            (&i.tls_secret, &mut out.tls_secret, "Secret"),
-            (&i.class, &mut out.class, "IngressClass"),
-        ] {
-            if let Some(v) = field {
-                *slot = valid(
-                    v,
-                    ("ingress", super::k8s::is_dns_subdomain),
-                    &format!("a {what} name"),
-                    "use lowercase letters, digits, `-` and `.`",
-                    &mut bad,
-                );
-            }
-        }
-        out.annotations = i
-            .annotations
-            .iter()
+    let text = |v: &Option<Spanned<String>>| v.as_ref().map(|v| v.value.clone());
+    let quantities = |m: &paasc_model::lower::SpannedMap<Spanned<String>>| {
+        m.iter()
             .map(|(k, v)| (k.value.clone(), v.value.clone()))
-            .collect();
-        s.ingress = Some(out);
+            .collect()
+    };
+    Settings {
+        image: text(&k.image),
+        replicas: k.replicas.as_ref().and_then(count),
+        requests: k
+            .resources
+            .as_ref()
+            .map(|r| quantities(&r.requests))
+            .unwrap_or_default(),
+        limits: k
+            .resources
+            .as_ref()
+            .map(|r| quantities(&r.limits))
+            .unwrap_or_default(),
+        autoscaling: k.autoscaling.as_ref().map(|a| {
+            (
+                a.min_replicas.as_ref().and_then(count),
+                a.max_replicas.as_ref().and_then(count),
+                a.target_cpu.as_ref().and_then(count),
+            )
+        }),
+        storage: k
+            .storage
+            .iter()
+            .filter_map(|v| {
+                Some((
+                    v.name.as_ref()?.value.clone(),
+                    v.size.as_ref()?.value.clone(),
+                    v.mount_path.as_ref()?.value.clone(),
+                    text(&v.storage_class),
+                ))
+            })
+            .collect(),
+        anti_affinity: k.anti_affinity.as_ref().map(|a| match a.value {
+            profile::AntiAffinity::Off => AntiAffinity::None,
+            profile::AntiAffinity::Soft => AntiAffinity::Soft,
+            profile::AntiAffinity::Hard => AntiAffinity::Hard,
+        }),
+        ingress: k.ingress.as_ref().map(|i| IngressSettings {
+            host: text(&i.host).unwrap_or_default(),
+            tls_secret: text(&i.tls_secret),
+            class: text(&i.class),
+            annotations: i
+                .annotations
+                .iter()
+                .map(|(k, v)| (k.value.clone(), v.value.clone()))
+                .collect(),
+        }),
+        service_type: k.service_type.as_ref().map(|t| match t.value {
+            profile::ServiceType::ClusterIp => ServiceType::ClusterIP,
+            profile::ServiceType::NodePort => ServiceType::NodePort,
+            profile::ServiceType::LoadBalancer => ServiceType::LoadBalancer,
+        }),
+        secret_name: text(&k.secret_name),
+        read_only_root: flag(|s| &s.read_only_root_filesystem),
+        network_policy: flag(|s| &s.network_policy),
+        service_account_token: flag(|s| &s.service_account_token),
     }
-    if let Some(name) = &k.secret_name {
-        s.secret_name = valid(
-            name,
-            ("secret_name", super::k8s::is_dns_subdomain),
-            "a Secret name",
-            "use lowercase letters, digits, `-` and `.`",
-            &mut bad,
-        );
-    }
-    s
-}
-
-/// The profile's `value` when Kubernetes accepts it (`rule`: the profile field and the test), or
-/// H002 at it, saying it is not `what`.
-fn valid(
-    value: &Spanned<String>,
-    rule: (&str, fn(&str) -> bool),
-    what: &str,
-    help: &str,
-    bad: &mut dyn FnMut(&str, Span, String, &str),
-) -> Option<String> {
-    let (field, accepts) = rule;
-    if accepts(&value.value) {
-        return Some(value.value.clone());
-    }
-    bad(
-        field,
-        value.span,
-        format!("`{}` is not {what}", value.value),
-        help,
-    );
-    None
-}
-
-fn diags_missing_max(bad: &mut dyn FnMut(&str, Span, String, &str), near: Option<Span>) {
-    bad(
-        "autoscaling",
-        near.unwrap_or(Span::point(0)),
-        "autoscaling needs `max-replicas`".into(),
-        "add max-replicas: the most replicas the autoscaler may run",
-    );
 }
 
 #[cfg(test)]

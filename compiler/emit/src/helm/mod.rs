@@ -17,7 +17,6 @@
 //! **Invariant:** pure and deterministic: no I/O, and the same input gives the same bytes.
 
 pub mod app;
-pub mod k8s;
 pub mod probes;
 pub mod values;
 
@@ -87,6 +86,9 @@ pub struct App {
     pub schedulers: Vec<Process>,
     /// The environment, in paas-charm's order.
     pub env: Vec<Var>,
+    /// `<PREFIX>PEER_FQDNS` and the ordinals of the pods it names, when the chart can make it
+    /// true (the template writes the hosts from the release's names).
+    pub peers: Option<(String, Vec<u32>)>,
     /// Files paas-charm writes into the container: (absolute path, content).
     pub files: Vec<(String, String)>,
     /// The migration command and the directory it runs in.
@@ -120,6 +122,12 @@ pub struct Settings {
     pub service_type: Option<ServiceType>,
     /// An existing Secret holding the secret variables.
     pub secret_name: Option<String>,
+    /// A read-only root file system (default true).
+    pub read_only_root: Option<bool>,
+    /// A NetworkPolicy (default true).
+    pub network_policy: Option<bool>,
+    /// A service-account token in the pods (default false).
+    pub service_account_token: Option<bool>,
 }
 
 /// The profile's `kubernetes.ingress`.
@@ -195,7 +203,7 @@ pub enum Problem {
     },
 }
 
-const TEMPLATES: [(&str, &str); 13] = [
+const TEMPLATES: [(&str, &str); 15] = [
     (".helmignore", include_str!("../../chart/.helmignore")),
     (
         "templates/_helpers.tpl",
@@ -210,8 +218,8 @@ const TEMPLATES: [(&str, &str); 13] = [
         include_str!("../../chart/templates/configmap.yaml"),
     ),
     (
-        "templates/deployment.yaml",
-        include_str!("../../chart/templates/deployment.yaml"),
+        "templates/statefulset.yaml",
+        include_str!("../../chart/templates/statefulset.yaml"),
     ),
     (
         "templates/hpa.yaml",
@@ -224,6 +232,10 @@ const TEMPLATES: [(&str, &str); 13] = [
     (
         "templates/migration-job.yaml",
         include_str!("../../chart/templates/migration-job.yaml"),
+    ),
+    (
+        "templates/networkpolicy.yaml",
+        include_str!("../../chart/templates/networkpolicy.yaml"),
     ),
     (
         "templates/pdb.yaml",
@@ -240,6 +252,10 @@ const TEMPLATES: [(&str, &str); 13] = [
     (
         "templates/service.yaml",
         include_str!("../../chart/templates/service.yaml"),
+    ),
+    (
+        "templates/service-endpoints.yaml",
+        include_str!("../../chart/templates/service-endpoints.yaml"),
     ),
     (
         "templates/workers.yaml",
@@ -410,7 +426,7 @@ pub fn dns_name(name: &str) -> String {
 pub fn values_of(app: &App, settings: &Settings, secret_name: &str) -> Values {
     let replicas = settings.replicas.unwrap_or(app.units).max(0);
     let (repository, tag, digest) = match &settings.image {
-        Some(reference) => k8s::split_image(reference),
+        Some(reference) => paasc_check::split_image(reference),
         None => (app.name.clone(), String::new(), String::new()),
     };
     let autoscaling = match settings.autoscaling {
@@ -445,7 +461,13 @@ pub fn values_of(app: &App, settings: &Settings, secret_name: &str) -> Values {
         .env
         .iter()
         .map(|v| {
-            if v.secret {
+            if app.peers.as_ref().is_some_and(|(name, _)| *name == v.name) {
+                EnvVar {
+                    name: v.name.clone(),
+                    value: None,
+                    value_from: None,
+                }
+            } else if v.secret {
                 EnvVar {
                     name: v.name.clone(),
                     value: None,
@@ -501,7 +523,7 @@ pub fn values_of(app: &App, settings: &Settings, secret_name: &str) -> Values {
         },
     };
     Values {
-        name_override: String::new(),
+        name_override: app.app.clone(),
         fullname_override: String::new(),
         image: Image {
             repository,
@@ -545,6 +567,14 @@ pub fn values_of(app: &App, settings: &Settings, secret_name: &str) -> Values {
             })
             .collect(),
         env,
+        peers: app
+            .peers
+            .as_ref()
+            .map(|(variable, ordinals)| values::Peers {
+                variable: variable.clone(),
+                ordinals: ordinals.clone(),
+            })
+            .unwrap_or_default(),
         files: app
             .files
             .iter()
@@ -580,6 +610,16 @@ pub fn values_of(app: &App, settings: &Settings, secret_name: &str) -> Values {
                 }],
             })
             .collect(),
+        scratch_dirs: paasc_check::SCRATCH_DIRS
+            .iter()
+            .map(|(name, path)| values::ScratchDir {
+                name: name.to_string(),
+                mount_path: path.to_string(),
+            })
+            .collect(),
+        network_policy: values::NetworkPolicy {
+            enabled: settings.network_policy.unwrap_or(true),
+        },
         anti_affinity: settings.anti_affinity.unwrap_or(AntiAffinity::None),
         resources: ResourceRequirements {
             requests: quantities(&settings.requests),
@@ -593,25 +633,28 @@ pub fn values_of(app: &App, settings: &Settings, secret_name: &str) -> Values {
             create: true,
             name: String::new(),
             annotations: BTreeMap::new(),
-            automount: false,
+            automount: settings.service_account_token.unwrap_or(false),
         },
-        pod_security_context: if app.daemon_user {
-            k8s_openapi::api::core::v1::PodSecurityContext {
-                run_as_user: Some(DAEMON_UID),
-                run_as_group: Some(DAEMON_UID),
-                run_as_non_root: Some(true),
-                fs_group: Some(DAEMON_UID),
-                seccomp_profile: Some(SeccompProfile {
-                    type_: "RuntimeDefault".into(),
-                    localhost_profile: None,
-                }),
-                ..Default::default()
+        pod_security_context: k8s_openapi::api::core::v1::PodSecurityContext {
+            seccomp_profile: Some(SeccompProfile {
+                type_: "RuntimeDefault".into(),
+                localhost_profile: None,
+            }),
+            ..if app.daemon_user {
+                k8s_openapi::api::core::v1::PodSecurityContext {
+                    run_as_user: Some(DAEMON_UID),
+                    run_as_group: Some(DAEMON_UID),
+                    run_as_non_root: Some(true),
+                    fs_group: Some(DAEMON_UID),
+                    ..Default::default()
+                }
+            } else {
+                Default::default()
             }
-        } else {
-            Default::default()
         },
         security_context: SecurityContext {
             allow_privilege_escalation: Some(false),
+            read_only_root_filesystem: Some(settings.read_only_root.unwrap_or(true)),
             capabilities: Some(Capabilities {
                 drop: Some(vec!["ALL".into()]),
                 add: None,
@@ -959,6 +1002,18 @@ mod tests {
         assert!(v.pod_disruption_budget.enabled);
         assert_eq!(v.persistence[0].access_modes, [AccessMode::ReadWriteMany]);
         assert_eq!(v.pod_security_context.run_as_user, Some(DAEMON_UID));
+        assert_eq!(v.security_context.read_only_root_filesystem, Some(true));
+        assert!(v.network_policy.enabled && !v.service_account.automount);
+        assert_eq!(v.scratch_dirs.len(), paasc_check::SCRATCH_DIRS.len());
+        let open = Settings {
+            read_only_root: Some(false),
+            network_policy: Some(false),
+            service_account_token: Some(true),
+            ..Settings::default()
+        };
+        let v = values_of(&app(), &open, "s");
+        assert_eq!(v.security_context.read_only_root_filesystem, Some(false));
+        assert!(!v.network_policy.enabled && v.service_account.automount);
         let one = App { units: 1, ..app() };
         let v = values_of(
             &one,

@@ -44,6 +44,11 @@ pub struct Values {
     /// here; secret-derived ones are `valueFrom.secretKeyRef` references to a Kubernetes
     /// Secret. `$` in plain values is kept literally (the templates escape it for Kubernetes).
     pub env: Vec<EnvVar>,
+    /// The variable naming the other units' pods (`<PREFIX>PEER_FQDNS`): the templates write its
+    /// value, `<pod>.<endpoints Service>.<namespace>.svc.cluster.local` for each ordinal, from
+    /// the release's own names, so every host is a pod of the StatefulSet.
+    #[serde(default)]
+    pub peers: Peers,
     /// Files paas-charm writes into the container (e.g. `gunicorn.conf.py`), mounted from a
     /// ConfigMap.
     #[serde(default)]
@@ -62,6 +67,13 @@ pub struct Values {
     /// PersistentVolumeClaims, mounted into every process of the app.
     #[serde(default)]
     pub persistence: Vec<Volume>,
+    /// Writable `emptyDir`s mounted in every container when `securityContext.readOnlyRootFilesystem`
+    /// is set: where gunicorn and the app write (`/tmp`, the log directories).
+    #[serde(default)]
+    pub scratch_dirs: Vec<ScratchDir>,
+    /// A NetworkPolicy for the release's pods: traffic in only to the app's port, traffic out to
+    /// anything (the integrations and DNS).
+    pub network_policy: NetworkPolicy,
     /// How strongly replicas of the main service avoid sharing a node.
     pub anti_affinity: AntiAffinity,
     /// Resources of every process (workers and schedulers may override them).
@@ -172,6 +184,37 @@ pub struct Scheduler {
     /// Resources; null: the top-level `resources`.
     #[serde(default)]
     pub resources: Option<ResourceRequirements>,
+}
+
+/// A writable `emptyDir`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ScratchDir {
+    /// The volume's name.
+    #[schemars(regex(pattern = r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"), length(max = 63))]
+    pub name: String,
+    /// Where it is mounted.
+    pub mount_path: String,
+}
+
+/// The NetworkPolicy.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct NetworkPolicy {
+    /// Whether the chart creates it.
+    pub enabled: bool,
+}
+
+/// `<PREFIX>PEER_FQDNS`: the variable and the ordinals of the pods it names.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Peers {
+    /// The variable (empty: none).
+    #[serde(default)]
+    pub variable: String,
+    /// The pods' ordinals.
+    #[serde(default)]
+    pub ordinals: Vec<u32>,
 }
 
 /// A file mounted into the containers from the chart's ConfigMap.
