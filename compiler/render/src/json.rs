@@ -18,6 +18,23 @@ pub struct Document {
     pub diagnostics: Vec<JsonDiagnostic>,
     /// Counts.
     pub summary: Summary,
+    /// The problems rule control hid (`paasc.toml`, `--select`/`--ignore`, `# paasc: ignore[...]`
+    /// comments), in the same order; absent when none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub suppressed: Vec<JsonSuppressed>,
+}
+
+/// A hidden diagnostic and what hid it.
+#[derive(Serialize, JsonSchema)]
+pub struct JsonSuppressed {
+    /// The diagnostic.
+    #[serde(flatten)]
+    pub diagnostic: JsonDiagnostic,
+    /// `inSource` for a comment in the file, `external` for the configuration or the command
+    /// line (SARIF's suppression kinds).
+    pub suppression_kind: String,
+    /// What hid it.
+    pub justification: String,
 }
 
 /// Counts by severity.
@@ -31,6 +48,13 @@ pub struct Summary {
     pub infos: usize,
     /// Number of files read.
     pub files: usize,
+    /// Number of diagnostics rule control hid (not in the counts above); absent when none.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub suppressed: usize,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 /// A position as LSP gives it: 0-based line and UTF-16 character.
@@ -179,6 +203,7 @@ pub fn summary(diags: &[Diagnostic], files: usize) -> Summary {
         warnings: count(paasc_diag::Severity::Warning),
         infos: count(paasc_diag::Severity::Info),
         files,
+        suppressed: 0,
     }
 }
 
@@ -189,6 +214,7 @@ impl Summary {
         self.warnings += other.warnings;
         self.infos += other.infos;
         self.files += other.files;
+        self.suppressed += other.suppressed;
     }
 }
 
@@ -198,6 +224,21 @@ pub fn document(db: &SourceDb, diags: &[Diagnostic], files: usize) -> Document {
         version: FORMAT_VERSION,
         diagnostics: diags.iter().map(|d| convert(db, d)).collect(),
         summary: summary(diags, files),
+        suppressed: Vec::new(),
+    }
+}
+
+impl Document {
+    /// The document with the diagnostics rule control hid, counted and listed.
+    pub fn with_suppressed(mut self, db: &SourceDb, hidden: &[crate::Suppressed]) -> Document {
+        self.summary.suppressed += hidden.len();
+        self.suppressed
+            .extend(hidden.iter().map(|s| JsonSuppressed {
+                diagnostic: convert(db, &s.diagnostic),
+                suppression_kind: if s.in_source { "inSource" } else { "external" }.to_string(),
+                justification: s.justification.clone(),
+            }));
+        self
     }
 }
 
@@ -207,9 +248,11 @@ pub fn merge(docs: Vec<Document>) -> Document {
         version: FORMAT_VERSION,
         diagnostics: Vec::new(),
         summary: summary(&[], 0),
+        suppressed: Vec::new(),
     };
     for mut d in docs {
         all.diagnostics.append(&mut d.diagnostics);
+        all.suppressed.append(&mut d.suppressed);
         all.summary.add(&d.summary);
     }
     all
