@@ -75,6 +75,7 @@ pub fn of(dir: &Path, src: &dyn paasc_check::Source, term: Terminal) -> Facts {
     let checked = paasc_check::check_project(&mut project, term.options());
     let mut facts = Facts::default();
     if let Some(charm) = &checked.charm {
+        facts.charm_ok = true;
         let spec = checked
             .charm_source
             .as_ref()
@@ -96,6 +97,7 @@ pub fn of(dir: &Path, src: &dyn paasc_check::Source, term: Terminal) -> Facts {
             .collect();
     }
     if let Some(rock) = &checked.rock {
+        facts.rock_ok = true;
         let names = |key| {
             keys(&rock.yaml, &[key])
                 .into_iter()

@@ -39,6 +39,29 @@ pub struct Facts {
     pub parts: Vec<String>,
     /// The expanded rock's services.
     pub services: Vec<String>,
+    /// Whether the charm expanded (else `options` and `endpoints` are empty, and the server
+    /// keeps those of the last time it did).
+    pub charm_ok: bool,
+    /// Whether the rock expanded (likewise for `parts` and `services`).
+    pub rock_ok: bool,
+}
+
+impl Facts {
+    /// These facts, with those of `old` where the charm or the rock did not expand now (a
+    /// buffer being edited is often invalid for a moment).
+    fn or_last(mut self, old: &Facts) -> Facts {
+        if !self.charm_ok && old.charm_ok {
+            self.options = old.options.clone();
+            self.endpoints = old.endpoints.clone();
+            self.charm_ok = true;
+        }
+        if !self.rock_ok && old.rock_ok {
+            self.parts = old.parts.clone();
+            self.services = old.services.clone();
+            self.rock_ok = true;
+        }
+        self
+    }
 }
 
 /// A charm option and what paas-charm makes of it.
@@ -146,8 +169,9 @@ struct Server<'a> {
     docs: BTreeMap<PathBuf, String>,
     /// The diagnostics last published, by project root, then by file.
     published: HashMap<PathBuf, BTreeMap<PathBuf, Vec<lsp_types::Diagnostic>>>,
-    /// The facts of each project root, computed on demand and dropped at its next re-check.
-    facts: HashMap<PathBuf, Facts>,
+    /// The facts of each project root, computed on demand; marked stale (`true`) at its next
+    /// re-check.
+    facts: HashMap<PathBuf, (Facts, bool)>,
 }
 
 /// The open buffers over the disk.
@@ -366,7 +390,9 @@ impl Server<'_> {
         let Some(root) = project_root(file, &overlay) else {
             return Vec::new();
         };
-        self.facts.remove(&root);
+        if let Some(f) = self.facts.get_mut(&root) {
+            f.1 = true;
+        }
         let (db, diags) = (self.config.check)(&root, &overlay);
         let mut now: BTreeMap<PathBuf, Vec<lsp_types::Diagnostic>> = BTreeMap::new();
         for d in &diags {
@@ -448,11 +474,13 @@ impl Server<'_> {
         let Some(root) = project_root(path, &overlay) else {
             return Facts::default();
         };
-        if let Some(f) = self.facts.get(&root) {
-            return f.clone();
-        }
-        let f = (self.config.facts)(&root, &overlay);
-        self.facts.insert(root, f.clone());
+        let old = match self.facts.get(&root) {
+            Some((f, false)) => return f.clone(),
+            Some((f, true)) => f.clone(),
+            None => Facts::default(),
+        };
+        let f = (self.config.facts)(&root, &overlay).or_last(&old);
+        self.facts.insert(root, (f.clone(), false));
         f
     }
 
