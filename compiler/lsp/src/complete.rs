@@ -285,23 +285,15 @@ pub fn items(
                         .map(|(n, i)| item(n, CompletionItemKind::INTERFACE, i, "")),
                 );
             }
-            if kind == FileKind::Rock && path_is(path, &["parts"]) {
-                out.extend(
-                    facts
-                        .parts
-                        .iter()
-                        .filter(|n| fresh(n))
-                        .map(|n| item(n, CompletionItemKind::MODULE, "from the extension", "")),
-                );
-            }
-            if kind == FileKind::Rock && path_is(path, &["services"]) {
-                out.extend(
-                    facts
-                        .services
-                        .iter()
-                        .filter(|n| fresh(n))
-                        .map(|n| item(n, CompletionItemKind::MODULE, "from the extension", "")),
-                );
+            for (key, names) in [("parts", &facts.parts), ("services", &facts.services)] {
+                if kind == FileKind::Rock && path_is(path, &[key]) {
+                    out.extend(
+                        names
+                            .iter()
+                            .filter(|n| fresh(n))
+                            .map(|n| item(n, CompletionItemKind::MODULE, "from the extension", "")),
+                    );
+                }
             }
             if let Some(s) = schema.and_then(|root| Some((root, at(root, path)?))) {
                 let mut props = Vec::new();
