@@ -18,6 +18,8 @@
 #     huge unit counts, 1,000 and 10,000 typos against 50,000 similar options, 10,000 warnings,
 #     100,000 unknown keys, 50,000 duplicate keys (human output), and the human renderer alone
 #     at 5,000, 10,000 and 20,000 diagnostics (`paasc-bench render`, no cap).
+#   - `paasc lsp`: median time from didChange to publishDiagnostics on three example files
+#     (tools/lsp-bench.py, a stdio LSP client; 200 edits each).
 # Generated inputs and outputs go to a temporary directory (on /dev/shm unless TMPDIR is set),
 # removed at the end.
 set -euo pipefail
@@ -162,3 +164,12 @@ echo
 echo "| peak resident memory | MiB |"
 echo "|---|---:|"
 awk -F'\t' '{printf "| %s | %s |\n", $1, $2}' "$tmp/peaks.tsv"
+echo
+echo "paasc lsp: didChange to publishDiagnostics (tools/lsp-bench.py, a stdio LSP client)"
+echo
+lsp_runs=200
+$quick && lsp_runs=10
+python3 "$root/tools/lsp-bench.py" "$paasc" --runs "$lsp_runs" --markdown \
+    "$root/examples/flask-minimal/rockcraft.yaml" \
+    "$root/examples/flask-postgresql/charm/charmcraft.yaml" \
+    "$root/examples/flask-redis-s3/profiles/default.yaml"

@@ -63,6 +63,7 @@ pub(crate) fn deploy(
         let report = Report {
             db,
             diags,
+            suppressed: Vec::new(),
             files: 2,
             code,
             note: None,
@@ -71,7 +72,7 @@ pub(crate) fn deploy(
         emit_reports(&[report], files.format, term)
     };
     let mut project = crate::load_project(dir, files, None, &load::Disk)
-        .map_err(|r| emit_reports(&[r], files.format, term))?;
+        .map_err(|r| emit_reports(&[*r], files.format, term))?;
     let checked = paasc_check::check_project(&mut project, term.options());
     let mut diags = checked.diags.clone();
     if project.files.charmcraft.is_none() || project.files.rockcraft.is_none() {

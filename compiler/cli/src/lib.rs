@@ -1,12 +1,15 @@
 //! The `paasc` command line. This crate is the only one that does I/O or knows about JSON and
 //! terminals; the passes it drives are pure.
 
+pub mod ci;
 pub mod compile;
 pub mod env;
+pub mod facts;
 pub mod fix;
 pub mod graph;
 pub mod init;
 pub mod load;
+pub mod rules;
 
 pub use paasc_render::{github, human, json, sarif};
 pub use paasc_write as write;
@@ -25,6 +28,7 @@ pub fn all_codes() -> Vec<Code> {
         .iter()
         .chain(paasc_check::CODES)
         .chain(paasc_emit::CODES)
+        .chain(rules::CODES)
         .copied()
         .collect();
     all.sort();
@@ -93,16 +97,27 @@ struct ProjectArgs {
     dirs: Vec<PathBuf>,
     #[command(flatten)]
     files: FileArgs,
+    #[command(flatten)]
+    rules: rules::RuleArgs,
 }
 
 #[derive(clap::Args, Debug, Clone)]
 struct CheckArgs {
     #[command(flatten)]
     project: ProjectArgs,
-    /// Apply the deterministic fixes (did-you-mean renames) to the files, keeping comments and
-    /// layout; report each on standard error, then check again.
+    /// Apply the deterministic fixes (did-you-mean renames, quoting numbers meant as strings)
+    /// to the files, keeping comments and layout; report each on standard error, then check
+    /// again.
     #[arg(long)]
     fix: bool,
+    /// With --fix: write nothing; print the fixes as a unified diff instead of the diagnostics;
+    /// exit 1 when there is one.
+    #[arg(long, requires = "fix")]
+    diff: bool,
+    /// With --fix: write nothing; report what would be fixed on standard error; exit 1 when
+    /// anything would be.
+    #[arg(long, requires = "fix")]
+    check: bool,
 }
 
 #[derive(clap::Args, Debug, Clone)]
@@ -160,8 +175,25 @@ enum Command {
         files: FileArgs,
     },
     /// Run the Language Server on standard input and output (for editors): diagnostics as
-    /// `check` reports them, from unsaved buffers; hover on codes; did-you-mean quick fixes.
+    /// `check` reports them, from unsaved buffers; hover, completion, inlay hints, quick fixes.
     Lsp,
+    /// Print a CI configuration: `paasc ci github DIR... > .github/workflows/paasc.yml` (check
+    /// with SARIF upload and annotations, compile, image build, Helm lint).
+    Ci {
+        /// The CI system.
+        #[arg(value_enum)]
+        system: CiSystem,
+        /// Project directories, relative to the repository root.
+        #[arg(default_value = ".", value_name = "DIR")]
+        dirs: Vec<String>,
+    },
+    /// Print the man page (roff): `paasc man > paasc.1`; with --dir, write it and one page per
+    /// subcommand (paasc-check.1, ...) there.
+    Man {
+        /// Write every page into this directory instead.
+        #[arg(long, value_name = "DIR")]
+        dir: Option<PathBuf>,
+    },
     /// Print a shell completion script: `paasc completions bash > /etc/bash_completion.d/paasc`.
     Completions {
         /// The shell.
@@ -174,6 +206,13 @@ enum Command {
         #[arg(value_enum)]
         which: SchemaKind,
     },
+}
+
+/// The CI systems `paasc ci` writes for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum CiSystem {
+    /// A GitHub Actions workflow.
+    Github,
 }
 
 /// The files `paasc expand` expands.
@@ -254,6 +293,43 @@ pub fn run(args: Vec<String>, term: Terminal) -> Outcome {
         Command::Init(a) => init::run(&a),
         Command::Explain { code } => explain(&code),
         Command::Lsp => lsp(term),
+        Command::Ci { system, dirs } => {
+            let CiSystem::Github = system;
+            match dirs
+                .iter()
+                .map(|d| ci::project_entry(d))
+                .collect::<Result<Vec<String>, String>>()
+            {
+                Ok(dirs) => Outcome {
+                    stdout: ci::github(&dirs),
+                    ..Outcome::default()
+                },
+                Err(stderr) => Outcome {
+                    stderr,
+                    code: EXIT_USAGE,
+                    ..Outcome::default()
+                },
+            }
+        }
+        Command::Man { dir } => {
+            let mut out = Vec::new();
+            let cmd = <Cli as clap::CommandFactory>::command();
+            let done = match &dir {
+                Some(d) => clap_mangen::generate_to(cmd, d),
+                None => clap_mangen::Man::new(cmd.disable_help_subcommand(true)).render(&mut out),
+            };
+            match done {
+                Ok(()) => Outcome {
+                    stdout: String::from_utf8_lossy(&out).into_owned(),
+                    ..Outcome::default()
+                },
+                Err(e) => Outcome {
+                    stderr: format!("error: paasc man: {e}\n"),
+                    code: EXIT_USAGE,
+                    ..Outcome::default()
+                },
+            }
+        }
         Command::Completions { shell } => {
             let mut out = Vec::new();
             let mut cmd = <Cli as clap::CommandFactory>::command();
@@ -307,7 +383,7 @@ fn load_project(
     files: &FileArgs,
     only: Option<Tool>,
     src: &dyn paasc_check::Source,
-) -> Result<paasc_check::Project, Report> {
+) -> Result<paasc_check::Project, Box<Report>> {
     let mut loc = load::Locations {
         dir: dir.to_path_buf(),
         rockcraft: files.rockcraft.clone(),
@@ -318,13 +394,16 @@ fn load_project(
         Some(Tool::Rockcraft) => loc.charmcraft = None,
         None => {}
     }
-    load::load(&loc, src).map_err(|e| Report {
-        db: e.db,
-        diags: vec![e.diagnostic],
-        files: 0,
-        code: EXIT_USAGE,
-        note: None,
-        artifacts: None,
+    load::load(&loc, src).map_err(|e| {
+        Box::new(Report {
+            db: e.db,
+            diags: vec![e.diagnostic],
+            suppressed: Vec::new(),
+            files: 0,
+            code: EXIT_USAGE,
+            note: None,
+            artifacts: None,
+        })
     })
 }
 
@@ -334,6 +413,8 @@ struct Report {
     db: paasc_diag::SourceDb,
     /// Its problems, sorted.
     diags: Vec<Diagnostic>,
+    /// The problems rule control hid.
+    suppressed: Vec<paasc_render::Suppressed>,
     /// How many files were read.
     files: usize,
     /// The exit code this project alone would give.
@@ -353,18 +434,18 @@ fn emit_reports(reports: &[Report], format: Format, term: Terminal) -> Outcome {
         .collect();
     let code = reports.iter().map(|r| r.code).max().unwrap_or(EXIT_OK);
     if let [r] = reports {
-        let mut out = emit(&r.db, &r.diags, r.files, format, term);
+        let mut out = emit(&r.db, &r.diags, &r.suppressed, r.files, format, term);
         out.stderr.push_str(&notes);
         out.code = code;
         return out;
     }
     let mut summary = json::summary(&[], 0);
     for r in reports {
-        summary.add(&json::summary(&r.diags, r.files));
+        summary.add(&counts(&r.diags, &r.suppressed, r.files));
     }
     let parts: Vec<Part> = reports
         .iter()
-        .map(|r| (&r.db, r.diags.as_slice(), r.files))
+        .map(|r| (&r.db, r.diags.as_slice(), r.suppressed.as_slice(), r.files))
         .collect();
     Outcome {
         stdout: render(&parts, format, term),
@@ -377,8 +458,16 @@ fn emit_reports(reports: &[Report], format: Format, term: Terminal) -> Outcome {
     }
 }
 
-/// Refuses flags that name one project's files when several projects are given.
+/// Refuses flags that name one project's files when several projects are given, and
+/// `--select`/`--ignore` entries that name no code.
 fn single_project_flags(p: &ProjectArgs) -> Option<Outcome> {
+    if let Err(stderr) = p.rules.validate(&all_codes()) {
+        return Some(Outcome {
+            stderr,
+            code: EXIT_USAGE,
+            ..Outcome::default()
+        });
+    }
     (p.dirs.len() > 1 && (p.files.rockcraft.is_some() || p.files.charmcraft.is_some())).then(|| {
         Outcome {
             stderr: "error: --rockcraft and --charmcraft name one project's files; give a single project directory with them\n".into(),
@@ -406,17 +495,35 @@ fn check(c: &CheckArgs, term: Terminal) -> Outcome {
     let run = || -> Vec<Report> {
         p.dirs
             .par_iter()
-            .map(|dir| check_one(dir, &p.files, term, &load::Disk))
+            .map(|dir| check_one(dir, &p.files, &p.rules, term, &load::Disk))
             .collect()
     };
     let mut reports = run();
     let mut fixed = String::new();
     if c.fix {
-        for r in &reports {
-            for line in fix::apply(&r.db, &r.diags) {
-                fixed.push_str(&line);
-                fixed.push('\n');
+        let plans: Vec<fix::Planned> = reports
+            .iter()
+            .flat_map(|r| fix::plan(&r.db, &r.diags))
+            .collect();
+        if c.diff || c.check {
+            let mut out = emit_reports(&reports, p.files.format, term);
+            if c.diff {
+                out.stdout = fix::diff(&plans);
             }
+            let would: String = plans
+                .iter()
+                .flat_map(|p| &p.changes)
+                .map(|c| format!("would fix {c}\n"))
+                .collect();
+            out.stderr.insert_str(0, &would);
+            if !plans.is_empty() {
+                out.code = out.code.max(EXIT_PROBLEMS);
+            }
+            return out;
+        }
+        for line in fix::write(&plans) {
+            fixed.push_str(&line);
+            fixed.push('\n');
         }
         if !fixed.is_empty() {
             reports = run();
@@ -440,7 +547,7 @@ pub fn check_dir(
         charmcraft: None,
         format: Format::Json,
     };
-    let report = check_one(dir, &args, term, src);
+    let report = check_one(dir, &args, &rules::RuleArgs::default(), term, src);
     (report.db, report.diags)
 }
 
@@ -448,8 +555,10 @@ pub fn check_dir(
 fn lsp(term: Terminal) -> Outcome {
     let codes = all_codes();
     let check = |dir: &Path, src: &dyn paasc_check::Source| check_dir(dir, src, term);
+    let facts = |dir: &Path, src: &dyn paasc_check::Source| facts::of(dir, src, term);
     let config = paasc_lsp::Config {
         check: &check,
+        facts: &facts,
         disk: &load::Disk,
         codes: &codes,
     };
@@ -464,10 +573,16 @@ fn lsp(term: Terminal) -> Outcome {
 }
 
 /// `check` of the project in `dir`, with every profile it has.
-fn check_one(dir: &Path, args: &FileArgs, term: Terminal, src: &dyn paasc_check::Source) -> Report {
+fn check_one(
+    dir: &Path,
+    args: &FileArgs,
+    selection: &rules::RuleArgs,
+    term: Terminal,
+    src: &dyn paasc_check::Source,
+) -> Report {
     let mut loaded = match load_project(dir, args, None, src) {
         Ok(l) => l,
-        Err(report) => return report,
+        Err(report) => return *report,
     };
     let mut checked = paasc_check::check_project(&mut loaded, term.options());
     let mut diags = std::mem::take(&mut checked.diags);
@@ -490,6 +605,8 @@ fn check_one(dir: &Path, args: &FileArgs, term: Terminal, src: &dyn paasc_check:
     paasc_diag::sort(&mut diags);
     // The image's problems do not depend on the profile: each profile finds them again.
     diags.dedup();
+    let (diags, suppressed) =
+        rules::apply(dir, src, selection, &all_codes(), &mut loaded.db, diags);
     let code = if paasc_diag::has_errors(&diags) {
         EXIT_PROBLEMS
     } else {
@@ -498,6 +615,7 @@ fn check_one(dir: &Path, args: &FileArgs, term: Terminal, src: &dyn paasc_check:
     Report {
         db: loaded.db,
         diags,
+        suppressed,
         files,
         code,
         note: None,
@@ -509,15 +627,32 @@ fn check_one(dir: &Path, args: &FileArgs, term: Terminal, src: &dyn paasc_check:
 fn compile_one(dir: &Path, a: &CompileArgs, several: bool, term: Terminal) -> Report {
     let mut loaded = match load_project(dir, &a.project.files, None, &load::Disk) {
         Ok(l) => l,
-        Err(report) => return report,
+        Err(report) => return *report,
     };
     let mut checked = paasc_check::check_project(&mut loaded, term.options());
     let mut diags = std::mem::take(&mut checked.diags);
-    let report = |db, mut diags: Vec<Diagnostic>, code, note, artifacts| {
-        paasc_diag::sort(&mut diags);
+    let rules = &a.project.rules;
+    let report = |mut db, diags: Vec<Diagnostic>, code, note: Option<String>, artifacts| {
+        let (diags, suppressed) =
+            rules::apply(dir, &load::Disk, rules, &all_codes(), &mut db, diags);
+        let note = note.or_else(|| {
+            let blocked = code == EXIT_PROBLEMS && !paasc_diag::has_errors(&diags);
+            let codes: Vec<&str> = suppressed
+                .iter()
+                .filter(|s| s.diagnostic.severity == paasc_diag::Severity::Error)
+                .map(|s| s.diagnostic.code.as_str())
+                .collect();
+            blocked.then(|| {
+                format!(
+                    "error: suppressed errors still stop compile: {}",
+                    codes.join(", ")
+                )
+            })
+        });
         Report {
             db,
             diags,
+            suppressed,
             files: 2,
             code,
             note,
@@ -756,7 +891,7 @@ fn write_failure(
 fn expand_cmd(dir: &Path, args: &FileArgs, tool: Tool, term: Terminal) -> Outcome {
     let mut loaded = match load_project(dir, args, Some(tool), &load::Disk) {
         Ok(l) => l,
-        Err(r) => return emit_reports(&[r], args.format, term),
+        Err(r) => return emit_reports(&[*r], args.format, term),
     };
     let files = match tool {
         Tool::Charmcraft => paasc_model::ProjectFiles {
@@ -783,7 +918,7 @@ fn expand_cmd(dir: &Path, args: &FileArgs, tool: Tool, term: Terminal) -> Outcom
             format!("no {name} found"),
         )
         .help("pass the project directory, or point at the file with --charmcraft/--rockcraft");
-        let mut out = emit(&db, &[d], 0, args.format, term);
+        let mut out = emit(&db, &[d], &[], 0, args.format, term);
         out.code = EXIT_USAGE;
         return out;
     };
@@ -835,7 +970,7 @@ fn expand_cmd(dir: &Path, args: &FileArgs, tool: Tool, term: Terminal) -> Outcom
             };
             match result {
                 Ok(text) => {
-                    let mut out = emit(&loaded.db, &diags, 1, args.format, term);
+                    let mut out = emit(&loaded.db, &diags, &[], 1, args.format, term);
                     out.stdout = text;
                     if diags.is_empty() {
                         out.stderr.clear();
@@ -848,7 +983,7 @@ fn expand_cmd(dir: &Path, args: &FileArgs, tool: Tool, term: Terminal) -> Outcom
         }
     }
     paasc_diag::sort(&mut diags);
-    let mut out = emit(&loaded.db, &diags, 1, args.format, term);
+    let mut out = emit(&loaded.db, &diags, &[], 1, args.format, term);
     out.code = EXIT_PROBLEMS;
     out
 }
@@ -856,46 +991,75 @@ fn expand_cmd(dir: &Path, args: &FileArgs, tool: Tool, term: Terminal) -> Outcom
 fn emit(
     db: &paasc_diag::SourceDb,
     diags: &[Diagnostic],
+    suppressed: &[paasc_render::Suppressed],
     files: usize,
     format: Format,
     term: Terminal,
 ) -> Outcome {
-    let summary = format!("{}\n", summary_line(&json::summary(diags, files)));
+    let summary = format!("{}\n", summary_line(&counts(diags, suppressed, files)));
     Outcome {
-        stdout: render(&[(db, diags, files)], format, term),
+        stdout: render(&[(db, diags, suppressed, files)], format, term),
         stderr: summary,
         code: EXIT_OK,
     }
 }
 
-/// One project's sources, diagnostics and number of files read.
-type Part<'a> = (&'a paasc_diag::SourceDb, &'a [Diagnostic], usize);
+/// One project's sources, diagnostics, those rule control hid, and number of files read.
+type Part<'a> = (
+    &'a paasc_diag::SourceDb,
+    &'a [Diagnostic],
+    &'a [paasc_render::Suppressed],
+    usize,
+);
+
+/// The summary counts of one project.
+fn counts(
+    diags: &[Diagnostic],
+    suppressed: &[paasc_render::Suppressed],
+    files: usize,
+) -> json::Summary {
+    let mut s = json::summary(diags, files);
+    s.suppressed = suppressed.len();
+    s
+}
 
 /// Standard output for the diagnostics of every project, in order, in `format`.
 fn render(parts: &[Part], format: Format, term: Terminal) -> String {
     let base = std::env::current_dir().unwrap_or_default();
     match format {
-        Format::Json => json::stream(parts.iter().copied()),
+        Format::Json => json::stream(
+            parts
+                .iter()
+                .map(|(db, diags, hidden, files)| (*db, *diags, *hidden, *files)),
+        ),
         Format::Sarif => {
-            let projects: Vec<_> = parts.iter().map(|(db, diags, _)| (*db, *diags)).collect();
+            let projects: Vec<sarif::Project> = parts
+                .iter()
+                .map(|(db, diags, hidden, _)| (*db, *diags, *hidden))
+                .collect();
             sarif::to_string(&sarif::log(&projects, &all_codes(), &base))
         }
         Format::Github => parts
             .iter()
-            .map(|(db, diags, _)| github::render(db, diags, &base))
+            .map(|(db, diags, _, _)| github::render(db, diags, &base))
             .collect(),
         Format::Human => parts
             .par_iter()
-            .map(|(db, diags, _)| human::render_all(db, diags, human_style(term)))
+            .map(|(db, diags, _, _)| human::render_all(db, diags, human_style(term)))
             .collect::<Vec<String>>()
             .concat(),
     }
 }
 
-/// `N errors, M warnings in K files`.
+/// `N errors, M warnings in K files`, and `(N suppressed)` when rule control hid any.
 fn summary_line(s: &json::Summary) -> String {
+    let hidden = if s.suppressed > 0 {
+        format!(" ({} suppressed)", s.suppressed)
+    } else {
+        String::new()
+    };
     format!(
-        "{} error{}, {} warning{} in {} file{}",
+        "{} error{}, {} warning{} in {} file{}{hidden}",
         s.errors,
         if s.errors == 1 { "" } else { "s" },
         s.warnings,

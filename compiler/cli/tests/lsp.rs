@@ -86,8 +86,10 @@ fn diagnostics_hover_and_quick_fix_over_memory_channels() {
     let codes = paasc::all_codes();
     let thread = std::thread::spawn(move || {
         let check = |dir: &Path, src: &dyn paasc_check::Source| paasc::check_dir(dir, src, TERM);
+        let facts = |dir: &Path, src: &dyn paasc_check::Source| paasc::facts::of(dir, src, TERM);
         let config = paasc_lsp::Config {
             check: &check,
+            facts: &facts,
             disk: &paasc::load::Disk,
             codes: &codes,
         };

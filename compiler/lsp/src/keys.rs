@@ -64,7 +64,7 @@ fn key_path(text: &str, at: usize) -> Option<(Vec<Option<String>>, paasc_diag::S
 }
 
 /// `schema` with its `$ref` into `root` followed.
-fn resolve<'a>(root: &'a Value, schema: &'a Value) -> &'a Value {
+pub(crate) fn resolve<'a>(root: &'a Value, schema: &'a Value) -> &'a Value {
     let mut s = schema;
     for _ in 0..16 {
         match s.get("$ref").and_then(Value::as_str) {
@@ -82,7 +82,7 @@ fn resolve<'a>(root: &'a Value, schema: &'a Value) -> &'a Value {
 }
 
 /// The sub-schema for `step` of `schema`, looking into `allOf`/`anyOf`/`oneOf` branches.
-fn child<'a>(
+pub(crate) fn child<'a>(
     root: &'a Value,
     schema: &'a Value,
     step: Option<&str>,

@@ -3,6 +3,8 @@
 //! (the one `paasc check` runs) on the project's root, reading open buffers before the disk,
 //! and publishes the diagnostics of every file of that project.
 
+mod complete;
+mod hints;
 mod keys;
 
 use lsp_server::{Connection, Message, Notification, Request, Response};
@@ -25,10 +27,67 @@ use std::str::FromStr;
 /// The check the server runs: `paasc check` of a project directory, reading through a source.
 pub type Check<'a> = &'a (dyn Fn(&Path, &dyn Source) -> (SourceDb, Vec<Diagnostic>) + Sync);
 
+/// What completion and inlay hints know of a project beyond its files' text (computed by the
+/// caller from the expanded charm and rock).
+#[derive(Clone, Debug, Default)]
+pub struct Facts {
+    /// The expanded charm's options.
+    pub options: Vec<OptionFact>,
+    /// The charm's `requires` endpoints: name and interface.
+    pub endpoints: Vec<(String, String)>,
+    /// The expanded rock's parts.
+    pub parts: Vec<String>,
+    /// The expanded rock's services.
+    pub services: Vec<String>,
+    /// Whether the charm expanded (else `options` and `endpoints` are empty, and the server
+    /// keeps those of the last time it did).
+    pub charm_ok: bool,
+    /// Whether the rock expanded (likewise for `parts` and `services`).
+    pub rock_ok: bool,
+}
+
+impl Facts {
+    /// These facts, with those of `old` where the charm or the rock did not expand now (a
+    /// buffer being edited is often invalid for a moment).
+    fn or_last(mut self, old: &Facts) -> Facts {
+        if !self.charm_ok && old.charm_ok {
+            self.options = old.options.clone();
+            self.endpoints = old.endpoints.clone();
+            self.charm_ok = true;
+        }
+        if !self.rock_ok && old.rock_ok {
+            self.parts = old.parts.clone();
+            self.services = old.services.clone();
+            self.rock_ok = true;
+        }
+        self
+    }
+}
+
+/// A charm option and what paas-charm makes of it.
+#[derive(Clone, Debug, Default)]
+pub struct OptionFact {
+    /// The option's name.
+    pub name: String,
+    /// Its `type`.
+    pub kind: String,
+    /// Its `description`.
+    pub description: String,
+    /// The environment variable the app sees it as, if any.
+    pub env: Option<String>,
+    /// What else paas-charm does with it (empty for a plain user option).
+    pub note: String,
+}
+
+/// The facts of a project directory, reading through a source.
+pub type FactsOf<'a> = &'a (dyn Fn(&Path, &dyn Source) -> Facts + Sync);
+
 /// What the server is given.
 pub struct Config<'a> {
     /// The check of a project directory.
     pub check: Check<'a>,
+    /// The facts of a project directory, for completion and inlay hints.
+    pub facts: FactsOf<'a>,
     /// The files on disk, read when no buffer is open.
     pub disk: &'a dyn Source,
     /// Every diagnostic code, for hover.
@@ -49,6 +108,11 @@ pub fn capabilities() -> ServerCapabilities {
             },
         )),
         hover_provider: Some(HoverProviderCapability::Simple(true)),
+        completion_provider: Some(lsp_types::CompletionOptions {
+            trigger_characters: Some(vec!["[".into(), ",".into(), " ".into()]),
+            ..lsp_types::CompletionOptions::default()
+        }),
+        inlay_hint_provider: Some(lsp_types::OneOf::Left(true)),
         code_action_provider: Some(CodeActionProviderCapability::Simple(true)),
         ..ServerCapabilities::default()
     }
@@ -70,6 +134,7 @@ pub fn serve(connection: &Connection, config: &Config) -> Result<(), String> {
         config,
         docs: BTreeMap::new(),
         published: HashMap::new(),
+        facts: HashMap::new(),
     };
     for msg in &connection.receiver {
         match msg {
@@ -104,6 +169,9 @@ struct Server<'a> {
     docs: BTreeMap<PathBuf, String>,
     /// The diagnostics last published, by project root, then by file.
     published: HashMap<PathBuf, BTreeMap<PathBuf, Vec<lsp_types::Diagnostic>>>,
+    /// The facts of each project root, computed on demand; marked stale (`true`) at its next
+    /// re-check.
+    facts: HashMap<PathBuf, (Facts, bool)>,
 }
 
 /// The open buffers over the disk.
@@ -213,8 +281,8 @@ fn absolute(path: &str) -> PathBuf {
 }
 
 /// A paasc diagnostic as LSP's: the same code and range, the help after the message, the
-/// secondary labels and related diagnostics as related information, and the primary label in
-/// `data` for the quick fix.
+/// secondary labels and related diagnostics as related information, and its deterministic fix
+/// (`paasc check --fix`'s) in `data` for the quick fix.
 fn convert(db: &SourceDb, d: &Diagnostic) -> lsp_types::Diagnostic {
     let mut related = Vec::new();
     let mut push = |l: &Label, message: String| {
@@ -250,7 +318,21 @@ fn convert(db: &SourceDb, d: &Diagnostic) -> lsp_types::Diagnostic {
         message,
         related_information: Some(related),
         tags: None,
-        data: Some(serde_json::json!({ "label": d.primary.message })),
+        data: paasc_render::fix::of(db, d).map(|fix| {
+            let edits: Vec<serde_json::Value> = fix
+                .edits
+                .iter()
+                .filter_map(|(file, span, new)| {
+                    let l = Label::new(*file, *span, "");
+                    let uri = path_uri(&absolute(&db.get(*file).path))?;
+                    Some(serde_json::json!({
+                        "uri": uri.as_str(),
+                        "edit": TextEdit::new(range(db, &l), new.clone()),
+                    }))
+                })
+                .collect();
+            serde_json::json!({ "fix": { "title": fix.title, "edits": edits } })
+        }),
     }
 }
 
@@ -308,6 +390,9 @@ impl Server<'_> {
         let Some(root) = project_root(file, &overlay) else {
             return Vec::new();
         };
+        if let Some(f) = self.facts.get_mut(&root) {
+            f.1 = true;
+        }
         let (db, diags) = (self.config.check)(&root, &overlay);
         let mut now: BTreeMap<PathBuf, Vec<lsp_types::Diagnostic>> = BTreeMap::new();
         for d in &diags {
@@ -352,8 +437,12 @@ impl Server<'_> {
     }
 
     fn request(&mut self, req: Request) -> Response {
-        use lsp_types::request::{CodeActionRequest, HoverRequest};
+        use lsp_types::request::{CodeActionRequest, Completion, HoverRequest, InlayHintRequest};
         let result = match req.method.as_str() {
+            Completion::METHOD => params::<lsp_types::CompletionParams>(req.params)
+                .map(|p| serde_json::to_value(self.completion(&p)).unwrap_or_default()),
+            InlayHintRequest::METHOD => params::<lsp_types::InlayHintParams>(req.params)
+                .map(|p| serde_json::to_value(self.inlay_hints(&p)).unwrap_or_default()),
             HoverRequest::METHOD => params::<HoverParams>(req.params)
                 .map(|p| serde_json::to_value(self.hover(&p)).unwrap_or_default()),
             CodeActionRequest::METHOD => params::<CodeActionParams>(req.params)
@@ -374,6 +463,76 @@ impl Server<'_> {
                 "invalid parameters".to_string(),
             ),
         }
+    }
+
+    /// The facts of the project `path` belongs to, computed once per re-check.
+    fn facts_for(&mut self, path: &Path) -> Facts {
+        let overlay = Overlay {
+            docs: &self.docs,
+            disk: self.config.disk,
+        };
+        let Some(root) = project_root(path, &overlay) else {
+            return Facts::default();
+        };
+        let old = match self.facts.get(&root) {
+            Some((f, false)) => return f.clone(),
+            Some((f, true)) => f.clone(),
+            None => Facts::default(),
+        };
+        let f = (self.config.facts)(&root, &overlay).or_last(&old);
+        self.facts.insert(root, (f.clone(), false));
+        f
+    }
+
+    /// Completion in an open buffer: see [`complete`].
+    fn completion(&mut self, p: &lsp_types::CompletionParams) -> Vec<lsp_types::CompletionItem> {
+        let at = &p.text_document_position;
+        let Some(path) = uri_path(&at.text_document.uri) else {
+            return Vec::new();
+        };
+        let Some(text) = self.docs.get(&path).cloned() else {
+            return Vec::new();
+        };
+        let Some(offset) = keys::offset(&text, at.position.line, at.position.character) else {
+            return Vec::new();
+        };
+        let context = complete::context(&text, offset);
+        let schema = keys::schema_for(&path);
+        let kind = match path.file_name().and_then(|n| n.to_str()) {
+            Some("rockcraft.yaml") => complete::FileKind::Rock,
+            Some("charmcraft.yaml") => complete::FileKind::Charm,
+            _ if schema.is_some() => complete::FileKind::Profile,
+            _ => complete::FileKind::Other,
+        };
+        let needs_facts = matches!(kind, complete::FileKind::Rock | complete::FileKind::Profile)
+            && matches!(context, complete::Context::Key(..));
+        let facts = if needs_facts {
+            self.facts_for(&path)
+        } else {
+            Facts::default()
+        };
+        complete::items(&context, kind, schema.as_ref(), &facts, self.config.codes)
+    }
+
+    /// The variable of each option in charmcraft.yaml or a profile.
+    fn inlay_hints(&mut self, p: &lsp_types::InlayHintParams) -> Vec<lsp_types::InlayHint> {
+        let Some(path) = uri_path(&p.text_document.uri) else {
+            return Vec::new();
+        };
+        let profile = match path.file_name().and_then(|n| n.to_str()) {
+            Some("charmcraft.yaml") => false,
+            Some("rockcraft.yaml") => return Vec::new(),
+            _ if keys::schema_for(&path).is_some() => true,
+            _ => return Vec::new(),
+        };
+        let Some(text) = self.docs.get(&path).cloned() else {
+            return Vec::new();
+        };
+        let facts = self.facts_for(&path);
+        hints::hints(&text, profile, &facts)
+            .into_iter()
+            .filter(|h| p.range.start <= h.position && h.position <= p.range.end)
+            .collect()
     }
 
     /// The explanation of the code of each diagnostic under the cursor, else the schema's
@@ -425,8 +584,10 @@ impl Server<'_> {
         })
     }
 
-    /// A quick fix for each did-you-mean diagnostic in the range: replace its range with the
-    /// suggestion.
+    /// A quick fix for each diagnostic in the range that has a deterministic fix (the one
+    /// `paasc check --fix` applies).
+    // lsp-types keys a workspace edit's changes by `Uri`, which clippy deems mutable.
+    #[allow(clippy::mutable_key_type)]
     fn code_actions(&self, p: &CodeActionParams) -> Vec<CodeActionOrCommand> {
         let Some(path) = uri_path(&p.text_document.uri) else {
             return Vec::new();
@@ -435,15 +596,20 @@ impl Server<'_> {
         self.diagnostics_of(&path)
             .filter(|d| overlaps(&d.range))
             .filter_map(|d| {
-                let label = d.data.as_ref()?.get("label")?.as_str()?;
-                let new = paasc_diag::suggestion(label)?;
-                let edit = TextEdit::new(d.range, new.to_string());
+                let fix = d.data.as_ref()?.get("fix")?;
+                let title = fix.get("title")?.as_str()?.to_string();
+                let mut changes: HashMap<Uri, Vec<TextEdit>> = HashMap::new();
+                for e in fix.get("edits")?.as_array()? {
+                    let uri = Uri::from_str(e.get("uri")?.as_str()?).ok()?;
+                    let edit: TextEdit = serde_json::from_value(e.get("edit")?.clone()).ok()?;
+                    changes.entry(uri).or_default().push(edit);
+                }
                 Some(CodeActionOrCommand::CodeAction(CodeAction {
-                    title: format!("Replace with `{new}`"),
+                    title,
                     kind: Some(CodeActionKind::QUICKFIX),
                     diagnostics: Some(vec![d.clone()]),
                     edit: Some(WorkspaceEdit {
-                        changes: Some(HashMap::from([(p.text_document.uri.clone(), vec![edit])])),
+                        changes: Some(changes),
                         ..WorkspaceEdit::default()
                     }),
                     is_preferred: Some(true),

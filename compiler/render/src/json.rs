@@ -18,6 +18,23 @@ pub struct Document {
     pub diagnostics: Vec<JsonDiagnostic>,
     /// Counts.
     pub summary: Summary,
+    /// The problems rule control hid (`paasc.toml`, `--select`/`--ignore`, `# paasc: ignore[...]`
+    /// comments), in the same order; absent when none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub suppressed: Vec<JsonSuppressed>,
+}
+
+/// A hidden diagnostic and what hid it.
+#[derive(Serialize, JsonSchema)]
+pub struct JsonSuppressed {
+    /// The diagnostic.
+    #[serde(flatten)]
+    pub diagnostic: JsonDiagnostic,
+    /// `inSource` for a comment in the file, `external` for the configuration or the command
+    /// line (SARIF's suppression kinds).
+    pub suppression_kind: String,
+    /// What hid it.
+    pub justification: String,
 }
 
 /// Counts by severity.
@@ -31,6 +48,13 @@ pub struct Summary {
     pub infos: usize,
     /// Number of files read.
     pub files: usize,
+    /// Number of diagnostics rule control hid (not in the counts above); absent when none.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub suppressed: usize,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 /// A position as LSP gives it: 0-based line and UTF-16 character.
@@ -179,6 +203,7 @@ pub fn summary(diags: &[Diagnostic], files: usize) -> Summary {
         warnings: count(paasc_diag::Severity::Warning),
         infos: count(paasc_diag::Severity::Info),
         files,
+        suppressed: 0,
     }
 }
 
@@ -189,6 +214,7 @@ impl Summary {
         self.warnings += other.warnings;
         self.infos += other.infos;
         self.files += other.files;
+        self.suppressed += other.suppressed;
     }
 }
 
@@ -198,6 +224,25 @@ pub fn document(db: &SourceDb, diags: &[Diagnostic], files: usize) -> Document {
         version: FORMAT_VERSION,
         diagnostics: diags.iter().map(|d| convert(db, d)).collect(),
         summary: summary(diags, files),
+        suppressed: Vec::new(),
+    }
+}
+
+impl Document {
+    /// The document with the diagnostics rule control hid, counted and listed.
+    pub fn with_suppressed(mut self, db: &SourceDb, hidden: &[crate::Suppressed]) -> Document {
+        self.summary.suppressed += hidden.len();
+        self.suppressed
+            .extend(hidden.iter().map(|s| suppressed_item(db, s)));
+        self
+    }
+}
+
+fn suppressed_item(db: &SourceDb, s: &crate::Suppressed) -> JsonSuppressed {
+    JsonSuppressed {
+        diagnostic: convert(db, &s.diagnostic),
+        suppression_kind: if s.in_source { "inSource" } else { "external" }.to_string(),
+        justification: s.justification.clone(),
     }
 }
 
@@ -207,35 +252,46 @@ pub fn merge(docs: Vec<Document>) -> Document {
         version: FORMAT_VERSION,
         diagnostics: Vec::new(),
         summary: summary(&[], 0),
+        suppressed: Vec::new(),
     };
     for mut d in docs {
         all.diagnostics.append(&mut d.diagnostics);
+        all.suppressed.append(&mut d.suppressed);
         all.summary.add(&d.summary);
     }
     all
 }
 
-/// The document for the diagnostics of several projects, each `(sources, diagnostics, files
-/// read)`, in their order, as [`to_string`] would print their [`merge`]d [`Document`]s, but
-/// written one diagnostic at a time: the output is all that grows with their number.
+/// The JSON document for several projects' diagnostics (and what rule control hid), written
+/// one diagnostic at a time instead of built whole: byte for byte what [`to_string`] of
+/// [`merge`] of their [`document`]s gives.
 pub fn stream<'a>(
-    parts: impl IntoIterator<Item = (&'a SourceDb, &'a [Diagnostic], usize)>,
+    parts: impl IntoIterator<Item = (&'a SourceDb, &'a [Diagnostic], &'a [crate::Suppressed], usize)>,
 ) -> String {
     use std::fmt::Write;
+    fn item(out: &mut String, first: &mut bool, value: &impl Serialize) {
+        let text = serde_json::to_string_pretty(value)
+            .unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
+        out.push_str(if *first { "\n" } else { ",\n" });
+        *first = false;
+        // JSON strings hold no raw line break, so each line is indented as a whole.
+        for (i, line) in text.lines().enumerate() {
+            let _ = write!(out, "{}    {line}", if i == 0 { "" } else { "\n" });
+        }
+    }
     let mut out = format!("{{\n  \"version\": {FORMAT_VERSION},\n  \"diagnostics\": [");
     let mut total = summary(&[], 0);
     let mut first = true;
-    for (db, diags, files) in parts {
+    let mut hidden = String::new();
+    let mut first_hidden = true;
+    for (db, diags, suppressed, files) in parts {
         total.add(&summary(diags, files));
+        total.suppressed += suppressed.len();
         for d in diags {
-            let text = serde_json::to_string_pretty(&convert(db, d))
-                .unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
-            out.push_str(if first { "\n" } else { ",\n" });
-            first = false;
-            // JSON strings hold no raw line break, so each line is indented as a whole.
-            for (i, line) in text.lines().enumerate() {
-                let _ = write!(out, "{}    {line}", if i == 0 { "" } else { "\n" });
-            }
+            item(&mut out, &mut first, &convert(db, d));
+        }
+        for s in suppressed {
+            item(&mut hidden, &mut first_hidden, &suppressed_item(db, s));
         }
     }
     out.push_str(if first { "],\n" } else { "\n  ],\n" });
@@ -243,6 +299,9 @@ pub fn stream<'a>(
     let _ = write!(out, "  \"summary\": ");
     for (i, line) in summary.lines().enumerate() {
         let _ = write!(out, "{}{line}", if i == 0 { "" } else { "\n  " });
+    }
+    if !first_hidden {
+        let _ = write!(out, ",\n  \"suppressed\": [{hidden}\n  ]");
     }
     out.push_str("\n}\n");
     out
@@ -285,16 +344,30 @@ mod tests {
         .secondary(b, Span::new(3, 4), "and there");
         let mut d2 = Diagnostic::new(Code::YAML_SYNTAX, b, Span::point(5), "unclosed");
         d2.related.push(d1.clone());
+        let hid = [crate::Suppressed {
+            diagnostic: d2.clone(),
+            in_source: true,
+            justification: "# paasc: ignore[Y001]".into(),
+        }];
         let one = [d1.clone()];
         let two = [d1, d2];
+        let none: &[crate::Suppressed] = &[];
         for parts in [
             vec![],
-            vec![(&db, &[][..], 0)],
-            vec![(&db, &one[..], 1)],
-            vec![(&db, &two[..], 2), (&db, &[][..], 1), (&db, &one[..], 3)],
+            vec![(&db, &[][..], none, 0)],
+            vec![(&db, &one[..], none, 1)],
+            vec![(&db, &[][..], &hid[..], 1)],
+            vec![
+                (&db, &two[..], none, 2),
+                (&db, &[][..], &hid[..], 1),
+                (&db, &one[..], &hid[..], 3),
+            ],
         ] {
             let whole = to_string(&merge(
-                parts.iter().map(|(db, d, n)| document(db, d, *n)).collect(),
+                parts
+                    .iter()
+                    .map(|(db, d, h, n)| document(db, d, *n).with_suppressed(db, h))
+                    .collect(),
             ));
             assert_eq!(stream(parts.iter().copied()), whole);
         }

@@ -99,6 +99,18 @@ pub struct ResultItem {
     /// Secondary labels and related diagnostics.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub related_locations: Vec<SarifLocation>,
+    /// For a diagnostic rule control hid: what hid it (absent otherwise).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub suppressions: Vec<Suppression>,
+}
+
+/// A SARIF suppression: a result that is reported but not to be acted on.
+#[derive(Serialize)]
+pub struct Suppression {
+    /// `inSource` (a `# paasc: ignore[...]` comment) or `external` (configuration, flags).
+    pub kind: &'static str,
+    /// What hid it.
+    pub justification: String,
 }
 
 /// A location.
@@ -253,12 +265,17 @@ fn result(db: &SourceDb, d: &Diagnostic, rules: &[Code], base: &Path) -> ResultI
             message: None,
         }],
         related_locations: related,
+        suppressions: Vec::new(),
     }
 }
 
-/// The log of every project's diagnostics (`(sources, diagnostics)` each), with URIs relative
-/// to `base` (the working directory) and `rules` (the code registry) as the driver's rules.
-pub fn log(projects: &[(&SourceDb, &[Diagnostic])], rules: &[Code], base: &Path) -> Log {
+/// One project for [`log`]: its sources, its diagnostics and those rule control hid.
+pub type Project<'a> = (&'a SourceDb, &'a [Diagnostic], &'a [crate::Suppressed]);
+
+/// The log of every project's diagnostics, then the suppressed ones (with `suppressions`), with
+/// URIs relative to `base` (the working directory) and `rules` (the code registry) as the
+/// driver's rules.
+pub fn log(projects: &[Project], rules: &[Code], base: &Path) -> Log {
     Log {
         schema: "https://json.schemastore.org/sarif-2.1.0.json",
         version: "2.1.0",
@@ -291,7 +308,17 @@ pub fn log(projects: &[(&SourceDb, &[Diagnostic])], rules: &[Code], base: &Path)
             },
             results: projects
                 .iter()
-                .flat_map(|(db, diags)| diags.iter().map(|d| result(db, d, rules, base)))
+                .flat_map(|(db, diags, hidden)| {
+                    let shown = diags.iter().map(|d| result(db, d, rules, base));
+                    let hidden = hidden.iter().map(|s| ResultItem {
+                        suppressions: vec![Suppression {
+                            kind: if s.in_source { "inSource" } else { "external" },
+                            justification: s.justification.clone(),
+                        }],
+                        ..result(db, &s.diagnostic, rules, base)
+                    });
+                    shown.chain(hidden)
+                })
                 .collect(),
         }],
     }
