@@ -192,9 +192,7 @@ fn written_pieces(written: &str) -> Vec<String> {
 fn scrub(diags: &mut [Diagnostic], hidden: &Hidden) {
     let clean = |text: &mut String| {
         for piece in &hidden.pieces {
-            if text.contains(piece.as_str()) {
-                *text = text.replace(piece.as_str(), &"*".repeat(piece.chars().count()));
-            }
+            *text = paasc_diag::hide(text, piece, &"*".repeat(piece.chars().count()));
         }
     };
     for d in diags {

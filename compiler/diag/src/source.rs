@@ -91,9 +91,9 @@ impl SourceDb {
         for secret in secrets {
             for piece in secret.lines().map(str::trim).filter(|p| !p.is_empty()) {
                 let stars = "*".repeat(piece.len());
-                text = text.replace(piece, &stars);
+                text = hide(&text, piece, &stars);
                 if path_too {
-                    path = path.replace(piece, &stars);
+                    path = hide(&path, piece, &stars);
                 }
             }
         }
@@ -157,9 +157,48 @@ impl SourceDb {
     }
 }
 
+/// Secrets shorter than this are hidden only where they stand alone: starring every `x` of a
+/// one-letter secret would garble every message while hiding nothing worth hiding.
+const SHORT_SECRET: usize = 4;
+
+/// `text` with each occurrence of `piece` replaced by `stars`; a piece shorter than
+/// [`SHORT_SECRET`] bytes is replaced only where no letter or digit touches it.
+pub fn hide(text: &str, piece: &str, stars: &str) -> String {
+    if piece.is_empty() || !text.contains(piece) {
+        return text.to_string();
+    }
+    if piece.len() >= SHORT_SECRET {
+        return text.replace(piece, stars);
+    }
+    let word = |c: Option<char>| c.is_some_and(char::is_alphanumeric);
+    let mut out = String::with_capacity(text.len());
+    let mut rest = 0;
+    for (at, _) in text.match_indices(piece) {
+        if at < rest {
+            continue;
+        }
+        let end = at + piece.len();
+        if word(text[..at].chars().next_back()) || word(text[end..].chars().next()) {
+            continue;
+        }
+        out.push_str(&text[rest..at]);
+        out.push_str(stars);
+        rest = end;
+    }
+    out.push_str(&text[rest..]);
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_short_secret_is_hidden_only_where_it_stands_alone() {
+        assert_eq!(hide("an extended x: 'x'", "x", "*"), "an extended *: '*'");
+        assert_eq!(hide("abc1234 abc123", "abc123", "######"), "######4 ######");
+        assert_eq!(hide("ab-ab", "ab", "**"), "**-**");
+    }
 
     #[test]
     fn redaction_keeps_offsets_and_hides_every_line() {

@@ -709,10 +709,11 @@ pub fn is_secret_path(path: &[&str]) -> bool {
 }
 
 /// Whether the flow collection `flow`, written at `path`, holds a secret value: at a secret
-/// path, or under a key that names one (`{username: u, password: p}`); it is hidden whole.
+/// path, or in an integration under a key that names one (`{username: u, password: p}`); it
+/// is hidden whole. Elsewhere (annotations, labels) a key's name says nothing of its value.
 fn flow_holds_secrets(path: &[&str], flow: &str) -> bool {
     is_secret_path(path)
-        || flow.split(['{', ',', '[']).any(|part| {
+        || path.first() == Some(&"integrations") && flow.split(['{', ',', '[']).any(|part| {
             part.split_once(':').is_some_and(|(key, _)| {
                 let key = key.trim().trim_matches(['"', '\'']);
                 is_secret_field(key)
