@@ -12,7 +12,6 @@ use clap::{Parser, Subcommand, ValueEnum};
 use paasc_check::expand;
 use paasc_diag::{Code, Diagnostic};
 use paasc_emit::Artifact;
-use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 
 /// Every diagnostic code: those of parsing, lowering and expansion, of the rules, and of the
@@ -386,10 +385,7 @@ fn check(c: &CheckArgs, term: Terminal) -> Outcome {
         return out;
     }
     let run = || -> Vec<Report> {
-        p.dirs
-            .par_iter()
-            .map(|dir| check_one(dir, &p.files, term, &load::Disk))
-            .collect()
+        compile::each(&p.dirs, |dir| check_one(dir, &p.files, term, &load::Disk))
     };
     let mut reports = run();
     let mut fixed = String::new();
@@ -594,10 +590,7 @@ fn compile_cmd(a: &CompileArgs, term: Terminal) -> Outcome {
     } else {
         vec![String::new()]
     };
-    let mut reports: Vec<Report> = dirs
-        .par_iter()
-        .map(|dir| compile_one(dir, a, several, term))
-        .collect();
+    let mut reports: Vec<Report> = compile::each(dirs, |dir| compile_one(dir, a, several, term));
     let mut out = emit_reports(&reports, a.project.files.format, term);
     if out.code != EXIT_OK {
         return out;
@@ -857,12 +850,11 @@ type Part<'a> = (&'a paasc_diag::SourceDb, &'a [Diagnostic], usize);
 fn render(parts: &[Part], format: Format, term: Terminal) -> String {
     let base = std::env::current_dir().unwrap_or_default();
     match format {
-        Format::Json => json::to_string(&json::merge(
-            parts
-                .par_iter()
-                .map(|(db, diags, files)| json::document(db, diags, *files))
-                .collect(),
-        )),
+        Format::Json => {
+            json::to_string(&json::merge(compile::each(parts, |(db, diags, files)| {
+                json::document(db, diags, *files)
+            })))
+        }
         Format::Sarif => {
             let projects: Vec<_> = parts.iter().map(|(db, diags, _)| (*db, *diags)).collect();
             sarif::to_string(&sarif::log(&projects, &all_codes(), &base))
@@ -871,11 +863,10 @@ fn render(parts: &[Part], format: Format, term: Terminal) -> String {
             .iter()
             .map(|(db, diags, _)| github::render(db, diags, &base))
             .collect(),
-        Format::Human => parts
-            .par_iter()
-            .map(|(db, diags, _)| human::render_all(db, diags, human_style(term)))
-            .collect::<Vec<String>>()
-            .concat(),
+        Format::Human => compile::each(parts, |(db, diags, _)| {
+            human::render_all(db, diags, human_style(term))
+        })
+        .concat(),
     }
 }
 
