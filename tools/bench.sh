@@ -4,8 +4,17 @@
 #
 #   tools/bench.sh            everything; prints the README's tables (markdown) to stdout
 #   tools/bench.sh --quick    fewer runs, no 1000x points (a smoke test of the script)
+#   tools/bench.sh --readme   everything, and the tables replace the README's (between the
+#                             `bench:begin` and `bench:end` markers of "Performance")
+#   tools/bench.sh --floors   only the ratios to the floors (point 1 of the README's targets)
 #
 # Measures, with the release build of the paasc binary:
+#   - the ratios to the floors (`paasc-floor`, std only): `paasc check` of each example against
+#     a process that reads exactly the files it reads (listed by strace), and `paasc compile` to
+#     a fresh OUT and to an OUT already current against a process that reads the same inputs and
+#     writes the same files the same way (compared first, identical ones skipped, the others
+#     written to a temporary name and renamed). Paired runs, interleaved (A B, B A, ...), so the
+#     load of a shared machine falls on both sides alike; the ratio is the median of the pairs';
 #   - `paasc check` and `paasc compile` (default profile, every artifact) of every example;
 #   - a generated charmcraft.yaml with 100 options and 10 integrations (1x), 10x and 100x that
 #     (10,000 options, 1,000 integrations), and 1000x where it fits the 8 MiB input limit:
@@ -25,19 +34,24 @@
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
-quick=false
+quick=false readme=false floors_only=false
 [ "${1:-}" = --quick ] && quick=true
+[ "${1:-}" = --readme ] && readme=true
+[ "${1:-}" = --floors ] && floors_only=true
 export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$root/target-bench}
 
-for tool in hyperfine python3 /usr/bin/time; do
+for tool in hyperfine python3 /usr/bin/time strace; do
     command -v "$tool" >/dev/null || { echo "bench.sh needs $tool" >&2; exit 2; }
 done
 
 echo "building (release) ..." >&2
 (cd "$root" && cargo build -q --release --bin paasc)
-(cd "$root/bench" && cargo build -q --release)
+$floors_only || (cd "$root/bench" && cargo build -q --release)
 paasc=$CARGO_TARGET_DIR/release/paasc
 helper=$CARGO_TARGET_DIR/release/paasc-bench
+# The floor uses std alone: built by rustc, without the bench package's dependencies.
+floor=$CARGO_TARGET_DIR/release/paasc-floor
+rustc --edition 2021 -C opt-level=3 "$root/bench/src/floor.rs" -o "$floor"
 
 # On tmpfs when there is one, so the numbers are paasc's and not the disk's (this VM's ext4
 # with discard spends ~0.4 ms of kernel time per file written and renamed).
@@ -74,6 +88,59 @@ peak() {
     awk -v kib="$(tail -1 "$tmp/rss")" -v name="$name" 'BEGIN { printf "%s\t%.1f\n", name, kib / 1024 }' >>"$tmp/peaks.tsv"
 }
 : > "$tmp/peaks.tsv"
+
+# ratio NAME TARGET RUNS [--fresh DIR] -- A... -- B...: paired medians of A (paasc) and B (its
+# floor) and their ratio, into ratios.tsv
+: > "$tmp/ratios.tsv"
+ratio() {
+    local name=$1 target=$2 runs=$3
+    shift 3
+    if $quick; then runs=5; fi
+    local a b r
+    read -r a b r < <("$floor" pair "$runs" "$@") || { echo "benchmark failed: $name" >&2; exit 1; }
+    printf '%s\t%s\t%s\t%s\t%s\n' "$name" "$a" "$b" "$r" "$target" >>"$tmp/ratios.tsv"
+    echo "  $name: $a ms, floor $b ms: ${r}x (target ${target}x)" >&2
+}
+
+# reads LIST COMMAND...: what COMMAND opens for reading and lists, outside OUT and the system
+# (the floor's own start-up loads the same libraries), as `paasc-floor read` takes it
+reads() {
+    local list=$1
+    shift
+    strace -f -qq -e trace=openat,open -o "$tmp/strace" "$@" >/dev/null 2>&1 || true
+    python3 - "$tmp/strace" "$tmp/out" >"$list" <<'EOF'
+import re, sys
+skip = ("/etc/", "/lib", "/usr/", "/proc/", "/sys/", sys.argv[2])
+for line in open(sys.argv[1]):
+    m = re.search(r'open(?:at)?\((?:AT_FDCWD, )?"([^"]*)", ([A-Z_|]+)', line)
+    if not m or m.group(1).startswith(skip) or "O_WRONLY" in m.group(2) or "O_RDWR" in m.group(2):
+        continue
+    if m.group(1).startswith("/dev/") and not m.group(1).startswith("/dev/shm/"):
+        continue
+    print(("d " if "O_DIRECTORY" in m.group(2) else "f ") + m.group(1))
+EOF
+}
+
+echo "floors ..." >&2
+for ex in "$root"/examples/*/; do
+    ex=${ex%/}
+    name=$(basename "$ex")
+    reads "$tmp/check-reads-$name" "$paasc" check "$ex"
+    ratio "check $name" 2 30 -- "$paasc" check "$ex" -- "$floor" read "$tmp/check-reads-$name"
+    rm -rf "$tmp/out/ref"
+    "$paasc" compile "$ex" -o "$tmp/out/ref" >/dev/null 2>&1
+    "$floor" bundle "$tmp/out/ref" "$tmp/bundle-$name"
+    reads "$tmp/compile-reads-$name" "$paasc" compile "$ex" -o "$tmp/out/ref"
+    ratio "compile $name, fresh OUT" 1.5 30 --fresh "$tmp/out/fresh" -- "$paasc" compile "$ex" -o "$tmp/out/fresh" \
+        -- "$floor" write "$tmp/compile-reads-$name" "$tmp/bundle-$name" "$tmp/out/fresh"
+    ratio "compile $name, OUT current" 1.5 30 -- "$paasc" compile "$ex" -o "$tmp/out/cur-a" \
+        -- "$floor" write "$tmp/compile-reads-$name" "$tmp/bundle-$name" "$tmp/out/cur-b"
+done
+
+if $floors_only; then
+    column -t -s $'\t' -N benchmark,paasc,floor,ratio,target "$tmp/ratios.tsv"
+    exit 0
+fi
 
 echo "examples ..." >&2
 for ex in "$root"/examples/*/; do
@@ -153,11 +220,60 @@ for n in 5000 10000 20000; do
     measure "human renderer alone, $n diagnostics" 5 "$helper" render "$n"
 done
 
+machine="$(nproc) cores of an $(lscpu | sed -n 's/^Model name: *//p' | head -1) ($(lscpu | sed -n 's/^Hypervisor vendor: *//p' | head -1 || true)), $(free -g | awk '/^Mem:/ {print $2}') GiB, $(uname -sr), $(rustc --version | cut -d' ' -f1-2); paasc $(git -C "$root" rev-parse --short HEAD), $(date -u +%Y-%m-%d); load average $(cut -d' ' -f1-3 /proc/loadavg) at the end"
+python3 - "$tmp" "$machine" >"$tmp/report.md" <<'EOF'
+import re, sys
+tmp, machine = sys.argv[1], sys.argv[2]
+rows = [l.rstrip("\n").split("\t") for l in open(f"{tmp}/results.tsv")]
+med = {r[0]: float(r[1]) for r in rows}
+peaks = dict(l.rstrip("\n").split("\t") for l in open(f"{tmp}/peaks.tsv"))
+ratios = [l.rstrip("\n").split("\t") for l in open(f"{tmp}/ratios.tsv")]
+def ms(v):
+    return f"{v:,.0f} ms" if v >= 100 else f"{v:.1f} ms"
+out = [f"Machine: {machine}.", ""]
+out += ["| paasc against its floor (paired runs, medians) | paasc | floor | ratio | target |",
+        "|---|---:|---:|---:|---|"]
+for name, a, b, r, t in ratios:
+    ok = "met" if float(r) <= float(t) else "**not met**"
+    out.append(f"| {name} | {float(a):.2f} ms | {float(b):.2f} ms | {float(r):.2f}× | ≤ {t}×: {ok} |")
+out.append("")
+series = [("`check` charm (100 options, 10 integrations per 1×)", r"check charm (\d+)x"),
+          ("`compile` charm", r"compile charm (\d+)x"),
+          ("`compile` profile (100 values per 1×)", r"compile profile (\d+)x"),
+          ("apps (10 per 1×), one `paasc compile`", r"compile \d+ apps, one paasc compile \((\d+)x\)"),
+          ("apps one after another in one process", r"compile \d+ apps one after another in one process \((\d+)x\)")]
+out += ["| benchmark | 1× | 10× | 100× | 1000× | ×, per step of 10 |", "|---|---:|---:|---:|---:|---|"]
+for title, pat in series:
+    got = {}
+    for name, v in med.items():
+        m = re.match(pat, name)
+        if m:
+            got[int(m.group(1))] = v
+    cells = [ms(got[s]) if s in got else "—" for s in (1, 10, 100, 1000)]
+    steps = [f"{got[s * 10] / got[s]:.1f}" for s in (1, 10, 100) if s in got and s * 10 in got]
+    out.append(f"| {title} | " + " | ".join(cells) + f" | {', '.join(steps)} |")
+out.append("")
+out += ["| example | `check` (every profile) | `compile` (default profile, every artifact; OUT current) | peak RSS |",
+        "|---|---:|---:|---:|"]
+for name, v in med.items():
+    m = re.match(r"check (flask-[a-z0-9-]+)$", name)
+    if m:
+        ex = m.group(1)
+        out.append(f"| {ex} | {ms(v)} | {ms(med.get('compile ' + ex, 0))} | {float(peaks.get('compile ' + ex, 0)):.1f} MiB |")
+out.append("")
+def find(pat):
+    return next((v for n, v in med.items() if re.match(pat, n)), None)
+apps = find(r"compile 1000 apps, one paasc compile")
+opts = find(r"check charm 100x")
+out += ["| target | result |", "|---|---|"]
+for title, v, limit in (("1,000 apps in one `paasc compile`", apps, 300), ("`check` of 10,000 options", opts, 30)):
+    if v is not None:
+        out.append(f"| {title} ≤ {limit} ms | {'met' if v <= limit else '**not met**'}: {ms(v)} |")
+print("\n".join(out))
+EOF
+cat "$tmp/report.md"
 echo
-echo "Machine: $(nproc) cores, $(lscpu | sed -n 's/^Model name: *//p' | head -1), $(free -g | awk '/^Mem:/ {print $2}') GiB;" \
-    "$(uname -sr); paasc $(git -C "$root" rev-parse --short HEAD) built with $(rustc --version | cut -d' ' -f1-2); $(date -u +%Y-%m-%d)"
-echo
-echo "| benchmark | median (ms) | min | max | runs |"
+echo "| every benchmark | median (ms) | min | max | runs |"
 echo "|---|---:|---:|---:|---:|"
 awk -F'\t' '{printf "| %s | %s | %s | %s | %s |\n", $1, $2, $3, $4, $5}' "$results"
 echo
@@ -173,3 +289,14 @@ python3 "$root/tools/lsp-bench.py" "$paasc" --runs "$lsp_runs" --markdown \
     "$root/examples/flask-minimal/rockcraft.yaml" \
     "$root/examples/flask-postgresql/charm/charmcraft.yaml" \
     "$root/examples/flask-redis-s3/profiles/default.yaml"
+if $readme; then
+    python3 - "$root/README.md" "$tmp/report.md" <<'EOF'
+import sys
+readme, report = sys.argv[1], open(sys.argv[2]).read()
+text = open(readme).read()
+begin, end = "<!-- bench:begin (tools/bench.sh --readme) -->\n", "<!-- bench:end -->\n"
+i, j = text.index(begin) + len(begin), text.index(end)
+open(readme, "w").write(text[:i] + report + text[j:])
+EOF
+    echo "README.md: Performance tables replaced" >&2
+fi

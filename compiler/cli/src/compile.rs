@@ -5,7 +5,18 @@ use crate::load;
 use paasc_check::{apply_profile, Checked, Project, Source};
 use paasc_diag::Diagnostic;
 use paasc_emit::{artifacts, needs_profile, Artifact, Files};
+use rayon::prelude::*;
 use std::path::Path;
+
+/// `f` of each of `items`, in order: on rayon's pool when there are several, on this thread
+/// when there is one, so that a single project does not start the pool's threads.
+pub fn each<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync + Send) -> Vec<R> {
+    if items.len() > 1 {
+        items.par_iter().map(f).collect()
+    } else {
+        items.iter().map(f).collect()
+    }
+}
 
 /// Renders the `emit` artifacts of the checked project. Only when one of them reads a profile
 /// is the profile at `path` (none: no profile) read from `src` and applied with `sets`.

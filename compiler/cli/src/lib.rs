@@ -18,7 +18,6 @@ use clap::{Parser, Subcommand, ValueEnum};
 use paasc_check::expand;
 use paasc_diag::{Code, Diagnostic};
 use paasc_emit::Artifact;
-use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 
 /// Every diagnostic code: those of parsing, lowering and expansion, of the rules, and of the
@@ -493,10 +492,7 @@ fn check(c: &CheckArgs, term: Terminal) -> Outcome {
         return out;
     }
     let run = || -> Vec<Report> {
-        p.dirs
-            .par_iter()
-            .map(|dir| check_one(dir, &p.files, &p.rules, term, &load::Disk))
-            .collect()
+        compile::each(&p.dirs, |dir| check_one(dir, &p.files, &p.rules, term, &load::Disk))
     };
     let mut reports = run();
     let mut fixed = String::new();
@@ -747,10 +743,7 @@ fn compile_cmd(a: &CompileArgs, term: Terminal) -> Outcome {
     } else {
         vec![String::new()]
     };
-    let mut reports: Vec<Report> = dirs
-        .par_iter()
-        .map(|dir| compile_one(dir, a, several, term))
-        .collect();
+    let mut reports: Vec<Report> = compile::each(dirs, |dir| compile_one(dir, a, several, term));
     let mut out = emit_reports(&reports, a.project.files.format, term);
     if out.code != EXIT_OK {
         return out;
@@ -1043,11 +1036,10 @@ fn render(parts: &[Part], format: Format, term: Terminal) -> String {
             .iter()
             .map(|(db, diags, _, _)| github::render(db, diags, &base))
             .collect(),
-        Format::Human => parts
-            .par_iter()
-            .map(|(db, diags, _, _)| human::render_all(db, diags, human_style(term)))
-            .collect::<Vec<String>>()
-            .concat(),
+        Format::Human => compile::each(parts, |(db, diags, _, _)| {
+            human::render_all(db, diags, human_style(term))
+        })
+        .concat(),
     }
 }
 

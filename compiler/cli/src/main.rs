@@ -4,7 +4,9 @@ use std::io::{IsTerminal, Write};
 
 /// mimalloc instead of glibc's malloc: paasc allocates many small trees and strings, and
 /// malloc/free were a quarter of a large check's time (as ruff and others choose a faster
-/// allocator for the same reason).
+/// allocator for the same reason). Its v2 (the workspace's `v2` feature): v3 reserves a 1 GiB
+/// arena at start-up and commits it eagerly, and the page faults of that memory were a third
+/// of an example's `check` (README, "Performance").
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 

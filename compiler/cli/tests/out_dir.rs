@@ -175,8 +175,25 @@ fn a_compile_that_changes_nothing_touches_nothing() {
             .expect("set mtime");
     }
     let before = stamp(&out);
+    // A directory's mtime changes when an entry is created, renamed or removed in it: the
+    // same mtimes say the compile staged nothing either (no `.paasc/staging`).
+    let dirs = |out: &Path| -> Vec<(String, std::time::SystemTime)> {
+        std::iter::once(String::new())
+            .chain(tree(out).into_keys().filter(|k| k.ends_with('/')))
+            .map(|k| {
+                let m = std::fs::metadata(out.join(&k)).expect("stat");
+                (k, m.modified().expect("mtime"))
+            })
+            .collect()
+    };
+    let dirs_before = dirs(&out);
     let r = ok(compile("flask-minimal", &out, &args));
     assert_eq!(stamp(&out), before, "an identical compile touched files");
+    assert_eq!(
+        dirs(&out),
+        dirs_before,
+        "an identical compile changed a directory"
+    );
     let stderr = String::from_utf8_lossy(&r.stderr);
     assert!(stderr.contains("27 of 27 files were current"), "{stderr}");
 

@@ -555,9 +555,9 @@ fn plan<'a>(out: &Path, want: &'a Output) -> Result<Plan<'a>, WriteError> {
     }
 
     let parents = &probe;
-    let checked: Vec<Result<Option<Put>, WriteError>> = files
-        .par_iter()
-        .map(|(&rel, &(text, secret))| {
+    let list: Vec<(&&str, &(&str, bool))> = files.iter().collect();
+    let checked: Vec<Result<Option<Put>, WriteError>> =
+        each(&list, |_, &(&rel, &(text, secret))| {
             let path = out.join(rel);
             let put = |old| {
                 Ok(Some(Put {
@@ -595,8 +595,7 @@ fn plan<'a>(out: &Path, want: &'a Output) -> Result<Plan<'a>, WriteError> {
             } else {
                 put(Some(Old::File(bytes, mode)))
             }
-        })
-        .collect();
+        });
     let mut puts = Vec::new();
     for c in checked {
         if let Some(p) = c? {
@@ -660,7 +659,7 @@ fn apply(out: &Path, plan: Plan) -> Result<Written, WriteError> {
             fs::create_dir(staging.join(format!("new/{shard}")))?;
         }
         fs::create_dir(staging.join("old"))?;
-        plan.puts.par_iter().enumerate().try_for_each(|(i, put)| {
+        try_each(&plan.puts, |i, put| {
             fault();
             failure()?;
             let mode = if put.secret { SECRET_MODE } else { 0o666 };
@@ -716,6 +715,31 @@ fn unfinished(out: &Path, e: &io::Error) -> WriteError {
 /// made each creation search further (here about 10% more system time than 100 a directory).
 const SHARD: usize = 100;
 
+/// From how many files a step of a write runs on rayon's pool: below, starting the pool's
+/// threads costs more than the step (an example's 25 files take about 0.1 ms).
+const PARALLEL_FROM: usize = 256;
+
+/// `f(i, item)` of each of `items`, in order; in parallel for many (see [`PARALLEL_FROM`]).
+fn each<T: Sync, R: Send>(items: &[T], f: impl Fn(usize, &T) -> R + Sync + Send) -> Vec<R> {
+    if items.len() >= PARALLEL_FROM {
+        items.par_iter().enumerate().map(|(i, t)| f(i, t)).collect()
+    } else {
+        items.iter().enumerate().map(|(i, t)| f(i, t)).collect()
+    }
+}
+
+/// `f(i, item)` of each of `items` until one fails; in parallel for many.
+fn try_each<T: Sync>(
+    items: &[T],
+    f: impl Fn(usize, &T) -> io::Result<()> + Sync + Send,
+) -> io::Result<()> {
+    if items.len() >= PARALLEL_FROM {
+        items.par_iter().enumerate().try_for_each(|(i, t)| f(i, t))
+    } else {
+        items.iter().enumerate().try_for_each(|(i, t)| f(i, t))
+    }
+}
+
 /// Where the `i`-th file of a write is staged.
 fn staged(staging: &Path, i: usize) -> PathBuf {
     staging.join(format!("new/{}/{i}", i / SHARD))
@@ -745,7 +769,7 @@ fn roll_forward(out: &Path, j: &Journal, fresh: bool) -> io::Result<()> {
             fs::create_dir(&target)?;
         }
     }
-    j.put.par_iter().enumerate().try_for_each(|(i, rel)| {
+    try_each(&j.put, |i, rel| {
         let new = staged(&staging, i);
         if !fresh && !lexists(&new)? {
             return Ok(());
@@ -777,7 +801,7 @@ fn roll_back(out: &Path, j: &Journal) -> io::Result<()> {
         fault();
         fs::write(&marker, "")?;
     }
-    j.put.par_iter().enumerate().try_for_each(|(i, rel)| {
+    try_each(&j.put, |i, rel| {
         let new = staged(&staging, i);
         let target = out.join(rel);
         let kept = staging.join(format!("old/p{i}"));

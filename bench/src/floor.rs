@@ -1,0 +1,224 @@
+//! The floors of `tools/bench.sh`: processes that do only the file work a paasc command must do,
+//! so a benchmark can say how far above it paasc is. Only std: its start-up is a bare Rust
+//! process's.
+//!
+//!     paasc-floor read LIST               reads the files and lists the directories LIST names
+//!                                         (one a line: `f PATH` read whole, `d PATH` listed,
+//!                                         `s PATH` stat), as `paasc check` does
+//!     paasc-floor write LIST BUNDLE OUT   the reads of LIST, then writes the files of BUNDLE
+//!                                         into OUT as paasc does: each compared with what is
+//!                                         there and left alone when identical, else written
+//!                                         to a temporary name and renamed over it
+//!     paasc-floor bundle DIR BUNDLE       packs the files under DIR (not `.paasc/`) into BUNDLE
+//!     paasc-floor pair RUNS [--fresh DIR] -- A... -- B...
+//!                                         runs A and B in turn RUNS times (after one warm-up
+//!                                         each; `--fresh`: DIR removed before every run) and
+//!                                         prints `median_a median_b ratio` (ms; the ratio is
+//!                                         the median of the RUNS ratios A/B of each pair)
+//!
+//! LIST is read before the timed work starts in a real process too (it is one small file); a
+//! BUNDLE is one file, so the floor's reading of what it writes costs one read, where paasc
+//! renders it in memory.
+
+use std::fs;
+use std::io::{ErrorKind, Write as _};
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode, Stdio};
+use std::time::Instant;
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let arg = |i: usize| args.get(i).map(String::as_str).unwrap_or_else(|| usage());
+    let result = match arg(0) {
+        "read" => read(Path::new(arg(1))).map(|_| ()),
+        "write" => {
+            read(Path::new(arg(1))).and_then(|_| write(Path::new(arg(2)), Path::new(arg(3))))
+        }
+        "bundle" => bundle(Path::new(arg(1)), Path::new(arg(2))),
+        "pair" => pair(&args[1..]),
+        _ => usage(),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("paasc-floor: {e}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn usage() -> ! {
+    eprintln!("usage: paasc-floor read LIST | write LIST BUNDLE OUT | bundle DIR BUNDLE | pair RUNS [--fresh DIR] -- A... -- B...");
+    std::process::exit(2)
+}
+
+type Result<T> = std::result::Result<T, String>;
+
+fn err(path: &Path) -> impl Fn(std::io::Error) -> String + '_ {
+    move |e| format!("{}: {e}", path.display())
+}
+
+/// Does the reads LIST names; returns the bytes read.
+fn read(list: &Path) -> Result<usize> {
+    let text = fs::read_to_string(list).map_err(err(list))?;
+    let mut total = 0;
+    for line in text.lines() {
+        let (kind, path) = line.split_at(line.len().min(2));
+        let path = Path::new(path);
+        match kind.trim() {
+            "f" => total += fs::read(path).map(|b| b.len()).unwrap_or(0),
+            "d" => total += fs::read_dir(path).map(|d| d.count()).unwrap_or(0),
+            "s" => total += fs::symlink_metadata(path).map(|_| 1).unwrap_or(0),
+            _ => return Err(format!("{}: bad line {line:?}", list.display())),
+        }
+    }
+    Ok(total)
+}
+
+/// A bundle: per file, its path, a NUL, its length in decimal, a NUL, its bytes.
+fn bundle(dir: &Path, out: &Path) -> Result<()> {
+    fn walk(base: &Path, dir: &Path, files: &mut Vec<(String, Vec<u8>)>) -> Result<()> {
+        for entry in fs::read_dir(dir).map_err(err(dir))? {
+            let path = entry.map_err(err(dir))?.path();
+            let rel = path
+                .strip_prefix(base)
+                .map_err(|e| e.to_string())?
+                .to_string_lossy()
+                .into_owned();
+            if rel == ".paasc" {
+                continue;
+            }
+            if path.is_dir() {
+                walk(base, &path, files)?;
+            } else {
+                files.push((rel, fs::read(&path).map_err(err(&path))?));
+            }
+        }
+        Ok(())
+    }
+    let mut files = Vec::new();
+    walk(dir, dir, &mut files)?;
+    files.sort();
+    let mut bytes = Vec::new();
+    for (rel, data) in files {
+        bytes.extend_from_slice(format!("{rel}\0{}\0", data.len()).as_bytes());
+        bytes.extend_from_slice(&data);
+    }
+    fs::write(out, bytes).map_err(err(out))
+}
+
+fn unbundle(bytes: &[u8]) -> Option<Vec<(&str, &[u8])>> {
+    let mut files = Vec::new();
+    let mut rest = bytes;
+    while !rest.is_empty() {
+        let nul = rest.iter().position(|&b| b == 0)?;
+        let rel = std::str::from_utf8(&rest[..nul]).ok()?;
+        rest = &rest[nul + 1..];
+        let nul = rest.iter().position(|&b| b == 0)?;
+        let len: usize = std::str::from_utf8(&rest[..nul]).ok()?.parse().ok()?;
+        rest = &rest[nul + 1..];
+        files.push((rel, rest.get(..len)?));
+        rest = &rest[len..];
+    }
+    Some(files)
+}
+
+/// Writes the files of `bundle` into `out`: compare, else temporary name and rename.
+fn write(bundle: &Path, out: &Path) -> Result<()> {
+    let bytes = fs::read(bundle).map_err(err(bundle))?;
+    let files = unbundle(&bytes).ok_or_else(|| format!("{}: not a bundle", bundle.display()))?;
+    for (rel, data) in files {
+        let target = out.join(rel);
+        match fs::read(&target) {
+            Ok(old) if old == data => continue,
+            Ok(_) => {}
+            Err(e) if e.kind() == ErrorKind::NotFound => {
+                if let Some(dir) = target.parent() {
+                    fs::create_dir_all(dir).map_err(err(dir))?;
+                }
+            }
+            Err(e) => return Err(err(&target)(e)),
+        }
+        let tmp = PathBuf::from(format!("{}.tmp", target.display()));
+        fs::File::create(&tmp)
+            .and_then(|mut f| f.write_all(data))
+            .map_err(err(&tmp))?;
+        fs::rename(&tmp, &target).map_err(err(&target))?;
+    }
+    Ok(())
+}
+
+/// One run of `cmd`, in ms; its standard output and error are discarded.
+fn time(cmd: &[String], fresh: Option<&Path>) -> Result<f64> {
+    if let Some(dir) = fresh {
+        match fs::remove_dir_all(dir) {
+            Err(e) if e.kind() != ErrorKind::NotFound => return Err(err(dir)(e)),
+            _ => {}
+        }
+    }
+    let start = Instant::now();
+    let status = Command::new(&cmd[0])
+        .args(&cmd[1..])
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .map_err(|e| format!("{}: {e}", cmd[0]))?;
+    let ms = start.elapsed().as_secs_f64() * 1000.0;
+    if !status.success() {
+        return Err(format!("{} failed: {status}", cmd.join(" ")));
+    }
+    Ok(ms)
+}
+
+fn median(v: &mut [f64]) -> f64 {
+    v.sort_by(f64::total_cmp);
+    let n = v.len();
+    if n % 2 == 1 {
+        v[n / 2]
+    } else {
+        (v[n / 2 - 1] + v[n / 2]) / 2.0
+    }
+}
+
+/// Paired, interleaved runs of two commands: load on the machine falls on both alike.
+fn pair(args: &[String]) -> Result<()> {
+    let runs: usize = args
+        .first()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(|| usage());
+    let mut rest = &args[1..];
+    let mut fresh = None;
+    if rest.first().map(String::as_str) == Some("--fresh") {
+        fresh = Some(PathBuf::from(rest.get(1).unwrap_or_else(|| usage())));
+        rest = &rest[2..];
+    }
+    let split: Vec<&[String]> = rest.split(|a| a == "--").collect();
+    let [_, a, b] = split[..] else { usage() };
+    if a.is_empty() || b.is_empty() {
+        usage();
+    }
+    let fresh = fresh.as_deref();
+    time(a, fresh)?;
+    time(b, fresh)?;
+    let (mut ta, mut tb, mut ratios) = (Vec::new(), Vec::new(), Vec::new());
+    for i in 0..runs {
+        // Alternate which goes first, so neither always follows the other.
+        let (x, y) = if i % 2 == 0 {
+            (time(a, fresh)?, time(b, fresh)?)
+        } else {
+            let y = time(b, fresh)?;
+            (time(a, fresh)?, y)
+        };
+        ta.push(x);
+        tb.push(y);
+        ratios.push(x / y);
+    }
+    println!(
+        "{:.2} {:.2} {:.2}",
+        median(&mut ta),
+        median(&mut tb),
+        median(&mut ratios)
+    );
+    Ok(())
+}
