@@ -163,6 +163,63 @@ impl Diagnostic {
     }
 }
 
+/// The most diagnostics of one code a file reports; [`Cap`] counts the rest in one summary.
+pub const MAX_PER_CODE: usize = 50;
+
+/// Bounds the diagnostics of one file as they are created: the first [`MAX_PER_CODE`] of each
+/// code are reported, then one summary diagnostic of that code counts the rest, so a hostile
+/// file (100,000 unknown keys) costs what 51 diagnostics do.
+#[derive(Debug, Default)]
+pub struct Cap {
+    /// Per code: how many were seen, and the summary's index in the file's list once there is one.
+    codes: Vec<(&'static str, usize, Option<usize>)>,
+}
+
+impl Cap {
+    /// Counts a diagnostic of `code` at `span` about to be pushed to `diags`; whether to push
+    /// it. When not, the summary in `diags` (pushed at the first one over the cap) counts it.
+    pub fn admit(
+        &mut self,
+        diags: &mut Vec<Diagnostic>,
+        code: Code,
+        file: FileId,
+        span: Span,
+    ) -> bool {
+        let i = match self.codes.iter().position(|(c, ..)| *c == code.0.code) {
+            Some(i) => i,
+            None => {
+                self.codes.push((code.0.code, 0, None));
+                self.codes.len() - 1
+            }
+        };
+        let entry = &mut self.codes[i];
+        entry.1 += 1;
+        if entry.1 <= MAX_PER_CODE {
+            return true;
+        }
+        let message = format!(
+            "and {} more {} ({}) in this file, not reported",
+            entry.1 - MAX_PER_CODE,
+            code.0.code,
+            code.0.name
+        );
+        match entry.2.and_then(|at| diags.get_mut(at)) {
+            Some(summary) => summary.message = message,
+            None => {
+                entry.2 = Some(diags.len());
+                diags.push(
+                    Diagnostic::new(code, file, span, message)
+                        .label("the first not reported")
+                        .help(format!(
+                            "a file reports at most {MAX_PER_CODE} diagnostics of each code; fix these and run again"
+                        )),
+                );
+            }
+        }
+        false
+    }
+}
+
 /// Orders diagnostics by file, position, then code, so output is stable.
 pub fn sort(diags: &mut [Diagnostic]) {
     diags.sort_by(|a, b| {
@@ -388,6 +445,29 @@ pub fn uri_escape_path(path: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn cap_reports_the_first_of_each_code_then_one_summary() {
+        let mut cap = Cap::default();
+        let mut diags = Vec::new();
+        for i in 0..1_000u32 {
+            for code in [Code::UNKNOWN_KEY, Code::DUPLICATE_KEY] {
+                let span = Span::new(i as usize, i as usize + 1);
+                if cap.admit(&mut diags, code, FileId(0), span) {
+                    diags.push(Diagnostic::new(code, FileId(0), span, "x"));
+                }
+            }
+        }
+        assert_eq!(diags.len(), 2 * (MAX_PER_CODE + 1));
+        let summaries: Vec<&Diagnostic> = diags.iter().filter(|d| d.message != "x").collect();
+        assert_eq!(summaries.len(), 2);
+        assert_eq!(
+            summaries[0].message,
+            "and 950 more S001 (unknown-key) in this file, not reported"
+        );
+        assert_eq!(summaries[0].primary.span, Span::new(50, 51));
+        assert_eq!(summaries[1].code.0.code, "Y003");
+    }
 
     #[test]
     fn closest_finds_typos_and_separator_mixups() {

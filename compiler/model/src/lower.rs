@@ -1,6 +1,6 @@
 //! The lowering toolkit: read a spanned tree into typed values, collecting every problem.
 
-use paasc_diag::{closest, Code, Diagnostic, FileId, Span};
+use paasc_diag::{closest, Cap, Code, Diagnostic, FileId, Span};
 use paasc_syntax::{Entry, Kind, NodeId, Tree, Value};
 
 /// A value with the span of the node it came from.
@@ -55,6 +55,8 @@ pub struct Cx<'a> {
     /// Whether the tree is an overlay (a `--set`): required keys may be missing, as they may
     /// come from what it is laid over.
     pub partial: bool,
+    /// Bounds the unknown keys reported (see [`Cap`]).
+    cap: Cap,
 }
 
 impl<'a> Cx<'a> {
@@ -65,6 +67,7 @@ impl<'a> Cx<'a> {
             file,
             diags: Vec::new(),
             partial: false,
+            cap: Cap::default(),
         }
     }
 
@@ -370,6 +373,13 @@ impl<'a> MapReader<'a> {
             if self.used[i] {
                 continue;
             }
+            let span = self.tree.span(e.key);
+            if !cx
+                .cap
+                .admit(&mut cx.diags, Code::UNKNOWN_KEY, cx.file, span)
+            {
+                continue;
+            }
             let key = self.tree.text(e.key).unwrap_or("?");
             let within = if self.path.is_empty() {
                 "at the top level".to_string()
@@ -379,7 +389,7 @@ impl<'a> MapReader<'a> {
             let mut d = Diagnostic::new(
                 Code::UNKNOWN_KEY,
                 cx.file,
-                self.tree.span(e.key),
+                span,
                 format!("unknown key `{key}` {within}"),
             );
             d = match closest(key, self.known.iter().copied()) {

@@ -2,7 +2,7 @@
 
 use crate::scalar::{Scalar, Style};
 use crate::tree::{Entry, Kind, Node, NodeId, Tree};
-use paasc_diag::{Code, Diagnostic, FileId, Span};
+use paasc_diag::{Cap, Code, Diagnostic, FileId, Span};
 use saphyr_parser::{Event, Parser, ScalarStyle, ScanError, Tag};
 use std::collections::HashMap;
 
@@ -170,6 +170,7 @@ struct Builder<'t> {
     alias_limit_hit: bool,
     ambiguity_warnings: usize,
     checkpoints: Vec<u32>,
+    cap: Cap,
 }
 
 const CHECKPOINT_EVERY: usize = 64;
@@ -194,6 +195,7 @@ impl<'t> Builder<'t> {
             alias_limit_hit: false,
             ambiguity_warnings: 0,
             checkpoints: Vec::new(),
+            cap: Cap::default(),
         }
     }
 
@@ -599,10 +601,17 @@ impl<'t> Builder<'t> {
     }
 
     fn duplicate_key(&mut self, dup: NodeId, first: NodeId, text: &str) {
+        let span = self.tree.span(dup);
+        if !self
+            .cap
+            .admit(&mut self.diags, Code::DUPLICATE_KEY, self.file, span)
+        {
+            return;
+        }
         let d = Diagnostic::new(
             Code::DUPLICATE_KEY,
             self.file,
-            self.tree.span(dup),
+            span,
             format!("key `{text}` is defined twice in this mapping"),
         )
         .label("defined again here")
