@@ -492,7 +492,9 @@ fn check(c: &CheckArgs, term: Terminal) -> Outcome {
         return out;
     }
     let run = || -> Vec<Report> {
-        compile::each(&p.dirs, |dir| check_one(dir, &p.files, &p.rules, term, &load::Disk))
+        compile::each(&p.dirs, |dir| {
+            check_one(dir, &p.files, &p.rules, term, &load::Disk)
+        })
     };
     let mut reports = run();
     let mut fixed = String::new();

@@ -713,12 +713,13 @@ pub fn is_secret_path(path: &[&str]) -> bool {
 /// is hidden whole. Elsewhere (annotations, labels) a key's name says nothing of its value.
 fn flow_holds_secrets(path: &[&str], flow: &str) -> bool {
     is_secret_path(path)
-        || path.first() == Some(&"integrations") && flow.split(['{', ',', '[']).any(|part| {
-            part.split_once(':').is_some_and(|(key, _)| {
-                let key = key.trim().trim_matches(['"', '\'']);
-                is_secret_field(key)
+        || path.first() == Some(&"integrations")
+            && flow.split(['{', ',', '[']).any(|part| {
+                part.split_once(':').is_some_and(|(key, _)| {
+                    let key = key.trim().trim_matches(['"', '\'']);
+                    is_secret_field(key)
+                })
             })
-        })
 }
 
 /// The key of a block mapping entry starting `content` (a plain or quoted key followed by `:`
@@ -1056,9 +1057,15 @@ impl Profile {
             if let Some(top) = k.security {
                 let security = base.security.get_or_insert_with(Security::default);
                 take_given([
-                    (&mut security.read_only_root_filesystem, top.read_only_root_filesystem),
+                    (
+                        &mut security.read_only_root_filesystem,
+                        top.read_only_root_filesystem,
+                    ),
                     (&mut security.network_policy, top.network_policy),
-                    (&mut security.service_account_token, top.service_account_token),
+                    (
+                        &mut security.service_account_token,
+                        top.service_account_token,
+                    ),
                 ]);
                 taken.push("security");
             }

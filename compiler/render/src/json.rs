@@ -266,7 +266,14 @@ pub fn merge(docs: Vec<Document>) -> Document {
 /// one diagnostic at a time instead of built whole: byte for byte what [`to_string`] of
 /// [`merge`] of their [`document`]s gives.
 pub fn stream<'a>(
-    parts: impl IntoIterator<Item = (&'a SourceDb, &'a [Diagnostic], &'a [crate::Suppressed], usize)>,
+    parts: impl IntoIterator<
+        Item = (
+            &'a SourceDb,
+            &'a [Diagnostic],
+            &'a [crate::Suppressed],
+            usize,
+        ),
+    >,
 ) -> String {
     use std::fmt::Write;
     fn item(out: &mut String, first: &mut bool, value: &impl Serialize) {

@@ -2,6 +2,12 @@
 
 use crate::scalar::{Scalar, Value};
 use paasc_diag::Span;
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+/// Mappings with more entries than this are looked up through an index, built on the first
+/// lookup; smaller ones (most of them) are scanned.
+const SCAN_ENTRIES: usize = 16;
 
 /// Index of a node in a [`Tree`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -44,6 +50,9 @@ pub struct Node {
 pub struct Tree {
     pub(crate) nodes: Vec<Node>,
     pub(crate) root: Option<NodeId>,
+    /// For each mapping node with more than [`SCAN_ENTRIES`] entries, its entries by key text
+    /// (the first entry of a text); built once, after the tree is complete.
+    pub(crate) index: OnceLock<HashMap<NodeId, HashMap<Box<str>, Entry>>>,
 }
 
 impl Tree {
@@ -102,10 +111,46 @@ impl Tree {
 
     /// Looks up a mapping entry by its key's text.
     pub fn get(&self, map: NodeId, key: &str) -> Option<Entry> {
-        self.as_map(map)?
-            .iter()
-            .copied()
-            .find(|e| self.text(e.key) == Some(key))
+        let entries = self.as_map(map)?;
+        if entries.len() <= SCAN_ENTRIES {
+            return entries
+                .iter()
+                .copied()
+                .find(|e| self.text(e.key) == Some(key));
+        }
+        self.index()
+            .get(&self.target(map))
+            .and_then(|by_key| by_key.get(key).copied())
+    }
+
+    /// The node an alias stands for (the node itself when it is none).
+    fn target(&self, mut id: NodeId) -> NodeId {
+        while let Kind::Alias(target) = self.nodes[id.0 as usize].kind {
+            id = target;
+        }
+        id
+    }
+
+    fn index(&self) -> &HashMap<NodeId, HashMap<Box<str>, Entry>> {
+        self.index.get_or_init(|| {
+            let mut index = HashMap::new();
+            for (i, node) in self.nodes.iter().enumerate() {
+                let (Kind::Map(entries), Ok(i)) = (&node.kind, u32::try_from(i)) else {
+                    continue;
+                };
+                if entries.len() <= SCAN_ENTRIES {
+                    continue;
+                }
+                let mut by_key: HashMap<Box<str>, Entry> = HashMap::with_capacity(entries.len());
+                for e in entries {
+                    if let Some(text) = self.text(e.key) {
+                        by_key.entry(text.into()).or_insert(*e);
+                    }
+                }
+                index.insert(NodeId(i), by_key);
+            }
+            index
+        })
     }
 
     /// The entry at a path of keys from the root, e.g. `["config", "options", "greeting"]`.
@@ -145,5 +190,35 @@ impl Tree {
     /// Whether the tree holds no node.
     pub fn is_empty(&self) -> bool {
         self.nodes.is_empty()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::{parse, Limits};
+    use paasc_diag::FileId;
+
+    #[test]
+    fn a_large_mapping_is_looked_up_like_a_small_one() {
+        let mut text = String::from("base: &b\n");
+        for i in 0..40 {
+            text.push_str(&format!("  k{i}: {i}\n"));
+        }
+        text.push_str("big:\n  <<: *b\n  k3: three\n  extra: x\nalias: *b\n");
+        let (tree, _) = parse(FileId(0), &text, Limits::default());
+        let value = |path: &[&str]| {
+            tree.lookup(path)
+                .and_then(|e| tree.text(e.value))
+                .map(str::to_string)
+        };
+        for i in 0..40 {
+            assert_eq!(value(&["base", &format!("k{i}")]), Some(i.to_string()));
+            assert_eq!(value(&["alias", &format!("k{i}")]), Some(i.to_string()));
+        }
+        assert_eq!(value(&["big", "k3"]).as_deref(), Some("three"));
+        assert_eq!(value(&["big", "k39"]).as_deref(), Some("39"));
+        assert_eq!(value(&["big", "extra"]).as_deref(), Some("x"));
+        assert_eq!(value(&["big", "k40"]), None);
+        assert_eq!(value(&["base", "<<"]), None);
     }
 }
