@@ -263,12 +263,12 @@ fn every_kind_of_backing_service_is_provisioned_without_secrets_in_compose_yaml(
     std::fs::write(dir.join("rockcraft.yaml"), rock + "\n").expect("write");
     std::fs::write(
         dir.join("charm/charmcraft.yaml"),
-        "name: many\ntype: charm\nbase: ubuntu@24.04\nplatforms:\n  amd64:\nsummary: s\ndescription: d\nextensions:\n  - flask-framework\nrequires:\n  mysql: {interface: mysql_client, optional: false, limit: 1}\n  mongodb: {interface: mongodb_client, optional: false, limit: 1}\n  valkey: {interface: valkey_client, optional: false, limit: 1}\n  smtp: {interface: smtp, optional: false, limit: 1}\n",
+        "name: many\ntype: charm\nbase: ubuntu@24.04\nplatforms:\n  amd64:\nsummary: s\ndescription: d\nextensions:\n  - flask-framework\nrequires:\n  mysql: {interface: mysql_client, optional: false, limit: 1}\n  mongodb: {interface: mongodb_client, optional: false, limit: 1}\n  valkey: {interface: valkey_client, optional: false, limit: 1}\n  smtp: {interface: smtp, optional: false, limit: 1}\n  rabbitmq: {interface: rabbitmq, optional: false, limit: 1}\n  tracing: {interface: tracing, optional: false, limit: 1}\n",
     )
     .expect("write");
     std::fs::write(
         dir.join("profiles/default.yaml"),
-        "secret-key: k-dev-only\nintegrations:\n  mysql:\n    data: {endpoints: \"mysql:3306\", username: app, password: dev-mysql-pw, database: app}\n  mongodb:\n    data: {endpoints: \"mongodb:27017\", username: app, password: dev-mongo-pw, database: app}\n  valkey:\n    data: {endpoints: \"valkey:6379\", username: default, password: dev-valkey-pw}\n  smtp:\n    data: {host: smtp, port: \"1025\", auth_type: none, transport_security: none}\n",
+        "secret-key: k-dev-only\nintegrations:\n  mysql:\n    data: {endpoints: \"mysql:3306\", username: app, password: dev-mysql-pw, database: app}\n  mongodb:\n    data: {endpoints: \"mongodb:27017\", username: app, password: dev-mongo-pw, database: app}\n  valkey:\n    data: {endpoints: \"valkey:6379\", username: default, password: dev-valkey-pw}\n  smtp:\n    data: {host: smtp, port: \"587\", user: app, password: dev-smtp-pw, auth_type: plain, transport_security: starttls, domain: smtp}\n  rabbitmq:\n    data: {hostname: rabbitmq, password: dev-rabbit-pw}\n  tracing:\n    data: {receivers: '[{\"protocol\": {\"name\": \"otlp_http\", \"type\": \"http\"}, \"url\": \"http://tracing:4318\"}]'}\n",
     )
     .expect("write");
     let out_dir = scratch("compose-many-out");
@@ -289,10 +289,17 @@ fn every_kind_of_backing_service_is_provisioned_without_secrets_in_compose_yaml(
         ("mongodb", Some("MONGO_INITDB_ROOT_PASSWORD='dev-mongo-pw'")),
         ("valkey", Some("VALKEY_PASSWORD='dev-valkey-pw'")),
         ("smtp", None),
+        (
+            "rabbitmq",
+            Some("RABBITMQ_DEFAULT_USER='many'\nRABBITMQ_DEFAULT_PASS='dev-rabbit-pw'"),
+        ),
+        ("tracing", None),
     ] {
         let svc = doc.get("services").and_then(|s| s.get(service));
-        assert!(
+        assert!(svc.is_some(), "{service} is not provisioned: {text}");
+        assert_eq!(
             svc.and_then(|s| s.get("healthcheck")).is_some(),
+            service != "tracing",
             "{service}"
         );
         if let Some(line) = env {
