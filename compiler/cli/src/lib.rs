@@ -7,6 +7,7 @@ pub mod fix;
 pub mod graph;
 pub mod init;
 pub mod load;
+pub mod provision;
 
 pub use paasc_render::{github, human, json, sarif};
 pub use paasc_write as write;
@@ -125,6 +126,11 @@ struct CompileArgs {
     /// Which artifacts to write (default: all but docker-env).
     #[arg(long, value_parser = artifact_parser(), value_delimiter = ',')]
     emit: Vec<Artifact>,
+    /// Relate the endpoint to a backing service that compose.yaml runs (PostgreSQL, MySQL,
+    /// MongoDB, Redis, Valkey, S3, SMTP, RabbitMQ, tracing), with credentials generated once
+    /// and kept in OUT/compose/ENDPOINT.env (repeatable; before the --set values).
+    #[arg(long, value_name = "ENDPOINT", value_delimiter = ',')]
+    provision: Vec<String>,
     /// Write nothing; compare what would be written with OUT, print a unified diff, and exit 1
     /// on any difference.
     #[arg(long)]
@@ -506,7 +512,7 @@ fn check_one(dir: &Path, args: &FileArgs, term: Terminal, src: &dyn paasc_check:
 }
 
 /// `compile` of the project in `dir`: its diagnostics, and its artifacts when it has no errors.
-fn compile_one(dir: &Path, a: &CompileArgs, several: bool, term: Terminal) -> Report {
+fn compile_one(dir: &Path, out: &Path, a: &CompileArgs, several: bool, term: Terminal) -> Report {
     let mut loaded = match load_project(dir, &a.project.files, None, &load::Disk) {
         Ok(l) => l,
         Err(report) => return report,
@@ -534,11 +540,32 @@ fn compile_one(dir: &Path, a: &CompileArgs, several: bool, term: Terminal) -> Re
         return report(loaded.db, diags, EXIT_USAGE, Some(note), None);
     }
     let path = load::profile_path(dir, a.profile.as_deref());
+    let mut sets = Vec::new();
+    if !a.provision.is_empty() {
+        let charm = loaded
+            .files
+            .charmcraft
+            .map(|id| loaded.db.get(id).text.clone())
+            .unwrap_or_default();
+        match provision::sets(&charm, &a.provision, out) {
+            Ok(s) => sets = s,
+            Err(why) => {
+                return report(
+                    loaded.db,
+                    diags,
+                    EXIT_USAGE,
+                    Some(format!("error: {why}")),
+                    None,
+                )
+            }
+        }
+    }
+    sets.extend(a.set.iter().cloned());
     let built = compile::build(
         &mut loaded,
         &checked,
         path.as_deref(),
-        &a.set,
+        &sets,
         &a.emit,
         &load::Disk,
         &mut diags,
@@ -614,7 +641,8 @@ fn compile_cmd(a: &CompileArgs, term: Terminal) -> Outcome {
     };
     let mut reports: Vec<Report> = dirs
         .par_iter()
-        .map(|dir| compile_one(dir, a, several, term))
+        .zip(&names)
+        .map(|(dir, name)| compile_one(dir, &a.out.join(name), a, several, term))
         .collect();
     let mut out = emit_reports(&reports, a.project.files.format, term);
     if out.code != EXIT_OK {

@@ -309,3 +309,55 @@ fn every_kind_of_backing_service_is_provisioned_without_secrets_in_compose_yaml(
         }
     }
 }
+
+#[test]
+fn provision_generates_credentials_once_and_keeps_them() {
+    let out_dir = scratch("compose-provision");
+    let compile = || {
+        let out = paasc(&[
+            "compile",
+            "examples/flask-postgresql",
+            "-o",
+            out_dir.to_str().expect("path"),
+            "--emit",
+            "compose",
+            "--provision",
+            "postgresql",
+        ]);
+        assert_success(&out);
+        (
+            std::fs::read_to_string(out_dir.join(".env")).expect(".env"),
+            std::fs::read_to_string(out_dir.join("compose/postgresql.env")).expect("db env"),
+            std::fs::read_to_string(out_dir.join("compose.yaml")).expect("compose.yaml"),
+        )
+    };
+    let (app, db, text) = compile();
+    let password = env_value(&db, "POSTGRES_PASSWORD").expect("a password");
+    assert_eq!(password.len(), 24);
+    assert_eq!(
+        env_value(&app, "POSTGRESQL_DB_PASSWORD"),
+        Some(password.clone())
+    );
+    assert_eq!(
+        env_value(&app, "POSTGRESQL_DB_HOSTNAME").as_deref(),
+        Some("postgresql")
+    );
+    assert!(!text.contains(&password));
+    let doc = load(&text);
+    assert!(doc
+        .get("services")
+        .and_then(|s| s.get("postgresql"))
+        .is_some());
+    assert_eq!(compile(), (app, db, text), "a second compile keeps them");
+
+    let refused = paasc(&[
+        "compile",
+        "examples/flask-postgresql",
+        "-o",
+        out_dir.to_str().expect("path"),
+        "--provision",
+        "nope",
+    ]);
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("requires no endpoint `nope`"));
+}
