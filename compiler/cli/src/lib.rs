@@ -488,6 +488,7 @@ fn check_one(dir: &Path, args: &FileArgs, term: Terminal, src: &dyn paasc_check:
                 Some(&profile),
                 &[],
                 &[],
+                &paasc_emit::Placement::default(),
                 src,
                 &mut diags,
             );
@@ -567,6 +568,7 @@ fn compile_one(dir: &Path, out: &Path, a: &CompileArgs, several: bool, term: Ter
         path.as_deref(),
         &sets,
         &a.emit,
+        &compile::placement(dir, out),
         &load::Disk,
         &mut diags,
     );

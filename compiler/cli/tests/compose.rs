@@ -9,7 +9,7 @@
 
 #[path = "support/common.rs"]
 mod common;
-use common::{assert_success, files_under, paasc, root, scratch};
+use common::{assert_success, copy_dir, files_under, paasc, root, scratch};
 
 use paasc_syntax::Yaml;
 use serde_json::Value;
@@ -66,13 +66,17 @@ fn secret_values(example: &str, profile: &str) -> Vec<String> {
         .collect()
 }
 
-/// Compiles `examples/<example>` with `profile` and `--emit compose` into a scratch directory
-/// named after `tag`.
+/// Compiles a copy of `examples/<example>` with `profile` and `--emit compose` into a scratch
+/// directory named after `tag`: `<tag>/<example>` compiled to `<tag>/out`, so compose.yaml's
+/// paths to the project (`../<example>`) are the same wherever the scratch directory is.
 fn compile_compose(example: &str, profile: &str, tag: &str) -> std::path::PathBuf {
-    let out_dir = scratch(tag);
+    let base = scratch(tag);
+    let project = base.join(example);
+    copy_dir(&root().join("examples").join(example), &project);
+    let out_dir = base.join("out");
     let out = paasc(&[
         "compile",
-        &format!("examples/{example}"),
+        project.to_str().expect("path"),
         "--profile",
         profile,
         "-o",

@@ -2,9 +2,9 @@
 //! paas-charm would without Juju.
 //!
 //! - The app's image is built from the generated Dockerfile (`docker/Dockerfile`) with the
-//!   project directory as its context. Neither path is known when paasc writes the file (compose
-//!   reads the Dockerfile relative to the context), so both come from the environment:
-//!   `PAASC_PROJECT_DIR` and `PAASC_OUT_DIR` (compose refuses to start without them). Every service of the app reads the deployment's environment
+//!   project directory as its context, both by paths relative to compose.yaml's directory
+//!   and the context ([`Placement`]), so the file runs as written wherever the two sit, and its
+//!   text depends only on how they sit. Every service of the app reads the deployment's environment
 //!   from `.env` (the same file `--emit env` writes, so the two cannot differ) and the main
 //!   service has `gunicorn.conf.py` mounted where paas-charm writes it.
 //! - One service per `-worker` and `-scheduler` service of the rock, with the app's
@@ -24,7 +24,7 @@
 //!   gunicorn with `--reload`, on the next host port.
 
 use crate::pebble::services;
-use crate::Files;
+use crate::{Files, Placement};
 use paasc_check::Resolved;
 use paasc_diag::Diagnostic;
 use paasc_frameworks::ServiceRole;
@@ -36,13 +36,6 @@ pub const COMPOSE: &str = "compose.yaml";
 
 /// The directory of the backing services' environment files.
 pub const PROVISION_DIR: &str = "compose/";
-
-/// The build context: the project directory, which only the person running compose knows.
-pub const CONTEXT: &str = "${PAASC_PROJECT_DIR:?set PAASC_PROJECT_DIR to the project directory}";
-
-/// The generated Dockerfile (compose reads it relative to the context, so it is given in full).
-pub const DOCKERFILE: &str =
-    "${PAASC_OUT_DIR:?set PAASC_OUT_DIR to the directory of compose.yaml}/docker/Dockerfile";
 
 /// A value of a backing service's environment, from the [`Sample`] its relation data
 /// describes.
@@ -388,7 +381,7 @@ pub fn holds_secret(path: &str, _: &Files) -> bool {
 }
 
 /// The artifact's files: `compose.yaml` and the backing services' environment files.
-pub fn files(app: &Resolved) -> Result<Files, Vec<Diagnostic>> {
+pub fn files(app: &Resolved, placement: &Placement) -> Result<Files, Vec<Diagnostic>> {
     let mut out = Files::new();
     let backing = provisioned(app);
     let mut needs: Vec<(&str, Yaml)> = backing
@@ -405,7 +398,11 @@ pub fn files(app: &Resolved) -> Result<Files, Vec<Diagnostic>> {
     let fw = app.framework;
     let app_dir = fw.app_dir();
     let image = format!("{}:compose", app.deployment.app);
-    let build = map(vec![("context", s(CONTEXT)), ("dockerfile", s(DOCKERFILE))]);
+    let dockerfile = format!("{}/{}", placement.out, crate::dockerfile::DOCKERFILE);
+    let build = map(vec![
+        ("context", s(&placement.project)),
+        ("dockerfile", s(&dockerfile)),
+    ]);
     let base = |entry: Vec<(&'static str, Yaml)>| -> Vec<(&'static str, Yaml)> {
         let mut all = vec![
             ("image", s(&image)),
@@ -476,7 +473,7 @@ pub fn files(app: &Resolved) -> Result<Files, Vec<Diagnostic>> {
             if fw.spec().gunicorn() {
                 reload.push("--reload".into());
             }
-            volumes.push(format!("{CONTEXT}:{app_dir}"));
+            volumes.push(format!("{}:{app_dir}", placement.project));
             let mut d = base(vec![("entrypoint", seq(reload.iter().map(String::as_str)))]);
             if let Some(dir) = svc.working_dir {
                 d.push(("working_dir", s(dir)));
@@ -574,8 +571,8 @@ pub fn files(app: &Resolved) -> Result<Files, Vec<Diagnostic>> {
 
 /// The artifact: [`files`] and the files compose.yaml reads (`.env`, `gunicorn.conf.py`,
 /// `docker/`), rendered by their own back ends.
-pub fn with_inputs(app: &Resolved) -> Result<Files, Vec<Diagnostic>> {
-    let mut out = files(app)?;
+pub fn with_inputs(app: &Resolved, placement: &Placement) -> Result<Files, Vec<Diagnostic>> {
+    let mut out = files(app, placement)?;
     out.extend(crate::env::dotenv_files(app)?);
     out.extend(crate::gunicorn::files(app)?);
     out.extend(crate::dockerfile::files(app)?);
