@@ -70,6 +70,18 @@ pub struct Backing {
     pub command: &'static [&'static str],
     /// The container's environment (an empty value is left out).
     pub env: &'static [(&'static str, Value)],
+    /// A one-shot service that prepares it for the app once it is healthy (MinIO's bucket),
+    /// which the app waits for.
+    pub setup: Option<Setup>,
+}
+
+/// A one-shot service run against a backing service, with its environment file.
+#[derive(Clone, Copy, Debug)]
+pub struct Setup {
+    /// The image.
+    pub image: &'static str,
+    /// The `sh -c` script, `{host}` standing for the service's host name.
+    pub script: &'static str,
 }
 
 /// The probe: a sample whose every field is a marker no real value holds.
@@ -227,6 +239,7 @@ pub const BACKINGS: &[Backing] = &[
             ("POSTGRES_PASSWORD", Value::Password),
             ("POSTGRES_DB", Value::Database),
         ],
+        setup: None,
     },
     Backing {
         interface: "mysql_client",
@@ -240,6 +253,7 @@ pub const BACKINGS: &[Backing] = &[
             ("MYSQL_DATABASE", Value::Database),
             ("MYSQL_RANDOM_ROOT_PASSWORD", Value::Fixed("yes")),
         ],
+        setup: None,
     },
     Backing {
         interface: "mongodb_client",
@@ -252,6 +266,7 @@ pub const BACKINGS: &[Backing] = &[
             ("MONGO_INITDB_ROOT_PASSWORD", Value::Password),
             ("MONGO_INITDB_DATABASE", Value::Database),
         ],
+        setup: None,
     },
     Backing {
         interface: "redis",
@@ -260,6 +275,7 @@ pub const BACKINGS: &[Backing] = &[
         health: Some("redis-cli ping"),
         command: &[],
         env: &[],
+        setup: None,
     },
     Backing {
         interface: "valkey_client",
@@ -272,6 +288,7 @@ pub const BACKINGS: &[Backing] = &[
             "exec valkey-server --requirepass \"$$VALKEY_PASSWORD\"",
         ],
         env: &[("VALKEY_PASSWORD", Value::Password)],
+        setup: None,
     },
     Backing {
         interface: "s3",
@@ -282,7 +299,12 @@ pub const BACKINGS: &[Backing] = &[
         env: &[
             ("MINIO_ROOT_USER", Value::User),
             ("MINIO_ROOT_PASSWORD", Value::Password),
+            ("MINIO_BUCKET", Value::Database),
         ],
+        setup: Some(Setup {
+            image: "minio/mc:RELEASE.2025-04-16T18-13-26Z",
+            script: "mc alias set local http://{host}:9000 \"$$MINIO_ROOT_USER\" \"$$MINIO_ROOT_PASSWORD\" && mc mb --ignore-existing \"local/$$MINIO_BUCKET\"",
+        }),
     },
     Backing {
         interface: "smtp",
@@ -295,6 +317,7 @@ pub const BACKINGS: &[Backing] = &[
             ("MP_SMTP_AUTH_ACCEPT_ANY", Value::Fixed("1")),
             ("MP_SMTP_AUTH_ALLOW_INSECURE", Value::Fixed("1")),
         ],
+        setup: None,
     },
     Backing {
         interface: "rabbitmq",
@@ -306,6 +329,7 @@ pub const BACKINGS: &[Backing] = &[
             ("RABBITMQ_DEFAULT_USER", Value::App),
             ("RABBITMQ_DEFAULT_PASS", Value::Password),
         ],
+        setup: None,
     },
     Backing {
         interface: "tracing",
@@ -314,6 +338,7 @@ pub const BACKINGS: &[Backing] = &[
         health: None,
         command: &[],
         env: &[("COLLECTOR_OTLP_ENABLED", Value::Fixed("true"))],
+        setup: None,
     },
 ];
 
@@ -384,6 +409,10 @@ pub fn holds_secret(path: &str, _: &Files) -> bool {
 pub fn files(app: &Resolved, placement: &Placement) -> Result<Files, Vec<Diagnostic>> {
     let mut out = Files::new();
     let backing = provisioned(app);
+    let setups: Vec<(String, &Provisioned, Setup)> = backing
+        .iter()
+        .filter_map(|p| Some((format!("{}-setup", p.endpoint), p, p.backing.setup?)))
+        .collect();
     let mut needs: Vec<(&str, Yaml)> = backing
         .iter()
         .map(|p| {
@@ -395,6 +424,12 @@ pub fn files(app: &Resolved, placement: &Placement) -> Result<Files, Vec<Diagnos
             (p.endpoint.as_str(), map(vec![("condition", s(ready))]))
         })
         .collect();
+    needs.extend(setups.iter().map(|(name, _, _)| {
+        (
+            name.as_str(),
+            map(vec![("condition", s("service_completed_successfully"))]),
+        )
+    }));
     let fw = app.framework;
     let app_dir = fw.app_dir();
     let image = format!("{}:compose", app.deployment.app);
@@ -543,6 +578,25 @@ pub fn files(app: &Resolved, placement: &Placement) -> Result<Files, Vec<Diagnos
         entry.push(("restart", s("unless-stopped")));
         volumes.push((volume, Yaml::Map(Vec::new())));
         compose.push((endpoint.as_str(), map(entry)));
+    }
+    for (name, p, setup) in &setups {
+        let script = setup.script.replace("{host}", &p.endpoint);
+        compose.push((
+            name.as_str(),
+            map(vec![
+                ("image", s(setup.image)),
+                ("env_file", seq([env_file(&p.endpoint).as_str()])),
+                ("entrypoint", seq(["sh", "-c", script.as_str()])),
+                (
+                    "depends_on",
+                    map(vec![(
+                        p.endpoint.as_str(),
+                        map(vec![("condition", s("service_healthy"))]),
+                    )]),
+                ),
+                ("restart", s("no")),
+            ]),
+        ));
     }
     if let Some((name, d)) = &dev {
         compose.push((name.as_str(), d.clone()));
