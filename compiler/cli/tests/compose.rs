@@ -312,6 +312,21 @@ fn every_kind_of_backing_service_is_provisioned_without_secrets_in_compose_yaml(
             assert!(file.contains(line), "{file}");
         }
     }
+    let app = std::fs::read_to_string(out_dir.join(".env")).expect(".env");
+    assert_eq!(
+        env_value(&app, "MONGODB_DB_PATH").as_deref(),
+        Some("/app"),
+        "the app authenticates against its database"
+    );
+    let setup = doc
+        .get("services")
+        .and_then(|s| s.get("mongodb-setup"))
+        .and_then(|s| s.get("entrypoint"))
+        .and_then(Yaml::as_seq)
+        .and_then(|a| a.last())
+        .and_then(Yaml::as_str)
+        .expect("mongodb-setup creates the user in the app's database");
+    assert!(setup.contains("createUser"), "{setup}");
 }
 
 #[test]

@@ -266,7 +266,12 @@ pub const BACKINGS: &[Backing] = &[
             ("MONGO_INITDB_ROOT_PASSWORD", Value::Password),
             ("MONGO_INITDB_DATABASE", Value::Database),
         ],
-        setup: None,
+        // The image creates the user in `admin`; the app's connect string (no `authSource`)
+        // authenticates against its own database, so the user is created there too.
+        setup: Some(Setup {
+            image: "mongo:7",
+            script: "mongosh --quiet \"mongodb://{host}:27017/admin\" -u \"$$MONGO_INITDB_ROOT_USERNAME\" -p \"$$MONGO_INITDB_ROOT_PASSWORD\" --eval 'const e = process.env; const d = db.getSiblingDB(e.MONGO_INITDB_DATABASE); if (!d.getUser(e.MONGO_INITDB_ROOT_USERNAME)) d.createUser({user: e.MONGO_INITDB_ROOT_USERNAME, pwd: e.MONGO_INITDB_ROOT_PASSWORD, roles: [{role: \"readWrite\", db: e.MONGO_INITDB_DATABASE}]})'",
+        }),
     },
     Backing {
         interface: "redis",
