@@ -19,18 +19,24 @@ paasc=$PWD/target/debug/paasc
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 n=0
+# Each example with each profile; and flask-postgresql's default profile with
+# `--provision postgresql` (generated credentials).
+cases=()
 for ex in examples/*/; do
-  ex=${ex%/}
-  for profile in "$ex"/profiles/*.yaml; do
-    [ -f "$profile" ] || continue
-    out="$work/$(basename "$ex")-$(basename "$profile" .yaml)"
-    "$paasc" compile "$ex" --profile "$profile" -o "$out" --emit compose 2>"$out.err" || {
+  for profile in "${ex%/}"/profiles/*.yaml; do
+    [ -f "$profile" ] && cases+=("${ex%/} $profile")
+  done
+done
+cases+=("examples/flask-postgresql examples/flask-postgresql/profiles/default.yaml postgresql")
+for case in "${cases[@]}"; do
+  read -r ex profile provision <<<"$case"
+    out="$work/$(basename "$ex")-$(basename "$profile" .yaml)${provision:+-$provision}"
+    "$paasc" compile "$ex" --profile "$profile" -o "$out" --emit compose ${provision:+--provision "$provision"} 2>"$out.err" || {
       cat "$out.err"
       echo "paasc compile --emit compose failed on $ex with $profile" >&2
       exit 1
     }
     "$venv/bin/check-jsonschema" -q --schemafile .ci/vendor/compose-spec.json "$out/compose.yaml"
-    export PAASC_PROJECT_DIR="$PWD/$ex" PAASC_OUT_DIR="$out"
     docker-compose -f "$out/compose.yaml" --profile dev config > "$out.config.yaml"
     # The environment compose gives each app service is .env's, as python-dotenv reads it.
     "$venv/bin/python" - "$out.config.yaml" "$out/.env" "$out/compose.yaml" <<'PY'
@@ -46,7 +52,6 @@ for name, svc in yaml.safe_load(open(config))["services"].items():
         sys.exit(f"{compose}: service {name}'s environment differs from .env: {sorted(set(got.items()) ^ set(want.items()))[:3]}")
 PY
     n=$((n + 1))
-  done
 done
 echo "compose: $n compose files accepted by the Compose schema and docker-compose config"
 

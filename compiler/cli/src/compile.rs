@@ -4,7 +4,7 @@
 use crate::load;
 use paasc_check::{apply_profile, Checked, Project, Source};
 use paasc_diag::Diagnostic;
-use paasc_emit::{artifacts, needs_profile, Artifact, Files};
+use paasc_emit::{artifacts, needs_profile, Artifact, Files, Placement};
 use rayon::prelude::*;
 use std::path::Path;
 
@@ -20,13 +20,15 @@ pub fn each<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync + Send) ->
 
 /// Renders the `emit` artifacts of the checked project. Only when one of them reads a profile
 /// is the profile at `path` (none: no profile) read from `src` and applied with `sets`.
-/// Problems (and warnings) go to `diags`.
+/// Problems (and warnings) go to `diags`. `placement` says where the output directory is.
+#[allow(clippy::too_many_arguments)]
 pub fn build(
     project: &mut Project,
     checked: &Checked,
     path: Option<&Path>,
     sets: &[String],
     emit: &[Artifact],
+    placement: &Placement,
     src: &dyn Source,
     diags: &mut Vec<Diagnostic>,
 ) -> Option<Files> {
@@ -38,10 +40,10 @@ pub fn build(
             None => None,
         };
         let resolved = apply_profile(project, checked, profile, sets, diags)?;
-        artifacts(emit, &resolved, Some(&resolved), diags)
+        artifacts(emit, &resolved, Some(&resolved), placement, diags)
     } else {
         let app = paasc_check::app(project, checked, diags)?;
-        artifacts(emit, &app, None, diags)
+        artifacts(emit, &app, None, placement, diags)
     };
     match rendered {
         Ok(files) => Some(files),
@@ -49,5 +51,87 @@ pub fn build(
             diags.append(&mut found);
             None
         }
+    }
+}
+
+/// Where `out` is relative to the project directory `dir`, as [`Placement`] says it; the
+/// default (`-o DIR/out`) when the two have no relative path (another drive).
+pub fn placement(dir: &Path, out: &Path) -> Placement {
+    match (absolute(dir), absolute(out)) {
+        (Some(d), Some(o)) => match (relative(&o, &d), relative(&d, &o)) {
+            (Some(project), Some(out)) => Placement { project, out },
+            _ => Placement::default(),
+        },
+        _ => Placement::default(),
+    }
+}
+
+/// `path` made absolute, with symbolic links of the part that exists resolved (OUT may not
+/// exist yet).
+fn absolute(path: &Path) -> Option<std::path::PathBuf> {
+    let path = std::path::absolute(path).ok()?;
+    let mut existing = path.as_path();
+    let mut rest = Vec::new();
+    loop {
+        if let Ok(real) = std::fs::canonicalize(existing) {
+            return Some(rest.iter().rev().fold(real, |p, c| p.join(c)));
+        }
+        rest.push(existing.file_name()?.to_os_string());
+        existing = existing.parent()?;
+    }
+}
+
+/// The `/`-separated path from the directory `from` to `to` (both absolute), starting with
+/// `.` or `..` as compose wants a relative bind mount to.
+fn relative(from: &Path, to: &Path) -> Option<String> {
+    use std::path::Component;
+    let parts = |p: &Path| -> Option<Vec<String>> {
+        p.components()
+            .filter(|c| !matches!(c, Component::CurDir))
+            .map(|c| match c {
+                Component::Normal(s) => s.to_str().map(str::to_string),
+                Component::ParentDir => None,
+                other => other.as_os_str().to_str().map(str::to_string),
+            })
+            .collect()
+    };
+    let (f, t) = (parts(from)?, parts(to)?);
+    if f.first() != t.first() {
+        return None;
+    }
+    let common = f.iter().zip(&t).take_while(|(a, b)| a == b).count();
+    let mut out: Vec<&str> = vec![".."; f.len() - common];
+    out.extend(t[common..].iter().map(String::as_str));
+    Some(if out.first() == Some(&"..") {
+        out.join("/")
+    } else {
+        std::iter::once(".")
+            .chain(out)
+            .collect::<Vec<_>>()
+            .join("/")
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn relative_paths_between_the_project_and_out() {
+        let r = |a: &str, b: &str| relative(Path::new(a), Path::new(b));
+        assert_eq!(r("/w/p/out", "/w/p").as_deref(), Some(".."));
+        assert_eq!(r("/w/p", "/w/p/out").as_deref(), Some("./out"));
+        assert_eq!(r("/tmp/o", "/w/p").as_deref(), Some("../../w/p"));
+        assert_eq!(r("/w/p", "/w/p").as_deref(), Some("."));
+        let dir = std::env::temp_dir().join(format!("paasc-placement-{}", std::process::id()));
+        std::fs::create_dir_all(dir.join("proj")).expect("mkdir");
+        assert_eq!(
+            placement(&dir.join("proj"), &dir.join("out/new")),
+            Placement {
+                project: "../../proj".into(),
+                out: "../out/new".into()
+            }
+        );
+        let _ = std::fs::remove_dir_all(&dir);
     }
 }

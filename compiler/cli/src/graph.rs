@@ -263,7 +263,9 @@ fn picture(app: &Resolved) -> Picture {
     }
     for (i, kind) in kubernetes_objects(app).into_iter().enumerate() {
         let id = format!("k8s_{i}");
-        let runs = if kind.starts_with("Deployment (deployment.yaml") {
+        let runs = if kind.starts_with("StatefulSet (statefulset.yaml")
+            || kind.starts_with("Deployment (deployment.yaml")
+        {
             Some(main_id.clone())
         } else if kind.starts_with("Job (migration-job.yaml") {
             Some("svc_migration".to_string())

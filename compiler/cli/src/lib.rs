@@ -9,6 +9,7 @@ pub mod fix;
 pub mod graph;
 pub mod init;
 pub mod load;
+pub mod provision;
 pub mod rules;
 
 pub use paasc_render::{github, human, json, sarif};
@@ -139,6 +140,11 @@ struct CompileArgs {
     /// Which artifacts to write (default: all but docker-env).
     #[arg(long, value_parser = artifact_parser(), value_delimiter = ',')]
     emit: Vec<Artifact>,
+    /// Relate the endpoint to a backing service that compose.yaml runs (PostgreSQL, MySQL,
+    /// MongoDB, Redis, Valkey, S3, SMTP, RabbitMQ, tracing), with credentials generated once
+    /// and kept in OUT/compose/ENDPOINT.env (repeatable; before the --set values).
+    #[arg(long, value_name = "ENDPOINT", value_delimiter = ',')]
+    provision: Vec<String>,
     /// Write nothing; compare what would be written with OUT, print a unified diff, and exit 1
     /// on any difference.
     #[arg(long)]
@@ -595,6 +601,7 @@ fn check_one(
                 Some(&profile),
                 &[],
                 &[],
+                &paasc_emit::Placement::default(),
                 src,
                 &mut diags,
             );
@@ -622,7 +629,7 @@ fn check_one(
 }
 
 /// `compile` of the project in `dir`: its diagnostics, and its artifacts when it has no errors.
-fn compile_one(dir: &Path, a: &CompileArgs, several: bool, term: Terminal) -> Report {
+fn compile_one(dir: &Path, out: &Path, a: &CompileArgs, several: bool, term: Terminal) -> Report {
     let mut loaded = match load_project(dir, &a.project.files, None, &load::Disk) {
         Ok(l) => l,
         Err(report) => return *report,
@@ -667,12 +674,34 @@ fn compile_one(dir: &Path, a: &CompileArgs, several: bool, term: Terminal) -> Re
         return report(loaded.db, diags, EXIT_USAGE, Some(note), None);
     }
     let path = load::profile_path(dir, a.profile.as_deref());
+    let mut sets = Vec::new();
+    if !a.provision.is_empty() {
+        let charm = loaded
+            .files
+            .charmcraft
+            .map(|id| loaded.db.get(id).text.clone())
+            .unwrap_or_default();
+        match provision::sets(&charm, &a.provision, out) {
+            Ok(s) => sets = s,
+            Err(why) => {
+                return report(
+                    loaded.db,
+                    diags,
+                    EXIT_USAGE,
+                    Some(format!("error: {why}")),
+                    None,
+                )
+            }
+        }
+    }
+    sets.extend(a.set.iter().cloned());
     let built = compile::build(
         &mut loaded,
         &checked,
         path.as_deref(),
-        &a.set,
+        &sets,
         &a.emit,
+        &compile::placement(dir, out),
         &load::Disk,
         &mut diags,
     );
@@ -745,7 +774,10 @@ fn compile_cmd(a: &CompileArgs, term: Terminal) -> Outcome {
     } else {
         vec![String::new()]
     };
-    let mut reports: Vec<Report> = compile::each(dirs, |dir| compile_one(dir, a, several, term));
+    let jobs: Vec<(&PathBuf, &String)> = dirs.iter().zip(&names).collect();
+    let mut reports: Vec<Report> = compile::each(&jobs, |(dir, name)| {
+        compile_one(dir, &a.out.join(name), a, several, term)
+    });
     let mut out = emit_reports(&reports, a.project.files.format, term);
     if out.code != EXIT_OK {
         return out;

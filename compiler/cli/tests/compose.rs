@@ -9,7 +9,7 @@
 
 #[path = "support/common.rs"]
 mod common;
-use common::{assert_success, files_under, paasc, root, scratch};
+use common::{assert_success, copy_dir, files_under, paasc, root, scratch};
 
 use paasc_syntax::Yaml;
 use serde_json::Value;
@@ -66,13 +66,17 @@ fn secret_values(example: &str, profile: &str) -> Vec<String> {
         .collect()
 }
 
-/// Compiles `examples/<example>` with `profile` and `--emit compose` into a scratch directory
-/// named after `tag`.
+/// Compiles a copy of `examples/<example>` with `profile` and `--emit compose` into a scratch
+/// directory named after `tag`: `<tag>/<example>` compiled to `<tag>/out`, so compose.yaml's
+/// paths to the project (`../<example>`) are the same wherever the scratch directory is.
 fn compile_compose(example: &str, profile: &str, tag: &str) -> std::path::PathBuf {
-    let out_dir = scratch(tag);
+    let base = scratch(tag);
+    let project = base.join(example);
+    copy_dir(&root().join("examples").join(example), &project);
+    let out_dir = base.join("out");
     let out = paasc(&[
         "compile",
-        &format!("examples/{example}"),
+        project.to_str().expect("path"),
         "--profile",
         profile,
         "-o",
@@ -263,12 +267,12 @@ fn every_kind_of_backing_service_is_provisioned_without_secrets_in_compose_yaml(
     std::fs::write(dir.join("rockcraft.yaml"), rock + "\n").expect("write");
     std::fs::write(
         dir.join("charm/charmcraft.yaml"),
-        "name: many\ntype: charm\nbase: ubuntu@24.04\nplatforms:\n  amd64:\nsummary: s\ndescription: d\nextensions:\n  - flask-framework\nrequires:\n  mysql: {interface: mysql_client, optional: false, limit: 1}\n  mongodb: {interface: mongodb_client, optional: false, limit: 1}\n  valkey: {interface: valkey_client, optional: false, limit: 1}\n  smtp: {interface: smtp, optional: false, limit: 1}\n",
+        "name: many\ntype: charm\nbase: ubuntu@24.04\nplatforms:\n  amd64:\nsummary: s\ndescription: d\nextensions:\n  - flask-framework\nrequires:\n  mysql: {interface: mysql_client, optional: false, limit: 1}\n  mongodb: {interface: mongodb_client, optional: false, limit: 1}\n  valkey: {interface: valkey_client, optional: false, limit: 1}\n  smtp: {interface: smtp, optional: false, limit: 1}\n  rabbitmq: {interface: rabbitmq, optional: false, limit: 1}\n  tracing: {interface: tracing, optional: false, limit: 1}\n",
     )
     .expect("write");
     std::fs::write(
         dir.join("profiles/default.yaml"),
-        "secret-key: k-dev-only\nintegrations:\n  mysql:\n    data: {endpoints: \"mysql:3306\", username: app, password: dev-mysql-pw, database: app}\n  mongodb:\n    data: {endpoints: \"mongodb:27017\", username: app, password: dev-mongo-pw, database: app}\n  valkey:\n    data: {endpoints: \"valkey:6379\", username: default, password: dev-valkey-pw}\n  smtp:\n    data: {host: smtp, port: \"1025\", auth_type: none, transport_security: none}\n",
+        "secret-key: k-dev-only\nintegrations:\n  mysql:\n    data: {endpoints: \"mysql:3306\", username: app, password: dev-mysql-pw, database: app}\n  mongodb:\n    data: {endpoints: \"mongodb:27017\", username: app, password: dev-mongo-pw, database: app}\n  valkey:\n    data: {endpoints: \"valkey:6379\", username: default, password: dev-valkey-pw}\n  smtp:\n    data: {host: smtp, port: \"587\", user: app, password: dev-smtp-pw, auth_type: plain, transport_security: starttls, domain: smtp}\n  rabbitmq:\n    data: {hostname: rabbitmq, password: dev-rabbit-pw}\n  tracing:\n    data: {receivers: '[{\"protocol\": {\"name\": \"otlp_http\", \"type\": \"http\"}, \"url\": \"http://tracing:4318\"}]'}\n",
     )
     .expect("write");
     let out_dir = scratch("compose-many-out");
@@ -289,10 +293,17 @@ fn every_kind_of_backing_service_is_provisioned_without_secrets_in_compose_yaml(
         ("mongodb", Some("MONGO_INITDB_ROOT_PASSWORD='dev-mongo-pw'")),
         ("valkey", Some("VALKEY_PASSWORD='dev-valkey-pw'")),
         ("smtp", None),
+        (
+            "rabbitmq",
+            Some("RABBITMQ_DEFAULT_USER='many'\nRABBITMQ_DEFAULT_PASS='dev-rabbit-pw'"),
+        ),
+        ("tracing", None),
     ] {
         let svc = doc.get("services").and_then(|s| s.get(service));
-        assert!(
+        assert!(svc.is_some(), "{service} is not provisioned: {text}");
+        assert_eq!(
             svc.and_then(|s| s.get("healthcheck")).is_some(),
+            service != "tracing",
             "{service}"
         );
         if let Some(line) = env {
@@ -301,4 +312,71 @@ fn every_kind_of_backing_service_is_provisioned_without_secrets_in_compose_yaml(
             assert!(file.contains(line), "{file}");
         }
     }
+    let app = std::fs::read_to_string(out_dir.join(".env")).expect(".env");
+    assert_eq!(
+        env_value(&app, "MONGODB_DB_PATH").as_deref(),
+        Some("/app"),
+        "the app authenticates against its database"
+    );
+    let setup = doc
+        .get("services")
+        .and_then(|s| s.get("mongodb-setup"))
+        .and_then(|s| s.get("entrypoint"))
+        .and_then(Yaml::as_seq)
+        .and_then(|a| a.last())
+        .and_then(Yaml::as_str)
+        .expect("mongodb-setup creates the user in the app's database");
+    assert!(setup.contains("createUser"), "{setup}");
+}
+
+#[test]
+fn provision_generates_credentials_once_and_keeps_them() {
+    let out_dir = scratch("compose-provision");
+    let compile = || {
+        let out = paasc(&[
+            "compile",
+            "examples/flask-postgresql",
+            "-o",
+            out_dir.to_str().expect("path"),
+            "--emit",
+            "compose",
+            "--provision",
+            "postgresql",
+        ]);
+        assert_success(&out);
+        (
+            std::fs::read_to_string(out_dir.join(".env")).expect(".env"),
+            std::fs::read_to_string(out_dir.join("compose/postgresql.env")).expect("db env"),
+            std::fs::read_to_string(out_dir.join("compose.yaml")).expect("compose.yaml"),
+        )
+    };
+    let (app, db, text) = compile();
+    let password = env_value(&db, "POSTGRES_PASSWORD").expect("a password");
+    assert_eq!(password.len(), 24);
+    assert_eq!(
+        env_value(&app, "POSTGRESQL_DB_PASSWORD"),
+        Some(password.clone())
+    );
+    assert_eq!(
+        env_value(&app, "POSTGRESQL_DB_HOSTNAME").as_deref(),
+        Some("postgresql")
+    );
+    assert!(!text.contains(&password));
+    let doc = load(&text);
+    assert!(doc
+        .get("services")
+        .and_then(|s| s.get("postgresql"))
+        .is_some());
+    assert_eq!(compile(), (app, db, text), "a second compile keeps them");
+
+    let refused = paasc(&[
+        "compile",
+        "examples/flask-postgresql",
+        "-o",
+        out_dir.to_str().expect("path"),
+        "--provision",
+        "nope",
+    ]);
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("requires no endpoint `nope`"));
 }

@@ -192,13 +192,15 @@ fn fixed_values() -> Vec<String> {
     v
 }
 
+/// A name compose-go reads whole (`[A-Za-z0-9_.\-\[\]]`, ASCII here), which python-dotenv's
+/// `[^=#\s]+` and `docker run --env-file` also take; not starting with `export`, a prefix older
+/// compose-go trimmed from any name.
 fn valid_name(name: &str) -> bool {
-    name.chars()
-        .next()
-        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+    !name.is_empty()
+        && !name.starts_with("export")
         && name
             .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.'))
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-' | '[' | ']'))
 }
 
 /// The documented reason of a refusal, checking that it really applies.
@@ -356,19 +358,31 @@ fn names_are_refused_only_when_invalid() {
         ("http_proxy", true),
         ("FLASK_SECRET_KEY", true),
         ("", false),
-        ("1A", false),
-        ("A-B", false),
+        ("1A", true),
+        ("A-B", true),
         ("a.b", true),
+        ("a[1]", true),
         ("spring.datasource.url", true),
+        ("management.endpoints.web.base-path", true),
+        ("export.x", false),
+        ("exporter", false),
+        ("EXPORT", true),
         ("A B", false),
         ("A=B", false),
+        ("A:B", false),
+        ("A#B", false),
+        ("'A'", false),
+        ("\"A\"", false),
+        ("A\nB", false),
         ("É", false),
     ];
+    let mut written = Vec::new();
     for (name, ok) in names {
         match render([(name, "v")]) {
             Ok(text) => {
                 assert!(ok, "{name:?} should be refused, got {text:?}");
                 assert_eq!(text, format!("{name}='v'\n"));
+                written.push((name.to_string(), "v".to_string()));
             }
             Err(e) => {
                 assert!(!ok, "{name:?} refused: {}", e.reason);
@@ -377,6 +391,22 @@ fn names_are_refused_only_when_invalid() {
             }
         }
     }
+    let Some(python) = venv_python("dotenv") else {
+        eprintln!("skipping the python-dotenv reading of the names: no virtualenv");
+        return;
+    };
+    let dir = std::env::temp_dir().join(format!("paasc-env-names-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let file = dir.join("names.env");
+    let text = render(written.iter().map(|(k, v)| (k.as_str(), v.as_str()))).expect("renders");
+    std::fs::write(&file, text).expect("write");
+    let (read, warnings) = dotenv_read(&python, std::slice::from_ref(&file));
+    let diffs = differences(&expected(&written), &read[0]);
+    assert!(
+        diffs.is_empty() && warnings.is_empty(),
+        "{diffs:#?}\n{warnings}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]

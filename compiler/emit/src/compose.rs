@@ -2,9 +2,9 @@
 //! paas-charm would without Juju.
 //!
 //! - The app's image is built from the generated Dockerfile (`docker/Dockerfile`) with the
-//!   project directory as its context. Neither path is known when paasc writes the file (compose
-//!   reads the Dockerfile relative to the context), so both come from the environment:
-//!   `PAASC_PROJECT_DIR` and `PAASC_OUT_DIR` (compose refuses to start without them). Every service of the app reads the deployment's environment
+//!   project directory as its context, both by paths relative to compose.yaml's directory
+//!   and the context ([`Placement`]), so the file runs as written wherever the two sit, and its
+//!   text depends only on how they sit. Every service of the app reads the deployment's environment
 //!   from `.env` (the same file `--emit env` writes, so the two cannot differ) and the main
 //!   service has `gunicorn.conf.py` mounted where paas-charm writes it.
 //! - One service per `-worker` and `-scheduler` service of the rock, with the app's
@@ -12,21 +12,23 @@
 //! - The migration paas-charm runs before starting the app, as a one-shot service the others
 //!   wait for (`service_completed_successfully`).
 //! - Backing services (PostgreSQL, MySQL, MongoDB, Redis, Valkey, MinIO for S3, Mailpit for
-//!   SMTP): an integration whose relation data points at a host named like its
-//!   endpoint (`postgresql: {data: {endpoints: postgresql:5432, ...}}`) is provisioned as a
-//!   service of that name (see [`BACKINGS`]), with a health check and a volume. Its credentials
-//!   are the relation data the runtime computed `.env` from, written to
-//!   `compose/<endpoint>.env` (mode 0600), so compose.yaml holds no secret.
+//!   SMTP, RabbitMQ, Jaeger for tracing): an integration whose relation data is what its
+//!   provider would publish for a service named like the endpoint (the runtime's
+//!   [`paasc_runtime::Integration::sample`], read back by probing it) is provisioned as a
+//!   service of that name (see [`BACKINGS`]), with a health check (when the image has a shell)
+//!   and a volume. Its credentials are those of that relation data, from which the runtime
+//!   computed `.env`, written to `compose/<endpoint>.env` (mode 0600), so compose.yaml holds no
+//!   secret.
 //! - A development variant of the main service, `<service>-dev` under the Compose profile
 //!   `dev` (`docker compose --profile dev up`): the project mounted over the app directory,
 //!   gunicorn with `--reload`, on the next host port.
 
 use crate::pebble::services;
-use crate::Files;
+use crate::{Files, Placement};
 use paasc_check::Resolved;
 use paasc_diag::Diagnostic;
 use paasc_frameworks::ServiceRole;
-use paasc_runtime::Relation;
+use paasc_runtime::{Relation, Sample};
 use paasc_syntax::Yaml;
 
 /// The Compose file, in the output directory.
@@ -35,58 +37,25 @@ pub const COMPOSE: &str = "compose.yaml";
 /// The directory of the backing services' environment files.
 pub const PROVISION_DIR: &str = "compose/";
 
-/// The build context: the project directory, which only the person running compose knows.
-pub const CONTEXT: &str = "${PAASC_PROJECT_DIR:?set PAASC_PROJECT_DIR to the project directory}";
-
-/// The generated Dockerfile (compose reads it relative to the context, so it is given in full).
-pub const DOCKERFILE: &str =
-    "${PAASC_OUT_DIR:?set PAASC_OUT_DIR to the directory of compose.yaml}/docker/Dockerfile";
-
-/// Where the host a relation points the app at is written.
-#[derive(Clone, Copy, Debug)]
-pub enum Host {
-    /// The first of the application databag's `endpoints` (`host:port,...`).
-    Endpoints,
-    /// A unit databag's `hostname`.
-    UnitHostname,
-    /// The application databag's field, a host name.
-    Field(&'static str),
-    /// The host of the URL in the application databag's field.
-    Url(&'static str),
-}
-
-impl Host {
-    /// The host `r` points at.
-    fn of(self, r: &Relation) -> Option<String> {
-        let strip_port = |hp: &str| hp.rsplit_once(':').map_or(hp, |(h, _)| h).to_string();
-        match self {
-            Host::Endpoints => Some(strip_port(r.app_data.get("endpoints")?.split(',').next()?)),
-            Host::UnitHostname => r
-                .units_data
-                .values()
-                .find_map(|u| u.get("hostname"))
-                .cloned(),
-            Host::Field(field) => r.app_data.get(field).cloned(),
-            Host::Url(field) => {
-                let url = r.app_data.get(field)?;
-                let rest = url.split_once("://").map_or(url.as_str(), |(_, r)| r);
-                Some(strip_port(rest.split('/').next()?))
-            }
-        }
-    }
-}
-
-/// A value of a backing service's environment.
+/// A value of a backing service's environment, from the [`Sample`] its relation data
+/// describes.
 #[derive(Clone, Copy, Debug)]
 pub enum Value {
-    /// A field of the relation data (from a secret's content or the application databag, where
-    /// the database libraries read credentials).
-    Field(&'static str),
+    /// The user (or access key) generated for the app.
+    User,
+    /// The password (or secret key).
+    Password,
+    /// The database (or bucket).
+    Database,
+    /// The app's name (RabbitMQ's user: paas-charm connects as the app).
+    App,
     /// A fixed value.
     Fixed(&'static str),
 }
 
-/// A backing service paasc can provision for an interface.
+/// A backing service paasc can provision for an interface. Which relation field holds the
+/// host, user, password or database is not said here: the runtime's integration row says it
+/// once, in the relation data its provider publishes ([`paasc_runtime::Integration::sample`]).
 pub struct Backing {
     /// The interface the charm's endpoint declares.
     pub interface: &'static str,
@@ -94,129 +63,287 @@ pub struct Backing {
     pub image: &'static str,
     /// Where its data lives in the container (a named volume is mounted there).
     pub data: &'static str,
-    /// The container's health check (`CMD-SHELL`), reading credentials from its environment.
-    pub health: &'static str,
+    /// The container's health check (`CMD-SHELL`), reading credentials from its environment;
+    /// `None` for an image without a shell, which the app waits for only to start.
+    pub health: Option<&'static str>,
     /// The command, when the image's default is not enough.
     pub command: &'static [&'static str],
-    /// Where the relation data says the app finds it.
-    pub host: Host,
     /// The container's environment (an empty value is left out).
     pub env: &'static [(&'static str, Value)],
+    /// A one-shot service that prepares it for the app once it is healthy (MinIO's bucket),
+    /// which the app waits for.
+    pub setup: Option<Setup>,
 }
 
-impl Backing {
-    /// The container's environment for the relation `r`.
-    fn env_of(&self, r: &Relation) -> Vec<(String, String)> {
-        self.env
+/// A one-shot service run against a backing service, with its environment file.
+#[derive(Clone, Copy, Debug)]
+pub struct Setup {
+    /// The image.
+    pub image: &'static str,
+    /// The `sh -c` script, `{host}` standing for the service's host name.
+    pub script: &'static str,
+}
+
+/// The probe: a sample whose every field is a marker no real value holds.
+const PROBE: Sample<'static> = Sample {
+    host: "<<paasc-probe-host>>",
+    user: "<<paasc-probe-user>>",
+    password: "<<paasc-probe-password>>",
+    database: "<<paasc-probe-database>>",
+};
+
+/// The fields of a relation, as (where, value): the application databag (a provider secret
+/// holding the same key counts as the field), then each unit's databag.
+fn fields(r: &Relation) -> Vec<(Option<u32>, &str, &str)> {
+    let mut out: Vec<(Option<u32>, &str, &str)> = r
+        .app_data
+        .iter()
+        .map(|(k, v)| (None, k.as_str(), v.as_str()))
+        .collect();
+    for (unit, bag) in &r.units_data {
+        out.extend(
+            bag.iter()
+                .map(|(k, v)| (Some(*unit), k.as_str(), v.as_str())),
+        );
+    }
+    out
+}
+
+/// The value of the field `(unit, key)` of `r` (for the application databag, a provider
+/// secret's key of that name first, where the database libraries read credentials).
+fn field<'a>(r: &'a Relation, unit: Option<u32>, key: &str) -> Option<&'a str> {
+    match unit {
+        None => r
+            .secrets
+            .values()
+            .find_map(|c| c.get(key))
+            .or_else(|| r.app_data.get(key))
+            .map(String::as_str),
+        Some(n) => r.units_data.get(&n)?.get(key).map(String::as_str),
+    }
+}
+
+/// Reads `actual` against `pattern` (a probe value: text with markers), giving each marker's
+/// text, or `None` when the literal text differs.
+fn read_pattern<'a>(pattern: &str, actual: &'a str) -> Option<Vec<(&'static str, &'a str)>> {
+    let markers = [PROBE.host, PROBE.user, PROBE.password, PROBE.database];
+    let mut out = Vec::new();
+    let (mut p, mut a) = (pattern, actual);
+    loop {
+        let next = markers
+            .iter()
+            .filter_map(|m| p.find(m).map(|i| (i, *m)))
+            .min_by_key(|(i, _)| *i);
+        let Some((i, marker)) = next else {
+            return (p == a).then_some(out);
+        };
+        a = a.strip_prefix(&p[..i])?;
+        p = &p[i + marker.len()..];
+        let lit_end = markers
+            .iter()
+            .filter_map(|m| p.find(m))
+            .min()
+            .unwrap_or(p.len());
+        let lit = &p[..lit_end];
+        let take = if lit.is_empty() && lit_end == p.len() {
+            a.len()
+        } else if lit.is_empty() {
+            return None;
+        } else {
+            a.find(lit)?
+        };
+        out.push((marker, &a[..take]));
+        a = &a[take..];
+    }
+}
+
+/// The sample `r` is, as `sample` publishes it: each field `sample` writes must read back the
+/// same from the values found, so a relation of another shape (another port, a URI with more
+/// in it) is no sample.
+fn sample_of(sample: fn(&Sample) -> Relation, r: &Relation) -> Option<[String; 4]> {
+    let probe = sample(&PROBE);
+    let mut found: [Option<String>; 4] = Default::default();
+    let slot = |m: &str| {
+        [PROBE.host, PROBE.user, PROBE.password, PROBE.database]
+            .iter()
+            .position(|x| *x == m)
+    };
+    for (unit, key, pattern) in fields(&probe) {
+        for (marker, text) in read_pattern(pattern, field(r, unit, key)?)? {
+            let i = slot(marker)?;
+            match &found[i] {
+                Some(v) if v != text => return None,
+                _ => found[i] = Some(text.to_string()),
+            }
+        }
+    }
+    let [host, user, password, database] = found.map(Option::unwrap_or_default);
+    let again = sample(&Sample {
+        host: &host,
+        user: &user,
+        password: &password,
+        database: &database,
+    });
+    let same = fields(&again)
+        .into_iter()
+        .all(|(unit, key, v)| field(r, unit, key) == Some(v));
+    same.then_some([host, user, password, database])
+}
+
+/// A provisioned backing service: its endpoint, what runs it, and the credentials its relation
+/// data gives the app.
+pub struct Provisioned {
+    /// The endpoint, also the service's host name.
+    pub endpoint: String,
+    /// What runs it.
+    pub backing: &'static Backing,
+    /// The user, password and database its relation data gives.
+    pub user: String,
+    /// See [`Provisioned::user`].
+    pub password: String,
+    /// See [`Provisioned::user`].
+    pub database: String,
+}
+
+impl Provisioned {
+    /// The container's environment, for the app `app`.
+    fn env(&self, app: &str) -> Vec<(String, String)> {
+        self.backing
+            .env
             .iter()
             .map(|(name, v)| {
                 let value = match v {
-                    Value::Fixed(text) => text.to_string(),
-                    Value::Field(key) => r
-                        .secrets
-                        .values()
-                        .find_map(|c| c.get(*key))
-                        .or_else(|| r.app_data.get(*key))
-                        .cloned()
-                        .unwrap_or_default(),
+                    Value::User => &self.user,
+                    Value::Password => &self.password,
+                    Value::Database => &self.database,
+                    Value::App => app,
+                    Value::Fixed(text) => *text,
                 };
-                (name.to_string(), value)
+                (name.to_string(), value.to_string())
             })
             .filter(|(_, v)| !v.is_empty())
             .collect()
     }
 }
 
-/// What paasc provisions, by interface. The relation fields each reads are those the
-/// runtime's integrations read for the same interface (paasc_runtime::integrations); when
-/// that table learns sample relation data per interface, this one belongs beside it.
+/// What paasc provisions, by interface.
 pub const BACKINGS: &[Backing] = &[
     Backing {
         interface: "postgresql_client",
         image: "postgres:16",
         data: "/var/lib/postgresql/data",
-        health: "pg_isready -U \"$$POSTGRES_USER\" -d \"$$POSTGRES_DB\"",
+        health: Some("pg_isready -U \"$$POSTGRES_USER\" -d \"$$POSTGRES_DB\""),
         command: &[],
-        host: Host::Endpoints,
         env: &[
-            ("POSTGRES_USER", Value::Field("username")),
-            ("POSTGRES_PASSWORD", Value::Field("password")),
-            ("POSTGRES_DB", Value::Field("database")),
+            ("POSTGRES_USER", Value::User),
+            ("POSTGRES_PASSWORD", Value::Password),
+            ("POSTGRES_DB", Value::Database),
         ],
+        setup: None,
     },
     Backing {
         interface: "mysql_client",
         image: "mysql:8.4",
         data: "/var/lib/mysql",
-        health: "mysqladmin ping -h 127.0.0.1 -u\"$$MYSQL_USER\" -p\"$$MYSQL_PASSWORD\"",
+        health: Some("mysqladmin ping -h 127.0.0.1 -u\"$$MYSQL_USER\" -p\"$$MYSQL_PASSWORD\""),
         command: &[],
-        host: Host::Endpoints,
         env: &[
-            ("MYSQL_USER", Value::Field("username")),
-            ("MYSQL_PASSWORD", Value::Field("password")),
-            ("MYSQL_DATABASE", Value::Field("database")),
+            ("MYSQL_USER", Value::User),
+            ("MYSQL_PASSWORD", Value::Password),
+            ("MYSQL_DATABASE", Value::Database),
             ("MYSQL_RANDOM_ROOT_PASSWORD", Value::Fixed("yes")),
         ],
+        setup: None,
     },
     Backing {
         interface: "mongodb_client",
         image: "mongo:7",
         data: "/data/db",
-        health: "mongosh --quiet --eval \"db.adminCommand('ping')\"",
+        health: Some("mongosh --quiet --eval \"db.adminCommand('ping')\""),
         command: &[],
-        host: Host::Endpoints,
         env: &[
-            ("MONGO_INITDB_ROOT_USERNAME", Value::Field("username")),
-            ("MONGO_INITDB_ROOT_PASSWORD", Value::Field("password")),
-            ("MONGO_INITDB_DATABASE", Value::Field("database")),
+            ("MONGO_INITDB_ROOT_USERNAME", Value::User),
+            ("MONGO_INITDB_ROOT_PASSWORD", Value::Password),
+            ("MONGO_INITDB_DATABASE", Value::Database),
         ],
+        // The image creates the user in `admin`; the app's connect string (no `authSource`)
+        // authenticates against its own database, so the user is created there too.
+        setup: Some(Setup {
+            image: "mongo:7",
+            script: "mongosh --quiet \"mongodb://{host}:27017/admin\" -u \"$$MONGO_INITDB_ROOT_USERNAME\" -p \"$$MONGO_INITDB_ROOT_PASSWORD\" --eval 'const e = process.env; const d = db.getSiblingDB(e.MONGO_INITDB_DATABASE); if (!d.getUser(e.MONGO_INITDB_ROOT_USERNAME)) d.createUser({user: e.MONGO_INITDB_ROOT_USERNAME, pwd: e.MONGO_INITDB_ROOT_PASSWORD, roles: [{role: \"readWrite\", db: e.MONGO_INITDB_DATABASE}]})'",
+        }),
     },
     Backing {
         interface: "redis",
         image: "redis:7",
         data: "/data",
-        health: "redis-cli ping",
+        health: Some("redis-cli ping"),
         command: &[],
-        host: Host::UnitHostname,
         env: &[],
+        setup: None,
     },
     Backing {
         interface: "valkey_client",
         image: "valkey/valkey:8",
         data: "/data",
-        health: "valkey-cli -a \"$$VALKEY_PASSWORD\" --no-auth-warning ping",
+        health: Some("valkey-cli -a \"$$VALKEY_PASSWORD\" --no-auth-warning ping"),
         command: &[
             "sh",
             "-c",
             "exec valkey-server --requirepass \"$$VALKEY_PASSWORD\"",
         ],
-        host: Host::Endpoints,
-        env: &[("VALKEY_PASSWORD", Value::Field("password"))],
+        env: &[("VALKEY_PASSWORD", Value::Password)],
+        setup: None,
     },
     Backing {
         interface: "s3",
         image: "minio/minio:RELEASE.2025-04-22T22-12-26Z",
         data: "/data",
-        health: "mc ready local",
+        health: Some("mc ready local"),
         command: &["server", "/data"],
-        host: Host::Url("endpoint"),
         env: &[
-            ("MINIO_ROOT_USER", Value::Field("access-key")),
-            ("MINIO_ROOT_PASSWORD", Value::Field("secret-key")),
+            ("MINIO_ROOT_USER", Value::User),
+            ("MINIO_ROOT_PASSWORD", Value::Password),
+            ("MINIO_BUCKET", Value::Database),
         ],
+        setup: Some(Setup {
+            image: "minio/mc:RELEASE.2025-04-16T18-13-26Z",
+            script: "mc alias set local http://{host}:9000 \"$$MINIO_ROOT_USER\" \"$$MINIO_ROOT_PASSWORD\" && mc mb --ignore-existing \"local/$$MINIO_BUCKET\"",
+        }),
     },
     Backing {
         interface: "smtp",
         image: "axllent/mailpit:v1.27",
         data: "/data",
-        health: "/mailpit readyz",
+        health: Some("/mailpit readyz"),
         command: &[],
-        host: Host::Field("host"),
         env: &[
             ("MP_DATABASE", Value::Fixed("/data/mailpit.db")),
             ("MP_SMTP_AUTH_ACCEPT_ANY", Value::Fixed("1")),
             ("MP_SMTP_AUTH_ALLOW_INSECURE", Value::Fixed("1")),
         ],
+        setup: None,
+    },
+    Backing {
+        interface: "rabbitmq",
+        image: "rabbitmq:3.13-management",
+        data: "/var/lib/rabbitmq",
+        health: Some("rabbitmq-diagnostics -q ping"),
+        command: &[],
+        env: &[
+            ("RABBITMQ_DEFAULT_USER", Value::App),
+            ("RABBITMQ_DEFAULT_PASS", Value::Password),
+        ],
+        setup: None,
+    },
+    Backing {
+        interface: "tracing",
+        image: "jaegertracing/all-in-one:1.62.0",
+        data: "/tmp",
+        health: None,
+        command: &[],
+        env: &[("COLLECTOR_OTLP_ENABLED", Value::Fixed("true"))],
+        setup: None,
     },
 ];
 
@@ -236,16 +363,26 @@ fn interfaces(app: &Resolved) -> Vec<(String, String)> {
         .collect()
 }
 
-/// The backing services this deployment asks for: endpoint, what provisions it, and its
-/// relation data.
-pub fn provisioned(app: &Resolved) -> Vec<(String, &'static Backing, &Relation)> {
+/// The backing services this deployment asks for: each endpoint whose relation data is what
+/// its integration's provider would publish for a service named like the endpoint.
+pub fn provisioned(app: &Resolved) -> Vec<Provisioned> {
     interfaces(app)
         .into_iter()
         .filter_map(|(endpoint, interface)| {
             let backing = BACKINGS.iter().find(|b| b.interface == interface)?;
+            let sample = paasc_runtime::TABLE
+                .iter()
+                .find(|row| row.interface == interface)?
+                .sample?;
             let relation = app.deployment.relations.get(&endpoint)?;
-            (backing.host.of(relation).as_deref() == Some(endpoint.as_str()))
-                .then_some((endpoint, backing, relation))
+            let [host, user, password, database] = sample_of(sample, relation)?;
+            (host == endpoint).then_some(Provisioned {
+                endpoint,
+                backing,
+                user,
+                password,
+                database,
+            })
         })
         .collect()
 }
@@ -274,17 +411,38 @@ pub fn holds_secret(path: &str, _: &Files) -> bool {
 }
 
 /// The artifact's files: `compose.yaml` and the backing services' environment files.
-pub fn files(app: &Resolved) -> Result<Files, Vec<Diagnostic>> {
+pub fn files(app: &Resolved, placement: &Placement) -> Result<Files, Vec<Diagnostic>> {
     let mut out = Files::new();
     let backing = provisioned(app);
+    let setups: Vec<(String, &Provisioned, Setup)> = backing
+        .iter()
+        .filter_map(|p| Some((format!("{}-setup", p.endpoint), p, p.backing.setup?)))
+        .collect();
     let mut needs: Vec<(&str, Yaml)> = backing
         .iter()
-        .map(|(e, _, _)| (e.as_str(), map(vec![("condition", s("service_healthy"))])))
+        .map(|p| {
+            let ready = if p.backing.health.is_some() {
+                "service_healthy"
+            } else {
+                "service_started"
+            };
+            (p.endpoint.as_str(), map(vec![("condition", s(ready))]))
+        })
         .collect();
+    needs.extend(setups.iter().map(|(name, _, _)| {
+        (
+            name.as_str(),
+            map(vec![("condition", s("service_completed_successfully"))]),
+        )
+    }));
     let fw = app.framework;
     let app_dir = fw.app_dir();
     let image = format!("{}:compose", app.deployment.app);
-    let build = map(vec![("context", s(CONTEXT)), ("dockerfile", s(DOCKERFILE))]);
+    let dockerfile = format!("{}/{}", placement.out, crate::dockerfile::DOCKERFILE);
+    let build = map(vec![
+        ("context", s(&placement.project)),
+        ("dockerfile", s(&dockerfile)),
+    ]);
     let base = |entry: Vec<(&'static str, Yaml)>| -> Vec<(&'static str, Yaml)> {
         let mut all = vec![
             ("image", s(&image)),
@@ -355,7 +513,7 @@ pub fn files(app: &Resolved) -> Result<Files, Vec<Diagnostic>> {
             if fw.spec().gunicorn() {
                 reload.push("--reload".into());
             }
-            volumes.push(format!("{CONTEXT}:{app_dir}"));
+            volumes.push(format!("{}:{app_dir}", placement.project));
             let mut d = base(vec![("entrypoint", seq(reload.iter().map(String::as_str)))]);
             if let Some(dir) = svc.working_dir {
                 d.push(("working_dir", s(dir)));
@@ -384,13 +542,14 @@ pub fn files(app: &Resolved) -> Result<Files, Vec<Diagnostic>> {
             .collect());
     }
     let mut volumes = Vec::new();
-    for (endpoint, b, relation) in &backing {
+    for p in &backing {
+        let (endpoint, b) = (&p.endpoint, p.backing);
         let volume = format!("{endpoint}-data");
         let mut entry = vec![("image", s(b.image))];
         if !b.command.is_empty() {
             entry.push(("command", seq(b.command.iter().copied())));
         }
-        let env = b.env_of(relation);
+        let env = p.env(&app.deployment.app);
         if !env.is_empty() {
             entry.push(("env_file", seq([env_file(endpoint).as_str()])));
             let text = crate::env::render(env.iter().map(|(k, v)| (k.as_str(), v.as_str())))
@@ -410,18 +569,39 @@ pub fn files(app: &Resolved) -> Result<Files, Vec<Diagnostic>> {
             out.push((env_file(endpoint), text));
         }
         entry.push(("volumes", seq([format!("{volume}:{}", b.data).as_str()])));
-        entry.push((
-            "healthcheck",
-            map(vec![
-                ("test", seq(["CMD-SHELL", b.health])),
-                ("interval", s("5s")),
-                ("timeout", s("5s")),
-                ("retries", Yaml::Int(20)),
-            ]),
-        ));
+        if let Some(health) = b.health {
+            entry.push((
+                "healthcheck",
+                map(vec![
+                    ("test", seq(["CMD-SHELL", health])),
+                    ("interval", s("5s")),
+                    ("timeout", s("5s")),
+                    ("retries", Yaml::Int(20)),
+                ]),
+            ));
+        }
         entry.push(("restart", s("unless-stopped")));
         volumes.push((volume, Yaml::Map(Vec::new())));
         compose.push((endpoint.as_str(), map(entry)));
+    }
+    for (name, p, setup) in &setups {
+        let script = setup.script.replace("{host}", &p.endpoint);
+        compose.push((
+            name.as_str(),
+            map(vec![
+                ("image", s(setup.image)),
+                ("env_file", seq([env_file(&p.endpoint).as_str()])),
+                ("entrypoint", seq(["sh", "-c", script.as_str()])),
+                (
+                    "depends_on",
+                    map(vec![(
+                        p.endpoint.as_str(),
+                        map(vec![("condition", s("service_healthy"))]),
+                    )]),
+                ),
+                ("restart", s("no")),
+            ]),
+        ));
     }
     if let Some((name, d)) = &dev {
         compose.push((name.as_str(), d.clone()));
@@ -450,8 +630,8 @@ pub fn files(app: &Resolved) -> Result<Files, Vec<Diagnostic>> {
 
 /// The artifact: [`files`] and the files compose.yaml reads (`.env`, `gunicorn.conf.py`,
 /// `docker/`), rendered by their own back ends.
-pub fn with_inputs(app: &Resolved) -> Result<Files, Vec<Diagnostic>> {
-    let mut out = files(app)?;
+pub fn with_inputs(app: &Resolved, placement: &Placement) -> Result<Files, Vec<Diagnostic>> {
+    let mut out = files(app, placement)?;
     out.extend(crate::env::dotenv_files(app)?);
     out.extend(crate::gunicorn::files(app)?);
     out.extend(crate::dockerfile::files(app)?);
@@ -462,42 +642,57 @@ pub fn with_inputs(app: &Resolved) -> Result<Files, Vec<Diagnostic>> {
 mod tests {
     use super::*;
 
+    fn row(interface: &str) -> fn(&Sample) -> Relation {
+        paasc_runtime::TABLE
+            .iter()
+            .find(|r| r.interface == interface)
+            .and_then(|r| r.sample)
+            .expect("a sample")
+    }
+
     #[test]
-    fn hosts_and_credentials_come_from_the_relation_data() {
-        let mut r = Relation::default();
-        r.app_data
-            .insert("endpoints".into(), "db:5432,db-replica:5432".into());
-        r.app_data.insert("username".into(), "u".into());
+    fn every_backing_reads_its_sample_back() {
+        for b in BACKINGS {
+            let sample = row(b.interface);
+            let given = Sample {
+                host: "db",
+                user: "u",
+                password: "p:w@x/y",
+                database: "d",
+            };
+            let got = sample_of(sample, &sample(&given)).expect(b.interface);
+            assert_eq!(got[0], "db", "{}", b.interface);
+            let r = sample(&given);
+            for (i, v) in [(1, "u"), (2, "p:w@x/y"), (3, "d")] {
+                let probed = fields(&sample(&PROBE)).iter().any(|(_, _, f)| {
+                    f.contains([PROBE.user, PROBE.password, PROBE.database][i - 1])
+                });
+                if probed {
+                    assert_eq!(got[i], v, "{} {i} {r:?}", b.interface);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn credentials_in_a_provider_secret_count_and_other_shapes_do_not() {
+        let sample = row("postgresql_client");
+        let mut r = sample(&Sample {
+            host: "postgresql",
+            user: "u",
+            password: "p",
+            database: "d",
+        });
+        let pw = r.app_data.shift_remove("password").expect("password");
         r.secrets.insert(
             "secret-user".into(),
-            [("password".to_string(), "p".to_string())]
-                .into_iter()
-                .collect(),
+            [("password".to_string(), pw)].into_iter().collect(),
         );
-        assert_eq!(Host::Endpoints.of(&r).as_deref(), Some("db"));
-        let pg = &BACKINGS[0];
-        assert_eq!(
-            pg.env_of(&r),
-            [
-                ("POSTGRES_USER".to_string(), "u".to_string()),
-                ("POSTGRES_PASSWORD".to_string(), "p".to_string()),
-            ]
-        );
+        let got = sample_of(sample, &r).expect("read");
+        assert_eq!(got, ["postgresql", "u", "p", "d"].map(String::from));
         r.app_data
-            .insert("endpoint".into(), "http://s3:9000/bucket".into());
-        assert_eq!(Host::Url("endpoint").of(&r).as_deref(), Some("s3"));
-        r.units_data.insert(
-            0,
-            [("hostname".to_string(), "cache".to_string())]
-                .into_iter()
-                .collect(),
-        );
-        assert_eq!(Host::UnitHostname.of(&r).as_deref(), Some("cache"));
-        r.app_data.insert("host".into(), "smtp".into());
-        assert_eq!(Host::Field("host").of(&r).as_deref(), Some("smtp"));
-        assert!(BACKINGS.iter().all(|b| b
-            .interface
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c == '_' || c.is_ascii_digit())));
+            .insert("endpoints".into(), "postgresql:5433".into());
+        assert!(sample_of(sample, &r).is_none());
+        assert!(sample_of(sample, &Relation::default()).is_none());
     }
 }

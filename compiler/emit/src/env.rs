@@ -14,8 +14,14 @@
 //!   runs past the closing quote when a later line holds one), and a trailing `"` (compose-go
 //!   trims quote characters from both ends of a double-quoted value).
 //!
-//! Names are letters, digits, `_` and `.` (compose-go's `[A-Za-z0-9_.]`), so Spring Boot's
-//! dotted properties can be written.
+//! Names are ASCII letters, digits, `_`, `.`, `-`, `[` and `]`, so Spring Boot's properties
+//! (`management.endpoints.web.base-path`) can be written, as paas-charm hands them to Pebble.
+//! That is what every reader takes as one name: compose-go's parser (`locateKeyName`) accepts
+//! letters, digits and `_.-[]`, and stops a name at `=` or `:`; python-dotenv's unquoted key is
+//! `[^=#\s]+` and one starting with `'` is a quoted key; `docker run --env-file` refuses only
+//! whitespace. A name starting with `export` is refused: older compose-go releases trimmed that
+//! prefix whatever followed it. Non-ASCII letters are refused: Go's `unicode.IsLetter` and Rust's classification
+//! differ at the edges.
 
 use crate::Files;
 use paasc_check::Resolved;
@@ -71,17 +77,15 @@ fn compose_interpolates(value: &str) -> bool {
 
 /// Refuses a name no reader accepts and a value no environment can carry.
 fn check(name: &str, value: &str) -> Result<(), EnvError> {
-    let valid_name = name
-        .chars()
-        .next()
-        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+    let valid_name = !name.is_empty()
+        && !name.starts_with("export")
         && name
             .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.'));
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-' | '[' | ']'));
     if !valid_name {
         return Err(EnvError {
             name: name.to_string(),
-            reason: "is not a valid variable name (letters, digits, `_` and `.`, starting with a letter or `_`, as docker compose requires)".into(),
+            reason: "is not a valid variable name for every environment file reader (ASCII letters, digits, `_`, `.`, `-`, `[` and `]`, as docker compose's parser accepts, not starting with `export`, which older compose-go strips)".into(),
         });
     }
     if value.contains('\0') {
@@ -302,12 +306,28 @@ mod tests {
         assert!(render([("A", "${HOME:-x}")]).is_err());
         assert!(render([("A", "${HOME")]).is_ok());
         assert!(render([("A", "C:\\dir\\")]).is_err());
-        assert!(render([("1A", "x")]).is_err());
         assert!(render([("A B", "x")]).is_err());
-        assert!(render([("A-B", "x")]).is_err());
+        assert!(render([("A=B", "x")]).is_err());
+        assert!(render([("A:B", "x")]).is_err());
+        assert!(render([("A#B", "x")]).is_err());
+        assert!(render([("'A'", "x")]).is_err());
+        assert!(render([("", "x")]).is_err());
+        assert!(render([("ÜBER", "x")]).is_err());
+        assert!(render([("exporter", "x")]).is_err());
+        assert!(render_docker([("A B", "x")]).is_err());
         assert!(render([("A", "it's \"hi\"")]).is_err());
         assert!(render([("A", "say \"hi\"")]).is_ok());
         assert!(render([("management.endpoints.web.exposure.include", "*")]).is_ok());
+        for name in [
+            "management.endpoints.web.base-path",
+            "A-B",
+            "a[1]",
+            "1A",
+            "_",
+        ] {
+            assert!(render([(name, "x")]).is_ok(), "{name}");
+            assert!(render_docker([(name, "x")]).is_ok(), "{name}");
+        }
         assert!(render([("A", "nul\0")]).is_err());
     }
 }

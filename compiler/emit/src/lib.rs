@@ -68,6 +68,29 @@ pub enum Emitter {
     Project(fn(&App) -> Result<Files, Vec<Diagnostic>>),
     /// A deployment: the project with a profile applied.
     Deployment(fn(&Resolved) -> Result<Files, Vec<Diagnostic>>),
+    /// A deployment, in files that point back at the project from the output directory.
+    Placed(fn(&Resolved, &Placement) -> Result<Files, Vec<Diagnostic>>),
+}
+
+/// Where the output directory is relative to the project, for files that point back at it
+/// (compose.yaml's build context): `/`-separated relative paths, so the output does not
+/// depend on where either directory is on the disk, only on how they sit.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Placement {
+    /// The project directory, from the output directory (`..` for `-o DIR/out`).
+    pub project: String,
+    /// The output directory, from the project directory (`out` for `-o DIR/out`).
+    pub out: String,
+}
+
+impl Default for Placement {
+    /// `paasc compile DIR -o DIR/out`.
+    fn default() -> Placement {
+        Placement {
+            project: "..".into(),
+            out: "out".into(),
+        }
+    }
 }
 
 /// Whether `c` could end a line or confuse a terminal: C0 and C1 controls (LF, CR, NUL, ESC,
@@ -161,7 +184,7 @@ pub const ARTIFACTS: &[ArtifactInfo] = &[
         title: "compose.yaml",
         help: "compose.yaml: the app, its workers, migration and backing services for docker compose (with .env, gunicorn.conf.py and docker/ it reads)",
         default: false,
-        emit: Emitter::Deployment(compose::with_inputs),
+        emit: Emitter::Placed(compose::with_inputs),
         optional_when: &[],
         secret: compose::holds_secret,
     },
@@ -202,7 +225,7 @@ fn wanted(emit: &[Artifact]) -> impl Iterator<Item = &'static ArtifactInfo> + '_
 
 /// Whether an artifact `emit` asks for (all defaults when empty) reads a profile.
 pub fn needs_profile(emit: &[Artifact]) -> bool {
-    wanted(emit).any(|info| matches!(info.emit, Emitter::Deployment(_)))
+    wanted(emit).any(|info| matches!(info.emit, Emitter::Deployment(_) | Emitter::Placed(_)))
 }
 
 /// Renders the artifacts `emit` asks for (all defaults when empty) of the checked project
@@ -214,6 +237,7 @@ pub fn artifacts(
     emit: &[Artifact],
     app: &App,
     deployment: Option<&Resolved>,
+    placement: &Placement,
     notes: &mut Vec<Diagnostic>,
 ) -> Result<Files, Vec<Diagnostic>> {
     let mut files = Files::new();
@@ -221,7 +245,8 @@ pub fn artifacts(
         let rendered = match (info.emit, deployment) {
             (Emitter::Project(f), _) => f(app),
             (Emitter::Deployment(f), Some(d)) => f(d),
-            (Emitter::Deployment(_), None) => continue,
+            (Emitter::Placed(f), Some(d)) => f(d, placement),
+            (Emitter::Deployment(_) | Emitter::Placed(_), None) => continue,
         };
         match rendered {
             Ok(f) => {
