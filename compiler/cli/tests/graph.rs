@@ -65,3 +65,14 @@ fn examples_draw_their_golden_pictures() {
         "differ from golden/graph: {failures:#?} (PAASC_BLESS=1 to update)"
     );
 }
+
+#[test]
+fn the_readme_shows_the_current_picture() {
+    let readme = std::fs::read_to_string(root().join("README.md")).expect("README.md");
+    let picture = std::fs::read_to_string(root().join("golden/graph/flask-workers/prod.mmd"))
+        .expect("golden picture");
+    assert!(
+        readme.contains(&format!("```mermaid\n{picture}```")),
+        "README.md's picture is not golden/graph/flask-workers/prod.mmd: paste it in"
+    );
+}
