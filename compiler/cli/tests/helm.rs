@@ -707,3 +707,65 @@ fn a_chart_helm_cannot_load_is_refused() {
         d[0]
     );
 }
+
+#[test]
+fn metrics_follow_the_rock_and_the_profile() {
+    // flask: the rock's statsd-exporter service as a sidecar of the web pods, scraped by
+    // annotations unless the profile asks for a ServiceMonitor.
+    let flask = root().join("examples/flask-minimal");
+    let v = chart(&compile(&flask, &["--emit", "helm"]).expect("compiles")).values;
+    let m = &v["metrics"];
+    assert_eq!(
+        (m["enabled"].clone(), m["port"].clone()),
+        (true.into(), 9102.into())
+    );
+    assert_eq!(m["scrape"], "annotations");
+    assert_eq!(m["exporter"]["name"], "statsd-exporter");
+    assert!(m["exporter"]["command"]
+        .as_array()
+        .expect("command")
+        .iter()
+        .any(|a| a == "--statsd.listen-udp=localhost:9125"));
+    assert_eq!(m["exporter"]["image"], "");
+    let out = compile(
+        &flask,
+        &[
+            "--emit",
+            "helm",
+            "--set",
+            "kubernetes.metrics={scrape: service-monitor, image: prom/statsd-exporter:v0.28.0}",
+        ],
+    )
+    .expect("compiles");
+    let m = chart(&out).values["metrics"].clone();
+    assert_eq!(m["scrape"], "serviceMonitor");
+    assert_eq!(m["exporter"]["image"], "prom/statsd-exporter:v0.28.0");
+
+    // A rock that disables the exporter has none, and no scrape target.
+    let dir = scratch();
+    copy_dir(&flask, &dir);
+    let rock = dir.join("rockcraft.yaml");
+    let text = std::fs::read_to_string(&rock).expect("rockcraft.yaml");
+    std::fs::write(
+        &rock,
+        format!(
+            "{text}\nservices:\n  statsd-exporter:\n    override: merge\n    startup: disabled\n"
+        ),
+    )
+    .expect("write");
+    let v = chart(&compile(&dir, &["--emit", "helm"]).expect("compiles")).values;
+    assert_eq!(v["metrics"]["enabled"], false);
+    let _ = std::fs::remove_dir_all(&dir);
+
+    // go: the app's own metrics port (metrics-port), no sidecar.
+    let v = chart(
+        &compile(
+            &root().join("examples/go-app"),
+            &["--emit", "helm", "--set", "config.metrics-port=9000"],
+        )
+        .expect("compiles"),
+    )
+    .values;
+    assert_eq!(v["metrics"]["port"], 9000);
+    assert_eq!(v["metrics"]["exporter"], Value::Null);
+}

@@ -365,6 +365,32 @@ impl Lower for Security {
 }
 
 crate::string_enum! {
+    /// How Prometheus finds the metrics port.
+    pub enum Scrape { ServiceMonitor = "service-monitor", Annotations = "annotations" }
+}
+
+/// Metrics: the statsd exporter beside gunicorn and the Prometheus scrape target.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Metrics {
+    /// The exporter's image (default: the app's own image, which ships `/bin/statsd_exporter`).
+    pub image: Option<Spanned<String>>,
+    /// How Prometheus finds the target (default `annotations`).
+    pub scrape: Option<Spanned<Scrape>>,
+}
+
+impl Lower for Metrics {
+    fn lower(cx: &mut Cx, id: NodeId, path: &str) -> Option<Self> {
+        let mut m = cx.map(id, path)?;
+        let out = Metrics {
+            image: m.opt_spanned(cx, "image"),
+            scrape: m.opt_spanned(cx, "scrape"),
+        };
+        m.finish(cx);
+        Some(out)
+    }
+}
+
+crate::string_enum! {
     /// How strongly replicas avoid sharing a node.
     pub enum AntiAffinity { Off = "none", Soft = "soft", Hard = "hard" }
 }
@@ -397,6 +423,8 @@ pub struct Kubernetes {
     pub secret_name: Option<Spanned<String>>,
     /// Pod hardening.
     pub security: Option<Security>,
+    /// Metrics.
+    pub metrics: Option<Metrics>,
 }
 
 impl Lower for Kubernetes {
@@ -413,6 +441,7 @@ impl Lower for Kubernetes {
             service_type: m.opt_spanned(cx, "service-type"),
             secret_name: m.opt_spanned(cx, "secret-name"),
             security: m.opt(cx, "security"),
+            metrics: m.opt(cx, "metrics"),
         };
         m.finish(cx);
         Some(out)
@@ -1055,11 +1084,23 @@ impl Profile {
             if let Some(top) = k.security {
                 let security = base.security.get_or_insert_with(Security::default);
                 take_given([
-                    (&mut security.read_only_root_filesystem, top.read_only_root_filesystem),
+                    (
+                        &mut security.read_only_root_filesystem,
+                        top.read_only_root_filesystem,
+                    ),
                     (&mut security.network_policy, top.network_policy),
-                    (&mut security.service_account_token, top.service_account_token),
+                    (
+                        &mut security.service_account_token,
+                        top.service_account_token,
+                    ),
                 ]);
                 taken.push("security");
+            }
+            if let Some(top) = k.metrics {
+                let metrics = base.metrics.get_or_insert_with(Metrics::default);
+                take_given([(&mut metrics.image, top.image)]);
+                take_given([(&mut metrics.scrape, top.scrape)]);
+                taken.push("metrics");
             }
             if !k.storage.is_empty() {
                 base.storage = k.storage;

@@ -199,6 +199,26 @@ pub struct Kubernetes {
     pub secret_name: Option<Text>,
     /// Pod hardening: each setting defaults to the hardened choice.
     pub security: Option<Security>,
+    /// Metrics: the statsd exporter beside gunicorn and the Prometheus scrape target.
+    pub metrics: Option<Metrics>,
+}
+
+crate::types::model_enum!(
+    /// How Prometheus finds the metrics port.
+    Scrape = paasc_model::profile::Scrape::ALL,
+    |_| None
+);
+
+/// Metrics.
+#[derive(JsonSchema)]
+#[schemars(deny_unknown_fields, rename_all = "kebab-case", transform = underscore_aliases)]
+pub struct Metrics {
+    /// The statsd exporter's image (default: the app's own image, which ships
+    /// /bin/statsd_exporter).
+    pub image: Option<Text>,
+    /// `service-monitor` (a prometheus-operator ServiceMonitor) or `annotations` (prometheus.io/*
+    /// on the Service; the default).
+    pub scrape: Option<Scrape>,
 }
 
 /// Pod hardening.

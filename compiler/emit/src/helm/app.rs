@@ -5,7 +5,7 @@
 //! paas-charm's plan; the parent module builds the chart.
 
 use super::values::{AntiAffinity, ServiceType};
-use super::{App, IngressSettings, Process, Settings, Var};
+use super::{App, AppMetrics, IngressSettings, Process, Settings, Var};
 use crate::pebble::checks::Level;
 use crate::pebble::services::Service;
 use crate::Files;
@@ -213,6 +213,10 @@ fn app(input: &EmitInput, diags: &mut Vec<Diagnostic>) -> App {
             ServiceRole::Other => {}
         }
     }
+    let exporter = services
+        .iter()
+        .find(|s| s.enabled && s.name == paasc_frameworks::STATSD_EXPORTER)
+        .map(|s| process(s, diags));
     let main_service = main.map(|s| s.rock);
     let daemon_user = main_service
         .and_then(|s| s.get("user"))
@@ -285,7 +289,53 @@ fn app(input: &EmitInput, diags: &mut Vec<Diagnostic>) -> App {
         migration,
         readiness: check(Level::Ready),
         liveness: check(Level::Alive),
+        metrics: metrics(fw, plan, exporter),
     }
+}
+
+/// The default web port of `statsd_exporter` (`--web.listen-address`).
+const EXPORTER_PORT: i32 = 9102;
+
+/// Where the app's metrics are served, as the charm's `metrics-endpoint` scrapes them: the rock's
+/// statsd exporter (port 9102, or its `--web.listen-address`), or the app's own metrics port
+/// (`<PREFIX>METRICS_PORT` and `<PREFIX>METRICS_PATH`, from the `metrics-port` and
+/// `metrics-path` options). `None` when neither exists.
+fn metrics(
+    fw: paasc_frameworks::Framework,
+    plan: &paasc_runtime::Plan,
+    exporter: Option<Process>,
+) -> Option<AppMetrics> {
+    if let Some(exporter) = exporter {
+        let port = exporter
+            .command
+            .iter()
+            .find_map(|a| a.strip_prefix("--web.listen-address="))
+            .and_then(|a| a.rsplit_once(':'))
+            .and_then(|(_, p)| p.parse::<i32>().ok())
+            .unwrap_or(EXPORTER_PORT);
+        return Some(AppMetrics {
+            port,
+            path: "/metrics".into(),
+            exporter: Some(exporter),
+        });
+    }
+    let prefix = fw.spec().configuration_prefix;
+    let env = plan.env.as_ref()?;
+    let port = env
+        .get(&format!("{prefix}METRICS_PORT"))?
+        .parse::<i32>()
+        .ok()
+        .filter(|p| (1..=65535).contains(p))?;
+    let path = env
+        .get(&format!("{prefix}METRICS_PATH"))
+        .filter(|p| p.starts_with('/'))
+        .cloned()
+        .unwrap_or_else(|| "/metrics".into());
+    Some(AppMetrics {
+        port,
+        path,
+        exporter: None,
+    })
 }
 
 /// paas-charm's plan with the chart's ingress as the ingress integration's URL, when the profile
@@ -434,6 +484,12 @@ fn settings(k: &Kubernetes) -> Settings {
         read_only_root: flag(|s| &s.read_only_root_filesystem),
         network_policy: flag(|s| &s.network_policy),
         service_account_token: flag(|s| &s.service_account_token),
+        metrics_image: k.metrics.as_ref().and_then(|m| text(&m.image)),
+        service_monitor: k
+            .metrics
+            .as_ref()
+            .and_then(|m| m.scrape.as_ref())
+            .is_some_and(|s| s.value == profile::Scrape::ServiceMonitor),
     }
 }
 

@@ -60,6 +60,8 @@ pub struct Values {
     pub service: Service,
     /// The Ingress.
     pub ingress: Ingress,
+    /// The metrics port and its Prometheus scrape target (the charm's `metrics-endpoint`).
+    pub metrics: Metrics,
     /// The HorizontalPodAutoscaler of the main service.
     pub autoscaling: Autoscaling,
     /// The PodDisruptionBudget of the main service.
@@ -289,6 +291,52 @@ pub struct Ingress {
     /// The Secret holding the TLS certificate; empty: no TLS.
     #[serde(default)]
     pub tls_secret_name: String,
+}
+
+/// Metrics, as the charm provides them to Prometheus.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Metrics {
+    /// Whether the web pods expose a metrics port and Prometheus is told to scrape it.
+    pub enabled: bool,
+    /// The metrics port (the statsd exporter's web port, or the app's own metrics port).
+    pub port: i32,
+    /// The HTTP path of the metrics.
+    pub path: String,
+    /// How Prometheus finds the target: a prometheus-operator ServiceMonitor, or
+    /// `prometheus.io/*` annotations on the Service.
+    pub scrape: Scrape,
+    /// The statsd exporter run beside gunicorn (null: the app serves its own metrics).
+    #[serde(default)]
+    pub exporter: Option<Exporter>,
+}
+
+/// How Prometheus finds the metrics.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub enum Scrape {
+    /// A `monitoring.coreos.com/v1` ServiceMonitor (the prometheus-operator CRDs).
+    ServiceMonitor,
+    /// `prometheus.io/scrape`, `prometheus.io/port` and `prometheus.io/path` on the Service.
+    Annotations,
+}
+
+/// The statsd exporter sidecar: the rock's `statsd-exporter` Pebble service, run as a
+/// container of the web pods so gunicorn's `statsd_host` (localhost:9125) has a listener.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Exporter {
+    /// The container's name (the Pebble service's).
+    pub name: String,
+    /// The command, from the Pebble service (the rock's mapping config, its statsd listeners).
+    pub command: Vec<String>,
+    /// The image; empty: the app's own image, which ships `/bin/statsd_exporter` and
+    /// `/statsd-mapping.conf`.
+    #[serde(default)]
+    pub image: String,
+    /// The exporter's resources (small and fixed: it only turns statsd packets into counters).
+    #[serde(default)]
+    pub resources: ResourceRequirements,
 }
 
 /// The HorizontalPodAutoscaler.
