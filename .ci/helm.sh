@@ -181,10 +181,17 @@ else:
             for host in (value or "").split(","):
                 if host not in own:
                     fail(f"{name}: {host} is not a pod the chart always runs ({sorted(own)})")
-    ingresses = [d for d in docs if d["kind"] == "Ingress"]
+    # the host each kind of route serves: Ingress, Gateway API HTTPRoute, Emissary Host
+    routed = ([d["spec"]["rules"][0].get("host") for d in docs if d["kind"] == "Ingress"]
+              + [d["spec"].get("hostnames", [None])[0] for d in docs if d["kind"] == "HTTPRoute"]
+              + [d["spec"]["hostname"] for d in docs if d["kind"] == "Host"])
+    for m in (d for d in docs if d["kind"] == "Mapping"):
+        # Emissary binds a Mapping to a Host by hostname
+        if m["spec"].get("hostname") not in routed:
+            fail(f'Mapping {m["metadata"]["name"]} hostname {m["spec"].get("hostname")} names no Host')
     base = [v for n, v in env.items() if n.endswith("BASE_URL") and "API_BASE_URL" not in n]
-    if ingresses and base:
-        host = ingresses[0]["spec"]["rules"][0].get("host")
+    if routed and base:
+        host = routed[0]
         got = base[0].split("://", 1)[-1].split("/", 1)[0].split(":", 1)[0]
         if host and got != host:
             fail(f"BASE_URL {base[0]} does not name the ingress host {host}")
@@ -220,7 +227,7 @@ for d in workloads:
             secret_values.append(want)
             if secrets is not None and secrets.get(name) != want:
                 fail(f"{what}: {name}: the secrets env file does not hold the .env value")
-        elif name.endswith("_BASE_URL") and any(d["kind"] == "Ingress" for d in docs):
+        elif name.endswith("_BASE_URL") and any(d["kind"] in ("Ingress", "HTTPRoute", "Host") for d in docs):
             continue  # the chart's ingress URL, checked against the Ingress below
         elif k8s_expand(e.get("value", "")) != want:
             fail(f"{what}: {name}={e.get('value')!r}, .env has {want!r}")

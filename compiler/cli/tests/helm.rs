@@ -769,3 +769,64 @@ fn metrics_follow_the_rock_and_the_profile() {
     assert_eq!(v["metrics"]["port"], 9000);
     assert_eq!(v["metrics"]["exporter"], Value::Null);
 }
+
+#[test]
+fn ingress_kinds_are_checked_against_their_keys() {
+    let dir = root().join("examples/flask-minimal");
+    let d = diagnostics(
+        &dir,
+        &[
+            "--emit",
+            "helm",
+            "--profile",
+            "prod",
+            "--set",
+            "kubernetes.ingress.kind=gateway-api",
+            "--set",
+            "kubernetes.ingress.path=no-slash",
+            "--set",
+            "kubernetes.ingress.listener=true",
+            "--set",
+            "kubernetes.ingress.timeout=0",
+        ],
+    );
+    let messages: Vec<&str> = d
+        .iter()
+        .filter(|d| d["code"] == "H002")
+        .filter_map(|d| d["message"].as_str())
+        .collect();
+    assert_eq!(messages.len(), 4, "{messages:#?}");
+    assert!(messages.iter().any(|m| m.contains("needs the Gateway")));
+    assert!(messages
+        .iter()
+        .any(|m| m.contains("only with `kind: emissary`")));
+    assert!(messages.iter().any(|m| m.contains("not a URL path prefix")));
+    assert!(messages.iter().any(|m| m.contains("timeout of 0 seconds")));
+
+    for (profile, kind, want) in [
+        ("gateway", "HTTPRoute", "gateway.networking.k8s.io/v1"),
+        ("emissary", "Mapping", "getambassador.io/v3alpha1"),
+    ] {
+        let out = compile(&dir, &["--emit", "helm", "--profile", profile]).expect("compiles");
+        let c = chart(&out);
+        assert_eq!(c.values["ingress"]["enabled"], true);
+        let template = if kind == "HTTPRoute" {
+            "templates/httproute.yaml"
+        } else {
+            "templates/emissary.yaml"
+        };
+        assert!(c.files[template].contains(want), "{profile}");
+        let base = c.values["env"]
+            .as_array()
+            .expect("env")
+            .iter()
+            .find(|e| e["name"] == "FLASK_BASE_URL")
+            .and_then(|e| e["value"].as_str())
+            .map(str::to_string);
+        assert!(
+            base.as_deref()
+                .is_some_and(|b| b.starts_with("https://hello.example.com/")),
+            "{base:?}"
+        );
+    }
+}

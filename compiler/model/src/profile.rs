@@ -312,11 +312,50 @@ impl Lower for Volume {
     }
 }
 
+crate::string_enum! {
+    /// What routes traffic to the app's Service.
+    pub enum IngressKind { Ingress = "ingress", GatewayApi = "gateway-api", Emissary = "emissary" }
+}
+
+/// The Gateway an HTTPRoute attaches to (`kubernetes.ingress.gateway`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Gateway {
+    /// The Gateway's name.
+    pub name: Option<Spanned<String>>,
+    /// Its namespace (default: the release's).
+    pub namespace: Option<Spanned<String>>,
+    /// The listener (`sectionName`) to attach to.
+    pub section: Option<Spanned<String>>,
+}
+
+impl Lower for Gateway {
+    fn lower(cx: &mut Cx, id: NodeId, path: &str) -> Option<Self> {
+        let mut m = cx.map(id, path)?;
+        let out = Gateway {
+            name: m.req(cx, "name"),
+            namespace: m.opt_spanned(cx, "namespace"),
+            section: m.opt_spanned(cx, "section"),
+        };
+        m.finish(cx);
+        Some(out)
+    }
+}
+
 /// Ingress for the app's Service.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Ingress {
+    /// What routes the traffic (default `ingress`).
+    pub kind: Option<Spanned<IngressKind>>,
     /// Host name.
     pub host: Option<Spanned<String>>,
+    /// The path prefix served (default `/`).
+    pub path: Option<Spanned<String>>,
+    /// Request timeout, seconds.
+    pub timeout: Option<Spanned<i64>>,
+    /// The Gateway (`gateway-api`).
+    pub gateway: Option<Gateway>,
+    /// Whether to create an Emissary Listener too (`emissary`).
+    pub listener: Option<Spanned<bool>>,
     /// Name of the TLS Secret; TLS is on when set.
     pub tls_secret: Option<Spanned<String>>,
     /// Ingress class.
@@ -329,7 +368,12 @@ impl Lower for Ingress {
     fn lower(cx: &mut Cx, id: NodeId, path: &str) -> Option<Self> {
         let mut m = cx.map(id, path)?;
         let out = Ingress {
+            kind: m.opt_spanned(cx, "kind"),
             host: m.req(cx, "host"),
+            path: m.opt_spanned(cx, "path"),
+            timeout: m.opt_spanned(cx, "timeout"),
+            gateway: m.opt(cx, "gateway"),
+            listener: m.opt_spanned(cx, "listener"),
             tls_secret: m.opt_spanned(cx, "tls-secret"),
             class: m.opt_spanned(cx, "class"),
             annotations: m.opt(cx, "annotations").unwrap_or_default(),
@@ -1060,9 +1104,21 @@ impl Profile {
                 let ingress = base.ingress.get_or_insert_with(Ingress::default);
                 take_given([
                     (&mut ingress.host, top.host),
+                    (&mut ingress.path, top.path),
                     (&mut ingress.tls_secret, top.tls_secret),
                     (&mut ingress.class, top.class),
                 ]);
+                take_given([(&mut ingress.kind, top.kind)]);
+                take_given([(&mut ingress.timeout, top.timeout)]);
+                take_given([(&mut ingress.listener, top.listener)]);
+                if let Some(g) = top.gateway {
+                    let gateway = ingress.gateway.get_or_insert_with(Gateway::default);
+                    take_given([
+                        (&mut gateway.name, g.name),
+                        (&mut gateway.namespace, g.namespace),
+                        (&mut gateway.section, g.section),
+                    ]);
+                }
                 merge_map(&mut ingress.annotations, top.annotations, replace);
                 taken.push("ingress");
             }

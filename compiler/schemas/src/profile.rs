@@ -149,12 +149,41 @@ pub struct Volume {
     pub storage_class: Option<Text>,
 }
 
+crate::types::model_enum!(
+    /// What routes traffic to the app's Service.
+    IngressKind = paasc_model::profile::IngressKind::ALL,
+    |_| None
+);
+
+/// The Gateway an HTTPRoute attaches to.
+#[derive(JsonSchema)]
+#[schemars(deny_unknown_fields, rename_all = "kebab-case", transform = underscore_aliases)]
+pub struct Gateway {
+    /// The Gateway's name.
+    pub name: Text,
+    /// Its namespace (default: the release's).
+    pub namespace: Option<Text>,
+    /// The listener (`sectionName`) to attach to.
+    pub section: Option<Text>,
+}
+
 /// Ingress for the app's Service.
 #[derive(JsonSchema)]
 #[schemars(deny_unknown_fields, rename_all = "kebab-case", transform = underscore_aliases)]
 pub struct Ingress {
+    /// `ingress` (a networking.k8s.io Ingress, the default), `gateway-api` (an HTTPRoute on a
+    /// named Gateway) or `emissary` (an Emissary-ingress Host and Mapping).
+    pub kind: Option<IngressKind>,
     /// Host name.
     pub host: Text,
+    /// The path prefix served (default `/`).
+    pub path: Option<Text>,
+    /// Request timeout, seconds.
+    pub timeout: Option<Int>,
+    /// The Gateway an HTTPRoute attaches to (`gateway-api`; required there).
+    pub gateway: Option<Gateway>,
+    /// Also create an Emissary Listener (`emissary`).
+    pub listener: Option<bool>,
     /// Name of the TLS Secret; TLS is on when set.
     pub tls_secret: Option<Text>,
     /// Ingress class.

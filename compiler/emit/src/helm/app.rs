@@ -4,7 +4,7 @@
 //! for `--from-file=` when a value spans lines. This module reads the project, the profile and
 //! paas-charm's plan; the parent module builds the chart.
 
-use super::values::{AntiAffinity, ServiceType};
+use super::values::{AntiAffinity, Gateway, IngressKind, ServiceType};
 use super::{App, AppMetrics, IngressSettings, Process, Settings, Var};
 use crate::pebble::checks::Level;
 use crate::pebble::services::Service;
@@ -365,7 +365,8 @@ fn cluster_plan(input: &EmitInput) -> Option<paasc_runtime::Plan> {
         return None;
     }
     let mut dep = input.deployment.clone();
-    let data = serde_json::json!({ "url": format!("{scheme}://{host}/") }).to_string();
+    let path = ingress.path.as_ref().map_or("/", |p| p.value.as_str());
+    let data = serde_json::json!({ "url": format!("{scheme}://{host}{path}") }).to_string();
     let relation = dep.relations.entry("ingress".into()).or_default();
     if relation.remote_app_name.is_empty() {
         relation.remote_app_name = "ingress".into();
@@ -474,6 +475,23 @@ fn settings(k: &Kubernetes) -> Settings {
                 .iter()
                 .map(|(k, v)| (k.value.clone(), v.value.clone()))
                 .collect(),
+            kind: match i.kind.as_ref().map(|k| k.value) {
+                None | Some(profile::IngressKind::Ingress) => IngressKind::Ingress,
+                Some(profile::IngressKind::GatewayApi) => IngressKind::GatewayApi,
+                Some(profile::IngressKind::Emissary) => IngressKind::Emissary,
+            },
+            path: text(&i.path),
+            timeout: i.timeout.as_ref().and_then(count),
+            gateway: i
+                .gateway
+                .as_ref()
+                .map(|g| Gateway {
+                    name: text(&g.name).unwrap_or_default(),
+                    namespace: text(&g.namespace).unwrap_or_default(),
+                    section_name: text(&g.section).unwrap_or_default(),
+                })
+                .unwrap_or_default(),
+            listener: i.listener.as_ref().is_some_and(|l| l.value),
         }),
         service_type: k.service_type.as_ref().map(|t| match t.value {
             profile::ServiceType::ClusterIp => ServiceType::ClusterIP,

@@ -159,6 +159,16 @@ pub struct IngressSettings {
     pub class: Option<String>,
     /// Annotations.
     pub annotations: BTreeMap<String, String>,
+    /// What routes the traffic.
+    pub kind: values::IngressKind,
+    /// Path prefix (default `/`).
+    pub path: Option<String>,
+    /// Request timeout, seconds.
+    pub timeout: Option<i32>,
+    /// The Gateway (`gateway-api`).
+    pub gateway: values::Gateway,
+    /// Whether to create an Emissary Listener.
+    pub listener: bool,
 }
 
 /// The secret variables' values, for creating the Secret with kubectl.
@@ -221,7 +231,7 @@ pub enum Problem {
     },
 }
 
-const TEMPLATES: [(&str, &str); 16] = [
+const TEMPLATES: [(&str, &str); 18] = [
     (".helmignore", include_str!("../../chart/.helmignore")),
     (
         "templates/_helpers.tpl",
@@ -240,8 +250,16 @@ const TEMPLATES: [(&str, &str); 16] = [
         include_str!("../../chart/templates/statefulset.yaml"),
     ),
     (
+        "templates/emissary.yaml",
+        include_str!("../../chart/templates/emissary.yaml"),
+    ),
+    (
         "templates/hpa.yaml",
         include_str!("../../chart/templates/hpa.yaml"),
+    ),
+    (
+        "templates/httproute.yaml",
+        include_str!("../../chart/templates/httproute.yaml"),
     ),
     (
         "templates/ingress.yaml",
@@ -531,6 +549,11 @@ pub fn values_of(app: &App, settings: &Settings, secret_name: &str) -> Values {
     let ingress = match &settings.ingress {
         Some(i) => Ingress {
             enabled: true,
+            kind: i.kind,
+            path: i.path.clone().unwrap_or_else(|| "/".into()),
+            timeout_seconds: i.timeout.unwrap_or(0),
+            gateway: i.gateway.clone(),
+            listener: i.listener,
             class_name: i.class.clone().unwrap_or_default(),
             host: i.host.clone(),
             annotations: i.annotations.clone(),
@@ -538,6 +561,11 @@ pub fn values_of(app: &App, settings: &Settings, secret_name: &str) -> Values {
         },
         None => Ingress {
             enabled: false,
+            kind: values::IngressKind::Ingress,
+            path: "/".into(),
+            timeout_seconds: 0,
+            gateway: values::Gateway::default(),
+            listener: false,
             class_name: String::new(),
             host: String::new(),
             annotations: BTreeMap::new(),

@@ -273,12 +273,25 @@ pub enum ServiceType {
     LoadBalancer,
 }
 
-/// The Ingress.
+/// The Ingress, HTTPRoute or Emissary Host and Mapping.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Ingress {
-    /// Whether there is an Ingress.
+    /// Whether the app is routed to from outside the cluster.
     pub enabled: bool,
+    /// What routes the traffic.
+    pub kind: IngressKind,
+    /// The path prefix served.
+    pub path: String,
+    /// Request timeout in seconds; 0: the router's default.
+    #[schemars(range(min = 0))]
+    pub timeout_seconds: i32,
+    /// The Gateway the HTTPRoute attaches to (`gatewayApi`).
+    #[serde(default)]
+    pub gateway: Gateway,
+    /// Whether to create an Emissary Listener (`emissary`).
+    #[serde(default)]
+    pub listener: bool,
     /// The IngressClass; empty: the cluster's default.
     #[serde(default)]
     pub class_name: String,
@@ -337,6 +350,34 @@ pub struct Exporter {
     /// The exporter's resources (small and fixed: it only turns statsd packets into counters).
     #[serde(default)]
     pub resources: ResourceRequirements,
+}
+
+/// What routes traffic to the app.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub enum IngressKind {
+    /// A `networking.k8s.io/v1` Ingress.
+    #[default]
+    Ingress,
+    /// A Gateway API `HTTPRoute` attached to a named Gateway.
+    GatewayApi,
+    /// An Emissary-ingress `getambassador.io/v3alpha1` Host and Mapping.
+    Emissary,
+}
+
+/// A Gateway API parent reference.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Gateway {
+    /// The Gateway's name.
+    #[serde(default)]
+    pub name: String,
+    /// Its namespace; empty: the release's.
+    #[serde(default)]
+    pub namespace: String,
+    /// The Gateway listener; empty: every listener that accepts the route.
+    #[serde(default)]
+    pub section_name: String,
 }
 
 /// The HorizontalPodAutoscaler.
