@@ -740,6 +740,20 @@ fn metrics_follow_the_rock_and_the_profile() {
     let m = chart(&out).values["metrics"].clone();
     assert_eq!(m["scrape"], "serviceMonitor");
     assert_eq!(m["exporter"]["image"], "prom/statsd-exporter:v0.28.0");
+    let d = diagnostics(
+        &flask,
+        &[
+            "--emit",
+            "helm",
+            "--set",
+            "kubernetes.metrics.image=Prom/X:1",
+        ],
+    );
+    assert!(
+        d.iter()
+            .any(|d| d["code"] == "H002" && d["message"] == "`Prom/X:1` is not an image reference"),
+        "{d:#?}"
+    );
 
     // A rock that disables the exporter has none, and no scrape target.
     let dir = scratch();

@@ -66,14 +66,20 @@ type Bad<'a> = dyn FnMut(&str, Span, String, &str) + 'a;
 /// Reports through `bad` (field, span, message, help) each value of `k` Kubernetes refuses.
 /// `app_dir` is the framework's app directory (the chart mounts `gunicorn.conf.py` beside it).
 fn values(k: &Kubernetes, app_dir: &str, bad: &mut Bad) {
-    if let Some(image) = &k.image {
-        valid(
-            image,
-            ("image", is_image),
-            "an image reference",
-            "write REPOSITORY[:TAG][@DIGEST] in lowercase, e.g. ghcr.io/acme/web:1.0",
-            bad,
-        );
+    let images = [
+        (k.image.as_ref(), "image"),
+        (k.metrics.as_ref().and_then(|m| m.image.as_ref()), "metrics"),
+    ];
+    for (image, field) in images {
+        if let Some(image) = image {
+            valid(
+                image,
+                (field, is_image),
+                "an image reference",
+                "write REPOSITORY[:TAG][@DIGEST] in lowercase, e.g. ghcr.io/acme/web:1.0",
+                bad,
+            );
+        }
     }
     if let Some(r) = &k.replicas {
         count(r, "replicas", 0, bad);
