@@ -1496,4 +1496,32 @@ mod tests {
         );
         assert_eq!(p.app.map(|a| a.value).as_deref(), Some("web"));
     }
+
+    #[test]
+    fn overlays_merge_metrics_and_ingress_kind_keys() {
+        let (base, _) = load(
+            "kubernetes:\n  metrics: {image: a:1}\n  ingress:\n    host: web.example.com\n    kind: gateway-api\n    gateway: {name: public, section: https}\n",
+        );
+        let mut p = base.expect("base");
+        p.overlay(overlay_of(
+            "kubernetes:\n  metrics: {scrape: service-monitor}\n  ingress:\n    path: /app\n    gateway: {namespace: infra}\n",
+        ));
+        let k = p.kubernetes.expect("kubernetes");
+        let m = k.metrics.expect("metrics");
+        assert_eq!(m.image.map(|i| i.value).as_deref(), Some("a:1"));
+        assert_eq!(m.scrape.map(|s| s.value), Some(Scrape::ServiceMonitor));
+        let i = k.ingress.expect("ingress");
+        assert_eq!(i.kind.map(|k| k.value), Some(IngressKind::GatewayApi));
+        assert_eq!(i.path.map(|p| p.value).as_deref(), Some("/app"));
+        let g = i.gateway.expect("gateway");
+        let text = |v: Option<Spanned<String>>| v.map(|v| v.value);
+        assert_eq!(
+            (text(g.name), text(g.namespace), text(g.section)),
+            (
+                Some("public".into()),
+                Some("infra".into()),
+                Some("https".into())
+            )
+        );
+    }
 }
