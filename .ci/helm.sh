@@ -12,6 +12,10 @@
 #   - rendered as a user installs it (release named after the app, namespace after the model):
 #     every <PREFIX>PEER_FQDNS host is a pod of the web StatefulSet under its headless Service,
 #     and <PREFIX>BASE_URL names the chart's ingress host when it has one.
+#   - the web pod has a listener (the statsd exporter) on gunicorn's statsd_host port, and one
+#     Prometheus scrape target exists (a ServiceMonitor or prometheus.io/* Service annotations);
+#   - every custom resource (ServiceMonitor, HTTPRoute) validates against its CRD's schema (the
+#     npm @kubernetes-models/* packages' validators, .ci/crd_validate.mjs);
 #   - checkov (3.3.30, its own venv ${PAASC_CHECKOV_VENV:-.venv-checkov}) on every example's
 #     rendered manifests: no failed check (the checks that do not fit the chart are skipped in
 #     the templates with their reasons; README, "Hardening").
@@ -149,7 +153,10 @@ for path in sorted(rendered):
     for doc in yaml.safe_load_all(rendered[path]):
         if doc:
             docs.append(doc)
-sys.stdout.write(yaml.safe_dump_all(docs, sort_keys=False))
+CUSTOM = ("monitoring.coreos.com/", "gateway.networking.k8s.io/", "getambassador.io/")
+custom = [d for d in docs if d["apiVersion"].startswith(CUSTOM)]
+(out / "custom.yaml").write_text(yaml.safe_dump_all(custom, sort_keys=False))
+sys.stdout.write(yaml.safe_dump_all([d for d in docs if d not in custom], sort_keys=False))
 
 workloads = [d for d in docs if d["kind"] in ("Deployment", "StatefulSet", "Job")]
 web = [d for d in workloads if d["kind"] == "StatefulSet" and d["metadata"]["labels"].get("app.kubernetes.io/component") == "web"]
@@ -174,13 +181,35 @@ else:
             for host in (value or "").split(","):
                 if host not in own:
                     fail(f"{name}: {host} is not a pod the chart always runs ({sorted(own)})")
-    ingresses = [d for d in docs if d["kind"] == "Ingress"]
+    # the host each kind of route serves: Ingress, Gateway API HTTPRoute, Emissary Host
+    routed = ([d["spec"]["rules"][0].get("host") for d in docs if d["kind"] == "Ingress"]
+              + [d["spec"].get("hostnames", [None])[0] for d in docs if d["kind"] == "HTTPRoute"]
+              + [d["spec"]["hostname"] for d in docs if d["kind"] == "Host"])
+    for m in (d for d in docs if d["kind"] == "Mapping"):
+        # Emissary binds a Mapping to a Host by hostname
+        if m["spec"].get("hostname") not in routed:
+            fail(f'Mapping {m["metadata"]["name"]} hostname {m["spec"].get("hostname")} names no Host')
     base = [v for n, v in env.items() if n.endswith("BASE_URL") and "API_BASE_URL" not in n]
-    if ingresses and base:
-        host = ingresses[0]["spec"]["rules"][0].get("host")
+    if routed and base:
+        host = routed[0]
         got = base[0].split("://", 1)[-1].split("/", 1)[0].split(":", 1)[0]
         if host and got != host:
             fail(f"BASE_URL {base[0]} does not name the ingress host {host}")
+# gunicorn's statsd_host must have a listener in the pod: a container of the web pod whose
+# statsd_exporter listens on that port (the rock's statsd-exporter Pebble service).
+statsd = [l.split("=", 1)[1].strip().strip("'\"") for f in (chart_dir / "values.yaml").read_text().splitlines()
+          for l in [f.strip()] if l.startswith("statsd_host")]
+if statsd and web:
+    port = statsd[0].rsplit(":", 1)[-1]
+    pod = web[0]["spec"]["template"]["spec"]["containers"]
+    listens = [c["name"] for c in pod if any(a.startswith("--statsd.listen-udp=") and a.rsplit(":", 1)[-1] == port
+                                           for a in c.get("command", []))]
+    if not listens:
+        fail(f"gunicorn sends statsd to {statsd[0]} but no container of the web pod listens there")
+    monitors = [d for d in docs if d["kind"] == "ServiceMonitor"]
+    annotated = [d for d in docs if d["kind"] == "Service" and "prometheus.io/scrape" in d["metadata"].get("annotations", {})]
+    if len(monitors) + len(annotated) != 1:
+        fail(f"expected one Prometheus scrape target, got {len(monitors)} ServiceMonitors and {len(annotated)} annotated Services")
 secret_values = []
 for d in workloads:
     what = f'{d["kind"]} {d["metadata"]["name"]}'
@@ -198,7 +227,7 @@ for d in workloads:
             secret_values.append(want)
             if secrets is not None and secrets.get(name) != want:
                 fail(f"{what}: {name}: the secrets env file does not hold the .env value")
-        elif name.endswith("_BASE_URL") and any(d["kind"] == "Ingress" for d in docs):
+        elif name.endswith("_BASE_URL") and any(d["kind"] in ("Ingress", "HTTPRoute", "Host") for d in docs):
             continue  # the chart's ingress URL, checked against the Ingress below
         elif k8s_expand(e.get("value", "")) != want:
             fail(f"{what}: {name}={e.get('value')!r}, .env has {want!r}")
@@ -245,6 +274,15 @@ if failures:
     sys.exit(1)
 PY
 
+# The CRD schemas of the custom resources (ServiceMonitor, HTTPRoute), as the npm
+# @kubernetes-models packages carry them, pinned, in a temp dir.
+npm_dir="$work/npm"
+mkdir -p "$npm_dir"
+echo '{"private": true, "type": "module"}' > "$npm_dir/package.json"
+(cd "$npm_dir" && npm install -q --no-audit --no-fund \
+  @kubernetes-models/prometheus-operator@6.0.0 @kubernetes-models/gateway-api@2.0.0 js-yaml@4.1.0 >/dev/null)
+cp .ci/crd_validate.mjs "$npm_dir/"
+
 charts=0
 # check_chart PROJECT PROFILE NAME: compiles one chart and runs every check on it.
 check_chart() {
@@ -263,6 +301,10 @@ check_chart() {
     "$venv/bin/kubernetes-validate" --strict --quiet -k "$k" "$out/rendered.yaml" \
       || { echo "kubernetes-validate --strict -k $k failed: $name"; exit 1; }
   done
+  if [ -s "$out/custom.yaml" ] && [ "$(cat "$out/custom.yaml")" != "[]" ]; then
+    (cd "$npm_dir" && node crd_validate.mjs "$out/custom.yaml") \
+      || { echo "a custom resource does not validate against its CRD schema: $name"; exit 1; }
+  fi
   echo "helm ok: $name"
   charts=$((charts + 1))
 }

@@ -108,6 +108,32 @@ fn truthy(v: Option<&Yaml>) -> bool {
 /// How many times a template renders its objects with `values`, and the names of the items
 /// when it ranges over a list: its first `if`, `with` or `range` over `.Values` before any
 /// object (comments skipped) decides; a template without one renders once.
+/// Whether every term of a template's `and` holds: `.Values.path` (truthy) or
+/// `(eq .Values.path "text")`. A term of another form is taken to hold.
+fn all_hold(terms: &str, values: &Yaml) -> bool {
+    let mut rest = terms.trim();
+    while !rest.is_empty() {
+        let (term, after) = match rest.strip_prefix('(') {
+            Some(inner) => inner.split_once(')').unwrap_or((inner, "")),
+            None => rest.split_once(' ').unwrap_or((rest, "")),
+        };
+        rest = after.trim();
+        let holds = match term.split_whitespace().collect::<Vec<_>>().as_slice() {
+            ["eq", path, text] => path.strip_prefix(".Values.").is_none_or(|p| {
+                value_at(values, p).and_then(Yaml::as_str) == Some(text.trim_matches('"'))
+            }),
+            [path] => path
+                .strip_prefix(".Values.")
+                .is_none_or(|p| truthy(value_at(values, p))),
+            _ => true,
+        };
+        if !holds {
+            return false;
+        }
+    }
+    true
+}
+
 fn renders(text: &str, values: &Yaml) -> Vec<Option<String>> {
     let mut in_comment = false;
     for line in text.lines() {
@@ -127,6 +153,14 @@ fn renders(text: &str, values: &Yaml) -> Vec<Option<String>> {
             continue;
         };
         let (word, rest) = directive.split_once(' ').unwrap_or((directive, ""));
+        let rest = rest.trim_end_matches("}}").trim_end_matches('-').trim();
+        if let Some(terms) = rest.strip_prefix("and ").filter(|_| word == "if") {
+            return if all_hold(terms, values) {
+                vec![None]
+            } else {
+                Vec::new()
+            };
+        }
         let Some(path) = rest
             .trim_end_matches("}}")
             .trim_end_matches('-')
@@ -263,9 +297,7 @@ fn picture(app: &Resolved) -> Picture {
     }
     for (i, kind) in kubernetes_objects(app).into_iter().enumerate() {
         let id = format!("k8s_{i}");
-        let runs = if kind.starts_with("StatefulSet (statefulset.yaml")
-            || kind.starts_with("Deployment (deployment.yaml")
-        {
+        let runs = if kind.starts_with("StatefulSet (statefulset.yaml") {
             Some(main_id.clone())
         } else if kind.starts_with("Job (migration-job.yaml") {
             Some("svc_migration".to_string())

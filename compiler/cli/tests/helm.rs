@@ -707,3 +707,140 @@ fn a_chart_helm_cannot_load_is_refused() {
         d[0]
     );
 }
+
+#[test]
+fn metrics_follow_the_rock_and_the_profile() {
+    // flask: the rock's statsd-exporter service as a sidecar of the web pods, scraped by
+    // annotations unless the profile asks for a ServiceMonitor.
+    let flask = root().join("examples/flask-minimal");
+    let v = chart(&compile(&flask, &["--emit", "helm"]).expect("compiles")).values;
+    let m = &v["metrics"];
+    assert_eq!(
+        (m["enabled"].clone(), m["port"].clone()),
+        (true.into(), 9102.into())
+    );
+    assert_eq!(m["scrape"], "annotations");
+    assert_eq!(m["exporter"]["name"], "statsd-exporter");
+    assert!(m["exporter"]["command"]
+        .as_array()
+        .expect("command")
+        .iter()
+        .any(|a| a == "--statsd.listen-udp=localhost:9125"));
+    assert_eq!(m["exporter"]["image"], "");
+    let out = compile(
+        &flask,
+        &[
+            "--emit",
+            "helm",
+            "--set",
+            "kubernetes.metrics={scrape: service-monitor, image: prom/statsd-exporter:v0.28.0}",
+        ],
+    )
+    .expect("compiles");
+    let m = chart(&out).values["metrics"].clone();
+    assert_eq!(m["scrape"], "serviceMonitor");
+    assert_eq!(m["exporter"]["image"], "prom/statsd-exporter:v0.28.0");
+    let d = diagnostics(
+        &flask,
+        &[
+            "--emit",
+            "helm",
+            "--set",
+            "kubernetes.metrics.image=Prom/X:1",
+        ],
+    );
+    assert!(
+        d.iter()
+            .any(|d| d["code"] == "H002" && d["message"] == "`Prom/X:1` is not an image reference"),
+        "{d:#?}"
+    );
+
+    // A rock that disables the exporter has none, and no scrape target.
+    let dir = scratch();
+    copy_dir(&flask, &dir);
+    let rock = dir.join("rockcraft.yaml");
+    let text = std::fs::read_to_string(&rock).expect("rockcraft.yaml");
+    std::fs::write(
+        &rock,
+        format!(
+            "{text}\nservices:\n  statsd-exporter:\n    override: merge\n    startup: disabled\n"
+        ),
+    )
+    .expect("write");
+    let v = chart(&compile(&dir, &["--emit", "helm"]).expect("compiles")).values;
+    assert_eq!(v["metrics"]["enabled"], false);
+    let _ = std::fs::remove_dir_all(&dir);
+
+    // go: the app's own metrics port (metrics-port), no sidecar.
+    let v = chart(
+        &compile(
+            &root().join("examples/go-app"),
+            &["--emit", "helm", "--set", "config.metrics-port=9000"],
+        )
+        .expect("compiles"),
+    )
+    .values;
+    assert_eq!(v["metrics"]["port"], 9000);
+    assert_eq!(v["metrics"]["exporter"], Value::Null);
+}
+
+#[test]
+fn ingress_kinds_are_checked_against_their_keys() {
+    let dir = root().join("examples/flask-minimal");
+    let d = diagnostics(
+        &dir,
+        &[
+            "--emit",
+            "helm",
+            "--profile",
+            "prod",
+            "--set",
+            "kubernetes.ingress.kind=gateway-api",
+            "--set",
+            "kubernetes.ingress.path=no-slash",
+            "--set",
+            "kubernetes.ingress.listener=true",
+            "--set",
+            "kubernetes.ingress.timeout=0",
+        ],
+    );
+    let messages: Vec<&str> = d
+        .iter()
+        .filter(|d| d["code"] == "H002")
+        .filter_map(|d| d["message"].as_str())
+        .collect();
+    assert_eq!(messages.len(), 4, "{messages:#?}");
+    assert!(messages.iter().any(|m| m.contains("needs the Gateway")));
+    assert!(messages
+        .iter()
+        .any(|m| m.contains("only with `kind: emissary`")));
+    assert!(messages.iter().any(|m| m.contains("not a URL path prefix")));
+    assert!(messages.iter().any(|m| m.contains("timeout of 0 seconds")));
+
+    for (profile, kind, want) in [
+        ("gateway", "HTTPRoute", "gateway.networking.k8s.io/v1"),
+        ("emissary", "Mapping", "getambassador.io/v3alpha1"),
+    ] {
+        let out = compile(&dir, &["--emit", "helm", "--profile", profile]).expect("compiles");
+        let c = chart(&out);
+        assert_eq!(c.values["ingress"]["enabled"], true);
+        let template = if kind == "HTTPRoute" {
+            "templates/httproute.yaml"
+        } else {
+            "templates/emissary.yaml"
+        };
+        assert!(c.files[template].contains(want), "{profile}");
+        let base = c.values["env"]
+            .as_array()
+            .expect("env")
+            .iter()
+            .find(|e| e["name"] == "FLASK_BASE_URL")
+            .and_then(|e| e["value"].as_str())
+            .map(str::to_string);
+        assert!(
+            base.as_deref()
+                .is_some_and(|b| b.starts_with("https://hello.example.com/")),
+            "{base:?}"
+        );
+    }
+}

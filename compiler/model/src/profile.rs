@@ -312,11 +312,50 @@ impl Lower for Volume {
     }
 }
 
+crate::string_enum! {
+    /// What routes traffic to the app's Service.
+    pub enum IngressKind { Ingress = "ingress", GatewayApi = "gateway-api", Emissary = "emissary" }
+}
+
+/// The Gateway an HTTPRoute attaches to (`kubernetes.ingress.gateway`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Gateway {
+    /// The Gateway's name.
+    pub name: Option<Spanned<String>>,
+    /// Its namespace (default: the release's).
+    pub namespace: Option<Spanned<String>>,
+    /// The listener (`sectionName`) to attach to.
+    pub section: Option<Spanned<String>>,
+}
+
+impl Lower for Gateway {
+    fn lower(cx: &mut Cx, id: NodeId, path: &str) -> Option<Self> {
+        let mut m = cx.map(id, path)?;
+        let out = Gateway {
+            name: m.req(cx, "name"),
+            namespace: m.opt_spanned(cx, "namespace"),
+            section: m.opt_spanned(cx, "section"),
+        };
+        m.finish(cx);
+        Some(out)
+    }
+}
+
 /// Ingress for the app's Service.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Ingress {
+    /// What routes the traffic (default `ingress`).
+    pub kind: Option<Spanned<IngressKind>>,
     /// Host name.
     pub host: Option<Spanned<String>>,
+    /// The path prefix served (default `/`).
+    pub path: Option<Spanned<String>>,
+    /// Request timeout, seconds.
+    pub timeout: Option<Spanned<i64>>,
+    /// The Gateway (`gateway-api`).
+    pub gateway: Option<Gateway>,
+    /// Whether to create an Emissary Listener too (`emissary`).
+    pub listener: Option<Spanned<bool>>,
     /// Name of the TLS Secret; TLS is on when set.
     pub tls_secret: Option<Spanned<String>>,
     /// Ingress class.
@@ -329,7 +368,12 @@ impl Lower for Ingress {
     fn lower(cx: &mut Cx, id: NodeId, path: &str) -> Option<Self> {
         let mut m = cx.map(id, path)?;
         let out = Ingress {
+            kind: m.opt_spanned(cx, "kind"),
             host: m.req(cx, "host"),
+            path: m.opt_spanned(cx, "path"),
+            timeout: m.opt_spanned(cx, "timeout"),
+            gateway: m.opt(cx, "gateway"),
+            listener: m.opt_spanned(cx, "listener"),
             tls_secret: m.opt_spanned(cx, "tls-secret"),
             class: m.opt_spanned(cx, "class"),
             annotations: m.opt(cx, "annotations").unwrap_or_default(),
@@ -358,6 +402,32 @@ impl Lower for Security {
             read_only_root_filesystem: m.opt_spanned(cx, "read-only-root-filesystem"),
             network_policy: m.opt_spanned(cx, "network-policy"),
             service_account_token: m.opt_spanned(cx, "service-account-token"),
+        };
+        m.finish(cx);
+        Some(out)
+    }
+}
+
+crate::string_enum! {
+    /// How Prometheus finds the metrics port.
+    pub enum Scrape { ServiceMonitor = "service-monitor", Annotations = "annotations" }
+}
+
+/// Metrics: the statsd exporter beside gunicorn and the Prometheus scrape target.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Metrics {
+    /// The exporter's image (default: the app's own image, which ships `/bin/statsd_exporter`).
+    pub image: Option<Spanned<String>>,
+    /// How Prometheus finds the target (default `annotations`).
+    pub scrape: Option<Spanned<Scrape>>,
+}
+
+impl Lower for Metrics {
+    fn lower(cx: &mut Cx, id: NodeId, path: &str) -> Option<Self> {
+        let mut m = cx.map(id, path)?;
+        let out = Metrics {
+            image: m.opt_spanned(cx, "image"),
+            scrape: m.opt_spanned(cx, "scrape"),
         };
         m.finish(cx);
         Some(out)
@@ -397,6 +467,8 @@ pub struct Kubernetes {
     pub secret_name: Option<Spanned<String>>,
     /// Pod hardening.
     pub security: Option<Security>,
+    /// Metrics.
+    pub metrics: Option<Metrics>,
 }
 
 impl Lower for Kubernetes {
@@ -413,6 +485,7 @@ impl Lower for Kubernetes {
             service_type: m.opt_spanned(cx, "service-type"),
             secret_name: m.opt_spanned(cx, "secret-name"),
             security: m.opt(cx, "security"),
+            metrics: m.opt(cx, "metrics"),
         };
         m.finish(cx);
         Some(out)
@@ -1033,9 +1106,21 @@ impl Profile {
                 let ingress = base.ingress.get_or_insert_with(Ingress::default);
                 take_given([
                     (&mut ingress.host, top.host),
+                    (&mut ingress.path, top.path),
                     (&mut ingress.tls_secret, top.tls_secret),
                     (&mut ingress.class, top.class),
                 ]);
+                take_given([(&mut ingress.kind, top.kind)]);
+                take_given([(&mut ingress.timeout, top.timeout)]);
+                take_given([(&mut ingress.listener, top.listener)]);
+                if let Some(g) = top.gateway {
+                    let gateway = ingress.gateway.get_or_insert_with(Gateway::default);
+                    take_given([
+                        (&mut gateway.name, g.name),
+                        (&mut gateway.namespace, g.namespace),
+                        (&mut gateway.section, g.section),
+                    ]);
+                }
                 merge_map(&mut ingress.annotations, top.annotations, replace);
                 taken.push("ingress");
             }
@@ -1068,6 +1153,12 @@ impl Profile {
                     ),
                 ]);
                 taken.push("security");
+            }
+            if let Some(top) = k.metrics {
+                let metrics = base.metrics.get_or_insert_with(Metrics::default);
+                take_given([(&mut metrics.image, top.image)]);
+                take_given([(&mut metrics.scrape, top.scrape)]);
+                taken.push("metrics");
             }
             if !k.storage.is_empty() {
                 base.storage = k.storage;
@@ -1406,5 +1497,33 @@ mod tests {
             ]
         );
         assert_eq!(p.app.map(|a| a.value).as_deref(), Some("web"));
+    }
+
+    #[test]
+    fn overlays_merge_metrics_and_ingress_kind_keys() {
+        let (base, _) = load(
+            "kubernetes:\n  metrics: {image: a:1}\n  ingress:\n    host: web.example.com\n    kind: gateway-api\n    gateway: {name: public, section: https}\n",
+        );
+        let mut p = base.expect("base");
+        p.overlay(overlay_of(
+            "kubernetes:\n  metrics: {scrape: service-monitor}\n  ingress:\n    path: /app\n    gateway: {namespace: infra}\n",
+        ));
+        let k = p.kubernetes.expect("kubernetes");
+        let m = k.metrics.expect("metrics");
+        assert_eq!(m.image.map(|i| i.value).as_deref(), Some("a:1"));
+        assert_eq!(m.scrape.map(|s| s.value), Some(Scrape::ServiceMonitor));
+        let i = k.ingress.expect("ingress");
+        assert_eq!(i.kind.map(|k| k.value), Some(IngressKind::GatewayApi));
+        assert_eq!(i.path.map(|p| p.value).as_deref(), Some("/app"));
+        let g = i.gateway.expect("gateway");
+        let text = |v: Option<Spanned<String>>| v.map(|v| v.value);
+        assert_eq!(
+            (text(g.name), text(g.namespace), text(g.section)),
+            (
+                Some("public".into()),
+                Some("infra".into()),
+                Some("https".into())
+            )
+        );
     }
 }

@@ -149,12 +149,41 @@ pub struct Volume {
     pub storage_class: Option<Text>,
 }
 
+crate::types::model_enum!(
+    /// What routes traffic to the app's Service.
+    IngressKind = paasc_model::profile::IngressKind::ALL,
+    |_| None
+);
+
+/// The Gateway an HTTPRoute attaches to.
+#[derive(JsonSchema)]
+#[schemars(deny_unknown_fields, rename_all = "kebab-case", transform = underscore_aliases)]
+pub struct Gateway {
+    /// The Gateway's name.
+    pub name: Text,
+    /// Its namespace (default: the release's).
+    pub namespace: Option<Text>,
+    /// The listener (`sectionName`) to attach to.
+    pub section: Option<Text>,
+}
+
 /// Ingress for the app's Service.
 #[derive(JsonSchema)]
 #[schemars(deny_unknown_fields, rename_all = "kebab-case", transform = underscore_aliases)]
 pub struct Ingress {
+    /// `ingress` (a networking.k8s.io Ingress, the default), `gateway-api` (an HTTPRoute on a
+    /// named Gateway) or `emissary` (an Emissary-ingress Host and Mapping).
+    pub kind: Option<IngressKind>,
     /// Host name.
     pub host: Text,
+    /// The path prefix served (default `/`).
+    pub path: Option<Text>,
+    /// Request timeout, seconds.
+    pub timeout: Option<Int>,
+    /// The Gateway an HTTPRoute attaches to (`gateway-api`; required there).
+    pub gateway: Option<Gateway>,
+    /// Also create an Emissary Listener (`emissary`).
+    pub listener: Option<bool>,
     /// Name of the TLS Secret; TLS is on when set.
     pub tls_secret: Option<Text>,
     /// Ingress class.
@@ -199,6 +228,26 @@ pub struct Kubernetes {
     pub secret_name: Option<Text>,
     /// Pod hardening: each setting defaults to the hardened choice.
     pub security: Option<Security>,
+    /// Metrics: the statsd exporter beside gunicorn and the Prometheus scrape target.
+    pub metrics: Option<Metrics>,
+}
+
+crate::types::model_enum!(
+    /// How Prometheus finds the metrics port.
+    Scrape = paasc_model::profile::Scrape::ALL,
+    |_| None
+);
+
+/// Metrics.
+#[derive(JsonSchema)]
+#[schemars(deny_unknown_fields, rename_all = "kebab-case", transform = underscore_aliases)]
+pub struct Metrics {
+    /// The statsd exporter's image (default: the app's own image, which ships
+    /// /bin/statsd_exporter).
+    pub image: Option<Text>,
+    /// `service-monitor` (a prometheus-operator ServiceMonitor) or `annotations` (prometheus.io/*
+    /// on the Service; the default).
+    pub scrape: Option<Scrape>,
 }
 
 /// Pod hardening.

@@ -66,14 +66,20 @@ type Bad<'a> = dyn FnMut(&str, Span, String, &str) + 'a;
 /// Reports through `bad` (field, span, message, help) each value of `k` Kubernetes refuses.
 /// `app_dir` is the framework's app directory (the chart mounts `gunicorn.conf.py` beside it).
 fn values(k: &Kubernetes, app_dir: &str, bad: &mut Bad) {
-    if let Some(image) = &k.image {
-        valid(
-            image,
-            ("image", is_image),
-            "an image reference",
-            "write REPOSITORY[:TAG][@DIGEST] in lowercase, e.g. ghcr.io/acme/web:1.0",
-            bad,
-        );
+    let images = [
+        (k.image.as_ref(), "image"),
+        (k.metrics.as_ref().and_then(|m| m.image.as_ref()), "metrics"),
+    ];
+    for (image, field) in images {
+        if let Some(image) = image {
+            valid(
+                image,
+                (field, is_image),
+                "an image reference",
+                "write REPOSITORY[:TAG][@DIGEST] in lowercase, e.g. ghcr.io/acme/web:1.0",
+                bad,
+            );
+        }
     }
     if let Some(r) = &k.replicas {
         count(r, "replicas", 0, bad);
@@ -143,6 +149,7 @@ fn values(k: &Kubernetes, app_dir: &str, bad: &mut Bad) {
                 );
             }
         }
+        ingress_kind(i, bad);
         let mut total = 0;
         for (key, value) in i.annotations.iter() {
             total += key.value.len() + value.value.len();
@@ -374,6 +381,88 @@ pub fn is_dns_label(s: &str) -> bool {
 /// most objects.
 pub fn is_dns_subdomain(s: &str) -> bool {
     s.len() <= 253 && s.split('.').all(|l| !l.is_empty() && is_dns_label(l))
+}
+
+/// The keys of `kubernetes.ingress` that depend on its `kind`: an HTTPRoute needs its Gateway
+/// (a name, namespace and listener as Gateway API names them); `gateway`, `listener` and `class`
+/// belong to one kind each; the path is an absolute URL path and the timeout positive.
+fn ingress_kind(i: &paasc_model::profile::Ingress, bad: &mut Bad) {
+    use paasc_model::profile::IngressKind;
+    let kind = i.kind.as_ref().map_or(IngressKind::Ingress, |k| k.value);
+    let kind_span = i.kind.as_ref().map_or(Span::point(0), |k| k.span);
+    match (&i.gateway, kind) {
+        (None, IngressKind::GatewayApi) => bad(
+            "ingress",
+            kind_span,
+            "`kind: gateway-api` needs the Gateway the HTTPRoute attaches to".into(),
+            "add gateway: {name: GATEWAY, namespace: NAMESPACE, section: LISTENER}",
+        ),
+        (Some(g), IngressKind::GatewayApi) => {
+            for (v, rule, what) in [
+                (&g.name, is_dns_subdomain as fn(&str) -> bool, "a Gateway name"),
+                (&g.namespace, is_dns_label, "a namespace"),
+                (&g.section, is_dns_subdomain, "a Gateway listener name"),
+            ] {
+                if let Some(v) = v {
+                    valid(v, ("ingress", rule), what, "use lowercase letters, digits and `-`", bad);
+                }
+            }
+        }
+        (Some(g), _) => {
+            if let Some(name) = &g.name {
+                bad(
+                    "ingress",
+                    name.span,
+                    "`gateway` is read only with `kind: gateway-api`".into(),
+                    "set kind: gateway-api, or remove gateway",
+                );
+            }
+        }
+        (None, _) => {}
+    }
+    if let Some(l) = &i.listener {
+        if kind != IngressKind::Emissary {
+            bad(
+                "ingress",
+                l.span,
+                "`listener` is read only with `kind: emissary`".into(),
+                "set kind: emissary, or remove listener",
+            );
+        }
+    }
+    if let Some(c) = &i.class {
+        if kind != IngressKind::Ingress {
+            bad(
+                "ingress",
+                c.span,
+                "`class` (an IngressClass) is read only with `kind: ingress`".into(),
+                "remove class: the Gateway or the Emissary Listener chooses the controller",
+            );
+        }
+    }
+    if let Some(p) = &i.path {
+        let ok = p.value.starts_with('/')
+            && p.value.len() <= 1024
+            && !p.value.chars().any(|c| c.is_whitespace() || c.is_control() || c == '?' || c == '#');
+        if !ok {
+            bad(
+                "ingress",
+                p.span,
+                format!("`{}` is not a URL path prefix", p.value),
+                "write an absolute path without spaces, query or fragment, e.g. /app",
+            );
+        }
+    }
+    if let Some(t) = &i.timeout {
+        if !(1..=86_400).contains(&t.value) {
+            bad(
+                "ingress",
+                t.span,
+                format!("a timeout of {} seconds", t.value),
+                "give the request timeout in seconds, from 1 to 86400",
+            );
+        }
+    }
 }
 
 /// An Ingress host: a DNS-1123 subdomain, optionally starting with `*.`.

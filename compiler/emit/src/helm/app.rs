@@ -4,8 +4,8 @@
 //! for `--from-file=` when a value spans lines. This module reads the project, the profile and
 //! paas-charm's plan; the parent module builds the chart.
 
-use super::values::{AntiAffinity, ServiceType};
-use super::{App, IngressSettings, Process, Settings, Var};
+use super::values::{AntiAffinity, Gateway, IngressKind, ServiceType};
+use super::{App, AppMetrics, IngressSettings, Process, Settings, Var};
 use crate::pebble::checks::Level;
 use crate::pebble::services::Service;
 use crate::Files;
@@ -213,6 +213,10 @@ fn app(input: &EmitInput, diags: &mut Vec<Diagnostic>) -> App {
             ServiceRole::Other => {}
         }
     }
+    let exporter = services
+        .iter()
+        .find(|s| s.enabled && s.name == paasc_frameworks::STATSD_EXPORTER)
+        .map(|s| process(s, diags));
     let main_service = main.map(|s| s.rock);
     let daemon_user = main_service
         .and_then(|s| s.get("user"))
@@ -285,7 +289,53 @@ fn app(input: &EmitInput, diags: &mut Vec<Diagnostic>) -> App {
         migration,
         readiness: check(Level::Ready),
         liveness: check(Level::Alive),
+        metrics: metrics(fw, plan, exporter),
     }
+}
+
+/// The default web port of `statsd_exporter` (`--web.listen-address`).
+const EXPORTER_PORT: i32 = 9102;
+
+/// Where the app's metrics are served, as the charm's `metrics-endpoint` scrapes them: the rock's
+/// statsd exporter (port 9102, or its `--web.listen-address`), or the app's own metrics port
+/// (`<PREFIX>METRICS_PORT` and `<PREFIX>METRICS_PATH`, from the `metrics-port` and
+/// `metrics-path` options). `None` when neither exists.
+fn metrics(
+    fw: paasc_frameworks::Framework,
+    plan: &paasc_runtime::Plan,
+    exporter: Option<Process>,
+) -> Option<AppMetrics> {
+    if let Some(exporter) = exporter {
+        let port = exporter
+            .command
+            .iter()
+            .find_map(|a| a.strip_prefix("--web.listen-address="))
+            .and_then(|a| a.rsplit_once(':'))
+            .and_then(|(_, p)| p.parse::<i32>().ok())
+            .unwrap_or(EXPORTER_PORT);
+        return Some(AppMetrics {
+            port,
+            path: "/metrics".into(),
+            exporter: Some(exporter),
+        });
+    }
+    let prefix = fw.spec().configuration_prefix;
+    let env = plan.env.as_ref()?;
+    let port = env
+        .get(&format!("{prefix}METRICS_PORT"))?
+        .parse::<i32>()
+        .ok()
+        .filter(|p| (1..=65535).contains(p))?;
+    let path = env
+        .get(&format!("{prefix}METRICS_PATH"))
+        .filter(|p| p.starts_with('/'))
+        .cloned()
+        .unwrap_or_else(|| "/metrics".into());
+    Some(AppMetrics {
+        port,
+        path,
+        exporter: None,
+    })
 }
 
 /// paas-charm's plan with the chart's ingress as the ingress integration's URL, when the profile
@@ -315,7 +365,8 @@ fn cluster_plan(input: &EmitInput) -> Option<paasc_runtime::Plan> {
         return None;
     }
     let mut dep = input.deployment.clone();
-    let data = serde_json::json!({ "url": format!("{scheme}://{host}/") }).to_string();
+    let path = ingress.path.as_ref().map_or("/", |p| p.value.as_str());
+    let data = serde_json::json!({ "url": format!("{scheme}://{host}{path}") }).to_string();
     let relation = dep.relations.entry("ingress".into()).or_default();
     if relation.remote_app_name.is_empty() {
         relation.remote_app_name = "ingress".into();
@@ -424,6 +475,23 @@ fn settings(k: &Kubernetes) -> Settings {
                 .iter()
                 .map(|(k, v)| (k.value.clone(), v.value.clone()))
                 .collect(),
+            kind: match i.kind.as_ref().map(|k| k.value) {
+                None | Some(profile::IngressKind::Ingress) => IngressKind::Ingress,
+                Some(profile::IngressKind::GatewayApi) => IngressKind::GatewayApi,
+                Some(profile::IngressKind::Emissary) => IngressKind::Emissary,
+            },
+            path: text(&i.path),
+            timeout: i.timeout.as_ref().and_then(count),
+            gateway: i
+                .gateway
+                .as_ref()
+                .map(|g| Gateway {
+                    name: text(&g.name).unwrap_or_default(),
+                    namespace: text(&g.namespace).unwrap_or_default(),
+                    section_name: text(&g.section).unwrap_or_default(),
+                })
+                .unwrap_or_default(),
+            listener: i.listener.as_ref().is_some_and(|l| l.value),
         }),
         service_type: k.service_type.as_ref().map(|t| match t.value {
             profile::ServiceType::ClusterIp => ServiceType::ClusterIP,
@@ -434,6 +502,12 @@ fn settings(k: &Kubernetes) -> Settings {
         read_only_root: flag(|s| &s.read_only_root_filesystem),
         network_policy: flag(|s| &s.network_policy),
         service_account_token: flag(|s| &s.service_account_token),
+        metrics_image: k.metrics.as_ref().and_then(|m| text(&m.image)),
+        service_monitor: k
+            .metrics
+            .as_ref()
+            .and_then(|m| m.scrape.as_ref())
+            .is_some_and(|s| s.value == profile::Scrape::ServiceMonitor),
     }
 }
 

@@ -31,7 +31,8 @@ use std::collections::BTreeMap;
 use std::sync::LazyLock;
 use values::{
     AccessMode, AntiAffinity, Autoscaling, File, Image, Ingress, Migration, PodDisruptionBudget,
-    PullPolicy, Scheduler, Service, ServiceAccount, ServiceType, Values, Volume, Web, Worker,
+    PullPolicy, Scheduler, Scrape, Service, ServiceAccount, ServiceType, Values, Volume, Web,
+    Worker,
 };
 
 /// The user rocks run services as (`_daemon_`).
@@ -97,6 +98,19 @@ pub struct App {
     pub readiness: Option<k8s_openapi::api::core::v1::Probe>,
     /// The liveness probe from the rock's `alive` Pebble check (default: a TCP probe).
     pub liveness: Option<k8s_openapi::api::core::v1::Probe>,
+    /// Where the app's metrics are served, when it has any.
+    pub metrics: Option<AppMetrics>,
+}
+
+/// Where the app's metrics are served.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct AppMetrics {
+    /// The port.
+    pub port: i32,
+    /// The HTTP path.
+    pub path: String,
+    /// The rock's statsd exporter service, when it serves them (gunicorn frameworks).
+    pub exporter: Option<Process>,
 }
 
 /// The profile's `kubernetes:` section, checked.
@@ -128,6 +142,10 @@ pub struct Settings {
     pub network_policy: Option<bool>,
     /// A service-account token in the pods (default false).
     pub service_account_token: Option<bool>,
+    /// The statsd exporter's image (default: the app's).
+    pub metrics_image: Option<String>,
+    /// A ServiceMonitor rather than scrape annotations.
+    pub service_monitor: bool,
 }
 
 /// The profile's `kubernetes.ingress`.
@@ -141,6 +159,16 @@ pub struct IngressSettings {
     pub class: Option<String>,
     /// Annotations.
     pub annotations: BTreeMap<String, String>,
+    /// What routes the traffic.
+    pub kind: values::IngressKind,
+    /// Path prefix (default `/`).
+    pub path: Option<String>,
+    /// Request timeout, seconds.
+    pub timeout: Option<i32>,
+    /// The Gateway (`gateway-api`).
+    pub gateway: values::Gateway,
+    /// Whether to create an Emissary Listener.
+    pub listener: bool,
 }
 
 /// The secret variables' values, for creating the Secret with kubectl.
@@ -203,7 +231,7 @@ pub enum Problem {
     },
 }
 
-const TEMPLATES: [(&str, &str); 15] = [
+const TEMPLATES: [(&str, &str); 18] = [
     (".helmignore", include_str!("../../chart/.helmignore")),
     (
         "templates/_helpers.tpl",
@@ -222,8 +250,16 @@ const TEMPLATES: [(&str, &str); 15] = [
         include_str!("../../chart/templates/statefulset.yaml"),
     ),
     (
+        "templates/emissary.yaml",
+        include_str!("../../chart/templates/emissary.yaml"),
+    ),
+    (
         "templates/hpa.yaml",
         include_str!("../../chart/templates/hpa.yaml"),
+    ),
+    (
+        "templates/httproute.yaml",
+        include_str!("../../chart/templates/httproute.yaml"),
     ),
     (
         "templates/ingress.yaml",
@@ -256,6 +292,10 @@ const TEMPLATES: [(&str, &str); 15] = [
     (
         "templates/service-endpoints.yaml",
         include_str!("../../chart/templates/service-endpoints.yaml"),
+    ),
+    (
+        "templates/servicemonitor.yaml",
+        include_str!("../../chart/templates/servicemonitor.yaml"),
     ),
     (
         "templates/workers.yaml",
@@ -509,6 +549,11 @@ pub fn values_of(app: &App, settings: &Settings, secret_name: &str) -> Values {
     let ingress = match &settings.ingress {
         Some(i) => Ingress {
             enabled: true,
+            kind: i.kind,
+            path: i.path.clone().unwrap_or_else(|| "/".into()),
+            timeout_seconds: i.timeout.unwrap_or(0),
+            gateway: i.gateway.clone(),
+            listener: i.listener,
             class_name: i.class.clone().unwrap_or_default(),
             host: i.host.clone(),
             annotations: i.annotations.clone(),
@@ -516,6 +561,11 @@ pub fn values_of(app: &App, settings: &Settings, secret_name: &str) -> Values {
         },
         None => Ingress {
             enabled: false,
+            kind: values::IngressKind::Ingress,
+            path: "/".into(),
+            timeout_seconds: 0,
+            gateway: values::Gateway::default(),
+            listener: false,
             class_name: String::new(),
             host: String::new(),
             annotations: BTreeMap::new(),
@@ -590,6 +640,31 @@ pub fn values_of(app: &App, settings: &Settings, secret_name: &str) -> Values {
             port: app.port,
         },
         ingress,
+        metrics: match &app.metrics {
+            Some(m) => values::Metrics {
+                enabled: true,
+                port: m.port,
+                path: m.path.clone(),
+                scrape: if settings.service_monitor {
+                    Scrape::ServiceMonitor
+                } else {
+                    Scrape::Annotations
+                },
+                exporter: m.exporter.as_ref().map(|p| values::Exporter {
+                    name: dns_name(&p.name),
+                    command: p.command.clone(),
+                    image: settings.metrics_image.clone().unwrap_or_default(),
+                    resources: exporter_resources(),
+                }),
+            },
+            None => values::Metrics {
+                enabled: false,
+                port: 9102,
+                path: "/metrics".into(),
+                scrape: Scrape::Annotations,
+                exporter: None,
+            },
+        },
         pod_disruption_budget: PodDisruptionBudget {
             enabled: replicas > 1 || autoscaling.enabled,
             max_unavailable: 1,
@@ -666,6 +741,23 @@ pub fn values_of(app: &App, settings: &Settings, secret_name: &str) -> Values {
         node_selector: BTreeMap::new(),
         tolerations: Vec::new(),
         global: None,
+    }
+}
+
+/// The statsd exporter's resources: a few MiB and little CPU in practice.
+fn exporter_resources() -> ResourceRequirements {
+    let q = |pairs: [(&str, &str); 2]| {
+        Some(
+            pairs
+                .iter()
+                .map(|(k, v)| (k.to_string(), Quantity(v.to_string())))
+                .collect(),
+        )
+    };
+    ResourceRequirements {
+        requests: q([("cpu", "10m"), ("memory", "32Mi")]),
+        limits: q([("cpu", "200m"), ("memory", "128Mi")]),
+        ..ResourceRequirements::default()
     }
 }
 

@@ -60,6 +60,8 @@ pub struct Values {
     pub service: Service,
     /// The Ingress.
     pub ingress: Ingress,
+    /// The metrics port and its Prometheus scrape target (the charm's `metrics-endpoint`).
+    pub metrics: Metrics,
     /// The HorizontalPodAutoscaler of the main service.
     pub autoscaling: Autoscaling,
     /// The PodDisruptionBudget of the main service.
@@ -271,12 +273,25 @@ pub enum ServiceType {
     LoadBalancer,
 }
 
-/// The Ingress.
+/// The Ingress, HTTPRoute or Emissary Host and Mapping.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Ingress {
-    /// Whether there is an Ingress.
+    /// Whether the app is routed to from outside the cluster.
     pub enabled: bool,
+    /// What routes the traffic.
+    pub kind: IngressKind,
+    /// The path prefix served.
+    pub path: String,
+    /// Request timeout in seconds; 0: the router's default.
+    #[schemars(range(min = 0))]
+    pub timeout_seconds: i32,
+    /// The Gateway the HTTPRoute attaches to (`gatewayApi`).
+    #[serde(default)]
+    pub gateway: Gateway,
+    /// Whether to create an Emissary Listener (`emissary`).
+    #[serde(default)]
+    pub listener: bool,
     /// The IngressClass; empty: the cluster's default.
     #[serde(default)]
     pub class_name: String,
@@ -289,6 +304,80 @@ pub struct Ingress {
     /// The Secret holding the TLS certificate; empty: no TLS.
     #[serde(default)]
     pub tls_secret_name: String,
+}
+
+/// Metrics, as the charm provides them to Prometheus.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Metrics {
+    /// Whether the web pods expose a metrics port and Prometheus is told to scrape it.
+    pub enabled: bool,
+    /// The metrics port (the statsd exporter's web port, or the app's own metrics port).
+    pub port: i32,
+    /// The HTTP path of the metrics.
+    pub path: String,
+    /// How Prometheus finds the target: a prometheus-operator ServiceMonitor, or
+    /// `prometheus.io/*` annotations on the Service.
+    pub scrape: Scrape,
+    /// The statsd exporter run beside gunicorn (null: the app serves its own metrics).
+    #[serde(default)]
+    pub exporter: Option<Exporter>,
+}
+
+/// How Prometheus finds the metrics.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub enum Scrape {
+    /// A `monitoring.coreos.com/v1` ServiceMonitor (the prometheus-operator CRDs).
+    ServiceMonitor,
+    /// `prometheus.io/scrape`, `prometheus.io/port` and `prometheus.io/path` on the Service.
+    Annotations,
+}
+
+/// The statsd exporter sidecar: the rock's `statsd-exporter` Pebble service, run as a
+/// container of the web pods so gunicorn's `statsd_host` (localhost:9125) has a listener.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Exporter {
+    /// The container's name (the Pebble service's).
+    pub name: String,
+    /// The command, from the Pebble service (the rock's mapping config, its statsd listeners).
+    pub command: Vec<String>,
+    /// The image; empty: the app's own image, which ships `/bin/statsd_exporter` and
+    /// `/statsd-mapping.conf`.
+    #[serde(default)]
+    pub image: String,
+    /// The exporter's resources (small and fixed: it only turns statsd packets into counters).
+    #[serde(default)]
+    pub resources: ResourceRequirements,
+}
+
+/// What routes traffic to the app.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub enum IngressKind {
+    /// A `networking.k8s.io/v1` Ingress.
+    #[default]
+    Ingress,
+    /// A Gateway API `HTTPRoute` attached to a named Gateway.
+    GatewayApi,
+    /// An Emissary-ingress `getambassador.io/v3alpha1` Host and Mapping.
+    Emissary,
+}
+
+/// A Gateway API parent reference.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Gateway {
+    /// The Gateway's name.
+    #[serde(default)]
+    pub name: String,
+    /// Its namespace; empty: the release's.
+    #[serde(default)]
+    pub namespace: String,
+    /// The Gateway listener; empty: every listener that accepts the route.
+    #[serde(default)]
+    pub section_name: String,
 }
 
 /// The HorizontalPodAutoscaler.

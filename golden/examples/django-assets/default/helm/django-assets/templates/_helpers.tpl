@@ -193,6 +193,11 @@ containers:
       - name: http
         containerPort: {{ $v.web.port }}
         protocol: TCP
+      {{- if and $v.metrics.enabled (not $v.metrics.exporter) (ne (int $v.metrics.port) (int $v.web.port)) }}
+      - name: metrics
+        containerPort: {{ $v.metrics.port }}
+        protocol: TCP
+      {{- end }}
     {{- with $v.startupProbe }}
     startupProbe:
       {{- toYaml . | nindent 6 }}
@@ -241,6 +246,37 @@ containers:
       {{- end }}
       {{- end }}
     {{- end }}
+  {{- if and .web $v.metrics.enabled $v.metrics.exporter }}
+  {{- with $v.metrics.exporter }}
+  - name: {{ .name | quote }}
+    image: {{ .image | default (include "django-assets.image" $root) | quote }}
+    imagePullPolicy: {{ $v.image.pullPolicy | quote }}
+    command:
+      {{- range .command }}
+      - {{ . | replace "$" "$$" | quote }}
+      {{- end }}
+    ports:
+      - name: metrics
+        containerPort: {{ $v.metrics.port }}
+        protocol: TCP
+    readinessProbe:
+      tcpSocket:
+        port: metrics
+      periodSeconds: 10
+    livenessProbe:
+      tcpSocket:
+        port: metrics
+      periodSeconds: 20
+    {{- with .resources }}
+    resources:
+      {{- toYaml . | nindent 6 }}
+    {{- end }}
+    {{- with $v.securityContext }}
+    securityContext:
+      {{- toYaml . | nindent 6 }}
+    {{- end }}
+  {{- end }}
+  {{- end }}
 {{- if or $own $scratch }}
 volumes:
   {{- if $scratch }}

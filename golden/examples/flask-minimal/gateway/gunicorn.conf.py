@@ -1,0 +1,5 @@
+bind = ['0.0.0.0:8000']
+chdir = '/flask/app'
+accesslog = '-'
+errorlog = '-'
+statsd_host = 'localhost:9125'
