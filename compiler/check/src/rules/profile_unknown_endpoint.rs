@@ -2,7 +2,7 @@
 
 use super::{ProfileCx, Stage};
 use crate::declared::endpoint_names;
-use paasc_diag::{closest, Diagnostic};
+use paasc_diag::{Diagnostic, Suggestions};
 
 paasc_diag::declare_code!(
     pub CODE = "P003", "profile-unknown-endpoint", Error,
@@ -24,9 +24,11 @@ pub(super) const STAGE: Stage = Stage::Profile(check);
 
 fn check(cx: &ProfileCx) -> Vec<Diagnostic> {
     let endpoints = endpoint_names(cx.charm);
+    let known: std::collections::HashSet<&str> = endpoints.iter().copied().collect();
+    let names = std::cell::OnceCell::new();
     let mut out = Vec::new();
     for (key, _) in cx.profile.integrations.iter() {
-        if endpoints.contains(&key.value.as_str()) {
+        if known.contains(key.value.as_str()) {
             continue;
         }
         let d = Diagnostic::new(
@@ -36,7 +38,8 @@ fn check(cx: &ProfileCx) -> Vec<Diagnostic> {
             format!("the charm declares no endpoint `{}`", key.value),
         )
         .label("no such integration");
-        out.push(match closest(&key.value, endpoints.iter().copied()) {
+        let names = names.get_or_init(|| Suggestions::new(endpoints.iter().copied()));
+        out.push(match names.closest(&key.value) {
             Some(near) => d.help(format!("did you mean `{near}`?")),
             None => d.help("declare it under `requires:` in charmcraft.yaml, or remove it from the profile"),
         });

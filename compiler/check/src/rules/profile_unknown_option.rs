@@ -3,7 +3,7 @@
 
 use super::{ProfileCx, Stage};
 use crate::declared::{option_names, option_types};
-use paasc_diag::{closest, Diagnostic};
+use paasc_diag::{Diagnostic, Suggestions};
 
 paasc_diag::declare_code!(
     pub CODE = "P001", "profile-unknown-option", Error,
@@ -25,6 +25,7 @@ pub(super) const STAGE: Stage = Stage::Profile(check);
 
 fn check(cx: &ProfileCx) -> Vec<Diagnostic> {
     let types = option_types(cx.charm);
+    let names = std::cell::OnceCell::new();
     let mut out = Vec::new();
     for (key, _) in cx.profile.config.iter() {
         if types.contains_key(key.value.as_str()) {
@@ -37,7 +38,8 @@ fn check(cx: &ProfileCx) -> Vec<Diagnostic> {
             format!("the charm has no config option `{}`", key.value),
         )
         .label("not an option of this charm");
-        out.push(match closest(&key.value, option_names(cx.charm)) {
+        let names = names.get_or_init(|| Suggestions::new(option_names(cx.charm)));
+        out.push(match names.closest(&key.value) {
             Some(near) => d.help(format!("did you mean `{near}`?")),
             None => d.help("declare it under config.options in charmcraft.yaml, or remove it from the profile"),
         });
