@@ -68,11 +68,7 @@ impl Tree {
 
     /// The node's content, following aliases.
     pub fn kind(&self, id: NodeId) -> &Kind {
-        let mut node = &self.nodes[id.0 as usize];
-        while let Kind::Alias(target) = node.kind {
-            node = &self.nodes[target.0 as usize];
-        }
-        &node.kind
+        &self.nodes[self.target(id).0 as usize].kind
     }
 
     /// The mapping entries, if the node is a mapping.
