@@ -73,8 +73,8 @@ pub(crate) fn deploy(
     };
     let mut project = crate::load_project(dir, files, None, &load::Disk)
         .map_err(|r| emit_reports(&[*r], files.format, term))?;
-    let checked = paasc_check::check_project(&mut project, term.options());
-    let mut diags = checked.diags.clone();
+    let mut checked = paasc_check::check_project(&mut project, term.options());
+    let mut diags = std::mem::take(&mut checked.diags);
     if project.files.charmcraft.is_none() || project.files.rockcraft.is_none() {
         let mut out = fail(project.db, diags, EXIT_USAGE);
         out.stderr
