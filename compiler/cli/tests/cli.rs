@@ -7,7 +7,7 @@ use common::{assert_success, example, paasc, root, scratch};
 use std::path::PathBuf;
 
 fn temp_project(name: &str, rockcraft: &[u8]) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("paasc-cli-{}-{name}", std::process::id()));
+    let dir = common::tmp().join(format!("paasc-cli-{}-{name}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).expect("mkdir");
     std::fs::write(dir.join("rockcraft.yaml"), rockcraft).expect("write");
@@ -57,7 +57,7 @@ fn usage_errors_and_unreadable_input_exit_two() {
     let doc: serde_json::Value =
         serde_json::from_slice(&missing.stdout).expect("JSON even for exit 2");
     assert_eq!(doc["diagnostics"][0]["code"], "F001");
-    let out = std::env::temp_dir().join(format!("paasc-cli-{}-out", std::process::id()));
+    let out = scratch("cli-out");
     let example = root().join("examples/flask-minimal");
     for profile in ["no-such-profile", "/nonexistent/prod.yaml"] {
         let r = paasc(&[
@@ -75,7 +75,7 @@ fn usage_errors_and_unreadable_input_exit_two() {
         assert_eq!(doc["diagnostics"][0]["code"], "F001");
         assert!(!out.exists(), "--profile {profile} wrote");
     }
-    let empty = std::env::temp_dir().join(format!("paasc-cli-{}-empty", std::process::id()));
+    let empty = common::tmp().join(format!("paasc-cli-{}-empty", std::process::id()));
     std::fs::create_dir_all(&empty).expect("mkdir");
     assert_eq!(
         paasc(&["check", empty.to_str().expect("utf8")])
@@ -163,7 +163,7 @@ fn hostile_inputs_give_diagnostics_never_crashes() {
 #[test]
 fn compile_writes_artifacts_and_a_failed_compile_writes_nothing() {
     let example = root().join("examples/flask-minimal");
-    let out_dir = std::env::temp_dir().join(format!("paasc-compile-{}", std::process::id()));
+    let out_dir = common::tmp().join(format!("paasc-compile-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&out_dir);
     let ex = example.to_str().expect("utf8");
     let od = out_dir.to_str().expect("utf8");
@@ -236,7 +236,7 @@ fn compile_writes_artifacts_and_a_failed_compile_writes_nothing() {
 #[test]
 fn fix_applies_did_you_mean_renames_keeping_comments() {
     let case = root().join("golden/errors/unknown-top-level-key-charmcraft");
-    let dir = std::env::temp_dir().join(format!("paasc-cli-{}-fix", std::process::id()));
+    let dir = common::tmp().join(format!("paasc-cli-{}-fix", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(dir.join("charm")).expect("mkdir");
     for rel in [

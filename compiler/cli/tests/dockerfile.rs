@@ -5,21 +5,10 @@
 //!
 //! hadolint and buildah check the same output in CI (`.ci/docker.sh`).
 
+#[path = "support/common.rs"]
+mod common;
+use common::{root, TERM};
 use std::path::{Path, PathBuf};
-
-const TERM: paasc::Terminal = paasc::Terminal {
-    stdout_tty: false,
-    no_color: true,
-    experimental: false,
-    rock_experimental: false,
-};
-
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../..")
-        .canonicalize()
-        .expect("workspace root")
-}
 
 const CHARM: &str = "name: web
 type: charm
@@ -55,7 +44,7 @@ impl Drop for Project {
 
 /// A flask project: `rock_extra` is appended to rockcraft.yaml; `files` are more project files.
 fn project(name: &str, rock_extra: &str, files: &[(&str, &str)]) -> Project {
-    let dir = std::env::temp_dir().join(format!("paasc-docker-{}-{name}", std::process::id()));
+    let dir = common::tmp().join(format!("paasc-docker-{}-{name}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     let mut all: Vec<(String, String)> = vec![
         ("rockcraft.yaml".into(), format!("{ROCK}{rock_extra}")),
@@ -1081,7 +1070,7 @@ fn after_chains_craftctl_and_build_snaps() {
 
 #[test]
 fn go_builds_with_the_go_toolchain_image() {
-    let dir = std::env::temp_dir().join(format!("paasc-docker-{}-go", std::process::id()));
+    let dir = common::tmp().join(format!("paasc-docker-{}-go", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(dir.join("charm")).expect("mkdir");
     let p = Project { dir };
@@ -1127,7 +1116,7 @@ fn every_example_compiles_to_a_well_formed_dockerfile() {
         if !dir.join("rockcraft.yaml").is_file() {
             continue;
         }
-        let out = std::env::temp_dir().join(format!(
+        let out = common::tmp().join(format!(
             "paasc-docker-{}-example-{}",
             std::process::id(),
             dir.file_name().and_then(|n| n.to_str()).unwrap_or("x")
@@ -1332,7 +1321,7 @@ fn package_manager_credentials_are_secret_mounts_never_args() {
 
 #[test]
 fn django_example_primes_its_dump_part_and_app() {
-    let dir = std::env::temp_dir().join(format!("paasc-docker-{}-django", std::process::id()));
+    let dir = common::tmp().join(format!("paasc-docker-{}-django", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     let copied = std::process::Command::new("cp")
         .arg("-a")

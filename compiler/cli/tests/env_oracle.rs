@@ -395,7 +395,7 @@ fn names_are_refused_only_when_invalid() {
         eprintln!("skipping the python-dotenv reading of the names: no virtualenv");
         return;
     };
-    let dir = std::env::temp_dir().join(format!("paasc-env-names-{}", std::process::id()));
+    let dir = common::tmp().join(format!("paasc-env-names-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("temp dir");
     let file = dir.join("names.env");
     let text = render(written.iter().map(|(k, v)| (k.as_str(), v.as_str()))).expect("renders");
@@ -470,7 +470,7 @@ fn env_files_read_back_exactly_with_python_dotenv() {
         eprintln!("skipping the python-dotenv round trip: {msg}");
         return;
     };
-    let dir = std::env::temp_dir().join(format!("paasc-env-oracle-{}", std::process::id()));
+    let dir = common::tmp().join(format!("paasc-env-oracle-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).expect("temp dir");
 

@@ -184,7 +184,7 @@ fn examples_compile_to_their_golden_artifacts() {
         panic!("PAASC_BLESS is refused when CI=true: bless locally and commit the golden files");
     }
     let golden_root = root.join("golden/examples");
-    let scratch = std::env::temp_dir().join(format!("paasc-examples-{}", std::process::id()));
+    let scratch = common::tmp().join(format!("paasc-examples-{}", std::process::id()));
     let examples = names(&root.join("examples"), None);
     assert!(!examples.is_empty(), "no examples under examples/");
 

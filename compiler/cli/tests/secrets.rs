@@ -61,7 +61,7 @@ fn secret_values_stay_in_the_environment_artifacts() {
                 .into_iter()
                 .filter(|s| s.len() >= 6)
                 .collect();
-            let out = std::env::temp_dir().join(format!(
+            let out = common::tmp().join(format!(
                 "paasc-secrets-{}-{}-{}",
                 std::process::id(),
                 example.file_name().to_string_lossy(),
@@ -149,7 +149,7 @@ fn diagnostics_never_show_secret_values() {
     let mut failures_seen = 0;
     for case in cases {
         let dir = root().join("golden/errors").join(case);
-        let out = std::env::temp_dir().join(format!("paasc-secrets-{}-{case}", std::process::id()));
+        let out = common::tmp().join(format!("paasc-secrets-{}-{case}", std::process::id()));
         for format in ["json", "human"] {
             let result = run(&[
                 "compile",
@@ -326,7 +326,7 @@ fn hostile_secrets_never_reach_a_diagnostic() {
 #[test]
 fn a_credential_written_as_a_list_is_not_quoted() {
     let dir = root().join("examples/flask-postgresql");
-    let out = std::env::temp_dir().join(format!("paasc-secrets-list-{}", std::process::id()));
+    let out = common::tmp().join(format!("paasc-secrets-list-{}", std::process::id()));
     let shown = assert_hidden(
         &[
             "compile",
@@ -348,7 +348,7 @@ fn a_credential_written_as_a_list_is_not_quoted() {
 #[test]
 fn an_empty_or_null_set_is_refused_at_the_flag() {
     let dir = root().join("examples/flask-secrets");
-    let out = std::env::temp_dir().join(format!("paasc-secrets-empty-{}", std::process::id()));
+    let out = common::tmp().join(format!("paasc-secrets-empty-{}", std::process::id()));
     for set in [
         "secret-key=",
         "secret-key=~",

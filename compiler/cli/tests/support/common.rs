@@ -55,9 +55,17 @@ pub fn assert_success(out: &Output) {
     );
 }
 
-/// An empty path under the temporary directory, unique to this process and `name`.
+/// The directory for the tests' scratch files: `target/tmp`, so a test run leaves nothing in
+/// the system's temporary directory.
+pub fn tmp() -> PathBuf {
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR"));
+    std::fs::create_dir_all(&dir).expect("target/tmp");
+    dir
+}
+
+/// An empty path under [`tmp`], unique to this process and `name`.
 pub fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("paasc-{}-{name}", std::process::id()));
+    let dir = tmp().join(format!("paasc-{}-{name}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     dir
 }
