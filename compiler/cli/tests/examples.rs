@@ -1,6 +1,7 @@
 //! Golden artifacts of the examples: every `examples/<example>/profiles/<profile>.yaml` is
 //! compiled with the real binary (all artifacts, the default `--emit`) and the whole output tree
-//! (file names and bytes) must equal `golden/examples/<example>/<profile>/`.
+//! (file names and bytes) must equal `golden/examples/<example>/<profile>/`, except the image
+//! (`docker/`), which must be the same for every profile and equal `golden/examples/<example>/docker/`.
 //!
 //! After an intended change, `PAASC_BLESS=1 cargo test -p paasc --test examples` rewrites the
 //! golden trees (and removes those of deleted examples or profiles); read `git diff golden/`
@@ -176,6 +177,26 @@ fn write_tree(dir: &Path, files: &BTreeMap<String, Vec<u8>>) {
     }
 }
 
+/// A compiled or golden tree: relative path to bytes.
+type Files = BTreeMap<String, Vec<u8>>;
+
+/// The golden directory of an example's image: `golden/examples/<example>/docker/`, once per
+/// example, since the image does not depend on the deployment profile.
+const IMAGE: &str = "docker";
+
+/// Splits a compiled tree into the profile's artifacts and the image's (`docker/...`, with that
+/// prefix removed).
+fn split_image(files: Files) -> (Files, Files) {
+    let prefix = format!("{IMAGE}/");
+    let (docker, rest): (Files, Files) =
+        files.into_iter().partition(|(k, _)| k.starts_with(&prefix));
+    let docker = docker
+        .into_iter()
+        .map(|(k, v)| (k[prefix.len()..].to_string(), v))
+        .collect();
+    (rest, docker)
+}
+
 #[test]
 fn examples_compile_to_their_golden_artifacts() {
     let root = root();
@@ -199,6 +220,7 @@ fn examples_compile_to_their_golden_artifacts() {
                 "{example}: every example needs profiles/default.yaml and at least one more profile, found {profiles:?}"
             ));
         }
+        let mut image: Option<(String, Files)> = None;
         for profile in &profiles {
             let case = format!("{example}/{profile}");
             let out = scratch.join(example).join(profile);
@@ -207,7 +229,17 @@ fn examples_compile_to_their_golden_artifacts() {
                 continue;
             }
             checked += 1;
-            let got = artifacts_under(&out);
+            let (got, docker) = split_image(artifacts_under(&out));
+            match &image {
+                None => image = Some((profile.clone(), docker)),
+                Some((first, want)) => {
+                    if let Some(report) = compare(want, &docker) {
+                        failures.push(format!(
+                            "{case}: the image differs from profile {first}'s, but the Dockerfile must not depend on the profile\n{report}"
+                        ));
+                    }
+                }
+            }
             let golden_dir = golden_root.join(example).join(profile);
             let want = files_under(&golden_dir);
             if let Some(report) = compare(&want, &got) {
@@ -221,10 +253,24 @@ fn examples_compile_to_their_golden_artifacts() {
                 }
             }
         }
+        if let Some((_, got)) = &image {
+            let golden_dir = golden_root.join(example).join(IMAGE);
+            let want = files_under(&golden_dir);
+            if let Some(report) = compare(&want, got) {
+                if bless {
+                    write_tree(&golden_dir, got);
+                    blessed.push(format!("{example}/{IMAGE}"));
+                } else {
+                    failures.push(format!(
+                        "{example}: the image differs from golden/examples/{example}/{IMAGE}/\n{report}"
+                    ));
+                }
+            }
+        }
         // Golden trees of profiles that no longer exist.
         for stale in names(&golden_root.join(example), None)
             .into_iter()
-            .filter(|p| !profiles.contains(p))
+            .filter(|p| p != IMAGE && !profiles.contains(p))
         {
             if bless {
                 let _ = std::fs::remove_dir_all(golden_root.join(example).join(&stale));
