@@ -250,7 +250,7 @@ fn validate_bases(fw: &CharmExtension, doc: &Yaml, opts: Options) -> Result<(), 
             Code::EXTENSION_EXPERIMENTAL,
             format!("Extension '{}' is experimental on base(s): {}", fw.extension, bases.join(", ")),
             at,
-            "charmcraft needs CHARMCRAFT_ENABLE_EXPERIMENTAL_EXTENSIONS=1 for this, and paasc does not model experimental extensions",
+            "charmcraft accepts it only with CHARMCRAFT_ENABLE_EXPERIMENTAL_EXTENSIONS=1 in the environment; paasc reads the same variable",
         ));
     }
     Ok(())

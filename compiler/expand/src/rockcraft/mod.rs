@@ -407,7 +407,7 @@ fn extension_snippet(
             Code::ROCK_EXTENSION_EXPERIMENTAL,
             format!("Extension is experimental: '{name}'"),
             Location::value(&["extensions", index]),
-            "rockcraft accepts it only with ROCKCRAFT_ENABLE_EXPERIMENTAL_EXTENSIONS=True in the environment",
+            "rockcraft accepts it only with ROCKCRAFT_ENABLE_EXPERIMENTAL_EXTENSIONS=True in the environment; paasc reads the same variable",
         )));
     }
     let base = data.get("base").and_then(Yaml::as_str).map(str::to_string);
