@@ -272,7 +272,7 @@ fn every_kind_of_backing_service_is_provisioned_without_secrets_in_compose_yaml(
     .expect("write");
     std::fs::write(
         dir.join("profiles/default.yaml"),
-        "secret-key: k-dev-only\nintegrations:\n  mysql:\n    data: {endpoints: \"mysql:3306\", username: app, password: dev-mysql-pw, database: app}\n  mongodb:\n    data: {endpoints: \"mongodb:27017\", username: app, password: dev-mongo-pw, database: app}\n  valkey:\n    data: {endpoints: \"valkey:6379\", username: default, password: dev-valkey-pw}\n  smtp:\n    data: {host: smtp, port: \"587\", user: app, password: dev-smtp-pw, auth_type: plain, transport_security: starttls, domain: smtp}\n  rabbitmq:\n    data: {hostname: rabbitmq, password: dev-rabbit-pw}\n  tracing:\n    data: {receivers: '[{\"protocol\": {\"name\": \"otlp_http\", \"type\": \"http\"}, \"url\": \"http://tracing:4318\"}]'}\n",
+        "secret-key: k-dev-only\nintegrations:\n  mysql:\n    data: {endpoints: \"mysql:3306\", username: app, password: dev-mysql-pw, database: app}\n  mongodb:\n    data: {endpoints: \"mongodb:27017\", username: app, password: dev-mongo-pw, database: app}\n  valkey:\n    data: {endpoints: \"valkey:6379\", username: default, password: dev-valkey-pw}\n  smtp:\n    data: {host: smtp, port: \"1025\", user: app, password: dev-smtp-pw, auth_type: plain, transport_security: none, domain: smtp}\n  rabbitmq:\n    data: {hostname: rabbitmq, password: dev-rabbit-pw}\n  tracing:\n    data: {receivers: '[{\"protocol\": {\"name\": \"otlp_http\", \"type\": \"http\"}, \"url\": \"http://tracing:4318\"}]'}\n",
     )
     .expect("write");
     let out_dir = scratch("compose-many-out");
@@ -379,4 +379,51 @@ fn provision_generates_credentials_once_and_keeps_them() {
     ]);
     assert_eq!(refused.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&refused.stderr).contains("requires no endpoint `nope`"));
+}
+
+#[test]
+fn a_provisioned_smtp_relation_points_at_what_mailpit_serves() {
+    let dir = scratch("compose-smtp");
+    copy_dir(&root().join("examples/flask-minimal"), &dir);
+    let charm = dir.join("charm/charmcraft.yaml");
+    let text = std::fs::read_to_string(&charm).expect("charmcraft.yaml");
+    std::fs::write(
+        &charm,
+        text + "requires:\n  smtp: {interface: smtp, optional: false, limit: 1}\n",
+    )
+    .expect("write");
+    let out_dir = scratch("compose-smtp-out");
+    let out = paasc(&[
+        "compile",
+        dir.to_str().expect("path"),
+        "-o",
+        out_dir.to_str().expect("path"),
+        "--emit",
+        "compose",
+        "--provision",
+        "smtp",
+    ]);
+    assert_success(&out);
+    let app = std::fs::read_to_string(out_dir.join(".env")).expect(".env");
+    assert_eq!(env_value(&app, "SMTP_HOST").as_deref(), Some("smtp"));
+    assert_eq!(
+        env_value(&app, "SMTP_PORT").as_deref(),
+        Some("1025"),
+        "Mailpit's SMTP port"
+    );
+    assert_eq!(
+        env_value(&app, "SMTP_TRANSPORT_SECURITY"),
+        None,
+        "Mailpit serves no TLS, and paas-charm drops a `none` transport security"
+    );
+    let compose = load(&std::fs::read_to_string(out_dir.join("compose.yaml")).expect("compose"));
+    let image = compose
+        .get("services")
+        .and_then(|s| s.get("smtp"))
+        .and_then(|s| s.get("image"))
+        .and_then(Yaml::as_str);
+    assert!(
+        image.is_some_and(|i| i.starts_with("axllent/mailpit:")),
+        "{image:?}"
+    );
 }

@@ -90,15 +90,16 @@ pub(crate) fn read(_: &Ctx, _: &str, rel: &Relation) -> Read {
     })))
 }
 
-/// An SMTP relay at `host:587` with STARTTLS and plain authentication.
+/// What the Compose back end's Mailpit serves: `host:1025`, no TLS, plain authentication (Mailpit
+/// accepts any credentials there).
 pub(crate) fn sample(s: &Sample) -> Relation {
     relation(&[
         ("host", s.host),
-        ("port", "587"),
+        ("port", "1025"),
         ("user", s.user),
         ("password", s.password),
         ("auth_type", "plain"),
-        ("transport_security", "starttls"),
+        ("transport_security", "none"),
         ("domain", s.host),
     ])
 }
