@@ -2,7 +2,8 @@
 //! its files: the expanded charm's options (and the variable paas-charm makes of each), its
 //! endpoints, and the expanded rock's parts and services.
 
-use crate::{load, Terminal};
+use crate::load;
+use crate::shared::Terminal;
 use paasc_lsp::{Facts, OptionFact};
 use paasc_runtime::{option_use, OptionUse};
 use paasc_syntax::Yaml;

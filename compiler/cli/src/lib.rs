@@ -1,7 +1,6 @@
 //! The `paasc` command line. This crate is the only one that does I/O or knows about JSON and
 //! terminals; the passes it drives are pure.
 
-pub mod ci;
 pub mod compile;
 pub mod env;
 pub mod facts;
@@ -10,30 +9,24 @@ pub mod graph;
 pub mod init;
 pub mod load;
 pub mod provision;
+pub mod report;
 pub mod rules;
+pub mod shared;
 
 pub use paasc_render::{github, human, json, sarif};
 pub use paasc_write as write;
+pub use shared::{
+    all_codes, FileArgs, Format, Outcome, Terminal, Tool, EXIT_INTERNAL, EXIT_OK, EXIT_PROBLEMS,
+    EXIT_USAGE,
+};
 
 use clap::{Parser, Subcommand, ValueEnum};
 use paasc_check::expand;
 use paasc_diag::{Code, Diagnostic};
 use paasc_emit::Artifact;
+use paasc_init::ci;
+use report::{emit, emit_reports, load_project, Report};
 use std::path::{Path, PathBuf};
-
-/// Every diagnostic code: those of parsing, lowering and expansion, of the rules, and of the
-/// back ends, in code order.
-pub fn all_codes() -> Vec<Code> {
-    let mut all: Vec<Code> = paasc_diag::ALL_CODES
-        .iter()
-        .chain(paasc_check::CODES)
-        .chain(paasc_emit::CODES)
-        .chain(rules::CODES)
-        .copied()
-        .collect();
-    all.sort();
-    all
-}
 
 /// Parses an `--emit` name with the artifact registry.
 fn artifact_parser() -> impl clap::builder::TypedValueParser<Value = Artifact> {
@@ -46,47 +39,11 @@ fn artifact_parser() -> impl clap::builder::TypedValueParser<Value = Artifact> {
     .try_map(|name: String| Artifact::from_name(&name).ok_or("not an artifact"))
 }
 
-/// Exit code: no errors (warnings allowed).
-pub const EXIT_OK: i32 = 0;
-/// Exit code: problems were found in the inputs.
-pub const EXIT_PROBLEMS: i32 = 1;
-/// Exit code: bad usage, or an input could not be read.
-pub const EXIT_USAGE: i32 = 2;
-/// Exit code: paasc itself failed (a bug).
-pub const EXIT_INTERNAL: i32 = 3;
-
-/// Output format of diagnostics.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum Format {
-    /// miette reports for people.
-    Human,
-    /// One JSON document (schema/diagnostics.json).
-    Json,
-    /// SARIF 2.1.0, for GitHub code scanning and other SARIF viewers.
-    Sarif,
-    /// GitHub Actions workflow commands (`::error file=...`), shown as annotations.
-    Github,
-}
-
 #[derive(Parser, Debug)]
 #[command(name = "paasc", version, about = "Compiler and checker for 12-factor web apps built with rockcraft and charmcraft", long_about = None)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
-}
-
-/// Flags shared by the commands that read a project.
-#[derive(clap::Args, Debug, Clone)]
-struct FileArgs {
-    /// Path of rockcraft.yaml, if not in DIR.
-    #[arg(long, value_name = "FILE")]
-    rockcraft: Option<PathBuf>,
-    /// Path of charmcraft.yaml, if not in DIR or DIR/charm.
-    #[arg(long, value_name = "FILE")]
-    charmcraft: Option<PathBuf>,
-    /// Output format of diagnostics.
-    #[arg(long, value_enum, default_value_t = Format::Human)]
-    format: Format,
 }
 
 #[derive(clap::Args, Debug, Clone)]
@@ -220,15 +177,6 @@ pub enum CiSystem {
     Github,
 }
 
-/// The files `paasc expand` expands.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum Tool {
-    /// `charmcraft expand-extensions`.
-    Charmcraft,
-    /// `rockcraft expand-extensions`.
-    Rockcraft,
-}
-
 /// The schemas `paasc schema` prints.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum SchemaKind {
@@ -242,30 +190,6 @@ pub enum SchemaKind {
     Profile,
     /// The `values.yaml` of the Helm charts `compile --emit helm` writes.
     HelmValues,
-}
-
-/// What a run produced.
-#[derive(Debug, Default)]
-pub struct Outcome {
-    /// Text for standard output.
-    pub stdout: String,
-    /// Text for standard error.
-    pub stderr: String,
-    /// The process exit code.
-    pub code: i32,
-}
-
-/// Environment facts that change rendering and what the emulated tools accept.
-#[derive(Clone, Copy, Debug)]
-pub struct Terminal {
-    /// Whether standard output is a terminal.
-    pub stdout_tty: bool,
-    /// Whether `NO_COLOR` is set to a non-empty value.
-    pub no_color: bool,
-    /// Whether `CHARMCRAFT_ENABLE_EXPERIMENTAL_EXTENSIONS` is set to a non-empty value.
-    pub experimental: bool,
-    /// Whether `ROCKCRAFT_ENABLE_EXPERIMENTAL_EXTENSIONS` is set to a non-empty value.
-    pub rock_experimental: bool,
 }
 
 /// Runs paasc with `args` (including the program name).
@@ -374,95 +298,6 @@ pub fn run(args: Vec<String>, term: Terminal) -> Outcome {
     }
 }
 
-fn human_style(term: Terminal) -> human::Style {
-    if term.no_color || !term.stdout_tty {
-        human::Style::Narratable
-    } else {
-        human::Style::Graphical
-    }
-}
-
-/// Loads the project in `dir`, or reports the load failure (exit 2).
-fn load_project(
-    dir: &Path,
-    files: &FileArgs,
-    only: Option<Tool>,
-    src: &dyn paasc_check::Source,
-) -> Result<paasc_check::Project, Box<Report>> {
-    let mut loc = load::Locations {
-        dir: dir.to_path_buf(),
-        rockcraft: files.rockcraft.clone(),
-        charmcraft: files.charmcraft.clone(),
-    };
-    match only {
-        Some(Tool::Charmcraft) => loc.rockcraft = None,
-        Some(Tool::Rockcraft) => loc.charmcraft = None,
-        None => {}
-    }
-    load::load(&loc, src).map_err(|e| {
-        Box::new(Report {
-            db: e.db,
-            diags: vec![e.diagnostic],
-            suppressed: Vec::new(),
-            files: 0,
-            code: EXIT_USAGE,
-            note: None,
-            artifacts: None,
-        })
-    })
-}
-
-/// What `check` or `compile` found in one project.
-struct Report {
-    /// The project's sources.
-    db: paasc_diag::SourceDb,
-    /// Its problems, sorted.
-    diags: Vec<Diagnostic>,
-    /// The problems rule control hid.
-    suppressed: Vec<paasc_render::Suppressed>,
-    /// How many files were read.
-    files: usize,
-    /// The exit code this project alone would give.
-    code: i32,
-    /// A line for standard error after the summary.
-    note: Option<String>,
-    /// The artifacts, when `compile` built them.
-    artifacts: Option<paasc_emit::Files>,
-}
-
-/// Renders the reports of every project in argument order: one summary, the worst exit code.
-fn emit_reports(reports: &[Report], format: Format, term: Terminal) -> Outcome {
-    let notes: String = reports
-        .iter()
-        .filter_map(|r| r.note.as_deref())
-        .map(|n| format!("{n}\n"))
-        .collect();
-    let code = reports.iter().map(|r| r.code).max().unwrap_or(EXIT_OK);
-    if let [r] = reports {
-        let mut out = emit(&r.db, &r.diags, &r.suppressed, r.files, format, term);
-        out.stderr.push_str(&notes);
-        out.code = code;
-        return out;
-    }
-    let mut summary = json::summary(&[], 0);
-    for r in reports {
-        summary.add(&counts(&r.diags, &r.suppressed, r.files));
-    }
-    let parts: Vec<Part> = reports
-        .iter()
-        .map(|r| (&r.db, r.diags.as_slice(), r.suppressed.as_slice(), r.files))
-        .collect();
-    Outcome {
-        stdout: render(&parts, format, term),
-        stderr: format!(
-            "{} of {} projects\n{notes}",
-            summary_line(&summary),
-            reports.len()
-        ),
-        code,
-    }
-}
-
 /// Refuses flags that name one project's files when several projects are given, and
 /// `--select`/`--ignore` entries that name no code.
 fn single_project_flags(p: &ProjectArgs) -> Option<Outcome> {
@@ -480,16 +315,6 @@ fn single_project_flags(p: &ProjectArgs) -> Option<Outcome> {
             ..Outcome::default()
         }
     })
-}
-
-impl Terminal {
-    /// What the emulated tools take from the environment.
-    fn options(self) -> paasc_check::Options {
-        paasc_check::Options {
-            charm_experimental: self.experimental,
-            rock_experimental: self.rock_experimental,
-        }
-    }
 }
 
 fn check(c: &CheckArgs, term: Terminal) -> Outcome {
@@ -1013,86 +838,6 @@ fn expand_cmd(dir: &Path, args: &FileArgs, tool: Tool, term: Terminal) -> Outcom
     let mut out = emit(&loaded.db, &diags, &[], 1, args.format, term);
     out.code = EXIT_PROBLEMS;
     out
-}
-
-fn emit(
-    db: &paasc_diag::SourceDb,
-    diags: &[Diagnostic],
-    suppressed: &[paasc_render::Suppressed],
-    files: usize,
-    format: Format,
-    term: Terminal,
-) -> Outcome {
-    let summary = format!("{}\n", summary_line(&counts(diags, suppressed, files)));
-    Outcome {
-        stdout: render(&[(db, diags, suppressed, files)], format, term),
-        stderr: summary,
-        code: EXIT_OK,
-    }
-}
-
-/// One project's sources, diagnostics, those rule control hid, and number of files read.
-type Part<'a> = (
-    &'a paasc_diag::SourceDb,
-    &'a [Diagnostic],
-    &'a [paasc_render::Suppressed],
-    usize,
-);
-
-/// The summary counts of one project.
-fn counts(
-    diags: &[Diagnostic],
-    suppressed: &[paasc_render::Suppressed],
-    files: usize,
-) -> json::Summary {
-    let mut s = json::summary(diags, files);
-    s.suppressed = suppressed.len();
-    s
-}
-
-/// Standard output for the diagnostics of every project, in order, in `format`.
-fn render(parts: &[Part], format: Format, term: Terminal) -> String {
-    let base = std::env::current_dir().unwrap_or_default();
-    match format {
-        Format::Json => json::stream(
-            parts
-                .iter()
-                .map(|(db, diags, hidden, files)| (*db, *diags, *hidden, *files)),
-        ),
-        Format::Sarif => {
-            let projects: Vec<sarif::Project> = parts
-                .iter()
-                .map(|(db, diags, hidden, _)| (*db, *diags, *hidden))
-                .collect();
-            sarif::to_string(&sarif::log(&projects, &all_codes(), &base))
-        }
-        Format::Github => parts
-            .iter()
-            .map(|(db, diags, _, _)| github::render(db, diags, &base))
-            .collect(),
-        Format::Human => compile::each(parts, |(db, diags, _, _)| {
-            human::render_all(db, diags, human_style(term))
-        })
-        .concat(),
-    }
-}
-
-/// `N errors, M warnings in K files`, and `(N suppressed)` when rule control hid any.
-fn summary_line(s: &json::Summary) -> String {
-    let hidden = if s.suppressed > 0 {
-        format!(" ({} suppressed)", s.suppressed)
-    } else {
-        String::new()
-    };
-    format!(
-        "{} error{}, {} warning{} in {} file{}{hidden}",
-        s.errors,
-        if s.errors == 1 { "" } else { "s" },
-        s.warnings,
-        if s.warnings == 1 { "" } else { "s" },
-        s.files,
-        if s.files == 1 { "" } else { "s" },
-    )
 }
 
 fn explain(code: &str) -> Outcome {

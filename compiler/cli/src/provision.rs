@@ -1,101 +1,18 @@
-//! `compile --provision ENDPOINT`: run a backing service for the integration on ENDPOINT in
-//! `compose.yaml`, as if a provider named like the endpoint were related.
-//!
-//! The relation data is the integration row's sample ([`paasc_runtime::Integration::sample`]),
-//! at the host ENDPOINT, with credentials paasc generates once: a later compile reads them back
-//! from `OUT/compose/ENDPOINT.env` (the backing service's environment file, which compose
-//! reads) and reuses them, so a database keeps working across compiles. The data is given to
-//! the profile as `--set integrations.ENDPOINT.data...` values (applied before the user's own
-//! `--set`s), so paas-charm's environment is computed from it as from any relation, and
-//! `compose.yaml` recognises the sample and provisions the service.
+//! `compile --provision ENDPOINT`'s I/O: the credentials kept in `OUT/compose/ENDPOINT.env`
+//! by an earlier compile, and new passwords from the operating system's randomness; the
+//! relation data itself is [`paasc_emit::compose::provision`].
 
-use paasc_emit::compose::{Value, BACKINGS, PROVISION_DIR};
-use paasc_syntax::Yaml;
+use paasc_emit::compose::PROVISION_DIR;
 use std::path::Path;
-
-/// The user and database name paasc asks a provisioned service for.
-const NAME: &str = "app";
 
 /// The `--set` arguments that relate each of `endpoints` to a provisioned service, for the
 /// charm whose `charmcraft.yaml` is `charm`, compiling into `out`; or what is wrong.
 pub fn sets(charm: &str, endpoints: &[String], out: &Path) -> Result<Vec<String>, String> {
-    let (tree, _) = paasc_syntax::parse(
-        paasc_diag::FileId(0),
-        charm,
-        paasc_syntax::Limits::default(),
-    );
-    let doc = tree
-        .root()
-        .map(|r| Yaml::from_tree(&tree, r))
-        .unwrap_or(Yaml::Null);
-    let mut out_sets = Vec::new();
-    for endpoint in endpoints {
-        let interface = doc
-            .get("requires")
-            .and_then(|r| r.get(endpoint))
-            .and_then(|e| e.get("interface"))
-            .and_then(Yaml::as_str)
-            .ok_or_else(|| {
-                format!("--provision {endpoint}: charmcraft.yaml requires no endpoint `{endpoint}` with an interface")
-            })?;
-        let backing = BACKINGS
-            .iter()
-            .find(|b| b.interface == interface)
-            .ok_or_else(|| {
-                let known: Vec<&str> = BACKINGS.iter().map(|b| b.interface).collect();
-                format!(
-                    "--provision {endpoint}: paasc has no backing service for the `{interface}` interface (it has: {})",
-                    known.join(", ")
-                )
-            })?;
-        let sample = paasc_runtime::TABLE
-            .iter()
-            .find(|r| r.interface == interface)
-            .and_then(|r| r.sample)
-            .ok_or_else(|| {
-                format!("--provision {endpoint}: paas-charm reads no `{interface}` relation data")
-            })?;
-        if endpoint.contains('.') {
-            return Err(format!(
-                "--provision {endpoint}: an endpoint name with `.` cannot be given with --set"
-            ));
-        }
-        let kept = std::fs::read_to_string(out.join(format!("{PROVISION_DIR}{endpoint}.env")))
-            .unwrap_or_default();
-        let kept = |role: fn(&Value) -> bool| -> Option<String> {
-            let name = backing.env.iter().find(|(_, v)| role(v))?.0;
-            kept.lines().find_map(|l| {
-                let v = l
-                    .strip_prefix(name)?
-                    .strip_prefix("='")?
-                    .strip_suffix('\'')?;
-                (!v.is_empty() && v.chars().all(|c| c.is_ascii_alphanumeric()))
-                    .then(|| v.to_string())
-            })
-        };
-        let password = kept(|v| matches!(v, Value::Password)).unwrap_or_else(generate);
-        let user = kept(|v| matches!(v, Value::User)).unwrap_or_else(|| NAME.into());
-        let database = kept(|v| matches!(v, Value::Database)).unwrap_or_else(|| NAME.into());
-        let relation = sample(&paasc_runtime::Sample {
-            host: endpoint,
-            user: &user,
-            password: &password,
-            database: &database,
-        });
-        let quoted = |v: &str| format!("'{}'", v.replace('\'', "''"));
-        for (k, v) in &relation.app_data {
-            out_sets.push(format!("integrations.{endpoint}.data.{k}={}", quoted(v)));
-        }
-        for (unit, bag) in &relation.units_data {
-            for (k, v) in bag {
-                out_sets.push(format!(
-                    "integrations.{endpoint}.units.{unit}.{k}={}",
-                    quoted(v)
-                ));
-            }
-        }
-    }
-    Ok(out_sets)
+    let kept = |endpoint: &str| {
+        std::fs::read_to_string(out.join(format!("{PROVISION_DIR}{endpoint}.env")))
+            .unwrap_or_default()
+    };
+    paasc_emit::compose::provision::sets(charm, endpoints, &kept, &mut generate)
 }
 
 /// A new password: 24 letters and digits from the operating system's randomness.

@@ -23,6 +23,8 @@
 //!   `dev` (`docker compose --profile dev up`): the project mounted over the app directory,
 //!   gunicorn with `--reload`, on the next host port.
 
+pub mod provision;
+
 use crate::pebble::services;
 use crate::{Files, Placement};
 use paasc_check::Resolved;

@@ -10,9 +10,11 @@
 pub mod compose;
 pub mod dockerfile;
 pub mod env;
+pub mod graph;
 pub mod gunicorn;
 pub mod helm;
 pub mod pebble;
+pub mod why;
 
 use paasc_check::{App, Resolved};
 use paasc_diag::{Code, Diagnostic, Severity};

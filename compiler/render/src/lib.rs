@@ -9,6 +9,7 @@ pub mod fix;
 pub mod github;
 pub mod human;
 pub mod json;
+pub mod rules;
 pub mod sarif;
 
 /// A diagnostic that rule control hid: not shown or counted as a problem, but counted in the

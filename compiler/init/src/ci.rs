@@ -1,7 +1,7 @@
 //! `paasc ci github`: a GitHub Actions workflow that checks each project with paasc, uploads
 //! the SARIF log to code scanning, shows the diagnostics as annotations, compiles, builds the
 //! image from the generated Dockerfile and lints the generated Helm chart. `.ci/run` checks the
-//! output with actionlint.
+//! output with actionlint. Like `paasc init`, a file that starts a project; the binary prints it.
 
 /// A project directory as the workflow's matrix names it: relative to the repository root, with
 /// `/` separators, no `..`, and no character a YAML or shell reader could misread.
