@@ -841,40 +841,13 @@ fn expand_cmd(dir: &Path, args: &FileArgs, tool: Tool, term: Terminal) -> Outcom
 }
 
 fn explain(code: &str) -> Outcome {
-    let codes = all_codes();
-    if code.eq_ignore_ascii_case("all") {
-        let mut s = String::new();
-        for c in codes.iter().map(|c| c.info()) {
-            s.push_str(&format!(
-                "{}  {:<24} {:<8} {}\n",
-                c.code,
-                c.name,
-                c.severity.as_str(),
-                c.summary
-            ));
-        }
-        return Outcome {
-            stdout: s,
-            ..Outcome::default()
-        };
-    }
-    match Code::lookup_in(&codes, code).map(Code::info) {
-        Some(c) => Outcome {
-            stdout: format!(
-                "{} ({}), {}: {}\n\n{}\n\nMore: {}\n",
-                c.code,
-                c.name,
-                c.severity.as_str(),
-                c.summary,
-                c.explanation,
-                Code(c).url()
-            ),
+    match paasc_render::explain::text(&all_codes(), code) {
+        Ok(stdout) => Outcome {
+            stdout,
             ..Outcome::default()
         },
-        None => Outcome {
-            stderr: format!(
-                "error: unknown diagnostic code `{code}`; `paasc explain all` lists them\n"
-            ),
+        Err(stderr) => Outcome {
+            stderr,
             code: EXIT_USAGE,
             ..Outcome::default()
         },

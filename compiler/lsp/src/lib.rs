@@ -4,6 +4,7 @@
 //! and publishes the diagnostics of every file of that project.
 
 mod complete;
+pub mod facts;
 mod hints;
 mod keys;
 

@@ -3,6 +3,7 @@
 //! and layout stay.
 
 use paasc_diag::{Code, Diagnostic, FileId, SourceDb, Span};
+use std::collections::BTreeMap;
 
 /// A fix: a title and the replacements it makes.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -39,6 +40,101 @@ pub fn of(db: &SourceDb, d: &Diagnostic) -> Option<Fix> {
         });
     }
     None
+}
+
+/// The fixed text of one file.
+pub struct Planned {
+    /// The file's path as diagnostics show it.
+    pub path: String,
+    /// The text on disk.
+    pub before: String,
+    /// The text with the fixes.
+    pub after: String,
+    /// One line per change: `path:line:col: `old` -> `new``.
+    pub changes: Vec<String>,
+}
+
+/// The fixes of `diags`, file by file, applied to the files' texts on disk (`disk` reads one by
+/// its path; `None` when it cannot be read as UTF-8). A file whose disk text is no longer the
+/// text checked is left alone; overlapping fixes keep the later one.
+pub fn plan(
+    db: &SourceDb,
+    diags: &[Diagnostic],
+    disk: &dyn Fn(&str) -> Option<String>,
+) -> Vec<Planned> {
+    let mut by_file: BTreeMap<u32, Vec<(u32, u32, String)>> = BTreeMap::new();
+    for fix in diags.iter().filter_map(|d| of(db, d)) {
+        for (file, span, new) in fix.edits {
+            let edits = by_file.entry(file.0).or_default();
+            let edit = (span.start, span.end, new);
+            if !edits.contains(&edit) {
+                edits.push(edit);
+            }
+        }
+    }
+    let mut out = Vec::new();
+    for (id, mut edits) in by_file {
+        let file = db.get(paasc_diag::FileId(id));
+        let Some(disk) = disk(&file.path) else {
+            continue;
+        };
+        let bom = if disk.starts_with('\u{feff}') { 3 } else { 0 };
+        if disk[bom..] != file.text {
+            continue;
+        }
+        edits.sort_by_key(|e| std::cmp::Reverse(e.0));
+        let mut text = disk.clone();
+        let mut floor = u32::MAX;
+        let mut changes = Vec::new();
+        for (start, end, new) in edits {
+            if end > floor || (start == end && new.is_empty()) {
+                continue;
+            }
+            let (s, e) = (start as usize + bom, end as usize + bom);
+            let Some(old) = text.get(s..e).map(str::to_string) else {
+                continue;
+            };
+            text.replace_range(s..e, &new);
+            floor = start;
+            let p = file.position(start);
+            changes.push(format!(
+                "{}:{}:{}: `{old}` -> `{new}`",
+                file.path,
+                p.line0 + 1,
+                p.col1
+            ));
+        }
+        changes.reverse();
+        if !changes.is_empty() {
+            out.push(Planned {
+                path: file.path.clone(),
+                before: disk,
+                after: text,
+                changes,
+            });
+        }
+    }
+    out
+}
+
+/// The unified diff of every planned file (`a/PATH`, `b/PATH` headers for a relative path, the
+/// path itself for an absolute one; 3 lines of context).
+pub fn diff(plans: &[Planned]) -> String {
+    plans
+        .iter()
+        .map(|p| {
+            let (a, b) = if p.path.starts_with('/') {
+                (p.path.clone(), p.path.clone())
+            } else {
+                (format!("a/{}", p.path), format!("b/{}", p.path))
+            };
+            similar::TextDiff::from_lines(&p.before, &p.after)
+                .unified_diff()
+                .context_radius(3)
+                .header(&a, &b)
+                .to_string()
+        })
+        .collect()
 }
 
 #[cfg(test)]

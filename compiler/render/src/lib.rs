@@ -5,6 +5,7 @@
 //! **Invariant:** pure: every renderer is a function of the sources and the diagnostics.
 //! Wire formats are types of their own, separate from the internal ones.
 
+pub mod explain;
 pub mod fix;
 pub mod github;
 pub mod human;
