@@ -66,16 +66,4 @@ mod tests {
         assert_eq!(sets(CHARM, &["db".into()], &dir).expect("sets"), first);
         let _ = std::fs::remove_dir_all(&dir);
     }
-
-    #[test]
-    fn unknown_endpoints_and_interfaces_are_refused() {
-        let dir = Path::new("/nonexistent");
-        assert!(sets(CHARM, &["nope".into()], dir)
-            .expect_err("refused")
-            .contains("requires no endpoint"));
-        assert!(sets(CHARM, &["other".into()], dir)
-            .expect_err("refused")
-            .contains("no backing service"));
-        assert!(sets(CHARM, &["mail".into()], dir).is_ok());
-    }
 }
