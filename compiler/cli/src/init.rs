@@ -20,7 +20,8 @@ pub struct InitArgs {
     /// The rock's and the charm's name (default: the directory's name).
     #[arg(long)]
     name: Option<String>,
-    /// The charm's author, for its copyright lines (default: $USER).
+    /// The charm's author, for its copyright lines (default: the user's full name, as charmcraft
+    /// finds it, else $USER).
     #[arg(long)]
     author: Option<String>,
 }
@@ -68,6 +69,7 @@ pub fn run(a: &InitArgs) -> Outcome {
     let Some(author) = a
         .author
         .clone()
+        .or_else(gecos_author)
         .or_else(|| std::env::var("USER").ok())
         .filter(|s| !s.is_empty())
     else {
@@ -106,12 +108,12 @@ pub fn run(a: &InitArgs) -> Outcome {
         }
     }
     let experimental = if fw == Framework::SpringBoot {
-        " (the spring-boot-framework extension is experimental: set ROCKCRAFT_ENABLE_EXPERIMENTAL_EXTENSIONS=1)"
+        "CHARMCRAFT_ENABLE_EXPERIMENTAL_EXTENSIONS=1 ROCKCRAFT_ENABLE_EXPERIMENTAL_EXTENSIONS=True "
     } else {
         ""
     };
     out.push_str(&format!(
-        "next: paasc check {}{experimental}\n",
+        "next: {experimental}paasc check {}\n",
         a.dir.display()
     ));
     Outcome {
@@ -136,4 +138,19 @@ fn write_new(path: &Path, text: &str, exec: bool) -> std::io::Result<()> {
     #[cfg(not(unix))]
     let _ = exec;
     options.open(path)?.write_all(text.as_bytes())
+}
+
+/// The current user's GECOS name, as charmcraft's `init` reads it (`/proc/self` is owned by the
+/// process's uid).
+#[cfg(unix)]
+fn gecos_author() -> Option<String> {
+    use std::os::unix::fs::MetadataExt as _;
+    let uid = std::fs::metadata("/proc/self").ok()?.uid();
+    let passwd = std::fs::read_to_string("/etc/passwd").ok()?;
+    paasc_init::gecos_name(&passwd, uid)
+}
+
+#[cfg(not(unix))]
+fn gecos_author() -> Option<String> {
+    None
 }

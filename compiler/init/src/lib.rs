@@ -234,6 +234,27 @@ pub fn valid_name(name: &str) -> bool {
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
 }
 
+/// The user's full name as charmcraft's `init` finds it: the GECOS field of `uid`'s entry in
+/// `passwd` (the text of `/etc/passwd`), up to its first comma; `None` when the user or the
+/// name is missing.
+pub fn gecos_name(passwd: &str, uid: u32) -> Option<String> {
+    let uid = uid.to_string();
+    passwd
+        .lines()
+        .find_map(|line| {
+            let mut fields = line.split(':');
+            let (_name, _pw, id, _gid, gecos) = (
+                fields.next()?,
+                fields.next()?,
+                fields.next()?,
+                fields.next()?,
+                fields.next()?,
+            );
+            (id == uid).then(|| gecos.split(',').next().unwrap_or("").to_string())
+        })
+        .filter(|name| !name.is_empty())
+}
+
 /// The civil year of the Unix time `secs` (UTC).
 pub fn year_of(secs: u64) -> i64 {
     let days = i64::try_from(secs / 86_400).unwrap_or(0);
@@ -340,6 +361,24 @@ pub fn files(p: &Project, exists: &dyn Fn(&str) -> bool) -> (Vec<NewFile>, Optio
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_author_is_the_gecos_name_up_to_its_first_comma() {
+        let passwd = "root:x:0:0:root:/root:/bin/bash\n\
+                      jd:x:1000:1000:Jane Doe,,,:/home/jd:/bin/bash\n\
+                      svc:x:998:998::/nonexistent:/usr/sbin/nologin\n\
+                      short:x:7\n";
+        assert_eq!(gecos_name(passwd, 0).as_deref(), Some("root"));
+        assert_eq!(gecos_name(passwd, 1000).as_deref(), Some("Jane Doe"));
+        assert_eq!(gecos_name(passwd, 998), None, "an empty GECOS field");
+        assert_eq!(gecos_name(passwd, 7), None, "a truncated entry");
+        assert_eq!(gecos_name(passwd, 100), None, "no such user");
+        assert_eq!(
+            gecos_name(passwd, 10),
+            None,
+            "uid 10 is not a prefix match of 1000"
+        );
+    }
 
     #[test]
     fn years_and_requirements() {
