@@ -150,10 +150,11 @@ impl Code {
 }
 
 /// Declares one diagnostic code: `declare_code!(pub CODE = "P001", "name", Error, "summary",
-/// "explanation");` beside the rule that reports it.
+/// "explanation");` beside the rule that reports it. The explanation is a literal or a constant
+/// `&'static str` built from the data it describes.
 #[macro_export]
 macro_rules! declare_code {
-    ($(#[$meta:meta])* $vis:vis $konst:ident = $code:literal, $name:literal, $sev:ident, $summary:literal, $expl:literal $(,)?) => {
+    ($(#[$meta:meta])* $vis:vis $konst:ident = $code:literal, $name:literal, $sev:ident, $summary:literal, $expl:expr $(,)?) => {
         #[doc = $summary]
         $(#[$meta])*
         $vis const $konst: $crate::Code = $crate::Code(&$crate::CodeInfo {

@@ -770,6 +770,29 @@ mod tests {
         assert_eq!(p.status.cause, Some(Cause::RockService("flask".into())));
     }
 
+    /// paas-charm 1.12.3's `InvalidOAuthRelationDataError` names its relation `oauth` (a class
+    /// attribute, whatever the endpoint's name): the message says `oauth`, the cause names the
+    /// endpoint.
+    #[test]
+    fn invalid_oauth_data_is_named_oauth_as_paas_charm_names_it() {
+        let charm = flask_charm(vec![], vec![("sso", "oauth")]);
+        let mut rel = integrations::oauth::sample(&Sample {
+            host: "hydra",
+            user: "client",
+            password: "secret",
+            database: "",
+        });
+        rel.app_data.shift_remove("jwks_endpoint");
+        let mut dep = deployment();
+        dep.relations.insert("sso".into(), rel);
+        let p = plan(Framework::Flask, &charm, &rock("g"), None, &dep);
+        assert_eq!(
+            (p.status.kind, p.status.message.as_str()),
+            (StatusKind::Blocked, "Invalid oauth relation data.")
+        );
+        assert_eq!(p.status.cause, Some(Cause::RelationData("sso".into())));
+    }
+
     #[test]
     fn no_secret_key_waits() {
         let mut dep = deployment();

@@ -305,6 +305,19 @@ pub enum Requirer {
     Provided(&'static str),
 }
 
+impl Requirer {
+    /// The name a charm's `requires` endpoint must have for paas-charm to read it: `Some(None)`
+    /// for any name, `None` when paas-charm does not read the row from an endpoint the charm
+    /// declares in `requires` (ingress, provided endpoints).
+    pub const fn requires_name(self) -> Option<Option<&'static str>> {
+        match self {
+            Requirer::Named(n) | Requirer::ByInterface(n) => Some(Some(n)),
+            Requirer::AnyName => Some(None),
+            Requirer::Always(_) | Requirer::Provided(_) => None,
+        }
+    }
+}
+
 /// What an integration's library does when its endpoint has several relations.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Several {
@@ -405,7 +418,7 @@ impl Integration {
     }
 
     /// Whether this is a database (paas-charm's `databases_relation_data`).
-    pub(crate) fn is_database(&self) -> bool {
+    pub const fn is_database(&self) -> bool {
         matches!(self.requirer, Requirer::ByInterface(_))
     }
 }
@@ -454,11 +467,7 @@ pub fn read_by_paas_charm() -> Vec<(Option<&'static str>, &'static str)> {
     let mut rows: Vec<&Integration> = TABLE.iter().collect();
     rows.sort_by_key(|r| r.init);
     rows.iter()
-        .filter_map(|r| match r.requirer {
-            Requirer::Named(n) | Requirer::ByInterface(n) => Some((Some(n), r.interface)),
-            Requirer::AnyName => Some((None, r.interface)),
-            Requirer::Always(_) | Requirer::Provided(_) => None,
-        })
+        .filter_map(|r| Some((r.requirer.requires_name()?, r.interface)))
         .collect()
 }
 
