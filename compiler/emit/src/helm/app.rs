@@ -557,7 +557,8 @@ mod tests {
             ("MANAGEMENT_SERVER_PORT", "9000"),
             ("METRICS_PATH", "/actuator/prometheus"),
         ];
-        let cases: [(Framework, &[(&str, &str)], Option<(i32, &str)>); 6] = [
+        type Case<'a> = (Framework, &'a [(&'a str, &'a str)], Option<(i32, &'a str)>);
+        let cases: [Case; 6] = [
             (
                 Framework::SpringBoot,
                 &spring,
