@@ -11,11 +11,15 @@
 #   - no secret value appears in any chart file;
 #   - rendered as a user installs it (release named after the app, namespace after the model):
 #     every <PREFIX>PEER_FQDNS host is a pod of the web StatefulSet under its headless Service,
-#     and <PREFIX>BASE_URL names the chart's ingress host when it has one.
+#     each web pod's wrapper (run here with /bin/sh as each pod) leaves exactly the other units,
+#     the profile's unit's pod the .env's list, and <PREFIX>BASE_URL names the chart's ingress
+#     host when it has one.
 #   - the web pod has a listener (the statsd exporter) on gunicorn's statsd_host port, and one
 #     Prometheus scrape target exists (a ServiceMonitor or prometheus.io/* Service annotations);
-#   - every custom resource (ServiceMonitor, HTTPRoute) validates against its CRD's schema (the
-#     npm @kubernetes-models/* packages' validators, .ci/crd_validate.mjs);
+#   - every custom resource validates against its CRD's schema (.ci/crd_validate.mjs):
+#     ServiceMonitor and HTTPRoute with the npm @kubernetes-models/* packages' validators, the
+#     Emissary Host, Mapping and Listener against Emissary's vendored v3alpha1 CRDs; a
+#     self-check first proves the validator rejects broken Emissary resources;
 #   - checkov (3.3.30, its own venv ${PAASC_CHECKOV_VENV:-.venv-checkov}) on every example's
 #     rendered manifests: no failed check (the checks that do not fit the chart are skipped in
 #     the templates with their reasons; README, "Hardening").
@@ -45,6 +49,7 @@ cat > "$work/check.py" <<'PY'
 """Renders one chart with real Helm and compares its workloads' env with the .env."""
 import json
 import pathlib
+import subprocess
 import sys
 
 import helm_python
@@ -159,6 +164,7 @@ custom = [d for d in docs if d["apiVersion"].startswith(CUSTOM)]
 sys.stdout.write(yaml.safe_dump_all([d for d in docs if d not in custom], sort_keys=False))
 
 workloads = [d for d in docs if d["kind"] in ("Deployment", "StatefulSet", "Job")]
+peer_wrapped = set()  # PEER_FQDNS variables the web pods' wrapper narrows (checked per pod)
 web = [d for d in workloads if d["kind"] == "StatefulSet" and d["metadata"]["labels"].get("app.kubernetes.io/component") == "web"]
 if len(web) != 1:
     fail("no web StatefulSet")
@@ -175,12 +181,34 @@ else:
     own = {f'{sts["metadata"]["name"]}-{i}.{sts["spec"]["serviceName"]}.{model}.svc.cluster.local' for i in range(pods)}
     if sts["spec"]["serviceName"] not in headless:
         fail(f'the StatefulSet\'s serviceName {sts["spec"]["serviceName"]} is not a headless Service of its pods')
-    env = {e["name"]: e.get("value") for e in sts["spec"]["template"]["spec"]["containers"][0].get("env", [])}
+    main = sts["spec"]["template"]["spec"]["containers"][0]
+    env = {e["name"]: e.get("value") for e in main.get("env", [])}
+    command = [k8s_expand(a) for a in main.get("command", [])]
     for name, value in env.items():
         if name.endswith("PEER_FQDNS"):
             for host in (value or "").split(","):
                 if host not in own:
                     fail(f"{name}: {host} is not a pod the chart always runs ({sorted(own)})")
+            if command[:2] != ["/bin/sh", "-c"]:
+                continue
+            # The web pods' wrapper, run with a real shell as each pod would run it: the pod
+            # named by $HOSTNAME drops its own host and execs the command (here printenv).
+            want = dict(dotenv).get(name)
+            me = int(profile.get("unit") or 0)
+            for i in range(pods):
+                pod = f'{sts["metadata"]["name"]}-{i}'
+                run = subprocess.run(command[:4] + ["printenv", name], capture_output=True, text=True,
+                                     env={"PATH": "/usr/bin:/bin", "HOSTNAME": pod, name: value or ""})
+                got = run.stdout.rstrip("\n") if run.returncode == 0 else None
+                hosts = got.split(",") if got else []
+                if any(h.startswith(pod + ".") for h in hosts) or any(h not in own for h in hosts):
+                    fail(f"{name} in pod {pod}: {got!r} names the pod itself or a pod the chart does not run")
+                others = [h for h in (value or "").split(",") if h and not h.startswith(pod + ".")]
+                if hosts != others:
+                    fail(f"{name} in pod {pod}: {got!r}, want every other unit {others}")
+                if i == me and got != want:
+                    fail(f"{name} in pod {pod} (the profile's unit): {got!r}, .env has {want!r}")
+            peer_wrapped.add(name)
     # the host each kind of route serves: Ingress, Gateway API HTTPRoute, Emissary Host
     routed = ([d["spec"]["rules"][0].get("host") for d in docs if d["kind"] == "Ingress"]
               + [d["spec"].get("hostnames", [None])[0] for d in docs if d["kind"] == "HTTPRoute"]
@@ -229,6 +257,8 @@ for d in workloads:
                 fail(f"{what}: {name}: the secrets env file does not hold the .env value")
         elif name.endswith("_BASE_URL") and any(d["kind"] in ("Ingress", "HTTPRoute", "Host") for d in docs):
             continue  # the chart's ingress URL, checked against the Ingress below
+        elif name in peer_wrapped and d in web:
+            continue  # every unit, narrowed per pod by the wrapper, checked above
         elif k8s_expand(e.get("value", "")) != want:
             fail(f"{what}: {name}={e.get('value')!r}, .env has {want!r}")
 
@@ -274,14 +304,61 @@ if failures:
     sys.exit(1)
 PY
 
-# The CRD schemas of the custom resources (ServiceMonitor, HTTPRoute), as the npm
-# @kubernetes-models packages carry them, pinned, in a temp dir.
+# The CRD schemas of the custom resources: ServiceMonitor and HTTPRoute as the npm
+# @kubernetes-models packages carry them, Emissary's Host, Listener and Mapping from its
+# published CRDs (vendored, .ci/vendor/emissary-crds-v3alpha1.yaml) through ajv; pinned, in a
+# temp dir.
 npm_dir="$work/npm"
 mkdir -p "$npm_dir"
 echo '{"private": true, "type": "module"}' > "$npm_dir/package.json"
 (cd "$npm_dir" && npm install -q --no-audit --no-fund \
-  @kubernetes-models/prometheus-operator@6.0.0 @kubernetes-models/gateway-api@2.0.0 js-yaml@4.1.0 >/dev/null)
-cp .ci/crd_validate.mjs "$npm_dir/"
+  @kubernetes-models/prometheus-operator@6.0.0 @kubernetes-models/gateway-api@2.0.0 js-yaml@4.1.0 \
+  ajv@8.20.0 >/dev/null)
+cp .ci/crd_validate.mjs .ci/vendor/emissary-crds-v3alpha1.yaml "$npm_dir/"
+crd_validate() { (cd "$npm_dir" && node crd_validate.mjs "$1" emissary-crds-v3alpha1.yaml); }
+# The validator's self-check: each of these Emissary resources breaks its CRD's schema in one
+# way (a missing required field, an unknown field, a wrong type, a value outside an enum, a
+# port out of range), and each must be reported; the last one is valid.
+cat > "$work/emissary-bad.yaml" <<'YAML'
+apiVersion: getambassador.io/v3alpha1
+kind: Mapping
+metadata: {name: no-service}
+spec: {hostname: a.example.com, prefix: /}
+---
+apiVersion: getambassador.io/v3alpha1
+kind: Mapping
+metadata: {name: unknown-field}
+spec: {hostname: a.example.com, prefix: /, service: "a:80", prefx: /x}
+---
+apiVersion: getambassador.io/v3alpha1
+kind: Host
+metadata: {name: hostname-number}
+spec: {hostname: 5}
+---
+apiVersion: getambassador.io/v3alpha1
+kind: Host
+metadata: {name: bad-policy}
+spec: {hostname: a.example.com, requestPolicy: {insecure: {action: Allow}}}
+---
+apiVersion: getambassador.io/v3alpha1
+kind: Listener
+metadata: {name: port-out-of-range}
+spec: {port: 70000, protocol: HTTP, securityModel: XFP, hostBinding: {namespace: {from: SELF}}}
+---
+apiVersion: getambassador.io/v3alpha1
+kind: Listener
+metadata: {name: valid}
+spec: {port: 8080, protocol: HTTP, securityModel: XFP, hostBinding: {namespace: {from: SELF}}}
+YAML
+if crd_validate "$work/emissary-bad.yaml" 2>"$work/emissary-bad.txt"; then
+  echo "crd_validate.mjs accepted invalid Emissary resources"; exit 1
+fi
+for bad in no-service unknown-field hostname-number bad-policy port-out-of-range; do
+  grep -q " $bad: " "$work/emissary-bad.txt" \
+    || { echo "crd_validate.mjs did not report the invalid Emissary resource $bad:"; cat "$work/emissary-bad.txt"; exit 1; }
+done
+grep -q "^custom resources: 1 valid against their CRD schemas, 5 invalid$" "$work/emissary-bad.txt" \
+  || { echo "crd_validate.mjs self-check:"; cat "$work/emissary-bad.txt"; exit 1; }
 
 charts=0
 # check_chart PROJECT PROFILE NAME: compiles one chart and runs every check on it.
@@ -302,7 +379,7 @@ check_chart() {
       || { echo "kubernetes-validate --strict -k $k failed: $name"; exit 1; }
   done
   if [ -s "$out/custom.yaml" ] && [ "$(cat "$out/custom.yaml")" != "[]" ]; then
-    (cd "$npm_dir" && node crd_validate.mjs "$out/custom.yaml") \
+    crd_validate "$out/custom.yaml" \
       || { echo "a custom resource does not validate against its CRD schema: $name"; exit 1; }
   fi
   echo "helm ok: $name"

@@ -284,25 +284,48 @@ fn app(input: &EmitInput, diags: &mut Vec<Diagnostic>) -> App {
         env,
         peers: peers
             .filter(|_| plan.env.iter().flatten().any(|(n, _)| *n == peer_var))
-            .map(|ordinals| (peer_var.clone(), ordinals)),
+            .map(|ordinals| {
+                let me = input
+                    .profile
+                    .unit
+                    .as_ref()
+                    .and_then(|u| u32::try_from(u.value).ok())
+                    .unwrap_or(0);
+                let shell = rock.get("base").and_then(Yaml::as_str) != Some("bare");
+                let mut units = ordinals.clone();
+                units.push(me);
+                super::values::Peers {
+                    variable: peer_var.clone(),
+                    ordinals: unit_order(ordinals),
+                    units: if shell { unit_order(units) } else { Vec::new() },
+                }
+            }),
         files,
         migration,
         readiness: check(Level::Ready),
         liveness: check(Level::Alive),
-        metrics: metrics(fw, plan, exporter),
+        metrics: metrics(fw, |name| plan.env.as_ref()?.get(name).cloned(), exporter),
     }
+}
+
+/// Unit ordinals in paas-charm's `PEER_FQDNS` order: by unit name (`<app>/<n>`) as a string,
+/// each once.
+fn unit_order(mut ordinals: Vec<u32>) -> Vec<u32> {
+    ordinals.sort_by_key(u32::to_string);
+    ordinals.dedup();
+    ordinals
 }
 
 /// The default web port of `statsd_exporter` (`--web.listen-address`).
 const EXPORTER_PORT: i32 = 9102;
 
 /// Where the app's metrics are served, as the charm's `metrics-endpoint` scrapes them: the rock's
-/// statsd exporter (port 9102, or its `--web.listen-address`), or the app's own metrics port
-/// (`<PREFIX>METRICS_PORT` and `<PREFIX>METRICS_PATH`, from the `metrics-port` and
-/// `metrics-path` options). `None` when neither exists.
+/// statsd exporter (port 9102, or its `--web.listen-address`), or the app's own metrics port and
+/// path (the framework configuration's variables from the `metrics-port` and `metrics-path`
+/// options). `None` when neither exists.
 fn metrics(
     fw: paasc_frameworks::Framework,
-    plan: &paasc_runtime::Plan,
+    env: impl Fn(&str) -> Option<String>,
     exporter: Option<Process>,
 ) -> Option<AppMetrics> {
     if let Some(exporter) = exporter {
@@ -319,17 +342,26 @@ fn metrics(
             exporter: Some(exporter),
         });
     }
-    let prefix = fw.spec().configuration_prefix;
-    let env = plan.env.as_ref()?;
-    let port = env
-        .get(&format!("{prefix}METRICS_PORT"))?
+    // The framework configuration fields read from the `metrics-port` and `metrics-path`
+    // options, as paas-charm exports them (`<framework prefix><FIELD>`): METRICS_PORT for FastAPI
+    // and Express.js, APP_METRICS_PORT for Go, MANAGEMENT_SERVER_PORT for Spring Boot (its
+    // actuator's port; the path defaults to /actuator/prometheus).
+    let spec = fw.spec();
+    let variable = |option: &str| {
+        let field = spec.fields.iter().find(|f| f.alias == option)?;
+        Some(format!(
+            "{}{}",
+            spec.framework_config_prefix,
+            field.name.to_ascii_uppercase()
+        ))
+    };
+    let port = env(&variable("metrics-port")?)?
         .parse::<i32>()
         .ok()
         .filter(|p| (1..=65535).contains(p))?;
-    let path = env
-        .get(&format!("{prefix}METRICS_PATH"))
+    let path = variable("metrics-path")
+        .and_then(|v| env(&v))
         .filter(|p| p.starts_with('/'))
-        .cloned()
         .unwrap_or_else(|| "/metrics".into());
     Some(AppMetrics {
         port,
@@ -514,6 +546,57 @@ fn settings(k: &Kubernetes) -> Settings {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use paasc_frameworks::Framework;
+
+    /// Each framework's scrape target is where paas-charm's `metrics-endpoint` scrapes it: the
+    /// variables of the framework configuration fields read from `metrics-port`/`metrics-path`.
+    #[test]
+    fn metrics_follow_each_frameworks_configuration() {
+        let spring = [
+            ("APP_METRICS_PORT", "9000"),
+            ("MANAGEMENT_SERVER_PORT", "9000"),
+            ("METRICS_PATH", "/actuator/prometheus"),
+        ];
+        type Case<'a> = (Framework, &'a [(&'a str, &'a str)], Option<(i32, &'a str)>);
+        let cases: [Case; 6] = [
+            (
+                Framework::SpringBoot,
+                &spring,
+                Some((9000, "/actuator/prometheus")),
+            ),
+            (Framework::SpringBoot, &[("APP_METRICS_PORT", "9000")], None),
+            (
+                Framework::FastApi,
+                &[("METRICS_PORT", "8081"), ("METRICS_PATH", "/m")],
+                Some((8081, "/m")),
+            ),
+            (
+                Framework::ExpressJs,
+                &[("METRICS_PORT", "8080")],
+                Some((8080, "/metrics")),
+            ),
+            (
+                Framework::Go,
+                &[("APP_METRICS_PORT", "8081"), ("APP_METRICS_PATH", "/x")],
+                Some((8081, "/x")),
+            ),
+            (Framework::Go, &[("METRICS_PORT", "8081")], None),
+        ];
+        for (fw, pairs, want) in cases {
+            let env = |name: &str| {
+                pairs
+                    .iter()
+                    .find(|(n, _)| *n == name)
+                    .map(|(_, v)| v.to_string())
+            };
+            let got = metrics(fw, env, None).map(|m| (m.port, m.path));
+            assert_eq!(
+                got,
+                want.map(|(p, path)| (p, path.to_string())),
+                "{fw:?} {pairs:?}"
+            );
+        }
+    }
 
     #[test]
     fn rock_installs_reads_organize_and_prime() {

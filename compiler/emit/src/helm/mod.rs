@@ -89,7 +89,7 @@ pub struct App {
     pub env: Vec<Var>,
     /// `<PREFIX>PEER_FQDNS` and the ordinals of the pods it names, when the chart can make it
     /// true (the template writes the hosts from the release's names).
-    pub peers: Option<(String, Vec<u32>)>,
+    pub peers: Option<values::Peers>,
     /// Files paas-charm writes into the container: (absolute path, content).
     pub files: Vec<(String, String)>,
     /// The migration command and the directory it runs in.
@@ -501,7 +501,7 @@ pub fn values_of(app: &App, settings: &Settings, secret_name: &str) -> Values {
         .env
         .iter()
         .map(|v| {
-            if app.peers.as_ref().is_some_and(|(name, _)| *name == v.name) {
+            if app.peers.as_ref().is_some_and(|p| p.variable == v.name) {
                 EnvVar {
                     name: v.name.clone(),
                     value: None,
@@ -620,9 +620,22 @@ pub fn values_of(app: &App, settings: &Settings, secret_name: &str) -> Values {
         peers: app
             .peers
             .as_ref()
-            .map(|(variable, ordinals)| values::Peers {
-                variable: variable.clone(),
-                ordinals: ordinals.clone(),
+            .map(|p| {
+                // Only units whose pods always run are named (H004 refused the others).
+                let pods = if autoscaling.enabled {
+                    autoscaling.min_replicas
+                } else {
+                    replicas
+                };
+                values::Peers {
+                    units: p
+                        .units
+                        .iter()
+                        .copied()
+                        .filter(|&u| i64::from(u) < i64::from(pods))
+                        .collect(),
+                    ..p.clone()
+                }
             })
             .unwrap_or_default(),
         files: app
@@ -1119,6 +1132,37 @@ mod tests {
         assert!(!v.pod_disruption_budget.enabled);
         assert_eq!(v.image.repository, "web");
         assert_eq!(v.image.tag, "");
+    }
+
+    /// The web pods' `PEER_FQDNS` lists only units whose pods always run.
+    #[test]
+    fn web_pods_list_the_units_whose_pods_always_run() {
+        let peers = values::Peers {
+            variable: "FLASK_PEER_FQDNS".into(),
+            ordinals: vec![1],
+            units: vec![0, 1, 2],
+        };
+        let a = App {
+            peers: Some(peers),
+            ..app()
+        };
+        let v = values_of(&a, &Settings::default(), "s");
+        assert_eq!((v.peers.ordinals, v.peers.units), (vec![1], vec![0, 1]));
+        let three = Settings {
+            replicas: Some(3),
+            ..Settings::default()
+        };
+        assert_eq!(values_of(&a, &three, "s").peers.units, [0, 1, 2]);
+        let scaled = Settings {
+            replicas: Some(3),
+            autoscaling: Some((Some(2), Some(6), None)),
+            ..Settings::default()
+        };
+        assert_eq!(values_of(&a, &scaled, "s").peers.units, [0, 1]);
+        assert_eq!(
+            values_of(&app(), &three, "s").peers,
+            values::Peers::default()
+        );
     }
 
     #[test]

@@ -214,9 +214,17 @@ pub struct Peers {
     /// The variable (empty: none).
     #[serde(default)]
     pub variable: String,
-    /// The pods' ordinals.
+    /// The ordinals of the pods the profile's unit sees as the other units, in the variable's
+    /// order: the list workers, schedulers and the migration get (they belong to no unit), and
+    /// the web pods' when `units` is empty.
     #[serde(default)]
     pub ordinals: Vec<u32>,
+    /// Every unit's ordinal, in the variable's order: the web pods' list, from which each web
+    /// pod drops its own host when it starts (a `/bin/sh` wrapper reads the pod's name from
+    /// `$HOSTNAME`), so each unit gets the other units only, as under Juju. Empty when the image
+    /// has no shell (`base: bare`).
+    #[serde(default)]
+    pub units: Vec<u32>,
 }
 
 /// A file mounted into the containers from the chart's ConfigMap.

@@ -21,15 +21,26 @@
 {{- printf "%s-endpoints" (include "flask-workers.fullname" . | trunc 53 | trimSuffix "-") }}
 {{- end }}
 
-{{/* <PREFIX>PEER_FQDNS: the DNS name of each other unit's pod. */}}
+{{/* <PREFIX>PEER_FQDNS: the DNS name of the pod of each unit in `ordinals`. Argument: a dict
+with root and ordinals. */}}
 {{- define "flask-workers.peerFqdns" -}}
-{{- $pod := include "flask-workers.fullname" . }}
-{{- $domain := printf "%s.%s.svc.cluster.local" (include "flask-workers.endpoints" .) .Release.Namespace }}
+{{- $pod := include "flask-workers.fullname" .root }}
+{{- $domain := printf "%s.%s.svc.cluster.local" (include "flask-workers.endpoints" .root) .root.Release.Namespace }}
 {{- $hosts := list }}
-{{- range .Values.peers.ordinals }}
+{{- range .ordinals }}
 {{- $hosts = append $hosts (printf "%s-%d.%s" $pod (int .) $domain) }}
 {{- end }}
 {{- join "," $hosts }}
+{{- end }}
+
+{{/*
+The web pods' wrapper around the main service's command: the environment gives every unit's
+host in <PREFIX>PEER_FQDNS; the shell drops this pod's own (its name is $HOSTNAME, else
+/etc/hostname: the pod's name), unsets the variable when no other unit is left (as paas-charm
+omits it), and execs the command with its arguments unchanged. Argument: the variable's name.
+*/}}
+{{- define "flask-workers.peersScript" -}}
+set -f; h=${HOSTNAME:-}; [ -n "$h" ] || read -r h < /etc/hostname; p=; IFS=,; for x in ${{ . }}; do case $x in "$h".*) ;; *) p=${p:+$p,}$x ;; esac; done; unset IFS; if [ -n "$p" ]; then export {{ . }}="$p"; else unset {{ . }}; fi; exec "$@"
 {{- end }}
 
 {{/* A map of strings (labels, annotations, a node selector), each key and value quoted:
@@ -106,16 +117,20 @@ app.kubernetes.io/managed-by: {{ .Release.Service | quote }}
 
 {{/*
 The environment. Kubernetes expands $(NAME) and $$ in `value`, so `$` is doubled: the process
-gets exactly the value in values.yaml, as paas-charm gives it.
+gets exactly the value in values.yaml, as paas-charm gives it. Argument: a dict with root and
+web (the web pods get every unit in <PREFIX>PEER_FQDNS, which their wrapper narrows).
 */}}
 {{- define "flask-workers.env" -}}
-{{- range .Values.env }}
+{{- $root := .root }}
+{{- $peers := $root.Values.peers }}
+{{- $web := default false .web }}
+{{- range $root.Values.env }}
 - name: {{ .name | quote }}
   {{- if .valueFrom }}
   valueFrom:
     {{- toYaml .valueFrom | nindent 4 }}
-  {{- else if and $.Values.peers.variable (eq .name $.Values.peers.variable) }}
-  value: {{ include "flask-workers.peerFqdns" $ | quote }}
+  {{- else if and $peers.variable (eq .name $peers.variable) }}
+  value: {{ include "flask-workers.peerFqdns" (dict "root" $root "ordinals" (ternary $peers.units $peers.ordinals (and $web (not (empty $peers.units))))) | quote }}
   {{- else }}
   value: {{ .value | default "" | replace "$" "$$" | quote }}
   {{- end }}
@@ -181,6 +196,12 @@ containers:
     imagePullPolicy: {{ $v.image.pullPolicy | quote }}
     {{- with $p.command }}
     command:
+      {{- if and $.web $v.peers.variable $v.peers.units }}
+      - "/bin/sh"
+      - "-c"
+      - {{ include "flask-workers.peersScript" $v.peers.variable | replace "$" "$$" | quote }}
+      - "sh"
+      {{- end }}
       {{- range . }}
       - {{ . | replace "$" "$$" | quote }}
       {{- end }}
@@ -213,7 +234,7 @@ containers:
     {{- end }}
     {{- with $v.env }}
     env:
-      {{- include "flask-workers.env" $root | trim | nindent 6 }}
+      {{- include "flask-workers.env" (dict "root" $root "web" $.web) | trim | nindent 6 }}
     {{- end }}
     {{- with ($p.resources | default $v.resources) }}
     resources:
