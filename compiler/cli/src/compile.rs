@@ -4,7 +4,7 @@
 use crate::load;
 use paasc_check::{apply_profile, Checked, Project, Source};
 use paasc_diag::Diagnostic;
-use paasc_emit::{artifacts, needs_profile, Artifact, Files, Placement};
+use paasc_emit::{artifacts_of, needs_profile, Artifact, Files, ImageMemo, Placement};
 use rayon::prelude::*;
 use std::path::Path;
 
@@ -20,7 +20,8 @@ pub fn each<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync + Send) ->
 
 /// Renders the `emit` artifacts of the checked project. Only when one of them reads a profile
 /// is the profile at `path` (none: no profile) read from `src` and applied with `sets`.
-/// Problems (and warnings) go to `diags`. `placement` says where the output directory is.
+/// Problems (and warnings) go to `diags`. `placement` says where the output directory is;
+/// `memo` keeps the image's artifacts across the profiles of one checked project.
 #[allow(clippy::too_many_arguments)]
 pub fn build(
     project: &mut Project,
@@ -31,6 +32,7 @@ pub fn build(
     placement: &Placement,
     src: &dyn Source,
     diags: &mut Vec<Diagnostic>,
+    memo: &mut ImageMemo,
 ) -> Option<Files> {
     project.files.charmcraft?;
     project.files.rockcraft?;
@@ -40,10 +42,10 @@ pub fn build(
             None => None,
         };
         let resolved = apply_profile(project, checked, profile, sets, diags)?;
-        artifacts(emit, &resolved, Some(&resolved), placement, diags)
+        artifacts_of(emit, &resolved, Some(&resolved), placement, diags, memo)
     } else {
         let app = paasc_check::app(project, checked, diags)?;
-        artifacts(emit, &app, None, placement, diags)
+        artifacts_of(emit, &app, None, placement, diags, memo)
     };
     match rendered {
         Ok(files) => Some(files),

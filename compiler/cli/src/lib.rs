@@ -418,6 +418,7 @@ fn check_one(
     let mut files = usize::from(loaded.files.rockcraft.is_some())
         + usize::from(loaded.files.charmcraft.is_some());
     if checked.charm.is_some() {
+        let mut memo = paasc_emit::ImageMemo::default();
         for profile in load::profiles(dir, src) {
             files += 1;
             compile::build(
@@ -429,6 +430,7 @@ fn check_one(
                 &paasc_emit::Placement::default(),
                 src,
                 &mut diags,
+                &mut memo,
             );
         }
     }
@@ -529,6 +531,7 @@ fn compile_one(dir: &Path, out: &Path, a: &CompileArgs, several: bool, term: Ter
         &compile::placement(dir, out),
         &load::Disk,
         &mut diags,
+        &mut paasc_emit::ImageMemo::default(),
     );
     let code = if built.is_some() {
         EXIT_OK

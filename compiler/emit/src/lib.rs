@@ -242,10 +242,44 @@ pub fn artifacts(
     placement: &Placement,
     notes: &mut Vec<Diagnostic>,
 ) -> Result<Files, Vec<Diagnostic>> {
+    artifacts_of(
+        emit,
+        app,
+        deployment,
+        placement,
+        notes,
+        &mut ImageMemo::default(),
+    )
+}
+
+/// What the [`Emitter::Project`] artifacts (the image's) rendered for one checked project,
+/// kept while [`artifacts_of`] renders several deployments of it: they do not read the
+/// profile, so `check`, which renders every profile, renders the Dockerfile once, not once
+/// per profile. Valid for one [`App`] only.
+#[derive(Default)]
+pub struct ImageMemo(Vec<(Artifact, Result<Files, Vec<Diagnostic>>)>);
+
+/// [`artifacts`], with the image's artifacts taken from `memo` when it has them (and kept
+/// there when it has not). `memo` must have been filled from the same `app`.
+pub fn artifacts_of(
+    emit: &[Artifact],
+    app: &App,
+    deployment: Option<&Resolved>,
+    placement: &Placement,
+    notes: &mut Vec<Diagnostic>,
+    memo: &mut ImageMemo,
+) -> Result<Files, Vec<Diagnostic>> {
     let mut files = Files::new();
     for info in wanted(emit) {
         let rendered = match (info.emit, deployment) {
-            (Emitter::Project(f), _) => f(app),
+            (Emitter::Project(f), _) => match memo.0.iter().find(|(a, _)| *a == info.artifact) {
+                Some((_, done)) => done.clone(),
+                None => {
+                    let done = f(app);
+                    memo.0.push((info.artifact, done.clone()));
+                    done
+                }
+            },
             (Emitter::Deployment(f), Some(d)) => f(d),
             (Emitter::Placed(f), Some(d)) => f(d, placement),
             (Emitter::Deployment(_) | Emitter::Placed(_), None) => continue,
