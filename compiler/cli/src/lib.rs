@@ -461,33 +461,9 @@ fn compile_one(dir: &Path, out: &Path, a: &CompileArgs, several: bool, term: Ter
     };
     let mut checked = paasc_check::check_project(&mut loaded, term.options());
     let mut diags = std::mem::take(&mut checked.diags);
-    let rules = &a.project.rules;
-    let report = |mut db, diags: Vec<Diagnostic>, code, note: Option<String>, artifacts| {
-        let (diags, suppressed) =
-            rules::apply(dir, &load::Disk, rules, &all_codes(), &mut db, diags);
-        let note = note.or_else(|| {
-            let blocked = code == EXIT_PROBLEMS && !paasc_diag::has_errors(&diags);
-            let codes: Vec<&str> = suppressed
-                .iter()
-                .filter(|s| s.diagnostic.severity == paasc_diag::Severity::Error)
-                .map(|s| s.diagnostic.code.as_str())
-                .collect();
-            blocked.then(|| {
-                format!(
-                    "error: suppressed errors still stop compile: {}",
-                    codes.join(", ")
-                )
-            })
-        });
-        Report {
-            db,
-            diags,
-            suppressed,
-            files: 2,
-            code,
-            note,
-            artifacts,
-        }
+    let report = |db, diags, code, note, artifacts| Report {
+        artifacts,
+        ..report::ruled(dir, "compile", &a.project.rules, db, diags, code, note)
     };
     if loaded.files.charmcraft.is_none() || loaded.files.rockcraft.is_none() {
         let whose = if several {
