@@ -721,19 +721,10 @@ fn expand_cmd(dir: &Path, args: &FileArgs, tool: Tool, term: Terminal) -> Outcom
         Ok(l) => l,
         Err(r) => return emit_reports(&[*r], args.format, term),
     };
-    let files = match tool {
-        Tool::Charmcraft => paasc_model::ProjectFiles {
-            charmcraft: loaded.files.charmcraft,
-            rockcraft: None,
-        },
-        Tool::Rockcraft => paasc_model::ProjectFiles {
-            rockcraft: loaded.files.rockcraft,
-            charmcraft: None,
-        },
-    };
-    let Some(file) = files.charmcraft.or(files.rockcraft) else {
+    let charm = tool == Tool::Charmcraft;
+    let Some((diags, text)) = expand::file(&mut loaded, charm, term.options()) else {
         let mut db = paasc_diag::SourceDb::new();
-        let name = if tool == Tool::Charmcraft {
+        let name = if charm {
             "charmcraft.yaml"
         } else {
             "rockcraft.yaml"
@@ -750,69 +741,16 @@ fn expand_cmd(dir: &Path, args: &FileArgs, tool: Tool, term: Terminal) -> Outcom
         out.code = EXIT_USAGE;
         return out;
     };
-    let mut analysis = paasc_model::analyze(&loaded.db, files);
-    let mut diags = loaded.diagnostics;
-    diags.append(&mut analysis.diagnostics);
-    // What only Juju refuses at deploy time is `check`'s to report: the tools print the file.
-    diags.retain(|d| !d.code.deploy_time());
-    if !paasc_diag::has_errors(&diags) {
-        let tree = analysis.charm_tree.as_ref().or(analysis.rock_tree.as_ref());
-        if let Some(tree) = tree {
-            let result = match tool {
-                Tool::Charmcraft => {
-                    let dir = loaded.charm_dir.take().unwrap_or_default().listing;
-                    paasc_check::expand_charm(&dir, &expand::value(tree), term.options())
-                        .map(|doc| paasc_syntax::write::to_string(&doc))
-                        .map_err(|e| {
-                            vec![expand::diagnostic_in(&e, file, tree, &dir, &mut loaded.db)]
-                        })
-                }
-                Tool::Rockcraft => {
-                    let dir = loaded.rock_dir.take().unwrap_or_default().listing;
-                    match paasc_check::expand_rock(tree, &dir, term.options()) {
-                        Ok(done) => {
-                            for e in &done.notes {
-                                diags.push(expand::diagnostic_in(
-                                    e,
-                                    file,
-                                    tree,
-                                    &dir,
-                                    &mut loaded.db,
-                                ));
-                            }
-                            match paasc_check::extension_entrypoint(file, tree, &done.yaml) {
-                                Some(d) => {
-                                    diags.retain(|e| e.code != Code::ATYPICAL_ENTRYPOINT);
-                                    Err(vec![d])
-                                }
-                                None => Ok(expand::rock_output(&done)),
-                            }
-                        }
-                        Err(failure) => Err(failure
-                            .errors
-                            .iter()
-                            .map(|e| expand::diagnostic_in(e, file, tree, &dir, &mut loaded.db))
-                            .collect()),
-                    }
-                }
-            };
-            match result {
-                Ok(text) => {
-                    let mut out = emit(&loaded.db, &diags, &[], 1, args.format, term);
-                    out.stdout = text;
-                    if diags.is_empty() {
-                        out.stderr.clear();
-                    }
-                    out.code = EXIT_OK;
-                    return out;
-                }
-                Err(mut found) => diags.append(&mut found),
+    let mut out = emit(&loaded.db, &diags, &[], 1, args.format, term);
+    match text {
+        Some(text) => {
+            out.stdout = text;
+            if diags.is_empty() {
+                out.stderr.clear();
             }
         }
+        None => out.code = EXIT_PROBLEMS,
     }
-    paasc_diag::sort(&mut diags);
-    let mut out = emit(&loaded.db, &diags, &[], 1, args.format, term);
-    out.code = EXIT_PROBLEMS;
     out
 }
 
