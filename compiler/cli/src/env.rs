@@ -96,7 +96,8 @@ pub(crate) fn deploy(dir: &Path, r: &Request, term: Terminal) -> Result<Deployed
         },
         None => None,
     };
-    let Some(resolved) = paasc_check::apply_profile(&mut project, &checked, file, r.sets, &mut diags)
+    let Some(resolved) =
+        paasc_check::apply_profile(&mut project, &checked, file, r.sets, &mut diags)
     else {
         return Err(fail(project.db, diags, EXIT_PROBLEMS));
     };

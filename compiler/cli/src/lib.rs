@@ -590,7 +590,7 @@ fn compile_cmd(a: &CompileArgs, term: Terminal) -> Outcome {
     };
     let mut all: paasc_emit::Files = Vec::new();
     let mut secret: Vec<String> = Vec::new();
-    let mut written: Vec<(PathBuf, usize, String, Vec<String>)> = Vec::new();
+    let mut written = String::new();
     for (name, report) in names.iter().zip(&mut reports) {
         let files = report.artifacts.take().unwrap_or_default();
         let prefix = if name.is_empty() {
@@ -598,24 +598,10 @@ fn compile_cmd(a: &CompileArgs, term: Terminal) -> Outcome {
         } else {
             format!("{name}/")
         };
-        let mine: Vec<String> = paasc_emit::holding_secrets(&files)
-            .into_iter()
-            .map(String::from)
-            .collect();
+        let mine = paasc_emit::holding_secrets(&files);
         secret.extend(mine.iter().map(|s| format!("{prefix}{s}")));
-        let list = if several {
-            String::new()
-        } else {
-            format!(
-                " ({})",
-                files
-                    .iter()
-                    .map(|(p, _)| p.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            )
-        };
-        written.push((a.out.join(name), files.len(), list, mine));
+        let paths: Vec<&str> = files.iter().map(|(p, _)| p.as_str()).collect();
+        written.push_str(&write::wrote(&a.out.join(name), &paths, !several, &mine));
         all.extend(files.into_iter().map(|(p, t)| (format!("{prefix}{p}"), t)));
     }
     let target = write::Output {
@@ -649,45 +635,8 @@ fn compile_cmd(a: &CompileArgs, term: Terminal) -> Outcome {
         Ok(done) => done,
         Err(e) => return write_failure(reports, &a.out, &e, format, term),
     };
-    out.stderr = warnings;
-    for (dir, count, list, secret) in written {
-        out.stderr.push_str(&format!(
-            "wrote {count} file{} to {}{list}{}\n",
-            if count == 1 { "" } else { "s" },
-            dir.display(),
-            if secret.is_empty() {
-                String::new()
-            } else {
-                format!(
-                    "; {} hold{} secret values (mode 0600): keep out of version control",
-                    secret.join(", "),
-                    if secret.len() == 1 { "s" } else { "" }
-                )
-            }
-        ));
-    }
-    if done.unchanged > 0 || !done.removed.is_empty() {
-        let mut removed = done.removed.clone();
-        if removed.len() > 10 {
-            let more = removed.len() - 10;
-            removed.truncate(10);
-            removed.push(format!("and {more} more"));
-        }
-        out.stderr.push_str(&format!(
-            "{}: {} of {} files were current and left untouched{}\n",
-            a.out.display(),
-            done.unchanged,
-            all.len(),
-            if removed.is_empty() {
-                String::new()
-            } else {
-                format!(
-                    "; removed what paasc no longer writes: {}",
-                    removed.join(", ")
-                )
-            }
-        ));
-    }
+    out.stderr = warnings + &written;
+    out.stderr.extend(done.summary(&a.out, all.len()));
     out
 }
 

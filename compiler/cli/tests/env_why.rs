@@ -296,7 +296,11 @@ fn rule_control_hides_warnings_and_errors_of_env() {
 
     // A profile error (P001): hidden by paasc.toml it is counted as suppressed, and still stops
     // `env`, as it stops `compile`.
-    let dir = with_config("profile-unknown-option", "env-rules-err", "ignore = [\"P001\"]\n");
+    let dir = with_config(
+        "profile-unknown-option",
+        "env-rules-err",
+        "ignore = [\"P001\"]\n",
+    );
     let out = paasc(&["env", &dir, "--profile", "dev", "--format", "json"]);
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     let doc: Value = serde_json::from_slice(&out.stdout).expect("JSON");
