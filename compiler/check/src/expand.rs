@@ -95,6 +95,64 @@ pub fn rock_output(e: &paasc_expand::rockcraft::Expanded) -> String {
     out
 }
 
+/// `paasc expand` of one file of a loaded project: the diagnostics (sorted when the expansion
+/// failed) and, when the file expanded, the text the tool prints; `None` when the project has
+/// no such file (`charm`: `charmcraft.yaml`, else `rockcraft.yaml`).
+pub fn file(
+    project: &mut crate::Project,
+    charm: bool,
+    opts: crate::Options,
+) -> Option<(Vec<Diagnostic>, Option<String>)> {
+    use paasc_diag::Code;
+    let files = paasc_model::ProjectFiles {
+        charmcraft: project.files.charmcraft.filter(|_| charm),
+        rockcraft: project.files.rockcraft.filter(|_| !charm),
+    };
+    let file = files.charmcraft.or(files.rockcraft)?;
+    let mut analysis = paasc_model::analyze(&project.db, files);
+    let mut diags = std::mem::take(&mut project.diagnostics);
+    diags.append(&mut analysis.diagnostics);
+    // What only Juju refuses at deploy time is `check`'s to report: the tools print the file.
+    diags.retain(|d| !d.code.deploy_time());
+    let tree = analysis.charm_tree.as_ref().or(analysis.rock_tree.as_ref());
+    if let Some(tree) = tree.filter(|_| !paasc_diag::has_errors(&diags)) {
+        let db = &mut project.db;
+        let result = if charm {
+            let dir = project.charm_dir.take().unwrap_or_default().listing;
+            crate::expand_charm(&dir, &value(tree), opts)
+                .map(|doc| paasc_syntax::write::to_string(&doc))
+                .map_err(|e| vec![diagnostic_in(&e, file, tree, &dir, db)])
+        } else {
+            let dir = project.rock_dir.take().unwrap_or_default().listing;
+            match crate::expand_rock(tree, &dir, opts) {
+                Ok(done) => {
+                    for e in &done.notes {
+                        diags.push(diagnostic_in(e, file, tree, &dir, db));
+                    }
+                    match crate::extension_entrypoint(file, tree, &done.yaml) {
+                        Some(d) => {
+                            diags.retain(|e| e.code != Code::ATYPICAL_ENTRYPOINT);
+                            Err(vec![d])
+                        }
+                        None => Ok(rock_output(&done)),
+                    }
+                }
+                Err(failure) => Err(failure
+                    .errors
+                    .iter()
+                    .map(|e| diagnostic_in(e, file, tree, &dir, db))
+                    .collect()),
+            }
+        };
+        match result {
+            Ok(text) => return Some((diags, Some(text))),
+            Err(mut found) => diags.append(&mut found),
+        }
+    }
+    paasc_diag::sort(&mut diags);
+    Some((diags, None))
+}
+
 /// The root value of a tree.
 pub fn value(tree: &Tree) -> Yaml {
     tree.root()

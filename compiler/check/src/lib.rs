@@ -9,6 +9,7 @@
 pub mod apply;
 mod declared;
 pub mod expand;
+pub mod paths;
 pub mod provenance;
 mod rules;
 

@@ -2,8 +2,11 @@
 //! `paasc graph` shares); the report itself is [`paasc_emit::why`].
 
 use crate::load;
-use crate::report::{emit_reports, load_project, Report};
-use crate::shared::{FileArgs, Format, Outcome, Terminal, EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE};
+use crate::report::{emit_reports, human_style, load_project, ruled};
+use crate::rules::RuleArgs;
+use crate::shared::{
+    all_codes, FileArgs, Format, Outcome, Terminal, EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE,
+};
 use paasc_check::{Project, Resolved};
 use paasc_diag::FileId;
 use paasc_emit::why;
@@ -31,6 +34,8 @@ pub struct EnvArgs {
     show_secrets: bool,
     #[command(flatten)]
     files: FileArgs,
+    #[command(flatten)]
+    rules: RuleArgs,
 }
 
 /// A project with a profile applied: its sources and the resolved deployment.
@@ -41,30 +46,36 @@ pub(crate) struct Deployed {
     pub resolved: Resolved,
     /// The profile file, when one was read.
     pub profile: Option<FileId>,
+    /// The warnings rule control left, rendered for standard error (as `compile` shows them).
+    pub warnings: String,
 }
 
-/// Loads the project in `dir`, checks it and applies the profile `profile` (default
-/// `profiles/default.yaml` when there is one) with `sets`; or the outcome reporting why that
-/// failed, in `files.format`.
-pub(crate) fn deploy(
-    dir: &Path,
-    files: &FileArgs,
-    profile: Option<&str>,
-    sets: &[String],
-    term: Terminal,
-) -> Result<Deployed, Outcome> {
-    let fail = |db, diags: Vec<paasc_diag::Diagnostic>, code| {
-        let mut diags = diags;
-        paasc_diag::sort(&mut diags);
-        let report = Report {
-            db,
-            diags,
-            suppressed: Vec::new(),
-            files: 2,
-            code,
-            note: None,
-            artifacts: None,
-        };
+/// What `deploy` is asked for: the command's name (for messages), its file flags, profile,
+/// `--set` values and rule control.
+pub(crate) struct Request<'a> {
+    pub command: &'a str,
+    pub files: &'a FileArgs,
+    pub profile: Option<&'a str>,
+    pub sets: &'a [String],
+    pub rules: &'a RuleArgs,
+}
+
+/// Loads the project in `dir`, checks it and applies the profile (default
+/// `profiles/default.yaml` when there is one) with the `--set` values; or the outcome reporting
+/// why that failed, in `files.format`. Rule control (paasc.toml, `[tool.paasc]`,
+/// `--select`/`--ignore`) hides diagnostics as for `compile`: a hidden error still stops the
+/// command (exit 1, with a note naming it), as it stops `compile`.
+pub(crate) fn deploy(dir: &Path, r: &Request, term: Terminal) -> Result<Deployed, Outcome> {
+    if let Err(stderr) = r.rules.validate(&all_codes()) {
+        return Err(Outcome {
+            stderr,
+            code: EXIT_USAGE,
+            ..Outcome::default()
+        });
+    }
+    let files = r.files;
+    let fail = |db, diags, code| {
+        let report = ruled(dir, r.command, r.rules, db, diags, code, None);
         emit_reports(&[report], files.format, term)
     };
     let mut project = load_project(dir, files, None, &load::Disk)
@@ -77,7 +88,7 @@ pub(crate) fn deploy(
             .push_str("error: this command needs both rockcraft.yaml and charmcraft.yaml\n");
         return Err(out);
     }
-    let path = load::profile_path(dir, profile);
+    let path = load::profile_path(dir, r.profile);
     let file = match path {
         Some(p) => match load::profile(&mut project.db, &p, &load::Disk, &mut diags) {
             Some(id) => Some(id),
@@ -85,14 +96,20 @@ pub(crate) fn deploy(
         },
         None => None,
     };
-    match paasc_check::apply_profile(&mut project, &checked, file, sets, &mut diags) {
-        Some(resolved) => Ok(Deployed {
-            project,
-            resolved,
-            profile: file,
-        }),
-        None => Err(fail(project.db, diags, EXIT_PROBLEMS)),
-    }
+    let Some(resolved) =
+        paasc_check::apply_profile(&mut project, &checked, file, r.sets, &mut diags)
+    else {
+        return Err(fail(project.db, diags, EXIT_PROBLEMS));
+    };
+    let shown = ruled(dir, r.command, r.rules, project.db, diags, EXIT_OK, None);
+    project.db = shown.db;
+    let warnings = paasc_render::human::render_all(&project.db, &shown.diags, human_style(term));
+    Ok(Deployed {
+        project,
+        resolved,
+        profile: file,
+        warnings,
+    })
 }
 
 /// Splits `[DIR] [NAME]...`: the first argument is the directory when it is one on disk, is
@@ -109,7 +126,14 @@ pub(crate) fn split_dir(args: &[String]) -> (PathBuf, &[String]) {
 /// `paasc env`.
 pub fn run(a: &EnvArgs, term: Terminal) -> Outcome {
     let (dir, names) = split_dir(&a.args);
-    let d = match deploy(&dir, &a.files, a.profile.as_deref(), &a.set, term) {
+    let request = Request {
+        command: "env",
+        files: &a.files,
+        profile: a.profile.as_deref(),
+        sets: &a.set,
+        rules: &a.rules,
+    };
+    let d = match deploy(&dir, &request, term) {
         Ok(d) => d,
         Err(out) => return out,
     };
@@ -117,7 +141,7 @@ pub fn run(a: &EnvArgs, term: Terminal) -> Outcome {
     let printed = why::print(&doc, names, a.why, a.files.format == Format::Json);
     Outcome {
         stdout: printed.stdout,
-        stderr: printed.stderr,
+        stderr: d.warnings + &printed.stderr,
         code: if printed.complete {
             EXIT_OK
         } else {

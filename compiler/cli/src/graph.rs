@@ -1,7 +1,8 @@
 //! `paasc graph`: a picture of the deployment, drawn by [`paasc_emit::graph`]; this module
 //! holds its arguments and loads the deployment.
 
-use crate::env::deploy;
+use crate::env::{deploy, Request};
+use crate::rules::RuleArgs;
 use crate::shared::{FileArgs, Format, Outcome, Terminal};
 
 /// The picture's format.
@@ -34,6 +35,8 @@ pub struct GraphArgs {
     /// Path of charmcraft.yaml, if not in DIR or DIR/charm.
     #[arg(long, value_name = "FILE")]
     charmcraft: Option<std::path::PathBuf>,
+    #[command(flatten)]
+    rules: RuleArgs,
 }
 
 /// `paasc graph`.
@@ -43,7 +46,14 @@ pub fn run(a: &GraphArgs, term: Terminal) -> Outcome {
         charmcraft: a.charmcraft.clone(),
         format: Format::Human,
     };
-    let d = match deploy(&a.dir, &files, a.profile.as_deref(), &a.set, term) {
+    let request = Request {
+        command: "graph",
+        files: &files,
+        profile: a.profile.as_deref(),
+        sets: &a.set,
+        rules: &a.rules,
+    };
+    let d = match deploy(&a.dir, &request, term) {
         Ok(d) => d,
         Err(out) => return out,
     };
@@ -52,6 +62,7 @@ pub fn run(a: &GraphArgs, term: Terminal) -> Outcome {
             GraphFormat::Mermaid => paasc_emit::graph::mermaid(&d.resolved),
             GraphFormat::Dot => paasc_emit::graph::dot(&d.resolved),
         },
+        stderr: d.warnings,
         ..Outcome::default()
     }
 }

@@ -463,33 +463,9 @@ fn compile_one(dir: &Path, out: &Path, a: &CompileArgs, several: bool, term: Ter
     };
     let mut checked = paasc_check::check_project(&mut loaded, term.options());
     let mut diags = std::mem::take(&mut checked.diags);
-    let rules = &a.project.rules;
-    let report = |mut db, diags: Vec<Diagnostic>, code, note: Option<String>, artifacts| {
-        let (diags, suppressed) =
-            rules::apply(dir, &load::Disk, rules, &all_codes(), &mut db, diags);
-        let note = note.or_else(|| {
-            let blocked = code == EXIT_PROBLEMS && !paasc_diag::has_errors(&diags);
-            let codes: Vec<&str> = suppressed
-                .iter()
-                .filter(|s| s.diagnostic.severity == paasc_diag::Severity::Error)
-                .map(|s| s.diagnostic.code.as_str())
-                .collect();
-            blocked.then(|| {
-                format!(
-                    "error: suppressed errors still stop compile: {}",
-                    codes.join(", ")
-                )
-            })
-        });
-        Report {
-            db,
-            diags,
-            suppressed,
-            files: 2,
-            code,
-            note,
-            artifacts,
-        }
+    let report = |db, diags, code, note, artifacts| Report {
+        artifacts,
+        ..report::ruled(dir, "compile", &a.project.rules, db, diags, code, note)
     };
     if loaded.files.charmcraft.is_none() || loaded.files.rockcraft.is_none() {
         let whose = if several {
@@ -617,7 +593,7 @@ fn compile_cmd(a: &CompileArgs, term: Terminal) -> Outcome {
     };
     let mut all: paasc_emit::Files = Vec::new();
     let mut secret: Vec<String> = Vec::new();
-    let mut written: Vec<(PathBuf, usize, String, Vec<String>)> = Vec::new();
+    let mut written = String::new();
     for (name, report) in names.iter().zip(&mut reports) {
         let files = report.artifacts.take().unwrap_or_default();
         let prefix = if name.is_empty() {
@@ -625,24 +601,10 @@ fn compile_cmd(a: &CompileArgs, term: Terminal) -> Outcome {
         } else {
             format!("{name}/")
         };
-        let mine: Vec<String> = paasc_emit::holding_secrets(&files)
-            .into_iter()
-            .map(String::from)
-            .collect();
+        let mine = paasc_emit::holding_secrets(&files);
         secret.extend(mine.iter().map(|s| format!("{prefix}{s}")));
-        let list = if several {
-            String::new()
-        } else {
-            format!(
-                " ({})",
-                files
-                    .iter()
-                    .map(|(p, _)| p.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            )
-        };
-        written.push((a.out.join(name), files.len(), list, mine));
+        let paths: Vec<&str> = files.iter().map(|(p, _)| p.as_str()).collect();
+        written.push_str(&write::wrote(&a.out.join(name), &paths, !several, &mine));
         all.extend(files.into_iter().map(|(p, t)| (format!("{prefix}{p}"), t)));
     }
     let target = write::Output {
@@ -676,45 +638,8 @@ fn compile_cmd(a: &CompileArgs, term: Terminal) -> Outcome {
         Ok(done) => done,
         Err(e) => return write_failure(reports, &a.out, &e, format, term),
     };
-    out.stderr = warnings;
-    for (dir, count, list, secret) in written {
-        out.stderr.push_str(&format!(
-            "wrote {count} file{} to {}{list}{}\n",
-            if count == 1 { "" } else { "s" },
-            dir.display(),
-            if secret.is_empty() {
-                String::new()
-            } else {
-                format!(
-                    "; {} hold{} secret values (mode 0600): keep out of version control",
-                    secret.join(", "),
-                    if secret.len() == 1 { "s" } else { "" }
-                )
-            }
-        ));
-    }
-    if done.unchanged > 0 || !done.removed.is_empty() {
-        let mut removed = done.removed.clone();
-        if removed.len() > 10 {
-            let more = removed.len() - 10;
-            removed.truncate(10);
-            removed.push(format!("and {more} more"));
-        }
-        out.stderr.push_str(&format!(
-            "{}: {} of {} files were current and left untouched{}\n",
-            a.out.display(),
-            done.unchanged,
-            all.len(),
-            if removed.is_empty() {
-                String::new()
-            } else {
-                format!(
-                    "; removed what paasc no longer writes: {}",
-                    removed.join(", ")
-                )
-            }
-        ));
-    }
+    out.stderr = warnings + &written;
+    out.stderr.extend(done.summary(&a.out, all.len()));
     out
 }
 
@@ -748,19 +673,10 @@ fn expand_cmd(dir: &Path, args: &FileArgs, tool: Tool, term: Terminal) -> Outcom
         Ok(l) => l,
         Err(r) => return emit_reports(&[*r], args.format, term),
     };
-    let files = match tool {
-        Tool::Charmcraft => paasc_model::ProjectFiles {
-            charmcraft: loaded.files.charmcraft,
-            rockcraft: None,
-        },
-        Tool::Rockcraft => paasc_model::ProjectFiles {
-            rockcraft: loaded.files.rockcraft,
-            charmcraft: None,
-        },
-    };
-    let Some(file) = files.charmcraft.or(files.rockcraft) else {
+    let charm = tool == Tool::Charmcraft;
+    let Some((diags, text)) = expand::file(&mut loaded, charm, term.options()) else {
         let mut db = paasc_diag::SourceDb::new();
-        let name = if tool == Tool::Charmcraft {
+        let name = if charm {
             "charmcraft.yaml"
         } else {
             "rockcraft.yaml"
@@ -777,69 +693,16 @@ fn expand_cmd(dir: &Path, args: &FileArgs, tool: Tool, term: Terminal) -> Outcom
         out.code = EXIT_USAGE;
         return out;
     };
-    let mut analysis = paasc_model::analyze(&loaded.db, files);
-    let mut diags = loaded.diagnostics;
-    diags.append(&mut analysis.diagnostics);
-    // What only Juju refuses at deploy time is `check`'s to report: the tools print the file.
-    diags.retain(|d| !d.code.deploy_time());
-    if !paasc_diag::has_errors(&diags) {
-        let tree = analysis.charm_tree.as_ref().or(analysis.rock_tree.as_ref());
-        if let Some(tree) = tree {
-            let result = match tool {
-                Tool::Charmcraft => {
-                    let dir = loaded.charm_dir.take().unwrap_or_default().listing;
-                    paasc_check::expand_charm(&dir, &expand::value(tree), term.options())
-                        .map(|doc| paasc_syntax::write::to_string(&doc))
-                        .map_err(|e| {
-                            vec![expand::diagnostic_in(&e, file, tree, &dir, &mut loaded.db)]
-                        })
-                }
-                Tool::Rockcraft => {
-                    let dir = loaded.rock_dir.take().unwrap_or_default().listing;
-                    match paasc_check::expand_rock(tree, &dir, term.options()) {
-                        Ok(done) => {
-                            for e in &done.notes {
-                                diags.push(expand::diagnostic_in(
-                                    e,
-                                    file,
-                                    tree,
-                                    &dir,
-                                    &mut loaded.db,
-                                ));
-                            }
-                            match paasc_check::extension_entrypoint(file, tree, &done.yaml) {
-                                Some(d) => {
-                                    diags.retain(|e| e.code != Code::ATYPICAL_ENTRYPOINT);
-                                    Err(vec![d])
-                                }
-                                None => Ok(expand::rock_output(&done)),
-                            }
-                        }
-                        Err(failure) => Err(failure
-                            .errors
-                            .iter()
-                            .map(|e| expand::diagnostic_in(e, file, tree, &dir, &mut loaded.db))
-                            .collect()),
-                    }
-                }
-            };
-            match result {
-                Ok(text) => {
-                    let mut out = emit(&loaded.db, &diags, &[], 1, args.format, term);
-                    out.stdout = text;
-                    if diags.is_empty() {
-                        out.stderr.clear();
-                    }
-                    out.code = EXIT_OK;
-                    return out;
-                }
-                Err(mut found) => diags.append(&mut found),
+    let mut out = emit(&loaded.db, &diags, &[], 1, args.format, term);
+    match text {
+        Some(text) => {
+            out.stdout = text;
+            if diags.is_empty() {
+                out.stderr.clear();
             }
         }
+        None => out.code = EXIT_PROBLEMS,
     }
-    paasc_diag::sort(&mut diags);
-    let mut out = emit(&loaded.db, &diags, &[], 1, args.format, term);
-    out.code = EXIT_PROBLEMS;
     out
 }
 

@@ -1,6 +1,7 @@
 //! Project discovery and loading: the only place that reads input files. Everything the pure
 //! passes look at is read here, up front, into a [`paasc_check::Project`].
 
+use paasc_check::paths::{self, directory_of, normalize, CODE_BYTES, CODE_FILES};
 use paasc_check::{display, Dir, Project, Source, MAX_BYTES};
 use paasc_diag::{Code, Diagnostic, FileId, SourceDb, Span};
 use paasc_model::{decode, ProjectFiles};
@@ -185,16 +186,13 @@ pub fn read_dir(root: &Path, name: Option<&str>, src: &dyn Source) -> Dir {
     }
 }
 
-/// The most charm code files read, and the most bytes read from them in all.
-const CODE_FILES: usize = 64;
-const CODE_BYTES: u64 = 4 * 1024 * 1024;
-
 /// The charm's Python code: the regular `.py` files in `src/` and its subdirectories (two
 /// levels; symbolic links are not followed), `src/charm.py` first, then the shallower first, in
-/// path order, at most [`CODE_FILES`] files and [`CODE_BYTES`] bytes in all; a file that does
+/// path order ([`paths::code_order`]), at most [`CODE_FILES`] files and [`CODE_BYTES`] bytes in
+/// all; a file that does
 /// not fit is cut there.
 pub fn charm_code(root: &Path) -> std::collections::BTreeMap<String, String> {
-    let mut paths = Vec::new();
+    let mut found = Vec::new();
     let mut dirs = vec![(root.join("src"), "src".to_string(), 0)];
     while let Some((dir, rel, depth)) = dirs.pop() {
         let Ok(read) = std::fs::read_dir(&dir) else {
@@ -208,14 +206,14 @@ pub fn charm_code(root: &Path) -> std::collections::BTreeMap<String, String> {
             if kind.is_dir() && depth < 2 {
                 dirs.push((entry.path(), format!("{rel}/{name}"), depth + 1));
             } else if kind.is_file() && name.ends_with(".py") {
-                paths.push(format!("{rel}/{name}"));
+                found.push(format!("{rel}/{name}"));
             }
         }
     }
-    paths.sort_by_key(|p| (p != "src/charm.py", p.matches('/').count(), p.clone()));
+    paths::code_order(&mut found);
     let mut left = CODE_BYTES;
     let mut out = std::collections::BTreeMap::new();
-    for rel in paths.into_iter().take(CODE_FILES) {
+    for rel in found.into_iter().take(CODE_FILES) {
         if left == 0 {
             break;
         }
@@ -460,41 +458,10 @@ pub fn oversized(
         .collect()
 }
 
-/// `path` with `.` and `..` resolved by name alone (for links whose target does not exist).
-fn normalize(path: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
-    for c in path.components() {
-        match c {
-            std::path::Component::ParentDir => {
-                out.pop();
-            }
-            std::path::Component::CurDir => {}
-            other => out.push(other),
-        }
-    }
-    out
-}
-
-/// The directory holding the file at `path` (`.` for a bare file name).
-pub fn directory_of(path: &str) -> std::path::PathBuf {
-    Path::new(path)
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .map_or_else(|| std::path::PathBuf::from("."), Path::to_path_buf)
-}
-
 /// Finds the profile file for `--profile NAME|FILE` in project `dir`.
 pub fn profile_path(dir: &Path, arg: Option<&str>) -> Option<PathBuf> {
-    match arg {
-        Some(a) if a.contains('/') || a.ends_with(".yaml") || a.ends_with(".yml") => {
-            Some(PathBuf::from(a))
-        }
-        Some(name) => Some(dir.join("profiles").join(format!("{name}.yaml"))),
-        None => {
-            let default = dir.join("profiles").join("default.yaml");
-            present(&default, &Disk).then_some(default)
-        }
-    }
+    let (path, named) = paths::profile_file(dir, arg);
+    (named || present(&path, &Disk)).then_some(path)
 }
 
 /// The project's profiles, `profiles/*.yaml` (and `.yml`), in name order; a dangling link is
@@ -525,20 +492,7 @@ pub fn profile(
     diags: &mut Vec<Diagnostic>,
 ) -> Option<FileId> {
     let name = path.to_string_lossy().into_owned();
-    // A profile found in a project's `profiles/` must lie in the project; one named by path
-    // is read where it is (a secret store's mount, say).
-    let root = path
-        .parent()
-        .filter(|p| p.file_name().is_some_and(|n| n == "profiles"))
-        .and_then(Path::parent)
-        .map(|p| {
-            if p.as_os_str().is_empty() {
-                Path::new(".")
-            } else {
-                p
-            }
-        });
-    let refused = refusal(path, root);
+    let refused = refusal(path, paths::profile_root(path));
     let read = match &refused {
         Some(why) => Err(std::io::Error::other(why.clone())),
         None => src.read(path),

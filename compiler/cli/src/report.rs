@@ -3,7 +3,10 @@
 
 use crate::compile;
 use crate::load;
-use crate::shared::{all_codes, FileArgs, Format, Outcome, Terminal, Tool, EXIT_OK, EXIT_USAGE};
+use crate::rules::{self, RuleArgs};
+use crate::shared::{
+    all_codes, FileArgs, Format, Outcome, Terminal, Tool, EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE,
+};
 use paasc_diag::Diagnostic;
 use paasc_render::{github, human, json, sarif};
 use std::path::Path;
@@ -36,6 +39,46 @@ pub fn load_project(
             artifacts: None,
         })
     })
+}
+
+/// The report of `command` (`compile`, `env`, `graph`) on the project in `dir`, which needs
+/// the profile applied: rule control hides what it selects out of `diags`, but a command that
+/// failed (`code` 1) still fails, with a `note` naming the suppressed errors that stopped it
+/// when none is left to show.
+pub fn ruled(
+    dir: &Path,
+    command: &str,
+    selection: &RuleArgs,
+    mut db: paasc_diag::SourceDb,
+    diags: Vec<Diagnostic>,
+    code: i32,
+    note: Option<String>,
+) -> Report {
+    let (diags, suppressed) =
+        rules::apply(dir, &load::Disk, selection, &all_codes(), &mut db, diags);
+    let note = note.or_else(|| {
+        let blocked = code == EXIT_PROBLEMS && !paasc_diag::has_errors(&diags);
+        let codes: Vec<&str> = suppressed
+            .iter()
+            .filter(|s| s.diagnostic.severity == paasc_diag::Severity::Error)
+            .map(|s| s.diagnostic.code.as_str())
+            .collect();
+        blocked.then(|| {
+            format!(
+                "error: suppressed errors still stop {command}: {}",
+                codes.join(", ")
+            )
+        })
+    });
+    Report {
+        db,
+        diags,
+        suppressed,
+        files: 2,
+        code,
+        note,
+        artifacts: None,
+    }
 }
 
 /// What `check` or `compile` found in one project.

@@ -5,7 +5,7 @@
 
 #[path = "support/common.rs"]
 mod common;
-use common::{assert_success, paasc, root, scratch};
+use common::{assert_success, copy_dir, paasc, root, scratch};
 
 use serde_json::Value;
 use std::path::Path;
@@ -267,4 +267,54 @@ fn why_of_each_example_equals_its_golden_text() {
         failures.is_empty(),
         "differ from golden/env: {failures:?} (PAASC_BLESS=1 to update)"
     );
+}
+
+/// A copy of `golden/errors/<case>` in a scratch directory, with `paasc.toml` holding `toml`.
+fn with_config(case: &str, tag: &str, toml: &str) -> String {
+    let dir = scratch(tag);
+    copy_dir(&root().join("golden/errors").join(case), &dir);
+    std::fs::write(dir.join("paasc.toml"), toml).expect("paasc.toml");
+    dir.to_string_lossy().into_owned()
+}
+
+#[test]
+fn rule_control_hides_warnings_and_errors_of_env() {
+    let stderr = |out: &std::process::Output| String::from_utf8_lossy(&out.stderr).into_owned();
+    // A project whose only problems are C014 warnings: `env` succeeds and shows them.
+    let dir = with_config("lint-option-not-exported", "env-rules-warn", "");
+    let out = paasc(&["env", &dir, "--set", "secret-key=k"]);
+    assert_success(&out);
+    assert!(stderr(&out).contains("C014"), "{}", stderr(&out));
+    std::fs::write(Path::new(&dir).join("paasc.toml"), "ignore = [\"C014\"]\n").expect("write");
+    let out = paasc(&["env", &dir, "--set", "secret-key=k"]);
+    assert_success(&out);
+    assert!(!stderr(&out).contains("C014"), "{}", stderr(&out));
+    std::fs::write(Path::new(&dir).join("paasc.toml"), "").expect("write");
+    let out = paasc(&["env", &dir, "--set", "secret-key=k", "--ignore", "C014"]);
+    assert_success(&out);
+    assert!(!stderr(&out).contains("C014"), "{}", stderr(&out));
+
+    // A profile error (P001): hidden by paasc.toml it is counted as suppressed, and still stops
+    // `env`, as it stops `compile`.
+    let dir = with_config(
+        "profile-unknown-option",
+        "env-rules-err",
+        "ignore = [\"P001\"]\n",
+    );
+    let out = paasc(&["env", &dir, "--profile", "dev", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let doc: Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert!(doc["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .all(|d| d["code"] != "P001"));
+    assert_eq!(doc["suppressed"][0]["code"], "P001", "{doc}");
+    assert!(
+        stderr(&out).contains("suppressed errors still stop env: P001"),
+        "{}",
+        stderr(&out)
+    );
+    let out = paasc(&["env", &dir, "--ignore", "Z999"]);
+    assert_eq!(out.status.code(), Some(2));
 }

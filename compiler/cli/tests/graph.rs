@@ -7,7 +7,7 @@
 
 #[path = "support/common.rs"]
 mod common;
-use common::{assert_success, paasc, root};
+use common::{assert_success, copy_dir, paasc, root, scratch};
 
 #[test]
 fn examples_draw_their_golden_pictures() {
@@ -75,4 +75,38 @@ fn the_readme_shows_the_current_picture() {
         readme.contains(&format!("```mermaid\n{picture}```")),
         "README.md's picture is not golden/graph/flask-workers/prod.mmd: paste it in"
     );
+}
+
+#[test]
+fn rule_control_hides_the_diagnostics_of_graph() {
+    let stderr = |out: &std::process::Output| String::from_utf8_lossy(&out.stderr).into_owned();
+    let dir = scratch("graph-rules");
+    copy_dir(&root().join("golden/errors/profile-unknown-option"), &dir);
+    let dir_s = dir.to_str().expect("utf8");
+    let out = paasc(&["graph", dir_s, "--profile", "dev"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(!stderr(&out).contains("suppressed"), "{}", stderr(&out));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("P001"));
+    std::fs::write(dir.join("paasc.toml"), "ignore = [\"P001\"]\n").expect("write");
+    let out = paasc(&["graph", dir_s, "--profile", "dev"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(!String::from_utf8_lossy(&out.stdout).contains("P001"));
+    assert!(
+        stderr(&out).contains("(1 suppressed)")
+            && stderr(&out).contains("suppressed errors still stop graph: P001"),
+        "{}",
+        stderr(&out)
+    );
+
+    let dir = scratch("graph-rules-warn");
+    copy_dir(&root().join("golden/errors/lint-option-not-exported"), &dir);
+    let dir_s = dir.to_str().expect("utf8");
+    let out = paasc(&["graph", dir_s, "--set", "secret-key=k"]);
+    assert_success(&out);
+    assert!(stderr(&out).contains("C014"), "{}", stderr(&out));
+    std::fs::write(dir.join("paasc.toml"), "ignore = [\"C014\"]\n").expect("write");
+    let out = paasc(&["graph", dir_s, "--set", "secret-key=k"]);
+    assert_success(&out);
+    assert_eq!(stderr(&out), "");
+    let _ = std::fs::remove_dir_all(&dir);
 }

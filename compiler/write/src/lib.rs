@@ -128,6 +128,61 @@ pub struct Written {
     pub removed: Vec<String>,
 }
 
+impl Written {
+    /// The line saying what in `out` (holding `total` files) was left untouched or removed,
+    /// the first ten removed entries named; `None` when everything was written anew.
+    pub fn summary(&self, out: &Path, total: usize) -> Option<String> {
+        if self.unchanged == 0 && self.removed.is_empty() {
+            return None;
+        }
+        let mut removed = self.removed.clone();
+        if removed.len() > 10 {
+            let more = removed.len() - 10;
+            removed.truncate(10);
+            removed.push(format!("and {more} more"));
+        }
+        Some(format!(
+            "{}: {} of {} files were current and left untouched{}\n",
+            out.display(),
+            self.unchanged,
+            total,
+            if removed.is_empty() {
+                String::new()
+            } else {
+                format!(
+                    "; removed what paasc no longer writes: {}",
+                    removed.join(", ")
+                )
+            }
+        ))
+    }
+}
+
+/// The line saying that `files` (with `secret`, those holding secret values) were written to
+/// `dir`; the files are named when `named`.
+pub fn wrote(dir: &Path, files: &[&str], named: bool, secret: &[&str]) -> String {
+    let count = files.len();
+    format!(
+        "wrote {count} file{} to {}{}{}\n",
+        if count == 1 { "" } else { "s" },
+        dir.display(),
+        if named {
+            format!(" ({})", files.join(", "))
+        } else {
+            String::new()
+        },
+        if secret.is_empty() {
+            String::new()
+        } else {
+            format!(
+                "; {} hold{} secret values (mode 0600): keep out of version control",
+                secret.join(", "),
+                if secret.len() == 1 { "s" } else { "" }
+            )
+        }
+    )
+}
+
 /// `OUT/.paasc/manifest`: what the last compile wrote. Directories are those paasc created;
 /// it owns them whole.
 #[derive(Serialize, Deserialize, Default, PartialEq, Debug)]
