@@ -864,10 +864,19 @@ fn egress_allows(values: &Value, ip: &str, port: i64) -> bool {
             })
 }
 
+/// `--profile prod --emit helm`, then `--set` each of `set`.
+fn prod_with<'a>(set: &[&'a str]) -> Vec<&'a str> {
+    let mut args = vec!["--profile", "prod", "--emit", "helm"];
+    for s in set {
+        args.extend(["--set", s]);
+    }
+    args
+}
+
 #[test]
 fn egress_reaches_the_integrations_only_unless_opened() {
     let pg = root().join("examples/flask-postgresql");
-    let out = compile(&pg, &["--profile", "prod", "--emit", "helm"]).expect("compiles");
+    let out = compile(&pg, &prod_with(&[])).expect("compiles");
     let c = chart(&out);
     let np = &c.files["templates/networkpolicy.yaml"];
     assert!(
@@ -883,14 +892,7 @@ fn egress_reaches_the_integrations_only_unless_opened() {
     // An IP address is the only address its port is open to.
     let out = compile(
         &pg,
-        &[
-            "--profile",
-            "prod",
-            "--emit",
-            "helm",
-            "--set",
-            "integrations.postgresql.data.endpoints=10.1.2.3:6432",
-        ],
+        &prod_with(&["integrations.postgresql.data.endpoints=10.1.2.3:6432"]),
     )
     .expect("compiles");
     let v = chart(&out).values;
@@ -903,34 +905,13 @@ fn egress_reaches_the_integrations_only_unless_opened() {
     assert!(!egress_allows(&v, "10.1.2.3", 5432));
 
     // The profile opens it again.
-    let out = compile(
-        &pg,
-        &[
-            "--profile",
-            "prod",
-            "--emit",
-            "helm",
-            "--set",
-            "kubernetes.security.egress=open",
-        ],
-    )
-    .expect("compiles");
+    let out = compile(&pg, &prod_with(&["kubernetes.security.egress=open"])).expect("compiles");
     let v = chart(&out).values;
     assert_eq!(v["networkPolicy"]["egress"], "open");
     assert!(egress_allows(&v, "10.9.9.9", 6379));
 
     // A value it does not know is an error at the value.
-    let d = diagnostics(
-        &pg,
-        &[
-            "--profile",
-            "prod",
-            "--emit",
-            "helm",
-            "--set",
-            "kubernetes.security.egress=closed",
-        ],
-    );
+    let d = diagnostics(&pg, &prod_with(&["kubernetes.security.egress=closed"]));
     let bad = d
         .iter()
         .find(|d| d["message"].as_str().is_some_and(|m| m.contains("closed")))
