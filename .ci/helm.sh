@@ -16,6 +16,8 @@
 #     host when it has one.
 #   - the web pod has a listener (the statsd exporter) on gunicorn's statsd_host port, and one
 #     Prometheus scrape target exists (a ServiceMonitor or prometheus.io/* Service annotations);
+#   - the NetworkPolicy allows DNS and the profile's database endpoint, and no port no
+#     integration uses (or anything with kubernetes.security.egress: open);
 #   - every custom resource validates against its CRD's schema (.ci/crd_validate.mjs):
 #     ServiceMonitor and HTTPRoute with the npm @kubernetes-models/* packages' validators, the
 #     Emissary Host, Mapping and Listener against Emissary's vendored v3alpha1 CRDs; a
@@ -47,6 +49,7 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 cat > "$work/check.py" <<'PY'
 """Renders one chart with real Helm and compares its workloads' env with the .env."""
+import ipaddress
 import json
 import pathlib
 import subprocess
@@ -296,6 +299,50 @@ for d in docs:
             fail(f'ingressClassName {d["spec"].get("ingressClassName")!r}, profile {ingress["class"]!r}')
         if "tls-secret" in ingress and d["spec"]["tls"][0]["secretName"] != ingress["tls-secret"]:
             fail(f'TLS secretName {d["spec"]["tls"][0]["secretName"]!r}, profile {ingress["tls-secret"]!r}')
+
+
+
+def egress_allows(policy, ip, port, protocol="TCP"):
+    """Whether the NetworkPolicy lets its pods open `ip:port`, as Kubernetes reads `egress`: a
+    rule without `ports` is every port, without `to` every peer; a podSelector peer is a pod,
+    never an outside address."""
+    for rule in policy["spec"].get("egress") or []:
+        ports = rule.get("ports")
+        if ports is not None and not any(p.get("protocol", "TCP") == protocol and p.get("port") in (None, port) for p in ports):
+            continue
+        peers = rule.get("to")
+        if peers is None or any("ipBlock" in t and ipaddress.ip_address(ip) in ipaddress.ip_network(t["ipBlock"]["cidr"]) for t in peers):
+            return True
+    return False
+
+
+policies = [d for d in docs if d["kind"] == "NetworkPolicy"]
+security = k8s.get("security") or {}
+if security.get("network-policy", True) and len(policies) != 1:
+    fail(f"{len(policies)} NetworkPolicies")
+for policy in policies:
+    OUTSIDE = "203.0.113.9"  # TEST-NET-3: no integration's address
+    if security.get("egress") == "open":
+        if not egress_allows(policy, OUTSIDE, 1):
+            fail("egress: open does not let the pods connect anywhere")
+        continue
+    if not (egress_allows(policy, OUTSIDE, 53, "UDP") and egress_allows(policy, OUTSIDE, 53, "TCP")):
+        fail("the NetworkPolicy does not allow DNS")
+    if egress_allows(policy, OUTSIDE, 1) or egress_allows(policy, OUTSIDE, 22):
+        fail("the NetworkPolicy allows egress to a port no integration uses")
+    # The profile's database endpoints (host:port), read here from the profile itself.
+    for db, default in (("postgresql", 5432), ("mysql", 3306)):
+        data = ((profile.get("integrations") or {}).get(db) or {}).get("data") or {}
+        for endpoint in str(data.get("endpoints", "")).split(",")[:1]:
+            if not endpoint:
+                continue
+            host, _, port = endpoint.rpartition(":")
+            try:
+                ip = str(ipaddress.ip_address(host.strip("[]")))
+            except ValueError:
+                ip = OUTSIDE  # a host name: the port is open to any address
+            if not egress_allows(policy, ip, int(port or default)):
+                fail(f"the NetworkPolicy does not let the pods reach {db} at {endpoint}")
 
 kinds = sorted({d["kind"] for d in docs})
 print(f"{chart_dir.name}: {len(docs)} manifests ({', '.join(kinds)}), {len(workloads)} workloads x {len(dotenv)} env vars, {len(set(secret_values))} from Secrets", file=sys.stderr)

@@ -844,3 +844,86 @@ fn ingress_kinds_are_checked_against_their_keys() {
         );
     }
 }
+
+/// Whether the NetworkPolicy the chart's values describe lets a pod connect to `ip:port` over
+/// TCP, read as `templates/networkpolicy.yaml` writes the rules (checked against the rendered
+/// manifests by `.ci/helm.sh`).
+fn egress_allows(values: &Value, ip: &str, port: i64) -> bool {
+    let np = &values["networkPolicy"];
+    if np["enabled"] != true || np["egress"] == "open" {
+        return true;
+    }
+    port == 53
+        || np["destinations"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .any(|d| {
+                d["port"] == port
+                    && (d["cidr"] == "" || d["cidr"].as_str() == Some(&format!("{ip}/32")))
+            })
+}
+
+/// `--profile prod --emit helm`, then `--set` each of `set`.
+fn prod_with<'a>(set: &[&'a str]) -> Vec<&'a str> {
+    let mut args = vec!["--profile", "prod", "--emit", "helm"];
+    for s in set {
+        args.extend(["--set", s]);
+    }
+    args
+}
+
+#[test]
+fn egress_reaches_the_integrations_only_unless_opened() {
+    let pg = root().join("examples/flask-postgresql");
+    let out = compile(&pg, &prod_with(&[])).expect("compiles");
+    let c = chart(&out);
+    let np = &c.files["templates/networkpolicy.yaml"];
+    assert!(
+        np.contains("eq .Values.networkPolicy.egress \"open\""),
+        "{np}"
+    );
+    assert_eq!(c.values["networkPolicy"]["egress"], "integrations");
+    // postgresql-k8s-primary.prod.svc.cluster.local:5432 is a host name: its port, anywhere.
+    assert!(egress_allows(&c.values, "10.9.9.9", 5432));
+    assert!(!egress_allows(&c.values, "10.9.9.9", 6379));
+    assert!(!egress_allows(&c.values, "10.9.9.9", 443));
+
+    // An IP address is the only address its port is open to.
+    let out = compile(
+        &pg,
+        &prod_with(&["integrations.postgresql.data.endpoints=10.1.2.3:6432"]),
+    )
+    .expect("compiles");
+    let v = chart(&out).values;
+    assert_eq!(
+        v["networkPolicy"]["destinations"],
+        serde_json::json!([{"integrations": ["postgresql"], "cidr": "10.1.2.3/32", "port": 6432}])
+    );
+    assert!(egress_allows(&v, "10.1.2.3", 6432));
+    assert!(!egress_allows(&v, "10.1.2.4", 6432));
+    assert!(!egress_allows(&v, "10.1.2.3", 5432));
+
+    // The profile opens it again.
+    let out = compile(&pg, &prod_with(&["kubernetes.security.egress=open"])).expect("compiles");
+    let v = chart(&out).values;
+    assert_eq!(v["networkPolicy"]["egress"], "open");
+    assert!(egress_allows(&v, "10.9.9.9", 6379));
+
+    // A value it does not know is an error at the value.
+    let d = diagnostics(&pg, &prod_with(&["kubernetes.security.egress=closed"]));
+    let bad = d
+        .iter()
+        .find(|d| d["message"].as_str().is_some_and(|m| m.contains("closed")))
+        .unwrap_or_else(|| panic!("{d:#?}"));
+    assert_eq!(bad["code"], "S004", "{bad}");
+    assert_eq!(
+        bad["file"], "--set kubernetes.security.egress=closed",
+        "{bad}"
+    );
+    assert_eq!(bad["line"], 3, "{bad}");
+    assert!(
+        bad["help"].as_str().is_some_and(|h| h.contains("open")),
+        "{bad}"
+    );
+}

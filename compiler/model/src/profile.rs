@@ -391,6 +391,8 @@ pub struct Security {
     pub read_only_root_filesystem: Option<Spanned<bool>>,
     /// A NetworkPolicy admitting traffic only to the app's ports (default true).
     pub network_policy: Option<Spanned<bool>>,
+    /// Where the NetworkPolicy lets the pods connect (default `integrations`).
+    pub egress: Option<Spanned<Egress>>,
     /// Whether pods get a service-account token (default false).
     pub service_account_token: Option<Spanned<bool>>,
 }
@@ -401,11 +403,18 @@ impl Lower for Security {
         let out = Security {
             read_only_root_filesystem: m.opt_spanned(cx, "read-only-root-filesystem"),
             network_policy: m.opt_spanned(cx, "network-policy"),
+            egress: m.opt_spanned(cx, "egress"),
             service_account_token: m.opt_spanned(cx, "service-account-token"),
         };
         m.finish(cx);
         Some(out)
     }
+}
+
+crate::string_enum! {
+    /// Where the NetworkPolicy lets the pods connect: DNS, the other pods of the release and
+    /// the integrations' hosts and ports (`integrations`), or anywhere (`open`).
+    pub enum Egress { Integrations = "integrations", Open = "open" }
 }
 
 crate::string_enum! {
@@ -1152,6 +1161,7 @@ impl Profile {
                         top.service_account_token,
                     ),
                 ]);
+                take_given([(&mut security.egress, top.egress)]);
                 taken.push("security");
             }
             if let Some(top) = k.metrics {

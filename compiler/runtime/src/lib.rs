@@ -10,6 +10,7 @@ mod env;
 mod gunicorn;
 mod integrations;
 mod layer;
+mod net;
 mod paas_config;
 mod provenance;
 pub mod pyjson;
@@ -20,6 +21,7 @@ pub use config::{option_use, OptionUse, OWN_VARIABLES};
 pub use deployment::{ConfigValue, Databag, Deployment, ProxySettings, Relation, SecretContent};
 pub use integrations::ingress::base_url_source;
 pub use integrations::{read_by_paas_charm, Integration, Requirer, Sample, Several, TABLE};
+pub use net::Destination;
 pub use paasc_frameworks::{migration_command, Framework};
 pub use provenance::{Given, Provenance, Source};
 pub use status::{Cause, PyError, Status, StatusKind};
@@ -53,6 +55,9 @@ pub struct Plan {
     pub secret_env: BTreeSet<String>,
     /// The port the main service listens on, when the workload was planned.
     pub port: Option<u32>,
+    /// The hosts and ports the app connects to, from the integrations' relation data and the
+    /// model's proxy settings, in paas-charm's order of the integrations, each once.
+    pub destinations: Vec<Destination>,
 }
 
 /// Plans a `pebble-ready` hook. `charm` is the expanded charmcraft.yaml, `rock` the rock's
@@ -75,6 +80,7 @@ pub fn plan(
             gunicorn_conf: None,
             secret_env: BTreeSet::new(),
             port: None,
+            destinations: Vec::new(),
         },
     }
 }
@@ -254,6 +260,7 @@ fn run(
         base_url: &base_url,
     };
     let integ = integrations::read(&ctx)?;
+    let destinations = integ.destinations(dep);
 
     // `is_ready`.
     let Some(secret_key) = dep.secret_key.clone().filter(|k| !k.is_empty()) else {
@@ -337,6 +344,7 @@ fn run(
         gunicorn_conf,
         secret_env,
         port: Some(port),
+        destinations,
     })
 }
 

@@ -233,6 +233,12 @@ pub struct Kubernetes {
 }
 
 crate::types::model_enum!(
+    /// Where the NetworkPolicy lets the pods connect.
+    Egress = paasc_model::profile::Egress::ALL,
+    |_| None
+);
+
+crate::types::model_enum!(
     /// How Prometheus finds the metrics port.
     Scrape = paasc_model::profile::Scrape::ALL,
     |_| None
@@ -257,8 +263,13 @@ pub struct Security {
     /// A read-only root file system, with writable emptyDirs at /tmp and /var/log (default true).
     pub read_only_root_filesystem: Option<bool>,
     /// A NetworkPolicy admitting traffic only to the app's ports from anywhere, and letting the
-    /// pods reach anything (their integrations and DNS) (default true).
+    /// pods reach only DNS, each other and their integrations (see `egress`) (default true).
     pub network_policy: Option<bool>,
+    /// Where the NetworkPolicy lets the pods connect: `integrations` (the default: DNS on port
+    /// 53, the release's own pods, and the host and port of each integration's relation data,
+    /// as an IP /32 when the host is an address, else the port to any address) or `open`
+    /// (anywhere).
+    pub egress: Option<Egress>,
     /// Whether pods get a service-account token (default false).
     pub service_account_token: Option<bool>,
 }

@@ -305,6 +305,7 @@ fn app(input: &EmitInput, diags: &mut Vec<Diagnostic>) -> App {
         readiness: check(Level::Ready),
         liveness: check(Level::Alive),
         metrics: metrics(fw, |name| plan.env.as_ref()?.get(name).cloned(), exporter),
+        destinations: plan.destinations.clone(),
     }
 }
 
@@ -533,6 +534,11 @@ fn settings(k: &Kubernetes) -> Settings {
         secret_name: text(&k.secret_name),
         read_only_root: flag(|s| &s.read_only_root_filesystem),
         network_policy: flag(|s| &s.network_policy),
+        open_egress: k
+            .security
+            .as_ref()
+            .and_then(|s| s.egress.as_ref())
+            .is_some_and(|e| e.value == profile::Egress::Open),
         service_account_token: flag(|s| &s.service_account_token),
         metrics_image: k.metrics.as_ref().and_then(|m| text(&m.image)),
         service_monitor: k

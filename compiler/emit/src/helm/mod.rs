@@ -100,6 +100,8 @@ pub struct App {
     pub liveness: Option<k8s_openapi::api::core::v1::Probe>,
     /// Where the app's metrics are served, when it has any.
     pub metrics: Option<AppMetrics>,
+    /// The hosts and ports the app connects to (its integrations').
+    pub destinations: Vec<paasc_runtime::Destination>,
 }
 
 /// Where the app's metrics are served.
@@ -140,6 +142,8 @@ pub struct Settings {
     pub read_only_root: Option<bool>,
     /// A NetworkPolicy (default true).
     pub network_policy: Option<bool>,
+    /// Egress open to anywhere (default false: DNS, the release's pods and the integrations).
+    pub open_egress: bool,
     /// A service-account token in the pods (default false).
     pub service_account_token: Option<bool>,
     /// The statsd exporter's image (default: the app's).
@@ -317,6 +321,33 @@ pub fn default_secret_name(app: &str, chart: &str) -> String {
     } else {
         name
     }
+}
+
+/// The NetworkPolicy's egress destinations: an IP address's port on its address alone (`/32`,
+/// `/128`), a host name's port on any address (a NetworkPolicy cannot name DNS hosts), each
+/// (address, port) once with every integration it serves, in the order first met.
+fn destinations(found: &[paasc_runtime::Destination]) -> Vec<values::Destination> {
+    let mut out: Vec<values::Destination> = Vec::new();
+    for d in found {
+        let cidr = match d.host.parse::<std::net::IpAddr>() {
+            Ok(std::net::IpAddr::V4(ip)) => format!("{ip}/32"),
+            Ok(std::net::IpAddr::V6(ip)) => format!("{ip}/128"),
+            Err(_) => String::new(),
+        };
+        let port = i32::from(d.port);
+        match out.iter_mut().find(|o| o.cidr == cidr && o.port == port) {
+            Some(o) if !o.integrations.contains(&d.integration) => {
+                o.integrations.push(d.integration.clone());
+            }
+            Some(_) => {}
+            None => out.push(values::Destination {
+                integrations: vec![d.integration.clone()],
+                cidr,
+                port,
+            }),
+        }
+    }
+    out
 }
 
 /// Builds the chart.
@@ -707,6 +738,13 @@ pub fn values_of(app: &App, settings: &Settings, secret_name: &str) -> Values {
             .collect(),
         network_policy: values::NetworkPolicy {
             enabled: settings.network_policy.unwrap_or(true),
+            egress: if settings.open_egress {
+                values::Egress::Open
+            } else {
+                values::Egress::Integrations
+            },
+            destinations: destinations(&app.destinations),
+            extra_egress: Vec::new(),
         },
         anti_affinity: settings.anti_affinity.unwrap_or(AntiAffinity::None),
         resources: ResourceRequirements {
@@ -1029,6 +1067,56 @@ mod tests {
             ],
             ..App::default()
         }
+    }
+
+    #[test]
+    fn egress_names_ip_addresses_and_opens_ports_of_host_names() {
+        let d = |integration: &str, host: &str, port| paasc_runtime::Destination {
+            integration: integration.into(),
+            host: host.into(),
+            port,
+        };
+        let found = [
+            d("postgresql", "10.1.2.3", 5432),
+            d("redis", "redis.prod.svc", 6379),
+            d("s3", "fd00::7", 443),
+            d("tracing", "tempo.cos.svc", 6379),
+        ];
+        let app = App {
+            destinations: found.to_vec(),
+            ..app()
+        };
+        let v = values_of(&app, &Settings::default(), "s");
+        let got: Vec<(String, i32, Vec<String>)> = v
+            .network_policy
+            .destinations
+            .iter()
+            .map(|d| (d.cidr.clone(), d.port, d.integrations.clone()))
+            .collect();
+        let want = |cidr: &str, port, names: &[&str]| {
+            (
+                cidr.to_string(),
+                port,
+                names.iter().map(|n| n.to_string()).collect::<Vec<_>>(),
+            )
+        };
+        assert_eq!(
+            got,
+            [
+                want("10.1.2.3/32", 5432, &["postgresql"]),
+                want("", 6379, &["redis", "tracing"]),
+                want("fd00::7/128", 443, &["s3"]),
+            ]
+        );
+        assert_eq!(v.network_policy.egress, values::Egress::Integrations);
+        let open = Settings {
+            open_egress: true,
+            ..Settings::default()
+        };
+        assert_eq!(
+            values_of(&app, &open, "s").network_policy.egress,
+            values::Egress::Open
+        );
     }
 
     #[test]

@@ -6,6 +6,7 @@ use k8s_openapi::api::core::v1::{
     EnvVar, LocalObjectReference, PodSecurityContext, Probe, ResourceRequirements, SecurityContext,
     Toleration,
 };
+use k8s_openapi::api::networking::v1::NetworkPolicyEgressRule;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -73,8 +74,8 @@ pub struct Values {
     /// is set: where gunicorn and the app write (`/tmp`, the log directories).
     #[serde(default)]
     pub scratch_dirs: Vec<ScratchDir>,
-    /// A NetworkPolicy for the release's pods: traffic in only to the app's port, traffic out to
-    /// anything (the integrations and DNS).
+    /// A NetworkPolicy for the release's pods: traffic in only to the app's port, traffic out
+    /// only to DNS, the release's own pods and the integrations' hosts and ports (or anywhere).
     pub network_policy: NetworkPolicy,
     /// How strongly replicas of the main service avoid sharing a node.
     pub anti_affinity: AntiAffinity,
@@ -205,6 +206,40 @@ pub struct ScratchDir {
 pub struct NetworkPolicy {
     /// Whether the chart creates it.
     pub enabled: bool,
+    /// Where the pods may connect.
+    pub egress: Egress,
+    /// The integrations' hosts and ports (with `egress: integrations`).
+    #[serde(default)]
+    pub destinations: Vec<Destination>,
+    /// More egress rules, as Kubernetes writes them (with `egress: integrations`).
+    #[serde(default)]
+    pub extra_egress: Vec<NetworkPolicyEgressRule>,
+}
+
+/// Where the NetworkPolicy lets the pods connect.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub enum Egress {
+    /// DNS (port 53, UDP and TCP), the release's own pods, `destinations` and `extraEgress`.
+    Integrations,
+    /// Anywhere.
+    Open,
+}
+
+/// A port the pods may connect to, on one address or any.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Destination {
+    /// The integrations it serves (documentation only).
+    #[serde(default)]
+    pub integrations: Vec<String>,
+    /// The address block (`10.0.0.5/32`) when the integration names an IP address; empty: any
+    /// address (a NetworkPolicy cannot name a host by its DNS name).
+    #[serde(default)]
+    pub cidr: String,
+    /// The TCP port.
+    #[schemars(range(min = 1, max = 65535))]
+    pub port: i32,
 }
 
 /// `<PREFIX>PEER_FQDNS`: the variable and the ordinals of the pods it names.

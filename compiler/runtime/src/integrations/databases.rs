@@ -44,7 +44,11 @@ pub(crate) struct Uri {
     pub fields: &'static [&'static str],
 }
 
-impl Found for Uri {}
+impl Found for Uri {
+    fn destinations(&self) -> Vec<(String, u16)> {
+        crate::net::of_url(&self.uri, "")
+    }
+}
 
 /// The URI when the provider sent one. Of several relations on an endpoint only the first is
 /// read (`relation_data[0]` in `PaaSDatabaseRequires.to_relation_data`), even while it has no

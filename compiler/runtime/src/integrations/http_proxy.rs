@@ -14,7 +14,15 @@ pub(crate) struct Proxies {
     pub https_proxy: Option<String>,
 }
 
-impl Found for Proxies {}
+impl Found for Proxies {
+    fn destinations(&self) -> Vec<(String, u16)> {
+        [&self.http_proxy, &self.https_proxy]
+            .into_iter()
+            .flatten()
+            .flat_map(|u| crate::net::of_url(u, "http"))
+            .collect()
+    }
+}
 
 /// A proxy URL, with the provider's field it comes from.
 pub(crate) type Proxy = (Option<String>, Vec<Source>);

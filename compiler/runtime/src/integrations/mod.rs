@@ -374,6 +374,11 @@ pub(crate) trait Found: Any + std::fmt::Debug {
     fn usable(&self) -> bool {
         true
     }
+
+    /// The hosts and ports the app connects to with this data.
+    fn destinations(&self) -> Vec<(String, u16)> {
+        Vec::new()
+    }
 }
 
 /// `found` as its module's type.
@@ -563,6 +568,34 @@ impl Integrations {
     /// What the integration whose data has type `T` found, if its requirer exists.
     pub(crate) fn find<T: Found>(&self) -> Option<&T> {
         self.rows.iter().find_map(|r| data(r.found.as_deref()))
+    }
+
+    /// The hosts and ports the app connects to: every usable integration's, then the model's
+    /// proxies, each once.
+    pub(crate) fn destinations(&self, dep: &Deployment) -> Vec<crate::Destination> {
+        let proxies = [&dep.proxy.http_proxy, &dep.proxy.https_proxy]
+            .into_iter()
+            .flatten()
+            .flat_map(|u| crate::net::of_url(u, "http"))
+            .map(|hp| ("model-proxy", hp));
+        let mut out: Vec<crate::Destination> = Vec::new();
+        for (integration, (host, port)) in self
+            .rows
+            .iter()
+            .filter_map(|r| Some((r.row.name, r.usable()?)))
+            .flat_map(|(name, f)| f.destinations().into_iter().map(move |hp| (name, hp)))
+            .chain(proxies)
+        {
+            let d = crate::Destination {
+                integration: integration.to_string(),
+                host,
+                port,
+            };
+            if !out.contains(&d) {
+                out.push(d);
+            }
+        }
+        out
     }
 
     /// Whether any database gave its URI.

@@ -20,6 +20,23 @@ impl Found for Requirer {
     fn usable(&self) -> bool {
         self.data.is_some()
     }
+
+    /// The identity provider's endpoints the app calls itself (not the browser's
+    /// authorization endpoint).
+    fn destinations(&self) -> Vec<(String, u16)> {
+        self.data
+            .iter()
+            .flat_map(|d| {
+                [
+                    &d.issuer_url,
+                    &d.token_endpoint,
+                    &d.userinfo_endpoint,
+                    &d.jwks_endpoint,
+                ]
+            })
+            .flat_map(|u| crate::net::of_url(u, "https"))
+            .collect()
+    }
 }
 
 /// `PaaSOAuthRelationData`.

@@ -15,7 +15,14 @@ pub(crate) struct Data {
     pub http_api_url: String,
 }
 
-impl Found for Data {}
+impl Found for Data {
+    fn destinations(&self) -> Vec<(String, u16)> {
+        [&self.grpc_api_url, &self.http_api_url]
+            .into_iter()
+            .flat_map(|u| crate::net::of_url(u, "http"))
+            .collect()
+    }
+}
 
 const BUILTIN: [&str; 3] = ["ingress-address", "private-address", "egress-subnets"];
 

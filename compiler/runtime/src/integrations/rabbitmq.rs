@@ -18,7 +18,14 @@ pub(crate) struct Data {
     pub hostnames: Vec<String>,
 }
 
-impl Found for Data {}
+impl Found for Data {
+    fn destinations(&self) -> Vec<(String, u16)> {
+        std::iter::once(&self.hostname)
+            .chain(&self.hostnames)
+            .flat_map(|h| crate::net::of_url(&format!("{h}:{}", self.port), "amqp"))
+            .collect()
+    }
+}
 
 impl Data {
     fn uri(&self, host: &str) -> String {

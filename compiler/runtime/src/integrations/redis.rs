@@ -14,7 +14,11 @@ const FIELDS: [&str; 3] = ["hostname", "port", "leader-host"];
 #[derive(Clone, Debug)]
 pub(crate) struct Url(String);
 
-impl Found for Url {}
+impl Found for Url {
+    fn destinations(&self) -> Vec<(String, u16)> {
+        crate::net::of_url(&self.0, "redis")
+    }
+}
 
 /// `redis://<host>:<port>` as the library builds it, or `None` when not usable yet.
 pub(crate) fn read(_: &Ctx, _: &str, rel: &Relation) -> Read {

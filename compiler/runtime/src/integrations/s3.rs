@@ -22,7 +22,16 @@ pub(crate) struct Data {
     pub attributes: Option<Vec<String>>,
 }
 
-impl Found for Data {}
+impl Found for Data {
+    /// The endpoint, or AWS's (boto3's default, `https://s3.amazonaws.com`).
+    fn destinations(&self) -> Vec<(String, u16)> {
+        let endpoint = self
+            .endpoint
+            .as_deref()
+            .unwrap_or("https://s3.amazonaws.com");
+        crate::net::of_url(endpoint, "https")
+    }
+}
 
 /// The validated connection info; `Invalid s3 relation data.` when pydantic rejects it. (Of
 /// several relations only the first is read: `S3Requirer.get_s3_connection_info`.)

@@ -17,7 +17,15 @@ pub(crate) struct Data {
     pub sso_redirect_field: String,
 }
 
-impl Found for Data {}
+impl Found for Data {
+    /// The metadata URL, which the app fetches (the sign-on URLs are the browser's).
+    fn destinations(&self) -> Vec<(String, u16)> {
+        self.metadata_url
+            .iter()
+            .flat_map(|u| crate::net::of_url(u, "https"))
+            .collect()
+    }
+}
 
 /// The provider's data; `Invalid saml relation data.` when pydantic rejects it. (The library
 /// reads the relation with `Model.get_relation`, so several relations raise.)

@@ -19,7 +19,11 @@ pub(crate) struct Data {
     pub skip_ssl_verify: bool,
 }
 
-impl Found for Data {}
+impl Found for Data {
+    fn destinations(&self) -> Vec<(String, u16)> {
+        crate::net::of_url(&format!("{}:{}", self.host, self.port), "")
+    }
+}
 
 fn enum_value(v: Option<&String>, class: &str, allowed: &[&str]) -> Result<String, PyError> {
     match v {

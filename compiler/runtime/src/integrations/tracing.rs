@@ -22,6 +22,13 @@ impl Found for Ready {
     fn usable(&self) -> bool {
         self.0.is_some()
     }
+
+    fn destinations(&self) -> Vec<(String, u16)> {
+        self.0
+            .iter()
+            .flat_map(|d| crate::net::of_url(&d.endpoint, "http"))
+            .collect()
+    }
 }
 
 /// The library's message for an endpoint without `limit: 1`, with `type(self).__name__` of

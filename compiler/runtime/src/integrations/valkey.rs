@@ -19,7 +19,19 @@ pub(crate) struct Data {
     pub version: Option<String>,
 }
 
-impl Found for Data {}
+impl Found for Data {
+    fn destinations(&self) -> Vec<(String, u16)> {
+        [
+            Some(&self.endpoints),
+            self.read_only_endpoints.as_ref(),
+            self.sentinel_endpoints.as_ref(),
+        ]
+        .into_iter()
+        .flatten()
+        .flat_map(|e| crate::net::of_url(e, "valkey"))
+        .collect()
+    }
+}
 
 /// The response, `None` before the provider published endpoints. (Several relations are
 /// `ValkeyMultipleRelationsNotSupportedError`, an invalid-data error.)
