@@ -162,11 +162,17 @@ fn required_service_keys(
     out
 }
 
-/// Reports a key the tools refuse (unless its value is null), and marks it read.
-static NAME: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
-    regex::Regex::new(r"^([a-z0-9][a-z0-9-]?)*[a-z]+([a-z0-9-]?[a-z0-9])*$")
-        .unwrap_or_else(|e| panic!("name pattern: {e}"))
-});
+/// craft-application's name pattern, `^([a-z0-9][a-z0-9-]?)*[a-z]+([a-z0-9-]?[a-z0-9])*$`, as
+/// string code: lowercase ASCII letters, digits and hyphens, at least one letter, no hyphen first,
+/// last or next to another.
+fn valid_name(n: &str) -> bool {
+    n.bytes()
+        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && n.bytes().any(|b| b.is_ascii_lowercase())
+        && !n.starts_with('-')
+        && !n.ends_with('-')
+        && !n.contains("--")
+}
 
 /// Checks a project `name` against craft-application's rule (both tools use it).
 pub(crate) fn check_name(cx: &mut Cx, name: &Spanned<String>) {
@@ -176,7 +182,7 @@ pub(crate) fn check_name(cx: &mut Cx, name: &Spanned<String>) {
             "the name `{n}` is {} characters long; the limit is 40",
             n.chars().count()
         ))
-    } else if !NAME.is_match(n) {
+    } else if !valid_name(n) {
         Some(format!("invalid name `{n}`: names can only use ASCII lowercase letters, numbers, and hyphens, must have at least one letter, may not start or end with a hyphen, and may not have two hyphens in a row"))
     } else {
         None
@@ -192,8 +198,7 @@ pub(crate) fn check_name(cx: &mut Cx, name: &Spanned<String>) {
             .filter(|p| !p.is_empty())
             .collect::<Vec<_>>()
             .join("-");
-        let help = if !suggestion.is_empty() && NAME.is_match(&suggestion) && suggestion.len() <= 40
-        {
+        let help = if !suggestion.is_empty() && valid_name(&suggestion) && suggestion.len() <= 40 {
             format!("for example `{suggestion}`")
         } else {
             "use lowercase letters, digits and single hyphens, with at least one letter".to_string()
@@ -255,6 +260,7 @@ pub(crate) fn check_max_len(cx: &mut Cx, value: &Spanned<String>, key: &str, max
     }
 }
 
+/// Reports a key the tools refuse (unless its value is null), and marks it read.
 pub(crate) fn forbid(cx: &mut Cx, m: &mut MapReader, key: &'static str, help: &str) {
     if let Some(e) = m.take_hidden(key) {
         if matches!(cx.tree.value(e.value), Some(Value::Null)) {
@@ -299,4 +305,32 @@ pub(crate) fn one_spelling<T: lower::Lower>(
     let value = m.opt_spanned(cx, dash);
     let _ = m.take_hidden(underscore);
     value
+}
+
+#[cfg(test)]
+mod tests {
+    use super::valid_name;
+
+    /// Every string of up to five characters over an alphabet that covers each case of the
+    /// pattern reads the same through [`valid_name`] as through the regex it replaces.
+    #[test]
+    fn valid_name_is_the_craft_pattern() {
+        let pattern = regex::Regex::new(r"^([a-z0-9][a-z0-9-]?)*[a-z]+([a-z0-9-]?[a-z0-9])*$")
+            .expect("pattern");
+        let alphabet = ['a', 'z', '0', '9', '-', 'A', '_', 'é'];
+        let mut names = vec![String::new()];
+        let mut checked = 0;
+        for _ in 0..5 {
+            names = names
+                .iter()
+                .flat_map(|n| alphabet.iter().map(move |c| format!("{n}{c}")))
+                .collect();
+            for n in &names {
+                assert_eq!(valid_name(n), pattern.is_match(n), "{n:?}");
+                checked += 1;
+            }
+        }
+        assert!(checked > 30_000);
+        assert!(valid_name("flask-hello-world") && !valid_name("12-34"));
+    }
 }

@@ -992,23 +992,32 @@ fn values_yaml(app: &App, values: &Values) -> String {
     out
 }
 
+/// The top-level keys of `values.schema.json` and their descriptions, all [`key_comments`] reads.
+#[derive(serde::Deserialize)]
+struct SchemaKeys {
+    properties: BTreeMap<String, SchemaKey>,
+}
+
+#[derive(serde::Deserialize)]
+struct SchemaKey {
+    description: Option<String>,
+}
+
 /// The comment above each top-level key of `values.yaml`: its schema description, wrapped at
-/// 96 columns. The same for every chart, so made once per process.
+/// 96 columns. The same for every chart, so made once per process, from the schema's text
+/// ([`values::schema_json`]) rather than by building the schema.
 fn key_comments() -> &'static BTreeMap<String, String> {
     static COMMENTS: LazyLock<BTreeMap<String, String>> = LazyLock::new(|| {
-        let properties = values::schema_ref()
-            .get("properties")
-            .and_then(serde_json::Value::as_object);
-        properties
-            .into_iter()
-            .flatten()
+        let keys: Option<SchemaKeys> = serde_json::from_str(values::schema_json()).ok();
+        keys.into_iter()
+            .flat_map(|k| k.properties)
             .filter_map(|(name, p)| {
-                let d = p.get("description")?.as_str()?;
-                let text: String = wrap(d, 96)
+                let d = p.description?;
+                let text: String = wrap(&d, 96)
                     .iter()
                     .map(|line| format!("# {line}\n"))
                     .collect();
-                Some((name.clone(), text))
+                Some((name, text))
             })
             .collect()
     });
@@ -1273,6 +1282,18 @@ mod tests {
             back,
             values_of(&app(), &Settings::default(), "shop-secrets")
         );
+    }
+
+    /// The chart's `values.schema.json` (the committed `schema/helm-values.json`) is the schema
+    /// schemars builds from [`Values`], and each key's comment is its description.
+    #[test]
+    fn committed_schema_is_the_built_schema() {
+        assert_eq!(values::schema_json(), render_json(&values::schema()));
+        let described = values::schema()["properties"]
+            .as_object()
+            .map(|p| p.values().filter(|v| v["description"].is_string()).count());
+        assert_eq!(Some(key_comments().len()), described);
+        assert!(key_comments()["replicaCount"].starts_with("# "));
     }
 
     /// `to_yaml` reads JSON text as paasc's YAML reader reads it, without the tree.

@@ -10,7 +10,6 @@ use k8s_openapi::api::networking::v1::NetworkPolicyEgressRule;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
-use std::sync::LazyLock;
 
 /// The values of a chart paasc generates. Every key is documented here and in
 /// `values.schema.json`; unknown keys are refused, so a typo fails `helm install` instead of
@@ -515,22 +514,16 @@ pub struct ServiceAccount {
 pub const SCHEMA_ID: &str = "https://paasc.dev/schema/helm-values.json";
 
 /// The JSON Schema of `values.yaml` (draft-07, which every Helm 3 and 4 release reads).
+/// Built by schemars from the [`Values`] type; charts carry its committed text, [`schema_json`].
 pub fn schema() -> serde_json::Value {
-    schema_ref().clone()
+    build_schema()
 }
 
-/// The schema of [`schema`], built once per process: it depends only on the [`Values`] type, and
-/// building it with schemars was a quarter of each compile.
-pub fn schema_ref() -> &'static serde_json::Value {
-    static SCHEMA: LazyLock<serde_json::Value> = LazyLock::new(build_schema);
-    &SCHEMA
-}
-
-/// `values.schema.json`: [`schema`] rendered as pretty JSON with a trailing newline, once per
-/// process.
+/// `values.schema.json`: [`schema`] rendered as pretty JSON with a trailing newline. It is the
+/// committed `schema/helm-values.json`, which the tests keep equal to that rendering, so a run
+/// does not build the schema with schemars (a sixth of `check`'s instructions) to write it.
 pub fn schema_json() -> &'static str {
-    static TEXT: LazyLock<String> = LazyLock::new(|| crate::helm::render_json(schema_ref()));
-    &TEXT
+    include_str!("../../../../schema/helm-values.json")
 }
 
 fn build_schema() -> serde_json::Value {
