@@ -74,18 +74,22 @@ fn compile_compose(example: &str, profile: &str, tag: &str) -> std::path::PathBu
     let project = base.join(example);
     copy_dir(&root().join("examples").join(example), &project);
     let out_dir = base.join("out");
-    let out = paasc(&[
+    compose_into(&project, &out_dir, &["--profile", profile]);
+    out_dir
+}
+
+/// `paasc compile PROJECT -o OUT --emit compose EXTRA...`, which must succeed.
+fn compose_into(project: &Path, out_dir: &Path, extra: &[&str]) {
+    let mut args = vec![
         "compile",
         project.to_str().expect("path"),
-        "--profile",
-        profile,
         "-o",
         out_dir.to_str().expect("path"),
         "--emit",
         "compose",
-    ]);
-    assert_success(&out);
-    out_dir
+    ];
+    args.extend_from_slice(extra);
+    assert_success(&paasc(&args));
 }
 
 #[test]
@@ -276,15 +280,7 @@ fn every_kind_of_backing_service_is_provisioned_without_secrets_in_compose_yaml(
     )
     .expect("write");
     let out_dir = scratch("compose-many-out");
-    let out = paasc(&[
-        "compile",
-        dir.to_str().expect("path"),
-        "-o",
-        out_dir.to_str().expect("path"),
-        "--emit",
-        "compose",
-    ]);
-    assert_success(&out);
+    compose_into(&dir, &out_dir, &[]);
     let text = std::fs::read_to_string(out_dir.join("compose.yaml")).expect("compose");
     assert!(!text.contains("-pw"), "{text}");
     let doc = load(&text);
@@ -393,17 +389,7 @@ fn a_provisioned_smtp_relation_points_at_what_mailpit_serves() {
     )
     .expect("write");
     let out_dir = scratch("compose-smtp-out");
-    let out = paasc(&[
-        "compile",
-        dir.to_str().expect("path"),
-        "-o",
-        out_dir.to_str().expect("path"),
-        "--emit",
-        "compose",
-        "--provision",
-        "smtp",
-    ]);
-    assert_success(&out);
+    compose_into(&dir, &out_dir, &["--provision", "smtp"]);
     let app = std::fs::read_to_string(out_dir.join(".env")).expect(".env");
     assert_eq!(env_value(&app, "SMTP_HOST").as_deref(), Some("smtp"));
     assert_eq!(
