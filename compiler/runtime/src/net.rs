@@ -61,6 +61,14 @@ pub(crate) fn of_url(url: &str, scheme: &str) -> Vec<(String, u16)> {
         .collect()
 }
 
+/// The hosts and ports of the proxies among `urls` (`http_proxy`, `https_proxy`; unset ones
+/// skipped), as an HTTP client reaches them.
+pub(crate) fn of_proxies<'a>(
+    urls: impl IntoIterator<Item = &'a Option<String>> + 'a,
+) -> impl Iterator<Item = (String, u16)> + 'a {
+    urls.into_iter().flatten().flat_map(|u| of_url(u, "http"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::of_url;

@@ -16,11 +16,7 @@ pub(crate) struct Proxies {
 
 impl Found for Proxies {
     fn destinations(&self) -> Vec<(String, u16)> {
-        [&self.http_proxy, &self.https_proxy]
-            .into_iter()
-            .flatten()
-            .flat_map(|u| crate::net::of_url(u, "http"))
-            .collect()
+        crate::net::of_proxies([&self.http_proxy, &self.https_proxy]).collect()
     }
 }
 

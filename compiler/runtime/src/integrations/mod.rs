@@ -573,10 +573,7 @@ impl Integrations {
     /// The hosts and ports the app connects to: every usable integration's, then the model's
     /// proxies, each once.
     pub(crate) fn destinations(&self, dep: &Deployment) -> Vec<crate::Destination> {
-        let proxies = [&dep.proxy.http_proxy, &dep.proxy.https_proxy]
-            .into_iter()
-            .flatten()
-            .flat_map(|u| crate::net::of_url(u, "http"))
+        let proxies = crate::net::of_proxies([&dep.proxy.http_proxy, &dep.proxy.https_proxy])
             .map(|hp| ("model-proxy", hp));
         let mut out: Vec<crate::Destination> = Vec::new();
         for (integration, (host, port)) in self
