@@ -244,11 +244,15 @@ fn write_file(path: &str, text: &str) -> Vec<String> {
 
 /// A shell script without its comment lines (the shebang stays): the source documents it.
 fn uncommented(script: &str) -> String {
-    script
+    let mut out = String::with_capacity(script.len());
+    for l in script
         .lines()
         .filter(|l| l.starts_with("#!") || !l.trim_start().starts_with('#'))
-        .map(|l| format!("{l}\n"))
-        .collect()
+    {
+        out.push_str(l);
+        out.push('\n');
+    }
+    out
 }
 
 /// The lifecycle runtime: one part's pull, build, stage and prime (see `dockerfile/craft.sh`).
