@@ -208,7 +208,11 @@ impl<'a> MapReader<'a> {
         if self.path.is_empty() {
             key.to_string()
         } else {
-            format!("{}.{key}", self.path)
+            let mut path = String::with_capacity(self.path.len() + 1 + key.len());
+            path.push_str(&self.path);
+            path.push('.');
+            path.push_str(key);
+            path
         }
     }
 

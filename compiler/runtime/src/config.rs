@@ -107,9 +107,16 @@ pub(crate) fn juju_config(charm: &Yaml, dep: &Deployment) -> IndexMap<String, Va
 
 /// paas-charm's `is_user_defined_config`.
 pub(crate) fn is_user_defined(option: &str, framework: &str) -> bool {
-    ![format!("{framework}-"), "webserver-".into(), "app-".into()]
-        .iter()
-        .any(|p| option.starts_with(p.as_str()))
+    !(framework_option(option, framework)
+        || option.starts_with("webserver-")
+        || option.starts_with("app-"))
+}
+
+/// Whether `option` starts with `<framework>-`.
+fn framework_option(option: &str, framework: &str) -> bool {
+    option
+        .strip_prefix(framework)
+        .is_some_and(|rest| rest.starts_with('-'))
 }
 
 /// What paas-charm does with a config option the charm declares.
@@ -128,14 +135,19 @@ pub enum OptionUse {
 
 /// How paas-charm passes the option `name` to the app of a `spec` framework.
 pub fn option_use(spec: &Spec, name: &str) -> OptionUse {
-    if name.starts_with(&format!("{}-", spec.name)) {
+    if framework_option(name, spec.name) {
         return OptionUse::Framework;
     }
     if !is_user_defined(name, spec.name) {
         return OptionUse::Reserved;
     }
-    let field = name.replace('-', "_");
-    match spec.fields.iter().find(|f| f.name == field) {
+    let as_field = |f: &str| {
+        f.len() == name.len()
+            && f.bytes()
+                .zip(name.bytes())
+                .all(|(f, n)| f == if n == b'-' { b'_' } else { n })
+    };
+    match spec.fields.iter().find(|f| as_field(f.name)) {
         Some(f) => OptionUse::Shadowed(f.name),
         None => OptionUse::Env(option_var(spec, name)),
     }
@@ -144,11 +156,16 @@ pub fn option_use(spec: &Spec, name: &str) -> OptionUse {
 /// The variable a user option becomes: the configuration prefix, then the name in upper case
 /// with `-` as `_`.
 pub(crate) fn option_var(spec: &Spec, name: &str) -> String {
-    format!(
-        "{}{}",
-        spec.configuration_prefix,
-        name.replace('-', "_").to_uppercase()
-    )
+    let mut var = String::with_capacity(spec.configuration_prefix.len() + name.len());
+    var.push_str(spec.configuration_prefix);
+    for c in name.chars() {
+        match c {
+            '-' => var.push('_'),
+            c if c.is_ascii() => var.push(c.to_ascii_uppercase()),
+            c => var.extend(c.to_uppercase()),
+        }
+    }
+    var
 }
 
 /// The variables (after the configuration prefix) paas-charm sets itself after the user
@@ -463,6 +480,64 @@ pub(crate) fn user_config(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn option_uses_follow_paas_charm() {
+        let flask = paasc_frameworks::Framework::Flask.spec();
+        let django = paasc_frameworks::Framework::Django.spec();
+        let names = [
+            "flask-secret-key",
+            "flask",
+            "flaskx-a",
+            "webserver-workers",
+            "app-port",
+            "app",
+            "secret-key",
+            "secret_key",
+            "page-size",
+            "Page_Size",
+            "straße",
+            "émoji-ǆ",
+            "-",
+            "",
+        ];
+        for spec in [flask, django] {
+            for name in names {
+                let old_user = ![
+                    format!("{}-", spec.name),
+                    "webserver-".into(),
+                    "app-".into(),
+                ]
+                .iter()
+                .any(|p| name.starts_with(p.as_str()));
+                assert_eq!(is_user_defined(name, spec.name), old_user, "{name}");
+                let old = if name.starts_with(&format!("{}-", spec.name)) {
+                    OptionUse::Framework
+                } else if !old_user {
+                    OptionUse::Reserved
+                } else {
+                    let field = name.replace('-', "_");
+                    match spec.fields.iter().find(|f| f.name == field) {
+                        Some(f) => OptionUse::Shadowed(f.name),
+                        None => OptionUse::Env(format!(
+                            "{}{}",
+                            spec.configuration_prefix,
+                            name.replace('-', "_").to_uppercase()
+                        )),
+                    }
+                };
+                assert_eq!(option_use(spec, name), old, "{name}");
+            }
+        }
+        assert_eq!(
+            option_use(flask, "straße"),
+            OptionUse::Env("FLASK_STRASSE".into())
+        );
+        assert_eq!(
+            option_use(flask, "secret-key"),
+            OptionUse::Shadowed("secret_key")
+        );
+    }
 
     #[test]
     fn short_message_keeps_the_eight_spaces() {

@@ -57,7 +57,10 @@ fn check(cx: &mut CharmCx) -> Vec<Diagnostic> {
             out.push(d);
             continue;
         }
-        if OWN_VARIABLES.iter().any(|own| var == format!("{prefix}{own}")) {
+        if var
+            .strip_prefix(prefix)
+            .is_some_and(|own| OWN_VARIABLES.contains(&own))
+        {
             out.push(
                 Diagnostic::new(
                     CODE,
