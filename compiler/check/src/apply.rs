@@ -219,7 +219,7 @@ fn scrub(diags: &mut [Diagnostic], hidden: &Hidden) {
 /// Whether `--set key=...` names a known profile entry that is not secret, so that its value
 /// may be shown. Anything else (a secret, a secret-typed option, a misspelt or unknown path,
 /// which may be a secret's misspelling) is hidden.
-fn public_path(key: &str, types: &std::collections::HashMap<&str, &str>) -> bool {
+fn public_path(key: &str, types: &foldhash::HashMap<&str, &str>) -> bool {
     let segments: Vec<&str> = key.split('.').collect();
     if profile::is_secret_path(&segments) {
         return false;

@@ -2,10 +2,10 @@
 //! its options with their types, its endpoints with their fields, and a profile value taken as
 //! the option's type.
 
+use foldhash::HashMap;
 use paasc_model::profile::Scalar;
 use paasc_runtime::ConfigValue;
 use paasc_syntax::Yaml;
-use std::collections::HashMap;
 
 fn options(charm: &Yaml) -> &[(Yaml, Yaml)] {
     charm

@@ -431,8 +431,8 @@ pub(crate) fn user_config(
         .filter(|o| !field_names.contains(&o.key.as_str()))
         .collect();
     // The first value of each name, indexed: a charm may declare thousands of options.
-    let mut by_name: std::collections::HashMap<&str, &Value> =
-        std::collections::HashMap::with_capacity(user.len());
+    let mut by_name: foldhash::HashMap<&str, &Value> =
+        foldhash::HashMapExt::with_capacity(user.len());
     for o in &user {
         by_name.entry(o.key.as_str()).or_insert(&o.value);
     }

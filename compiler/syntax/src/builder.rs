@@ -2,9 +2,9 @@
 
 use crate::scalar::{Scalar, Style};
 use crate::tree::{Entry, Kind, Node, NodeId, Tree};
+use foldhash::{HashMap, HashMapExt as _};
 use paasc_diag::{Cap, Code, Diagnostic, FileId, Span};
 use saphyr_parser::{Event, Parser, ScalarStyle, ScanError, Tag};
-use std::collections::HashMap;
 
 /// Bounds that keep parsing linear in time and memory for any input.
 #[derive(Clone, Copy, Debug)]

@@ -1,8 +1,8 @@
 //! The spanned YAML tree: an arena of nodes addressed by [`NodeId`].
 
 use crate::scalar::{Scalar, Value};
+use foldhash::{HashMap, HashMapExt as _};
 use paasc_diag::Span;
-use std::collections::HashMap;
 use std::sync::OnceLock;
 
 /// Mappings with more entries than this are looked up through an index, built on the first

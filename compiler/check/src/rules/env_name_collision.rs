@@ -4,7 +4,7 @@
 use super::{CharmCx, Stage};
 use paasc_diag::Diagnostic;
 use paasc_runtime::{option_use, OptionUse, OWN_VARIABLES};
-use std::collections::HashMap;
+use foldhash::{HashMap, HashMapExt as _};
 
 paasc_diag::declare_code!(
     pub CODE = "C015", "env-name-collision", Error,
