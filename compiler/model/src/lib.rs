@@ -307,6 +307,22 @@ pub(crate) fn one_spelling<T: lower::Lower>(
     value
 }
 
+/// Every string of one to `len` characters over `alphabet`, for comparing a matcher with the
+/// pattern it replaces.
+#[cfg(test)]
+pub(crate) fn every_string(alphabet: &[char], len: usize) -> Vec<String> {
+    let mut all = Vec::new();
+    let mut level = vec![String::new()];
+    for _ in 0..len {
+        level = level
+            .iter()
+            .flat_map(|n| alphabet.iter().map(move |c| format!("{n}{c}")))
+            .collect();
+        all.extend(level.iter().cloned());
+    }
+    all
+}
+
 #[cfg(test)]
 mod tests {
     use super::valid_name;
@@ -317,18 +333,10 @@ mod tests {
     fn valid_name_is_the_craft_pattern() {
         let pattern = regex::Regex::new(r"^([a-z0-9][a-z0-9-]?)*[a-z]+([a-z0-9-]?[a-z0-9])*$")
             .expect("pattern");
-        let alphabet = ['a', 'z', '0', '9', '-', 'A', '_', 'é'];
-        let mut names = vec![String::new()];
         let mut checked = 0;
-        for _ in 0..5 {
-            names = names
-                .iter()
-                .flat_map(|n| alphabet.iter().map(move |c| format!("{n}{c}")))
-                .collect();
-            for n in &names {
-                assert_eq!(valid_name(n), pattern.is_match(n), "{n:?}");
-                checked += 1;
-            }
+        for n in super::every_string(&['a', 'z', '0', '9', '-', 'A', '_', 'é'], 5) {
+            assert_eq!(valid_name(&n), pattern.is_match(&n), "{n:?}");
+            checked += 1;
         }
         assert!(checked > 30_000);
         assert!(valid_name("flask-hello-world") && !valid_name("12-34"));
