@@ -98,11 +98,11 @@ fn blank(c: u8) -> bool {
     c == b' ' || c == b'\t'
 }
 
-pub(crate) fn is_inf(b: &[u8]) -> bool {
+fn is_inf(b: &[u8]) -> bool {
     matches!(b, b".inf" | b".Inf" | b".INF")
 }
 
-pub(crate) fn is_nan(b: &[u8]) -> bool {
+fn is_nan(b: &[u8]) -> bool {
     matches!(b, b".nan" | b".NaN" | b".NAN")
 }
 
