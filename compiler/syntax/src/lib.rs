@@ -8,6 +8,7 @@
 
 pub mod anyurl;
 mod builder;
+mod numeric;
 pub mod pyyaml;
 mod scalar;
 pub mod shlex;

@@ -1,8 +1,7 @@
 //! Scalar resolution exactly as PyYAML's `SafeLoader` (YAML 1.1) does it, and the YAML 1.2 core
 //! schema reading used to warn where the two disagree.
 
-use regex::Regex;
-use std::sync::LazyLock;
+use crate::numeric::{is_float11, is_float12, is_int11, is_int12, is_timestamp11};
 
 /// How a scalar was written.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -69,32 +68,6 @@ fn starts_numeric(t: &str) -> bool {
     matches!(t.as_bytes().first(), Some(b'0'..=b'9' | b'-' | b'+' | b'.'))
 }
 
-static FLOAT11: LazyLock<Regex> = LazyLock::new(|| {
-    re(
-        r"^(?:[-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+][0-9]+)?|\.[0-9_]+(?:[eE][-+][0-9]+)?|[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$",
-    )
-});
-static INT11: LazyLock<Regex> = LazyLock::new(|| {
-    re(
-        r"^(?:[-+]?0b[0-1_]+|[-+]?0[0-7_]+|[-+]?(?:0|[1-9][0-9_]*)|[-+]?0x[0-9a-fA-F_]+|[-+]?[1-9][0-9_]*(?::[0-5]?[0-9])+)$",
-    )
-});
-static TIMESTAMP11: LazyLock<Regex> = LazyLock::new(|| {
-    re(
-        r"^(?:[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]|[0-9][0-9][0-9][0-9]-[0-9][0-9]?-[0-9][0-9]?(?:[Tt]|[ \t]+)[0-9][0-9]?:[0-9][0-9]:[0-9][0-9](?:\.[0-9]*)?(?:[ \t]*(?:Z|[-+][0-9][0-9]?(?::[0-9][0-9])?))?)$",
-    )
-});
-static INT12: LazyLock<Regex> = LazyLock::new(|| re(r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$"));
-static FLOAT12: LazyLock<Regex> = LazyLock::new(|| {
-    re(
-        r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$",
-    )
-});
-
-fn re(pattern: &str) -> Regex {
-    Regex::new(pattern).unwrap_or_else(|e| panic!("built-in pattern {pattern}: {e}"))
-}
-
 impl Scalar {
     /// The value PyYAML's safe loader gives this scalar (YAML 1.1 implicit resolution, or the
     /// explicit core tag). An explicit tag whose text does not parse yields a string.
@@ -155,8 +128,8 @@ pub(crate) fn plain_reads_as_string(t: &str) -> bool {
 pub fn resolve11_plain(t: &str) -> Value<'_> {
     // Like PyYAML, which indexes its resolvers by first character: null and bool match only fixed
     // words, and the numeric patterns only text starting with a digit, a sign or a dot, so
-    // most scalars are strings without running a pattern (the regex engine here is the slow
-    // PikeVM, and a large file holds hundreds of thousands of scalars).
+    // most scalars are strings without running a matcher (a large file holds hundreds of
+    // thousands of scalars).
     // PyYAML's null and bool resolvers, `^(?:~|null|Null|NULL|)$` and `^(?:yes|Yes|YES|no|No|NO|
     // true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF)$`, as a `match` (a switch on the
     // length, then a few comparisons); a test checks it against the patterns.
@@ -173,17 +146,17 @@ pub fn resolve11_plain(t: &str) -> Value<'_> {
     if !starts_numeric(t) {
         return Value::Str(t);
     }
-    if INT11.is_match(t) {
+    if is_int11(t) {
         if let Some(v) = int11(t) {
             return v;
         }
     }
-    if FLOAT11.is_match(t) {
+    if is_float11(t) {
         if let Some(f) = float11(t) {
             return Value::Float(f);
         }
     }
-    if TIMESTAMP11.is_match(t) {
+    if is_timestamp11(t) {
         return Value::Timestamp(t);
     }
     Value::Str(t)
@@ -200,7 +173,7 @@ fn resolve12_plain(t: &str) -> Value<'_> {
     if !starts_numeric(t) {
         return Value::Str(t);
     }
-    if INT12.is_match(t) {
+    if is_int12(t) {
         let parsed = if let Some(o) = t.strip_prefix("0o") {
             i128::from_str_radix(o, 8).ok()
         } else if let Some(h) = t.strip_prefix("0x") {
@@ -210,7 +183,7 @@ fn resolve12_plain(t: &str) -> Value<'_> {
         };
         return parsed.map_or(Value::Str(t), Value::Int);
     }
-    if FLOAT12.is_match(t) {
+    if is_float12(t) {
         return special_float(t)
             .or_else(|| t.parse::<f64>().ok())
             .map_or(Value::Str(t), Value::Float);
@@ -456,8 +429,10 @@ mod tests {
         "on", "On", "ON", "off", "Off", "OFF",
     ];
 
-    /// The resolution without the first-character shortcuts, as PyYAML's patterns read.
+    /// The resolution without the first-character shortcuts and with PyYAML's own patterns in
+    /// place of the hand-written matchers.
     fn resolve11_by_patterns(t: &str) -> Value<'_> {
+        use crate::numeric::patterns::{re, FLOAT11, INT11, TIMESTAMP11};
         let null = re(r"^(?:~|null|Null|NULL|)$");
         let bool11 =
             re(r"^(?:yes|Yes|YES|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF)$");
