@@ -5,7 +5,7 @@
 
 #[path = "support/common.rs"]
 mod common;
-use common::{copy_dir, root, TERM};
+use common::{copy_dir, dirs, root, TERM};
 
 use paasc::compile::build;
 use paasc::load::Disk;
@@ -91,16 +91,6 @@ fn every_profile(dir: &Path) -> usize {
         same_for(dir, Some(p), &[], &[]);
     }
     profiles.len() + 1
-}
-
-fn dirs(group: &str) -> Vec<PathBuf> {
-    let mut out: Vec<PathBuf> = std::fs::read_dir(root().join(group))
-        .expect("directory")
-        .map(|e| e.expect("entry").path())
-        .filter(|p| p.is_dir())
-        .collect();
-    out.sort();
-    out
 }
 
 #[test]

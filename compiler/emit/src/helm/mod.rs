@@ -29,6 +29,7 @@ use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 use paasc_syntax::Yaml;
 use std::collections::BTreeMap;
+use std::io;
 use std::sync::LazyLock;
 use values::{
     AccessMode, AntiAffinity, Autoscaling, File, Image, Ingress, Migration, PodDisruptionBudget,
@@ -1059,138 +1060,114 @@ fn values_yaml_bound(app: &App, values: &Values) -> usize {
 /// Counts the bytes written to it.
 struct Counted(usize);
 
-impl std::io::Write for Counted {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+impl io::Write for Counted {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
         self.0 += buf.len();
         Ok(buf.len())
     }
 
-    fn flush(&mut self) -> std::io::Result<()> {
+    fn flush(&mut self) -> io::Result<()> {
         Ok(())
     }
 }
 
 /// A JSON formatter that, instead of writing strings, adds to `extra` at least what
 /// [`paasc_syntax::write`] writes for them, and for each mapping entry and sequence item at
-/// least the layout around it. The rest (integers, `{}`, `[]`, and the separators, which YAML
-/// does not have) it writes as JSON, to be counted. With `d` the depth of the enclosing
-/// mapping or sequence, the writer's indentation there is at most `2d`; so:
+/// least the layout around it. The rest it writes as JSON, to be counted: integers, `null`
+/// and booleans as YAML writes them, `{}` and `[]` (YAML's empty collections), separators
+/// YAML does not have. With `d` the depth of the enclosing mapping or sequence, the writer's
+/// indentation there is at most `2d`; so:
 /// - an entry or item: indentation, `: ` or `- `, a line break (and a blank line between
 ///   top-level keys): at most `2d + 8`;
 /// - a string: plain, `'...'` (quotes doubled), `"..."` (escapes `\xNN`, `\uNNNN` for one to
 ///   three bytes) or a literal block (`|-` and each line a line break and indentation): at most
 ///   four bytes per byte, `2d + 2` per line break and `2d + 8` around it;
-/// - `null`, a boolean, a float (as Python writes it, or quoted): at most 64.
+/// - a float (as Python writes it, or quoted): at most 64 more than its JSON.
 struct YamlBound<'a> {
     depth: usize,
     extra: &'a mut usize,
 }
 
 impl YamlBound<'_> {
-    fn add(&mut self, n: usize) {
+    fn add(&mut self, n: usize) -> io::Result<()> {
         *self.extra = self.extra.saturating_add(n);
+        Ok(())
     }
 
-    fn around(&self) -> usize {
-        2 * self.depth + 8
+    fn around(&mut self) -> io::Result<()> {
+        self.add(2 * self.depth + 8)
+    }
+
+    fn open<W: ?Sized + io::Write>(&mut self, w: &mut W, bracket: &[u8]) -> io::Result<()> {
+        self.depth += 1;
+        w.write_all(bracket)
+    }
+
+    fn close<W: ?Sized + io::Write>(&mut self, w: &mut W, bracket: &[u8]) -> io::Result<()> {
+        self.depth = self.depth.saturating_sub(1);
+        w.write_all(bracket)
     }
 }
 
 impl serde_json::ser::Formatter for YamlBound<'_> {
-    fn write_null<W: ?Sized + std::io::Write>(&mut self, _: &mut W) -> std::io::Result<()> {
-        self.add(64);
+    fn write_f32<W: ?Sized + io::Write>(&mut self, w: &mut W, v: f32) -> io::Result<()> {
+        self.write_f64(w, f64::from(v))
+    }
+
+    fn write_f64<W: ?Sized + io::Write>(&mut self, w: &mut W, v: f64) -> io::Result<()> {
+        w.write_all(serde_json::to_string(&v).unwrap_or_default().as_bytes())?;
+        self.add(64)
+    }
+
+    fn begin_string<W: ?Sized + io::Write>(&mut self, _: &mut W) -> io::Result<()> {
+        self.around()
+    }
+
+    fn end_string<W: ?Sized + io::Write>(&mut self, _: &mut W) -> io::Result<()> {
         Ok(())
     }
 
-    fn write_bool<W: ?Sized + std::io::Write>(
-        &mut self,
-        _: &mut W,
-        _: bool,
-    ) -> std::io::Result<()> {
-        self.add(64);
-        Ok(())
-    }
-
-    fn write_f32<W: ?Sized + std::io::Write>(&mut self, _: &mut W, _: f32) -> std::io::Result<()> {
-        self.add(64);
-        Ok(())
-    }
-
-    fn write_f64<W: ?Sized + std::io::Write>(&mut self, _: &mut W, _: f64) -> std::io::Result<()> {
-        self.add(64);
-        Ok(())
-    }
-
-    fn begin_string<W: ?Sized + std::io::Write>(&mut self, _: &mut W) -> std::io::Result<()> {
-        self.add(self.around());
-        Ok(())
-    }
-
-    fn end_string<W: ?Sized + std::io::Write>(&mut self, _: &mut W) -> std::io::Result<()> {
-        Ok(())
-    }
-
-    fn write_string_fragment<W: ?Sized + std::io::Write>(
+    fn write_string_fragment<W: ?Sized + io::Write>(
         &mut self,
         _: &mut W,
         fragment: &str,
-    ) -> std::io::Result<()> {
-        self.add(fragment.len().saturating_mul(4));
-        Ok(())
+    ) -> io::Result<()> {
+        self.add(fragment.len().saturating_mul(4))
     }
 
-    fn write_char_escape<W: ?Sized + std::io::Write>(
+    fn write_char_escape<W: ?Sized + io::Write>(
         &mut self,
         _: &mut W,
         escape: serde_json::ser::CharEscape,
-    ) -> std::io::Result<()> {
+    ) -> io::Result<()> {
         self.add(match escape {
             serde_json::ser::CharEscape::LineFeed => 2 * self.depth + 2,
             _ => 4,
-        });
-        Ok(())
+        })
     }
 
-    fn begin_array<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
-        self.depth += 1;
-        w.write_all(b"[")
+    fn begin_array<W: ?Sized + io::Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.open(w, b"[")
     }
 
-    fn end_array<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
-        self.depth = self.depth.saturating_sub(1);
-        w.write_all(b"]")
+    fn end_array<W: ?Sized + io::Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.close(w, b"]")
     }
 
-    fn begin_array_value<W: ?Sized + std::io::Write>(
-        &mut self,
-        _: &mut W,
-        _: bool,
-    ) -> std::io::Result<()> {
-        self.add(self.around());
-        Ok(())
+    fn begin_array_value<W: ?Sized + io::Write>(&mut self, _: &mut W, _: bool) -> io::Result<()> {
+        self.around()
     }
 
-    fn begin_object<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
-        self.depth += 1;
-        w.write_all(b"{")
+    fn begin_object<W: ?Sized + io::Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.open(w, b"{")
     }
 
-    fn end_object<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
-        self.depth = self.depth.saturating_sub(1);
-        w.write_all(b"}")
+    fn end_object<W: ?Sized + io::Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.close(w, b"}")
     }
 
-    fn begin_object_key<W: ?Sized + std::io::Write>(
-        &mut self,
-        _: &mut W,
-        _: bool,
-    ) -> std::io::Result<()> {
-        self.add(self.around());
-        Ok(())
-    }
-
-    fn begin_object_value<W: ?Sized + std::io::Write>(&mut self, _: &mut W) -> std::io::Result<()> {
-        Ok(())
+    fn begin_object_key<W: ?Sized + io::Write>(&mut self, _: &mut W, _: bool) -> io::Result<()> {
+        self.around()
     }
 }
 
