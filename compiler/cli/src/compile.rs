@@ -4,7 +4,7 @@
 use crate::load;
 use paasc_check::{apply_profile, Checked, Project, Source};
 use paasc_diag::Diagnostic;
-use paasc_emit::{artifacts_of, needs_profile, Artifact, Files, ImageMemo, Placement};
+use paasc_emit::{artifacts_of, needs_profile, Artifact, Files, ImageMemo, Mode, Placement};
 use rayon::prelude::*;
 use std::path::Path;
 
@@ -21,7 +21,8 @@ pub fn each<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync + Send) ->
 /// Renders the `emit` artifacts of the checked project. Only when one of them reads a profile
 /// is the profile at `path` (none: no profile) read from `src` and applied with `sets`.
 /// Problems (and warnings) go to `diags`. `placement` says where the output directory is;
-/// `memo` keeps the image's artifacts across the profiles of one checked project.
+/// `memo` keeps the image's artifacts across the profiles of one checked project. With
+/// [`Mode::Check`] only the problems count: the files returned are not the artifacts.
 #[allow(clippy::too_many_arguments)]
 pub fn build(
     project: &mut Project,
@@ -30,6 +31,7 @@ pub fn build(
     sets: &[String],
     emit: &[Artifact],
     placement: &Placement,
+    mode: Mode,
     src: &dyn Source,
     diags: &mut Vec<Diagnostic>,
     memo: &mut ImageMemo,
@@ -42,10 +44,18 @@ pub fn build(
             None => None,
         };
         let resolved = apply_profile(project, checked, profile, sets, diags)?;
-        artifacts_of(emit, &resolved, Some(&resolved), placement, diags, memo)
+        artifacts_of(
+            emit,
+            &resolved,
+            Some(&resolved),
+            placement,
+            mode,
+            diags,
+            memo,
+        )
     } else {
         let app = paasc_check::app(project, checked, diags)?;
-        artifacts_of(emit, &app, None, placement, diags, memo)
+        artifacts_of(emit, &app, None, placement, mode, diags, memo)
     };
     match rendered {
         Ok(files) => Some(files),

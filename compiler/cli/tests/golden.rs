@@ -5,19 +5,9 @@
 
 #[path = "support/common.rs"]
 mod common;
-use common::{root, TERM};
+use common::{dirs as cases, root, TERM};
 
-use std::path::{Path, PathBuf};
-
-fn cases(group: &str) -> Vec<PathBuf> {
-    let mut out: Vec<PathBuf> = std::fs::read_dir(root().join(group))
-        .expect("golden directory")
-        .map(|e| e.expect("entry").path())
-        .filter(|p| p.is_dir())
-        .collect();
-    out.sort();
-    out
-}
+use std::path::Path;
 
 fn check(dir: &Path, format: &str) -> paasc::Outcome {
     let rel = dir.strip_prefix(root()).expect("under root");

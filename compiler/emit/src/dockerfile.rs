@@ -51,7 +51,7 @@ pub mod repositories;
 #[path = "dockerfile/toolchains.rs"]
 pub mod toolchains;
 
-use crate::Files;
+use crate::{Files, Mode};
 use lifecycle::{Part, Source, PROJECT, WORK};
 use paasc_check::App as EmitInput;
 use paasc_diag::Diagnostic;
@@ -144,13 +144,17 @@ pub const DOCKERFILE: &str = "docker/Dockerfile";
 /// The ignore file, named so that BuildKit pairs it with the Dockerfile.
 pub const DOCKERIGNORE: &str = "docker/Dockerfile.dockerignore";
 
-/// The files of this artifact, or why they cannot be written.
-pub fn files(input: &EmitInput) -> Result<Files, Vec<Diagnostic>> {
+/// The files of this artifact, or why they cannot be written. Every problem is the plan's
+/// ([`plan::image`]), so [`Mode::Check`] writes nothing after it.
+pub fn files(input: &EmitInput, mode: Mode) -> Result<Files, Vec<Diagnostic>> {
     let mut p = Problems::new(input);
     let layout = frameworks::layout(input.framework);
     let img = plan::image(input, layout, &mut p);
     if !p.list.is_empty() {
         return Err(p.list);
+    }
+    if mode == Mode::Check {
+        return Ok(Files::new());
     }
     let name = input
         .rock

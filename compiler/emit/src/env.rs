@@ -23,7 +23,7 @@
 //! prefix whatever followed it. Non-ASCII letters are refused: Go's `unicode.IsLetter` and Rust's classification
 //! differ at the edges.
 
-use crate::Files;
+use crate::{Files, Mode};
 use paasc_check::Resolved;
 use paasc_diag::{Diagnostic, Span};
 
@@ -176,8 +176,8 @@ pub const DOTENV: &str = ".env";
 /// The `docker.env` file, for `docker run --env-file`.
 pub const DOCKER_ENV: &str = "docker.env";
 
-/// The `.env` artifact.
-pub fn dotenv_files(app: &Resolved) -> Result<Files, Vec<Diagnostic>> {
+/// The `.env` artifact. Its problems are found in writing it, so [`Mode::Check`] writes it too.
+pub fn dotenv_files(app: &Resolved, _: Mode) -> Result<Files, Vec<Diagnostic>> {
     file(
         app,
         DOTENV,
@@ -186,8 +186,9 @@ pub fn dotenv_files(app: &Resolved) -> Result<Files, Vec<Diagnostic>> {
     )
 }
 
-/// The `docker.env` artifact.
-pub fn docker_files(app: &Resolved) -> Result<Files, Vec<Diagnostic>> {
+/// The `docker.env` artifact. Its problems are found in writing it, so [`Mode::Check`] writes
+/// it too.
+pub fn docker_files(app: &Resolved, _: Mode) -> Result<Files, Vec<Diagnostic>> {
     file(
         app,
         DOCKER_ENV,

@@ -163,7 +163,7 @@ fn renders(text: &str, values: &Yaml) -> Vec<Option<String>> {
 /// The Kubernetes objects the chart creates with its `values.yaml` for this deployment, as
 /// `Kind (template)` or `Kind name (template)`.
 fn kubernetes_objects(app: &Resolved) -> Vec<String> {
-    let Ok(files) = crate::helm::app::files(app) else {
+    let Ok(files) = crate::helm::app::files(app, crate::Mode::Render) else {
         return Vec::new();
     };
     let values = files

@@ -63,15 +63,26 @@ pub struct ArtifactInfo {
     pub secret: fn(path: &str, files: &Files) -> bool,
 }
 
-/// What an artifact is rendered from.
+/// What an artifact is rendered from. Each emitter takes the [`Mode`] it runs in.
 #[derive(Clone, Copy)]
 pub enum Emitter {
     /// The checked project alone: the same files whatever the profile (the image).
-    Project(fn(&App) -> Result<Files, Vec<Diagnostic>>),
+    Project(fn(&App, Mode) -> Result<Files, Vec<Diagnostic>>),
     /// A deployment: the project with a profile applied.
-    Deployment(fn(&Resolved) -> Result<Files, Vec<Diagnostic>>),
+    Deployment(fn(&Resolved, Mode) -> Result<Files, Vec<Diagnostic>>),
     /// A deployment, in files that point back at the project from the output directory.
-    Placed(fn(&Resolved, &Placement) -> Result<Files, Vec<Diagnostic>>),
+    Placed(fn(&Resolved, &Placement, Mode) -> Result<Files, Vec<Diagnostic>>),
+}
+
+/// What an emitter is asked for. Both modes run the same code up to each problem, so they find
+/// the same problems: [`Mode::Check`] only skips building what no problem depends on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mode {
+    /// The files, or the problems that stop them (`compile`).
+    Render,
+    /// The problems alone (`check`): the same `Err` as [`Mode::Render`] gives, and on success
+    /// files that may leave out any file or all of them.
+    Check,
 }
 
 /// Where the output directory is relative to the project, for files that point back at it
@@ -247,6 +258,7 @@ pub fn artifacts(
         app,
         deployment,
         placement,
+        Mode::Render,
         notes,
         &mut ImageMemo::default(),
     )
@@ -257,31 +269,38 @@ pub fn artifacts(
 /// profile, so `check`, which renders every profile, renders the Dockerfile once, not once
 /// per profile. Valid for one [`App`] only.
 #[derive(Default)]
-pub struct ImageMemo(Vec<(Artifact, Result<Files, Vec<Diagnostic>>)>);
+pub struct ImageMemo(Vec<(Artifact, Mode, Result<Files, Vec<Diagnostic>>)>);
 
-/// [`artifacts`], with the image's artifacts taken from `memo` when it has them (and kept
-/// there when it has not). `memo` must have been filled from the same `app`.
+/// [`artifacts`] in `mode`, with the image's artifacts taken from `memo` when it has them (and
+/// kept there when it has not). `memo` must have been filled from the same `app`. With
+/// [`Mode::Check`] (`check`) the problems and warnings are those [`Mode::Render`] gives, and
+/// the files are not to be used.
 pub fn artifacts_of(
     emit: &[Artifact],
     app: &App,
     deployment: Option<&Resolved>,
     placement: &Placement,
+    mode: Mode,
     notes: &mut Vec<Diagnostic>,
     memo: &mut ImageMemo,
 ) -> Result<Files, Vec<Diagnostic>> {
     let mut files = Files::new();
     for info in wanted(emit) {
         let rendered = match (info.emit, deployment) {
-            (Emitter::Project(f), _) => match memo.0.iter().find(|(a, _)| *a == info.artifact) {
-                Some((_, done)) => done.clone(),
+            (Emitter::Project(f), _) => match memo
+                .0
+                .iter()
+                .find(|(a, m, _)| *a == info.artifact && *m == mode)
+            {
+                Some((_, _, done)) => done.clone(),
                 None => {
-                    let done = f(app);
-                    memo.0.push((info.artifact, done.clone()));
+                    let done = f(app, mode);
+                    memo.0.push((info.artifact, mode, done.clone()));
                     done
                 }
             },
-            (Emitter::Deployment(f), Some(d)) => f(d),
-            (Emitter::Placed(f), Some(d)) => f(d, placement),
+            (Emitter::Deployment(f), Some(d)) => f(d, mode),
+            (Emitter::Placed(f), Some(d)) => f(d, placement, mode),
             (Emitter::Deployment(_) | Emitter::Placed(_), None) => continue,
         };
         match rendered {

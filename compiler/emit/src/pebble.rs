@@ -7,6 +7,7 @@ pub mod command;
 pub mod services;
 
 use crate::Files;
+use crate::Mode;
 use paasc_check::Resolved;
 use paasc_diag::Diagnostic;
 use paasc_syntax::Yaml;
@@ -17,8 +18,12 @@ pub const ROCK_LAYER: &str = "pebble/rock-layer.yaml";
 /// The charm's layer: it carries the environment, secrets included.
 pub const CHARM_LAYER: &str = "pebble/charm-layer.yaml";
 
-/// The files of this artifact.
-pub fn files(app: &Resolved) -> Result<Files, Vec<Diagnostic>> {
+/// The files of this artifact. It has no problems of its own, so [`Mode::Check`] writes
+/// nothing.
+pub fn files(app: &Resolved, mode: Mode) -> Result<Files, Vec<Diagnostic>> {
+    if mode == Mode::Check {
+        return Ok(Files::new());
+    }
     let layer: Vec<(Yaml, Yaml)> = ["services", "checks"]
         .iter()
         .filter_map(|k| app.rock.get(k).map(|v| (Yaml::str(*k), v.clone())))

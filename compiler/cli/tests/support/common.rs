@@ -20,6 +20,17 @@ pub fn root() -> PathBuf {
         .expect("repository root")
 }
 
+/// The directories in `group` (`examples`, `golden/errors`, ...) of the repository, sorted.
+pub fn dirs(group: &str) -> Vec<PathBuf> {
+    let mut out: Vec<PathBuf> = std::fs::read_dir(root().join(group))
+        .expect("directory")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| p.is_dir())
+        .collect();
+    out.sort();
+    out
+}
+
 /// The path of `examples/<name>`.
 pub fn example(name: &str) -> String {
     root()

@@ -8,7 +8,7 @@ use super::values::{AntiAffinity, Gateway, IngressKind, ServiceType};
 use super::{App, AppMetrics, IngressSettings, Process, Settings, Var};
 use crate::pebble::checks::Level;
 use crate::pebble::services::Service;
-use crate::Files;
+use crate::{Files, Mode};
 use paasc_check::Resolved as EmitInput;
 use paasc_diag::{Diagnostic, Span};
 use paasc_frameworks::ServiceRole;
@@ -81,8 +81,9 @@ pub fn holds_secret(path: &str, files: &Files) -> bool {
     }
 }
 
-/// The files of this artifact.
-pub fn files(input: &EmitInput) -> Result<Files, Vec<Diagnostic>> {
+/// The files of this artifact. With [`Mode::Check`], the same problems and no files (the
+/// chart is built only as far as [`super::chart_in`] needs to find them).
+pub fn files(input: &EmitInput, mode: Mode) -> Result<Files, Vec<Diagnostic>> {
     let mut diags = Vec::new();
     let app = app(input, &mut diags);
     let settings = input
@@ -94,7 +95,7 @@ pub fn files(input: &EmitInput) -> Result<Files, Vec<Diagnostic>> {
     if !diags.is_empty() {
         return Err(diags);
     }
-    let chart = super::chart(&app, &settings).map_err(|problems| {
+    let chart = super::chart_in(&app, &settings, mode).map_err(|problems| {
         problems
             .into_iter()
             .map(|p| match p {
@@ -114,21 +115,21 @@ pub fn files(input: &EmitInput) -> Result<Files, Vec<Diagnostic>> {
                     .label(label)
                     .help("remove the NUL character from the value in the profile")
                 }
+                super::Problem::TooLarge { path, size } => Diagnostic::new(
+                    CHART_TOO_LARGE,
+                    input.anchor,
+                    Span::point(0),
+                    format!(
+                        "the chart's {path} would be {size} bytes; Helm loads no chart file over {HELM_MAX_FILE} bytes (5 MiB)"
+                    ),
+                )
+                .label("from this deployment")
+                .help("keep large data out of config values and integration data"),
             })
             .collect::<Vec<_>>()
     })?;
-    if let Some((path, text)) = chart.files.iter().find(|(_, t)| t.len() > HELM_MAX_FILE) {
-        return Err(vec![Diagnostic::new(
-            CHART_TOO_LARGE,
-            input.anchor,
-            Span::point(0),
-            format!(
-                "the chart's {path} would be {} bytes; Helm loads no chart file over {HELM_MAX_FILE} bytes (5 MiB)",
-                text.len()
-            ),
-        )
-        .label("from this deployment")
-        .help("keep large data out of config values and integration data")]);
+    if mode == Mode::Check {
+        return Ok(Files::new());
     }
     let mut out: Files = chart
         .files
