@@ -324,7 +324,7 @@ fn check(c: &CheckArgs, term: Terminal) -> Outcome {
     }
     let run = || -> Vec<Report> {
         compile::each(&p.dirs, |dir| {
-            check_one(dir, &p.files, &p.rules, term, &load::Disk)
+            load::remembering(|| check_one(dir, &p.files, &p.rules, term, &load::Disk))
         })
     };
     let mut reports = run();
@@ -376,7 +376,8 @@ pub fn check_dir(
         charmcraft: None,
         format: Format::Json,
     };
-    let report = check_one(dir, &args, &rules::RuleArgs::default(), term, src);
+    let report =
+        load::remembering(|| check_one(dir, &args, &rules::RuleArgs::default(), term, src));
     (report.db, report.diags)
 }
 
@@ -582,7 +583,7 @@ fn compile_cmd(a: &CompileArgs, term: Terminal) -> Outcome {
     };
     let jobs: Vec<(&PathBuf, &String)> = dirs.iter().zip(&names).collect();
     let mut reports: Vec<Report> = compile::each(&jobs, |(dir, name)| {
-        compile_one(dir, &a.out.join(name), a, several, term)
+        load::remembering(|| compile_one(dir, &a.out.join(name), a, several, term))
     });
     let mut out = emit_reports(&reports, a.project.files.format, term);
     if out.code != EXIT_OK {

@@ -229,6 +229,54 @@ pub fn charm_code(root: &Path) -> std::collections::BTreeMap<String, String> {
     out
 }
 
+thread_local! {
+    /// The canonical paths found while [`remembering`] runs on this thread.
+    static CANONICAL: std::cell::RefCell<Option<std::collections::HashMap<PathBuf, PathBuf>>> =
+        const { std::cell::RefCell::new(None) };
+}
+
+/// Runs `f`, with the canonical paths it asks for remembered until it returns: a project's
+/// files share a few directories, and resolving every component of every file's path again,
+/// several times per file (the file rules ask before each read), was most of a check's system
+/// calls. Outside `f` nothing is remembered, so a long-running `paasc lsp` sees links that
+/// change between requests.
+pub fn remembering<T>(f: impl FnOnce() -> T) -> T {
+    let outer = CANONICAL.with(|m| m.borrow_mut().replace(Default::default()));
+    let result = f();
+    CANONICAL.with(|m| *m.borrow_mut() = outer);
+    result
+}
+
+/// `path` with every symbolic link resolved, as [`std::fs::canonicalize`] gives it (and failing
+/// where it fails): a file that is not itself a link is its directory's canonical path joined
+/// with its name, and directories are remembered inside [`remembering`].
+pub fn canonical(path: &Path) -> std::io::Result<PathBuf> {
+    if let Some(hit) = CANONICAL.with(|m| m.borrow().as_ref().and_then(|m| m.get(path).cloned())) {
+        return Ok(hit);
+    }
+    let real = match (path.parent(), path.file_name()) {
+        (Some(parent), Some(name))
+            if !std::fs::symlink_metadata(path)?.file_type().is_symlink() =>
+        {
+            let parent = if parent.as_os_str().is_empty() {
+                Path::new(".")
+            } else {
+                parent
+            };
+            let mut real = canonical(parent)?;
+            real.push(name);
+            real
+        }
+        _ => path.canonicalize()?,
+    };
+    CANONICAL.with(|m| {
+        if let Some(m) = m.borrow_mut().as_mut() {
+            m.insert(path.to_path_buf(), real.clone());
+        }
+    });
+    Ok(real)
+}
+
 /// Where no project file can live: reading there would disclose the machine's state (the
 /// environment, a CI token) or block.
 const SYSTEM_DIRS: [&str; 3] = ["/proc", "/dev", "/sys"];
@@ -241,7 +289,7 @@ const EMPTY: &str = "/dev/null";
 /// through a symbolic link that leads outside `root`. `None` when it may be read (or does not
 /// exist, which the read reports).
 pub fn refusal(path: &Path, root: Option<&Path>) -> Option<String> {
-    let real = path.canonicalize().ok()?;
+    let real = canonical(path).ok()?;
     if real == Path::new(EMPTY) {
         return None;
     }
@@ -250,7 +298,7 @@ pub fn refusal(path: &Path, root: Option<&Path>) -> Option<String> {
             "it resolves into {sys}, which holds no project file; paasc does not read it"
         ));
     }
-    let base = root?.canonicalize().ok()?;
+    let base = canonical(root?).ok()?;
     let target = std::fs::read_link(path).unwrap_or(real.clone());
     (!real.starts_with(&base)).then(|| {
         format!(
@@ -268,7 +316,7 @@ pub fn read_limited(path: &Path) -> std::io::Result<Vec<u8>> {
     if let Some(why) = refusal(path, None) {
         return Err(std::io::Error::other(why));
     }
-    if path.canonicalize().is_ok_and(|p| p == Path::new(EMPTY)) {
+    if canonical(path).is_ok_and(|p| p == Path::new(EMPTY)) {
         return Ok(Vec::new());
     }
     let mut options = std::fs::OpenOptions::new();
@@ -413,7 +461,7 @@ fn is_executable(path: &Path) -> bool {
 /// The entries of `root` among `rels` (as [`project_dir`] lists them) that are symbolic links
 /// whose target lies outside `root`, each with its target as written.
 pub fn links_leaving(root: &Path, rels: &[String]) -> Vec<(String, PathBuf)> {
-    let Ok(base) = root.canonicalize() else {
+    let Ok(base) = canonical(root) else {
         return Vec::new();
     };
     rels.iter()
@@ -428,7 +476,7 @@ pub fn links_leaving(root: &Path, rels: &[String]) -> Vec<(String, PathBuf)> {
                 return None;
             }
             let target = std::fs::read_link(&path).ok()?;
-            let inside = match path.canonicalize() {
+            let inside = match canonical(&path) {
                 Ok(real) => real.starts_with(&base),
                 Err(_) => {
                     let written = base.join(rel);
@@ -528,4 +576,63 @@ pub fn profile(
     diags.extend(bad);
     let text = text.strip_prefix('\u{feff}').unwrap_or(&text).to_string();
     Some(db.add(name, text))
+}
+
+#[cfg(all(test, unix))]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn canonical_paths_are_std_canonicalize_remembered_or_not() {
+        let base = std::env::temp_dir().join(format!("paasc-canonical-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&base);
+        let d = base.join("real/sub");
+        std::fs::create_dir_all(&d).expect("mkdir");
+        std::fs::write(d.join("f.yaml"), "x").expect("write");
+        let link = |target: &str, at: &str| {
+            std::os::unix::fs::symlink(target, base.join(at)).expect("symlink");
+        };
+        link("real", "to-dir");
+        link("real/sub/f.yaml", "to-file");
+        link("to-file", "to-link");
+        link("nowhere", "dangling");
+        link("loop-b", "loop-a");
+        link("loop-a", "loop-b");
+        link("real/sub/..", "to-parent");
+        let paths = [
+            "real/sub/f.yaml",
+            "real/sub/./f.yaml",
+            "real/sub/../sub/f.yaml",
+            "to-dir/sub/f.yaml",
+            "to-dir/sub/../sub",
+            "to-file",
+            "to-link",
+            "to-parent/sub/f.yaml",
+            "dangling",
+            "loop-a",
+            "real/missing",
+            "real/sub/f.yaml/x",
+            "real/sub/",
+            "real/.",
+            "..",
+            "",
+        ];
+        let check = || {
+            for p in paths {
+                let path = base.join(p);
+                let (ours, std) = (canonical(&path), path.canonicalize());
+                assert_eq!(ours.as_ref().ok(), std.as_ref().ok(), "{p}");
+                assert_eq!(ours.is_err(), std.is_err(), "{p}");
+            }
+        };
+        check();
+        remembering(|| {
+            check();
+            check();
+        });
+        std::fs::remove_file(base.join("to-dir")).expect("rm");
+        link("real/sub", "to-dir");
+        remembering(check);
+        let _ = std::fs::remove_dir_all(&base);
+    }
 }

@@ -75,7 +75,8 @@ fn usage_errors_and_unreadable_input_exit_two() {
         assert_eq!(doc["diagnostics"][0]["code"], "F001");
         assert!(!out.exists(), "--profile {profile} wrote");
     }
-    let empty = common::tmp().join(format!("paasc-cli-{}-empty", std::process::id()));
+    let empty = common::tmp().join(format!("paasc-cli-{}-no-project", std::process::id()));
+    let _ = std::fs::remove_dir_all(&empty);
     std::fs::create_dir_all(&empty).expect("mkdir");
     assert_eq!(
         paasc(&["check", empty.to_str().expect("utf8")])
