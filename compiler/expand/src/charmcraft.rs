@@ -624,7 +624,7 @@ fn process_part(name: &Yaml, part: Yaml) -> Yaml {
     };
     let mut out = Vec::with_capacity(keys.len());
     for property in properties {
-        if let Some(i) = keys.iter().position(|(k, _)| k.as_str() == Some(property)) {
+        if let Some(i) = keys.iter().position(|(k, _)| k.as_str() == Some(*property)) {
             out.push(keys.remove(i));
         }
     }
