@@ -5,7 +5,11 @@
 //! Objects keep the JSON text's order only where a list says so (`declared`); every other list of
 //! names is sorted, as the table was when it was read into `serde_json::Value` maps at run time.
 
+#[path = "src/parts/split.rs"]
+mod split;
+
 use serde_json::{Map, Value};
+use split::split_top;
 use std::path::Path;
 
 const FILE: &str = "data/parts.json";
@@ -116,25 +120,6 @@ fn schema(v: &Value) -> Result<String, String> {
         flag(&v["implicit-plugin"], false),
         strings(&v["slash-part-name-bases"]),
     ))
-}
-
-/// Splits at `sep` outside brackets and parentheses.
-fn split_top(s: &str, sep: char) -> Vec<&str> {
-    let mut out = Vec::new();
-    let (mut depth, mut start) = (0i32, 0);
-    for (i, c) in s.char_indices() {
-        match c {
-            '[' | '(' => depth += 1,
-            ']' | ')' => depth -= 1,
-            c if c == sep && depth == 0 => {
-                out.push(&s[start..i]);
-                start = i + 1;
-            }
-            _ => {}
-        }
-    }
-    out.push(&s[start..]);
-    out
 }
 
 /// The `Ty` expression of a type as the generator writes it (`grammar[list[str]]?`, `int|str`,

@@ -2,10 +2,14 @@
 //! the generated table: `serde_json::Value` maps (sorted keys), with the plugins' declaration
 //! order read by a visitor that keeps an object's keys as written. Leaks what it decodes.
 
+#[path = "split.rs"]
+mod split;
+
 use super::{Data, Field, Group, Plugin, Schema, Ty};
 use serde::de::{Deserializer, IgnoredAny, MapAccess, Visitor};
 use serde::Deserialize;
 use serde_json::Value;
+use split::split_top;
 use std::collections::BTreeMap;
 
 /// The data file the table is generated from.
@@ -13,24 +17,6 @@ pub(super) const JSON: &str = include_str!("../../data/parts.json");
 
 fn leak<T>(v: T) -> &'static T {
     Box::leak(Box::new(v))
-}
-
-fn split_top(s: &str, sep: char) -> Vec<&str> {
-    let mut out = Vec::new();
-    let (mut depth, mut start) = (0i32, 0);
-    for (i, c) in s.char_indices() {
-        match c {
-            '[' | '(' => depth += 1,
-            ']' | ')' => depth -= 1,
-            c if c == sep && depth == 0 => {
-                out.push(&s[start..i]);
-                start = i + 1;
-            }
-            _ => {}
-        }
-    }
-    out.push(&s[start..]);
-    out
 }
 
 pub(super) fn parse_ty(s: &str) -> Result<Ty, String> {
