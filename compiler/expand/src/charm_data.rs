@@ -1,19 +1,19 @@
-//! The charmcraft framework extensions as data, generated from charmcraft's own classes.
+//! The charmcraft framework extensions as data, generated from charmcraft's own classes
+//! (`data/charmcraft/`, which `build.rs` turns into the code that builds each one).
 
-use paasc_diag::FileId;
 use paasc_frameworks::Framework;
-use paasc_syntax::{parse, Limits, Yaml};
+use paasc_syntax::Yaml;
 use std::sync::OnceLock;
 
 /// One framework's charmcraft extension data.
-#[derive(Debug)]
+#[derive(Debug, PartialEq)]
 pub struct CharmExtension {
     /// The extension name, e.g. `flask-framework`.
     pub extension: &'static str,
     /// The framework, e.g. `flask`.
-    pub name: String,
+    pub name: &'static str,
     /// Supported V1 bases, e.g. `ubuntu@24.04`.
-    pub bases: Vec<String>,
+    pub bases: &'static [&'static str],
     /// Whether the V1 extension is experimental.
     pub experimental: bool,
     /// The root snippet, in charmcraft's key order.
@@ -22,62 +22,98 @@ pub struct CharmExtension {
     pub dynamic_options: Yaml,
 }
 
-/// The data file of `framework`'s charmcraft extension.
-fn source(framework: Framework) -> &'static str {
+/// One function per data file, named after it (`flask-framework.yaml`: `flask_framework`).
+mod generated {
+    use super::CharmExtension;
+    use paasc_syntax::Yaml;
+
+    fn s(text: &str) -> Yaml {
+        Yaml::Str(text.to_string())
+    }
+
+    include!(concat!(env!("OUT_DIR"), "/charm_data.rs"));
+}
+
+/// Builds the data of `framework`'s charmcraft extension.
+fn build(framework: Framework) -> CharmExtension {
     match framework {
-        Framework::Django => include_str!("../data/charmcraft/django-framework.yaml"),
-        Framework::ExpressJs => include_str!("../data/charmcraft/expressjs-framework.yaml"),
-        Framework::FastApi => include_str!("../data/charmcraft/fastapi-framework.yaml"),
-        Framework::Flask => include_str!("../data/charmcraft/flask-framework.yaml"),
-        Framework::Go => include_str!("../data/charmcraft/go-framework.yaml"),
-        Framework::SpringBoot => include_str!("../data/charmcraft/spring-boot-framework.yaml"),
+        Framework::Django => generated::django_framework(),
+        Framework::ExpressJs => generated::expressjs_framework(),
+        Framework::FastApi => generated::fastapi_framework(),
+        Framework::Flask => generated::flask_framework(),
+        Framework::Go => generated::go_framework(),
+        Framework::SpringBoot => generated::spring_boot_framework(),
     }
 }
 
-/// Each framework's data, parsed the first time it is asked for: a project uses one, and
-/// parsing all six was most of the work of checking a small project.
+/// Each framework's data, built the first time it is asked for: a project uses one.
 static DATA: [OnceLock<CharmExtension>; 6] = [const { OnceLock::new() }; 6];
-
-fn load(ext: &'static str, text: &str) -> CharmExtension {
-    let (tree, diags) = parse(FileId(0), text, Limits::default());
-    assert!(
-        diags.is_empty(),
-        "built-in data for {ext} does not parse: {diags:?}"
-    );
-    let doc = tree
-        .root()
-        .map(|r| Yaml::from_tree(&tree, r))
-        .unwrap_or(Yaml::Null);
-    let strs = |k: &str| -> Vec<String> {
-        doc.get(k)
-            .and_then(Yaml::as_seq)
-            .unwrap_or_default()
-            .iter()
-            .filter_map(|v| v.as_str().map(str::to_string))
-            .collect()
-    };
-    CharmExtension {
-        extension: ext,
-        name: doc
-            .get("framework")
-            .and_then(Yaml::as_str)
-            .unwrap_or_default()
-            .to_string(),
-        bases: strs("bases"),
-        experimental: doc.get("experimental") == Some(&Yaml::Bool(true)),
-        root: doc.get("root").cloned().unwrap_or(Yaml::Null),
-        dynamic_options: doc.get("dynamic-options").cloned().unwrap_or(Yaml::Null),
-    }
-}
 
 /// The charmcraft extension data of `framework`.
 pub fn charm_extension(framework: Framework) -> &'static CharmExtension {
-    DATA[framework.index()].get_or_init(|| load(framework.extension(), source(framework)))
+    DATA[framework.index()].get_or_init(|| build(framework))
 }
 
 /// The charmcraft extension data of the extension called `extension`, if it exists.
 pub fn framework(extension: &str) -> Option<&'static CharmExtension> {
     Framework::from_extension(extension).map(charm_extension)
+}
+
+/// The run-time decoding that `build.rs` replaced, kept as the oracle of the generated code.
+#[cfg(test)]
+mod oracle {
+    use super::CharmExtension;
+    use paasc_diag::FileId;
+    use paasc_frameworks::Framework;
+    use paasc_syntax::{parse, Limits, Yaml};
+
+    /// The data file of `framework`'s charmcraft extension.
+    fn source(framework: Framework) -> &'static str {
+        match framework {
+            Framework::Django => include_str!("../data/charmcraft/django-framework.yaml"),
+            Framework::ExpressJs => include_str!("../data/charmcraft/expressjs-framework.yaml"),
+            Framework::FastApi => include_str!("../data/charmcraft/fastapi-framework.yaml"),
+            Framework::Flask => include_str!("../data/charmcraft/flask-framework.yaml"),
+            Framework::Go => include_str!("../data/charmcraft/go-framework.yaml"),
+            Framework::SpringBoot => {
+                include_str!("../data/charmcraft/spring-boot-framework.yaml")
+            }
+        }
+    }
+
+    pub(super) fn load(framework: Framework) -> CharmExtension {
+        let ext = framework.extension();
+        let (tree, diags) = parse(FileId(0), source(framework), Limits::default());
+        assert!(
+            diags.is_empty(),
+            "built-in data for {ext} does not parse: {diags:?}"
+        );
+        let doc = tree
+            .root()
+            .map(|r| Yaml::from_tree(&tree, r))
+            .unwrap_or(Yaml::Null);
+        let strs = |k: &str| -> Vec<&'static str> {
+            doc.get(k)
+                .and_then(Yaml::as_seq)
+                .unwrap_or_default()
+                .iter()
+                .filter_map(|v| v.as_str().map(|s| &*s.to_string().leak()))
+                .collect()
+        };
+        CharmExtension {
+            extension: ext,
+            name: doc
+                .get("framework")
+                .and_then(Yaml::as_str)
+                .unwrap_or_default()
+                .to_string()
+                .leak(),
+            bases: strs("bases").leak(),
+            experimental: doc.get("experimental") == Some(&Yaml::Bool(true)),
+            root: doc.get("root").cloned().unwrap_or(Yaml::Null),
+            dynamic_options: doc.get("dynamic-options").cloned().unwrap_or(Yaml::Null),
+        }
+    }
 }
 
 #[cfg(test)]
@@ -91,10 +127,15 @@ mod tests {
             assert!(f.root.get("config").is_some(), "{name}");
             assert!(!f.bases.is_empty(), "{name}");
         }
-        assert_eq!(
-            framework("flask-framework").map(|f| f.name.as_str()),
-            Some("flask")
-        );
+        assert_eq!(framework("flask-framework").map(|f| f.name), Some("flask"));
         assert!(framework("spring-boot-framework").is_some_and(|f| f.experimental));
+    }
+
+    /// `build.rs` builds exactly what parsing the data files at run time gave.
+    #[test]
+    fn the_generated_data_is_the_parsed_files() {
+        for fw in Framework::ALL {
+            assert_eq!(*charm_extension(fw), oracle::load(fw), "{}", fw.extension());
+        }
     }
 }

@@ -206,9 +206,9 @@ fn validate_bases(fw: &CharmExtension, doc: &Yaml, opts: Options) -> Result<(), 
             "keep a single base; build another charm for the other base",
         ));
     }
-    let v1 = bases.iter().any(|b| fw.bases.contains(b));
+    let v1 = bases.iter().any(|b| fw.bases.contains(&b.as_str()));
     let supported: Vec<&str> = if v1 {
-        fw.bases.iter().map(String::as_str).collect()
+        fw.bases.to_vec()
     } else {
         V2_BASES.to_vec()
     };
@@ -550,9 +550,7 @@ fn check_paas_config(fw: &CharmExtension, dir: &ProjectDir) -> Result<(), Expand
         ));
     }
     if let Some(Yaml::Str(fmt)) = parsed.get("framework_logging_format") {
-        if fmt.eq_ignore_ascii_case("json")
-            && !["fastapi", "flask", "django"].contains(&fw.name.as_str())
-        {
+        if fmt.eq_ignore_ascii_case("json") && !["fastapi", "flask", "django"].contains(&fw.name) {
             let at = tree
                 .lookup(&["framework_logging_format"])
                 .map_or(tree.span(root), |e| tree.span(e.value));
@@ -624,7 +622,7 @@ fn process_part(name: &Yaml, part: Yaml) -> Yaml {
     };
     let mut out = Vec::with_capacity(keys.len());
     for property in properties {
-        if let Some(i) = keys.iter().position(|(k, _)| k.as_str() == Some(property)) {
+        if let Some(i) = keys.iter().position(|(k, _)| k.as_str() == Some(*property)) {
             out.push(keys.remove(i));
         }
     }

@@ -7,9 +7,9 @@
 //! registered `plugin`, validates the plugin's properties class on the keys it names or that start
 //! with `<plugin>-`, and `PartSpec` on every key that does not start with `<plugin name>-`.
 //!
-//! The models come from [`JSON`] (`data/parts.json`, which
-//! charmcraft's part processing also reads), which `tools/refresh-parts-data.py` dumps from the
-//! tools' own classes. The plugins' own model validators (such as npm's `npm-node-version` rule)
+//! The models come from `data/parts.json` (which charmcraft's part processing also reads, through
+//! [`plugin_properties`]), which `tools/refresh-parts-data.py` dumps from the tools' own classes;
+//! `build.rs` decodes it into a static table at build time. The plugins' own model validators (such as npm's `npm-node-version` rule)
 //! are not ported. A key written with grammar clauses is checked by the first pass only, since
 //! which clause applies depends on the build.
 
@@ -29,7 +29,7 @@ pub enum Tool {
 }
 
 /// A type of the tools' pydantic models, as the generator writes it.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Copy, Debug, PartialEq)]
 enum Ty {
     Str,
     Int,
@@ -40,89 +40,19 @@ enum Ty {
     Slice,
     /// craft-parts' `Permissions` model.
     Permissions,
-    Literal(Vec<String>),
-    List(Box<Ty>),
+    Literal(&'static [&'static str]),
+    List(&'static Ty),
     /// A list whose entries must be distinct (`UniqueList`).
-    UniqueList(Box<Ty>),
-    Set(Box<Ty>),
+    UniqueList(&'static Ty),
+    Set(&'static Ty),
     /// `dict[str, T]`.
-    Dict(Box<Ty>),
+    Dict(&'static Ty),
     /// `SingleEntryDict[str, T]`.
-    SingleDict(Box<Ty>),
-    Union(Vec<Ty>),
-    Optional(Box<Ty>),
+    SingleDict(&'static Ty),
+    Union(&'static [Ty]),
+    Optional(&'static Ty),
     /// craft-grammar's `Grammar[T]`.
-    Grammar(Box<Ty>),
-}
-
-fn split_top(s: &str, sep: char) -> Vec<&str> {
-    let mut out = Vec::new();
-    let (mut depth, mut start) = (0i32, 0);
-    for (i, c) in s.char_indices() {
-        match c {
-            '[' | '(' => depth += 1,
-            ']' | ')' => depth -= 1,
-            c if c == sep && depth == 0 => {
-                out.push(&s[start..i]);
-                start = i + 1;
-            }
-            _ => {}
-        }
-    }
-    out.push(&s[start..]);
-    out
-}
-
-fn parse_ty(s: &str) -> Result<Ty, String> {
-    if let Some(inner) = s.strip_suffix('?') {
-        return Ok(Ty::Optional(Box::new(parse_ty(inner)?)));
-    }
-    let alternatives = split_top(s, '|');
-    if alternatives.len() > 1 {
-        return alternatives
-            .into_iter()
-            .map(parse_ty)
-            .collect::<Result<_, _>>()
-            .map(Ty::Union);
-    }
-    if let Some(values) = s.strip_prefix("literal(").and_then(|r| r.strip_suffix(')')) {
-        return Ok(Ty::Literal(values.split('|').map(str::to_string).collect()));
-    }
-    let generic = |name: &str| {
-        s.strip_prefix(name)
-            .and_then(|r| r.strip_prefix('['))
-            .and_then(|r| r.strip_suffix(']'))
-    };
-    let boxed = |inner: &str| parse_ty(inner).map(Box::new);
-    let dict_value = |args: &str| match split_top(args, ',').as_slice() {
-        ["str", value] => boxed(value),
-        _ => Err(format!("dictionary keys other than str: {s}")),
-    };
-    Ok(match s {
-        "str" => Ty::Str,
-        "int" => Ty::Int,
-        "bool" => Ty::Bool,
-        "relpath" => Ty::RelPath,
-        "slice" => Ty::Slice,
-        "permissions" => Ty::Permissions,
-        _ => {
-            if let Some(a) = generic("list") {
-                Ty::List(boxed(a)?)
-            } else if let Some(a) = generic("ulist") {
-                Ty::UniqueList(boxed(a)?)
-            } else if let Some(a) = generic("set") {
-                Ty::Set(boxed(a)?)
-            } else if let Some(a) = generic("dict1") {
-                Ty::SingleDict(dict_value(a)?)
-            } else if let Some(a) = generic("dict") {
-                Ty::Dict(dict_value(a)?)
-            } else if let Some(a) = generic("grammar") {
-                Ty::Grammar(boxed(a)?)
-            } else {
-                return Err(format!("unknown type `{s}`"));
-            }
-        }
-    })
+    Grammar(&'static Ty),
 }
 
 impl Ty {
@@ -143,10 +73,7 @@ impl Ty {
             Ty::RelPath => "a relative path".into(),
             Ty::Slice => "a Chisel slice (`<package>_<slice>`)".into(),
             Ty::Permissions => "a mapping with `path`, `owner`, `group` or `mode`".into(),
-            Ty::Literal(v) => {
-                let v: Vec<&str> = v.iter().map(String::as_str).collect();
-                format!("one of {}", quote_list(&v))
-            }
+            Ty::Literal(v) => format!("one of {}", quote_list(v)),
             Ty::List(t) | Ty::UniqueList(t) | Ty::Set(t) => match &**t {
                 Ty::Str => "a list of strings".into(),
                 Ty::RelPath => "a list of relative paths".into(),
@@ -169,134 +96,82 @@ impl Ty {
 }
 
 /// A field of one of the models.
-#[derive(Clone, Debug)]
+#[derive(Debug, PartialEq)]
 struct Field {
-    name: String,
+    name: &'static str,
     ty: Ty,
     required: bool,
 }
 
 /// A plugin's properties class.
-#[derive(Clone, Debug)]
+#[derive(Debug, PartialEq)]
 struct Plugin {
     /// The prefix its properties class claims keys by (`npm` for `npm-use`).
-    prefix: String,
-    properties: Vec<Field>,
+    prefix: &'static str,
+    /// The properties, sorted by name.
+    properties: &'static [Field],
+    /// The properties' names in the order the class declares them.
+    declared: &'static [&'static str],
     coerce_numbers: bool,
-    build_attributes: Vec<String>,
+    build_attributes: &'static [&'static str],
 }
 
 /// The plugins registered for some build bases.
-#[derive(Clone, Debug)]
+#[derive(Debug, PartialEq)]
 struct Group {
     /// `None`: every base no other group names.
-    bases: Option<Vec<String>>,
+    bases: Option<&'static [&'static str]>,
     /// Whether the group is known exactly (otherwise only names no group has are reported).
     strict: bool,
-    plugins: Vec<(String, Plugin)>,
+    /// By name.
+    plugins: &'static [(&'static str, Plugin)],
     /// Plugins refused on these bases with charmcraft's legacy-plugin message.
-    refused: Vec<String>,
+    refused: &'static [&'static str],
 }
 
 /// One tool's part schema.
-#[derive(Clone, Debug)]
+#[derive(Debug, PartialEq)]
 struct Schema {
-    grammar: Vec<Field>,
-    part: Vec<Field>,
+    grammar: &'static [Field],
+    part: &'static [Field],
     part_coerce_numbers: bool,
-    permissions: Vec<Field>,
+    permissions: &'static [Field],
     overlay: bool,
     build_slices: bool,
     implicit_plugin: bool,
-    slash_bases: Vec<String>,
-    groups: Vec<Group>,
+    slash_bases: &'static [&'static str],
+    groups: &'static [Group],
 }
 
+#[derive(Debug, PartialEq)]
 struct Data {
     charmcraft: Schema,
     rockcraft: Schema,
 }
 
-/// `data/parts.json`: the schema of parts, for charmcraft and for rockcraft
-/// (`tools/refresh-parts-data.py` writes it from their own pydantic models).
-pub const JSON: &str = include_str!("../data/parts.json");
+/// `data/parts.json`, the schema of parts for charmcraft and for rockcraft
+/// (`tools/refresh-parts-data.py` writes it from their own pydantic models), decoded by
+/// `build.rs`.
+static DATA: Data = include!(concat!(env!("OUT_DIR"), "/parts_data.rs"));
 
-static DATA: LazyLock<Data> =
-    LazyLock::new(|| load(JSON).unwrap_or_else(|e| panic!("compiler/model/data/parts.json: {e}")));
-
-fn load(text: &str) -> Result<Data, String> {
-    let doc: serde_json::Value = serde_json::from_str(text).map_err(|e| e.to_string())?;
-    Ok(Data {
-        charmcraft: schema(&doc["charmcraft"])?,
-        rockcraft: schema(&doc["rockcraft"])?,
-    })
+impl Tool {
+    fn schema(self) -> &'static Schema {
+        match self {
+            Tool::Charmcraft => &DATA.charmcraft,
+            Tool::Rockcraft => &DATA.rockcraft,
+        }
+    }
 }
 
-fn strings(v: &serde_json::Value) -> Vec<String> {
-    v.as_array()
-        .map(|a| {
-            a.iter()
-                .filter_map(|s| s.as_str().map(str::to_string))
-                .collect()
-        })
-        .unwrap_or_default()
-}
-
-fn fields(v: &serde_json::Value) -> Result<Vec<Field>, String> {
-    let map = v.as_object().ok_or("fields are not an object")?;
-    map.iter()
-        .map(|(name, f)| {
-            let ty = f["type"].as_str().ok_or(format!("{name}: no type"))?;
-            Ok(Field {
-                name: name.clone(),
-                ty: parse_ty(ty)?,
-                required: f["required"].as_bool().unwrap_or(false),
-            })
-        })
-        .collect()
-}
-
-fn schema(v: &serde_json::Value) -> Result<Schema, String> {
-    let groups = v["groups"]
-        .as_array()
-        .ok_or("no groups")?
+/// The properties of `tool`'s plugin `name` (`plugin` and `source` first), in the order its
+/// properties class declares them, from the first plugin group that registers it.
+pub fn plugin_properties(tool: Tool, name: &str) -> Option<&'static [&'static str]> {
+    tool.schema()
+        .groups
         .iter()
-        .map(|g| {
-            let plugins = g["plugins"]
-                .as_object()
-                .ok_or("group without plugins")?
-                .iter()
-                .map(|(name, p)| {
-                    Ok((
-                        name.clone(),
-                        Plugin {
-                            prefix: p["prefix"].as_str().unwrap_or_default().to_string(),
-                            properties: fields(&p["properties"])?,
-                            coerce_numbers: p["coerce-numbers"].as_bool().unwrap_or(false),
-                            build_attributes: strings(&p["build-attributes"]),
-                        },
-                    ))
-                })
-                .collect::<Result<_, String>>()?;
-            Ok(Group {
-                bases: g["bases"].is_array().then(|| strings(&g["bases"])),
-                strict: g["strict"].as_bool().unwrap_or(true),
-                plugins,
-                refused: strings(&g["refused"]),
-            })
-        })
-        .collect::<Result<_, String>>()?;
-    Ok(Schema {
-        grammar: fields(&v["grammar"])?,
-        part: fields(&v["part"])?,
-        part_coerce_numbers: v["part-coerce-numbers"].as_bool().unwrap_or(false),
-        permissions: fields(&v["permissions"])?,
-        overlay: v["features"]["overlay"].as_bool().unwrap_or(false),
-        build_slices: v["features"]["build-slices"].as_bool().unwrap_or(false),
-        implicit_plugin: v["implicit-plugin"].as_bool().unwrap_or(false),
-        slash_bases: strings(&v["slash-part-name-bases"]),
-        groups,
-    })
+        .flat_map(|g| g.plugins)
+        .find(|(n, _)| *n == name)
+        .map(|(_, p)| p.declared)
 }
 
 /// How a common part key must be written whatever the plugin and the build (for the JSON
@@ -313,10 +188,7 @@ pub enum KeyShape {
 
 /// The common part keys of `tool` whose shape is fixed, in the model's order.
 pub fn key_shapes(tool: Tool) -> Vec<(&'static str, KeyShape)> {
-    let schema = match tool {
-        Tool::Charmcraft => &DATA.charmcraft,
-        Tool::Rockcraft => &DATA.rockcraft,
-    };
+    let schema = tool.schema();
     let grammar = |name: &str| {
         schema
             .grammar
@@ -330,7 +202,7 @@ pub fn key_shapes(tool: Tool) -> Vec<(&'static str, KeyShape)> {
         .filter_map(|f| {
             let shape = match &f.ty {
                 Ty::List(t) if **t == Ty::RelPath => KeyShape::RelativePaths,
-                Ty::List(_) => match grammar(&f.name) {
+                Ty::List(_) => match grammar(f.name) {
                     Some(Ty::Grammar(g)) if matches!(&**g, Ty::List(e) if matches!(**e, Ty::SingleDict(_))) => {
                         KeyShape::SingleEntryMaps
                     }
@@ -338,7 +210,7 @@ pub fn key_shapes(tool: Tool) -> Vec<(&'static str, KeyShape)> {
                 },
                 _ => return None,
             };
-            Some((f.name.as_str(), shape))
+            Some((f.name, shape))
         })
         .collect()
 }
@@ -389,10 +261,7 @@ impl Project {
     }
 
     fn schema(&self) -> &'static Schema {
-        match self.tool {
-            Tool::Charmcraft => &DATA.charmcraft,
-            Tool::Rockcraft => &DATA.rockcraft,
-        }
+        self.tool.schema()
     }
 
     fn tool_name(&self) -> &'static str {
@@ -421,11 +290,7 @@ impl Project {
         let groups = &self.schema().groups;
         groups
             .iter()
-            .find(|g| {
-                g.bases
-                    .as_ref()
-                    .is_some_and(|b| b.iter().any(|x| x == base))
-            })
+            .find(|g| g.bases.as_ref().is_some_and(|b| b.contains(&base)))
             .or_else(|| groups.iter().find(|g| g.bases.is_none()))
     }
 }
@@ -766,7 +631,7 @@ impl<'c, 'a> PartCheck<'c, 'a> {
 
     fn grammar_pass(&mut self, entries: &[(String, Entry)]) {
         for (key, e) in entries {
-            let Some(field) = self.schema.grammar.iter().find(|f| &f.name == key) else {
+            let Some(field) = self.schema.grammar.iter().find(|f| f.name == key) else {
                 continue;
             };
             let Ty::Grammar(inner) = field.ty.required() else {
@@ -892,7 +757,7 @@ impl<'c, 'a> PartCheck<'c, 'a> {
             Ty::Int => value.is_some_and(|v| lax_int(&v)),
             Ty::Bool => value.is_some_and(|v| lax_bool(&v)),
             Ty::Literal(allowed) => {
-                matches!(value, Some(Value::Str(s)) if allowed.iter().any(|a| a == s))
+                matches!(value, Some(Value::Str(s)) if allowed.contains(&s))
             }
             Ty::List(t) | Ty::UniqueList(t) | Ty::Set(t) => tree
                 .as_seq(id)
@@ -905,7 +770,7 @@ impl<'c, 'a> PartCheck<'c, 'a> {
             }),
             Ty::SingleDict(t) => {
                 tree.as_map(id).is_some_and(|e| e.len() == 1)
-                    && self.plain_ok(id, &Ty::Dict(t.clone()), coerce)
+                    && self.plain_ok(id, &Ty::Dict(t), coerce)
             }
             Ty::Union(ts) => ts.iter().any(|t| self.plain_ok(id, t, coerce)),
             Ty::Permissions => tree.as_map(id).is_some(),
@@ -984,7 +849,7 @@ impl<'c, 'a> PartCheck<'c, 'a> {
         let groups = &self.schema.groups;
         let anywhere = groups
             .iter()
-            .any(|g| g.plugins.iter().any(|(n, _)| n == name));
+            .any(|g| g.plugins.iter().any(|(n, _)| *n == name));
         let span = match at {
             Some(e) => self.cx.tree.span(e.value),
             None => self.cx.tree.span(self.entry.key),
@@ -993,11 +858,11 @@ impl<'c, 'a> PartCheck<'c, 'a> {
             if anywhere {
                 // Which class depends on the base; all agree where they share a name only if
                 // there is one group.
-                return Some(match groups.as_slice() {
+                return Some(match groups {
                     [only] => only
                         .plugins
                         .iter()
-                        .find(|(n, _)| n == name)
+                        .find(|(n, _)| *n == name)
                         .map_or(Lookup::Unknown, |(_, p)| Lookup::Known(p)),
                     _ => Lookup::Unknown,
                 });
@@ -1008,12 +873,12 @@ impl<'c, 'a> PartCheck<'c, 'a> {
                 span,
                 groups
                     .iter()
-                    .flat_map(|g| g.plugins.iter().map(|(n, _)| n.as_str()))
+                    .flat_map(|g| g.plugins.iter().map(|(n, _)| *n))
                     .collect(),
             );
             return None;
         };
-        if group.refused.iter().any(|r| r == name) {
+        if group.refused.contains(&name) {
             let base = self.project.build_base.clone().unwrap_or_default();
             self.cx.push(
                 Diagnostic::new(
@@ -1027,13 +892,13 @@ impl<'c, 'a> PartCheck<'c, 'a> {
             );
             return None;
         }
-        if let Some((_, p)) = group.plugins.iter().find(|(n, _)| n == name) {
+        if let Some((_, p)) = group.plugins.iter().find(|(n, _)| *n == name) {
             return Some(Lookup::Known(p));
         }
         if !group.strict && anywhere {
             return Some(Lookup::Unknown);
         }
-        let names = group.plugins.iter().map(|(n, _)| n.as_str()).collect();
+        let names = group.plugins.iter().map(|(n, _)| *n).collect();
         self.unregistered(name, at, span, names);
         None
     }
@@ -1086,7 +951,7 @@ impl<'c, 'a> PartCheck<'c, 'a> {
     fn properties_pass(&mut self, entries: &[(String, Entry)], plugin: &str, p: &'static Plugin) {
         let prefix = format!("{}-", p.prefix);
         for (key, e) in entries {
-            let field = p.properties.iter().find(|f| &f.name == key);
+            let field = p.properties.iter().find(|f| f.name == key);
             if field.is_none() && !key.starts_with(&prefix) {
                 continue;
             }
@@ -1107,7 +972,7 @@ impl<'c, 'a> PartCheck<'c, 'a> {
                     let candidates: Vec<&str> = p
                         .properties
                         .iter()
-                        .map(|f| f.name.as_str())
+                        .map(|f| f.name)
                         .filter(|n| n.starts_with(&prefix))
                         .collect();
                     self.unknown_key(key, *e, &candidates, Some(plugin), None);
@@ -1117,7 +982,7 @@ impl<'c, 'a> PartCheck<'c, 'a> {
         }
         let extension_part = self.project.extension_part(&self.name).is_some();
         for f in p.properties.iter().filter(|f| f.required) {
-            if extension_part || entries.iter().any(|(k, _)| k == &f.name) {
+            if extension_part || entries.iter().any(|(k, _)| k == f.name) {
                 continue;
             }
             let help = if f.name == "source" {
@@ -1156,7 +1021,7 @@ impl<'c, 'a> PartCheck<'c, 'a> {
             if self.has_failed(key) {
                 continue;
             }
-            let Some(field) = self.schema.part.iter().find(|f| &f.name == key) else {
+            let Some(field) = self.schema.part.iter().find(|f| f.name == key) else {
                 if plugin.is_none() && self.maybe_plugin_key(key) {
                     continue;
                 }
@@ -1164,10 +1029,10 @@ impl<'c, 'a> PartCheck<'c, 'a> {
                     .schema
                     .part
                     .iter()
-                    .map(|f| f.name.as_str())
+                    .map(|f| f.name)
                     .chain(
                         p.into_iter()
-                            .flat_map(|p| p.properties.iter().map(|f| f.name.as_str())),
+                            .flat_map(|p| p.properties.iter().map(|f| f.name)),
                     )
                     .collect();
                 self.unknown_key(key, *e, &candidates, None, plugin);
@@ -1212,7 +1077,7 @@ impl<'c, 'a> PartCheck<'c, 'a> {
             .find(|(n, p)| {
                 key.starts_with(&format!("{n}-")) || p.properties.iter().any(|f| f.name == key)
             })
-            .map(|(n, _)| n.as_str())
+            .map(|(n, _)| *n)
     }
 
     /// Reports a key the model does not have. `property_of`: the properties class that refused
@@ -1290,7 +1155,6 @@ impl<'c, 'a> PartCheck<'c, 'a> {
                 if self.plain_ok(id, ty, coerce) {
                     return true;
                 }
-                let allowed: Vec<&str> = allowed.iter().map(String::as_str).collect();
                 match tree.value(id) {
                     Some(Value::Str(s)) => {
                         let d = Diagnostic::new(
@@ -1299,7 +1163,7 @@ impl<'c, 'a> PartCheck<'c, 'a> {
                             tree.span(id),
                             format!(
                                 "`{path}` is `{s}`, which is not one of {}",
-                                quote_list(&allowed)
+                                quote_list(allowed)
                             ),
                         );
                         let d = match closest(s, allowed.iter().copied()) {
@@ -1308,7 +1172,7 @@ impl<'c, 'a> PartCheck<'c, 'a> {
                                 .help(format!("use `{best}`")),
                             None => d
                                 .label("not an allowed value")
-                                .help(format!("use one of {}", quote_list(&allowed))),
+                                .help(format!("use one of {}", quote_list(allowed))),
                         };
                         self.cx.push(d);
                     }
@@ -1535,7 +1399,7 @@ impl<'c, 'a> PartCheck<'c, 'a> {
             "overlay-script",
             "override-overlay",
         ];
-        let part_keys: Vec<&str> = self.schema.part.iter().map(|f| f.name.as_str()).collect();
+        let part_keys: Vec<&str> = self.schema.part.iter().map(|f| f.name).collect();
         for (key, e) in entries {
             if !part_keys.contains(&key.as_str()) || self.has_failed(key) {
                 continue;
@@ -1590,7 +1454,7 @@ impl<'c, 'a> PartCheck<'c, 'a> {
 
     /// `PartSpec`'s model validators: keys that exclude each other.
     fn exclusive(&mut self, entries: &[(String, Entry)]) {
-        let part_keys: Vec<&str> = self.schema.part.iter().map(|f| f.name.as_str()).collect();
+        let part_keys: Vec<&str> = self.schema.part.iter().map(|f| f.name).collect();
         let given = |k: &str| -> Option<Entry> {
             entries
                 .iter()
@@ -1721,7 +1585,7 @@ impl<'c, 'a> PartCheck<'c, 'a> {
             if self.cx.tree.value(item) != Some(Value::Str("self-contained")) {
                 continue;
             }
-            if p.build_attributes.iter().any(|a| a == "self-contained") {
+            if p.build_attributes.contains(&"self-contained") {
                 continue;
             }
             self.cx.push(
@@ -1788,6 +1652,9 @@ impl<'c, 'a> PartCheck<'c, 'a> {
 }
 
 #[cfg(test)]
+mod oracle;
+
+#[cfg(test)]
 mod tests {
     use super::*;
     use paasc_diag::FileId;
@@ -1840,27 +1707,50 @@ mod tests {
             .charmcraft
             .groups
             .iter()
-            .any(|g| g.plugins.iter().any(|(n, _)| n == "charm")));
+            .any(|g| g.plugins.iter().any(|(n, _)| *n == "charm")));
         assert!(DATA
             .rockcraft
             .part
             .iter()
-            .any(|f| f.name == "stage" && f.ty == Ty::List(Box::new(Ty::RelPath))));
+            .any(|f| f.name == "stage" && f.ty == Ty::List(&Ty::RelPath)));
         assert_eq!(
-            parse_ty("grammar[list[dict1[str,str]]]?"),
-            Ok(Ty::Optional(Box::new(Ty::Grammar(Box::new(Ty::List(
-                Box::new(Ty::SingleDict(Box::new(Ty::Str)))
-            ))))))
+            oracle::parse_ty("grammar[list[dict1[str,str]]]?"),
+            Ok(Ty::Optional(&Ty::Grammar(&Ty::List(&Ty::SingleDict(
+                &Ty::Str
+            )))))
         );
         assert_eq!(
-            parse_ty("literal(a|b)?"),
-            Ok(Ty::Optional(Box::new(Ty::Literal(vec![
-                "a".into(),
-                "b".into()
-            ]))))
+            oracle::parse_ty("literal(a|b)?"),
+            Ok(Ty::Optional(&Ty::Literal(&["a", "b"])))
         );
-        assert_eq!(parse_ty("int|str"), Ok(Ty::Union(vec![Ty::Int, Ty::Str])));
-        assert!(parse_ty("tuple[int]").is_err());
+        assert_eq!(
+            oracle::parse_ty("int|str"),
+            Ok(Ty::Union(&[Ty::Int, Ty::Str]))
+        );
+        assert!(oracle::parse_ty("tuple[int]").is_err());
+    }
+
+    /// `build.rs` decodes the file exactly as the run-time decoding it replaced did.
+    #[test]
+    fn the_generated_table_is_the_decoded_file() {
+        let decoded = oracle::load(oracle::JSON).expect("data/parts.json decodes");
+        assert_eq!(DATA.charmcraft, decoded.charmcraft);
+        assert_eq!(DATA.rockcraft, decoded.rockcraft);
+    }
+
+    #[test]
+    fn plugin_properties_keep_their_declaration_order() {
+        let uv = plugin_properties(Tool::Rockcraft, "uv").expect("uv plugin");
+        assert_eq!(uv[..2], ["plugin", "source"]);
+        let sorted = DATA.rockcraft.groups[0]
+            .plugins
+            .iter()
+            .find(|(n, _)| *n == "uv")
+            .map(|(_, p)| p.properties.iter().map(|f| f.name).collect::<Vec<_>>());
+        let mut declared = uv.to_vec();
+        declared.sort_unstable();
+        assert_eq!(sorted, Some(declared));
+        assert_eq!(plugin_properties(Tool::Charmcraft, "no-such-plugin"), None);
     }
 
     /// The example of the brief, as charmcraft 4.5.0 reports it (two errors).

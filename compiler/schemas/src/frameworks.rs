@@ -87,7 +87,7 @@ pub fn charm_rules(root: &mut Value) {
             );
         }
         let options = snippet.get("config").and_then(|c| c.get("options"));
-        let prefix = format!("^(webserver-|{}-)", regex_escape(&fw.name));
+        let prefix = format!("^(webserver-|{}-)", regex_escape(fw.name));
         props.insert(
             "config".into(),
             json!({ "properties": { "options": {
