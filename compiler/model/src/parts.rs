@@ -16,7 +16,6 @@
 use crate::lower::{quote_list, Cx};
 use paasc_diag::{closest, Code, Diagnostic, Span};
 use paasc_syntax::{Entry, NodeId, Value};
-use std::sync::LazyLock;
 
 /// Which tool reads the file.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
