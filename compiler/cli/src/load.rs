@@ -231,7 +231,7 @@ pub fn charm_code(root: &Path) -> std::collections::BTreeMap<String, String> {
 
 thread_local! {
     /// The canonical paths found while [`remembering`] runs on this thread.
-    static CANONICAL: std::cell::RefCell<Option<std::collections::HashMap<PathBuf, PathBuf>>> =
+    static CANONICAL: std::cell::RefCell<Option<foldhash::HashMap<PathBuf, PathBuf>>> =
         const { std::cell::RefCell::new(None) };
 }
 
