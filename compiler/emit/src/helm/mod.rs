@@ -1171,32 +1171,23 @@ impl serde_json::ser::Formatter for YamlBound<'_> {
     }
 }
 
-/// The top-level keys of `values.schema.json` and their descriptions, all [`key_comments`] reads.
-#[derive(serde::Deserialize)]
-struct SchemaKeys {
-    properties: BTreeMap<String, SchemaKey>,
-}
-
-#[derive(serde::Deserialize)]
-struct SchemaKey {
-    description: Option<String>,
-}
+/// The description of each top-level key of `values.schema.json` ([`values::schema_json`]), by
+/// key: decoded from the schema's text at build time (`build.rs`).
+const KEY_DESCRIPTIONS: &[(&str, &str)] =
+    include!(concat!(env!("OUT_DIR"), "/key_descriptions.rs"));
 
 /// The comment above each top-level key of `values.yaml`: its schema description, wrapped at
-/// 96 columns. The same for every chart, so made once per process, from the schema's text
-/// ([`values::schema_json`]) rather than by building the schema.
+/// 96 columns. The same for every chart, so made once per process.
 fn key_comments() -> &'static BTreeMap<String, String> {
     static COMMENTS: LazyLock<BTreeMap<String, String>> = LazyLock::new(|| {
-        let keys: Option<SchemaKeys> = serde_json::from_str(values::schema_json()).ok();
-        keys.into_iter()
-            .flat_map(|k| k.properties)
-            .filter_map(|(name, p)| {
-                let d = p.description?;
-                let text: String = wrap(&d, 96)
+        KEY_DESCRIPTIONS
+            .iter()
+            .map(|(name, d)| {
+                let text: String = wrap(d, 96)
                     .iter()
                     .map(|line| format!("# {line}\n"))
                     .collect();
-                Some((name, text))
+                (name.to_string(), text)
             })
             .collect()
     });
@@ -1548,6 +1539,13 @@ mod tests {
             .map(|p| p.values().filter(|v| v["description"].is_string()).count());
         assert_eq!(Some(key_comments().len()), described);
         assert!(key_comments()["replicaCount"].starts_with("# "));
+        let schema = values::schema();
+        for (key, description) in KEY_DESCRIPTIONS {
+            assert_eq!(
+                schema["properties"][key]["description"], *description,
+                "{key}"
+            );
+        }
     }
 
     /// `to_yaml` reads JSON text as paasc's YAML reader reads it, without the tree.
