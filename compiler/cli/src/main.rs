@@ -13,8 +13,12 @@ use std::io::{IsTerminal, Write};
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() {
+    // The release build aborts on panic (Cargo.toml): the hook is where a panic ends, in every
+    // build, with the exit status that says "internal error" (no unwinding runs; OUT is left as
+    // a killed compile leaves it, which the writer already makes safe).
     std::panic::set_hook(Box::new(|info| {
         eprintln!("paasc: internal error: {info}\nThis is a bug in paasc; please report it with the input that caused it.");
+        std::process::exit(paasc::EXIT_INTERNAL);
     }));
     let args: Vec<String> = std::env::args_os()
         .map(|a| a.to_string_lossy().into_owned())
@@ -27,10 +31,7 @@ fn main() {
         rock_experimental: std::env::var_os("ROCKCRAFT_ENABLE_EXPERIMENTAL_EXTENSIONS")
             .is_some_and(|v| !v.is_empty()),
     };
-    let outcome = match std::panic::catch_unwind(|| paasc::run(args, term)) {
-        Ok(o) => o,
-        Err(_) => std::process::exit(paasc::EXIT_INTERNAL),
-    };
+    let outcome = paasc::run(args, term);
     let _ = std::io::stdout().write_all(outcome.stdout.as_bytes());
     // Standard error is always for people: no input may reach the terminal as an escape.
     let stderr = paasc::human::terminal_safe(&outcome.stderr, true);
