@@ -47,17 +47,19 @@ impl Source for Disk {
     }
 
     fn is_file(&self, path: &Path) -> bool {
-        path.is_file()
+        kind_of(path).is_some_and(|k| k.is_file())
     }
 
     fn list(&self, dir: &Path) -> std::io::Result<Vec<(String, bool)>> {
+        // The listing says what each entry is; only a link needs a look at its target.
         Ok(std::fs::read_dir(dir)?
             .filter_map(Result::ok)
             .map(|e| {
-                (
-                    e.file_name().to_string_lossy().into_owned(),
-                    e.path().is_dir(),
-                )
+                let is_dir = match e.file_type() {
+                    Ok(t) if !t.is_symlink() => t.is_dir(),
+                    _ => e.path().is_dir(),
+                };
+                (e.file_name().to_string_lossy().into_owned(), is_dir)
             })
             .collect())
     }
@@ -229,29 +231,57 @@ pub fn charm_code(root: &Path) -> std::collections::BTreeMap<String, String> {
     out
 }
 
-thread_local! {
-    /// The canonical paths found while [`remembering`] runs on this thread.
-    static CANONICAL: std::cell::RefCell<Option<foldhash::HashMap<PathBuf, PathBuf>>> =
-        const { std::cell::RefCell::new(None) };
+/// What [`remembering`] keeps about the files while it runs.
+#[derive(Default)]
+struct Memo {
+    /// Canonical paths, by the path asked for.
+    canonical: foldhash::HashMap<PathBuf, PathBuf>,
+    /// [`kind_of`]'s answers: the framework's entry-point search, the extensions and the test
+    /// for special files ask about the same few files several times per project.
+    kind: foldhash::HashMap<PathBuf, Option<std::fs::FileType>>,
 }
 
-/// Runs `f`, with the canonical paths it asks for remembered until it returns: a project's
-/// files share a few directories, and resolving every component of every file's path again,
-/// several times per file (the file rules ask before each read), was most of a check's system
-/// calls. Outside `f` nothing is remembered, so a long-running `paasc lsp` sees links that
-/// change between requests.
+thread_local! {
+    /// What is remembered while [`remembering`] runs on this thread.
+    static MEMO: std::cell::RefCell<Option<Memo>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Runs `f`, with the canonical paths and file tests it asks for remembered until it returns: a
+/// project's files share a few directories, and resolving every component of every file's path
+/// again, several times per file (the file rules ask before each read), was most of a check's
+/// system calls. Outside `f` nothing is remembered, so a long-running `paasc lsp` sees links and
+/// files that change between requests.
 pub fn remembering<T>(f: impl FnOnce() -> T) -> T {
-    let outer = CANONICAL.with(|m| m.borrow_mut().replace(Default::default()));
+    let outer = MEMO.with(|m| m.borrow_mut().replace(Memo::default()));
     let result = f();
-    CANONICAL.with(|m| *m.borrow_mut() = outer);
+    MEMO.with(|m| *m.borrow_mut() = outer);
     result
+}
+
+/// What is at `path`, links followed (`None`: nothing, or nothing that can be looked at),
+/// remembered inside [`remembering`].
+fn kind_of(path: &Path) -> Option<std::fs::FileType> {
+    if let Some(hit) = MEMO.with(|m| m.borrow().as_ref().and_then(|m| m.kind.get(path).copied())) {
+        return hit;
+    }
+    let kind = std::fs::metadata(path).ok().map(|m| m.file_type());
+    MEMO.with(|m| {
+        if let Some(m) = m.borrow_mut().as_mut() {
+            m.kind.insert(path.to_path_buf(), kind);
+        }
+    });
+    kind
 }
 
 /// `path` with every symbolic link resolved, as [`std::fs::canonicalize`] gives it (and failing
 /// where it fails): a file that is not itself a link is its directory's canonical path joined
 /// with its name, and directories are remembered inside [`remembering`].
 pub fn canonical(path: &Path) -> std::io::Result<PathBuf> {
-    if let Some(hit) = CANONICAL.with(|m| m.borrow().as_ref().and_then(|m| m.get(path).cloned())) {
+    if let Some(hit) = MEMO.with(|m| {
+        m.borrow()
+            .as_ref()
+            .and_then(|m| m.canonical.get(path).cloned())
+    }) {
         return Ok(hit);
     }
     let real = match (path.parent(), path.file_name()) {
@@ -269,9 +299,9 @@ pub fn canonical(path: &Path) -> std::io::Result<PathBuf> {
         }
         _ => path.canonicalize()?,
     };
-    CANONICAL.with(|m| {
+    MEMO.with(|m| {
         if let Some(m) = m.borrow_mut().as_mut() {
-            m.insert(path.to_path_buf(), real.clone());
+            m.canonical.insert(path.to_path_buf(), real.clone());
         }
     });
     Ok(real)
@@ -376,7 +406,7 @@ const TEXTS: [&str; 3] = ["paas-config.yaml", "requirements.txt", "pyproject.tom
 fn special_files(root: &Path, rels: Vec<String>) -> Vec<(String, &'static str)> {
     rels.into_iter()
         .filter_map(|rel| {
-            let kind = std::fs::metadata(root.join(&rel)).ok()?.file_type();
+            let kind = kind_of(&root.join(&rel))?;
             (!kind.is_file() && !kind.is_dir()).then(|| (rel, kind_name(&kind)))
         })
         .collect()
