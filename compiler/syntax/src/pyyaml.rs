@@ -15,6 +15,11 @@
 
 use std::collections::{BTreeMap, HashMap, VecDeque};
 
+#[cfg(test)]
+mod differential;
+#[cfg(test)]
+mod reference;
+
 /// A position as PyYAML's reader counts it (characters, 0-based lines and columns; a byte order
 /// mark takes no column), with its byte offset in the text.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
