@@ -13,7 +13,7 @@
 //! without a verdict (paasc refuses that depth itself; PyYAML's composer raises `RecursionError`
 //! near 1,000 levels).
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::HashMap;
 
 #[cfg(test)]
 mod differential;
@@ -290,6 +290,50 @@ impl<'a> Token<'a> {
     }
 }
 
+/// The scanner's token queue: a `Vec` read from `head`, emptied whenever it is all read (it
+/// rarely holds more than a few tokens).
+#[derive(Default)]
+struct Queue<'a> {
+    items: Vec<Token<'a>>,
+    head: usize,
+}
+
+impl<'a> Queue<'a> {
+    fn len(&self) -> usize {
+        self.items.len() - self.head
+    }
+
+    fn is_empty(&self) -> bool {
+        self.head == self.items.len()
+    }
+
+    fn front(&self) -> Option<&Token<'a>> {
+        self.items.get(self.head)
+    }
+
+    fn pop_front(&mut self) -> Option<Token<'a>> {
+        let t = *self.items.get(self.head)?;
+        self.head += 1;
+        if self.head == self.items.len() {
+            self.items.clear();
+            self.head = 0;
+        }
+        Some(t)
+    }
+
+    fn push_back(&mut self, t: Token<'a>) {
+        if self.head >= 1024 && self.head * 2 >= self.items.len() {
+            self.items.drain(..self.head);
+            self.head = 0;
+        }
+        self.items.push(t);
+    }
+
+    fn insert(&mut self, at: usize, t: Token<'a>) {
+        self.items.insert(self.head + at, t);
+    }
+}
+
 #[derive(Clone, Copy, Debug)]
 struct SimpleKey {
     flow_level: usize,
@@ -305,7 +349,7 @@ struct Scanner<'a> {
     at: Mark,
     done: bool,
     flow_level: usize,
-    tokens: VecDeque<Token<'a>>,
+    tokens: Queue<'a>,
     tokens_taken: usize,
     indent: isize,
     indents: Vec<isize>,
@@ -333,7 +377,7 @@ impl<'a> Scanner<'a> {
             },
             done: false,
             flow_level: 0,
-            tokens: VecDeque::new(),
+            tokens: Queue::default(),
             tokens_taken: 0,
             indent: -1,
             indents: Vec::new(),
@@ -537,7 +581,16 @@ impl<'a> Scanner<'a> {
 
     /// Takes the next token, which the caller has seen.
     fn skip_token(&mut self) -> R<()> {
-        self.get_token().map(|_| ())
+        self.fill()?;
+        if self.tokens.pop_front().is_none() {
+            return Err(error(
+                None,
+                "unexpected end of the token stream".into(),
+                self.mark(),
+            ));
+        }
+        self.tokens_taken += 1;
+        Ok(())
     }
 
     fn get_token(&mut self) -> R<Token<'a>> {
@@ -737,6 +790,7 @@ impl<'a> Scanner<'a> {
         Ok(())
     }
 
+    #[inline(never)]
     fn fetch_stream_end(&mut self) -> R<()> {
         self.unwind_indent(-1);
         self.remove_possible_simple_key()?;
@@ -748,6 +802,7 @@ impl<'a> Scanner<'a> {
         Ok(())
     }
 
+    #[inline(never)]
     fn fetch_directive(&mut self) -> R<()> {
         self.unwind_indent(-1);
         self.remove_possible_simple_key()?;
@@ -762,6 +817,7 @@ impl<'a> Scanner<'a> {
         self.at.column == 0 && self.three(c) && is_blank_or_end(self.char_at(self.at.byte + 3))
     }
 
+    #[inline(never)]
     fn fetch_document_indicator(&mut self, kind: Tok) -> R<()> {
         self.unwind_indent(-1);
         self.remove_possible_simple_key()?;
@@ -772,6 +828,7 @@ impl<'a> Scanner<'a> {
         Ok(())
     }
 
+    #[inline(never)]
     fn fetch_flow_collection_start(&mut self, kind: Tok) -> R<()> {
         self.save_possible_simple_key()?;
         self.flow_level += 1;
@@ -783,6 +840,7 @@ impl<'a> Scanner<'a> {
         Ok(())
     }
 
+    #[inline(never)]
     fn fetch_flow_collection_end(&mut self, kind: Tok) -> R<()> {
         self.remove_possible_simple_key()?;
         self.flow_level = self.flow_level.saturating_sub(1);
@@ -841,6 +899,7 @@ impl<'a> Scanner<'a> {
         Ok(())
     }
 
+    #[inline(never)]
     fn fetch_anchor(&mut self, alias: bool) -> R<()> {
         self.save_possible_simple_key()?;
         self.allow_simple_key = false;
@@ -849,6 +908,7 @@ impl<'a> Scanner<'a> {
         Ok(())
     }
 
+    #[inline(never)]
     fn fetch_tag(&mut self) -> R<()> {
         self.save_possible_simple_key()?;
         self.allow_simple_key = false;
@@ -857,6 +917,7 @@ impl<'a> Scanner<'a> {
         Ok(())
     }
 
+    #[inline(never)]
     fn fetch_block_scalar(&mut self) -> R<()> {
         self.allow_simple_key = true;
         self.remove_possible_simple_key()?;
@@ -865,6 +926,7 @@ impl<'a> Scanner<'a> {
         Ok(())
     }
 
+    #[inline(never)]
     fn fetch_flow_scalar(&mut self, double: bool) -> R<()> {
         self.save_possible_simple_key()?;
         self.allow_simple_key = false;
@@ -1536,7 +1598,7 @@ impl<'a> Scanner<'a> {
         Ok(())
     }
 
-    #[inline]
+    #[inline(always)]
     fn scan_line_break(&mut self) -> Option<()> {
         let i = self.at.byte;
         match self.byte(i) {
@@ -1976,12 +2038,13 @@ impl<'a> Parser<'a> {
     }
 
     fn parse_block_sequence_entry(&mut self) -> R<Event<'a>> {
-        if self.check(&[Tok::BlockEntry])? {
+        let kind = self.scanner.peek_kind()?;
+        if kind == Tok::BlockEntry {
             self.scanner.skip_token()?;
             let ends = [Tok::BlockEntry, Tok::BlockEnd];
             return self.entry(&ends, State::BlockSequenceEntry, true, false);
         }
-        if !self.check(&[Tok::BlockEnd])? {
+        if kind != Tok::BlockEnd {
             return Err(self.unexpected(
                 "while parsing a block collection",
                 "<block end>",
@@ -2002,12 +2065,13 @@ impl<'a> Parser<'a> {
     }
 
     fn parse_block_mapping_key(&mut self) -> R<Event<'a>> {
-        if self.check(&[Tok::Key])? {
+        let kind = self.scanner.peek_kind()?;
+        if kind == Tok::Key {
             self.scanner.skip_token()?;
             let ends = [Tok::Key, Tok::Value, Tok::BlockEnd];
             return self.entry(&ends, State::BlockMappingValue, true, true);
         }
-        if !self.check(&[Tok::BlockEnd])? {
+        if kind != Tok::BlockEnd {
             return Err(self.unexpected("while parsing a block mapping", "<block end>", "found"));
         }
         self.end_collection()

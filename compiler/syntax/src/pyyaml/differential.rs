@@ -272,6 +272,10 @@ fn generated_texts_give_the_same_results() {
         format!("{}x{}", "[".repeat(10), "]".repeat(9)),
         format!("{}x{}", "{a: ".repeat(10), "}".repeat(10)),
         "- ".repeat(10),
+        format!("[{}]\n", "a, ".repeat(2000)),
+        format!("{{{}}}\n", "a: b, ".repeat(1000)),
+        format!("- [{}]\n", "[a], ".repeat(600)),
+        format!("{}: x\n", "[a], ".repeat(600)),
         (0..10)
             .map(|i| format!("{}k{i}:\n", " ".repeat(i)))
             .collect(),
