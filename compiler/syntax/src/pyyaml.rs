@@ -272,7 +272,8 @@ impl Tok {
 #[derive(Clone, Copy, Debug)]
 struct Token<'a> {
     kind: Tok,
-    start: Mark,
+    /// Where the token starts (its byte offset: [`Scanner::mark_at`] gives the mark).
+    start: usize,
     /// An alias's or anchor's name, a tag's handle, a `%YAML` directive's major version (as
     /// written: it may not fit an integer) or a `%TAG` directive's handle.
     value: Option<&'a str>,
@@ -283,7 +284,7 @@ impl<'a> Token<'a> {
     fn new(kind: Tok, start: Mark) -> Token<'a> {
         Token {
             kind,
-            start,
+            start: start.byte,
             value: None,
             directive: Directive::Other,
         }
@@ -517,6 +518,30 @@ impl<'a> Scanner<'a> {
 
     fn mark(&self) -> Mark {
         self.at
+    }
+
+    /// The mark at byte `byte` (where a token started): the reader's count of the characters
+    /// before it, as `forward` keeps it.
+    #[cold]
+    fn mark_at(&self, byte: usize) -> Mark {
+        let mut m = Mark {
+            index: 0,
+            line: 0,
+            column: 0,
+            byte,
+        };
+        for (i, c) in self.text.get(..byte).unwrap_or("").char_indices() {
+            m.index += 1;
+            if matches!(c, '\n' | '\u{85}' | '\u{2028}' | '\u{2029}')
+                || (c == '\r' && self.byte(i + 1) != b'\n')
+            {
+                m.line += 1;
+                m.column = 0;
+            } else if c != '\u{feff}' {
+                m.column += 1;
+            }
+        }
+        m
     }
 
     fn push(&mut self, kind: Tok, start: Mark) {
@@ -1020,7 +1045,7 @@ impl<'a> Scanner<'a> {
         self.scan_ignored_line("while scanning a directive", start)?;
         Ok(Token {
             kind: Tok::Directive,
-            start,
+            start: start.byte,
             value,
             directive,
         })
@@ -1167,7 +1192,7 @@ impl<'a> Scanner<'a> {
         }
         Ok(Token {
             kind: if alias { Tok::Alias } else { Tok::Anchor },
-            start,
+            start: start.byte,
             value: Some(name),
             directive: Directive::Other,
         })
@@ -1222,7 +1247,7 @@ impl<'a> Scanner<'a> {
         }
         Ok(Token {
             kind: Tok::Tag,
-            start,
+            start: start.byte,
             value: handle,
             directive: Directive::Other,
         })
@@ -1660,9 +1685,9 @@ enum Event<'a> {
     StreamEnd,
     DocumentStart,
     DocumentEnd,
-    Alias(&'a str, Mark),
+    Alias(&'a str, usize),
     /// A scalar, or the start of a collection (`true`), with its anchor and start mark.
-    Node(Option<&'a str>, Mark, bool),
+    Node(Option<&'a str>, usize, bool),
     CollectionEnd,
 }
 
@@ -1670,7 +1695,7 @@ struct Parser<'a> {
     scanner: Scanner<'a>,
     state: State,
     states: Vec<State>,
-    marks: Vec<Mark>,
+    marks: Vec<usize>,
     tag_handles: Vec<&'a str>,
 }
 
@@ -1693,7 +1718,7 @@ impl<'a> Parser<'a> {
         if self.next_event()? == Event::StreamEnd {
             return Ok(());
         }
-        let mut anchors: HashMap<&'a str, Mark> = HashMap::new();
+        let mut anchors: HashMap<&'a str, usize> = HashMap::new();
         let mut depth = 0usize;
         loop {
             match self.next_event()? {
@@ -1702,7 +1727,7 @@ impl<'a> Parser<'a> {
                         return Err(error(
                             None,
                             format!("found undefined alias {}", repr(name)),
-                            mark,
+                            self.scanner.mark_at(mark),
                         ));
                     }
                 }
@@ -1715,10 +1740,10 @@ impl<'a> Parser<'a> {
                                         "found duplicate anchor {}; first occurrence",
                                         repr(name)
                                     ),
-                                    *first,
+                                    self.scanner.mark_at(*first),
                                 )),
                                 "second occurrence".into(),
-                                mark,
+                                self.scanner.mark_at(mark),
                             ));
                         }
                         anchors.insert(name, mark);
@@ -1761,9 +1786,9 @@ impl<'a> Parser<'a> {
     fn unexpected(&mut self, context: &str, what: &str, verb: &str) -> Stop {
         match self.peek() {
             Ok(t) => error(
-                Some((context, self.top_mark())),
+                Some((context, self.scanner.mark_at(self.top_mark()))),
                 format!("expected {what}, but {verb} {}", repr(t.kind.id())),
-                t.start,
+                self.scanner.mark_at(t.start),
             ),
             Err(e) => e,
         }
@@ -1826,8 +1851,7 @@ impl<'a> Parser<'a> {
     }
 
     fn empty_scalar(&mut self) -> R<Event<'a>> {
-        let mark = self.scanner.mark();
-        Ok(Event::Node(None, mark, false))
+        Ok(Event::Node(None, self.scanner.at.byte, false))
     }
 
     fn parse_implicit_document_start(&mut self) -> R<Event<'a>> {
@@ -1858,7 +1882,7 @@ impl<'a> Parser<'a> {
                     "expected '<document start>', but found {}",
                     repr(t.kind.id())
                 ),
-                t.start,
+                self.scanner.mark_at(t.start),
             ));
         }
         self.scanner.skip_token()?;
@@ -1900,14 +1924,14 @@ impl<'a> Parser<'a> {
                         return Err(error(
                             None,
                             "found duplicate YAML directive".into(),
-                            t.start,
+                            self.scanner.mark_at(t.start),
                         ));
                     }
                     if value.trim_start_matches('0') != "1" {
                         return Err(error(
                             None,
                             "found incompatible YAML document (version 1.* is required)".into(),
-                            t.start,
+                            self.scanner.mark_at(t.start),
                         ));
                     }
                     version_seen = true;
@@ -1917,7 +1941,7 @@ impl<'a> Parser<'a> {
                         return Err(error(
                             None,
                             format!("duplicate tag handle {}", repr(value)),
-                            t.start,
+                            self.scanner.mark_at(t.start),
                         ));
                     }
                     self.tag_handles.push(value);
@@ -1973,9 +1997,9 @@ impl<'a> Parser<'a> {
         if let (Some(Some(h)), Some(start), Some(tag_mark)) = (handle, start, tag_mark) {
             if !self.tag_handles.contains(&h) {
                 return Err(error(
-                    Some(("while parsing a node", start)),
+                    Some(("while parsing a node", self.scanner.mark_at(start))),
                     format!("found undefined tag handle {}", repr(h)),
-                    tag_mark,
+                    self.scanner.mark_at(tag_mark),
                 ));
             }
         }
@@ -2018,16 +2042,16 @@ impl<'a> Parser<'a> {
                     } else {
                         "while parsing a flow node"
                     },
-                    start,
+                    self.scanner.mark_at(start),
                 )),
                 format!("expected the node content, but found {}", repr(kind.id())),
-                next.start,
+                self.scanner.mark_at(next.start),
             )),
         }
     }
 
-    fn top_mark(&self) -> Mark {
-        self.marks.last().copied().unwrap_or(self.scanner.at)
+    fn top_mark(&self) -> usize {
+        self.marks.last().copied().unwrap_or(self.scanner.at.byte)
     }
 
     fn end_collection(&mut self) -> R<Event<'a>> {
