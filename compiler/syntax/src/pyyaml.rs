@@ -300,18 +300,22 @@ struct Queue<'a> {
 }
 
 impl<'a> Queue<'a> {
+    #[inline]
     fn len(&self) -> usize {
         self.items.len() - self.head
     }
 
+    #[inline]
     fn is_empty(&self) -> bool {
         self.head == self.items.len()
     }
 
+    #[inline]
     fn front(&self) -> Option<&Token<'a>> {
         self.items.get(self.head)
     }
 
+    #[inline]
     fn pop_front(&mut self) -> Option<Token<'a>> {
         let t = *self.items.get(self.head)?;
         self.head += 1;
@@ -322,6 +326,7 @@ impl<'a> Queue<'a> {
         Some(t)
     }
 
+    #[inline]
     fn push_back(&mut self, t: Token<'a>) {
         if self.head >= 1024 && self.head * 2 >= self.items.len() {
             self.items.drain(..self.head);
@@ -498,13 +503,13 @@ impl<'a> Scanner<'a> {
 
     /// Moves past spaces; how many.
     fn skip_spaces(&mut self) -> usize {
-        let start = self.at.byte;
-        let n = self.bytes[start.min(self.bytes.len())..]
-            .iter()
-            .take_while(|&&b| b == b' ')
-            .count();
-        self.forward_ascii(n);
-        n
+        let (bytes, start) = (self.bytes, self.at.byte);
+        let mut i = start;
+        while i < bytes.len() && bytes[i] == b' ' {
+            i += 1;
+        }
+        self.forward_ascii(i - start);
+        i - start
     }
 
     fn skip_blanks(&mut self) {
@@ -772,10 +777,14 @@ impl<'a> Scanner<'a> {
         Ok(())
     }
 
+    #[inline]
     fn unwind_indent(&mut self, column: isize) {
-        if self.flow_level > 0 {
-            return;
+        if self.flow_level == 0 && self.indent > column {
+            self.unwind_indent_more(column);
         }
+    }
+
+    fn unwind_indent_more(&mut self, column: isize) {
         while self.indent > column {
             let mark = self.mark();
             self.indent = self.indents.pop().unwrap_or(-1);
@@ -792,10 +801,10 @@ impl<'a> Scanner<'a> {
         false
     }
 
-    /// A one-character indicator token.
+    /// A one-character indicator token (an ASCII punctuation character).
     fn indicator(&mut self, kind: Tok) {
         let start = self.mark();
-        self.forward(1);
+        self.forward_ascii(1);
         self.push(kind, start);
     }
 
