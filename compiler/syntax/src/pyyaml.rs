@@ -13,7 +13,12 @@
 //! without a verdict (paasc refuses that depth itself; PyYAML's composer raises `RecursionError`
 //! near 1,000 levels).
 
-use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::collections::HashMap;
+
+#[cfg(test)]
+mod differential;
+#[cfg(test)]
+mod reference;
 
 /// A position as PyYAML's reader counts it (characters, 0-based lines and columns; a byte order
 /// mark takes no column), with its byte offset in the text.
@@ -84,29 +89,31 @@ pub fn check(text: &str, max_depth: usize) -> Option<MarkedError> {
     let mut p = Parser::new(text, max_depth);
     match p.run() {
         Ok(()) | Err(Stop::GiveUp) => None,
-        Err(Stop::Error(e)) => Some(e),
+        Err(Stop::Error(e)) => Some(*e),
     }
 }
 
 enum Stop {
-    Error(MarkedError),
+    Error(Box<MarkedError>),
     GiveUp,
 }
 
 type R<T> = Result<T, Stop>;
 
+#[cold]
 fn error(context: Option<(&str, Mark)>, problem: String, problem_mark: Mark) -> Stop {
-    Stop::Error(MarkedError {
+    Stop::Error(Box::new(MarkedError {
         context: context.map(|(c, _)| c.to_string()),
         context_mark: context.map(|(_, m)| m),
         problem,
         problem_mark,
-    })
+    }))
 }
 
 /// The one error PyYAML raises with a context but no context mark.
+#[cold]
 fn no_token(ch: char, problem_mark: Mark) -> Stop {
-    Stop::Error(MarkedError {
+    Stop::Error(Box::new(MarkedError {
         context: Some("while scanning for the next token".into()),
         context_mark: None,
         problem: format!(
@@ -114,7 +121,7 @@ fn no_token(ch: char, problem_mark: Mark) -> Stop {
             repr_char(ch)
         ),
         problem_mark,
-    })
+    }))
 }
 
 /// Python's `repr` of one character or a token id.
@@ -150,15 +157,62 @@ fn is_blank_or_end(c: char) -> bool {
     matches!(c, '\0' | ' ' | '\t') || is_break(c)
 }
 
-fn is_word(c: char) -> bool {
-    c.is_ascii_alphanumeric() || c == '-' || c == '_'
+fn is_word_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'-' || b == b'_'
 }
 
-#[derive(Clone, Debug, PartialEq)]
+/// The character of `text` that starts at byte `i`, `'\0'` past the end.
+fn char_at(text: &str, i: usize) -> char {
+    match text.as_bytes().get(i) {
+        Some(&b) if b < 0x80 => b as char,
+        Some(_) => text.get(i..).and_then(|t| t.chars().next()).unwrap_or('\0'),
+        None => '\0',
+    }
+}
+
+/// Which bytes a run goes on through: every ASCII character but the end (NUL), the line breaks
+/// and `stops`. Other characters take the slow path.
+const fn run_table(stops: &[u8]) -> [bool; 256] {
+    let mut t = [false; 256];
+    let mut b = 1;
+    while b < 0x80 {
+        t[b] = true;
+        b += 1;
+    }
+    t[b'\n' as usize] = false;
+    t[b'\r' as usize] = false;
+    let mut k = 0;
+    while k < stops.len() {
+        t[stops[k] as usize] = false;
+        k += 1;
+    }
+    t
+}
+
+/// The rest of a line.
+const LINE: [bool; 256] = run_table(b"");
+/// A quoted scalar's characters up to a blank, a quote or an escape.
+const QUOTED: [bool; 256] = run_table(b" \t'\"\\");
+/// A plain scalar's characters up to a blank or a `:`, in block and flow context.
+const PLAIN_BLOCK: [bool; 256] = run_table(b" \t:");
+const PLAIN_FLOW: [bool; 256] = run_table(b" \t:,?[]{}");
+
+/// The length of the UTF-8 sequence that `lead` starts.
+fn utf8_len(lead: u8) -> usize {
+    match lead {
+        0..=0x7F => 1,
+        0x80..=0xDF => 2,
+        0xE0..=0xEF => 3,
+        _ => 4,
+    }
+}
+
+/// PyYAML's token kinds; the few values the checks need are in [`Token`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Tok {
     StreamStart,
     StreamEnd,
-    Directive(Directive),
+    Directive,
     DocumentStart,
     DocumentEnd,
     BlockSequenceStart,
@@ -172,28 +226,28 @@ enum Tok {
     Value,
     BlockEntry,
     FlowEntry,
-    Alias(String),
-    Anchor(String),
-    Tag(Option<String>),
+    Alias,
+    Anchor,
+    Tag,
     Scalar,
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Directive {
-    /// `%YAML major.minor`; the major version as written (it may not fit an integer).
-    Yaml(String),
+    /// `%YAML major.minor`.
+    Yaml,
     /// `%TAG handle prefix`.
-    Tag(String),
+    Tag,
     Other,
 }
 
 impl Tok {
     /// PyYAML's `Token.id`.
-    fn id(&self) -> &'static str {
+    fn id(self) -> &'static str {
         match self {
             Tok::StreamStart => "<stream start>",
             Tok::StreamEnd => "<stream end>",
-            Tok::Directive(_) => "<directive>",
+            Tok::Directive => "<directive>",
             Tok::DocumentStart => "<document start>",
             Tok::DocumentEnd => "<document end>",
             Tok::BlockSequenceStart => "<block sequence start>",
@@ -207,52 +261,120 @@ impl Tok {
             Tok::Value => ":",
             Tok::BlockEntry => "-",
             Tok::FlowEntry => ",",
-            Tok::Alias(_) => "<alias>",
-            Tok::Anchor(_) => "<anchor>",
-            Tok::Tag(_) => "<tag>",
+            Tok::Alias => "<alias>",
+            Tok::Anchor => "<anchor>",
+            Tok::Tag => "<tag>",
             Tok::Scalar => "<scalar>",
         }
     }
 }
 
-#[derive(Clone, Debug)]
-struct Token {
+#[derive(Clone, Copy, Debug)]
+struct Token<'a> {
     kind: Tok,
-    start: Mark,
+    /// Where the token starts (its byte offset: [`Scanner::mark_at`] gives the mark).
+    start: usize,
+    /// An alias's or anchor's name, a tag's handle, a `%YAML` directive's major version (as
+    /// written: it may not fit an integer) or a `%TAG` directive's handle.
+    value: Option<&'a str>,
+    directive: Directive,
+}
+
+impl<'a> Token<'a> {
+    fn new(kind: Tok, start: Mark) -> Token<'a> {
+        Token {
+            kind,
+            start: start.byte,
+            value: None,
+            directive: Directive::Other,
+        }
+    }
+}
+
+/// The scanner's token queue: a `Vec` read from `head`, emptied whenever it is all read (it
+/// rarely holds more than a few tokens).
+#[derive(Default)]
+struct Queue<'a> {
+    items: Vec<Token<'a>>,
+    head: usize,
+}
+
+impl<'a> Queue<'a> {
+    #[inline]
+    fn len(&self) -> usize {
+        self.items.len() - self.head
+    }
+
+    #[inline]
+    fn is_empty(&self) -> bool {
+        self.head == self.items.len()
+    }
+
+    #[inline]
+    fn front(&self) -> Option<&Token<'a>> {
+        self.items.get(self.head)
+    }
+
+    #[inline]
+    fn pop_front(&mut self) -> Option<Token<'a>> {
+        let t = *self.items.get(self.head)?;
+        self.head += 1;
+        if self.head == self.items.len() {
+            self.items.clear();
+            self.head = 0;
+        }
+        Some(t)
+    }
+
+    #[inline]
+    fn push_back(&mut self, t: Token<'a>) {
+        if self.head >= 1024 && self.head * 2 >= self.items.len() {
+            self.items.drain(..self.head);
+            self.head = 0;
+        }
+        self.items.push(t);
+    }
+
+    fn insert(&mut self, at: usize, t: Token<'a>) {
+        self.items.insert(self.head + at, t);
+    }
 }
 
 #[derive(Clone, Copy, Debug)]
 struct SimpleKey {
+    flow_level: usize,
     token_number: usize,
     required: bool,
-    index: usize,
-    line: usize,
-    column: usize,
     mark: Mark,
 }
 
-struct Scanner {
+struct Scanner<'a> {
     max_depth: usize,
-    chars: Vec<char>,
+    text: &'a str,
+    bytes: &'a [u8],
     at: Mark,
     done: bool,
     flow_level: usize,
-    tokens: VecDeque<Token>,
+    tokens: Queue<'a>,
     tokens_taken: usize,
     indent: isize,
     indents: Vec<isize>,
     allow_simple_key: bool,
-    possible_simple_keys: BTreeMap<usize, SimpleKey>,
+    /// PyYAML's `possible_simple_keys`, at most one per flow level, lowest level first.
+    possible_simple_keys: Vec<SimpleKey>,
     /// After a staleness check: the line all remaining keys are on and the oldest one's index,
     /// so that the next check can tell in constant time that none has gone stale.
     fresh_keys: Option<(usize, usize)>,
+    /// Whether the keys were checked for staleness since the scanner last moved.
+    keys_checked: bool,
 }
 
-impl Scanner {
-    fn new(text: &str, max_depth: usize) -> Scanner {
+impl<'a> Scanner<'a> {
+    fn new(text: &'a str, max_depth: usize) -> Scanner<'a> {
         let mut s = Scanner {
             max_depth,
-            chars: text.chars().collect(),
+            text,
+            bytes: text.as_bytes(),
             at: Mark {
                 index: 0,
                 line: 0,
@@ -261,93 +383,262 @@ impl Scanner {
             },
             done: false,
             flow_level: 0,
-            tokens: VecDeque::new(),
+            tokens: Queue::default(),
             tokens_taken: 0,
             indent: -1,
             indents: Vec::new(),
             allow_simple_key: true,
-            possible_simple_keys: BTreeMap::new(),
+            possible_simple_keys: Vec::new(),
             fresh_keys: None,
+            keys_checked: false,
         };
         let mark = s.at;
-        s.tokens.push_back(Token {
-            kind: Tok::StreamStart,
-            start: mark,
-        });
+        s.push(Tok::StreamStart, mark);
         s
     }
 
-    fn peek(&self, k: usize) -> char {
-        self.chars.get(self.at.index + k).copied().unwrap_or('\0')
+    /// The byte at `i`, 0 past the end.
+    fn byte(&self, i: usize) -> u8 {
+        self.bytes.get(i).copied().unwrap_or(0)
     }
 
-    fn prefix_is(&self, s: &str) -> bool {
-        s.chars().enumerate().all(|(i, c)| self.peek(i) == c)
+    /// The character that starts at byte `i`, `'\0'` past the end.
+    fn char_at(&self, i: usize) -> char {
+        char_at(self.text, i)
+    }
+
+    fn peek(&self, k: usize) -> char {
+        let mut i = self.at.byte;
+        for _ in 0..k {
+            match self.bytes.get(i) {
+                Some(&b) => i += utf8_len(b),
+                None => return '\0',
+            }
+        }
+        self.char_at(i)
+    }
+
+    /// Whether the next three characters are `c` (an ASCII character).
+    fn three(&self, c: u8) -> bool {
+        let i = self.at.byte;
+        self.byte(i) == c && self.byte(i + 1) == c && self.byte(i + 2) == c
     }
 
     fn forward(&mut self, n: usize) {
         for _ in 0..n {
-            let Some(&c) = self.chars.get(self.at.index) else {
+            let i = self.at.byte;
+            let Some(&b) = self.bytes.get(i) else {
                 return;
             };
             self.at.index += 1;
-            self.at.byte += c.len_utf8();
-            if matches!(c, '\n' | '\u{85}' | '\u{2028}' | '\u{2029}')
-                || (c == '\r' && self.peek(0) != '\n')
-            {
-                self.at.line += 1;
-                self.at.column = 0;
-            } else if c != '\u{feff}' {
-                self.at.column += 1;
+            if b < 0x80 {
+                self.at.byte = i + 1;
+                if b == b'\n' || (b == b'\r' && self.byte(i + 1) != b'\n') {
+                    self.at.line += 1;
+                    self.at.column = 0;
+                } else {
+                    self.at.column += 1;
+                }
+            } else {
+                let c = self.char_at(i);
+                self.at.byte = i + c.len_utf8();
+                if matches!(c, '\u{85}' | '\u{2028}' | '\u{2029}') {
+                    self.at.line += 1;
+                    self.at.column = 0;
+                } else if c != '\u{feff}' {
+                    self.at.column += 1;
+                }
             }
         }
+    }
+
+    /// Moves past `n` ASCII characters that are not line breaks.
+    fn forward_ascii(&mut self, n: usize) {
+        self.at.index += n;
+        self.at.column += n;
+        self.at.byte += n;
+    }
+
+    /// Moves past the characters before the next line break, the end (or a NUL), or an ASCII
+    /// character that `table` stops at.
+    fn skip_until(&mut self, table: &[bool; 256]) {
+        self.skip_run(table, |_, _| false);
+    }
+
+    /// Moves past a run of characters: the ASCII ones `table` goes on through, the non-ASCII
+    /// ones but line breaks, and those for which `goes_on` (given the byte and its offset)
+    /// holds; whether there were any.
+    fn skip_run(&mut self, table: &[bool; 256], goes_on: impl Fn(u8, usize) -> bool) -> bool {
+        let bytes = self.bytes;
+        let start = self.at.byte;
+        let mut i = start;
+        let mut extra = 0;
+        let mut boms = 0;
+        loop {
+            while i < bytes.len() && table[bytes[i] as usize] {
+                i += 1;
+            }
+            let b = self.byte(i);
+            if b >= 0x80 {
+                let c = self.char_at(i);
+                if is_break(c) {
+                    break;
+                }
+                let len = c.len_utf8();
+                i += len;
+                extra += len - 1;
+                boms += usize::from(c == '\u{feff}');
+            } else if i < bytes.len() && goes_on(b, i) {
+                i += 1;
+            } else {
+                break;
+            }
+        }
+        let chars = i - start - extra;
+        self.at.byte = i;
+        self.at.index += chars;
+        self.at.column += chars - boms;
+        chars > 0
+    }
+
+    /// Moves past spaces; how many.
+    fn skip_spaces(&mut self) -> usize {
+        let (bytes, start) = (self.bytes, self.at.byte);
+        let mut i = start;
+        while i < bytes.len() && bytes[i] == b' ' {
+            i += 1;
+        }
+        self.forward_ascii(i - start);
+        i - start
+    }
+
+    fn skip_blanks(&mut self) {
+        let start = self.at.byte;
+        let n = self.bytes[start.min(self.bytes.len())..]
+            .iter()
+            .take_while(|&&b| b == b' ' || b == b'\t')
+            .count();
+        self.forward_ascii(n);
     }
 
     fn mark(&self) -> Mark {
         self.at
     }
 
+    /// The mark at byte `byte` (where a token started): the reader's count of the characters
+    /// before it, as `forward` keeps it.
+    #[cold]
+    fn mark_at(&self, byte: usize) -> Mark {
+        let mut m = Mark {
+            index: 0,
+            line: 0,
+            column: 0,
+            byte,
+        };
+        for (i, c) in self.text.get(..byte).unwrap_or("").char_indices() {
+            m.index += 1;
+            if matches!(c, '\n' | '\u{85}' | '\u{2028}' | '\u{2029}')
+                || (c == '\r' && self.byte(i + 1) != b'\n')
+            {
+                m.line += 1;
+                m.column = 0;
+            } else if c != '\u{feff}' {
+                m.column += 1;
+            }
+        }
+        m
+    }
+
     fn push(&mut self, kind: Tok, start: Mark) {
-        self.tokens.push_back(Token { kind, start });
+        self.tokens.push_back(Token::new(kind, start));
     }
 
-    fn need_more_tokens(&mut self) -> R<bool> {
-        if self.done {
-            return Ok(false);
-        }
-        if self.tokens.is_empty() {
-            return Ok(true);
-        }
-        self.stale_possible_simple_keys()?;
-        Ok(self.next_possible_simple_key() == Some(self.tokens_taken))
-    }
-
+    #[inline]
     fn fill(&mut self) -> R<()> {
-        while self.need_more_tokens()? {
+        if self.done
+            || (self.keys_checked
+                && !self.tokens.is_empty()
+                && self.next_possible_simple_key() != Some(self.tokens_taken))
+        {
+            return Ok(());
+        }
+        self.fill_more()
+    }
+
+    #[inline(never)]
+    fn fill_more(&mut self) -> R<()> {
+        loop {
+            if self.done {
+                return Ok(());
+            }
+            if !self.tokens.is_empty() {
+                if !self.keys_checked {
+                    self.stale_possible_simple_keys()?;
+                    self.keys_checked = true;
+                }
+                if self.next_possible_simple_key() != Some(self.tokens_taken) {
+                    return Ok(());
+                }
+            }
+            self.keys_checked = false;
             self.fetch_more_tokens()?;
         }
+    }
+
+    fn peek_kind(&mut self) -> R<Tok> {
+        self.fill()?;
+        match self.tokens.front() {
+            Some(t) => Ok(t.kind),
+            None => Err(error(
+                None,
+                "unexpected end of the token stream".into(),
+                self.mark(),
+            )),
+        }
+    }
+
+    fn peek_token(&mut self) -> R<Token<'a>> {
+        self.fill()?;
+        match self.tokens.front() {
+            Some(t) => Ok(*t),
+            None => Err(error(
+                None,
+                "unexpected end of the token stream".into(),
+                self.mark(),
+            )),
+        }
+    }
+
+    /// Takes the next token, which the caller has seen.
+    fn skip_token(&mut self) -> R<()> {
+        self.fill()?;
+        if self.tokens.pop_front().is_none() {
+            return Err(error(
+                None,
+                "unexpected end of the token stream".into(),
+                self.mark(),
+            ));
+        }
+        self.tokens_taken += 1;
         Ok(())
     }
 
-    fn peek_token(&mut self) -> R<&Token> {
+    fn get_token(&mut self) -> R<Token<'a>> {
         self.fill()?;
-        let mark = self.mark();
-        self.tokens
-            .front()
-            .ok_or_else(|| error(None, "unexpected end of the token stream".into(), mark))
+        match self.tokens.pop_front() {
+            Some(t) => {
+                self.tokens_taken += 1;
+                Ok(t)
+            }
+            None => Err(error(
+                None,
+                "unexpected end of the token stream".into(),
+                self.mark(),
+            )),
+        }
     }
 
-    fn get_token(&mut self) -> R<Token> {
-        self.fill()?;
-        let mark = self.mark();
-        let t = self
-            .tokens
-            .pop_front()
-            .ok_or_else(|| error(None, "unexpected end of the token stream".into(), mark))?;
-        self.tokens_taken += 1;
-        Ok(t)
-    }
-
+    #[inline(never)]
     fn fetch_more_tokens(&mut self) -> R<()> {
         self.scan_to_next_token();
         self.stale_possible_simple_keys()?;
@@ -356,10 +647,10 @@ impl Scanner {
         match ch {
             '\0' => return self.fetch_stream_end(),
             '%' if self.at.column == 0 => return self.fetch_directive(),
-            '-' if self.check_document_indicator("---") => {
+            '-' if self.check_document_indicator(b'-') => {
                 return self.fetch_document_indicator(Tok::DocumentStart)
             }
-            '.' if self.check_document_indicator("...") => {
+            '.' if self.check_document_indicator(b'.') => {
                 return self.fetch_document_indicator(Tok::DocumentEnd)
             }
             '[' => return self.fetch_flow_collection_start(Tok::FlowSequenceStart),
@@ -387,38 +678,43 @@ impl Scanner {
 
     fn next_possible_simple_key(&self) -> Option<usize> {
         self.possible_simple_keys
-            .values()
+            .iter()
             .map(|k| k.token_number)
             .min()
     }
 
+    #[inline]
     fn stale_possible_simple_keys(&mut self) -> R<()> {
-        let (line, index) = (self.at.line, self.at.index);
+        if self.possible_simple_keys.is_empty() {
+            return Ok(());
+        }
         if let Some((fresh_line, oldest)) = self.fresh_keys {
-            if fresh_line == line && index - oldest <= 1024 {
+            if fresh_line == self.at.line && self.at.index - oldest <= 1024 {
                 return Ok(());
             }
         }
-        let mut stale = Vec::new();
-        for (&level, key) in &self.possible_simple_keys {
-            if key.line != line || index - key.index > 1024 {
-                if key.required {
-                    return Err(error(
-                        Some(("while scanning a simple key", key.mark)),
-                        "could not find expected ':'".into(),
-                        self.mark(),
-                    ));
-                }
-                stale.push(level);
-            }
+        self.drop_stale_possible_simple_keys()
+    }
+
+    fn drop_stale_possible_simple_keys(&mut self) -> R<()> {
+        let (line, index) = (self.at.line, self.at.index);
+        let stale = |k: &SimpleKey| k.mark.line != line || index - k.mark.index > 1024;
+        if let Some(key) = self
+            .possible_simple_keys
+            .iter()
+            .find(|k| k.required && stale(k))
+        {
+            return Err(error(
+                Some(("while scanning a simple key", key.mark)),
+                "could not find expected ':'".into(),
+                self.mark(),
+            ));
         }
-        for level in stale {
-            self.possible_simple_keys.remove(&level);
-        }
+        self.possible_simple_keys.retain(|k| !stale(k));
         self.fresh_keys = self
             .possible_simple_keys
-            .values()
-            .map(|k| k.index)
+            .iter()
+            .map(|k| k.mark.index)
             .min()
             .map(|oldest| (line, oldest));
         Ok(())
@@ -429,24 +725,47 @@ impl Scanner {
         if self.allow_simple_key {
             self.remove_possible_simple_key()?;
             let key = SimpleKey {
+                flow_level: self.flow_level,
                 token_number: self.tokens_taken + self.tokens.len(),
                 required,
-                index: self.at.index,
-                line: self.at.line,
-                column: self.at.column,
                 mark: self.mark(),
             };
-            self.possible_simple_keys.insert(self.flow_level, key);
+            match self.possible_simple_keys.last() {
+                Some(k) if k.flow_level >= key.flow_level => {
+                    let at = self
+                        .possible_simple_keys
+                        .iter()
+                        .rposition(|k| k.flow_level < key.flow_level)
+                        .map_or(0, |i| i + 1);
+                    self.possible_simple_keys.insert(at, key);
+                }
+                _ => self.possible_simple_keys.push(key),
+            }
             self.fresh_keys = match self.fresh_keys {
-                Some((line, oldest)) if line == key.line => Some((line, oldest.min(key.index))),
+                Some((line, oldest)) if line == key.mark.line => {
+                    Some((line, oldest.min(key.mark.index)))
+                }
                 _ => None,
             };
         }
         Ok(())
     }
 
+    /// The possible simple key at the current flow level, removed.
+    fn take_possible_simple_key(&mut self) -> Option<SimpleKey> {
+        let level = self.flow_level;
+        if self.possible_simple_keys.last()?.flow_level == level {
+            return self.possible_simple_keys.pop();
+        }
+        let i = self
+            .possible_simple_keys
+            .iter()
+            .rposition(|k| k.flow_level == level)?;
+        Some(self.possible_simple_keys.remove(i))
+    }
+
     fn remove_possible_simple_key(&mut self) -> R<()> {
-        if let Some(key) = self.possible_simple_keys.remove(&self.flow_level) {
+        if let Some(key) = self.take_possible_simple_key() {
             if key.required {
                 return Err(error(
                     Some(("while scanning a simple key", key.mark)),
@@ -458,17 +777,18 @@ impl Scanner {
         Ok(())
     }
 
+    #[inline]
     fn unwind_indent(&mut self, column: isize) {
-        if self.flow_level > 0 {
-            return;
+        if self.flow_level == 0 && self.indent > column {
+            self.unwind_indent_more(column);
         }
+    }
+
+    fn unwind_indent_more(&mut self, column: isize) {
         while self.indent > column {
             let mark = self.mark();
             self.indent = self.indents.pop().unwrap_or(-1);
-            self.tokens.push_back(Token {
-                kind: Tok::BlockEnd,
-                start: mark,
-            });
+            self.push(Tok::BlockEnd, mark);
         }
     }
 
@@ -481,10 +801,10 @@ impl Scanner {
         false
     }
 
-    /// A one-character indicator token.
+    /// A one-character indicator token (an ASCII punctuation character).
     fn indicator(&mut self, kind: Tok) {
         let start = self.mark();
-        self.forward(1);
+        self.forward_ascii(1);
         self.push(kind, start);
     }
 
@@ -504,6 +824,7 @@ impl Scanner {
         Ok(())
     }
 
+    #[inline(never)]
     fn fetch_stream_end(&mut self) -> R<()> {
         self.unwind_indent(-1);
         self.remove_possible_simple_key()?;
@@ -515,6 +836,7 @@ impl Scanner {
         Ok(())
     }
 
+    #[inline(never)]
     fn fetch_directive(&mut self) -> R<()> {
         self.unwind_indent(-1);
         self.remove_possible_simple_key()?;
@@ -524,20 +846,23 @@ impl Scanner {
         Ok(())
     }
 
-    fn check_document_indicator(&self, indicator: &str) -> bool {
-        self.at.column == 0 && self.prefix_is(indicator) && is_blank_or_end(self.peek(3))
+    /// `---` or `...` (three `c`) at the start of a line, then a blank or the end.
+    fn check_document_indicator(&self, c: u8) -> bool {
+        self.at.column == 0 && self.three(c) && is_blank_or_end(self.char_at(self.at.byte + 3))
     }
 
+    #[inline(never)]
     fn fetch_document_indicator(&mut self, kind: Tok) -> R<()> {
         self.unwind_indent(-1);
         self.remove_possible_simple_key()?;
         self.allow_simple_key = false;
         let start = self.mark();
-        self.forward(3);
+        self.forward_ascii(3);
         self.push(kind, start);
         Ok(())
     }
 
+    #[inline(never)]
     fn fetch_flow_collection_start(&mut self, kind: Tok) -> R<()> {
         self.save_possible_simple_key()?;
         self.flow_level += 1;
@@ -549,6 +874,7 @@ impl Scanner {
         Ok(())
     }
 
+    #[inline(never)]
     fn fetch_flow_collection_end(&mut self, kind: Tok) -> R<()> {
         self.remove_possible_simple_key()?;
         self.flow_level = self.flow_level.saturating_sub(1);
@@ -584,26 +910,15 @@ impl Scanner {
     }
 
     fn fetch_value(&mut self) -> R<()> {
-        if let Some(key) = self.possible_simple_keys.remove(&self.flow_level) {
+        if let Some(key) = self.take_possible_simple_key() {
             let at = key
                 .token_number
                 .saturating_sub(self.tokens_taken)
                 .min(self.tokens.len());
-            self.tokens.insert(
-                at,
-                Token {
-                    kind: Tok::Key,
-                    start: key.mark,
-                },
-            );
-            if self.flow_level == 0 && self.add_indent(key.column) {
-                self.tokens.insert(
-                    at,
-                    Token {
-                        kind: Tok::BlockMappingStart,
-                        start: key.mark,
-                    },
-                );
+            self.tokens.insert(at, Token::new(Tok::Key, key.mark));
+            if self.flow_level == 0 && self.add_indent(key.mark.column) {
+                self.tokens
+                    .insert(at, Token::new(Tok::BlockMappingStart, key.mark));
             }
             self.allow_simple_key = false;
         } else {
@@ -618,6 +933,7 @@ impl Scanner {
         Ok(())
     }
 
+    #[inline(never)]
     fn fetch_anchor(&mut self, alias: bool) -> R<()> {
         self.save_possible_simple_key()?;
         self.allow_simple_key = false;
@@ -626,6 +942,7 @@ impl Scanner {
         Ok(())
     }
 
+    #[inline(never)]
     fn fetch_tag(&mut self) -> R<()> {
         self.save_possible_simple_key()?;
         self.allow_simple_key = false;
@@ -634,6 +951,7 @@ impl Scanner {
         Ok(())
     }
 
+    #[inline(never)]
     fn fetch_block_scalar(&mut self) -> R<()> {
         self.allow_simple_key = true;
         self.remove_possible_simple_key()?;
@@ -642,6 +960,7 @@ impl Scanner {
         Ok(())
     }
 
+    #[inline(never)]
     fn fetch_flow_scalar(&mut self, double: bool) -> R<()> {
         self.save_possible_simple_key()?;
         self.allow_simple_key = false;
@@ -660,16 +979,35 @@ impl Scanner {
 
     fn check_plain(&self) -> bool {
         let ch = self.peek(0);
-        !(is_blank_or_end(ch) || "-?:,[]{}#&*!|>'\"%@`".contains(ch))
+        !(is_blank_or_end(ch)
+            || matches!(
+                ch,
+                '-' | '?'
+                    | ':'
+                    | ','
+                    | '['
+                    | ']'
+                    | '{'
+                    | '}'
+                    | '#'
+                    | '&'
+                    | '*'
+                    | '!'
+                    | '|'
+                    | '>'
+                    | '\''
+                    | '"'
+                    | '%'
+                    | '@'
+                    | '`'
+            ))
             || (!is_blank_or_end(self.peek(1))
                 && (ch == '-' || (self.flow_level == 0 && matches!(ch, '?' | ':'))))
     }
 
     fn skip_comment(&mut self) {
-        if self.peek(0) == '#' {
-            while !is_break_or_end(self.peek(0)) {
-                self.forward(1);
-            }
+        if self.byte(self.at.byte) == b'#' {
+            self.skip_until(&LINE);
         }
     }
 
@@ -678,9 +1016,7 @@ impl Scanner {
             self.forward(1);
         }
         loop {
-            while self.peek(0) == ' ' {
-                self.forward(1);
-            }
+            self.skip_spaces();
             self.skip_comment();
             if self.scan_line_break().is_some() {
                 if self.flow_level == 0 {
@@ -700,34 +1036,44 @@ impl Scanner {
         )
     }
 
-    fn scan_directive(&mut self) -> R<Token> {
+    fn scan_directive(&mut self) -> R<Token<'a>> {
         let start = self.mark();
         self.forward(1);
         let name = self.scan_directive_name(start)?;
-        let value = match name.as_str() {
-            "YAML" => Directive::Yaml(self.scan_yaml_directive_value(start)?),
-            "TAG" => Directive::Tag(self.scan_tag_directive_value(start)?),
-            _ => Directive::Other,
-        };
-        if value == Directive::Other {
-            while !is_break_or_end(self.peek(0)) {
-                self.forward(1);
+        let (directive, value) = match name {
+            "YAML" => (
+                Directive::Yaml,
+                Some(self.scan_yaml_directive_value(start)?),
+            ),
+            "TAG" => (Directive::Tag, Some(self.scan_tag_directive_value(start)?)),
+            _ => {
+                self.skip_until(&LINE);
+                (Directive::Other, None)
             }
-        }
+        };
         self.scan_ignored_line("while scanning a directive", start)?;
         Ok(Token {
-            kind: Tok::Directive(value),
-            start,
+            kind: Tok::Directive,
+            start: start.byte,
+            value,
+            directive,
         })
     }
 
-    fn scan_directive_name(&mut self, start: Mark) -> R<String> {
-        let mut length = 0;
-        while is_word(self.peek(length)) {
-            length += 1;
-        }
-        if length == 0 {
-            let ch = self.peek(length);
+    /// The ASCII characters from here for which `ok` holds.
+    fn ascii_run(&self, ok: impl Fn(u8) -> bool) -> &'a str {
+        let i = self.at.byte;
+        let n = self.bytes[i.min(self.bytes.len())..]
+            .iter()
+            .take_while(|&&b| ok(b))
+            .count();
+        self.text.get(i..i + n).unwrap_or("")
+    }
+
+    fn scan_directive_name(&mut self, start: Mark) -> R<&'a str> {
+        let value = self.ascii_run(is_word_byte);
+        if value.is_empty() {
+            let ch = self.peek(0);
             return Err(self.directive_error(
                 start,
                 format!(
@@ -736,8 +1082,7 @@ impl Scanner {
                 ),
             ));
         }
-        let value: String = (0..length).map(|i| self.peek(i)).collect();
-        self.forward(length);
+        self.forward_ascii(value.len());
         let ch = self.peek(0);
         if !is_space_or_end(ch) {
             return Err(self.directive_error(
@@ -751,10 +1096,8 @@ impl Scanner {
         Ok(value)
     }
 
-    fn scan_yaml_directive_value(&mut self, start: Mark) -> R<String> {
-        while self.peek(0) == ' ' {
-            self.forward(1);
-        }
+    fn scan_yaml_directive_value(&mut self, start: Mark) -> R<&'a str> {
+        self.skip_spaces();
         let major = self.scan_yaml_directive_number(start)?;
         if self.peek(0) != '.' {
             return Err(self.directive_error(
@@ -777,27 +1120,21 @@ impl Scanner {
         Ok(major)
     }
 
-    fn scan_yaml_directive_number(&mut self, start: Mark) -> R<String> {
-        let ch = self.peek(0);
-        if !ch.is_ascii_digit() {
+    fn scan_yaml_directive_number(&mut self, start: Mark) -> R<&'a str> {
+        let value = self.ascii_run(|b| b.is_ascii_digit());
+        if value.is_empty() {
+            let ch = self.peek(0);
             return Err(self.directive_error(
                 start,
                 format!("expected a digit, but found {}", repr_char(ch)),
             ));
         }
-        let mut length = 0;
-        while self.peek(length).is_ascii_digit() {
-            length += 1;
-        }
-        let value: String = (0..length).map(|i| self.peek(i)).collect();
-        self.forward(length);
+        self.forward_ascii(value.len());
         Ok(value)
     }
 
-    fn scan_tag_directive_value(&mut self, start: Mark) -> R<String> {
-        while self.peek(0) == ' ' {
-            self.forward(1);
-        }
+    fn scan_tag_directive_value(&mut self, start: Mark) -> R<&'a str> {
+        self.skip_spaces();
         let handle = self.scan_tag_handle("directive", start)?;
         if self.peek(0) != ' ' {
             return Err(self.directive_error(
@@ -805,9 +1142,7 @@ impl Scanner {
                 format!("expected ' ', but found {}", repr_char(self.peek(0))),
             ));
         }
-        while self.peek(0) == ' ' {
-            self.forward(1);
-        }
+        self.skip_spaces();
         self.scan_tag_uri("directive", start)?;
         let ch = self.peek(0);
         if !is_space_or_end(ch) {
@@ -820,9 +1155,7 @@ impl Scanner {
 
     /// The rest of a directive's or block scalar header's line: spaces, a comment, a line break.
     fn scan_ignored_line(&mut self, context: &str, start: Mark) -> R<()> {
-        while self.peek(0) == ' ' {
-            self.forward(1);
-        }
+        self.skip_spaces();
         self.skip_comment();
         let ch = self.peek(0);
         if !is_break_or_end(ch) {
@@ -839,7 +1172,7 @@ impl Scanner {
         Ok(())
     }
 
-    fn scan_anchor(&mut self, alias: bool) -> R<Token> {
+    fn scan_anchor(&mut self, alias: bool) -> R<Token<'a>> {
         let start = self.mark();
         let context = if alias {
             "while scanning an alias"
@@ -847,10 +1180,6 @@ impl Scanner {
             "while scanning an anchor"
         };
         self.forward(1);
-        let mut length = 0;
-        while is_word(self.peek(length)) {
-            length += 1;
-        }
         let found = |s: &Scanner, ch: char| {
             error(
                 Some((context, start)),
@@ -861,26 +1190,26 @@ impl Scanner {
                 s.mark(),
             )
         };
-        if length == 0 {
+        let name = self.ascii_run(is_word_byte);
+        if name.is_empty() {
             return Err(found(self, self.peek(0)));
         }
-        let name: String = (0..length).map(|i| self.peek(i)).collect();
-        self.forward(length);
+        self.forward_ascii(name.len());
         let ch = self.peek(0);
-        if !(is_blank_or_end(ch) || "?:,]}%@`".contains(ch)) {
+        if !(is_blank_or_end(ch) || matches!(ch, '?' | ':' | ',' | ']' | '}' | '%' | '@' | '`')) {
             return Err(found(self, ch));
         }
-        let kind = if alias {
-            Tok::Alias(name)
-        } else {
-            Tok::Anchor(name)
-        };
-        Ok(Token { kind, start })
+        Ok(Token {
+            kind: if alias { Tok::Alias } else { Tok::Anchor },
+            start: start.byte,
+            value: Some(name),
+            directive: Directive::Other,
+        })
     }
 
-    fn scan_tag(&mut self) -> R<Token> {
+    fn scan_tag(&mut self) -> R<Token<'a>> {
         let start = self.mark();
-        let mut ch = self.peek(1);
+        let ch = self.peek(1);
         let handle = if ch == '<' {
             self.forward(2);
             self.scan_tag_uri("tag", start)?;
@@ -897,21 +1226,22 @@ impl Scanner {
             self.forward(1);
             None
         } else {
-            let mut length = 1;
+            let mut i = self.at.byte + 1;
+            let mut ch = ch;
             let mut use_handle = false;
             while !is_space_or_end(ch) {
                 if ch == '!' {
                     use_handle = true;
                     break;
                 }
-                length += 1;
-                ch = self.peek(length);
+                i += ch.len_utf8();
+                ch = self.char_at(i);
             }
             let handle = if use_handle {
                 self.scan_tag_handle("tag", start)?
             } else {
                 self.forward(1);
-                "!".to_string()
+                "!"
             };
             self.scan_tag_uri("tag", start)?;
             Some(handle)
@@ -925,8 +1255,10 @@ impl Scanner {
             ));
         }
         Ok(Token {
-            kind: Tok::Tag(handle),
-            start,
+            kind: Tok::Tag,
+            start: start.byte,
+            value: handle,
+            directive: Directive::Other,
         })
     }
 
@@ -938,7 +1270,7 @@ impl Scanner {
         )
     }
 
-    fn scan_block_scalar(&mut self) -> R<Token> {
+    fn scan_block_scalar(&mut self) -> R<Token<'a>> {
         let start = self.mark();
         self.forward(1);
         let increment = self.scan_block_scalar_indicators(start)?;
@@ -952,17 +1284,12 @@ impl Scanner {
                 indent
             }
         };
-        while self.at.column == indent && self.peek(0) != '\0' {
-            while !is_break_or_end(self.peek(0)) {
-                self.forward(1);
-            }
+        while self.at.column == indent && self.byte(self.at.byte) != 0 {
+            self.skip_until(&LINE);
             self.scan_line_break();
             self.scan_block_scalar_breaks(indent);
         }
-        Ok(Token {
-            kind: Tok::Scalar,
-            start,
-        })
+        Ok(Token::new(Tok::Scalar, start))
     }
 
     /// The explicit indentation, if any; checks the chomping and indentation indicators.
@@ -1005,58 +1332,54 @@ impl Scanner {
     /// The deepest indentation of the blank lines before the content.
     fn scan_block_scalar_indentation(&mut self) -> usize {
         let mut max_indent = 0;
-        while self.peek(0) == ' ' || is_break(self.peek(0)) {
-            if self.peek(0) != ' ' {
-                self.scan_line_break();
-            } else {
-                self.forward(1);
+        loop {
+            if self.skip_spaces() > 0 {
                 max_indent = max_indent.max(self.at.column);
             }
+            if self.scan_line_break().is_none() {
+                return max_indent;
+            }
         }
-        max_indent
+    }
+
+    /// Moves past spaces while the column is below `indent`.
+    fn skip_indentation(&mut self, indent: usize) {
+        while self.at.column < indent && self.byte(self.at.byte) == b' ' {
+            self.forward_ascii(1);
+        }
     }
 
     fn scan_block_scalar_breaks(&mut self, indent: usize) {
-        while self.at.column < indent && self.peek(0) == ' ' {
-            self.forward(1);
-        }
-        while is_break(self.peek(0)) {
-            self.scan_line_break();
-            while self.at.column < indent && self.peek(0) == ' ' {
-                self.forward(1);
-            }
+        self.skip_indentation(indent);
+        while self.scan_line_break().is_some() {
+            self.skip_indentation(indent);
         }
     }
 
-    fn scan_flow_scalar(&mut self, double: bool) -> R<Token> {
+    fn scan_flow_scalar(&mut self, double: bool) -> R<Token<'a>> {
         let start = self.mark();
-        let quote = self.peek(0);
-        self.forward(1);
+        let quote = self.byte(self.at.byte);
+        self.forward_ascii(1);
         self.scan_flow_scalar_non_spaces(double, start)?;
-        while self.peek(0) != quote {
+        while self.byte(self.at.byte) != quote {
             self.scan_flow_scalar_spaces(start)?;
             self.scan_flow_scalar_non_spaces(double, start)?;
         }
-        self.forward(1);
-        Ok(Token {
-            kind: Tok::Scalar,
-            start,
-        })
+        self.forward_ascii(1);
+        Ok(Token::new(Tok::Scalar, start))
     }
 
     fn scan_flow_scalar_non_spaces(&mut self, double: bool, start: Mark) -> R<()> {
         let context = "while scanning a double-quoted scalar";
         loop {
-            while !(is_blank_or_end(self.peek(0)) || matches!(self.peek(0), '\'' | '"' | '\\')) {
-                self.forward(1);
-            }
-            let ch = self.peek(0);
-            if !double && ch == '\'' && self.peek(1) == '\'' {
-                self.forward(2);
-            } else if (double && ch == '\'') || (!double && (ch == '"' || ch == '\\')) {
-                self.forward(1);
-            } else if double && ch == '\\' {
-                self.forward(1);
+            self.skip_until(&QUOTED);
+            let ch = self.byte(self.at.byte);
+            if !double && ch == b'\'' && self.byte(self.at.byte + 1) == b'\'' {
+                self.forward_ascii(2);
+            } else if (double && ch == b'\'') || (!double && (ch == b'"' || ch == b'\\')) {
+                self.forward_ascii(1);
+            } else if double && ch == b'\\' {
+                self.forward_ascii(1);
                 let ch = self.peek(0);
                 let length = match ch {
                     'x' => 2,
@@ -1069,7 +1392,7 @@ impl Scanner {
                 } else if length > 0 {
                     self.forward(1);
                     for k in 0..length {
-                        if !self.peek(k).is_ascii_hexdigit() {
+                        if !self.byte(self.at.byte + k).is_ascii_hexdigit() {
                             return Err(error(
                                 Some((context, start)),
                                 format!(
@@ -1080,8 +1403,9 @@ impl Scanner {
                             ));
                         }
                     }
-                    let code: String = (0..length).map(|k| self.peek(k)).collect();
-                    let value = u32::from_str_radix(&code, 16).unwrap_or(u32::MAX);
+                    let i = self.at.byte;
+                    let code = self.text.get(i..i + length).unwrap_or("");
+                    let value = u32::from_str_radix(code, 16).unwrap_or(u32::MAX);
                     if value > 0x10FFFF {
                         // Python's chr() raises ValueError, which is not a YAMLError: the
                         // tools crash. Refuse it as PyYAML's scanner would have to.
@@ -1091,7 +1415,7 @@ impl Scanner {
                             self.mark(),
                         ));
                     }
-                    self.forward(length);
+                    self.forward_ascii(length);
                 } else if is_break(ch) {
                     self.scan_line_break();
                     self.scan_flow_scalar_breaks(start)?;
@@ -1109,9 +1433,7 @@ impl Scanner {
     }
 
     fn scan_flow_scalar_spaces(&mut self, start: Mark) -> R<()> {
-        while matches!(self.peek(0), ' ' | '\t') {
-            self.forward(1);
-        }
+        self.skip_blanks();
         let ch = self.peek(0);
         if ch == '\0' {
             return Err(error(
@@ -1128,7 +1450,7 @@ impl Scanner {
     }
 
     fn at_document_separator(&self) -> bool {
-        (self.prefix_is("---") || self.prefix_is("...")) && is_blank_or_end(self.peek(3))
+        (self.three(b'-') || self.three(b'.')) && is_blank_or_end(self.char_at(self.at.byte + 3))
     }
 
     fn scan_flow_scalar_breaks(&mut self, start: Mark) -> R<()> {
@@ -1140,126 +1462,111 @@ impl Scanner {
                     self.mark(),
                 ));
             }
-            while matches!(self.peek(0), ' ' | '\t') {
-                self.forward(1);
-            }
-            if is_break(self.peek(0)) {
-                self.scan_line_break();
-            } else {
+            self.skip_blanks();
+            if self.scan_line_break().is_none() {
                 return Ok(());
             }
         }
     }
 
-    fn scan_plain(&mut self) -> Token {
+    /// Moves past the characters of a plain scalar's word (PyYAML's `length` loop in
+    /// `scan_plain`); whether there were any.
+    fn skip_plain_word(&mut self) -> bool {
+        let flow = self.flow_level > 0;
+        let table = if flow { &PLAIN_FLOW } else { &PLAIN_BLOCK };
+        let text = self.text;
+        self.skip_run(table, |b, i| {
+            b == b':' && {
+                let next = char_at(text, i + 1);
+                !(is_blank_or_end(next) || (flow && matches!(next, ',' | '[' | ']' | '{' | '}')))
+            }
+        })
+    }
+
+    fn scan_plain(&mut self) -> Token<'a> {
         let start = self.mark();
         let indent = self.indent + 1;
         loop {
-            if self.peek(0) == '#' {
+            if self.byte(self.at.byte) == b'#' {
                 break;
             }
-            let mut length = 0;
-            loop {
-                let ch = self.peek(length);
-                let next = self.peek(length + 1);
-                if is_blank_or_end(ch)
-                    || (ch == ':'
-                        && (is_blank_or_end(next)
-                            || (self.flow_level > 0 && ",[]{}".contains(next))))
-                    || (self.flow_level > 0 && ",?[]{}".contains(ch))
-                {
-                    break;
-                }
-                length += 1;
-            }
-            if length == 0 {
+            if !self.skip_plain_word() {
                 break;
             }
             self.allow_simple_key = false;
-            self.forward(length);
             let spaces = self.scan_plain_spaces();
             if !spaces
-                || self.peek(0) == '#'
+                || self.byte(self.at.byte) == b'#'
                 || (self.flow_level == 0 && (self.at.column as isize) < indent)
             {
                 break;
             }
         }
-        Token {
-            kind: Tok::Scalar,
-            start,
-        }
+        Token::new(Tok::Scalar, start)
     }
 
     /// Whether spaces or line breaks follow (PyYAML's non-empty `chunks`).
     fn scan_plain_spaces(&mut self) -> bool {
-        let mut length = 0;
-        while self.peek(length) == ' ' {
-            length += 1;
-        }
-        self.forward(length);
-        if is_break(self.peek(0)) {
-            self.scan_line_break();
+        let length = self.skip_spaces();
+        if self.scan_line_break().is_some() {
             self.allow_simple_key = true;
             if self.at_document_separator() {
                 return false;
             }
-            while self.peek(0) == ' ' || is_break(self.peek(0)) {
-                if self.peek(0) == ' ' {
-                    self.forward(1);
-                } else {
-                    self.scan_line_break();
-                    if self.at_document_separator() {
-                        return false;
-                    }
+            loop {
+                self.skip_spaces();
+                if self.scan_line_break().is_none() {
+                    return true;
+                }
+                if self.at_document_separator() {
+                    return false;
                 }
             }
-            return true;
         }
         length > 0
     }
 
-    fn scan_tag_handle(&mut self, name: &str, start: Mark) -> R<String> {
-        let context = format!("while scanning a {name}");
+    fn scan_tag_handle(&mut self, name: &str, start: Mark) -> R<&'a str> {
+        let context = || format!("while scanning a {name}");
         let ch = self.peek(0);
         if ch != '!' {
             return Err(error(
-                Some((&context, start)),
+                Some((&context(), start)),
                 format!("expected '!', but found {}", repr_char(ch)),
                 self.mark(),
             ));
         }
+        let i = self.at.byte;
         let mut length = 1;
-        let mut ch = self.peek(length);
-        if ch != ' ' {
-            while is_word(ch) {
+        if self.byte(i + 1) != b' ' {
+            while is_word_byte(self.byte(i + length)) {
                 length += 1;
-                ch = self.peek(length);
             }
+            let ch = self.char_at(i + length);
             if ch != '!' {
-                self.forward(length);
+                self.forward_ascii(length);
                 return Err(error(
-                    Some((&context, start)),
+                    Some((&context(), start)),
                     format!("expected '!', but found {}", repr_char(ch)),
                     self.mark(),
                 ));
             }
             length += 1;
         }
-        let value: String = (0..length).map(|i| self.peek(i)).collect();
-        self.forward(length);
+        let value = self.text.get(i..i + length).unwrap_or("");
+        self.forward_ascii(length);
         Ok(value)
     }
 
     fn scan_tag_uri(&mut self, name: &str, start: Mark) -> R<()> {
         let mut found = false;
         loop {
-            let ch = self.peek(0);
-            if ch == '%' {
+            let b = self.byte(self.at.byte);
+            if b == b'%' {
                 self.scan_uri_escapes(name, start)?;
                 found = true;
-            } else if ch.is_ascii_alphanumeric() || "-;/?:@&=+$,_.!~*'()[]".contains(ch) {
-                self.forward(1);
+            } else if b.is_ascii_alphanumeric() || b"-;/?:@&=+$,_.!~*'()[]".contains(&b) {
+                self.forward_ascii(1);
                 found = true;
             } else {
                 break;
@@ -1276,15 +1583,15 @@ impl Scanner {
     }
 
     fn scan_uri_escapes(&mut self, name: &str, start: Mark) -> R<()> {
-        let context = format!("while scanning a {name}");
+        let context = || format!("while scanning a {name}");
         let mark = self.mark();
         let mut bytes = Vec::new();
-        while self.peek(0) == '%' {
-            self.forward(1);
+        while self.byte(self.at.byte) == b'%' {
+            self.forward_ascii(1);
             for k in 0..2 {
-                if !self.peek(k).is_ascii_hexdigit() {
+                if !self.byte(self.at.byte + k).is_ascii_hexdigit() {
                     return Err(error(
-                        Some((&context, start)),
+                        Some((&context(), start)),
                         format!(
                             "expected URI escape sequence of 2 hexadecimal numbers, but found {}",
                             repr_char(self.peek(k))
@@ -1293,9 +1600,10 @@ impl Scanner {
                     ));
                 }
             }
-            let hex: String = (0..2).map(|k| self.peek(k)).collect();
-            bytes.push(u8::from_str_radix(&hex, 16).unwrap_or(0));
-            self.forward(2);
+            let i = self.at.byte;
+            let hex = self.text.get(i..i + 2).unwrap_or("");
+            bytes.push(u8::from_str_radix(hex, 16).unwrap_or(0));
+            self.forward_ascii(2);
         }
         if let Err(e) = std::str::from_utf8(&bytes) {
             let at = e.valid_up_to();
@@ -1313,7 +1621,7 @@ impl Scanner {
                 format!("in position {at}-{}", end - 1)
             };
             return Err(error(
-                Some((&context, start)),
+                Some((&context(), start)),
                 format!(
                     "'utf-8' codec can't decode byte 0x{:02x} {position}: {reason}",
                     bytes[at]
@@ -1324,15 +1632,34 @@ impl Scanner {
         Ok(())
     }
 
+    #[inline(always)]
     fn scan_line_break(&mut self) -> Option<()> {
-        let ch = self.peek(0);
-        if ch == '\r' && self.peek(1) == '\n' {
-            self.forward(2);
-        } else if is_break(ch) {
-            self.forward(1);
-        } else {
-            return None;
+        let i = self.at.byte;
+        match self.byte(i) {
+            b'\n' => {
+                self.at.byte = i + 1;
+                self.at.index += 1;
+            }
+            b'\r' if self.byte(i + 1) == b'\n' => {
+                self.at.byte = i + 2;
+                self.at.index += 2;
+            }
+            b'\r' => {
+                self.at.byte = i + 1;
+                self.at.index += 1;
+            }
+            b if b < 0x80 => return None,
+            _ => {
+                let c = self.char_at(i);
+                if !is_break(c) {
+                    return None;
+                }
+                self.at.byte = i + c.len_utf8();
+                self.at.index += 1;
+            }
         }
+        self.at.line += 1;
+        self.at.column = 0;
         Some(())
     }
 }
@@ -1362,75 +1689,70 @@ enum State {
     End,
 }
 
-#[derive(Clone, Debug, PartialEq)]
-enum Event {
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Event<'a> {
     StreamEnd,
     DocumentStart,
     DocumentEnd,
-    Alias(String, Mark),
+    Alias(&'a str, usize),
     /// A scalar, or the start of a collection (`true`), with its anchor and start mark.
-    Node(Option<String>, Mark, bool),
+    Node(Option<&'a str>, usize, bool),
     CollectionEnd,
 }
 
-struct Parser {
-    scanner: Scanner,
+struct Parser<'a> {
+    scanner: Scanner<'a>,
     state: State,
     states: Vec<State>,
-    marks: Vec<Mark>,
-    tag_handles: HashMap<String, String>,
+    marks: Vec<usize>,
+    tag_handles: Vec<&'a str>,
 }
 
-fn default_tags() -> HashMap<String, String> {
-    HashMap::from([
-        ("!".to_string(), "!".to_string()),
-        ("!!".to_string(), "tag:yaml.org,2002:".to_string()),
-    ])
-}
+const DEFAULT_TAGS: [&str; 2] = ["!", "!!"];
 
-impl Parser {
-    fn new(text: &str, max_depth: usize) -> Parser {
+impl<'a> Parser<'a> {
+    fn new(text: &'a str, max_depth: usize) -> Parser<'a> {
         Parser {
             scanner: Scanner::new(text, max_depth),
             state: State::ImplicitDocumentStart,
             states: Vec::new(),
             marks: Vec::new(),
-            tag_handles: HashMap::new(),
+            tag_handles: Vec::new(),
         }
     }
 
     /// The composer's `get_single_node`, keeping only what can fail.
     fn run(&mut self) -> R<()> {
-        self.scanner.get_token()?;
+        self.scanner.skip_token()?;
         if self.next_event()? == Event::StreamEnd {
             return Ok(());
         }
-        let mut anchors: HashMap<String, Mark> = HashMap::new();
+        let mut anchors: HashMap<&'a str, usize> = HashMap::new();
         let mut depth = 0usize;
         loop {
             match self.next_event()? {
                 Event::Alias(name, mark) => {
-                    if !anchors.contains_key(&name) {
+                    if !anchors.contains_key(name) {
                         return Err(error(
                             None,
-                            format!("found undefined alias {}", repr(&name)),
-                            mark,
+                            format!("found undefined alias {}", repr(name)),
+                            self.scanner.mark_at(mark),
                         ));
                     }
                 }
                 Event::Node(anchor, mark, collection) => {
                     if let Some(name) = anchor {
-                        if let Some(first) = anchors.get(&name) {
+                        if let Some(first) = anchors.get(name) {
                             return Err(error(
                                 Some((
                                     &format!(
                                         "found duplicate anchor {}; first occurrence",
-                                        repr(&name)
+                                        repr(name)
                                     ),
-                                    *first,
+                                    self.scanner.mark_at(*first),
                                 )),
                                 "second occurrence".into(),
-                                mark,
+                                self.scanner.mark_at(mark),
                             ));
                         }
                         anchors.insert(name, mark);
@@ -1451,15 +1773,15 @@ impl Parser {
         Ok(())
     }
 
-    /// Whether the next token is of one of `kinds` (compared by kind, not value).
+    /// Whether the next token is of one of `kinds`.
     fn check(&mut self, kinds: &[Tok]) -> R<bool> {
-        let t = std::mem::discriminant(&self.scanner.peek_token()?.kind);
-        Ok(kinds.iter().any(|k| std::mem::discriminant(k) == t))
+        let t = self.scanner.peek_kind()?;
+        Ok(kinds.contains(&t))
     }
 
     /// After an entry's indicator (`-`, `?`, `:`): its node, or an empty scalar when one of
     /// `ends` follows; then `then`.
-    fn entry(&mut self, ends: &[Tok], then: State, block: bool, indentless: bool) -> R<Event> {
+    fn entry(&mut self, ends: &[Tok], then: State, block: bool, indentless: bool) -> R<Event<'a>> {
         if !self.check(ends)? {
             self.states.push(then);
             return self.parse_node(block, indentless);
@@ -1469,22 +1791,23 @@ impl Parser {
     }
 
     /// PyYAML's error for a token a collection cannot hold: `expected <what>, but <verb> ...`.
+    #[cold]
     fn unexpected(&mut self, context: &str, what: &str, verb: &str) -> Stop {
         match self.peek() {
             Ok(t) => error(
-                Some((context, self.top_mark())),
+                Some((context, self.scanner.mark_at(self.top_mark()))),
                 format!("expected {what}, but {verb} {}", repr(t.kind.id())),
-                t.start,
+                self.scanner.mark_at(t.start),
             ),
             Err(e) => e,
         }
     }
 
-    fn peek(&mut self) -> R<Token> {
-        self.scanner.peek_token().cloned()
+    fn peek(&mut self) -> R<Token<'a>> {
+        self.scanner.peek_token()
     }
 
-    fn next_event(&mut self) -> R<Event> {
+    fn next_event(&mut self) -> R<Event<'a>> {
         match self.state {
             State::ImplicitDocumentStart => self.parse_implicit_document_start(),
             State::DocumentStart => self.parse_document_start(),
@@ -1536,18 +1859,13 @@ impl Parser {
         self.states.pop().unwrap_or(State::End)
     }
 
-    fn empty_scalar(&mut self) -> R<Event> {
-        let mark = self.scanner.mark();
-        Ok(Event::Node(None, mark, false))
+    fn empty_scalar(&mut self) -> R<Event<'a>> {
+        Ok(Event::Node(None, self.scanner.at.byte, false))
     }
 
-    fn parse_implicit_document_start(&mut self) -> R<Event> {
-        if !self.check(&[
-            Tok::Directive(Directive::Other),
-            Tok::DocumentStart,
-            Tok::StreamEnd,
-        ])? {
-            self.tag_handles = default_tags();
+    fn parse_implicit_document_start(&mut self) -> R<Event<'a>> {
+        if !self.check(&[Tok::Directive, Tok::DocumentStart, Tok::StreamEnd])? {
+            self.tag_handles = DEFAULT_TAGS.to_vec();
             self.states.push(State::DocumentEnd);
             self.state = State::BlockNode;
             return Ok(Event::DocumentStart);
@@ -1555,12 +1873,12 @@ impl Parser {
         self.parse_document_start()
     }
 
-    fn parse_document_start(&mut self) -> R<Event> {
+    fn parse_document_start(&mut self) -> R<Event<'a>> {
         while self.check(&[Tok::DocumentEnd])? {
-            self.scanner.get_token()?;
+            self.scanner.skip_token()?;
         }
         if self.check(&[Tok::StreamEnd])? {
-            self.scanner.get_token()?;
+            self.scanner.skip_token()?;
             self.state = State::End;
             return Ok(Event::StreamEnd);
         }
@@ -1573,26 +1891,26 @@ impl Parser {
                     "expected '<document start>', but found {}",
                     repr(t.kind.id())
                 ),
-                t.start,
+                self.scanner.mark_at(t.start),
             ));
         }
-        self.scanner.get_token()?;
+        self.scanner.skip_token()?;
         self.states.push(State::DocumentEnd);
         self.state = State::DocumentContent;
         Ok(Event::DocumentStart)
     }
 
-    fn parse_document_end(&mut self) -> R<Event> {
+    fn parse_document_end(&mut self) -> R<Event<'a>> {
         if self.check(&[Tok::DocumentEnd])? {
-            self.scanner.get_token()?;
+            self.scanner.skip_token()?;
         }
         self.state = State::DocumentStart;
         Ok(Event::DocumentEnd)
     }
 
-    fn parse_document_content(&mut self) -> R<Event> {
+    fn parse_document_content(&mut self) -> R<Event<'a>> {
         if self.check(&[
-            Tok::Directive(Directive::Other),
+            Tok::Directive,
             Tok::DocumentStart,
             Tok::DocumentEnd,
             Tok::StreamEnd,
@@ -1605,94 +1923,96 @@ impl Parser {
 
     fn process_directives(&mut self) -> R<()> {
         let mut version_seen = false;
-        self.tag_handles = HashMap::new();
-        while self.check(&[Tok::Directive(Directive::Other)])? {
+        self.tag_handles.clear();
+        while self.check(&[Tok::Directive])? {
             let t = self.scanner.get_token()?;
-            match t.kind {
-                Tok::Directive(Directive::Yaml(major)) => {
+            let value = t.value.unwrap_or("");
+            match t.directive {
+                Directive::Yaml => {
                     if version_seen {
                         return Err(error(
                             None,
                             "found duplicate YAML directive".into(),
-                            t.start,
+                            self.scanner.mark_at(t.start),
                         ));
                     }
-                    if major.trim_start_matches('0') != "1" {
+                    if value.trim_start_matches('0') != "1" {
                         return Err(error(
                             None,
                             "found incompatible YAML document (version 1.* is required)".into(),
-                            t.start,
+                            self.scanner.mark_at(t.start),
                         ));
                     }
                     version_seen = true;
                 }
-                Tok::Directive(Directive::Tag(handle)) => {
-                    if self.tag_handles.contains_key(&handle) {
+                Directive::Tag => {
+                    if self.tag_handles.contains(&value) {
                         return Err(error(
                             None,
-                            format!("duplicate tag handle {}", repr(&handle)),
-                            t.start,
+                            format!("duplicate tag handle {}", repr(value)),
+                            self.scanner.mark_at(t.start),
                         ));
                     }
-                    self.tag_handles.insert(handle, String::new());
+                    self.tag_handles.push(value);
                 }
-                _ => {}
+                Directive::Other => {}
             }
         }
-        for (k, v) in default_tags() {
-            self.tag_handles.entry(k).or_insert(v);
+        for handle in DEFAULT_TAGS {
+            if !self.tag_handles.contains(&handle) {
+                self.tag_handles.push(handle);
+            }
         }
         Ok(())
     }
 
-    fn parse_node(&mut self, block: bool, indentless_sequence: bool) -> R<Event> {
-        if let Tok::Alias(name) = &self.peek()?.kind {
-            let name = name.clone();
-            let t = self.scanner.get_token()?;
+    fn parse_node(&mut self, block: bool, indentless_sequence: bool) -> R<Event<'a>> {
+        let t = self.peek()?;
+        if t.kind == Tok::Alias {
+            self.scanner.skip_token()?;
             self.state = self.pop_state();
-            return Ok(Event::Alias(name, t.start));
+            return Ok(Event::Alias(t.value.unwrap_or(""), t.start));
         }
         let mut anchor = None;
         let mut handle = None;
         let mut start = None;
         let mut tag_mark = None;
-        let t = self.peek()?;
         match t.kind {
-            Tok::Anchor(name) => {
-                self.scanner.get_token()?;
+            Tok::Anchor => {
+                self.scanner.skip_token()?;
                 start = Some(t.start);
-                anchor = Some(name);
+                anchor = t.value;
                 let t = self.peek()?;
-                if let Tok::Tag(h) = t.kind {
-                    self.scanner.get_token()?;
+                if t.kind == Tok::Tag {
+                    self.scanner.skip_token()?;
                     tag_mark = Some(t.start);
-                    handle = Some(h);
+                    handle = Some(t.value);
                 }
             }
-            Tok::Tag(h) => {
-                self.scanner.get_token()?;
+            Tok::Tag => {
+                self.scanner.skip_token()?;
                 start = Some(t.start);
                 tag_mark = Some(t.start);
-                handle = Some(h);
+                handle = Some(t.value);
                 let t = self.peek()?;
-                if let Tok::Anchor(name) = t.kind {
-                    self.scanner.get_token()?;
-                    anchor = Some(name);
+                if t.kind == Tok::Anchor {
+                    self.scanner.skip_token()?;
+                    anchor = t.value;
                 }
             }
             _ => {}
         }
         let tagged = handle.is_some();
-        if let (Some(Some(h)), Some(start), Some(tag_mark)) = (&handle, start, tag_mark) {
-            if !self.tag_handles.contains_key(h) {
+        if let (Some(Some(h)), Some(start), Some(tag_mark)) = (handle, start, tag_mark) {
+            if !self.tag_handles.contains(&h) {
                 return Err(error(
-                    Some(("while parsing a node", start)),
+                    Some(("while parsing a node", self.scanner.mark_at(start))),
                     format!("found undefined tag handle {}", repr(h)),
-                    tag_mark,
+                    self.scanner.mark_at(tag_mark),
                 ));
             }
         }
-        let next = self.peek()?;
+        let next = if start.is_some() { self.peek()? } else { t };
         let start = start.unwrap_or(next.start);
         if indentless_sequence && next.kind == Tok::BlockEntry {
             self.state = State::IndentlessSequenceEntry;
@@ -1700,7 +2020,7 @@ impl Parser {
         }
         match next.kind {
             Tok::Scalar => {
-                self.scanner.get_token()?;
+                self.scanner.skip_token()?;
                 self.state = self.pop_state();
                 Ok(Event::Node(anchor, start, false))
             }
@@ -1731,32 +2051,33 @@ impl Parser {
                     } else {
                         "while parsing a flow node"
                     },
-                    start,
+                    self.scanner.mark_at(start),
                 )),
                 format!("expected the node content, but found {}", repr(kind.id())),
-                next.start,
+                self.scanner.mark_at(next.start),
             )),
         }
     }
 
-    fn top_mark(&self) -> Mark {
-        self.marks.last().copied().unwrap_or(self.scanner.at)
+    fn top_mark(&self) -> usize {
+        self.marks.last().copied().unwrap_or(self.scanner.at.byte)
     }
 
-    fn end_collection(&mut self) -> R<Event> {
-        self.scanner.get_token()?;
+    fn end_collection(&mut self) -> R<Event<'a>> {
+        self.scanner.skip_token()?;
         self.state = self.pop_state();
         self.marks.pop();
         Ok(Event::CollectionEnd)
     }
 
-    fn parse_block_sequence_entry(&mut self) -> R<Event> {
-        if self.check(&[Tok::BlockEntry])? {
-            self.scanner.get_token()?;
+    fn parse_block_sequence_entry(&mut self) -> R<Event<'a>> {
+        let kind = self.scanner.peek_kind()?;
+        if kind == Tok::BlockEntry {
+            self.scanner.skip_token()?;
             let ends = [Tok::BlockEntry, Tok::BlockEnd];
             return self.entry(&ends, State::BlockSequenceEntry, true, false);
         }
-        if !self.check(&[Tok::BlockEnd])? {
+        if kind != Tok::BlockEnd {
             return Err(self.unexpected(
                 "while parsing a block collection",
                 "<block end>",
@@ -1766,9 +2087,9 @@ impl Parser {
         self.end_collection()
     }
 
-    fn parse_indentless_sequence_entry(&mut self) -> R<Event> {
+    fn parse_indentless_sequence_entry(&mut self) -> R<Event<'a>> {
         if self.check(&[Tok::BlockEntry])? {
-            self.scanner.get_token()?;
+            self.scanner.skip_token()?;
             let ends = [Tok::BlockEntry, Tok::Key, Tok::Value, Tok::BlockEnd];
             return self.entry(&ends, State::IndentlessSequenceEntry, true, false);
         }
@@ -1776,21 +2097,22 @@ impl Parser {
         Ok(Event::CollectionEnd)
     }
 
-    fn parse_block_mapping_key(&mut self) -> R<Event> {
-        if self.check(&[Tok::Key])? {
-            self.scanner.get_token()?;
+    fn parse_block_mapping_key(&mut self) -> R<Event<'a>> {
+        let kind = self.scanner.peek_kind()?;
+        if kind == Tok::Key {
+            self.scanner.skip_token()?;
             let ends = [Tok::Key, Tok::Value, Tok::BlockEnd];
             return self.entry(&ends, State::BlockMappingValue, true, true);
         }
-        if !self.check(&[Tok::BlockEnd])? {
+        if kind != Tok::BlockEnd {
             return Err(self.unexpected("while parsing a block mapping", "<block end>", "found"));
         }
         self.end_collection()
     }
 
-    fn parse_block_mapping_value(&mut self) -> R<Event> {
+    fn parse_block_mapping_value(&mut self) -> R<Event<'a>> {
         if self.check(&[Tok::Value])? {
-            self.scanner.get_token()?;
+            self.scanner.skip_token()?;
             let ends = [Tok::Key, Tok::Value, Tok::BlockEnd];
             return self.entry(&ends, State::BlockMappingKey, true, true);
         }
@@ -1806,11 +2128,11 @@ impl Parser {
         if !self.check(&[Tok::FlowEntry])? {
             return Err(self.unexpected(context, what, "got"));
         }
-        self.scanner.get_token()?;
+        self.scanner.skip_token()?;
         Ok(())
     }
 
-    fn parse_flow_sequence_entry(&mut self, first: bool) -> R<Event> {
+    fn parse_flow_sequence_entry(&mut self, first: bool) -> R<Event<'a>> {
         if !self.check(&[Tok::FlowSequenceEnd])? {
             self.flow_entry(first, "while parsing a flow sequence", "',' or ']'")?;
             if self.check(&[Tok::Key])? {
@@ -1826,15 +2148,15 @@ impl Parser {
         self.end_collection()
     }
 
-    fn parse_flow_sequence_entry_mapping_key(&mut self) -> R<Event> {
-        self.scanner.get_token()?;
+    fn parse_flow_sequence_entry_mapping_key(&mut self) -> R<Event<'a>> {
+        self.scanner.skip_token()?;
         let ends = [Tok::Value, Tok::FlowEntry, Tok::FlowSequenceEnd];
         self.entry(&ends, State::FlowSequenceEntryMappingValue, false, false)
     }
 
-    fn parse_flow_sequence_entry_mapping_value(&mut self) -> R<Event> {
+    fn parse_flow_sequence_entry_mapping_value(&mut self) -> R<Event<'a>> {
         if self.check(&[Tok::Value])? {
-            self.scanner.get_token()?;
+            self.scanner.skip_token()?;
             let ends = [Tok::FlowEntry, Tok::FlowSequenceEnd];
             return self.entry(&ends, State::FlowSequenceEntryMappingEnd, false, false);
         }
@@ -1842,11 +2164,11 @@ impl Parser {
         self.empty_scalar()
     }
 
-    fn parse_flow_mapping_key(&mut self, first: bool) -> R<Event> {
+    fn parse_flow_mapping_key(&mut self, first: bool) -> R<Event<'a>> {
         if !self.check(&[Tok::FlowMappingEnd])? {
             self.flow_entry(first, "while parsing a flow mapping", "',' or '}'")?;
             if self.check(&[Tok::Key])? {
-                self.scanner.get_token()?;
+                self.scanner.skip_token()?;
                 let ends = [Tok::Value, Tok::FlowEntry, Tok::FlowMappingEnd];
                 return self.entry(&ends, State::FlowMappingValue, false, false);
             }
@@ -1858,9 +2180,9 @@ impl Parser {
         self.end_collection()
     }
 
-    fn parse_flow_mapping_value(&mut self) -> R<Event> {
+    fn parse_flow_mapping_value(&mut self) -> R<Event<'a>> {
         if self.check(&[Tok::Value])? {
-            self.scanner.get_token()?;
+            self.scanner.skip_token()?;
             let ends = [Tok::FlowEntry, Tok::FlowMappingEnd];
             return self.entry(&ends, State::FlowMappingKey, false, false);
         }
