@@ -266,7 +266,7 @@ pub struct App {
     /// The rock's files, as the loader read them.
     pub rock_dir: paasc_expand::ProjectDir,
     /// The expanded charmcraft.yaml.
-    pub charm: Yaml,
+    pub charm: std::sync::Arc<Yaml>,
     /// The expanded rockcraft.yaml.
     pub rock: Yaml,
     /// The charm's `paas-config.yaml`, loaded, when it has one.
@@ -389,7 +389,7 @@ pub struct Resolved {
     /// profile file, or charmcraft.yaml when there is none.
     pub anchor: FileId,
     /// charmcraft.yaml and its tree, for diagnostics about the charm's own values.
-    pub charm_source: (FileId, paasc_syntax::Tree),
+    pub charm_source: (FileId, std::sync::Arc<paasc_syntax::Tree>),
 }
 
 impl std::ops::Deref for Resolved {
@@ -433,7 +433,7 @@ pub fn apply_profile(
     let first = profile.unwrap_or(db.next_id()).0;
     let mut read = Vec::new();
     let loaded = load_profile(db, profile, sets, &mut read, diags);
-    let hidden = redact(db, first..db.next_id().0, &read, checked.charm.as_ref());
+    let hidden = redact(db, first..db.next_id().0, &read, checked.charm.as_deref());
     let resolved = resolve(project, checked, loaded, diags, start);
     scrub(&mut diags[start..], &hidden);
     resolved

@@ -2,6 +2,7 @@
 
 use paasc_diag::{closest, Cap, Code, Diagnostic, FileId, Span};
 use paasc_syntax::{Entry, Kind, NodeId, Tree, Value};
+use std::fmt::Write as _;
 
 /// A value with the span of the node it came from.
 #[derive(Clone, Debug, PartialEq)]
@@ -606,8 +607,11 @@ impl<T: Lower> Lower for Vec<T> {
         };
         let mut out = Vec::with_capacity(items.len());
         let mut ok = true;
+        let mut child = String::with_capacity(path.len() + 8);
         for (i, &item) in items.iter().enumerate() {
-            match T::lower(cx, item, &format!("{path}[{i}]")) {
+            child.clear();
+            let _ = write!(child, "{path}[{i}]");
+            match T::lower(cx, item, &child) {
                 Some(v) => out.push(v),
                 None => ok = false,
             }
@@ -624,12 +628,20 @@ impl<T: Lower> Lower for SpannedMap<T> {
         };
         let mut out = Vec::with_capacity(entries.len());
         let mut ok = true;
+        // One buffer for every entry's path (a mapping may hold thousands of entries).
+        let mut child = String::with_capacity(path.len() + 32);
+        child.push_str(path);
         for e in entries {
-            let Some(key) = String::lower(cx, e.key, &format!("{path} key")) else {
+            child.truncate(path.len());
+            child.push_str(" key");
+            let Some(key) = String::lower(cx, e.key, &child) else {
                 ok = false;
                 continue;
             };
-            match T::lower(cx, e.value, &format!("{path}.{key}")) {
+            child.truncate(path.len());
+            child.push('.');
+            child.push_str(&key);
+            match T::lower(cx, e.value, &child) {
                 Some(v) => out.push((
                     Spanned {
                         value: key,

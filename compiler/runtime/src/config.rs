@@ -37,14 +37,14 @@ impl Value {
 
 /// One declared option.
 #[derive(Clone, Debug)]
-pub(crate) struct OptionMeta {
-    pub name: String,
-    pub kind: String,
+pub(crate) struct OptionMeta<'a> {
+    pub name: &'a str,
+    pub kind: &'a str,
     pub optional: bool,
 }
 
 /// The declared options, in file order.
-pub(crate) fn options(charm: &Yaml) -> Vec<(OptionMeta, Option<&Yaml>)> {
+pub(crate) fn options(charm: &Yaml) -> Vec<(OptionMeta<'_>, Option<&Yaml>)> {
     let Some(opts) = charm
         .get("config")
         .and_then(|c| c.get("options"))
@@ -54,12 +54,8 @@ pub(crate) fn options(charm: &Yaml) -> Vec<(OptionMeta, Option<&Yaml>)> {
     };
     opts.iter()
         .filter_map(|(k, v)| {
-            let name = k.as_str()?.to_string();
-            let kind = v
-                .get("type")
-                .and_then(Yaml::as_str)
-                .unwrap_or("")
-                .to_string();
+            let name = k.as_str()?;
+            let kind = v.get("type").and_then(Yaml::as_str).unwrap_or("");
             let optional = !matches!(v.get("optional"), Some(Yaml::Bool(false)));
             Some((
                 OptionMeta {
@@ -83,23 +79,29 @@ fn yaml_to_config(v: &Yaml) -> Option<ConfigValue> {
     }
 }
 
+/// The charm config dict: option name to value, in file order (hashed with foldhash: a charm
+/// may declare thousands of options).
+pub(crate) type Config = IndexMap<String, Value, foldhash::fast::RandomState>;
+
 /// `self.config` with secret-typed options replaced by their secret content.
-pub(crate) fn juju_config(charm: &Yaml, dep: &Deployment) -> IndexMap<String, Value> {
-    let mut out = IndexMap::new();
-    for (meta, default) in options(charm) {
+pub(crate) fn juju_config(charm: &Yaml, dep: &Deployment) -> Config {
+    let options = options(charm);
+    let mut out =
+        Config::with_capacity_and_hasher(options.len(), foldhash::fast::RandomState::default());
+    for (meta, default) in options {
         if meta.kind == "secret" {
-            if let Some(content) = dep.secrets.get(&meta.name) {
-                out.insert(meta.name, Value::Secret(content.clone()));
+            if let Some(content) = dep.secrets.get(meta.name) {
+                out.insert(meta.name.to_string(), Value::Secret(content.clone()));
             }
             continue;
         }
         let value = dep
             .config
-            .get(&meta.name)
+            .get(meta.name)
             .cloned()
             .or_else(|| default.and_then(yaml_to_config));
         if let Some(v) = value {
-            out.insert(meta.name, Value::Plain(v));
+            out.insert(meta.name.to_string(), Value::Plain(v));
         }
     }
     out
@@ -135,11 +137,17 @@ pub enum OptionUse {
 
 /// How paas-charm passes the option `name` to the app of a `spec` framework.
 pub fn option_use(spec: &Spec, name: &str) -> OptionUse {
+    option_kept_out(spec, name).unwrap_or_else(|| OptionUse::Env(option_var(spec, name)))
+}
+
+/// How paas-charm keeps the option `name` out of the app's environment ([`option_use`]
+/// without making the variable's name), or `None` when it passes the option on.
+pub fn option_kept_out(spec: &Spec, name: &str) -> Option<OptionUse> {
     if framework_option(name, spec.name) {
-        return OptionUse::Framework;
+        return Some(OptionUse::Framework);
     }
     if !is_user_defined(name, spec.name) {
-        return OptionUse::Reserved;
+        return Some(OptionUse::Reserved);
     }
     let as_field = |f: &str| {
         f.len() == name.len()
@@ -147,10 +155,10 @@ pub fn option_use(spec: &Spec, name: &str) -> OptionUse {
                 .zip(name.bytes())
                 .all(|(f, n)| f == if n == b'-' { b'_' } else { n })
     };
-    match spec.fields.iter().find(|f| as_field(f.name)) {
-        Some(f) => OptionUse::Shadowed(f.name),
-        None => OptionUse::Env(option_var(spec, name)),
-    }
+    spec.fields
+        .iter()
+        .find(|f| as_field(f.name))
+        .map(|f| OptionUse::Shadowed(f.name))
 }
 
 /// The variable a user option becomes: the configuration prefix, then the name in upper case
@@ -248,16 +256,15 @@ pub(crate) fn cause(errors: &Errors) -> Cause {
 pub(crate) type FrameworkConfig = Vec<(&'static str, PyValue)>;
 
 /// `FrameworkConfig.model_validate(config)` for the framework's model.
-pub(crate) fn framework_config(
-    spec: &Spec,
-    config: &IndexMap<String, Value>,
-) -> Result<FrameworkConfig, Errors> {
-    let mut data: IndexMap<String, Value> = config.clone();
+pub(crate) fn framework_config(spec: &Spec, config: &Config) -> Result<FrameworkConfig, Errors> {
+    // The secret key's value read from the secret its `-id` option names, in place of the
+    // option's own (paas-charm writes it into a copy of the config).
+    let mut secret_key: Option<(&str, Value)> = None;
     if let Some(sk) = spec.secret_key_field() {
         let id_name = format!("{}-id", sk.alias);
-        if let Some(id_value) = data.get(&id_name).filter(|v| v.truthy()).cloned() {
+        if let Some(id_value) = config.get(&id_name).filter(|v| v.truthy()).cloned() {
             let err = |m: String| vec![ConfigError::new("", &id_name, format!("Value error, {m}"))];
-            if data.get(sk.alias).is_some_and(Value::truthy) {
+            if config.get(sk.alias).is_some_and(Value::truthy) {
                 return Err(err(format!(
                     "{id_name} and {} are defined in the same time",
                     sk.alias
@@ -278,16 +285,17 @@ pub(crate) fn framework_config(
             if content.len() > 1 {
                 return Err(err(format!("{id_name} secret contains multiple values")));
             }
-            data.insert(
-                sk.alias.into(),
-                Value::Plain(ConfigValue::Str(value.clone())),
-            );
+            secret_key = Some((sk.alias, Value::Plain(ConfigValue::Str(value.clone()))));
         }
     }
+    let data = |alias: &str| match &secret_key {
+        Some((key, value)) if *key == alias => Some(value),
+        _ => config.get(alias),
+    };
     let mut out = Vec::new();
     let mut errors = Vec::new();
     for f in spec.fields {
-        match data.get(f.alias) {
+        match data(f.alias) {
             None => match f.default {
                 Default::None => {}
                 Default::Str(s) => out.push((f.name, PyValue::Str(s.into()))),
@@ -417,7 +425,7 @@ pub(crate) struct UserOption {
 pub(crate) fn user_config(
     charm: &Yaml,
     spec: &Spec,
-    config: &IndexMap<String, Value>,
+    config: &Config,
 ) -> Result<Vec<UserOption>, Errors> {
     let field_names: Vec<&str> = spec.fields.iter().map(|f| f.name).collect();
     let user: Vec<UserOption> = config
@@ -438,19 +446,19 @@ pub(crate) fn user_config(
     }
     let mut errors = Vec::new();
     for (meta, _) in options(charm) {
-        if !is_user_defined(&meta.name, spec.name) {
+        if !is_user_defined(meta.name, spec.name) {
             continue;
         }
         let name = meta.name.replace('-', "_");
         let loc = name.replace('_', "-");
         match by_name.get(name.as_str()).copied() {
             None if !meta.optional => {
-                errors.push(ConfigError::new(&loc, &meta.name, "Field required"))
+                errors.push(ConfigError::new(&loc, meta.name, "Field required"))
             }
             None => {}
             Some(v) => {
                 let ok = matches!(
-                    (meta.kind.as_str(), v),
+                    (meta.kind, v),
                     ("string", Value::Plain(ConfigValue::Str(_)))
                         | ("int", Value::Plain(ConfigValue::Int(_)))
                         | (
@@ -463,7 +471,7 @@ pub(crate) fn user_config(
                 if !ok {
                     errors.push(ConfigError::new(
                         &loc,
-                        &meta.name,
+                        meta.name,
                         "Input should be a valid value",
                     ));
                 }
