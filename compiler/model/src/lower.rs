@@ -270,15 +270,15 @@ impl<'a> MapReader<'a> {
 
     /// Reads a required key, reporting it as missing if absent.
     pub fn req<T: Lower>(&mut self, cx: &mut Cx, key: &'static str) -> Option<Spanned<T>> {
-        let present = self.position(key).is_some();
-        if !present {
-            self.known.push(key);
+        self.known.push(key);
+        let Some(i) = self.position(key) else {
             if !cx.partial {
                 self.missing(key);
             }
             return None;
-        }
-        let e = self.entry(key)?;
+        };
+        self.used[i] = true;
+        let e = self.entries[i];
         let value = T::lower(cx, e.value, &self.child_path(key))?;
         Some(Spanned {
             value,
@@ -707,7 +707,12 @@ pub fn lower_enum<T>(
     parse: impl Fn(&str) -> Option<T>,
 ) -> Option<T> {
     let text = match cx.tree.value(id) {
-        Some(Value::Str(s)) => s.to_string(),
+        Some(Value::Str(s)) => {
+            if let Some(v) = parse(s) {
+                return Some(v);
+            }
+            s.to_string()
+        }
         Some(_) => {
             let raw = cx.tree.text(id).unwrap_or_default().to_string();
             if let Some(v) = parse(&raw) {

@@ -411,30 +411,30 @@ fn as_bool(v: &ConfigValue) -> Result<bool, String> {
 
 /// A user-defined option that reaches the environment.
 #[derive(Clone, Debug, PartialEq)]
-pub(crate) struct UserOption {
+pub(crate) struct UserOption<'a> {
     /// The name with `-` as `_`, as paas-charm keys it.
     pub key: String,
     /// The name the charm declares.
-    pub option: String,
+    pub option: &'a str,
     /// Its value.
-    pub value: Value,
+    pub value: &'a Value,
 }
 
 /// The user-defined options that reach the environment, after validating them against the
 /// charm's generated `AppConfig` model.
-pub(crate) fn user_config(
+pub(crate) fn user_config<'a>(
     charm: &Yaml,
     spec: &Spec,
-    config: &Config,
-) -> Result<Vec<UserOption>, Errors> {
+    config: &'a Config,
+) -> Result<Vec<UserOption<'a>>, Errors> {
     let field_names: Vec<&str> = spec.fields.iter().map(|f| f.name).collect();
     let user: Vec<UserOption> = config
         .iter()
         .filter(|(k, _)| is_user_defined(k, spec.name))
         .map(|(k, v)| UserOption {
             key: k.replace('-', "_"),
-            option: k.clone(),
-            value: v.clone(),
+            option: k,
+            value: v,
         })
         .filter(|o| !field_names.contains(&o.key.as_str()))
         .collect();
@@ -442,7 +442,7 @@ pub(crate) fn user_config(
     let mut by_name: foldhash::HashMap<&str, &Value> =
         foldhash::HashMapExt::with_capacity(user.len());
     for o in &user {
-        by_name.entry(o.key.as_str()).or_insert(&o.value);
+        by_name.entry(o.key.as_str()).or_insert(o.value);
     }
     let mut errors = Vec::new();
     for (meta, _) in options(charm) {

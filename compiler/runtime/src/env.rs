@@ -77,7 +77,7 @@ fn has_userinfo(url: &str) -> bool {
 pub(crate) struct State<'a> {
     pub spec: &'static Spec,
     pub dep: &'a Deployment,
-    pub user_config: Vec<UserOption>,
+    pub user_config: Vec<UserOption<'a>>,
     pub framework_config: FrameworkConfig,
     pub base_url: String,
     pub secret_key: String,
@@ -189,7 +189,7 @@ impl State<'_> {
                             format!("{}_{}", option_var(spec, key), upper(&k.replace('-', "_")));
                         env.secret.insert(name.clone());
                         let from = Source::Secret {
-                            option: option.clone(),
+                            option: option.to_string(),
                             key: k.clone(),
                         };
                         env.set(name, v.clone(), vec![from]);

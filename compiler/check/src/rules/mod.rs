@@ -67,6 +67,8 @@ pub(crate) struct ProfileCx<'a> {
     pub profile: &'a Profile,
     /// The expanded charmcraft.yaml.
     pub charm: &'a Yaml,
+    /// Its options' types, by name.
+    pub option_types: &'a foldhash::HashMap<&'a str, &'a str>,
     /// Where a problem of the whole profile points: the profile file, or charmcraft.yaml
     /// when there is none.
     pub anchor: FileId,
