@@ -148,7 +148,12 @@ impl<'a> Cx<'a> {
                 used: vec![false; entries.len()],
                 known: Vec::new(),
                 missing: Vec::new(),
-                path: path.to_string(),
+                path: {
+                    // Room for the children's paths, which are made in place.
+                    let mut p = String::with_capacity(path.len() + 32);
+                    p.push_str(path);
+                    p
+                },
             }),
             _ => {
                 self.wrong_type(id, path, "a mapping");
@@ -205,16 +210,17 @@ impl<'a> MapReader<'a> {
         &self.path
     }
 
-    fn child_path(&self, key: &str) -> String {
-        if self.path.is_empty() {
-            key.to_string()
-        } else {
-            let mut path = String::with_capacity(self.path.len() + 1 + key.len());
-            path.push_str(&self.path);
-            path.push('.');
-            path.push_str(key);
-            path
+    /// Lowers `value` as the entry `key` of this mapping, its path (`<path>.<key>`) made in
+    /// the reader's own buffer.
+    fn lower_child<T: Lower>(&mut self, cx: &mut Cx, key: &str, value: NodeId) -> Option<T> {
+        let len = self.path.len();
+        if len > 0 {
+            self.path.push('.');
         }
+        self.path.push_str(key);
+        let out = T::lower(cx, value, &self.path);
+        self.path.truncate(len);
+        out
     }
 
     /// Takes the entry for `key` (and marks the key known), if present.
@@ -252,7 +258,7 @@ impl<'a> MapReader<'a> {
         if !T::ACCEPTS_NULL && matches!(self.tree.value(e.value), Some(Value::Null)) {
             return None;
         }
-        T::lower(cx, e.value, &self.child_path(key))
+        self.lower_child(cx, key, e.value)
     }
 
     /// Reads an optional key keeping the value's span.
@@ -261,7 +267,7 @@ impl<'a> MapReader<'a> {
         if !T::ACCEPTS_NULL && matches!(self.tree.value(e.value), Some(Value::Null)) {
             return None;
         }
-        let value = T::lower(cx, e.value, &self.child_path(key))?;
+        let value = self.lower_child(cx, key, e.value)?;
         Some(Spanned {
             value,
             span: self.tree.span(e.value),
@@ -279,7 +285,7 @@ impl<'a> MapReader<'a> {
         };
         self.used[i] = true;
         let e = self.entries[i];
-        let value = T::lower(cx, e.value, &self.child_path(key))?;
+        let value = self.lower_child(cx, key, e.value)?;
         Some(Spanned {
             value,
             span: self.tree.span(e.value),

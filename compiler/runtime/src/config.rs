@@ -44,29 +44,25 @@ pub(crate) struct OptionMeta<'a> {
 }
 
 /// The declared options, in file order.
-pub(crate) fn options(charm: &Yaml) -> Vec<(OptionMeta<'_>, Option<&Yaml>)> {
-    let Some(opts) = charm
+pub(crate) fn options(charm: &Yaml) -> impl Iterator<Item = (OptionMeta<'_>, Option<&Yaml>)> {
+    let opts = charm
         .get("config")
         .and_then(|c| c.get("options"))
         .and_then(Yaml::as_map)
-    else {
-        return Vec::new();
-    };
-    opts.iter()
-        .filter_map(|(k, v)| {
-            let name = k.as_str()?;
-            let kind = v.get("type").and_then(Yaml::as_str).unwrap_or("");
-            let optional = !matches!(v.get("optional"), Some(Yaml::Bool(false)));
-            Some((
-                OptionMeta {
-                    name,
-                    kind,
-                    optional,
-                },
-                v.get("default"),
-            ))
-        })
-        .collect()
+        .unwrap_or_default();
+    opts.iter().filter_map(|(k, v)| {
+        let name = k.as_str()?;
+        let kind = v.get("type").and_then(Yaml::as_str).unwrap_or("");
+        let optional = !matches!(v.get("optional"), Some(Yaml::Bool(false)));
+        Some((
+            OptionMeta {
+                name,
+                kind,
+                optional,
+            },
+            v.get("default"),
+        ))
+    })
 }
 
 fn yaml_to_config(v: &Yaml) -> Option<ConfigValue> {
@@ -86,8 +82,9 @@ pub(crate) type Config = IndexMap<String, Value, foldhash::fast::RandomState>;
 /// `self.config` with secret-typed options replaced by their secret content.
 pub(crate) fn juju_config(charm: &Yaml, dep: &Deployment) -> Config {
     let options = options(charm);
+    let capacity = options.size_hint().1.unwrap_or_default();
     let mut out =
-        Config::with_capacity_and_hasher(options.len(), foldhash::fast::RandomState::default());
+        Config::with_capacity_and_hasher(capacity, foldhash::fast::RandomState::default());
     for (meta, default) in options {
         if meta.kind == "secret" {
             if let Some(content) = dep.secrets.get(meta.name) {
