@@ -109,9 +109,8 @@ fn redact(
     db: &mut SourceDb,
     files: std::ops::Range<u32>,
     read: &[(FileId, Profile)],
-    charm: Option<&Yaml>,
+    types: &foldhash::HashMap<&str, &str>,
 ) -> Hidden {
-    let types = charm.map(option_types).unwrap_or_default();
     let secret_option = |name: &str| types.get(name) == Some(&"secret");
     let mut hidden = Hidden::default();
     for (_, p) in read.iter() {
@@ -129,7 +128,7 @@ fn redact(
         }
         let path = db.get(id).path.clone();
         if let Some((key, value)) = path.strip_prefix("--set ").and_then(|a| a.split_once('=')) {
-            if !public_path(key, &types) {
+            if !public_path(key, types) {
                 let len = db.get(id).text.len();
                 let start = len.saturating_sub(value.len() + 1);
                 spans.push(Span::new(start, len));
@@ -266,7 +265,7 @@ pub struct App {
     /// The rock's files, as the loader read them.
     pub rock_dir: paasc_expand::ProjectDir,
     /// The expanded charmcraft.yaml.
-    pub charm: Yaml,
+    pub charm: std::sync::Arc<Yaml>,
     /// The expanded rockcraft.yaml.
     pub rock: Yaml,
     /// The charm's `paas-config.yaml`, loaded, when it has one.
@@ -389,7 +388,7 @@ pub struct Resolved {
     /// profile file, or charmcraft.yaml when there is none.
     pub anchor: FileId,
     /// charmcraft.yaml and its tree, for diagnostics about the charm's own values.
-    pub charm_source: (FileId, paasc_syntax::Tree),
+    pub charm_source: (FileId, std::sync::Arc<paasc_syntax::Tree>),
 }
 
 impl std::ops::Deref for Resolved {
@@ -433,8 +432,13 @@ pub fn apply_profile(
     let first = profile.unwrap_or(db.next_id()).0;
     let mut read = Vec::new();
     let loaded = load_profile(db, profile, sets, &mut read, diags);
-    let hidden = redact(db, first..db.next_id().0, &read, checked.charm.as_ref());
-    let resolved = resolve(project, checked, loaded, diags, start);
+    let types = checked
+        .charm
+        .as_deref()
+        .map(option_types)
+        .unwrap_or_default();
+    let hidden = redact(db, first..db.next_id().0, &read, &types);
+    let resolved = resolve(project, checked, loaded, &types, diags, start);
     scrub(&mut diags[start..], &hidden);
     resolved
 }
@@ -444,6 +448,7 @@ fn resolve(
     project: &mut Project,
     checked: &Checked,
     loaded: Option<(Profile, Option<FileId>)>,
+    option_types: &foldhash::HashMap<&str, &str>,
     diags: &mut Vec<Diagnostic>,
     start: usize,
 ) -> Option<Resolved> {
@@ -460,6 +465,7 @@ fn resolve(
     diags.extend(rules::profile(&ProfileCx {
         profile: &profile,
         charm,
+        option_types,
         anchor,
         framework,
         charm_file,
@@ -469,7 +475,7 @@ fn resolve(
         return None;
     }
     let app = app(project, checked, diags)?;
-    let deployment = deployment(&profile, charm);
+    let deployment = deployment_with(&profile, charm, option_types);
     let plan = paasc_runtime::plan(
         framework,
         charm,
@@ -522,6 +528,11 @@ pub fn framework(charm_source: &Yaml) -> Option<Framework> {
 /// The deployment paas-charm sees for the profile `p`: its entries the profile rules accept
 /// (those they refuse are left out), with the charm's name as the default application name.
 pub fn deployment(p: &Profile, charm: &Yaml) -> Deployment {
+    deployment_with(p, charm, &option_types(charm))
+}
+
+/// [`deployment`] with the charm's options' types already indexed.
+fn deployment_with(p: &Profile, charm: &Yaml, types: &foldhash::HashMap<&str, &str>) -> Deployment {
     let mut d = Deployment {
         app: p.app.as_ref().map_or_else(
             || {
@@ -551,7 +562,6 @@ pub fn deployment(p: &Profile, charm: &Yaml) -> Deployment {
         },
         ..Deployment::default()
     };
-    let types = option_types(charm);
     for (key, value) in p.config.iter() {
         if let Some(v) = types
             .get(key.value.as_str())

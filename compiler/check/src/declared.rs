@@ -2,7 +2,7 @@
 //! its options with their types, its endpoints with their fields, and a profile value taken as
 //! the option's type.
 
-use foldhash::HashMap;
+use foldhash::{HashMap, HashMapExt};
 use paasc_model::profile::Scalar;
 use paasc_runtime::ConfigValue;
 use paasc_syntax::Yaml;
@@ -17,10 +17,14 @@ fn options(charm: &Yaml) -> &[(Yaml, Yaml)] {
 
 /// Each option's declared `type`, by name (an index: a charm may declare thousands).
 pub(crate) fn option_types(charm: &Yaml) -> HashMap<&str, &str> {
-    options(charm)
-        .iter()
-        .filter_map(|(k, v)| Some((k.as_str()?, v.get("type")?.as_str()?)))
-        .collect()
+    let options = options(charm);
+    let mut types: HashMap<&str, &str> = HashMapExt::with_capacity(options.len());
+    types.extend(
+        options
+            .iter()
+            .filter_map(|(k, v)| Some((k.as_str()?, v.get("type")?.as_str()?))),
+    );
+    types
 }
 
 /// The options' names, in file order.

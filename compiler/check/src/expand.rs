@@ -114,7 +114,10 @@ pub fn file(
     diags.append(&mut analysis.diagnostics);
     // What only Juju refuses at deploy time is `check`'s to report: the tools print the file.
     diags.retain(|d| !d.code.deploy_time());
-    let tree = analysis.charm_tree.as_ref().or(analysis.rock_tree.as_ref());
+    let tree = analysis
+        .charm_tree
+        .as_deref()
+        .or(analysis.rock_tree.as_ref());
     if let Some(tree) = tree.filter(|_| !paasc_diag::has_errors(&diags)) {
         let db = &mut project.db;
         let result = if charm {

@@ -92,8 +92,8 @@ pub struct Checked {
     pub analysis: paasc_model::Analysis,
     /// charmcraft.yaml as written, loaded once for the expansion, the lints and the profiles.
     pub charm_source: Option<Yaml>,
-    /// `charmcraft expand-extensions`, when it succeeded.
-    pub charm: Option<Yaml>,
+    /// `charmcraft expand-extensions`, when it succeeded (shared with each deployment's app).
+    pub charm: Option<std::sync::Arc<Yaml>>,
     /// `rockcraft expand-extensions`, when it succeeded.
     pub rock: Option<paasc_expand::rockcraft::Expanded>,
 }
@@ -259,7 +259,7 @@ pub fn check_project(project: &mut Project, opts: Options) -> Checked {
             let clean = errors_in(&diags, file).is_empty();
             let source = expand::value(tree);
             match expand_charm(&dir.listing, &source, opts) {
-                Ok(doc) if clean => charm = Some(doc),
+                Ok(doc) if clean => charm = Some(std::sync::Arc::new(doc)),
                 Ok(_) => {}
                 Err(e) => add_new(
                     &mut diags,

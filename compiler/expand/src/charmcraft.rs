@@ -98,10 +98,13 @@ pub fn expand(doc: &Yaml, dir: &ProjectDir, opts: Options) -> Result<Yaml, Expan
                 format!("use one of {}", crate::FRAMEWORK_NAMES.join(", ")),
             ));
         };
-        let current = Yaml::Map(data.clone());
+        let current = Yaml::Map(std::mem::take(&mut data));
         validate_bases(fw, &current, opts)?;
         check_input(fw, &current, dir)?;
         let snippet = root_snippet(fw, &current);
+        if let Yaml::Map(entries) = current {
+            data = entries;
+        }
         for (k, v) in snippet.as_map().unwrap_or_default() {
             match data.iter().position(|(dk, _)| dk == k) {
                 Some(i) => {
@@ -403,13 +406,14 @@ fn check_input(fw: &CharmExtension, doc: &Yaml, dir: &ProjectDir) -> Result<(), 
     }
     let mut invalid_non_optionals = Vec::new();
     let mut first_invalid = None;
+    let prefixes = ["webserver-".to_string(), format!("{}-", fw.name)];
     for (name, option) in nested(doc, &["config", "options"])
         .and_then(Yaml::as_map)
         .unwrap_or_default()
     {
         let Some(name) = name.as_str() else { continue };
-        for prefix in ["webserver-".to_string(), format!("{}-", fw.name)] {
-            if name.starts_with(&prefix) {
+        for prefix in &prefixes {
+            if name.starts_with(prefix.as_str()) {
                 return Err(err(
                     Code::EXTENSION_RESERVED_PREFIX,
                     format!("config.options '{name}' starts with {}-framework reserved configuration prefix '{prefix}', please rename or remove it", fw.name),

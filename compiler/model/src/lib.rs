@@ -43,8 +43,8 @@ pub struct Analysis {
     pub rock_tree: Option<Tree>,
     /// The charm's model, when `charmcraft.yaml` could be read as a mapping.
     pub charmcraft: Option<charmcraft::Charmcraft>,
-    /// The charm's tree.
-    pub charm_tree: Option<Tree>,
+    /// The charm's tree (shared: each deployment's resolved app holds it too).
+    pub charm_tree: Option<std::sync::Arc<Tree>>,
     /// Every problem found, sorted by file and position.
     pub diagnostics: Vec<Diagnostic>,
 }
@@ -69,7 +69,7 @@ pub fn analyze(db: &SourceDb, files: ProjectFiles) -> Analysis {
         out.charmcraft = charmcraft::lower(&mut cx);
         diags.append(&mut cx.diags);
         out.diagnostics.append(&mut diags);
-        out.charm_tree = Some(tree);
+        out.charm_tree = Some(std::sync::Arc::new(tree));
     }
     paasc_diag::sort(&mut out.diagnostics);
     out

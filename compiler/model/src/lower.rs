@@ -2,6 +2,7 @@
 
 use paasc_diag::{closest, Cap, Code, Diagnostic, FileId, Span};
 use paasc_syntax::{Entry, Kind, NodeId, Tree, Value};
+use std::fmt::Write as _;
 
 /// A value with the span of the node it came from.
 #[derive(Clone, Debug, PartialEq)]
@@ -147,7 +148,12 @@ impl<'a> Cx<'a> {
                 used: vec![false; entries.len()],
                 known: Vec::new(),
                 missing: Vec::new(),
-                path: path.to_string(),
+                path: {
+                    // Room for the children's paths, which are made in place.
+                    let mut p = String::with_capacity(path.len() + 32);
+                    p.push_str(path);
+                    p
+                },
             }),
             _ => {
                 self.wrong_type(id, path, "a mapping");
@@ -204,16 +210,17 @@ impl<'a> MapReader<'a> {
         &self.path
     }
 
-    fn child_path(&self, key: &str) -> String {
-        if self.path.is_empty() {
-            key.to_string()
-        } else {
-            let mut path = String::with_capacity(self.path.len() + 1 + key.len());
-            path.push_str(&self.path);
-            path.push('.');
-            path.push_str(key);
-            path
+    /// Lowers `value` as the entry `key` of this mapping, its path (`<path>.<key>`) made in
+    /// the reader's own buffer.
+    fn lower_child<T: Lower>(&mut self, cx: &mut Cx, key: &str, value: NodeId) -> Option<T> {
+        let len = self.path.len();
+        if len > 0 {
+            self.path.push('.');
         }
+        self.path.push_str(key);
+        let out = T::lower(cx, value, &self.path);
+        self.path.truncate(len);
+        out
     }
 
     /// Takes the entry for `key` (and marks the key known), if present.
@@ -251,7 +258,7 @@ impl<'a> MapReader<'a> {
         if !T::ACCEPTS_NULL && matches!(self.tree.value(e.value), Some(Value::Null)) {
             return None;
         }
-        T::lower(cx, e.value, &self.child_path(key))
+        self.lower_child(cx, key, e.value)
     }
 
     /// Reads an optional key keeping the value's span.
@@ -260,7 +267,7 @@ impl<'a> MapReader<'a> {
         if !T::ACCEPTS_NULL && matches!(self.tree.value(e.value), Some(Value::Null)) {
             return None;
         }
-        let value = T::lower(cx, e.value, &self.child_path(key))?;
+        let value = self.lower_child(cx, key, e.value)?;
         Some(Spanned {
             value,
             span: self.tree.span(e.value),
@@ -269,16 +276,16 @@ impl<'a> MapReader<'a> {
 
     /// Reads a required key, reporting it as missing if absent.
     pub fn req<T: Lower>(&mut self, cx: &mut Cx, key: &'static str) -> Option<Spanned<T>> {
-        let present = self.position(key).is_some();
-        if !present {
-            self.known.push(key);
+        self.known.push(key);
+        let Some(i) = self.position(key) else {
             if !cx.partial {
                 self.missing(key);
             }
             return None;
-        }
-        let e = self.entry(key)?;
-        let value = T::lower(cx, e.value, &self.child_path(key))?;
+        };
+        self.used[i] = true;
+        let e = self.entries[i];
+        let value = self.lower_child(cx, key, e.value)?;
         Some(Spanned {
             value,
             span: self.tree.span(e.value),
@@ -606,8 +613,11 @@ impl<T: Lower> Lower for Vec<T> {
         };
         let mut out = Vec::with_capacity(items.len());
         let mut ok = true;
+        let mut child = String::with_capacity(path.len() + 8);
         for (i, &item) in items.iter().enumerate() {
-            match T::lower(cx, item, &format!("{path}[{i}]")) {
+            child.clear();
+            let _ = write!(child, "{path}[{i}]");
+            match T::lower(cx, item, &child) {
                 Some(v) => out.push(v),
                 None => ok = false,
             }
@@ -624,12 +634,20 @@ impl<T: Lower> Lower for SpannedMap<T> {
         };
         let mut out = Vec::with_capacity(entries.len());
         let mut ok = true;
+        // One buffer for every entry's path (a mapping may hold thousands of entries).
+        let mut child = String::with_capacity(path.len() + 32);
+        child.push_str(path);
         for e in entries {
-            let Some(key) = String::lower(cx, e.key, &format!("{path} key")) else {
+            child.truncate(path.len());
+            child.push_str(" key");
+            let Some(key) = String::lower(cx, e.key, &child) else {
                 ok = false;
                 continue;
             };
-            match T::lower(cx, e.value, &format!("{path}.{key}")) {
+            child.truncate(path.len());
+            child.push('.');
+            child.push_str(&key);
+            match T::lower(cx, e.value, &child) {
                 Some(v) => out.push((
                     Spanned {
                         value: key,
@@ -695,7 +713,12 @@ pub fn lower_enum<T>(
     parse: impl Fn(&str) -> Option<T>,
 ) -> Option<T> {
     let text = match cx.tree.value(id) {
-        Some(Value::Str(s)) => s.to_string(),
+        Some(Value::Str(s)) => {
+            if let Some(v) = parse(s) {
+                return Some(v);
+            }
+            s.to_string()
+        }
         Some(_) => {
             let raw = cx.tree.text(id).unwrap_or_default().to_string();
             if let Some(v) = parse(&raw) {

@@ -37,40 +37,32 @@ impl Value {
 
 /// One declared option.
 #[derive(Clone, Debug)]
-pub(crate) struct OptionMeta {
-    pub name: String,
-    pub kind: String,
+pub(crate) struct OptionMeta<'a> {
+    pub name: &'a str,
+    pub kind: &'a str,
     pub optional: bool,
 }
 
 /// The declared options, in file order.
-pub(crate) fn options(charm: &Yaml) -> Vec<(OptionMeta, Option<&Yaml>)> {
-    let Some(opts) = charm
+pub(crate) fn options(charm: &Yaml) -> impl Iterator<Item = (OptionMeta<'_>, Option<&Yaml>)> {
+    let opts = charm
         .get("config")
         .and_then(|c| c.get("options"))
         .and_then(Yaml::as_map)
-    else {
-        return Vec::new();
-    };
-    opts.iter()
-        .filter_map(|(k, v)| {
-            let name = k.as_str()?.to_string();
-            let kind = v
-                .get("type")
-                .and_then(Yaml::as_str)
-                .unwrap_or("")
-                .to_string();
-            let optional = !matches!(v.get("optional"), Some(Yaml::Bool(false)));
-            Some((
-                OptionMeta {
-                    name,
-                    kind,
-                    optional,
-                },
-                v.get("default"),
-            ))
-        })
-        .collect()
+        .unwrap_or_default();
+    opts.iter().filter_map(|(k, v)| {
+        let name = k.as_str()?;
+        let kind = v.get("type").and_then(Yaml::as_str).unwrap_or("");
+        let optional = !matches!(v.get("optional"), Some(Yaml::Bool(false)));
+        Some((
+            OptionMeta {
+                name,
+                kind,
+                optional,
+            },
+            v.get("default"),
+        ))
+    })
 }
 
 fn yaml_to_config(v: &Yaml) -> Option<ConfigValue> {
@@ -83,23 +75,30 @@ fn yaml_to_config(v: &Yaml) -> Option<ConfigValue> {
     }
 }
 
+/// The charm config dict: option name to value, in file order (hashed with foldhash: a charm
+/// may declare thousands of options).
+pub(crate) type Config = IndexMap<String, Value, foldhash::fast::RandomState>;
+
 /// `self.config` with secret-typed options replaced by their secret content.
-pub(crate) fn juju_config(charm: &Yaml, dep: &Deployment) -> IndexMap<String, Value> {
-    let mut out = IndexMap::new();
-    for (meta, default) in options(charm) {
+pub(crate) fn juju_config(charm: &Yaml, dep: &Deployment) -> Config {
+    let options = options(charm);
+    let capacity = options.size_hint().1.unwrap_or_default();
+    let mut out =
+        Config::with_capacity_and_hasher(capacity, foldhash::fast::RandomState::default());
+    for (meta, default) in options {
         if meta.kind == "secret" {
-            if let Some(content) = dep.secrets.get(&meta.name) {
-                out.insert(meta.name, Value::Secret(content.clone()));
+            if let Some(content) = dep.secrets.get(meta.name) {
+                out.insert(meta.name.to_string(), Value::Secret(content.clone()));
             }
             continue;
         }
         let value = dep
             .config
-            .get(&meta.name)
+            .get(meta.name)
             .cloned()
             .or_else(|| default.and_then(yaml_to_config));
         if let Some(v) = value {
-            out.insert(meta.name, Value::Plain(v));
+            out.insert(meta.name.to_string(), Value::Plain(v));
         }
     }
     out
@@ -135,11 +134,17 @@ pub enum OptionUse {
 
 /// How paas-charm passes the option `name` to the app of a `spec` framework.
 pub fn option_use(spec: &Spec, name: &str) -> OptionUse {
+    option_kept_out(spec, name).unwrap_or_else(|| OptionUse::Env(option_var(spec, name)))
+}
+
+/// How paas-charm keeps the option `name` out of the app's environment ([`option_use`]
+/// without making the variable's name), or `None` when it passes the option on.
+pub fn option_kept_out(spec: &Spec, name: &str) -> Option<OptionUse> {
     if framework_option(name, spec.name) {
-        return OptionUse::Framework;
+        return Some(OptionUse::Framework);
     }
     if !is_user_defined(name, spec.name) {
-        return OptionUse::Reserved;
+        return Some(OptionUse::Reserved);
     }
     let as_field = |f: &str| {
         f.len() == name.len()
@@ -147,10 +152,10 @@ pub fn option_use(spec: &Spec, name: &str) -> OptionUse {
                 .zip(name.bytes())
                 .all(|(f, n)| f == if n == b'-' { b'_' } else { n })
     };
-    match spec.fields.iter().find(|f| as_field(f.name)) {
-        Some(f) => OptionUse::Shadowed(f.name),
-        None => OptionUse::Env(option_var(spec, name)),
-    }
+    spec.fields
+        .iter()
+        .find(|f| as_field(f.name))
+        .map(|f| OptionUse::Shadowed(f.name))
 }
 
 /// The variable a user option becomes: the configuration prefix, then the name in upper case
@@ -248,16 +253,15 @@ pub(crate) fn cause(errors: &Errors) -> Cause {
 pub(crate) type FrameworkConfig = Vec<(&'static str, PyValue)>;
 
 /// `FrameworkConfig.model_validate(config)` for the framework's model.
-pub(crate) fn framework_config(
-    spec: &Spec,
-    config: &IndexMap<String, Value>,
-) -> Result<FrameworkConfig, Errors> {
-    let mut data: IndexMap<String, Value> = config.clone();
+pub(crate) fn framework_config(spec: &Spec, config: &Config) -> Result<FrameworkConfig, Errors> {
+    // The secret key's value read from the secret its `-id` option names, in place of the
+    // option's own (paas-charm writes it into a copy of the config).
+    let mut secret_key: Option<(&str, Value)> = None;
     if let Some(sk) = spec.secret_key_field() {
         let id_name = format!("{}-id", sk.alias);
-        if let Some(id_value) = data.get(&id_name).filter(|v| v.truthy()).cloned() {
+        if let Some(id_value) = config.get(&id_name).filter(|v| v.truthy()).cloned() {
             let err = |m: String| vec![ConfigError::new("", &id_name, format!("Value error, {m}"))];
-            if data.get(sk.alias).is_some_and(Value::truthy) {
+            if config.get(sk.alias).is_some_and(Value::truthy) {
                 return Err(err(format!(
                     "{id_name} and {} are defined in the same time",
                     sk.alias
@@ -278,16 +282,17 @@ pub(crate) fn framework_config(
             if content.len() > 1 {
                 return Err(err(format!("{id_name} secret contains multiple values")));
             }
-            data.insert(
-                sk.alias.into(),
-                Value::Plain(ConfigValue::Str(value.clone())),
-            );
+            secret_key = Some((sk.alias, Value::Plain(ConfigValue::Str(value.clone()))));
         }
     }
+    let data = |alias: &str| match &secret_key {
+        Some((key, value)) if *key == alias => Some(value),
+        _ => config.get(alias),
+    };
     let mut out = Vec::new();
     let mut errors = Vec::new();
     for f in spec.fields {
-        match data.get(f.alias) {
+        match data(f.alias) {
             None => match f.default {
                 Default::None => {}
                 Default::Str(s) => out.push((f.name, PyValue::Str(s.into()))),
@@ -403,30 +408,30 @@ fn as_bool(v: &ConfigValue) -> Result<bool, String> {
 
 /// A user-defined option that reaches the environment.
 #[derive(Clone, Debug, PartialEq)]
-pub(crate) struct UserOption {
+pub(crate) struct UserOption<'a> {
     /// The name with `-` as `_`, as paas-charm keys it.
     pub key: String,
     /// The name the charm declares.
-    pub option: String,
+    pub option: &'a str,
     /// Its value.
-    pub value: Value,
+    pub value: &'a Value,
 }
 
 /// The user-defined options that reach the environment, after validating them against the
 /// charm's generated `AppConfig` model.
-pub(crate) fn user_config(
+pub(crate) fn user_config<'a>(
     charm: &Yaml,
     spec: &Spec,
-    config: &IndexMap<String, Value>,
-) -> Result<Vec<UserOption>, Errors> {
+    config: &'a Config,
+) -> Result<Vec<UserOption<'a>>, Errors> {
     let field_names: Vec<&str> = spec.fields.iter().map(|f| f.name).collect();
     let user: Vec<UserOption> = config
         .iter()
         .filter(|(k, _)| is_user_defined(k, spec.name))
         .map(|(k, v)| UserOption {
             key: k.replace('-', "_"),
-            option: k.clone(),
-            value: v.clone(),
+            option: k,
+            value: v,
         })
         .filter(|o| !field_names.contains(&o.key.as_str()))
         .collect();
@@ -434,23 +439,23 @@ pub(crate) fn user_config(
     let mut by_name: foldhash::HashMap<&str, &Value> =
         foldhash::HashMapExt::with_capacity(user.len());
     for o in &user {
-        by_name.entry(o.key.as_str()).or_insert(&o.value);
+        by_name.entry(o.key.as_str()).or_insert(o.value);
     }
     let mut errors = Vec::new();
     for (meta, _) in options(charm) {
-        if !is_user_defined(&meta.name, spec.name) {
+        if !is_user_defined(meta.name, spec.name) {
             continue;
         }
         let name = meta.name.replace('-', "_");
         let loc = name.replace('_', "-");
         match by_name.get(name.as_str()).copied() {
             None if !meta.optional => {
-                errors.push(ConfigError::new(&loc, &meta.name, "Field required"))
+                errors.push(ConfigError::new(&loc, meta.name, "Field required"))
             }
             None => {}
             Some(v) => {
                 let ok = matches!(
-                    (meta.kind.as_str(), v),
+                    (meta.kind, v),
                     ("string", Value::Plain(ConfigValue::Str(_)))
                         | ("int", Value::Plain(ConfigValue::Int(_)))
                         | (
@@ -463,7 +468,7 @@ pub(crate) fn user_config(
                 if !ok {
                     errors.push(ConfigError::new(
                         &loc,
-                        &meta.name,
+                        meta.name,
                         "Input should be a valid value",
                     ));
                 }

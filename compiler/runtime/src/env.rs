@@ -1,13 +1,14 @@
 //! `App.gen_environment`: the workload's environment variables, each with its provenance.
 
-use crate::config::{option_var, FrameworkConfig, UserOption, Value};
+use crate::config::{option_var, Config, FrameworkConfig, UserOption, Value};
+use crate::deployment::ConfigValue;
 use crate::deployment::Deployment;
 use crate::integrations::http_proxy::Proxies;
 use crate::integrations::{EnvCx, Integrations, Requirer};
 use crate::provenance::{Given, Provenance, Source, Var};
 use crate::pyjson::{dumps, PyValue};
 use crate::status::{Cause, Stop};
-use indexmap::IndexMap;
+use crate::NameMap;
 use paasc_frameworks::Spec;
 use std::collections::BTreeSet;
 
@@ -16,8 +17,8 @@ use std::collections::BTreeSet;
 /// connect strings of integrations.
 #[derive(Default)]
 pub(crate) struct Environment {
-    pub vars: IndexMap<String, String>,
-    pub provenance: IndexMap<String, Provenance>,
+    pub vars: NameMap<String>,
+    pub provenance: NameMap<Provenance>,
     pub secret: BTreeSet<String>,
 }
 
@@ -26,17 +27,31 @@ impl Environment {
     /// the sources of the value it replaces.
     fn set(&mut self, name: impl Into<String>, value: impl Into<String>, from: Vec<Source>) {
         let name = name.into();
-        let overrode = match self.provenance.get(&name) {
-            Some(old) => old
-                .overrode
-                .iter()
-                .chain(old.from.first())
-                .cloned()
-                .collect(),
-            None => Vec::new(),
+        let value = value.into();
+        let Some(old) = self.provenance.get_mut(&name) else {
+            self.vars.insert(name.clone(), value);
+            self.provenance.insert(
+                name,
+                Provenance {
+                    from,
+                    overrode: Vec::new(),
+                },
+            );
+            return;
         };
-        self.vars.insert(name.clone(), value.into());
-        self.provenance.insert(name, Provenance { from, overrode });
+        let overrode = old
+            .overrode
+            .iter()
+            .chain(old.from.first())
+            .cloned()
+            .collect();
+        *old = Provenance { from, overrode };
+        match self.vars.get_mut(&name) {
+            Some(v) => *v = value,
+            None => {
+                self.vars.insert(name, value);
+            }
+        }
     }
 
     /// Adds an integration's variables, marking those its module calls secret.
@@ -62,14 +77,14 @@ fn has_userinfo(url: &str) -> bool {
 pub(crate) struct State<'a> {
     pub spec: &'static Spec,
     pub dep: &'a Deployment,
-    pub user_config: Vec<UserOption>,
+    pub user_config: Vec<UserOption<'a>>,
     pub framework_config: FrameworkConfig,
     pub base_url: String,
     pub secret_key: String,
     pub integrations: Integrations,
     pub json_logging: bool,
     /// The charm's config as paas-charm reads it (set values and defaults).
-    pub config: &'a IndexMap<String, Value>,
+    pub config: &'a Config,
     /// Whether the base URL is the ingress relation's.
     pub ingress: bool,
 }
@@ -160,7 +175,12 @@ impl State<'_> {
     pub(crate) fn environment(&self) -> Result<Environment, Stop> {
         let spec = self.spec;
         let prefix = spec.configuration_prefix;
-        let mut env = Environment::default();
+        let capacity = self.user_config.len() + self.framework_config.len() + 16;
+        let mut env = Environment {
+            vars: NameMap::with_capacity_and_hasher(capacity, Default::default()),
+            provenance: NameMap::with_capacity_and_hasher(capacity, Default::default()),
+            secret: BTreeSet::new(),
+        };
         for UserOption { key, option, value } in &self.user_config {
             match value {
                 Value::Secret(content) => {
@@ -169,15 +189,19 @@ impl State<'_> {
                             format!("{}_{}", option_var(spec, key), upper(&k.replace('-', "_")));
                         env.secret.insert(name.clone());
                         let from = Source::Secret {
-                            option: option.clone(),
+                            option: option.to_string(),
                             key: k.clone(),
                         };
                         env.set(name, v.clone(), vec![from]);
                     }
                 }
-                Value::Plain(_) => {
+                Value::Plain(plain) => {
                     let from = self.option(option);
-                    env.set(option_var(spec, key), encode(&value.to_py()), vec![from]);
+                    let encoded = match plain {
+                        ConfigValue::Str(s) => s.clone(),
+                        _ => encode(&value.to_py()),
+                    };
+                    env.set(option_var(spec, key), encoded, vec![from]);
                 }
             }
         }

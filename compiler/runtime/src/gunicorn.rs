@@ -4,7 +4,6 @@
 use crate::config::Value;
 use crate::deployment::ConfigValue;
 use crate::status::{PyError, Stop};
-use indexmap::IndexMap;
 
 const JSON_LOGGING: &str = include_str!("../data/_gunicorn_json_logging.py");
 
@@ -38,7 +37,7 @@ fn py_int(v: &Value) -> Result<i64, PyError> {
 
 impl WebserverConfig {
     /// Reads the `webserver-*` options.
-    pub(crate) fn from_config(config: &IndexMap<String, Value>) -> Result<Self, PyError> {
+    pub(crate) fn from_config(config: &crate::config::Config) -> Result<Self, PyError> {
         let int = |k: &str| config.get(k).map(py_int).transpose();
         let worker_class = match config.get("webserver-worker-class") {
             Some(Value::Plain(ConfigValue::Str(s))) => Some(s.clone()),

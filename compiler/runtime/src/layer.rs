@@ -1,7 +1,6 @@
 //! The Pebble layer labelled `charm` that `App._app_layer` builds from the rock's services.
 
 use crate::status::PyError;
-use indexmap::IndexMap;
 use paasc_syntax::Yaml;
 
 /// The rock's services (`original-services.json`), by name.
@@ -56,7 +55,7 @@ fn set(svc: &mut Yaml, key: &str, value: Yaml) {
     }
 }
 
-fn env_yaml(env: &IndexMap<String, String>, int_env: &[&str]) -> Yaml {
+fn env_yaml(env: &crate::NameMap<String>, int_env: &[&str]) -> Yaml {
     let value = |k: &str, v: &str| match v.parse::<i128>() {
         Ok(i) if int_env.contains(&k) => Yaml::Int(i),
         _ => Yaml::str(v),
@@ -73,7 +72,7 @@ fn env_yaml(env: &IndexMap<String, String>, int_env: &[&str]) -> Yaml {
 pub(crate) fn build(
     rock: &Yaml,
     service: &str,
-    env: &IndexMap<String, String>,
+    env: &crate::NameMap<String>,
     alternate_command: Option<&str>,
     unit: u32,
     int_env: &[&str],

@@ -17,7 +17,7 @@ pub mod pyjson;
 mod status;
 pub mod urlparse;
 
-pub use config::{option_use, OptionUse, OWN_VARIABLES};
+pub use config::{option_kept_out, option_use, OptionUse, OWN_VARIABLES};
 pub use deployment::{ConfigValue, Databag, Deployment, ProxySettings, Relation, SecretContent};
 pub use integrations::ingress::base_url_source;
 pub use integrations::{read_by_paas_charm, Integration, Requirer, Sample, Several, TABLE};
@@ -36,15 +36,19 @@ use pyjson::PyValue;
 use status::Stop;
 use std::collections::BTreeSet;
 
+/// A map keyed by name, in insertion order, hashed with foldhash (a charm may declare
+/// thousands of options, each a variable).
+pub type NameMap<V> = IndexMap<String, V, foldhash::fast::RandomState>;
+
 /// What paas-charm planned for the unit.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Plan {
     /// The unit status after the hook.
     pub status: Status,
     /// The main service's environment, when the workload was (re)planned.
-    pub env: Option<IndexMap<String, String>>,
+    pub env: Option<NameMap<String>>,
     /// Where each variable of `env` comes from, by name.
-    pub provenance: IndexMap<String, Provenance>,
+    pub provenance: NameMap<Provenance>,
     /// The `charm` layer (`{services: ...}`), when the workload was (re)planned.
     pub layer: Option<Yaml>,
     /// `/<framework>/gunicorn.conf.py`, when it was written (flask and django).
@@ -75,7 +79,7 @@ pub fn plan(
         Err(stop) => Plan {
             status: stop.status(),
             env: None,
-            provenance: IndexMap::new(),
+            provenance: NameMap::default(),
             layer: None,
             gunicorn_conf: None,
             secret_env: BTreeSet::new(),
@@ -129,7 +133,7 @@ pub fn defaults(
 /// The `webserver-*` options, for the frameworks gunicorn serves.
 fn webserver(
     spec: &paasc_frameworks::Spec,
-    config: &IndexMap<String, config::Value>,
+    config: &config::Config,
 ) -> Result<Option<gunicorn::WebserverConfig>, Stop> {
     if !spec.gunicorn() {
         return Ok(None);

@@ -34,12 +34,14 @@ fn check(cx: &mut CharmCx) -> Vec<Diagnostic> {
     let prefix = spec.configuration_prefix;
     let mut out = Vec::new();
     // Variable name -> the first option giving it (a charm may declare thousands of options).
-    let mut exported: HashMap<String, &str> = HashMap::new();
-    for name in crate::declared::option_names(cx.source) {
+    let names = crate::declared::option_names(cx.source);
+    let mut exported: HashMap<String, &str> = HashMap::with_capacity(names.len());
+    let option_key = cx.option_keys();
+    for name in names {
         let OptionUse::Env(var) = option_use(spec, name) else {
             continue;
         };
-        let Some(key) = cx.key(&["config", "options", name]) else {
+        let Some(key) = option_key(name) else {
             continue;
         };
         if let Some(first) = exported.get(&var) {
@@ -51,7 +53,7 @@ fn check(cx: &mut CharmCx) -> Vec<Diagnostic> {
             )
             .label("same variable")
             .help("rename one of them");
-            if let Some(other) = cx.key(&["config", "options", first]) {
+            if let Some(other) = option_key(first) {
                 d = d.secondary(cx.file, other, "this one");
             }
             out.push(d);

@@ -37,6 +37,16 @@ impl CharmCx<'_> {
         self.tree.lookup(path).map(|e| self.tree.span(e.key))
     }
 
+    /// The span of the option `name`'s key (`config.options.<name>`), as [`CharmCx::key`]
+    /// finds it, with the options' mapping looked up once.
+    pub fn option_keys(&self) -> impl Fn(&str) -> Option<Span> + '_ {
+        let options = self.tree.lookup(&["config", "options"]);
+        move |name| {
+            let e = self.tree.get(options?.value, name)?;
+            Some(self.tree.span(e.key))
+        }
+    }
+
     /// Whether no error was found in the entries of the top-level keys `keys`.
     fn sound(&self, keys: &[&str]) -> bool {
         keys.iter().all(|key| {
@@ -57,6 +67,8 @@ pub(crate) struct ProfileCx<'a> {
     pub profile: &'a Profile,
     /// The expanded charmcraft.yaml.
     pub charm: &'a Yaml,
+    /// Its options' types, by name.
+    pub option_types: &'a foldhash::HashMap<&'a str, &'a str>,
     /// Where a problem of the whole profile points: the profile file, or charmcraft.yaml
     /// when there is none.
     pub anchor: FileId,

@@ -30,11 +30,21 @@ pub(super) const STAGE: Stage = Stage::Charm {
     run: check,
 };
 
+/// Whether `c` cannot be part of an environment variable's name.
+fn refused(c: char) -> bool {
+    c == '=' || c.is_whitespace() || c.is_control()
+}
+
+/// Whether the variable an option named `name` becomes may hold a character [`problem`]
+/// finds: only if `name` does (the prefix is letters and `_`, and upper-casing a character
+/// never gives `=`, a space or a control character), so most names need no variable made.
+pub(super) fn may_have_problem(name: &str) -> bool {
+    name.chars().any(refused)
+}
+
 /// What `var` holds that an environment variable's name cannot, if anything.
 pub(super) fn problem(var: &str) -> Option<String> {
-    let c = var
-        .chars()
-        .find(|c| *c == '=' || c.is_whitespace() || c.is_control())?;
+    let c = var.chars().find(|c| refused(*c))?;
     Some(if c == '=' {
         "`=`, where every reader of the environment cuts the name".into()
     } else if c == ' ' {
@@ -63,12 +73,15 @@ pub(super) fn shown(s: &str) -> String {
 fn check(cx: &mut CharmCx) -> Vec<Diagnostic> {
     let spec = cx.framework.spec();
     let mut out = Vec::new();
+    let option_key = cx.option_keys();
     for name in crate::declared::option_names(cx.source) {
+        if !may_have_problem(name) {
+            continue;
+        }
         let OptionUse::Env(var) = option_use(spec, name) else {
             continue;
         };
-        let (Some(problem), Some(key)) = (problem(&var), cx.key(&["config", "options", name]))
-        else {
+        let (Some(problem), Some(key)) = (problem(&var), option_key(name)) else {
             continue;
         };
         out.push(

@@ -3,7 +3,7 @@
 
 use super::{CharmCx, Stage};
 use paasc_diag::Diagnostic;
-use paasc_runtime::{option_use, OptionUse};
+use paasc_runtime::{option_kept_out, OptionUse};
 
 paasc_diag::declare_code!(
     pub CODE = "C014", "option-not-exported", Warning,
@@ -33,12 +33,12 @@ fn check(cx: &mut CharmCx) -> Vec<Diagnostic> {
     let spec = cx.framework.spec();
     let mut out = Vec::new();
     for name in crate::declared::option_names(cx.source) {
-        let (message, help) = match option_use(spec, name) {
-            OptionUse::Reserved => (
+        let (message, help) = match option_kept_out(spec, name) {
+            Some(OptionUse::Reserved) => (
                 format!("paas-charm never passes `{name}` to the app: options starting with `app-` or `webserver-` are not user options"),
                 format!("rename it, e.g. `{}`", name.split_once('-').map_or(name, |(_, rest)| rest)),
             ),
-            OptionUse::Shadowed(field) => (
+            Some(OptionUse::Shadowed(field)) => (
                 format!(
                     "paas-charm never passes `{name}` to the app: `{field}` is a field of its {} configuration",
                     spec.name
@@ -49,7 +49,7 @@ fn check(cx: &mut CharmCx) -> Vec<Diagnostic> {
                     field.replace('_', "-")
                 ),
             ),
-            OptionUse::Framework | OptionUse::Env(_) => continue,
+            _ => continue,
         };
         if let Some(key) = cx.key(&["config", "options", name]) {
             out.push(

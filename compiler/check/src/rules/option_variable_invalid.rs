@@ -1,7 +1,7 @@
 //! P009: the deployment gives a value to an option whose variable cannot be written (see
 //! `C018`), so no artifact can carry the app's environment.
 
-use super::option_name_not_variable::{problem, shown};
+use super::option_name_not_variable::{may_have_problem, problem, shown};
 use super::{ProfileCx, Stage};
 use crate::declared::option_names;
 use paasc_diag::{Diagnostic, Span};
@@ -36,6 +36,9 @@ fn check(cx: &ProfileCx) -> Vec<Diagnostic> {
         .and_then(|c| c.get("options"));
     let mut out = Vec::new();
     for name in option_names(cx.charm) {
+        if !may_have_problem(name) {
+            continue;
+        }
         let OptionUse::Env(var) = option_use(spec, name) else {
             continue;
         };

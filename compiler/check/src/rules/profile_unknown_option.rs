@@ -2,7 +2,7 @@
 //! to an option that is not secret-typed.
 
 use super::{ProfileCx, Stage};
-use crate::declared::{option_names, option_types};
+use crate::declared::option_names;
 use paasc_diag::{Diagnostic, Suggestions};
 
 paasc_diag::declare_code!(
@@ -24,7 +24,7 @@ Fix: correct the name, or declare the option in charmcraft.yaml."
 pub(super) const STAGE: Stage = Stage::Profile(check);
 
 fn check(cx: &ProfileCx) -> Vec<Diagnostic> {
-    let types = option_types(cx.charm);
+    let types = cx.option_types;
     let names = std::cell::OnceCell::new();
     let mut out = Vec::new();
     for (key, _) in cx.profile.config.iter() {

@@ -2,7 +2,7 @@
 //! as a plain value included).
 
 use super::{ProfileCx, Stage};
-use crate::declared::{config_value, option_types};
+use crate::declared::config_value;
 use paasc_diag::Diagnostic;
 use paasc_model::profile::Scalar;
 
@@ -21,7 +21,7 @@ Fix: write a value of the declared type; quote numbers meant as strings."
 pub(super) const STAGE: Stage = Stage::Profile(check);
 
 fn check(cx: &ProfileCx) -> Vec<Diagnostic> {
-    let types = option_types(cx.charm);
+    let types = cx.option_types;
     let mut out = Vec::new();
     for (key, value) in cx.profile.config.iter() {
         let Some(&kind) = types.get(key.value.as_str()) else {

@@ -635,7 +635,7 @@ impl Integrations {
 pub(crate) struct Ctx<'a> {
     pub dep: &'a Deployment,
     pub requires: &'a [Endpoint],
-    pub config: &'a indexmap::IndexMap<String, crate::config::Value>,
+    pub config: &'a crate::config::Config,
     pub base_url: &'a str,
 }
 
