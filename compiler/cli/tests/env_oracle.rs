@@ -45,21 +45,8 @@ enum Reason {
     TrailingQuote,
 }
 
-/// xorshift64*: small, deterministic, good enough to pick tokens.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        usize::try_from(self.next() % u64::try_from(n).expect("fits")).expect("fits")
-    }
-}
+/// A seeded generator: the same values on every run.
+type Rng = fastrand::Rng;
 
 /// What values are made of: the characters the two readers treat specially, in the
 /// combinations that matter (`${`, `\n` as text, `\r\n`, ...), unicode, and plain text.
@@ -133,17 +120,17 @@ const TOKENS: &[&str] = &[
 ];
 
 fn random_value(rng: &mut Rng) -> String {
-    let len = match rng.below(10) {
+    let len = match rng.usize(..10) {
         0 => 0,
-        1..=6 => 1 + rng.below(6),
-        _ => 1 + rng.below(30),
+        1..=6 => 1 + rng.usize(..6),
+        _ => 1 + rng.usize(..30),
     };
     let mut out = String::new();
     for _ in 0..len {
-        if rng.below(200) == 0 {
+        if rng.usize(..200) == 0 {
             out.push('\0');
         } else {
-            out.push_str(TOKENS[rng.below(TOKENS.len())]);
+            out.push_str(TOKENS[rng.usize(..TOKENS.len())]);
         }
     }
     out
@@ -434,7 +421,7 @@ fn interpolation_model_matches_python_dotenv_rules() {
 
 #[test]
 fn env_files_read_back_exactly_with_python_dotenv() {
-    let mut rng = Rng(SEED);
+    let mut rng = Rng::with_seed(SEED);
     let mut values = fixed_values();
     values.extend((0..RANDOM_VALUES).map(|_| random_value(&mut rng)));
 

@@ -372,31 +372,14 @@ fn a_write_that_fails_is_exit_2_with_one_json_document_and_out_unchanged() {
     let _ = std::fs::remove_dir_all(&base);
 }
 
-/// A small random number generator (xorshift), seeded per run and printed on failure.
-struct Rng(u64);
-
-impl Rng {
-    fn new() -> Rng {
-        let seed = std::env::var("PAASC_CRASH_SEED")
-            .ok()
-            .and_then(|s| s.parse().ok())
-            .unwrap_or_else(|| {
-                std::time::SystemTime::now()
-                    .duration_since(std::time::UNIX_EPOCH)
-                    .map_or(1, |d| d.as_nanos() as u64)
-                    | 1
-            });
-        eprintln!("PAASC_CRASH_SEED={seed}");
-        Rng(seed)
-    }
-
-    /// A number in [0, 1).
-    fn unit(&mut self) -> f64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        (self.0 >> 11) as f64 / (1u64 << 53) as f64
-    }
+/// A generator seeded per run (or from `PAASC_CRASH_SEED`), the seed printed for a failure.
+fn crash_rng() -> fastrand::Rng {
+    let seed = std::env::var("PAASC_CRASH_SEED")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(|| fastrand::u64(..));
+    eprintln!("PAASC_CRASH_SEED={seed}");
+    fastrand::Rng::with_seed(seed)
 }
 
 /// Several projects (copies of the examples) and three compiles of them into one OUT, each
@@ -532,7 +515,7 @@ impl Drop for Monorepo {
 #[test]
 fn a_compile_killed_at_any_moment_leaves_out_wholly_old_or_new() {
     let repo = Monorepo::new("killed", 1);
-    let mut rng = Rng::new();
+    let mut rng = crash_rng();
     let started = Instant::now();
     let out = repo.out_at(0, "timing");
     let t0 = Instant::now();
@@ -550,7 +533,7 @@ fn a_compile_killed_at_any_moment_leaves_out_wholly_old_or_new() {
             // At a random moment of a stratum, from the end of start-up to past the end of
             // the run; the strata in an order whose every prefix is spread out.
             let k = (trial / 2 * 7) % strata;
-            let at = full.mul_f64(0.3 + 0.85 * (k as f64 + rng.unit()) / strata as f64);
+            let at = full.mul_f64(0.3 + 0.85 * (k as f64 + rng.f64()) / strata as f64);
             std::thread::sleep(at);
         } else {
             // While it writes: once the staging directory appears, within 50 ms.
@@ -560,7 +543,7 @@ fn a_compile_killed_at_any_moment_leaves_out_wholly_old_or_new() {
             {
                 std::thread::sleep(Duration::from_micros(200));
             }
-            std::thread::sleep(Duration::from_micros((rng.unit() * 50_000.0) as u64));
+            std::thread::sleep(Duration::from_micros((rng.f64() * 50_000.0) as u64));
         }
         let _ = child.kill();
         let _ = child.wait();
@@ -600,7 +583,7 @@ fn a_compile_killed_at_any_moment_leaves_out_wholly_old_or_new() {
 #[test]
 fn two_compiles_racing_into_one_out_leave_one_of_them_whole() {
     let repo = Monorepo::new("racing", 1);
-    let mut rng = Rng::new();
+    let mut rng = crash_rng();
     let started = Instant::now();
     for trial in 0..20 {
         if trial >= 5 && started.elapsed() > Duration::from_secs(20) {
@@ -609,7 +592,7 @@ fn two_compiles_racing_into_one_out_leave_one_of_them_whole() {
         }
         let out = repo.out_at(0, "out");
         let mut first = repo.command(1, &out).spawn().expect("spawn paasc");
-        std::thread::sleep(Duration::from_millis((rng.unit() * 30.0) as u64));
+        std::thread::sleep(Duration::from_millis((rng.f64() * 30.0) as u64));
         let second = repo.command(2, &out).status().expect("run paasc");
         let first = first.wait().expect("wait");
         let what = format!("trial {trial}");

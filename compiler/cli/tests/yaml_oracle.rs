@@ -55,18 +55,6 @@ const TOKENS: &[&str] = &[
     "\u{9b}31m",
 ];
 
-struct Rng(u64);
-
-impl Rng {
-    fn below(&mut self, n: usize) -> usize {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        let r = self.0.wrapping_mul(0x2545_f491_4f6c_dd1d);
-        usize::try_from(r % u64::try_from(n).expect("fits")).expect("fits")
-    }
-}
-
 fn strings() -> Vec<String> {
     let mut out = Vec::new();
     for c in special_chars() {
@@ -79,15 +67,15 @@ fn strings() -> Vec<String> {
         ]);
     }
     let specials = special_chars();
-    let mut rng = Rng(0x5eed_2026_1202_7a31);
+    let mut rng = fastrand::Rng::with_seed(0x5eed_2026_1202_7a31);
     for _ in 0..2000 {
-        let len = 1 + rng.below(8);
+        let len = 1 + rng.usize(..8);
         let s: String = (0..len)
             .map(|_| {
-                if rng.below(3) == 0 {
-                    specials[rng.below(specials.len())].to_string()
+                if rng.usize(..3) == 0 {
+                    specials[rng.usize(..specials.len())].to_string()
                 } else {
-                    TOKENS[rng.below(TOKENS.len())].to_string()
+                    TOKENS[rng.usize(..TOKENS.len())].to_string()
                 }
             })
             .collect();
