@@ -170,6 +170,21 @@ fn char_at(text: &str, i: usize) -> char {
     }
 }
 
+/// Moves `m` past the character `c`, `next` being the byte after it (read only after a `\r`),
+/// as PyYAML's reader counts:
+/// a line break starts a line (`\r\n` once), and a byte order mark takes no column.
+#[inline]
+fn step(m: &mut Mark, c: char, next: u8) {
+    m.index += 1;
+    m.byte += c.len_utf8();
+    if matches!(c, '\n' | '\u{85}' | '\u{2028}' | '\u{2029}') || (c == '\r' && next != b'\n') {
+        m.line += 1;
+        m.column = 0;
+    } else if c != '\u{feff}' {
+        m.column += 1;
+    }
+}
+
 /// Which bytes a run goes on through: every ASCII character but the end (NUL), the line breaks
 /// and `stops`. Other characters take the slow path.
 const fn run_table(stops: &[u8]) -> [bool; 256] {
@@ -427,28 +442,12 @@ impl<'a> Scanner<'a> {
     fn forward(&mut self, n: usize) {
         for _ in 0..n {
             let i = self.at.byte;
-            let Some(&b) = self.bytes.get(i) else {
+            if i >= self.bytes.len() {
                 return;
-            };
-            self.at.index += 1;
-            if b < 0x80 {
-                self.at.byte = i + 1;
-                if b == b'\n' || (b == b'\r' && self.byte(i + 1) != b'\n') {
-                    self.at.line += 1;
-                    self.at.column = 0;
-                } else {
-                    self.at.column += 1;
-                }
-            } else {
-                let c = self.char_at(i);
-                self.at.byte = i + c.len_utf8();
-                if matches!(c, '\u{85}' | '\u{2028}' | '\u{2029}') {
-                    self.at.line += 1;
-                    self.at.column = 0;
-                } else if c != '\u{feff}' {
-                    self.at.column += 1;
-                }
             }
+            let c = self.char_at(i);
+            let next = if c == '\r' { self.byte(i + 1) } else { 0 };
+            step(&mut self.at, c, next);
         }
     }
 
@@ -503,21 +502,14 @@ impl<'a> Scanner<'a> {
 
     /// Moves past spaces; how many.
     fn skip_spaces(&mut self) -> usize {
-        let (bytes, start) = (self.bytes, self.at.byte);
-        let mut i = start;
-        while i < bytes.len() && bytes[i] == b' ' {
-            i += 1;
-        }
-        self.forward_ascii(i - start);
-        i - start
+        let n = self.ascii_len(|b| b == b' ');
+        self.forward_ascii(n);
+        n
     }
 
+    /// Moves past spaces and tabs.
     fn skip_blanks(&mut self) {
-        let start = self.at.byte;
-        let n = self.bytes[start.min(self.bytes.len())..]
-            .iter()
-            .take_while(|&&b| b == b' ' || b == b'\t')
-            .count();
+        let n = self.ascii_len(|b| b == b' ' || b == b'\t');
         self.forward_ascii(n);
     }
 
@@ -533,19 +525,12 @@ impl<'a> Scanner<'a> {
             index: 0,
             line: 0,
             column: 0,
-            byte,
+            byte: 0,
         };
         for (i, c) in self.text.get(..byte).unwrap_or("").char_indices() {
-            m.index += 1;
-            if matches!(c, '\n' | '\u{85}' | '\u{2028}' | '\u{2029}')
-                || (c == '\r' && self.byte(i + 1) != b'\n')
-            {
-                m.line += 1;
-                m.column = 0;
-            } else if c != '\u{feff}' {
-                m.column += 1;
-            }
+            step(&mut m, c, if c == '\r' { self.byte(i + 1) } else { 0 });
         }
+        m.byte = byte;
         m
     }
 
@@ -1060,14 +1045,19 @@ impl<'a> Scanner<'a> {
         })
     }
 
+    /// How many ASCII characters from here `ok` holds for.
+    fn ascii_len(&self, ok: impl Fn(u8) -> bool) -> usize {
+        let i = self.at.byte;
+        self.bytes[i.min(self.bytes.len())..]
+            .iter()
+            .take_while(|&&b| ok(b))
+            .count()
+    }
+
     /// The ASCII characters from here for which `ok` holds.
     fn ascii_run(&self, ok: impl Fn(u8) -> bool) -> &'a str {
         let i = self.at.byte;
-        let n = self.bytes[i.min(self.bytes.len())..]
-            .iter()
-            .take_while(|&&b| ok(b))
-            .count();
-        self.text.get(i..i + n).unwrap_or("")
+        self.text.get(i..i + self.ascii_len(ok)).unwrap_or("")
     }
 
     fn scan_directive_name(&mut self, start: Mark) -> R<&'a str> {
