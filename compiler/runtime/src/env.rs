@@ -46,12 +46,7 @@ impl Environment {
             .cloned()
             .collect();
         *old = Provenance { from, overrode };
-        match self.vars.get_mut(&name) {
-            Some(v) => *v = value,
-            None => {
-                self.vars.insert(name, value);
-            }
-        }
+        self.vars.insert(name, value);
     }
 
     /// Adds an integration's variables, marking those its module calls secret.

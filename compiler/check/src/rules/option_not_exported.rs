@@ -49,7 +49,7 @@ fn check(cx: &mut CharmCx) -> Vec<Diagnostic> {
                     field.replace('_', "-")
                 ),
             ),
-            _ => continue,
+            Some(OptionUse::Framework | OptionUse::Env(_)) | None => continue,
         };
         if let Some(key) = cx.key(&["config", "options", name]) {
             out.push(
