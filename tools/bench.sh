@@ -8,7 +8,7 @@
 #                             `bench:begin` and `bench:end` markers of "Performance")
 #   tools/bench.sh --floors   only the ratios to the floors (point 1 of the README's targets)
 #
-# Measures, with the release build of the paasc binary:
+# Measures, with the paasc binary as shipped (tools/dist.sh: the release build, static on Linux):
 #   - the ratios to the floors (`paasc-floor`, std only): `paasc check` of each example against
 #     a process that reads exactly the files it reads (listed by strace), and `paasc compile` to
 #     a fresh OUT and to an OUT already current against a process that reads the same inputs and
@@ -44,10 +44,9 @@ for tool in hyperfine python3 /usr/bin/time strace; do
     command -v "$tool" >/dev/null || { echo "bench.sh needs $tool" >&2; exit 2; }
 done
 
-echo "building (release) ..." >&2
-(cd "$root" && cargo build -q --release --bin paasc)
+echo "building (release, as shipped: tools/dist.sh) ..." >&2
+paasc=$("$root/tools/dist.sh" -q)
 $floors_only || (cd "$root/bench" && cargo build -q --release)
-paasc=$CARGO_TARGET_DIR/release/paasc
 helper=$CARGO_TARGET_DIR/release/paasc-bench
 # The floor uses std alone: built by rustc, without the bench package's dependencies.
 floor=$CARGO_TARGET_DIR/release/paasc-floor
