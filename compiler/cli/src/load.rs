@@ -5,6 +5,7 @@ use paasc_check::paths::{self, directory_of, normalize, CODE_BYTES, CODE_FILES};
 use paasc_check::{display, Dir, Project, Source, MAX_BYTES};
 use paasc_diag::{Code, Diagnostic, FileId, SourceDb, Span};
 use paasc_model::{decode, ProjectFiles};
+use std::ffi::OsString;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
@@ -234,11 +235,13 @@ pub fn charm_code(root: &Path) -> std::collections::BTreeMap<String, String> {
 /// What [`remembering`] keeps about the files while it runs.
 #[derive(Default)]
 struct Memo {
-    /// Canonical paths, by the path asked for.
-    canonical: foldhash::HashMap<PathBuf, PathBuf>,
+    /// Canonical paths, by the path asked for. Keyed by the path's bytes as spelt: hashing a
+    /// `Path` walks its components, and two spellings of one path (`a/` and `a`) may not even
+    /// have the same answer.
+    canonical: foldhash::HashMap<OsString, PathBuf>,
     /// [`kind_of`]'s answers: the framework's entry-point search, the extensions and the test
     /// for special files ask about the same few files several times per project.
-    kind: foldhash::HashMap<PathBuf, Option<std::fs::FileType>>,
+    kind: foldhash::HashMap<OsString, Option<std::fs::FileType>>,
 }
 
 thread_local! {
@@ -261,13 +264,17 @@ pub fn remembering<T>(f: impl FnOnce() -> T) -> T {
 /// What is at `path`, links followed (`None`: nothing, or nothing that can be looked at),
 /// remembered inside [`remembering`].
 fn kind_of(path: &Path) -> Option<std::fs::FileType> {
-    if let Some(hit) = MEMO.with(|m| m.borrow().as_ref().and_then(|m| m.kind.get(path).copied())) {
+    if let Some(hit) = MEMO.with(|m| {
+        m.borrow()
+            .as_ref()
+            .and_then(|m| m.kind.get(path.as_os_str()).copied())
+    }) {
         return hit;
     }
     let kind = std::fs::metadata(path).ok().map(|m| m.file_type());
     MEMO.with(|m| {
         if let Some(m) = m.borrow_mut().as_mut() {
-            m.kind.insert(path.to_path_buf(), kind);
+            m.kind.insert(path.as_os_str().to_owned(), kind);
         }
     });
     kind
@@ -280,7 +287,7 @@ pub fn canonical(path: &Path) -> std::io::Result<PathBuf> {
     if let Some(hit) = MEMO.with(|m| {
         m.borrow()
             .as_ref()
-            .and_then(|m| m.canonical.get(path).cloned())
+            .and_then(|m| m.canonical.get(path.as_os_str()).cloned())
     }) {
         return Ok(hit);
     }
@@ -301,7 +308,8 @@ pub fn canonical(path: &Path) -> std::io::Result<PathBuf> {
     };
     MEMO.with(|m| {
         if let Some(m) = m.borrow_mut().as_mut() {
-            m.canonical.insert(path.to_path_buf(), real.clone());
+            m.canonical
+                .insert(path.as_os_str().to_owned(), real.clone());
         }
     });
     Ok(real)
