@@ -1,10 +1,11 @@
 //! Builds a [`Tree`] from saphyr-parser's event stream.
 
+use crate::pyyaml::{Event, Shape, Sink};
 use crate::scalar::{Scalar, Style};
 use crate::tree::{Entry, Kind, Node, NodeId, Tree};
 use foldhash::{HashMap, HashMapExt as _};
 use paasc_diag::{Cap, Code, Diagnostic, FileId, Span};
-use saphyr_parser::{Event, Parser, ScalarStyle, ScanError, Tag};
+use saphyr_parser::{Parser, ScalarStyle, ScanError, Tag};
 
 /// Bounds that keep parsing linear in time and memory for any input.
 #[derive(Clone, Copy, Debug)]
@@ -33,6 +34,13 @@ impl Default for Limits {
 /// Parses one YAML document. Never fails: problems come back as diagnostics, and the tree has
 /// no root when the text is empty or not valid YAML.
 pub fn parse(file: FileId, text: &str, limits: Limits) -> (Tree, Vec<Diagnostic>) {
+    let (tree, diags, _) = parse_by(file, text, limits, true);
+    (tree, diags)
+}
+
+/// [`parse`], building the tree from the PyYAML pass's events when `fast` allows and the text
+/// permits (the last value tells), else with saphyr-parser.
+fn parse_by(file: FileId, text: &str, limits: Limits, fast: bool) -> (Tree, Vec<Diagnostic>, bool) {
     let mut b = Builder::new(file, text, limits);
     if text.len() > limits.max_bytes {
         b.diags.push(
@@ -43,7 +51,7 @@ pub fn parse(file: FileId, text: &str, limits: Limits) -> (Tree, Vec<Diagnostic>
             .label("this file")
             .help("check that the right file is named; real charmcraft.yaml and rockcraft.yaml files are a few kilobytes"),
         );
-        return (Tree::default(), b.diags);
+        return (Tree::default(), b.diags, false);
     }
     if let Some((at, c)) = first_unprintable(text) {
         b.diags.push(
@@ -59,14 +67,161 @@ pub fn parse(file: FileId, text: &str, limits: Limits) -> (Tree, Vec<Diagnostic>
             .label("not a printable character")
             .help("PyYAML, which charmcraft and rockcraft use, refuses the whole file; remove the character, or write it as an escape in a double-quoted string (`\\x07`)"),
         );
-        return (Tree::default(), b.diags);
+        return (Tree::default(), b.diags, false);
     }
-    if let Some(e) = crate::pyyaml::check(text, limits.max_depth) {
+    let mut fast = Fast {
+        b: Builder::new(file, text, limits),
+        failed: !fast || !Fast::may_read(text),
+    };
+    let loaded = if fast.failed {
+        crate::pyyaml::load(text, limits.max_depth, &mut ())
+    } else {
+        crate::pyyaml::load(text, limits.max_depth, &mut fast)
+    };
+    if let Some(e) = loaded.error {
         b.diags.push(refused(file, text, &e));
-        return (Tree::default(), b.diags);
+        return (Tree::default(), b.diags, false);
+    }
+    if loaded.complete && !fast.failed {
+        return (fast.b.tree, fast.b.diags, true);
     }
     b.run();
-    (b.tree, b.diags)
+    (b.tree, b.diags, false)
+}
+
+/// Builds the tree from the events of the PyYAML pass, which scans the text anyway, instead of
+/// scanning it a second time with saphyr-parser. It gives up (and saphyr-parser builds the tree)
+/// on anything whose tree or spans it does not know to be saphyr-parser's: see
+/// [`crate::pyyaml::Loaded::complete`] and [`Fast::cook`].
+struct Fast<'t> {
+    b: Builder<'t>,
+    failed: bool,
+}
+
+impl<'t> Fast<'t> {
+    /// Whether the text holds none of the characters the two parsers read differently or this
+    /// builder does not handle: tabs, carriage returns, byte order marks, YAML 1.1's other line
+    /// breaks.
+    fn may_read(text: &str) -> bool {
+        let bytes = text.as_bytes();
+        let odd_byte = |i: usize, b: u8| match b {
+            b'\t' | b'\r' => true,
+            // A comment right after a quote or a bracket: saphyr-parser refuses it.
+            b'#' => {
+                i > 0
+                    && matches!(
+                        bytes[i - 1],
+                        b'"' | b'\'' | b'[' | b']' | b'{' | b'}' | b','
+                    )
+            }
+            _ => false,
+        };
+        if bytes.iter().enumerate().any(|(i, &b)| odd_byte(i, b)) {
+            return false;
+        }
+        text.is_ascii()
+            || !text
+                .chars()
+                .any(|c| matches!(c, '\u{feff}' | '\u{85}' | '\u{2028}' | '\u{2029}'))
+    }
+
+    /// The value of the scalar written at `start..end`, if it is one this builder reads: on
+    /// one line, without escapes, not a block scalar.
+    fn cook(&self, start: usize, end: usize, style: Style) -> Option<String> {
+        let raw = self.b.text.get(start..end)?;
+        if raw.contains('\n') {
+            return None;
+        }
+        match style {
+            Style::Plain => Some(raw.to_string()),
+            Style::SingleQuoted => Some(raw.get(1..raw.len() - 1)?.replace("''", "'")),
+            Style::DoubleQuoted => {
+                let inner = raw.get(1..raw.len() - 1)?;
+                (!inner.contains('\\')).then(|| inner.to_string())
+            }
+            Style::Literal | Style::Folded => None,
+        }
+    }
+
+    /// Past the spaces from `at`, and past the rest of the line if a comment follows them:
+    /// where saphyr-parser ends a quoted scalar that ends at `at`, and starts a sequence whose
+    /// `-` is before `at` and stands at its key's column.
+    fn past_blanks(&self, mut at: usize) -> usize {
+        let bytes = self.b.text.as_bytes();
+        let from = at;
+        while bytes.get(at) == Some(&b' ') {
+            at += 1;
+        }
+        if at > from && bytes.get(at) == Some(&b'#') {
+            while !matches!(bytes.get(at), None | Some(b'\n')) {
+                at += 1;
+            }
+        }
+        at
+    }
+
+    fn take(&mut self, ev: Event<'_>) -> Result<(), ()> {
+        match ev {
+            Event::StreamEnd | Event::DocumentStart | Event::DocumentEnd => Ok(()),
+            Event::Alias(..) | Event::Node(Some(_), ..) => Err(()),
+            Event::Node(None, start, shape) => match shape {
+                Shape::Scalar(end, style) => {
+                    let text = self.cook(start, end, style).ok_or(())?;
+                    let end = if style == Style::Plain {
+                        end
+                    } else {
+                        self.past_blanks(end)
+                    };
+                    self.b
+                        .add_scalar(Span::new(start, end), text, style, None, 0)
+                }
+                Shape::Empty(Some(at)) => {
+                    self.b
+                        .add_scalar(Span::point(at), String::new(), Style::Plain, None, 0)
+                }
+                Shape::Map => self.b.push(
+                    Frame::Map {
+                        start,
+                        anchor: 0,
+                        keys: Vec::new(),
+                        values: Vec::new(),
+                    },
+                    Span::point(start),
+                ),
+                Shape::Seq | Shape::IndentlessSeq => {
+                    let start = if shape == Shape::Seq {
+                        start
+                    } else {
+                        self.past_blanks(start + 1)
+                    };
+                    self.b.push(
+                        Frame::Seq {
+                            start,
+                            anchor: 0,
+                            items: Vec::new(),
+                        },
+                        Span::point(start),
+                    )
+                }
+                Shape::Empty(None) | Shape::PairMap => Err(()),
+            },
+            Event::CollectionEnd(closer) => {
+                let end = match closer {
+                    Some(at) => Span::new(at, at + 1),
+                    None => Span::point(self.b.text.len()),
+                };
+                self.b.pop(end)
+            }
+        }
+    }
+}
+
+impl<'a> Sink<'a> for Fast<'_> {
+    fn event(&mut self, ev: Event<'a>) {
+        if !self.failed && self.take(ev).is_err() {
+            self.failed = true;
+        }
+    }
 }
 
 /// The span of the character at byte `at` of `text`; empty at the end and for a byte order mark,
@@ -252,7 +407,7 @@ impl<'t> Builder<'t> {
             };
             let sp = self.span(span);
             let outcome = match event {
-                Event::DocumentStart(_) => {
+                saphyr_parser::Event::DocumentStart(_) => {
                     documents += 1;
                     if documents > 1 {
                         self.diags.push(
@@ -264,14 +419,14 @@ impl<'t> Builder<'t> {
                     }
                     Ok(())
                 }
-                Event::Scalar(text, style, anchor, tag) => {
+                saphyr_parser::Event::Scalar(text, style, anchor, tag) => {
                     // The scanner reserves room to grow each scalar; a large file's tree
                     // would keep several times its text in unused capacity.
                     // (A copy is cheaper than shrinking in place, which splits the block.)
                     let text = String::from(&*text);
                     self.scalar(sp, text, style, anchor, tag.as_deref())
                 }
-                Event::SequenceStart(anchor, tag) => {
+                saphyr_parser::Event::SequenceStart(anchor, tag) => {
                     self.check_collection_tag(sp, tag.as_deref(), &["seq", "set", "omap", "pairs"]);
                     self.push(
                         Frame::Seq {
@@ -282,7 +437,7 @@ impl<'t> Builder<'t> {
                         sp,
                     )
                 }
-                Event::MappingStart(anchor, tag) => {
+                saphyr_parser::Event::MappingStart(anchor, tag) => {
                     self.check_collection_tag(sp, tag.as_deref(), &["map", "set", "omap"]);
                     self.push(
                         Frame::Map {
@@ -294,11 +449,14 @@ impl<'t> Builder<'t> {
                         sp,
                     )
                 }
-                Event::SequenceEnd | Event::MappingEnd => self.pop(sp),
-                Event::Alias(id) => self.alias(sp, id),
-                Event::StreamStart | Event::StreamEnd | Event::DocumentEnd | Event::Nothing => {
-                    Ok(())
+                saphyr_parser::Event::SequenceEnd | saphyr_parser::Event::MappingEnd => {
+                    self.pop(sp)
                 }
+                saphyr_parser::Event::Alias(id) => self.alias(sp, id),
+                saphyr_parser::Event::StreamStart
+                | saphyr_parser::Event::StreamEnd
+                | saphyr_parser::Event::DocumentEnd
+                | saphyr_parser::Event::Nothing => Ok(()),
             };
             if outcome.is_err() {
                 self.tree.root = None;
@@ -423,6 +581,17 @@ impl<'t> Builder<'t> {
                 _ => self.unsupported_tag(sp, tag),
             }
         }
+        self.add_scalar(sp, text, style, core_tag, anchor)
+    }
+
+    fn add_scalar(
+        &mut self,
+        sp: Span,
+        text: String,
+        style: Style,
+        core_tag: Option<String>,
+        anchor: usize,
+    ) -> Result<(), ()> {
         let scalar = Scalar {
             text,
             style,
@@ -826,6 +995,9 @@ fn syntax_help(info: &str, at: Option<char>, context: Option<char>) -> String {
     };
     help.to_string()
 }
+
+#[cfg(test)]
+mod differential;
 
 #[cfg(test)]
 mod tests {
