@@ -72,6 +72,7 @@ fn parse_by(file: FileId, text: &str, limits: Limits, fast: bool) -> (Tree, Vec<
     let mut fast = Fast {
         b: Builder::new(file, text, limits),
         failed: !fast || !Fast::may_read(text),
+        flow: 0,
     };
     let loaded = if fast.failed {
         crate::pyyaml::load(text, limits.max_depth, &mut ())
@@ -96,6 +97,8 @@ fn parse_by(file: FileId, text: &str, limits: Limits, fast: bool) -> (Tree, Vec<
 struct Fast<'t> {
     b: Builder<'t>,
     failed: bool,
+    /// How many flow collections the next event is in.
+    flow: usize,
 }
 
 impl<'t> Fast<'t> {
@@ -125,22 +128,106 @@ impl<'t> Fast<'t> {
                 .any(|c| matches!(c, '\u{feff}' | '\u{85}' | '\u{2028}' | '\u{2029}'))
     }
 
-    /// The value of the scalar written at `start..end`, if it is one this builder reads: on
-    /// one line, without escapes, not a block scalar.
-    fn cook(&self, start: usize, end: usize, style: Style) -> Option<String> {
+    /// The value and span of the scalar token at `start..end`, as saphyr-parser reads them, if
+    /// it is one this builder reads: a plain scalar (on several lines only in block context), a
+    /// quoted one on one line, a block scalar without indentation indicator or leading blank
+    /// lines in a text that ends with a line break.
+    fn scalar(&self, start: usize, end: usize, style: Style) -> Option<(String, Span)> {
         let raw = self.b.text.get(start..end)?;
-        if raw.contains('\n') {
+        let text = match style {
+            Style::Plain if !raw.contains('\n') => raw.to_string(),
+            Style::Plain if self.flow == 0 => fold_plain(raw),
+            Style::SingleQuoted | Style::DoubleQuoted if raw.contains('\n') => return None,
+            Style::SingleQuoted => raw.get(1..raw.len() - 1)?.replace("''", "'"),
+            Style::DoubleQuoted => unescape(raw.get(1..raw.len() - 1)?)?,
+            Style::Literal | Style::Folded => return self.block_scalar(start, end, style),
+            Style::Plain => return None,
+        };
+        let end = if style == Style::Plain {
+            end
+        } else {
+            self.past_blanks(end)
+        };
+        Some((text, Span::new(start, end)))
+    }
+
+    /// A block scalar whose indicator is at `start` and which PyYAML ends at `end`, as
+    /// saphyr-parser reads it: its value, and its span from its first content character to
+    /// past the indentation of the line after it.
+    fn block_scalar(&self, start: usize, end: usize, style: Style) -> Option<(String, Span)> {
+        let text = self.b.text;
+        let bytes = text.as_bytes();
+        if !text.ends_with('\n') {
             return None;
         }
-        match style {
-            Style::Plain => Some(raw.to_string()),
-            Style::SingleQuoted => Some(raw.get(1..raw.len() - 1)?.replace("''", "'")),
-            Style::DoubleQuoted => {
-                let inner = raw.get(1..raw.len() - 1)?;
-                (!inner.contains('\\')).then(|| inner.to_string())
-            }
-            Style::Literal | Style::Folded => None,
+        let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+        if bytes[line_start..start].iter().all(|&b| b == b' ') {
+            // An indicator that starts its line: saphyr-parser refuses some.
+            return None;
         }
+        let mut at = start + 1;
+        let chomp = bytes.get(at).copied();
+        if matches!(chomp, Some(b'+' | b'-')) {
+            at += 1;
+        }
+        let header_end = at + text[at..].find('\n')?;
+        let rest = text[at..header_end].trim_start_matches(' ');
+        if !(rest.is_empty() || (rest.starts_with('#') && rest.len() < header_end - at)) {
+            return None;
+        }
+        let first = header_end + 1;
+        let indent = bytes[first..].iter().take_while(|&&b| b == b' ').count();
+        if indent == 0
+            || matches!(bytes.get(first + indent), None | Some(b'\n'))
+            || end <= first + indent
+        {
+            return None;
+        }
+        let folded = style == Style::Folded;
+        let mut out = String::new();
+        let (mut leading_break, mut leading_blank, mut trailing) = (false, false, 0);
+        let mut pos = first + indent;
+        let content = pos;
+        loop {
+            let trailing_blank = bytes[pos] == b' ';
+            if folded && leading_break && !leading_blank && !trailing_blank {
+                if trailing == 0 {
+                    out.push(' ');
+                }
+            } else if leading_break {
+                out.push('\n');
+            }
+            out.extend(std::iter::repeat_n('\n', trailing));
+            trailing = 0;
+            leading_blank = trailing_blank;
+            let eol = pos + text[pos..].find('\n')?;
+            out.push_str(&text[pos..eol]);
+            leading_break = true;
+            pos = eol + 1;
+            let col = loop {
+                let col = bytes[pos..]
+                    .iter()
+                    .take(indent)
+                    .take_while(|&&b| b == b' ')
+                    .count();
+                pos += col;
+                if bytes.get(pos) != Some(&b'\n') {
+                    break col;
+                }
+                trailing += 1;
+                pos += 1;
+            };
+            if col != indent || pos == bytes.len() {
+                break;
+            }
+        }
+        if chomp != Some(b'-') && leading_break {
+            out.push('\n');
+        }
+        if chomp == Some(b'+') {
+            out.extend(std::iter::repeat_n('\n', trailing));
+        }
+        Some((out, Span::new(content, pos)))
     }
 
     /// Past the spaces from `at`, and past the rest of the line if a comment follows them:
@@ -160,35 +247,40 @@ impl<'t> Fast<'t> {
         at
     }
 
+    /// Counts a flow collection that starts at `start`.
+    fn enter(&mut self, start: usize) {
+        if matches!(self.b.text.as_bytes().get(start), Some(b'[' | b'{')) {
+            self.flow += 1;
+        }
+    }
+
     fn take(&mut self, ev: Event<'_>) -> Result<(), ()> {
         match ev {
             Event::StreamEnd | Event::DocumentStart | Event::DocumentEnd => Ok(()),
             Event::Alias(..) | Event::Node(Some(_), ..) => Err(()),
             Event::Node(None, start, shape) => match shape {
                 Shape::Scalar(end, style) => {
-                    let text = self.cook(start, end, style).ok_or(())?;
-                    let end = if style == Style::Plain {
-                        end
-                    } else {
-                        self.past_blanks(end)
-                    };
-                    self.b
-                        .add_scalar(Span::new(start, end), text, style, None, 0)
+                    let (text, span) = self.scalar(start, end, style).ok_or(())?;
+                    self.b.add_scalar(span, text, style, None, 0)
                 }
                 Shape::Empty(Some(at)) => {
                     self.b
                         .add_scalar(Span::point(at), String::new(), Style::Plain, None, 0)
                 }
-                Shape::Map => self.b.push(
-                    Frame::Map {
-                        start,
-                        anchor: 0,
-                        keys: Vec::new(),
-                        values: Vec::new(),
-                    },
-                    Span::point(start),
-                ),
+                Shape::Map => {
+                    self.enter(start);
+                    self.b.push(
+                        Frame::Map {
+                            start,
+                            anchor: 0,
+                            keys: Vec::new(),
+                            values: Vec::new(),
+                        },
+                        Span::point(start),
+                    )
+                }
                 Shape::Seq | Shape::IndentlessSeq => {
+                    self.enter(start);
                     let start = if shape == Shape::Seq {
                         start
                     } else {
@@ -207,13 +299,91 @@ impl<'t> Fast<'t> {
             },
             Event::CollectionEnd(closer) => {
                 let end = match closer {
-                    Some(at) => Span::new(at, at + 1),
+                    Some(at) => {
+                        self.flow = self.flow.saturating_sub(1);
+                        Span::new(at, at + 1)
+                    }
                     None => Span::point(self.b.text.len()),
                 };
                 self.b.pop(end)
             }
         }
     }
+}
+
+/// A multi-line plain scalar's value: its lines trimmed, one line break read as a space and
+/// more as one fewer line breaks.
+fn fold_plain(raw: &str) -> String {
+    let mut out = String::with_capacity(raw.len());
+    let mut breaks = 0;
+    for (i, line) in raw.split('\n').enumerate() {
+        let line = line.trim_matches(' ');
+        if line.is_empty() {
+            breaks += 1;
+            continue;
+        }
+        if i > 0 {
+            match breaks {
+                0 => out.push(' '),
+                n => out.extend(std::iter::repeat_n('\n', n)),
+            }
+        }
+        breaks = 0;
+        out.push_str(line);
+    }
+    out
+}
+
+/// The value of a double-quoted scalar's one line of content (between the quotes), with its
+/// escapes read as saphyr-parser reads them; `None` for an escape that is not a character.
+fn unescape(inner: &str) -> Option<String> {
+    if !inner.contains('\\') {
+        return Some(inner.to_string());
+    }
+    let mut out = String::with_capacity(inner.len());
+    let mut chars = inner.chars();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        let e = chars.next()?;
+        let code_length = match e {
+            'x' => 2,
+            'u' => 4,
+            'U' => 8,
+            _ => 0,
+        };
+        if code_length > 0 {
+            let digits: String = chars.by_ref().take(code_length).collect();
+            if digits.len() != code_length || !digits.bytes().all(|b| b.is_ascii_hexdigit()) {
+                return None;
+            }
+            out.push(char::from_u32(u32::from_str_radix(&digits, 16).ok()?)?);
+            continue;
+        }
+        out.push(match e {
+            '0' => '\0',
+            'a' => '\x07',
+            'b' => '\x08',
+            't' => '\t',
+            'n' => '\n',
+            'v' => '\x0b',
+            'f' => '\x0c',
+            'r' => '\r',
+            'e' => '\x1b',
+            ' ' => ' ',
+            '"' => '"',
+            '/' => '/',
+            '\\' => '\\',
+            'N' => '\u{85}',
+            '_' => '\u{a0}',
+            'L' => '\u{2028}',
+            'P' => '\u{2029}',
+            _ => return None,
+        });
+    }
+    Some(out)
 }
 
 impl<'a> Sink<'a> for Fast<'_> {
