@@ -74,6 +74,14 @@ fn parse_by(file: FileId, text: &str, limits: Limits, fast: bool) -> (Tree, Vec<
         failed: !fast || !Fast::may_read(text),
         flow: 0,
     };
+    if !fast.failed {
+        // About one node per ten bytes in project files: reserved rather than grown (and
+        // copied) a dozen times over in a large one.
+        let nodes = (text.len() / 10).min(1 << 17);
+        fast.b.tree.nodes.reserve(nodes);
+        fast.b.weight.reserve(nodes);
+        fast.b.height.reserve(nodes);
+    }
     let loaded = if fast.failed {
         crate::pyyaml::load(text, limits.max_depth, &mut ())
     } else {
@@ -119,7 +127,8 @@ impl<'t> Fast<'t> {
             }
             _ => false,
         };
-        if bytes.iter().enumerate().any(|(i, &b)| odd_byte(i, b)) {
+        let suspect = |b: u8| u8::from(b == b'\t') | u8::from(b == b'\r') | u8::from(b == b'#');
+        if chunk_where(bytes, suspect, |i| odd_byte(i, bytes[i])) {
             return false;
         }
         text.is_ascii()
@@ -273,8 +282,7 @@ impl<'t> Fast<'t> {
                         Frame::Map {
                             start,
                             anchor: 0,
-                            keys: Vec::new(),
-                            values: Vec::new(),
+                            first: self.b.pending.len(),
                         },
                         Span::point(start),
                     )
@@ -290,7 +298,7 @@ impl<'t> Fast<'t> {
                         Frame::Seq {
                             start,
                             anchor: 0,
-                            items: Vec::new(),
+                            first: self.b.pending.len(),
                         },
                         Span::point(start),
                     )
@@ -450,13 +458,38 @@ fn refused(file: FileId, text: &str, e: &crate::pyyaml::MarkedError) -> Diagnost
 /// The first character a YAML stream may not hold, and its byte offset.
 fn first_unprintable(text: &str) -> Option<(usize, char)> {
     // ASCII text (nearly every project file) is checked a byte at a time, without decoding.
+    // (A chunk at a time: a whole chunk of printable characters is found without branches.)
     if text.is_ascii() {
-        let at = text
-            .bytes()
-            .position(|b| !matches!(b, b'\t' | b'\n' | b'\r' | b' '..=b'~'))?;
-        return Some((at, char::from(text.as_bytes()[at])));
+        let bad = |b: u8| u8::from(!matches!(b, b'\t' | b'\n' | b'\r' | b' '..=b'~'));
+        let bytes = text.as_bytes();
+        let mut found = None;
+        chunk_where(bytes, bad, |i| {
+            found = Some((i, char::from(bytes[i])));
+            true
+        });
+        return found;
     }
     text.char_indices().find(|&(_, c)| !pyyaml_printable(c))
+}
+
+/// How many bytes the scans of the whole text look at together.
+const CHUNK: usize = 32;
+
+/// Whether `hit` holds for some byte offset, trying it in order at each byte where `flag` is
+/// not 0. A whole chunk of unflagged bytes is passed over without a branch.
+fn chunk_where(bytes: &[u8], flag: impl Fn(u8) -> u8, mut hit: impl FnMut(usize) -> bool) -> bool {
+    let chunks = bytes.chunks_exact(CHUNK);
+    let tail = chunks.remainder().len();
+    let mut at = 0;
+    for chunk in chunks {
+        if chunk.iter().fold(0, |any, &b| any | flag(b)) != 0
+            && (at..at + CHUNK).any(|i| flag(bytes[i]) != 0 && hit(i))
+        {
+            return true;
+        }
+        at += CHUNK;
+    }
+    (at..at + tail).any(|i| flag(bytes[i]) != 0 && hit(i))
 }
 
 /// PyYAML's `Reader.NON_PRINTABLE` complement: what a YAML stream may hold.
@@ -466,17 +499,18 @@ fn pyyaml_printable(c: char) -> bool {
         || c >= '\u{10000}'
 }
 
+/// An open collection; its children so far are [`Builder::pending`]'s from `first` on (for a
+/// mapping, keys and values in turn).
 enum Frame {
     Seq {
         start: usize,
         anchor: usize,
-        items: Vec<NodeId>,
+        first: usize,
     },
     Map {
         start: usize,
         anchor: usize,
-        keys: Vec<NodeId>,
-        values: Vec<NodeId>,
+        first: usize,
     },
 }
 
@@ -488,6 +522,8 @@ struct Builder<'t> {
     tree: Tree,
     diags: Vec<Diagnostic>,
     stack: Vec<Frame>,
+    /// The children of the open collections, innermost last.
+    pending: Vec<NodeId>,
     anchors: HashMap<usize, NodeId>,
     weight: Vec<u64>,
     height: Vec<u32>,
@@ -513,6 +549,7 @@ impl<'t> Builder<'t> {
             tree: Tree::default(),
             diags: Vec::new(),
             stack: Vec::new(),
+            pending: Vec::new(),
             anchors: HashMap::new(),
             weight: Vec::new(),
             height: Vec::new(),
@@ -602,7 +639,7 @@ impl<'t> Builder<'t> {
                         Frame::Seq {
                             start: sp.start as usize,
                             anchor,
-                            items: Vec::new(),
+                            first: self.pending.len(),
                         },
                         sp,
                     )
@@ -613,8 +650,7 @@ impl<'t> Builder<'t> {
                         Frame::Map {
                             start: sp.start as usize,
                             anchor,
-                            keys: Vec::new(),
-                            values: Vec::new(),
+                            first: self.pending.len(),
                         },
                         sp,
                     )
@@ -836,10 +872,11 @@ impl<'t> Builder<'t> {
             Frame::Seq {
                 start,
                 anchor,
-                items,
+                first,
             } => {
+                let items = self.pending.split_off(first.min(self.pending.len()));
                 let end = self.collection_end(start, end_sp, items.last().copied());
-                let (weight, height) = self.measure(items.iter());
+                let (weight, height) = self.measure(&items);
                 self.expanded += 1;
                 let id = self.add(
                     Node {
@@ -854,13 +891,19 @@ impl<'t> Builder<'t> {
             Frame::Map {
                 start,
                 anchor,
-                keys,
-                values,
+                first,
             } => {
-                let last = values.last().copied();
+                let mut pending = std::mem::take(&mut self.pending);
+                let pairs = &pending[first.min(pending.len())..];
+                let last = pairs
+                    .len()
+                    .checked_sub(1 + pairs.len() % 2)
+                    .map(|i| pairs[i]);
                 let end = self.collection_end(start, end_sp, last);
-                let (weight, height) = self.measure(keys.iter().chain(values.iter()));
-                let entries = self.build_map(&keys, &values);
+                let (weight, height) = self.measure(pairs);
+                let entries = self.build_map(pairs);
+                pending.truncate(first);
+                self.pending = pending;
                 self.expanded += 1;
                 let id = self.add(
                     Node {
@@ -876,8 +919,8 @@ impl<'t> Builder<'t> {
     }
 
     /// Expanded size and height of a collection with these children.
-    fn measure<'a>(&self, children: impl Iterator<Item = &'a NodeId>) -> (u64, u32) {
-        children.fold((1, 1), |(w, h), c| {
+    fn measure(&self, children: &[NodeId]) -> (u64, u32) {
+        children.iter().fold((1, 1), |(w, h), c| {
             let i = c.0 as usize;
             (w.saturating_add(self.weight[i]), h.max(1 + self.height[i]))
         })
@@ -894,22 +937,26 @@ impl<'t> Builder<'t> {
     }
 
     /// Reports duplicate keys, applies merge keys, and returns the entries PyYAML's dict holds.
-    fn build_map(&mut self, keys: &[NodeId], values: &[NodeId]) -> Vec<Entry> {
-        let has_merge = keys
+    /// `pairs`: keys and values in turn.
+    fn build_map(&mut self, pairs: &[NodeId]) -> Vec<Entry> {
+        let has_merge = pairs
             .iter()
+            .step_by(2)
             .any(|&k| self.tree.as_scalar(k).is_some_and(is_merge_key));
         if has_merge {
-            return self.build_merged_map(keys, values);
+            return self.build_merged_map(pairs);
         }
+        let keys = pairs.len().div_ceil(2);
         // Without merge keys, the entries are the pairs in order, a duplicate key updating the
         // first key's entry. One index from key text to entry serves both the duplicate report
         // and that update; small mappings (most of them) scan their entries instead of hashing.
         let tree = &self.tree;
-        let mut out: Vec<Entry> = Vec::with_capacity(keys.len());
+        let mut out: Vec<Entry> = Vec::with_capacity(keys);
         let mut index: Option<HashMap<&str, usize>> =
-            (keys.len() > SCAN_KEYS).then(|| HashMap::with_capacity(keys.len()));
+            (keys > SCAN_KEYS).then(|| HashMap::with_capacity(keys));
         let mut dups = Vec::new();
-        for (&k, &v) in keys.iter().zip(values) {
+        for pair in pairs.chunks_exact(2) {
+            let (k, v) = (pair[0], pair[1]);
             let Some(text) = tree.as_scalar(k).map(|s| s.text.as_str()) else {
                 out.push(Entry { key: k, value: v });
                 continue;
@@ -960,10 +1007,10 @@ impl<'t> Builder<'t> {
     }
 
     /// [`Builder::build_map`] for a mapping with merge keys (`<<`).
-    fn build_merged_map(&mut self, keys: &[NodeId], values: &[NodeId]) -> Vec<Entry> {
+    fn build_merged_map(&mut self, pairs: &[NodeId]) -> Vec<Entry> {
         let mut first_seen: HashMap<&str, NodeId> = HashMap::new();
         let mut dups = Vec::new();
-        for &k in keys {
+        for &k in pairs.iter().step_by(2) {
             if let Some(s) = self.tree.as_scalar(k) {
                 if is_merge_key(s) {
                     continue;
@@ -980,7 +1027,8 @@ impl<'t> Builder<'t> {
         }
         let mut merged: Vec<Entry> = Vec::new();
         let mut explicit: Vec<Entry> = Vec::new();
-        for (&k, &v) in keys.iter().zip(values) {
+        for pair in pairs.chunks_exact(2) {
+            let (k, v) = (pair[0], pair[1]);
             let is_merge = self.tree.as_scalar(k).is_some_and(is_merge_key);
             if !is_merge {
                 explicit.push(Entry { key: k, value: v });
@@ -1088,14 +1136,7 @@ impl<'t> Builder<'t> {
         }
         match self.stack.last_mut() {
             None => self.tree.root = Some(id),
-            Some(Frame::Seq { items, .. }) => items.push(id),
-            Some(Frame::Map { keys, values, .. }) => {
-                if keys.len() == values.len() {
-                    keys.push(id);
-                } else {
-                    values.push(id);
-                }
-            }
+            Some(_) => self.pending.push(id),
         }
         Ok(())
     }
@@ -1212,6 +1253,23 @@ mod tests {
             assert_eq!(pairs[2], ("k2".to_string(), "quoted".to_string()));
             assert_eq!(pairs[n - 1].0, format!("k{}", n - 1));
             assert_eq!(dups, vec![(again, 6), (again + 10, 12)], "{text}");
+        }
+    }
+
+    /// A block collection ends with its last child, a flow one at its bracket; a sequence
+    /// whose `-` stand at their key's column starts at its first item.
+    #[test]
+    fn collection_spans() {
+        let text = "a: 1\nb:\n- x\n- y\nc: {k: v}\nd:\n  - [1, 2]\n";
+        for fast in [true, false] {
+            let (tree, diags, _) = parse_by(FileId(0), text, Limits::default(), fast);
+            assert!(diags.is_empty(), "{diags:?}");
+            let root = tree.root().expect("a document");
+            let span = |path: &[&str]| tree.span(tree.lookup(path).expect("an entry").value);
+            assert_eq!(tree.span(root), Span::new(0, 39));
+            assert_eq!(span(&["b"]), Span::new(10, 15));
+            assert_eq!(span(&["c"]), Span::new(19, 25));
+            assert_eq!(span(&["d"]), Span::new(31, 39));
         }
     }
 
