@@ -144,11 +144,11 @@ impl<'t> Fast<'t> {
     fn scalar(&self, start: usize, end: usize, style: Style) -> Option<(String, Span)> {
         let raw = self.b.text.get(start..end)?;
         let text = match style {
-            Style::Plain if !raw.contains('\n') => raw.to_string(),
+            Style::Plain if !raw.bytes().any(|b| b == b'\n') => raw.to_string(),
             Style::Plain if self.flow == 0 => fold_plain(raw),
             Style::SingleQuoted | Style::DoubleQuoted if raw.contains('\n') => return None,
-            Style::SingleQuoted => raw.get(1..raw.len() - 1)?.replace("''", "'"),
-            Style::DoubleQuoted => unescape(raw.get(1..raw.len() - 1)?)?,
+            Style::SingleQuoted => unquote(raw, '\'')?.replace("''", "'"),
+            Style::DoubleQuoted => unescape(unquote(raw, '"')?)?,
             Style::Literal | Style::Folded => return self.block_scalar(start, end, style),
             Style::Plain => return None,
         };
@@ -319,6 +319,11 @@ impl<'t> Fast<'t> {
     }
 }
 
+/// What is between the quotes of a quoted scalar.
+fn unquote(raw: &str, quote: char) -> Option<&str> {
+    raw.strip_prefix(quote)?.strip_suffix(quote)
+}
+
 /// A multi-line plain scalar's value: its lines trimmed, one line break read as a space and
 /// more as one fewer line breaks.
 fn fold_plain(raw: &str) -> String {
@@ -460,7 +465,14 @@ fn first_unprintable(text: &str) -> Option<(usize, char)> {
     // ASCII text (nearly every project file) is checked a byte at a time, without decoding.
     // (A chunk at a time: a whole chunk of printable characters is found without branches.)
     if text.is_ascii() {
-        let bad = |b: u8| u8::from(!matches!(b, b'\t' | b'\n' | b'\r' | b' '..=b'~'));
+        // (Comparisons only, so that a chunk's are done side by side.)
+        let bad = |b: u8| {
+            (u8::from(b < b' ')
+                & u8::from(b != b'\t')
+                & u8::from(b != b'\n')
+                & u8::from(b != b'\r'))
+                | u8::from(b == 0x7f)
+        };
         let bytes = text.as_bytes();
         let mut found = None;
         chunk_where(bytes, bad, |i| {
@@ -1253,6 +1265,25 @@ mod tests {
             assert_eq!(pairs[2], ("k2".to_string(), "quoted".to_string()));
             assert_eq!(pairs[n - 1].0, format!("k{}", n - 1));
             assert_eq!(dups, vec![(again, 6), (again + 10, 12)], "{text}");
+        }
+    }
+
+    /// The chunked scans find every byte they look for, wherever it falls in a chunk.
+    #[test]
+    fn scans_find_bytes_at_any_offset() {
+        for at in [0, 1, 30, 31, 32, 33, 63, 64, 65, 100] {
+            for b in 0..=0x7f_u8 {
+                let mut text = "a".repeat(at);
+                text.push(char::from(b));
+                text.push_str(&"b".repeat(40));
+                let printable = matches!(b, b'\t' | b'\n' | b'\r' | b' '..=b'~');
+                let want = (!printable).then_some((at, char::from(b)));
+                assert_eq!(first_unprintable(&text), want, "{at} {b:#x}");
+                let readable = !matches!(b, b'\t' | b'\r');
+                assert_eq!(Fast::may_read(&text), readable, "{at} {b:#x}");
+            }
+            let quoted_comment = format!("{}'x'#c\n", "a".repeat(at));
+            assert!(!Fast::may_read(&quoted_comment), "{at}");
         }
     }
 

@@ -64,6 +64,7 @@ impl Value<'_> {
 
 /// Whether a plain scalar `t` may be read as anything but a string, in YAML 1.1 or 1.2: it is
 /// empty or starts as a null word, a bool word or a number does.
+#[inline]
 fn may_resolve(t: &str) -> bool {
     t.as_bytes().first().is_none_or(|b| {
         matches!(
