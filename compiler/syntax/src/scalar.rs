@@ -64,29 +64,24 @@ impl Value<'_> {
 
 /// Whether a plain scalar `t` may be read as anything but a string, in YAML 1.1 or 1.2: it is
 /// empty or starts as a null word, a bool word or a number does.
-#[inline]
+#[inline(always)]
 fn may_resolve(t: &str) -> bool {
-    t.as_bytes().first().is_none_or(|b| {
-        matches!(
-            b,
-            b'0'..=b'9'
-                | b'-'
-                | b'+'
-                | b'.'
-                | b'~'
-                | b'n'
-                | b'N'
-                | b'y'
-                | b'Y'
-                | b't'
-                | b'T'
-                | b'o'
-                | b'O'
-                | b'f'
-                | b'F'
-        )
-    })
+    t.as_bytes()
+        .first()
+        .is_none_or(|&b| MAY_RESOLVE[usize::from(b)])
 }
+
+/// The first bytes of [`may_resolve`]'s words and numbers.
+static MAY_RESOLVE: [bool; 256] = {
+    let mut table = [false; 256];
+    let firsts = b"0123456789-+.~nNyYtToOfF";
+    let mut i = 0;
+    while i < firsts.len() {
+        table[firsts[i] as usize] = true;
+        i += 1;
+    }
+    table
+};
 
 /// Whether `t` can be a number or a timestamp: the first character every numeric pattern
 /// (YAML 1.1 and 1.2) requires.
