@@ -1,10 +1,11 @@
 //! Builds a [`Tree`] from saphyr-parser's event stream.
 
+use crate::pyyaml::{Event, Shape, Sink};
 use crate::scalar::{Scalar, Style};
 use crate::tree::{Entry, Kind, Node, NodeId, Tree};
 use foldhash::{HashMap, HashMapExt as _};
 use paasc_diag::{Cap, Code, Diagnostic, FileId, Span};
-use saphyr_parser::{Event, Parser, ScalarStyle, ScanError, Tag};
+use saphyr_parser::{Parser, ScalarStyle, ScanError, Tag};
 
 /// Bounds that keep parsing linear in time and memory for any input.
 #[derive(Clone, Copy, Debug)]
@@ -33,6 +34,13 @@ impl Default for Limits {
 /// Parses one YAML document. Never fails: problems come back as diagnostics, and the tree has
 /// no root when the text is empty or not valid YAML.
 pub fn parse(file: FileId, text: &str, limits: Limits) -> (Tree, Vec<Diagnostic>) {
+    let (tree, diags, _) = parse_by(file, text, limits, true);
+    (tree, diags)
+}
+
+/// [`parse`], building the tree from the PyYAML pass's events when `fast` allows and the text
+/// permits (the last value tells), else with saphyr-parser.
+fn parse_by(file: FileId, text: &str, limits: Limits, fast: bool) -> (Tree, Vec<Diagnostic>, bool) {
     let mut b = Builder::new(file, text, limits);
     if text.len() > limits.max_bytes {
         b.diags.push(
@@ -43,7 +51,7 @@ pub fn parse(file: FileId, text: &str, limits: Limits) -> (Tree, Vec<Diagnostic>
             .label("this file")
             .help("check that the right file is named; real charmcraft.yaml and rockcraft.yaml files are a few kilobytes"),
         );
-        return (Tree::default(), b.diags);
+        return (Tree::default(), b.diags, false);
     }
     if let Some((at, c)) = first_unprintable(text) {
         b.diags.push(
@@ -59,14 +67,344 @@ pub fn parse(file: FileId, text: &str, limits: Limits) -> (Tree, Vec<Diagnostic>
             .label("not a printable character")
             .help("PyYAML, which charmcraft and rockcraft use, refuses the whole file; remove the character, or write it as an escape in a double-quoted string (`\\x07`)"),
         );
-        return (Tree::default(), b.diags);
+        return (Tree::default(), b.diags, false);
     }
-    if let Some(e) = crate::pyyaml::check(text, limits.max_depth) {
+    let mut fast = Fast {
+        b: Builder::new(file, text, limits),
+        failed: !fast || !Fast::may_read(text),
+        flow: 0,
+    };
+    if !fast.failed {
+        // About one node per ten bytes in project files: reserved rather than grown (and
+        // copied) a dozen times over in a large one.
+        let nodes = (text.len() / 10).min(1 << 17);
+        fast.b.tree.nodes.reserve(nodes);
+        fast.b.weight.reserve(nodes);
+        fast.b.height.reserve(nodes);
+    }
+    let loaded = if fast.failed {
+        crate::pyyaml::load(text, limits.max_depth, &mut ())
+    } else {
+        crate::pyyaml::load(text, limits.max_depth, &mut fast)
+    };
+    if let Some(e) = loaded.error {
         b.diags.push(refused(file, text, &e));
-        return (Tree::default(), b.diags);
+        return (Tree::default(), b.diags, false);
+    }
+    if loaded.complete && !fast.failed {
+        return (fast.b.tree, fast.b.diags, true);
     }
     b.run();
-    (b.tree, b.diags)
+    (b.tree, b.diags, false)
+}
+
+/// Builds the tree from the events of the PyYAML pass, which scans the text anyway, instead of
+/// scanning it a second time with saphyr-parser. It gives up (and saphyr-parser builds the tree)
+/// on anything whose tree or spans it does not know to be saphyr-parser's: see
+/// [`crate::pyyaml::Loaded::complete`] and [`Fast::cook`].
+struct Fast<'t> {
+    b: Builder<'t>,
+    failed: bool,
+    /// How many flow collections the next event is in.
+    flow: usize,
+}
+
+impl<'t> Fast<'t> {
+    /// Whether the text holds none of the characters the two parsers read differently or this
+    /// builder does not handle: tabs, carriage returns, byte order marks, YAML 1.1's other line
+    /// breaks.
+    fn may_read(text: &str) -> bool {
+        let bytes = text.as_bytes();
+        let odd_byte = |i: usize, b: u8| match b {
+            b'\t' | b'\r' => true,
+            // A comment right after a quote or a bracket: saphyr-parser refuses it.
+            b'#' => {
+                i > 0
+                    && matches!(
+                        bytes[i - 1],
+                        b'"' | b'\'' | b'[' | b']' | b'{' | b'}' | b','
+                    )
+            }
+            _ => false,
+        };
+        let suspect = |b: u8| u8::from(b == b'\t') | u8::from(b == b'\r') | u8::from(b == b'#');
+        if chunk_where(bytes, suspect, |i| odd_byte(i, bytes[i])) {
+            return false;
+        }
+        text.is_ascii()
+            || !text
+                .chars()
+                .any(|c| matches!(c, '\u{feff}' | '\u{85}' | '\u{2028}' | '\u{2029}'))
+    }
+
+    /// The value and span of the scalar token at `start..end`, as saphyr-parser reads them, if
+    /// it is one this builder reads: a plain scalar (on several lines only in block context), a
+    /// quoted one on one line, a block scalar without indentation indicator or leading blank
+    /// lines in a text that ends with a line break.
+    fn scalar(&self, start: usize, end: usize, style: Style) -> Option<(String, Span)> {
+        let raw = self.b.text.get(start..end)?;
+        let text = match style {
+            Style::Plain if !raw.bytes().any(|b| b == b'\n') => raw.to_string(),
+            Style::Plain if self.flow == 0 => fold_plain(raw),
+            Style::SingleQuoted | Style::DoubleQuoted if raw.contains('\n') => return None,
+            Style::SingleQuoted => unquote(raw, '\'')?.replace("''", "'"),
+            Style::DoubleQuoted => unescape(unquote(raw, '"')?)?,
+            Style::Literal | Style::Folded => return self.block_scalar(start, end, style),
+            Style::Plain => return None,
+        };
+        let end = if style == Style::Plain {
+            end
+        } else {
+            self.past_blanks(end)
+        };
+        Some((text, Span::new(start, end)))
+    }
+
+    /// A block scalar whose indicator is at `start` and which PyYAML ends at `end`, as
+    /// saphyr-parser reads it: its value, and its span from its first content character to
+    /// past the indentation of the line after it.
+    fn block_scalar(&self, start: usize, end: usize, style: Style) -> Option<(String, Span)> {
+        let text = self.b.text;
+        let bytes = text.as_bytes();
+        if !text.ends_with('\n') {
+            return None;
+        }
+        let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+        if bytes[line_start..start].iter().all(|&b| b == b' ') {
+            // An indicator that starts its line: saphyr-parser refuses some.
+            return None;
+        }
+        let mut at = start + 1;
+        let chomp = bytes.get(at).copied();
+        if matches!(chomp, Some(b'+' | b'-')) {
+            at += 1;
+        }
+        let header_end = at + text[at..].find('\n')?;
+        let rest = text[at..header_end].trim_start_matches(' ');
+        if !(rest.is_empty() || (rest.starts_with('#') && rest.len() < header_end - at)) {
+            return None;
+        }
+        let first = header_end + 1;
+        let indent = bytes[first..].iter().take_while(|&&b| b == b' ').count();
+        if indent == 0
+            || matches!(bytes.get(first + indent), None | Some(b'\n'))
+            || end <= first + indent
+        {
+            return None;
+        }
+        let folded = style == Style::Folded;
+        let mut out = String::new();
+        let (mut leading_break, mut leading_blank, mut trailing) = (false, false, 0);
+        let mut pos = first + indent;
+        let content = pos;
+        loop {
+            let trailing_blank = bytes[pos] == b' ';
+            if folded && leading_break && !leading_blank && !trailing_blank {
+                if trailing == 0 {
+                    out.push(' ');
+                }
+            } else if leading_break {
+                out.push('\n');
+            }
+            out.extend(std::iter::repeat_n('\n', trailing));
+            trailing = 0;
+            leading_blank = trailing_blank;
+            let eol = pos + text[pos..].find('\n')?;
+            out.push_str(&text[pos..eol]);
+            leading_break = true;
+            pos = eol + 1;
+            let col = loop {
+                let col = bytes[pos..]
+                    .iter()
+                    .take(indent)
+                    .take_while(|&&b| b == b' ')
+                    .count();
+                pos += col;
+                if bytes.get(pos) != Some(&b'\n') {
+                    break col;
+                }
+                trailing += 1;
+                pos += 1;
+            };
+            if col != indent || pos == bytes.len() {
+                break;
+            }
+        }
+        if chomp != Some(b'-') && leading_break {
+            out.push('\n');
+        }
+        if chomp == Some(b'+') {
+            out.extend(std::iter::repeat_n('\n', trailing));
+        }
+        Some((out, Span::new(content, pos)))
+    }
+
+    /// Past the spaces from `at`, and past the rest of the line if a comment follows them:
+    /// where saphyr-parser ends a quoted scalar that ends at `at`, and starts a sequence whose
+    /// `-` is before `at` and stands at its key's column.
+    fn past_blanks(&self, mut at: usize) -> usize {
+        let bytes = self.b.text.as_bytes();
+        let from = at;
+        while bytes.get(at) == Some(&b' ') {
+            at += 1;
+        }
+        if at > from && bytes.get(at) == Some(&b'#') {
+            while !matches!(bytes.get(at), None | Some(b'\n')) {
+                at += 1;
+            }
+        }
+        at
+    }
+
+    /// Counts a flow collection that starts at `start`.
+    fn enter(&mut self, start: usize) {
+        if matches!(self.b.text.as_bytes().get(start), Some(b'[' | b'{')) {
+            self.flow += 1;
+        }
+    }
+
+    fn take(&mut self, ev: Event<'_>) -> Result<(), ()> {
+        match ev {
+            Event::StreamEnd | Event::DocumentStart | Event::DocumentEnd => Ok(()),
+            Event::Alias(..) | Event::Node(Some(_), ..) => Err(()),
+            Event::Node(None, start, shape) => match shape {
+                Shape::Scalar(end, style) => {
+                    let (text, span) = self.scalar(start, end, style).ok_or(())?;
+                    self.b.add_scalar(span, text, style, None, 0)
+                }
+                Shape::Empty(Some(at)) => {
+                    self.b
+                        .add_scalar(Span::point(at), String::new(), Style::Plain, None, 0)
+                }
+                Shape::Map => {
+                    self.enter(start);
+                    self.b.push(
+                        Frame::Map {
+                            start,
+                            anchor: 0,
+                            first: self.b.pending.len(),
+                        },
+                        Span::point(start),
+                    )
+                }
+                Shape::Seq | Shape::IndentlessSeq => {
+                    self.enter(start);
+                    let start = if shape == Shape::Seq {
+                        start
+                    } else {
+                        self.past_blanks(start + 1)
+                    };
+                    self.b.push(
+                        Frame::Seq {
+                            start,
+                            anchor: 0,
+                            first: self.b.pending.len(),
+                        },
+                        Span::point(start),
+                    )
+                }
+                Shape::Empty(None) | Shape::PairMap => Err(()),
+            },
+            Event::CollectionEnd(closer) => {
+                let end = match closer {
+                    Some(at) => {
+                        self.flow = self.flow.saturating_sub(1);
+                        Span::new(at, at + 1)
+                    }
+                    None => Span::point(self.b.text.len()),
+                };
+                self.b.pop(end)
+            }
+        }
+    }
+}
+
+/// What is between the quotes of a quoted scalar.
+fn unquote(raw: &str, quote: char) -> Option<&str> {
+    raw.strip_prefix(quote)?.strip_suffix(quote)
+}
+
+/// A multi-line plain scalar's value: its lines trimmed, one line break read as a space and
+/// more as one fewer line breaks.
+fn fold_plain(raw: &str) -> String {
+    let mut out = String::with_capacity(raw.len());
+    let mut breaks = 0;
+    for (i, line) in raw.split('\n').enumerate() {
+        let line = line.trim_matches(' ');
+        if line.is_empty() {
+            breaks += 1;
+            continue;
+        }
+        if i > 0 {
+            match breaks {
+                0 => out.push(' '),
+                n => out.extend(std::iter::repeat_n('\n', n)),
+            }
+        }
+        breaks = 0;
+        out.push_str(line);
+    }
+    out
+}
+
+/// The value of a double-quoted scalar's one line of content (between the quotes), with its
+/// escapes read as saphyr-parser reads them; `None` for an escape that is not a character.
+fn unescape(inner: &str) -> Option<String> {
+    if !inner.contains('\\') {
+        return Some(inner.to_string());
+    }
+    let mut out = String::with_capacity(inner.len());
+    let mut chars = inner.chars();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        let e = chars.next()?;
+        let code_length = match e {
+            'x' => 2,
+            'u' => 4,
+            'U' => 8,
+            _ => 0,
+        };
+        if code_length > 0 {
+            let digits: String = chars.by_ref().take(code_length).collect();
+            if digits.len() != code_length || !digits.bytes().all(|b| b.is_ascii_hexdigit()) {
+                return None;
+            }
+            out.push(char::from_u32(u32::from_str_radix(&digits, 16).ok()?)?);
+            continue;
+        }
+        out.push(match e {
+            '0' => '\0',
+            'a' => '\x07',
+            'b' => '\x08',
+            't' => '\t',
+            'n' => '\n',
+            'v' => '\x0b',
+            'f' => '\x0c',
+            'r' => '\r',
+            'e' => '\x1b',
+            ' ' => ' ',
+            '"' => '"',
+            '/' => '/',
+            '\\' => '\\',
+            'N' => '\u{85}',
+            '_' => '\u{a0}',
+            'L' => '\u{2028}',
+            'P' => '\u{2029}',
+            _ => return None,
+        });
+    }
+    Some(out)
+}
+
+impl<'a> Sink<'a> for Fast<'_> {
+    fn event(&mut self, ev: Event<'a>) {
+        if !self.failed && self.take(ev).is_err() {
+            self.failed = true;
+        }
+    }
 }
 
 /// The span of the character at byte `at` of `text`; empty at the end and for a byte order mark,
@@ -125,13 +463,45 @@ fn refused(file: FileId, text: &str, e: &crate::pyyaml::MarkedError) -> Diagnost
 /// The first character a YAML stream may not hold, and its byte offset.
 fn first_unprintable(text: &str) -> Option<(usize, char)> {
     // ASCII text (nearly every project file) is checked a byte at a time, without decoding.
+    // (A chunk at a time: a whole chunk of printable characters is found without branches.)
     if text.is_ascii() {
-        let at = text
-            .bytes()
-            .position(|b| !matches!(b, b'\t' | b'\n' | b'\r' | b' '..=b'~'))?;
-        return Some((at, char::from(text.as_bytes()[at])));
+        // (Comparisons only, so that a chunk's are done side by side.)
+        let bad = |b: u8| {
+            (u8::from(b < b' ')
+                & u8::from(b != b'\t')
+                & u8::from(b != b'\n')
+                & u8::from(b != b'\r'))
+                | u8::from(b == 0x7f)
+        };
+        let bytes = text.as_bytes();
+        let mut found = None;
+        chunk_where(bytes, bad, |i| {
+            found = Some((i, char::from(bytes[i])));
+            true
+        });
+        return found;
     }
     text.char_indices().find(|&(_, c)| !pyyaml_printable(c))
+}
+
+/// How many bytes the scans of the whole text look at together.
+const CHUNK: usize = 32;
+
+/// Whether `hit` holds for some byte offset, trying it in order at each byte where `flag` is
+/// not 0. A whole chunk of unflagged bytes is passed over without a branch.
+fn chunk_where(bytes: &[u8], flag: impl Fn(u8) -> u8, mut hit: impl FnMut(usize) -> bool) -> bool {
+    let chunks = bytes.chunks_exact(CHUNK);
+    let tail = chunks.remainder().len();
+    let mut at = 0;
+    for chunk in chunks {
+        if chunk.iter().fold(0, |any, &b| any | flag(b)) != 0
+            && (at..at + CHUNK).any(|i| flag(bytes[i]) != 0 && hit(i))
+        {
+            return true;
+        }
+        at += CHUNK;
+    }
+    (at..at + tail).any(|i| flag(bytes[i]) != 0 && hit(i))
 }
 
 /// PyYAML's `Reader.NON_PRINTABLE` complement: what a YAML stream may hold.
@@ -141,17 +511,18 @@ fn pyyaml_printable(c: char) -> bool {
         || c >= '\u{10000}'
 }
 
+/// An open collection; its children so far are [`Builder::pending`]'s from `first` on (for a
+/// mapping, keys and values in turn).
 enum Frame {
     Seq {
         start: usize,
         anchor: usize,
-        items: Vec<NodeId>,
+        first: usize,
     },
     Map {
         start: usize,
         anchor: usize,
-        keys: Vec<NodeId>,
-        values: Vec<NodeId>,
+        first: usize,
     },
 }
 
@@ -163,6 +534,8 @@ struct Builder<'t> {
     tree: Tree,
     diags: Vec<Diagnostic>,
     stack: Vec<Frame>,
+    /// The children of the open collections, innermost last.
+    pending: Vec<NodeId>,
     anchors: HashMap<usize, NodeId>,
     weight: Vec<u64>,
     height: Vec<u32>,
@@ -188,6 +561,7 @@ impl<'t> Builder<'t> {
             tree: Tree::default(),
             diags: Vec::new(),
             stack: Vec::new(),
+            pending: Vec::new(),
             anchors: HashMap::new(),
             weight: Vec::new(),
             height: Vec::new(),
@@ -252,7 +626,7 @@ impl<'t> Builder<'t> {
             };
             let sp = self.span(span);
             let outcome = match event {
-                Event::DocumentStart(_) => {
+                saphyr_parser::Event::DocumentStart(_) => {
                     documents += 1;
                     if documents > 1 {
                         self.diags.push(
@@ -264,41 +638,43 @@ impl<'t> Builder<'t> {
                     }
                     Ok(())
                 }
-                Event::Scalar(text, style, anchor, tag) => {
+                saphyr_parser::Event::Scalar(text, style, anchor, tag) => {
                     // The scanner reserves room to grow each scalar; a large file's tree
                     // would keep several times its text in unused capacity.
                     // (A copy is cheaper than shrinking in place, which splits the block.)
                     let text = String::from(&*text);
                     self.scalar(sp, text, style, anchor, tag.as_deref())
                 }
-                Event::SequenceStart(anchor, tag) => {
+                saphyr_parser::Event::SequenceStart(anchor, tag) => {
                     self.check_collection_tag(sp, tag.as_deref(), &["seq", "set", "omap", "pairs"]);
                     self.push(
                         Frame::Seq {
                             start: sp.start as usize,
                             anchor,
-                            items: Vec::new(),
+                            first: self.pending.len(),
                         },
                         sp,
                     )
                 }
-                Event::MappingStart(anchor, tag) => {
+                saphyr_parser::Event::MappingStart(anchor, tag) => {
                     self.check_collection_tag(sp, tag.as_deref(), &["map", "set", "omap"]);
                     self.push(
                         Frame::Map {
                             start: sp.start as usize,
                             anchor,
-                            keys: Vec::new(),
-                            values: Vec::new(),
+                            first: self.pending.len(),
                         },
                         sp,
                     )
                 }
-                Event::SequenceEnd | Event::MappingEnd => self.pop(sp),
-                Event::Alias(id) => self.alias(sp, id),
-                Event::StreamStart | Event::StreamEnd | Event::DocumentEnd | Event::Nothing => {
-                    Ok(())
+                saphyr_parser::Event::SequenceEnd | saphyr_parser::Event::MappingEnd => {
+                    self.pop(sp)
                 }
+                saphyr_parser::Event::Alias(id) => self.alias(sp, id),
+                saphyr_parser::Event::StreamStart
+                | saphyr_parser::Event::StreamEnd
+                | saphyr_parser::Event::DocumentEnd
+                | saphyr_parser::Event::Nothing => Ok(()),
             };
             if outcome.is_err() {
                 self.tree.root = None;
@@ -423,6 +799,17 @@ impl<'t> Builder<'t> {
                 _ => self.unsupported_tag(sp, tag),
             }
         }
+        self.add_scalar(sp, text, style, core_tag, anchor)
+    }
+
+    fn add_scalar(
+        &mut self,
+        sp: Span,
+        text: String,
+        style: Style,
+        core_tag: Option<String>,
+        anchor: usize,
+    ) -> Result<(), ()> {
         let scalar = Scalar {
             text,
             style,
@@ -497,10 +884,11 @@ impl<'t> Builder<'t> {
             Frame::Seq {
                 start,
                 anchor,
-                items,
+                first,
             } => {
+                let items = self.pending.split_off(first.min(self.pending.len()));
                 let end = self.collection_end(start, end_sp, items.last().copied());
-                let (weight, height) = self.measure(items.iter());
+                let (weight, height) = self.measure(&items);
                 self.expanded += 1;
                 let id = self.add(
                     Node {
@@ -515,13 +903,19 @@ impl<'t> Builder<'t> {
             Frame::Map {
                 start,
                 anchor,
-                keys,
-                values,
+                first,
             } => {
-                let last = values.last().copied();
+                let mut pending = std::mem::take(&mut self.pending);
+                let pairs = &pending[first.min(pending.len())..];
+                let last = pairs
+                    .len()
+                    .checked_sub(1 + pairs.len() % 2)
+                    .map(|i| pairs[i]);
                 let end = self.collection_end(start, end_sp, last);
-                let (weight, height) = self.measure(keys.iter().chain(values.iter()));
-                let entries = self.build_map(&keys, &values);
+                let (weight, height) = self.measure(pairs);
+                let entries = self.build_map(pairs);
+                pending.truncate(first);
+                self.pending = pending;
                 self.expanded += 1;
                 let id = self.add(
                     Node {
@@ -537,8 +931,8 @@ impl<'t> Builder<'t> {
     }
 
     /// Expanded size and height of a collection with these children.
-    fn measure<'a>(&self, children: impl Iterator<Item = &'a NodeId>) -> (u64, u32) {
-        children.fold((1, 1), |(w, h), c| {
+    fn measure(&self, children: &[NodeId]) -> (u64, u32) {
+        children.iter().fold((1, 1), |(w, h), c| {
             let i = c.0 as usize;
             (w.saturating_add(self.weight[i]), h.max(1 + self.height[i]))
         })
@@ -555,22 +949,26 @@ impl<'t> Builder<'t> {
     }
 
     /// Reports duplicate keys, applies merge keys, and returns the entries PyYAML's dict holds.
-    fn build_map(&mut self, keys: &[NodeId], values: &[NodeId]) -> Vec<Entry> {
-        let has_merge = keys
+    /// `pairs`: keys and values in turn.
+    fn build_map(&mut self, pairs: &[NodeId]) -> Vec<Entry> {
+        let has_merge = pairs
             .iter()
+            .step_by(2)
             .any(|&k| self.tree.as_scalar(k).is_some_and(is_merge_key));
         if has_merge {
-            return self.build_merged_map(keys, values);
+            return self.build_merged_map(pairs);
         }
+        let keys = pairs.len().div_ceil(2);
         // Without merge keys, the entries are the pairs in order, a duplicate key updating the
         // first key's entry. One index from key text to entry serves both the duplicate report
         // and that update; small mappings (most of them) scan their entries instead of hashing.
         let tree = &self.tree;
-        let mut out: Vec<Entry> = Vec::with_capacity(keys.len());
+        let mut out: Vec<Entry> = Vec::with_capacity(keys);
         let mut index: Option<HashMap<&str, usize>> =
-            (keys.len() > SCAN_KEYS).then(|| HashMap::with_capacity(keys.len()));
+            (keys > SCAN_KEYS).then(|| HashMap::with_capacity(keys));
         let mut dups = Vec::new();
-        for (&k, &v) in keys.iter().zip(values) {
+        for pair in pairs.chunks_exact(2) {
+            let (k, v) = (pair[0], pair[1]);
             let Some(text) = tree.as_scalar(k).map(|s| s.text.as_str()) else {
                 out.push(Entry { key: k, value: v });
                 continue;
@@ -621,10 +1019,10 @@ impl<'t> Builder<'t> {
     }
 
     /// [`Builder::build_map`] for a mapping with merge keys (`<<`).
-    fn build_merged_map(&mut self, keys: &[NodeId], values: &[NodeId]) -> Vec<Entry> {
+    fn build_merged_map(&mut self, pairs: &[NodeId]) -> Vec<Entry> {
         let mut first_seen: HashMap<&str, NodeId> = HashMap::new();
         let mut dups = Vec::new();
-        for &k in keys {
+        for &k in pairs.iter().step_by(2) {
             if let Some(s) = self.tree.as_scalar(k) {
                 if is_merge_key(s) {
                     continue;
@@ -641,7 +1039,8 @@ impl<'t> Builder<'t> {
         }
         let mut merged: Vec<Entry> = Vec::new();
         let mut explicit: Vec<Entry> = Vec::new();
-        for (&k, &v) in keys.iter().zip(values) {
+        for pair in pairs.chunks_exact(2) {
+            let (k, v) = (pair[0], pair[1]);
             let is_merge = self.tree.as_scalar(k).is_some_and(is_merge_key);
             if !is_merge {
                 explicit.push(Entry { key: k, value: v });
@@ -749,14 +1148,7 @@ impl<'t> Builder<'t> {
         }
         match self.stack.last_mut() {
             None => self.tree.root = Some(id),
-            Some(Frame::Seq { items, .. }) => items.push(id),
-            Some(Frame::Map { keys, values, .. }) => {
-                if keys.len() == values.len() {
-                    keys.push(id);
-                } else {
-                    values.push(id);
-                }
-            }
+            Some(_) => self.pending.push(id),
         }
         Ok(())
     }
@@ -828,6 +1220,9 @@ fn syntax_help(info: &str, at: Option<char>, context: Option<char>) -> String {
 }
 
 #[cfg(test)]
+mod differential;
+
+#[cfg(test)]
 mod tests {
     use super::*;
 
@@ -870,6 +1265,42 @@ mod tests {
             assert_eq!(pairs[2], ("k2".to_string(), "quoted".to_string()));
             assert_eq!(pairs[n - 1].0, format!("k{}", n - 1));
             assert_eq!(dups, vec![(again, 6), (again + 10, 12)], "{text}");
+        }
+    }
+
+    /// The chunked scans find every byte they look for, wherever it falls in a chunk.
+    #[test]
+    fn scans_find_bytes_at_any_offset() {
+        for at in [0, 1, 30, 31, 32, 33, 63, 64, 65, 100] {
+            for b in 0..=0x7f_u8 {
+                let mut text = "a".repeat(at);
+                text.push(char::from(b));
+                text.push_str(&"b".repeat(40));
+                let printable = matches!(b, b'\t' | b'\n' | b'\r' | b' '..=b'~');
+                let want = (!printable).then_some((at, char::from(b)));
+                assert_eq!(first_unprintable(&text), want, "{at} {b:#x}");
+                let readable = !matches!(b, b'\t' | b'\r');
+                assert_eq!(Fast::may_read(&text), readable, "{at} {b:#x}");
+            }
+            let quoted_comment = format!("{}'x'#c\n", "a".repeat(at));
+            assert!(!Fast::may_read(&quoted_comment), "{at}");
+        }
+    }
+
+    /// A block collection ends with its last child, a flow one at its bracket; a sequence
+    /// whose `-` stand at their key's column starts at its first item.
+    #[test]
+    fn collection_spans() {
+        let text = "a: 1\nb:\n- x\n- y\nc: {k: v}\nd:\n  - [1, 2]\n";
+        for fast in [true, false] {
+            let (tree, diags, _) = parse_by(FileId(0), text, Limits::default(), fast);
+            assert!(diags.is_empty(), "{diags:?}");
+            let root = tree.root().expect("a document");
+            let span = |path: &[&str]| tree.span(tree.lookup(path).expect("an entry").value);
+            assert_eq!(tree.span(root), Span::new(0, 39));
+            assert_eq!(span(&["b"]), Span::new(10, 15));
+            assert_eq!(span(&["c"]), Span::new(19, 25));
+            assert_eq!(span(&["d"]), Span::new(31, 39));
         }
     }
 

@@ -13,10 +13,11 @@
 //! without a verdict (paasc refuses that depth itself; PyYAML's composer raises `RecursionError`
 //! near 1,000 levels).
 
+use crate::Style;
 use std::collections::HashMap;
 
 #[cfg(test)]
-mod differential;
+pub(crate) mod differential;
 #[cfg(test)]
 mod reference;
 
@@ -87,7 +88,7 @@ impl MarkedError {
 /// verdict past that point.
 pub fn check(text: &str, max_depth: usize) -> Option<MarkedError> {
     let mut p = Parser::new(text, max_depth);
-    match p.run() {
+    match p.run(&mut ()) {
         Ok(()) | Err(Stop::GiveUp) => None,
         Err(Stop::Error(e)) => Some(*e),
     }
@@ -293,6 +294,9 @@ struct Token<'a> {
     /// written: it may not fit an integer) or a `%TAG` directive's handle.
     value: Option<&'a str>,
     directive: Directive,
+    /// A scalar's end (past its closing quote) and style.
+    end: usize,
+    style: Style,
 }
 
 impl<'a> Token<'a> {
@@ -302,6 +306,16 @@ impl<'a> Token<'a> {
             start: start.byte,
             value: None,
             directive: Directive::Other,
+            end: start.byte,
+            style: Style::Plain,
+        }
+    }
+
+    fn scalar(start: Mark, end: usize, style: Style) -> Token<'a> {
+        Token {
+            end,
+            style,
+            ..Token::new(Tok::Scalar, start)
         }
     }
 }
@@ -1042,6 +1056,7 @@ impl<'a> Scanner<'a> {
             start: start.byte,
             value,
             directive,
+            ..Token::new(Tok::Directive, start)
         })
     }
 
@@ -1193,7 +1208,7 @@ impl<'a> Scanner<'a> {
             kind: if alias { Tok::Alias } else { Tok::Anchor },
             start: start.byte,
             value: Some(name),
-            directive: Directive::Other,
+            ..Token::new(Tok::Alias, start)
         })
     }
 
@@ -1248,7 +1263,7 @@ impl<'a> Scanner<'a> {
             kind: Tok::Tag,
             start: start.byte,
             value: handle,
-            directive: Directive::Other,
+            ..Token::new(Tok::Tag, start)
         })
     }
 
@@ -1262,6 +1277,11 @@ impl<'a> Scanner<'a> {
 
     fn scan_block_scalar(&mut self) -> R<Token<'a>> {
         let start = self.mark();
+        let style = if self.byte(start.byte) == b'|' {
+            Style::Literal
+        } else {
+            Style::Folded
+        };
         self.forward(1);
         let increment = self.scan_block_scalar_indicators(start)?;
         self.scan_ignored_line("while scanning a block scalar", start)?;
@@ -1279,7 +1299,7 @@ impl<'a> Scanner<'a> {
             self.scan_line_break();
             self.scan_block_scalar_breaks(indent);
         }
-        Ok(Token::new(Tok::Scalar, start))
+        Ok(Token::scalar(start, self.at.byte, style))
     }
 
     /// The explicit indentation, if any; checks the chomping and indentation indicators.
@@ -1356,7 +1376,12 @@ impl<'a> Scanner<'a> {
             self.scan_flow_scalar_non_spaces(double, start)?;
         }
         self.forward_ascii(1);
-        Ok(Token::new(Tok::Scalar, start))
+        let style = if double {
+            Style::DoubleQuoted
+        } else {
+            Style::SingleQuoted
+        };
+        Ok(Token::scalar(start, self.at.byte, style))
     }
 
     fn scan_flow_scalar_non_spaces(&mut self, double: bool, start: Mark) -> R<()> {
@@ -1476,6 +1501,7 @@ impl<'a> Scanner<'a> {
     fn scan_plain(&mut self) -> Token<'a> {
         let start = self.mark();
         let indent = self.indent + 1;
+        let mut end = start.byte;
         loop {
             if self.byte(self.at.byte) == b'#' {
                 break;
@@ -1483,6 +1509,7 @@ impl<'a> Scanner<'a> {
             if !self.skip_plain_word() {
                 break;
             }
+            end = self.at.byte;
             self.allow_simple_key = false;
             let spaces = self.scan_plain_spaces();
             if !spaces
@@ -1492,7 +1519,7 @@ impl<'a> Scanner<'a> {
                 break;
             }
         }
-        Token::new(Tok::Scalar, start)
+        Token::scalar(start, end, Style::Plain)
     }
 
     /// Whether spaces or line breaks follow (PyYAML's non-empty `chunks`).
@@ -1679,15 +1706,81 @@ enum State {
     End,
 }
 
+/// A parser event, with its start byte.
 #[derive(Clone, Copy, Debug, PartialEq)]
-enum Event<'a> {
+pub(crate) enum Event<'a> {
     StreamEnd,
     DocumentStart,
     DocumentEnd,
     Alias(&'a str, usize),
-    /// A scalar, or the start of a collection (`true`), with its anchor and start mark.
-    Node(Option<&'a str>, usize, bool),
-    CollectionEnd,
+    /// A scalar or the start of a collection, with its anchor and start.
+    Node(Option<&'a str>, usize, Shape),
+    /// The end of a collection: a flow collection's closing bracket.
+    CollectionEnd(Option<usize>),
+}
+
+/// What a node event stands for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Shape {
+    /// A scalar token, with its end and style.
+    Scalar(usize, Style),
+    /// An empty scalar, and where saphyr-parser puts it when this module knows.
+    Empty(Option<usize>),
+    /// A block mapping or a flow mapping (`{`).
+    Map,
+    /// A block sequence (at its first `-`) or a flow sequence (`[`).
+    Seq,
+    /// A sequence whose `-` stand at the column of the mapping key it is the value of.
+    IndentlessSeq,
+    /// A single-pair mapping in a flow sequence (`[a: b]`).
+    PairMap,
+}
+
+impl Shape {
+    fn collection(self) -> bool {
+        !matches!(self, Shape::Scalar(..) | Shape::Empty(_))
+    }
+}
+
+/// Receives the parser's events while it checks the text.
+pub(crate) trait Sink<'a> {
+    /// One event, while every construct so far is one [`Parser::unusual`] leaves unflagged.
+    fn event(&mut self, ev: Event<'a>);
+}
+
+impl<'a> Sink<'a> for () {
+    #[inline(always)]
+    fn event(&mut self, _: Event<'a>) {}
+}
+
+/// The verdict of [`load`].
+pub(crate) struct Loaded {
+    /// PyYAML's error, if it refuses the text.
+    pub error: Option<MarkedError>,
+    /// Whether the sink saw the whole of a single-document text built only of constructs whose
+    /// trees this module's events describe fully: no directives, document markers, anchors,
+    /// aliases, tags, complex keys or single-pair mappings, and no empty node whose place
+    /// saphyr-parser gives otherwise.
+    pub complete: bool,
+}
+
+/// [`check`], passing the events to `sink`.
+pub(crate) fn load<'a>(text: &'a str, max_depth: usize, sink: &mut impl Sink<'a>) -> Loaded {
+    let mut p = Parser::new(text, max_depth);
+    match p.run(sink) {
+        Ok(()) => Loaded {
+            error: None,
+            complete: !p.unusual,
+        },
+        Err(Stop::GiveUp) => Loaded {
+            error: None,
+            complete: false,
+        },
+        Err(Stop::Error(e)) => Loaded {
+            error: Some(*e),
+            complete: false,
+        },
+    }
 }
 
 struct Parser<'a> {
@@ -1696,6 +1789,8 @@ struct Parser<'a> {
     states: Vec<State>,
     marks: Vec<usize>,
     tag_handles: Vec<&'a str>,
+    /// Whether a construct [`Loaded::complete`] excludes was met.
+    unusual: bool,
 }
 
 const DEFAULT_TAGS: [&str; 2] = ["!", "!!"];
@@ -1708,11 +1803,12 @@ impl<'a> Parser<'a> {
             states: Vec::new(),
             marks: Vec::new(),
             tag_handles: Vec::new(),
+            unusual: false,
         }
     }
 
     /// The composer's `get_single_node`, keeping only what can fail.
-    fn run(&mut self) -> R<()> {
+    fn run(&mut self, sink: &mut impl Sink<'a>) -> R<()> {
         self.scanner.skip_token()?;
         if self.next_event()? == Event::StreamEnd {
             return Ok(());
@@ -1720,7 +1816,11 @@ impl<'a> Parser<'a> {
         let mut anchors: HashMap<&'a str, usize> = HashMap::new();
         let mut depth = 0usize;
         loop {
-            match self.next_event()? {
+            let ev = self.next_event()?;
+            if !self.unusual {
+                sink.event(ev);
+            }
+            match ev {
                 Event::Alias(name, mark) => {
                     if !anchors.contains_key(name) {
                         return Err(error(
@@ -1730,7 +1830,7 @@ impl<'a> Parser<'a> {
                         ));
                     }
                 }
-                Event::Node(anchor, mark, collection) => {
+                Event::Node(anchor, mark, shape) => {
                     if let Some(name) = anchor {
                         if let Some(first) = anchors.get(name) {
                             return Err(error(
@@ -1747,19 +1847,21 @@ impl<'a> Parser<'a> {
                         }
                         anchors.insert(name, mark);
                     }
-                    if collection {
+                    if shape.collection() {
                         depth += 1;
                         if depth > self.scanner.max_depth {
                             return Err(Stop::GiveUp);
                         }
                     }
                 }
-                Event::CollectionEnd => depth = depth.saturating_sub(1),
+                Event::CollectionEnd(_) => depth = depth.saturating_sub(1),
                 Event::DocumentEnd | Event::StreamEnd => break,
                 Event::DocumentStart => {}
             }
         }
-        self.next_event()?;
+        if self.next_event()? != Event::StreamEnd {
+            self.unusual = true;
+        }
         Ok(())
     }
 
@@ -1771,13 +1873,21 @@ impl<'a> Parser<'a> {
 
     /// After an entry's indicator (`-`, `?`, `:`): its node, or an empty scalar when one of
     /// `ends` follows; then `then`.
-    fn entry(&mut self, ends: &[Tok], then: State, block: bool, indentless: bool) -> R<Event<'a>> {
+    /// `empty_at`: where saphyr-parser puts the empty scalar, if known.
+    fn entry(
+        &mut self,
+        ends: &[Tok],
+        then: State,
+        block: bool,
+        indentless: bool,
+        empty_at: Option<usize>,
+    ) -> R<Event<'a>> {
         if !self.check(ends)? {
             self.states.push(then);
             return self.parse_node(block, indentless);
         }
         self.state = then;
-        self.empty_scalar()
+        self.empty_scalar(empty_at)
     }
 
     /// PyYAML's error for a token a collection cannot hold: `expected <what>, but <verb> ...`.
@@ -1828,7 +1938,7 @@ impl<'a> Parser<'a> {
             State::FlowSequenceEntryMappingValue => self.parse_flow_sequence_entry_mapping_value(),
             State::FlowSequenceEntryMappingEnd => {
                 self.state = State::FlowSequenceEntry;
-                Ok(Event::CollectionEnd)
+                Ok(Event::CollectionEnd(None))
             }
             State::FlowMappingFirstKey => {
                 let t = self.scanner.get_token()?;
@@ -1839,7 +1949,7 @@ impl<'a> Parser<'a> {
             State::FlowMappingValue => self.parse_flow_mapping_value(),
             State::FlowMappingEmptyValue => {
                 self.state = State::FlowMappingKey;
-                self.empty_scalar()
+                self.empty_scalar(None)
             }
             State::End => Ok(Event::StreamEnd),
         }
@@ -1849,8 +1959,11 @@ impl<'a> Parser<'a> {
         self.states.pop().unwrap_or(State::End)
     }
 
-    fn empty_scalar(&mut self) -> R<Event<'a>> {
-        Ok(Event::Node(None, self.scanner.at.byte, false))
+    fn empty_scalar(&mut self, at: Option<usize>) -> R<Event<'a>> {
+        if at.is_none() {
+            self.unusual = true;
+        }
+        Ok(Event::Node(None, self.scanner.at.byte, Shape::Empty(at)))
     }
 
     fn parse_implicit_document_start(&mut self) -> R<Event<'a>> {
@@ -1885,6 +1998,7 @@ impl<'a> Parser<'a> {
             ));
         }
         self.scanner.skip_token()?;
+        self.unusual = true;
         self.states.push(State::DocumentEnd);
         self.state = State::DocumentContent;
         Ok(Event::DocumentStart)
@@ -1892,6 +2006,7 @@ impl<'a> Parser<'a> {
 
     fn parse_document_end(&mut self) -> R<Event<'a>> {
         if self.check(&[Tok::DocumentEnd])? {
+            self.unusual = true;
             self.scanner.skip_token()?;
         }
         self.state = State::DocumentStart;
@@ -1906,7 +2021,7 @@ impl<'a> Parser<'a> {
             Tok::StreamEnd,
         ])? {
             self.state = self.pop_state();
-            return self.empty_scalar();
+            return self.empty_scalar(None);
         }
         self.parse_node(true, false)
     }
@@ -1993,6 +2108,9 @@ impl<'a> Parser<'a> {
             _ => {}
         }
         let tagged = handle.is_some();
+        if tagged || anchor.is_some() {
+            self.unusual = true;
+        }
         if let (Some(Some(h)), Some(start), Some(tag_mark)) = (handle, start, tag_mark) {
             if !self.tag_handles.contains(&h) {
                 return Err(error(
@@ -2006,33 +2124,37 @@ impl<'a> Parser<'a> {
         let start = start.unwrap_or(next.start);
         if indentless_sequence && next.kind == Tok::BlockEntry {
             self.state = State::IndentlessSequenceEntry;
-            return Ok(Event::Node(anchor, start, true));
+            return Ok(Event::Node(anchor, start, Shape::IndentlessSeq));
         }
         match next.kind {
             Tok::Scalar => {
                 self.scanner.skip_token()?;
                 self.state = self.pop_state();
-                Ok(Event::Node(anchor, start, false))
+                Ok(Event::Node(
+                    anchor,
+                    start,
+                    Shape::Scalar(next.end, next.style),
+                ))
             }
             Tok::FlowSequenceStart => {
                 self.state = State::FlowSequenceFirstEntry;
-                Ok(Event::Node(anchor, start, true))
+                Ok(Event::Node(anchor, start, Shape::Seq))
             }
             Tok::FlowMappingStart => {
                 self.state = State::FlowMappingFirstKey;
-                Ok(Event::Node(anchor, start, true))
+                Ok(Event::Node(anchor, start, Shape::Map))
             }
             Tok::BlockSequenceStart if block => {
                 self.state = State::BlockSequenceFirstEntry;
-                Ok(Event::Node(anchor, start, true))
+                Ok(Event::Node(anchor, start, Shape::Seq))
             }
             Tok::BlockMappingStart if block => {
                 self.state = State::BlockMappingFirstKey;
-                Ok(Event::Node(anchor, start, true))
+                Ok(Event::Node(anchor, start, Shape::Map))
             }
             _ if anchor.is_some() || tagged => {
                 self.state = self.pop_state();
-                Ok(Event::Node(anchor, start, false))
+                Ok(Event::Node(anchor, start, Shape::Empty(None)))
             }
             kind => Err(error(
                 Some((
@@ -2054,10 +2176,11 @@ impl<'a> Parser<'a> {
     }
 
     fn end_collection(&mut self) -> R<Event<'a>> {
-        self.scanner.skip_token()?;
+        let t = self.scanner.get_token()?;
         self.state = self.pop_state();
         self.marks.pop();
-        Ok(Event::CollectionEnd)
+        let closer = matches!(t.kind, Tok::FlowSequenceEnd | Tok::FlowMappingEnd);
+        Ok(Event::CollectionEnd(closer.then_some(t.start)))
     }
 
     fn parse_block_sequence_entry(&mut self) -> R<Event<'a>> {
@@ -2065,7 +2188,7 @@ impl<'a> Parser<'a> {
         if kind == Tok::BlockEntry {
             self.scanner.skip_token()?;
             let ends = [Tok::BlockEntry, Tok::BlockEnd];
-            return self.entry(&ends, State::BlockSequenceEntry, true, false);
+            return self.entry(&ends, State::BlockSequenceEntry, true, false, None);
         }
         if kind != Tok::BlockEnd {
             return Err(self.unexpected(
@@ -2081,18 +2204,19 @@ impl<'a> Parser<'a> {
         if self.check(&[Tok::BlockEntry])? {
             self.scanner.skip_token()?;
             let ends = [Tok::BlockEntry, Tok::Key, Tok::Value, Tok::BlockEnd];
-            return self.entry(&ends, State::IndentlessSequenceEntry, true, false);
+            return self.entry(&ends, State::IndentlessSequenceEntry, true, false, None);
         }
         self.state = self.pop_state();
-        Ok(Event::CollectionEnd)
+        Ok(Event::CollectionEnd(None))
     }
 
     fn parse_block_mapping_key(&mut self) -> R<Event<'a>> {
         let kind = self.scanner.peek_kind()?;
         if kind == Tok::Key {
-            self.scanner.skip_token()?;
+            let t = self.scanner.get_token()?;
+            self.complex_key(t.start);
             let ends = [Tok::Key, Tok::Value, Tok::BlockEnd];
-            return self.entry(&ends, State::BlockMappingValue, true, true);
+            return self.entry(&ends, State::BlockMappingValue, true, true, None);
         }
         if kind != Tok::BlockEnd {
             return Err(self.unexpected("while parsing a block mapping", "<block end>", "found"));
@@ -2102,12 +2226,21 @@ impl<'a> Parser<'a> {
 
     fn parse_block_mapping_value(&mut self) -> R<Event<'a>> {
         if self.check(&[Tok::Value])? {
-            self.scanner.skip_token()?;
+            let t = self.scanner.get_token()?;
             let ends = [Tok::Key, Tok::Value, Tok::BlockEnd];
-            return self.entry(&ends, State::BlockMappingKey, true, true);
+            return self.entry(&ends, State::BlockMappingKey, true, true, Some(t.start));
         }
         self.state = State::BlockMappingKey;
-        self.empty_scalar()
+        let t = self.peek()?;
+        let at = matches!(t.kind, Tok::Key | Tok::BlockEnd).then_some(t.start);
+        self.empty_scalar(at)
+    }
+
+    /// Flags a `?` key.
+    fn complex_key(&mut self, at: usize) {
+        if self.scanner.byte(at) == b'?' {
+            self.unusual = true;
+        }
     }
 
     /// A flow collection's `,` between entries: required but before the first.
@@ -2128,7 +2261,8 @@ impl<'a> Parser<'a> {
             if self.check(&[Tok::Key])? {
                 let t = self.peek()?;
                 self.state = State::FlowSequenceEntryMappingKey;
-                return Ok(Event::Node(None, t.start, true));
+                self.unusual = true;
+                return Ok(Event::Node(None, t.start, Shape::PairMap));
             }
             if !self.check(&[Tok::FlowSequenceEnd])? {
                 self.states.push(State::FlowSequenceEntry);
@@ -2141,26 +2275,39 @@ impl<'a> Parser<'a> {
     fn parse_flow_sequence_entry_mapping_key(&mut self) -> R<Event<'a>> {
         self.scanner.skip_token()?;
         let ends = [Tok::Value, Tok::FlowEntry, Tok::FlowSequenceEnd];
-        self.entry(&ends, State::FlowSequenceEntryMappingValue, false, false)
+        self.entry(
+            &ends,
+            State::FlowSequenceEntryMappingValue,
+            false,
+            false,
+            None,
+        )
     }
 
     fn parse_flow_sequence_entry_mapping_value(&mut self) -> R<Event<'a>> {
         if self.check(&[Tok::Value])? {
             self.scanner.skip_token()?;
             let ends = [Tok::FlowEntry, Tok::FlowSequenceEnd];
-            return self.entry(&ends, State::FlowSequenceEntryMappingEnd, false, false);
+            return self.entry(
+                &ends,
+                State::FlowSequenceEntryMappingEnd,
+                false,
+                false,
+                None,
+            );
         }
         self.state = State::FlowSequenceEntryMappingEnd;
-        self.empty_scalar()
+        self.empty_scalar(None)
     }
 
     fn parse_flow_mapping_key(&mut self, first: bool) -> R<Event<'a>> {
         if !self.check(&[Tok::FlowMappingEnd])? {
             self.flow_entry(first, "while parsing a flow mapping", "',' or '}'")?;
             if self.check(&[Tok::Key])? {
-                self.scanner.skip_token()?;
+                let t = self.scanner.get_token()?;
+                self.complex_key(t.start);
                 let ends = [Tok::Value, Tok::FlowEntry, Tok::FlowMappingEnd];
-                return self.entry(&ends, State::FlowMappingValue, false, false);
+                return self.entry(&ends, State::FlowMappingValue, false, false, None);
             }
             if !self.check(&[Tok::FlowMappingEnd])? {
                 self.states.push(State::FlowMappingEmptyValue);
@@ -2174,10 +2321,10 @@ impl<'a> Parser<'a> {
         if self.check(&[Tok::Value])? {
             self.scanner.skip_token()?;
             let ends = [Tok::FlowEntry, Tok::FlowMappingEnd];
-            return self.entry(&ends, State::FlowMappingKey, false, false);
+            return self.entry(&ends, State::FlowMappingKey, false, false, None);
         }
         self.state = State::FlowMappingKey;
-        self.empty_scalar()
+        self.empty_scalar(None)
     }
 }
 

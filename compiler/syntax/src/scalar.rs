@@ -62,6 +62,27 @@ impl Value<'_> {
     }
 }
 
+/// Whether a plain scalar `t` may be read as anything but a string, in YAML 1.1 or 1.2: it is
+/// empty or starts as a null word, a bool word or a number does.
+#[inline(always)]
+fn may_resolve(t: &str) -> bool {
+    t.as_bytes()
+        .first()
+        .is_none_or(|&b| MAY_RESOLVE[usize::from(b)])
+}
+
+/// The first bytes of [`may_resolve`]'s words and numbers.
+static MAY_RESOLVE: [bool; 256] = {
+    let mut table = [false; 256];
+    let firsts = b"0123456789-+.~nNyYtToOfF";
+    let mut i = 0;
+    while i < firsts.len() {
+        table[firsts[i] as usize] = true;
+        i += 1;
+    }
+    table
+};
+
 /// Whether `t` can be a number or a timestamp: the first character every numeric pattern
 /// (YAML 1.1 and 1.2) requires.
 fn starts_numeric(t: &str) -> bool {
@@ -96,12 +117,13 @@ impl Scalar {
 
     /// If this plain scalar means something else under the YAML 1.2 core schema, that reading.
     pub fn yaml12_difference(&self) -> Option<String> {
-        if self.style != Style::Plain || self.core_tag.is_some() {
+        if self.style != Style::Plain || self.core_tag.is_some() || !may_resolve(&self.text) {
             return None;
         }
         let v11 = resolve11_plain(&self.text);
         let v12 = resolve12_plain(&self.text);
         let same = match (&v11, &v12) {
+            (Value::Str(_), Value::Str(_)) => true,
             (Value::Float(a), Value::Float(b)) => a == b || (a.is_nan() && b.is_nan()),
             (a, b) => a == b,
         };
@@ -133,6 +155,9 @@ pub fn resolve11_plain(t: &str) -> Value<'_> {
     // PyYAML's null and bool resolvers, `^(?:~|null|Null|NULL|)$` and `^(?:yes|Yes|YES|no|No|NO|
     // true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF)$`, as a `match` (a switch on the
     // length, then a few comparisons); a test checks it against the patterns.
+    if !may_resolve(t) {
+        return Value::Str(t);
+    }
     match t {
         "" | "~" | "null" | "Null" | "NULL" => return Value::Null,
         "yes" | "Yes" | "YES" | "true" | "True" | "TRUE" | "on" | "On" | "ON" => {
@@ -373,6 +398,21 @@ pub fn python_float_repr(f: f64) -> String {
             "0.0".into()
         };
     }
+    if (1e-4..1e16).contains(&f.abs()) {
+        // Written out, as Python does for exponents -4 to 15; Rust's shortest digits are the
+        // ones `{:e}` gives (a test checks it against `repr_by_exponent`).
+        let mut s = f.to_string();
+        if !s.contains('.') {
+            s.push_str(".0");
+        }
+        return s;
+    }
+    repr_by_exponent(f)
+}
+
+/// [`python_float_repr`] of a finite, non-zero float, from Rust's shortest digits and their
+/// exponent.
+fn repr_by_exponent(f: f64) -> String {
     let sci = format!("{f:e}");
     let (mantissa, exp) = sci.split_once('e').unwrap_or((sci.as_str(), "0"));
     let exp: i32 = exp.parse().unwrap_or(0);
@@ -579,6 +619,37 @@ mod tests {
         }
         for t in ["true", "10", "1.5", "hello", "", "null", "22.04", "-3"] {
             assert_eq!(plain(t).yaml12_difference(), None, "{t}");
+        }
+    }
+
+    /// Floats written out take Rust's digits as the exponent form gives them.
+    #[test]
+    fn written_out_floats_have_the_exponent_forms_digits() {
+        let mut rng = fastrand::Rng::with_seed(0x1357_9BDF_2468_ACE0);
+        let mut floats = vec![
+            1e-4,
+            1e16,
+            9_999_999_999_999_998.0,
+            0.000_100_000_000_000_01,
+            0.000_099_999_999_999_999_99,
+            f64::from_bits(1e-4f64.to_bits() - 1),
+            f64::from_bits(1e16f64.to_bits() - 1),
+            0.1,
+            1.0 / 3.0,
+            123_456_789.0,
+            2.5,
+        ];
+        for _ in 0..200_000 {
+            floats.push(f64::from_bits(rng.u64(..)));
+            let digits = rng.u64(..10_000_000_000_000_000);
+            floats.push(digits as f64 / 10f64.powi(rng.i32(-5..25)));
+        }
+        for f in floats {
+            for f in [f, -f] {
+                if f.is_finite() && f != 0.0 {
+                    assert_eq!(python_float_repr(f), repr_by_exponent(f), "{f:e}");
+                }
+            }
         }
     }
 

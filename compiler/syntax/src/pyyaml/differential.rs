@@ -6,10 +6,10 @@ use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 /// A seeded generator: the same cases on every run.
-type Rng = fastrand::Rng;
+pub(crate) type Rng = fastrand::Rng;
 
 /// One of `items` (never empty here).
-fn pick<'a>(rng: &mut Rng, items: &[&'a str]) -> &'a str {
+pub(crate) fn pick<'a>(rng: &mut Rng, items: &[&'a str]) -> &'a str {
     items[rng.usize(..items.len())]
 }
 
@@ -54,7 +54,7 @@ fn yaml_files(dir: &Path, out: &mut Vec<PathBuf>) {
 
 /// Every distinct YAML text of the repository and, when it is beside the clone, of the shared
 /// conformance corpus.
-fn corpus() -> Vec<String> {
+pub(crate) fn corpus() -> Vec<String> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
     let mut paths = Vec::new();
     yaml_files(&root, &mut paths);
@@ -127,14 +127,14 @@ const PIECES: &[&str] = &[
     "'a''b'",
 ];
 
-fn boundary(text: &str, mut at: usize) -> usize {
+pub(crate) fn boundary(text: &str, mut at: usize) -> usize {
     while !text.is_char_boundary(at) {
         at -= 1;
     }
     at
 }
 
-fn mutate(rng: &mut Rng, text: &str) -> String {
+pub(crate) fn mutate(rng: &mut Rng, text: &str) -> String {
     let mut t = text.to_string();
     for _ in 0..1 + rng.usize(..3) {
         let at = boundary(&t, rng.usize(..t.len() + 1));
@@ -172,7 +172,7 @@ fn the_corpus_and_its_mutants_give_the_same_results() {
     );
 }
 
-const FRAGMENTS: &[&str] = &[
+pub(crate) const FRAGMENTS: &[&str] = &[
     "a",
     "key",
     "é",
