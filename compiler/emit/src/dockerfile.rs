@@ -58,6 +58,7 @@ use paasc_diag::Diagnostic;
 use paasc_frameworks::ServiceRole;
 use plan::{Image, Problems};
 use std::fmt::Write as _;
+use std::sync::LazyLock;
 
 paasc_diag::declare_code!(
     pub UNSUPPORTED = "D002", "dockerfile-unsupported", Error,
@@ -149,7 +150,7 @@ pub const DOCKERIGNORE: &str = "docker/Dockerfile.dockerignore";
 pub fn files(input: &EmitInput, mode: Mode) -> Result<Files, Vec<Diagnostic>> {
     let mut p = Problems::new(input);
     let layout = frameworks::layout(input.framework);
-    let img = plan::image(input, layout, &mut p);
+    let img = plan::image(input, layout, mode, &mut p);
     if !p.list.is_empty() {
         return Err(p.list);
     }
@@ -196,24 +197,27 @@ fn write_stage(out: &mut String, ins: Vec<Ins>) {
     for i in merged {
         match i {
             Ins::Line(l) => {
-                let _ = writeln!(out, "{l}");
+                out.push_str(&l);
+                out.push('\n');
             }
             Ins::Run(cmds, apt, flags) => {
                 if apt {
-                    let _ = writeln!(
-                        out,
-                        "# Versions come from the base image's archive, as for the rock's packages.\n# hadolint ignore=DL3008"
+                    out.push_str(
+                        "# Versions come from the base image's archive, as for the rock's packages.\n# hadolint ignore=DL3008\n",
                     );
                 }
-                let first = if flags.is_empty() {
-                    "RUN ".to_string()
-                } else {
-                    format!("RUN {} ", flags.join(" "))
-                };
                 for (i, c) in cmds.iter().enumerate() {
-                    let lead = if i == 0 { first.as_str() } else { "    && " };
-                    let tail = if i + 1 < cmds.len() { " \\" } else { "" };
-                    let _ = writeln!(out, "{lead}{c}{tail}");
+                    if i == 0 {
+                        out.push_str("RUN ");
+                        for f in &flags {
+                            out.push_str(f);
+                            out.push(' ');
+                        }
+                    } else {
+                        out.push_str("    && ");
+                    }
+                    out.push_str(c);
+                    out.push_str(if i + 1 < cmds.len() { " \\\n" } else { "\n" });
                 }
             }
         }
@@ -222,14 +226,13 @@ fn write_stage(out: &mut String, ins: Vec<Ins>) {
 }
 
 fn apt_install(packages: &[String]) -> Ins {
-    let words: Vec<String> = packages.iter().map(|p| lex::sh(p)).collect();
+    let mut install =
+        String::from("DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends ");
+    lex::sh_words_into(&mut install, packages);
     Ins::Run(
         vec![
             "apt-get update".into(),
-            format!(
-                "DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends {}",
-                words.join(" ")
-            ),
+            install,
             "rm -rf /var/lib/apt/lists/*".into(),
         ],
         true,
@@ -238,12 +241,25 @@ fn apt_install(packages: &[String]) -> Ins {
 }
 
 /// Commands that write `text` to `path` (base64, so no byte of it can reach the instruction).
-fn write_file(path: &str, text: &str) -> Vec<String> {
-    vec![
-        format!("echo '{}' > /tmp/paasc.b64", lex::base64(text.as_bytes())),
-        format!("base64 -d /tmp/paasc.b64 > {}", lex::sh(path)),
-        "rm /tmp/paasc.b64".into(),
-    ]
+fn write_file(path: &str, text: &str) -> [String; 3] {
+    let mut echo = String::with_capacity(text.len() / 3 * 4 + 30);
+    echo.push_str("echo '");
+    lex::base64_into(&mut echo, text.as_bytes());
+    echo.push_str("' > /tmp/paasc.b64");
+    let mut decode = String::from("base64 -d /tmp/paasc.b64 > ");
+    lex::sh_into(&mut decode, path);
+    [echo, decode, "rm /tmp/paasc.b64".into()]
+}
+
+/// The commands that write the lifecycle runtime into the `craft` stage: the same for every
+/// project, so written once per process.
+fn craft_files() -> &'static [String] {
+    static COMMANDS: LazyLock<Vec<String>> = LazyLock::new(|| {
+        let mut cmds = write_file("/craft/craft.sh", &uncommented(CRAFT_SH)).to_vec();
+        cmds.extend(write_file("/craft/bin/craftctl", &uncommented(CRAFTCTL)));
+        cmds
+    });
+    &COMMANDS
 }
 
 /// A shell script without its comment lines (the shebang stays): the source documents it.
@@ -315,7 +331,8 @@ fn header(out: &mut String, img: &Image, layout: &paasc_frameworks::Spec, name: 
         ]);
     }
     for l in lines {
-        let _ = writeln!(out, "{l}");
+        out.push_str(&l);
+        out.push('\n');
     }
     if !img.alternates.is_empty() || img.migrate.is_some() {
         let _ = writeln!(
@@ -363,11 +380,14 @@ fn header(out: &mut String, img: &Image, layout: &paasc_frameworks::Spec, name: 
 
 fn craft_stage(out: &mut String, img: &Image) {
     let mut cmds = vec!["mkdir -p /craft/bin /craft/vars".to_string()];
-    cmds.extend(write_file("/craft/craft.sh", &uncommented(CRAFT_SH)));
-    cmds.extend(write_file("/craft/bin/craftctl", &uncommented(CRAFTCTL)));
+    cmds.extend_from_slice(craft_files());
     cmds.push("chmod 755 /craft/craft.sh /craft/bin/craftctl".into());
     for (k, v) in &img.vars {
-        cmds.push(format!("printf '%s' {} > /craft/vars/{k}", lex::sh(v)));
+        let mut c = String::from("printf '%s' ");
+        lex::sh_into(&mut c, v);
+        c.push_str(" > /craft/vars/");
+        c.push_str(k);
+        cmds.push(c);
     }
     write_stage(
         out,
@@ -393,30 +413,40 @@ fn repository_copies(img: &Image) -> Vec<Ins> {
 
 fn part_stage(out: &mut String, img: &Image, part: &Part) {
     let dir = part.dir();
+    let run_dir = lex::sh(&[&dir, "/run"].concat());
     let mut ins = vec![
-        Ins::Line(format!("# Part `{}`.", part.name.replace('\n', " "))),
-        Ins::Line(format!("FROM craft AS {}", part.stage)),
+        Ins::Line(["# Part `", &part.name.replace('\n', " "), "`."].concat()),
+        Ins::Line(["FROM craft AS ", &part.stage].concat()),
         Ins::Line("ARG TARGETARCH".into()),
         Ins::Line("ARG BUILDARCH".into()),
     ];
     for t in &part.toolchains {
-        ins.push(Ins::Line(format!(
-            "COPY --from={} /usr/local/ /usr/local/",
-            t.stage
-        )));
+        ins.push(Ins::Line(
+            ["COPY --from=", &t.stage, " /usr/local/ /usr/local/"].concat(),
+        ));
     }
     if !part.build_packages.is_empty() {
         ins.extend(repository_copies(img));
         ins.push(apt_install(&part.build_packages));
     }
     for after in &part.after {
-        ins.push(Ins::Line(format!(
-            "COPY --from={after} {WORK}/stage/ {WORK}/stage/"
-        )));
+        ins.push(Ins::Line(
+            [
+                "COPY --from=",
+                after,
+                " ",
+                WORK,
+                "/stage/ ",
+                WORK,
+                "/stage/",
+            ]
+            .concat(),
+        ));
     }
-    let mut cmds = vec![format!("mkdir -p {}", lex::sh(&format!("{dir}/run")))];
+    let mut cmds = Vec::with_capacity(1 + 3 * part.files.len());
+    cmds.push(["mkdir -p ", &run_dir].concat());
     for (name, text) in &part.files {
-        cmds.extend(write_file(&format!("{dir}/run/{name}"), text));
+        cmds.extend(write_file(&[&dir, "/run/", name].concat(), text));
     }
     ins.push(Ins::Run(cmds, false, Vec::new()));
     if part.project_dir {
@@ -439,10 +469,7 @@ fn part_stage(out: &mut String, img: &Image, part: &Part) {
         None => {}
     }
     ins.push(Ins::Run(
-        vec![format!(
-            "bash /craft/craft.sh run {}",
-            lex::sh(&format!("{dir}/run"))
-        )],
+        vec![["bash /craft/craft.sh run ", &run_dir].concat()],
         false,
         part.mounts.clone(),
     ));
@@ -481,10 +508,9 @@ fn final_stage(out: &mut String, img: &Image) {
         ins.push(Ins::Run(cmds, false, Vec::new()));
     }
     for part in &img.parts.list {
-        ins.push(Ins::Line(format!(
-            "COPY --from={} {WORK}/prime/ /",
-            part.stage
-        )));
+        ins.push(Ins::Line(
+            ["COPY --from=", &part.stage, " ", WORK, "/prime/ /"].concat(),
+        ));
     }
     let (o, g) = (paasc_frameworks::DAEMON_UID, paasc_frameworks::DAEMON_UID);
     if let Some((path, text)) = &img.gunicorn_conf {
