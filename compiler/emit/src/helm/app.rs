@@ -134,7 +134,7 @@ pub fn files(input: &EmitInput, mode: Mode) -> Result<Files, Vec<Diagnostic>> {
     let mut out: Files = chart
         .files
         .into_iter()
-        .map(|(path, text)| (format!("helm/{}/{path}", chart.name), text))
+        .map(|(path, text)| (["helm/", &chart.name, "/", &path].concat(), text))
         .collect();
     if let Some(s) = &chart.secrets {
         out.extend(

@@ -17,6 +17,7 @@
 //! **Invariant:** pure and deterministic: no I/O, and the same input gives the same bytes.
 
 pub mod app;
+mod as_yaml;
 pub mod probes;
 pub mod values;
 
@@ -394,7 +395,9 @@ pub fn chart_in(app: &App, settings: &Settings, mode: Mode) -> Result<Chart, Vec
         files.push((path.to_string(), text));
         Ok(())
     };
-    add("Chart.yaml", None, &|| chart_yaml(app))?;
+    add("Chart.yaml", Some(chart_yaml_bound(app)), &|| {
+        chart_yaml(app)
+    })?;
     add(
         "values.yaml",
         Some(values_yaml_bound(app, &values)),
@@ -404,14 +407,11 @@ pub fn chart_in(app: &App, settings: &Settings, mode: Mode) -> Result<Chart, Vec
     add("values.schema.json", Some(schema.len()), &|| {
         schema.to_string()
     })?;
-    let mut templates: Vec<(&str, &str)> = TEMPLATES.to_vec();
-    templates.push(SERVICE_ACCOUNT_TEMPLATE);
-    templates.sort();
-    for (path, text) in templates {
+    for (i, (path, text)) in templates().iter().enumerate() {
         // Each 9-byte `__CHART__` becomes the name.
         let at_most = text.len() + text.len() / 9 * app.name.len();
         add(path, Some(at_most), &|| {
-            text.replace("__CHART__", &app.name)
+            template_pieces()[i].join(app.name.as_str())
         })?;
     }
     Ok(Chart {
@@ -419,6 +419,29 @@ pub fn chart_in(app: &App, settings: &Settings, mode: Mode) -> Result<Chart, Vec
         files,
         secrets,
     })
+}
+
+/// The chart's templates (path and text), by path.
+fn templates() -> &'static [(&'static str, &'static str)] {
+    static SORTED: LazyLock<Vec<(&str, &str)>> = LazyLock::new(|| {
+        let mut templates: Vec<(&str, &str)> = TEMPLATES.to_vec();
+        templates.push(SERVICE_ACCOUNT_TEMPLATE);
+        templates.sort();
+        templates
+    });
+    &SORTED
+}
+
+/// Each of [`templates`] as the pieces between the `__CHART__`s the chart's name replaces: the
+/// same for every chart, so split once per process (and only when a chart is written).
+fn template_pieces() -> &'static [Vec<&'static str>] {
+    static SPLIT: LazyLock<Vec<Vec<&str>>> = LazyLock::new(|| {
+        templates()
+            .iter()
+            .map(|(_, text)| text.split("__CHART__").collect())
+            .collect()
+    });
+    &SPLIT
 }
 
 /// Pretty JSON with a trailing newline.
@@ -457,6 +480,21 @@ pub fn chart_version(rock_version: &str) -> String {
         return format!("{}{suffix}", out.join("."));
     }
     out.join(".")
+}
+
+/// An upper bound of the length of [`chart_yaml`]'s text, without writing it (`check` writes
+/// it only when this bound is over [`app::HELM_MAX_FILE`]). Its strings are the name (twice),
+/// the summary or a description from the name and the framework, the framework, the version
+/// and the chart version (at most four bytes longer than the version): the YAML writer takes
+/// at most four bytes and a line's indentation per byte of a string, and 8 around it; the
+/// comment, the keys and the fixed values are less than 1 KiB.
+fn chart_yaml_bound(app: &App) -> usize {
+    let strings = 2 * app.name.len()
+        + app.summary.len()
+        + 2 * app.framework.len()
+        + 2 * app.version.len()
+        + 16;
+    1024 + 8 * strings
 }
 
 fn chart_yaml(app: &App) -> String {
@@ -900,8 +938,14 @@ fn secrets(app: &App, secret_name: &str) -> Result<Option<Secrets>, Vec<Problem>
 }
 
 /// Serialized data as [`Yaml`], keeping the field order of Rust structs: serde_json writes
-/// fields in declaration order, and [`JsonYaml`] reads the JSON text back in that order.
+/// fields in declaration order, and [`JsonYaml`] reads the JSON text back in that order. The
+/// same value is built directly ([`as_yaml`]) when the data holds nothing JSON would change.
 fn to_yaml<T: serde::Serialize>(value: &T) -> Yaml {
+    as_yaml::to_yaml(value).unwrap_or_else(|| to_yaml_through_json(value))
+}
+
+/// [`to_yaml`] through the JSON text.
+fn to_yaml_through_json<T: serde::Serialize>(value: &T) -> Yaml {
     let text = serde_json::to_string(value).unwrap_or_default();
     serde_json::from_str::<JsonYaml>(&text).map_or(Yaml::Null, |v| v.0)
 }
@@ -972,38 +1016,11 @@ impl<'de> serde::de::Visitor<'de> for JsonYamlVisitor {
     }
 
     fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Yaml, A::Error> {
-        // As the YAML reader builds a mapping: a key given twice keeps its first position and
-        // takes the last value. Serialized structs and maps have no duplicate keys, so this
-        // scans small mappings (most of them) and indexes only large ones.
-        let mut entries: Vec<(Yaml, Yaml)> = Vec::with_capacity(map.size_hint().unwrap_or(0));
-        let mut index: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+        let mut entries = as_yaml::Entries::with_capacity(map.size_hint().unwrap_or(0));
         while let Some((key, JsonYaml(value))) = map.next_entry::<String, JsonYaml>()? {
-            let seen = if entries.len() < 16 {
-                entries
-                    .iter()
-                    .position(|(k, _)| k.as_str() == Some(key.as_str()))
-            } else {
-                if index.is_empty() {
-                    index.extend(
-                        entries
-                            .iter()
-                            .enumerate()
-                            .filter_map(|(i, (k, _))| k.as_str().map(|k| (k.to_string(), i))),
-                    );
-                }
-                index.get(&key).copied()
-            };
-            match seen {
-                Some(i) => entries[i].1 = value,
-                None => {
-                    if !index.is_empty() {
-                        index.insert(key.clone(), entries.len());
-                    }
-                    entries.push((Yaml::Str(key), value));
-                }
-            }
+            entries.insert(key, value);
         }
-        Ok(Yaml::Map(entries))
+        Ok(entries.into_yaml())
     }
 }
 
@@ -1314,6 +1331,11 @@ mod tests {
                 ..Settings::default()
             };
             let values = values_of(&app, &settings, "x");
+            assert_eq!(
+                format!("{:?}", as_yaml::to_yaml(&values)),
+                format!("{:?}", Some(to_yaml_through_json(&values))),
+                "{s:?}"
+            );
             let written = values_yaml(&app, &values).len();
             let bound = values_yaml_bound(&app, &values);
             assert!(written <= bound, "{s:?}: {written} > {bound}");
@@ -1321,6 +1343,44 @@ mod tests {
         let plain = values_of(&app(), &Settings::default(), "x");
         let bound = values_yaml_bound(&app(), &plain);
         assert!(bound < app::HELM_MAX_FILE / 16, "a useless bound: {bound}");
+    }
+
+    /// `check` leaves `Chart.yaml` unwritten when [`chart_yaml_bound`] keeps it within Helm's
+    /// limit, so the bound must hold whatever the name, summary, framework and version hold.
+    #[test]
+    fn the_chart_yaml_bound_is_never_below_the_written_length() {
+        let hostile = [
+            "a\nb\n".repeat(200),
+            "\n".repeat(300),
+            "'".repeat(100),
+            "\u{7f}\u{85}\u{2028}\u{feff}\u{1}\t\r\0\"\\".repeat(50),
+            "\u{1}".repeat(100),
+            " lead".into(),
+            "1.2.3-rc.1+b5".into(),
+            "1".into(),
+            String::new(),
+            "é€😀".repeat(40),
+            "a: b # c".into(),
+        ];
+        for s in &hostile {
+            for app in [
+                App {
+                    summary: s.clone(),
+                    ..app()
+                },
+                App {
+                    name: s.clone(),
+                    framework: s.clone(),
+                    summary: String::new(),
+                    version: s.clone(),
+                    ..app()
+                },
+            ] {
+                let (written, bound) = (chart_yaml(&app).len(), chart_yaml_bound(&app));
+                assert!(written <= bound, "{s:?}: {written} > {bound}");
+            }
+        }
+        assert!(chart_yaml_bound(&app()) < app::HELM_MAX_FILE / 16);
     }
 
     #[test]
