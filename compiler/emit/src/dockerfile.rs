@@ -57,6 +57,7 @@ use paasc_check::App as EmitInput;
 use paasc_diag::Diagnostic;
 use paasc_frameworks::ServiceRole;
 use plan::{Image, Problems};
+use std::borrow::Cow;
 use std::fmt::Write as _;
 use std::sync::LazyLock;
 
@@ -173,7 +174,7 @@ pub fn files(input: &EmitInput, mode: Mode) -> Result<Files, Vec<Diagnostic>> {
 enum Ins {
     /// Shell-form commands, joined with `&&`; `true` when apt installs unpinned versions; the
     /// `--mount` flags.
-    Run(Vec<String>, bool, Vec<String>),
+    Run(Vec<Cow<'static, str>>, bool, Vec<String>),
     /// Any other line, as written.
     Line(String),
 }
@@ -232,7 +233,7 @@ fn apt_install(packages: &[String]) -> Ins {
     Ins::Run(
         vec![
             "apt-get update".into(),
-            install,
+            install.into(),
             "rm -rf /var/lib/apt/lists/*".into(),
         ],
         true,
@@ -241,20 +242,20 @@ fn apt_install(packages: &[String]) -> Ins {
 }
 
 /// Commands that write `text` to `path` (base64, so no byte of it can reach the instruction).
-fn write_file(path: &str, text: &str) -> [String; 3] {
+fn write_file(path: &str, text: &str) -> [Cow<'static, str>; 3] {
     let mut echo = String::with_capacity(text.len() / 3 * 4 + 30);
     echo.push_str("echo '");
     lex::base64_into(&mut echo, text.as_bytes());
     echo.push_str("' > /tmp/paasc.b64");
     let mut decode = String::from("base64 -d /tmp/paasc.b64 > ");
     lex::sh_into(&mut decode, path);
-    [echo, decode, "rm /tmp/paasc.b64".into()]
+    [echo.into(), decode.into(), "rm /tmp/paasc.b64".into()]
 }
 
 /// The commands that write the lifecycle runtime into the `craft` stage: the same for every
 /// project, so written once per process.
-fn craft_files() -> &'static [String] {
-    static COMMANDS: LazyLock<Vec<String>> = LazyLock::new(|| {
+fn craft_files() -> &'static [Cow<'static, str>] {
+    static COMMANDS: LazyLock<Vec<Cow<'static, str>>> = LazyLock::new(|| {
         let mut cmds = write_file("/craft/craft.sh", &uncommented(CRAFT_SH)).to_vec();
         cmds.extend(write_file("/craft/bin/craftctl", &uncommented(CRAFTCTL)));
         cmds
@@ -379,15 +380,15 @@ fn header(out: &mut String, img: &Image, layout: &paasc_frameworks::Spec, name: 
 }
 
 fn craft_stage(out: &mut String, img: &Image) {
-    let mut cmds = vec!["mkdir -p /craft/bin /craft/vars".to_string()];
-    cmds.extend_from_slice(craft_files());
+    let mut cmds: Vec<Cow<'static, str>> = vec!["mkdir -p /craft/bin /craft/vars".into()];
+    cmds.extend(craft_files().iter().map(|c| Cow::Borrowed(c.as_ref())));
     cmds.push("chmod 755 /craft/craft.sh /craft/bin/craftctl".into());
     for (k, v) in &img.vars {
         let mut c = String::from("printf '%s' ");
         lex::sh_into(&mut c, v);
         c.push_str(" > /craft/vars/");
         c.push_str(k);
-        cmds.push(c);
+        cmds.push(c.into());
     }
     write_stage(
         out,
@@ -444,7 +445,7 @@ fn part_stage(out: &mut String, img: &Image, part: &Part) {
         ));
     }
     let mut cmds = Vec::with_capacity(1 + 3 * part.files.len());
-    cmds.push(["mkdir -p ", &run_dir].concat());
+    cmds.push(["mkdir -p ", &run_dir].concat().into());
     for (name, text) in &part.files {
         cmds.extend(write_file(&[&dir, "/run/", name].concat(), text));
     }
@@ -469,7 +470,7 @@ fn part_stage(out: &mut String, img: &Image, part: &Part) {
         None => {}
     }
     ins.push(Ins::Run(
-        vec![["bash /craft/craft.sh run ", &run_dir].concat()],
+        vec![["bash /craft/craft.sh run ", &run_dir].concat().into()],
         false,
         part.mounts.clone(),
     ));
@@ -481,7 +482,7 @@ fn final_stage(out: &mut String, img: &Image) {
     for (k, v) in &img.env {
         ins.push(Ins::Line(format!("ENV {k}={}", lex::env_value(v))));
     }
-    let mut cmds = Vec::new();
+    let mut cmds: Vec<Cow<'static, str>> = Vec::new();
     if !img.parts.stage_packages.is_empty() {
         ins.extend(repository_copies(img));
         ins.push(apt_install(&img.parts.stage_packages));
@@ -489,20 +490,20 @@ fn final_stage(out: &mut String, img: &Image) {
             // The rock has the base's apt configuration only.
             cmds.push(
                 "rm -f /etc/apt/sources.list.d/craft-*.sources /etc/apt/keyrings/craft-*.gpg"
-                    .to_string(),
+                    .into(),
             );
         }
     }
     if img.parts.python {
         // The base's own sitecustomize (a link into /etc on Ubuntu) gives way to the rock's.
-        cmds.push("rm -f /usr/lib/python3*/sitecustomize.py".to_string());
+        cmds.push("rm -f /usr/lib/python3*/sitecustomize.py".into());
     }
     if let Some((user, id)) = &img.run_user {
-        cmds.push(format!("groupadd --gid {id} {}", lex::sh(user)));
+        cmds.push(format!("groupadd --gid {id} {}", lex::sh(user)).into());
         cmds.push(format!(
             "useradd -l --uid {id} --gid {id} --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin {}",
             lex::sh(user)
-        ));
+        ).into());
     }
     if !cmds.is_empty() {
         ins.push(Ins::Run(cmds, false, Vec::new()));
@@ -562,7 +563,8 @@ fn final_stage(out: &mut String, img: &Image) {
 }
 
 fn dockerfile(img: &Image, layout: &paasc_frameworks::Spec, name: &str) -> String {
-    let mut out = String::new();
+    // Most Dockerfiles are under 64 KiB: one allocation instead of a copy at each doubling.
+    let mut out = String::with_capacity(64 * 1024);
     header(&mut out, img, layout, name);
     let _ = writeln!(out, "ARG BASE_IMAGE={}", img.base_image);
     let mut chains: Vec<&toolchains::Resolved> = Vec::new();
@@ -588,7 +590,11 @@ fn dockerfile(img: &Image, layout: &paasc_frameworks::Spec, name: &str) -> Strin
                 Ins::Run(cmds, _, _) => cmds,
                 Ins::Line(_) => Vec::new(),
             };
-        cmds.extend(repositories::stage_commands(&img.repos));
+        cmds.extend(
+            repositories::stage_commands(&img.repos)
+                .into_iter()
+                .map(Cow::Owned),
+        );
         write_stage(
             &mut out,
             vec![

@@ -27,12 +27,19 @@ pub fn sh(s: &str) -> String {
 
 /// [`sh`], written at the end of `out`.
 pub fn sh_into(out: &mut String, s: &str) {
+    sh_pieces_into(out, &[s]);
+}
+
+/// [`sh`] of the concatenation of `pieces`, written at the end of `out`.
+pub fn sh_pieces_into(out: &mut String, pieces: &[&str]) {
     out.push('\'');
-    for (i, part) in s.split('\'').enumerate() {
-        if i > 0 {
-            out.push_str(r#"'\''"#);
+    for piece in pieces {
+        for (i, part) in piece.split('\'').enumerate() {
+            if i > 0 {
+                out.push_str(r#"'\''"#);
+            }
+            out.push_str(part);
         }
-        out.push_str(part);
     }
     out.push('\'');
 }
@@ -71,20 +78,28 @@ pub fn json_array<S: AsRef<str>>(words: &[S]) -> String {
             out.push(',');
         }
         out.push('"');
-        for c in w.as_ref().chars() {
-            match c {
-                '"' => out.push_str("\\\""),
-                '\\' => out.push_str("\\u005c"),
-                '\n' => out.push_str("\\n"),
-                c if crate::is_control(c) => {
-                    let mut buf = [0u16; 2];
-                    for unit in c.encode_utf16(&mut buf) {
-                        let _ = write!(out, "\\u{unit:04x}");
-                    }
+        let w = w.as_ref();
+        let mut run = 0;
+        for (at, c) in w.char_indices() {
+            let escape = match c {
+                '"' => "\\\"",
+                '\\' => "\\u005c",
+                '\n' => "\\n",
+                c if crate::is_control(c) => "",
+                _ => continue,
+            };
+            out.push_str(&w[run..at]);
+            run = at + c.len_utf8();
+            if escape.is_empty() {
+                let mut buf = [0u16; 2];
+                for unit in c.encode_utf16(&mut buf) {
+                    let _ = write!(out, "\\u{unit:04x}");
                 }
-                c => out.push(c),
+            } else {
+                out.push_str(escape);
             }
         }
+        out.push_str(&w[run..]);
         out.push('"');
     }
     out.push(']');
@@ -225,6 +240,7 @@ pub fn base64(bytes: &[u8]) -> String {
 /// [`base64`], written at the end of `out`.
 pub fn base64_into(out: &mut String, bytes: &[u8]) {
     use base64::Engine as _;
+    out.reserve(bytes.len().div_ceil(3) * 4);
     base64::engine::general_purpose::STANDARD.encode_string(bytes, out);
 }
 
@@ -240,6 +256,9 @@ mod tests {
         let mut words = String::new();
         sh_words_into(&mut words, &["a b", "", "c"]);
         assert_eq!(words, "'a b' '' 'c'");
+        let mut joined = String::new();
+        sh_pieces_into(&mut joined, &["it'", "", "s '", "x"]);
+        assert_eq!(joined, sh("it's 'x"));
         assert_eq!(sh_word("app:app"), "app:app");
         assert_eq!(sh_word("a;b"), "'a;b'");
         assert_eq!(sh_word(""), "''");
@@ -259,7 +278,8 @@ mod tests {
             json_array(&["a\\", "b\"c", "x\ny"]),
             r#"["a\u005c","b\"c","x\ny"]"#
         );
-        let words = ["a\\\"", "\u{1b}[0m", "\u{2028}"];
+        assert_eq!(json_array(&["é\u{85}😀"]), r#"["é\u0085😀"]"#);
+        let words = ["a\\\"", "\u{1b}[0m", "\u{2028}", "é\u{85}x\"\n😀\u{7f}", ""];
         let back: Vec<String> = serde_json::from_str(&json_array(&words)).expect("JSON");
         assert_eq!(back, words);
     }

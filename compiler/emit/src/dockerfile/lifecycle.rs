@@ -513,7 +513,7 @@ fn one(
             env.push_str("export ");
             env.push_str(k);
             env.push('=');
-            lex::sh_into(env, &v.concat());
+            lex::sh_pieces_into(env, v);
             env.push('\n');
         };
         let sub = subdir.trim_end_matches('/');

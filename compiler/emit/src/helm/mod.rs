@@ -381,8 +381,9 @@ pub fn chart_in(app: &App, settings: &Settings, mode: Mode) -> Result<Chart, Vec
         None => secrets(app, &secret_name)?,
     };
     let mut files = Vec::new();
-    let mut add = |path: &str, at_most: Option<usize>, text: &dyn Fn() -> String| {
-        if mode == Mode::Check && at_most.is_some_and(|n| n <= app::HELM_MAX_FILE) {
+    // Each file with an upper bound of its length, counted only by `check`.
+    let mut add = |path: &str, at_most: &dyn Fn() -> usize, text: &dyn Fn() -> String| {
+        if mode == Mode::Check && at_most() <= app::HELM_MAX_FILE {
             return Ok(());
         }
         let text = text();
@@ -395,22 +396,18 @@ pub fn chart_in(app: &App, settings: &Settings, mode: Mode) -> Result<Chart, Vec
         files.push((path.to_string(), text));
         Ok(())
     };
-    add("Chart.yaml", Some(chart_yaml_bound(app)), &|| {
-        chart_yaml(app)
+    add("Chart.yaml", &|| chart_yaml_bound(app), &|| chart_yaml(app))?;
+    add("values.yaml", &|| values_yaml_bound(app, &values), &|| {
+        values_yaml(app, &values)
     })?;
-    add(
-        "values.yaml",
-        Some(values_yaml_bound(app, &values)),
-        &|| values_yaml(app, &values),
-    )?;
     let schema = values::schema_json();
-    add("values.schema.json", Some(schema.len()), &|| {
+    add("values.schema.json", &|| schema.len(), &|| {
         schema.to_string()
     })?;
     for (i, (path, text)) in templates().iter().enumerate() {
         // Each 9-byte `__CHART__` becomes the name.
         let at_most = text.len() + text.len() / 9 * app.name.len();
-        add(path, Some(at_most), &|| {
+        add(path, &|| at_most, &|| {
             template_pieces()[i].join(app.name.as_str())
         })?;
     }
