@@ -252,7 +252,7 @@ fn app(input: &EmitInput, diags: &mut Vec<Diagnostic>) -> App {
         })
         .collect();
     let in_app_dir = |file: &str| {
-        let path = format!("{}/{file}", app_dir.trim_start_matches('/'));
+        let path = [app_dir.trim_start_matches('/'), "/", file].concat();
         rock_installs(&input.rock, &path)
     };
     let migration =
