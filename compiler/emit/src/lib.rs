@@ -13,6 +13,7 @@ pub mod env;
 pub mod graph;
 pub mod gunicorn;
 pub mod helm;
+mod kept;
 pub mod pebble;
 pub mod why;
 

@@ -503,6 +503,7 @@ fn one(
 
     let mut env = String::new();
     if render {
+        env.reserve(1024 + 4 * dir.len());
         let project_name = input
             .rock
             .get("name")

@@ -31,7 +31,8 @@ impl ser::Error for Unsupported {
 }
 
 /// A mapping as the YAML reader builds it: a key given twice keeps its first position and
-/// takes the last value. Small mappings are scanned, large ones indexed.
+/// takes the last value. Mappings up to [`SCANNED`] entries are scanned (comparing lengths
+/// first, that is cheaper than hashing and owning each key), larger ones indexed.
 #[derive(Default)]
 pub struct Entries {
     list: Vec<(Yaml, Yaml)>,
@@ -49,7 +50,7 @@ impl Entries {
 
     /// Adds `key: value`.
     pub fn insert(&mut self, key: String, value: Yaml) {
-        let seen = if self.list.len() < 16 {
+        let seen = if self.list.len() < SCANNED {
             self.list
                 .iter()
                 .position(|(k, _)| k.as_str() == Some(key.as_str()))
@@ -80,6 +81,9 @@ impl Entries {
         Yaml::Map(self.list)
     }
 }
+
+/// The most entries [`Entries`] scans for a key given twice before it indexes them.
+const SCANNED: usize = 64;
 
 struct Ser;
 
@@ -505,6 +509,25 @@ mod tests {
         many: BTreeMap<String, i32>,
     }
 
+    /// A key given twice keeps its first position and takes the last value, before and after
+    /// the entries are indexed.
+    #[test]
+    fn entries_keep_the_first_position_and_the_last_value() {
+        let mut e = Entries::with_capacity(0);
+        e.insert("k3".into(), Yaml::Int(0));
+        for i in 0..100 {
+            e.insert(format!("k{i}"), Yaml::Int(i));
+        }
+        e.insert("k90".into(), Yaml::Null);
+        let Yaml::Map(list) = e.into_yaml() else {
+            panic!("a mapping");
+        };
+        assert_eq!(list.len(), 100);
+        assert_eq!(list[0], (Yaml::str("k3"), Yaml::Int(3)));
+        assert_eq!(list[1], (Yaml::str("k0"), Yaml::Int(0)));
+        assert_eq!(list[90], (Yaml::str("k90"), Yaml::Null));
+    }
+
     /// The direct path gives what the JSON text read as YAML gives, keys given twice included.
     #[test]
     fn direct_yaml_is_the_json_reading() {
@@ -528,7 +551,7 @@ mod tests {
             },
             wide: (u64::MAX, i64::MIN, -5),
             bytes: b"ab",
-            many: (0..40).map(|i| (format!("k{i}"), i)).collect(),
+            many: (0..100).map(|i| (format!("k{i}"), i)).collect(),
         };
         let direct = to_yaml(&data).expect("no float");
         assert_eq!(

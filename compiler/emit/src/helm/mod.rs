@@ -29,9 +29,10 @@ use k8s_openapi::api::core::v1::{
 use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 use paasc_syntax::Yaml;
-use std::collections::{BTreeMap, HashMap};
+use std::borrow::Cow;
+use std::collections::BTreeMap;
 use std::io;
-use std::sync::{LazyLock, Mutex};
+use std::sync::LazyLock;
 use values::{
     AccessMode, AntiAffinity, Autoscaling, File, Image, Ingress, Migration, PodDisruptionBudget,
     PullPolicy, Scheduler, Scrape, Service, ServiceAccount, ServiceType, Values, Volume, Web,
@@ -1042,61 +1043,14 @@ fn values_yaml(app: &App, values: &Values) -> String {
         if let Some(comment) = key.as_str().and_then(|k| key_comments().get(k)) {
             out.push_str(comment);
         }
-        push_entry(&mut out, key, value);
-    }
-    out
-}
-
-/// How many values of one top-level key [`push_entry`] keeps, and the longest text it keeps.
-const KEPT_VALUES: usize = 4;
-const KEPT_TEXT: usize = 4096;
-
-/// Writes one top-level entry of `values.yaml`. Most keys have the same value in every chart
-/// (the defaults: probes, security contexts, a disabled ingress...), and writing YAML is most
-/// of the chart's cost, so the text of the first few values of each key is kept for the
-/// process and reused for an equal value. The writer's text is a function of the value, and
-/// equal values without floats (`0.0 == -0.0`) are the same tree, so a kept text is the text.
-fn push_entry(out: &mut String, key: Yaml, value: Yaml) {
-    type Kept = HashMap<String, Vec<(Yaml, String)>>;
-    static KEPT: LazyLock<Mutex<Kept>> = LazyLock::new(Mutex::default);
-    let keep = matches!(key, Yaml::Str(_)) && !holds_float(&value);
-    if keep {
-        if let (Ok(kept), Some(name)) = (KEPT.lock(), key.as_str()) {
-            let found = kept
-                .get(name)
-                .and_then(|values| values.iter().find(|(v, _)| *v == value));
-            if let Some((_, text)) = found {
-                out.push_str(text);
-                return;
-            }
+        match key {
+            Yaml::Str(key) => crate::kept::push_entry(&mut out, &key, Cow::Owned(value)),
+            key => out.push_str(&paasc_syntax::write::to_string(&Yaml::Map(vec![(
+                key, value,
+            )]))),
         }
     }
-    let entry = Yaml::Map(vec![(key, value)]);
-    let text = paasc_syntax::write::to_string(&entry);
-    out.push_str(&text);
-    if !keep || text.len() > KEPT_TEXT {
-        return;
-    }
-    let Yaml::Map(mut pairs) = entry else {
-        return;
-    };
-    let (Some((Yaml::Str(name), value)), Ok(mut kept)) = (pairs.pop(), KEPT.lock()) else {
-        return;
-    };
-    let values = kept.entry(name).or_default();
-    if values.len() < KEPT_VALUES && !values.iter().any(|(v, _)| *v == value) {
-        values.push((value, text));
-    }
-}
-
-/// Whether `v` holds a float anywhere (equal floats may be written differently: `0.0`, `-0.0`).
-fn holds_float(v: &Yaml) -> bool {
-    match v {
-        Yaml::Float(_) => true,
-        Yaml::Seq(items) => items.iter().any(holds_float),
-        Yaml::Map(pairs) => pairs.iter().any(|(k, v)| holds_float(k) || holds_float(v)),
-        _ => false,
-    }
+    out
 }
 
 /// An upper bound of the length of [`values_yaml`]'s text, without writing it: `check` needs
@@ -1430,47 +1384,6 @@ mod tests {
         assert!(chart_yaml_bound(&app()) < app::HELM_MAX_FILE / 16);
     }
 
-    /// A kept entry is written as the writer writes it; floats, which compare equal when
-    /// written differently, are never taken from the kept texts.
-    #[test]
-    fn kept_entries_are_the_written_entries() {
-        let write = |key: &str, value: Yaml| {
-            let mut out = String::new();
-            push_entry(&mut out, Yaml::str(key), value);
-            out
-        };
-        let direct = |key: &str, value: Yaml| {
-            paasc_syntax::write::to_string(&Yaml::Map(vec![(Yaml::str(key), value)]))
-        };
-        let values = [
-            Yaml::Seq(vec![Yaml::str("a"), Yaml::Int(1)]),
-            Yaml::Map(vec![(Yaml::str("x"), Yaml::str("line\n"))]),
-            Yaml::Seq(vec![Yaml::str("a"), Yaml::Int(2)]),
-            Yaml::Null,
-            Yaml::Str(String::new()),
-            Yaml::Seq(vec![Yaml::str("a"), Yaml::Int(1)]),
-        ];
-        for _ in 0..2 {
-            for v in &values {
-                assert_eq!(
-                    write("keptEntriesTest", v.clone()),
-                    direct("keptEntriesTest", v.clone())
-                );
-            }
-        }
-        for f in [0.0, -0.0, 0.0, -0.0] {
-            let v = Yaml::Seq(vec![Yaml::Float(f)]);
-            assert_eq!(
-                write("keptFloatTest", v.clone()),
-                direct("keptFloatTest", v)
-            );
-        }
-        assert_ne!(
-            direct("k", Yaml::Float(0.0)),
-            direct("k", Yaml::Float(-0.0))
-        );
-    }
-
     #[test]
     fn egress_names_ip_addresses_and_opens_ports_of_host_names() {
         let d = |integration: &str, host: &str, port| paasc_runtime::Destination {
@@ -1707,7 +1620,7 @@ mod tests {
             assert!(texts_of_floats().contains(&text.as_str()), "{text}");
         }
         // A large mapping with keys given twice, before and after it is indexed.
-        let mut large: Vec<String> = (0..40).map(|i| format!(r#""k{i}":{i}"#)).collect();
+        let mut large: Vec<String> = (0..100).map(|i| format!(r#""k{i}":{i}"#)).collect();
         large.insert(10, r#""k3":"again""#.into());
         large.push(r#""k20":"again""#.into());
         let large = format!("{{{}}}", large.join(","));
