@@ -18,6 +18,7 @@
 
 pub mod app;
 mod as_yaml;
+mod bound;
 pub mod probes;
 pub mod values;
 
@@ -31,7 +32,6 @@ use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 use paasc_syntax::Yaml;
 use std::borrow::Cow;
 use std::collections::BTreeMap;
-use std::io;
 use std::sync::LazyLock;
 use values::{
     AccessMode, AntiAffinity, Autoscaling, File, Image, Ingress, Migration, PodDisruptionBudget,
@@ -1058,134 +1058,13 @@ fn values_yaml(app: &App, values: &Values) -> String {
 /// this bound does not say so.
 ///
 /// The document is the JSON of `values` read back as YAML ([`to_yaml`]), so the bound is
-/// counted over the same JSON serialization ([`YamlBound`]), after the header and the key
+/// counted over the same serialization ([`bound::count`]), after the header and the key
 /// comments (at most three times the schema they are wrapped from: each comment line adds
 /// `# ` and a line break to at least one word and the space or escape after it).
 fn values_yaml_bound(app: &App, values: &Values) -> usize {
-    let mut counted = Counted(0);
-    let mut extra = 0;
-    let fmt = YamlBound {
-        depth: 0,
-        extra: &mut extra,
-    };
-    let mut ser = serde_json::Serializer::with_formatter(&mut counted, fmt);
-    if serde::Serialize::serialize(values, &mut ser).is_err() {
-        return usize::MAX;
-    }
-    values_header(app).len() + 3 * values::schema_json().len() + counted.0 + extra
-}
-
-/// Counts the bytes written to it.
-struct Counted(usize);
-
-impl io::Write for Counted {
-    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        self.0 += buf.len();
-        Ok(buf.len())
-    }
-
-    fn flush(&mut self) -> io::Result<()> {
-        Ok(())
-    }
-}
-
-/// A JSON formatter that, instead of writing strings, adds to `extra` at least what
-/// [`paasc_syntax::write`] writes for them, and for each mapping entry and sequence item at
-/// least the layout around it. The rest it writes as JSON, to be counted: integers, `null`
-/// and booleans as YAML writes them, `{}` and `[]` (YAML's empty collections), separators
-/// YAML does not have. With `d` the depth of the enclosing mapping or sequence, the writer's
-/// indentation there is at most `2d`; so:
-/// - an entry or item: indentation, `: ` or `- `, a line break (and a blank line between
-///   top-level keys): at most `2d + 8`;
-/// - a string: plain, `'...'` (quotes doubled), `"..."` (escapes `\xNN`, `\uNNNN` for one to
-///   three bytes) or a literal block (`|-` and each line a line break and indentation): at most
-///   four bytes per byte, `2d + 2` per line break and `2d + 8` around it;
-/// - a float (as Python writes it, or quoted): at most 64 more than its JSON.
-struct YamlBound<'a> {
-    depth: usize,
-    extra: &'a mut usize,
-}
-
-impl YamlBound<'_> {
-    fn add(&mut self, n: usize) -> io::Result<()> {
-        *self.extra = self.extra.saturating_add(n);
-        Ok(())
-    }
-
-    fn around(&mut self) -> io::Result<()> {
-        self.add(2 * self.depth + 8)
-    }
-
-    fn open<W: ?Sized + io::Write>(&mut self, w: &mut W, bracket: &[u8]) -> io::Result<()> {
-        self.depth += 1;
-        w.write_all(bracket)
-    }
-
-    fn close<W: ?Sized + io::Write>(&mut self, w: &mut W, bracket: &[u8]) -> io::Result<()> {
-        self.depth = self.depth.saturating_sub(1);
-        w.write_all(bracket)
-    }
-}
-
-impl serde_json::ser::Formatter for YamlBound<'_> {
-    fn write_f32<W: ?Sized + io::Write>(&mut self, w: &mut W, v: f32) -> io::Result<()> {
-        self.write_f64(w, f64::from(v))
-    }
-
-    fn write_f64<W: ?Sized + io::Write>(&mut self, w: &mut W, v: f64) -> io::Result<()> {
-        w.write_all(serde_json::to_string(&v).unwrap_or_default().as_bytes())?;
-        self.add(64)
-    }
-
-    fn begin_string<W: ?Sized + io::Write>(&mut self, _: &mut W) -> io::Result<()> {
-        self.around()
-    }
-
-    fn end_string<W: ?Sized + io::Write>(&mut self, _: &mut W) -> io::Result<()> {
-        Ok(())
-    }
-
-    fn write_string_fragment<W: ?Sized + io::Write>(
-        &mut self,
-        _: &mut W,
-        fragment: &str,
-    ) -> io::Result<()> {
-        self.add(fragment.len().saturating_mul(4))
-    }
-
-    fn write_char_escape<W: ?Sized + io::Write>(
-        &mut self,
-        _: &mut W,
-        escape: serde_json::ser::CharEscape,
-    ) -> io::Result<()> {
-        self.add(match escape {
-            serde_json::ser::CharEscape::LineFeed => 2 * self.depth + 2,
-            _ => 4,
-        })
-    }
-
-    fn begin_array<W: ?Sized + io::Write>(&mut self, w: &mut W) -> io::Result<()> {
-        self.open(w, b"[")
-    }
-
-    fn end_array<W: ?Sized + io::Write>(&mut self, w: &mut W) -> io::Result<()> {
-        self.close(w, b"]")
-    }
-
-    fn begin_array_value<W: ?Sized + io::Write>(&mut self, _: &mut W, _: bool) -> io::Result<()> {
-        self.around()
-    }
-
-    fn begin_object<W: ?Sized + io::Write>(&mut self, w: &mut W) -> io::Result<()> {
-        self.open(w, b"{")
-    }
-
-    fn end_object<W: ?Sized + io::Write>(&mut self, w: &mut W) -> io::Result<()> {
-        self.close(w, b"}")
-    }
-
-    fn begin_object_key<W: ?Sized + io::Write>(&mut self, _: &mut W, _: bool) -> io::Result<()> {
-        self.around()
+    match bound::count(values) {
+        Some(counted) => values_header(app).len() + 3 * values::schema_json().len() + counted,
+        None => usize::MAX,
     }
 }
 
@@ -1235,6 +1114,7 @@ fn wrap(text: &str, width: usize) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::io;
 
     fn app() -> App {
         App {
@@ -1263,6 +1143,133 @@ mod tests {
                 },
             ],
             ..App::default()
+        }
+    }
+
+    /// [`values_yaml_bound`]'s count as it was first taken: serde_json's serialization through
+    /// the [`YamlBound`] formatter.
+    fn json_count(values: &Values) -> usize {
+        let mut counted = Counted(0);
+        let mut extra = 0;
+        let fmt = YamlBound {
+            depth: 0,
+            extra: &mut extra,
+        };
+        let mut ser = serde_json::Serializer::with_formatter(&mut counted, fmt);
+        serde::Serialize::serialize(values, &mut ser).expect("serializes");
+        counted.0 + extra
+    }
+
+    /// Counts the bytes written to it.
+    struct Counted(usize);
+
+    impl io::Write for Counted {
+        fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+            self.0 += buf.len();
+            Ok(buf.len())
+        }
+
+        fn flush(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+    }
+
+    /// A JSON formatter that, instead of writing strings, adds to `extra` what [`bound`] adds
+    /// for them, and for each mapping entry and sequence item the layout around it: the count
+    /// as it was first taken, which [`bound::count`] must equal.
+    struct YamlBound<'a> {
+        depth: usize,
+        extra: &'a mut usize,
+    }
+
+    impl YamlBound<'_> {
+        fn add(&mut self, n: usize) -> io::Result<()> {
+            *self.extra = self.extra.saturating_add(n);
+            Ok(())
+        }
+
+        fn around(&mut self) -> io::Result<()> {
+            self.add(2 * self.depth + 8)
+        }
+
+        fn open<W: ?Sized + io::Write>(&mut self, w: &mut W, bracket: &[u8]) -> io::Result<()> {
+            self.depth += 1;
+            w.write_all(bracket)
+        }
+
+        fn close<W: ?Sized + io::Write>(&mut self, w: &mut W, bracket: &[u8]) -> io::Result<()> {
+            self.depth = self.depth.saturating_sub(1);
+            w.write_all(bracket)
+        }
+    }
+
+    impl serde_json::ser::Formatter for YamlBound<'_> {
+        fn write_f32<W: ?Sized + io::Write>(&mut self, w: &mut W, v: f32) -> io::Result<()> {
+            self.write_f64(w, f64::from(v))
+        }
+
+        fn write_f64<W: ?Sized + io::Write>(&mut self, w: &mut W, v: f64) -> io::Result<()> {
+            w.write_all(serde_json::to_string(&v).unwrap_or_default().as_bytes())?;
+            self.add(64)
+        }
+
+        fn begin_string<W: ?Sized + io::Write>(&mut self, _: &mut W) -> io::Result<()> {
+            self.around()
+        }
+
+        fn end_string<W: ?Sized + io::Write>(&mut self, _: &mut W) -> io::Result<()> {
+            Ok(())
+        }
+
+        fn write_string_fragment<W: ?Sized + io::Write>(
+            &mut self,
+            _: &mut W,
+            fragment: &str,
+        ) -> io::Result<()> {
+            self.add(fragment.len().saturating_mul(4))
+        }
+
+        fn write_char_escape<W: ?Sized + io::Write>(
+            &mut self,
+            _: &mut W,
+            escape: serde_json::ser::CharEscape,
+        ) -> io::Result<()> {
+            self.add(match escape {
+                serde_json::ser::CharEscape::LineFeed => 2 * self.depth + 2,
+                _ => 4,
+            })
+        }
+
+        fn begin_array<W: ?Sized + io::Write>(&mut self, w: &mut W) -> io::Result<()> {
+            self.open(w, b"[")
+        }
+
+        fn end_array<W: ?Sized + io::Write>(&mut self, w: &mut W) -> io::Result<()> {
+            self.close(w, b"]")
+        }
+
+        fn begin_array_value<W: ?Sized + io::Write>(
+            &mut self,
+            _: &mut W,
+            _: bool,
+        ) -> io::Result<()> {
+            self.around()
+        }
+
+        fn begin_object<W: ?Sized + io::Write>(&mut self, w: &mut W) -> io::Result<()> {
+            self.open(w, b"{")
+        }
+
+        fn end_object<W: ?Sized + io::Write>(&mut self, w: &mut W) -> io::Result<()> {
+            self.close(w, b"}")
+        }
+
+        fn begin_object_key<W: ?Sized + io::Write>(
+            &mut self,
+            _: &mut W,
+            _: bool,
+        ) -> io::Result<()> {
+            self.around()
         }
     }
 
@@ -1337,10 +1344,54 @@ mod tests {
                 format!("{:?}", Some(to_yaml_through_json(&values))),
                 "{s:?}"
             );
+            assert_eq!(bound::count(&values), Some(json_count(&values)), "{s:?}");
             let written = values_yaml(&app, &values).len();
             let bound = values_yaml_bound(&app, &values);
             assert!(written <= bound, "{s:?}: {written} > {bound}");
         }
+        let probe = Probe {
+            http_get: Some(k8s_openapi::api::core::v1::HTTPGetAction {
+                path: Some("/health\n'x'".into()),
+                port: IntOrString::Int(8000),
+                http_headers: Some(vec![k8s_openapi::api::core::v1::HTTPHeader {
+                    name: "X-A".into(),
+                    value: "\"v\"".into(),
+                }]),
+                ..Default::default()
+            }),
+            exec: Some(k8s_openapi::api::core::v1::ExecAction {
+                command: Some(vec!["sh".into(), "-c".into(), "a\\b\n".into()]),
+            }),
+            period_seconds: Some(-7),
+            ..tcp_probe(1, 2)
+        };
+        let full = App {
+            readiness: Some(probe.clone()),
+            liveness: Some(probe),
+            peers: Some(values::Peers {
+                variable: "FLASK_PEER_FQDNS".into(),
+                ordinals: vec![1, 20],
+                units: vec![0, 1, 300],
+            }),
+            destinations: vec![paasc_runtime::Destination {
+                integration: "redis".into(),
+                host: "10.0.0.1".into(),
+                port: 6379,
+            }],
+            ..app()
+        };
+        let settings = Settings {
+            replicas: Some(3),
+            autoscaling: Some((Some(2), Some(9), Some(50))),
+            limits: BTreeMap::from([("cpu".into(), "1".into())]),
+            storage: vec![("d".into(), "1Gi".into(), "/d".into(), None)],
+            anti_affinity: Some(AntiAffinity::Hard),
+            service_type: Some(ServiceType::NodePort),
+            service_monitor: true,
+            ..Settings::default()
+        };
+        let values = values_of(&full, &settings, "s");
+        assert_eq!(bound::count(&values), Some(json_count(&values)));
         let plain = values_of(&app(), &Settings::default(), "x");
         let bound = values_yaml_bound(&app(), &plain);
         assert!(bound < app::HELM_MAX_FILE / 16, "a useless bound: {bound}");
