@@ -56,12 +56,14 @@ pub struct EnvError {
 /// Whether python-dotenv would expand part of `value`: `${NAME}` or `${NAME:-default}`, with
 /// `NAME` free of `}` and `:` (its `_posix_variable` pattern), quoted or not.
 fn dotenv_expands(value: &str) -> bool {
-    value.match_indices("${").any(|(i, _)| {
-        let rest = &value[i + 2..];
-        let name_end = rest.find(['}', ':']).unwrap_or(rest.len());
-        let tail = &rest[name_end..];
-        tail.starts_with('}') || tail.strip_prefix(":-").is_some_and(|d| d.contains('}'))
-    })
+    // Most values hold no `$`: one memchr instead of a substring search.
+    value.contains('$')
+        && value.match_indices("${").any(|(i, _)| {
+            let rest = &value[i + 2..];
+            let name_end = rest.find(['}', ':']).unwrap_or(rest.len());
+            let tail = &rest[name_end..];
+            tail.starts_with('}') || tail.strip_prefix(":-").is_some_and(|d| d.contains('}'))
+        })
 }
 
 /// Whether docker compose would interpolate part of a double-quoted `value`: `$$`, `${`, or `$`
@@ -80,8 +82,8 @@ fn check(name: &str, value: &str) -> Result<(), EnvError> {
     let valid_name = !name.is_empty()
         && !name.starts_with("export")
         && name
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-' | '[' | ']'));
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'-' | b'[' | b']'));
     if !valid_name {
         return Err(EnvError {
             name: name.to_string(),

@@ -13,6 +13,7 @@ pub mod env;
 pub mod graph;
 pub mod gunicorn;
 pub mod helm;
+mod kept;
 pub mod pebble;
 pub mod why;
 
@@ -264,15 +265,16 @@ pub fn artifacts(
     )
 }
 
-/// What the [`Emitter::Project`] artifacts (the image's) rendered for one checked project,
-/// kept while [`artifacts_of`] renders several deployments of it: they do not read the
-/// profile, so `check`, which renders every profile, renders the Dockerfile once, not once
-/// per profile. Valid for one [`App`] only.
+/// What the [`Emitter::Project`] artifacts (the image's) found in [`Mode::Check`] for one
+/// checked project, kept while [`artifacts_of`] checks several deployments of it: they do not
+/// read the profile, so `check`, which checks every profile, checks the Dockerfile once, not
+/// once per profile. Valid for one [`App`] only. Rendered files are not kept (`compile` renders
+/// one deployment, and keeping them would copy them).
 #[derive(Default)]
 pub struct ImageMemo(Vec<(Artifact, Mode, Result<Files, Vec<Diagnostic>>)>);
 
-/// [`artifacts`] in `mode`, with the image's artifacts taken from `memo` when it has them (and
-/// kept there when it has not). `memo` must have been filled from the same `app`. With
+/// [`artifacts`] in `mode`, with the image's artifacts checked in [`Mode::Check`] taken from
+/// `memo` when it has them (and kept there when it has not). `memo` must have been filled from the same `app`. With
 /// [`Mode::Check`] (`check`) the problems and warnings are those [`Mode::Render`] gives, and
 /// the files are not to be used.
 pub fn artifacts_of(
@@ -295,7 +297,9 @@ pub fn artifacts_of(
                 Some((_, _, done)) => done.clone(),
                 None => {
                     let done = f(app, mode);
-                    memo.0.push((info.artifact, mode, done.clone()));
+                    if mode == Mode::Check {
+                        memo.0.push((info.artifact, mode, done.clone()));
+                    }
                     done
                 }
             },

@@ -11,6 +11,7 @@ use crate::Mode;
 use paasc_check::Resolved;
 use paasc_diag::Diagnostic;
 use paasc_syntax::Yaml;
+use std::borrow::Cow;
 
 /// The rock's layer.
 pub const ROCK_LAYER: &str = "pebble/rock-layer.yaml";
@@ -24,14 +25,20 @@ pub fn files(app: &Resolved, mode: Mode) -> Result<Files, Vec<Diagnostic>> {
     if mode == Mode::Check {
         return Ok(Files::new());
     }
-    let layer: Vec<(Yaml, Yaml)> = ["services", "checks"]
+    let layer: Vec<(&str, &Yaml)> = ["services", "checks"]
         .iter()
-        .filter_map(|k| app.rock.get(k).map(|v| (Yaml::str(*k), v.clone())))
+        .filter_map(|k| app.rock.get(k).map(|v| (*k, v)))
         .collect();
-    let mut files = vec![(
-        ROCK_LAYER.to_string(),
-        paasc_syntax::write::to_string(&Yaml::Map(layer)),
-    )];
+    let rock_layer = if layer.is_empty() {
+        paasc_syntax::write::to_string(&Yaml::Map(Vec::new()))
+    } else {
+        let mut text = String::new();
+        for (key, value) in layer {
+            crate::kept::push_entry(&mut text, key, Cow::Borrowed(value));
+        }
+        text
+    };
+    let mut files = vec![(ROCK_LAYER.to_string(), rock_layer)];
     if let Some(layer) = &app.plan.layer {
         files.push((CHARM_LAYER.into(), paasc_syntax::write::to_string(layer)));
     }

@@ -10,6 +10,8 @@
 //!   instruction here that substitutes variables).
 //! - [`base64`]: file contents, which then hold only `A-Za-z0-9+/=`.
 
+use std::fmt::Write as _;
+
 /// Whether `s` holds a character that could end a Dockerfile line or confuse a terminal:
 /// C0 and C1 controls (LF, CR, NUL, ESC, ...), DEL, and the Unicode line and paragraph separators.
 pub fn has_control(s: &str) -> bool {
@@ -18,7 +20,38 @@ pub fn has_control(s: &str) -> bool {
 
 /// `s` as one single-quoted POSIX shell word. Callers refuse control characters first.
 pub fn sh(s: &str) -> String {
-    format!("'{}'", s.replace('\'', r#"'\''"#))
+    let mut out = String::with_capacity(s.len() + 2);
+    sh_into(&mut out, s);
+    out
+}
+
+/// [`sh`], written at the end of `out`.
+pub fn sh_into(out: &mut String, s: &str) {
+    sh_pieces_into(out, &[s]);
+}
+
+/// [`sh`] of the concatenation of `pieces`, written at the end of `out`.
+pub fn sh_pieces_into(out: &mut String, pieces: &[&str]) {
+    out.push('\'');
+    for piece in pieces {
+        for (i, part) in piece.split('\'').enumerate() {
+            if i > 0 {
+                out.push_str(r#"'\''"#);
+            }
+            out.push_str(part);
+        }
+    }
+    out.push('\'');
+}
+
+/// Each of `items` as [`sh`] words, separated by spaces, at the end of `out`.
+pub fn sh_words_into<S: AsRef<str>>(out: &mut String, items: &[S]) {
+    for (i, item) in items.iter().enumerate() {
+        if i > 0 {
+            out.push(' ');
+        }
+        sh_into(out, item.as_ref());
+    }
 }
 
 /// `s` as a shell word, quoted only when it needs it (for the commands shown in comments).
@@ -45,20 +78,28 @@ pub fn json_array<S: AsRef<str>>(words: &[S]) -> String {
             out.push(',');
         }
         out.push('"');
-        for c in w.as_ref().chars() {
-            match c {
-                '"' => out.push_str("\\\""),
-                '\\' => out.push_str("\\u005c"),
-                '\n' => out.push_str("\\n"),
-                c if crate::is_control(c) => {
-                    let mut buf = [0u16; 2];
-                    for unit in c.encode_utf16(&mut buf) {
-                        out.push_str(&format!("\\u{unit:04x}"));
-                    }
+        let w = w.as_ref();
+        let mut run = 0;
+        for (at, c) in w.char_indices() {
+            let escape = match c {
+                '"' => "\\\"",
+                '\\' => "\\u005c",
+                '\n' => "\\n",
+                c if crate::is_control(c) => "",
+                _ => continue,
+            };
+            out.push_str(&w[run..at]);
+            run = at + c.len_utf8();
+            if escape.is_empty() {
+                let mut buf = [0u16; 2];
+                for unit in c.encode_utf16(&mut buf) {
+                    let _ = write!(out, "\\u{unit:04x}");
                 }
-                c => out.push(c),
+            } else {
+                out.push_str(escape);
             }
         }
+        out.push_str(&w[run..]);
         out.push('"');
     }
     out.push(']');
@@ -191,8 +232,16 @@ pub fn duration_flag(ns: u128) -> String {
 
 /// Standard base64 (RFC 4648, with padding).
 pub fn base64(bytes: &[u8]) -> String {
+    let mut out = String::new();
+    base64_into(&mut out, bytes);
+    out
+}
+
+/// [`base64`], written at the end of `out`.
+pub fn base64_into(out: &mut String, bytes: &[u8]) {
     use base64::Engine as _;
-    base64::engine::general_purpose::STANDARD.encode(bytes)
+    out.reserve(bytes.len().div_ceil(3) * 4);
+    base64::engine::general_purpose::STANDARD.encode_string(bytes, out);
 }
 
 #[cfg(test)]
@@ -203,6 +252,13 @@ mod tests {
     fn shell_quoting_keeps_one_word() {
         assert_eq!(sh("a b"), "'a b'");
         assert_eq!(sh("it's"), r#"'it'\''s'"#);
+        assert_eq!(sh("'a''"), r#"''\''a'\'''\'''"#);
+        let mut words = String::new();
+        sh_words_into(&mut words, &["a b", "", "c"]);
+        assert_eq!(words, "'a b' '' 'c'");
+        let mut joined = String::new();
+        sh_pieces_into(&mut joined, &["it'", "", "s '", "x"]);
+        assert_eq!(joined, sh("it's 'x"));
         assert_eq!(sh_word("app:app"), "app:app");
         assert_eq!(sh_word("a;b"), "'a;b'");
         assert_eq!(sh_word(""), "''");
@@ -222,7 +278,8 @@ mod tests {
             json_array(&["a\\", "b\"c", "x\ny"]),
             r#"["a\u005c","b\"c","x\ny"]"#
         );
-        let words = ["a\\\"", "\u{1b}[0m", "\u{2028}"];
+        assert_eq!(json_array(&["é\u{85}😀"]), r#"["é\u0085😀"]"#);
+        let words = ["a\\\"", "\u{1b}[0m", "\u{2028}", "é\u{85}x\"\n😀\u{7f}", ""];
         let back: Vec<String> = serde_json::from_str(&json_array(&words)).expect("JSON");
         assert_eq!(back, words);
     }

@@ -8,10 +8,12 @@ use super::lex;
 use super::plan::Problems;
 use super::toolchains::{self, Resolved};
 use crate::shown;
+use crate::Mode;
 use paasc_check::App as EmitInput;
 use paasc_frameworks::Spec as Layout;
 use paasc_syntax::Yaml;
 use std::fmt::Write as _;
+use std::sync::LazyLock;
 
 /// Where a part's files live in its build stage (rockcraft's managed-mode layout).
 pub const WORK: &str = "/root";
@@ -148,8 +150,9 @@ fn left_out(layout: &Layout, name: &str) -> Option<&'static str> {
     }
 }
 
-/// Reads every part of the expanded rock.
-pub fn parts(input: &EmitInput, layout: &Layout, p: &mut Problems<'_>) -> Parts {
+/// Reads every part of the expanded rock. With [`Mode::Check`] the problems are the same and the
+/// parts are not built (the list is empty).
+pub fn parts(input: &EmitInput, layout: &Layout, mode: Mode, p: &mut Problems<'_>) -> Parts {
     let mut out = Parts::default();
     let Some(map) = input.rock.get("parts").and_then(Yaml::as_map) else {
         return out;
@@ -193,7 +196,7 @@ pub fn parts(input: &EmitInput, layout: &Layout, p: &mut Problems<'_>) -> Parts 
             out.left_out.push((name.to_string(), why.to_string()));
             continue;
         }
-        if let Some(part) = one(input, name, part, &stages, &mut out, p) {
+        if let Some(part) = one(input, name, part, &stages, mode, &mut out, p) {
             out.list.push(part);
         }
     }
@@ -256,9 +259,11 @@ fn one(
     name: &str,
     part: &Yaml,
     stages: &[(String, String)],
+    mode: Mode,
     out: &mut Parts,
     p: &mut Problems<'_>,
 ) -> Option<Part> {
+    let render = mode == Mode::Render;
     let stage_of = |n: &str| {
         stages
             .iter()
@@ -378,18 +383,34 @@ fn one(
             format!("{dir}/{d}/{}", subdir.trim_end_matches('/'))
         }
     };
-    let scriptlets: Vec<(&str, String)> = ["pull", "build", "stage", "prime"]
-        .iter()
-        .filter_map(|s| {
-            part.get(&format!("override-{s}"))
-                .and_then(Yaml::as_str)
-                .map(|t| (*s, t.to_string()))
-        })
-        .collect();
+    let scriptlets: Vec<(&str, &str)> = [
+        ("pull", "override-pull"),
+        ("build", "override-build"),
+        ("stage", "override-stage"),
+        ("prime", "override-prime"),
+    ]
+    .iter()
+    .filter_map(|(s, key)| part.get(key).and_then(Yaml::as_str).map(|t| (*s, t)))
+    .collect();
     let mut plugin_env: Vec<(String, String)> = Vec::new();
     let mut build: Vec<String> = Vec::new();
     let mut source_files: Option<Vec<String>> = None;
     match plugin {
+        "python" => {
+            let py = super::plan::python(input, name, part, p);
+            if !py.whole_project && scriptlets.is_empty() && subdir.is_empty() {
+                let mut files: Vec<String> = py.requirements.clone();
+                files.extend(py.constraints.iter().cloned());
+                if py.pipfile_lock {
+                    files.push("Pipfile.lock".into());
+                }
+                source_files = Some(files);
+            }
+            if render {
+                build.extend(python_build(&py, &dir));
+            }
+        }
+        _ if !render => {}
         "dump" => build.push(format!(
             "cp --archive --link --no-dereference . \"{dir}/install\""
         )),
@@ -465,18 +486,6 @@ fn one(
             build.push(JAVA_POST_BUILD.replace("{exclude}", &format!("{}/.parts", work("build"))));
         }
         "jlink" => build.push(include_str!("jlink.sh").trim_end().to_string()),
-        "python" => {
-            let py = super::plan::python(input, name, part, p);
-            if !py.whole_project && scriptlets.is_empty() && subdir.is_empty() {
-                let mut files: Vec<String> = py.requirements.clone();
-                files.extend(py.constraints.iter().cloned());
-                if py.pipfile_lock {
-                    files.push("Pipfile.lock".into());
-                }
-                source_files = Some(files);
-            }
-            build.extend(python_build(&py, &dir));
-        }
         _ => {}
     }
     let source = match source {
@@ -492,37 +501,52 @@ fn one(
         None => None,
     };
 
-    let mut env = String::from("# Environment\n## Application environment\n");
-    let project_name = input
-        .rock
-        .get("name")
-        .and_then(Yaml::as_str)
-        .unwrap_or_default();
-    for (k, v) in [
-        ("CRAFT_PROJECT_DIR", PROJECT.to_string()),
-        ("CRAFT_STAGE", format!("{WORK}/stage")),
-        ("CRAFT_PRIME", format!("{WORK}/prime")),
-        ("CRAFT_PROJECT_NAME", project_name.to_string()),
-        ("CRAFT_PART_NAME", name.to_string()),
-        ("CRAFT_PART_SRC", format!("{dir}/src")),
-        ("CRAFT_PART_SRC_WORK", work("src")),
-        ("CRAFT_PART_BUILD", format!("{dir}/build")),
-        ("CRAFT_PART_BUILD_WORK", work("build")),
-        ("CRAFT_PART_INSTALL", format!("{dir}/install")),
-    ] {
-        let _ = writeln!(env, "export {k}={}", lex::sh(&v));
-    }
-    env.push_str("## Part environment\n");
-    env.push_str(PART_ENVIRONMENT);
-    env.push_str("## Plugin environment\n");
-    if !plugin_env.is_empty() {
-        env.push_str("if [ \"${CRAFT_STEP_NAME:-}\" = BUILD ]; then\n");
-        for (k, v) in &plugin_env {
-            let _ = writeln!(env, "  export {k}=\"{v}\"");
+    let mut env = String::new();
+    if render {
+        env.reserve(1024 + 4 * dir.len());
+        let project_name = input
+            .rock
+            .get("name")
+            .and_then(Yaml::as_str)
+            .unwrap_or_default();
+        env.push_str("# Environment\n## Application environment\n");
+        let export = |env: &mut String, k: &str, v: &[&str]| {
+            env.push_str("export ");
+            env.push_str(k);
+            env.push('=');
+            lex::sh_pieces_into(env, v);
+            env.push('\n');
+        };
+        let sub = subdir.trim_end_matches('/');
+        let in_subdir = |d: &'static str| -> [&str; 4] {
+            if subdir.is_empty() {
+                [dir.as_str(), d, "", ""]
+            } else {
+                [dir.as_str(), d, "/", sub]
+            }
+        };
+        export(&mut env, "CRAFT_PROJECT_DIR", &[PROJECT]);
+        export(&mut env, "CRAFT_STAGE", &[WORK, "/stage"]);
+        export(&mut env, "CRAFT_PRIME", &[WORK, "/prime"]);
+        export(&mut env, "CRAFT_PROJECT_NAME", &[project_name]);
+        export(&mut env, "CRAFT_PART_NAME", &[name]);
+        export(&mut env, "CRAFT_PART_SRC", &[&dir, "/src"]);
+        export(&mut env, "CRAFT_PART_SRC_WORK", &in_subdir("/src"));
+        export(&mut env, "CRAFT_PART_BUILD", &[&dir, "/build"]);
+        export(&mut env, "CRAFT_PART_BUILD_WORK", &in_subdir("/build"));
+        export(&mut env, "CRAFT_PART_INSTALL", &[&dir, "/install"]);
+        env.push_str("## Part environment\n");
+        env.push_str(PART_ENVIRONMENT);
+        env.push_str("## Plugin environment\n");
+        if !plugin_env.is_empty() {
+            env.push_str("if [ \"${CRAFT_STEP_NAME:-}\" = BUILD ]; then\n");
+            for (k, v) in &plugin_env {
+                let _ = writeln!(env, "  export {k}=\"{v}\"");
+            }
+            env.push_str("fi\n");
         }
-        env.push_str("fi\n");
+        env.push_str("## User environment\n");
     }
-    env.push_str("## User environment\n");
     for entry in strs(part.get("build-environment")) {
         for (k, v) in entry.as_map().unwrap_or_default() {
             let (Some(k), Some(v)) = (k.as_str(), text(v)) else {
@@ -530,7 +554,9 @@ fn one(
             };
             if lex::is_env_name(k) {
                 // As craft-parts writes it: the value in double quotes, expanded by bash.
-                let _ = writeln!(env, "export {k}=\"{v}\"");
+                if render {
+                    let _ = writeln!(env, "export {k}=\"{v}\"");
+                }
             } else {
                 p.push(
                     super::INVALID_COMMAND,
@@ -540,11 +566,16 @@ fn one(
             }
         }
     }
+    if !render {
+        return None;
+    }
 
-    let mut part_sh = format!(
-        "# shellcheck shell=bash\nsource {}\n",
-        lex::sh(&format!("{dir}/run/environment.sh"))
-    );
+    let mut environment_sh = String::with_capacity(dir.len() + 24);
+    lex::sh_into(&mut environment_sh, &[&dir, "/run/environment.sh"].concat());
+    let mut part_sh = String::with_capacity(1024);
+    part_sh.push_str("# shellcheck shell=bash\nsource ");
+    part_sh.push_str(&environment_sh);
+    part_sh.push('\n');
     let mut organize: Vec<String> = Vec::new();
     for (k, v) in part
         .get("organize")
@@ -577,10 +608,9 @@ fn one(
     }
     array(&mut part_sh, "PERMISSIONS", &perms);
 
-    let mut build_sh = format!(
-        "#!/bin/bash\nset -euo pipefail\nsource {}\nset -x\n",
-        lex::sh(&format!("{dir}/run/environment.sh"))
-    );
+    let mut build_sh = String::from("#!/bin/bash\nset -euo pipefail\nsource ");
+    build_sh.push_str(&environment_sh);
+    build_sh.push_str("\nset -x\n");
     for c in &build {
         build_sh.push_str(c);
         build_sh.push('\n');
@@ -593,7 +623,7 @@ fn one(
     let mut project_dir = false;
     for (step, text) in scriptlets {
         project_dir |= text.contains("CRAFT_PROJECT_DIR");
-        files.push((format!("override-{step}.sh"), text));
+        files.push((format!("override-{step}.sh"), text.to_string()));
     }
     let mut mounts = Vec::new();
     let tools = std::iter::once(plugin).chain(toolchains.iter().map(|t| t.snap));
@@ -635,8 +665,10 @@ fn one(
 
 /// `NAME=( 'a' 'b' )`.
 fn array(out: &mut String, name: &str, items: &[String]) {
-    let words: Vec<String> = items.iter().map(|i| lex::sh(i)).collect();
-    let _ = writeln!(out, "{name}=({})", words.join(" "));
+    out.push_str(name);
+    out.push_str("=(");
+    lex::sh_words_into(out, items);
+    out.push_str(")\n");
 }
 
 /// craft-parts' part environment: the part's and the stage's `bin` directories first on
@@ -793,25 +825,26 @@ open(sys.argv[2], "w").write("\n".join(lines) + "\n")
 /// `python-packages`, the requirements, `Pipfile.lock` and the project itself, then rockcraft's
 /// finishing touches: no venv python links, `#!/bin/python3` scripts, its sitecustomize.py.
 fn python_build(py: &super::plan::Python, dir: &str) -> Vec<String> {
-    let install = format!("{dir}/install");
-    let pip = format!("\"{install}/bin/pip\" install --no-cache-dir");
-    let constraints: String = py
-        .constraints
-        .iter()
-        .map(|c| format!(" -c {}", lex::sh(c)))
-        .collect();
-    let mut cmds = vec![format!("python3 -m venv \"{install}\"")];
+    let install = [dir, "/install"].concat();
+    let pip = ["\"", &install, "/bin/pip\" install --no-cache-dir"].concat();
+    let mut constraints = String::new();
+    for c in &py.constraints {
+        constraints.push_str(" -c ");
+        lex::sh_into(&mut constraints, c);
+    }
+    let mut cmds = vec![["python3 -m venv \"", &install, "\""].concat()];
     if !py.packages.is_empty() {
-        let pkgs: Vec<String> = py.packages.iter().map(|p| lex::sh(p)).collect();
-        cmds.push(format!("{pip}{constraints} -U {}", pkgs.join(" ")));
+        let mut c = [&pip, &constraints, " -U "].concat();
+        lex::sh_words_into(&mut c, &py.packages);
+        cmds.push(c);
     }
     if !py.requirements.is_empty() {
-        let reqs: Vec<String> = py
-            .requirements
-            .iter()
-            .map(|r| format!("-r {}", lex::sh(r)))
-            .collect();
-        cmds.push(format!("{pip}{constraints} -U {}", reqs.join(" ")));
+        let mut c = [&pip, &constraints, " -U"].concat();
+        for r in &py.requirements {
+            c.push_str(" -r ");
+            lex::sh_into(&mut c, r);
+        }
+        cmds.push(c);
     }
     if py.pipfile_lock {
         cmds.push(format!(
@@ -831,10 +864,14 @@ fn python_build(py: &super::plan::Python, dir: &str) -> Vec<String> {
     cmds.push(format!(
         "find \"{install}/bin\" -type f -exec sed -i '1 s|^#!.*/bin/python.*$|#!/bin/python3|' {{}} +"
     ));
-    let lines: Vec<String> = SITECUSTOMIZE.iter().map(|l| lex::sh(l)).collect();
+    static LINES: LazyLock<String> = LazyLock::new(|| {
+        let mut words = String::new();
+        lex::sh_words_into(&mut words, SITECUSTOMIZE);
+        words
+    });
     cmds.push(format!(
         "for d in \"{install}\"/lib/python3.*; do printf '%s\\n' {} > \"$d/sitecustomize.py\"; done",
-        lines.join(" ")
+        *LINES
     ));
     cmds
 }

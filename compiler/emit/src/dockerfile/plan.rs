@@ -7,7 +7,7 @@
 use super::frameworks;
 use super::lex;
 use crate::pebble::checks::Kind;
-use crate::shown;
+use crate::{shown, Mode};
 use paasc_check::App as EmitInput;
 use paasc_diag::{Code, Diagnostic};
 use paasc_frameworks::Spec as Layout;
@@ -165,14 +165,16 @@ fn strs(v: Option<&Yaml>) -> Vec<&Yaml> {
         .unwrap_or_default()
 }
 
-pub fn image(input: &EmitInput, layout: &Layout, p: &mut Problems<'_>) -> Image {
+/// What the Dockerfile builds, with its problems in `p`. With [`Mode::Check`] the problems are
+/// the same and the parts are not built.
+pub fn image(input: &EmitInput, layout: &Layout, mode: Mode, p: &mut Problems<'_>) -> Image {
     let rock = &input.rock;
     let mut img = Image {
         workdir: layout.app_dir.to_string(),
         ..Image::default()
     };
     base(&input.rock, &mut img, p);
-    img.parts = super::lifecycle::parts(input, layout, p);
+    img.parts = super::lifecycle::parts(input, layout, mode, p);
     img.repos = super::repositories::read(rock, p);
     if let Some(v) = rock.get("version").and_then(super::lifecycle::text) {
         img.vars.push(("version".into(), v));

@@ -134,7 +134,7 @@ pub fn files(input: &EmitInput, mode: Mode) -> Result<Files, Vec<Diagnostic>> {
     let mut out: Files = chart
         .files
         .into_iter()
-        .map(|(path, text)| (format!("helm/{}/{path}", chart.name), text))
+        .map(|(path, text)| (["helm/", &chart.name, "/", &path].concat(), text))
         .collect();
     if let Some(s) = &chart.secrets {
         out.extend(
@@ -252,7 +252,7 @@ fn app(input: &EmitInput, diags: &mut Vec<Diagnostic>) -> App {
         })
         .collect();
     let in_app_dir = |file: &str| {
-        let path = format!("{}/{file}", app_dir.trim_start_matches('/'));
+        let path = [app_dir.trim_start_matches('/'), "/", file].concat();
         rock_installs(&input.rock, &path)
     };
     let migration =

@@ -17,6 +17,8 @@
 //! **Invariant:** pure and deterministic: no I/O, and the same input gives the same bytes.
 
 pub mod app;
+mod as_yaml;
+mod bound;
 pub mod probes;
 pub mod values;
 
@@ -28,8 +30,8 @@ use k8s_openapi::api::core::v1::{
 use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 use paasc_syntax::Yaml;
+use std::borrow::Cow;
 use std::collections::BTreeMap;
-use std::io;
 use std::sync::LazyLock;
 use values::{
     AccessMode, AntiAffinity, Autoscaling, File, Image, Ingress, Migration, PodDisruptionBudget,
@@ -380,8 +382,9 @@ pub fn chart_in(app: &App, settings: &Settings, mode: Mode) -> Result<Chart, Vec
         None => secrets(app, &secret_name)?,
     };
     let mut files = Vec::new();
-    let mut add = |path: &str, at_most: Option<usize>, text: &dyn Fn() -> String| {
-        if mode == Mode::Check && at_most.is_some_and(|n| n <= app::HELM_MAX_FILE) {
+    // Each file with an upper bound of its length, counted only by `check`.
+    let mut add = |path: &str, at_most: &dyn Fn() -> usize, text: &dyn Fn() -> String| {
+        if mode == Mode::Check && at_most() <= app::HELM_MAX_FILE {
             return Ok(());
         }
         let text = text();
@@ -394,24 +397,19 @@ pub fn chart_in(app: &App, settings: &Settings, mode: Mode) -> Result<Chart, Vec
         files.push((path.to_string(), text));
         Ok(())
     };
-    add("Chart.yaml", None, &|| chart_yaml(app))?;
-    add(
-        "values.yaml",
-        Some(values_yaml_bound(app, &values)),
-        &|| values_yaml(app, &values),
-    )?;
+    add("Chart.yaml", &|| chart_yaml_bound(app), &|| chart_yaml(app))?;
+    add("values.yaml", &|| values_yaml_bound(app, &values), &|| {
+        values_yaml(app, &values)
+    })?;
     let schema = values::schema_json();
-    add("values.schema.json", Some(schema.len()), &|| {
+    add("values.schema.json", &|| schema.len(), &|| {
         schema.to_string()
     })?;
-    let mut templates: Vec<(&str, &str)> = TEMPLATES.to_vec();
-    templates.push(SERVICE_ACCOUNT_TEMPLATE);
-    templates.sort();
-    for (path, text) in templates {
+    for (i, (path, text)) in templates().iter().enumerate() {
         // Each 9-byte `__CHART__` becomes the name.
         let at_most = text.len() + text.len() / 9 * app.name.len();
-        add(path, Some(at_most), &|| {
-            text.replace("__CHART__", &app.name)
+        add(path, &|| at_most, &|| {
+            template_pieces()[i].join(app.name.as_str())
         })?;
     }
     Ok(Chart {
@@ -419,6 +417,29 @@ pub fn chart_in(app: &App, settings: &Settings, mode: Mode) -> Result<Chart, Vec
         files,
         secrets,
     })
+}
+
+/// The chart's templates (path and text), by path.
+fn templates() -> &'static [(&'static str, &'static str)] {
+    static SORTED: LazyLock<Vec<(&str, &str)>> = LazyLock::new(|| {
+        let mut templates: Vec<(&str, &str)> = TEMPLATES.to_vec();
+        templates.push(SERVICE_ACCOUNT_TEMPLATE);
+        templates.sort();
+        templates
+    });
+    &SORTED
+}
+
+/// Each of [`templates`] as the pieces between the `__CHART__`s the chart's name replaces: the
+/// same for every chart, so split once per process (and only when a chart is written).
+fn template_pieces() -> &'static [Vec<&'static str>] {
+    static SPLIT: LazyLock<Vec<Vec<&str>>> = LazyLock::new(|| {
+        templates()
+            .iter()
+            .map(|(_, text)| text.split("__CHART__").collect())
+            .collect()
+    });
+    &SPLIT
 }
 
 /// Pretty JSON with a trailing newline.
@@ -457,6 +478,21 @@ pub fn chart_version(rock_version: &str) -> String {
         return format!("{}{suffix}", out.join("."));
     }
     out.join(".")
+}
+
+/// An upper bound of the length of [`chart_yaml`]'s text, without writing it (`check` writes
+/// it only when this bound is over [`app::HELM_MAX_FILE`]). Its strings are the name (twice),
+/// the summary or a description from the name and the framework, the framework, the version
+/// and the chart version (at most four bytes longer than the version): the YAML writer takes
+/// at most four bytes and a line's indentation per byte of a string, and 8 around it; the
+/// comment, the keys and the fixed values are less than 1 KiB.
+fn chart_yaml_bound(app: &App) -> usize {
+    let strings = 2 * app.name.len()
+        + app.summary.len()
+        + 2 * app.framework.len()
+        + 2 * app.version.len()
+        + 16;
+    1024 + 8 * strings
 }
 
 fn chart_yaml(app: &App) -> String {
@@ -900,8 +936,14 @@ fn secrets(app: &App, secret_name: &str) -> Result<Option<Secrets>, Vec<Problem>
 }
 
 /// Serialized data as [`Yaml`], keeping the field order of Rust structs: serde_json writes
-/// fields in declaration order, and [`JsonYaml`] reads the JSON text back in that order.
+/// fields in declaration order, and [`JsonYaml`] reads the JSON text back in that order. The
+/// same value is built directly ([`as_yaml`]) when the data holds nothing JSON would change.
 fn to_yaml<T: serde::Serialize>(value: &T) -> Yaml {
+    as_yaml::to_yaml(value).unwrap_or_else(|| to_yaml_through_json(value))
+}
+
+/// [`to_yaml`] through the JSON text.
+fn to_yaml_through_json<T: serde::Serialize>(value: &T) -> Yaml {
     let text = serde_json::to_string(value).unwrap_or_default();
     serde_json::from_str::<JsonYaml>(&text).map_or(Yaml::Null, |v| v.0)
 }
@@ -972,38 +1014,11 @@ impl<'de> serde::de::Visitor<'de> for JsonYamlVisitor {
     }
 
     fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Yaml, A::Error> {
-        // As the YAML reader builds a mapping: a key given twice keeps its first position and
-        // takes the last value. Serialized structs and maps have no duplicate keys, so this
-        // scans small mappings (most of them) and indexes only large ones.
-        let mut entries: Vec<(Yaml, Yaml)> = Vec::with_capacity(map.size_hint().unwrap_or(0));
-        let mut index: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+        let mut entries = as_yaml::Entries::with_capacity(map.size_hint().unwrap_or(0));
         while let Some((key, JsonYaml(value))) = map.next_entry::<String, JsonYaml>()? {
-            let seen = if entries.len() < 16 {
-                entries
-                    .iter()
-                    .position(|(k, _)| k.as_str() == Some(key.as_str()))
-            } else {
-                if index.is_empty() {
-                    index.extend(
-                        entries
-                            .iter()
-                            .enumerate()
-                            .filter_map(|(i, (k, _))| k.as_str().map(|k| (k.to_string(), i))),
-                    );
-                }
-                index.get(&key).copied()
-            };
-            match seen {
-                Some(i) => entries[i].1 = value,
-                None => {
-                    if !index.is_empty() {
-                        index.insert(key.clone(), entries.len());
-                    }
-                    entries.push((Yaml::Str(key), value));
-                }
-            }
+            entries.insert(key, value);
         }
-        Ok(Yaml::Map(entries))
+        Ok(entries.into_yaml())
     }
 }
 
@@ -1028,9 +1043,12 @@ fn values_yaml(app: &App, values: &Values) -> String {
         if let Some(comment) = key.as_str().and_then(|k| key_comments().get(k)) {
             out.push_str(comment);
         }
-        out.push_str(&paasc_syntax::write::to_string(&Yaml::Map(vec![(
-            key, value,
-        )])));
+        match key {
+            Yaml::Str(key) => crate::kept::push_entry(&mut out, &key, Cow::Owned(value)),
+            key => out.push_str(&paasc_syntax::write::to_string(&Yaml::Map(vec![(
+                key, value,
+            )]))),
+        }
     }
     out
 }
@@ -1040,134 +1058,13 @@ fn values_yaml(app: &App, values: &Values) -> String {
 /// this bound does not say so.
 ///
 /// The document is the JSON of `values` read back as YAML ([`to_yaml`]), so the bound is
-/// counted over the same JSON serialization ([`YamlBound`]), after the header and the key
+/// counted over the same serialization ([`bound::count`]), after the header and the key
 /// comments (at most three times the schema they are wrapped from: each comment line adds
 /// `# ` and a line break to at least one word and the space or escape after it).
 fn values_yaml_bound(app: &App, values: &Values) -> usize {
-    let mut counted = Counted(0);
-    let mut extra = 0;
-    let fmt = YamlBound {
-        depth: 0,
-        extra: &mut extra,
-    };
-    let mut ser = serde_json::Serializer::with_formatter(&mut counted, fmt);
-    if serde::Serialize::serialize(values, &mut ser).is_err() {
-        return usize::MAX;
-    }
-    values_header(app).len() + 3 * values::schema_json().len() + counted.0 + extra
-}
-
-/// Counts the bytes written to it.
-struct Counted(usize);
-
-impl io::Write for Counted {
-    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        self.0 += buf.len();
-        Ok(buf.len())
-    }
-
-    fn flush(&mut self) -> io::Result<()> {
-        Ok(())
-    }
-}
-
-/// A JSON formatter that, instead of writing strings, adds to `extra` at least what
-/// [`paasc_syntax::write`] writes for them, and for each mapping entry and sequence item at
-/// least the layout around it. The rest it writes as JSON, to be counted: integers, `null`
-/// and booleans as YAML writes them, `{}` and `[]` (YAML's empty collections), separators
-/// YAML does not have. With `d` the depth of the enclosing mapping or sequence, the writer's
-/// indentation there is at most `2d`; so:
-/// - an entry or item: indentation, `: ` or `- `, a line break (and a blank line between
-///   top-level keys): at most `2d + 8`;
-/// - a string: plain, `'...'` (quotes doubled), `"..."` (escapes `\xNN`, `\uNNNN` for one to
-///   three bytes) or a literal block (`|-` and each line a line break and indentation): at most
-///   four bytes per byte, `2d + 2` per line break and `2d + 8` around it;
-/// - a float (as Python writes it, or quoted): at most 64 more than its JSON.
-struct YamlBound<'a> {
-    depth: usize,
-    extra: &'a mut usize,
-}
-
-impl YamlBound<'_> {
-    fn add(&mut self, n: usize) -> io::Result<()> {
-        *self.extra = self.extra.saturating_add(n);
-        Ok(())
-    }
-
-    fn around(&mut self) -> io::Result<()> {
-        self.add(2 * self.depth + 8)
-    }
-
-    fn open<W: ?Sized + io::Write>(&mut self, w: &mut W, bracket: &[u8]) -> io::Result<()> {
-        self.depth += 1;
-        w.write_all(bracket)
-    }
-
-    fn close<W: ?Sized + io::Write>(&mut self, w: &mut W, bracket: &[u8]) -> io::Result<()> {
-        self.depth = self.depth.saturating_sub(1);
-        w.write_all(bracket)
-    }
-}
-
-impl serde_json::ser::Formatter for YamlBound<'_> {
-    fn write_f32<W: ?Sized + io::Write>(&mut self, w: &mut W, v: f32) -> io::Result<()> {
-        self.write_f64(w, f64::from(v))
-    }
-
-    fn write_f64<W: ?Sized + io::Write>(&mut self, w: &mut W, v: f64) -> io::Result<()> {
-        w.write_all(serde_json::to_string(&v).unwrap_or_default().as_bytes())?;
-        self.add(64)
-    }
-
-    fn begin_string<W: ?Sized + io::Write>(&mut self, _: &mut W) -> io::Result<()> {
-        self.around()
-    }
-
-    fn end_string<W: ?Sized + io::Write>(&mut self, _: &mut W) -> io::Result<()> {
-        Ok(())
-    }
-
-    fn write_string_fragment<W: ?Sized + io::Write>(
-        &mut self,
-        _: &mut W,
-        fragment: &str,
-    ) -> io::Result<()> {
-        self.add(fragment.len().saturating_mul(4))
-    }
-
-    fn write_char_escape<W: ?Sized + io::Write>(
-        &mut self,
-        _: &mut W,
-        escape: serde_json::ser::CharEscape,
-    ) -> io::Result<()> {
-        self.add(match escape {
-            serde_json::ser::CharEscape::LineFeed => 2 * self.depth + 2,
-            _ => 4,
-        })
-    }
-
-    fn begin_array<W: ?Sized + io::Write>(&mut self, w: &mut W) -> io::Result<()> {
-        self.open(w, b"[")
-    }
-
-    fn end_array<W: ?Sized + io::Write>(&mut self, w: &mut W) -> io::Result<()> {
-        self.close(w, b"]")
-    }
-
-    fn begin_array_value<W: ?Sized + io::Write>(&mut self, _: &mut W, _: bool) -> io::Result<()> {
-        self.around()
-    }
-
-    fn begin_object<W: ?Sized + io::Write>(&mut self, w: &mut W) -> io::Result<()> {
-        self.open(w, b"{")
-    }
-
-    fn end_object<W: ?Sized + io::Write>(&mut self, w: &mut W) -> io::Result<()> {
-        self.close(w, b"}")
-    }
-
-    fn begin_object_key<W: ?Sized + io::Write>(&mut self, _: &mut W, _: bool) -> io::Result<()> {
-        self.around()
+    match bound::count(values) {
+        Some(counted) => values_header(app).len() + 3 * values::schema_json().len() + counted,
+        None => usize::MAX,
     }
 }
 
@@ -1217,6 +1114,7 @@ fn wrap(text: &str, width: usize) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::io;
 
     fn app() -> App {
         App {
@@ -1245,6 +1143,133 @@ mod tests {
                 },
             ],
             ..App::default()
+        }
+    }
+
+    /// [`values_yaml_bound`]'s count as it was first taken: serde_json's serialization through
+    /// the [`YamlBound`] formatter.
+    fn json_count(values: &Values) -> usize {
+        let mut counted = Counted(0);
+        let mut extra = 0;
+        let fmt = YamlBound {
+            depth: 0,
+            extra: &mut extra,
+        };
+        let mut ser = serde_json::Serializer::with_formatter(&mut counted, fmt);
+        serde::Serialize::serialize(values, &mut ser).expect("serializes");
+        counted.0 + extra
+    }
+
+    /// Counts the bytes written to it.
+    struct Counted(usize);
+
+    impl io::Write for Counted {
+        fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+            self.0 += buf.len();
+            Ok(buf.len())
+        }
+
+        fn flush(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+    }
+
+    /// A JSON formatter that, instead of writing strings, adds to `extra` what [`bound`] adds
+    /// for them, and for each mapping entry and sequence item the layout around it: the count
+    /// as it was first taken, which [`bound::count`] must equal.
+    struct YamlBound<'a> {
+        depth: usize,
+        extra: &'a mut usize,
+    }
+
+    impl YamlBound<'_> {
+        fn add(&mut self, n: usize) -> io::Result<()> {
+            *self.extra = self.extra.saturating_add(n);
+            Ok(())
+        }
+
+        fn around(&mut self) -> io::Result<()> {
+            self.add(2 * self.depth + 8)
+        }
+
+        fn open<W: ?Sized + io::Write>(&mut self, w: &mut W, bracket: &[u8]) -> io::Result<()> {
+            self.depth += 1;
+            w.write_all(bracket)
+        }
+
+        fn close<W: ?Sized + io::Write>(&mut self, w: &mut W, bracket: &[u8]) -> io::Result<()> {
+            self.depth = self.depth.saturating_sub(1);
+            w.write_all(bracket)
+        }
+    }
+
+    impl serde_json::ser::Formatter for YamlBound<'_> {
+        fn write_f32<W: ?Sized + io::Write>(&mut self, w: &mut W, v: f32) -> io::Result<()> {
+            self.write_f64(w, f64::from(v))
+        }
+
+        fn write_f64<W: ?Sized + io::Write>(&mut self, w: &mut W, v: f64) -> io::Result<()> {
+            w.write_all(serde_json::to_string(&v).unwrap_or_default().as_bytes())?;
+            self.add(64)
+        }
+
+        fn begin_string<W: ?Sized + io::Write>(&mut self, _: &mut W) -> io::Result<()> {
+            self.around()
+        }
+
+        fn end_string<W: ?Sized + io::Write>(&mut self, _: &mut W) -> io::Result<()> {
+            Ok(())
+        }
+
+        fn write_string_fragment<W: ?Sized + io::Write>(
+            &mut self,
+            _: &mut W,
+            fragment: &str,
+        ) -> io::Result<()> {
+            self.add(fragment.len().saturating_mul(4))
+        }
+
+        fn write_char_escape<W: ?Sized + io::Write>(
+            &mut self,
+            _: &mut W,
+            escape: serde_json::ser::CharEscape,
+        ) -> io::Result<()> {
+            self.add(match escape {
+                serde_json::ser::CharEscape::LineFeed => 2 * self.depth + 2,
+                _ => 4,
+            })
+        }
+
+        fn begin_array<W: ?Sized + io::Write>(&mut self, w: &mut W) -> io::Result<()> {
+            self.open(w, b"[")
+        }
+
+        fn end_array<W: ?Sized + io::Write>(&mut self, w: &mut W) -> io::Result<()> {
+            self.close(w, b"]")
+        }
+
+        fn begin_array_value<W: ?Sized + io::Write>(
+            &mut self,
+            _: &mut W,
+            _: bool,
+        ) -> io::Result<()> {
+            self.around()
+        }
+
+        fn begin_object<W: ?Sized + io::Write>(&mut self, w: &mut W) -> io::Result<()> {
+            self.open(w, b"{")
+        }
+
+        fn end_object<W: ?Sized + io::Write>(&mut self, w: &mut W) -> io::Result<()> {
+            self.close(w, b"}")
+        }
+
+        fn begin_object_key<W: ?Sized + io::Write>(
+            &mut self,
+            _: &mut W,
+            _: bool,
+        ) -> io::Result<()> {
+            self.around()
         }
     }
 
@@ -1314,13 +1339,100 @@ mod tests {
                 ..Settings::default()
             };
             let values = values_of(&app, &settings, "x");
+            assert_eq!(
+                format!("{:?}", as_yaml::to_yaml(&values)),
+                format!("{:?}", Some(to_yaml_through_json(&values))),
+                "{s:?}"
+            );
+            assert_eq!(bound::count(&values), Some(json_count(&values)), "{s:?}");
             let written = values_yaml(&app, &values).len();
             let bound = values_yaml_bound(&app, &values);
             assert!(written <= bound, "{s:?}: {written} > {bound}");
         }
+        let probe = Probe {
+            http_get: Some(k8s_openapi::api::core::v1::HTTPGetAction {
+                path: Some("/health\n'x'".into()),
+                port: IntOrString::Int(8000),
+                http_headers: Some(vec![k8s_openapi::api::core::v1::HTTPHeader {
+                    name: "X-A".into(),
+                    value: "\"v\"".into(),
+                }]),
+                ..Default::default()
+            }),
+            exec: Some(k8s_openapi::api::core::v1::ExecAction {
+                command: Some(vec!["sh".into(), "-c".into(), "a\\b\n".into()]),
+            }),
+            period_seconds: Some(-7),
+            ..tcp_probe(1, 2)
+        };
+        let full = App {
+            readiness: Some(probe.clone()),
+            liveness: Some(probe),
+            peers: Some(values::Peers {
+                variable: "FLASK_PEER_FQDNS".into(),
+                ordinals: vec![1, 20],
+                units: vec![0, 1, 300],
+            }),
+            destinations: vec![paasc_runtime::Destination {
+                integration: "redis".into(),
+                host: "10.0.0.1".into(),
+                port: 6379,
+            }],
+            ..app()
+        };
+        let settings = Settings {
+            replicas: Some(3),
+            autoscaling: Some((Some(2), Some(9), Some(50))),
+            limits: BTreeMap::from([("cpu".into(), "1".into())]),
+            storage: vec![("d".into(), "1Gi".into(), "/d".into(), None)],
+            anti_affinity: Some(AntiAffinity::Hard),
+            service_type: Some(ServiceType::NodePort),
+            service_monitor: true,
+            ..Settings::default()
+        };
+        let values = values_of(&full, &settings, "s");
+        assert_eq!(bound::count(&values), Some(json_count(&values)));
         let plain = values_of(&app(), &Settings::default(), "x");
         let bound = values_yaml_bound(&app(), &plain);
         assert!(bound < app::HELM_MAX_FILE / 16, "a useless bound: {bound}");
+    }
+
+    /// `check` leaves `Chart.yaml` unwritten when [`chart_yaml_bound`] keeps it within Helm's
+    /// limit, so the bound must hold whatever the name, summary, framework and version hold.
+    #[test]
+    fn the_chart_yaml_bound_is_never_below_the_written_length() {
+        let hostile = [
+            "a\nb\n".repeat(200),
+            "\n".repeat(300),
+            "'".repeat(100),
+            "\u{7f}\u{85}\u{2028}\u{feff}\u{1}\t\r\0\"\\".repeat(50),
+            "\u{1}".repeat(100),
+            " lead".into(),
+            "1.2.3-rc.1+b5".into(),
+            "1".into(),
+            String::new(),
+            "é€😀".repeat(40),
+            "a: b # c".into(),
+        ];
+        for s in &hostile {
+            for app in [
+                App {
+                    summary: s.clone(),
+                    ..app()
+                },
+                App {
+                    name: s.clone(),
+                    framework: s.clone(),
+                    summary: String::new(),
+                    version: s.clone(),
+                    ..app()
+                },
+            ] {
+                let (written, bound) = (chart_yaml(&app).len(), chart_yaml_bound(&app));
+                assert!(written <= bound, "{s:?}: {written} > {bound}");
+            }
+        }
+        assert!(chart_yaml_bound(&app()) < app::HELM_MAX_FILE / 16);
     }
 
     #[test]
@@ -1559,7 +1671,7 @@ mod tests {
             assert!(texts_of_floats().contains(&text.as_str()), "{text}");
         }
         // A large mapping with keys given twice, before and after it is indexed.
-        let mut large: Vec<String> = (0..40).map(|i| format!(r#""k{i}":{i}"#)).collect();
+        let mut large: Vec<String> = (0..100).map(|i| format!(r#""k{i}":{i}"#)).collect();
         large.insert(10, r#""k3":"again""#.into());
         large.push(r#""k20":"again""#.into());
         let large = format!("{{{}}}", large.join(","));

@@ -41,47 +41,64 @@ pub fn service_args(command: &str) -> Result<Vec<String>, String> {
 
 /// Go `shlex.Split`: words separated by blanks; `'...'` literal; `"..."` where `\` takes the
 /// next character literally; `\` outside quotes escapes the next character; `#` at the start
-/// of a word begins a comment to the end of the line.
+/// of a word begins a comment to the end of the line. The characters with a meaning are ASCII,
+/// so the text is scanned by bytes and copied a run at a time.
 pub fn split(s: &str) -> Result<Vec<String>, String> {
+    const CLOSE: &str = "EOF found when expecting closing quote";
+    let b = s.as_bytes();
+    let blank = |c: u8| matches!(c, b' ' | b'\t' | b'\r' | b'\n');
+    // The character at `i`, whole.
+    let char_at = |i: usize| s.get(i..)?.chars().next().map(|c| &s[i..i + c.len_utf8()]);
     let mut words = Vec::new();
-    let mut chars = s.chars().peekable();
+    let mut i = 0;
     loop {
-        while chars
-            .next_if(|c| matches!(c, ' ' | '\t' | '\r' | '\n'))
-            .is_some()
-        {}
-        let Some(&first) = chars.peek() else {
+        while i < b.len() && blank(b[i]) {
+            i += 1;
+        }
+        if i == b.len() {
             return Ok(words);
-        };
-        if first == '#' {
-            while chars.next_if(|c| *c != '\n').is_some() {}
+        }
+        if b[i] == b'#' {
+            while i < b.len() && b[i] != b'\n' {
+                i += 1;
+            }
             continue;
         }
         let mut word = String::new();
-        while let Some(c) = chars.next() {
-            match c {
-                ' ' | '\t' | '\r' | '\n' => break,
-                '\\' => word.push(chars.next().ok_or("EOF found after escape character")?),
-                '\'' => loop {
-                    match chars.next() {
-                        Some('\'') => break,
-                        Some(c) => word.push(c),
-                        None => return Err("EOF found when expecting closing quote".into()),
+        while i < b.len() {
+            match b[i] {
+                c if blank(c) => break,
+                b'\\' => {
+                    let c = char_at(i + 1).ok_or("EOF found after escape character")?;
+                    word.push_str(c);
+                    i += 1 + c.len();
+                }
+                b'\'' => {
+                    let end = s[i + 1..].find('\'').ok_or(CLOSE)?;
+                    word.push_str(&s[i + 1..i + 1 + end]);
+                    i += end + 2;
+                }
+                b'"' => {
+                    i += 1;
+                    loop {
+                        let j = s[i..].find(['"', '\\']).ok_or(CLOSE)?;
+                        word.push_str(&s[i..i + j]);
+                        i += j + 1;
+                        if b[i - 1] == b'"' {
+                            break;
+                        }
+                        let c = char_at(i).ok_or(CLOSE)?;
+                        word.push_str(c);
+                        i += c.len();
                     }
-                },
-                '"' => loop {
-                    match chars.next() {
-                        Some('"') => break,
-                        Some('\\') => word.push(
-                            chars
-                                .next()
-                                .ok_or("EOF found when expecting closing quote")?,
-                        ),
-                        Some(c) => word.push(c),
-                        None => return Err("EOF found when expecting closing quote".into()),
+                }
+                _ => {
+                    let start = i;
+                    while i < b.len() && !blank(b[i]) && !matches!(b[i], b'\\' | b'\'' | b'"') {
+                        i += 1;
                     }
-                },
-                c => word.push(c),
+                    word.push_str(&s[start..i]);
+                }
             }
         }
         words.push(word);
@@ -115,6 +132,73 @@ mod tests {
         assert_eq!(split("a#b"), Ok(vec!["a#b".to_string()]));
         assert!(split("a 'b").is_err());
         assert!(split("a \\").is_err());
+    }
+
+    /// The char-by-char reading `split` was first written as, for comparison.
+    fn split_by_chars(s: &str) -> Result<Vec<String>, String> {
+        let mut words = Vec::new();
+        let mut chars = s.chars().peekable();
+        loop {
+            while chars
+                .next_if(|c| matches!(c, ' ' | '\t' | '\r' | '\n'))
+                .is_some()
+            {}
+            let Some(&first) = chars.peek() else {
+                return Ok(words);
+            };
+            if first == '#' {
+                while chars.next_if(|c| *c != '\n').is_some() {}
+                continue;
+            }
+            let mut word = String::new();
+            while let Some(c) = chars.next() {
+                match c {
+                    ' ' | '\t' | '\r' | '\n' => break,
+                    '\\' => word.push(chars.next().ok_or("EOF found after escape character")?),
+                    '\'' => loop {
+                        match chars.next() {
+                            Some('\'') => break,
+                            Some(c) => word.push(c),
+                            None => return Err("EOF found when expecting closing quote".into()),
+                        }
+                    },
+                    '"' => loop {
+                        match chars.next() {
+                            Some('"') => break,
+                            Some('\\') => word.push(
+                                chars
+                                    .next()
+                                    .ok_or("EOF found when expecting closing quote")?,
+                            ),
+                            Some(c) => word.push(c),
+                            None => return Err("EOF found when expecting closing quote".into()),
+                        }
+                    },
+                    c => word.push(c),
+                }
+            }
+            words.push(word);
+        }
+    }
+
+    /// Every string of up to five characters from an alphabet of the characters with a
+    /// meaning, a letter and multi-byte ones splits as the char-by-char reading splits it.
+    #[test]
+    fn byte_scanning_reads_as_chars_do() {
+        let alphabet = [' ', '\t', '\n', '\\', '\'', '"', '#', 'a', 'é', '😀'];
+        let mut texts = vec![String::new()];
+        let mut layer = texts.clone();
+        for _ in 0..5 {
+            layer = layer
+                .iter()
+                .flat_map(|t| alphabet.iter().map(move |c| format!("{t}{c}")))
+                .collect();
+            texts.extend(layer.iter().cloned());
+        }
+        assert!(texts.len() > 100_000);
+        for t in &texts {
+            assert_eq!(split(t), split_by_chars(t), "{t:?}");
+        }
     }
 
     #[test]
