@@ -83,9 +83,34 @@ pub(crate) type Config = IndexMap<String, Value, foldhash::fast::RandomState>;
 pub(crate) fn juju_config(charm: &Yaml, dep: &Deployment) -> Config {
     let options = options(charm);
     let capacity = options.size_hint().1.unwrap_or_default();
+    config_of(options, dep, capacity, |_| true)
+}
+
+/// [`juju_config`] of only the options [`framework_config`] and the `webserver-*` settings
+/// read: what the charm's defaults depend on (a charm may declare thousands of others).
+pub(crate) fn defaults_config(spec: &Spec, charm: &Yaml) -> Config {
+    let read = |name: &str| {
+        name.starts_with("webserver-")
+            || spec
+                .fields
+                .iter()
+                .any(|f| f.alias == name || name.strip_suffix("-id") == Some(f.alias))
+    };
+    config_of(options(charm), &Deployment::default(), 0, read)
+}
+
+fn config_of<'a>(
+    options: impl Iterator<Item = (OptionMeta<'a>, Option<&'a Yaml>)>,
+    dep: &Deployment,
+    capacity: usize,
+    keep: impl Fn(&str) -> bool,
+) -> Config {
     let mut out =
         Config::with_capacity_and_hasher(capacity, foldhash::fast::RandomState::default());
     for (meta, default) in options {
+        if !keep(meta.name) {
+            continue;
+        }
         if meta.kind == "secret" {
             if let Some(content) = dep.secrets.get(meta.name) {
                 out.insert(meta.name.to_string(), Value::Secret(content.clone()));
@@ -143,7 +168,7 @@ pub fn option_kept_out(spec: &Spec, name: &str) -> Option<OptionUse> {
     if framework_option(name, spec.name) {
         return Some(OptionUse::Framework);
     }
-    if !is_user_defined(name, spec.name) {
+    if name.starts_with("webserver-") || name.starts_with("app-") {
         return Some(OptionUse::Reserved);
     }
     let as_field = |f: &str| {
@@ -409,12 +434,42 @@ fn as_bool(v: &ConfigValue) -> Result<bool, String> {
 /// A user-defined option that reaches the environment.
 #[derive(Clone, Debug, PartialEq)]
 pub(crate) struct UserOption<'a> {
-    /// The name with `-` as `_`, as paas-charm keys it.
-    pub key: String,
     /// The name the charm declares.
     pub option: &'a str,
     /// Its value.
     pub value: &'a Value,
+}
+
+/// An option name as paas-charm keys it, with `-` as `_`, compared and hashed without making
+/// that string.
+#[derive(Clone, Copy, Debug)]
+struct Underscored<'a>(&'a str);
+
+impl Underscored<'_> {
+    fn bytes(&self) -> impl Iterator<Item = u8> + '_ {
+        self.0.bytes().map(|b| if b == b'-' { b'_' } else { b })
+    }
+}
+
+impl PartialEq for Underscored<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        self.0.len() == other.0.len() && self.bytes().eq(other.bytes())
+    }
+}
+
+impl Eq for Underscored<'_> {}
+
+impl std::hash::Hash for Underscored<'_> {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        let mut buf = [0u8; 64];
+        for chunk in self.0.as_bytes().chunks(buf.len()) {
+            for (to, &b) in buf.iter_mut().zip(chunk) {
+                *to = if b == b'-' { b'_' } else { b };
+            }
+            state.write(&buf[..chunk.len()]);
+        }
+        state.write_usize(self.0.len());
+    }
 }
 
 /// The user-defined options that reach the environment, after validating them against the
@@ -424,33 +479,34 @@ pub(crate) fn user_config<'a>(
     spec: &Spec,
     config: &'a Config,
 ) -> Result<Vec<UserOption<'a>>, Errors> {
-    let field_names: Vec<&str> = spec.fields.iter().map(|f| f.name).collect();
+    let shadowed = |k: &str| {
+        spec.fields
+            .iter()
+            .any(|f| Underscored(f.name) == Underscored(k))
+    };
     let user: Vec<UserOption> = config
         .iter()
-        .filter(|(k, _)| is_user_defined(k, spec.name))
+        .filter(|(k, _)| is_user_defined(k, spec.name) && !shadowed(k))
         .map(|(k, v)| UserOption {
-            key: k.replace('-', "_"),
             option: k,
             value: v,
         })
-        .filter(|o| !field_names.contains(&o.key.as_str()))
         .collect();
     // The first value of each name, indexed: a charm may declare thousands of options.
-    let mut by_name: foldhash::HashMap<&str, &Value> =
+    let mut by_name: foldhash::HashMap<Underscored, &Value> =
         foldhash::HashMapExt::with_capacity(user.len());
     for o in &user {
-        by_name.entry(o.key.as_str()).or_insert(o.value);
+        by_name.entry(Underscored(o.option)).or_insert(o.value);
     }
     let mut errors = Vec::new();
     for (meta, _) in options(charm) {
         if !is_user_defined(meta.name, spec.name) {
             continue;
         }
-        let name = meta.name.replace('-', "_");
-        let loc = name.replace('_', "-");
-        match by_name.get(name.as_str()).copied() {
+        let loc = || meta.name.replace('_', "-");
+        match by_name.get(&Underscored(meta.name)).copied() {
             None if !meta.optional => {
-                errors.push(ConfigError::new(&loc, meta.name, "Field required"))
+                errors.push(ConfigError::new(&loc(), meta.name, "Field required"))
             }
             None => {}
             Some(v) => {
@@ -467,7 +523,7 @@ pub(crate) fn user_config<'a>(
                 );
                 if !ok {
                     errors.push(ConfigError::new(
-                        &loc,
+                        &loc(),
                         meta.name,
                         "Input should be a valid value",
                     ));

@@ -26,27 +26,27 @@ impl Environment {
     /// Sets `name` (as a Python dict assignment: a name set again keeps its place), recording
     /// the sources of the value it replaces.
     fn set(&mut self, name: impl Into<String>, value: impl Into<String>, from: Vec<Source>) {
-        let name = name.into();
         let value = value.into();
-        let Some(old) = self.provenance.get_mut(&name) else {
-            self.vars.insert(name.clone(), value);
-            self.provenance.insert(
-                name,
-                Provenance {
+        match self.provenance.entry(name.into()) {
+            indexmap::map::Entry::Vacant(slot) => {
+                self.vars.insert(slot.key().clone(), value);
+                slot.insert(Provenance {
                     from,
                     overrode: Vec::new(),
-                },
-            );
-            return;
-        };
-        let overrode = old
-            .overrode
-            .iter()
-            .chain(old.from.first())
-            .cloned()
-            .collect();
-        *old = Provenance { from, overrode };
-        self.vars.insert(name, value);
+                });
+            }
+            indexmap::map::Entry::Occupied(mut slot) => {
+                self.vars.insert(slot.key().clone(), value);
+                let old = slot.get_mut();
+                let overrode = old
+                    .overrode
+                    .iter()
+                    .chain(old.from.first())
+                    .cloned()
+                    .collect();
+                *old = Provenance { from, overrode };
+            }
+        }
     }
 
     /// Adds an integration's variables, marking those its module calls secret.
@@ -89,6 +89,16 @@ fn encode(v: &PyValue) -> String {
     match v {
         PyValue::Str(s) => s.clone(),
         other => dumps(other),
+    }
+}
+
+/// [`encode`] of a plain config value, written directly.
+fn encode_plain(v: &ConfigValue) -> String {
+    match v {
+        ConfigValue::Str(s) => s.clone(),
+        ConfigValue::Int(i) => i.to_string(),
+        ConfigValue::Bool(b) => if *b { "true" } else { "false" }.to_string(),
+        ConfigValue::Float(f) => crate::pyjson::float_json(*f),
     }
 }
 
@@ -176,12 +186,15 @@ impl State<'_> {
             provenance: NameMap::with_capacity_and_hasher(capacity, Default::default()),
             secret: BTreeSet::new(),
         };
-        for UserOption { key, option, value } in &self.user_config {
+        for UserOption { option, value } in &self.user_config {
             match value {
                 Value::Secret(content) => {
                     for (k, v) in content {
-                        let name =
-                            format!("{}_{}", option_var(spec, key), upper(&k.replace('-', "_")));
+                        let name = format!(
+                            "{}_{}",
+                            option_var(spec, option),
+                            upper(&k.replace('-', "_"))
+                        );
                         env.secret.insert(name.clone());
                         let from = Source::Secret {
                             option: option.to_string(),
@@ -192,11 +205,7 @@ impl State<'_> {
                 }
                 Value::Plain(plain) => {
                     let from = self.option(option);
-                    let encoded = match plain {
-                        ConfigValue::Str(s) => s.clone(),
-                        _ => encode(&value.to_py()),
-                    };
-                    env.set(option_var(spec, key), encoded, vec![from]);
+                    env.set(option_var(spec, option), encode_plain(plain), vec![from]);
                 }
             }
         }

@@ -112,7 +112,7 @@ pub fn defaults(
     paas_config: Option<&Yaml>,
 ) -> Result<Defaults, Status> {
     let spec = framework.spec();
-    let config = juju_config(charm, &Deployment::default());
+    let config = config::defaults_config(spec, charm);
     let run = || -> Result<Defaults, Stop> {
         let fc = framework_config(spec, &config).map_err(|e| config_error(&e))?;
         let paas = paas_config::read(paas_config)?;

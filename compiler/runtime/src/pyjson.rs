@@ -2,6 +2,7 @@
 //! default options (`ensure_ascii=True`, `", "` and `": "` separators, float `repr`).
 
 use paasc_syntax::python_float_repr;
+use std::fmt::Write as _;
 
 /// A value as `json.loads` builds it.
 #[derive(Clone, Debug, PartialEq)]
@@ -68,9 +69,11 @@ fn write_value(value: &PyValue, out: &mut String) {
         PyValue::None => out.push_str("null"),
         PyValue::Bool(true) => out.push_str("true"),
         PyValue::Bool(false) => out.push_str("false"),
-        PyValue::Int(i) => out.push_str(&i.to_string()),
+        PyValue::Int(i) => {
+            let _ = write!(out, "{i}");
+        }
         PyValue::BigInt(d) => out.push_str(d),
-        PyValue::Float(f) => out.push_str(&float_json(*f)),
+        PyValue::Float(f) => write_float(*f, out),
         PyValue::Str(s) => write_str(s, out),
         PyValue::List(items) => {
             out.push('[');
@@ -99,12 +102,26 @@ fn write_value(value: &PyValue, out: &mut String) {
 
 /// How `json.dumps` writes a float: `repr`, except the non-finite spellings.
 pub fn float_json(f: f64) -> String {
+    let mut out = String::new();
+    write_float(f, &mut out);
+    out
+}
+
+/// [`float_json`] appended to `out`. Where `repr` writes no exponent (`1e-4 <= |f| < 1e16`) its
+/// shortest digits are Rust's `Display`, with `.0` after a whole number.
+pub(crate) fn write_float(f: f64, out: &mut String) {
     if f.is_nan() {
-        "NaN".into()
+        out.push_str("NaN");
     } else if f.is_infinite() {
-        if f > 0.0 { "Infinity" } else { "-Infinity" }.into()
+        out.push_str(if f > 0.0 { "Infinity" } else { "-Infinity" });
+    } else if (1e-4..1e16).contains(&f.abs()) {
+        let start = out.len();
+        let _ = write!(out, "{f}");
+        if !out[start..].contains('.') {
+            out.push_str(".0");
+        }
     } else {
-        python_float_repr(f)
+        out.push_str(&python_float_repr(f));
     }
 }
 
@@ -123,7 +140,7 @@ pub fn write_str(s: &str, out: &mut String) {
             c if (c as u32) < 0x20 || (c as u32) > 0x7f => {
                 let mut buf = [0u16; 2];
                 for unit in c.encode_utf16(&mut buf) {
-                    out.push_str(&format!("\\u{unit:04x}"));
+                    let _ = write!(out, "\\u{unit:04x}");
                 }
             }
             c => out.push(c),
@@ -365,6 +382,48 @@ impl Parser<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn floats_are_written_as_python_repr_writes_them() {
+        let mut samples = vec![
+            1e-4,
+            1.0000000000000002e-4,
+            9.999999999999999e-5,
+            1e16,
+            9999999999999998.0,
+            1e15,
+            0.1,
+            0.2,
+            0.30000000000000004,
+            3.5,
+            7.5,
+            100.0,
+            1e-7,
+            1e22,
+            5e-324,
+            f64::MAX,
+            f64::MIN_POSITIVE,
+            123456789.125,
+            2.0f64.powi(53),
+            0.0,
+            -0.0,
+        ];
+        let mut x: f64 = 1.0;
+        for _ in 0..2000 {
+            x = x * 1.37 + 0.001;
+            samples.extend([x, 1.0 / x, x.fract(), x.trunc(), -x]);
+        }
+        for i in 0..2000 {
+            samples.push(f64::from(i) / 8.0);
+            samples.push(f64::from(i) / 10.0);
+            samples.push(f64::from(i) * 1e-6);
+        }
+        for f in samples {
+            assert_eq!(float_json(f), python_float_repr(f), "{f:e}");
+        }
+        assert_eq!(float_json(f64::NAN), "NaN");
+        assert_eq!(float_json(f64::NEG_INFINITY), "-Infinity");
+    }
 
     #[test]
     fn dumps_escapes_non_ascii_like_python() {
