@@ -29,10 +29,10 @@ pub(crate) fn option_types(charm: &Yaml) -> HashMap<&str, &str> {
 
 /// The options' names, in file order.
 pub(crate) fn option_names(charm: &Yaml) -> Vec<&str> {
-    options(charm)
-        .iter()
-        .filter_map(|(k, _)| k.as_str())
-        .collect()
+    let options = options(charm);
+    let mut names = Vec::with_capacity(options.len());
+    names.extend(options.iter().filter_map(|(k, _)| k.as_str()));
+    names
 }
 
 /// The `requires` and `provides` endpoints' names.

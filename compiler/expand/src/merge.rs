@@ -26,7 +26,7 @@ pub fn apply(existing: Option<Yaml>, extension: &Yaml) -> Yaml {
         }
         (Yaml::Map(mut user), Yaml::Map(ext)) => {
             for (k, v) in ext {
-                match user.iter().position(|(uk, _)| uk == k) {
+                match position(&user, k) {
                     Some(i) => {
                         let old = std::mem::replace(&mut user[i].1, Yaml::Null);
                         user[i].1 = apply(Some(old), v);
@@ -37,6 +37,17 @@ pub fn apply(existing: Option<Yaml>, extension: &Yaml) -> Yaml {
             Yaml::Map(user)
         }
         (user, _) => user,
+    }
+}
+
+/// The index of the key `k` in the mapping `entries`, comparing a string key's text directly
+/// (a user's mapping may hold thousands of keys).
+pub(crate) fn position(entries: &[(Yaml, Yaml)], k: &Yaml) -> Option<usize> {
+    match k {
+        Yaml::Str(k) => entries
+            .iter()
+            .position(|(uk, _)| matches!(uk, Yaml::Str(u) if u.as_str() == k.as_str())),
+        _ => entries.iter().position(|(uk, _)| uk == k),
     }
 }
 

@@ -39,6 +39,11 @@ fn refused(c: char) -> bool {
 /// finds: only if `name` does (the prefix is letters and `_`, and upper-casing a character
 /// never gives `=`, a space or a control character), so most names need no variable made.
 pub(super) fn may_have_problem(name: &str) -> bool {
+    if name.is_ascii() {
+        return name
+            .bytes()
+            .any(|b| b == b'=' || b.is_ascii_whitespace() || b.is_ascii_control());
+    }
     name.chars().any(refused)
 }
 
@@ -119,5 +124,9 @@ mod tests {
             ]
         );
         assert_eq!(shown("e\u{1}f"), "e\\u{1}f");
+        for b in 0..=0x7fu8 {
+            let name = format!("a{}b", char::from(b));
+            assert_eq!(may_have_problem(&name), refused(char::from(b)), "{b:#x}");
+        }
     }
 }
