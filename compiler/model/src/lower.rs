@@ -58,6 +58,17 @@ pub struct Cx<'a> {
     pub partial: bool,
     /// Bounds the unknown keys reported (see [`Cap`]).
     cap: Cap,
+    /// The buffers of finished map readers, for the next ones (a mapping may hold thousands of
+    /// mappings).
+    spare: Vec<Buffers>,
+}
+
+/// What a [`MapReader`] allocates, kept for reuse.
+#[derive(Default)]
+struct Buffers {
+    used: Vec<bool>,
+    known: Vec<&'static str>,
+    path: String,
 }
 
 impl<'a> Cx<'a> {
@@ -69,6 +80,7 @@ impl<'a> Cx<'a> {
             diags: Vec::new(),
             partial: false,
             cap: Cap::default(),
+            spare: Vec::new(),
         }
     }
 
@@ -141,20 +153,29 @@ impl<'a> Cx<'a> {
     /// Opens a mapping for reading, or reports that the node is not one.
     pub fn map(&mut self, id: NodeId, path: &str) -> Option<MapReader<'a>> {
         match self.tree.kind(id) {
-            Kind::Map(entries) => Some(MapReader {
-                tree: self.tree,
-                id,
-                entries,
-                used: vec![false; entries.len()],
-                known: Vec::new(),
-                missing: Vec::new(),
-                path: {
-                    // Room for the children's paths, which are made in place.
-                    let mut p = String::with_capacity(path.len() + 32);
-                    p.push_str(path);
-                    p
-                },
-            }),
+            Kind::Map(entries) => {
+                let Buffers {
+                    mut used,
+                    mut known,
+                    path: mut own,
+                } = self.spare.pop().unwrap_or_default();
+                used.clear();
+                used.resize(entries.len(), false);
+                known.clear();
+                own.clear();
+                // Room for the children's paths, which are made in place.
+                own.reserve(path.len() + 32);
+                own.push_str(path);
+                Some(MapReader {
+                    tree: self.tree,
+                    id,
+                    entries,
+                    used,
+                    known,
+                    missing: Vec::new(),
+                    path: own,
+                })
+            }
             _ => {
                 self.wrong_type(id, path, "a mapping");
                 None
@@ -238,13 +259,19 @@ impl<'a> MapReader<'a> {
             .entries
             .iter()
             .position(|e| self.tree.text(e.key) == Some(key));
-        if exact.is_some() || !key.contains('-') {
+        if exact.is_some() || !key.bytes().any(|b| b == b'-') {
             return exact;
         }
-        let alias = key.replace('-', "_");
+        let alias = |text: &str| {
+            text.len() == key.len()
+                && text
+                    .bytes()
+                    .zip(key.bytes())
+                    .all(|(t, k)| t == if k == b'-' { b'_' } else { k })
+        };
         self.entries
             .iter()
-            .position(|e| self.tree.text(e.key) == Some(alias.as_str()))
+            .position(|e| self.tree.text(e.key).is_some_and(alias))
     }
 
     /// Marks a key as known without reading it.
@@ -417,6 +444,11 @@ impl<'a> MapReader<'a> {
             };
             cx.push(d);
         }
+        cx.spare.push(Buffers {
+            used: self.used,
+            known: self.known,
+            path: self.path,
+        });
     }
 }
 
@@ -462,10 +494,13 @@ impl Lower for String {
             }
             return Some(text);
         }
-        scalar(cx, id, path, "a string", |v| match v {
-            Value::Str(s) => Some(s.to_string()),
-            _ => None,
-        })
+        match value {
+            Some(Value::Str(s)) => Some(s.to_string()),
+            _ => {
+                cx.wrong_type(id, path, "a string");
+                None
+            }
+        }
     }
 }
 
