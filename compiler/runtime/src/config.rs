@@ -36,33 +36,35 @@ impl Value {
 }
 
 /// One declared option.
-#[derive(Clone, Debug)]
+#[derive(Clone, Copy, Debug)]
 pub(crate) struct OptionMeta<'a> {
     pub name: &'a str,
     pub kind: &'a str,
     pub optional: bool,
 }
 
-/// The declared options, in file order.
-pub(crate) fn options(charm: &Yaml) -> impl Iterator<Item = (OptionMeta<'_>, Option<&Yaml>)> {
-    let opts = charm
+/// The `config.options` mapping's entries.
+fn declared(charm: &Yaml) -> &[(Yaml, Yaml)] {
+    charm
         .get("config")
         .and_then(|c| c.get("options"))
         .and_then(Yaml::as_map)
-        .unwrap_or_default();
-    opts.iter().filter_map(|(k, v)| {
-        let name = k.as_str()?;
-        let kind = v.get("type").and_then(Yaml::as_str).unwrap_or("");
-        let optional = !matches!(v.get("optional"), Some(Yaml::Bool(false)));
-        Some((
-            OptionMeta {
-                name,
-                kind,
-                optional,
-            },
-            v.get("default"),
-        ))
-    })
+        .unwrap_or_default()
+}
+
+/// The option declared as `k: v`, with its default.
+fn meta<'a>(k: &'a Yaml, v: &'a Yaml) -> Option<(OptionMeta<'a>, Option<&'a Yaml>)> {
+    let name = k.as_str()?;
+    let kind = v.get("type").and_then(Yaml::as_str).unwrap_or("");
+    let optional = !matches!(v.get("optional"), Some(Yaml::Bool(false)));
+    Some((
+        OptionMeta {
+            name,
+            kind,
+            optional,
+        },
+        v.get("default"),
+    ))
 }
 
 fn yaml_to_config(v: &Yaml) -> Option<ConfigValue> {
@@ -77,43 +79,54 @@ fn yaml_to_config(v: &Yaml) -> Option<ConfigValue> {
 
 /// The charm config dict: option name to value, in file order (hashed with foldhash: a charm
 /// may declare thousands of options).
-pub(crate) type Config = IndexMap<String, Value, foldhash::fast::RandomState>;
+pub(crate) type Config<'a> = IndexMap<&'a str, Value, foldhash::fast::RandomState>;
+
+/// The declared options read once, for [`juju_config`] and [`user_config`].
+pub(crate) type Declared<'a> = Vec<(OptionMeta<'a>, Option<&'a Yaml>)>;
+
+/// The declared options, in file order.
+pub(crate) fn declared_options(charm: &Yaml) -> Declared<'_> {
+    let entries = declared(charm);
+    let mut out = Vec::with_capacity(entries.len());
+    out.extend(entries.iter().filter_map(|(k, v)| meta(k, v)));
+    out
+}
 
 /// `self.config` with secret-typed options replaced by their secret content.
-pub(crate) fn juju_config(charm: &Yaml, dep: &Deployment) -> Config {
-    let options = options(charm);
-    let capacity = options.size_hint().1.unwrap_or_default();
-    config_of(options, dep, capacity, |_| true)
+pub(crate) fn juju_config<'a>(declared: &Declared<'a>, dep: &Deployment) -> Config<'a> {
+    config_of(declared.iter().copied(), dep, declared.len())
 }
 
 /// [`juju_config`] of only the options [`framework_config`] and the `webserver-*` settings
-/// read: what the charm's defaults depend on (a charm may declare thousands of others).
-pub(crate) fn defaults_config(spec: &Spec, charm: &Yaml) -> Config {
+/// read, with no value set: what the charm's defaults depend on (a charm may declare thousands
+/// of other options).
+pub(crate) fn defaults_config<'a>(spec: &Spec, charm: &'a Yaml) -> Config<'a> {
     let read = |name: &str| {
+        let id_of = name.strip_suffix("-id");
         name.starts_with("webserver-")
             || spec
                 .fields
                 .iter()
-                .any(|f| f.alias == name || name.strip_suffix("-id") == Some(f.alias))
+                .any(|f| f.alias == name || id_of == Some(f.alias))
     };
-    config_of(options(charm), &Deployment::default(), 0, read)
+    let options = declared(charm)
+        .iter()
+        .filter(|(k, _)| k.as_str().is_some_and(read))
+        .filter_map(|(k, v)| meta(k, v));
+    config_of(options, &Deployment::default(), 0)
 }
 
 fn config_of<'a>(
     options: impl Iterator<Item = (OptionMeta<'a>, Option<&'a Yaml>)>,
     dep: &Deployment,
     capacity: usize,
-    keep: impl Fn(&str) -> bool,
-) -> Config {
+) -> Config<'a> {
     let mut out =
         Config::with_capacity_and_hasher(capacity, foldhash::fast::RandomState::default());
     for (meta, default) in options {
-        if !keep(meta.name) {
-            continue;
-        }
         if meta.kind == "secret" {
             if let Some(content) = dep.secrets.get(meta.name) {
-                out.insert(meta.name.to_string(), Value::Secret(content.clone()));
+                out.insert(meta.name, Value::Secret(content.clone()));
             }
             continue;
         }
@@ -123,7 +136,7 @@ fn config_of<'a>(
             .cloned()
             .or_else(|| default.and_then(yaml_to_config));
         if let Some(v) = value {
-            out.insert(meta.name.to_string(), Value::Plain(v));
+            out.insert(meta.name, Value::Plain(v));
         }
     }
     out
@@ -278,13 +291,16 @@ pub(crate) fn cause(errors: &Errors) -> Cause {
 pub(crate) type FrameworkConfig = Vec<(&'static str, PyValue)>;
 
 /// `FrameworkConfig.model_validate(config)` for the framework's model.
-pub(crate) fn framework_config(spec: &Spec, config: &Config) -> Result<FrameworkConfig, Errors> {
+pub(crate) fn framework_config(
+    spec: &Spec,
+    config: &Config<'_>,
+) -> Result<FrameworkConfig, Errors> {
     // The secret key's value read from the secret its `-id` option names, in place of the
     // option's own (paas-charm writes it into a copy of the config).
     let mut secret_key: Option<(&str, Value)> = None;
     if let Some(sk) = spec.secret_key_field() {
         let id_name = format!("{}-id", sk.alias);
-        if let Some(id_value) = config.get(&id_name).filter(|v| v.truthy()).cloned() {
+        if let Some(id_value) = config.get(id_name.as_str()).filter(|v| v.truthy()).cloned() {
             let err = |m: String| vec![ConfigError::new("", &id_name, format!("Value error, {m}"))];
             if config.get(sk.alias).is_some_and(Value::truthy) {
                 return Err(err(format!(
@@ -475,9 +491,9 @@ impl std::hash::Hash for Underscored<'_> {
 /// The user-defined options that reach the environment, after validating them against the
 /// charm's generated `AppConfig` model.
 pub(crate) fn user_config<'a>(
-    charm: &Yaml,
+    declared: &Declared<'_>,
     spec: &Spec,
-    config: &'a Config,
+    config: &'a Config<'_>,
 ) -> Result<Vec<UserOption<'a>>, Errors> {
     let shadowed = |k: &str| {
         spec.fields
@@ -499,7 +515,7 @@ pub(crate) fn user_config<'a>(
         by_name.entry(Underscored(o.option)).or_insert(o.value);
     }
     let mut errors = Vec::new();
-    for (meta, _) in options(charm) {
+    for (meta, _) in declared {
         if !is_user_defined(meta.name, spec.name) {
             continue;
         }

@@ -79,7 +79,7 @@ pub(crate) struct State<'a> {
     pub integrations: Integrations,
     pub json_logging: bool,
     /// The charm's config as paas-charm reads it (set values and defaults).
-    pub config: &'a Config,
+    pub config: &'a Config<'a>,
     /// Whether the base URL is the ingress relation's.
     pub ingress: bool,
 }
@@ -162,7 +162,7 @@ impl State<'_> {
         };
         let id = format!("{}-id", f.alias);
         let secret_id = self.spec.secret_key_field().map(|k| k.alias) == Some(f.alias)
-            && self.config.contains_key(&id);
+            && self.config.contains_key(id.as_str());
         if secret_id {
             Source::Secret {
                 option: id,

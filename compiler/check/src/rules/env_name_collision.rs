@@ -4,6 +4,7 @@
 use super::{CharmCx, Stage};
 use paasc_diag::Diagnostic;
 use foldhash::{HashMap, HashMapExt as _};
+use std::collections::hash_map::Entry;
 use paasc_runtime::{option_kept_out, option_use, OptionUse, OWN_VARIABLES};
 use std::borrow::Cow;
 
@@ -95,26 +96,30 @@ fn check(cx: &mut CharmCx) -> Vec<Diagnostic> {
             let var = var();
             VarKey(Cow::Owned(var.strip_prefix(prefix).unwrap_or(&var).to_string()))
         };
-        if let Some(first) = exported.get(&found) {
-            let Some(key) = option_key(name) else {
+        let slot = match exported.entry(found) {
+            Entry::Occupied(first) => {
+                let first = *first.get();
+                let Some(key) = option_key(name) else {
+                    continue;
+                };
+                let var = var();
+                let mut d = Diagnostic::new(
+                    CODE,
+                    cx.file,
+                    key,
+                    format!("`{name}` and `{first}` both become the variable `{var}`, so one value is lost"),
+                )
+                .label("same variable")
+                .help("rename one of them");
+                if let Some(other) = option_key(first) {
+                    d = d.secondary(cx.file, other, "this one");
+                }
+                out.push(d);
                 continue;
-            };
-            let var = var();
-            let mut d = Diagnostic::new(
-                CODE,
-                cx.file,
-                key,
-                format!("`{name}` and `{first}` both become the variable `{var}`, so one value is lost"),
-            )
-            .label("same variable")
-            .help("rename one of them");
-            if let Some(other) = option_key(first) {
-                d = d.secondary(cx.file, other, "this one");
             }
-            out.push(d);
-            continue;
-        }
-        if own.contains(&found) {
+            Entry::Vacant(slot) => slot,
+        };
+        if own.contains(slot.key()) {
             let Some(key) = option_key(name) else {
                 continue;
             };
@@ -130,7 +135,7 @@ fn check(cx: &mut CharmCx) -> Vec<Diagnostic> {
                 .help("rename the option"),
             );
         }
-        exported.insert(found, name);
+        slot.insert(name);
     }
     out
 }

@@ -39,15 +39,18 @@ fn refused(c: char) -> bool {
 /// finds: only if `name` does (the prefix is letters and `_`, and upper-casing a character
 /// never gives `=`, a space or a control character), so most names need no variable made.
 pub(super) fn may_have_problem(name: &str) -> bool {
-    if name.is_ascii() {
-        return name
-            .bytes()
-            .any(|b| b == b'=' || b.is_ascii_whitespace() || b.is_ascii_control());
+    // ASCII bytes directly (whitespace and controls are all at most a space, or DEL).
+    for b in name.bytes() {
+        if !b.is_ascii() {
+            return name.chars().any(refused);
+        }
+        if b == b'=' || b <= b' ' || b == 0x7f {
+            return true;
+        }
     }
-    name.chars().any(refused)
+    false
 }
 
-/// What `var` holds that an environment variable's name cannot, if anything.
 pub(super) fn problem(var: &str) -> Option<String> {
     let c = var.chars().find(|c| refused(*c))?;
     Some(if c == '=' {
