@@ -378,12 +378,13 @@ fn check_input(fw: &CharmExtension, doc: &Yaml, dir: &ProjectDir) -> Result<(), 
         let ours = nested(root, &path)
             .and_then(Yaml::as_map)
             .unwrap_or_default();
+        let known = crate::merge::is_key_of(ours);
         let overlap: Vec<&Yaml> = user
             .and_then(Yaml::as_map)
             .unwrap_or_default()
             .iter()
             .map(|(k, _)| k)
-            .filter(|k| crate::merge::position(ours, k).is_some())
+            .filter(|k| known(k))
             .collect();
         if let Some(first) = overlap.first() {
             let set = overlap
