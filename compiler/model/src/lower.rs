@@ -673,9 +673,16 @@ impl<T: Lower> Lower for SpannedMap<T> {
         let mut child = String::with_capacity(path.len() + 32);
         child.push_str(path);
         for e in entries {
-            child.truncate(path.len());
-            child.push_str(" key");
-            let Some(key) = String::lower(cx, e.key, &child) else {
+            // A string key is the common case, lowered without the key's path made.
+            let key = match cx.tree.value(e.key) {
+                Some(Value::Str(s)) => Some(s.to_string()),
+                _ => {
+                    child.truncate(path.len());
+                    child.push_str(" key");
+                    String::lower(cx, e.key, &child)
+                }
+            };
+            let Some(key) = key else {
                 ok = false;
                 continue;
             };

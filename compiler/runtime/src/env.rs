@@ -96,7 +96,14 @@ fn encode(v: &PyValue) -> String {
 fn encode_plain(v: &ConfigValue) -> String {
     match v {
         ConfigValue::Str(s) => s.clone(),
-        ConfigValue::Int(i) => i.to_string(),
+        ConfigValue::Int(i) => {
+            let mut out = String::with_capacity(20);
+            if *i < 0 {
+                out.push('-');
+            }
+            crate::pyjson::push_digits(&mut out, i.unsigned_abs(), 1);
+            out
+        }
         ConfigValue::Bool(b) => if *b { "true" } else { "false" }.to_string(),
         ConfigValue::Float(f) => crate::pyjson::float_json(*f),
     }
@@ -338,4 +345,25 @@ impl State<'_> {
 /// Python `str()` of a framework config value.
 fn encode_str(v: &PyValue) -> String {
     encode(v)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plain_values_are_encoded_as_encode_env_does() {
+        for i in [0, 7, -42, 1_000_000, i64::MAX, i64::MIN] {
+            let v = ConfigValue::Int(i);
+            assert_eq!(encode_plain(&v), encode(&PyValue::Int(i.into())), "{i}");
+        }
+        for f in [2.0, -0.5, 3.5, 1e-7, 1e20, 12345.678] {
+            assert_eq!(
+                encode_plain(&ConfigValue::Float(f)),
+                encode(&PyValue::Float(f))
+            );
+        }
+        assert_eq!(encode_plain(&ConfigValue::Bool(true)), "true");
+        assert_eq!(encode_plain(&ConfigValue::Str("x y".into())), "x y");
+    }
 }

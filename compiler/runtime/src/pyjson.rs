@@ -115,6 +115,9 @@ pub(crate) fn write_float(f: f64, out: &mut String) {
     } else if f.is_infinite() {
         out.push_str(if f > 0.0 { "Infinity" } else { "-Infinity" });
     } else if (1e-4..1e16).contains(&f.abs()) {
+        if write_short(f, out) {
+            return;
+        }
         let start = out.len();
         let _ = write!(out, "{f}");
         if !out[start..].contains('.') {
@@ -123,6 +126,50 @@ pub(crate) fn write_float(f: f64, out: &mut String) {
     } else {
         out.push_str(&python_float_repr(f));
     }
+}
+
+/// Writes `f` (with `1e-4 <= |f| < 1e16`) when it is `m / 10^d` for an integer `|m| < 1e15`
+/// and `d <= 6`: those at most 15 digits are then the only ones of their length that read as
+/// `f` (a double holds 15), so they are `repr`'s shortest. Returns whether it wrote.
+fn write_short(f: f64, out: &mut String) -> bool {
+    const SCALE: [f64; 7] = [1.0, 10.0, 100.0, 1e3, 1e4, 1e5, 1e6];
+    for (d, scale) in SCALE.into_iter().enumerate() {
+        let m = f * scale;
+        if m.abs() >= 1e15 {
+            return false;
+        }
+        if m.fract() != 0.0 || m / scale != f {
+            continue;
+        }
+        let n = m.abs() as u64;
+        let unit = 10u64.pow(d as u32);
+        let (whole, mut frac, mut width) = (n / unit, n % unit, d);
+        while width > 0 && frac % 10 == 0 {
+            frac /= 10;
+            width -= 1;
+        }
+        if f < 0.0 {
+            out.push('-');
+        }
+        push_digits(out, whole, 1);
+        out.push('.');
+        push_digits(out, frac, width.max(1));
+        return true;
+    }
+    false
+}
+
+/// Appends the decimal digits of `n`, zero-padded to `width` (at most 20).
+pub(crate) fn push_digits(out: &mut String, mut n: u64, width: usize) {
+    let mut buf = [b'0'; 20];
+    let mut start = buf.len();
+    while n > 0 {
+        start -= 1;
+        buf[start] = b'0' + (n % 10) as u8;
+        n /= 10;
+    }
+    start = start.min(buf.len().saturating_sub(width));
+    buf[start..].iter().for_each(|&b| out.push(char::from(b)));
 }
 
 /// A JSON string literal with `ensure_ascii` escaping.
@@ -417,6 +464,14 @@ mod tests {
             samples.push(f64::from(i) / 8.0);
             samples.push(f64::from(i) / 10.0);
             samples.push(f64::from(i) * 1e-6);
+            samples.push(f64::from(i) * 0.37 - 300.0);
+            samples.push(f64::from(i) * 1e11 + 0.5);
+            samples.push(f64::from(i) / 3.0);
+            samples.push(f64::from(i) * 1.000001e-4);
+        }
+        for k in 0..60 {
+            let p = 2.0f64.powi(k);
+            samples.extend([p, p + 0.1, 1.0 / p, 999_999_999_999_999.0 / p]);
         }
         for f in samples {
             assert_eq!(float_json(f), python_float_repr(f), "{f:e}");
