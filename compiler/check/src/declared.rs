@@ -16,7 +16,7 @@ fn options(charm: &Yaml) -> &[(Yaml, Yaml)] {
 }
 
 /// Each option's declared `type`, by name (an index: a charm may declare thousands).
-pub(crate) fn option_types(charm: &Yaml) -> HashMap<&str, &str> {
+fn option_types(charm: &Yaml) -> HashMap<&str, &str> {
     let options = options(charm);
     let mut types: HashMap<&str, &str> = HashMapExt::with_capacity(options.len());
     types.extend(
@@ -25,6 +25,36 @@ pub(crate) fn option_types(charm: &Yaml) -> HashMap<&str, &str> {
             .filter_map(|(k, v)| Some((k.as_str()?, v.get("type")?.as_str()?))),
     );
     types
+}
+
+/// Each option's declared `type`, by name, indexed at the first look-up: a charm may declare
+/// thousands of options, and a profile often names none.
+pub(crate) struct OptionTypes<'a> {
+    charm: Option<&'a Yaml>,
+    index: std::cell::OnceCell<HashMap<&'a str, &'a str>>,
+}
+
+impl<'a> OptionTypes<'a> {
+    /// The types of the options of the expanded charm `charm` (none without one).
+    pub(crate) fn new(charm: Option<&'a Yaml>) -> OptionTypes<'a> {
+        OptionTypes {
+            charm,
+            index: std::cell::OnceCell::new(),
+        }
+    }
+
+    /// The type the option `name` declares.
+    pub(crate) fn get(&self, name: &str) -> Option<&'a str> {
+        self.index
+            .get_or_init(|| self.charm.map(option_types).unwrap_or_default())
+            .get(name)
+            .copied()
+    }
+
+    /// Whether the charm declares the option `name` with a type.
+    pub(crate) fn contains_key(&self, name: &str) -> bool {
+        self.get(name).is_some()
+    }
 }
 
 /// The options' names, in file order.
