@@ -253,25 +253,27 @@ impl<'a> MapReader<'a> {
     }
 
     /// Index of `key`, or of its underscore spelling (the craft models accept both, and the
-    /// dashed one wins when both are given).
+    /// dashed one wins when both are given). One pass: only a key of the same length can be
+    /// either.
     fn position(&self, key: &str) -> Option<usize> {
-        let exact = self
-            .entries
-            .iter()
-            .position(|e| self.tree.text(e.key) == Some(key));
-        if exact.is_some() || !key.bytes().any(|b| b == b'-') {
-            return exact;
-        }
-        let alias = |text: &str| {
-            text.len() == key.len()
-                && text
-                    .bytes()
+        let mut alias = None;
+        for (i, e) in self.entries.iter().enumerate() {
+            let Some(text) = self.tree.text(e.key).filter(|t| t.len() == key.len()) else {
+                continue;
+            };
+            if text == key {
+                return Some(i);
+            }
+            let underscored = || {
+                text.bytes()
                     .zip(key.bytes())
                     .all(|(t, k)| t == if k == b'-' { b'_' } else { k })
-        };
-        self.entries
-            .iter()
-            .position(|e| self.tree.text(e.key).is_some_and(alias))
+            };
+            if alias.is_none() && underscored() {
+                alias = Some(i);
+            }
+        }
+        alias
     }
 
     /// Marks a key as known without reading it.
@@ -819,6 +821,28 @@ mod tests {
         let root = tree.root().expect("root");
         let n = Number::lower(&mut cx, root, "n");
         (n, cx.diags)
+    }
+
+    #[test]
+    fn a_dashed_key_is_found_as_written_first_then_underscored() {
+        let found = |text: &str, key: &str| {
+            let (tree, _) = parse(FileId(0), text, Limits::default());
+            let mut cx = Cx::new(&tree, FileId(0));
+            let root = tree.root().expect("root");
+            let m = cx.map(root, "").expect("a mapping");
+            m.peek(key)
+                .and_then(|e| tree.text(e.value))
+                .map(str::to_string)
+        };
+        let both = "build_on: a\nbuild-on: b\nbuild-o: c\n";
+        assert_eq!(found(both, "build-on").as_deref(), Some("b"));
+        assert_eq!(found(both, "build_on").as_deref(), Some("a"));
+        assert_eq!(
+            found("x: 1\nbuild_on: a\n", "build-on").as_deref(),
+            Some("a")
+        );
+        assert_eq!(found("build_on: a\n", "buildon"), None);
+        assert_eq!(found("a_b_c: 1\na-b_c: 2\n", "a-b-c").as_deref(), Some("1"));
     }
 
     #[test]
