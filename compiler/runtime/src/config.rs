@@ -55,15 +55,24 @@ fn declared(charm: &Yaml) -> &[(Yaml, Yaml)] {
 /// The option declared as `k: v`, with its default.
 fn meta<'a>(k: &'a Yaml, v: &'a Yaml) -> Option<(OptionMeta<'a>, Option<&'a Yaml>)> {
     let name = k.as_str()?;
-    let kind = v.get("type").and_then(Yaml::as_str).unwrap_or("");
-    let optional = !matches!(v.get("optional"), Some(Yaml::Bool(false)));
+    // The first `type`, `optional` and `default`, as Yaml::get finds each, in one pass.
+    let (mut kind, mut optional, mut default) = (None, None, None);
+    for (key, value) in v.as_map().unwrap_or_default() {
+        let slot = match key.as_str() {
+            Some("type") => &mut kind,
+            Some("optional") => &mut optional,
+            Some("default") => &mut default,
+            _ => continue,
+        };
+        slot.get_or_insert(value);
+    }
     Some((
         OptionMeta {
             name,
-            kind,
-            optional,
+            kind: kind.and_then(Yaml::as_str).unwrap_or(""),
+            optional: !matches!(optional, Some(Yaml::Bool(false))),
         },
-        v.get("default"),
+        default,
     ))
 }
 
