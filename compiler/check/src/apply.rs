@@ -2,7 +2,7 @@
 //! the expanded charm, paas-charm's plan computed, and the result (the resolved app, the IR the
 //! back ends read) returned only when nothing stops the deployment.
 
-use crate::declared::{config_value, endpoint_names, option_types};
+use crate::declared::{config_value, endpoint_names, OptionTypes};
 use crate::rules::{self, PlanCx, ProfileCx};
 use crate::{Checked, Project};
 use paasc_diag::{Code, Diagnostic, FileId, SourceDb, Span};
@@ -109,9 +109,9 @@ fn redact(
     db: &mut SourceDb,
     files: std::ops::Range<u32>,
     read: &[(FileId, Profile)],
-    types: &foldhash::HashMap<&str, &str>,
+    types: &OptionTypes,
 ) -> Hidden {
-    let secret_option = |name: &str| types.get(name) == Some(&"secret");
+    let secret_option = |name: &str| types.get(name) == Some("secret");
     let mut hidden = Hidden::default();
     for (_, p) in read.iter() {
         hidden.pieces.extend(p.secret_values());
@@ -218,7 +218,7 @@ fn scrub(diags: &mut [Diagnostic], hidden: &Hidden) {
 /// Whether `--set key=...` names a known profile entry that is not secret, so that its value
 /// may be shown. Anything else (a secret, a secret-typed option, a misspelt or unknown path,
 /// which may be a secret's misspelling) is hidden.
-fn public_path(key: &str, types: &foldhash::HashMap<&str, &str>) -> bool {
+fn public_path(key: &str, types: &OptionTypes) -> bool {
     let segments: Vec<&str> = key.split('.').collect();
     if profile::is_secret_path(&segments) {
         return false;
@@ -227,7 +227,7 @@ fn public_path(key: &str, types: &foldhash::HashMap<&str, &str>) -> bool {
         ["app" | "model" | "unit" | "units" | "peer-units"] => true,
         ["proxy", "http-proxy" | "https-proxy" | "no-proxy"] => true,
         ["kubernetes", ..] => true,
-        ["config", option] => types.get(option).is_some_and(|t| *t != "secret"),
+        ["config", option] => types.get(option).is_some_and(|t| t != "secret"),
         ["integrations", _, "app" | "interface"] => true,
         ["integrations", _, "data" | "unit-data", field]
         | ["integrations", _, "units", _, field] => !profile::is_secret_field(field),
@@ -432,11 +432,7 @@ pub fn apply_profile(
     let first = profile.unwrap_or(db.next_id()).0;
     let mut read = Vec::new();
     let loaded = load_profile(db, profile, sets, &mut read, diags);
-    let types = checked
-        .charm
-        .as_deref()
-        .map(option_types)
-        .unwrap_or_default();
+    let types = OptionTypes::new(checked.charm.as_deref());
     let hidden = redact(db, first..db.next_id().0, &read, &types);
     let resolved = resolve(project, checked, loaded, &types, diags, start);
     scrub(&mut diags[start..], &hidden);
@@ -448,7 +444,7 @@ fn resolve(
     project: &mut Project,
     checked: &Checked,
     loaded: Option<(Profile, Option<FileId>)>,
-    option_types: &foldhash::HashMap<&str, &str>,
+    option_types: &OptionTypes,
     diags: &mut Vec<Diagnostic>,
     start: usize,
 ) -> Option<Resolved> {
@@ -528,11 +524,11 @@ pub fn framework(charm_source: &Yaml) -> Option<Framework> {
 /// The deployment paas-charm sees for the profile `p`: its entries the profile rules accept
 /// (those they refuse are left out), with the charm's name as the default application name.
 pub fn deployment(p: &Profile, charm: &Yaml) -> Deployment {
-    deployment_with(p, charm, &option_types(charm))
+    deployment_with(p, charm, &OptionTypes::new(Some(charm)))
 }
 
 /// [`deployment`] with the charm's options' types already indexed.
-fn deployment_with(p: &Profile, charm: &Yaml, types: &foldhash::HashMap<&str, &str>) -> Deployment {
+fn deployment_with(p: &Profile, charm: &Yaml, types: &OptionTypes) -> Deployment {
     let mut d = Deployment {
         app: p.app.as_ref().map_or_else(
             || {
@@ -571,7 +567,7 @@ fn deployment_with(p: &Profile, charm: &Yaml, types: &foldhash::HashMap<&str, &s
         }
     }
     for (key, content) in p.secrets.iter() {
-        if types.get(key.value.as_str()) == Some(&"secret") {
+        if types.get(key.value.as_str()) == Some("secret") {
             d.secrets.insert(
                 key.value.clone(),
                 content

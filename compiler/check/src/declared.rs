@@ -16,7 +16,7 @@ fn options(charm: &Yaml) -> &[(Yaml, Yaml)] {
 }
 
 /// Each option's declared `type`, by name (an index: a charm may declare thousands).
-pub(crate) fn option_types(charm: &Yaml) -> HashMap<&str, &str> {
+fn option_types(charm: &Yaml) -> HashMap<&str, &str> {
     let options = options(charm);
     let mut types: HashMap<&str, &str> = HashMapExt::with_capacity(options.len());
     types.extend(
@@ -27,12 +27,42 @@ pub(crate) fn option_types(charm: &Yaml) -> HashMap<&str, &str> {
     types
 }
 
+/// Each option's declared `type`, by name, indexed at the first look-up: a charm may declare
+/// thousands of options, and a profile often names none.
+pub(crate) struct OptionTypes<'a> {
+    charm: Option<&'a Yaml>,
+    index: std::cell::OnceCell<HashMap<&'a str, &'a str>>,
+}
+
+impl<'a> OptionTypes<'a> {
+    /// The types of the options of the expanded charm `charm` (none without one).
+    pub(crate) fn new(charm: Option<&'a Yaml>) -> OptionTypes<'a> {
+        OptionTypes {
+            charm,
+            index: std::cell::OnceCell::new(),
+        }
+    }
+
+    /// The type the option `name` declares.
+    pub(crate) fn get(&self, name: &str) -> Option<&'a str> {
+        self.index
+            .get_or_init(|| self.charm.map(option_types).unwrap_or_default())
+            .get(name)
+            .copied()
+    }
+
+    /// Whether the charm declares the option `name` with a type.
+    pub(crate) fn contains_key(&self, name: &str) -> bool {
+        self.get(name).is_some()
+    }
+}
+
 /// The options' names, in file order.
 pub(crate) fn option_names(charm: &Yaml) -> Vec<&str> {
-    options(charm)
-        .iter()
-        .filter_map(|(k, _)| k.as_str())
-        .collect()
+    let options = options(charm);
+    let mut names = Vec::with_capacity(options.len());
+    names.extend(options.iter().filter_map(|(k, _)| k.as_str()));
+    names
 }
 
 /// The `requires` and `provides` endpoints' names.

@@ -106,7 +106,7 @@ pub fn expand(doc: &Yaml, dir: &ProjectDir, opts: Options) -> Result<Yaml, Expan
             data = entries;
         }
         for (k, v) in snippet.as_map().unwrap_or_default() {
-            match data.iter().position(|(dk, _)| dk == k) {
+            match crate::merge::position(&data, k) {
                 Some(i) => {
                     let old = std::mem::replace(&mut data[i].1, Yaml::Null);
                     data[i].1 = apply(Some(old), v);
@@ -312,14 +312,6 @@ fn root_snippet(fw: &CharmExtension, doc: &Yaml) -> Yaml {
     root
 }
 
-fn keys_of(v: Option<&Yaml>) -> Vec<&Yaml> {
-    v.and_then(Yaml::as_map)
-        .unwrap_or_default()
-        .iter()
-        .map(|(k, _)| k)
-        .collect()
-}
-
 fn check_input(fw: &CharmExtension, doc: &Yaml, dir: &ProjectDir) -> Result<(), ExpandError> {
     let ext = fw.extension;
     let charm_type = doc.get("type").cloned().unwrap_or(Yaml::Null);
@@ -383,10 +375,16 @@ fn check_input(fw: &CharmExtension, doc: &Yaml, dir: &ProjectDir) -> Result<(), 
         if !user.is_some_and(Yaml::truthy) {
             continue;
         }
-        let ours = keys_of(nested(root, &path));
-        let overlap: Vec<&Yaml> = keys_of(user)
-            .into_iter()
-            .filter(|k| ours.contains(k))
+        let ours = nested(root, &path)
+            .and_then(Yaml::as_map)
+            .unwrap_or_default();
+        let known = crate::merge::is_key_of(ours);
+        let overlap: Vec<&Yaml> = user
+            .and_then(Yaml::as_map)
+            .unwrap_or_default()
+            .iter()
+            .map(|(k, _)| k)
+            .filter(|k| known(k))
             .collect();
         if let Some(first) = overlap.first() {
             let set = overlap

@@ -25,8 +25,11 @@ pub fn apply(existing: Option<Yaml>, extension: &Yaml) -> Yaml {
             }
         }
         (Yaml::Map(mut user), Yaml::Map(ext)) => {
-            for (k, v) in ext {
-                match user.iter().position(|(uk, _)| uk == k) {
+            let found = positions(&user, ext);
+            let written = user.len();
+            for ((k, v), at) in ext.iter().zip(found) {
+                let at = at.or_else(|| position(&user[written..], k).map(|i| written + i));
+                match at {
                     Some(i) => {
                         let old = std::mem::replace(&mut user[i].1, Yaml::Null);
                         user[i].1 = apply(Some(old), v);
@@ -37,6 +40,70 @@ pub fn apply(existing: Option<Yaml>, extension: &Yaml) -> Yaml {
             Yaml::Map(user)
         }
         (user, _) => user,
+    }
+}
+
+/// The bit of a string key's length in a mask of lengths (one bit for every length from 127).
+fn length_bit(s: &str) -> u128 {
+    1u128 << s.len().min(127)
+}
+
+/// The mask of the lengths of the string keys of `entries`.
+fn lengths(entries: &[(Yaml, Yaml)]) -> u128 {
+    entries.iter().fold(0, |mask, (k, _)| match k {
+        Yaml::Str(s) => mask | length_bit(s),
+        _ => mask,
+    })
+}
+
+/// For each key of the mapping `keys`, its [`position`] in `entries`, in one pass over
+/// `entries` (a user's mapping may hold thousands of keys, an extension's a few), where a key
+/// of no length the keys have is passed over.
+pub(crate) fn positions(entries: &[(Yaml, Yaml)], keys: &[(Yaml, Yaml)]) -> Vec<Option<usize>> {
+    let mut found: Vec<Option<usize>> = vec![None; keys.len()];
+    let mut left = 0;
+    for (slot, (k, _)) in found.iter_mut().zip(keys) {
+        match k {
+            Yaml::Str(_) => left += 1,
+            other => *slot = position(entries, other),
+        }
+    }
+    let mask = lengths(keys);
+    for (at, (uk, _)) in entries.iter().enumerate() {
+        if left == 0 {
+            break;
+        }
+        let Yaml::Str(u) = uk else { continue };
+        if mask & length_bit(u) == 0 {
+            continue;
+        }
+        for (slot, (k, _)) in found.iter_mut().zip(keys) {
+            if slot.is_none() && matches!(k, Yaml::Str(s) if s == u) {
+                *slot = Some(at);
+                left -= 1;
+            }
+        }
+    }
+    found
+}
+
+/// Whether `k` is a key of the mapping `keys`, a string key of no length the keys have
+/// answered without comparing.
+pub(crate) fn is_key_of(keys: &[(Yaml, Yaml)]) -> impl Fn(&Yaml) -> bool + '_ {
+    let mask = lengths(keys);
+    move |k| match k {
+        Yaml::Str(s) if mask & length_bit(s) == 0 => false,
+        _ => position(keys, k).is_some(),
+    }
+}
+
+/// The index of the key `k` in the mapping `entries`, comparing a string key's text directly.
+pub(crate) fn position(entries: &[(Yaml, Yaml)], k: &Yaml) -> Option<usize> {
+    match k {
+        Yaml::Str(k) => entries
+            .iter()
+            .position(|(uk, _)| matches!(uk, Yaml::Str(u) if u.as_str() == k.as_str())),
+        _ => entries.iter().position(|(uk, _)| uk == k),
     }
 }
 
@@ -69,6 +136,41 @@ mod tests {
             ])
         );
         assert_eq!(apply(Some(Yaml::Null), &s("ext")), s("ext"));
+        let many: Vec<(Yaml, Yaml)> = (0..300)
+            .map(|i| (s(&"k".repeat(i % 140 + 1)), Yaml::Null))
+            .chain([(Yaml::Int(7), Yaml::Null), (Yaml::Bool(true), Yaml::Null)])
+            .collect();
+        let keys: Vec<(Yaml, Yaml)> = [
+            s("k"),
+            s(&"k".repeat(139)),
+            s(&"k".repeat(141)),
+            s("x"),
+            Yaml::Int(7),
+            s("k"),
+            Yaml::Bool(false),
+        ]
+        .into_iter()
+        .map(|k| (k, Yaml::Null))
+        .collect();
+        let one_by_one: Vec<Option<usize>> = keys.iter().map(|(k, _)| position(&many, k)).collect();
+        assert_eq!(positions(&many, &keys), one_by_one);
+        assert_eq!(
+            one_by_one,
+            [Some(0), Some(138), None, None, Some(300), Some(0), None]
+        );
+        let known = is_key_of(&keys);
+        let found: Vec<bool> = many.iter().map(|(k, _)| known(k)).collect();
+        let expected: Vec<bool> = many
+            .iter()
+            .map(|(k, _)| keys.iter().any(|(key, _)| key == k))
+            .collect();
+        assert_eq!(found, expected);
+        let user = Yaml::Map(vec![(s("a"), s("user"))]);
+        let ext = Yaml::Map(vec![(s("b"), s("1")), (s("b"), s("2")), (s("a"), s("ext"))]);
+        assert_eq!(
+            apply(Some(user), &ext),
+            Yaml::Map(vec![(s("a"), s("user")), (s("b"), s("1"))])
+        );
         assert_eq!(apply(Some(Yaml::Map(vec![])), &s("ext")), s("ext"));
     }
 }

@@ -58,6 +58,17 @@ pub struct Cx<'a> {
     pub partial: bool,
     /// Bounds the unknown keys reported (see [`Cap`]).
     cap: Cap,
+    /// The buffers of finished map readers, for the next ones (a mapping may hold thousands of
+    /// mappings).
+    spare: Vec<Buffers>,
+}
+
+/// What a [`MapReader`] allocates, kept for reuse.
+#[derive(Default)]
+struct Buffers {
+    used: Vec<bool>,
+    known: Vec<&'static str>,
+    path: String,
 }
 
 impl<'a> Cx<'a> {
@@ -69,6 +80,7 @@ impl<'a> Cx<'a> {
             diags: Vec::new(),
             partial: false,
             cap: Cap::default(),
+            spare: Vec::new(),
         }
     }
 
@@ -141,20 +153,29 @@ impl<'a> Cx<'a> {
     /// Opens a mapping for reading, or reports that the node is not one.
     pub fn map(&mut self, id: NodeId, path: &str) -> Option<MapReader<'a>> {
         match self.tree.kind(id) {
-            Kind::Map(entries) => Some(MapReader {
-                tree: self.tree,
-                id,
-                entries,
-                used: vec![false; entries.len()],
-                known: Vec::new(),
-                missing: Vec::new(),
-                path: {
-                    // Room for the children's paths, which are made in place.
-                    let mut p = String::with_capacity(path.len() + 32);
-                    p.push_str(path);
-                    p
-                },
-            }),
+            Kind::Map(entries) => {
+                let Buffers {
+                    mut used,
+                    mut known,
+                    path: mut own,
+                } = self.spare.pop().unwrap_or_default();
+                used.clear();
+                used.resize(entries.len(), false);
+                known.clear();
+                own.clear();
+                // Room for the children's paths, which are made in place.
+                own.reserve(path.len() + 32);
+                own.push_str(path);
+                Some(MapReader {
+                    tree: self.tree,
+                    id,
+                    entries,
+                    used,
+                    known,
+                    missing: Vec::new(),
+                    path: own,
+                })
+            }
             _ => {
                 self.wrong_type(id, path, "a mapping");
                 None
@@ -232,19 +253,27 @@ impl<'a> MapReader<'a> {
     }
 
     /// Index of `key`, or of its underscore spelling (the craft models accept both, and the
-    /// dashed one wins when both are given).
+    /// dashed one wins when both are given). One pass: only a key of the same length can be
+    /// either.
     fn position(&self, key: &str) -> Option<usize> {
-        let exact = self
-            .entries
-            .iter()
-            .position(|e| self.tree.text(e.key) == Some(key));
-        if exact.is_some() || !key.contains('-') {
-            return exact;
+        let mut alias = None;
+        for (i, e) in self.entries.iter().enumerate() {
+            let Some(text) = self.tree.text(e.key).filter(|t| t.len() == key.len()) else {
+                continue;
+            };
+            if text == key {
+                return Some(i);
+            }
+            let underscored = || {
+                text.bytes()
+                    .zip(key.bytes())
+                    .all(|(t, k)| t == if k == b'-' { b'_' } else { k })
+            };
+            if alias.is_none() && underscored() {
+                alias = Some(i);
+            }
         }
-        let alias = key.replace('-', "_");
-        self.entries
-            .iter()
-            .position(|e| self.tree.text(e.key) == Some(alias.as_str()))
+        alias
     }
 
     /// Marks a key as known without reading it.
@@ -417,6 +446,11 @@ impl<'a> MapReader<'a> {
             };
             cx.push(d);
         }
+        cx.spare.push(Buffers {
+            used: self.used,
+            known: self.known,
+            path: self.path,
+        });
     }
 }
 
@@ -462,10 +496,13 @@ impl Lower for String {
             }
             return Some(text);
         }
-        scalar(cx, id, path, "a string", |v| match v {
-            Value::Str(s) => Some(s.to_string()),
-            _ => None,
-        })
+        match value {
+            Some(Value::Str(s)) => Some(s.to_string()),
+            _ => {
+                cx.wrong_type(id, path, "a string");
+                None
+            }
+        }
     }
 }
 
@@ -638,9 +675,16 @@ impl<T: Lower> Lower for SpannedMap<T> {
         let mut child = String::with_capacity(path.len() + 32);
         child.push_str(path);
         for e in entries {
-            child.truncate(path.len());
-            child.push_str(" key");
-            let Some(key) = String::lower(cx, e.key, &child) else {
+            // A string key is the common case, lowered without the key's path made.
+            let key = match cx.tree.value(e.key) {
+                Some(Value::Str(s)) => Some(s.to_string()),
+                _ => {
+                    child.truncate(path.len());
+                    child.push_str(" key");
+                    String::lower(cx, e.key, &child)
+                }
+            };
+            let Some(key) = key else {
                 ok = false;
                 continue;
             };
@@ -777,6 +821,28 @@ mod tests {
         let root = tree.root().expect("root");
         let n = Number::lower(&mut cx, root, "n");
         (n, cx.diags)
+    }
+
+    #[test]
+    fn a_dashed_key_is_found_as_written_first_then_underscored() {
+        let found = |text: &str, key: &str| {
+            let (tree, _) = parse(FileId(0), text, Limits::default());
+            let mut cx = Cx::new(&tree, FileId(0));
+            let root = tree.root().expect("root");
+            let m = cx.map(root, "").expect("a mapping");
+            m.peek(key)
+                .and_then(|e| tree.text(e.value))
+                .map(str::to_string)
+        };
+        let both = "build_on: a\nbuild-on: b\nbuild-o: c\n";
+        assert_eq!(found(both, "build-on").as_deref(), Some("b"));
+        assert_eq!(found(both, "build_on").as_deref(), Some("a"));
+        assert_eq!(
+            found("x: 1\nbuild_on: a\n", "build-on").as_deref(),
+            Some("a")
+        );
+        assert_eq!(found("build_on: a\n", "buildon"), None);
+        assert_eq!(found("a_b_c: 1\na-b_c: 2\n", "a-b-c").as_deref(), Some("1"));
     }
 
     #[test]

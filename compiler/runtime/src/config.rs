@@ -36,33 +36,44 @@ impl Value {
 }
 
 /// One declared option.
-#[derive(Clone, Debug)]
+#[derive(Clone, Copy, Debug)]
 pub(crate) struct OptionMeta<'a> {
     pub name: &'a str,
     pub kind: &'a str,
     pub optional: bool,
 }
 
-/// The declared options, in file order.
-pub(crate) fn options(charm: &Yaml) -> impl Iterator<Item = (OptionMeta<'_>, Option<&Yaml>)> {
-    let opts = charm
+/// The `config.options` mapping's entries.
+fn declared(charm: &Yaml) -> &[(Yaml, Yaml)] {
+    charm
         .get("config")
         .and_then(|c| c.get("options"))
         .and_then(Yaml::as_map)
-        .unwrap_or_default();
-    opts.iter().filter_map(|(k, v)| {
-        let name = k.as_str()?;
-        let kind = v.get("type").and_then(Yaml::as_str).unwrap_or("");
-        let optional = !matches!(v.get("optional"), Some(Yaml::Bool(false)));
-        Some((
-            OptionMeta {
-                name,
-                kind,
-                optional,
-            },
-            v.get("default"),
-        ))
-    })
+        .unwrap_or_default()
+}
+
+/// The option declared as `k: v`, with its default.
+fn meta<'a>(k: &'a Yaml, v: &'a Yaml) -> Option<(OptionMeta<'a>, Option<&'a Yaml>)> {
+    let name = k.as_str()?;
+    // The first `type`, `optional` and `default`, as Yaml::get finds each, in one pass.
+    let (mut kind, mut optional, mut default) = (None, None, None);
+    for (key, value) in v.as_map().unwrap_or_default() {
+        let slot = match key.as_str() {
+            Some("type") => &mut kind,
+            Some("optional") => &mut optional,
+            Some("default") => &mut default,
+            _ => continue,
+        };
+        slot.get_or_insert(value);
+    }
+    Some((
+        OptionMeta {
+            name,
+            kind: kind.and_then(Yaml::as_str).unwrap_or(""),
+            optional: !matches!(optional, Some(Yaml::Bool(false))),
+        },
+        default,
+    ))
 }
 
 fn yaml_to_config(v: &Yaml) -> Option<ConfigValue> {
@@ -77,18 +88,54 @@ fn yaml_to_config(v: &Yaml) -> Option<ConfigValue> {
 
 /// The charm config dict: option name to value, in file order (hashed with foldhash: a charm
 /// may declare thousands of options).
-pub(crate) type Config = IndexMap<String, Value, foldhash::fast::RandomState>;
+pub(crate) type Config<'a> = IndexMap<&'a str, Value, foldhash::fast::RandomState>;
+
+/// The declared options read once, for [`juju_config`] and [`user_config`].
+pub(crate) type Declared<'a> = Vec<(OptionMeta<'a>, Option<&'a Yaml>)>;
+
+/// The declared options, in file order.
+pub(crate) fn declared_options(charm: &Yaml) -> Declared<'_> {
+    let entries = declared(charm);
+    let mut out = Vec::with_capacity(entries.len());
+    out.extend(entries.iter().filter_map(|(k, v)| meta(k, v)));
+    out
+}
 
 /// `self.config` with secret-typed options replaced by their secret content.
-pub(crate) fn juju_config(charm: &Yaml, dep: &Deployment) -> Config {
-    let options = options(charm);
-    let capacity = options.size_hint().1.unwrap_or_default();
+pub(crate) fn juju_config<'a>(declared: &Declared<'a>, dep: &Deployment) -> Config<'a> {
+    config_of(declared.iter().copied(), dep, declared.len())
+}
+
+/// [`juju_config`] of only the options [`framework_config`] and the `webserver-*` settings
+/// read, with no value set: what the charm's defaults depend on (a charm may declare thousands
+/// of other options).
+pub(crate) fn defaults_config<'a>(spec: &Spec, charm: &'a Yaml) -> Config<'a> {
+    let read = |name: &str| {
+        let id_of = name.strip_suffix("-id");
+        name.starts_with("webserver-")
+            || spec
+                .fields
+                .iter()
+                .any(|f| f.alias == name || id_of == Some(f.alias))
+    };
+    let options = declared(charm)
+        .iter()
+        .filter(|(k, _)| k.as_str().is_some_and(read))
+        .filter_map(|(k, v)| meta(k, v));
+    config_of(options, &Deployment::default(), 0)
+}
+
+fn config_of<'a>(
+    options: impl Iterator<Item = (OptionMeta<'a>, Option<&'a Yaml>)>,
+    dep: &Deployment,
+    capacity: usize,
+) -> Config<'a> {
     let mut out =
         Config::with_capacity_and_hasher(capacity, foldhash::fast::RandomState::default());
     for (meta, default) in options {
         if meta.kind == "secret" {
             if let Some(content) = dep.secrets.get(meta.name) {
-                out.insert(meta.name.to_string(), Value::Secret(content.clone()));
+                out.insert(meta.name, Value::Secret(content.clone()));
             }
             continue;
         }
@@ -98,7 +145,7 @@ pub(crate) fn juju_config(charm: &Yaml, dep: &Deployment) -> Config {
             .cloned()
             .or_else(|| default.and_then(yaml_to_config));
         if let Some(v) = value {
-            out.insert(meta.name.to_string(), Value::Plain(v));
+            out.insert(meta.name, Value::Plain(v));
         }
     }
     out
@@ -143,7 +190,7 @@ pub fn option_kept_out(spec: &Spec, name: &str) -> Option<OptionUse> {
     if framework_option(name, spec.name) {
         return Some(OptionUse::Framework);
     }
-    if !is_user_defined(name, spec.name) {
+    if name.starts_with("webserver-") || name.starts_with("app-") {
         return Some(OptionUse::Reserved);
     }
     let as_field = |f: &str| {
@@ -253,13 +300,16 @@ pub(crate) fn cause(errors: &Errors) -> Cause {
 pub(crate) type FrameworkConfig = Vec<(&'static str, PyValue)>;
 
 /// `FrameworkConfig.model_validate(config)` for the framework's model.
-pub(crate) fn framework_config(spec: &Spec, config: &Config) -> Result<FrameworkConfig, Errors> {
+pub(crate) fn framework_config(
+    spec: &Spec,
+    config: &Config<'_>,
+) -> Result<FrameworkConfig, Errors> {
     // The secret key's value read from the secret its `-id` option names, in place of the
     // option's own (paas-charm writes it into a copy of the config).
     let mut secret_key: Option<(&str, Value)> = None;
     if let Some(sk) = spec.secret_key_field() {
         let id_name = format!("{}-id", sk.alias);
-        if let Some(id_value) = config.get(&id_name).filter(|v| v.truthy()).cloned() {
+        if let Some(id_value) = config.get(id_name.as_str()).filter(|v| v.truthy()).cloned() {
             let err = |m: String| vec![ConfigError::new("", &id_name, format!("Value error, {m}"))];
             if config.get(sk.alias).is_some_and(Value::truthy) {
                 return Err(err(format!(
@@ -409,48 +459,79 @@ fn as_bool(v: &ConfigValue) -> Result<bool, String> {
 /// A user-defined option that reaches the environment.
 #[derive(Clone, Debug, PartialEq)]
 pub(crate) struct UserOption<'a> {
-    /// The name with `-` as `_`, as paas-charm keys it.
-    pub key: String,
     /// The name the charm declares.
     pub option: &'a str,
     /// Its value.
     pub value: &'a Value,
 }
 
+/// An option name as paas-charm keys it, with `-` as `_`, compared and hashed without making
+/// that string.
+#[derive(Clone, Copy, Debug)]
+struct Underscored<'a>(&'a str);
+
+impl Underscored<'_> {
+    fn bytes(&self) -> impl Iterator<Item = u8> + '_ {
+        self.0.bytes().map(|b| if b == b'-' { b'_' } else { b })
+    }
+}
+
+impl PartialEq for Underscored<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        self.0.len() == other.0.len() && self.bytes().eq(other.bytes())
+    }
+}
+
+impl Eq for Underscored<'_> {}
+
+impl std::hash::Hash for Underscored<'_> {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        let mut buf = [0u8; 64];
+        for chunk in self.0.as_bytes().chunks(buf.len()) {
+            for (to, &b) in buf.iter_mut().zip(chunk) {
+                *to = if b == b'-' { b'_' } else { b };
+            }
+            state.write(&buf[..chunk.len()]);
+        }
+        state.write_usize(self.0.len());
+    }
+}
+
 /// The user-defined options that reach the environment, after validating them against the
 /// charm's generated `AppConfig` model.
 pub(crate) fn user_config<'a>(
-    charm: &Yaml,
+    declared: &Declared<'_>,
     spec: &Spec,
-    config: &'a Config,
+    config: &'a Config<'_>,
 ) -> Result<Vec<UserOption<'a>>, Errors> {
-    let field_names: Vec<&str> = spec.fields.iter().map(|f| f.name).collect();
+    let shadowed = |k: &str| {
+        spec.fields
+            .iter()
+            .any(|f| Underscored(f.name) == Underscored(k))
+    };
     let user: Vec<UserOption> = config
         .iter()
-        .filter(|(k, _)| is_user_defined(k, spec.name))
+        .filter(|(k, _)| is_user_defined(k, spec.name) && !shadowed(k))
         .map(|(k, v)| UserOption {
-            key: k.replace('-', "_"),
             option: k,
             value: v,
         })
-        .filter(|o| !field_names.contains(&o.key.as_str()))
         .collect();
     // The first value of each name, indexed: a charm may declare thousands of options.
-    let mut by_name: foldhash::HashMap<&str, &Value> =
+    let mut by_name: foldhash::HashMap<Underscored, &Value> =
         foldhash::HashMapExt::with_capacity(user.len());
     for o in &user {
-        by_name.entry(o.key.as_str()).or_insert(o.value);
+        by_name.entry(Underscored(o.option)).or_insert(o.value);
     }
     let mut errors = Vec::new();
-    for (meta, _) in options(charm) {
+    for (meta, _) in declared {
         if !is_user_defined(meta.name, spec.name) {
             continue;
         }
-        let name = meta.name.replace('-', "_");
-        let loc = name.replace('_', "-");
-        match by_name.get(name.as_str()).copied() {
+        let loc = || meta.name.replace('_', "-");
+        match by_name.get(&Underscored(meta.name)).copied() {
             None if !meta.optional => {
-                errors.push(ConfigError::new(&loc, meta.name, "Field required"))
+                errors.push(ConfigError::new(&loc(), meta.name, "Field required"))
             }
             None => {}
             Some(v) => {
@@ -467,7 +548,7 @@ pub(crate) fn user_config<'a>(
                 );
                 if !ok {
                     errors.push(ConfigError::new(
-                        &loc,
+                        &loc(),
                         meta.name,
                         "Input should be a valid value",
                     ));

@@ -26,27 +26,27 @@ impl Environment {
     /// Sets `name` (as a Python dict assignment: a name set again keeps its place), recording
     /// the sources of the value it replaces.
     fn set(&mut self, name: impl Into<String>, value: impl Into<String>, from: Vec<Source>) {
-        let name = name.into();
         let value = value.into();
-        let Some(old) = self.provenance.get_mut(&name) else {
-            self.vars.insert(name.clone(), value);
-            self.provenance.insert(
-                name,
-                Provenance {
+        match self.provenance.entry(name.into()) {
+            indexmap::map::Entry::Vacant(slot) => {
+                self.vars.insert(slot.key().clone(), value);
+                slot.insert(Provenance {
                     from,
                     overrode: Vec::new(),
-                },
-            );
-            return;
-        };
-        let overrode = old
-            .overrode
-            .iter()
-            .chain(old.from.first())
-            .cloned()
-            .collect();
-        *old = Provenance { from, overrode };
-        self.vars.insert(name, value);
+                });
+            }
+            indexmap::map::Entry::Occupied(mut slot) => {
+                self.vars.insert(slot.key().clone(), value);
+                let old = slot.get_mut();
+                let overrode = old
+                    .overrode
+                    .iter()
+                    .chain(old.from.first())
+                    .cloned()
+                    .collect();
+                *old = Provenance { from, overrode };
+            }
+        }
     }
 
     /// Adds an integration's variables, marking those its module calls secret.
@@ -79,7 +79,7 @@ pub(crate) struct State<'a> {
     pub integrations: Integrations,
     pub json_logging: bool,
     /// The charm's config as paas-charm reads it (set values and defaults).
-    pub config: &'a Config,
+    pub config: &'a Config<'a>,
     /// Whether the base URL is the ingress relation's.
     pub ingress: bool,
 }
@@ -89,6 +89,23 @@ fn encode(v: &PyValue) -> String {
     match v {
         PyValue::Str(s) => s.clone(),
         other => dumps(other),
+    }
+}
+
+/// [`encode`] of a plain config value, written directly.
+fn encode_plain(v: &ConfigValue) -> String {
+    match v {
+        ConfigValue::Str(s) => s.clone(),
+        ConfigValue::Int(i) => {
+            let mut out = String::with_capacity(20);
+            if *i < 0 {
+                out.push('-');
+            }
+            crate::pyjson::push_digits(&mut out, i.unsigned_abs(), 1);
+            out
+        }
+        ConfigValue::Bool(b) => if *b { "true" } else { "false" }.to_string(),
+        ConfigValue::Float(f) => crate::pyjson::float_json(*f),
     }
 }
 
@@ -152,7 +169,7 @@ impl State<'_> {
         };
         let id = format!("{}-id", f.alias);
         let secret_id = self.spec.secret_key_field().map(|k| k.alias) == Some(f.alias)
-            && self.config.contains_key(&id);
+            && self.config.contains_key(id.as_str());
         if secret_id {
             Source::Secret {
                 option: id,
@@ -176,12 +193,15 @@ impl State<'_> {
             provenance: NameMap::with_capacity_and_hasher(capacity, Default::default()),
             secret: BTreeSet::new(),
         };
-        for UserOption { key, option, value } in &self.user_config {
+        for UserOption { option, value } in &self.user_config {
             match value {
                 Value::Secret(content) => {
                     for (k, v) in content {
-                        let name =
-                            format!("{}_{}", option_var(spec, key), upper(&k.replace('-', "_")));
+                        let name = format!(
+                            "{}_{}",
+                            option_var(spec, option),
+                            upper(&k.replace('-', "_"))
+                        );
                         env.secret.insert(name.clone());
                         let from = Source::Secret {
                             option: option.to_string(),
@@ -192,11 +212,7 @@ impl State<'_> {
                 }
                 Value::Plain(plain) => {
                     let from = self.option(option);
-                    let encoded = match plain {
-                        ConfigValue::Str(s) => s.clone(),
-                        _ => encode(&value.to_py()),
-                    };
-                    env.set(option_var(spec, key), encoded, vec![from]);
+                    env.set(option_var(spec, option), encode_plain(plain), vec![from]);
                 }
             }
         }
@@ -329,4 +345,25 @@ impl State<'_> {
 /// Python `str()` of a framework config value.
 fn encode_str(v: &PyValue) -> String {
     encode(v)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plain_values_are_encoded_as_encode_env_does() {
+        for i in [0, 7, -42, 1_000_000, i64::MAX, i64::MIN] {
+            let v = ConfigValue::Int(i);
+            assert_eq!(encode_plain(&v), encode(&PyValue::Int(i.into())), "{i}");
+        }
+        for f in [2.0, -0.5, 3.5, 1e-7, 1e20, 12345.678] {
+            assert_eq!(
+                encode_plain(&ConfigValue::Float(f)),
+                encode(&PyValue::Float(f))
+            );
+        }
+        assert_eq!(encode_plain(&ConfigValue::Bool(true)), "true");
+        assert_eq!(encode_plain(&ConfigValue::Str("x y".into())), "x y");
+    }
 }

@@ -37,7 +37,7 @@ fn py_int(v: &Value) -> Result<i64, PyError> {
 
 impl WebserverConfig {
     /// Reads the `webserver-*` options.
-    pub(crate) fn from_config(config: &crate::config::Config) -> Result<Self, PyError> {
+    pub(crate) fn from_config(config: &crate::config::Config<'_>) -> Result<Self, PyError> {
         let int = |k: &str| config.get(k).map(py_int).transpose();
         let worker_class = match config.get("webserver-worker-class") {
             Some(Value::Plain(ConfigValue::Str(s))) => Some(s.clone()),

@@ -56,8 +56,8 @@ fn set(svc: &mut Yaml, key: &str, value: Yaml) {
 }
 
 fn env_yaml(env: &crate::NameMap<String>, int_env: &[&str]) -> Yaml {
-    let value = |k: &str, v: &str| match v.parse::<i128>() {
-        Ok(i) if int_env.contains(&k) => Yaml::Int(i),
+    let value = |k: &str, v: &str| match int_env.contains(&k).then(|| v.parse::<i128>()) {
+        Some(Ok(i)) => Yaml::Int(i),
         _ => Yaml::str(v),
     };
     Yaml::Map(

@@ -112,7 +112,7 @@ pub fn defaults(
     paas_config: Option<&Yaml>,
 ) -> Result<Defaults, Status> {
     let spec = framework.spec();
-    let config = juju_config(charm, &Deployment::default());
+    let config = config::defaults_config(spec, charm);
     let run = || -> Result<Defaults, Stop> {
         let fc = framework_config(spec, &config).map_err(|e| config_error(&e))?;
         let paas = paas_config::read(paas_config)?;
@@ -133,7 +133,7 @@ pub fn defaults(
 /// The `webserver-*` options, for the frameworks gunicorn serves.
 fn webserver(
     spec: &paasc_frameworks::Spec,
-    config: &config::Config,
+    config: &config::Config<'_>,
 ) -> Result<Option<gunicorn::WebserverConfig>, Stop> {
     if !spec.gunicorn() {
         return Ok(None);
@@ -209,7 +209,8 @@ fn run(
     dep: &Deployment,
 ) -> Result<Plan, Stop> {
     let spec = framework.spec();
-    let config = juju_config(charm, dep);
+    let declared = config::declared_options(charm);
+    let config = juju_config(&declared, dep);
 
     // The charm constructor. The http-proxy library reads its relation with
     // `Model.get_relation` in its own constructor, before the framework config is read.
@@ -256,7 +257,7 @@ fn run(
             }
         }
     }
-    let user = user_config(charm, spec, &config).map_err(|e| config_error(&e))?;
+    let user = user_config(&declared, spec, &config).map_err(|e| config_error(&e))?;
     let ctx = Ctx {
         dep,
         requires: &requires,

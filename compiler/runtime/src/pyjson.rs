@@ -2,6 +2,7 @@
 //! default options (`ensure_ascii=True`, `", "` and `": "` separators, float `repr`).
 
 use paasc_syntax::python_float_repr;
+use std::fmt::Write as _;
 
 /// A value as `json.loads` builds it.
 #[derive(Clone, Debug, PartialEq)]
@@ -68,9 +69,11 @@ fn write_value(value: &PyValue, out: &mut String) {
         PyValue::None => out.push_str("null"),
         PyValue::Bool(true) => out.push_str("true"),
         PyValue::Bool(false) => out.push_str("false"),
-        PyValue::Int(i) => out.push_str(&i.to_string()),
+        PyValue::Int(i) => {
+            let _ = write!(out, "{i}");
+        }
         PyValue::BigInt(d) => out.push_str(d),
-        PyValue::Float(f) => out.push_str(&float_json(*f)),
+        PyValue::Float(f) => write_float(*f, out),
         PyValue::Str(s) => write_str(s, out),
         PyValue::List(items) => {
             out.push('[');
@@ -99,13 +102,74 @@ fn write_value(value: &PyValue, out: &mut String) {
 
 /// How `json.dumps` writes a float: `repr`, except the non-finite spellings.
 pub fn float_json(f: f64) -> String {
+    let mut out = String::new();
+    write_float(f, &mut out);
+    out
+}
+
+/// [`float_json`] appended to `out`. Where `repr` writes no exponent (`1e-4 <= |f| < 1e16`) its
+/// shortest digits are Rust's `Display`, with `.0` after a whole number.
+pub(crate) fn write_float(f: f64, out: &mut String) {
     if f.is_nan() {
-        "NaN".into()
+        out.push_str("NaN");
     } else if f.is_infinite() {
-        if f > 0.0 { "Infinity" } else { "-Infinity" }.into()
+        out.push_str(if f > 0.0 { "Infinity" } else { "-Infinity" });
+    } else if (1e-4..1e16).contains(&f.abs()) {
+        if write_short(f, out) {
+            return;
+        }
+        let start = out.len();
+        let _ = write!(out, "{f}");
+        if !out[start..].contains('.') {
+            out.push_str(".0");
+        }
     } else {
-        python_float_repr(f)
+        out.push_str(&python_float_repr(f));
     }
+}
+
+/// Writes `f` (with `1e-4 <= |f| < 1e16`) when it is `m / 10^d` for an integer `|m| < 1e15`
+/// and `d <= 6`: those at most 15 digits are then the only ones of their length that read as
+/// `f` (a double holds 15), so they are `repr`'s shortest. Returns whether it wrote.
+fn write_short(f: f64, out: &mut String) -> bool {
+    const SCALE: [f64; 7] = [1.0, 10.0, 100.0, 1e3, 1e4, 1e5, 1e6];
+    for (d, scale) in SCALE.into_iter().enumerate() {
+        let m = f * scale;
+        if m.abs() >= 1e15 {
+            return false;
+        }
+        if m.fract() != 0.0 || m / scale != f {
+            continue;
+        }
+        let n = m.abs() as u64;
+        let unit = 10u64.pow(d as u32);
+        let (whole, mut frac, mut width) = (n / unit, n % unit, d);
+        while width > 0 && frac % 10 == 0 {
+            frac /= 10;
+            width -= 1;
+        }
+        if f < 0.0 {
+            out.push('-');
+        }
+        push_digits(out, whole, 1);
+        out.push('.');
+        push_digits(out, frac, width.max(1));
+        return true;
+    }
+    false
+}
+
+/// Appends the decimal digits of `n`, zero-padded to `width` (at most 20).
+pub(crate) fn push_digits(out: &mut String, mut n: u64, width: usize) {
+    let mut buf = [b'0'; 20];
+    let mut start = buf.len();
+    while n > 0 {
+        start -= 1;
+        buf[start] = b'0' + (n % 10) as u8;
+        n /= 10;
+    }
+    start = start.min(buf.len().saturating_sub(width));
+    buf[start..].iter().for_each(|&b| out.push(char::from(b)));
 }
 
 /// A JSON string literal with `ensure_ascii` escaping.
@@ -123,7 +187,7 @@ pub fn write_str(s: &str, out: &mut String) {
             c if (c as u32) < 0x20 || (c as u32) > 0x7f => {
                 let mut buf = [0u16; 2];
                 for unit in c.encode_utf16(&mut buf) {
-                    out.push_str(&format!("\\u{unit:04x}"));
+                    let _ = write!(out, "\\u{unit:04x}");
                 }
             }
             c => out.push(c),
@@ -365,6 +429,56 @@ impl Parser<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn floats_are_written_as_python_repr_writes_them() {
+        let mut samples = vec![
+            1e-4,
+            1.0000000000000002e-4,
+            9.999999999999999e-5,
+            1e16,
+            9999999999999998.0,
+            1e15,
+            0.1,
+            0.2,
+            0.30000000000000004,
+            3.5,
+            7.5,
+            100.0,
+            1e-7,
+            1e22,
+            5e-324,
+            f64::MAX,
+            f64::MIN_POSITIVE,
+            123456789.125,
+            2.0f64.powi(53),
+            0.0,
+            -0.0,
+        ];
+        let mut x: f64 = 1.0;
+        for _ in 0..2000 {
+            x = x * 1.37 + 0.001;
+            samples.extend([x, 1.0 / x, x.fract(), x.trunc(), -x]);
+        }
+        for i in 0..2000 {
+            samples.push(f64::from(i) / 8.0);
+            samples.push(f64::from(i) / 10.0);
+            samples.push(f64::from(i) * 1e-6);
+            samples.push(f64::from(i) * 0.37 - 300.0);
+            samples.push(f64::from(i) * 1e11 + 0.5);
+            samples.push(f64::from(i) / 3.0);
+            samples.push(f64::from(i) * 1.000001e-4);
+        }
+        for k in 0..60 {
+            let p = 2.0f64.powi(k);
+            samples.extend([p, p + 0.1, 1.0 / p, 999_999_999_999_999.0 / p]);
+        }
+        for f in samples {
+            assert_eq!(float_json(f), python_float_repr(f), "{f:e}");
+        }
+        assert_eq!(float_json(f64::NAN), "NaN");
+        assert_eq!(float_json(f64::NEG_INFINITY), "-Infinity");
+    }
 
     #[test]
     fn dumps_escapes_non_ascii_like_python() {

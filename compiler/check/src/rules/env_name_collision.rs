@@ -3,8 +3,10 @@
 
 use super::{CharmCx, Stage};
 use paasc_diag::Diagnostic;
-use paasc_runtime::{option_use, OptionUse, OWN_VARIABLES};
 use foldhash::{HashMap, HashMapExt as _};
+use std::collections::hash_map::Entry;
+use paasc_runtime::{option_kept_out, option_use, OptionUse, OWN_VARIABLES};
+use std::borrow::Cow;
 
 paasc_diag::declare_code!(
     pub CODE = "C015", "env-name-collision", Error,
@@ -29,40 +31,99 @@ pub(super) const STAGE: Stage = Stage::Charm {
     run: check,
 };
 
+/// The variable an option becomes, after the framework's prefix, compared and hashed as its
+/// bytes with `-` as `_` and in ASCII upper case: an ASCII name as written (no string made),
+/// another the variable's own spelling (upper-casing it is then the identity).
+struct VarKey<'a>(Cow<'a, str>);
+
+impl VarKey<'_> {
+    fn bytes(&self) -> impl Iterator<Item = u8> + '_ {
+        self.0.bytes().map(|b| {
+            if b == b'-' {
+                b'_'
+            } else {
+                b.to_ascii_uppercase()
+            }
+        })
+    }
+}
+
+impl PartialEq for VarKey<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        self.0.len() == other.0.len() && self.bytes().eq(other.bytes())
+    }
+}
+
+impl Eq for VarKey<'_> {}
+
+impl std::hash::Hash for VarKey<'_> {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        let mut buf = [0u8; 64];
+        let bytes = self.0.as_bytes();
+        for chunk in bytes.chunks(buf.len()) {
+            for (to, &b) in buf.iter_mut().zip(chunk) {
+                *to = if b == b'-' {
+                    b'_'
+                } else {
+                    b.to_ascii_uppercase()
+                };
+            }
+            state.write(&buf[..chunk.len()]);
+        }
+        state.write_usize(bytes.len());
+    }
+}
+
 fn check(cx: &mut CharmCx) -> Vec<Diagnostic> {
     let spec = cx.framework.spec();
     let prefix = spec.configuration_prefix;
     let mut out = Vec::new();
-    // Variable name -> the first option giving it (a charm may declare thousands of options).
     let names = crate::declared::option_names(cx.source);
-    let mut exported: HashMap<String, &str> = HashMap::with_capacity(names.len());
+    let mut exported: HashMap<VarKey, &str> = HashMap::with_capacity(names.len());
     let option_key = cx.option_keys();
+    let own: Vec<VarKey> = OWN_VARIABLES.iter().map(|v| VarKey(Cow::Borrowed(*v))).collect();
     for name in names {
-        let OptionUse::Env(var) = option_use(spec, name) else {
-            continue;
-        };
-        let Some(key) = option_key(name) else {
-            continue;
-        };
-        if let Some(first) = exported.get(&var) {
-            let mut d = Diagnostic::new(
-                CODE,
-                cx.file,
-                key,
-                format!("`{name}` and `{first}` both become the variable `{var}`, so one value is lost"),
-            )
-            .label("same variable")
-            .help("rename one of them");
-            if let Some(other) = option_key(first) {
-                d = d.secondary(cx.file, other, "this one");
-            }
-            out.push(d);
+        if option_kept_out(spec, name).is_some() {
             continue;
         }
-        if var
-            .strip_prefix(prefix)
-            .is_some_and(|own| OWN_VARIABLES.contains(&own))
-        {
+        let var = || match option_use(spec, name) {
+            OptionUse::Env(var) => var,
+            _ => String::new(),
+        };
+        let found = if name.is_ascii() {
+            VarKey(Cow::Borrowed(name))
+        } else {
+            let var = var();
+            VarKey(Cow::Owned(var.strip_prefix(prefix).unwrap_or(&var).to_string()))
+        };
+        let slot = match exported.entry(found) {
+            Entry::Occupied(first) => {
+                let first = *first.get();
+                let Some(key) = option_key(name) else {
+                    continue;
+                };
+                let var = var();
+                let mut d = Diagnostic::new(
+                    CODE,
+                    cx.file,
+                    key,
+                    format!("`{name}` and `{first}` both become the variable `{var}`, so one value is lost"),
+                )
+                .label("same variable")
+                .help("rename one of them");
+                if let Some(other) = option_key(first) {
+                    d = d.secondary(cx.file, other, "this one");
+                }
+                out.push(d);
+                continue;
+            }
+            Entry::Vacant(slot) => slot,
+        };
+        if own.contains(slot.key()) {
+            let Some(key) = option_key(name) else {
+                continue;
+            };
+            let var = var();
             out.push(
                 Diagnostic::new(
                     CODE,
@@ -74,7 +135,7 @@ fn check(cx: &mut CharmCx) -> Vec<Diagnostic> {
                 .help("rename the option"),
             );
         }
-        exported.insert(var, name);
+        slot.insert(name);
     }
     out
 }
@@ -88,5 +149,14 @@ mod tests {
     fn colliding_variables_are_found() {
         let found = charm_findings(&STAGE, "config:\n  options:\n    foo-bar: {type: string}\n    foo_bar: {type: string}\n    base-url: {type: string}\n    other: {type: int}\n");
         assert_eq!(found, [(CODE, "foo_bar".into()), (CODE, "base-url".into())]);
+        let found = charm_findings(&STAGE, "config:\n  options:\n    straße: {type: string}\n    STRASSE: {type: int}\n    Peer_Fqdns: {type: int}\n    stra-e: {type: int}\n    ſ: {type: int}\n    s: {type: int}\n");
+        assert_eq!(
+            found,
+            [
+                (CODE, "STRASSE".into()),
+                (CODE, "Peer_Fqdns".into()),
+                (CODE, "s".into())
+            ]
+        );
     }
 }

@@ -62,13 +62,13 @@ impl CharmCx<'_> {
 }
 
 /// A profile and the expanded charm, for the rules of [`Stage::Profile`].
-pub(crate) struct ProfileCx<'a> {
+pub(crate) struct ProfileCx<'a, 't> {
     /// The profile, with `--set` applied.
     pub profile: &'a Profile,
     /// The expanded charmcraft.yaml.
     pub charm: &'a Yaml,
     /// Its options' types, by name.
-    pub option_types: &'a foldhash::HashMap<&'a str, &'a str>,
+    pub option_types: &'a crate::declared::OptionTypes<'t>,
     /// Where a problem of the whole profile points: the profile file, or charmcraft.yaml
     /// when there is none.
     pub anchor: FileId,
@@ -80,7 +80,7 @@ pub(crate) struct ProfileCx<'a> {
     pub charm_tree: &'a Tree,
 }
 
-impl ProfileCx<'_> {
+impl ProfileCx<'_, '_> {
     /// The file the profile's entry `section.key` comes from.
     pub fn origin(&self, section: &str, key: &str) -> FileId {
         self.profile.origin(section, key).unwrap_or(self.anchor)

@@ -39,10 +39,30 @@ fn refused(c: char) -> bool {
 /// finds: only if `name` does (the prefix is letters and `_`, and upper-casing a character
 /// never gives `=`, a space or a control character), so most names need no variable made.
 pub(super) fn may_have_problem(name: &str) -> bool {
-    name.chars().any(refused)
+    /// For each byte: 1 when it is an ASCII character [`refused`] refuses, 2 when it is not
+    /// ASCII (its character is then looked at).
+    const CLASS: [u8; 256] = {
+        let mut class = [0u8; 256];
+        let mut b = 0;
+        while b < 256 {
+            class[b] = if b >= 0x80 {
+                2
+            } else if b == b'=' as usize || b <= b' ' as usize || b == 0x7f {
+                1
+            } else {
+                0
+            };
+            b += 1;
+        }
+        class
+    };
+    let found = name.bytes().fold(0, |acc, b| acc | CLASS[usize::from(b)]);
+    if found & 2 != 0 {
+        return name.chars().any(refused);
+    }
+    found != 0
 }
 
-/// What `var` holds that an environment variable's name cannot, if anything.
 pub(super) fn problem(var: &str) -> Option<String> {
     let c = var.chars().find(|c| refused(*c))?;
     Some(if c == '=' {
@@ -119,5 +139,11 @@ mod tests {
             ]
         );
         assert_eq!(shown("e\u{1}f"), "e\\u{1}f");
+        for b in 0..=0x7fu8 {
+            let name = format!("a{}b", char::from(b));
+            assert_eq!(may_have_problem(&name), refused(char::from(b)), "{b:#x}");
+        }
+        assert!(!may_have_problem("straße-ǆ"));
+        assert!(may_have_problem("a\u{85}b") && may_have_problem("é\u{a0}"));
     }
 }

@@ -45,7 +45,7 @@ fn check(cx: &ProfileCx) -> Vec<Diagnostic> {
         });
     }
     for (key, _) in cx.profile.secrets.iter() {
-        if types.get(key.value.as_str()) == Some(&"secret") {
+        if types.get(key.value.as_str()) == Some("secret") {
             continue;
         }
         out.push(

@@ -24,7 +24,7 @@ fn check(cx: &ProfileCx) -> Vec<Diagnostic> {
     let types = cx.option_types;
     let mut out = Vec::new();
     for (key, value) in cx.profile.config.iter() {
-        let Some(&kind) = types.get(key.value.as_str()) else {
+        let Some(kind) = types.get(key.value.as_str()) else {
             continue;
         };
         let file = cx.origin("config", &key.value);

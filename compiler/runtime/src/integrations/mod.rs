@@ -635,7 +635,7 @@ impl Integrations {
 pub(crate) struct Ctx<'a> {
     pub dep: &'a Deployment,
     pub requires: &'a [Endpoint],
-    pub config: &'a crate::config::Config,
+    pub config: &'a crate::config::Config<'a>,
     pub base_url: &'a str,
 }
 
