@@ -7,6 +7,7 @@ use crate::status::Cause;
 use indexmap::IndexMap;
 use paasc_frameworks::{Default, Field, Kind, Spec};
 use paasc_syntax::Yaml;
+use std::borrow::Cow;
 
 /// A value of the charm config dict: plain, or the content of a secret-typed option.
 #[derive(Clone, Debug, PartialEq)]
@@ -465,35 +466,55 @@ pub(crate) struct UserOption<'a> {
     pub value: &'a Value,
 }
 
-/// An option name as paas-charm keys it, with `-` as `_`, compared and hashed without making
-/// that string.
-#[derive(Clone, Copy, Debug)]
-struct Underscored<'a>(&'a str);
+/// An option name compared and hashed as paas-charm keys it, with `-` as `_` (and, with
+/// `UPPER`, in ASCII upper case, as the variable it becomes is spelt), without making that
+/// string.
+#[derive(Clone, Debug)]
+pub struct NameKey<'a, const UPPER: bool>(pub Cow<'a, str>);
 
-impl Underscored<'_> {
-    fn bytes(&self) -> impl Iterator<Item = u8> + '_ {
-        self.0.bytes().map(|b| if b == b'-' { b'_' } else { b })
+/// An option name as paas-charm's config keys it.
+type Underscored<'a> = NameKey<'a, false>;
+
+impl<'a, const UPPER: bool> From<&'a str> for NameKey<'a, UPPER> {
+    fn from(name: &'a str) -> Self {
+        NameKey(Cow::Borrowed(name))
     }
 }
 
-impl PartialEq for Underscored<'_> {
+/// A byte of a name as [`NameKey`] compares it.
+fn key_byte<const UPPER: bool>(b: u8) -> u8 {
+    match b {
+        b'-' => b'_',
+        _ if UPPER => b.to_ascii_uppercase(),
+        _ => b,
+    }
+}
+
+impl<const UPPER: bool> NameKey<'_, UPPER> {
+    fn bytes(&self) -> impl Iterator<Item = u8> + '_ {
+        self.0.bytes().map(key_byte::<UPPER>)
+    }
+}
+
+impl<const UPPER: bool> PartialEq for NameKey<'_, UPPER> {
     fn eq(&self, other: &Self) -> bool {
         self.0.len() == other.0.len() && self.bytes().eq(other.bytes())
     }
 }
 
-impl Eq for Underscored<'_> {}
+impl<const UPPER: bool> Eq for NameKey<'_, UPPER> {}
 
-impl std::hash::Hash for Underscored<'_> {
+impl<const UPPER: bool> std::hash::Hash for NameKey<'_, UPPER> {
     fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
         let mut buf = [0u8; 64];
-        for chunk in self.0.as_bytes().chunks(buf.len()) {
+        let bytes = self.0.as_bytes();
+        for chunk in bytes.chunks(buf.len()) {
             for (to, &b) in buf.iter_mut().zip(chunk) {
-                *to = if b == b'-' { b'_' } else { b };
+                *to = key_byte::<UPPER>(b);
             }
             state.write(&buf[..chunk.len()]);
         }
-        state.write_usize(self.0.len());
+        state.write_usize(bytes.len());
     }
 }
 
@@ -507,7 +528,7 @@ pub(crate) fn user_config<'a>(
     let shadowed = |k: &str| {
         spec.fields
             .iter()
-            .any(|f| Underscored(f.name) == Underscored(k))
+            .any(|f| Underscored::from(f.name) == Underscored::from(k))
     };
     let user: Vec<UserOption> = config
         .iter()
@@ -521,7 +542,9 @@ pub(crate) fn user_config<'a>(
     let mut by_name: foldhash::HashMap<Underscored, &Value> =
         foldhash::HashMapExt::with_capacity(user.len());
     for o in &user {
-        by_name.entry(Underscored(o.option)).or_insert(o.value);
+        by_name
+            .entry(Underscored::from(o.option))
+            .or_insert(o.value);
     }
     let mut errors = Vec::new();
     for (meta, _) in declared {
@@ -529,7 +552,7 @@ pub(crate) fn user_config<'a>(
             continue;
         }
         let loc = || meta.name.replace('_', "-");
-        match by_name.get(&Underscored(meta.name)).copied() {
+        match by_name.get(&Underscored::from(meta.name)).copied() {
             None if !meta.optional => {
                 errors.push(ConfigError::new(&loc(), meta.name, "Field required"))
             }

@@ -5,7 +5,7 @@ use super::{CharmCx, Stage};
 use paasc_diag::Diagnostic;
 use foldhash::{HashMap, HashMapExt as _};
 use std::collections::hash_map::Entry;
-use paasc_runtime::{option_kept_out, option_use, OptionUse, OWN_VARIABLES};
+use paasc_runtime::{option_kept_out, option_use, NameKey, OptionUse, OWN_VARIABLES};
 use std::borrow::Cow;
 
 paasc_diag::declare_code!(
@@ -31,48 +31,9 @@ pub(super) const STAGE: Stage = Stage::Charm {
     run: check,
 };
 
-/// The variable an option becomes, after the framework's prefix, compared and hashed as its
-/// bytes with `-` as `_` and in ASCII upper case: an ASCII name as written (no string made),
-/// another the variable's own spelling (upper-casing it is then the identity).
-struct VarKey<'a>(Cow<'a, str>);
-
-impl VarKey<'_> {
-    fn bytes(&self) -> impl Iterator<Item = u8> + '_ {
-        self.0.bytes().map(|b| {
-            if b == b'-' {
-                b'_'
-            } else {
-                b.to_ascii_uppercase()
-            }
-        })
-    }
-}
-
-impl PartialEq for VarKey<'_> {
-    fn eq(&self, other: &Self) -> bool {
-        self.0.len() == other.0.len() && self.bytes().eq(other.bytes())
-    }
-}
-
-impl Eq for VarKey<'_> {}
-
-impl std::hash::Hash for VarKey<'_> {
-    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
-        let mut buf = [0u8; 64];
-        let bytes = self.0.as_bytes();
-        for chunk in bytes.chunks(buf.len()) {
-            for (to, &b) in buf.iter_mut().zip(chunk) {
-                *to = if b == b'-' {
-                    b'_'
-                } else {
-                    b.to_ascii_uppercase()
-                };
-            }
-            state.write(&buf[..chunk.len()]);
-        }
-        state.write_usize(bytes.len());
-    }
-}
+/// The variable an option becomes, after the framework's prefix: an ASCII name as written (no
+/// string made), another the variable's own spelling (upper-casing it is then the identity).
+type VarKey<'a> = NameKey<'a, true>;
 
 fn check(cx: &mut CharmCx) -> Vec<Diagnostic> {
     let spec = cx.framework.spec();
@@ -81,7 +42,7 @@ fn check(cx: &mut CharmCx) -> Vec<Diagnostic> {
     let names = crate::declared::option_names(cx.source);
     let mut exported: HashMap<VarKey, &str> = HashMap::with_capacity(names.len());
     let option_key = cx.option_keys();
-    let own: Vec<VarKey> = OWN_VARIABLES.iter().map(|v| VarKey(Cow::Borrowed(*v))).collect();
+    let own: Vec<VarKey> = OWN_VARIABLES.iter().map(|v| VarKey::from(*v)).collect();
     for name in names {
         if option_kept_out(spec, name).is_some() {
             continue;
@@ -91,10 +52,10 @@ fn check(cx: &mut CharmCx) -> Vec<Diagnostic> {
             _ => String::new(),
         };
         let found = if name.is_ascii() {
-            VarKey(Cow::Borrowed(name))
+            VarKey::from(name)
         } else {
             let var = var();
-            VarKey(Cow::Owned(var.strip_prefix(prefix).unwrap_or(&var).to_string()))
+            NameKey(Cow::Owned(var.strip_prefix(prefix).unwrap_or(&var).to_string()))
         };
         let slot = match exported.entry(found) {
             Entry::Occupied(first) => {

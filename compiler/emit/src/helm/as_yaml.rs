@@ -12,13 +12,14 @@ pub fn to_yaml<T: Serialize + ?Sized>(value: &T) -> Option<Yaml> {
     value.serialize(Ser).ok()
 }
 
-/// Data the direct path does not take.
+/// Data a direct path does not take: this one, or [`super::bound`]'s count (map keys JSON
+/// refuses, serializer errors).
 #[derive(Debug)]
 pub struct Unsupported;
 
 impl std::fmt::Display for Unsupported {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("data only JSON text gives exactly")
+        f.write_str("data the direct path does not take")
     }
 }
 

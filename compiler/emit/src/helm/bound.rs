@@ -14,6 +14,7 @@
 //! It was first counted by serializing to JSON through a formatter; the tests keep that count
 //! and check this one equals it.
 
+use super::as_yaml::Unsupported;
 use serde::ser::{self, Serialize};
 
 /// The bytes JSON writes of `value` outside strings plus the formatter's extra, or `None` when
@@ -22,24 +23,6 @@ pub fn count<T: Serialize + ?Sized>(value: &T) -> Option<usize> {
     let mut c = Count { depth: 0, total: 0 };
     value.serialize(&mut c).ok()?;
     Some(c.total)
-}
-
-/// Data this count does not take (map keys JSON refuses, serializer errors).
-#[derive(Debug)]
-pub struct Refused;
-
-impl std::fmt::Display for Refused {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("not counted")
-    }
-}
-
-impl std::error::Error for Refused {}
-
-impl ser::Error for Refused {
-    fn custom<T: std::fmt::Display>(_: T) -> Refused {
-        Refused
-    }
 }
 
 /// The length of `v` in decimal.
@@ -93,14 +76,14 @@ impl Count {
         self.add(1);
     }
 
-    fn digits(&mut self, text: &str) -> Result<(), Refused> {
+    fn digits(&mut self, text: &str) -> Result<(), Unsupported> {
         self.add(text.len());
         Ok(())
     }
 
-    fn float(&mut self, v: f64) -> Result<(), Refused> {
+    fn float(&mut self, v: f64) -> Result<(), Unsupported> {
         if v.is_finite() {
-            let text = serde_json::to_string(&v).map_err(|_| Refused)?;
+            let text = serde_json::to_string(&v).map_err(|_| Unsupported)?;
             self.add(text.len() + 64);
         } else {
             self.add("null".len());
@@ -119,7 +102,7 @@ impl Count {
 
 impl<'a> ser::Serializer for &'a mut Count {
     type Ok = ();
-    type Error = Refused;
+    type Error = Unsupported;
     type SerializeSeq = Items<'a>;
     type SerializeTuple = Items<'a>;
     type SerializeTupleStruct = Items<'a>;
@@ -128,64 +111,64 @@ impl<'a> ser::Serializer for &'a mut Count {
     type SerializeStruct = Items<'a>;
     type SerializeStructVariant = Items<'a>;
 
-    fn serialize_bool(self, v: bool) -> Result<(), Refused> {
+    fn serialize_bool(self, v: bool) -> Result<(), Unsupported> {
         self.digits(if v { "true" } else { "false" })
     }
-    fn serialize_i8(self, v: i8) -> Result<(), Refused> {
+    fn serialize_i8(self, v: i8) -> Result<(), Unsupported> {
         self.add(signed_len(v.into()));
         Ok(())
     }
-    fn serialize_i16(self, v: i16) -> Result<(), Refused> {
+    fn serialize_i16(self, v: i16) -> Result<(), Unsupported> {
         self.add(signed_len(v.into()));
         Ok(())
     }
-    fn serialize_i32(self, v: i32) -> Result<(), Refused> {
+    fn serialize_i32(self, v: i32) -> Result<(), Unsupported> {
         self.add(signed_len(v.into()));
         Ok(())
     }
-    fn serialize_i64(self, v: i64) -> Result<(), Refused> {
+    fn serialize_i64(self, v: i64) -> Result<(), Unsupported> {
         self.add(signed_len(v.into()));
         Ok(())
     }
-    fn serialize_i128(self, v: i128) -> Result<(), Refused> {
+    fn serialize_i128(self, v: i128) -> Result<(), Unsupported> {
         self.add(signed_len(v));
         Ok(())
     }
-    fn serialize_u8(self, v: u8) -> Result<(), Refused> {
+    fn serialize_u8(self, v: u8) -> Result<(), Unsupported> {
         self.add(decimal_len(v.into()));
         Ok(())
     }
-    fn serialize_u16(self, v: u16) -> Result<(), Refused> {
+    fn serialize_u16(self, v: u16) -> Result<(), Unsupported> {
         self.add(decimal_len(v.into()));
         Ok(())
     }
-    fn serialize_u32(self, v: u32) -> Result<(), Refused> {
+    fn serialize_u32(self, v: u32) -> Result<(), Unsupported> {
         self.add(decimal_len(v.into()));
         Ok(())
     }
-    fn serialize_u64(self, v: u64) -> Result<(), Refused> {
+    fn serialize_u64(self, v: u64) -> Result<(), Unsupported> {
         self.add(decimal_len(v.into()));
         Ok(())
     }
-    fn serialize_u128(self, v: u128) -> Result<(), Refused> {
+    fn serialize_u128(self, v: u128) -> Result<(), Unsupported> {
         self.add(decimal_len(v));
         Ok(())
     }
-    fn serialize_f32(self, v: f32) -> Result<(), Refused> {
+    fn serialize_f32(self, v: f32) -> Result<(), Unsupported> {
         self.float(f64::from(v))
     }
-    fn serialize_f64(self, v: f64) -> Result<(), Refused> {
+    fn serialize_f64(self, v: f64) -> Result<(), Unsupported> {
         self.float(v)
     }
-    fn serialize_char(self, v: char) -> Result<(), Refused> {
+    fn serialize_char(self, v: char) -> Result<(), Unsupported> {
         self.string(v.encode_utf8(&mut [0; 4]));
         Ok(())
     }
-    fn serialize_str(self, v: &str) -> Result<(), Refused> {
+    fn serialize_str(self, v: &str) -> Result<(), Unsupported> {
         self.string(v);
         Ok(())
     }
-    fn serialize_bytes(self, v: &[u8]) -> Result<(), Refused> {
+    fn serialize_bytes(self, v: &[u8]) -> Result<(), Unsupported> {
         self.open();
         for b in v {
             self.around();
@@ -194,16 +177,16 @@ impl<'a> ser::Serializer for &'a mut Count {
         self.close();
         Ok(())
     }
-    fn serialize_none(self) -> Result<(), Refused> {
+    fn serialize_none(self) -> Result<(), Unsupported> {
         self.digits("null")
     }
-    fn serialize_some<T: Serialize + ?Sized>(self, v: &T) -> Result<(), Refused> {
+    fn serialize_some<T: Serialize + ?Sized>(self, v: &T) -> Result<(), Unsupported> {
         v.serialize(self)
     }
-    fn serialize_unit(self) -> Result<(), Refused> {
+    fn serialize_unit(self) -> Result<(), Unsupported> {
         self.digits("null")
     }
-    fn serialize_unit_struct(self, _: &'static str) -> Result<(), Refused> {
+    fn serialize_unit_struct(self, _: &'static str) -> Result<(), Unsupported> {
         self.digits("null")
     }
     fn serialize_unit_variant(
@@ -211,7 +194,7 @@ impl<'a> ser::Serializer for &'a mut Count {
         _: &'static str,
         _: u32,
         variant: &'static str,
-    ) -> Result<(), Refused> {
+    ) -> Result<(), Unsupported> {
         self.string(variant);
         Ok(())
     }
@@ -219,7 +202,7 @@ impl<'a> ser::Serializer for &'a mut Count {
         self,
         _: &'static str,
         v: &T,
-    ) -> Result<(), Refused> {
+    ) -> Result<(), Unsupported> {
         v.serialize(self)
     }
     fn serialize_newtype_variant<T: Serialize + ?Sized>(
@@ -228,20 +211,20 @@ impl<'a> ser::Serializer for &'a mut Count {
         _: u32,
         variant: &'static str,
         v: &T,
-    ) -> Result<(), Refused> {
+    ) -> Result<(), Unsupported> {
         self.variant(variant);
         v.serialize(&mut *self)?;
         self.close();
         Ok(())
     }
-    fn serialize_seq(self, _: Option<usize>) -> Result<Items<'a>, Refused> {
+    fn serialize_seq(self, _: Option<usize>) -> Result<Items<'a>, Unsupported> {
         self.open();
         Ok(Items(self, 0))
     }
-    fn serialize_tuple(self, len: usize) -> Result<Items<'a>, Refused> {
+    fn serialize_tuple(self, len: usize) -> Result<Items<'a>, Unsupported> {
         self.serialize_seq(Some(len))
     }
-    fn serialize_tuple_struct(self, _: &'static str, len: usize) -> Result<Items<'a>, Refused> {
+    fn serialize_tuple_struct(self, _: &'static str, len: usize) -> Result<Items<'a>, Unsupported> {
         self.serialize_seq(Some(len))
     }
     fn serialize_tuple_variant(
@@ -250,16 +233,16 @@ impl<'a> ser::Serializer for &'a mut Count {
         _: u32,
         variant: &'static str,
         _: usize,
-    ) -> Result<Items<'a>, Refused> {
+    ) -> Result<Items<'a>, Unsupported> {
         self.variant(variant);
         self.open();
         Ok(Items(self, 1))
     }
-    fn serialize_map(self, _: Option<usize>) -> Result<Items<'a>, Refused> {
+    fn serialize_map(self, _: Option<usize>) -> Result<Items<'a>, Unsupported> {
         self.open();
         Ok(Items(self, 0))
     }
-    fn serialize_struct(self, _: &'static str, _: usize) -> Result<Items<'a>, Refused> {
+    fn serialize_struct(self, _: &'static str, _: usize) -> Result<Items<'a>, Unsupported> {
         self.open();
         Ok(Items(self, 0))
     }
@@ -269,7 +252,7 @@ impl<'a> ser::Serializer for &'a mut Count {
         _: u32,
         variant: &'static str,
         _: usize,
-    ) -> Result<Items<'a>, Refused> {
+    ) -> Result<Items<'a>, Unsupported> {
         self.variant(variant);
         self.open();
         Ok(Items(self, 1))
@@ -281,22 +264,22 @@ impl<'a> ser::Serializer for &'a mut Count {
 pub struct Items<'a>(&'a mut Count, usize);
 
 impl Items<'_> {
-    fn item<T: Serialize + ?Sized>(&mut self, v: &T) -> Result<(), Refused> {
+    fn item<T: Serialize + ?Sized>(&mut self, v: &T) -> Result<(), Unsupported> {
         self.0.around();
         v.serialize(&mut *self.0)
     }
 
-    fn key<T: Serialize + ?Sized>(&mut self, key: &T) -> Result<(), Refused> {
+    fn key<T: Serialize + ?Sized>(&mut self, key: &T) -> Result<(), Unsupported> {
         self.0.around();
         key.serialize(Key(&mut *self.0))
     }
 
-    fn value<T: Serialize + ?Sized>(&mut self, v: &T) -> Result<(), Refused> {
+    fn value<T: Serialize + ?Sized>(&mut self, v: &T) -> Result<(), Unsupported> {
         self.0.add(1);
         v.serialize(&mut *self.0)
     }
 
-    fn end(self) -> Result<(), Refused> {
+    fn end(self) -> Result<(), Unsupported> {
         for _ in 0..=self.1 {
             self.0.close();
         }
@@ -306,90 +289,90 @@ impl Items<'_> {
 
 impl ser::SerializeSeq for Items<'_> {
     type Ok = ();
-    type Error = Refused;
-    fn serialize_element<T: Serialize + ?Sized>(&mut self, v: &T) -> Result<(), Refused> {
+    type Error = Unsupported;
+    fn serialize_element<T: Serialize + ?Sized>(&mut self, v: &T) -> Result<(), Unsupported> {
         self.item(v)
     }
-    fn end(self) -> Result<(), Refused> {
+    fn end(self) -> Result<(), Unsupported> {
         Items::end(self)
     }
 }
 
 impl ser::SerializeTuple for Items<'_> {
     type Ok = ();
-    type Error = Refused;
-    fn serialize_element<T: Serialize + ?Sized>(&mut self, v: &T) -> Result<(), Refused> {
+    type Error = Unsupported;
+    fn serialize_element<T: Serialize + ?Sized>(&mut self, v: &T) -> Result<(), Unsupported> {
         self.item(v)
     }
-    fn end(self) -> Result<(), Refused> {
+    fn end(self) -> Result<(), Unsupported> {
         Items::end(self)
     }
 }
 
 impl ser::SerializeTupleStruct for Items<'_> {
     type Ok = ();
-    type Error = Refused;
-    fn serialize_field<T: Serialize + ?Sized>(&mut self, v: &T) -> Result<(), Refused> {
+    type Error = Unsupported;
+    fn serialize_field<T: Serialize + ?Sized>(&mut self, v: &T) -> Result<(), Unsupported> {
         self.item(v)
     }
-    fn end(self) -> Result<(), Refused> {
+    fn end(self) -> Result<(), Unsupported> {
         Items::end(self)
     }
 }
 
 impl ser::SerializeTupleVariant for Items<'_> {
     type Ok = ();
-    type Error = Refused;
-    fn serialize_field<T: Serialize + ?Sized>(&mut self, v: &T) -> Result<(), Refused> {
+    type Error = Unsupported;
+    fn serialize_field<T: Serialize + ?Sized>(&mut self, v: &T) -> Result<(), Unsupported> {
         self.item(v)
     }
-    fn end(self) -> Result<(), Refused> {
+    fn end(self) -> Result<(), Unsupported> {
         Items::end(self)
     }
 }
 
 impl ser::SerializeMap for Items<'_> {
     type Ok = ();
-    type Error = Refused;
-    fn serialize_key<T: Serialize + ?Sized>(&mut self, key: &T) -> Result<(), Refused> {
+    type Error = Unsupported;
+    fn serialize_key<T: Serialize + ?Sized>(&mut self, key: &T) -> Result<(), Unsupported> {
         self.key(key)
     }
-    fn serialize_value<T: Serialize + ?Sized>(&mut self, v: &T) -> Result<(), Refused> {
+    fn serialize_value<T: Serialize + ?Sized>(&mut self, v: &T) -> Result<(), Unsupported> {
         self.value(v)
     }
-    fn end(self) -> Result<(), Refused> {
+    fn end(self) -> Result<(), Unsupported> {
         Items::end(self)
     }
 }
 
 impl ser::SerializeStruct for Items<'_> {
     type Ok = ();
-    type Error = Refused;
+    type Error = Unsupported;
     fn serialize_field<T: Serialize + ?Sized>(
         &mut self,
         key: &'static str,
         v: &T,
-    ) -> Result<(), Refused> {
+    ) -> Result<(), Unsupported> {
         self.key(key)?;
         self.value(v)
     }
-    fn end(self) -> Result<(), Refused> {
+    fn end(self) -> Result<(), Unsupported> {
         Items::end(self)
     }
 }
 
 impl ser::SerializeStructVariant for Items<'_> {
     type Ok = ();
-    type Error = Refused;
+    type Error = Unsupported;
     fn serialize_field<T: Serialize + ?Sized>(
         &mut self,
         key: &'static str,
         v: &T,
-    ) -> Result<(), Refused> {
+    ) -> Result<(), Unsupported> {
         self.key(key)?;
         self.value(v)
     }
-    fn end(self) -> Result<(), Refused> {
+    fn end(self) -> Result<(), Unsupported> {
         Items::end(self)
     }
 }
@@ -399,17 +382,17 @@ impl ser::SerializeStructVariant for Items<'_> {
 struct Key<'a>(&'a mut Count);
 
 impl Key<'_> {
-    fn quoted(self, text: &str) -> Result<(), Refused> {
+    fn quoted(self, text: &str) -> Result<(), Unsupported> {
         self.0.around();
         self.0.digits(text)
     }
 }
 
-type KeyRefused = ser::Impossible<(), Refused>;
+type KeyRefused = ser::Impossible<(), Unsupported>;
 
 impl ser::Serializer for Key<'_> {
     type Ok = ();
-    type Error = Refused;
+    type Error = Unsupported;
     type SerializeSeq = KeyRefused;
     type SerializeTuple = KeyRefused;
     type SerializeTupleStruct = KeyRefused;
@@ -418,68 +401,68 @@ impl ser::Serializer for Key<'_> {
     type SerializeStruct = KeyRefused;
     type SerializeStructVariant = KeyRefused;
 
-    fn serialize_bool(self, v: bool) -> Result<(), Refused> {
+    fn serialize_bool(self, v: bool) -> Result<(), Unsupported> {
         self.quoted(if v { "true" } else { "false" })
     }
-    fn serialize_i8(self, v: i8) -> Result<(), Refused> {
+    fn serialize_i8(self, v: i8) -> Result<(), Unsupported> {
         self.quoted(&v.to_string())
     }
-    fn serialize_i16(self, v: i16) -> Result<(), Refused> {
+    fn serialize_i16(self, v: i16) -> Result<(), Unsupported> {
         self.quoted(&v.to_string())
     }
-    fn serialize_i32(self, v: i32) -> Result<(), Refused> {
+    fn serialize_i32(self, v: i32) -> Result<(), Unsupported> {
         self.quoted(&v.to_string())
     }
-    fn serialize_i64(self, v: i64) -> Result<(), Refused> {
+    fn serialize_i64(self, v: i64) -> Result<(), Unsupported> {
         self.quoted(&v.to_string())
     }
-    fn serialize_u8(self, v: u8) -> Result<(), Refused> {
+    fn serialize_u8(self, v: u8) -> Result<(), Unsupported> {
         self.quoted(&v.to_string())
     }
-    fn serialize_u16(self, v: u16) -> Result<(), Refused> {
+    fn serialize_u16(self, v: u16) -> Result<(), Unsupported> {
         self.quoted(&v.to_string())
     }
-    fn serialize_u32(self, v: u32) -> Result<(), Refused> {
+    fn serialize_u32(self, v: u32) -> Result<(), Unsupported> {
         self.quoted(&v.to_string())
     }
-    fn serialize_u64(self, v: u64) -> Result<(), Refused> {
+    fn serialize_u64(self, v: u64) -> Result<(), Unsupported> {
         self.quoted(&v.to_string())
     }
-    fn serialize_f32(self, _: f32) -> Result<(), Refused> {
-        Err(Refused)
+    fn serialize_f32(self, _: f32) -> Result<(), Unsupported> {
+        Err(Unsupported)
     }
-    fn serialize_f64(self, _: f64) -> Result<(), Refused> {
-        Err(Refused)
+    fn serialize_f64(self, _: f64) -> Result<(), Unsupported> {
+        Err(Unsupported)
     }
-    fn serialize_char(self, v: char) -> Result<(), Refused> {
+    fn serialize_char(self, v: char) -> Result<(), Unsupported> {
         self.0.string(v.encode_utf8(&mut [0; 4]));
         Ok(())
     }
-    fn serialize_str(self, v: &str) -> Result<(), Refused> {
+    fn serialize_str(self, v: &str) -> Result<(), Unsupported> {
         self.0.string(v);
         Ok(())
     }
-    fn serialize_bytes(self, _: &[u8]) -> Result<(), Refused> {
-        Err(Refused)
+    fn serialize_bytes(self, _: &[u8]) -> Result<(), Unsupported> {
+        Err(Unsupported)
     }
-    fn serialize_none(self) -> Result<(), Refused> {
-        Err(Refused)
+    fn serialize_none(self) -> Result<(), Unsupported> {
+        Err(Unsupported)
     }
-    fn serialize_some<T: Serialize + ?Sized>(self, _: &T) -> Result<(), Refused> {
-        Err(Refused)
+    fn serialize_some<T: Serialize + ?Sized>(self, _: &T) -> Result<(), Unsupported> {
+        Err(Unsupported)
     }
-    fn serialize_unit(self) -> Result<(), Refused> {
-        Err(Refused)
+    fn serialize_unit(self) -> Result<(), Unsupported> {
+        Err(Unsupported)
     }
-    fn serialize_unit_struct(self, _: &'static str) -> Result<(), Refused> {
-        Err(Refused)
+    fn serialize_unit_struct(self, _: &'static str) -> Result<(), Unsupported> {
+        Err(Unsupported)
     }
     fn serialize_unit_variant(
         self,
         _: &'static str,
         _: u32,
         variant: &'static str,
-    ) -> Result<(), Refused> {
+    ) -> Result<(), Unsupported> {
         self.0.string(variant);
         Ok(())
     }
@@ -487,7 +470,7 @@ impl ser::Serializer for Key<'_> {
         self,
         _: &'static str,
         v: &T,
-    ) -> Result<(), Refused> {
+    ) -> Result<(), Unsupported> {
         v.serialize(self)
     }
     fn serialize_newtype_variant<T: Serialize + ?Sized>(
@@ -496,17 +479,17 @@ impl ser::Serializer for Key<'_> {
         _: u32,
         _: &'static str,
         _: &T,
-    ) -> Result<(), Refused> {
-        Err(Refused)
+    ) -> Result<(), Unsupported> {
+        Err(Unsupported)
     }
-    fn serialize_seq(self, _: Option<usize>) -> Result<KeyRefused, Refused> {
-        Err(Refused)
+    fn serialize_seq(self, _: Option<usize>) -> Result<KeyRefused, Unsupported> {
+        Err(Unsupported)
     }
-    fn serialize_tuple(self, _: usize) -> Result<KeyRefused, Refused> {
-        Err(Refused)
+    fn serialize_tuple(self, _: usize) -> Result<KeyRefused, Unsupported> {
+        Err(Unsupported)
     }
-    fn serialize_tuple_struct(self, _: &'static str, _: usize) -> Result<KeyRefused, Refused> {
-        Err(Refused)
+    fn serialize_tuple_struct(self, _: &'static str, _: usize) -> Result<KeyRefused, Unsupported> {
+        Err(Unsupported)
     }
     fn serialize_tuple_variant(
         self,
@@ -514,14 +497,14 @@ impl ser::Serializer for Key<'_> {
         _: u32,
         _: &'static str,
         _: usize,
-    ) -> Result<KeyRefused, Refused> {
-        Err(Refused)
+    ) -> Result<KeyRefused, Unsupported> {
+        Err(Unsupported)
     }
-    fn serialize_map(self, _: Option<usize>) -> Result<KeyRefused, Refused> {
-        Err(Refused)
+    fn serialize_map(self, _: Option<usize>) -> Result<KeyRefused, Unsupported> {
+        Err(Unsupported)
     }
-    fn serialize_struct(self, _: &'static str, _: usize) -> Result<KeyRefused, Refused> {
-        Err(Refused)
+    fn serialize_struct(self, _: &'static str, _: usize) -> Result<KeyRefused, Unsupported> {
+        Err(Unsupported)
     }
     fn serialize_struct_variant(
         self,
@@ -529,7 +512,7 @@ impl ser::Serializer for Key<'_> {
         _: u32,
         _: &'static str,
         _: usize,
-    ) -> Result<KeyRefused, Refused> {
-        Err(Refused)
+    ) -> Result<KeyRefused, Unsupported> {
+        Err(Unsupported)
     }
 }
