@@ -5,10 +5,14 @@
 //!     paasc-floor read LIST               reads the files and lists the directories LIST names
 //!                                         (one a line: `f PATH` read whole, `d PATH` listed,
 //!                                         `s PATH` stat), as `paasc check` does
-//!     paasc-floor write LIST BUNDLE OUT   the reads of LIST, then writes the files of BUNDLE
+//!     paasc-floor write [-j N] LIST BUNDLE OUT
+//!                                         the reads of LIST, then writes the files of BUNDLE
 //!                                         into OUT as paasc does: each compared with what is
 //!                                         there and left alone when identical, else written
-//!                                         to a temporary name and renamed over it
+//!                                         to a temporary name and renamed over it. `-j N`:
+//!                                         on N threads, each taking whole top-level
+//!                                         directories (one per project, as a multi-project
+//!                                         `paasc compile` writes them) and its share of LIST
 //!     paasc-floor bundle DIR BUNDLE       packs the files under DIR (not `.paasc/`) into BUNDLE
 //!     paasc-floor pair RUNS [--fresh DIR] -- A... -- B...
 //!                                         runs A and B in turn RUNS times (after one warm-up
@@ -30,9 +34,26 @@ fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let arg = |i: usize| args.get(i).map(String::as_str).unwrap_or_else(|| usage());
     let result = match arg(0) {
-        "read" => read(Path::new(arg(1))).map(|_| ()),
+        "read" => fs::read_to_string(arg(1))
+            .map_err(err(Path::new(arg(1))))
+            .and_then(|list| read(&list).map(|_| ())),
+        "write" if arg(1) == "-j" => {
+            let jobs = arg(2).parse().unwrap_or_else(|_| usage());
+            write_parallel(
+                jobs,
+                Path::new(arg(3)),
+                Path::new(arg(4)),
+                Path::new(arg(5)),
+            )
+        }
         "write" => {
-            read(Path::new(arg(1))).and_then(|_| write(Path::new(arg(2)), Path::new(arg(3))))
+            let list = fs::read_to_string(arg(1)).map_err(err(Path::new(arg(1))));
+            list.and_then(|list| {
+                read(&list)?;
+                let bytes = fs::read(arg(2)).map_err(err(Path::new(arg(2))))?;
+                let files = unbundle(&bytes).ok_or_else(|| format!("{}: not a bundle", arg(2)))?;
+                write(&files, Path::new(arg(3)))
+            })
         }
         "bundle" => bundle(Path::new(arg(1)), Path::new(arg(2))),
         "pair" => pair(&args[1..]),
@@ -48,7 +69,7 @@ fn main() -> ExitCode {
 }
 
 fn usage() -> ! {
-    eprintln!("usage: paasc-floor read LIST | write LIST BUNDLE OUT | bundle DIR BUNDLE | pair RUNS [--fresh DIR] -- A... -- B...");
+    eprintln!("usage: paasc-floor read LIST | write [-j N] LIST BUNDLE OUT | bundle DIR BUNDLE | pair RUNS [--fresh DIR] -- A... -- B...");
     std::process::exit(2)
 }
 
@@ -58,18 +79,17 @@ fn err(path: &Path) -> impl Fn(std::io::Error) -> String + '_ {
     move |e| format!("{}: {e}", path.display())
 }
 
-/// Does the reads LIST names; returns the bytes read.
-fn read(list: &Path) -> Result<usize> {
-    let text = fs::read_to_string(list).map_err(err(list))?;
+/// Does the reads that the lines of a LIST name; returns the bytes read.
+fn read(list: &str) -> Result<usize> {
     let mut total = 0;
-    for line in text.lines() {
+    for line in list.lines() {
         let (kind, path) = line.split_at(line.len().min(2));
         let path = Path::new(path);
         match kind.trim() {
             "f" => total += fs::read(path).map(|b| b.len()).unwrap_or(0),
             "d" => total += fs::read_dir(path).map(|d| d.count()).unwrap_or(0),
             "s" => total += fs::symlink_metadata(path).map(|_| 1).unwrap_or(0),
-            _ => return Err(format!("{}: bad line {line:?}", list.display())),
+            _ => return Err(format!("bad line {line:?} in the list of reads")),
         }
     }
     Ok(total)
@@ -123,11 +143,44 @@ fn unbundle(bytes: &[u8]) -> Option<Vec<(&str, &[u8])>> {
     Some(files)
 }
 
-/// Writes the files of `bundle` into `out`: compare, else temporary name and rename.
-fn write(bundle: &Path, out: &Path) -> Result<()> {
+/// `write -j N`: the reads and writes shared among `jobs` threads, a top-level directory of
+/// the bundle (a project) and a line of the list each going wholly to one thread.
+fn write_parallel(jobs: usize, list: &Path, bundle: &Path, out: &Path) -> Result<()> {
+    let jobs = jobs.max(1);
+    let list = fs::read_to_string(list).map_err(err(list))?;
     let bytes = fs::read(bundle).map_err(err(bundle))?;
     let files = unbundle(&bytes).ok_or_else(|| format!("{}: not a bundle", bundle.display()))?;
+    let mut lists = vec![String::new(); jobs];
+    for (i, line) in list.lines().enumerate() {
+        lists[i % jobs].push_str(line);
+        lists[i % jobs].push('\n');
+    }
+    let mut shares: Vec<Vec<(&str, &[u8])>> = vec![Vec::new(); jobs];
+    let (mut share, mut last_top) = (0, None);
     for (rel, data) in files {
+        let top = rel.split('/').next();
+        if last_top.is_some() && top != last_top {
+            share = (share + 1) % jobs;
+        }
+        last_top = top;
+        shares[share].push((rel, data));
+    }
+    std::thread::scope(|scope| {
+        let threads: Vec<_> = lists
+            .iter()
+            .zip(&shares)
+            .map(|(list, files)| scope.spawn(move || read(list).and_then(|_| write(files, out))))
+            .collect();
+        threads.into_iter().try_for_each(|t| {
+            t.join()
+                .map_err(|_| "a writer thread panicked".to_string())?
+        })
+    })
+}
+
+/// Writes `files` into `out`: compare, else temporary name and rename.
+fn write(files: &[(&str, &[u8])], out: &Path) -> Result<()> {
+    for &(rel, data) in files {
         let target = out.join(rel);
         match fs::read(&target) {
             Ok(old) if old == data => continue,
