@@ -165,8 +165,11 @@ pub fn files(input: &EmitInput, mode: Mode) -> Result<Files, Vec<Diagnostic>> {
         .filter(|n| lex::path_problem(n, false).is_none() && !n.contains('/'))
         .unwrap_or("app");
     Ok(vec![
-        (DOCKERFILE.to_string(), dockerfile(&img, layout, name)),
-        (DOCKERIGNORE.to_string(), dockerignore(&img)),
+        (
+            DOCKERFILE.to_string(),
+            dockerfile(&img, layout, name).into(),
+        ),
+        (DOCKERIGNORE.to_string(), dockerignore(&img).into()),
     ])
 }
 

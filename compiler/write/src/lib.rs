@@ -1015,7 +1015,7 @@ mod tests {
 
     fn files(list: &[(&str, &str)]) -> Files {
         list.iter()
-            .map(|(p, t)| (p.to_string(), t.to_string()))
+            .map(|(p, t)| (p.to_string(), t.to_string().into()))
             .collect()
     }
 

@@ -140,7 +140,7 @@ pub fn files(input: &EmitInput, mode: Mode) -> Result<Files, Vec<Diagnostic>> {
         out.extend(
             s.files()
                 .into_iter()
-                .map(|(path, text)| (format!("helm/{path}"), text)),
+                .map(|(path, text)| (format!("helm/{path}"), text.into())),
         );
     }
     Ok(out)
