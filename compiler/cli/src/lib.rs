@@ -605,10 +605,14 @@ fn compile_cmd(a: &CompileArgs, term: Terminal) -> Outcome {
             format!("{name}/")
         };
         let mine = paasc_emit::holding_secrets(&files);
-        secret.extend(mine.iter().map(|s| format!("{prefix}{s}")));
+        secret.extend(mine.iter().map(|s| [prefix.as_str(), s].concat()));
         let paths: Vec<&str> = files.iter().map(|(p, _)| p.as_str()).collect();
         written.push_str(&write::wrote(&a.out.join(name), &paths, !several, &mine));
-        all.extend(files.into_iter().map(|(p, t)| (format!("{prefix}{p}"), t)));
+        all.extend(
+            files
+                .into_iter()
+                .map(|(p, t)| ([prefix.as_str(), &p].concat(), t)),
+        );
     }
     let target = write::Output {
         files: &all,

@@ -822,7 +822,8 @@ fn try_each<T: Sync>(
 /// Where the `i`-th file of a write is staged.
 fn staged(staging: &Path, i: usize) -> PathBuf {
     use std::fmt::Write as _;
-    let mut path = staging.as_os_str().to_owned();
+    let mut path = std::ffi::OsString::with_capacity(staging.as_os_str().len() + 32);
+    path.push(staging);
     let _ = write!(path, "/new/{}/{i}", i / SHARD);
     path.into()
 }

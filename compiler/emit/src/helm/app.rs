@@ -74,9 +74,10 @@ pub fn holds_secret(path: &str, files: &Files) -> bool {
                 == Some(dir)
         })
     };
-    match path.split('/').collect::<Vec<_>>().as_slice() {
-        ["helm", file] => file.ends_with(".env"),
-        ["helm", dir, _] => !chart(dir),
+    let mut parts = path.split('/');
+    match (parts.next(), parts.next(), parts.next(), parts.next()) {
+        (Some("helm"), Some(file), None, _) => file.ends_with(".env"),
+        (Some("helm"), Some(dir), Some(_), None) => !chart(dir),
         _ => false,
     }
 }
