@@ -241,10 +241,7 @@ const TESTED_ELSEWHERE: &[(&str, &str)] = &[
 
 #[test]
 fn the_registry_of_every_pass_is_well_formed() {
-    assert_eq!(
-        paasc_diag::Code::check_registry(&paasc::all_codes()),
-        Ok(())
-    );
+    assert_eq!(paasc_diag::Code::check_registry(paasc::all_codes()), Ok(()));
 }
 
 #[test]

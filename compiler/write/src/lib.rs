@@ -447,7 +447,7 @@ impl<'a> Probe<'a> {
         if let Some(k) = self.seen.get(rel) {
             return Ok(*k);
         }
-        let path = self.out.join(rel);
+        let path = under(self.out, rel);
         let kind = if rel.is_empty() {
             match fs::metadata(self.out) {
                 Ok(m) if m.is_dir() => Kind::Dir,
@@ -491,6 +491,14 @@ fn read(path: &Path, len: u64) -> io::Result<Vec<u8>> {
         .take(u64::MAX)
         .read_to_end(&mut bytes)?;
     Ok(bytes)
+}
+
+/// `base/rel` in one allocation ([`Path::join`] copies `base`, then grows the copy).
+fn under(base: &Path, rel: &str) -> PathBuf {
+    let mut path = PathBuf::with_capacity(base.as_os_str().len() + 1 + rel.len());
+    path.push(base);
+    path.push(rel);
+    path
 }
 
 /// Reads `OUT/.paasc/manifest`: the default when there is none, and its bytes.
@@ -647,7 +655,7 @@ fn plan<'a>(out: &Path, want: &'a Output) -> Result<Plan<'a>, WriteError> {
             if parents.seen.get(parent(rel)) != Some(&Kind::Dir) {
                 return put(None);
             }
-            let path = out.join(rel);
+            let path = under(out, rel);
             let meta = match fs::symlink_metadata(&path) {
                 Ok(m) => m,
                 Err(e) if e.kind() == ErrorKind::NotFound => return put(None),
@@ -860,7 +868,7 @@ fn roll_forward(out: &Path, j: &Journal, fresh: Option<&[bool]>) -> io::Result<(
         if !fresh && !lexists(&new)? {
             return Ok(());
         }
-        let target = out.join(rel);
+        let target = under(out, rel);
         let kept = || staging.join(format!("old/p{i}"));
         if replaces(i) && todo(&kept(), &target)? {
             let kept = kept();
