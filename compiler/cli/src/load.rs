@@ -504,11 +504,15 @@ pub fn rock_project_dir(
 /// component is listed (as a directory when more follows), or left out by `skip`, or the
 /// listing is empty (the directory could not be listed).
 fn maybe_listed(dir: &paasc_expand::ProjectDir, skip: &[&str], rel: &str) -> bool {
-    let (first, listed) = match rel.split_once('/') {
-        Some((first, _)) => (first, [first, "/"].concat()),
-        None => (rel, rel.to_string()),
+    let (first, below) = match rel.split_once('/') {
+        Some((first, _)) => (first, true),
+        None => (rel, false),
     };
-    dir.entries.is_empty() || skip.contains(&first) || dir.entries.contains(&listed)
+    let listed = |entry: &String| match entry.strip_suffix('/') {
+        Some(d) => below && d == first,
+        None => !below && entry == first,
+    };
+    dir.entries.is_empty() || skip.contains(&first) || dir.entries.iter().any(listed)
 }
 
 #[cfg(unix)]

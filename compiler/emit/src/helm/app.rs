@@ -74,11 +74,12 @@ pub fn holds_secret(path: &str, files: &Files) -> bool {
                 == Some(dir)
         })
     };
-    let mut parts = path.split('/');
-    match (parts.next(), parts.next(), parts.next(), parts.next()) {
-        (Some("helm"), Some(file), None, _) => file.ends_with(".env"),
-        (Some("helm"), Some(dir), Some(_), None) => !chart(dir),
-        _ => false,
+    let Some(rest) = path.strip_prefix("helm/") else {
+        return false;
+    };
+    match rest.split_once('/') {
+        None => rest.ends_with(".env"),
+        Some((dir, file)) => !file.contains('/') && !chart(dir),
     }
 }
 
