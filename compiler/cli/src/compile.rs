@@ -66,11 +66,12 @@ pub fn build(
     }
 }
 
-/// Where `out` is relative to the project directory `dir`, as [`Placement`] says it; the
-/// default (`-o DIR/out`) when the two have no relative path (another drive).
-pub fn placement(dir: &Path, out: &Path) -> Placement {
-    match (absolute(dir), absolute(out)) {
-        (Some(d), Some(o)) => match (relative(&o, &d), relative(&d, &o)) {
+/// Where `out` (made [`absolute`]) is relative to the project directory `dir`, as
+/// [`Placement`] says it; the default (`-o DIR/out`) when the two have no relative path
+/// (another drive).
+pub fn placement(dir: &Path, out: Option<&Path>) -> Placement {
+    match (absolute(dir), out) {
+        (Some(d), Some(o)) => match (relative(o, &d), relative(&d, o)) {
             (Some(project), Some(out)) => Placement { project, out },
             _ => Placement::default(),
         },
@@ -80,12 +81,12 @@ pub fn placement(dir: &Path, out: &Path) -> Placement {
 
 /// `path` made absolute, with symbolic links of the part that exists resolved (OUT may not
 /// exist yet).
-fn absolute(path: &Path) -> Option<std::path::PathBuf> {
+pub fn absolute(path: &Path) -> Option<std::path::PathBuf> {
     let path = std::path::absolute(path).ok()?;
     let mut existing = path.as_path();
     let mut rest = Vec::new();
     loop {
-        if let Ok(real) = std::fs::canonicalize(existing) {
+        if let Ok(real) = load::canonical(existing) {
             return Some(rest.iter().rev().fold(real, |p, c| p.join(c)));
         }
         rest.push(existing.file_name()?.to_os_string());
@@ -138,7 +139,7 @@ mod tests {
         let dir = std::env::temp_dir().join(format!("paasc-placement-{}", std::process::id()));
         std::fs::create_dir_all(dir.join("proj")).expect("mkdir");
         assert_eq!(
-            placement(&dir.join("proj"), &dir.join("out/new")),
+            placement(&dir.join("proj"), absolute(&dir.join("out/new")).as_deref()),
             Placement {
                 project: "../../proj".into(),
                 out: "../out/new".into()

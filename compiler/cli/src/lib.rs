@@ -301,7 +301,7 @@ pub fn run(args: Vec<String>, term: Terminal) -> Outcome {
 /// Refuses flags that name one project's files when several projects are given, and
 /// `--select`/`--ignore` entries that name no code.
 fn single_project_flags(p: &ProjectArgs) -> Option<Outcome> {
-    if let Err(stderr) = p.rules.validate(&all_codes()) {
+    if let Err(stderr) = p.rules.validate(all_codes()) {
         return Some(Outcome {
             stderr,
             code: EXIT_USAGE,
@@ -390,7 +390,7 @@ fn lsp(term: Terminal) -> Outcome {
         check: &check,
         facts: &facts,
         disk: &load::Disk,
-        codes: &codes,
+        codes,
     };
     match paasc_lsp::stdio(&config) {
         Ok(()) => Outcome::default(),
@@ -439,8 +439,7 @@ fn check_one(
     paasc_diag::sort(&mut diags);
     // The image's problems do not depend on the profile: each profile finds them again.
     diags.dedup();
-    let (diags, suppressed) =
-        rules::apply(dir, src, selection, &all_codes(), &mut loaded.db, diags);
+    let (diags, suppressed) = rules::apply(dir, src, selection, all_codes(), &mut loaded.db, diags);
     let code = if paasc_diag::has_errors(&diags) {
         EXIT_PROBLEMS
     } else {
@@ -457,8 +456,15 @@ fn check_one(
     }
 }
 
-/// `compile` of the project in `dir`: its diagnostics, and its artifacts when it has no errors.
-fn compile_one(dir: &Path, out: &Path, a: &CompileArgs, several: bool, term: Terminal) -> Report {
+/// `compile` of the project in `dir` to `out` (`out_abs`, made [`compile::absolute`]): its
+/// diagnostics, and its artifacts when it has no errors.
+fn compile_one(
+    dir: &Path,
+    (out, out_abs): (&Path, Option<&Path>),
+    a: &CompileArgs,
+    several: bool,
+    term: Terminal,
+) -> Report {
     let mut loaded = match load_project(dir, &a.project.files, None, &load::Disk) {
         Ok(l) => l,
         Err(report) => return *report,
@@ -506,7 +512,7 @@ fn compile_one(dir: &Path, out: &Path, a: &CompileArgs, several: bool, term: Ter
         path.as_deref(),
         &sets,
         &a.emit,
-        &compile::placement(dir, out),
+        &compile::placement(dir, out_abs),
         paasc_emit::Mode::Render,
         &load::Disk,
         &mut diags,
@@ -582,8 +588,12 @@ fn compile_cmd(a: &CompileArgs, term: Terminal) -> Outcome {
         vec![String::new()]
     };
     let jobs: Vec<(&PathBuf, &String)> = dirs.iter().zip(&names).collect();
+    // OUT/<name> is below OUT: a link there is refused when writing, so it need not be resolved.
+    let out_abs = compile::absolute(&a.out);
     let mut reports: Vec<Report> = compile::each(&jobs, |(dir, name)| {
-        load::remembering(|| compile_one(dir, &a.out.join(name), a, several, term))
+        let out = a.out.join(name);
+        let out_abs = out_abs.as_ref().map(|o| o.join(name));
+        load::remembering(|| compile_one(dir, (&out, out_abs.as_deref()), a, several, term))
     });
     let mut out = emit_reports(&reports, a.project.files.format, term);
     if out.code != EXIT_OK {
@@ -605,10 +615,14 @@ fn compile_cmd(a: &CompileArgs, term: Terminal) -> Outcome {
             format!("{name}/")
         };
         let mine = paasc_emit::holding_secrets(&files);
-        secret.extend(mine.iter().map(|s| format!("{prefix}{s}")));
+        secret.extend(mine.iter().map(|s| [prefix.as_str(), s].concat()));
         let paths: Vec<&str> = files.iter().map(|(p, _)| p.as_str()).collect();
         written.push_str(&write::wrote(&a.out.join(name), &paths, !several, &mine));
-        all.extend(files.into_iter().map(|(p, t)| (format!("{prefix}{p}"), t)));
+        all.extend(
+            files
+                .into_iter()
+                .map(|(p, t)| ([prefix.as_str(), &p].concat(), t)),
+        );
     }
     let target = write::Output {
         files: &all,
@@ -710,7 +724,7 @@ fn expand_cmd(dir: &Path, args: &FileArgs, tool: Tool, term: Terminal) -> Outcom
 }
 
 fn explain(code: &str) -> Outcome {
-    match paasc_render::explain::text(&all_codes(), code) {
+    match paasc_render::explain::text(all_codes(), code) {
         Ok(stdout) => Outcome {
             stdout,
             ..Outcome::default()

@@ -183,7 +183,12 @@ pub fn read_dir(root: &Path, name: Option<&str>, src: &dyn Source) -> Dir {
         root: root.to_path_buf(),
         links_leaving: links_leaving(root, &listing.entries),
         oversized: oversized(root, &listing.texts),
-        special: special_files(root, read),
+        special: special_files(
+            root,
+            read.into_iter()
+                .filter(|rel| maybe_listed(&listing, &[], rel))
+                .collect(),
+        ),
         listing,
         code,
     }
@@ -327,7 +332,11 @@ const EMPTY: &str = "/dev/null";
 /// through a symbolic link that leads outside `root`. `None` when it may be read (or does not
 /// exist, which the read reports).
 pub fn refusal(path: &Path, root: Option<&Path>) -> Option<String> {
-    let real = canonical(path).ok()?;
+    refusal_of(path, &canonical(path).ok()?, root)
+}
+
+/// [`refusal`] of `path`, whose canonical path is `real`.
+fn refusal_of(path: &Path, real: &Path, root: Option<&Path>) -> Option<String> {
     if real == Path::new(EMPTY) {
         return None;
     }
@@ -337,7 +346,7 @@ pub fn refusal(path: &Path, root: Option<&Path>) -> Option<String> {
         ));
     }
     let base = canonical(root?).ok()?;
-    let target = std::fs::read_link(path).unwrap_or(real.clone());
+    let target = std::fs::read_link(path).unwrap_or_else(|_| real.to_path_buf());
     (!real.starts_with(&base)).then(|| {
         format!(
             "it is reached through a symbolic link to `{}`, outside the project directory; paasc does not read it",
@@ -351,11 +360,14 @@ pub fn refusal(path: &Path, root: Option<&Path>) -> Option<String> {
 /// would block forever) and checked before any read, and a path into [`SYSTEM_DIRS`] is not
 /// opened at all.
 pub fn read_limited(path: &Path) -> std::io::Result<Vec<u8>> {
-    if let Some(why) = refusal(path, None) {
-        return Err(std::io::Error::other(why));
-    }
-    if canonical(path).is_ok_and(|p| p == Path::new(EMPTY)) {
-        return Ok(Vec::new());
+    // A path that does not resolve is not refused: opening it reports why.
+    if let Ok(real) = canonical(path) {
+        if let Some(why) = refusal_of(path, &real, None) {
+            return Err(std::io::Error::other(why));
+        }
+        if real == Path::new(EMPTY) {
+            return Ok(Vec::new());
+        }
     }
     let mut options = std::fs::OpenOptions::new();
     options.read(true);
@@ -462,6 +474,9 @@ pub fn rock_project_dir(
 ) -> paasc_expand::ProjectDir {
     let mut dir = project_dir(root, skip, src);
     for rel in paasc_expand::rockcraft::files_read(name) {
+        if !maybe_listed(&dir, skip, &rel) {
+            continue;
+        }
         let path = root.join(&rel);
         if !src.is_file(&path) {
             continue;
@@ -483,6 +498,21 @@ pub fn rock_project_dir(
         }
     }
     dir
+}
+
+/// Whether `rel` can exist as far as `dir`'s listing of the top level tells: its first
+/// component is listed (as a directory when more follows), or left out by `skip`, or the
+/// listing is empty (the directory could not be listed).
+fn maybe_listed(dir: &paasc_expand::ProjectDir, skip: &[&str], rel: &str) -> bool {
+    let (first, below) = match rel.split_once('/') {
+        Some((first, _)) => (first, true),
+        None => (rel, false),
+    };
+    let listed = |entry: &String| match entry.strip_suffix('/') {
+        Some(d) => below && d == first,
+        None => !below && entry == first,
+    };
+    dir.entries.is_empty() || skip.contains(&first) || dir.entries.iter().any(listed)
 }
 
 #[cfg(unix)]

@@ -55,7 +55,7 @@ pub fn ruled(
     note: Option<String>,
 ) -> Report {
     let (diags, suppressed) =
-        rules::apply(dir, &load::Disk, selection, &all_codes(), &mut db, diags);
+        rules::apply(dir, &load::Disk, selection, all_codes(), &mut db, diags);
     let note = note.or_else(|| {
         let blocked = code == EXIT_PROBLEMS && !paasc_diag::has_errors(&diags);
         let codes: Vec<&str> = suppressed
@@ -181,7 +181,7 @@ pub fn render(parts: &[Part], format: Format, term: Terminal) -> String {
                 .iter()
                 .map(|(db, diags, hidden, _)| (*db, *diags, *hidden))
                 .collect();
-            sarif::to_string(&sarif::log(&projects, &all_codes(), &base))
+            sarif::to_string(&sarif::log(&projects, all_codes(), &base))
         }
         Format::Github => parts
             .iter()

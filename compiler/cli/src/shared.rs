@@ -8,16 +8,19 @@ use std::path::PathBuf;
 
 /// Every diagnostic code: those of parsing, lowering and expansion, of the rules, and of the
 /// back ends, in code order.
-pub fn all_codes() -> Vec<Code> {
-    let mut all: Vec<Code> = paasc_diag::ALL_CODES
-        .iter()
-        .chain(paasc_check::CODES)
-        .chain(paasc_emit::CODES)
-        .chain(paasc_render::rules::CODES)
-        .copied()
-        .collect();
-    all.sort();
-    all
+pub fn all_codes() -> &'static [Code] {
+    static ALL: std::sync::LazyLock<Vec<Code>> = std::sync::LazyLock::new(|| {
+        let mut all: Vec<Code> = paasc_diag::ALL_CODES
+            .iter()
+            .chain(paasc_check::CODES)
+            .chain(paasc_emit::CODES)
+            .chain(paasc_render::rules::CODES)
+            .copied()
+            .collect();
+        all.sort();
+        all
+    });
+    &ALL
 }
 
 /// Exit code: no errors (warnings allowed).

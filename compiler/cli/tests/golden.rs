@@ -241,10 +241,7 @@ const TESTED_ELSEWHERE: &[(&str, &str)] = &[
 
 #[test]
 fn the_registry_of_every_pass_is_well_formed() {
-    assert_eq!(
-        paasc_diag::Code::check_registry(&paasc::all_codes()),
-        Ok(())
-    );
+    assert_eq!(paasc_diag::Code::check_registry(paasc::all_codes()), Ok(()));
 }
 
 #[test]
@@ -253,7 +250,7 @@ fn every_code_has_a_golden_case() {
     let codes = paasc::all_codes();
     for dir in cases("golden/errors") {
         let text = std::fs::read_to_string(dir.join("diagnostics.json.snap")).unwrap_or_default();
-        for code in &codes {
+        for code in codes {
             if text.contains(&format!("\"code\": \"{}\"", code.as_str())) {
                 seen.insert(code.as_str());
             }

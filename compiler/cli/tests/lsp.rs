@@ -91,7 +91,7 @@ fn diagnostics_hover_and_quick_fix_over_memory_channels() {
             check: &check,
             facts: &facts,
             disk: &paasc::load::Disk,
-            codes: &codes,
+            codes,
         };
         paasc_lsp::serve(&server, &config)
     });

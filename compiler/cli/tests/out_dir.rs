@@ -65,7 +65,7 @@ fn secret_files_are_0600_and_a_wider_mode_is_drift() {
     let files: paasc_emit::Files = tree(&out)
         .into_iter()
         .filter(|(k, _)| !k.ends_with('/') && !k.starts_with(".paasc/"))
-        .map(|(k, (v, _))| (k, String::from_utf8(v).expect("utf-8")))
+        .map(|(k, (v, _))| (k, String::from_utf8(v).expect("utf-8").into()))
         .collect();
     let secret = paasc_emit::holding_secrets(&files);
     for want in [

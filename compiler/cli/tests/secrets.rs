@@ -32,7 +32,7 @@ fn secrets_of(path: &Path) -> Vec<String> {
 fn by_policy(out: &Path) -> (paasc_emit::Files, paasc_emit::Files) {
     let files: paasc_emit::Files = files_under(out)
         .into_iter()
-        .map(|(rel, bytes)| (rel, String::from_utf8_lossy(&bytes).into_owned()))
+        .map(|(rel, bytes)| (rel, String::from_utf8_lossy(&bytes).into_owned().into()))
         .collect();
     let holding: Vec<String> = paasc_emit::holding_secrets(&files)
         .into_iter()
@@ -113,7 +113,7 @@ fn secret_values_stay_in_the_environment_artifacts() {
                 }
             }
             if !secrets.is_empty() {
-                let carried: String = holding.iter().map(|(_, text)| text.as_str()).collect();
+                let carried: String = holding.iter().map(|(_, text)| &**text).collect();
                 assert!(
                     env.is_empty() || secrets.iter().any(|s| carried.contains(s.as_str())),
                     "{}: no secret reaches the environment artifacts",

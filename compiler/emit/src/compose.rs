@@ -568,7 +568,7 @@ pub fn files(app: &Resolved, placement: &Placement) -> Result<Files, Vec<Diagnos
                         ),
                     )]
                 })?;
-            out.push((env_file(endpoint), text));
+            out.push((env_file(endpoint), text.into()));
         }
         entry.push(("volumes", seq([format!("{volume}:{}", b.data).as_str()])));
         if let Some(health) = b.health {
@@ -626,7 +626,7 @@ pub fn files(app: &Resolved, placement: &Placement) -> Result<Files, Vec<Diagnos
             .map_or("nothing".to_string(), |(n, _)| format!("`{n}`, with the source mounted and reloading")),
         paasc_syntax::write::to_string(&map(doc))
     );
-    out.insert(0, (COMPOSE.to_string(), text));
+    out.insert(0, (COMPOSE.to_string(), text.into()));
     Ok(out)
 }
 

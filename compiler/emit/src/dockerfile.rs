@@ -59,7 +59,7 @@ use paasc_frameworks::ServiceRole;
 use plan::{Image, Problems};
 use std::borrow::Cow;
 use std::fmt::Write as _;
-use std::sync::LazyLock;
+use std::sync::{LazyLock, Mutex};
 
 paasc_diag::declare_code!(
     pub UNSUPPORTED = "D002", "dockerfile-unsupported", Error,
@@ -165,8 +165,11 @@ pub fn files(input: &EmitInput, mode: Mode) -> Result<Files, Vec<Diagnostic>> {
         .filter(|n| lex::path_problem(n, false).is_none() && !n.contains('/'))
         .unwrap_or("app");
     Ok(vec![
-        (DOCKERFILE.to_string(), dockerfile(&img, layout, name)),
-        (DOCKERIGNORE.to_string(), dockerignore(&img)),
+        (
+            DOCKERFILE.to_string(),
+            dockerfile(&img, layout, name).into(),
+        ),
+        (DOCKERIGNORE.to_string(), dockerignore(&img).into()),
     ])
 }
 
@@ -243,13 +246,41 @@ fn apt_install(packages: &[String]) -> Ins {
 
 /// Commands that write `text` to `path` (base64, so no byte of it can reach the instruction).
 fn write_file(path: &str, text: &str) -> [Cow<'static, str>; 3] {
+    let mut decode = String::from("base64 -d /tmp/paasc.b64 > ");
+    lex::sh_into(&mut decode, path);
+    [
+        echo_base64(text).into(),
+        decode.into(),
+        "rm /tmp/paasc.b64".into(),
+    ]
+}
+
+/// How many of [`echo_base64`]'s commands are kept, and the longest text kept.
+const KEPT_ECHOES: usize = 128;
+const KEPT_ECHO_TEXT: usize = 8 * 1024;
+
+/// `echo '<text in base64>' > /tmp/paasc.b64`. The first few are kept for the process: the
+/// extensions' parts, and so most of their files, are the same in every project of a
+/// framework, and encoding them was most of the Dockerfile's cost.
+fn echo_base64(text: &str) -> String {
+    type Kept = foldhash::HashMap<String, String>;
+    static KEPT: LazyLock<Mutex<Kept>> = LazyLock::new(Mutex::default);
+    let keep = text.len() <= KEPT_ECHO_TEXT;
+    if keep {
+        if let Some(echo) = KEPT.lock().ok().and_then(|k| k.get(text).cloned()) {
+            return echo;
+        }
+    }
     let mut echo = String::with_capacity(text.len() / 3 * 4 + 30);
     echo.push_str("echo '");
     lex::base64_into(&mut echo, text.as_bytes());
     echo.push_str("' > /tmp/paasc.b64");
-    let mut decode = String::from("base64 -d /tmp/paasc.b64 > ");
-    lex::sh_into(&mut decode, path);
-    [echo.into(), decode.into(), "rm /tmp/paasc.b64".into()]
+    if let (true, Ok(mut kept)) = (keep, KEPT.lock()) {
+        if kept.len() < KEPT_ECHOES {
+            kept.insert(text.to_string(), echo.clone());
+        }
+    }
+    echo
 }
 
 /// The commands that write the lifecycle runtime into the `craft` stage: the same for every

@@ -233,7 +233,7 @@ fn file(app: &Resolved, name: &str, docker: bool, way_out: &str) -> Result<Files
         .label(label)
         .help(format!("change the value, or {way_out}"))]
     })?;
-    Ok(vec![(name.to_string(), text)])
+    Ok(vec![(name.to_string(), text.into())])
 }
 
 #[cfg(test)]

@@ -17,6 +17,6 @@ pub fn files(app: &Resolved, mode: Mode) -> Result<Files, Vec<Diagnostic>> {
         .plan
         .gunicorn_conf
         .iter()
-        .map(|conf| (GUNICORN_CONF.to_string(), conf.clone()))
+        .map(|conf| (GUNICORN_CONF.to_string(), conf.clone().into()))
         .collect())
 }

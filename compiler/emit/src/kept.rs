@@ -3,9 +3,9 @@
 //! (the Helm values' defaults, the rock's Pebble layer) are the same in every project, while
 //! writing YAML was most of their cost.
 
+use foldhash::HashMap;
 use paasc_syntax::Yaml;
 use std::borrow::Cow;
-use std::collections::HashMap;
 use std::sync::{LazyLock, Mutex};
 
 /// How many values of one key are kept.

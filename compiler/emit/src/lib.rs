@@ -21,7 +21,11 @@ use paasc_check::{App, Resolved};
 use paasc_diag::{Code, Diagnostic, Severity};
 
 /// The files of a compilation, by path relative to the output directory.
-pub type Files = Vec<(String, String)>;
+pub type Files = Vec<(String, Text)>;
+
+/// A file's text: borrowed when it is the same for every compile (the chart's schema), so
+/// that many projects share one copy.
+pub type Text = std::borrow::Cow<'static, str>;
 
 /// An artifact `compile` can write.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

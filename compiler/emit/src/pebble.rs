@@ -38,9 +38,12 @@ pub fn files(app: &Resolved, mode: Mode) -> Result<Files, Vec<Diagnostic>> {
         }
         text
     };
-    let mut files = vec![(ROCK_LAYER.to_string(), rock_layer)];
+    let mut files: Files = vec![(ROCK_LAYER.to_string(), rock_layer.into())];
     if let Some(layer) = &app.plan.layer {
-        files.push((CHARM_LAYER.into(), paasc_syntax::write::to_string(layer)));
+        files.push((
+            CHARM_LAYER.into(),
+            paasc_syntax::write::to_string(layer).into(),
+        ));
     }
     Ok(files)
 }

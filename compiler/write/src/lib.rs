@@ -21,10 +21,11 @@
 //! journal (left by a killed compile) applies it, or undoes it when the undo had begun
 //! (`staging/rollback`). Nothing is written through a symbolic link inside OUT.
 
+use foldhash::{HashMap, HashMapExt as _, HashSet};
 use paasc_emit::Files;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::io::{self, ErrorKind, Write as _};
 use std::os::unix::fs::{DirBuilderExt as _, MetadataExt as _, OpenOptionsExt as _};
@@ -213,7 +214,7 @@ enum Why {
 
 /// A file to write.
 struct Put<'a> {
-    rel: String,
+    rel: &'a str,
     text: std::borrow::Cow<'a, str>,
     secret: bool,
     /// What is there now: `None` when nothing is.
@@ -290,7 +291,7 @@ pub fn drift(out: &Path, want: &Output) -> Result<String, WriteError> {
     let plan = plan(out, want)?;
     let mut report = String::new();
     for put in &plan.puts {
-        let rel = &put.rel;
+        let rel = put.rel;
         let (have, mode) = match &put.old {
             Some(Old::File(bytes, mode)) => (Some(String::from_utf8_lossy(bytes)), Some(*mode)),
             Some(Old::Special) => (Some("".into()), None),
@@ -395,10 +396,11 @@ fn lexists(path: &Path) -> io::Result<bool> {
 /// Whether `rel` is a plain relative path (`a/b`): no `..`, `.`, empty or absolute part.
 fn plain(rel: &str) -> bool {
     !rel.is_empty()
-        && !rel.contains('\0')
+        && !rel.as_bytes().contains(&0)
         && rel
-            .split('/')
-            .all(|part| !part.is_empty() && part != "." && part != "..")
+            .as_bytes()
+            .split(|&b| b == b'/')
+            .all(|part| !part.is_empty() && part != b"." && part != b"..")
 }
 
 /// Whether `rel` is paasc's own directory or in it.
@@ -445,7 +447,7 @@ impl<'a> Probe<'a> {
         if let Some(k) = self.seen.get(rel) {
             return Ok(*k);
         }
-        let path = self.out.join(rel);
+        let path = under(self.out, rel);
         let kind = if rel.is_empty() {
             match fs::metadata(self.out) {
                 Ok(m) if m.is_dir() => Kind::Dir,
@@ -478,6 +480,25 @@ impl<'a> Probe<'a> {
             _ => Ok(()),
         })
     }
+}
+
+/// The bytes of the file at `path`, `len` long when it was looked at: [`fs::read`] without
+/// its own look at the file's size.
+fn read(path: &Path, len: u64) -> io::Result<Vec<u8>> {
+    use std::io::Read as _;
+    let mut bytes = Vec::with_capacity(usize::try_from(len).unwrap_or(0).saturating_add(1));
+    fs::File::open(path)?
+        .take(u64::MAX)
+        .read_to_end(&mut bytes)?;
+    Ok(bytes)
+}
+
+/// `base/rel` in one allocation ([`Path::join`] copies `base`, then grows the copy).
+fn under(base: &Path, rel: &str) -> PathBuf {
+    let mut path = PathBuf::with_capacity(base.as_os_str().len() + 1 + rel.len());
+    path.push(base);
+    path.push(rel);
+    path
 }
 
 /// Reads `OUT/.paasc/manifest`: the default when there is none, and its bytes.
@@ -519,7 +540,7 @@ fn read_manifest(out: &Path, probe: &mut Probe) -> Result<(Manifest, Option<Vec<
 /// directories to create.
 fn plan<'a>(out: &Path, want: &'a Output) -> Result<Plan<'a>, WriteError> {
     let mut probe = Probe::new(out);
-    let secret: std::collections::HashSet<&str> = want.secret.iter().map(String::as_str).collect();
+    let secret: HashSet<&str> = want.secret.iter().map(String::as_str).collect();
     let mut files: BTreeMap<&str, (&str, bool)> = BTreeMap::new();
     for (rel, text) in want.files {
         if !plain(rel) || reserved(rel) {
@@ -539,7 +560,17 @@ fn plan<'a>(out: &Path, want: &'a Output) -> Result<Plan<'a>, WriteError> {
         .map(String::as_str)
         .filter(|f| !files.contains_key(f))
         .collect();
-    let needed: BTreeSet<&str> = files.keys().flat_map(|f| ancestors(f)).collect();
+    let mut needed: BTreeSet<&str> = BTreeSet::new();
+    for file in files.keys() {
+        // Innermost first: a directory already there has its ancestors there too.
+        let mut dir = *file;
+        while let Some(i) = dir.rfind('/') {
+            dir = &dir[..i];
+            if !needed.insert(dir) {
+                break;
+            }
+        }
+    }
 
     let mut mkdir = Vec::new();
     let mut owned: BTreeSet<&str> = BTreeSet::new();
@@ -613,10 +644,9 @@ fn plan<'a>(out: &Path, want: &'a Output) -> Result<Plan<'a>, WriteError> {
     let list: Vec<(&&str, &(&str, bool))> = files.iter().collect();
     let checked: Vec<Result<Option<Put>, WriteError>> =
         each(&list, |_, &(&rel, &(text, secret))| {
-            let path = out.join(rel);
             let put = |old| {
                 Ok(Some(Put {
-                    rel: rel.to_string(),
+                    rel,
                     text: text.into(),
                     secret,
                     old,
@@ -625,6 +655,7 @@ fn plan<'a>(out: &Path, want: &'a Output) -> Result<Plan<'a>, WriteError> {
             if parents.seen.get(parent(rel)) != Some(&Kind::Dir) {
                 return put(None);
             }
+            let path = under(out, rel);
             let meta = match fs::symlink_metadata(&path) {
                 Ok(m) => m,
                 Err(e) if e.kind() == ErrorKind::NotFound => return put(None),
@@ -643,7 +674,7 @@ fn plan<'a>(out: &Path, want: &'a Output) -> Result<Plan<'a>, WriteError> {
             if !meta.is_file() {
                 return put(Some(Old::Special));
             }
-            let bytes = fs::read(&path).map_err(|e| WriteError::io(&path, &e))?;
+            let bytes = read(&path, meta.len()).map_err(|e| WriteError::io(&path, &e))?;
             let mode = meta.mode() & 0o7777;
             if bytes == text.as_bytes() && (!secret || mode == SECRET_MODE) {
                 Ok(None)
@@ -669,7 +700,7 @@ fn plan<'a>(out: &Path, want: &'a Output) -> Result<Plan<'a>, WriteError> {
         + "\n";
     if old_bytes.as_deref() != Some(text.as_bytes()) {
         puts.push(Put {
-            rel: MANIFEST.to_string(),
+            rel: MANIFEST,
             text: text.into(),
             secret: false,
             old: old_bytes.map(|b| Old::File(b, 0o644)),
@@ -700,7 +731,7 @@ fn apply(out: &Path, plan: Plan) -> Result<Written, WriteError> {
         version: 1,
         del: plan.del.iter().map(|(rel, _)| rel.clone()).collect(),
         mkdir: plan.mkdir.clone(),
-        put: plan.puts.iter().map(|p| p.rel.clone()).collect(),
+        put: plan.puts.iter().map(|p| p.rel.to_string()).collect(),
     };
     let staged = (|| -> io::Result<()> {
         if made_meta {
@@ -738,7 +769,8 @@ fn apply(out: &Path, plan: Plan) -> Result<Written, WriteError> {
         }
         return Err(WriteError::io(out, &e));
     }
-    match roll_forward(out, &journal, true) {
+    let replaces: Vec<bool> = plan.puts.iter().map(|p| p.old.is_some()).collect();
+    match roll_forward(out, &journal, Some(&replaces)) {
         Ok(()) => {
             // Complete: what finish leaves (if anything), the next run removes.
             let _ = finish(out);
@@ -797,13 +829,20 @@ fn try_each<T: Sync>(
 
 /// Where the `i`-th file of a write is staged.
 fn staged(staging: &Path, i: usize) -> PathBuf {
-    staging.join(format!("new/{}/{i}", i / SHARD))
+    use std::fmt::Write as _;
+    let mut path = std::ffi::OsString::with_capacity(staging.as_os_str().len() + 32);
+    path.push(staging);
+    let _ = write!(path, "/new/{}/{i}", i / SHARD);
+    path.into()
 }
 
-/// Step 4: applies `j`. `fresh`: right after staging, when no step is done yet; otherwise
-/// (recovery) each step is skipped when the disk shows it done.
-fn roll_forward(out: &Path, j: &Journal, fresh: bool) -> io::Result<()> {
+/// Step 4: applies `j`. `fresh`: right after staging, when no step is done yet, with whether
+/// each put replaces something (the plan saw it, under the lock: nothing else is to be kept);
+/// otherwise (recovery) each step is skipped when the disk shows it done.
+fn roll_forward(out: &Path, j: &Journal, fresh: Option<&[bool]>) -> io::Result<()> {
     let staging = out.join(STAGING);
+    let replaces = |i: usize| fresh.is_none_or(|r| r.get(i).copied().unwrap_or(true));
+    let fresh = fresh.is_some();
     let todo = |done: &Path, source: &Path| -> io::Result<bool> {
         Ok(fresh || (!lexists(done)? && lexists(source)?))
     };
@@ -829,9 +868,10 @@ fn roll_forward(out: &Path, j: &Journal, fresh: bool) -> io::Result<()> {
         if !fresh && !lexists(&new)? {
             return Ok(());
         }
-        let target = out.join(rel);
-        let kept = staging.join(format!("old/p{i}"));
-        if todo(&kept, &target)? {
+        let target = under(out, rel);
+        let kept = || staging.join(format!("old/p{i}"));
+        if replaces(i) && todo(&kept(), &target)? {
+            let kept = kept();
             fault();
             match fs::hard_link(&target, &kept) {
                 Ok(()) => {}
@@ -937,7 +977,7 @@ fn recover(out: &Path) -> Result<(), WriteError> {
     let done = if undo {
         roll_back(out, &journal)
     } else {
-        roll_forward(out, &journal, false).or_else(|_| roll_back(out, &journal))
+        roll_forward(out, &journal, None).or_else(|_| roll_back(out, &journal))
     };
     done.and_then(|()| finish(out))
         .map_err(|e| unfinished(out, &e))
@@ -1015,7 +1055,7 @@ mod tests {
 
     fn files(list: &[(&str, &str)]) -> Files {
         list.iter()
-            .map(|(p, t)| (p.to_string(), t.to_string()))
+            .map(|(p, t)| (p.to_string(), t.to_string().into()))
             .collect()
     }
 

@@ -74,10 +74,12 @@ pub fn holds_secret(path: &str, files: &Files) -> bool {
                 == Some(dir)
         })
     };
-    match path.split('/').collect::<Vec<_>>().as_slice() {
-        ["helm", file] => file.ends_with(".env"),
-        ["helm", dir, _] => !chart(dir),
-        _ => false,
+    let Some(rest) = path.strip_prefix("helm/") else {
+        return false;
+    };
+    match rest.split_once('/') {
+        None => rest.ends_with(".env"),
+        Some((dir, file)) => !file.contains('/') && !chart(dir),
     }
 }
 
@@ -140,7 +142,7 @@ pub fn files(input: &EmitInput, mode: Mode) -> Result<Files, Vec<Diagnostic>> {
         out.extend(
             s.files()
                 .into_iter()
-                .map(|(path, text)| (format!("helm/{path}"), text)),
+                .map(|(path, text)| (format!("helm/{path}"), text.into())),
         );
     }
     Ok(out)

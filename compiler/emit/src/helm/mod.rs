@@ -22,7 +22,7 @@ mod bound;
 pub mod probes;
 pub mod values;
 
-use crate::Mode;
+use crate::{Mode, Text};
 use k8s_openapi::api::core::v1::{
     Capabilities, EnvVar, EnvVarSource, Probe, ResourceRequirements, SeccompProfile,
     SecretKeySelector, SecurityContext, TCPSocketAction,
@@ -222,7 +222,7 @@ pub struct Chart {
     /// The chart directory's name (the chart's name, as `helm lint` requires).
     pub name: String,
     /// The chart's files, by path relative to the chart directory.
-    pub files: Vec<(String, String)>,
+    pub files: Vec<(String, Text)>,
     /// The secret values, when the Secret is not one the profile names.
     pub secrets: Option<Secrets>,
 }
@@ -383,7 +383,7 @@ pub fn chart_in(app: &App, settings: &Settings, mode: Mode) -> Result<Chart, Vec
     };
     let mut files = Vec::new();
     // Each file with an upper bound of its length, counted only by `check`.
-    let mut add = |path: &str, at_most: &dyn Fn() -> usize, text: &dyn Fn() -> String| {
+    let mut add = |path: &str, at_most: &dyn Fn() -> usize, text: &dyn Fn() -> Text| {
         if mode == Mode::Check && at_most() <= app::HELM_MAX_FILE {
             return Ok(());
         }
@@ -397,19 +397,19 @@ pub fn chart_in(app: &App, settings: &Settings, mode: Mode) -> Result<Chart, Vec
         files.push((path.to_string(), text));
         Ok(())
     };
-    add("Chart.yaml", &|| chart_yaml_bound(app), &|| chart_yaml(app))?;
+    add("Chart.yaml", &|| chart_yaml_bound(app), &|| {
+        chart_yaml(app).into()
+    })?;
     add("values.yaml", &|| values_yaml_bound(app, &values), &|| {
-        values_yaml(app, &values)
+        values_yaml(app, &values).into()
     })?;
     let schema = values::schema_json();
-    add("values.schema.json", &|| schema.len(), &|| {
-        schema.to_string()
-    })?;
+    add("values.schema.json", &|| schema.len(), &|| schema.into())?;
     for (i, (path, text)) in templates().iter().enumerate() {
         // Each 9-byte `__CHART__` becomes the name.
         let at_most = text.len() + text.len() / 9 * app.name.len();
         add(path, &|| at_most, &|| {
-            template_pieces()[i].join(app.name.as_str())
+            template_pieces()[i].join(app.name.as_str()).into()
         })?;
     }
     Ok(Chart {

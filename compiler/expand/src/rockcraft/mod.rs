@@ -89,8 +89,8 @@ pub fn files_read(name: &str) -> Vec<String> {
         .map(|s| s.to_string())
         .collect();
     files.extend(python_locations(name));
-    files.push(format!("{module}/{module}/wsgi.py"));
-    files.push(format!("{module}/mysite/wsgi.py"));
+    files.push([&module, "/", &module, "/wsgi.py"].concat());
+    files.push([&module, "/mysite/wsgi.py"].concat());
     files
 }
 
@@ -100,7 +100,7 @@ fn python_locations(name: &str) -> Vec<String> {
     let mut out = vec!["app.py".to_string(), "main.py".to_string()];
     for dir in ["app", "src", &module_name(name)] {
         for file in ["__init__.py", "app.py", "main.py"] {
-            out.push(format!("{dir}/{file}"));
+            out.push([dir, "/", file].concat());
         }
     }
     out
