@@ -266,8 +266,8 @@ pub struct App {
     pub rock_dir: paasc_expand::ProjectDir,
     /// The expanded charmcraft.yaml.
     pub charm: std::sync::Arc<Yaml>,
-    /// The expanded rockcraft.yaml.
-    pub rock: Yaml,
+    /// The expanded rockcraft.yaml (shared by the project's deployments).
+    pub rock: std::sync::Arc<Yaml>,
     /// The charm's `paas-config.yaml`, loaded, when it has one.
     pub paas_config: Option<Yaml>,
     /// What paas-charm gives the workload with the charm's default config, or the status it
@@ -276,7 +276,7 @@ pub struct App {
     /// charmcraft.yaml, where diagnostics about the charm point when no better span is known.
     pub charm_file: FileId,
     /// rockcraft.yaml and its tree, for diagnostics about the rock's own values.
-    pub rock_source: Option<(FileId, paasc_syntax::Tree)>,
+    pub rock_source: Option<(FileId, std::sync::Arc<paasc_syntax::Tree>)>,
 }
 
 impl App {
@@ -361,7 +361,7 @@ pub fn app(project: &Project, checked: &Checked, diags: &mut Vec<Diagnostic>) ->
         project_dir,
         rock_dir,
         charm: charm.clone(),
-        rock: rock.yaml.clone(),
+        rock: checked.shared_rock()?,
         defaults: paasc_runtime::defaults(framework, charm, &rock.yaml, paas_config.as_ref()),
         paas_config,
         charm_file,
@@ -482,7 +482,7 @@ fn resolve(
     let rock_file_tree = checked
         .analysis
         .rock_tree
-        .as_ref()
+        .as_deref()
         .map(|tree| (rock_file, tree));
     let found = rules::plan(&PlanCx {
         profile: &profile,

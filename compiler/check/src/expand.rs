@@ -117,7 +117,7 @@ pub fn file(
     let tree = analysis
         .charm_tree
         .as_deref()
-        .or(analysis.rock_tree.as_ref());
+        .or(analysis.rock_tree.as_deref());
     if let Some(tree) = tree.filter(|_| !paasc_diag::has_errors(&diags)) {
         let db = &mut project.db;
         let result = if charm {

@@ -96,6 +96,19 @@ pub struct Checked {
     pub charm: Option<std::sync::Arc<Yaml>>,
     /// `rockcraft expand-extensions`, when it succeeded.
     pub rock: Option<paasc_expand::rockcraft::Expanded>,
+    /// The expanded rock's document, copied once for every deployment's app to share.
+    rock_shared: std::sync::OnceLock<std::sync::Arc<Yaml>>,
+}
+
+impl Checked {
+    /// The expanded rock's document, shared (copied from [`Checked::rock`] on first use).
+    fn shared_rock(&self) -> Option<std::sync::Arc<Yaml>> {
+        let rock = self.rock.as_ref()?;
+        let shared = self
+            .rock_shared
+            .get_or_init(|| std::sync::Arc::new(rock.yaml.clone()));
+        Some(shared.clone())
+    }
 }
 
 /// Applies rockcraft's extensions to the rock whose tree is `tree`, in `dir`.
@@ -285,7 +298,7 @@ pub fn check_project(project: &mut Project, opts: Options) -> Checked {
     }
     if let (Some(file), Some(tree), Some(dir)) = (
         project.files.rockcraft,
-        analysis.rock_tree.as_ref(),
+        analysis.rock_tree.as_deref(),
         project.rock_dir.as_ref(),
     ) {
         if loads_as_mapping(&diags, file, tree) {
@@ -318,5 +331,6 @@ pub fn check_project(project: &mut Project, opts: Options) -> Checked {
         charm_source,
         charm,
         rock,
+        rock_shared: std::sync::OnceLock::new(),
     }
 }

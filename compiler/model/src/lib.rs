@@ -39,8 +39,8 @@ pub struct ProjectFiles {
 pub struct Analysis {
     /// The rock's model, when `rockcraft.yaml` could be read as a mapping.
     pub rockcraft: Option<rockcraft::Rockcraft>,
-    /// The rock's tree.
-    pub rock_tree: Option<Tree>,
+    /// The rock's tree (shared: each deployment's app holds it too).
+    pub rock_tree: Option<std::sync::Arc<Tree>>,
     /// The charm's model, when `charmcraft.yaml` could be read as a mapping.
     pub charmcraft: Option<charmcraft::Charmcraft>,
     /// The charm's tree (shared: each deployment's resolved app holds it too).
@@ -61,7 +61,7 @@ pub fn analyze(db: &SourceDb, files: ProjectFiles) -> Analysis {
             diags.extend(required_service_keys(id, &tree, rock));
         }
         out.diagnostics.append(&mut diags);
-        out.rock_tree = Some(tree);
+        out.rock_tree = Some(std::sync::Arc::new(tree));
     }
     if let Some(id) = files.charmcraft {
         let (tree, mut diags) = parse_file(db, id);

@@ -1,7 +1,7 @@
 //! Builds a [`Tree`] from saphyr-parser's event stream.
 
 use crate::pyyaml::{Event, Shape, Sink};
-use crate::scalar::{Scalar, Style};
+use crate::scalar::{CoreTag, Scalar, Style};
 use crate::tree::{Entry, Kind, Node, NodeId, Tree};
 use foldhash::{HashMap, HashMapExt as _};
 use paasc_diag::{Cap, Code, Diagnostic, FileId, Span};
@@ -786,17 +786,10 @@ impl<'t> Builder<'t> {
         };
         let mut core_tag = None;
         if let Some(tag) = tag {
-            match core_suffix(tag) {
-                Some(s)
-                    if ["str", "int", "float", "bool", "null", "timestamp", "binary"]
-                        .contains(&s) =>
-                {
-                    core_tag = Some(s.to_string())
-                }
-                _ if tag.handle == "!" && tag.suffix.is_empty() => {
-                    core_tag = Some("str".to_string())
-                }
-                _ => self.unsupported_tag(sp, tag),
+            match core_suffix(tag).and_then(CoreTag::from_suffix) {
+                Some(core) => core_tag = Some(core),
+                None if tag.handle == "!" && tag.suffix.is_empty() => core_tag = Some(CoreTag::Str),
+                None => self.unsupported_tag(sp, tag),
             }
         }
         self.add_scalar(sp, text, style, core_tag, anchor)
@@ -807,14 +800,10 @@ impl<'t> Builder<'t> {
         sp: Span,
         text: String,
         style: Style,
-        core_tag: Option<String>,
+        core_tag: Option<CoreTag>,
         anchor: usize,
     ) -> Result<(), ()> {
-        let scalar = Scalar {
-            text,
-            style,
-            core_tag,
-        };
+        let scalar = Scalar::new(text, style, core_tag);
         if let Some(other) = scalar.yaml12_difference() {
             self.ambiguity(sp, &scalar, &other);
         }

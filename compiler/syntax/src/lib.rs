@@ -17,6 +17,8 @@ mod value;
 pub mod write;
 
 pub use builder::{parse, Limits};
-pub use scalar::{python_float_repr, python_str_repr, resolve11_plain, Scalar, Style, Value};
+pub use scalar::{
+    python_float_repr, python_str_repr, resolve11_plain, CoreTag, Scalar, Style, Value,
+};
 pub use tree::{Entry, Kind, Node, NodeId, Tree};
 pub use value::Yaml;

@@ -18,15 +18,68 @@ pub enum Style {
     Folded,
 }
 
-/// A scalar as written: its text (after YAML unescaping and folding), style and tag.
+/// A scalar as written: its text (after YAML unescaping and folding), style and tag. Made by
+/// [`Scalar::new`], which resolves it once (a tree's scalars are read, never changed).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Scalar {
     /// The scalar's content.
     pub text: String,
     /// How it was written.
     pub style: Style,
-    /// A core tag's suffix (`str`, `int`, ...), if the scalar had an explicit core tag.
-    pub core_tag: Option<String>,
+    /// The scalar's explicit core tag (`!!str`, `!!int`, ...), if it has one.
+    pub core_tag: Option<CoreTag>,
+    /// What [`Scalar::value`] reads the text as, found once when the scalar is made.
+    reading: Reading,
+}
+
+/// A core tag of the YAML 1.1 types PyYAML's safe loader knows for scalars.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CoreTag {
+    /// `!!str` (or the non-specific `!`).
+    Str,
+    /// `!!int`
+    Int,
+    /// `!!float`
+    Float,
+    /// `!!bool`
+    Bool,
+    /// `!!null`
+    Null,
+    /// `!!timestamp`
+    Timestamp,
+    /// `!!binary`
+    Binary,
+}
+
+impl CoreTag {
+    /// The tag whose suffix (after `!!`) is `suffix`.
+    pub fn from_suffix(suffix: &str) -> Option<CoreTag> {
+        Some(match suffix {
+            "str" => CoreTag::Str,
+            "int" => CoreTag::Int,
+            "float" => CoreTag::Float,
+            "bool" => CoreTag::Bool,
+            "null" => CoreTag::Null,
+            "timestamp" => CoreTag::Timestamp,
+            "binary" => CoreTag::Binary,
+            _ => return None,
+        })
+    }
+}
+
+/// The [`Value`] a scalar reads as, without its text: what [`Scalar::value`] returns without
+/// running the resolvers again.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Reading {
+    Null,
+    Bool(bool),
+    Int(i64),
+    /// An integer beyond i64, parsed again from the text.
+    WideInt,
+    /// A float's bits.
+    Float(u64),
+    Timestamp,
+    Str,
 }
 
 /// The typed value PyYAML's safe loader constructs for a scalar.
@@ -90,29 +143,38 @@ fn starts_numeric(t: &str) -> bool {
 }
 
 impl Scalar {
+    /// A scalar with this text, style and core tag.
+    pub fn new(text: String, style: Style, core_tag: Option<CoreTag>) -> Scalar {
+        let reading = match resolve(&text, style, core_tag) {
+            Value::Null => Reading::Null,
+            Value::Bool(b) => Reading::Bool(b),
+            Value::Int(i) => i64::try_from(i).map_or(Reading::WideInt, Reading::Int),
+            Value::BigInt(_) => Reading::WideInt,
+            Value::Float(f) => Reading::Float(f.to_bits()),
+            Value::Timestamp(_) => Reading::Timestamp,
+            Value::Str(_) => Reading::Str,
+        };
+        Scalar {
+            text,
+            style,
+            core_tag,
+            reading,
+        }
+    }
+
     /// The value PyYAML's safe loader gives this scalar (YAML 1.1 implicit resolution, or the
     /// explicit core tag). An explicit tag whose text does not parse yields a string.
     pub fn value(&self) -> Value<'_> {
         let t = self.text.as_str();
-        match self.core_tag.as_deref() {
-            Some("str") => return Value::Str(t),
-            Some("null") => return Value::Null,
-            Some("bool") => {
-                return match t.to_ascii_lowercase().as_str() {
-                    "yes" | "true" | "on" => Value::Bool(true),
-                    "no" | "false" | "off" => Value::Bool(false),
-                    _ => Value::Str(t),
-                }
-            }
-            Some("int") => return int11(t).unwrap_or(Value::Str(t)),
-            Some("float") => return float11(t).map_or(Value::Str(t), Value::Float),
-            Some("timestamp") => return Value::Timestamp(t),
-            _ => {}
+        match self.reading {
+            Reading::Null => Value::Null,
+            Reading::Bool(b) => Value::Bool(b),
+            Reading::Int(i) => Value::Int(i.into()),
+            Reading::WideInt => int11(t).unwrap_or(Value::Str(t)),
+            Reading::Float(bits) => Value::Float(f64::from_bits(bits)),
+            Reading::Timestamp => Value::Timestamp(t),
+            Reading::Str => Value::Str(t),
         }
-        if self.style != Style::Plain {
-            return Value::Str(t);
-        }
-        resolve11_plain(t)
     }
 
     /// If this plain scalar means something else under the YAML 1.2 core schema, that reading.
@@ -120,7 +182,7 @@ impl Scalar {
         if self.style != Style::Plain || self.core_tag.is_some() || !may_resolve(&self.text) {
             return None;
         }
-        let v11 = resolve11_plain(&self.text);
+        let v11 = self.value();
         let v12 = resolve12_plain(&self.text);
         let same = match (&v11, &v12) {
             (Value::Str(_), Value::Str(_)) => true,
@@ -138,6 +200,30 @@ impl Scalar {
             })
         }
     }
+}
+
+/// What PyYAML's safe loader reads a scalar as: the explicit core tag's reading, or YAML 1.1
+/// implicit resolution of a plain scalar; a string otherwise.
+fn resolve<'a>(t: &'a str, style: Style, core_tag: Option<CoreTag>) -> Value<'a> {
+    match core_tag {
+        Some(CoreTag::Str) => return Value::Str(t),
+        Some(CoreTag::Null) => return Value::Null,
+        Some(CoreTag::Bool) => {
+            return match t.to_ascii_lowercase().as_str() {
+                "yes" | "true" | "on" => Value::Bool(true),
+                "no" | "false" | "off" => Value::Bool(false),
+                _ => Value::Str(t),
+            }
+        }
+        Some(CoreTag::Int) => return int11(t).unwrap_or(Value::Str(t)),
+        Some(CoreTag::Float) => return float11(t).map_or(Value::Str(t), Value::Float),
+        Some(CoreTag::Timestamp) => return Value::Timestamp(t),
+        _ => {}
+    }
+    if style != Style::Plain {
+        return Value::Str(t);
+    }
+    resolve11_plain(t)
 }
 
 /// Whether YAML 1.1 (PyYAML) and YAML 1.2 core-schema readers both read the plain scalar `t` as
@@ -560,11 +646,7 @@ mod tests {
     }
 
     fn plain(t: &str) -> Scalar {
-        Scalar {
-            text: t.into(),
-            style: Style::Plain,
-            core_tag: None,
-        }
+        Scalar::new(t.into(), Style::Plain, None)
     }
 
     #[test]
@@ -588,17 +670,9 @@ mod tests {
             plain("99999999999999999999999999999999999999999").value(),
             Value::BigInt("99999999999999999999999999999999999999999".into())
         );
-        let quoted = Scalar {
-            text: "on".into(),
-            style: Style::SingleQuoted,
-            core_tag: None,
-        };
+        let quoted = Scalar::new("on".into(), Style::SingleQuoted, None);
         assert_eq!(quoted.value(), Value::Str("on"));
-        let tagged = Scalar {
-            text: "12".into(),
-            style: Style::Plain,
-            core_tag: Some("str".into()),
-        };
+        let tagged = Scalar::new("12".into(), Style::Plain, Some(CoreTag::Str));
         assert_eq!(tagged.value(), Value::Str("12"));
     }
 

@@ -195,6 +195,12 @@ mod tests {
     use paasc_diag::FileId;
 
     #[test]
+    fn a_node_stays_small() {
+        // A large file holds hundreds of thousands of nodes.
+        assert!(std::mem::size_of::<crate::Node>() <= 56);
+    }
+
+    #[test]
     fn a_large_mapping_is_looked_up_like_a_small_one() {
         let mut text = String::from("base: &b\n");
         for i in 0..40 {
