@@ -322,9 +322,14 @@ fn check(c: &CheckArgs, term: Terminal) -> Outcome {
     if let Some(out) = single_project_flags(p) {
         return out;
     }
+    let ending = if p.dirs.len() == 1 {
+        Ending::Exit
+    } else {
+        Ending::Free
+    };
     let run = || -> Vec<Report> {
         compile::each(&p.dirs, |dir| {
-            load::remembering(|| check_one(dir, &p.files, &p.rules, term, &load::Disk))
+            load::remembering(|| check_one(dir, &p.files, &p.rules, term, &load::Disk, ending))
         })
     };
     let mut reports = run();
@@ -376,8 +381,16 @@ pub fn check_dir(
         charmcraft: None,
         format: Format::Json,
     };
-    let report =
-        load::remembering(|| check_one(dir, &args, &rules::RuleArgs::default(), term, src));
+    let report = load::remembering(|| {
+        check_one(
+            dir,
+            &args,
+            &rules::RuleArgs::default(),
+            term,
+            src,
+            Ending::Free,
+        )
+    });
     (report.db, report.diags)
 }
 
@@ -402,13 +415,35 @@ fn lsp(term: Terminal) -> Outcome {
     }
 }
 
-/// `check` of the project in `dir`, with every profile it has.
+/// What comes after a project's check: the process exits, or more work (the language server,
+/// other projects) that the memory would add up in.
+#[derive(Clone, Copy)]
+enum Ending {
+    /// A single-project run: the process exits right after the report.
+    Exit,
+    /// The memory is freed as usual.
+    Free,
+}
+
+/// Drops `value`, or with [`Ending::Exit`] leaves it to the operating system, which takes a
+/// process's memory back at once: freeing a large project's values node by node costs about a
+/// tenth of a one-shot `check` (20M instructions of 190M on a 10,000-option charm).
+fn release<T>(value: T, ending: Ending) {
+    match ending {
+        Ending::Exit => std::mem::forget(value),
+        Ending::Free => drop(value),
+    }
+}
+
+/// `check` of the project in `dir`, with every profile it has; `ending` says whether its
+/// values are freed.
 fn check_one(
     dir: &Path,
     args: &FileArgs,
     selection: &rules::RuleArgs,
     term: Terminal,
     src: &dyn paasc_check::Source,
+    ending: Ending,
 ) -> Report {
     let mut loaded = match load_project(dir, args, None, src) {
         Ok(l) => l,
@@ -445,8 +480,10 @@ fn check_one(
     } else {
         EXIT_OK
     };
+    let db = std::mem::take(&mut loaded.db);
+    release((checked, loaded), ending);
     Report {
-        db: loaded.db,
+        db,
         diags,
         suppressed,
         files,
