@@ -579,6 +579,9 @@ fn compile_cmd(a: &CompileArgs, term: Terminal) -> Outcome {
     }
     let dirs = &a.project.dirs;
     let several = dirs.len() > 1;
+    if several {
+        paasc_emit::several_projects();
+    }
     let names = if several {
         match output_names(dirs) {
             Ok(n) => n,
