@@ -579,19 +579,21 @@ fn compile_failure_code(diags: &[Diagnostic]) -> i32 {
 
 /// The directory under OUT each project's artifacts go to: its directory's name.
 fn output_names(dirs: &[PathBuf]) -> Result<Vec<String>, Outcome> {
-    let names: Vec<String> = dirs
-        .iter()
-        .map(|d| {
-            std::fs::canonicalize(d)
-                .ok()
-                .and_then(|p| p.file_name().map(std::ffi::OsStr::to_os_string))
-                .or_else(|| d.file_name().map(std::ffi::OsStr::to_os_string))
-                .map_or_else(
-                    || "project".to_string(),
-                    |n| n.to_string_lossy().into_owned(),
-                )
-        })
-        .collect();
+    // Remembered: the projects' directories mostly share their parent, resolved once.
+    let names: Vec<String> = load::remembering(|| {
+        dirs.iter()
+            .map(|d| {
+                load::canonical(d)
+                    .ok()
+                    .and_then(|p| p.file_name().map(std::ffi::OsStr::to_os_string))
+                    .or_else(|| d.file_name().map(std::ffi::OsStr::to_os_string))
+                    .map_or_else(
+                        || "project".to_string(),
+                        |n| n.to_string_lossy().into_owned(),
+                    )
+            })
+            .collect()
+    });
     let mut seen: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
     for (i, name) in names.iter().enumerate() {
         if let Some(&j) = seen.get(name.as_str()) {
@@ -616,6 +618,9 @@ fn compile_cmd(a: &CompileArgs, term: Terminal) -> Outcome {
     }
     let dirs = &a.project.dirs;
     let several = dirs.len() > 1;
+    if several {
+        paasc_emit::several_projects();
+    }
     let names = if several {
         match output_names(dirs) {
             Ok(n) => n,

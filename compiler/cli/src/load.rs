@@ -53,7 +53,7 @@ impl Source for Disk {
 
     fn list(&self, dir: &Path) -> std::io::Result<Vec<(String, bool)>> {
         // The listing says what each entry is; only a link needs a look at its target.
-        Ok(std::fs::read_dir(dir)?
+        Ok(unless_missing(dir, || std::fs::read_dir(dir))?
             .filter_map(Result::ok)
             .map(|e| {
                 let is_dir = match e.file_type() {
@@ -247,6 +247,9 @@ struct Memo {
     /// [`kind_of`]'s answers: the framework's entry-point search, the extensions and the test
     /// for special files ask about the same few files several times per project.
     kind: foldhash::HashMap<OsString, Option<std::fs::FileType>>,
+    /// The paths found not to exist (the error a look at them gave, by its OS code), so that
+    /// reading or listing one costs no failed system call more.
+    missing: foldhash::HashMap<OsString, i32>,
 }
 
 thread_local! {
@@ -266,6 +269,36 @@ pub fn remembering<T>(f: impl FnOnce() -> T) -> T {
     result
 }
 
+/// `Err` when [`remembering`] has seen that nothing is at `path` (a missing file is asked
+/// about and resolved before it is opened, a missing `.git` tested before it is listed); else
+/// `look` at it, through [`noting_missing`].
+fn unless_missing<T>(path: &Path, look: impl FnOnce() -> std::io::Result<T>) -> std::io::Result<T> {
+    let known = MEMO.with(|m| {
+        m.borrow()
+            .as_ref()
+            .and_then(|m| m.missing.get(path.as_os_str()).copied())
+    });
+    match known {
+        Some(code) => Err(std::io::Error::from_raw_os_error(code)),
+        None => noting_missing(path, look()),
+    }
+}
+
+/// `found`, a look at `path`, with its finding nothing there remembered for
+/// [`unless_missing`].
+fn noting_missing<T>(path: &Path, found: std::io::Result<T>) -> std::io::Result<T> {
+    if let Err(e) = &found {
+        if let (std::io::ErrorKind::NotFound, Some(code)) = (e.kind(), e.raw_os_error()) {
+            MEMO.with(|m| {
+                if let Some(m) = m.borrow_mut().as_mut() {
+                    m.missing.insert(path.as_os_str().to_owned(), code);
+                }
+            });
+        }
+    }
+    found
+}
+
 /// What is at `path`, links followed (`None`: nothing, or nothing that can be looked at),
 /// remembered inside [`remembering`].
 fn kind_of(path: &Path) -> Option<std::fs::FileType> {
@@ -276,7 +309,9 @@ fn kind_of(path: &Path) -> Option<std::fs::FileType> {
     }) {
         return hit;
     }
-    let kind = std::fs::metadata(path).ok().map(|m| m.file_type());
+    let kind = noting_missing(path, std::fs::metadata(path))
+        .ok()
+        .map(|m| m.file_type());
     MEMO.with(|m| {
         if let Some(m) = m.borrow_mut().as_mut() {
             m.kind.insert(path.as_os_str().to_owned(), kind);
@@ -298,7 +333,9 @@ pub fn canonical(path: &Path) -> std::io::Result<PathBuf> {
     }
     let real = match (path.parent(), path.file_name()) {
         (Some(parent), Some(name))
-            if !std::fs::symlink_metadata(path)?.file_type().is_symlink() =>
+            if !noting_missing(path, std::fs::symlink_metadata(path))?
+                .file_type()
+                .is_symlink() =>
         {
             let parent = if parent.as_os_str().is_empty() {
                 Path::new(".")
@@ -346,8 +383,8 @@ fn refusal_of(path: &Path, real: &Path, root: Option<&Path>) -> Option<String> {
         ));
     }
     let base = canonical(root?).ok()?;
-    let target = std::fs::read_link(path).unwrap_or_else(|_| real.to_path_buf());
     (!real.starts_with(&base)).then(|| {
+        let target = std::fs::read_link(path).unwrap_or_else(|_| real.to_path_buf());
         format!(
             "it is reached through a symbolic link to `{}`, outside the project directory; paasc does not read it",
             display(&target)
@@ -377,7 +414,7 @@ pub fn read_limited(path: &Path) -> std::io::Result<Vec<u8>> {
         const O_NONBLOCK: i32 = 0o4000;
         options.custom_flags(O_NONBLOCK);
     }
-    let f = options.open(path)?;
+    let f = unless_missing(path, || options.open(path))?;
     let kind = f.metadata()?.file_type();
     if !kind.is_file() {
         return Err(std::io::Error::other(format!(

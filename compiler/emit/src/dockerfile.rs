@@ -259,13 +259,14 @@ fn write_file(path: &str, text: &str) -> [Cow<'static, str>; 3] {
 const KEPT_ECHOES: usize = 128;
 const KEPT_ECHO_TEXT: usize = 8 * 1024;
 
-/// `echo '<text in base64>' > /tmp/paasc.b64`. The first few are kept for the process: the
-/// extensions' parts, and so most of their files, are the same in every project of a
-/// framework, and encoding them was most of the Dockerfile's cost.
+/// `echo '<text in base64>' > /tmp/paasc.b64`. When the process renders several projects
+/// ([`crate::several_projects`]) the first few are kept: the extensions' parts, and so most of
+/// their files, are the same in every project of a framework, and encoding them was most of the
+/// Dockerfile's cost.
 fn echo_base64(text: &str) -> String {
     type Kept = foldhash::HashMap<String, String>;
     static KEPT: LazyLock<Mutex<Kept>> = LazyLock::new(Mutex::default);
-    let keep = text.len() <= KEPT_ECHO_TEXT;
+    let keep = text.len() <= KEPT_ECHO_TEXT && crate::keeping();
     if keep {
         if let Some(echo) = KEPT.lock().ok().and_then(|k| k.get(text).cloned()) {
             return echo;

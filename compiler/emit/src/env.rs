@@ -107,13 +107,7 @@ pub fn render_docker<'a>(
 ) -> Result<String, EnvError> {
     let mut out = String::new();
     for (name, value) in vars {
-        check(name, value)?;
-        if value.contains(['\n', '\r']) {
-            return Err(EnvError {
-                name: name.to_string(),
-                reason: "holds a line break, which `docker run --env-file` cannot carry (it has no quoting)".into(),
-            });
-        }
+        refuse_docker(name, value)?;
         out.push_str(name);
         out.push('=');
         out.push_str(value);
@@ -122,38 +116,31 @@ pub fn render_docker<'a>(
     Ok(out)
 }
 
+/// Why the `docker.env` line of `name` and `value` cannot be written.
+fn refuse_docker(name: &str, value: &str) -> Result<(), EnvError> {
+    check(name, value)?;
+    if value.contains(['\n', '\r']) {
+        return Err(EnvError {
+            name: name.to_string(),
+            reason:
+                "holds a line break, which `docker run --env-file` cannot carry (it has no quoting)"
+                    .into(),
+        });
+    }
+    Ok(())
+}
+
 /// Renders `vars` as a `.env` file.
 pub fn render<'a>(vars: impl IntoIterator<Item = (&'a str, &'a str)>) -> Result<String, EnvError> {
     let mut out = String::new();
     for (name, value) in vars {
-        check(name, value)?;
-        if dotenv_expands(value) {
-            return Err(EnvError {
-                name: name.to_string(),
-                reason: "holds `${...}`, which python-dotenv expands even inside single quotes while docker compose does not".into(),
-            });
-        }
+        let quoted = refuse(name, value)?;
         out.push_str(name);
         out.push('=');
-        if !value.contains(['\'', '\\', '\n', '\r']) {
+        if !quoted {
             out.push('\'');
             out.push_str(value);
             out.push('\'');
-        } else if value.ends_with('"') {
-            return Err(EnvError {
-                name: name.to_string(),
-                reason: "ends with a double quote, which docker compose's parser trims from a double-quoted value".into(),
-            });
-        } else if value.ends_with('\\') {
-            return Err(EnvError {
-                name: name.to_string(),
-                reason: "ends with a backslash, which python-dotenv misreads inside double quotes when a later line holds a quote".into(),
-            });
-        } else if compose_interpolates(value) {
-            return Err(EnvError {
-                name: name.to_string(),
-                reason: "holds `$` together with a quote, backslash or line break; docker compose and python-dotenv read such a value differently".into(),
-            });
         } else {
             out.push('"');
             for c in value.chars() {
@@ -172,52 +159,89 @@ pub fn render<'a>(vars: impl IntoIterator<Item = (&'a str, &'a str)>) -> Result<
     Ok(out)
 }
 
+/// Why the `.env` line of `name` and `value` cannot be written, or whether it takes double
+/// quotes (else single quotes).
+fn refuse(name: &str, value: &str) -> Result<bool, EnvError> {
+    check(name, value)?;
+    let refused = |reason: &str| {
+        Err(EnvError {
+            name: name.to_string(),
+            reason: reason.into(),
+        })
+    };
+    if dotenv_expands(value) {
+        return refused("holds `${...}`, which python-dotenv expands even inside single quotes while docker compose does not");
+    }
+    if !value.contains(['\'', '\\', '\n', '\r']) {
+        Ok(false)
+    } else if value.ends_with('"') {
+        refused("ends with a double quote, which docker compose's parser trims from a double-quoted value")
+    } else if value.ends_with('\\') {
+        refused("ends with a backslash, which python-dotenv misreads inside double quotes when a later line holds a quote")
+    } else if compose_interpolates(value) {
+        refused("holds `$` together with a quote, backslash or line break; docker compose and python-dotenv read such a value differently")
+    } else {
+        Ok(true)
+    }
+}
+
 /// The `.env` file, for docker compose and python-dotenv.
 pub const DOTENV: &str = ".env";
 
 /// The `docker.env` file, for `docker run --env-file`.
 pub const DOCKER_ENV: &str = "docker.env";
 
-/// The `.env` artifact. Its problems are found in writing it, so [`Mode::Check`] writes it too.
-pub fn dotenv_files(app: &Resolved, _: Mode) -> Result<Files, Vec<Diagnostic>> {
+/// The `.env` artifact. With [`Mode::Check`], the same problems and no file.
+pub fn dotenv_files(app: &Resolved, mode: Mode) -> Result<Files, Vec<Diagnostic>> {
     file(
         app,
         DOTENV,
         false,
         "leave .env out with --emit pebble,gunicorn",
+        mode,
     )
 }
 
-/// The `docker.env` artifact. Its problems are found in writing it, so [`Mode::Check`] writes
-/// it too.
-pub fn docker_files(app: &Resolved, _: Mode) -> Result<Files, Vec<Diagnostic>> {
+/// The `docker.env` artifact. With [`Mode::Check`], the same problems and no file.
+pub fn docker_files(app: &Resolved, mode: Mode) -> Result<Files, Vec<Diagnostic>> {
     file(
         app,
         DOCKER_ENV,
         true,
         "use .env (docker compose reads its quoting), or pass this variable another way",
+        mode,
     )
 }
 
 /// The environment file `name` (for `docker run` when `docker`), or P005 at the value that
 /// cannot be written.
-fn file(app: &Resolved, name: &str, docker: bool, way_out: &str) -> Result<Files, Vec<Diagnostic>> {
+fn file(
+    app: &Resolved,
+    name: &str,
+    docker: bool,
+    way_out: &str,
+    mode: Mode,
+) -> Result<Files, Vec<Diagnostic>> {
     let Some(vars) = app.plan.env.as_ref() else {
         return Ok(Files::new());
     };
-    let pairs = vars.iter().map(|(k, v)| (k.as_str(), v.as_str()));
-    let rendered = if docker {
-        render_docker(pairs)
-    } else {
-        render(pairs)
+    let mut pairs = vars.iter().map(|(k, v)| (k.as_str(), v.as_str()));
+    let rendered = match (mode, docker) {
+        (Mode::Check, true) => pairs
+            .try_for_each(|(k, v)| refuse_docker(k, v))
+            .map(|()| None),
+        (Mode::Check, false) => pairs
+            .try_for_each(|(k, v)| refuse(k, v).map(drop))
+            .map(|()| None),
+        (Mode::Render, true) => render_docker(pairs).map(Some),
+        (Mode::Render, false) => render(pairs).map(Some),
     };
     let text = rendered.map_err(|e| {
         let alone = |v: &str| {
-            let one = [(e.name.as_str(), v)];
             if docker {
-                render_docker(one).is_err()
+                refuse_docker(&e.name, v).is_err()
             } else {
-                render(one).is_err()
+                refuse(&e.name, v).is_err()
             }
         };
         let (file, span, label) = match app.culprit(&e.name, alone) {
@@ -233,7 +257,9 @@ fn file(app: &Resolved, name: &str, docker: bool, way_out: &str) -> Result<Files
         .label(label)
         .help(format!("change the value, or {way_out}"))]
     })?;
-    Ok(vec![(name.to_string(), text.into())])
+    Ok(text
+        .map(|text| vec![(name.to_string(), text.into())])
+        .unwrap_or_default())
 }
 
 #[cfg(test)]

@@ -90,6 +90,21 @@ pub enum Mode {
     Check,
 }
 
+/// Whether this process renders several projects (see [`several_projects`]).
+static SEVERAL: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Says that this process renders several projects: texts most projects share (the
+/// Dockerfile's encoded part files) are then kept for the next ones. With one project there is
+/// nothing to reuse, and keeping them would only cost copies.
+pub fn several_projects() {
+    SEVERAL.store(true, std::sync::atomic::Ordering::Relaxed);
+}
+
+/// Whether [`several_projects`] was called.
+fn keeping() -> bool {
+    SEVERAL.load(std::sync::atomic::Ordering::Relaxed)
+}
+
 /// Where the output directory is relative to the project, for files that point back at it
 /// (compose.yaml's build context): `/`-separated relative paths, so the output does not
 /// depend on where either directory is on the disk, only on how they sit.

@@ -541,16 +541,26 @@ fn read_manifest(out: &Path, probe: &mut Probe) -> Result<(Manifest, Option<Vec<
 fn plan<'a>(out: &Path, want: &'a Output) -> Result<Plan<'a>, WriteError> {
     let mut probe = Probe::new(out);
     let secret: HashSet<&str> = want.secret.iter().map(String::as_str).collect();
-    let mut files: BTreeMap<&str, (&str, bool)> = BTreeMap::new();
-    for (rel, text) in want.files {
-        if !plain(rel) || reserved(rel) {
-            return Err(WriteError::kind(
-                &out.join(rel),
-                "not a path paasc may write (it leaves OUT or is paasc's own)",
-            ));
-        }
-        files.insert(rel, (text, secret.contains(rel.as_str())));
+    if let Some((rel, _)) = want
+        .files
+        .iter()
+        .find(|(rel, _)| !plain(rel) || reserved(rel))
+    {
+        return Err(WriteError::kind(
+            &out.join(rel),
+            "not a path paasc may write (it leaves OUT or is paasc's own)",
+        ));
     }
+    // By path, the last of equal paths kept (a stable sort of the reversed list keeps it first).
+    let mut files: Vec<(&str, (&str, bool))> = want
+        .files
+        .iter()
+        .rev()
+        .map(|(rel, text)| (rel.as_str(), (&**text, secret.contains(rel.as_str()))))
+        .collect();
+    files.sort_by(|a, b| a.0.cmp(b.0));
+    files.dedup_by(|a, b| a.0 == b.0);
+    let wanted = |rel: &str| files.binary_search_by(|(f, _)| (*f).cmp(rel)).is_ok();
     let roots: BTreeSet<&str> = want.roots.iter().map(String::as_str).collect();
     let (old, old_bytes) = read_manifest(out, &mut probe)?;
     let old_dirs: BTreeSet<&str> = old.dirs.iter().map(String::as_str).collect();
@@ -558,10 +568,10 @@ fn plan<'a>(out: &Path, want: &'a Output) -> Result<Plan<'a>, WriteError> {
         .files
         .iter()
         .map(String::as_str)
-        .filter(|f| !files.contains_key(f))
+        .filter(|f| !wanted(f))
         .collect();
     let mut needed: BTreeSet<&str> = BTreeSet::new();
-    for file in files.keys() {
+    for (file, _) in &files {
         // Innermost first: a directory already there has its ancestors there too.
         let mut dir = *file;
         while let Some(i) = dir.rfind('/') {
@@ -634,16 +644,15 @@ fn plan<'a>(out: &Path, want: &'a Output) -> Result<Plan<'a>, WriteError> {
                 ));
             };
             let rel = format!("{dir}/{name}");
-            if !files.contains_key(rel.as_str()) && !needed.contains(rel.as_str()) {
+            if !wanted(&rel) && !needed.contains(rel.as_str()) {
                 del.entry(rel).or_insert(Why::Foreign);
             }
         }
     }
 
     let parents = &probe;
-    let list: Vec<(&&str, &(&str, bool))> = files.iter().collect();
     let checked: Vec<Result<Option<Put>, WriteError>> =
-        each(&list, |_, &(&rel, &(text, secret))| {
+        each(&files, |_, &(rel, (text, secret))| {
             let put = |old| {
                 Ok(Some(Put {
                     rel,
@@ -692,7 +701,7 @@ fn plan<'a>(out: &Path, want: &'a Output) -> Result<Plan<'a>, WriteError> {
 
     let manifest = Manifest {
         version: 1,
-        files: files.keys().map(|f| f.to_string()).collect(),
+        files: files.iter().map(|(f, _)| f.to_string()).collect(),
         dirs: owned.iter().map(|d| d.to_string()).collect(),
     };
     let text = serde_json::to_string_pretty(&manifest)
@@ -829,10 +838,13 @@ fn try_each<T: Sync>(
 
 /// Where the `i`-th file of a write is staged.
 fn staged(staging: &Path, i: usize) -> PathBuf {
-    use std::fmt::Write as _;
+    let mut digits = itoa::Buffer::new();
     let mut path = std::ffi::OsString::with_capacity(staging.as_os_str().len() + 32);
     path.push(staging);
-    let _ = write!(path, "/new/{}/{i}", i / SHARD);
+    path.push("/new/");
+    path.push(digits.format(i / SHARD));
+    path.push("/");
+    path.push(digits.format(i));
     path.into()
 }
 
