@@ -281,12 +281,13 @@ def find(pat):
 apps = find(r"compile 1000 apps, one paasc compile")
 opts = find(r"check charm 100x")
 out += ["| target | result |", "|---|---|"]
-apps_floor = next((float(b) for n, _, b, _, _ in ratios if n.startswith("compile 1000 apps")), None)
-for title, v, limit, floor in (("1,000 apps in one `paasc compile`", apps, 300, apps_floor),
-                               ("`check` of 10,000 options", opts, 30, None)):
+fresh = next(((float(a), float(b)) for n, a, b, _, _ in ratios if n.startswith("compile 1000 apps")), None)
+also = (f"; into a fresh OUT {ms(fresh[0])}, where its floor (the same reads and writes, one thread"
+        f" per core) takes {ms(fresh[1])}") if fresh else ""
+for title, v, limit, more in (("1,000 apps in one `paasc compile`", apps, 300, " into an OUT already current" + also),
+                              ("`check` of 10,000 options", opts, 30, "")):
     if v is not None:
-        also = f" (its floor, the same reads and writes on every core: {ms(floor)})" if floor else ""
-        out.append(f"| {title} ≤ {limit} ms | {'met' if v <= limit else '**not met**'}: {ms(v)}{also} |")
+        out.append(f"| {title} ≤ {limit} ms | {'met' if v <= limit else '**not met**'}: {ms(v)}{more} |")
 print("\n".join(out))
 EOF
 cat "$tmp/report.md"
