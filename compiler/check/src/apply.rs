@@ -361,7 +361,7 @@ pub fn app(project: &Project, checked: &Checked, diags: &mut Vec<Diagnostic>) ->
         project_dir,
         rock_dir,
         charm: charm.clone(),
-        rock: checked.shared_rock()?,
+        rock: rock.yaml.clone(),
         defaults: paasc_runtime::defaults(framework, charm, &rock.yaml, paas_config.as_ref()),
         paas_config,
         charm_file,

@@ -96,19 +96,6 @@ pub struct Checked {
     pub charm: Option<std::sync::Arc<Yaml>>,
     /// `rockcraft expand-extensions`, when it succeeded.
     pub rock: Option<paasc_expand::rockcraft::Expanded>,
-    /// The expanded rock's document, copied once for every deployment's app to share.
-    rock_shared: std::sync::OnceLock<std::sync::Arc<Yaml>>,
-}
-
-impl Checked {
-    /// The expanded rock's document, shared (copied from [`Checked::rock`] on first use).
-    fn shared_rock(&self) -> Option<std::sync::Arc<Yaml>> {
-        let rock = self.rock.as_ref()?;
-        let shared = self
-            .rock_shared
-            .get_or_init(|| std::sync::Arc::new(rock.yaml.clone()));
-        Some(shared.clone())
-    }
 }
 
 /// Applies rockcraft's extensions to the rock whose tree is `tree`, in `dir`.
@@ -331,6 +318,5 @@ pub fn check_project(project: &mut Project, opts: Options) -> Checked {
         charm_source,
         charm,
         rock,
-        rock_shared: std::sync::OnceLock::new(),
     }
 }

@@ -42,8 +42,8 @@ pub struct Options {
 /// A successful expansion.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Expanded {
-    /// The project as rockcraft's model dumps it.
-    pub yaml: Yaml,
+    /// The project as rockcraft's model dumps it (shared: each deployment's app holds it too).
+    pub yaml: std::sync::Arc<Yaml>,
     /// Lines rockcraft prints before the YAML (the `Warning: use of ":" ...` deprecation).
     pub warnings: Vec<String>,
     /// Problems rockcraft does not report but paasc warns about (e.g. an ambiguous entry point).
@@ -376,7 +376,7 @@ pub fn expand(doc: &Yaml, dir: &ProjectDir, opts: Options) -> Result<Expanded, F
             f
         })?;
     Ok(Expanded {
-        yaml,
+        yaml: std::sync::Arc::new(yaml),
         warnings,
         notes,
     })
