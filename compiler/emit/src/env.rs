@@ -225,25 +225,23 @@ fn file(
     let Some(vars) = app.plan.env.as_ref() else {
         return Ok(Files::new());
     };
+    let refuse_line = |k: &str, v: &str| {
+        if docker {
+            refuse_docker(k, v)
+        } else {
+            refuse(k, v).map(drop)
+        }
+    };
     let mut pairs = vars.iter().map(|(k, v)| (k.as_str(), v.as_str()));
     let rendered = match (mode, docker) {
-        (Mode::Check, true) => pairs
-            .try_for_each(|(k, v)| refuse_docker(k, v))
-            .map(|()| None),
-        (Mode::Check, false) => pairs
-            .try_for_each(|(k, v)| refuse(k, v).map(drop))
+        (Mode::Check, _) => pairs
+            .try_for_each(|(k, v)| refuse_line(k, v))
             .map(|()| None),
         (Mode::Render, true) => render_docker(pairs).map(Some),
         (Mode::Render, false) => render(pairs).map(Some),
     };
     let text = rendered.map_err(|e| {
-        let alone = |v: &str| {
-            if docker {
-                refuse_docker(&e.name, v).is_err()
-            } else {
-                refuse(&e.name, v).is_err()
-            }
-        };
+        let alone = |v: &str| refuse_line(&e.name, v).is_err();
         let (file, span, label) = match app.culprit(&e.name, alone) {
             Some(o) => (o.file, o.span, format!("becomes `{}`", e.name)),
             None => (app.anchor, Span::point(0), "from this deployment".into()),

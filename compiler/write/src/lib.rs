@@ -487,6 +487,7 @@ impl<'a> Probe<'a> {
 fn read(path: &Path, len: u64) -> io::Result<Vec<u8>> {
     use std::io::Read as _;
     let mut bytes = Vec::with_capacity(usize::try_from(len).unwrap_or(0).saturating_add(1));
+    // Through `take`, which std does not specialise: `File::read_to_end` asks for the size again.
     fs::File::open(path)?
         .take(u64::MAX)
         .read_to_end(&mut bytes)?;
