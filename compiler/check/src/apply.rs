@@ -318,7 +318,7 @@ fn framework_of(
     charm_file: FileId,
     diags: &mut Vec<Diagnostic>,
 ) -> Option<Framework> {
-    let found = checked.charm_source.as_ref().and_then(framework);
+    let found = checked.framework;
     if found.is_none() {
         diags.push(
             Diagnostic::new(

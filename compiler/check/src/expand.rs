@@ -122,7 +122,7 @@ pub fn file(
         let db = &mut project.db;
         let result = if charm {
             let dir = project.charm_dir.take().unwrap_or_default().listing;
-            crate::expand_charm(&dir, &value(tree), opts)
+            crate::expand_charm(&dir, value(tree), opts)
                 .map(|doc| paasc_syntax::write::to_string(&doc))
                 .map_err(|e| vec![diagnostic_in(&e, file, tree, &dir, db)])
         } else {

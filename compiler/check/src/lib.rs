@@ -90,8 +90,8 @@ pub struct Checked {
     pub errors: bool,
     /// The lowered models and trees.
     pub analysis: paasc_model::Analysis,
-    /// charmcraft.yaml as written, loaded once for the expansion, the lints and the profiles.
-    pub charm_source: Option<Yaml>,
+    /// The framework whose extension charmcraft.yaml uses, when the file has no error.
+    pub framework: Option<paasc_runtime::Framework>,
     /// `charmcraft expand-extensions`, when it succeeded (shared with each deployment's app).
     pub charm: Option<std::sync::Arc<Yaml>>,
     /// `rockcraft expand-extensions`, when it succeeded.
@@ -110,16 +110,17 @@ pub fn expand_rock(
     paasc_expand::rockcraft::expand(&expand::value(tree), dir, opts)
 }
 
-/// Applies charmcraft's extensions to `source`, looking at the charm's directory `dir`.
+/// Applies charmcraft's extensions to `source` (which becomes the expanded document), looking
+/// at the charm's directory `dir`.
 pub fn expand_charm(
     dir: &ProjectDir,
-    source: &Yaml,
+    source: Yaml,
     opts: Options,
 ) -> Result<Yaml, paasc_expand::ExpandError> {
     let opts = paasc_expand::charmcraft::Options {
         experimental: opts.charm_experimental,
     };
-    paasc_expand::charmcraft::expand(source, dir, opts)
+    paasc_expand::charmcraft::expand_value(source, dir, opts)
 }
 
 /// `p` as diagnostics show it: without a leading `./`.
@@ -247,7 +248,7 @@ pub fn check_project(project: &mut Project, opts: Options) -> Checked {
             .collect()
     };
     let mut charm = None;
-    let mut charm_source = None;
+    let mut charm_framework = None;
     let mut rock = None;
     if let (Some(file), Some(tree), Some(dir)) = (
         project.files.charmcraft,
@@ -258,7 +259,8 @@ pub fn check_project(project: &mut Project, opts: Options) -> Checked {
         if loads_as_mapping(&diags, file, tree) {
             let clean = errors_in(&diags, file).is_empty();
             let source = expand::value(tree);
-            match expand_charm(&dir.listing, &source, opts) {
+            let found = framework(&source);
+            match expand_charm(&dir.listing, source, opts) {
                 Ok(doc) if clean => charm = Some(std::sync::Arc::new(doc)),
                 Ok(_) => {}
                 Err(e) => add_new(
@@ -266,20 +268,20 @@ pub fn check_project(project: &mut Project, opts: Options) -> Checked {
                     expand::diagnostic_in(&e, file, tree, &dir.listing, &mut project.db),
                 ),
             }
-            if let Some(framework) = framework(&source) {
+            if let Some(framework) = found {
                 let errors = errors_in(&diags, file);
                 diags.extend(rules::charm(&mut rules::CharmCx {
                     file,
                     tree,
-                    source: &source,
                     framework,
                     errors,
                     dir,
                     db: &mut project.db,
+                    options: Default::default(),
                 }));
             }
             if clean {
-                charm_source = Some(source);
+                charm_framework = found;
             }
         }
     }
@@ -315,7 +317,7 @@ pub fn check_project(project: &mut Project, opts: Options) -> Checked {
         errors: paasc_diag::has_errors(&diags),
         diags,
         analysis,
-        charm_source,
+        framework: charm_framework,
         charm,
         rock,
     }

@@ -59,7 +59,13 @@ pub struct Options {
 
 /// Expands the extensions of a loaded `charmcraft.yaml` and returns it as charmcraft prints it.
 pub fn expand(doc: &Yaml, dir: &ProjectDir, opts: Options) -> Result<Yaml, ExpandError> {
-    let Yaml::Map(entries) = doc else {
+    expand_value(doc.clone(), dir, opts)
+}
+
+/// [`expand`] of a document the caller no longer needs: it becomes the expanded one (a charm
+/// may declare thousands of options, so it is not copied).
+pub fn expand_value(doc: Yaml, dir: &ProjectDir, opts: Options) -> Result<Yaml, ExpandError> {
+    let Yaml::Map(mut data) = doc else {
         return Err(err(
             Code::WRONG_TYPE,
             "charmcraft.yaml must be a mapping",
@@ -67,7 +73,6 @@ pub fn expand(doc: &Yaml, dir: &ProjectDir, opts: Options) -> Result<Yaml, Expan
             "write the project as a mapping",
         ));
     };
-    let mut data: Vec<(Yaml, Yaml)> = entries.clone();
     let extensions: Vec<String> = match data
         .iter()
         .position(|(k, _)| k.as_str() == Some("extensions"))

@@ -66,11 +66,7 @@ pub fn of(checked: &Checked) -> Facts {
     let mut facts = Facts::default();
     if let Some(charm) = &checked.charm {
         facts.charm_ok = true;
-        let spec = checked
-            .charm_source
-            .as_ref()
-            .and_then(paasc_check::framework)
-            .map(|f| f.spec());
+        let spec = checked.framework.map(|f| f.spec());
         facts.options = keys(charm, &["config", "options"])
             .into_iter()
             .map(|(name, o)| option_fact(spec, name, o))

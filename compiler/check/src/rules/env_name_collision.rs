@@ -39,7 +39,7 @@ fn check(cx: &mut CharmCx) -> Vec<Diagnostic> {
     let spec = cx.framework.spec();
     let prefix = spec.configuration_prefix;
     let mut out = Vec::new();
-    let names = crate::declared::option_names(cx.source);
+    let names = cx.option_names();
     let mut exported: HashMap<VarKey, &str> = HashMap::with_capacity(names.len());
     let option_key = cx.option_keys();
     let own: Vec<VarKey> = OWN_VARIABLES.iter().map(|v| VarKey::from(*v)).collect();

@@ -6,7 +6,6 @@
 use super::{CharmCx, Stage};
 use paasc_diag::{Diagnostic, Severity, Span};
 use paasc_runtime::{Integration, TABLE};
-use paasc_syntax::Yaml;
 
 paasc_diag::declare_code!(
     pub CODE = "C016", "integration-not-read", Warning,
@@ -250,11 +249,15 @@ pub(super) const STAGE: Stage = Stage::Charm {
 
 fn check(cx: &mut CharmCx) -> Vec<Diagnostic> {
     let read = paasc_runtime::read_by_paas_charm();
-    let requires = cx.source.get("requires").and_then(Yaml::as_map).unwrap_or(&[]);
+    let requires: Vec<(&str, &str)> = cx
+        .entries(&["requires"])
+        .map(|(name, decl)| {
+            let interface = cx.get(decl, "interface").and_then(|i| cx.str(i));
+            (name, interface.unwrap_or(""))
+        })
+        .collect();
     let mut out = Vec::new();
-    for (key, decl) in requires {
-        let Some(name) = key.as_str() else { continue };
-        let interface = decl.get("interface").and_then(Yaml::as_str).unwrap_or("");
+    for (name, interface) in requires {
         if read
             .iter()
             .any(|(n, i)| *i == interface && n.is_none_or(|n| n == name))

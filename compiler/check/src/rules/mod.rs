@@ -11,16 +11,15 @@
 use paasc_diag::{Code, Diagnostic, FileId, SourceDb, Span};
 use paasc_model::profile::Profile;
 use paasc_runtime::{Framework, Plan};
-use paasc_syntax::{Tree, Yaml};
+use paasc_syntax::{NodeId, Tree, Value, Yaml};
 
 /// The charm as written, for the rules of [`Stage::Charm`].
 pub(crate) struct CharmCx<'a> {
     /// charmcraft.yaml.
     pub file: FileId,
-    /// Its tree.
+    /// Its tree (read as PyYAML loads it, before the extension is applied: see
+    /// [`CharmCx::entries`]).
     pub tree: &'a Tree,
-    /// Its value, before the extension is applied.
-    pub source: &'a Yaml,
     /// The framework its extension names.
     pub framework: Framework,
     /// The spans of the errors already found in charmcraft.yaml.
@@ -29,6 +28,53 @@ pub(crate) struct CharmCx<'a> {
     pub dir: &'a crate::Dir,
     /// The run's files, for rules that point into other files of the project.
     pub db: &'a mut SourceDb,
+    /// [`CharmCx::options`], read once.
+    pub options: std::cell::OnceCell<Vec<(&'a str, NodeId)>>,
+}
+
+impl<'a> CharmCx<'a> {
+    /// The node under the string key `key` of the mapping `node`, as the loaded document reads
+    /// it (the first entry whose key loads as that string, as [`Yaml::get`] finds it).
+    pub fn get(&self, node: NodeId, key: &str) -> Option<NodeId> {
+        // A key that loads as a string loads as its text.
+        self.tree
+            .as_map(node)?
+            .iter()
+            .find(|e| self.tree.text(e.key) == Some(key) && self.str(e.key).is_some())
+            .map(|e| e.value)
+    }
+
+    /// The string a scalar node loads as (`None` for any other value).
+    pub fn str(&self, node: NodeId) -> Option<&'a str> {
+        match self.tree.value(node)? {
+            Value::Str(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// The entries of the mapping at `path` whose keys load as strings, in file order: each
+    /// key's string and the value's node (none when `path` holds no mapping).
+    pub fn entries(&self, path: &[&str]) -> impl Iterator<Item = (&'a str, NodeId)> + '_ {
+        let map = self
+            .tree
+            .root()
+            .and_then(|root| path.iter().try_fold(root, |node, key| self.get(node, key)));
+        let entries = map.and_then(|m| self.tree.as_map(m)).unwrap_or(&[]);
+        entries
+            .iter()
+            .filter_map(|e| Some((self.str(e.key)?, e.value)))
+    }
+
+    /// The options (`config.options`), each name with its declaration's node, in file order.
+    pub fn options(&self) -> &[(&'a str, NodeId)] {
+        self.options
+            .get_or_init(|| self.entries(&["config", "options"]).collect())
+    }
+
+    /// The options' names, in file order.
+    pub fn option_names(&self) -> Vec<&'a str> {
+        self.options().iter().map(|(n, _)| *n).collect()
+    }
 }
 
 impl CharmCx<'_> {
@@ -39,11 +85,12 @@ impl CharmCx<'_> {
 
     /// The span of the option `name`'s key (`config.options.<name>`), as [`CharmCx::key`]
     /// finds it, with the options' mapping looked up once.
-    pub fn option_keys(&self) -> impl Fn(&str) -> Option<Span> + '_ {
-        let options = self.tree.lookup(&["config", "options"]);
+    pub fn option_keys<'s>(&'s self) -> impl Fn(&str) -> Option<Span> + 's {
+        let tree: &'s Tree = self.tree;
+        let options = tree.lookup(&["config", "options"]);
         move |name| {
-            let e = self.tree.get(options?.value, name)?;
-            Some(self.tree.span(e.key))
+            let e = tree.get(options?.value, name)?;
+            Some(tree.span(e.key))
         }
     }
 
@@ -222,15 +269,14 @@ pub(crate) mod test_support {
         let mut db = SourceDb::new();
         let file = db.add("charmcraft.yaml", text);
         let (tree, _) = paasc_syntax::parse(FileId(0), text, Default::default());
-        let source = crate::expand::value(&tree);
         let mut cx = CharmCx {
             file,
             tree: &tree,
-            source: &source,
             framework: Framework::Flask,
             errors: Vec::new(),
             dir,
             db: &mut db,
+            options: Default::default(),
         };
         run(&mut cx)
     }

@@ -94,7 +94,7 @@ fn check(cx: &mut CharmCx) -> Vec<Diagnostic> {
     let spec = cx.framework.spec();
     let mut out = Vec::new();
     let option_key = cx.option_keys();
-    for name in crate::declared::option_names(cx.source) {
+    for name in cx.option_names() {
         if !may_have_problem(name) {
             continue;
         }

@@ -32,7 +32,7 @@ pub(super) const STAGE: Stage = Stage::Charm {
 fn check(cx: &mut CharmCx) -> Vec<Diagnostic> {
     let spec = cx.framework.spec();
     let mut out = Vec::new();
-    for name in crate::declared::option_names(cx.source) {
+    for name in cx.option_names() {
         let (message, help) = match option_kept_out(spec, name) {
             Some(OptionUse::Reserved) => (
                 format!("paas-charm never passes `{name}` to the app: options starting with `app-` or `webserver-` are not user options"),

@@ -3,7 +3,7 @@
 
 use super::{CharmCx, Stage};
 use paasc_diag::Diagnostic;
-use paasc_syntax::Yaml;
+use paasc_syntax::Value;
 
 paasc_diag::declare_code!(
     pub CODE = "C017", "option-required-ignored", Warning,
@@ -31,24 +31,18 @@ pub(super) const STAGE: Stage = Stage::Charm {
 };
 
 fn check(cx: &mut CharmCx) -> Vec<Diagnostic> {
-    let options = cx
-        .source
-        .get("config")
-        .and_then(|c| c.get("options"))
-        .and_then(Yaml::as_map)
-        .unwrap_or(&[]);
     let mut out = Vec::new();
-    for (key, decl) in options {
-        let Some(name) = key.as_str() else { continue };
-        let required = matches!(decl.get("required"), Some(Yaml::Bool(true)));
-        let optional_false = matches!(decl.get("optional"), Some(Yaml::Bool(false)));
+    let is = |decl, key, value| cx.get(decl, key).and_then(|n| cx.tree.value(n)) == Some(Value::Bool(value));
+    for &(name, decl) in cx.options() {
+        let required = is(decl, "required", true);
+        let optional_false = is(decl, "optional", false);
         if !required || optional_false {
             continue;
         }
         let Some(span) = cx.key(&["config", "options", name, "required"]) else {
             continue;
         };
-        let help = if decl.get("default").is_some() {
+        let help = if cx.get(decl, "default").is_some() {
             "write `optional: false` instead, and remove the default: paas-charm then blocks the unit until the option is set"
         } else {
             "write `optional: false` instead: paas-charm then blocks the unit until the option is set"
@@ -76,5 +70,13 @@ mod tests {
     fn required_is_reported_unless_optional_false_says_it() {
         let found = charm_findings(&STAGE, "config:\n  options:\n    a: {type: string, required: true}\n    b: {type: string, required: true, optional: false}\n    c: {type: string, required: false}\n");
         assert_eq!(found, [(CODE, "required".into())]);
+    }
+
+    /// The file is read as PyYAML loads it: YAML 1.1 booleans, quoted keys, and only the
+    /// options whose names load as strings.
+    #[test]
+    fn the_file_is_read_as_loaded() {
+        let found = charm_findings(&STAGE, "config:\n  options:\n    1: {type: string, required: true}\n    a: {type: string, 'required': yes}\n    b: {type: string, required: on, optional: no}\n");
+        assert_eq!(found, [(CODE, "'required'".into())]);
     }
 }
