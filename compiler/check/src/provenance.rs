@@ -52,7 +52,7 @@ impl Why {
 impl Resolved {
     /// Where the environment variable `name` comes from, when the plan has it.
     pub fn why(&self, name: &str) -> Option<Why> {
-        let p = self.plan.provenance.get(name)?;
+        let p = self.plan.provenance_of(name)?;
         let trace = |sources: &[Source]| {
             sources
                 .iter()
@@ -76,7 +76,7 @@ impl Resolved {
     /// Where the value of the variable `name` is written: of the places its sources are
     /// written, the first whose value alone is `bad`, else the first.
     pub fn culprit(&self, name: &str, bad: impl Fn(&str) -> bool) -> Option<Origin> {
-        let p = self.plan.provenance.get(name)?;
+        let p = self.plan.provenance_of(name)?;
         let written: Vec<(Origin, Option<String>)> =
             p.from.iter().flat_map(|s| self.written(s)).collect();
         let pick = written

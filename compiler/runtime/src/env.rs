@@ -18,7 +18,8 @@ use std::collections::BTreeSet;
 #[derive(Default)]
 pub(crate) struct Environment {
     pub vars: NameMap<String>,
-    pub provenance: NameMap<Provenance>,
+    /// Where each of `vars` comes from, in its order.
+    pub provenance: Vec<Provenance>,
     pub secret: BTreeSet<String>,
 }
 
@@ -26,18 +27,9 @@ impl Environment {
     /// Sets `name` (as a Python dict assignment: a name set again keeps its place), recording
     /// the sources of the value it replaces.
     fn set(&mut self, name: impl Into<String>, value: impl Into<String>, from: Vec<Source>) {
-        let value = value.into();
-        match self.provenance.entry(name.into()) {
-            indexmap::map::Entry::Vacant(slot) => {
-                self.vars.insert(slot.key().clone(), value);
-                slot.insert(Provenance {
-                    from,
-                    overrode: Vec::new(),
-                });
-            }
-            indexmap::map::Entry::Occupied(mut slot) => {
-                self.vars.insert(slot.key().clone(), value);
-                let old = slot.get_mut();
+        let (i, _) = self.vars.insert_full(name.into(), value.into());
+        match self.provenance.get_mut(i) {
+            Some(old) => {
                 let overrode = old
                     .overrode
                     .iter()
@@ -46,6 +38,10 @@ impl Environment {
                     .collect();
                 *old = Provenance { from, overrode };
             }
+            None => self.provenance.push(Provenance {
+                from,
+                overrode: Vec::new(),
+            }),
         }
     }
 
@@ -190,7 +186,7 @@ impl State<'_> {
         let capacity = self.user_config.len() + self.framework_config.len() + 16;
         let mut env = Environment {
             vars: NameMap::with_capacity_and_hasher(capacity, Default::default()),
-            provenance: NameMap::with_capacity_and_hasher(capacity, Default::default()),
+            provenance: Vec::with_capacity(capacity),
             secret: BTreeSet::new(),
         };
         for UserOption { option, value } in &self.user_config {
@@ -298,8 +294,9 @@ impl State<'_> {
             let path = match env.vars.get("PYTHONPATH").filter(|p| !p.is_empty()) {
                 Some(existing) => {
                     from.extend(
-                        env.provenance
-                            .get("PYTHONPATH")
+                        env.vars
+                            .get_index_of("PYTHONPATH")
+                            .and_then(|i| env.provenance.get(i))
                             .and_then(|p| p.from.first())
                             .cloned(),
                     );

@@ -47,8 +47,9 @@ pub struct Plan {
     pub status: Status,
     /// The main service's environment, when the workload was (re)planned.
     pub env: Option<NameMap<String>>,
-    /// Where each variable of `env` comes from, by name.
-    pub provenance: NameMap<Provenance>,
+    /// Where each variable of `env` comes from, in `env`'s order (found by name with
+    /// [`Plan::provenance_of`]).
+    pub provenance: Vec<Provenance>,
     /// The `charm` layer (`{services: ...}`), when the workload was (re)planned.
     pub layer: Option<Yaml>,
     /// `/<framework>/gunicorn.conf.py`, when it was written (flask and django).
@@ -79,13 +80,21 @@ pub fn plan(
         Err(stop) => Plan {
             status: stop.status(),
             env: None,
-            provenance: NameMap::default(),
+            provenance: Vec::new(),
             layer: None,
             gunicorn_conf: None,
             secret_env: BTreeSet::new(),
             port: None,
             destinations: Vec::new(),
         },
+    }
+}
+
+impl Plan {
+    /// Where the variable `name` of `env` comes from.
+    pub fn provenance_of(&self, name: &str) -> Option<&Provenance> {
+        let i = self.env.as_ref()?.get_index_of(name)?;
+        self.provenance.get(i)
     }
 }
 
@@ -258,6 +267,7 @@ fn run(
         }
     }
     let user = user_config(&declared, spec, &config).map_err(|e| config_error(&e))?;
+    drop(declared);
     let ctx = Ctx {
         dep,
         requires: &requires,
@@ -313,8 +323,15 @@ fn run(
         mut provenance,
         secret: secret_env,
     } = state.environment()?;
+    // The config read for it (a charm may declare thousands of options) is no longer needed:
+    // the layer reuses its memory.
+    drop(state);
+    drop(config);
     for name in layer::rock_environment(rock, spec.service) {
-        if let Some(p) = provenance.get_mut(&name) {
+        if let Some(p) = environment
+            .get_index_of(&name)
+            .and_then(|i| provenance.get_mut(i))
+        {
             p.overrode.insert(
                 0,
                 Source::Rock {
@@ -659,8 +676,8 @@ mod tests {
         let p = plan(Framework::Flask, &charm, &rock("g app:app"), None, &dep);
         assert_eq!(p.status.kind, StatusKind::Active, "{}", p.status.message);
         let env = p.env.clone().unwrap_or_default();
-        assert!(env.keys().all(|k| p.provenance.contains_key(k)));
-        let from = |name: &str| p.provenance.get(name).map(|w| w.from.clone());
+        assert_eq!(env.len(), p.provenance.len());
+        let from = |name: &str| p.provenance_of(name).map(|w| w.from.clone());
         let option = |name: &str, given| Source::Option {
             name: name.into(),
             given,
@@ -685,7 +702,7 @@ mod tests {
             from("S3_BUCKET"),
             Some(vec![Source::relation("s3", &["bucket"])])
         );
-        let base = p.provenance.get("FLASK_BASE_URL");
+        let base = p.provenance_of("FLASK_BASE_URL");
         assert_eq!(
             base.map(|w| (w.from.clone(), w.overrode.clone())),
             Some((
@@ -718,8 +735,7 @@ mod tests {
             name: "FLASK_GREETING".into(),
         };
         assert_eq!(
-            p.provenance
-                .get("FLASK_GREETING")
+            p.provenance_of("FLASK_GREETING")
                 .map(|w| w.overrode.clone()),
             Some(vec![rock_value])
         );
@@ -740,7 +756,7 @@ mod tests {
         );
         assert_eq!(p.status.kind, StatusKind::Active, "{}", p.status.message);
         assert_eq!(
-            p.provenance.get("APP_PORT").map(|w| w.from.clone()),
+            p.provenance_of("APP_PORT").map(|w| w.from.clone()),
             Some(vec![Source::FrameworkDefault { field: "port" }])
         );
     }

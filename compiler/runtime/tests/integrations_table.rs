@@ -143,8 +143,7 @@ fn every_row_reads_its_providers_data_into_the_variables_it_lists() {
             let mut read = 0;
             for (name, value) in &env {
                 let why = p
-                    .provenance
-                    .get(name)
+                    .provenance_of(name)
                     .map(|w| w.from.clone())
                     .unwrap_or_default();
                 let main_field = why.iter().find_map(|s| match s {
