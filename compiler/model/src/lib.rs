@@ -41,8 +41,6 @@ pub struct Analysis {
     pub rockcraft: Option<rockcraft::Rockcraft>,
     /// The rock's tree (shared: each deployment's app holds it too).
     pub rock_tree: Option<std::sync::Arc<Tree>>,
-    /// The charm's model, when `charmcraft.yaml` could be read as a mapping.
-    pub charmcraft: Option<charmcraft::Charmcraft>,
     /// The charm's tree (shared: each deployment's resolved app holds it too).
     pub charm_tree: Option<std::sync::Arc<Tree>>,
     /// Every problem found, sorted by file and position.
@@ -66,7 +64,9 @@ pub fn analyze(db: &SourceDb, files: ProjectFiles) -> Analysis {
     if let Some(id) = files.charmcraft {
         let (tree, mut diags) = parse_file(db, id);
         let mut cx = Cx::new(&tree, id);
-        out.charmcraft = charmcraft::lower(&mut cx);
+        // Nothing reads the charm's model after its checks (a charm may declare thousands of
+        // options): it is dropped here, before the later passes allocate.
+        drop(charmcraft::lower(&mut cx));
         diags.append(&mut cx.diags);
         out.diagnostics.append(&mut diags);
         out.charm_tree = Some(std::sync::Arc::new(tree));
