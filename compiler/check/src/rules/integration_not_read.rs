@@ -251,6 +251,7 @@ fn check(cx: &mut CharmCx) -> Vec<Diagnostic> {
     let read = paasc_runtime::read_by_paas_charm();
     let requires: Vec<(&str, &str)> = cx
         .entries(&["requires"])
+        .into_iter()
         .map(|(name, decl)| {
             let interface = cx.get(decl, "interface").and_then(|i| cx.str(i));
             (name, interface.unwrap_or(""))

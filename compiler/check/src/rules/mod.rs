@@ -54,26 +54,30 @@ impl<'a> CharmCx<'a> {
 
     /// The entries of the mapping at `path` whose keys load as strings, in file order: each
     /// key's string and the value's node (none when `path` holds no mapping).
-    pub fn entries(&self, path: &[&str]) -> impl Iterator<Item = (&'a str, NodeId)> + '_ {
+    pub fn entries(&self, path: &[&str]) -> Vec<(&'a str, NodeId)> {
         let map = self
             .tree
             .root()
             .and_then(|root| path.iter().try_fold(root, |node, key| self.get(node, key)));
         let entries = map.and_then(|m| self.tree.as_map(m)).unwrap_or(&[]);
-        entries
-            .iter()
-            .filter_map(|e| Some((self.str(e.key)?, e.value)))
+        let mut out = Vec::with_capacity(entries.len());
+        out.extend(
+            entries
+                .iter()
+                .filter_map(|e| Some((self.str(e.key)?, e.value))),
+        );
+        out
     }
 
     /// The options (`config.options`), each name with its declaration's node, in file order.
     pub fn options(&self) -> &[(&'a str, NodeId)] {
         self.options
-            .get_or_init(|| self.entries(&["config", "options"]).collect())
+            .get_or_init(|| self.entries(&["config", "options"]))
     }
 
     /// The options' names, in file order.
-    pub fn option_names(&self) -> Vec<&'a str> {
-        self.options().iter().map(|(n, _)| *n).collect()
+    pub fn option_names(&self) -> impl ExactSizeIterator<Item = &'a str> + '_ {
+        self.options().iter().map(|(n, _)| *n)
     }
 }
 
