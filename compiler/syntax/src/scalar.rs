@@ -2,6 +2,7 @@
 //! schema reading used to warn where the two disagree.
 
 use crate::numeric::{is_float11, is_float12, is_int11, is_int12, is_timestamp11};
+use compact_str::CompactString;
 
 /// How a scalar was written.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -22,8 +23,9 @@ pub enum Style {
 /// [`Scalar::new`], which resolves it once (a tree's scalars are read, never changed).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Scalar {
-    /// The scalar's content.
-    pub text: String,
+    /// The scalar's content; up to 24 bytes are kept inline, without an allocation (a tree of
+    /// a large file holds tens of thousands of short keys and values).
+    pub text: CompactString,
     /// How it was written.
     pub style: Style,
     /// The scalar's explicit core tag (`!!str`, `!!int`, ...), if it has one.
@@ -145,6 +147,11 @@ fn starts_numeric(t: &str) -> bool {
 impl Scalar {
     /// A scalar with this text, style and core tag.
     pub fn new(text: String, style: Style, core_tag: Option<CoreTag>) -> Scalar {
+        Scalar::of(CompactString::from(text), style, core_tag)
+    }
+
+    /// [`Scalar::new`] of text already in its compact form.
+    pub(crate) fn of(text: CompactString, style: Style, core_tag: Option<CoreTag>) -> Scalar {
         let reading = match resolve(&text, style, core_tag) {
             Value::Null => Reading::Null,
             Value::Bool(b) => Reading::Bool(b),
