@@ -71,7 +71,10 @@ fn parse_by(file: FileId, text: &str, limits: Limits, fast: bool) -> (Tree, Vec<
         return (Tree::default(), b.diags, false);
     }
     let mut fast = Fast {
-        b: Builder::new(file, text, limits),
+        b: Builder {
+            measured: false,
+            ..Builder::new(file, text, limits)
+        },
         failed: !fast || !Fast::may_read(text),
         flow: 0,
     };
@@ -86,8 +89,6 @@ fn parse_by(file: FileId, text: &str, limits: Limits, fast: bool) -> (Tree, Vec<
             .sum();
         let nodes = (lines * 5 / 2).max(text.len() / 10).min(1 << 18);
         fast.b.tree.nodes.reserve(nodes);
-        fast.b.weight.reserve(nodes);
-        fast.b.height.reserve(nodes);
     }
     let loaded = if fast.failed {
         crate::pyyaml::load(text, limits.max_depth, &mut ())
@@ -556,6 +557,9 @@ struct Builder<'t> {
     /// The children of the open collections, innermost last.
     pending: Vec<NodeId>,
     anchors: HashMap<usize, NodeId>,
+    /// Whether each node's expanded size and height are kept (in `weight` and `height`): only
+    /// aliases read them, and the fast builder gives up on those.
+    measured: bool,
     weight: Vec<u64>,
     height: Vec<u32>,
     expanded: u64,
@@ -582,6 +586,7 @@ impl<'t> Builder<'t> {
             stack: Vec::new(),
             pending: Vec::new(),
             anchors: HashMap::new(),
+            measured: true,
             weight: Vec::new(),
             height: Vec::new(),
             expanded: 0,
@@ -762,8 +767,10 @@ impl<'t> Builder<'t> {
     fn add(&mut self, node: Node, weight: u64, height: u32) -> NodeId {
         let id = NodeId(self.tree.nodes.len() as u32);
         self.tree.nodes.push(node);
-        self.weight.push(weight);
-        self.height.push(height);
+        if self.measured {
+            self.weight.push(weight);
+            self.height.push(height);
+        }
         id
     }
 
@@ -940,6 +947,9 @@ impl<'t> Builder<'t> {
 
     /// Expanded size and height of a collection with these children.
     fn measure(&self, children: &[NodeId]) -> (u64, u32) {
+        if !self.measured {
+            return (0, 0);
+        }
         children.iter().fold((1, 1), |(w, h), c| {
             let i = c.0 as usize;
             (w.saturating_add(self.weight[i]), h.max(1 + self.height[i]))
