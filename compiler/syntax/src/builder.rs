@@ -292,10 +292,13 @@ impl<'t> Fast<'t> {
                     let (text, span) = self.scalar(start, end, style).ok_or(())?;
                     self.b.add_scalar(span, text, style, None, 0)
                 }
-                Shape::Empty(Some(at)) => {
-                    self.b
-                        .add_scalar(Span::point(at), CompactString::const_new(""), Style::Plain, None, 0)
-                }
+                Shape::Empty(Some(at)) => self.b.add_scalar(
+                    Span::point(at),
+                    CompactString::const_new(""),
+                    Style::Plain,
+                    None,
+                    0,
+                ),
                 Shape::Map => {
                     self.enter(start);
                     self.b.push(
