@@ -971,7 +971,9 @@ impl<'a> Scanner<'a> {
 
     /// After a possible simple key in block context (the only possible key there) that starts
     /// at `start`, its `:` if that comes next on its line: fetched now, as the next round would
-    /// (the key is not stale yet, so nothing in that round can fail).
+    /// (the key is not stale yet, so nothing in that round can fail). Then the value too, when
+    /// it starts with a letter or digit on that line: a plain scalar, whose round cannot fail
+    /// either (no key is left to go stale, and none is saved after a `:`).
     fn fetch_value_after_key(&mut self, start: Mark) -> R<()> {
         if self.at.line != start.line
             || self.at.index - start.index > 1024
@@ -982,7 +984,15 @@ impl<'a> Scanner<'a> {
         }
         self.stale_possible_simple_keys()?;
         self.unwind_indent(self.at.column as isize);
-        self.fetch_value()
+        self.fetch_value()?;
+        let spaces = self.ascii_len(|b| b == b' ');
+        if !self.byte(self.at.byte + spaces).is_ascii_alphanumeric() {
+            return Ok(());
+        }
+        self.forward_ascii(spaces);
+        self.stale_possible_simple_keys()?;
+        self.unwind_indent(self.at.column as isize);
+        self.fetch_plain()
     }
 
     fn check_plain(&self) -> bool {
