@@ -1163,6 +1163,7 @@ impl<'t> Builder<'t> {
         self.finish_node(id, 0)
     }
 
+    #[inline]
     fn finish_node(&mut self, id: NodeId, anchor: usize) -> Result<(), ()> {
         if anchor != 0 {
             self.anchors.insert(anchor, id);

@@ -189,6 +189,11 @@ impl Scalar {
         if self.style != Style::Plain || self.core_tag.is_some() || !may_resolve(&self.text) {
             return None;
         }
+        // YAML 1.2's null and bool words are YAML 1.1's too, and its numbers start as
+        // `starts_numeric` says: a string to PyYAML that does not start so is one to both.
+        if self.reading == Reading::Str && !starts_numeric(&self.text) {
+            return None;
+        }
         let v11 = self.value();
         let v12 = resolve12_plain(&self.text);
         let same = match (&v11, &v12) {
