@@ -1901,12 +1901,24 @@ impl<'a> Parser<'a> {
         indentless: bool,
         empty_at: Option<usize>,
     ) -> R<Event<'a>> {
-        if !self.check(ends)? {
+        let t = self.peek()?;
+        if t.kind == Tok::Scalar {
+            self.state = then;
+            return self.scalar_node(t);
+        }
+        if !ends.contains(&t.kind) {
             self.states.push(then);
             return self.parse_node(block, indentless);
         }
         self.state = then;
         self.empty_scalar(empty_at)
+    }
+
+    /// The event of `t`, the next token, a scalar without anchor or tag (the caller sets the
+    /// state that follows).
+    fn scalar_node(&mut self, t: Token<'a>) -> R<Event<'a>> {
+        self.scanner.skip_token()?;
+        Ok(Event::Node(None, t.start, Shape::Scalar(t.end, t.style)))
     }
 
     /// PyYAML's error for a token a collection cannot hold: `expected <what>, but <verb> ...`.
@@ -2093,9 +2105,8 @@ impl<'a> Parser<'a> {
     fn parse_node(&mut self, block: bool, indentless_sequence: bool) -> R<Event<'a>> {
         let t = self.peek()?;
         if t.kind == Tok::Scalar {
-            self.scanner.skip_token()?;
             self.state = self.pop_state();
-            return Ok(Event::Node(None, t.start, Shape::Scalar(t.end, t.style)));
+            return self.scalar_node(t);
         }
         if t.kind == Tok::Alias {
             self.scanner.skip_token()?;
