@@ -364,8 +364,13 @@ impl<'a> Queue<'a> {
         self.items.push(t);
     }
 
-    fn insert(&mut self, at: usize, t: Token<'a>) {
-        self.items.insert(self.head + at, t);
+    /// Puts `t` at `at`, moving the tokens from there one place on (a simple key's are the
+    /// last one or two: a swap each, without a call to move memory).
+    fn insert(&mut self, at: usize, mut t: Token<'a>) {
+        for slot in self.items.iter_mut().skip(self.head + at) {
+            std::mem::swap(slot, &mut t);
+        }
+        self.items.push(t);
     }
 }
 
@@ -971,9 +976,10 @@ impl<'a> Scanner<'a> {
 
     /// After a possible simple key in block context (the only possible key there) that starts
     /// at `start`, its `:` if that comes next on its line: fetched now, as the next round would
-    /// (the key is not stale yet, so nothing in that round can fail). Then the value too, when
-    /// it starts with a letter or digit on that line: a plain scalar, whose round cannot fail
-    /// either (no key is left to go stale, and none is saved after a `:`).
+    /// (the key is not stale yet, so that round's staleness check does nothing, and nothing in
+    /// it can fail). Then the value too, when it starts with a letter or digit on that line: a
+    /// plain scalar, whose round cannot fail either (no key is left to go stale, and none is
+    /// saved after a `:`).
     fn fetch_value_after_key(&mut self, start: Mark) -> R<()> {
         if self.at.line != start.line
             || self.at.index - start.index > 1024
@@ -982,7 +988,6 @@ impl<'a> Scanner<'a> {
         {
             return Ok(());
         }
-        self.stale_possible_simple_keys()?;
         self.unwind_indent(self.at.column as isize);
         self.fetch_value()?;
         let spaces = self.ascii_len(|b| b == b' ');
