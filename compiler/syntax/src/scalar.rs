@@ -75,13 +75,28 @@ impl CoreTag {
 enum Reading {
     Null,
     Bool(bool),
-    Int(i64),
+    Int(Bits),
     /// An integer beyond i64, parsed again from the text.
     WideInt,
     /// A float's bits.
-    Float(u64),
+    Float(Bits),
     Timestamp,
     Str,
+}
+
+/// 64 bits kept 4-byte aligned: a [`Reading`] then takes 12 bytes, a [`Scalar`] 40 and a tree
+/// node 48 (a large file's tree holds tens of thousands).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Bits([u32; 2]);
+
+impl Bits {
+    fn new(v: u64) -> Bits {
+        Bits([v as u32, (v >> 32) as u32])
+    }
+
+    fn get(self) -> u64 {
+        u64::from(self.0[0]) | (u64::from(self.0[1]) << 32)
+    }
 }
 
 /// The typed value PyYAML's safe loader constructs for a scalar.
@@ -155,9 +170,11 @@ impl Scalar {
         let reading = match resolve(&text, style, core_tag) {
             Value::Null => Reading::Null,
             Value::Bool(b) => Reading::Bool(b),
-            Value::Int(i) => i64::try_from(i).map_or(Reading::WideInt, Reading::Int),
+            Value::Int(i) => {
+                i64::try_from(i).map_or(Reading::WideInt, |i| Reading::Int(Bits::new(i as u64)))
+            }
             Value::BigInt(_) => Reading::WideInt,
-            Value::Float(f) => Reading::Float(f.to_bits()),
+            Value::Float(f) => Reading::Float(Bits::new(f.to_bits())),
             Value::Timestamp(_) => Reading::Timestamp,
             Value::Str(_) => Reading::Str,
         };
@@ -176,9 +193,9 @@ impl Scalar {
         match self.reading {
             Reading::Null => Value::Null,
             Reading::Bool(b) => Value::Bool(b),
-            Reading::Int(i) => Value::Int(i.into()),
+            Reading::Int(i) => Value::Int(i128::from(i.get() as i64)),
             Reading::WideInt => int11(t).unwrap_or(Value::Str(t)),
-            Reading::Float(bits) => Value::Float(f64::from_bits(bits)),
+            Reading::Float(bits) => Value::Float(f64::from_bits(bits.get())),
             Reading::Timestamp => Value::Timestamp(t),
             Reading::Str => Value::Str(t),
         }
