@@ -3,6 +3,7 @@
 use crate::pyyaml::{Event, Shape, Sink};
 use crate::scalar::{CoreTag, Scalar, Style};
 use crate::tree::{Entry, Kind, Node, NodeId, Tree};
+use compact_str::CompactString;
 use foldhash::{HashMap, HashMapExt as _};
 use paasc_diag::{Cap, Code, Diagnostic, FileId, Span};
 use saphyr_parser::{Parser, ScalarStyle, ScanError, Tag};
@@ -70,17 +71,24 @@ fn parse_by(file: FileId, text: &str, limits: Limits, fast: bool) -> (Tree, Vec<
         return (Tree::default(), b.diags, false);
     }
     let mut fast = Fast {
-        b: Builder::new(file, text, limits),
+        b: Builder {
+            measured: false,
+            ..Builder::new(file, text, limits)
+        },
         failed: !fast || !Fast::may_read(text),
         flow: 0,
     };
     if !fast.failed {
-        // About one node per ten bytes in project files: reserved rather than grown (and
-        // copied) a dozen times over in a large one.
-        let nodes = (text.len() / 10).min(1 << 17);
+        // Reserved rather than grown (and copied) a dozen times over in a large file: about
+        // two nodes a line (a key and its value) or one per ten bytes, whichever is more.
+        // Room reserved but not used costs no memory: its pages are never touched.
+        let lines: usize = text
+            .as_bytes()
+            .chunks(CHUNK)
+            .map(|c| usize::from(c.iter().fold(0, |n, &b| n + u8::from(b == b'\n'))))
+            .sum();
+        let nodes = (lines * 5 / 2).max(text.len() / 10).min(1 << 18);
         fast.b.tree.nodes.reserve(nodes);
-        fast.b.weight.reserve(nodes);
-        fast.b.height.reserve(nodes);
     }
     let loaded = if fast.failed {
         crate::pyyaml::load(text, limits.max_depth, &mut ())
@@ -141,13 +149,20 @@ impl<'t> Fast<'t> {
     /// it is one this builder reads: a plain scalar (on several lines only in block context), a
     /// quoted one on one line, a block scalar without indentation indicator or leading blank
     /// lines in a text that ends with a line break.
-    fn scalar(&self, start: usize, end: usize, style: Style) -> Option<(String, Span)> {
+    fn scalar(&self, start: usize, end: usize, style: Style) -> Option<(CompactString, Span)> {
         let raw = self.b.text.get(start..end)?;
         let text = match style {
-            Style::Plain if !raw.bytes().any(|b| b == b'\n') => raw.to_string(),
-            Style::Plain if self.flow == 0 => fold_plain(raw),
+            Style::Plain if !raw.bytes().any(|b| b == b'\n') => CompactString::new(raw),
+            Style::Plain if self.flow == 0 => fold_plain(raw).into(),
             Style::SingleQuoted | Style::DoubleQuoted if raw.contains('\n') => return None,
-            Style::SingleQuoted => unquote(raw, '\'')?.replace("''", "'"),
+            Style::SingleQuoted => {
+                let inner = unquote(raw, '\'')?;
+                if inner.contains('\'') {
+                    inner.replace("''", "'").into()
+                } else {
+                    CompactString::new(inner)
+                }
+            }
             Style::DoubleQuoted => unescape(unquote(raw, '"')?)?,
             Style::Literal | Style::Folded => return self.block_scalar(start, end, style),
             Style::Plain => return None,
@@ -163,7 +178,12 @@ impl<'t> Fast<'t> {
     /// A block scalar whose indicator is at `start` and which PyYAML ends at `end`, as
     /// saphyr-parser reads it: its value, and its span from its first content character to
     /// past the indentation of the line after it.
-    fn block_scalar(&self, start: usize, end: usize, style: Style) -> Option<(String, Span)> {
+    fn block_scalar(
+        &self,
+        start: usize,
+        end: usize,
+        style: Style,
+    ) -> Option<(CompactString, Span)> {
         let text = self.b.text;
         let bytes = text.as_bytes();
         if !text.ends_with('\n') {
@@ -236,7 +256,7 @@ impl<'t> Fast<'t> {
         if chomp == Some(b'+') {
             out.extend(std::iter::repeat_n('\n', trailing));
         }
-        Some((out, Span::new(content, pos)))
+        Some((out.into(), Span::new(content, pos)))
     }
 
     /// Past the spaces from `at`, and past the rest of the line if a comment follows them:
@@ -272,10 +292,13 @@ impl<'t> Fast<'t> {
                     let (text, span) = self.scalar(start, end, style).ok_or(())?;
                     self.b.add_scalar(span, text, style, None, 0)
                 }
-                Shape::Empty(Some(at)) => {
-                    self.b
-                        .add_scalar(Span::point(at), String::new(), Style::Plain, None, 0)
-                }
+                Shape::Empty(Some(at)) => self.b.add_scalar(
+                    Span::point(at),
+                    CompactString::const_new(""),
+                    Style::Plain,
+                    None,
+                    0,
+                ),
                 Shape::Map => {
                     self.enter(start);
                     self.b.push(
@@ -349,9 +372,9 @@ fn fold_plain(raw: &str) -> String {
 
 /// The value of a double-quoted scalar's one line of content (between the quotes), with its
 /// escapes read as saphyr-parser reads them; `None` for an escape that is not a character.
-fn unescape(inner: &str) -> Option<String> {
+fn unescape(inner: &str) -> Option<CompactString> {
     if !inner.contains('\\') {
-        return Some(inner.to_string());
+        return Some(CompactString::new(inner));
     }
     let mut out = String::with_capacity(inner.len());
     let mut chars = inner.chars();
@@ -396,7 +419,7 @@ fn unescape(inner: &str) -> Option<String> {
             _ => return None,
         });
     }
-    Some(out)
+    Some(out.into())
 }
 
 impl<'a> Sink<'a> for Fast<'_> {
@@ -537,6 +560,9 @@ struct Builder<'t> {
     /// The children of the open collections, innermost last.
     pending: Vec<NodeId>,
     anchors: HashMap<usize, NodeId>,
+    /// Whether each node's expanded size and height are kept (in `weight` and `height`): only
+    /// aliases read them, and the fast builder gives up on those.
+    measured: bool,
     weight: Vec<u64>,
     height: Vec<u32>,
     expanded: u64,
@@ -563,6 +589,7 @@ impl<'t> Builder<'t> {
             stack: Vec::new(),
             pending: Vec::new(),
             anchors: HashMap::new(),
+            measured: true,
             weight: Vec::new(),
             height: Vec::new(),
             expanded: 0,
@@ -640,9 +667,9 @@ impl<'t> Builder<'t> {
                 }
                 saphyr_parser::Event::Scalar(text, style, anchor, tag) => {
                     // The scanner reserves room to grow each scalar; a large file's tree
-                    // would keep several times its text in unused capacity.
-                    // (A copy is cheaper than shrinking in place, which splits the block.)
-                    let text = String::from(&*text);
+                    // would keep several times its text in unused capacity. (A copy, inline
+                    // when short, is cheaper than shrinking in place, which splits the block.)
+                    let text = CompactString::new(&*text);
                     self.scalar(sp, text, style, anchor, tag.as_deref())
                 }
                 saphyr_parser::Event::SequenceStart(anchor, tag) => {
@@ -743,8 +770,10 @@ impl<'t> Builder<'t> {
     fn add(&mut self, node: Node, weight: u64, height: u32) -> NodeId {
         let id = NodeId(self.tree.nodes.len() as u32);
         self.tree.nodes.push(node);
-        self.weight.push(weight);
-        self.height.push(height);
+        if self.measured {
+            self.weight.push(weight);
+            self.height.push(height);
+        }
         id
     }
 
@@ -765,7 +794,7 @@ impl<'t> Builder<'t> {
     fn scalar(
         &mut self,
         sp: Span,
-        text: String,
+        text: CompactString,
         style: ScalarStyle,
         anchor: usize,
         tag: Option<&Tag>,
@@ -798,12 +827,12 @@ impl<'t> Builder<'t> {
     fn add_scalar(
         &mut self,
         sp: Span,
-        text: String,
+        text: CompactString,
         style: Style,
         core_tag: Option<CoreTag>,
         anchor: usize,
     ) -> Result<(), ()> {
-        let scalar = Scalar::new(text, style, core_tag);
+        let scalar = Scalar::of(text, style, core_tag);
         if let Some(other) = scalar.yaml12_difference() {
             self.ambiguity(sp, &scalar, &other);
         }
@@ -921,6 +950,9 @@ impl<'t> Builder<'t> {
 
     /// Expanded size and height of a collection with these children.
     fn measure(&self, children: &[NodeId]) -> (u64, u32) {
+        if !self.measured {
+            return (0, 0);
+        }
         children.iter().fold((1, 1), |(w, h), c| {
             let i = c.0 as usize;
             (w.saturating_add(self.weight[i]), h.max(1 + self.height[i]))
@@ -1017,7 +1049,7 @@ impl<'t> Builder<'t> {
                     continue;
                 }
                 if let Some(&first) = first_seen.get(s.text.as_str()) {
-                    dups.push((k, first, s.text.clone()));
+                    dups.push((k, first, s.text.to_string()));
                 } else {
                     first_seen.insert(s.text.as_str(), k);
                 }
@@ -1055,7 +1087,7 @@ impl<'t> Builder<'t> {
         let mut out: Vec<Entry> = Vec::with_capacity(merged.len() + explicit.len());
         let mut pos: HashMap<String, usize> = HashMap::new();
         for e in merged.into_iter().chain(explicit) {
-            match self.tree.as_scalar(e.key).map(|s| s.text.clone()) {
+            match self.tree.as_scalar(e.key).map(|s| s.text.to_string()) {
                 Some(text) => match pos.get(&text) {
                     Some(&i) => out[i].value = e.value,
                     None => {
@@ -1131,6 +1163,7 @@ impl<'t> Builder<'t> {
         self.finish_node(id, 0)
     }
 
+    #[inline]
     fn finish_node(&mut self, id: NodeId, anchor: usize) -> Result<(), ()> {
         if anchor != 0 {
             self.anchors.insert(anchor, id);

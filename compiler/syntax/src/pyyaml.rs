@@ -364,8 +364,13 @@ impl<'a> Queue<'a> {
         self.items.push(t);
     }
 
-    fn insert(&mut self, at: usize, t: Token<'a>) {
-        self.items.insert(self.head + at, t);
+    /// Puts `t` at `at`, moving the tokens from there one place on (a simple key's are the
+    /// last one or two: a swap each, without a call to move memory).
+    fn insert(&mut self, at: usize, mut t: Token<'a>) {
+        for slot in self.items.iter_mut().skip(self.head + at) {
+            std::mem::swap(slot, &mut t);
+        }
+        self.items.push(t);
     }
 }
 
@@ -391,6 +396,9 @@ struct Scanner<'a> {
     allow_simple_key: bool,
     /// PyYAML's `possible_simple_keys`, at most one per flow level, lowest level first.
     possible_simple_keys: Vec<SimpleKey>,
+    /// The lowest token number of those keys (`usize::MAX` when there is none): PyYAML's
+    /// `next_possible_simple_key`, kept up to date as the keys change.
+    next_key: usize,
     /// After a staleness check: the line all remaining keys are on and the oldest one's index,
     /// so that the next check can tell in constant time that none has gone stale.
     fresh_keys: Option<(usize, usize)>,
@@ -418,6 +426,7 @@ impl<'a> Scanner<'a> {
             indents: Vec::new(),
             allow_simple_key: true,
             possible_simple_keys: Vec::new(),
+            next_key: usize::MAX,
             fresh_keys: None,
             keys_checked: false,
         };
@@ -552,18 +561,6 @@ impl<'a> Scanner<'a> {
         self.tokens.push_back(Token::new(kind, start));
     }
 
-    #[inline]
-    fn fill(&mut self) -> R<()> {
-        if self.done
-            || (self.keys_checked
-                && !self.tokens.is_empty()
-                && self.next_possible_simple_key() != Some(self.tokens_taken))
-        {
-            return Ok(());
-        }
-        self.fill_more()
-    }
-
     #[inline(never)]
     fn fill_more(&mut self) -> R<()> {
         loop {
@@ -575,7 +572,7 @@ impl<'a> Scanner<'a> {
                     self.stale_possible_simple_keys()?;
                     self.keys_checked = true;
                 }
-                if self.next_possible_simple_key() != Some(self.tokens_taken) {
+                if self.next_key != self.tokens_taken {
                     return Ok(());
                 }
             }
@@ -584,20 +581,21 @@ impl<'a> Scanner<'a> {
         }
     }
 
-    fn peek_kind(&mut self) -> R<Tok> {
-        self.fill()?;
-        match self.tokens.front() {
-            Some(t) => Ok(t.kind),
-            None => Err(error(
-                None,
-                "unexpected end of the token stream".into(),
-                self.mark(),
-            )),
+    /// The next token (PyYAML's `peek_token`): the queue's first when it holds one that no
+    /// possible simple key may still put a token before, else fetched.
+    #[inline]
+    fn peek_token(&mut self) -> R<Token<'a>> {
+        if self.keys_checked && self.next_key != self.tokens_taken {
+            if let Some(t) = self.tokens.front() {
+                return Ok(*t);
+            }
         }
+        self.fetch_token()
     }
 
-    fn peek_token(&mut self) -> R<Token<'a>> {
-        self.fill()?;
+    #[inline(never)]
+    fn fetch_token(&mut self) -> R<Token<'a>> {
+        self.fill_more()?;
         match self.tokens.front() {
             Some(t) => Ok(*t),
             None => Err(error(
@@ -608,33 +606,24 @@ impl<'a> Scanner<'a> {
         }
     }
 
-    /// Takes the next token, which the caller has seen.
-    fn skip_token(&mut self) -> R<()> {
-        self.fill()?;
-        if self.tokens.pop_front().is_none() {
-            return Err(error(
-                None,
-                "unexpected end of the token stream".into(),
-                self.mark(),
-            ));
-        }
-        self.tokens_taken += 1;
-        Ok(())
+    #[inline]
+    fn peek_kind(&mut self) -> R<Tok> {
+        Ok(self.peek_token()?.kind)
     }
 
+    /// Takes the next token.
+    #[inline]
     fn get_token(&mut self) -> R<Token<'a>> {
-        self.fill()?;
-        match self.tokens.pop_front() {
-            Some(t) => {
-                self.tokens_taken += 1;
-                Ok(t)
-            }
-            None => Err(error(
-                None,
-                "unexpected end of the token stream".into(),
-                self.mark(),
-            )),
-        }
+        let t = self.peek_token()?;
+        self.tokens.pop_front();
+        self.tokens_taken += 1;
+        Ok(t)
+    }
+
+    /// Takes the next token, which the caller has seen.
+    #[inline]
+    fn skip_token(&mut self) -> R<()> {
+        self.get_token().map(|_| ())
     }
 
     #[inline(never)]
@@ -675,11 +664,14 @@ impl<'a> Scanner<'a> {
         Err(no_token(ch, self.mark()))
     }
 
-    fn next_possible_simple_key(&self) -> Option<usize> {
-        self.possible_simple_keys
+    /// Updates [`Scanner::next_key`] after a change to the possible simple keys.
+    fn keys_changed(&mut self) {
+        self.next_key = self
+            .possible_simple_keys
             .iter()
             .map(|k| k.token_number)
             .min()
+            .unwrap_or(usize::MAX);
     }
 
     #[inline]
@@ -710,6 +702,7 @@ impl<'a> Scanner<'a> {
             ));
         }
         self.possible_simple_keys.retain(|k| !stale(k));
+        self.keys_changed();
         self.fresh_keys = self
             .possible_simple_keys
             .iter()
@@ -740,6 +733,7 @@ impl<'a> Scanner<'a> {
                 }
                 _ => self.possible_simple_keys.push(key),
             }
+            self.keys_changed();
             self.fresh_keys = match self.fresh_keys {
                 Some((line, oldest)) if line == key.mark.line => {
                     Some((line, oldest.min(key.mark.index)))
@@ -753,14 +747,13 @@ impl<'a> Scanner<'a> {
     /// The possible simple key at the current flow level, removed.
     fn take_possible_simple_key(&mut self) -> Option<SimpleKey> {
         let level = self.flow_level;
-        if self.possible_simple_keys.last()?.flow_level == level {
-            return self.possible_simple_keys.pop();
-        }
         let i = self
             .possible_simple_keys
             .iter()
             .rposition(|k| k.flow_level == level)?;
-        Some(self.possible_simple_keys.remove(i))
+        let key = self.possible_simple_keys.remove(i);
+        self.keys_changed();
+        Some(key)
     }
 
     fn remove_possible_simple_key(&mut self) -> R<()> {
@@ -829,6 +822,7 @@ impl<'a> Scanner<'a> {
         self.remove_possible_simple_key()?;
         self.allow_simple_key = false;
         self.possible_simple_keys.clear();
+        self.keys_changed();
         let mark = self.mark();
         self.push(Tok::StreamEnd, mark);
         self.done = true;
@@ -969,11 +963,41 @@ impl<'a> Scanner<'a> {
     }
 
     fn fetch_plain(&mut self) -> R<()> {
+        let key = self.allow_simple_key.then_some(self.at);
         self.save_possible_simple_key()?;
         self.allow_simple_key = false;
         let token = self.scan_plain();
         self.tokens.push_back(token);
-        Ok(())
+        match key {
+            Some(start) if self.flow_level == 0 => self.fetch_value_after_key(start),
+            _ => Ok(()),
+        }
+    }
+
+    /// After a possible simple key in block context (the only possible key there) that starts
+    /// at `start`, its `:` if that comes next on its line: fetched now, as the next round would
+    /// (the key is not stale yet, so that round's staleness check does nothing, and nothing in
+    /// it can fail). Then the value too, when it starts with a letter or digit on that line: a
+    /// plain scalar, whose round cannot fail either (no key is left to go stale, and none is
+    /// saved after a `:`).
+    fn fetch_value_after_key(&mut self, start: Mark) -> R<()> {
+        if self.at.line != start.line
+            || self.at.index - start.index > 1024
+            || self.byte(self.at.byte) != b':'
+            || !is_blank_or_end(self.peek(1))
+        {
+            return Ok(());
+        }
+        self.unwind_indent(self.at.column as isize);
+        self.fetch_value()?;
+        let spaces = self.ascii_len(|b| b == b' ');
+        if !self.byte(self.at.byte + spaces).is_ascii_alphanumeric() {
+            return Ok(());
+        }
+        self.forward_ascii(spaces);
+        self.stale_possible_simple_keys()?;
+        self.unwind_indent(self.at.column as isize);
+        self.fetch_plain()
     }
 
     fn check_plain(&self) -> bool {
@@ -1882,12 +1906,24 @@ impl<'a> Parser<'a> {
         indentless: bool,
         empty_at: Option<usize>,
     ) -> R<Event<'a>> {
-        if !self.check(ends)? {
+        let t = self.peek()?;
+        if t.kind == Tok::Scalar {
+            self.state = then;
+            return self.scalar_node(t);
+        }
+        if !ends.contains(&t.kind) {
             self.states.push(then);
             return self.parse_node(block, indentless);
         }
         self.state = then;
         self.empty_scalar(empty_at)
+    }
+
+    /// The event of `t`, the next token, a scalar without anchor or tag (the caller sets the
+    /// state that follows).
+    fn scalar_node(&mut self, t: Token<'a>) -> R<Event<'a>> {
+        self.scanner.skip_token()?;
+        Ok(Event::Node(None, t.start, Shape::Scalar(t.end, t.style)))
     }
 
     /// PyYAML's error for a token a collection cannot hold: `expected <what>, but <verb> ...`.
@@ -2073,6 +2109,10 @@ impl<'a> Parser<'a> {
 
     fn parse_node(&mut self, block: bool, indentless_sequence: bool) -> R<Event<'a>> {
         let t = self.peek()?;
+        if t.kind == Tok::Scalar {
+            self.state = self.pop_state();
+            return self.scalar_node(t);
+        }
         if t.kind == Tok::Alias {
             self.scanner.skip_token()?;
             self.state = self.pop_state();

@@ -2,6 +2,7 @@
 //! schema reading used to warn where the two disagree.
 
 use crate::numeric::{is_float11, is_float12, is_int11, is_int12, is_timestamp11};
+use compact_str::CompactString;
 
 /// How a scalar was written.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -22,8 +23,9 @@ pub enum Style {
 /// [`Scalar::new`], which resolves it once (a tree's scalars are read, never changed).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Scalar {
-    /// The scalar's content.
-    pub text: String,
+    /// The scalar's content; up to 24 bytes are kept inline, without an allocation (a tree of
+    /// a large file holds tens of thousands of short keys and values).
+    pub text: CompactString,
     /// How it was written.
     pub style: Style,
     /// The scalar's explicit core tag (`!!str`, `!!int`, ...), if it has one.
@@ -73,13 +75,28 @@ impl CoreTag {
 enum Reading {
     Null,
     Bool(bool),
-    Int(i64),
+    Int(Bits),
     /// An integer beyond i64, parsed again from the text.
     WideInt,
     /// A float's bits.
-    Float(u64),
+    Float(Bits),
     Timestamp,
     Str,
+}
+
+/// 64 bits kept 4-byte aligned: a [`Reading`] then takes 12 bytes, a [`Scalar`] 40 and a tree
+/// node 48 (a large file's tree holds tens of thousands).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Bits([u32; 2]);
+
+impl Bits {
+    fn new(v: u64) -> Bits {
+        Bits([v as u32, (v >> 32) as u32])
+    }
+
+    fn get(self) -> u64 {
+        u64::from(self.0[0]) | (u64::from(self.0[1]) << 32)
+    }
 }
 
 /// The typed value PyYAML's safe loader constructs for a scalar.
@@ -145,12 +162,19 @@ fn starts_numeric(t: &str) -> bool {
 impl Scalar {
     /// A scalar with this text, style and core tag.
     pub fn new(text: String, style: Style, core_tag: Option<CoreTag>) -> Scalar {
+        Scalar::of(CompactString::from(text), style, core_tag)
+    }
+
+    /// [`Scalar::new`] of text already in its compact form.
+    pub(crate) fn of(text: CompactString, style: Style, core_tag: Option<CoreTag>) -> Scalar {
         let reading = match resolve(&text, style, core_tag) {
             Value::Null => Reading::Null,
             Value::Bool(b) => Reading::Bool(b),
-            Value::Int(i) => i64::try_from(i).map_or(Reading::WideInt, Reading::Int),
+            Value::Int(i) => {
+                i64::try_from(i).map_or(Reading::WideInt, |i| Reading::Int(Bits::new(i as u64)))
+            }
             Value::BigInt(_) => Reading::WideInt,
-            Value::Float(f) => Reading::Float(f.to_bits()),
+            Value::Float(f) => Reading::Float(Bits::new(f.to_bits())),
             Value::Timestamp(_) => Reading::Timestamp,
             Value::Str(_) => Reading::Str,
         };
@@ -169,9 +193,9 @@ impl Scalar {
         match self.reading {
             Reading::Null => Value::Null,
             Reading::Bool(b) => Value::Bool(b),
-            Reading::Int(i) => Value::Int(i.into()),
+            Reading::Int(i) => Value::Int(i128::from(i.get() as i64)),
             Reading::WideInt => int11(t).unwrap_or(Value::Str(t)),
-            Reading::Float(bits) => Value::Float(f64::from_bits(bits)),
+            Reading::Float(bits) => Value::Float(f64::from_bits(bits.get())),
             Reading::Timestamp => Value::Timestamp(t),
             Reading::Str => Value::Str(t),
         }
@@ -180,6 +204,11 @@ impl Scalar {
     /// If this plain scalar means something else under the YAML 1.2 core schema, that reading.
     pub fn yaml12_difference(&self) -> Option<String> {
         if self.style != Style::Plain || self.core_tag.is_some() || !may_resolve(&self.text) {
+            return None;
+        }
+        // YAML 1.2's null and bool words are YAML 1.1's too, and its numbers start as
+        // `starts_numeric` says: a string to PyYAML that does not start so is one to both.
+        if self.reading == Reading::Str && !starts_numeric(&self.text) {
             return None;
         }
         let v11 = self.value();

@@ -197,7 +197,7 @@ mod tests {
     #[test]
     fn a_node_stays_small() {
         // A large file holds hundreds of thousands of nodes.
-        assert!(std::mem::size_of::<crate::Node>() <= 56);
+        assert!(std::mem::size_of::<crate::Node>() <= 48);
     }
 
     #[test]
