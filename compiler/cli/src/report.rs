@@ -49,13 +49,21 @@ pub fn ruled(
     dir: &Path,
     command: &str,
     selection: &RuleArgs,
+    configs: &rules::Configs,
     mut db: paasc_diag::SourceDb,
     diags: Vec<Diagnostic>,
     code: i32,
     note: Option<String>,
 ) -> Report {
-    let (diags, suppressed) =
-        rules::apply(dir, &load::Disk, selection, all_codes(), &mut db, diags);
+    let (diags, suppressed) = rules::apply(
+        dir,
+        &load::Disk,
+        configs,
+        selection,
+        all_codes(),
+        &mut db,
+        diags,
+    );
     let note = note.or_else(|| {
         let blocked = code == EXIT_PROBLEMS && !paasc_diag::has_errors(&diags);
         let codes: Vec<&str> = suppressed

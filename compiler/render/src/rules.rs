@@ -113,6 +113,7 @@ pub fn validate(select: &[String], ignore: &[String], codes: &[Code]) -> Result<
 
 /// The configuration file in force: the nearest `paasc.toml`, or `pyproject.toml` with a
 /// `[tool.paasc]` table.
+#[derive(Clone)]
 pub struct Config {
     /// Its path, as diagnostics show it.
     pub path: String,
