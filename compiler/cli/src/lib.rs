@@ -549,7 +549,11 @@ fn compile_one(
         }
     }
     sets.extend(a.set.iter().cloned());
-    let ending = if several { Ending::Free } else { Ending::Exit };
+    let (ending, projects) = if several {
+        (Ending::Free, paasc_emit::Projects::Several)
+    } else {
+        (Ending::Exit, paasc_emit::Projects::One)
+    };
     let built = compile::build(
         &mut loaded,
         &checked,
@@ -560,7 +564,7 @@ fn compile_one(
         paasc_emit::Mode::Render,
         &load::Disk,
         &mut diags,
-        &mut paasc_emit::ImageMemo::default(),
+        &mut paasc_emit::ImageMemo::new(projects),
         ending,
     );
     let code = if built.is_some() {
@@ -628,9 +632,6 @@ fn compile_cmd(a: &CompileArgs, term: Terminal) -> Outcome {
     }
     let dirs = &a.project.dirs;
     let several = dirs.len() > 1;
-    if several {
-        paasc_emit::several_projects();
-    }
     let names = if several {
         match output_names(dirs) {
             Ok(n) => n,

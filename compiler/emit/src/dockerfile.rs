@@ -51,7 +51,7 @@ pub mod repositories;
 #[path = "dockerfile/toolchains.rs"]
 pub mod toolchains;
 
-use crate::{Files, Mode};
+use crate::{Files, Mode, Projects};
 use lifecycle::{Part, Source, PROJECT, WORK};
 use paasc_check::App as EmitInput;
 use paasc_diag::Diagnostic;
@@ -147,8 +147,9 @@ pub const DOCKERFILE: &str = "docker/Dockerfile";
 pub const DOCKERIGNORE: &str = "docker/Dockerfile.dockerignore";
 
 /// The files of this artifact, or why they cannot be written. Every problem is the plan's
-/// ([`plan::image`]), so [`Mode::Check`] writes nothing after it.
-pub fn files(input: &EmitInput, mode: Mode) -> Result<Files, Vec<Diagnostic>> {
+/// ([`plan::image`]), so [`Mode::Check`] writes nothing after it. `projects`: how many
+/// projects the run renders (with several, [`echo_base64`] keeps texts for the next ones).
+pub fn files(input: &EmitInput, mode: Mode, projects: Projects) -> Result<Files, Vec<Diagnostic>> {
     let mut p = Problems::new(input);
     let layout = frameworks::layout(input.framework);
     let img = plan::image(input, layout, mode, &mut p);
@@ -167,7 +168,7 @@ pub fn files(input: &EmitInput, mode: Mode) -> Result<Files, Vec<Diagnostic>> {
     Ok(vec![
         (
             DOCKERFILE.to_string(),
-            dockerfile(&img, layout, name).into(),
+            dockerfile(&img, layout, name, projects).into(),
         ),
         (DOCKERIGNORE.to_string(), dockerignore(&img).into()),
     ])
@@ -244,12 +245,13 @@ fn apt_install(packages: &[String]) -> Ins {
     )
 }
 
-/// Commands that write `text` to `path` (base64, so no byte of it can reach the instruction).
-fn write_file(path: &str, text: &str) -> [Cow<'static, str>; 3] {
+/// Commands that write `text` to `path` (base64, so no byte of it can reach the instruction),
+/// in a run rendering `projects`.
+fn write_file(path: &str, text: &str, projects: Projects) -> [Cow<'static, str>; 3] {
     let mut decode = String::from("base64 -d /tmp/paasc.b64 > ");
     lex::sh_into(&mut decode, path);
     [
-        echo_base64(text).into(),
+        echo_base64(text, projects).into(),
         decode.into(),
         "rm /tmp/paasc.b64".into(),
     ]
@@ -259,14 +261,14 @@ fn write_file(path: &str, text: &str) -> [Cow<'static, str>; 3] {
 const KEPT_ECHOES: usize = 128;
 const KEPT_ECHO_TEXT: usize = 8 * 1024;
 
-/// `echo '<text in base64>' > /tmp/paasc.b64`. When the process renders several projects
-/// ([`crate::several_projects`]) the first few are kept: the extensions' parts, and so most of
-/// their files, are the same in every project of a framework, and encoding them was most of the
+/// `echo '<text in base64>' > /tmp/paasc.b64`. When the run renders several projects
+/// ([`Projects::Several`]) the first few are kept: the extensions' parts, and so most of their
+/// files, are the same in every project of a framework, and encoding them was most of the
 /// Dockerfile's cost.
-fn echo_base64(text: &str) -> String {
+fn echo_base64(text: &str, projects: Projects) -> String {
     type Kept = foldhash::HashMap<String, String>;
     static KEPT: LazyLock<Mutex<Kept>> = LazyLock::new(Mutex::default);
-    let keep = text.len() <= KEPT_ECHO_TEXT && crate::keeping();
+    let keep = text.len() <= KEPT_ECHO_TEXT && projects == Projects::Several;
     if keep {
         if let Some(echo) = KEPT.lock().ok().and_then(|k| k.get(text).cloned()) {
             return echo;
@@ -285,11 +287,16 @@ fn echo_base64(text: &str) -> String {
 }
 
 /// The commands that write the lifecycle runtime into the `craft` stage: the same for every
-/// project, so written once per process.
+/// project, so written once per process (and so not kept by [`echo_base64`] too).
 fn craft_files() -> &'static [Cow<'static, str>] {
     static COMMANDS: LazyLock<Vec<Cow<'static, str>>> = LazyLock::new(|| {
-        let mut cmds = write_file("/craft/craft.sh", &uncommented(CRAFT_SH)).to_vec();
-        cmds.extend(write_file("/craft/bin/craftctl", &uncommented(CRAFTCTL)));
+        let mut cmds =
+            write_file("/craft/craft.sh", &uncommented(CRAFT_SH), Projects::One).to_vec();
+        cmds.extend(write_file(
+            "/craft/bin/craftctl",
+            &uncommented(CRAFTCTL),
+            Projects::One,
+        ));
         cmds
     });
     &COMMANDS
@@ -444,7 +451,7 @@ fn repository_copies(img: &Image) -> Vec<Ins> {
         .collect()
 }
 
-fn part_stage(out: &mut String, img: &Image, part: &Part) {
+fn part_stage(out: &mut String, img: &Image, part: &Part, projects: Projects) {
     let dir = part.dir();
     let run_dir = lex::sh(&[&dir, "/run"].concat());
     let mut ins = vec![
@@ -479,7 +486,7 @@ fn part_stage(out: &mut String, img: &Image, part: &Part) {
     let mut cmds = Vec::with_capacity(1 + 3 * part.files.len());
     cmds.push(["mkdir -p ", &run_dir].concat().into());
     for (name, text) in &part.files {
-        cmds.extend(write_file(&[&dir, "/run/", name].concat(), text));
+        cmds.extend(write_file(&[&dir, "/run/", name].concat(), text, projects));
     }
     ins.push(Ins::Run(cmds, false, Vec::new()));
     if part.project_dir {
@@ -594,7 +601,12 @@ fn final_stage(out: &mut String, img: &Image) {
     out.pop();
 }
 
-fn dockerfile(img: &Image, layout: &paasc_frameworks::Spec, name: &str) -> String {
+fn dockerfile(
+    img: &Image,
+    layout: &paasc_frameworks::Spec,
+    name: &str,
+    projects: Projects,
+) -> String {
     // Most Dockerfiles are under 64 KiB: one allocation instead of a copy at each doubling.
     let mut out = String::with_capacity(64 * 1024);
     header(&mut out, img, layout, name);
@@ -641,7 +653,7 @@ fn dockerfile(img: &Image, layout: &paasc_frameworks::Spec, name: &str) -> Strin
     }
     craft_stage(&mut out, img);
     for part in &img.parts.list {
-        part_stage(&mut out, img, part);
+        part_stage(&mut out, img, part, projects);
     }
     final_stage(&mut out, img);
     out
