@@ -290,35 +290,18 @@ fn echo_base64(text: &str, projects: Projects) -> String {
 /// project, so written once per process (and so not kept by [`echo_base64`] too).
 fn craft_files() -> &'static [Cow<'static, str>] {
     static COMMANDS: LazyLock<Vec<Cow<'static, str>>> = LazyLock::new(|| {
-        let mut cmds =
-            write_file("/craft/craft.sh", &uncommented(CRAFT_SH), Projects::One).to_vec();
-        cmds.extend(write_file(
-            "/craft/bin/craftctl",
-            &uncommented(CRAFTCTL),
-            Projects::One,
-        ));
+        let mut cmds = write_file("/craft/craft.sh", CRAFT_SH, Projects::One).to_vec();
+        cmds.extend(write_file("/craft/bin/craftctl", CRAFTCTL, Projects::One));
         cmds
     });
     &COMMANDS
 }
 
-/// A shell script without its comment lines (the shebang stays): the source documents it.
-fn uncommented(script: &str) -> String {
-    let mut out = String::with_capacity(script.len());
-    for l in script
-        .lines()
-        .filter(|l| l.starts_with("#!") || !l.trim_start().starts_with('#'))
-    {
-        out.push_str(l);
-        out.push('\n');
-    }
-    out
-}
-
-/// The lifecycle runtime: one part's pull, build, stage and prime (see `dockerfile/craft.sh`).
-const CRAFT_SH: &str = include_str!("dockerfile/craft.sh");
-/// `craftctl`, as craft-parts' scriptlets call it.
-const CRAFTCTL: &str = include_str!("dockerfile/craftctl");
+/// The lifecycle runtime: one part's pull, build, stage and prime (see `dockerfile/craft.sh`;
+/// here without its comment lines, `build.rs`).
+const CRAFT_SH: &str = include_str!(concat!(env!("OUT_DIR"), "/craft.sh"));
+/// `craftctl`, as craft-parts' scriptlets call it (without its comment lines).
+const CRAFTCTL: &str = include_str!(concat!(env!("OUT_DIR"), "/craftctl"));
 
 /// Runs the rock's checks (JSON objects in argv) one after the other; any failure raises,
 /// which makes the health check fail.

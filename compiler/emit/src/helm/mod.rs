@@ -248,23 +248,20 @@ pub enum Problem {
     },
 }
 
-const TEMPLATES: [(&str, &str); 18] = [
+/// The chart's templates (path and text), by path.
+const TEMPLATES: [(&str, &str); 19] = [
     (".helmignore", include_str!("../../chart/.helmignore")),
-    (
-        "templates/_helpers.tpl",
-        include_str!("../../chart/templates/_helpers.tpl"),
-    ),
     (
         "templates/NOTES.txt",
         include_str!("../../chart/templates/NOTES.txt"),
     ),
     (
-        "templates/configmap.yaml",
-        include_str!("../../chart/templates/configmap.yaml"),
+        "templates/_helpers.tpl",
+        include_str!("../../chart/templates/_helpers.tpl"),
     ),
     (
-        "templates/statefulset.yaml",
-        include_str!("../../chart/templates/statefulset.yaml"),
+        "templates/configmap.yaml",
+        include_str!("../../chart/templates/configmap.yaml"),
     ),
     (
         "templates/emissary.yaml",
@@ -303,27 +300,30 @@ const TEMPLATES: [(&str, &str); 18] = [
         include_str!("../../chart/templates/schedulers.yaml"),
     ),
     (
+        "templates/service-endpoints.yaml",
+        include_str!("../../chart/templates/service-endpoints.yaml"),
+    ),
+    (
         "templates/service.yaml",
         include_str!("../../chart/templates/service.yaml"),
     ),
     (
-        "templates/service-endpoints.yaml",
-        include_str!("../../chart/templates/service-endpoints.yaml"),
+        "templates/serviceaccount.yaml",
+        include_str!("../../chart/templates/serviceaccount.yaml"),
     ),
     (
         "templates/servicemonitor.yaml",
         include_str!("../../chart/templates/servicemonitor.yaml"),
     ),
     (
+        "templates/statefulset.yaml",
+        include_str!("../../chart/templates/statefulset.yaml"),
+    ),
+    (
         "templates/workers.yaml",
         include_str!("../../chart/templates/workers.yaml"),
     ),
 ];
-
-const SERVICE_ACCOUNT_TEMPLATE: (&str, &str) = (
-    "templates/serviceaccount.yaml",
-    include_str!("../../chart/templates/serviceaccount.yaml"),
-);
 
 /// The default Secret name of an app: `<app>-secrets`, or `<app>-secret-env` when that is the
 /// chart's name (the Secret's files sit beside the chart directory).
@@ -406,7 +406,7 @@ pub fn chart_in(app: &App, settings: &Settings, mode: Mode) -> Result<Chart, Vec
     })?;
     let schema = values::schema_json();
     add("values.schema.json", &|| schema.len(), &|| schema.into())?;
-    for (i, (path, text)) in templates().iter().enumerate() {
+    for (i, (path, text)) in TEMPLATES.iter().enumerate() {
         // Each 9-byte `__CHART__` becomes the name.
         let at_most = text.len() + text.len() / 9 * app.name.len();
         add(path, &|| at_most, &|| {
@@ -420,22 +420,11 @@ pub fn chart_in(app: &App, settings: &Settings, mode: Mode) -> Result<Chart, Vec
     })
 }
 
-/// The chart's templates (path and text), by path.
-fn templates() -> &'static [(&'static str, &'static str)] {
-    static SORTED: LazyLock<Vec<(&str, &str)>> = LazyLock::new(|| {
-        let mut templates: Vec<(&str, &str)> = TEMPLATES.to_vec();
-        templates.push(SERVICE_ACCOUNT_TEMPLATE);
-        templates.sort();
-        templates
-    });
-    &SORTED
-}
-
-/// Each of [`templates`] as the pieces between the `__CHART__`s the chart's name replaces: the
+/// Each of [`TEMPLATES`] as the pieces between the `__CHART__`s the chart's name replaces: the
 /// same for every chart, so split once per process (and only when a chart is written).
 fn template_pieces() -> &'static [Vec<&'static str>] {
     static SPLIT: LazyLock<Vec<Vec<&str>>> = LazyLock::new(|| {
-        templates()
+        TEMPLATES
             .iter()
             .map(|(_, text)| text.split("__CHART__").collect())
             .collect()
@@ -1041,7 +1030,7 @@ fn values_yaml(app: &App, values: &Values) -> String {
     };
     for (key, value) in entries {
         out.push('\n');
-        if let Some(comment) = key.as_str().and_then(|k| key_comments().get(k)) {
+        if let Some(comment) = key.as_str().and_then(key_comment) {
             out.push_str(comment);
         }
         match key {
@@ -1070,46 +1059,21 @@ fn values_yaml_bound(app: &App, values: &Values) -> usize {
 }
 
 /// The description of each top-level key of `values.schema.json` ([`values::schema_json`]), by
-/// key: decoded from the schema's text at build time (`build.rs`).
+/// key: decoded from the schema's text at build time (`build.rs`); the tests check them.
+#[cfg(test)]
 const KEY_DESCRIPTIONS: &[(&str, &str)] =
     include!(concat!(env!("OUT_DIR"), "/key_descriptions.rs"));
 
-/// The comment above each top-level key of `values.yaml`: its schema description, wrapped at
-/// 96 columns. The same for every chart, so made once per process.
-fn key_comments() -> &'static BTreeMap<String, String> {
-    static COMMENTS: LazyLock<BTreeMap<String, String>> = LazyLock::new(|| {
-        KEY_DESCRIPTIONS
-            .iter()
-            .map(|(name, d)| {
-                let text: String = wrap(d, 96)
-                    .iter()
-                    .map(|line| format!("# {line}\n"))
-                    .collect();
-                (name.to_string(), text)
-            })
-            .collect()
-    });
-    &COMMENTS
-}
+/// The comment above each top-level key of `values.yaml`, by key: its schema description,
+/// wrapped at 96 columns, as `# ` lines (made at build time, `build.rs`).
+const KEY_COMMENTS: &[(&str, &str)] = include!(concat!(env!("OUT_DIR"), "/key_comments.rs"));
 
-fn wrap(text: &str, width: usize) -> Vec<String> {
-    let mut lines = Vec::new();
-    for para in text.split("\n\n") {
-        let mut line = String::new();
-        for word in para.split_whitespace() {
-            if !line.is_empty() && line.len() + 1 + word.len() > width {
-                lines.push(std::mem::take(&mut line));
-            }
-            if !line.is_empty() {
-                line.push(' ');
-            }
-            line.push_str(word);
-        }
-        if !line.is_empty() {
-            lines.push(line);
-        }
-    }
-    lines
+/// The comment above the top-level key `key` of `values.yaml` ([`KEY_COMMENTS`]).
+fn key_comment(key: &str) -> Option<&'static str> {
+    KEY_COMMENTS
+        .binary_search_by(|(k, _)| (*k).cmp(key))
+        .ok()
+        .map(|i| KEY_COMMENTS[i].1)
 }
 
 #[cfg(test)]
@@ -1650,8 +1614,9 @@ mod tests {
         let described = values::schema()["properties"]
             .as_object()
             .map(|p| p.values().filter(|v| v["description"].is_string()).count());
-        assert_eq!(Some(key_comments().len()), described);
-        assert!(key_comments()["replicaCount"].starts_with("# "));
+        assert_eq!(Some(KEY_COMMENTS.len()), described);
+        assert!(KEY_COMMENTS.is_sorted_by_key(|(k, _)| *k));
+        assert!(key_comment("replicaCount").is_some_and(|c| c.starts_with("# ")));
         let schema = values::schema();
         for (key, description) in KEY_DESCRIPTIONS {
             assert_eq!(
@@ -1659,6 +1624,12 @@ mod tests {
                 "{key}"
             );
         }
+    }
+
+    /// The chart's files are written in [`TEMPLATES`]' order: by path.
+    #[test]
+    fn templates_are_by_path() {
+        assert!(TEMPLATES.is_sorted_by_key(|(path, _)| *path));
     }
 
     /// `to_yaml` reads JSON text as paasc's YAML reader reads it, without the tree.
