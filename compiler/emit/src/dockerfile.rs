@@ -248,13 +248,23 @@ fn apt_install(packages: &[String]) -> Ins {
 /// Commands that write `text` to `path` (base64, so no byte of it can reach the instruction),
 /// in a run rendering `projects`.
 fn write_file(path: &str, text: &str, projects: Projects) -> [Cow<'static, str>; 3] {
+    write_echoed(path, echo_base64(text, projects))
+}
+
+/// Commands that write to `path` what `echo` (an [`echo`] command) encodes.
+fn write_echoed(path: &str, echo: String) -> [Cow<'static, str>; 3] {
     let mut decode = String::from("base64 -d /tmp/paasc.b64 > ");
     lex::sh_into(&mut decode, path);
-    [
-        echo_base64(text, projects).into(),
-        decode.into(),
-        "rm /tmp/paasc.b64".into(),
-    ]
+    [echo.into(), decode.into(), "rm /tmp/paasc.b64".into()]
+}
+
+/// `echo '<base64>' > /tmp/paasc.b64`, with the `len` bytes of base64 that `encode` writes.
+fn echo(len: usize, encode: impl FnOnce(&mut String)) -> String {
+    let mut echo = String::with_capacity(len + 30);
+    echo.push_str("echo '");
+    encode(&mut echo);
+    echo.push_str("' > /tmp/paasc.b64");
+    echo
 }
 
 /// How many of [`echo_base64`]'s commands are kept, and the longest text kept.
@@ -274,10 +284,9 @@ fn echo_base64(text: &str, projects: Projects) -> String {
             return echo;
         }
     }
-    let mut echo = String::with_capacity(text.len() / 3 * 4 + 30);
-    echo.push_str("echo '");
-    lex::base64_into(&mut echo, text.as_bytes());
-    echo.push_str("' > /tmp/paasc.b64");
+    let echo = echo(text.len().div_ceil(3) * 4, |e| {
+        lex::base64_into(e, text.as_bytes());
+    });
     if let (true, Ok(mut kept)) = (keep, KEPT.lock()) {
         if kept.len() < KEPT_ECHOES {
             kept.insert(text.to_string(), echo.clone());
@@ -287,21 +296,22 @@ fn echo_base64(text: &str, projects: Projects) -> String {
 }
 
 /// The commands that write the lifecycle runtime into the `craft` stage: the same for every
-/// project, so written once per process (and so not kept by [`echo_base64`] too).
+/// project, so written once per process (and from the base64 `build.rs` wrote).
 fn craft_files() -> &'static [Cow<'static, str>] {
     static COMMANDS: LazyLock<Vec<Cow<'static, str>>> = LazyLock::new(|| {
-        let mut cmds = write_file("/craft/craft.sh", CRAFT_SH, Projects::One).to_vec();
-        cmds.extend(write_file("/craft/bin/craftctl", CRAFTCTL, Projects::One));
+        let encoded = |b64: &str| echo(b64.len(), |e| e.push_str(b64));
+        let mut cmds = write_echoed("/craft/craft.sh", encoded(CRAFT_SH)).to_vec();
+        cmds.extend(write_echoed("/craft/bin/craftctl", encoded(CRAFTCTL)));
         cmds
     });
     &COMMANDS
 }
 
-/// The lifecycle runtime: one part's pull, build, stage and prime (see `dockerfile/craft.sh`;
-/// here without its comment lines, `build.rs`).
-const CRAFT_SH: &str = include_str!(concat!(env!("OUT_DIR"), "/craft.sh"));
-/// `craftctl`, as craft-parts' scriptlets call it (without its comment lines).
-const CRAFTCTL: &str = include_str!(concat!(env!("OUT_DIR"), "/craftctl"));
+/// The lifecycle runtime: one part's pull, build, stage and prime (see `dockerfile/craft.sh`):
+/// without its comment lines, in base64 (`build.rs`).
+const CRAFT_SH: &str = include_str!(concat!(env!("OUT_DIR"), "/craft.sh.b64"));
+/// `craftctl`, as craft-parts' scriptlets call it: without its comment lines, in base64.
+const CRAFTCTL: &str = include_str!(concat!(env!("OUT_DIR"), "/craftctl.b64"));
 
 /// Runs the rock's checks (JSON objects in argv) one after the other; any failure raises,
 /// which makes the health check fail.

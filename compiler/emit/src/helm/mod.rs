@@ -32,7 +32,6 @@ use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 use paasc_syntax::Yaml;
 use std::borrow::Cow;
 use std::collections::BTreeMap;
-use std::sync::LazyLock;
 use values::{
     AccessMode, AntiAffinity, Autoscaling, File, Image, Ingress, Migration, PodDisruptionBudget,
     PullPolicy, Scheduler, Scrape, Service, ServiceAccount, ServiceType, Values, Volume, Web,
@@ -248,82 +247,9 @@ pub enum Problem {
     },
 }
 
-/// The chart's templates (path and text), by path.
-const TEMPLATES: [(&str, &str); 19] = [
-    (".helmignore", include_str!("../../chart/.helmignore")),
-    (
-        "templates/NOTES.txt",
-        include_str!("../../chart/templates/NOTES.txt"),
-    ),
-    (
-        "templates/_helpers.tpl",
-        include_str!("../../chart/templates/_helpers.tpl"),
-    ),
-    (
-        "templates/configmap.yaml",
-        include_str!("../../chart/templates/configmap.yaml"),
-    ),
-    (
-        "templates/emissary.yaml",
-        include_str!("../../chart/templates/emissary.yaml"),
-    ),
-    (
-        "templates/hpa.yaml",
-        include_str!("../../chart/templates/hpa.yaml"),
-    ),
-    (
-        "templates/httproute.yaml",
-        include_str!("../../chart/templates/httproute.yaml"),
-    ),
-    (
-        "templates/ingress.yaml",
-        include_str!("../../chart/templates/ingress.yaml"),
-    ),
-    (
-        "templates/migration-job.yaml",
-        include_str!("../../chart/templates/migration-job.yaml"),
-    ),
-    (
-        "templates/networkpolicy.yaml",
-        include_str!("../../chart/templates/networkpolicy.yaml"),
-    ),
-    (
-        "templates/pdb.yaml",
-        include_str!("../../chart/templates/pdb.yaml"),
-    ),
-    (
-        "templates/pvc.yaml",
-        include_str!("../../chart/templates/pvc.yaml"),
-    ),
-    (
-        "templates/schedulers.yaml",
-        include_str!("../../chart/templates/schedulers.yaml"),
-    ),
-    (
-        "templates/service-endpoints.yaml",
-        include_str!("../../chart/templates/service-endpoints.yaml"),
-    ),
-    (
-        "templates/service.yaml",
-        include_str!("../../chart/templates/service.yaml"),
-    ),
-    (
-        "templates/serviceaccount.yaml",
-        include_str!("../../chart/templates/serviceaccount.yaml"),
-    ),
-    (
-        "templates/servicemonitor.yaml",
-        include_str!("../../chart/templates/servicemonitor.yaml"),
-    ),
-    (
-        "templates/statefulset.yaml",
-        include_str!("../../chart/templates/statefulset.yaml"),
-    ),
-    (
-        "templates/workers.yaml",
-        include_str!("../../chart/templates/workers.yaml"),
-    ),
-];
+/// The chart's templates by path, each as the pieces between the `__CHART__`s the chart's name
+/// replaces: the files of `chart/`, split at build time (`build.rs`).
+const TEMPLATES: &[(&str, &[&str])] = include!(concat!(env!("OUT_DIR"), "/templates.rs"));
 
 /// The default Secret name of an app: `<app>-secrets`, or `<app>-secret-env` when that is the
 /// chart's name (the Secret's files sit beside the chart directory).
@@ -406,30 +332,16 @@ pub fn chart_in(app: &App, settings: &Settings, mode: Mode) -> Result<Chart, Vec
     })?;
     let schema = values::schema_json();
     add("values.schema.json", &|| schema.len(), &|| schema.into())?;
-    for (i, (path, text)) in TEMPLATES.iter().enumerate() {
-        // Each 9-byte `__CHART__` becomes the name.
-        let at_most = text.len() + text.len() / 9 * app.name.len();
-        add(path, &|| at_most, &|| {
-            template_pieces()[i].join(app.name.as_str()).into()
-        })?;
+    for (path, pieces) in TEMPLATES {
+        let length = pieces.iter().map(|p| p.len()).sum::<usize>()
+            + pieces.len().saturating_sub(1) * app.name.len();
+        add(path, &|| length, &|| pieces.join(app.name.as_str()).into())?;
     }
     Ok(Chart {
         name: app.name.clone(),
         files,
         secrets,
     })
-}
-
-/// Each of [`TEMPLATES`] as the pieces between the `__CHART__`s the chart's name replaces: the
-/// same for every chart, so split once per process (and only when a chart is written).
-fn template_pieces() -> &'static [Vec<&'static str>] {
-    static SPLIT: LazyLock<Vec<Vec<&str>>> = LazyLock::new(|| {
-        TEMPLATES
-            .iter()
-            .map(|(_, text)| text.split("__CHART__").collect())
-            .collect()
-    });
-    &SPLIT
 }
 
 /// Pretty JSON with a trailing newline.
