@@ -332,7 +332,11 @@ fn check(c: &CheckArgs, term: Terminal) -> Outcome {
         let configs = rules::Configs::default();
         compile::each(&p.dirs, |dir| {
             load::remembering(|| {
-                check_one(dir, &p.files, &p.rules, term, &load::Disk, ending, &configs)
+                let control = rules::Control {
+                    args: &p.rules,
+                    configs: &configs,
+                };
+                check_one(dir, &p.files, control, term, &load::Disk, ending)
             })
         })
     };
@@ -389,11 +393,13 @@ pub fn check_dir(
         check_one(
             dir,
             &args,
-            &rules::RuleArgs::default(),
+            rules::Control {
+                args: &rules::RuleArgs::default(),
+                configs: &rules::Configs::default(),
+            },
             term,
             src,
             Ending::Free,
-            &rules::Configs::default(),
         )
     });
     (report.db, report.diags)
@@ -421,15 +427,14 @@ fn lsp(term: Terminal) -> Outcome {
 }
 
 /// `check` of the project in `dir`, with every profile it has; `ending` says whether its
-/// values are freed, `configs` keeps the configuration files found.
+/// values are freed; `control` is its rule control.
 fn check_one(
     dir: &Path,
     args: &FileArgs,
-    selection: &rules::RuleArgs,
+    control: rules::Control,
     term: Terminal,
     src: &dyn paasc_check::Source,
     ending: Ending,
-    configs: &rules::Configs,
 ) -> Report {
     let mut loaded = match load_project(dir, args, None, src) {
         Ok(l) => l,
@@ -461,15 +466,7 @@ fn check_one(
     paasc_diag::sort(&mut diags);
     // The image's problems do not depend on the profile: each profile finds them again.
     diags.dedup();
-    let (diags, suppressed) = rules::apply(
-        dir,
-        src,
-        configs,
-        selection,
-        all_codes(),
-        &mut loaded.db,
-        diags,
-    );
+    let (diags, suppressed) = rules::apply(dir, src, control, all_codes(), &mut loaded.db, diags);
     let code = if paasc_diag::has_errors(&diags) {
         EXIT_PROBLEMS
     } else {
@@ -510,8 +507,10 @@ fn compile_one(
         ..report::ruled(
             dir,
             "compile",
-            &a.project.rules,
-            configs,
+            rules::Control {
+                args: &a.project.rules,
+                configs,
+            },
             db,
             diags,
             code,

@@ -106,21 +106,30 @@ fn read_text(path: &Path, src: &dyn Source) -> Option<String> {
     (bytes.len() <= limit).then(|| String::from_utf8_lossy(&bytes).into_owned())
 }
 
+/// Rule control for a command's projects: its `--select`/`--ignore`, and the configuration
+/// files found so far.
+#[derive(Clone, Copy)]
+pub struct Control<'a> {
+    /// `--select` and `--ignore`.
+    pub args: &'a RuleArgs,
+    /// The configuration files found, kept for the command's other projects.
+    pub configs: &'a Configs,
+}
+
 /// Applies rule control to the diagnostics of the project in `dir`: returns those to report,
-/// sorted, and those hidden (see [`paasc_render::rules::apply`]). The configuration files
-/// found are kept in `configs`.
+/// sorted, and those hidden (see [`paasc_render::rules::apply`]).
 pub fn apply(
     dir: &Path,
     src: &dyn Source,
-    configs: &Configs,
-    args: &RuleArgs,
+    control: Control,
     codes: &[Code],
     db: &mut SourceDb,
     diags: Vec<Diagnostic>,
 ) -> (Vec<Diagnostic>, Vec<Suppressed>) {
     let flags = Flags {
-        select: &args.select,
-        ignore: &args.ignore,
+        select: &control.args.select,
+        ignore: &control.args.ignore,
     };
-    paasc_render::rules::apply(find_config(dir, src, configs), flags, codes, db, diags)
+    let config = find_config(dir, src, control.configs);
+    paasc_render::rules::apply(config, flags, codes, db, diags)
 }

@@ -68,15 +68,18 @@ pub struct ArtifactInfo {
     pub secret: fn(path: &str, files: &Files) -> bool,
 }
 
+/// What an emitter returns: the files, or the problems that stop them.
+pub type Rendered = Result<Files, Vec<Diagnostic>>;
+
 /// What an artifact is rendered from. Each emitter takes the [`Mode`] it runs in.
 #[derive(Clone, Copy)]
 pub enum Emitter {
     /// The checked project alone: the same files whatever the profile (the image).
-    Project(fn(&App, Mode, Projects) -> Result<Files, Vec<Diagnostic>>),
+    Project(fn(&App, Mode, Projects) -> Rendered),
     /// A deployment: the project with a profile applied.
-    Deployment(fn(&Resolved, Mode) -> Result<Files, Vec<Diagnostic>>),
+    Deployment(fn(&Resolved, Mode) -> Rendered),
     /// A deployment, in files that point back at the project from the output directory.
-    Placed(fn(&Resolved, &Placement, Mode, Projects) -> Result<Files, Vec<Diagnostic>>),
+    Placed(fn(&Resolved, &Placement, Mode, Projects) -> Rendered),
 }
 
 /// What an emitter is asked for. Both modes run the same code up to each problem, so they find

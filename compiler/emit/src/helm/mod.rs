@@ -826,9 +826,9 @@ fn secrets(app: &App, secret_name: &str) -> Result<Option<Secrets>, Vec<Problem>
         app = app.app
     );
     for v in secret {
-        text.push_str(&v.name);
+        text.push_str(v.name);
         text.push('=');
-        text.push_str(&v.value);
+        text.push_str(v.value);
         text.push('\n');
     }
     Ok(Some(Secrets::EnvFile {
@@ -1009,13 +1009,13 @@ mod tests {
             },
             env: vec![
                 Var {
-                    name: "FLASK_BASE_URL".into(),
-                    value: "http://shop.prod:8000".into(),
+                    name: "FLASK_BASE_URL",
+                    value: "http://shop.prod:8000",
                     secret: false,
                 },
                 Var {
-                    name: "FLASK_SECRET_KEY".into(),
-                    value: "s3cr3t-value".into(),
+                    name: "FLASK_SECRET_KEY",
+                    value: "s3cr3t-value",
                     secret: true,
                 },
             ],
@@ -1187,7 +1187,7 @@ mod tests {
                         secret: false,
                     },
                     Var {
-                        name: "S".into(),
+                        name: "S",
                         value: s,
                         secret: true,
                     },
@@ -1388,7 +1388,7 @@ mod tests {
             assert!(!text.contains("s3cr3t-value"), "{path}");
         }
         let mut multi = app();
-        multi.env[1].value = "line 1\nline 2\n".into();
+        multi.env[1].value = "line 1\nline 2\n";
         let c = super::chart(&multi, &Settings::default()).expect("chart");
         assert_eq!(
             c.secrets.map(|s| s.files()),
@@ -1398,7 +1398,7 @@ mod tests {
             )])
         );
         let mut nul = app();
-        nul.env[1].value = "a\0b".into();
+        nul.env[1].value = "a\0b";
         assert!(super::chart(&nul, &Settings::default()).is_err());
         let named = Settings {
             secret_name: Some("vault".into()),
