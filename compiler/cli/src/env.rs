@@ -66,7 +66,7 @@ pub(crate) struct Request<'a> {
 /// `--select`/`--ignore`) hides diagnostics as for `compile`: a hidden error still stops the
 /// command (exit 1, with a note naming it), as it stops `compile`.
 pub(crate) fn deploy(dir: &Path, r: &Request, term: Terminal) -> Result<Deployed, Outcome> {
-    if let Err(stderr) = r.rules.validate(all_codes()) {
+    if let Err(stderr) = r.rules.validate(all_codes) {
         return Err(Outcome {
             stderr,
             code: EXIT_USAGE,

@@ -302,7 +302,7 @@ pub fn run(args: Vec<String>, term: Terminal) -> Outcome {
 /// Refuses flags that name one project's files when several projects are given, and
 /// `--select`/`--ignore` entries that name no code.
 fn single_project_flags(p: &ProjectArgs) -> Option<Outcome> {
-    if let Err(stderr) = p.rules.validate(all_codes()) {
+    if let Err(stderr) = p.rules.validate(all_codes) {
         return Some(Outcome {
             stderr,
             code: EXIT_USAGE,
@@ -466,7 +466,7 @@ fn check_one(
     paasc_diag::sort(&mut diags);
     // The image's problems do not depend on the profile: each profile finds them again.
     diags.dedup();
-    let (diags, suppressed) = rules::apply(dir, src, control, all_codes(), &mut loaded.db, diags);
+    let (diags, suppressed) = rules::apply(dir, src, control, all_codes, &mut loaded.db, diags);
     let code = if paasc_diag::has_errors(&diags) {
         EXIT_PROBLEMS
     } else {

@@ -54,7 +54,7 @@ pub fn ruled(
     code: i32,
     note: Option<String>,
 ) -> Report {
-    let (diags, suppressed) = rules::apply(dir, &load::Disk, control, all_codes(), &mut db, diags);
+    let (diags, suppressed) = rules::apply(dir, &load::Disk, control, all_codes, &mut db, diags);
     let note = note.or_else(|| {
         let blocked = code == EXIT_PROBLEMS && !paasc_diag::has_errors(&diags);
         let codes: Vec<&str> = suppressed

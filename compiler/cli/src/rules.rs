@@ -24,9 +24,13 @@ pub struct RuleArgs {
 }
 
 impl RuleArgs {
-    /// The first selector of the flags that matches no code, as a usage error.
-    pub fn validate(&self, codes: &[Code]) -> Result<(), String> {
-        paasc_render::rules::validate(&self.select, &self.ignore, codes)
+    /// The first selector of the flags that matches no code of `codes`, as a usage error
+    /// (`codes` is asked only when there is a selector).
+    pub fn validate(&self, codes: fn() -> &'static [Code]) -> Result<(), String> {
+        if self.select.is_empty() && self.ignore.is_empty() {
+            return Ok(());
+        }
+        paasc_render::rules::validate(&self.select, &self.ignore, codes())
     }
 }
 
@@ -122,7 +126,7 @@ pub fn apply(
     dir: &Path,
     src: &dyn Source,
     control: Control,
-    codes: &[Code],
+    codes: fn() -> &'static [Code],
     db: &mut SourceDb,
     diags: Vec<Diagnostic>,
 ) -> (Vec<Diagnostic>, Vec<Suppressed>) {
