@@ -21,8 +21,9 @@ pub fn each<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync + Send) ->
 /// Renders the `emit` artifacts of the checked project. Only when one of them reads a profile
 /// is the profile at `path` (none: no profile) read from `src` and applied with `sets`.
 /// Problems (and warnings) go to `diags`. `placement` says where the output directory is;
-/// `memo` keeps the image's artifacts across the profiles of one checked project. With
-/// [`Mode::Check`] only the problems count: the files returned are not the artifacts.
+/// `memo` keeps the image's artifacts across the profiles of one checked project; `ending`
+/// says whether the deployment is freed. With [`Mode::Check`] only the problems count: the
+/// files returned are not the artifacts.
 #[allow(clippy::too_many_arguments)]
 pub fn build(
     project: &mut Project,
@@ -35,6 +36,7 @@ pub fn build(
     src: &dyn Source,
     diags: &mut Vec<Diagnostic>,
     memo: &mut ImageMemo,
+    ending: Ending,
 ) -> Option<Files> {
     project.files.charmcraft?;
     project.files.rockcraft?;
@@ -44,7 +46,7 @@ pub fn build(
             None => None,
         };
         let resolved = apply_profile(project, checked, profile, sets, diags)?;
-        artifacts_of(
+        let rendered = artifacts_of(
             emit,
             &resolved,
             Some(&resolved),
@@ -52,10 +54,14 @@ pub fn build(
             mode,
             diags,
             memo,
-        )
+        );
+        release(resolved, ending);
+        rendered
     } else {
         let app = paasc_check::app(project, checked, diags)?;
-        artifacts_of(emit, &app, None, placement, mode, diags, memo)
+        let rendered = artifacts_of(emit, &app, None, placement, mode, diags, memo);
+        release(app, ending);
+        rendered
     };
     match rendered {
         Ok(files) => Some(files),
@@ -63,6 +69,26 @@ pub fn build(
             diags.append(&mut found);
             None
         }
+    }
+}
+
+/// What comes after a project's check or compile: the process exits, or more work (the
+/// language server, other projects) that the memory would add up in.
+#[derive(Clone, Copy)]
+pub enum Ending {
+    /// A single-project run: the process exits right after the report.
+    Exit,
+    /// The memory is freed as usual.
+    Free,
+}
+
+/// Drops `value`, or with [`Ending::Exit`] leaves it to the operating system, which takes a
+/// process's memory back at once: freeing a large project's values node by node costs about a
+/// twentieth of a one-shot `check` (10.5M instructions of 190M on a 10,000-option charm).
+pub fn release<T>(value: T, ending: Ending) {
+    match ending {
+        Ending::Exit => std::mem::forget(value),
+        Ending::Free => drop(value),
     }
 }
 

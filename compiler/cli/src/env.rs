@@ -66,7 +66,7 @@ pub(crate) struct Request<'a> {
 /// `--select`/`--ignore`) hides diagnostics as for `compile`: a hidden error still stops the
 /// command (exit 1, with a note naming it), as it stops `compile`.
 pub(crate) fn deploy(dir: &Path, r: &Request, term: Terminal) -> Result<Deployed, Outcome> {
-    if let Err(stderr) = r.rules.validate(all_codes()) {
+    if let Err(stderr) = r.rules.validate(all_codes) {
         return Err(Outcome {
             stderr,
             code: EXIT_USAGE,
@@ -74,8 +74,13 @@ pub(crate) fn deploy(dir: &Path, r: &Request, term: Terminal) -> Result<Deployed
         });
     }
     let files = r.files;
+    let configs = crate::rules::Configs::default();
+    let control = crate::rules::Control {
+        args: r.rules,
+        configs: &configs,
+    };
     let fail = |db, diags, code| {
-        let report = ruled(dir, r.command, r.rules, db, diags, code, None);
+        let report = ruled(dir, r.command, control, db, diags, code, None);
         emit_reports(&[report], files.format, term)
     };
     let mut project = load_project(dir, files, None, &load::Disk)
@@ -101,7 +106,7 @@ pub(crate) fn deploy(dir: &Path, r: &Request, term: Terminal) -> Result<Deployed
     else {
         return Err(fail(project.db, diags, EXIT_PROBLEMS));
     };
-    let shown = ruled(dir, r.command, r.rules, project.db, diags, EXIT_OK, None);
+    let shown = ruled(dir, r.command, control, project.db, diags, EXIT_OK, None);
     project.db = shown.db;
     let warnings = paasc_render::human::render_all(&project.db, &shown.diags, human_style(term));
     Ok(Deployed {

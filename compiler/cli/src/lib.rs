@@ -21,6 +21,7 @@ pub use shared::{
 };
 
 use clap::{Parser, Subcommand, ValueEnum};
+use compile::{release, Ending};
 use paasc_check::expand;
 use paasc_diag::{Code, Diagnostic};
 use paasc_emit::Artifact;
@@ -301,7 +302,7 @@ pub fn run(args: Vec<String>, term: Terminal) -> Outcome {
 /// Refuses flags that name one project's files when several projects are given, and
 /// `--select`/`--ignore` entries that name no code.
 fn single_project_flags(p: &ProjectArgs) -> Option<Outcome> {
-    if let Err(stderr) = p.rules.validate(all_codes()) {
+    if let Err(stderr) = p.rules.validate(all_codes) {
         return Some(Outcome {
             stderr,
             code: EXIT_USAGE,
@@ -328,8 +329,15 @@ fn check(c: &CheckArgs, term: Terminal) -> Outcome {
         Ending::Free
     };
     let run = || -> Vec<Report> {
+        let configs = rules::Configs::default();
         compile::each(&p.dirs, |dir| {
-            load::remembering(|| check_one(dir, &p.files, &p.rules, term, &load::Disk, ending))
+            load::remembering(|| {
+                let control = rules::Control {
+                    args: &p.rules,
+                    configs: &configs,
+                };
+                check_one(dir, &p.files, control, term, &load::Disk, ending)
+            })
         })
     };
     let mut reports = run();
@@ -385,7 +393,10 @@ pub fn check_dir(
         check_one(
             dir,
             &args,
-            &rules::RuleArgs::default(),
+            rules::Control {
+                args: &rules::RuleArgs::default(),
+                configs: &rules::Configs::default(),
+            },
             term,
             src,
             Ending::Free,
@@ -415,32 +426,12 @@ fn lsp(term: Terminal) -> Outcome {
     }
 }
 
-/// What comes after a project's check: the process exits, or more work (the language server,
-/// other projects) that the memory would add up in.
-#[derive(Clone, Copy)]
-enum Ending {
-    /// A single-project run: the process exits right after the report.
-    Exit,
-    /// The memory is freed as usual.
-    Free,
-}
-
-/// Drops `value`, or with [`Ending::Exit`] leaves it to the operating system, which takes a
-/// process's memory back at once: freeing a large project's values node by node costs about a
-/// twentieth of a one-shot `check` (10.5M instructions of 190M on a 10,000-option charm).
-fn release<T>(value: T, ending: Ending) {
-    match ending {
-        Ending::Exit => std::mem::forget(value),
-        Ending::Free => drop(value),
-    }
-}
-
 /// `check` of the project in `dir`, with every profile it has; `ending` says whether its
-/// values are freed.
+/// values are freed; `control` is its rule control.
 fn check_one(
     dir: &Path,
     args: &FileArgs,
-    selection: &rules::RuleArgs,
+    control: rules::Control,
     term: Terminal,
     src: &dyn paasc_check::Source,
     ending: Ending,
@@ -468,13 +459,14 @@ fn check_one(
                 src,
                 &mut diags,
                 &mut memo,
+                ending,
             );
         }
     }
     paasc_diag::sort(&mut diags);
     // The image's problems do not depend on the profile: each profile finds them again.
     diags.dedup();
-    let (diags, suppressed) = rules::apply(dir, src, selection, all_codes(), &mut loaded.db, diags);
+    let (diags, suppressed) = rules::apply(dir, src, control, all_codes, &mut loaded.db, diags);
     let code = if paasc_diag::has_errors(&diags) {
         EXIT_PROBLEMS
     } else {
@@ -494,13 +486,15 @@ fn check_one(
 }
 
 /// `compile` of the project in `dir` to `out` (`out_abs`, made [`compile::absolute`]): its
-/// diagnostics, and its artifacts when it has no errors.
+/// diagnostics, and its artifacts when it has no errors. `several`: one of several projects
+/// (their values are then freed); `configs` keeps the configuration files found.
 fn compile_one(
     dir: &Path,
     (out, out_abs): (&Path, Option<&Path>),
     a: &CompileArgs,
     several: bool,
     term: Terminal,
+    configs: &rules::Configs,
 ) -> Report {
     let mut loaded = match load_project(dir, &a.project.files, None, &load::Disk) {
         Ok(l) => l,
@@ -510,7 +504,18 @@ fn compile_one(
     let mut diags = std::mem::take(&mut checked.diags);
     let report = |db, diags, code, note, artifacts| Report {
         artifacts,
-        ..report::ruled(dir, "compile", &a.project.rules, db, diags, code, note)
+        ..report::ruled(
+            dir,
+            "compile",
+            rules::Control {
+                args: &a.project.rules,
+                configs,
+            },
+            db,
+            diags,
+            code,
+            note,
+        )
     };
     if loaded.files.charmcraft.is_none() || loaded.files.rockcraft.is_none() {
         let whose = if several {
@@ -543,6 +548,11 @@ fn compile_one(
         }
     }
     sets.extend(a.set.iter().cloned());
+    let (ending, projects) = if several {
+        (Ending::Free, paasc_emit::Projects::Several)
+    } else {
+        (Ending::Exit, paasc_emit::Projects::One)
+    };
     let built = compile::build(
         &mut loaded,
         &checked,
@@ -553,14 +563,17 @@ fn compile_one(
         paasc_emit::Mode::Render,
         &load::Disk,
         &mut diags,
-        &mut paasc_emit::ImageMemo::default(),
+        &mut paasc_emit::ImageMemo::new(projects),
+        ending,
     );
     let code = if built.is_some() {
         EXIT_OK
     } else {
         compile_failure_code(&diags)
     };
-    report(loaded.db, diags, code, None, built)
+    let db = std::mem::take(&mut loaded.db);
+    release((checked, loaded), ending);
+    report(db, diags, code, None, built)
 }
 
 /// The exit code of a compile that failed with `diags`: 2 when the profile it was given (or
@@ -618,9 +631,6 @@ fn compile_cmd(a: &CompileArgs, term: Terminal) -> Outcome {
     }
     let dirs = &a.project.dirs;
     let several = dirs.len() > 1;
-    if several {
-        paasc_emit::several_projects();
-    }
     let names = if several {
         match output_names(dirs) {
             Ok(n) => n,
@@ -632,10 +642,13 @@ fn compile_cmd(a: &CompileArgs, term: Terminal) -> Outcome {
     let jobs: Vec<(&PathBuf, &String)> = dirs.iter().zip(&names).collect();
     // OUT/<name> is below OUT: a link there is refused when writing, so it need not be resolved.
     let out_abs = compile::absolute(&a.out);
+    let configs = rules::Configs::default();
     let mut reports: Vec<Report> = compile::each(&jobs, |(dir, name)| {
         let out = a.out.join(name);
         let out_abs = out_abs.as_ref().map(|o| o.join(name));
-        load::remembering(|| compile_one(dir, (&out, out_abs.as_deref()), a, several, term))
+        load::remembering(|| {
+            compile_one(dir, (&out, out_abs.as_deref()), a, several, term, &configs)
+        })
     });
     let mut out = emit_reports(&reports, a.project.files.format, term);
     if out.code != EXIT_OK {

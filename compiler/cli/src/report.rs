@@ -3,7 +3,7 @@
 
 use crate::compile;
 use crate::load;
-use crate::rules::{self, RuleArgs};
+use crate::rules;
 use crate::shared::{
     all_codes, FileArgs, Format, Outcome, Terminal, Tool, EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE,
 };
@@ -48,14 +48,13 @@ pub fn load_project(
 pub fn ruled(
     dir: &Path,
     command: &str,
-    selection: &RuleArgs,
+    control: rules::Control,
     mut db: paasc_diag::SourceDb,
     diags: Vec<Diagnostic>,
     code: i32,
     note: Option<String>,
 ) -> Report {
-    let (diags, suppressed) =
-        rules::apply(dir, &load::Disk, selection, all_codes(), &mut db, diags);
+    let (diags, suppressed) = rules::apply(dir, &load::Disk, control, all_codes, &mut db, diags);
     let note = note.or_else(|| {
         let blocked = code == EXIT_PROBLEMS && !paasc_diag::has_errors(&diags);
         let codes: Vec<&str> = suppressed

@@ -46,6 +46,7 @@ fn built(
         &Disk,
         &mut diags,
         &mut ImageMemo::default(),
+        paasc::compile::Ending::Free,
     )
     .is_some();
     (diags, ok)

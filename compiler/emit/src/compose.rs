@@ -631,17 +631,18 @@ pub fn files(app: &Resolved, placement: &Placement) -> Result<Files, Vec<Diagnos
 }
 
 /// The artifact: [`files`] and the files compose.yaml reads (`.env`, `gunicorn.conf.py`,
-/// `docker/`), rendered by their own back ends in `mode` (compose.yaml itself is always
-/// written: its problems are found in writing it).
+/// `docker/`), rendered by their own back ends in `mode` for a run rendering `projects`
+/// (compose.yaml itself is always written: its problems are found in writing it).
 pub fn with_inputs(
     app: &Resolved,
     placement: &Placement,
     mode: crate::Mode,
+    projects: crate::Projects,
 ) -> Result<Files, Vec<Diagnostic>> {
     let mut out = files(app, placement)?;
     out.extend(crate::env::dotenv_files(app, mode)?);
     out.extend(crate::gunicorn::files(app, mode)?);
-    out.extend(crate::dockerfile::files(app, mode)?);
+    out.extend(crate::dockerfile::files(app, mode, projects)?);
     Ok(out)
 }
 

@@ -51,7 +51,7 @@ pub mod repositories;
 #[path = "dockerfile/toolchains.rs"]
 pub mod toolchains;
 
-use crate::{Files, Mode};
+use crate::{Files, Mode, Projects};
 use lifecycle::{Part, Source, PROJECT, WORK};
 use paasc_check::App as EmitInput;
 use paasc_diag::Diagnostic;
@@ -147,8 +147,9 @@ pub const DOCKERFILE: &str = "docker/Dockerfile";
 pub const DOCKERIGNORE: &str = "docker/Dockerfile.dockerignore";
 
 /// The files of this artifact, or why they cannot be written. Every problem is the plan's
-/// ([`plan::image`]), so [`Mode::Check`] writes nothing after it.
-pub fn files(input: &EmitInput, mode: Mode) -> Result<Files, Vec<Diagnostic>> {
+/// ([`plan::image`]), so [`Mode::Check`] writes nothing after it. `projects`: how many
+/// projects the run renders (with several, [`echo_base64`] keeps texts for the next ones).
+pub fn files(input: &EmitInput, mode: Mode, projects: Projects) -> Result<Files, Vec<Diagnostic>> {
     let mut p = Problems::new(input);
     let layout = frameworks::layout(input.framework);
     let img = plan::image(input, layout, mode, &mut p);
@@ -167,7 +168,7 @@ pub fn files(input: &EmitInput, mode: Mode) -> Result<Files, Vec<Diagnostic>> {
     Ok(vec![
         (
             DOCKERFILE.to_string(),
-            dockerfile(&img, layout, name).into(),
+            dockerfile(&img, layout, name, projects).into(),
         ),
         (DOCKERIGNORE.to_string(), dockerignore(&img).into()),
     ])
@@ -244,38 +245,48 @@ fn apt_install(packages: &[String]) -> Ins {
     )
 }
 
-/// Commands that write `text` to `path` (base64, so no byte of it can reach the instruction).
-fn write_file(path: &str, text: &str) -> [Cow<'static, str>; 3] {
+/// Commands that write `text` to `path` (base64, so no byte of it can reach the instruction),
+/// in a run rendering `projects`.
+fn write_file(path: &str, text: &str, projects: Projects) -> [Cow<'static, str>; 3] {
+    write_echoed(path, echo_base64(text, projects))
+}
+
+/// Commands that write to `path` what `echo` (an [`echo`] command) encodes.
+fn write_echoed(path: &str, echo: String) -> [Cow<'static, str>; 3] {
     let mut decode = String::from("base64 -d /tmp/paasc.b64 > ");
     lex::sh_into(&mut decode, path);
-    [
-        echo_base64(text).into(),
-        decode.into(),
-        "rm /tmp/paasc.b64".into(),
-    ]
+    [echo.into(), decode.into(), "rm /tmp/paasc.b64".into()]
+}
+
+/// `echo '<base64>' > /tmp/paasc.b64`, with the `len` bytes of base64 that `encode` writes.
+fn echo(len: usize, encode: impl FnOnce(&mut String)) -> String {
+    let mut echo = String::with_capacity(len + 30);
+    echo.push_str("echo '");
+    encode(&mut echo);
+    echo.push_str("' > /tmp/paasc.b64");
+    echo
 }
 
 /// How many of [`echo_base64`]'s commands are kept, and the longest text kept.
 const KEPT_ECHOES: usize = 128;
 const KEPT_ECHO_TEXT: usize = 8 * 1024;
 
-/// `echo '<text in base64>' > /tmp/paasc.b64`. When the process renders several projects
-/// ([`crate::several_projects`]) the first few are kept: the extensions' parts, and so most of
-/// their files, are the same in every project of a framework, and encoding them was most of the
+/// `echo '<text in base64>' > /tmp/paasc.b64`. When the run renders several projects
+/// ([`Projects::Several`]) the first few are kept: the extensions' parts, and so most of their
+/// files, are the same in every project of a framework, and encoding them was most of the
 /// Dockerfile's cost.
-fn echo_base64(text: &str) -> String {
+fn echo_base64(text: &str, projects: Projects) -> String {
     type Kept = foldhash::HashMap<String, String>;
     static KEPT: LazyLock<Mutex<Kept>> = LazyLock::new(Mutex::default);
-    let keep = text.len() <= KEPT_ECHO_TEXT && crate::keeping();
+    let keep = text.len() <= KEPT_ECHO_TEXT && projects == Projects::Several;
     if keep {
         if let Some(echo) = KEPT.lock().ok().and_then(|k| k.get(text).cloned()) {
             return echo;
         }
     }
-    let mut echo = String::with_capacity(text.len() / 3 * 4 + 30);
-    echo.push_str("echo '");
-    lex::base64_into(&mut echo, text.as_bytes());
-    echo.push_str("' > /tmp/paasc.b64");
+    let echo = echo(text.len().div_ceil(3) * 4, |e| {
+        lex::base64_into(e, text.as_bytes());
+    });
     if let (true, Ok(mut kept)) = (keep, KEPT.lock()) {
         if kept.len() < KEPT_ECHOES {
             kept.insert(text.to_string(), echo.clone());
@@ -285,33 +296,22 @@ fn echo_base64(text: &str) -> String {
 }
 
 /// The commands that write the lifecycle runtime into the `craft` stage: the same for every
-/// project, so written once per process.
+/// project, so written once per process (and from the base64 `build.rs` wrote).
 fn craft_files() -> &'static [Cow<'static, str>] {
     static COMMANDS: LazyLock<Vec<Cow<'static, str>>> = LazyLock::new(|| {
-        let mut cmds = write_file("/craft/craft.sh", &uncommented(CRAFT_SH)).to_vec();
-        cmds.extend(write_file("/craft/bin/craftctl", &uncommented(CRAFTCTL)));
+        let encoded = |b64: &str| echo(b64.len(), |e| e.push_str(b64));
+        let mut cmds = write_echoed("/craft/craft.sh", encoded(CRAFT_SH)).to_vec();
+        cmds.extend(write_echoed("/craft/bin/craftctl", encoded(CRAFTCTL)));
         cmds
     });
     &COMMANDS
 }
 
-/// A shell script without its comment lines (the shebang stays): the source documents it.
-fn uncommented(script: &str) -> String {
-    let mut out = String::with_capacity(script.len());
-    for l in script
-        .lines()
-        .filter(|l| l.starts_with("#!") || !l.trim_start().starts_with('#'))
-    {
-        out.push_str(l);
-        out.push('\n');
-    }
-    out
-}
-
-/// The lifecycle runtime: one part's pull, build, stage and prime (see `dockerfile/craft.sh`).
-const CRAFT_SH: &str = include_str!("dockerfile/craft.sh");
-/// `craftctl`, as craft-parts' scriptlets call it.
-const CRAFTCTL: &str = include_str!("dockerfile/craftctl");
+/// The lifecycle runtime: one part's pull, build, stage and prime (see `dockerfile/craft.sh`):
+/// without its comment lines, in base64 (`build.rs`).
+const CRAFT_SH: &str = include_str!(concat!(env!("OUT_DIR"), "/craft.sh.b64"));
+/// `craftctl`, as craft-parts' scriptlets call it: without its comment lines, in base64.
+const CRAFTCTL: &str = include_str!(concat!(env!("OUT_DIR"), "/craftctl.b64"));
 
 /// Runs the rock's checks (JSON objects in argv) one after the other; any failure raises,
 /// which makes the health check fail.
@@ -444,7 +444,7 @@ fn repository_copies(img: &Image) -> Vec<Ins> {
         .collect()
 }
 
-fn part_stage(out: &mut String, img: &Image, part: &Part) {
+fn part_stage(out: &mut String, img: &Image, part: &Part, projects: Projects) {
     let dir = part.dir();
     let run_dir = lex::sh(&[&dir, "/run"].concat());
     let mut ins = vec![
@@ -479,7 +479,7 @@ fn part_stage(out: &mut String, img: &Image, part: &Part) {
     let mut cmds = Vec::with_capacity(1 + 3 * part.files.len());
     cmds.push(["mkdir -p ", &run_dir].concat().into());
     for (name, text) in &part.files {
-        cmds.extend(write_file(&[&dir, "/run/", name].concat(), text));
+        cmds.extend(write_file(&[&dir, "/run/", name].concat(), text, projects));
     }
     ins.push(Ins::Run(cmds, false, Vec::new()));
     if part.project_dir {
@@ -594,7 +594,12 @@ fn final_stage(out: &mut String, img: &Image) {
     out.pop();
 }
 
-fn dockerfile(img: &Image, layout: &paasc_frameworks::Spec, name: &str) -> String {
+fn dockerfile(
+    img: &Image,
+    layout: &paasc_frameworks::Spec,
+    name: &str,
+    projects: Projects,
+) -> String {
     // Most Dockerfiles are under 64 KiB: one allocation instead of a copy at each doubling.
     let mut out = String::with_capacity(64 * 1024);
     header(&mut out, img, layout, name);
@@ -641,7 +646,7 @@ fn dockerfile(img: &Image, layout: &paasc_frameworks::Spec, name: &str) -> Strin
     }
     craft_stage(&mut out, img);
     for part in &img.parts.list {
-        part_stage(&mut out, img, part);
+        part_stage(&mut out, img, part, projects);
     }
     final_stage(&mut out, img);
     out

@@ -68,15 +68,18 @@ pub struct ArtifactInfo {
     pub secret: fn(path: &str, files: &Files) -> bool,
 }
 
+/// What an emitter returns: the files, or the problems that stop them.
+pub type Rendered = Result<Files, Vec<Diagnostic>>;
+
 /// What an artifact is rendered from. Each emitter takes the [`Mode`] it runs in.
 #[derive(Clone, Copy)]
 pub enum Emitter {
     /// The checked project alone: the same files whatever the profile (the image).
-    Project(fn(&App, Mode) -> Result<Files, Vec<Diagnostic>>),
+    Project(fn(&App, Mode, Projects) -> Rendered),
     /// A deployment: the project with a profile applied.
-    Deployment(fn(&Resolved, Mode) -> Result<Files, Vec<Diagnostic>>),
+    Deployment(fn(&Resolved, Mode) -> Rendered),
     /// A deployment, in files that point back at the project from the output directory.
-    Placed(fn(&Resolved, &Placement, Mode) -> Result<Files, Vec<Diagnostic>>),
+    Placed(fn(&Resolved, &Placement, Mode, Projects) -> Rendered),
 }
 
 /// What an emitter is asked for. Both modes run the same code up to each problem, so they find
@@ -90,19 +93,16 @@ pub enum Mode {
     Check,
 }
 
-/// Whether this process renders several projects (see [`several_projects`]).
-static SEVERAL: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
-
-/// Says that this process renders several projects: texts most projects share (the
-/// Dockerfile's encoded part files) are then kept for the next ones. With one project there is
-/// nothing to reuse, and keeping them would only cost copies.
-pub fn several_projects() {
-    SEVERAL.store(true, std::sync::atomic::Ordering::Relaxed);
-}
-
-/// Whether [`several_projects`] was called.
-fn keeping() -> bool {
-    SEVERAL.load(std::sync::atomic::Ordering::Relaxed)
+/// How many projects the run renders (a project's [`ImageMemo`] says it to the emitters that
+/// read it): with several, texts most projects share (the Dockerfile's encoded part files) are
+/// kept for the next ones.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Projects {
+    /// One: there is nothing to reuse, and keeping texts would only cost copies.
+    #[default]
+    One,
+    /// Several.
+    Several,
 }
 
 /// Where the output directory is relative to the project, for files that point back at it
@@ -288,9 +288,23 @@ pub fn artifacts(
 /// checked project, kept while [`artifacts_of`] checks several deployments of it: they do not
 /// read the profile, so `check`, which checks every profile, checks the Dockerfile once, not
 /// once per profile. Valid for one [`App`] only. Rendered files are not kept (`compile` renders
-/// one deployment, and keeping them would copy them).
+/// one deployment, and keeping them would copy them). It also says how many projects the run
+/// renders ([`Projects`]; the default: one).
 #[derive(Default)]
-pub struct ImageMemo(Vec<(Artifact, Mode, Result<Files, Vec<Diagnostic>>)>);
+pub struct ImageMemo {
+    done: Vec<(Artifact, Mode, Result<Files, Vec<Diagnostic>>)>,
+    projects: Projects,
+}
+
+impl ImageMemo {
+    /// An empty memo for a project of a run rendering `projects`.
+    pub fn new(projects: Projects) -> ImageMemo {
+        ImageMemo {
+            done: Vec::new(),
+            projects,
+        }
+    }
+}
 
 /// [`artifacts`] in `mode`, with the image's artifacts checked in [`Mode::Check`] taken from
 /// `memo` when it has them (and kept there when it has not). `memo` must have been filled from the same `app`. With
@@ -309,21 +323,21 @@ pub fn artifacts_of(
     for info in wanted(emit) {
         let rendered = match (info.emit, deployment) {
             (Emitter::Project(f), _) => match memo
-                .0
+                .done
                 .iter()
                 .find(|(a, m, _)| *a == info.artifact && *m == mode)
             {
                 Some((_, _, done)) => done.clone(),
                 None => {
-                    let done = f(app, mode);
+                    let done = f(app, mode, memo.projects);
                     if mode == Mode::Check {
-                        memo.0.push((info.artifact, mode, done.clone()));
+                        memo.done.push((info.artifact, mode, done.clone()));
                     }
                     done
                 }
             },
             (Emitter::Deployment(f), Some(d)) => f(d, mode),
-            (Emitter::Placed(f), Some(d)) => f(d, placement, mode),
+            (Emitter::Placed(f), Some(d)) => f(d, placement, mode, memo.projects),
             (Emitter::Deployment(_) | Emitter::Placed(_), None) => continue,
         };
         match rendered {

@@ -571,17 +571,24 @@ fn plan<'a>(out: &Path, want: &'a Output) -> Result<Plan<'a>, WriteError> {
         .map(String::as_str)
         .filter(|f| !wanted(f))
         .collect();
-    let mut needed: BTreeSet<&str> = BTreeSet::new();
-    for (file, _) in &files {
-        // Innermost first: a directory already there has its ancestors there too.
-        let mut dir = *file;
+    // The directories above the files, by path. The files under a directory are contiguous in
+    // `files` (by path), so one met before is above the previous file too; and its ancestors.
+    let mut needed: Vec<&str> = Vec::new();
+    let mut previous = "";
+    for &(file, _) in &files {
+        let mut dir = file;
         while let Some(i) = dir.rfind('/') {
             dir = &dir[..i];
-            if !needed.insert(dir) {
+            if previous.as_bytes().get(dir.len()) == Some(&b'/') && previous.starts_with(dir) {
                 break;
             }
+            needed.push(dir);
         }
+        previous = file;
     }
+    needed.sort_unstable();
+    needed.dedup();
+    let is_needed = |dir: &str| needed.binary_search(&dir).is_ok();
 
     let mut mkdir = Vec::new();
     let mut owned: BTreeSet<&str> = BTreeSet::new();
@@ -614,7 +621,7 @@ fn plan<'a>(out: &Path, want: &'a Output) -> Result<Plan<'a>, WriteError> {
     let gone_dirs: BTreeSet<&str> = old_dirs
         .iter()
         .copied()
-        .filter(|d| !needed.contains(d) && !roots.contains(d))
+        .filter(|d| !is_needed(d) && !roots.contains(d))
         .collect();
     let in_gone_dir = |rel: &str| ancestors(rel).any(|a| gone_dirs.contains(a));
     for &dir in &gone_dirs {
@@ -638,14 +645,14 @@ fn plan<'a>(out: &Path, want: &'a Output) -> Result<Plan<'a>, WriteError> {
         let entries = fs::read_dir(&path).map_err(|e| WriteError::io(&path, &e))?;
         for entry in entries {
             let entry = entry.map_err(|e| WriteError::io(&path, &e))?;
-            let Some(name) = entry.file_name().to_str().map(String::from) else {
+            let Ok(name) = entry.file_name().into_string() else {
                 return Err(WriteError::kind(
                     &entry.path(),
                     "named in bytes that are not UTF-8, in a directory paasc owns",
                 ));
             };
-            let rel = format!("{dir}/{name}");
-            if !wanted(&rel) && !needed.contains(rel.as_str()) {
+            let rel = [dir, "/", &name].concat();
+            if !wanted(&rel) && !is_needed(&rel) {
                 del.entry(rel).or_insert(Why::Foreign);
             }
         }

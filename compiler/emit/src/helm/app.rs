@@ -87,7 +87,8 @@ pub fn holds_secret(path: &str, files: &Files) -> bool {
 /// chart is built only as far as [`super::chart_in`] needs to find them).
 pub fn files(input: &EmitInput, mode: Mode) -> Result<Files, Vec<Diagnostic>> {
     let mut diags = Vec::new();
-    let app = app(input, &mut diags);
+    let replanned = cluster_plan(input);
+    let app = app(input, replanned.as_ref().unwrap_or(&input.plan), &mut diags);
     let settings = input
         .profile
         .kubernetes
@@ -156,8 +157,13 @@ fn str_of(y: Option<&Yaml>) -> Option<String> {
     }
 }
 
-/// What the project and the plan say about the app.
-fn app(input: &EmitInput, diags: &mut Vec<Diagnostic>) -> App {
+/// What the project and `plan` (paas-charm's for the deployment, or [`cluster_plan`]'s) say
+/// about the app.
+fn app<'a>(
+    input: &EmitInput,
+    plan: &'a paasc_runtime::Plan,
+    diags: &mut Vec<Diagnostic>,
+) -> App<'a> {
     let rock = &input.rock;
     let fw = input.framework;
     let services = crate::pebble::services::read(input, input.plan.layer.as_ref());
@@ -229,8 +235,6 @@ fn app(input: &EmitInput, diags: &mut Vec<Diagnostic>) -> App {
         == Some("_daemon_")
         || main_service.and_then(|s| s.get("user-id"))
             == Some(&Yaml::Int(i128::from(super::DAEMON_UID)));
-    let replanned = cluster_plan(input);
-    let plan = replanned.as_ref().unwrap_or(&input.plan);
     let peer_var = format!("{}PEER_FQDNS", fw.spec().configuration_prefix);
     let peers = paasc_check::peer_ordinals(&input.profile).ok();
     let env = plan
@@ -239,8 +243,8 @@ fn app(input: &EmitInput, diags: &mut Vec<Diagnostic>) -> App {
         .flatten()
         .filter(|(name, _)| **name != peer_var || peers.is_some())
         .map(|(name, value)| Var {
-            name: name.clone(),
-            value: value.clone(),
+            name,
+            value,
             secret: plan.secret_env.contains(name),
         })
         .collect();

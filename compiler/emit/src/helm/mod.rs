@@ -32,7 +32,6 @@ use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 use paasc_syntax::Yaml;
 use std::borrow::Cow;
 use std::collections::BTreeMap;
-use std::sync::LazyLock;
 use values::{
     AccessMode, AntiAffinity, Autoscaling, File, Image, Ingress, Migration, PodDisruptionBudget,
     PullPolicy, Scheduler, Scrape, Service, ServiceAccount, ServiceType, Values, Volume, Web,
@@ -53,20 +52,21 @@ pub struct Process {
     pub working_dir: Option<String>,
 }
 
-/// One variable of the environment.
+/// One variable of the environment, borrowed from paas-charm's plan (a charm with 10,000
+/// options has as many variables: copying them cost 3.8M instructions of a `check`).
 #[derive(Clone, Debug, PartialEq)]
-pub struct Var {
+pub struct Var<'a> {
     /// The name.
-    pub name: String,
+    pub name: &'a str,
     /// The value paas-charm gives it.
-    pub value: String,
+    pub value: &'a str,
     /// Whether the value comes from a secret (then only the secrets env file may hold it).
     pub secret: bool,
 }
 
 /// What the project and paas-charm's plan say about the app.
 #[derive(Clone, Debug, Default, PartialEq)]
-pub struct App {
+pub struct App<'a> {
     /// The chart's name: the rock's name.
     pub name: String,
     /// The rock's version (the chart's `appVersion`).
@@ -90,7 +90,7 @@ pub struct App {
     /// `-scheduler` services.
     pub schedulers: Vec<Process>,
     /// The environment, in paas-charm's order.
-    pub env: Vec<Var>,
+    pub env: Vec<Var<'a>>,
     /// `<PREFIX>PEER_FQDNS` and the ordinals of the pods it names, when the chart can make it
     /// true (the template writes the hosts from the release's names).
     pub peers: Option<values::Peers>,
@@ -247,82 +247,9 @@ pub enum Problem {
     },
 }
 
-const TEMPLATES: [(&str, &str); 18] = [
-    (".helmignore", include_str!("../../chart/.helmignore")),
-    (
-        "templates/_helpers.tpl",
-        include_str!("../../chart/templates/_helpers.tpl"),
-    ),
-    (
-        "templates/NOTES.txt",
-        include_str!("../../chart/templates/NOTES.txt"),
-    ),
-    (
-        "templates/configmap.yaml",
-        include_str!("../../chart/templates/configmap.yaml"),
-    ),
-    (
-        "templates/statefulset.yaml",
-        include_str!("../../chart/templates/statefulset.yaml"),
-    ),
-    (
-        "templates/emissary.yaml",
-        include_str!("../../chart/templates/emissary.yaml"),
-    ),
-    (
-        "templates/hpa.yaml",
-        include_str!("../../chart/templates/hpa.yaml"),
-    ),
-    (
-        "templates/httproute.yaml",
-        include_str!("../../chart/templates/httproute.yaml"),
-    ),
-    (
-        "templates/ingress.yaml",
-        include_str!("../../chart/templates/ingress.yaml"),
-    ),
-    (
-        "templates/migration-job.yaml",
-        include_str!("../../chart/templates/migration-job.yaml"),
-    ),
-    (
-        "templates/networkpolicy.yaml",
-        include_str!("../../chart/templates/networkpolicy.yaml"),
-    ),
-    (
-        "templates/pdb.yaml",
-        include_str!("../../chart/templates/pdb.yaml"),
-    ),
-    (
-        "templates/pvc.yaml",
-        include_str!("../../chart/templates/pvc.yaml"),
-    ),
-    (
-        "templates/schedulers.yaml",
-        include_str!("../../chart/templates/schedulers.yaml"),
-    ),
-    (
-        "templates/service.yaml",
-        include_str!("../../chart/templates/service.yaml"),
-    ),
-    (
-        "templates/service-endpoints.yaml",
-        include_str!("../../chart/templates/service-endpoints.yaml"),
-    ),
-    (
-        "templates/servicemonitor.yaml",
-        include_str!("../../chart/templates/servicemonitor.yaml"),
-    ),
-    (
-        "templates/workers.yaml",
-        include_str!("../../chart/templates/workers.yaml"),
-    ),
-];
-
-const SERVICE_ACCOUNT_TEMPLATE: (&str, &str) = (
-    "templates/serviceaccount.yaml",
-    include_str!("../../chart/templates/serviceaccount.yaml"),
-);
+/// The chart's templates by path, each as the pieces between the `__CHART__`s the chart's name
+/// replaces: the files of `chart/`, split at build time (`build.rs`).
+const TEMPLATES: &[(&str, &[&str])] = include!(concat!(env!("OUT_DIR"), "/templates.rs"));
 
 /// The default Secret name of an app: `<app>-secrets`, or `<app>-secret-env` when that is the
 /// chart's name (the Secret's files sit beside the chart directory).
@@ -405,41 +332,16 @@ pub fn chart_in(app: &App, settings: &Settings, mode: Mode) -> Result<Chart, Vec
     })?;
     let schema = values::schema_json();
     add("values.schema.json", &|| schema.len(), &|| schema.into())?;
-    for (i, (path, text)) in templates().iter().enumerate() {
-        // Each 9-byte `__CHART__` becomes the name.
-        let at_most = text.len() + text.len() / 9 * app.name.len();
-        add(path, &|| at_most, &|| {
-            template_pieces()[i].join(app.name.as_str()).into()
-        })?;
+    for (path, pieces) in TEMPLATES {
+        let length = pieces.iter().map(|p| p.len()).sum::<usize>()
+            + pieces.len().saturating_sub(1) * app.name.len();
+        add(path, &|| length, &|| pieces.join(app.name.as_str()).into())?;
     }
     Ok(Chart {
         name: app.name.clone(),
         files,
         secrets,
     })
-}
-
-/// The chart's templates (path and text), by path.
-fn templates() -> &'static [(&'static str, &'static str)] {
-    static SORTED: LazyLock<Vec<(&str, &str)>> = LazyLock::new(|| {
-        let mut templates: Vec<(&str, &str)> = TEMPLATES.to_vec();
-        templates.push(SERVICE_ACCOUNT_TEMPLATE);
-        templates.sort();
-        templates
-    });
-    &SORTED
-}
-
-/// Each of [`templates`] as the pieces between the `__CHART__`s the chart's name replaces: the
-/// same for every chart, so split once per process (and only when a chart is written).
-fn template_pieces() -> &'static [Vec<&'static str>] {
-    static SPLIT: LazyLock<Vec<Vec<&str>>> = LazyLock::new(|| {
-        templates()
-            .iter()
-            .map(|(_, text)| text.split("__CHART__").collect())
-            .collect()
-    });
-    &SPLIT
 }
 
 /// Pretty JSON with a trailing newline.
@@ -609,18 +511,18 @@ pub fn values_of(app: &App, settings: &Settings, secret_name: &str) -> Values {
         .map(|v| {
             if app.peers.as_ref().is_some_and(|p| p.variable == v.name) {
                 EnvVar {
-                    name: v.name.clone(),
+                    name: v.name.to_string(),
                     value: None,
                     value_from: None,
                 }
             } else if v.secret {
                 EnvVar {
-                    name: v.name.clone(),
+                    name: v.name.to_string(),
                     value: None,
                     value_from: Some(EnvVarSource {
                         secret_key_ref: Some(SecretKeySelector {
                             name: secret_name.to_string(),
-                            key: v.name.clone(),
+                            key: v.name.to_string(),
                             optional: None,
                         }),
                         ..EnvVarSource::default()
@@ -628,8 +530,8 @@ pub fn values_of(app: &App, settings: &Settings, secret_name: &str) -> Values {
                 }
             } else {
                 EnvVar {
-                    name: v.name.clone(),
-                    value: Some(v.value.clone()),
+                    name: v.name.to_string(),
+                    value: Some(v.value.to_string()),
                     value_from: None,
                 }
             }
@@ -900,7 +802,7 @@ fn secrets(app: &App, secret_name: &str) -> Result<Option<Secrets>, Vec<Problem>
         .iter()
         .filter(|v| v.value.contains('\0'))
         .map(|v| Problem::SecretUnrepresentable {
-            name: v.name.clone(),
+            name: v.name.to_string(),
             reason: "holds a NUL character, which no environment variable can carry",
         })
         .collect();
@@ -915,7 +817,7 @@ fn secrets(app: &App, secret_name: &str) -> Result<Option<Secrets>, Vec<Problem>
             secret_name: secret_name.to_string(),
             files: secret
                 .iter()
-                .map(|v| (v.name.clone(), v.value.clone()))
+                .map(|v| (v.name.to_string(), v.value.to_string()))
                 .collect(),
         }));
     }
@@ -924,9 +826,9 @@ fn secrets(app: &App, secret_name: &str) -> Result<Option<Secrets>, Vec<Problem>
         app = app.app
     );
     for v in secret {
-        text.push_str(&v.name);
+        text.push_str(v.name);
         text.push('=');
-        text.push_str(&v.value);
+        text.push_str(v.value);
         text.push('\n');
     }
     Ok(Some(Secrets::EnvFile {
@@ -1040,7 +942,7 @@ fn values_yaml(app: &App, values: &Values) -> String {
     };
     for (key, value) in entries {
         out.push('\n');
-        if let Some(comment) = key.as_str().and_then(|k| key_comments().get(k)) {
+        if let Some(comment) = key.as_str().and_then(key_comment) {
             out.push_str(comment);
         }
         match key {
@@ -1069,46 +971,21 @@ fn values_yaml_bound(app: &App, values: &Values) -> usize {
 }
 
 /// The description of each top-level key of `values.schema.json` ([`values::schema_json`]), by
-/// key: decoded from the schema's text at build time (`build.rs`).
+/// key: decoded from the schema's text at build time (`build.rs`); the tests check them.
+#[cfg(test)]
 const KEY_DESCRIPTIONS: &[(&str, &str)] =
     include!(concat!(env!("OUT_DIR"), "/key_descriptions.rs"));
 
-/// The comment above each top-level key of `values.yaml`: its schema description, wrapped at
-/// 96 columns. The same for every chart, so made once per process.
-fn key_comments() -> &'static BTreeMap<String, String> {
-    static COMMENTS: LazyLock<BTreeMap<String, String>> = LazyLock::new(|| {
-        KEY_DESCRIPTIONS
-            .iter()
-            .map(|(name, d)| {
-                let text: String = wrap(d, 96)
-                    .iter()
-                    .map(|line| format!("# {line}\n"))
-                    .collect();
-                (name.to_string(), text)
-            })
-            .collect()
-    });
-    &COMMENTS
-}
+/// The comment above each top-level key of `values.yaml`, by key: its schema description,
+/// wrapped at 96 columns, as `# ` lines (made at build time, `build.rs`).
+const KEY_COMMENTS: &[(&str, &str)] = include!(concat!(env!("OUT_DIR"), "/key_comments.rs"));
 
-fn wrap(text: &str, width: usize) -> Vec<String> {
-    let mut lines = Vec::new();
-    for para in text.split("\n\n") {
-        let mut line = String::new();
-        for word in para.split_whitespace() {
-            if !line.is_empty() && line.len() + 1 + word.len() > width {
-                lines.push(std::mem::take(&mut line));
-            }
-            if !line.is_empty() {
-                line.push(' ');
-            }
-            line.push_str(word);
-        }
-        if !line.is_empty() {
-            lines.push(line);
-        }
-    }
-    lines
+/// The comment above the top-level key `key` of `values.yaml` ([`KEY_COMMENTS`]).
+fn key_comment(key: &str) -> Option<&'static str> {
+    KEY_COMMENTS
+        .binary_search_by(|(k, _)| (*k).cmp(key))
+        .ok()
+        .map(|i| KEY_COMMENTS[i].1)
 }
 
 #[cfg(test)]
@@ -1116,7 +993,7 @@ mod tests {
     use super::*;
     use std::io;
 
-    fn app() -> App {
+    fn app() -> App<'static> {
         App {
             name: "web".into(),
             version: "1.2".into(),
@@ -1132,13 +1009,13 @@ mod tests {
             },
             env: vec![
                 Var {
-                    name: "FLASK_BASE_URL".into(),
-                    value: "http://shop.prod:8000".into(),
+                    name: "FLASK_BASE_URL",
+                    value: "http://shop.prod:8000",
                     secret: false,
                 },
                 Var {
-                    name: "FLASK_SECRET_KEY".into(),
-                    value: "s3cr3t-value".into(),
+                    name: "FLASK_SECRET_KEY",
+                    value: "s3cr3t-value",
                     secret: true,
                 },
             ],
@@ -1305,13 +1182,13 @@ mod tests {
                 schedulers: vec![process("s", s)],
                 env: vec![
                     Var {
-                        name: s.clone(),
-                        value: s.clone(),
+                        name: s,
+                        value: s,
                         secret: false,
                     },
                     Var {
-                        name: "S".into(),
-                        value: s.clone(),
+                        name: "S",
+                        value: s,
                         secret: true,
                     },
                 ],
@@ -1511,7 +1388,7 @@ mod tests {
             assert!(!text.contains("s3cr3t-value"), "{path}");
         }
         let mut multi = app();
-        multi.env[1].value = "line 1\nline 2\n".into();
+        multi.env[1].value = "line 1\nline 2\n";
         let c = super::chart(&multi, &Settings::default()).expect("chart");
         assert_eq!(
             c.secrets.map(|s| s.files()),
@@ -1521,7 +1398,7 @@ mod tests {
             )])
         );
         let mut nul = app();
-        nul.env[1].value = "a\0b".into();
+        nul.env[1].value = "a\0b";
         assert!(super::chart(&nul, &Settings::default()).is_err());
         let named = Settings {
             secret_name: Some("vault".into()),
@@ -1649,8 +1526,9 @@ mod tests {
         let described = values::schema()["properties"]
             .as_object()
             .map(|p| p.values().filter(|v| v["description"].is_string()).count());
-        assert_eq!(Some(key_comments().len()), described);
-        assert!(key_comments()["replicaCount"].starts_with("# "));
+        assert_eq!(Some(KEY_COMMENTS.len()), described);
+        assert!(KEY_COMMENTS.is_sorted_by_key(|(k, _)| *k));
+        assert!(key_comment("replicaCount").is_some_and(|c| c.starts_with("# ")));
         let schema = values::schema();
         for (key, description) in KEY_DESCRIPTIONS {
             assert_eq!(
@@ -1658,6 +1536,12 @@ mod tests {
                 "{key}"
             );
         }
+    }
+
+    /// The chart's files are written in [`TEMPLATES`]' order: by path.
+    #[test]
+    fn templates_are_by_path() {
+        assert!(TEMPLATES.is_sorted_by_key(|(path, _)| *path));
     }
 
     /// `to_yaml` reads JSON text as paasc's YAML reader reads it, without the tree.
