@@ -337,12 +337,37 @@ fn framework_of(
 /// The checked project as the image sees it, or `None` (the reasons in `diags`) when it has
 /// errors or uses no framework extension.
 pub fn app(project: &Project, checked: &Checked, diags: &mut Vec<Diagnostic>) -> Option<App> {
-    let (charm_file, rock_file) = (project.files.charmcraft?, project.files.rockcraft?);
-    let (charm, rock) = (checked.charm.as_ref()?, checked.rock.as_ref()?);
+    let charm_file = project.files.charmcraft?;
+    project.files.rockcraft?;
+    checked.charm.as_ref()?;
+    checked.rock.as_ref()?;
     if paasc_diag::has_errors(diags) {
         return None;
     }
     let framework = framework_of(checked, charm_file, diags)?;
+    build_app(project, checked, framework)
+}
+
+/// The project's [`App`], built once and shared by every profile applied to it.
+fn shared_app(
+    project: &Project,
+    checked: &Checked,
+    framework: Framework,
+    diags: &[Diagnostic],
+) -> Option<std::sync::Arc<App>> {
+    if paasc_diag::has_errors(diags) {
+        return None;
+    }
+    let app = checked
+        .app
+        .get_or_init(|| build_app(project, checked, framework).map(std::sync::Arc::new));
+    app.clone()
+}
+
+/// [`app`] once the project is known to be sound and to use `framework`.
+fn build_app(project: &Project, checked: &Checked, framework: Framework) -> Option<App> {
+    let (charm_file, rock_file) = (project.files.charmcraft?, project.files.rockcraft?);
+    let (charm, rock) = (checked.charm.as_ref()?, checked.rock.as_ref()?);
     let paas_config = project
         .charm_dir
         .as_ref()
@@ -376,8 +401,8 @@ pub fn app(project: &Project, checked: &Checked, diags: &mut Vec<Diagnostic>) ->
 /// A profile applied to a checked project: the resolved app, everything the back ends of a
 /// deployment read. The project's own values are its [`App`]'s (`resolved.rock`, ...).
 pub struct Resolved {
-    /// The checked project.
-    pub app: App,
+    /// The checked project (shared by the project's deployments).
+    pub app: std::sync::Arc<App>,
     /// The profile, with `--set` applied.
     pub profile: Profile,
     /// What paas-charm is given.
@@ -470,7 +495,7 @@ fn resolve(
     if paasc_diag::has_errors(&diags[start..]) || checked.errors {
         return None;
     }
-    let app = app(project, checked, diags)?;
+    let app = shared_app(project, checked, framework, diags)?;
     let deployment = deployment_with(&profile, charm, option_types);
     let plan = paasc_runtime::plan(
         framework,

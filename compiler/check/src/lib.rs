@@ -96,6 +96,8 @@ pub struct Checked {
     pub charm: Option<std::sync::Arc<Yaml>>,
     /// `rockcraft expand-extensions`, when it succeeded.
     pub rock: Option<paasc_expand::rockcraft::Expanded>,
+    /// The project's [`App`], built by the first profile applied to it.
+    app: std::sync::OnceLock<Option<std::sync::Arc<App>>>,
 }
 
 /// Applies rockcraft's extensions to the rock whose tree is `tree`, in `dir`.
@@ -320,5 +322,6 @@ pub fn check_project(project: &mut Project, opts: Options) -> Checked {
         framework: charm_framework,
         charm,
         rock,
+        app: std::sync::OnceLock::new(),
     }
 }
