@@ -777,12 +777,18 @@ pub fn is_secret_field(name: &str) -> bool {
 /// a secret value: `secret-key`, anything under `secrets` or an integration's `secrets`, and
 /// the credential fields of an integration's databags.
 pub fn is_secret_path(path: &[&str]) -> bool {
-    let key = |s: &str| s.replace('_', "-");
+    // `s` is `dashed` with any of its `-` written `_`.
+    let key = |s: &str, dashed: &str| {
+        s.len() == dashed.len()
+            && s.bytes()
+                .zip(dashed.bytes())
+                .all(|(a, b)| a == b || (a, b) == (b'_', b'-'))
+    };
     match path {
-        [top, ..] if key(top) == "secret-key" || *top == "secrets" => true,
+        [top, ..] if key(top, "secret-key") || *top == "secrets" => true,
         [first, _, rest @ ..] if *first == "integrations" => match rest {
             [section, ..] if *section == "secrets" => true,
-            [bag, field] if *bag == "data" || key(bag) == "unit-data" => is_secret_field(field),
+            [bag, field] if *bag == "data" || key(bag, "unit-data") => is_secret_field(field),
             [units, _, field] if *units == "units" => is_secret_field(field),
             _ => false,
         },
