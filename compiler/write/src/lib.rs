@@ -191,9 +191,28 @@ pub fn wrote(dir: &Path, files: &[&str], named: bool, secret: &[&str]) -> String
 struct Manifest<'a> {
     version: u32,
     #[serde(borrow)]
-    files: Vec<Cow<'a, str>>,
+    files: Vec<Rel<'a>>,
     #[serde(borrow)]
-    dirs: Vec<Cow<'a, str>>,
+    dirs: Vec<Rel<'a>>,
+}
+
+/// A path of the manifest, borrowed from its text unless JSON escapes it there.
+#[derive(Serialize, Deserialize, PartialEq, Debug)]
+#[serde(transparent)]
+struct Rel<'a>(#[serde(borrow)] Cow<'a, str>);
+
+impl std::ops::Deref for Rel<'_> {
+    type Target = str;
+
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl<'a> From<&'a str> for Rel<'a> {
+    fn from(rel: &'a str) -> Self {
+        Rel(Cow::Borrowed(rel))
+    }
 }
 
 /// `OUT/.paasc/staging/journal`: the moves of one write. `put[i]` is staged as [`staged`] (the
@@ -532,12 +551,12 @@ fn read_manifest(out: &Path, probe: &mut Probe) -> Result<Option<Vec<u8>>, Write
 fn parse_manifest<'a>(
     out: &Path,
     bytes: &'a [u8],
-    checked: impl Fn(&[Cow<str>]) -> bool,
+    checked: impl Fn(&[Rel]) -> bool,
 ) -> Result<Manifest<'a>, WriteError> {
     let path = out.join(MANIFEST);
     let manifest: Manifest = serde_json::from_slice(bytes)
         .map_err(|e| WriteError::state(&path, &format!("not a manifest paasc wrote ({e})")))?;
-    let files: &[Cow<str>] = if checked(&manifest.files) {
+    let files: &[Rel] = if checked(&manifest.files) {
         &[]
     } else {
         &manifest.files
@@ -583,8 +602,8 @@ fn plan<'a>(out: &Path, want: &'a Output) -> Result<Plan<'a>, WriteError> {
     let wanted = |rel: &str| files.binary_search_by(|(f, _)| (*f).cmp(rel)).is_ok();
     let roots: BTreeSet<&str> = want.roots.iter().map(String::as_str).collect();
     // The files of the last compile are most often those of this one.
-    let same_files = |old: &[Cow<str>]| {
-        old.len() == files.len() && old.iter().zip(&files).all(|(o, (f, _))| o == f)
+    let same_files = |old: &[Rel]| {
+        old.len() == files.len() && old.iter().zip(&files).all(|(o, (f, _))| **o == **f)
     };
     let old_bytes = read_manifest(out, &mut probe)?;
     let old = match &old_bytes {
@@ -1283,6 +1302,8 @@ mod tests {
         };
         let text = serde_json::to_string_pretty(&manifest).expect("serializes") + "\n";
         assert!(writes_as(&manifest, text.as_bytes()));
+        let read = parse_manifest(Path::new("/out"), text.as_bytes(), |_| false);
+        assert_eq!(read.expect("a manifest"), manifest);
         assert!(!writes_as(&manifest, text.trim_end().as_bytes()));
         assert!(!writes_as(&manifest, (text.clone() + "\n").as_bytes()));
         assert!(!writes_as(
