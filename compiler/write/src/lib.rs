@@ -643,7 +643,6 @@ fn plan<'a>(out: &Path, want: &'a Output) -> Result<Plan<'a>, WriteError> {
     let mut owned: BTreeSet<&str> = BTreeSet::new();
     let mut kept_owned = Vec::new();
     for &dir in &needed {
-        let path = out.join(dir);
         match probe.kind(dir)? {
             Kind::Dir => {
                 if old_dirs.contains(dir) && !roots.contains(dir) {
@@ -653,9 +652,9 @@ fn plan<'a>(out: &Path, want: &'a Output) -> Result<Plan<'a>, WriteError> {
             }
             Kind::Absent => mkdir.push(dir.to_string()),
             Kind::File if stale.contains(dir) => mkdir.push(dir.to_string()),
-            Kind::Link => return Err(WriteError::link(&path)),
+            Kind::Link => return Err(WriteError::link(&out.join(dir))),
             Kind::File | Kind::Special => {
-                return Err(WriteError::kind(&path, "not a directory"));
+                return Err(WriteError::kind(&out.join(dir), "not a directory"));
             }
         }
     }
@@ -689,6 +688,7 @@ fn plan<'a>(out: &Path, want: &'a Output) -> Result<Plan<'a>, WriteError> {
             del.insert(file.to_string(), Why::Stale);
         }
     }
+    let mut rel = String::new();
     for dir in kept_owned {
         let path = out.join(dir);
         let entries = fs::read_dir(&path).map_err(|e| WriteError::io(&path, &e))?;
@@ -700,9 +700,10 @@ fn plan<'a>(out: &Path, want: &'a Output) -> Result<Plan<'a>, WriteError> {
                     "named in bytes that are not UTF-8, in a directory paasc owns",
                 ));
             };
-            let rel = [dir, "/", &name].concat();
+            rel.clear();
+            rel.extend([dir, "/", &name]);
             if !wanted(&rel) && !is_needed(&rel) {
-                del.entry(rel).or_insert(Why::Foreign);
+                del.entry(rel.clone()).or_insert(Why::Foreign);
             }
         }
     }
