@@ -25,6 +25,7 @@ use foldhash::{HashMap, HashMapExt as _, HashSet};
 use paasc_emit::Files;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::io::{self, ErrorKind, Write as _};
@@ -187,10 +188,31 @@ pub fn wrote(dir: &Path, files: &[&str], named: bool, secret: &[&str]) -> String
 /// `OUT/.paasc/manifest`: what the last compile wrote. Directories are those paasc created;
 /// it owns them whole.
 #[derive(Serialize, Deserialize, Default, PartialEq, Debug)]
-struct Manifest {
+struct Manifest<'a> {
     version: u32,
-    files: Vec<String>,
-    dirs: Vec<String>,
+    #[serde(borrow)]
+    files: Vec<Rel<'a>>,
+    #[serde(borrow)]
+    dirs: Vec<Rel<'a>>,
+}
+
+/// A path of the manifest, borrowed from its text unless JSON escapes it there.
+#[derive(Serialize, Deserialize, PartialEq, Debug)]
+#[serde(transparent)]
+struct Rel<'a>(#[serde(borrow)] Cow<'a, str>);
+
+impl std::ops::Deref for Rel<'_> {
+    type Target = str;
+
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl<'a> From<&'a str> for Rel<'a> {
+    fn from(rel: &'a str) -> Self {
+        Rel(Cow::Borrowed(rel))
+    }
 }
 
 /// `OUT/.paasc/staging/journal`: the moves of one write. `put[i]` is staged as [`staged`] (the
@@ -215,7 +237,7 @@ enum Why {
 /// A file to write.
 struct Put<'a> {
     rel: &'a str,
-    text: std::borrow::Cow<'a, str>,
+    text: Cow<'a, str>,
     secret: bool,
     /// What is there now: `None` when nothing is.
     old: Option<Old>,
@@ -502,11 +524,11 @@ fn under(base: &Path, rel: &str) -> PathBuf {
     path
 }
 
-/// Reads `OUT/.paasc/manifest`: the default when there is none, and its bytes.
-fn read_manifest(out: &Path, probe: &mut Probe) -> Result<(Manifest, Option<Vec<u8>>), WriteError> {
+/// Reads `OUT/.paasc/manifest`'s bytes: `None` when there is none.
+fn read_manifest(out: &Path, probe: &mut Probe) -> Result<Option<Vec<u8>>, WriteError> {
     let path = out.join(MANIFEST);
     match probe.kind(META)? {
-        Kind::Absent => return Ok((Manifest::default(), None)),
+        Kind::Absent => return Ok(None),
         Kind::Dir => {}
         Kind::Link => return Err(WriteError::link(&out.join(META))),
         Kind::File | Kind::Special => {
@@ -514,17 +536,33 @@ fn read_manifest(out: &Path, probe: &mut Probe) -> Result<(Manifest, Option<Vec<
         }
     }
     match probe.kind(MANIFEST)? {
-        Kind::Absent => return Ok((Manifest::default(), None)),
+        Kind::Absent => return Ok(None),
         Kind::File => {}
         Kind::Link => return Err(WriteError::link(&path)),
         Kind::Dir | Kind::Special => return Err(WriteError::kind(&path, "not a file")),
     }
-    let bytes = fs::read(&path).map_err(|e| WriteError::io(&path, &e))?;
-    let manifest: Manifest = serde_json::from_slice(&bytes)
+    fs::read(&path)
+        .map(Some)
+        .map_err(|e| WriteError::io(&path, &e))
+}
+
+/// Parses the manifest's `bytes`, borrowing its paths. Its files need no check when `checked`
+/// says they are paths the write checked already.
+fn parse_manifest<'a>(
+    out: &Path,
+    bytes: &'a [u8],
+    checked: impl Fn(&[Rel]) -> bool,
+) -> Result<Manifest<'a>, WriteError> {
+    let path = out.join(MANIFEST);
+    let manifest: Manifest = serde_json::from_slice(bytes)
         .map_err(|e| WriteError::state(&path, &format!("not a manifest paasc wrote ({e})")))?;
+    let files: &[Rel] = if checked(&manifest.files) {
+        &[]
+    } else {
+        &manifest.files
+    };
     if manifest.version != 1
-        || manifest
-            .files
+        || files
             .iter()
             .chain(&manifest.dirs)
             .any(|p| !plain(p) || reserved(p))
@@ -534,7 +572,7 @@ fn read_manifest(out: &Path, probe: &mut Probe) -> Result<(Manifest, Option<Vec<
             "not a manifest paasc wrote (an unknown version, or a path outside OUT)",
         ));
     }
-    Ok((manifest, Some(bytes)))
+    Ok(manifest)
 }
 
 /// Compares `want` with what is under `out`: the files to write, the entries to remove, the
@@ -563,14 +601,25 @@ fn plan<'a>(out: &Path, want: &'a Output) -> Result<Plan<'a>, WriteError> {
     files.dedup_by(|a, b| a.0 == b.0);
     let wanted = |rel: &str| files.binary_search_by(|(f, _)| (*f).cmp(rel)).is_ok();
     let roots: BTreeSet<&str> = want.roots.iter().map(String::as_str).collect();
-    let (old, old_bytes) = read_manifest(out, &mut probe)?;
-    let old_dirs: BTreeSet<&str> = old.dirs.iter().map(String::as_str).collect();
-    let stale: BTreeSet<&str> = old
-        .files
-        .iter()
-        .map(String::as_str)
-        .filter(|f| !wanted(f))
-        .collect();
+    // The files of the last compile are most often those of this one.
+    let same_files = |old: &[Rel]| {
+        old.len() == files.len() && old.iter().zip(&files).all(|(o, (f, _))| **o == **f)
+    };
+    let old_bytes = read_manifest(out, &mut probe)?;
+    let old = match &old_bytes {
+        Some(bytes) => parse_manifest(out, bytes, same_files)?,
+        None => Manifest::default(),
+    };
+    let old_dirs: BTreeSet<&str> = old.dirs.iter().map(|d| &**d).collect();
+    let stale: BTreeSet<&str> = if same_files(&old.files) {
+        BTreeSet::new()
+    } else {
+        old.files
+            .iter()
+            .map(|f| &**f)
+            .filter(|f| !wanted(f))
+            .collect()
+    };
     // The directories above the files, by path. The files under a directory are contiguous in
     // `files` (by path), so one met before is above the previous file too; and its ancestors.
     let mut needed: Vec<&str> = Vec::new();
@@ -594,7 +643,6 @@ fn plan<'a>(out: &Path, want: &'a Output) -> Result<Plan<'a>, WriteError> {
     let mut owned: BTreeSet<&str> = BTreeSet::new();
     let mut kept_owned = Vec::new();
     for &dir in &needed {
-        let path = out.join(dir);
         match probe.kind(dir)? {
             Kind::Dir => {
                 if old_dirs.contains(dir) && !roots.contains(dir) {
@@ -604,9 +652,9 @@ fn plan<'a>(out: &Path, want: &'a Output) -> Result<Plan<'a>, WriteError> {
             }
             Kind::Absent => mkdir.push(dir.to_string()),
             Kind::File if stale.contains(dir) => mkdir.push(dir.to_string()),
-            Kind::Link => return Err(WriteError::link(&path)),
+            Kind::Link => return Err(WriteError::link(&out.join(dir))),
             Kind::File | Kind::Special => {
-                return Err(WriteError::kind(&path, "not a directory"));
+                return Err(WriteError::kind(&out.join(dir), "not a directory"));
             }
         }
     }
@@ -640,6 +688,7 @@ fn plan<'a>(out: &Path, want: &'a Output) -> Result<Plan<'a>, WriteError> {
             del.insert(file.to_string(), Why::Stale);
         }
     }
+    let mut rel = String::new();
     for dir in kept_owned {
         let path = out.join(dir);
         let entries = fs::read_dir(&path).map_err(|e| WriteError::io(&path, &e))?;
@@ -651,9 +700,10 @@ fn plan<'a>(out: &Path, want: &'a Output) -> Result<Plan<'a>, WriteError> {
                     "named in bytes that are not UTF-8, in a directory paasc owns",
                 ));
             };
-            let rel = [dir, "/", &name].concat();
+            rel.clear();
+            rel.extend([dir, "/", &name]);
             if !wanted(&rel) && !is_needed(&rel) {
-                del.entry(rel).or_insert(Why::Foreign);
+                del.entry(rel.clone()).or_insert(Why::Foreign);
             }
         }
     }
@@ -709,13 +759,16 @@ fn plan<'a>(out: &Path, want: &'a Output) -> Result<Plan<'a>, WriteError> {
 
     let manifest = Manifest {
         version: 1,
-        files: files.iter().map(|(f, _)| f.to_string()).collect(),
-        dirs: owned.iter().map(|d| d.to_string()).collect(),
+        files: files.iter().map(|&(f, _)| f.into()).collect(),
+        dirs: owned.iter().map(|&d| d.into()).collect(),
     };
-    let text = serde_json::to_string_pretty(&manifest)
-        .map_err(|e| WriteError::state(&out.join(MANIFEST), &e.to_string()))?
-        + "\n";
-    if old_bytes.as_deref() != Some(text.as_bytes()) {
+    if !old_bytes
+        .as_deref()
+        .is_some_and(|old| writes_as(&manifest, old))
+    {
+        let text = serde_json::to_string_pretty(&manifest)
+            .map_err(|e| WriteError::state(&out.join(MANIFEST), &e.to_string()))?
+            + "\n";
         puts.push(Put {
             rel: MANIFEST,
             text: text.into(),
@@ -729,6 +782,31 @@ fn plan<'a>(out: &Path, want: &'a Output) -> Result<Plan<'a>, WriteError> {
         mkdir,
         unchanged,
     })
+}
+
+/// Whether `value` as pretty JSON and a line break is `bytes`, compared as it is serialized.
+fn writes_as<T: Serialize>(value: &T, bytes: &[u8]) -> bool {
+    let mut rest = Rest(bytes);
+    serde_json::to_writer_pretty(&mut rest, value).is_ok() && rest.0 == b"\n"
+}
+
+/// The bytes not yet written: a write of other bytes fails.
+struct Rest<'a>(&'a [u8]);
+
+impl io::Write for Rest<'_> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        match self.0.strip_prefix(buf) {
+            Some(rest) => {
+                self.0 = rest;
+                Ok(buf.len())
+            }
+            None => Err(io::Error::other("different bytes")),
+        }
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
 }
 
 /// Stages, commits and applies `plan` (steps 3 to 5 of the module's description).
@@ -1213,6 +1291,27 @@ mod tests {
         fn drop(&mut self) {
             let _ = fs::remove_dir_all(&self.out);
         }
+    }
+
+    /// The manifest is rewritten unless its bytes are exactly what this compile would write.
+    #[test]
+    fn a_manifest_is_the_same_only_byte_for_byte() {
+        let manifest = Manifest {
+            version: 1,
+            files: vec!["a/b".into(), "c\"d".into()],
+            dirs: vec!["a".into()],
+        };
+        let text = serde_json::to_string_pretty(&manifest).expect("serializes") + "\n";
+        assert!(writes_as(&manifest, text.as_bytes()));
+        let read = parse_manifest(Path::new("/out"), text.as_bytes(), |_| false);
+        assert_eq!(read.expect("a manifest"), manifest);
+        assert!(!writes_as(&manifest, text.trim_end().as_bytes()));
+        assert!(!writes_as(&manifest, (text.clone() + "\n").as_bytes()));
+        assert!(!writes_as(
+            &manifest,
+            text.replacen("  ", " \t", 1).as_bytes()
+        ));
+        assert!(!writes_as(&manifest, b""));
     }
 
     #[test]

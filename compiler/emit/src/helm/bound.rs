@@ -25,6 +25,15 @@ pub fn count<T: Serialize + ?Sized>(value: &T) -> Option<usize> {
     Some(c.total)
 }
 
+/// What [`count`] adds for `value` as an item of a list whose items are at `depth`: its layout
+/// and its count there.
+pub fn item_count<T: Serialize + ?Sized>(value: &T, depth: usize) -> Option<usize> {
+    let mut c = Count { depth, total: 0 };
+    c.around();
+    value.serialize(&mut c).ok()?;
+    Some(c.total)
+}
+
 /// The length of `v` in decimal.
 fn decimal_len(mut v: u128) -> usize {
     let mut n = 1;

@@ -303,7 +303,6 @@ pub fn chart_in(app: &App, settings: &Settings, mode: Mode) -> Result<Chart, Vec
         .secret_name
         .clone()
         .unwrap_or_else(|| default_secret_name(&app.app, &app.name));
-    let values = values_of(app, settings, &secret_name);
     let secrets = match &settings.secret_name {
         Some(_) => None,
         None => secrets(app, &secret_name)?,
@@ -327,9 +326,11 @@ pub fn chart_in(app: &App, settings: &Settings, mode: Mode) -> Result<Chart, Vec
     add("Chart.yaml", &|| chart_yaml_bound(app), &|| {
         chart_yaml(app).into()
     })?;
-    add("values.yaml", &|| values_yaml_bound(app, &values), &|| {
-        values_yaml(app, &values).into()
-    })?;
+    add(
+        "values.yaml",
+        &|| values_yaml_bound(app, settings, &secret_name),
+        &|| values_yaml(app, &values_of(app, settings, &secret_name)).into(),
+    )?;
     let schema = values::schema_json();
     add("values.schema.json", &|| schema.len(), &|| schema.into())?;
     for (path, pieces) in TEMPLATES {
@@ -472,6 +473,79 @@ pub fn dns_name(name: &str) -> String {
 
 /// The values of the chart.
 pub fn values_of(app: &App, settings: &Settings, secret_name: &str) -> Values {
+    Values {
+        env: app
+            .env
+            .iter()
+            .map(|v| env_var(v.name, EnvSource::of(app, v, secret_name)))
+            .collect(),
+        ..values_but_env(app, settings)
+    }
+}
+
+/// What a variable of the environment is in the values.
+#[derive(Clone, Copy)]
+enum EnvSource<'a> {
+    /// The peers' variable: named only, the chart sets it.
+    Peers,
+    /// A secret one: its key in the Secret of this name.
+    Secret(&'a str),
+    /// A plain value.
+    Plain(&'a str),
+}
+
+impl<'a> EnvSource<'a> {
+    fn of(app: &App, v: &Var<'a>, secret_name: &'a str) -> Self {
+        if app.peers.as_ref().is_some_and(|p| p.variable == v.name) {
+            EnvSource::Peers
+        } else if v.secret {
+            EnvSource::Secret(secret_name)
+        } else {
+            EnvSource::Plain(v.value)
+        }
+    }
+
+    /// The strings [`env_var`] writes of the variable `name` from this source.
+    fn strings(self, name: &'a str) -> [&'a str; 3] {
+        match self {
+            EnvSource::Peers => [name, "", ""],
+            EnvSource::Secret(secret_name) => [name, name, secret_name],
+            EnvSource::Plain(value) => [name, value, ""],
+        }
+    }
+}
+
+/// The variable `name` of the values' environment.
+fn env_var(name: &str, source: EnvSource) -> EnvVar {
+    match source {
+        EnvSource::Peers => EnvVar {
+            name: name.to_string(),
+            value: None,
+            value_from: None,
+        },
+        EnvSource::Secret(secret_name) => EnvVar {
+            name: name.to_string(),
+            value: None,
+            value_from: Some(EnvVarSource {
+                secret_key_ref: Some(SecretKeySelector {
+                    name: secret_name.to_string(),
+                    key: name.to_string(),
+                    optional: None,
+                }),
+                ..EnvVarSource::default()
+            }),
+        },
+        EnvSource::Plain(value) => EnvVar {
+            name: name.to_string(),
+            value: Some(value.to_string()),
+            value_from: None,
+        },
+    }
+}
+
+/// The values of the chart with an empty environment (`check` bounds the environment's part
+/// of `values.yaml` apart: [`env_bound`]).
+fn values_but_env(app: &App, settings: &Settings) -> Values {
     let replicas = settings.replicas.unwrap_or(app.units).max(0);
     let (repository, tag, digest) = match &settings.image {
         Some(reference) => paasc_check::split_image(reference),
@@ -505,38 +579,6 @@ pub fn values_of(app: &App, settings: &Settings, secret_name: &str) -> Values {
                 .collect()
         })
     };
-    let env = app
-        .env
-        .iter()
-        .map(|v| {
-            if app.peers.as_ref().is_some_and(|p| p.variable == v.name) {
-                EnvVar {
-                    name: v.name.to_string(),
-                    value: None,
-                    value_from: None,
-                }
-            } else if v.secret {
-                EnvVar {
-                    name: v.name.to_string(),
-                    value: None,
-                    value_from: Some(EnvVarSource {
-                        secret_key_ref: Some(SecretKeySelector {
-                            name: secret_name.to_string(),
-                            key: v.name.to_string(),
-                            optional: None,
-                        }),
-                        ..EnvVarSource::default()
-                    }),
-                }
-            } else {
-                EnvVar {
-                    name: v.name.to_string(),
-                    value: Some(v.value.to_string()),
-                    value_from: None,
-                }
-            }
-        })
-        .collect();
     let (web_name, web_command, web_dir) = process_values(&app.web);
     let migration = match &app.migration {
         Some((command, dir)) => Migration {
@@ -624,7 +666,7 @@ pub fn values_of(app: &App, settings: &Settings, secret_name: &str) -> Values {
                 }
             })
             .collect(),
-        env,
+        env: Vec::new(),
         peers: app
             .peers
             .as_ref()
@@ -959,15 +1001,52 @@ fn values_yaml(app: &App, values: &Values) -> String {
 /// only to know that `values.yaml` stays within [`app::HELM_MAX_FILE`], and writes it only when
 /// this bound does not say so.
 ///
-/// The document is the JSON of `values` read back as YAML ([`to_yaml`]), so the bound is
+/// The document is the JSON of the values read back as YAML ([`to_yaml`]), so the bound is
 /// counted over the same serialization ([`bound::count`]), after the header and the key
 /// comments (at most three times the schema they are wrapped from: each comment line adds
-/// `# ` and a line break to at least one word and the space or escape after it).
-fn values_yaml_bound(app: &App, values: &Values) -> usize {
-    match bound::count(values) {
-        Some(counted) => values_header(app).len() + 3 * values::schema_json().len() + counted,
+/// `# ` and a line break to at least one word and the space or escape after it). The
+/// environment, most of the values of a charm with many options, is counted from the app
+/// ([`env_bound`]) rather than built.
+fn values_yaml_bound(app: &App, settings: &Settings, secret_name: &str) -> usize {
+    match bound::count(&values_but_env(app, settings)) {
+        Some(counted) => values_header(app)
+            .len()
+            .saturating_add(3 * values::schema_json().len())
+            .saturating_add(counted)
+            .saturating_add(env_bound(app, secret_name)),
         None => usize::MAX,
     }
+}
+
+/// The depth of the values' `env` items in [`bound::count`]: an item of a list (2) in the
+/// top-level mapping (1).
+const ENV_DEPTH: usize = 2;
+
+/// What [`bound::count`] adds for the values' environment to its count with an empty one: for
+/// each variable, the count of the same variable with empty strings plus four bytes a byte of
+/// its strings, or when one of them breaks lines (each break costing a line's indentation),
+/// its count.
+fn env_bound(app: &App, secret_name: &str) -> usize {
+    let empty = |source| bound::item_count(&env_var("", source), ENV_DEPTH).unwrap_or(usize::MAX);
+    let peers = empty(EnvSource::Peers);
+    let secret = empty(EnvSource::Secret(""));
+    let plain = empty(EnvSource::Plain(""));
+    app.env.iter().fold(0, |total: usize, v| {
+        let source = EnvSource::of(app, v, secret_name);
+        let strings = source.strings(v.name);
+        let counted = if strings.iter().any(|s| s.contains('\n')) {
+            bound::item_count(&env_var(v.name, source), ENV_DEPTH).unwrap_or(usize::MAX)
+        } else {
+            let empty = match source {
+                EnvSource::Peers => peers,
+                EnvSource::Secret(_) => secret,
+                EnvSource::Plain(_) => plain,
+            };
+            let bytes = strings.iter().map(|s| s.len()).sum::<usize>();
+            empty.saturating_add(bytes.saturating_mul(4))
+        };
+        total.saturating_add(counted)
+    })
 }
 
 /// The description of each top-level key of `values.schema.json` ([`values::schema_json`]), by
@@ -1035,6 +1114,11 @@ mod tests {
         let mut ser = serde_json::Serializer::with_formatter(&mut counted, fmt);
         serde::Serialize::serialize(values, &mut ser).expect("serializes");
         counted.0 + extra
+    }
+
+    /// [`values_yaml_bound`] as it was first taken, over the values built whole.
+    fn first_bound(app: &App, values: &Values) -> usize {
+        values_header(app).len() + 3 * values::schema_json().len() + json_count(values)
     }
 
     /// Counts the bytes written to it.
@@ -1223,7 +1307,8 @@ mod tests {
             );
             assert_eq!(bound::count(&values), Some(json_count(&values)), "{s:?}");
             let written = values_yaml(&app, &values).len();
-            let bound = values_yaml_bound(&app, &values);
+            let bound = values_yaml_bound(&app, &settings, "x");
+            assert_eq!(bound, first_bound(&app, &values), "{s:?}");
             assert!(written <= bound, "{s:?}: {written} > {bound}");
         }
         let probe = Probe {
@@ -1245,6 +1330,15 @@ mod tests {
         let full = App {
             readiness: Some(probe.clone()),
             liveness: Some(probe),
+            env: [
+                app().env,
+                vec![Var {
+                    name: "FLASK_PEER_FQDNS",
+                    value: "a\nb",
+                    secret: false,
+                }],
+            ]
+            .concat(),
             peers: Some(values::Peers {
                 variable: "FLASK_PEER_FQDNS".into(),
                 ordinals: vec![1, 20],
@@ -1269,8 +1363,10 @@ mod tests {
         };
         let values = values_of(&full, &settings, "s");
         assert_eq!(bound::count(&values), Some(json_count(&values)));
-        let plain = values_of(&app(), &Settings::default(), "x");
-        let bound = values_yaml_bound(&app(), &plain);
+        let bound = values_yaml_bound(&full, &settings, "s");
+        assert_eq!(bound, first_bound(&full, &values));
+        assert!(values_yaml(&full, &values).len() <= bound);
+        let bound = values_yaml_bound(&app(), &Settings::default(), "x");
         assert!(bound < app::HELM_MAX_FILE / 16, "a useless bound: {bound}");
     }
 
