@@ -21,8 +21,11 @@ case $host in
     # them with every variable of the environment case-insensitively (MI_USE_ENVIRON, which
     # took 0.1M instructions of an example's `check` at start-up). The options work the same
     # (MIMALLOC_VERBOSE=1 prints them), in upper or lower case (mixed case is no longer read).
-    export "CFLAGS_${host//-/_}=${CFLAGS:-} -DMI_USE_ENVIRON=0"
-    cargo build --release --bin paasc --target "$host" \
+    # The define joins the C flags the cc crate would have used (its first of CFLAGS_<host>,
+    # CFLAGS_<host with _>, CFLAGS), so flags set by the caller are kept.
+    cflags=$(printenv "CFLAGS_$host" || printenv "CFLAGS_${host//-/_}" || printenv CFLAGS || true)
+    env -u "CFLAGS_$host" "CFLAGS_${host//-/_}=$cflags -DMI_USE_ENVIRON=0" \
+        cargo build --release --bin paasc --target "$host" \
         --config "target.$host.rustflags = ['-C', 'target-feature=+crt-static', '-C', 'relocation-model=static']" "$@"
     echo "$target_dir/$host/release/paasc"
     ;;
