@@ -337,15 +337,30 @@ fn framework_of(
 /// The checked project as the image sees it, or `None` (the reasons in `diags`) when it has
 /// errors or uses no framework extension.
 pub fn app(project: &Project, checked: &Checked, diags: &mut Vec<Diagnostic>) -> Option<App> {
-    let charm_file = project.files.charmcraft?;
-    project.files.rockcraft?;
-    checked.charm.as_ref()?;
-    checked.rock.as_ref()?;
+    let parts = parts(project, checked)?;
     if paasc_diag::has_errors(diags) {
         return None;
     }
-    let framework = framework_of(checked, charm_file, diags)?;
+    let framework = framework_of(checked, parts.charm_file, diags)?;
     build_app(project, checked, framework)
+}
+
+/// What an [`App`] is made of: the two files and their expansions.
+struct Parts<'a> {
+    charm_file: FileId,
+    rock_file: FileId,
+    charm: &'a std::sync::Arc<Yaml>,
+    rock: &'a paasc_expand::rockcraft::Expanded,
+}
+
+/// The [`Parts`] of the checked project, when it has them all.
+fn parts<'a>(project: &Project, checked: &'a Checked) -> Option<Parts<'a>> {
+    Some(Parts {
+        charm_file: project.files.charmcraft?,
+        rock_file: project.files.rockcraft?,
+        charm: checked.charm.as_ref()?,
+        rock: checked.rock.as_ref()?,
+    })
 }
 
 /// The project's [`App`], built once and shared by every profile applied to it.
@@ -366,8 +381,12 @@ fn shared_app(
 
 /// [`app`] once the project is known to be sound and to use `framework`.
 fn build_app(project: &Project, checked: &Checked, framework: Framework) -> Option<App> {
-    let (charm_file, rock_file) = (project.files.charmcraft?, project.files.rockcraft?);
-    let (charm, rock) = (checked.charm.as_ref()?, checked.rock.as_ref()?);
+    let Parts {
+        charm_file,
+        rock_file,
+        charm,
+        rock,
+    } = parts(project, checked)?;
     let paas_config = project
         .charm_dir
         .as_ref()
