@@ -374,6 +374,24 @@ impl<'a> Queue<'a> {
     }
 }
 
+/// A `key: value` line read at once: where its key ends, where its value starts and ends
+/// (past a closing quote), and where the scanner stops after it.
+struct EntryLine {
+    key_end: usize,
+    value: usize,
+    value_end: usize,
+    style: Style,
+    /// Past a quoted value, or past a plain one's line break, blank lines and the next line's
+    /// indentation.
+    stop: usize,
+    /// The line breaks before `stop`.
+    breaks: usize,
+    /// The column at `stop`.
+    column: usize,
+    /// Whether a simple key may start at `stop`.
+    allow_simple_key: bool,
+}
+
 #[derive(Clone, Copy, Debug)]
 struct SimpleKey {
     flow_level: usize,
@@ -456,9 +474,8 @@ impl<'a> Scanner<'a> {
         self.char_at(i)
     }
 
-    /// Whether the next three characters are `c` (an ASCII character).
-    fn three(&self, c: u8) -> bool {
-        let i = self.at.byte;
+    /// Whether the three characters from byte `i` are `c` (an ASCII character).
+    fn three(&self, i: usize, c: u8) -> bool {
         self.byte(i) == c && self.byte(i + 1) == c && self.byte(i + 2) == c
     }
 
@@ -841,7 +858,9 @@ impl<'a> Scanner<'a> {
 
     /// `---` or `...` (three `c`) at the start of a line, then a blank or the end.
     fn check_document_indicator(&self, c: u8) -> bool {
-        self.at.column == 0 && self.three(c) && is_blank_or_end(self.char_at(self.at.byte + 3))
+        self.at.column == 0
+            && self.three(self.at.byte, c)
+            && is_blank_or_end(self.char_at(self.at.byte + 3))
     }
 
     #[inline(never)]
@@ -998,6 +1017,123 @@ impl<'a> Scanner<'a> {
         self.stale_possible_simple_keys()?;
         self.unwind_indent(self.at.column as isize);
         self.fetch_plain()
+    }
+
+    /// A `key: value` line from here, read ahead without moving (see [`Parser::entry_line`]):
+    /// an ASCII key of `[A-Za-z0-9_][A-Za-z0-9_./-]*` of at most 1,000 bytes, `:`, spaces, and
+    /// a one-line value. Either plain: a letter or digit, then words of printable ASCII but `:`
+    /// and `#` with spaces between, then spaces and a line break or the end; and it must end
+    /// there, as PyYAML's would: the next line that is not blank starts with `#` or is indented
+    /// `value_indent` or less (or is a document marker). Or quoted: `"…"` without `\`, or `'…'`
+    /// not followed by `'`, of printable ASCII with no quote inside.
+    fn entry_line(&self, value_indent: usize) -> Option<EntryLine> {
+        let bytes = self.bytes;
+        let start = self.at.byte;
+        let at = |i: usize| bytes.get(i).copied();
+        let key_byte = |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'/' | b'-');
+        if !at(start).is_some_and(|b| b.is_ascii_alphanumeric() || b == b'_') {
+            return None;
+        }
+        let mut i = start + 1;
+        while at(i).is_some_and(key_byte) {
+            i += 1;
+        }
+        let key_end = i;
+        if key_end - start > 1000 || at(i) != Some(b':') || at(i + 1) != Some(b' ') {
+            return None;
+        }
+        i += 2;
+        while at(i) == Some(b' ') {
+            i += 1;
+        }
+        let value = i;
+        let line = |end: usize, style: Style, stop: usize| EntryLine {
+            key_end,
+            value,
+            value_end: end,
+            style,
+            stop,
+            breaks: 0,
+            column: self.at.column + (stop - start),
+            allow_simple_key: false,
+        };
+        let quote = at(i)?;
+        if quote == b'"' || quote == b'\'' {
+            let inside =
+                |b: u8| (b' '..=b'~').contains(&b) && b != quote && (quote == b'\'' || b != b'\\');
+            let len = bytes[i + 1..].iter().take_while(|&&b| inside(b)).count();
+            if at(i + 1 + len) != Some(quote) {
+                return None;
+            }
+            let end = i + len + 2;
+            if quote == b'\'' && at(end) == Some(b'\'') {
+                return None;
+            }
+            let style = if quote == b'"' {
+                Style::DoubleQuoted
+            } else {
+                Style::SingleQuoted
+            };
+            return Some(line(end, style, end));
+        }
+        if !quote.is_ascii_alphanumeric() {
+            return None;
+        }
+        let word = |b: u8| (b'!'..=b'~').contains(&b) && b != b':' && b != b'#';
+        let mut end;
+        loop {
+            while at(i).is_some_and(word) {
+                i += 1;
+            }
+            end = i;
+            while at(i) == Some(b' ') {
+                i += 1;
+            }
+            if !at(i).is_some_and(word) {
+                break;
+            }
+        }
+        match at(i) {
+            None => return Some(line(end, Style::Plain, i)),
+            Some(b'\n') => {}
+            Some(_) => return None,
+        }
+        let mut breaks = 0;
+        loop {
+            breaks += 1;
+            let line_start = i + 1;
+            i = line_start;
+            if !self.separator_at(i) {
+                while at(i) == Some(b' ') {
+                    i += 1;
+                }
+                match at(i) {
+                    Some(b'\n') => continue,
+                    Some(b) if b == b'\r' || b >= 0x80 => return None,
+                    b if i - line_start > value_indent && b != Some(b'#') => return None,
+                    _ => {}
+                }
+            }
+            return Some(EntryLine {
+                breaks,
+                column: i - line_start,
+                allow_simple_key: true,
+                ..line(end, Style::Plain, i)
+            });
+        }
+    }
+
+    /// Moves past a line [`Scanner::entry_line`] read, whose rounds took `tokens` tokens.
+    fn take_entry_line(&mut self, line: &EntryLine, tokens: usize) {
+        self.at = Mark {
+            index: self.at.index + (line.stop - self.at.byte),
+            line: self.at.line + line.breaks,
+            column: line.column,
+            byte: line.stop,
+        };
+        self.allow_simple_key = line.allow_simple_key;
+        self.keys_checked = false;
+        self.tokens_taken += tokens;
     }
 
     fn check_plain(&self) -> bool {
@@ -1489,7 +1625,12 @@ impl<'a> Scanner<'a> {
     }
 
     fn at_document_separator(&self) -> bool {
-        (self.three(b'-') || self.three(b'.')) && is_blank_or_end(self.char_at(self.at.byte + 3))
+        self.separator_at(self.at.byte)
+    }
+
+    /// Whether `---` or `...` and a blank or the end start at byte `i`.
+    fn separator_at(&self, i: usize) -> bool {
+        (self.three(i, b'-') || self.three(i, b'.')) && is_blank_or_end(self.char_at(i + 3))
     }
 
     fn scan_flow_scalar_breaks(&mut self, start: Mark) -> R<()> {
@@ -1790,7 +1931,10 @@ pub(crate) struct Loaded {
 
 /// [`check`], passing the events to `sink`.
 pub(crate) fn load<'a>(text: &'a str, max_depth: usize, sink: &mut impl Sink<'a>) -> Loaded {
-    let mut p = Parser::new(text, max_depth);
+    load_with(&mut Parser::new(text, max_depth), sink)
+}
+
+fn load_with<'a>(p: &mut Parser<'a>, sink: &mut impl Sink<'a>) -> Loaded {
     match p.run(sink) {
         Ok(()) => Loaded {
             error: None,
@@ -1815,6 +1959,13 @@ struct Parser<'a> {
     tag_handles: Vec<&'a str>,
     /// Whether a construct [`Loaded::complete`] excludes was met.
     unusual: bool,
+    /// Whether [`Parser::entry_line`] may read lines at once (the tests compare without).
+    entry_lines: bool,
+    /// The events of a line read at once not given out yet, the next one last.
+    ahead: Vec<Event<'a>>,
+    /// How many lines were read at once.
+    #[cfg(test)]
+    lines_at_once: usize,
 }
 
 const DEFAULT_TAGS: [&str; 2] = ["!", "!!"];
@@ -1828,6 +1979,10 @@ impl<'a> Parser<'a> {
             marks: Vec::new(),
             tag_handles: Vec::new(),
             unusual: false,
+            entry_lines: true,
+            ahead: Vec::new(),
+            #[cfg(test)]
+            lines_at_once: 0,
         }
     }
 
@@ -1840,7 +1995,13 @@ impl<'a> Parser<'a> {
         let mut anchors: HashMap<&'a str, usize> = HashMap::new();
         let mut depth = 0usize;
         loop {
-            let ev = self.next_event()?;
+            let ev = match self.ahead.pop() {
+                Some(ev) => ev,
+                None => match self.entry_line() {
+                    Some(ev) => ev,
+                    None => self.next_event()?,
+                },
+            };
             if !self.unusual {
                 sink.event(ev);
             }
@@ -1887,6 +2048,66 @@ impl<'a> Parser<'a> {
             self.unusual = true;
         }
         Ok(())
+    }
+
+    /// The events of a whole `key: value` line of a block mapping, read at once when PyYAML's
+    /// rounds for it could only give its tokens: the first, the others put in [`Parser::ahead`].
+    /// Either the mapping's next entry (in state `BlockMappingKey`, at the mapping's column) or
+    /// the first of a mapping a `key:` line opens (in state `BlockMappingValue` with only that
+    /// `:` queued, on a later line and deeper). With no token queued and no possible simple
+    /// key, PyYAML would save the key (required in the first case), scan it, take it at its
+    /// `:` (inserting `KEY`, and `BLOCK-MAPPING-START` in the second case, where the indent
+    /// becomes the key's column), and scan the value after the `:` with no simple key allowed:
+    /// nothing in those rounds can fail, and in ASCII the marks move a column a byte.
+    fn entry_line(&mut self) -> Option<Event<'a>> {
+        let s = &mut self.scanner;
+        if !self.entry_lines || s.done || s.flow_level > 0 || !s.possible_simple_keys.is_empty() {
+            return None;
+        }
+        let opens = match self.state {
+            State::BlockMappingKey if s.tokens.is_empty() => false,
+            State::BlockMappingValue
+                if s.tokens.len() == 1
+                    && s.tokens.front().is_some_and(|t| t.kind == Tok::Value) =>
+            {
+                true
+            }
+            _ => return None,
+        };
+        let line = s.at.line;
+        s.scan_to_next_token();
+        let column = s.at.column;
+        let fits = if opens {
+            s.at.line > line && column as isize > s.indent
+        } else {
+            column as isize == s.indent
+        };
+        if !fits || !s.allow_simple_key {
+            return None;
+        }
+        let l = s.entry_line(column)?;
+        let key = s.at.byte;
+        let events = [
+            Event::Node(None, l.value, Shape::Scalar(l.value_end, l.style)),
+            Event::Node(None, key, Shape::Scalar(l.key_end, Style::Plain)),
+        ];
+        self.ahead.extend(events);
+        #[cfg(test)]
+        {
+            self.lines_at_once += 1;
+        }
+        if !opens {
+            s.take_entry_line(&l, 4);
+            return self.ahead.pop();
+        }
+        s.tokens.pop_front();
+        s.indents.push(s.indent);
+        s.indent = column as isize;
+        s.take_entry_line(&l, 6);
+        self.state = State::BlockMappingKey;
+        self.states.push(State::BlockMappingKey);
+        self.marks.push(key);
+        Some(Event::Node(None, key, Shape::Map))
     }
 
     /// Whether the next token is of one of `kinds`.

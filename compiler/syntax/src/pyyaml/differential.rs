@@ -1,7 +1,7 @@
 //! The fast pass against the reference one on real, mutated and generated texts: every result
 //! (context, problem and every mark) must be the same.
 
-use super::{check, reference, MarkedError};
+use super::{check, load_with, reference, Event, MarkedError, Parser, Sink};
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
@@ -293,4 +293,223 @@ fn every_mark_field_is_compared() {
     assert_eq!(e, reference::check("é: [1\n", 128));
     let e = e.expect("refused");
     assert_eq!((e.problem_mark.index, e.problem_mark.byte), (6, 7), "{e:?}");
+}
+
+/// What [`super::load`] gives for `text`: the events, the verdict, and how many lines were read
+/// at once (none without `entry_lines`).
+fn load_events(
+    text: &str,
+    max_depth: usize,
+    entry_lines: bool,
+) -> (Vec<Event<'_>>, Option<MarkedError>, bool, usize) {
+    let mut p = Parser::new(text, max_depth);
+    p.entry_lines = entry_lines;
+    let mut events = Vec::new();
+    let loaded = load_with(&mut p, &mut events);
+    (events, loaded.error, loaded.complete, p.lines_at_once)
+}
+
+impl<'a> Sink<'a> for Vec<Event<'a>> {
+    fn event(&mut self, ev: Event<'a>) {
+        self.push(ev);
+    }
+}
+
+/// Lines read at once against the same lines read token by token.
+#[derive(Default)]
+struct Lines {
+    texts: usize,
+    lines_at_once: usize,
+}
+
+impl Lines {
+    fn same(&mut self, text: &str) {
+        for depth in [128, 3] {
+            let (events, error, complete, lines) = load_events(text, depth, true);
+            let want = load_events(text, depth, false);
+            assert_eq!(
+                (&events, &error, complete),
+                (&want.0, &want.1, want.2),
+                "max_depth {depth}, text {text:?}"
+            );
+            assert_eq!(want.3, 0);
+            self.texts += 1;
+            self.lines_at_once += lines;
+        }
+    }
+}
+
+/// Lines of block mappings as generated files have them, and lines that nearly are.
+const ENTRY_LINES: &[&str] = &[
+    "k: v\n",
+    "key: value\n",
+    "opt-1: 1\n",
+    "a_b.c/d-e: x y  z\n",
+    "_k: v\n",
+    "0: 1\n",
+    "k: v  \n",
+    "k: \"value 0\"\n",
+    "k: 'v'\n",
+    "k: \"\"\n",
+    "k: ''\n",
+    "k: \"a'b\"\n",
+    "k: 'a\"b\\c'\n",
+    "k:\n",
+    "k: \n",
+    "k:  \n",
+    "k: # c\n",
+    "k:v\n",
+    "k :v\n",
+    "k : v\n",
+    "k: v #c\n",
+    "k: v#c\n",
+    "k: a: b\n",
+    "k: a:b\n",
+    "k: v\n   more\n",
+    "k: v\n\n  # c\n",
+    "k: v\n  # c\n",
+    "k: v\n---\n",
+    "k: v\n...\n",
+    "k: v\n--- x\n",
+    "k: \"a\\n\"\n",
+    "k: 'it''s'\n",
+    "k: 'it'\n",
+    "k: \"v\" x\n",
+    "k: \"v\": x\n",
+    "k: \"v\n",
+    "k:\tv\n",
+    "k: \tv\n",
+    "k: v\t\n",
+    "k: v\r\n",
+    "k: v\r",
+    "é: v\n",
+    "k: é\n",
+    "k: vé\n",
+    "k: v\u{85}",
+    "k: v\n\u{2028}",
+    "k: v\n  \u{2028}",
+    "k: v\n \t",
+    "k: v\0",
+    "k: -v\n",
+    "k: [v]\n",
+    "k: {a: b}\n",
+    "k: &a v\n",
+    "k: *a\n",
+    "k: !t v\n",
+    "k: |\n  x\n",
+    "k: >\n  x\n",
+    "- k: v\n",
+    "- ",
+    "? k\n",
+    ": v\n",
+    "k",
+    "k: v",
+    "k: v  ",
+    "k: 'v'",
+    "#c\n",
+    "\n",
+    "  \n",
+    "\t\n",
+];
+
+/// Indentations to put before a line.
+const INDENTS: &[&str] = &["", "", "  ", "  ", "    ", "      ", " ", "   "];
+
+#[test]
+fn lines_read_at_once_give_the_same_events() {
+    let mut lines = Lines::default();
+    corpus_and_mutants(0x2F6B_1D3C_9A48_E571, |text| lines.same(text));
+    let mut rng = Rng::with_seed(0x7A3C_55E1_0B9D_24F6);
+    for _ in 0..20_000 {
+        let mut t = String::new();
+        for _ in 0..1 + rng.usize(..24) {
+            t.push_str(pick(&mut rng, FRAGMENTS));
+        }
+        lines.same(&t);
+    }
+    for _ in 0..40_000 {
+        let mut t = String::new();
+        for _ in 0..1 + rng.usize(..12) {
+            t.push_str(pick(&mut rng, INDENTS));
+            t.push_str(pick(&mut rng, ENTRY_LINES));
+        }
+        lines.same(&t);
+        lines.same(&mutate(&mut rng, &t));
+    }
+    let long = |n: usize| "k".repeat(n);
+    for text in [
+        format!("{}: v\n", long(1000)),
+        format!("{}: v\n", long(1001)),
+        format!("{}: v\n", long(1025)),
+        format!("a: 1\n{}: v\n", long(1000)),
+        format!("a: 1\n{}: v\n", long(1025)),
+        format!("a:\n  {}: v\n", long(1025)),
+        format!("a: 1\nb: {}\n", long(2000)),
+        "a:\n  b:\n    c: 1\n    d: 2\ne: 3\n".into(),
+        "a:\n  b:\n    c:\n      d: 1\nf: 2\n".into(),
+        "a:\n  b:\n    c:\n      d: 1\n  e: 2\n".into(),
+        "a:\n      b: 1\n      c: 2\n".into(),
+        "a:\n  b: 1\n c: 2\n".into(),
+        "a:\n  b: 1\n   c: 2\n".into(),
+        "a:\n\n  # c\n\n  b: 1\n  c: 2\n".into(),
+        "a: 1\nb: 2".into(),
+        "a: 1\r\nb: 2\r\n".into(),
+        "- a: 1\n  b: 2\n- c:\n    d: 3\n".into(),
+        "a:\n- b\nc: 1\n".into(),
+        "a: [1]\nb: 2\n".into(),
+        "a: {b: 1}\nc:\n  d: 1\n".into(),
+        "a: \"x\"\nb: 'y'\nc:\n  d: \"z\"\n".into(),
+        "a: 1\n  b: 2\n".into(),
+        "a: 1\nb: 2\n  c: 3\n".into(),
+        "? a\n: b: c\n".into(),
+        "? a\n:\n  b: c\n".into(),
+        "&x a: 1\nb: 2\n".into(),
+        "a: &x\n  b: 1\n".into(),
+        "a: !t\n  b: 1\n".into(),
+        "a: 1\nb:\n  c: d\n  e: f\ng: h\n".into(),
+        "a:\n  b:\n    c:\n      d:\n        e: 1\n".into(),
+        "a: 1\nb: 2\na: 3\n".into(),
+    ] {
+        lines.same(&text);
+    }
+    assert!(
+        lines.lines_at_once > lines.texts / 4,
+        "{} lines read at once in {} texts",
+        lines.lines_at_once,
+        lines.texts
+    );
+}
+
+/// A charm's `config` and `provides` as `tools/gen` writes them.
+fn generated_charm(options: usize, integrations: usize) -> String {
+    let mut t = String::from("name: bench\ntype: charm\nconfig:\n  options:\n");
+    for i in 0..options {
+        let (kind, default) = match i % 4 {
+            0 => ("string", format!("\"value {i}\"")),
+            1 => ("int", i.to_string()),
+            2 => ("boolean", "true".into()),
+            _ => ("float", format!("{i}.5")),
+        };
+        t.push_str(&format!(
+            "    opt-{i}:\n      type: {kind}\n      default: {default}\n"
+        ));
+    }
+    t.push_str("provides:\n");
+    for i in 0..integrations {
+        t.push_str(&format!(
+            "  api-{i}:\n    interface: api-{}\n    optional: true\n    limit: 1\n",
+            i % 7
+        ));
+    }
+    t
+}
+
+#[test]
+fn most_lines_of_a_generated_charm_are_read_at_once() {
+    let text = generated_charm(1000, 100);
+    let (events, error, complete, at_once) = load_events(&text, 128, true);
+    assert_eq!((error, complete), (None, true));
+    assert_eq!(events, load_events(&text, 128, false).0);
+    let lines = text.lines().count();
+    assert!(at_once * 10 >= lines * 6, "{at_once} of {lines} lines");
 }
