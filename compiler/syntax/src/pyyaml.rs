@@ -213,6 +213,38 @@ const QUOTED: [bool; 256] = run_table(b" \t'\"\\");
 const PLAIN_BLOCK: [bool; 256] = run_table(b" \t:");
 const PLAIN_FLOW: [bool; 256] = run_table(b" \t:,?[]{}");
 
+/// The characters of a key [`Scanner::entry_line`] reads: letters, digits and `_./-`.
+const KEY: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        t[b] = c.is_ascii_alphanumeric() || matches!(c, b'_' | b'.' | b'/' | b'-');
+        b += 1;
+    }
+    t
+};
+
+/// The characters of a plain value's words [`Scanner::entry_line`] reads: printable ASCII
+/// but `:` and `#`.
+const WORD: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        t[b] = c.is_ascii_graphic() && c != b':' && c != b'#';
+        b += 1;
+    }
+    t
+};
+
+/// Where the run of bytes `goes_on` holds for from `i` ends.
+#[inline(always)]
+fn run_end(bytes: &[u8], i: usize, goes_on: impl Fn(u8) -> bool) -> usize {
+    let rest = bytes.get(i..).unwrap_or_default();
+    i + rest.iter().take_while(|&&b| goes_on(b)).count()
+}
+
 /// The length of the UTF-8 sequence that `lead` starts.
 fn utf8_len(lead: u8) -> usize {
     match lead {
@@ -374,15 +406,13 @@ impl<'a> Queue<'a> {
     }
 }
 
-/// A `key: value` line read at once: where its key ends, where its value starts and ends
-/// (past a closing quote), and where the scanner stops after it.
+/// A `key: value` or `key:` line read at once: where its key ends, where its value starts and
+/// ends (past a closing quote) and its style, and where the scanner stops after it.
 struct EntryLine {
     key_end: usize,
-    value: usize,
-    value_end: usize,
-    style: Style,
-    /// Past a quoted value, or past a plain one's line break, blank lines and the next line's
-    /// indentation.
+    value: Option<(usize, usize, Style)>,
+    /// Past a `:` with no value on its line, past a quoted value, or past a plain one's line
+    /// break, blank lines and the next line's indentation.
     stop: usize,
     /// The line breaks before `stop`.
     breaks: usize,
@@ -1019,96 +1049,84 @@ impl<'a> Scanner<'a> {
         self.fetch_plain()
     }
 
-    /// A `key: value` line from here, read ahead without moving (see [`Parser::entry_line`]):
-    /// an ASCII key of `[A-Za-z0-9_][A-Za-z0-9_./-]*` of at most 1,000 bytes, `:`, spaces, and
-    /// a one-line value. Either plain: a letter or digit, then words of printable ASCII but `:`
+    /// A `key: value` or `key:` line from here, read ahead without moving (see
+    /// [`Parser::entry_line`]): an ASCII key of `[A-Za-z0-9_][A-Za-z0-9_./-]*` of at most 1,000
+    /// bytes and `:`; then spaces and a line break, the end or a comment (the value is on a
+    /// later line), or spaces and a one-line value. Either plain: a letter or digit, then words of printable ASCII but `:`
     /// and `#` with spaces between, then spaces and a line break or the end; and it must end
     /// there, as PyYAML's would: the next line that is not blank starts with `#` or is indented
     /// `value_indent` or less (or is a document marker). Or quoted: `"…"` without `\`, or `'…'`
     /// not followed by `'`, of printable ASCII with no quote inside.
     fn entry_line(&self, value_indent: usize) -> Option<EntryLine> {
         let bytes = self.bytes;
-        let start = self.at.byte;
         let at = |i: usize| bytes.get(i).copied();
-        let key_byte = |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'/' | b'-');
+        let word = |b: u8| WORD[b as usize];
+        let space = |b: u8| b == b' ';
+        let start = self.at.byte;
         if !at(start).is_some_and(|b| b.is_ascii_alphanumeric() || b == b'_') {
             return None;
         }
-        let mut i = start + 1;
-        while at(i).is_some_and(key_byte) {
-            i += 1;
-        }
-        let key_end = i;
-        if key_end - start > 1000 || at(i) != Some(b':') || at(i + 1) != Some(b' ') {
+        let key_end = run_end(bytes, start, |b| KEY[b as usize]);
+        if key_end - start > 1000 || at(key_end) != Some(b':') {
             return None;
         }
-        i += 2;
-        while at(i) == Some(b' ') {
-            i += 1;
-        }
-        let value = i;
-        let line = |end: usize, style: Style, stop: usize| EntryLine {
+        let value = run_end(bytes, key_end + 1, space);
+        let stop_at = |value: Option<(usize, usize, Style)>, stop: usize| EntryLine {
             key_end,
             value,
-            value_end: end,
-            style,
             stop,
             breaks: 0,
             column: self.at.column + (stop - start),
             allow_simple_key: false,
         };
-        let quote = at(i)?;
-        if quote == b'"' || quote == b'\'' {
+        let line = |end: usize, style: Style, stop: usize| stop_at(Some((value, end, style)), stop);
+        let spaced = value > key_end + 1;
+        let Some(first) = at(value).filter(|&b| b != b'\n' && !(spaced && b == b'#')) else {
+            return Some(stop_at(None, key_end + 1));
+        };
+        if !spaced {
+            return None;
+        }
+        if first == b'"' || first == b'\'' {
             let inside =
-                |b: u8| (b' '..=b'~').contains(&b) && b != quote && (quote == b'\'' || b != b'\\');
-            let len = bytes[i + 1..].iter().take_while(|&&b| inside(b)).count();
-            if at(i + 1 + len) != Some(quote) {
+                |b: u8| (b' '..=b'~').contains(&b) && b != first && (first == b'\'' || b != b'\\');
+            let close = run_end(bytes, value + 1, inside);
+            let end = close + 1;
+            if at(close) != Some(first) || (first == b'\'' && at(end) == Some(b'\'')) {
                 return None;
             }
-            let end = i + len + 2;
-            if quote == b'\'' && at(end) == Some(b'\'') {
-                return None;
-            }
-            let style = if quote == b'"' {
+            let style = if first == b'"' {
                 Style::DoubleQuoted
             } else {
                 Style::SingleQuoted
             };
             return Some(line(end, style, end));
         }
-        if !quote.is_ascii_alphanumeric() {
+        if !first.is_ascii_alphanumeric() {
             return None;
         }
-        let word = |b: u8| (b'!'..=b'~').contains(&b) && b != b':' && b != b'#';
-        let mut end;
-        loop {
-            while at(i).is_some_and(word) {
-                i += 1;
-            }
-            end = i;
-            while at(i) == Some(b' ') {
-                i += 1;
-            }
-            if !at(i).is_some_and(word) {
-                break;
-            }
+        let mut end = run_end(bytes, value, word);
+        let mut i = run_end(bytes, end, space);
+        while at(i).is_some_and(word) {
+            end = run_end(bytes, i, word);
+            i = run_end(bytes, end, space);
         }
         match at(i) {
             None => return Some(line(end, Style::Plain, i)),
             Some(b'\n') => {}
             Some(_) => return None,
         }
-        let mut breaks = 0;
+        let mut breaks = 1;
         loop {
-            breaks += 1;
             let line_start = i + 1;
             i = line_start;
             if !self.separator_at(i) {
-                while at(i) == Some(b' ') {
-                    i += 1;
-                }
+                i = run_end(bytes, i, space);
                 match at(i) {
-                    Some(b'\n') => continue,
+                    Some(b'\n') => {
+                        breaks += 1;
+                        continue;
+                    }
                     Some(b) if b == b'\r' || b >= 0x80 => return None,
                     b if i - line_start > value_indent && b != Some(b'#') => return None,
                     _ => {}
@@ -1123,8 +1141,18 @@ impl<'a> Scanner<'a> {
         }
     }
 
-    /// Moves past a line [`Scanner::entry_line`] read, whose rounds took `tokens` tokens.
+    /// Moves past a line [`Scanner::entry_line`] read, whose rounds took `tokens` tokens. The
+    /// `:` of a line with no value stays queued.
     fn take_entry_line(&mut self, line: &EntryLine, tokens: usize) {
+        if line.value.is_none() {
+            let colon = Mark {
+                index: self.at.index + (line.key_end - self.at.byte),
+                column: self.at.column + (line.key_end - self.at.byte),
+                byte: line.key_end,
+                ..self.at
+            };
+            self.push(Tok::Value, colon);
+        }
         self.at = Mark {
             index: self.at.index + (line.stop - self.at.byte),
             line: self.at.line + line.breaks,
@@ -1961,8 +1989,10 @@ struct Parser<'a> {
     unusual: bool,
     /// Whether [`Parser::entry_line`] may read lines at once (the tests compare without).
     entry_lines: bool,
-    /// The events of a line read at once not given out yet, the next one last.
-    ahead: Vec<Event<'a>>,
+    /// The events of a line read at once not given out yet: how many collection ends, then
+    /// the key's and the value's.
+    ends_ahead: usize,
+    ahead: [Option<Event<'a>>; 2],
     /// How many lines were read at once.
     #[cfg(test)]
     lines_at_once: usize,
@@ -1980,7 +2010,8 @@ impl<'a> Parser<'a> {
             tag_handles: Vec::new(),
             unusual: false,
             entry_lines: true,
-            ahead: Vec::new(),
+            ends_ahead: 0,
+            ahead: [None; 2],
             #[cfg(test)]
             lines_at_once: 0,
         }
@@ -1995,7 +2026,7 @@ impl<'a> Parser<'a> {
         let mut anchors: HashMap<&'a str, usize> = HashMap::new();
         let mut depth = 0usize;
         loop {
-            let ev = match self.ahead.pop() {
+            let ev = match self.event_ahead() {
                 Some(ev) => ev,
                 None => match self.entry_line() {
                     Some(ev) => ev,
@@ -2050,15 +2081,28 @@ impl<'a> Parser<'a> {
         Ok(())
     }
 
-    /// The events of a whole `key: value` line of a block mapping, read at once when PyYAML's
-    /// rounds for it could only give its tokens: the first, the others put in [`Parser::ahead`].
-    /// Either the mapping's next entry (in state `BlockMappingKey`, at the mapping's column) or
-    /// the first of a mapping a `key:` line opens (in state `BlockMappingValue` with only that
-    /// `:` queued, on a later line and deeper). With no token queued and no possible simple
-    /// key, PyYAML would save the key (required in the first case), scan it, take it at its
-    /// `:` (inserting `KEY`, and `BLOCK-MAPPING-START` in the second case, where the indent
-    /// becomes the key's column), and scan the value after the `:` with no simple key allowed:
-    /// nothing in those rounds can fail, and in ASCII the marks move a column a byte.
+    /// The next event of a line read at once, if one is left.
+    fn event_ahead(&mut self) -> Option<Event<'a>> {
+        if self.ends_ahead > 0 {
+            self.ends_ahead -= 1;
+            return Some(Event::CollectionEnd(None));
+        }
+        self.ahead.iter_mut().find_map(Option::take)
+    }
+
+    /// The events of a whole `key: value` or `key:` line of a block mapping, read at once when
+    /// PyYAML's rounds for it could only give its tokens: the first, the others put in
+    /// [`Parser::ahead`]. Either the next entry of the mapping or of one it is nested in (in
+    /// state `BlockMappingKey`, at that mapping's column), or the first of a mapping a `key:`
+    /// line opens (in state `BlockMappingValue` with only that `:` queued, on a later line and
+    /// deeper). With no token queued and no possible simple key, PyYAML would unwind the
+    /// indents to the line's column (a `BLOCK-END` each, which the parser takes for the end of
+    /// a mapping whose enclosing one then waits for its next key), save the key (required in
+    /// the first case), scan it, take it at its `:` (inserting `KEY`, and in the second case
+    /// `BLOCK-MAPPING-START`, where the indent becomes the key's column), and scan the value
+    /// after the `:` with no simple key allowed: nothing in those rounds can fail, and in
+    /// ASCII the marks move a column a byte. A `key:` line's `:` stays queued, as PyYAML's
+    /// round leaves it when no value follows on its line.
     fn entry_line(&mut self) -> Option<Event<'a>> {
         let s = &mut self.scanner;
         if !self.entry_lines || s.done || s.flow_level > 0 || !s.possible_simple_keys.is_empty() {
@@ -2077,37 +2121,76 @@ impl<'a> Parser<'a> {
         let line = s.at.line;
         s.scan_to_next_token();
         let column = s.at.column;
-        let fits = if opens {
-            s.at.line > line && column as isize > s.indent
+        let ends = if opens {
+            (s.at.line > line && column as isize > s.indent).then_some(0)?
         } else {
-            column as isize == s.indent
+            self.mappings_closed_at(column as isize)?
         };
-        if !fits || !s.allow_simple_key {
+        let s = &mut self.scanner;
+        if !s.allow_simple_key {
             return None;
         }
         let l = s.entry_line(column)?;
         let key = s.at.byte;
-        let events = [
-            Event::Node(None, l.value, Shape::Scalar(l.value_end, l.style)),
-            Event::Node(None, key, Shape::Scalar(l.key_end, Style::Plain)),
+        let value = l
+            .value
+            .map(|(start, end, style)| Event::Node(None, start, Shape::Scalar(end, style)));
+        self.ahead = [
+            Some(Event::Node(
+                None,
+                key,
+                Shape::Scalar(l.key_end, Style::Plain),
+            )),
+            value,
         ];
-        self.ahead.extend(events);
         #[cfg(test)]
         {
             self.lines_at_once += 1;
         }
-        if !opens {
-            s.take_entry_line(&l, 4);
-            return self.ahead.pop();
+        let (tokens, first) = if opens {
+            s.tokens.pop_front();
+            s.indents.push(s.indent);
+            s.indent = column as isize;
+            self.states.push(State::BlockMappingKey);
+            self.marks.push(key);
+            (4, Some(Event::Node(None, key, Shape::Map)))
+        } else {
+            if ends > 0 {
+                let keep = s.indents.len() - ends;
+                s.indent = s.indents[keep];
+                s.indents.truncate(keep);
+                self.states.truncate(self.states.len() - ends);
+                self.marks.truncate(self.marks.len().saturating_sub(ends));
+                self.ends_ahead = ends;
+            }
+            (ends + 2, None)
+        };
+        if value.is_some() {
+            s.take_entry_line(&l, tokens + 2);
+            self.state = State::BlockMappingKey;
+        } else {
+            s.take_entry_line(&l, tokens);
+            self.state = State::BlockMappingValue;
         }
-        s.tokens.pop_front();
-        s.indents.push(s.indent);
-        s.indent = column as isize;
-        s.take_entry_line(&l, 6);
-        self.state = State::BlockMappingKey;
-        self.states.push(State::BlockMappingKey);
-        self.marks.push(key);
-        Some(Event::Node(None, key, Shape::Map))
+        first.or_else(|| self.event_ahead())
+    }
+
+    /// How many block mappings a line at `column` ends when it holds the next key of the
+    /// current one or of one it is nested in: the indents unwinding pops, when each pops the
+    /// parser into the state of an enclosing mapping's next key.
+    fn mappings_closed_at(&self, column: isize) -> Option<usize> {
+        let s = &self.scanner;
+        let mut indent = s.indent;
+        let mut ends = 0;
+        while indent > column {
+            ends += 1;
+            indent = *s.indents.get(s.indents.len().checked_sub(ends)?)?;
+            let state = self.states.get(self.states.len().checked_sub(ends)?)?;
+            if *state != State::BlockMappingKey {
+                return None;
+            }
+        }
+        (indent == column).then_some(ends)
     }
 
     /// Whether the next token is of one of `kinds`.
