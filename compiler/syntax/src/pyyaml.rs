@@ -1959,10 +1959,7 @@ pub(crate) struct Loaded {
 
 /// [`check`], passing the events to `sink`.
 pub(crate) fn load<'a>(text: &'a str, max_depth: usize, sink: &mut impl Sink<'a>) -> Loaded {
-    load_with(&mut Parser::new(text, max_depth), sink)
-}
-
-fn load_with<'a>(p: &mut Parser<'a>, sink: &mut impl Sink<'a>) -> Loaded {
+    let mut p = Parser::new(text, max_depth);
     match p.run(sink) {
         Ok(()) => Loaded {
             error: None,
