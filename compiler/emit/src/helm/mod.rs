@@ -1084,7 +1084,7 @@ fn values_yaml_bound(app: &App, settings: &Settings, secret_name: &str) -> usize
         .len()
         .saturating_add(3 * values::schema_json().len())
         .saturating_add(counted);
-    let bound = but_env.saturating_add(env_bound(app, secret_name));
+    let bound = env_bound(app, secret_name, but_env);
     if bound <= app::HELM_MAX_FILE {
         return bound;
     }
@@ -1100,13 +1100,14 @@ const ENV_DEPTH: usize = 2;
 /// What [`bound::count`] adds for the values' environment to its count with an empty one: for
 /// each variable, the count of the same variable with empty strings plus four bytes a byte of
 /// its strings, or when one of them breaks lines (each break costing a line's indentation),
-/// its count.
-fn env_bound(app: &App, secret_name: &str) -> usize {
+/// its count. The count is added to `total`, and stops once the sum is over
+/// [`app::HELM_MAX_FILE`]: the sum is then returned as it is, of no use as a bound.
+fn env_bound(app: &App, secret_name: &str, total: usize) -> usize {
     let empty = |source| bound::item_count(&env_var("", source), ENV_DEPTH).unwrap_or(usize::MAX);
     let peers = empty(EnvSource::Peers);
     let secret = empty(EnvSource::Secret(""));
     let plain = empty(EnvSource::Plain(""));
-    app.env.iter().fold(0, |total: usize, v| {
+    let sum = app.env.iter().try_fold(total, |total: usize, v| {
         let source = EnvSource::of(app, v, secret_name);
         let strings = source.strings(v.name);
         let counted = if strings.iter().any(|s| s.contains('\n')) {
@@ -1120,8 +1121,14 @@ fn env_bound(app: &App, secret_name: &str) -> usize {
             let bytes = strings.iter().map(|s| s.len()).sum::<usize>();
             empty.saturating_add(bytes.saturating_mul(4))
         };
-        total.saturating_add(counted)
-    })
+        let total = total.saturating_add(counted);
+        if total > app::HELM_MAX_FILE {
+            Err(total)
+        } else {
+            Ok(total)
+        }
+    });
+    sum.unwrap_or_else(|over| over)
 }
 
 /// The description of each top-level key of `values.schema.json` ([`values::schema_json`]), by
