@@ -77,13 +77,23 @@ fn compose_interpolates(value: &str) -> bool {
     })
 }
 
+/// The bytes of a name every environment file reader accepts (see [`check`]), by value.
+static NAME_BYTES: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        table[b] = c.is_ascii_alphanumeric() || matches!(c, b'_' | b'.' | b'-' | b'[' | b']');
+        b += 1;
+    }
+    table
+};
+
 /// Refuses a name no reader accepts and a value no environment can carry.
 fn check(name: &str, value: &str) -> Result<(), EnvError> {
     let valid_name = !name.is_empty()
         && !name.starts_with("export")
-        && name
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'-' | b'[' | b']'));
+        && name.bytes().all(|b| NAME_BYTES[usize::from(b)]);
     if !valid_name {
         return Err(EnvError {
             name: name.to_string(),
@@ -172,7 +182,10 @@ fn refuse(name: &str, value: &str) -> Result<bool, EnvError> {
     if dotenv_expands(value) {
         return refused("holds `${...}`, which python-dotenv expands even inside single quotes while docker compose does not");
     }
-    if !value.contains(['\'', '\\', '\n', '\r']) {
+    if !value
+        .bytes()
+        .any(|b| matches!(b, b'\'' | b'\\' | b'\n' | b'\r'))
+    {
         Ok(false)
     } else if value.ends_with('"') {
         refused("ends with a double quote, which docker compose's parser trims from a double-quoted value")

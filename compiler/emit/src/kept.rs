@@ -21,28 +21,30 @@ const KEPT_TEXT: usize = 4096;
 pub fn push_entry(out: &mut String, key: &str, value: Cow<'_, Yaml>) {
     type Kept = HashMap<String, Vec<(Yaml, String)>>;
     static KEPT: LazyLock<Mutex<Kept>> = LazyLock::new(Mutex::default);
-    let keep = !holds_float(&value);
-    if keep {
-        if let Ok(kept) = KEPT.lock() {
-            let found = kept
-                .get(key)
-                .and_then(|values| values.iter().find(|(v, _)| *v == *value));
-            if let Some((_, text)) = found {
-                out.push_str(text);
-                return;
-            }
+    // A kept value holds no float, and neither does a value equal to it (a float equals only a
+    // float): the lookup needs no check, and only a value about to be kept is searched for one.
+    if let Ok(kept) = KEPT.lock() {
+        let found = kept
+            .get(key)
+            .and_then(|values| values.iter().find(|(v, _)| *v == *value));
+        if let Some((_, text)) = found {
+            out.push_str(text);
+            return;
         }
     }
     let entry = Yaml::Map(vec![(Yaml::str(key), value.into_owned())]);
     let text = paasc_syntax::write::to_string(&entry);
     out.push_str(&text);
-    if !keep || text.len() > KEPT_TEXT {
+    if text.len() > KEPT_TEXT {
         return;
     }
     let Yaml::Map(mut pairs) = entry else {
         return;
     };
-    let (Some((_, value)), Ok(mut kept)) = (pairs.pop(), KEPT.lock()) else {
+    let Some((_, value)) = pairs.pop().filter(|(_, v)| !holds_float(v)) else {
+        return;
+    };
+    let Ok(mut kept) = KEPT.lock() else {
         return;
     };
     let values = kept.entry(key.to_string()).or_default();

@@ -28,8 +28,15 @@ fn is_block(v: &Yaml) -> bool {
     matches!(v, Yaml::Map(m) if !m.is_empty()) || matches!(v, Yaml::Seq(s) if !s.is_empty())
 }
 
-fn pad(out: &mut String, n: usize) {
-    out.extend(std::iter::repeat_n(' ', n));
+/// Spaces for [`pad`].
+const SPACES: &str = "                                                                ";
+
+fn pad(out: &mut String, mut n: usize) {
+    while n > SPACES.len() {
+        out.push_str(SPACES);
+        n -= SPACES.len();
+    }
+    out.push_str(&SPACES[..n]);
 }
 
 /// Writes the entries at `indent`; the first line without its indentation unless `pad_first`
@@ -79,7 +86,7 @@ fn write_seq(out: &mut String, items: &[Yaml], indent: usize, pad_first: bool) {
 
 fn key(out: &mut String, k: &Yaml) {
     match k {
-        Yaml::Str(s) if !s.contains('\n') => string(out, s, 0),
+        Yaml::Str(s) if !s.contains('\n') => push_scalar(out, s, 0),
         Yaml::Str(s) => double_quoted(out, s),
         other if !is_block(other) => inline(out, other, 0),
         _ => out.push_str("? complex-key"),
@@ -98,7 +105,7 @@ fn inline(out: &mut String, v: &Yaml, indent: usize) {
         Yaml::Float(f) if f.is_infinite() => out.push_str(if *f > 0.0 { ".inf" } else { "-.inf" }),
         Yaml::Float(f) => out.push_str(&python_float_repr(*f)),
         Yaml::Timestamp(t) => out.push_str(t),
-        Yaml::Str(s) => string(out, s, indent),
+        Yaml::Str(s) => push_scalar(out, s, indent),
         Yaml::Seq(_) => out.push_str("[]"),
         Yaml::Map(_) => out.push_str("{}"),
     }
@@ -118,6 +125,12 @@ fn special(c: char) -> bool {
 /// Whether `s` can be written as a plain scalar and read back as the same string by YAML 1.1 and
 /// YAML 1.2 readers.
 pub fn plain_safe(s: &str) -> bool {
+    plain_at_a_glance(s) || plain_by_rules(s)
+}
+
+/// [`plain_safe`] without the glance: the indicators, then YAML 1.1's, 1.2's and go-yaml's
+/// resolvers.
+fn plain_by_rules(s: &str) -> bool {
     let Some(first) = s.chars().next() else {
         return false;
     };
@@ -137,6 +150,22 @@ pub fn plain_safe(s: &str) -> bool {
         prev = c;
     }
     plain_reads_as_string(s) && go_yaml_reads_as_string(s)
+}
+
+/// Whether `s` is plain-safe at a glance, before the resolvers: printable ASCII without `:`,
+/// `#` or a trailing space, starting with a letter that starts no null or bool word (in YAML
+/// 1.1, 1.2 or go-yaml) unless it is longer than all of them (`FALSE`); numbers start with a
+/// digit, a sign, `.` or `~`.
+fn plain_at_a_glance(s: &str) -> bool {
+    let b = s.as_bytes();
+    let Some(&first) = b.first() else {
+        return false;
+    };
+    first.is_ascii_alphabetic()
+        && (b.len() > 5 || !b"nNyYtToOfF".contains(&first))
+        && b.last() != Some(&b' ')
+        && b.iter()
+            .all(|&c| matches!(c, b' '..=b'~') && c != b':' && c != b'#')
 }
 
 /// Whether go-yaml v2 (Helm reads values and Chart.yaml with it, through sigs.k8s.io/yaml)
@@ -183,43 +212,104 @@ fn go_float(s: &str) -> bool {
     mantissa_ok && exp.is_none_or(|e| digits(e.strip_prefix(['+', '-']).unwrap_or(e)))
 }
 
-fn string(out: &mut String, s: &str, indent: usize) {
+/// How [`push_scalar`] writes a string.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Style {
+    Plain,
+    /// A literal block with this chomping indicator.
+    Literal(&'static str),
+    Single,
+    Double,
+}
+
+fn style(s: &str) -> Style {
     if plain_safe(s) {
-        out.push_str(s);
-        return;
-    }
-    if s.contains('\n') && literal_ok(s) {
-        let chomp = if s.ends_with("\n\n") {
+        Style::Plain
+    } else if s.contains('\n') && literal_ok(s) {
+        Style::Literal(if s.ends_with("\n\n") {
             "+"
         } else if s.ends_with('\n') {
             ""
         } else {
             "-"
-        };
-        let body = s.strip_suffix('\n').unwrap_or(s);
-        out.push('|');
-        out.push_str(chomp);
-        for line in body.split('\n') {
-            out.push('\n');
-            if !line.is_empty() {
-                pad(out, indent.max(2));
-                out.push_str(line);
+        })
+    } else if !s.chars().any(special) {
+        Style::Single
+    } else {
+        Style::Double
+    }
+}
+
+/// The body lines of a literal block: `s` without its final line break, split at the others.
+fn literal_lines(s: &str) -> std::str::Split<'_, char> {
+    s.strip_suffix('\n').unwrap_or(s).split('\n')
+}
+
+/// Writes the string `s` as a scalar whose own line is at `indent` (a literal block's lines are
+/// indented by it, at least 2): plain when it reads back as the same string, else a literal
+/// block, single-quoted or double-quoted.
+pub fn push_scalar(out: &mut String, s: &str, indent: usize) {
+    match style(s) {
+        Style::Plain => out.push_str(s),
+        Style::Literal(chomp) => {
+            out.push('|');
+            out.push_str(chomp);
+            for line in literal_lines(s) {
+                out.push('\n');
+                if !line.is_empty() {
+                    pad(out, indent.max(2));
+                    out.push_str(line);
+                }
             }
         }
-        return;
-    }
-    if !s.chars().any(special) {
-        out.push('\'');
-        for (i, part) in s.split('\'').enumerate() {
-            if i > 0 {
-                out.push_str("''");
+        Style::Single => {
+            out.push('\'');
+            for (i, part) in s.split('\'').enumerate() {
+                if i > 0 {
+                    out.push_str("''");
+                }
+                out.push_str(part);
             }
-            out.push_str(part);
+            out.push('\'');
         }
-        out.push('\'');
-        return;
+        Style::Double => double_quoted(out, s),
     }
-    double_quoted(out, s);
+}
+
+/// The length of what [`push_scalar`] writes for `s` at `indent`, without writing it.
+pub fn scalar_len(s: &str, indent: usize) -> usize {
+    match style(s) {
+        Style::Plain => s.len(),
+        Style::Literal(chomp) => {
+            1 + chomp.len()
+                + literal_lines(s)
+                    .map(|line| match line.len() {
+                        0 => 1,
+                        n => 1 + indent.max(2) + n,
+                    })
+                    .sum::<usize>()
+        }
+        Style::Single => 2 + s.len() + quotes(s),
+        Style::Double => 2 + s.chars().map(escaped_len).sum::<usize>(),
+    }
+}
+
+/// An upper bound of [`scalar_len`], in one pass over the bytes for printable ASCII (`s` is then
+/// plain or single-quoted: at most its length, the quotes and a doubled `'` each), which skips
+/// deciding the style; [`scalar_len`] for anything else.
+pub fn scalar_len_at_most(s: &str, indent: usize) -> usize {
+    let mut quotes = 0;
+    for &b in s.as_bytes() {
+        if !matches!(b, b' '..=b'~') {
+            return scalar_len(s, indent);
+        }
+        quotes += usize::from(b == b'\'');
+    }
+    s.len() + 2 + quotes
+}
+
+fn quotes(s: &str) -> usize {
+    s.bytes().filter(|&b| b == b'\'').count()
 }
 
 fn literal_ok(s: &str) -> bool {
@@ -253,6 +343,16 @@ fn double_quoted(out: &mut String, s: &str) {
     out.push('"');
 }
 
+/// The length of `c` in [`double_quoted`].
+fn escaped_len(c: char) -> usize {
+    match c {
+        '"' | '\\' | '\n' | '\r' | '\t' | '\0' => 2,
+        c if special(c) && u32::from(c) <= 0xFF => 4,
+        c if special(c) => 6,
+        c => c.len_utf8(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -265,6 +365,71 @@ mod tests {
         assert!(diags.is_empty(), "{text}\n{diags:?}");
         Yaml::from_tree(&tree, tree.root().expect("root"))
     }
+
+    /// Strings each writer style must take, and the resolvers and indicators must not mistake.
+    const TRICKY: &[&str] = &[
+        "on",
+        "yes",
+        "no",
+        "off",
+        "y",
+        "0755",
+        "1_000",
+        "12:30",
+        "1e5",
+        "2024-01-31",
+        "null",
+        "~",
+        "",
+        " lead",
+        "trail ",
+        "a: b",
+        "a #b",
+        "-",
+        "- x",
+        "#x",
+        "@x",
+        "`x",
+        "x:",
+        "true",
+        "1.0",
+        ".inf",
+        "multi\nline\n",
+        "no-newline\nend",
+        "two\n\n",
+        "tab\there",
+        "quote's",
+        "dq\"",
+        "back\\slash",
+        "\u{1}ctl",
+        "del\u{7f}",
+        "c1 \u{80}\u{85}\u{9b}\u{9f}",
+        "nonchar \u{fffe}\u{ffff}",
+        "bom\u{feff} ls\u{2028} ps\u{2029}",
+        "multi\nline \u{9b}[2J\n",
+        "é ü 😀",
+        "$HOME ${X}",
+        " \n leading",
+        "line \ntrailing space",
+        "\r\n",
+        "<<",
+        "=",
+        "--",
+        "-1",
+        "-x",
+        "a-b",
+        "FALSE",
+        "Falsey",
+        "Nope",
+        "tRUE",
+        "OFFx",
+        "a'b'c\nd",
+        "x\n\n\n",
+        "'\n'",
+        "k: v\n# c\n",
+        "\ttab\nx",
+        "é\n",
+    ];
 
     #[test]
     fn strings_go_yaml_would_mistype_are_quoted() {
@@ -283,59 +448,7 @@ mod tests {
 
     #[test]
     fn strings_that_yaml_11_would_mistype_are_quoted_and_round_trip() {
-        let tricky = [
-            "on",
-            "yes",
-            "no",
-            "off",
-            "y",
-            "0755",
-            "1_000",
-            "12:30",
-            "1e5",
-            "2024-01-31",
-            "null",
-            "~",
-            "",
-            " lead",
-            "trail ",
-            "a: b",
-            "a #b",
-            "-",
-            "- x",
-            "#x",
-            "@x",
-            "`x",
-            "x:",
-            "true",
-            "1.0",
-            ".inf",
-            "multi\nline\n",
-            "no-newline\nend",
-            "two\n\n",
-            "tab\there",
-            "quote's",
-            "dq\"",
-            "back\\slash",
-            "\u{1}ctl",
-            "del\u{7f}",
-            "c1 \u{80}\u{85}\u{9b}\u{9f}",
-            "nonchar \u{fffe}\u{ffff}",
-            "bom\u{feff} ls\u{2028} ps\u{2029}",
-            "multi\nline \u{9b}[2J\n",
-            "é ü 😀",
-            "$HOME ${X}",
-            " \n leading",
-            "line \ntrailing space",
-            "\r\n",
-            "<<",
-            "=",
-            "--",
-            "-1",
-            "-x",
-            "a-b",
-        ];
-        for s in tricky {
+        for &s in TRICKY {
             let v = Yaml::Map(vec![
                 (Yaml::str("k"), Yaml::str(s)),
                 (Yaml::str(s), Yaml::Int(1)),
@@ -382,5 +495,97 @@ mod tests {
             "platforms:\n  amd64:\n    build-on:\n    - amd64\nlibs:\n- lib: a.b\n  version: '0'\nempty: {}\nf: 2.0\n"
         );
         assert_eq!(roundtrip(&v), v);
+    }
+
+    /// Checks [`scalar_len`] against what [`push_scalar`] writes for `s`, [`scalar_len_at_most`]
+    /// against both, and [`plain_at_a_glance`] against the rules; whether the glance took it.
+    fn check_lengths(s: &str) -> bool {
+        for indent in [0, 2, 4, 8] {
+            let mut out = String::new();
+            push_scalar(&mut out, s, indent);
+            assert_eq!(
+                scalar_len(s, indent),
+                out.len(),
+                "{s:?} at {indent}: {out:?}"
+            );
+            let at_most = scalar_len_at_most(s, indent);
+            assert!(
+                out.len() <= at_most && at_most <= out.len() + 2 + quotes(s),
+                "{s:?} at {indent}: {at_most} for {out:?}"
+            );
+        }
+        let glance = plain_at_a_glance(s);
+        assert!(!glance || plain_by_rules(s), "{s:?} is not plain");
+        glance
+    }
+
+    /// The string scalars, keys too, of `v`.
+    fn strings<'a>(v: &'a Yaml, out: &mut Vec<&'a str>) {
+        match v {
+            Yaml::Str(s) => out.push(s),
+            Yaml::Seq(items) => items.iter().for_each(|i| strings(i, out)),
+            Yaml::Map(pairs) => pairs.iter().for_each(|(k, v)| {
+                strings(k, out);
+                strings(v, out);
+            }),
+            _ => {}
+        }
+    }
+
+    /// `check` sums [`scalar_len_at_most`] instead of writing a large `values.yaml`, and
+    /// [`scalar_len`] must be exact: over the tricky strings, every character, the strings of
+    /// the YAML corpus, and every short string over characters that change the style.
+    #[test]
+    fn scalar_lengths_are_the_written_lengths() {
+        let mut glanced = 0;
+        for s in TRICKY {
+            check_lengths(s);
+        }
+        let above = (0x1_0000..=0x10_ffff)
+            .step_by(0x7ff)
+            .filter_map(char::from_u32);
+        for c in ('\0'..='\u{ffff}').chain(above) {
+            for s in [
+                format!("{c}"),
+                format!("k{c}"),
+                format!("v{c}\nw"),
+                format!("{c} x"),
+            ] {
+                check_lengths(&s);
+            }
+        }
+        let corpus = crate::pyyaml::differential::corpus();
+        let mut scalars = 0;
+        for text in &corpus {
+            let (tree, _) = parse(FileId(0), text, Limits::default());
+            let Some(root) = tree.root() else {
+                continue;
+            };
+            let doc = Yaml::from_tree(&tree, root);
+            let mut found = Vec::new();
+            strings(&doc, &mut found);
+            for s in found {
+                glanced += usize::from(check_lengths(s));
+                scalars += 1;
+            }
+        }
+        assert!(scalars > 1000, "{scalars} strings in the corpus");
+        assert!(
+            glanced * 2 > scalars,
+            "{glanced} of {scalars} taken at a glance"
+        );
+        let alphabet = [
+            "a", "n", "1", " ", "\n", "'", "\"", "\\", "#", ":", "-", "\t", "\u{85}", "é",
+        ];
+        let mut level = vec![String::new()];
+        for _ in 0..4 {
+            level = level
+                .iter()
+                .flat_map(|s| alphabet.iter().map(move |c| format!("{s}{c}")))
+                .collect();
+            for s in &level {
+                check_lengths(s);
+            }
+        }
     }
 }

@@ -329,7 +329,7 @@ pub fn chart_in(app: &App, settings: &Settings, mode: Mode) -> Result<Chart, Vec
     add(
         "values.yaml",
         &|| values_yaml_bound(app, settings, &secret_name),
-        &|| values_yaml(app, &values_of(app, settings, &secret_name)).into(),
+        &|| values_yaml(app, &values_but_env(app, settings), &secret_name).into(),
     )?;
     let schema = values::schema_json();
     add("values.schema.json", &|| schema.len(), &|| schema.into())?;
@@ -976,8 +976,10 @@ fn values_header(app: &App) -> String {
     )
 }
 
-fn values_yaml(app: &App, values: &Values) -> String {
-    let doc = to_yaml(values);
+/// `values.yaml` of the values `but_env` (whose environment is empty) with the app's
+/// environment: its items are written from the app ([`env_items`]), not built as values.
+fn values_yaml(app: &App, but_env: &Values, secret_name: &str) -> String {
+    let doc = to_yaml(but_env);
     let mut out = values_header(app);
     let Yaml::Map(entries) = doc else {
         return out;
@@ -988,6 +990,10 @@ fn values_yaml(app: &App, values: &Values) -> String {
             out.push_str(comment);
         }
         match key {
+            Yaml::Str(key) if key == "env" && !app.env.is_empty() => {
+                out.push_str("env:\n");
+                env_items(&mut out, app, secret_name);
+            }
             Yaml::Str(key) => crate::kept::push_entry(&mut out, &key, Cow::Owned(value)),
             key => out.push_str(&paasc_syntax::write::to_string(&Yaml::Map(vec![(
                 key, value,
@@ -995,6 +1001,65 @@ fn values_yaml(app: &App, values: &Values) -> String {
         }
     }
     out
+}
+
+/// Where [`env_items`] puts the environment's items: their text, or a count of it.
+trait EnvOut {
+    /// Layout, as written.
+    fn layout(&mut self, text: &'static str);
+    /// A string whose line is at `indent`, as [`paasc_syntax::write`] writes it there.
+    fn string(&mut self, s: &str, indent: usize);
+}
+
+impl EnvOut for String {
+    fn layout(&mut self, text: &'static str) {
+        self.push_str(text);
+    }
+
+    fn string(&mut self, s: &str, indent: usize) {
+        paasc_syntax::write::push_scalar(self, s, indent);
+    }
+}
+
+/// An upper bound of the length of what [`env_items`] writes: the layout, and
+/// [`paasc_syntax::write::scalar_len_at_most`] of each string.
+struct AtMost(usize);
+
+impl EnvOut for AtMost {
+    fn layout(&mut self, text: &'static str) {
+        self.0 = self.0.saturating_add(text.len());
+    }
+
+    fn string(&mut self, s: &str, indent: usize) {
+        self.0 = self
+            .0
+            .saturating_add(paasc_syntax::write::scalar_len_at_most(s, indent));
+    }
+}
+
+/// The items of the values' `env` list, as the YAML writer writes the [`env_var`] of each
+/// variable in the top-level mapping (a test checks it): each a mapping at indentation 2 after
+/// `- `, the `secretKeyRef` two levels deeper, keys in the order serde gives them.
+fn env_items(out: &mut impl EnvOut, app: &App, secret_name: &str) {
+    for v in &app.env {
+        out.layout("- name: ");
+        out.string(v.name, 4);
+        match EnvSource::of(app, v, secret_name) {
+            EnvSource::Peers => out.layout("\n"),
+            EnvSource::Secret(secret_name) => {
+                out.layout("\n  valueFrom:\n    secretKeyRef:\n      key: ");
+                out.string(v.name, 8);
+                out.layout("\n      name: ");
+                out.string(secret_name, 8);
+                out.layout("\n");
+            }
+            EnvSource::Plain(value) => {
+                out.layout("\n  value: ");
+                out.string(value, 4);
+                out.layout("\n");
+            }
+        }
+    }
 }
 
 /// An upper bound of the length of [`values_yaml`]'s text, without writing it: `check` needs
@@ -1007,15 +1072,25 @@ fn values_yaml(app: &App, values: &Values) -> String {
 /// `# ` and a line break to at least one word and the space or escape after it). The
 /// environment, most of the values of a charm with many options, is counted from the app
 /// ([`env_bound`]) rather than built.
+///
+/// When that is over the limit, the environment is counted again, closer, from what
+/// [`env_items`] writes of it ([`AtMost`]): a charm with 100,000 options has 100,000
+/// variables, for which [`env_bound`] says about 23 MB and the text is about 4 MB.
 fn values_yaml_bound(app: &App, settings: &Settings, secret_name: &str) -> usize {
-    match bound::count(&values_but_env(app, settings)) {
-        Some(counted) => values_header(app)
-            .len()
-            .saturating_add(3 * values::schema_json().len())
-            .saturating_add(counted)
-            .saturating_add(env_bound(app, secret_name)),
-        None => usize::MAX,
+    let Some(counted) = bound::count(&values_but_env(app, settings)) else {
+        return usize::MAX;
+    };
+    let but_env = values_header(app)
+        .len()
+        .saturating_add(3 * values::schema_json().len())
+        .saturating_add(counted);
+    let bound = env_bound(app, secret_name, but_env);
+    if bound <= app::HELM_MAX_FILE {
+        return bound;
     }
+    let mut items = AtMost(0);
+    env_items(&mut items, app, secret_name);
+    but_env.saturating_add(items.0)
 }
 
 /// The depth of the values' `env` items in [`bound::count`]: an item of a list (2) in the
@@ -1025,13 +1100,14 @@ const ENV_DEPTH: usize = 2;
 /// What [`bound::count`] adds for the values' environment to its count with an empty one: for
 /// each variable, the count of the same variable with empty strings plus four bytes a byte of
 /// its strings, or when one of them breaks lines (each break costing a line's indentation),
-/// its count.
-fn env_bound(app: &App, secret_name: &str) -> usize {
+/// its count. The count is added to `total`, and stops once the sum is over
+/// [`app::HELM_MAX_FILE`]: the sum is then returned as it is, of no use as a bound.
+fn env_bound(app: &App, secret_name: &str, total: usize) -> usize {
     let empty = |source| bound::item_count(&env_var("", source), ENV_DEPTH).unwrap_or(usize::MAX);
     let peers = empty(EnvSource::Peers);
     let secret = empty(EnvSource::Secret(""));
     let plain = empty(EnvSource::Plain(""));
-    app.env.iter().fold(0, |total: usize, v| {
+    let sum = app.env.iter().try_fold(total, |total: usize, v| {
         let source = EnvSource::of(app, v, secret_name);
         let strings = source.strings(v.name);
         let counted = if strings.iter().any(|s| s.contains('\n')) {
@@ -1045,8 +1121,14 @@ fn env_bound(app: &App, secret_name: &str) -> usize {
             let bytes = strings.iter().map(|s| s.len()).sum::<usize>();
             empty.saturating_add(bytes.saturating_mul(4))
         };
-        total.saturating_add(counted)
-    })
+        let total = total.saturating_add(counted);
+        if total > app::HELM_MAX_FILE {
+            Err(total)
+        } else {
+            Ok(total)
+        }
+    });
+    sum.unwrap_or_else(|over| over)
 }
 
 /// The description of each top-level key of `values.schema.json` ([`values::schema_json`]), by
@@ -1114,6 +1196,152 @@ mod tests {
         let mut ser = serde_json::Serializer::with_formatter(&mut counted, fmt);
         serde::Serialize::serialize(values, &mut ser).expect("serializes");
         counted.0 + extra
+    }
+
+    /// [`values_yaml`] as `chart` calls it, checked against the values built whole and written
+    /// as YAML, as it was first written.
+    fn written_values(app: &App, settings: &Settings, secret_name: &str) -> String {
+        let written = values_yaml(app, &values_but_env(app, settings), secret_name);
+        let values = values_of(app, settings, secret_name);
+        let mut whole = values_header(app);
+        let Yaml::Map(entries) = to_yaml(&values) else {
+            panic!("the values are a mapping");
+        };
+        for (key, value) in entries {
+            whole.push('\n');
+            let key = key.as_str().expect("string keys");
+            whole.push_str(key_comment(key).unwrap_or_default());
+            whole.push_str(&paasc_syntax::write::to_string(&Yaml::Map(vec![(
+                Yaml::str(key),
+                value,
+            )])));
+        }
+        assert_eq!(written, whole);
+        written
+    }
+
+    /// What [`env_items`] writes and counts for `app`'s environment: the text, and its bound.
+    fn env_text(app: &App, secret_name: &str) -> (String, usize) {
+        let mut text = String::new();
+        env_items(&mut text, app, secret_name);
+        let mut at_most = AtMost(0);
+        env_items(&mut at_most, app, secret_name);
+        (text, at_most.0)
+    }
+
+    /// The environment's items are written as the YAML writer writes the values built whole,
+    /// and counted within each string's quotes (two, and one for each `'` doubled) of what is
+    /// written, whatever the names, values and secret name hold, and from all three sources.
+    #[test]
+    fn the_env_is_written_as_the_values_and_counted_closely() {
+        let hostile = [
+            "a\nb\n".repeat(20),
+            "\n".repeat(30),
+            "x\n".repeat(3) + "\n\n",
+            "'".repeat(10),
+            "\u{7f}\u{85}\u{2028}\u{feff}\u{1}\t\r\0\"\\".repeat(5),
+            " lead".into(),
+            "trail ".into(),
+            "- a".into(),
+            "1e5".into(),
+            "y".into(),
+            "true".into(),
+            "FLASK_OPT_1".into(),
+            "value 1".into(),
+            "3.5".into(),
+            String::new(),
+            "é€😀".repeat(4),
+            "a: b # c".into(),
+            "it's".into(),
+            "{x}".into(),
+        ];
+        let quotes = |s: &str| 2 + s.matches('\'').count();
+        for s in &hostile {
+            for secret_name in [s.as_str(), "x"] {
+                let app = App {
+                    env: vec![
+                        Var {
+                            name: s,
+                            value: s,
+                            secret: false,
+                        },
+                        Var {
+                            name: "P",
+                            value: s,
+                            secret: false,
+                        },
+                        Var {
+                            name: s,
+                            value: s,
+                            secret: true,
+                        },
+                        Var {
+                            name: "PEERS",
+                            value: s,
+                            secret: false,
+                        },
+                    ],
+                    peers: Some(values::Peers {
+                        variable: "PEERS".into(),
+                        ..values::Peers::default()
+                    }),
+                    ..app()
+                };
+                let settings = Settings::default();
+                let written = written_values(&app, &settings, secret_name).len();
+                let empty = written_values(
+                    &App {
+                        env: Vec::new(),
+                        ..app.clone()
+                    },
+                    &settings,
+                    secret_name,
+                )
+                .len();
+                let (text, at_most) = env_text(&app, secret_name);
+                assert_eq!(written - empty, text.len() - " []".len(), "{s:?}");
+                let slack = 5 * quotes(s) + quotes("P") + quotes(secret_name) + quotes("PEERS");
+                assert!(
+                    text.len() <= at_most && at_most <= text.len() + slack,
+                    "{s:?}: {at_most} for {}",
+                    text.len()
+                );
+                let bound = values_yaml_bound(&app, &settings, secret_name);
+                assert!(written <= bound, "{s:?}: {written} > {bound}");
+            }
+        }
+    }
+
+    /// `check` of a charm with 100,000 options bounds `values.yaml` within Helm's limit without
+    /// writing it, as it should: the text is about 4.2 MB, and the bound must stay close to it.
+    #[test]
+    fn the_values_of_100000_variables_are_bounded_within_helms_limit() {
+        let names: Vec<String> = (0..100_003).map(|i| format!("FLASK_OPT_{i}")).collect();
+        let values: Vec<String> = (0..100_003)
+            .map(|i| match i % 4 {
+                0 => format!("value {i}"),
+                1 => i.to_string(),
+                2 => (i % 8 == 2).to_string(),
+                _ => format!("{i}.5"),
+            })
+            .collect();
+        let app = App {
+            env: names
+                .iter()
+                .zip(&values)
+                .map(|(name, value)| Var {
+                    name,
+                    value,
+                    secret: false,
+                })
+                .collect(),
+            ..app()
+        };
+        let settings = Settings::default();
+        let bound = values_yaml_bound(&app, &settings, "x");
+        let written = values_yaml(&app, &values_but_env(&app, &settings), "x").len();
+        assert!(written <= bound, "{written} > {bound}");
+        assert!(bound <= app::HELM_MAX_FILE, "{bound} for {written} bytes");
     }
 
     /// [`values_yaml_bound`] as it was first taken, over the values built whole.
@@ -1306,7 +1534,7 @@ mod tests {
                 "{s:?}"
             );
             assert_eq!(bound::count(&values), Some(json_count(&values)), "{s:?}");
-            let written = values_yaml(&app, &values).len();
+            let written = written_values(&app, &settings, "x").len();
             let bound = values_yaml_bound(&app, &settings, "x");
             assert_eq!(bound, first_bound(&app, &values), "{s:?}");
             assert!(written <= bound, "{s:?}: {written} > {bound}");
@@ -1365,7 +1593,7 @@ mod tests {
         assert_eq!(bound::count(&values), Some(json_count(&values)));
         let bound = values_yaml_bound(&full, &settings, "s");
         assert_eq!(bound, first_bound(&full, &values));
-        assert!(values_yaml(&full, &values).len() <= bound);
+        assert!(written_values(&full, &settings, "s").len() <= bound);
         let bound = values_yaml_bound(&app(), &Settings::default(), "x");
         assert!(bound < app::HELM_MAX_FILE / 16, "a useless bound: {bound}");
     }
