@@ -126,8 +126,7 @@ impl SourceDb {
         }
         // Whole UTF-8 sequences are replaced, byte for byte: the text stays valid UTF-8 only
         // if no span cut one in two, which spans of values never do; fall back to lossy.
-        let text = String::from_utf8(bytes)
-            .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
+        let text = lossy(bytes);
         let path = match (name_too, file.path.split_once('=')) {
             (true, Some((head, tail))) => format!("{head}={}", "*".repeat(tail.len())),
             _ => file.path.clone(),
@@ -160,6 +159,12 @@ impl SourceDb {
 /// Secrets shorter than this are hidden only where they stand alone: starring every `x` of a
 /// one-letter secret would garble every message while hiding nothing worth hiding.
 const SHORT_SECRET: usize = 4;
+
+/// `bytes` as text, each invalid UTF-8 sequence replaced by U+FFFD (as
+/// [`String::from_utf8_lossy`]), without a copy or the slower lossy pass when they are valid.
+pub fn lossy(bytes: Vec<u8>) -> String {
+    String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+}
 
 /// `text` with each occurrence of `piece` replaced by `stars`; a piece shorter than
 /// [`SHORT_SECRET`] bytes is replaced only where no letter or digit touches it.
