@@ -54,14 +54,15 @@ struct KeyFilter {
 }
 
 impl KeyFilter {
-    /// The bits of `s`: its length, first and last byte.
-    fn bits(s: &str) -> [u128; 3] {
-        let bit = |b: Option<&u8>| 1u128 << b.map_or(0, |b| b & 127);
-        [
-            1u128 << s.len().min(127),
-            bit(s.as_bytes().first()),
-            bit(s.as_bytes().last()),
-        ]
+    /// The bit of `n` (at most 127) in a mask.
+    fn bit(n: usize) -> u128 {
+        1u128 << n.min(127)
+    }
+
+    /// The bits of `s`'s first and last byte (0 for the empty string).
+    fn ends(s: &str) -> (u128, u128) {
+        let bit = |b: Option<&u8>| KeyFilter::bit(b.map_or(0, |b| usize::from(b & 127)));
+        (bit(s.as_bytes().first()), bit(s.as_bytes().last()))
     }
 
     /// The filter of the string keys of `entries`.
@@ -69,8 +70,8 @@ impl KeyFilter {
         let mut f = KeyFilter::default();
         for (k, _) in entries {
             if let Yaml::Str(s) = k {
-                let [len, first, last] = KeyFilter::bits(s);
-                f.lengths |= len;
+                let (first, last) = KeyFilter::ends(s);
+                f.lengths |= KeyFilter::bit(s.len());
                 f.firsts |= first;
                 f.lasts |= last;
             }
@@ -78,10 +79,12 @@ impl KeyFilter {
         f
     }
 
-    /// Whether `s` may be one of the keys.
+    /// Whether `s` may be one of the keys (its length tested first: most keys stop there).
     fn may_hold(&self, s: &str) -> bool {
-        let [len, first, last] = KeyFilter::bits(s);
-        self.lengths & len != 0 && self.firsts & first != 0 && self.lasts & last != 0
+        self.lengths & KeyFilter::bit(s.len()) != 0 && {
+            let (first, last) = KeyFilter::ends(s);
+            self.firsts & first != 0 && self.lasts & last != 0
+        }
     }
 }
 
