@@ -772,12 +772,12 @@ pub fn is_secret_field(name: &str) -> bool {
                 .zip(word.bytes())
                 .all(|(&a, b)| a.to_ascii_lowercase() == b || (a, b) == (b'_', b'-'))
     };
-    let contains = |word: &str| (0..n.len()).any(|i| at(i, word));
     let ends_with = |word: &str| n.len() >= word.len() && at(n.len() - word.len(), word);
-    ["password", "secret", "token", "credential", "private"]
-        .iter()
-        .any(|w| contains(w))
-        || ends_with("key")
+    let words = ["password", "secret", "token", "credential", "private"];
+    (0..n.len()).any(|i| {
+        let c = n[i].to_ascii_lowercase();
+        words.iter().any(|w| w.as_bytes()[0] == c && at(i, w))
+    }) || ends_with("key")
         || (n.len() == 4 && at(0, "uris"))
         || ends_with("-uri")
         || ends_with("connect-string")
