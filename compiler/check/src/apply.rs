@@ -10,6 +10,7 @@ use paasc_model::lower::Cx;
 use paasc_model::profile::{self, Profile, Scalar};
 use paasc_runtime::{Deployment, Framework, ProxySettings, Relation};
 use paasc_syntax::{Limits, Yaml};
+use std::borrow::Cow;
 use std::path::PathBuf;
 
 /// Lowers the profile already read into `db` as `file` and its `--set` overlays.
@@ -191,7 +192,11 @@ fn written_pieces(written: &str) -> Vec<String> {
 fn scrub(diags: &mut [Diagnostic], hidden: &Hidden) {
     let clean = |text: &mut String| {
         for piece in &hidden.pieces {
-            *text = paasc_diag::hide(text, piece, &"*".repeat(piece.chars().count()));
+            if let Cow::Owned(hidden) =
+                paasc_diag::hide(text, piece, &"*".repeat(piece.chars().count()))
+            {
+                *text = hidden;
+            }
         }
     };
     for d in diags {

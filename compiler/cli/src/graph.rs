@@ -14,7 +14,8 @@ pub enum GraphFormat {
     Dot,
 }
 
-/// `paasc graph`'s arguments.
+// `paasc graph`'s arguments. (Not a doc comment: clap would show it as the subcommand's about, the
+// subcommands' arguments being defined after their own about, `defer`.)
 #[derive(clap::Args, Debug, Clone)]
 pub struct GraphArgs {
     /// The project directory.

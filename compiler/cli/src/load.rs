@@ -129,7 +129,7 @@ pub fn load(loc: &Locations, src: &dyn Source) -> Result<Project, Box<LoadError>
         })?;
         let id = db.next_id();
         let text = if bytes.len() as u64 > MAX_BYTES {
-            String::from_utf8_lossy(&bytes).into_owned()
+            paasc_diag::lossy(bytes)
         } else {
             let (text, diag) = decode(id, bytes);
             diagnostics.extend(diag);
@@ -231,7 +231,7 @@ pub fn charm_code(root: &Path) -> std::collections::BTreeMap<String, String> {
         let mut bytes = Vec::new();
         if f.take(left).read_to_end(&mut bytes).is_ok() {
             left -= bytes.len() as u64;
-            out.insert(rel, String::from_utf8_lossy(&bytes).into_owned());
+            out.insert(rel, paasc_diag::lossy(bytes));
         }
     }
     out
@@ -492,10 +492,7 @@ pub fn project_dir(root: &Path, skip: &[&str], src: &dyn Source) -> paasc_expand
     list("cos_custom/", &root.join("cos_custom"), &mut dir);
     for name in TEXTS {
         if let Ok(bytes) = src.read(&root.join(name)) {
-            dir.texts.insert(
-                name.to_string(),
-                String::from_utf8_lossy(&bytes).into_owned(),
-            );
+            dir.texts.insert(name.to_string(), paasc_diag::lossy(bytes));
         }
     }
     dir
@@ -525,8 +522,7 @@ pub fn rock_project_dir(
             continue;
         }
         if let Ok(bytes) = src.read(&path) {
-            dir.texts
-                .insert(rel, String::from_utf8_lossy(&bytes).into_owned());
+            dir.texts.insert(rel, paasc_diag::lossy(bytes));
         }
     }
     for wrapper in ["mvnw", "gradlew"] {

@@ -10,7 +10,8 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
-/// `--select` and `--ignore`.
+// `--select` and `--ignore`. (Not a doc comment: clap would show it as the subcommand's about, the
+// subcommands' arguments being defined after their own about, `defer`.)
 #[derive(clap::Args, Debug, Clone, Default)]
 pub struct RuleArgs {
     /// Report only these codes (comma-separated codes, names, prefixes such as `S` or `C01`, or
@@ -107,7 +108,7 @@ fn look(d: &Path, src: &dyn Source) -> Here {
 fn read_text(path: &Path, src: &dyn Source) -> Option<String> {
     let bytes = src.read(path).ok()?;
     let limit = usize::try_from(paasc_check::MAX_BYTES).unwrap_or(usize::MAX);
-    (bytes.len() <= limit).then(|| String::from_utf8_lossy(&bytes).into_owned())
+    (bytes.len() <= limit).then(|| paasc_diag::lossy(bytes))
 }
 
 /// Rule control for a command's projects: its `--select`/`--ignore`, and the configuration

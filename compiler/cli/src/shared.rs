@@ -45,7 +45,8 @@ pub enum Format {
     Github,
 }
 
-/// Flags shared by the commands that read a project.
+// Flags shared by the commands that read a project. (Not a doc comment: clap would show it as the subcommand's about, the
+// subcommands' arguments being defined after their own about, `defer`.)
 #[derive(clap::Args, Debug, Clone)]
 pub struct FileArgs {
     /// Path of rockcraft.yaml, if not in DIR.

@@ -7,7 +7,7 @@ mod codes;
 mod source;
 
 pub use codes::{Code, CodeInfo, ALL_CODES};
-pub use source::{hide, FileId, Position, SourceDb, SourceFile};
+pub use source::{hide, lossy, FileId, Position, SourceDb, SourceFile};
 
 /// A half-open byte range `start..end` in one source file.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]

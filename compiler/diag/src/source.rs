@@ -1,6 +1,7 @@
 //! The files a run reads, and position conversions for them.
 
 use line_index::{LineIndex, TextSize, WideEncoding};
+use std::borrow::Cow;
 
 /// Index of a file in a [`SourceDb`].
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -86,19 +87,23 @@ impl SourceDb {
         let Some(file) = self.files.get_mut(id.0 as usize) else {
             return;
         };
-        let mut text = file.text.clone();
-        let mut path = file.path.clone();
+        let (mut text, mut path): (Cow<str>, Cow<str>) =
+            (Cow::Borrowed(&file.text), Cow::Borrowed(&file.path));
         for secret in secrets {
             for piece in secret.lines().map(str::trim).filter(|p| !p.is_empty()) {
                 let stars = "*".repeat(piece.len());
-                text = hide(&text, piece, &stars);
+                if let Cow::Owned(hidden) = hide(&text, piece, &stars) {
+                    text = Cow::Owned(hidden);
+                }
                 if path_too {
-                    path = hide(&path, piece, &stars);
+                    if let Cow::Owned(hidden) = hide(&path, piece, &stars) {
+                        path = Cow::Owned(hidden);
+                    }
                 }
             }
         }
         if text != file.text || path != file.path {
-            *file = SourceFile::new(path, text);
+            *file = SourceFile::new(path.into_owned(), text.into_owned());
         }
     }
 
@@ -126,8 +131,7 @@ impl SourceDb {
         }
         // Whole UTF-8 sequences are replaced, byte for byte: the text stays valid UTF-8 only
         // if no span cut one in two, which spans of values never do; fall back to lossy.
-        let text = String::from_utf8(bytes)
-            .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
+        let text = lossy(bytes);
         let path = match (name_too, file.path.split_once('=')) {
             (true, Some((head, tail))) => format!("{head}={}", "*".repeat(tail.len())),
             _ => file.path.clone(),
@@ -161,14 +165,21 @@ impl SourceDb {
 /// one-letter secret would garble every message while hiding nothing worth hiding.
 const SHORT_SECRET: usize = 4;
 
+/// `bytes` as text, each invalid UTF-8 sequence replaced by U+FFFD (as
+/// [`String::from_utf8_lossy`]), without a copy or the slower lossy pass when they are valid.
+pub fn lossy(bytes: Vec<u8>) -> String {
+    String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+}
+
 /// `text` with each occurrence of `piece` replaced by `stars`; a piece shorter than
-/// [`SHORT_SECRET`] bytes is replaced only where no letter or digit touches it.
-pub fn hide(text: &str, piece: &str, stars: &str) -> String {
+/// [`SHORT_SECRET`] bytes is replaced only where no letter or digit touches it. `text` itself
+/// (borrowed) when it does not hold `piece`.
+pub fn hide<'a>(text: &'a str, piece: &str, stars: &str) -> Cow<'a, str> {
     if piece.is_empty() || !text.contains(piece) {
-        return text.to_string();
+        return Cow::Borrowed(text);
     }
     if piece.len() >= SHORT_SECRET {
-        return text.replace(piece, stars);
+        return Cow::Owned(text.replace(piece, stars));
     }
     let word = |c: Option<char>| c.is_some_and(char::is_alphanumeric);
     let mut out = String::with_capacity(text.len());
@@ -186,7 +197,7 @@ pub fn hide(text: &str, piece: &str, stars: &str) -> String {
         rest = end;
     }
     out.push_str(&text[rest..]);
-    out
+    Cow::Owned(out)
 }
 
 #[cfg(test)]

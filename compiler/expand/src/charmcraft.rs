@@ -106,17 +106,20 @@ pub fn expand_value(doc: Yaml, dir: &ProjectDir, opts: Options) -> Result<Yaml, 
         let current = Yaml::Map(std::mem::take(&mut data));
         validate_bases(fw, &current, opts)?;
         check_input(fw, &current, dir)?;
-        let snippet = root_snippet(fw, &current);
+        let snippet = match root_snippet(fw, &current) {
+            Yaml::Map(entries) => entries,
+            _ => Vec::new(),
+        };
         if let Yaml::Map(entries) = current {
             data = entries;
         }
-        for (k, v) in snippet.as_map().unwrap_or_default() {
-            match crate::merge::position(&data, k) {
+        for (k, v) in snippet {
+            match crate::merge::position(&data, &k) {
                 Some(i) => {
                     let old = std::mem::replace(&mut data[i].1, Yaml::Null);
                     data[i].1 = apply(Some(old), v);
                 }
-                None => data.push((k.clone(), apply(None, v))),
+                None => data.push((k, apply(None, v))),
             }
         }
         if !data.iter().any(|(k, _)| k.as_str() == Some("parts")) {

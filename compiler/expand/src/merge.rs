@@ -5,13 +5,13 @@ use paasc_syntax::Yaml;
 /// Merges an extension's value into the user's: dicts merge recursively (user keys keep their
 /// place, new keys are appended), lists become extension + user (deduplicated when all are
 /// strings), and otherwise a non-empty user value wins.
-pub fn apply(existing: Option<Yaml>, extension: &Yaml) -> Yaml {
+pub fn apply(existing: Option<Yaml>, extension: Yaml) -> Yaml {
     let Some(existing) = existing.filter(Yaml::truthy) else {
-        return extension.clone();
+        return extension;
     };
     match (existing, extension) {
         (Yaml::Seq(user), Yaml::Seq(ext)) => {
-            let merged: Vec<Yaml> = ext.iter().cloned().chain(user).collect();
+            let merged: Vec<Yaml> = ext.into_iter().chain(user).collect();
             if merged.iter().all(|i| matches!(i, Yaml::Str(_))) {
                 let mut seen = Vec::new();
                 for item in merged {
@@ -25,16 +25,16 @@ pub fn apply(existing: Option<Yaml>, extension: &Yaml) -> Yaml {
             }
         }
         (Yaml::Map(mut user), Yaml::Map(ext)) => {
-            let found = positions(&user, ext);
+            let found = positions(&user, &ext);
             let written = user.len();
-            for ((k, v), at) in ext.iter().zip(found) {
-                let at = at.or_else(|| position(&user[written..], k).map(|i| written + i));
+            for ((k, v), at) in ext.into_iter().zip(found) {
+                let at = at.or_else(|| position(&user[written..], &k).map(|i| written + i));
                 match at {
                     Some(i) => {
                         let old = std::mem::replace(&mut user[i].1, Yaml::Null);
                         user[i].1 = apply(Some(old), v);
                     }
-                    None => user.push((k.clone(), apply(None, v))),
+                    None => user.push((k, apply(None, v))),
                 }
             }
             Yaml::Map(user)
@@ -43,22 +43,54 @@ pub fn apply(existing: Option<Yaml>, extension: &Yaml) -> Yaml {
     }
 }
 
-/// The bit of a string key's length in a mask of lengths (one bit for every length from 127).
-fn length_bit(s: &str) -> u128 {
-    1u128 << s.len().min(127)
+/// What a set of string keys is quickly told apart by: a mask of their lengths (one bit for
+/// every length from 127) and of their first and last bytes (taken modulo 128). A string with
+/// a bit outside the masks is none of the keys.
+#[derive(Default)]
+struct KeyFilter {
+    lengths: u128,
+    firsts: u128,
+    lasts: u128,
 }
 
-/// The mask of the lengths of the string keys of `entries`.
-fn lengths(entries: &[(Yaml, Yaml)]) -> u128 {
-    entries.iter().fold(0, |mask, (k, _)| match k {
-        Yaml::Str(s) => mask | length_bit(s),
-        _ => mask,
-    })
+impl KeyFilter {
+    /// The bit of `n` (at most 127) in a mask.
+    fn bit(n: usize) -> u128 {
+        1u128 << n.min(127)
+    }
+
+    /// The bits of `s`'s first and last byte (0 for the empty string).
+    fn ends(s: &str) -> (u128, u128) {
+        let bit = |b: Option<&u8>| KeyFilter::bit(b.map_or(0, |b| usize::from(b & 127)));
+        (bit(s.as_bytes().first()), bit(s.as_bytes().last()))
+    }
+
+    /// The filter of the string keys of `entries`.
+    fn of(entries: &[(Yaml, Yaml)]) -> KeyFilter {
+        let mut f = KeyFilter::default();
+        for (k, _) in entries {
+            if let Yaml::Str(s) = k {
+                let (first, last) = KeyFilter::ends(s);
+                f.lengths |= KeyFilter::bit(s.len());
+                f.firsts |= first;
+                f.lasts |= last;
+            }
+        }
+        f
+    }
+
+    /// Whether `s` may be one of the keys (its length tested first: most keys stop there).
+    fn may_hold(&self, s: &str) -> bool {
+        self.lengths & KeyFilter::bit(s.len()) != 0 && {
+            let (first, last) = KeyFilter::ends(s);
+            self.firsts & first != 0 && self.lasts & last != 0
+        }
+    }
 }
 
 /// For each key of the mapping `keys`, its [`position`] in `entries`, in one pass over
 /// `entries` (a user's mapping may hold thousands of keys, an extension's a few), where a key
-/// of no length the keys have is passed over.
+/// the [`KeyFilter`] of the keys rules out is passed over.
 pub(crate) fn positions(entries: &[(Yaml, Yaml)], keys: &[(Yaml, Yaml)]) -> Vec<Option<usize>> {
     let mut found: Vec<Option<usize>> = vec![None; keys.len()];
     let mut left = 0;
@@ -68,13 +100,13 @@ pub(crate) fn positions(entries: &[(Yaml, Yaml)], keys: &[(Yaml, Yaml)]) -> Vec<
             other => *slot = position(entries, other),
         }
     }
-    let mask = lengths(keys);
+    let filter = KeyFilter::of(keys);
     for (at, (uk, _)) in entries.iter().enumerate() {
         if left == 0 {
             break;
         }
         let Yaml::Str(u) = uk else { continue };
-        if mask & length_bit(u) == 0 {
+        if !filter.may_hold(u) {
             continue;
         }
         for (slot, (k, _)) in found.iter_mut().zip(keys) {
@@ -87,12 +119,12 @@ pub(crate) fn positions(entries: &[(Yaml, Yaml)], keys: &[(Yaml, Yaml)]) -> Vec<
     found
 }
 
-/// Whether `k` is a key of the mapping `keys`, a string key of no length the keys have
-/// answered without comparing.
+/// Whether `k` is a key of the mapping `keys`, a string key the [`KeyFilter`] of the keys
+/// rules out answered without comparing.
 pub(crate) fn is_key_of(keys: &[(Yaml, Yaml)]) -> impl Fn(&Yaml) -> bool + '_ {
-    let mask = lengths(keys);
+    let filter = KeyFilter::of(keys);
     move |k| match k {
-        Yaml::Str(s) if mask & length_bit(s) == 0 => false,
+        Yaml::Str(s) if !filter.may_hold(s) => false,
         _ => position(keys, k).is_some(),
     }
 }
@@ -126,7 +158,7 @@ mod tests {
             (s("a"), Yaml::Seq(vec![s("y"), s("z")])),
             (s("c"), s("ext")),
         ]);
-        let merged = apply(Some(user), &ext);
+        let merged = apply(Some(user), ext);
         assert_eq!(
             merged,
             Yaml::Map(vec![
@@ -135,7 +167,7 @@ mod tests {
                 (s("b"), s("new")),
             ])
         );
-        assert_eq!(apply(Some(Yaml::Null), &s("ext")), s("ext"));
+        assert_eq!(apply(Some(Yaml::Null), s("ext")), s("ext"));
         let many: Vec<(Yaml, Yaml)> = (0..300)
             .map(|i| (s(&"k".repeat(i % 140 + 1)), Yaml::Null))
             .chain([(Yaml::Int(7), Yaml::Null), (Yaml::Bool(true), Yaml::Null)])
@@ -165,12 +197,41 @@ mod tests {
             .map(|(k, _)| keys.iter().any(|(key, _)| key == k))
             .collect();
         assert_eq!(found, expected);
+        let names = [
+            "",
+            "a",
+            "é",
+            "ü",
+            "opt-1",
+            "opt-12",
+            "opt-10000",
+            "flask-env",
+            "flask-enx",
+            "glask-env",
+            "fl",
+            "lf",
+            "Ā",
+            "ā",
+            "x\u{80}",
+            "x\u{100}",
+        ];
+        let many: Vec<(Yaml, Yaml)> = names.iter().map(|n| (s(n), Yaml::Null)).collect();
+        for name in names.iter().chain(&["flask-enw", "opt-99999", "b", "ĀĀ"]) {
+            let keys = vec![(s(name), Yaml::Null), (s("opt-12"), Yaml::Null)];
+            let one_by_one: Vec<Option<usize>> =
+                keys.iter().map(|(k, _)| position(&many, k)).collect();
+            assert_eq!(positions(&many, &keys), one_by_one, "{name:?}");
+            let known = is_key_of(&keys);
+            for (k, _) in &many {
+                assert_eq!(known(k), keys.iter().any(|(key, _)| key == k), "{k:?}");
+            }
+        }
         let user = Yaml::Map(vec![(s("a"), s("user"))]);
         let ext = Yaml::Map(vec![(s("b"), s("1")), (s("b"), s("2")), (s("a"), s("ext"))]);
         assert_eq!(
-            apply(Some(user), &ext),
+            apply(Some(user), ext),
             Yaml::Map(vec![(s("a"), s("user")), (s("b"), s("1"))])
         );
-        assert_eq!(apply(Some(Yaml::Map(vec![])), &s("ext")), s("ext"));
+        assert_eq!(apply(Some(Yaml::Map(vec![])), s("ext")), s("ext"));
     }
 }

@@ -763,14 +763,24 @@ pub fn lower(cx: &mut Cx) -> Option<Profile> {
 /// Whether a relation databag field holds a credential (passwords, keys, tokens, connection
 /// URIs that embed them).
 pub fn is_secret_field(name: &str) -> bool {
-    let n = name.to_ascii_lowercase().replace('_', "-");
-    ["password", "secret", "token", "credential", "private"]
-        .iter()
-        .any(|w| n.contains(w))
-        || n.ends_with("key")
-        || n == "uris"
-        || n.ends_with("-uri")
-        || n.ends_with("connect-string")
+    // `name` read in ASCII lower case with `_` as `-`, compared without building that copy.
+    let n = name.as_bytes();
+    let at = |i: usize, word: &str| {
+        n[i..].len() >= word.len()
+            && n[i..]
+                .iter()
+                .zip(word.bytes())
+                .all(|(&a, b)| a.to_ascii_lowercase() == b || (a, b) == (b'_', b'-'))
+    };
+    let ends_with = |word: &str| n.len() >= word.len() && at(n.len() - word.len(), word);
+    let words = ["password", "secret", "token", "credential", "private"];
+    (0..n.len()).any(|i| {
+        let c = n[i].to_ascii_lowercase();
+        words.iter().any(|w| w.as_bytes()[0] == c && at(i, w))
+    }) || ends_with("key")
+        || (n.len() == 4 && at(0, "uris"))
+        || ends_with("-uri")
+        || ends_with("connect-string")
 }
 
 /// Whether the profile entry at `path` (keys from the top, list items left out) is, or holds,
@@ -812,19 +822,19 @@ fn flow_holds_secrets(path: &[&str], flow: &str) -> bool {
 
 /// The key of a block mapping entry starting `content` (a plain or quoted key followed by `:`
 /// and a space or the end), with the offset just past the `:`.
-fn entry_key(content: &str) -> Option<(String, usize)> {
+fn entry_key(content: &str) -> Option<(&str, usize)> {
     let (key, after) = match content.chars().next()? {
         q @ ('"' | '\'') => {
             let end = content[1..].find(q)? + 1;
-            (content[1..end].to_string(), end + 1)
+            (&content[1..end], end + 1)
         }
         '{' | '[' | '#' | '|' | '>' | '&' | '*' | '!' => return None,
         _ => {
-            let colon = content
-                .match_indices(':')
-                .map(|(i, _)| i)
-                .find(|&i| matches!(content.as_bytes().get(i + 1), None | Some(b' ' | b'\t')))?;
-            (content[..colon].trim_end().to_string(), colon)
+            let bytes = content.as_bytes();
+            let colon = (0..bytes.len()).find(|&i| {
+                bytes[i] == b':' && matches!(bytes.get(i + 1), None | Some(b' ' | b'\t'))
+            })?;
+            (content[..colon].trim_end(), colon)
         }
     };
     let rest = &content[after..];
@@ -842,7 +852,8 @@ fn entry_key(content: &str) -> Option<(String, usize)> {
 /// in a section holding secrets that are not `key: value` entries, are covered whole.
 pub fn secret_lines(text: &str) -> Vec<paasc_diag::Span> {
     let mut out = Vec::new();
-    let mut stack: Vec<(usize, String)> = Vec::new();
+    // The keys of the entries the line is below, and their indents.
+    let (mut keys, mut indents): (Vec<&str>, Vec<usize>) = (Vec::new(), Vec::new());
     let mut hidden_below: Option<usize> = None;
     let mut offset = 0;
     for line in text.split_inclusive('\n') {
@@ -871,12 +882,12 @@ pub fn secret_lines(text: &str) -> Vec<paasc_diag::Span> {
             indent += content.len() - trimmed.len();
             content = trimmed;
         }
-        while stack.last().is_some_and(|(i, _)| *i >= indent) {
-            stack.pop();
+        while indents.last().is_some_and(|i| *i >= indent) {
+            indents.pop();
+            keys.pop();
         }
-        let path: Vec<&str> = stack.iter().map(|(_, k)| k.as_str()).collect();
         let Some((key, colon)) = entry_key(content) else {
-            if !content.is_empty() && is_secret_path(&path) {
+            if !content.is_empty() && is_secret_path(&keys) {
                 out.push(whole);
             }
             continue;
@@ -885,20 +896,20 @@ pub fn secret_lines(text: &str) -> Vec<paasc_diag::Span> {
         let value_trimmed = value.trim_start_matches([' ', '\t']);
         let value_start =
             start + (body.len() - content.len()) + colon + (value.len() - value_trimmed.len());
-        let mut full = path.clone();
-        full.push(&key);
+        keys.push(key);
+        indents.push(indent);
+        let full = keys.as_slice();
         let inline = !value_trimmed.is_empty() && !value_trimmed.starts_with('#');
         let flow = value_trimmed.starts_with(['{', '[']);
-        if is_secret_path(&full) || (flow && flow_holds_secrets(&full, value_trimmed)) {
+        if is_secret_path(full) || (flow && flow_holds_secrets(full, value_trimmed)) {
             if inline {
                 out.push(paasc_diag::Span::new(value_start, start + body.len()));
             }
             let block = !inline || value_trimmed.starts_with(['|', '>']);
-            if block && is_secret_path(&full) && !holds_secrets_below(&full) {
+            if block && is_secret_path(full) && !holds_secrets_below(full) {
                 hidden_below = Some(raw_indent);
             }
         }
-        stack.push((indent, key));
     }
     out
 }
@@ -1297,6 +1308,63 @@ mod tests {
         let p = lower(&mut cx);
         diags.append(&mut cx.diags);
         (p, diags)
+    }
+
+    #[test]
+    fn secret_fields_read_as_the_lowered_dashed_name() {
+        let by_copy = |name: &str| {
+            let n = name.to_ascii_lowercase().replace('_', "-");
+            ["password", "secret", "token", "credential", "private"]
+                .iter()
+                .any(|w| n.contains(w))
+                || n.ends_with("key")
+                || n == "uris"
+                || n.ends_with("-uri")
+                || n.ends_with("connect-string")
+        };
+        let parts = [
+            "",
+            "a",
+            "-",
+            "_",
+            "key",
+            "KEY",
+            "Key",
+            "uri",
+            "URI",
+            "uris",
+            "Uris",
+            "-uri",
+            "_uri",
+            "_URI",
+            "password",
+            "PassWord",
+            "secret",
+            "token",
+            "credential",
+            "private",
+            "connect",
+            "connect-string",
+            "connect_string",
+            "string",
+            "é",
+            "ü_",
+            "x",
+            "pass",
+            "word",
+            "ke",
+            "y",
+            "ur",
+            "is",
+        ];
+        for a in parts {
+            for b in parts {
+                for c in ["", "_", "-", "s", "é"] {
+                    let name = format!("{a}{c}{b}");
+                    assert_eq!(is_secret_field(&name), by_copy(&name), "{name:?}");
+                }
+            }
+        }
     }
 
     #[test]

@@ -34,9 +34,7 @@ fn check(cx: &mut CharmCx) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     let is = |decl, key, value| cx.get(decl, key).and_then(|n| cx.tree.value(n)) == Some(Value::Bool(value));
     for &(name, decl) in cx.options() {
-        let required = is(decl, "required", true);
-        let optional_false = is(decl, "optional", false);
-        if !required || optional_false {
+        if !is(decl, "required", true) || is(decl, "optional", false) {
             continue;
         }
         let Some(span) = cx.key(&["config", "options", name, "required"]) else {

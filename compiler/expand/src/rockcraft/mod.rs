@@ -359,7 +359,7 @@ pub fn expand(doc: &Yaml, dir: &ProjectDir, opts: Options) -> Result<Expanded, F
                 match pairs.iter().position(|(pk, _)| *pk == k) {
                     Some(i) => {
                         let old = std::mem::replace(&mut pairs[i].1, Yaml::Null);
-                        pairs[i].1 = apply(Some(old), &v);
+                        pairs[i].1 = apply(Some(old), v);
                     }
                     None => pairs.push((k, v)),
                 }
