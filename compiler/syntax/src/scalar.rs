@@ -211,6 +211,11 @@ impl Scalar {
         if self.reading == Reading::Str && !starts_numeric(&self.text) {
             return None;
         }
+        if matches!(self.reading, Reading::Int(_) | Reading::Float(_))
+            && number_read_alike(&self.text)
+        {
+            return None;
+        }
         let v11 = self.value();
         let v12 = resolve12_plain(&self.text);
         let same = match (&v11, &v12) {
@@ -228,6 +233,19 @@ impl Scalar {
                 other => other.describe(),
             })
         }
+    }
+}
+
+/// Whether the plain scalar `t`, which YAML 1.1 reads as an integer that fits i64 or as a float,
+/// is a number YAML 1.2 reads the same way, by its form alone: decimal digits without a leading
+/// zero, or digits, a dot and digits (most numbers; the matchers need not run again).
+fn number_read_alike(t: &str) -> bool {
+    let b = t.as_bytes();
+    let int = b.iter().take_while(|c| c.is_ascii_digit()).count();
+    match &b[int..] {
+        [] => int == 1 || (int > 1 && b[0] != b'0'),
+        [b'.', frac @ ..] => int > 0 && !frac.is_empty() && frac.iter().all(u8::is_ascii_digit),
+        _ => false,
     }
 }
 
@@ -723,6 +741,38 @@ mod tests {
         for t in ["true", "10", "1.5", "hello", "", "null", "22.04", "-3"] {
             assert_eq!(plain(t).yaml12_difference(), None, "{t}");
         }
+    }
+
+    /// The numbers [`Scalar::yaml12_difference`] passes by their form are read as the same
+    /// value by YAML 1.2: every text of up to five characters of digits and number signs, and
+    /// long ones.
+    #[test]
+    fn numbers_passed_by_form_read_alike() {
+        let alphabet = ["0", "1", "9", ".", "_", "-", "e", ":"];
+        let mut texts = vec![String::new()];
+        let mut last = texts.clone();
+        for _ in 0..5 {
+            last = last
+                .iter()
+                .flat_map(|t| alphabet.iter().map(move |c| format!("{t}{c}")))
+                .collect();
+            texts.extend(last.iter().cloned());
+        }
+        for n in [18, 19, 20, 39, 40] {
+            texts.push("9".repeat(n));
+            texts.push(format!("1{}", "0".repeat(n)));
+            texts.push(format!("{}.{}", "9".repeat(n), "9".repeat(n)));
+        }
+        texts.push(format!("1{}.5", "0".repeat(400)));
+        let mut passed = 0;
+        for t in &texts {
+            let s = plain(t);
+            if matches!(s.reading, Reading::Int(_) | Reading::Float(_)) && number_read_alike(t) {
+                passed += 1;
+                assert_eq!(s.value(), resolve12_plain(t), "{t:?}");
+            }
+        }
+        assert!(passed > 500, "{passed}");
     }
 
     /// Floats written out take Rust's digits as the exponent form gives them.
