@@ -784,8 +784,9 @@ pub fn is_secret_field(name: &str) -> bool {
 }
 
 /// Whether the profile entry at `path` (keys from the top, list items left out) is, or holds,
-/// a secret value: `secret-key`, anything under `secrets` or an integration's `secrets`, and
-/// the credential fields of an integration's databags.
+/// a secret value: `secret-key`, anything under `secrets` or an integration's `secrets`, the
+/// credential fields of an integration's databags, and a top-level key named like a secret
+/// (a misspelled `Secret-Key` is refused by S001, whose snippet must not show its value).
 pub fn is_secret_path(path: &[&str]) -> bool {
     // `s` is `dashed` with any of its `-` written `_`.
     let key = |s: &str, dashed: &str| {
@@ -795,7 +796,7 @@ pub fn is_secret_path(path: &[&str]) -> bool {
                 .all(|(a, b)| a == b || (a, b) == (b'_', b'-'))
     };
     match path {
-        [top, ..] if key(top, "secret-key") || *top == "secrets" => true,
+        [top, ..] if key(top, "secret-key") || *top == "secrets" || is_secret_field(top) => true,
         [first, _, rest @ ..] if *first == "integrations" => match rest {
             [section, ..] if *section == "secrets" => true,
             [bag, field] if *bag == "data" || key(bag, "unit-data") => is_secret_field(field),
@@ -845,6 +846,9 @@ fn entry_key(content: &str) -> Option<(&str, usize)> {
     .then_some((key, colon + 1))
 }
 
+/// YAML's line breaks, as PyYAML reads them (a `\r\n` splits into a line and an empty one).
+const LINE_BREAKS: [char; 5] = ['\n', '\r', '\u{85}', '\u{2028}', '\u{2029}'];
+
 /// Where the profile `text` writes secret values, found line by line (block style, as profiles
 /// are written) so that it works where the YAML does not load: a secret's line with a syntax
 /// error, a duplicated key, a secret written as a list or a mapping. Each span covers a value
@@ -856,10 +860,10 @@ pub fn secret_lines(text: &str) -> Vec<paasc_diag::Span> {
     let (mut keys, mut indents): (Vec<&str>, Vec<usize>) = (Vec::new(), Vec::new());
     let mut hidden_below: Option<usize> = None;
     let mut offset = 0;
-    for line in text.split_inclusive('\n') {
+    for line in text.split_inclusive(LINE_BREAKS) {
         let start = offset;
         offset += line.len();
-        let body = line.trim_end_matches(['\n', '\r']);
+        let body = line.trim_end_matches(LINE_BREAKS);
         let mut content = body.trim_start_matches([' ', '\t']);
         let mut indent = body.len() - content.len();
         let whole = paasc_diag::Span::new(start + indent, start + body.len());
@@ -1559,6 +1563,28 @@ mod tests {
                 "[PW]"
             ]
         );
+    }
+
+    /// A top-level key named like a secret is hidden though it is unknown: it is most likely a
+    /// misspelled `secret-key`, which S001 refuses with a snippet of its line.
+    #[test]
+    fn misspelled_secret_keys_are_hidden() {
+        let text = "app: web\nSecret-Key: S3CRET\nsecret_Key: S4\napi-token: T\nmodel: dev\nkubernetes:\n  image: x\n";
+        let hidden: Vec<&str> = secret_lines(text)
+            .iter()
+            .map(|s| &text[s.start as usize..s.end as usize])
+            .collect();
+        assert_eq!(hidden, ["S3CRET", "S4", "T"]);
+        for eol in ["\r", "\r\n", "\u{85}", "\u{2028}"] {
+            let text = text.replace('\n', eol);
+            let hidden: Vec<&str> = secret_lines(&text)
+                .iter()
+                .map(|s| &text[s.start as usize..s.end as usize])
+                .collect();
+            assert_eq!(hidden, ["S3CRET", "S4", "T"], "lines ending {eol:?}");
+        }
+        assert!(!is_secret_path(&["kubernetes", "image"]));
+        assert!(!is_secret_path(&["model"]));
     }
 
     #[test]
