@@ -796,7 +796,8 @@ pub fn is_secret_path(path: &[&str]) -> bool {
                 .all(|(a, b)| a == b || (a, b) == (b'_', b'-'))
     };
     match path {
-        [top, ..] if key(top, "secret-key") || *top == "secrets" || is_secret_field(top) => true,
+        [top, ..] if key(top, "secret-key") || *top == "secrets" => true,
+        [top] if is_secret_field(top) => true,
         [first, _, rest @ ..] if *first == "integrations" => match rest {
             [section, ..] if *section == "secrets" => true,
             [bag, field] if *bag == "data" || key(bag, "unit-data") => is_secret_field(field),
@@ -846,8 +847,38 @@ fn entry_key(content: &str) -> Option<(&str, usize)> {
     .then_some((key, colon + 1))
 }
 
-/// YAML's line breaks, as PyYAML reads them (a `\r\n` splits into a line and an empty one).
+/// YAML's line breaks, as PyYAML reads them.
 const LINE_BREAKS: [char; 5] = ['\n', '\r', '\u{85}', '\u{2028}', '\u{2029}'];
+
+/// The lines of `text`, each with its break, split at every one of [`LINE_BREAKS`] (a `\r\n`
+/// gives a line and an empty one). A text of ASCII without `\r`, as most are, is split at `\n`
+/// by `find`, which searches it fast.
+fn yaml_lines(text: &str) -> impl Iterator<Item = &str> {
+    let only_newlines = text.is_ascii() && !text.contains('\r');
+    let mut rest = text;
+    std::iter::from_fn(move || {
+        if rest.is_empty() {
+            return None;
+        }
+        let b = rest.as_bytes();
+        let mut i = 0;
+        let end = loop {
+            if only_newlines {
+                break rest.find('\n').map_or(b.len(), |n| n + 1);
+            }
+            match b.get(i..).unwrap_or_default() {
+                [] => break b.len(),
+                [b'\n' | b'\r', ..] => break i + 1,
+                [0xC2, 0x85, ..] => break i + 2,
+                [0xE2, 0x80, 0xA8 | 0xA9, ..] => break i + 3,
+                _ => i += 1,
+            }
+        };
+        let (line, tail) = rest.split_at(end);
+        rest = tail;
+        Some(line)
+    })
+}
 
 /// Where the profile `text` writes secret values, found line by line (block style, as profiles
 /// are written) so that it works where the YAML does not load: a secret's line with a syntax
@@ -860,7 +891,7 @@ pub fn secret_lines(text: &str) -> Vec<paasc_diag::Span> {
     let (mut keys, mut indents): (Vec<&str>, Vec<usize>) = (Vec::new(), Vec::new());
     let mut hidden_below: Option<usize> = None;
     let mut offset = 0;
-    for line in text.split_inclusive(LINE_BREAKS) {
+    for line in yaml_lines(text) {
         let start = offset;
         offset += line.len();
         let body = line.trim_end_matches(LINE_BREAKS);
@@ -1582,6 +1613,14 @@ mod tests {
                 .map(|s| &text[s.start as usize..s.end as usize])
                 .collect();
             assert_eq!(hidden, ["S3CRET", "S4", "T"], "lines ending {eol:?}");
+        }
+        for text in [
+            "a\r\nb\u{85}c\u{2028}d\u{2029}e\rf\né\u{2027}",
+            "a\n\nb: c\n",
+            "a\nb",
+        ] {
+            let by_chars: Vec<&str> = text.split_inclusive(LINE_BREAKS).collect();
+            assert_eq!(yaml_lines(text).collect::<Vec<_>>(), by_chars);
         }
         assert!(!is_secret_path(&["kubernetes", "image"]));
         assert!(!is_secret_path(&["model"]));
