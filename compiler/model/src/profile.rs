@@ -860,24 +860,29 @@ fn yaml_lines(text: &str) -> impl Iterator<Item = &str> {
         if rest.is_empty() {
             return None;
         }
-        let b = rest.as_bytes();
-        let mut i = 0;
-        let end = loop {
-            if only_newlines {
-                break rest.find('\n').map_or(b.len(), |n| n + 1);
-            }
-            match b.get(i..).unwrap_or_default() {
-                [] => break b.len(),
-                [b'\n' | b'\r', ..] => break i + 1,
-                [0xC2, 0x85, ..] => break i + 2,
-                [0xE2, 0x80, 0xA8 | 0xA9, ..] => break i + 3,
-                _ => i += 1,
-            }
+        let end = if only_newlines {
+            rest.find('\n').map_or(rest.len(), |n| n + 1)
+        } else {
+            line_end(rest.as_bytes())
         };
         let (line, tail) = rest.split_at(end);
         rest = tail;
         Some(line)
     })
+}
+
+/// Where the first line of `b` ends: past its first break of [`LINE_BREAKS`], or at the end.
+fn line_end(b: &[u8]) -> usize {
+    let mut i = 0;
+    loop {
+        match b.get(i..).unwrap_or_default() {
+            [] => return b.len(),
+            [b'\n' | b'\r', ..] => return i + 1,
+            [0xC2, 0x85, ..] => return i + 2,
+            [0xE2, 0x80, 0xA8 | 0xA9, ..] => return i + 3,
+            _ => i += 1,
+        }
+    }
 }
 
 /// Where the profile `text` writes secret values, found line by line (block style, as profiles
