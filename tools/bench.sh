@@ -48,6 +48,13 @@ done
 echo "building (release, as shipped: tools/dist.sh) ..." >&2
 paasc=$("$root/tools/dist.sh" -q)
 $floors_only || (cd "$root/bench" && cargo build -q --release)
+# How much of the link order (tools/order.sh) still names functions of this binary.
+order_found=none
+if [ -f "$root/tools/paasc.order" ] && command -v nm >/dev/null; then
+    order_found="$(grep -v '^#' "$root/tools/paasc.order" | sort -u |
+        comm -12 - <(nm "$paasc" | awk '{ print $NF }' | sort -u) | wc -l) of $(grep -vc '^#' "$root/tools/paasc.order")"
+fi
+echo "link order: $order_found functions of tools/paasc.order found in the binary" >&2
 helper=$CARGO_TARGET_DIR/release/paasc-bench
 # The floor uses std alone: built by rustc, without the bench package's dependencies.
 floor=$CARGO_TARGET_DIR/release/paasc-floor
@@ -235,7 +242,7 @@ for n in 5000 10000 20000; do
     measure "human renderer alone, $n diagnostics" 5 "$helper" render "$n"
 done
 
-machine="$(nproc) cores of an $(lscpu | sed -n 's/^Model name: *//p' | head -1) ($(lscpu | sed -n 's/^Hypervisor vendor: *//p' | head -1 || true)), $(free -g | awk '/^Mem:/ {print $2}') GiB, $(uname -sr), $(rustc --version | cut -d' ' -f1-2); paasc $(git -C "$root" rev-parse --short HEAD), $(date -u +%Y-%m-%d); load average $(cut -d' ' -f1-3 /proc/loadavg) at the end"
+machine="$(nproc) cores of an $(lscpu | sed -n 's/^Model name: *//p' | head -1) ($(lscpu | sed -n 's/^Hypervisor vendor: *//p' | head -1 || true)), $(free -g | awk '/^Mem:/ {print $2}') GiB, $(uname -sr), $(rustc --version | cut -d' ' -f1-2); paasc $(git -C "$root" rev-parse --short HEAD), $(date -u +%Y-%m-%d), link order $order_found functions found; load average $(cut -d' ' -f1-3 /proc/loadavg) at the end"
 python3 - "$tmp" "$machine" >"$tmp/report.md" <<'EOF'
 import re, sys
 tmp, machine = sys.argv[1], sys.argv[2]

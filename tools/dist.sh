@@ -8,8 +8,8 @@
 # start then runs no dynamic loader and relocates nothing, which took about a tenth of
 # `paasc check`'s time on an example (README, "Performance"). The flags go through `--target`,
 # which keeps them off build scripts and proc-macros (those must stay dynamic libraries), so the
-# binary lands in $CARGO_TARGET_DIR/<host triple>/release/. Elsewhere it is a plain
-# `cargo build --release`.
+# binary lands in $CARGO_TARGET_DIR/<host triple>/release/. There, too, its functions are linked in
+# the order of tools/paasc.order. Elsewhere it is a plain `cargo build --release`.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 target_dir=${CARGO_TARGET_DIR:-$root/target}
@@ -24,9 +24,23 @@ case $host in
     # The define joins the C flags the cc crate would have used (its first of CFLAGS_<host>,
     # CFLAGS_<host with _>, CFLAGS), so flags set by the caller are kept.
     cflags=$(printenv "CFLAGS_$host" || printenv "CFLAGS_${host//-/_}" || printenv CFLAGS || true)
+    # The functions the benchmarked commands run are linked first, together (tools/order.sh says
+    # why). The list is passed to the final link only, under a name that holds its hash, so a new
+    # list relinks the binary and nothing else is rebuilt.
+    order=$root/tools/paasc.order
+    link=()
+    # Only LLD reads such a list: rustc links with it by default here since 1.90.
+    minor=$(rustc -V | sed -E 's/^rustc 1\.([0-9]+).*/\1/')
+    if [ -f "$order" ] && [ "$minor" -ge 90 ]; then
+        mkdir -p "$target_dir"
+        copy=$target_dir/paasc-$(sha256sum "$order" | cut -c1-16).order
+        [ -f "$copy" ] || cp "$order" "$copy"
+        link=(-C "link-arg=-Wl,--symbol-ordering-file=$copy" -C link-arg=-Wl,--no-warn-symbol-ordering)
+    fi
     env -u "CFLAGS_$host" "CFLAGS_${host//-/_}=$cflags -DMI_USE_ENVIRON=0" \
-        cargo build --release --bin paasc --target "$host" \
-        --config "target.$host.rustflags = ['-C', 'target-feature=+crt-static', '-C', 'relocation-model=static']" "$@"
+        cargo rustc --release -p paasc --bin paasc --target "$host" \
+        --config "target.$host.rustflags = ['-C', 'target-feature=+crt-static', '-C', 'relocation-model=static']" "$@" \
+        -- "${link[@]}"
     echo "$target_dir/$host/release/paasc"
     ;;
 *)
