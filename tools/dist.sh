@@ -21,7 +21,10 @@ case $host in
     # them with every variable of the environment case-insensitively (MI_USE_ENVIRON, which
     # took 0.1M instructions of an example's `check` at start-up). The options work the same
     # (MIMALLOC_VERBOSE=1 prints them), in upper or lower case (mixed case is no longer read).
-    # The define joins the C flags the cc crate would have used (its first of CFLAGS_<host>,
+    # MI_SKIP_COLLECT_ON_EXIT: at exit, mimalloc no longer frees its pages one by one and returns
+    # them to the kernel (six madvise calls after the output is written), which exit does anyway;
+    # its own comment says this collection is only needed inside a shared library.
+    # The defines join the C flags the cc crate would have used (its first of CFLAGS_<host>,
     # CFLAGS_<host with _>, CFLAGS), so flags set by the caller are kept.
     cflags=$(printenv "CFLAGS_$host" || printenv "CFLAGS_${host//-/_}" || printenv CFLAGS || true)
     # The functions the benchmarked commands run are linked first, together (tools/order.sh says
@@ -37,7 +40,7 @@ case $host in
         [ -f "$copy" ] || cp "$order" "$copy"
         link=(-C "link-arg=-Wl,--symbol-ordering-file=$copy" -C link-arg=-Wl,--no-warn-symbol-ordering)
     fi
-    env -u "CFLAGS_$host" "CFLAGS_${host//-/_}=$cflags -DMI_USE_ENVIRON=0" \
+    env -u "CFLAGS_$host" "CFLAGS_${host//-/_}=$cflags -DMI_USE_ENVIRON=0 -DMI_SKIP_COLLECT_ON_EXIT" \
         cargo rustc --release -p paasc --bin paasc --target "$host" \
         --config "target.$host.rustflags = ['-C', 'target-feature=+crt-static', '-C', 'relocation-model=static']" "$@" \
         -- "${link[@]}"
