@@ -6,7 +6,6 @@ use paasc_check::{display, Dir, Project, Source, MAX_BYTES};
 use paasc_diag::{Code, Diagnostic, FileId, SourceDb, Span};
 use paasc_model::{decode, ProjectFiles};
 use std::ffi::OsString;
-use std::io::Read;
 use std::path::{Path, PathBuf};
 
 /// Where to find the project files.
@@ -228,8 +227,8 @@ pub fn charm_code(root: &Path) -> std::collections::BTreeMap<String, String> {
         let Ok(f) = std::fs::File::open(root.join(&rel)) else {
             continue;
         };
-        let mut bytes = Vec::new();
-        if f.take(left).read_to_end(&mut bytes).is_ok() {
+        let len = f.metadata().map_or(0, |m| m.len());
+        if let Ok(bytes) = paasc_write::read_sized(f, len, left) {
             left -= bytes.len() as u64;
             out.insert(rel, paasc_diag::lossy(bytes));
         }
@@ -415,16 +414,15 @@ pub fn read_limited(path: &Path) -> std::io::Result<Vec<u8>> {
         options.custom_flags(O_NONBLOCK);
     }
     let f = unless_missing(path, || options.open(path))?;
-    let kind = f.metadata()?.file_type();
+    let meta = f.metadata()?;
+    let kind = meta.file_type();
     if !kind.is_file() {
         return Err(std::io::Error::other(format!(
             "it is {}, not a regular file",
             kind_name(&kind)
         )));
     }
-    let mut bytes = Vec::new();
-    f.take(MAX_BYTES + 1).read_to_end(&mut bytes)?;
-    Ok(bytes)
+    paasc_write::read_sized(f, meta.len(), MAX_BYTES + 1)
 }
 
 /// What a file that is not a regular file is, for messages.

@@ -507,12 +507,20 @@ impl<'a> Probe<'a> {
 /// The bytes of the file at `path`, `len` long when it was looked at: [`fs::read`] without
 /// its own look at the file's size.
 fn read(path: &Path, len: u64) -> io::Result<Vec<u8>> {
+    read_sized(fs::File::open(path)?, len, u64::MAX)
+}
+
+/// The bytes of `file`, at most `limit`, into a buffer sized for `len` (its size when it was
+/// looked at): one read and one that sees the end. Through `take`, which std does not
+/// specialise, a read would start at 32 bytes and double (nine reads for 3 KB), and
+/// `File::read_to_end` would ask for the size again.
+pub fn read_sized(file: fs::File, len: u64, limit: u64) -> io::Result<Vec<u8>> {
     use std::io::Read as _;
-    let mut bytes = Vec::with_capacity(usize::try_from(len).unwrap_or(0).saturating_add(1));
-    // Through `take`, which std does not specialise: `File::read_to_end` asks for the size again.
-    fs::File::open(path)?
-        .take(u64::MAX)
-        .read_to_end(&mut bytes)?;
+    let room = usize::try_from(len.min(limit))
+        .unwrap_or(0)
+        .saturating_add(1);
+    let mut bytes = Vec::with_capacity(room);
+    file.take(limit).read_to_end(&mut bytes)?;
     Ok(bytes)
 }
 
