@@ -33,11 +33,12 @@ case $host in
     order=$root/tools/paasc.order
     link=()
     # Only LLD reads such a list: rustc links with it by default here since 1.90.
-    minor=$(rustc -V | sed -E 's/^rustc 1\.([0-9]+).*/\1/')
+    minor=$(rustc -V | sed -E 's/^rustc 1\.([0-9]+)\..*/\1/')
+    case $minor in '' | *[!0-9]*) minor=0 ;; esac
     if [ -f "$order" ] && [ "$minor" -ge 90 ]; then
         mkdir -p "$target_dir"
         copy=$target_dir/paasc-$(sha256sum "$order" | cut -c1-16).order
-        [ -f "$copy" ] || cp "$order" "$copy"
+        [ -f "$copy" ] || { cp "$order" "$copy.tmp" && mv "$copy.tmp" "$copy"; }
         link=(-C "link-arg=-Wl,--symbol-ordering-file=$copy" -C link-arg=-Wl,--no-warn-symbol-ordering)
     fi
     env -u "CFLAGS_$host" "CFLAGS_${host//-/_}=$cflags -DMI_USE_ENVIRON=0 -DMI_SKIP_COLLECT_ON_EXIT" \

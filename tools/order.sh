@@ -40,7 +40,7 @@ run all compile "${examples[@]}" -o "$tmp/out/all"
 # Every function a run entered (callgrind names a function once, at its first `fn=` or `cfn=`
 # line; a `'N` suffix marks a recursion level), counted once per run.
 for cg in "$tmp"/*.cg; do
-    sed -n -E "s/^c?fn=\([0-9]+\) ([^ ]+)('[0-9]+)?$/\1/p" "$cg" | sort -u
+    sed -n -E "s/^c?fn=\([0-9]+\) ([^ ']+)('[0-9]+)?$/\1/p" "$cg" | sort -u
 done | sort | uniq -c | sort -k1,1nr -k2,2 | awk '$2 ~ /^[A-Za-z_.$][A-Za-z0-9_.$]*$/ { print $2 }' \
     >"$tmp/run"
 # glibc picks its string functions' variant for the CPU at start-up, and under valgrind's CPU it
