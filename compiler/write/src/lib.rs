@@ -1360,4 +1360,31 @@ mod tests {
             }
         }
     }
+
+    /// A sized read returns the file's bytes whatever size it was given (a stale look at the
+    /// file, larger or smaller, or none), and never more than its limit.
+    #[test]
+    fn sized_reads_take_the_file_not_the_size_they_were_given() {
+        let dir = scratch("sized");
+        fs::create_dir_all(&dir).expect("scratch");
+        for len in [0usize, 1, 31, 32, 33, 4095, 4096, 70_000] {
+            let path = dir.join(format!("f{len}"));
+            let bytes: Vec<u8> = (0..len).map(|i| (i % 251) as u8).collect();
+            fs::write(&path, &bytes).expect("write");
+            let real = len as u64;
+            for told in [0, real / 2, real, real + 1, real * 3 + 7] {
+                let open = || fs::File::open(&path).expect("open");
+                assert_eq!(read_sized(open(), told, u64::MAX).expect("read"), bytes);
+                for limit in [0, 1, real.saturating_sub(1), real, real + 1] {
+                    let got = read_sized(open(), told, limit).expect("read");
+                    assert_eq!(
+                        got,
+                        bytes[..len.min(limit as usize)],
+                        "{len} {told} {limit}"
+                    );
+                }
+            }
+        }
+        let _ = fs::remove_dir_all(&dir);
+    }
 }
