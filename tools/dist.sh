@@ -32,14 +32,17 @@ case $host in
     # list relinks the binary and nothing else is rebuilt.
     order=$root/tools/paasc.order
     link=()
-    # Only LLD reads such a list: rustc links with it by default here since 1.90.
-    minor=$(rustc -V | sed -E 's/^rustc 1\.([0-9]+)\..*/\1/')
-    case $minor in '' | *[!0-9]*) minor=0 ;; esac
-    if [ -f "$order" ] && [ "$minor" -ge 90 ]; then
+    # Only LLD reads such a list. rustup's toolchains carry it (gcc-ld/ld.lld in the sysroot) and
+    # link with it by default here since 1.90; the two flags rustc then gives the C compiler are
+    # given here too, so that an older toolchain links with it as well. A toolchain without it
+    # (a distribution's rustc, say) links as it always did, without the list.
+    gcc_ld=$(rustc --print sysroot)/lib/rustlib/$host/bin/gcc-ld
+    if [ -f "$order" ] && [ -x "$gcc_ld/ld.lld" ]; then
         mkdir -p "$target_dir"
         copy=$target_dir/paasc-$(sha256sum "$order" | cut -c1-16).order
         [ -f "$copy" ] || { cp "$order" "$copy.tmp" && mv "$copy.tmp" "$copy"; }
-        link=(-C "link-arg=-Wl,--symbol-ordering-file=$copy" -C link-arg=-Wl,--no-warn-symbol-ordering)
+        link=(-C "link-arg=-B$gcc_ld" -C link-arg=-fuse-ld=lld
+            -C "link-arg=-Wl,--symbol-ordering-file=$copy" -C link-arg=-Wl,--no-warn-symbol-ordering)
     fi
     env -u "CFLAGS_$host" "CFLAGS_${host//-/_}=$cflags -DMI_USE_ENVIRON=0 -DMI_SKIP_COLLECT_ON_EXIT" \
         cargo rustc --release -p paasc --bin paasc --target "$host" \
