@@ -47,7 +47,7 @@ case $host in
     env -u "CFLAGS_$host" "CFLAGS_${host//-/_}=$cflags -DMI_USE_ENVIRON=0 -DMI_SKIP_COLLECT_ON_EXIT" \
         cargo rustc --release -p paasc --bin paasc --target "$host" \
         --config "target.$host.rustflags = ['-C', 'target-feature=+crt-static', '-C', 'relocation-model=static']" "$@" \
-        -- "${link[@]}"
+        -- ${link[@]+"${link[@]}"}
     echo "$target_dir/$host/release/paasc"
     ;;
 *)
