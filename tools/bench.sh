@@ -48,13 +48,28 @@ done
 echo "building (release, as shipped: tools/dist.sh) ..." >&2
 paasc=$("$root/tools/dist.sh" -q)
 $floors_only || (cd "$root/bench" && cargo build -q --release)
-# How much of the link order (tools/order.sh) still names functions of this binary.
+# Whether the link order (tools/order.sh) holds in this binary: how many of the list's functions
+# it still has, and how many 64 KiB windows of code they lie in (all the code's: the list was not
+# applied; about a third: it was).
 order_found=none
 if [ -f "$root/tools/paasc.order" ] && command -v nm >/dev/null; then
-    order_found="$(grep -v '^#' "$root/tools/paasc.order" | sort -u |
-        comm -12 - <(nm "$paasc" | awk '{ print $NF }' | sort -u) | wc -l) of $(grep -vc '^#' "$root/tools/paasc.order")"
+    order_found=$(nm -S "$paasc" | python3 -c '
+import sys
+names = {l.strip() for l in open(sys.argv[1]) if l.strip() and not l.startswith("#")}
+found, windows, code = set(), set(), set()
+for line in sys.stdin:
+    f = line.split()
+    if len(f) == 4 and f[2] in "tTwWi":
+        at, size = int(f[0], 16), int(f[1], 16)
+        spans = set(range(at >> 16, ((at + max(size, 1) - 1) >> 16) + 1))
+        code |= spans
+        if f[3] in names:
+            found.add(f[3])
+            windows |= spans
+print(f"{len(found)} of {len(names)} functions found, in {len(windows)} of the code\x27s {len(code)} windows of 64 KiB")
+' "$root/tools/paasc.order")
 fi
-echo "link order: $order_found functions of tools/paasc.order found in the binary" >&2
+echo "link order: $order_found" >&2
 helper=$CARGO_TARGET_DIR/release/paasc-bench
 # The floor uses std alone: built by rustc, without the bench package's dependencies.
 floor=$CARGO_TARGET_DIR/release/paasc-floor
@@ -242,7 +257,7 @@ for n in 5000 10000 20000; do
     measure "human renderer alone, $n diagnostics" 5 "$helper" render "$n"
 done
 
-machine="$(nproc) cores of an $(lscpu | sed -n 's/^Model name: *//p' | head -1) ($(lscpu | sed -n 's/^Hypervisor vendor: *//p' | head -1 || true)), $(free -g | awk '/^Mem:/ {print $2}') GiB, $(uname -sr), $(rustc --version | cut -d' ' -f1-2); paasc $(git -C "$root" rev-parse --short HEAD), $(date -u +%Y-%m-%d), link order $order_found functions found; load average $(cut -d' ' -f1-3 /proc/loadavg) at the end"
+machine="$(nproc) cores of an $(lscpu | sed -n 's/^Model name: *//p' | head -1) ($(lscpu | sed -n 's/^Hypervisor vendor: *//p' | head -1 || true)), $(free -g | awk '/^Mem:/ {print $2}') GiB, $(uname -sr), $(rustc --version | cut -d' ' -f1-2); paasc $(git -C "$root" rev-parse --short HEAD), $(date -u +%Y-%m-%d), link order: $order_found; load average $(cut -d' ' -f1-3 /proc/loadavg) at the end"
 python3 - "$tmp" "$machine" >"$tmp/report.md" <<'EOF'
 import re, sys
 tmp, machine = sys.argv[1], sys.argv[2]

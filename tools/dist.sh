@@ -13,6 +13,8 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 target_dir=${CARGO_TARGET_DIR:-$root/target}
+# cargo reads a relative CARGO_TARGET_DIR from the root, where it runs; the printed path is whole.
+case $target_dir in /*) ;; *) target_dir=$root/$target_dir ;; esac
 host=$(rustc -vV | sed -n 's/^host: //p')
 cd "$root"
 case $host in
@@ -40,7 +42,7 @@ case $host in
     if [ -f "$order" ] && [ -x "$gcc_ld/ld.lld" ]; then
         mkdir -p "$target_dir"
         copy=$target_dir/paasc-$(sha256sum "$order" | cut -c1-16).order
-        [ -f "$copy" ] || { cp "$order" "$copy.tmp" && mv "$copy.tmp" "$copy"; }
+        [ -f "$copy" ] || { cp "$order" "$copy.$$" && mv -f "$copy.$$" "$copy"; }
         link=(-C "link-arg=-B$gcc_ld" -C link-arg=-fuse-ld=lld
             -C "link-arg=-Wl,--symbol-ordering-file=$copy" -C link-arg=-Wl,--no-warn-symbol-ordering)
     fi

@@ -511,9 +511,10 @@ fn read(path: &Path, len: u64) -> io::Result<Vec<u8>> {
 }
 
 /// The bytes of `file`, at most `limit`, into a buffer sized for `len` (its size when it was
-/// looked at): one read and one that sees the end. Through `take`, which std does not
-/// specialise, a read would start at 32 bytes and double (nine reads for 3 KB), and
-/// `File::read_to_end` would ask for the size again.
+/// looked at). A file of up to 8 KiB takes one read and one that sees the end (std's first read
+/// through `take`, which has no size hint; past it each read doubles), where an empty buffer
+/// would start at 32 bytes (nine reads for 3 KB), and `File::read_to_end` would ask for the size
+/// again.
 pub fn read_sized(file: fs::File, len: u64, limit: u64) -> io::Result<Vec<u8>> {
     use std::io::Read as _;
     let room = usize::try_from(len.min(limit))
