@@ -14,7 +14,8 @@
 # come first. Names are the mangled symbols: they hold a hash of the crate's version, features and
 # the compiler's version, so a new rustc or a dependency update leaves names that no longer match.
 # Such names are skipped (the binary is still correct, only less compact); run this again then.
-# tools/bench.sh prints how much of the list the binary it measures still matches.
+# tools/bench.sh prints how much of the list the binary it measures still matches. Two runs can
+# differ by a few allocator functions: std's hash seeds are random, and so are some allocations.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 for tool in valgrind nm; do
