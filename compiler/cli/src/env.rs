@@ -12,8 +12,7 @@ use paasc_diag::FileId;
 use paasc_emit::why;
 use std::path::{Path, PathBuf};
 
-// `paasc env`'s arguments. (Not a doc comment: clap would show it as the subcommand's about, the
-// subcommands' arguments being defined after their own about, `defer`.)
+// `paasc env`'s arguments. (Not a doc comment: see `Command` in lib.rs.)
 #[derive(clap::Args, Debug, Clone)]
 pub struct EnvArgs {
     /// `[DIR] [NAME]...`: the project directory (default `.`; the first argument when it is a

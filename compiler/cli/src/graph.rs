@@ -14,8 +14,7 @@ pub enum GraphFormat {
     Dot,
 }
 
-// `paasc graph`'s arguments. (Not a doc comment: clap would show it as the subcommand's about, the
-// subcommands' arguments being defined after their own about, `defer`.)
+// `paasc graph`'s arguments. (Not a doc comment: see `Command` in lib.rs.)
 #[derive(clap::Args, Debug, Clone)]
 pub struct GraphArgs {
     /// The project directory.

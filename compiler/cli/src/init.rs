@@ -7,8 +7,7 @@ use paasc_frameworks::Framework;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
-// `paasc init`'s arguments. (Not a doc comment: clap would show it as the subcommand's about, the
-// subcommands' arguments being defined after their own about, `defer`.)
+// `paasc init`'s arguments. (Not a doc comment: see `Command` in lib.rs.)
 #[derive(clap::Args, Debug, Clone)]
 pub struct InitArgs {
     /// The project directory (created when missing).

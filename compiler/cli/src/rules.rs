@@ -10,8 +10,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
-// `--select` and `--ignore`. (Not a doc comment: clap would show it as the subcommand's about, the
-// subcommands' arguments being defined after their own about, `defer`.)
+// `--select` and `--ignore`. (Not a doc comment: see `Command` in lib.rs.)
 #[derive(clap::Args, Debug, Clone, Default)]
 pub struct RuleArgs {
     /// Report only these codes (comma-separated codes, names, prefixes such as `S` or `C01`, or

@@ -45,8 +45,7 @@ pub enum Format {
     Github,
 }
 
-// Flags shared by the commands that read a project. (Not a doc comment: clap would show it as the subcommand's about, the
-// subcommands' arguments being defined after their own about, `defer`.)
+// Flags shared by the commands that read a project. (Not a doc comment: see `Command` in lib.rs.)
 #[derive(clap::Args, Debug, Clone)]
 pub struct FileArgs {
     /// Path of rockcraft.yaml, if not in DIR.
