@@ -190,11 +190,14 @@ fn written_pieces(written: &str) -> Vec<String> {
 /// Hides the secrets in what `diags` say: their text in every message, label and help, and
 /// for a diagnostic about a secret value's own reading (`Y006`), the reading too.
 fn scrub(diags: &mut [Diagnostic], hidden: &Hidden) {
+    let masks: Vec<(&str, String)> = hidden
+        .pieces
+        .iter()
+        .map(|piece| (piece.as_str(), "*".repeat(piece.chars().count())))
+        .collect();
     let clean = |text: &mut String| {
-        for piece in &hidden.pieces {
-            if let Cow::Owned(hidden) =
-                paasc_diag::hide(text, piece, &"*".repeat(piece.chars().count()))
-            {
+        for (piece, stars) in &masks {
+            if let Cow::Owned(hidden) = paasc_diag::hide(text, piece, stars) {
                 *text = hidden;
             }
         }
