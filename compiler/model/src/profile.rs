@@ -1580,15 +1580,19 @@ mod tests {
         assert_eq!(diags[0].primary.span, paasc_diag::Span::new(5, 30));
     }
 
+    /// The texts [`secret_lines`] hides in `text`.
+    fn hidden_texts(text: &str) -> Vec<&str> {
+        secret_lines(text)
+            .iter()
+            .map(|s| &text[s.start as usize..s.end as usize])
+            .collect()
+    }
+
     #[test]
     fn secret_lines_are_found_in_broken_text() {
         let text = "app: web\nsecret-key: \"UNTERMINATED\nconfig:\n  greeting: hi\nsecret-key:\n- LISTED\nsecrets:\n  token:\n    value: A: B\n    other: |\n      BLOCK\n  tok2: {value: FLOW}\nintegrations:\n  pg:\n    - app: pg\n      data:\n        password: [PW]\n        host: db\n";
-        let hidden: Vec<&str> = secret_lines(text)
-            .iter()
-            .map(|s| &text[s.start as usize..s.end as usize])
-            .collect();
         assert_eq!(
-            hidden,
+            hidden_texts(text),
             [
                 "\"UNTERMINATED",
                 "- LISTED",
@@ -1606,18 +1610,14 @@ mod tests {
     #[test]
     fn misspelled_secret_keys_are_hidden() {
         let text = "app: web\nSecret-Key: S3CRET\nsecret_Key: S4\napi-token: T\nmodel: dev\nkubernetes:\n  image: x\n";
-        let hidden: Vec<&str> = secret_lines(text)
-            .iter()
-            .map(|s| &text[s.start as usize..s.end as usize])
-            .collect();
-        assert_eq!(hidden, ["S3CRET", "S4", "T"]);
+        assert_eq!(hidden_texts(text), ["S3CRET", "S4", "T"]);
         for eol in ["\r", "\r\n", "\u{85}", "\u{2028}"] {
             let text = text.replace('\n', eol);
-            let hidden: Vec<&str> = secret_lines(&text)
-                .iter()
-                .map(|s| &text[s.start as usize..s.end as usize])
-                .collect();
-            assert_eq!(hidden, ["S3CRET", "S4", "T"], "lines ending {eol:?}");
+            assert_eq!(
+                hidden_texts(&text),
+                ["S3CRET", "S4", "T"],
+                "lines ending {eol:?}"
+            );
         }
         for text in [
             "a\r\nb\u{85}c\u{2028}d\u{2029}e\rf\né\u{2027}",
