@@ -318,3 +318,56 @@ fn set_merges_into_the_profiles_mappings() {
     assert_eq!(d["file"], "--set kubernetes.ingress.class=nginx", "{d}");
     assert!(!out.exists());
 }
+
+/// paasc starts at C's `main`, without std's `lang_start` (main.rs), and took over its
+/// start-up duties. With its standard streams closed, a run exits as it would and writes the
+/// same OUT (paasc writes its streams only once every file is closed, so this holds with or
+/// without std's `/dev/null` on a closed descriptor, which main.rs keeps for what comes later).
+/// A reader that has gone away is a write error paasc ignores, not a `SIGPIPE` that kills it
+/// after OUT is written.
+#[test]
+fn closed_standard_streams_and_a_closed_pipe_change_nothing() {
+    use std::process::{Command, Stdio};
+    let bin = env!("CARGO_BIN_EXE_paasc");
+    let ex = example("flask-minimal");
+    let reference = scratch("streams-reference");
+    let closed = scratch("streams-closed");
+    let refd = reference.to_str().expect("utf8");
+    assert_success(&paasc(&["compile", &ex, "-o", refd]));
+    for args in [
+        vec!["check", &ex],
+        vec!["compile", &ex, "-o", closed.to_str().expect("utf8")],
+    ] {
+        let status = Command::new("sh")
+            .arg("-c")
+            .arg(r#"exec "$@" <&- >&- 2>&-"#)
+            .arg("sh")
+            .arg(bin)
+            .args(&args)
+            .status()
+            .expect("run sh");
+        assert_eq!(
+            status.code(),
+            Some(0),
+            "{args:?} with 0, 1 and 2 closed: {status:?}"
+        );
+    }
+    assert_eq!(
+        common::files_under(&closed),
+        common::files_under(&reference)
+    );
+
+    let (reader, writer) = std::io::pipe().expect("pipe");
+    drop(reader);
+    let status = Command::new(bin)
+        .args(["check", &ex, "--format", "json"])
+        .stdout(writer)
+        .stderr(Stdio::null())
+        .status()
+        .expect("run paasc");
+    assert_eq!(
+        status.code(),
+        Some(0),
+        "with no reader on stdout: {status:?}"
+    );
+}
