@@ -34,10 +34,22 @@ pub enum Style {
 /// `text` with every control character but line feed and tab (and a carriage return before a
 /// line feed) written as `\u{..}`: C0, DEL and C1. `breaks` false escapes those too.
 pub fn terminal_safe(text: &str, breaks: bool) -> Cow<'_, str> {
-    if !text.chars().any(char::is_control) {
+    // Every control character is a byte below 0x20, DEL, or a C1 control (0xC2, then 0x80 to
+    // 0x9F): text without those bytes, but for kept breaks, is returned as it is, unscanned.
+    let kept = |b: u8| breaks && (b == b'\n' || b == b'\t');
+    if !text
+        .bytes()
+        .any(|b| (b < 0x20 && !kept(b)) || b == 0x7f || b == 0xc2)
+    {
         return Cow::Borrowed(text);
     }
-    Cow::Owned(escape(text, breaks, &mut Vec::new()))
+    let mut shifts = Vec::new();
+    let escaped = escape(text, breaks, &mut shifts);
+    if shifts.is_empty() {
+        Cow::Borrowed(text)
+    } else {
+        Cow::Owned(escaped)
+    }
 }
 
 /// Escapes as [`terminal_safe`] does, recording for each escaped character its offset in `text`
@@ -355,6 +367,17 @@ mod tests {
         );
         assert_eq!(terminal_safe("a\nb\tc", false), "a\\u{a}b\\u{9}c");
         assert!(matches!(terminal_safe("plain é", true), Cow::Borrowed(_)));
+        // Kept breaks, a carriage return before a line feed, and characters whose encoding
+        // starts with 0xC2 without being controls leave the text as it is; C1 controls do not.
+        assert!(matches!(
+            terminal_safe("a\nb\tc\r\nd \u{a0}\u{bf}", true),
+            Cow::Borrowed(_)
+        ));
+        assert_eq!(
+            terminal_safe("\u{80}\u{9f}\u{a0}", true),
+            "\\u{80}\\u{9f}\u{a0}"
+        );
+        assert_eq!(terminal_safe("x\r", true), "x\\u{d}");
     }
 
     #[test]
