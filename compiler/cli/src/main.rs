@@ -8,13 +8,17 @@
 //! bounds its recursion on every input (the depth limits of the YAML and Python parsers), so
 //! only a bug can reach it.
 //!
-//! This file is the only place paasc uses `unsafe` (the workspace denies it elsewhere): the
-//! unmangled entry point and three libc calls, each with its reason beside it, and the
-//! `getenv` mimalloc's start-up calls.
-#![no_main]
+//! This file and mem.rs are the only places paasc uses `unsafe` (the workspace denies it
+//! elsewhere): the unmangled entry point and three libc calls, each with its reason beside it,
+//! the `getenv` mimalloc's start-up calls, and the string functions of the musl build.
+#![cfg_attr(not(test), no_main)]
 #![allow(unsafe_code)]
 
+#[cfg(not(test))]
 use std::io::{IsTerminal, Write};
+
+#[cfg(target_arch = "x86_64")]
+mod mem;
 
 /// mimalloc instead of glibc's malloc: paasc allocates many small trees and strings, and
 /// malloc/free were a quarter of a large check's time (as ruff and others choose a faster
@@ -68,21 +72,30 @@ pub unsafe extern "C" fn paasc_mimalloc_getenv(
     unsafe { libc::getenv(name) }
 }
 
-/// The C entry point: std's start-up duties (standard descriptors, `SIGPIPE`), then paasc.
-/// The arguments come from [`std::env::args_os`], which glibc hands to std before `main`.
+/// The C entry point: std's start-up duties (standard descriptors, `SIGPIPE`), then paasc with
+/// the arguments the C runtime passes (std's own copy of them is filled only by `lang_start`
+/// on musl, and by glibc's start-up code otherwise).
+#[cfg(not(test))]
 #[no_mangle]
-pub extern "C" fn main(
-    _argc: std::ffi::c_int,
-    _argv: *const *const std::ffi::c_char,
-) -> std::ffi::c_int {
+extern "C" fn main(argc: std::ffi::c_int, argv: *const *const std::ffi::c_char) -> std::ffi::c_int {
     start();
-    run()
+    let args = (0..usize::try_from(argc).unwrap_or(0))
+        .map(|i| {
+            // SAFETY: the C runtime passes `argc` NUL-terminated strings in `argv`, which stay
+            // for the life of the process.
+            unsafe { std::ffi::CStr::from_ptr(*argv.add(i)) }
+                .to_string_lossy()
+                .into_owned()
+        })
+        .collect();
+    run(args)
 }
 
 /// What std's `lang_start` does before `main` and paasc relies on. A closed standard
 /// descriptor (`paasc compile ... >&-`) is opened on `/dev/null`, so no file paasc opens takes
 /// its number and receives its output. `SIGPIPE` is ignored, so a closed pipe on standard
 /// output is a write error paasc ignores, not a kill after OUT is written.
+#[cfg(not(test))]
 fn start() {
     for fd in 0..3 {
         // SAFETY: `fcntl(F_GETFD)` only reads the descriptor's flags; `open` takes a valid
@@ -100,7 +113,8 @@ fn start() {
     unsafe { libc::signal(libc::SIGPIPE, libc::SIG_IGN) };
 }
 
-fn run() -> ! {
+#[cfg(not(test))]
+fn run(args: Vec<String>) -> ! {
     // The release build aborts on panic (Cargo.toml): the hook is where a panic ends, in every
     // build, with the exit status that says "internal error" (no unwinding runs; OUT is left as
     // a killed compile leaves it, which the writer already makes safe).
@@ -108,9 +122,6 @@ fn run() -> ! {
         eprintln!("paasc: internal error: {info}\nThis is a bug in paasc; please report it with the input that caused it.");
         std::process::exit(paasc::EXIT_INTERNAL);
     }));
-    let args: Vec<String> = std::env::args_os()
-        .map(|a| a.to_string_lossy().into_owned())
-        .collect();
     let term = paasc::Terminal {
         stdout_tty: std::io::stdout().is_terminal(),
         no_color: std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()),
