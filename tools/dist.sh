@@ -47,10 +47,12 @@ case $host in
     # its own comment says this collection is only needed inside a shared library.
     # -Dgetenv=paasc_mimalloc_getenv: mimalloc's constructor then asks main.rs, which scans the
     # environment once for a variable named mimalloc_..., instead of about 90 `getenv` calls
-    # (a third of a bare start's instructions). Its answers are getenv's.
-    # The defines join the C flags the cc crate would have used (its first of CFLAGS_<target>,
-    # CFLAGS_<host with _>, CFLAGS), so flags set by the caller are kept.
-    cflags=$(printenv "CFLAGS_$target" || printenv "CFLAGS_${target//-/_}" || printenv CFLAGS || true)
+    # (a third of a bare start's instructions). Its answers are getenv's, for any name: the
+    # define reaches every C file cc builds for the target (today mimalloc's and psm's).
+    # The cc crate joins CFLAGS, TARGET_CFLAGS, CFLAGS_<target> and CFLAGS_<target with _>, so
+    # the defines go into the last, after what the caller set there.
+    defines="-DMI_USE_ENVIRON=0 -DMI_SKIP_COLLECT_ON_EXIT -Dgetenv=paasc_mimalloc_getenv"
+    cflags_var=CFLAGS_${target//-/_}
     # The functions the benchmarked commands run are linked first, together (tools/order.sh says
     # why). The list is passed to the final link only, under a name that holds its hash, so a new
     # list relinks the binary and nothing else is rebuilt.
@@ -68,11 +70,21 @@ case $host in
         link=(-C "link-arg=-B$gcc_ld" -C link-arg=-fuse-ld=lld
             -C "link-arg=-Wl,--symbol-ordering-file=$copy" -C link-arg=-Wl,--no-warn-symbol-ordering)
     fi
-    env -u "CFLAGS_$target" "CFLAGS_${target//-/_}=$cflags -DMI_USE_ENVIRON=0 -DMI_SKIP_COLLECT_ON_EXIT -Dgetenv=paasc_mimalloc_getenv" \
+    env "$cflags_var=${!cflags_var:-} $defines" \
         ${cc[@]+"${cc[@]}"} cargo rustc --release -p paasc --bin paasc --target "$target" ${features[@]+"${features[@]}"} \
         --config "target.$target.rustflags = ['-C', 'target-feature=+crt-static', '-C', 'relocation-model=static']" "$@" \
         -- ${link[@]+"${link[@]}"}
-    echo "$target_dir/$target/release/paasc"
+    bin=$target_dir/$target/release/paasc
+    # mem.rs's functions must not reach a call: one LLVM made into a call of memcpy or memcmp
+    # would be a call of themselves.
+    if [ "$target" = "$musl" ]; then
+        command -v objdump >/dev/null || { echo "dist.sh: objdump (binutils) must check $bin's string functions" >&2; exit 1; }
+        for f in memcpy memmove memcmp bcmp; do
+            calls=$(objdump -d --no-show-raw-insn --disassemble="$f" "$bin" | grep -E '\s(call|jmp)\s' | grep -v "<$f[+>]" || true)
+            [ -z "$calls" ] || { echo "dist.sh: $f in $bin calls out: $calls" >&2; exit 1; }
+        done
+    fi
+    echo "$bin"
     ;;
 *)
     cargo build --release --bin paasc "$@"

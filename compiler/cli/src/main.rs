@@ -30,11 +30,12 @@ mod mem;
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-/// mimalloc's `getenv`: tools/dist.sh builds mimalloc with `-Dgetenv=paasc_mimalloc_getenv`.
-/// Its constructor looks up each of its options twice (`mimalloc_NAME`, then `MIMALLOC_NAME`),
-/// about 90 scans of the whole environment and a third of a bare start's instructions. This
-/// scans the environment once: without a variable named `mimalloc_...` in any case, no lookup
-/// can find one, and every answer is "unset", as `getenv`'s would be.
+/// mimalloc's `getenv`: tools/dist.sh builds the C code with `-Dgetenv=paasc_mimalloc_getenv`.
+/// mimalloc's constructor looks up each of its options twice (`mimalloc_NAME`, then
+/// `MIMALLOC_NAME`), about 90 scans of the whole environment and a third of a bare start's
+/// instructions. This scans the environment once: without a variable named `mimalloc_...` in
+/// any case, no such lookup can find one, and the answer is "unset", as `getenv`'s would be.
+/// Any other name (the define reaches every C file built for the binary) goes to `getenv`.
 ///
 /// # Safety
 /// `name` is a NUL-terminated string, as for `getenv`.
@@ -46,20 +47,28 @@ pub unsafe extern "C" fn paasc_mimalloc_getenv(
     const UNKNOWN: u8 = 0;
     const NONE: u8 = 1;
     const SOME: u8 = 2;
+    const PREFIX: &[u8] = b"mimalloc_";
     static SEEN: AtomicU8 = AtomicU8::new(UNKNOWN);
     extern "C" {
         static environ: *const *const std::ffi::c_char;
     }
+    let is_mimalloc = |text: &[u8]| {
+        text.len() >= PREFIX.len() && text[..PREFIX.len()].eq_ignore_ascii_case(PREFIX)
+    };
+    // SAFETY: `name` is NUL-terminated (the caller's contract).
+    if !is_mimalloc(unsafe { std::ffi::CStr::from_ptr(name) }.to_bytes()) {
+        // SAFETY: as above.
+        return unsafe { libc::getenv(name) };
+    }
     if SEEN.load(Relaxed) == UNKNOWN {
         let mut any = false;
-        // SAFETY: glibc sets `environ` before any constructor runs, to a null-terminated array
-        // of NUL-terminated strings; nothing changes it while mimalloc starts. Each entry is
-        // read only up to its NUL.
+        // SAFETY: the C library sets `environ` before any constructor runs, to a
+        // null-terminated array of NUL-terminated strings, and nothing changes it while
+        // mimalloc starts. Each entry is read only up to its NUL.
         unsafe {
             let mut entry = environ;
             while !entry.is_null() && !(*entry).is_null() {
-                let var = std::ffi::CStr::from_ptr(*entry).to_bytes();
-                any |= var.len() >= 9 && var[..9].eq_ignore_ascii_case(b"mimalloc_");
+                any |= is_mimalloc(std::ffi::CStr::from_ptr(*entry).to_bytes());
                 entry = entry.add(1);
             }
         }
@@ -68,7 +77,7 @@ pub unsafe extern "C" fn paasc_mimalloc_getenv(
     if SEEN.load(Relaxed) == NONE {
         return std::ptr::null_mut();
     }
-    // SAFETY: `name` is the NUL-terminated name mimalloc passes to `getenv`.
+    // SAFETY: as above.
     unsafe { libc::getenv(name) }
 }
 
