@@ -38,26 +38,30 @@ pub unsafe fn copy_nonoverlapping(d: *mut u8, s: *const u8, n: usize) {
 #[inline(always)]
 unsafe fn small(d: *mut u8, s: *const u8, n: usize) {
     if n >= 16 {
-        let a = s.cast::<u128>().read_unaligned();
-        let b = s.add(n - 16).cast::<u128>().read_unaligned();
-        d.cast::<u128>().write_unaligned(a);
-        d.add(n - 16).cast::<u128>().write_unaligned(b);
+        ends::<u128>(d, s, n);
     } else if n >= 8 {
-        let a = s.cast::<u64>().read_unaligned();
-        let b = s.add(n - 8).cast::<u64>().read_unaligned();
-        d.cast::<u64>().write_unaligned(a);
-        d.add(n - 8).cast::<u64>().write_unaligned(b);
+        ends::<u64>(d, s, n);
     } else if n >= 4 {
-        let a = s.cast::<u32>().read_unaligned();
-        let b = s.add(n - 4).cast::<u32>().read_unaligned();
-        d.cast::<u32>().write_unaligned(a);
-        d.add(n - 4).cast::<u32>().write_unaligned(b);
+        ends::<u32>(d, s, n);
     } else if n > 0 {
         let (a, b, c) = (*s, *s.add(n / 2), *s.add(n - 1));
         *d = a;
         *d.add(n / 2) = b;
         *d.add(n - 1) = c;
     }
+}
+
+/// Copies the first and the last `size_of::<T>()` of `n` bytes, both loads first.
+///
+/// # Safety
+/// `s` is readable and `d` writable for `n` bytes, and `n` is at least `T`'s size.
+#[inline(always)]
+unsafe fn ends<T>(d: *mut u8, s: *const u8, n: usize) {
+    let last = n - std::mem::size_of::<T>();
+    let a = s.cast::<T>().read_unaligned();
+    let b = s.add(last).cast::<T>().read_unaligned();
+    d.cast::<T>().write_unaligned(a);
+    d.add(last).cast::<T>().write_unaligned(b);
 }
 
 /// Copies `n` > 16 bytes 16 at a time from the start, the last 16 loaded first and stored last
