@@ -6,11 +6,12 @@
 # The release profile (fat LTO, one codegen unit, panic = abort). On Linux the binary is also
 # linked statically, at a fixed address (`+crt-static`, `relocation-model=static`): a start then
 # runs no dynamic loader and relocates nothing, which took about a tenth of `paasc check`'s time
-# on an example (README, "Performance"). It is linked with musl where its Rust standard library
-# (`rustup target add x86_64-unknown-linux-musl`) and `musl-gcc` (Debian: musl-tools, for
-# mimalloc's C) are installed, else with glibc: glibc's static start-up runs about 70 `cpuid`
-# instructions to size its caches and pick its string functions, each a VM exit under a
-# hypervisor, and took 0.2 ms more than musl's for a C program that prints one line. The flags
+# on an example (README, "Performance"). On x86-64 it is linked with musl where its Rust
+# standard library (`rustup target add x86_64-unknown-linux-musl`) and `musl-gcc` (Debian:
+# musl-tools, for mimalloc's C) are installed, else with glibc: glibc's static start-up runs
+# about 70 `cpuid` instructions to size its caches and pick its string functions, each a VM
+# exit under a hypervisor, and took 0.2 ms more than musl's for a C program that prints one
+# line. The flags
 # go through `--target`, which keeps them off build scripts and proc-macros (those must stay
 # dynamic libraries), so the binary lands in $CARGO_TARGET_DIR/<target>/release/. There, too,
 # its functions are linked in the order of tools/paasc.order. Elsewhere it is a plain
@@ -28,7 +29,9 @@ case $host in
     musl=${host%-gnu}-musl
     cc=()
     features=()
-    if [ -d "$(rustc --print sysroot)/lib/rustlib/$musl/lib" ] && command -v musl-gcc >/dev/null; then
+    # Only on x86-64, where mem.rs replaces musl's slow string functions.
+    if [ "${host%%-*}" = x86_64 ] && [ -d "$(rustc --print sysroot)/lib/rustlib/$musl/lib" ] &&
+        command -v musl-gcc >/dev/null; then
         target=$musl
         cc=("CC_${musl//-/_}=musl-gcc")
         # mimalloc also serves musl's own allocations (opendir's buffer, ...): musl's allocator
