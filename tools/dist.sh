@@ -11,11 +11,10 @@
 # musl-tools, for mimalloc's C) are installed, else with glibc: glibc's static start-up runs
 # about 70 `cpuid` instructions to size its caches and pick its string functions, each a VM
 # exit under a hypervisor, and took 0.2 ms more than musl's for a C program that prints one
-# line. The flags
-# go through `--target`, which keeps them off build scripts and proc-macros (those must stay
-# dynamic libraries), so the binary lands in $CARGO_TARGET_DIR/<target>/release/. There, too,
-# its functions are linked in the order of tools/paasc.order. Elsewhere it is a plain
-# `cargo build --release`.
+# line. The flags go through `--target`, which keeps them off build scripts and proc-macros
+# (those must stay dynamic libraries), so the binary lands in
+# $CARGO_TARGET_DIR/<target>/release/. There, too, its functions are linked in the order of
+# tools/paasc.order. Elsewhere it is a plain `cargo build --release`.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 target_dir=${CARGO_TARGET_DIR:-$root/target}
