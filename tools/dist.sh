@@ -26,10 +26,11 @@ case $host in
 *-linux-gnu)
     target=$host
     musl=${host%-gnu}-musl
+    sysroot=$(rustc --print sysroot)
     cc=()
     features=()
     # Only on x86-64, where mem.rs replaces musl's slow string functions.
-    if [ "${host%%-*}" = x86_64 ] && [ -d "$(rustc --print sysroot)/lib/rustlib/$musl/lib" ] &&
+    if [ "${host%%-*}" = x86_64 ] && [ -d "$sysroot/lib/rustlib/$musl/lib" ] &&
         command -v musl-gcc >/dev/null; then
         target=$musl
         cc=("CC_${musl//-/_}=musl-gcc")
@@ -64,7 +65,7 @@ case $host in
     # link with it by default here since 1.90; the two flags rustc then gives the C compiler are
     # given here too, so that an older toolchain links with it as well. A toolchain without it
     # (a distribution's rustc, say) links as it always did, without the list.
-    gcc_ld=$(rustc --print sysroot)/lib/rustlib/$host/bin/gcc-ld
+    gcc_ld=$sysroot/lib/rustlib/$host/bin/gcc-ld
     if [ -f "$order" ] && [ -x "$gcc_ld/ld.lld" ]; then
         mkdir -p "$target_dir"
         copy=$target_dir/paasc-$(sha256sum "$order" | cut -c1-16).order

@@ -43,12 +43,8 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 pub unsafe extern "C" fn paasc_mimalloc_getenv(
     name: *const std::ffi::c_char,
 ) -> *mut std::ffi::c_char {
-    use std::sync::atomic::{AtomicU8, Ordering::Relaxed};
-    const UNKNOWN: u8 = 0;
-    const NONE: u8 = 1;
-    const SOME: u8 = 2;
     const PREFIX: &[u8] = b"mimalloc_";
-    static SEEN: AtomicU8 = AtomicU8::new(UNKNOWN);
+    static ANY: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
     extern "C" {
         static environ: *const *const std::ffi::c_char;
     }
@@ -56,11 +52,8 @@ pub unsafe extern "C" fn paasc_mimalloc_getenv(
         text.len() >= PREFIX.len() && text[..PREFIX.len()].eq_ignore_ascii_case(PREFIX)
     };
     // SAFETY: `name` is NUL-terminated (the caller's contract).
-    if !is_mimalloc(unsafe { std::ffi::CStr::from_ptr(name) }.to_bytes()) {
-        // SAFETY: as above.
-        return unsafe { libc::getenv(name) };
-    }
-    if SEEN.load(Relaxed) == UNKNOWN {
+    let asked = is_mimalloc(unsafe { std::ffi::CStr::from_ptr(name) }.to_bytes());
+    let any = || {
         let mut any = false;
         // SAFETY: the C library sets `environ` before any constructor runs, to a
         // null-terminated array of NUL-terminated strings, and nothing changes it while
@@ -72,9 +65,9 @@ pub unsafe extern "C" fn paasc_mimalloc_getenv(
                 entry = entry.add(1);
             }
         }
-        SEEN.store(if any { SOME } else { NONE }, Relaxed);
-    }
-    if SEEN.load(Relaxed) == NONE {
+        any
+    };
+    if asked && !*ANY.get_or_init(any) {
         return std::ptr::null_mut();
     }
     // SAFETY: as above.
