@@ -73,7 +73,19 @@ echo "link order: $order_found" >&2
 helper=$CARGO_TARGET_DIR/release/paasc-bench
 # The floor uses std alone: built by rustc, without the bench package's dependencies.
 floor=$CARGO_TARGET_DIR/release/paasc-floor
-rustc --edition 2021 -C opt-level=3 "$root/bench/src/floor.rs" -o "$floor"
+# Linked as paasc is (tools/dist.sh: statically, for its target, with musl where it can), so
+# that the floor's start-up is the cheapest a process has here and the ratio measures paasc's own
+# work: on a KVM guest the dynamic start-up of glibc that rustc links by default can take most of
+# a millisecond by itself (its cache sizing runs cpuid, a VM exit each time).
+floor_target=$(basename "$(dirname "$(dirname "$paasc")")")
+if [[ $floor_target == *-linux-* ]]; then
+    floor_link="static, $floor_target"
+    rustc --edition 2021 -C opt-level=3 --target "$floor_target" -C target-feature=+crt-static \
+        -C relocation-model=static "$root/bench/src/floor.rs" -o "$floor"
+else
+    floor_link="as rustc links by default"
+    rustc --edition 2021 -C opt-level=3 "$root/bench/src/floor.rs" -o "$floor"
+fi
 
 # Outputs on tmpfs when there is one, so the numbers are paasc's and not the disk's (this VM's
 # ext4 with discard spends ~0.4 ms of kernel time per file written and renamed). The generated
@@ -257,7 +269,7 @@ for n in 5000 10000 20000; do
     measure "human renderer alone, $n diagnostics" 5 "$helper" render "$n"
 done
 
-machine="$(nproc) cores of an $(lscpu | sed -n 's/^Model name: *//p' | head -1) ($(lscpu | sed -n 's/^Hypervisor vendor: *//p' | head -1 || true)), $(free -g | awk '/^Mem:/ {print $2}') GiB, $(uname -sr), $(rustc --version | cut -d' ' -f1-2); paasc $(git -C "$root" rev-parse --short HEAD), $(date -u +%Y-%m-%d), link order: $order_found; load average $(cut -d' ' -f1-3 /proc/loadavg) at the end"
+machine="$(nproc) cores of an $(lscpu | sed -n 's/^Model name: *//p' | head -1) ($(lscpu | sed -n 's/^Hypervisor vendor: *//p' | head -1 || true)), $(free -g | awk '/^Mem:/ {print $2}') GiB, $(uname -sr), $(rustc --version | cut -d' ' -f1-2); paasc $(git -C "$root" rev-parse --short HEAD), $(date -u +%Y-%m-%d), link order: $order_found; floor linked $floor_link; load average $(cut -d' ' -f1-3 /proc/loadavg) at the end"
 python3 - "$tmp" "$machine" >"$tmp/report.md" <<'EOF'
 import re, sys
 tmp, machine = sys.argv[1], sys.argv[2]
