@@ -80,14 +80,16 @@ fn parse_by(file: FileId, text: &str, limits: Limits, fast: bool) -> (Tree, Vec<
     };
     if !fast.failed {
         // Reserved rather than grown (and copied) a dozen times over in a large file: about
-        // two nodes a line (a key and its value) or one per ten bytes, whichever is more.
-        // Room reserved but not used costs no memory: its pages are never touched.
+        // two nodes a line (a key and its value) or one per ten bytes, whichever is more, up to
+        // a million nodes (48 MiB of address space), which a file near the input limit needs:
+        // growing past a smaller bound copied the array twice at 100,000 options. Room reserved
+        // but not used costs no memory: its pages are never touched.
         let lines: usize = text
             .as_bytes()
             .chunks(CHUNK)
             .map(|c| usize::from(c.iter().fold(0, |n, &b| n + u8::from(b == b'\n'))))
             .sum();
-        let nodes = (lines * 5 / 2).max(text.len() / 10).min(1 << 18);
+        let nodes = (lines * 5 / 2).max(text.len() / 10).min(1 << 20);
         fast.b.tree.nodes.reserve(nodes);
     }
     let loaded = if fast.failed {
