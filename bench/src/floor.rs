@@ -1,6 +1,7 @@
 //! The floors of `tools/bench.sh`: processes that do only the file work a paasc command must do,
-//! so a benchmark can say how far above it paasc is. Only std: its start-up is a bare Rust
-//! process's.
+//! so a benchmark can say how far above it paasc is. Only std, and `tools/bench.sh` links it as
+//! the paasc it measures is linked (statically, for the same target): its start-up is then the
+//! cheapest a Rust process has, and the ratio is paasc's own work.
 //!
 //!     paasc-floor read LIST               reads the files and lists the directories LIST names
 //!                                         (one a line: `f PATH` read whole, `d PATH` listed,
