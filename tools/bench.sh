@@ -73,12 +73,13 @@ echo "link order: $order_found" >&2
 helper=$CARGO_TARGET_DIR/release/paasc-bench
 # The floor uses std alone: built by rustc, without the bench package's dependencies.
 floor=$CARGO_TARGET_DIR/release/paasc-floor
-# Linked as paasc is (tools/dist.sh: statically, for its target, with musl where it can), so
-# that the floor's start-up is the cheapest a process has here and the ratio measures paasc's own
-# work: on a KVM guest the dynamic start-up of glibc that rustc links by default can take most of
-# a millisecond by itself (its cache sizing runs cpuid, a VM exit each time).
+# Linked statically for paasc's target where tools/dist.sh links paasc so (on Linux; musl where it
+# can), so that the two start alike and the ratio measures paasc's work, not a start-up: on a KVM
+# guest the dynamic start-up of glibc, which rustc links by default, can take most of a
+# millisecond by itself (its cache sizing runs cpuid, a VM exit each time). The floor keeps the
+# libc's own allocator and string functions (paasc replaces musl's, main.rs and mem.rs).
 floor_target=$(basename "$(dirname "$(dirname "$paasc")")")
-if [[ $floor_target == *-linux-* ]]; then
+if [[ $floor_target == *-linux-* ]] && rustc --print target-list | grep -x "$floor_target" >/dev/null; then
     floor_link="static, $floor_target"
     rustc --edition 2021 -C opt-level=3 --target "$floor_target" -C target-feature=+crt-static \
         -C relocation-model=static "$root/bench/src/floor.rs" -o "$floor"
@@ -86,6 +87,7 @@ else
     floor_link="as rustc links by default"
     rustc --edition 2021 -C opt-level=3 "$root/bench/src/floor.rs" -o "$floor"
 fi
+echo "floor linked $floor_link" >&2
 
 # Outputs on tmpfs when there is one, so the numbers are paasc's and not the disk's (this VM's
 # ext4 with discard spends ~0.4 ms of kernel time per file written and renamed). The generated
@@ -142,7 +144,7 @@ ratio() {
 }
 
 # reads LIST COMMAND...: what COMMAND opens for reading and lists, outside OUT and the system
-# (the floor's own start-up loads the same libraries), as `paasc-floor read` takes it
+# directories, as `paasc-floor read` takes it
 reads() {
     local list=$1
     shift
