@@ -41,20 +41,19 @@ case $host in
     else
         echo "dist.sh: linking with glibc; for the musl binary as benchmarked: rustup target add $musl, and musl-gcc (Debian: musl-tools)" >&2
     fi
-    # mimalloc reads its options (MIMALLOC_VERBOSE, ...) with getenv, not by comparing each of
-    # them with every variable of the environment case-insensitively (MI_USE_ENVIRON, which
-    # took 0.1M instructions of an example's `check` at start-up). The options work the same
-    # (MIMALLOC_VERBOSE=1 prints them), in upper or lower case (mixed case is no longer read).
+    # MI_NO_GETENV: mimalloc reads no environment variable; its options are its defaults. Its
+    # constructor otherwise looks each of its 40 options up twice (mimalloc_NAME, MIMALLOC_NAME):
+    # a third of a bare start's instructions, in code run nowhere else, whose 14 page faults made
+    # it 10-13% of an example's `check` (README, "Performance"). And paasc's output no longer
+    # changes with MIMALLOC_* variables set for other programs (MIMALLOC_VERBOSE=1 wrote to its
+    # standard error). A `cargo build` (tests, the language server under development) still reads
+    # them, for allocator experiments.
     # MI_SKIP_COLLECT_ON_EXIT: at exit, mimalloc no longer frees its pages one by one and returns
     # them to the kernel (six madvise calls after the output is written), which exit does anyway;
     # its own comment says this collection is only needed inside a shared library.
-    # -Dgetenv=paasc_mimalloc_getenv: mimalloc's constructor then asks main.rs, which scans the
-    # environment once for a variable named mimalloc_..., instead of about 90 `getenv` calls
-    # (a third of a bare start's instructions). Its answers are getenv's, for any name: the
-    # define reaches every C file cc builds for the target (today mimalloc's and psm's).
     # The cc crate joins CFLAGS, TARGET_CFLAGS, CFLAGS_<target> and CFLAGS_<target with _>, so
     # the defines go into the last, after what the caller set there.
-    defines="-DMI_USE_ENVIRON=0 -DMI_SKIP_COLLECT_ON_EXIT -Dgetenv=paasc_mimalloc_getenv"
+    defines="-DMI_NO_GETENV -DMI_SKIP_COLLECT_ON_EXIT"
     cflags_var=CFLAGS_${target//-/_}
     # The functions the benchmarked commands run are linked first, together (tools/order.sh says
     # why). The list is passed to the final link only, under a name that holds its hash, so a new

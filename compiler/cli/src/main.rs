@@ -10,7 +10,7 @@
 //!
 //! This file and mem.rs are the only places paasc uses `unsafe` (the workspace denies it
 //! elsewhere): the unmangled entry point and three libc calls, each with its reason beside it,
-//! the `getenv` mimalloc's start-up calls, and the string functions of the musl build.
+//! and the string functions of the musl build.
 #![cfg_attr(not(test), no_main)]
 #![allow(unsafe_code)]
 
@@ -29,50 +29,6 @@ mod mem;
 /// page at the first touch, a fifth of an example's `check`; big inputs lose about 5% without.
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
-/// mimalloc's `getenv`: tools/dist.sh builds the C code with `-Dgetenv=paasc_mimalloc_getenv`.
-/// mimalloc's constructor looks up each of its options twice (`mimalloc_NAME`, then
-/// `MIMALLOC_NAME`), about 90 scans of the whole environment and a third of a bare start's
-/// instructions. This scans the environment once: without a variable named `mimalloc_...` in
-/// any case, no such lookup can find one, and the answer is "unset", as `getenv`'s would be.
-/// Any other name (the define reaches every C file built for the binary) goes to `getenv`.
-///
-/// # Safety
-/// `name` is a NUL-terminated string, as for `getenv`.
-#[no_mangle]
-pub unsafe extern "C" fn paasc_mimalloc_getenv(
-    name: *const std::ffi::c_char,
-) -> *mut std::ffi::c_char {
-    const PREFIX: &[u8] = b"mimalloc_";
-    static ANY: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
-    extern "C" {
-        static environ: *const *const std::ffi::c_char;
-    }
-    let is_mimalloc = |text: &[u8]| {
-        text.len() >= PREFIX.len() && text[..PREFIX.len()].eq_ignore_ascii_case(PREFIX)
-    };
-    // SAFETY: `name` is NUL-terminated (the caller's contract).
-    let asked = is_mimalloc(unsafe { std::ffi::CStr::from_ptr(name) }.to_bytes());
-    let any = || {
-        let mut any = false;
-        // SAFETY: the C library sets `environ` before any constructor runs, to a
-        // null-terminated array of NUL-terminated strings, and nothing changes it while
-        // mimalloc starts. Each entry is read only up to its NUL.
-        unsafe {
-            let mut entry = environ;
-            while !entry.is_null() && !(*entry).is_null() {
-                any |= is_mimalloc(std::ffi::CStr::from_ptr(*entry).to_bytes());
-                entry = entry.add(1);
-            }
-        }
-        any
-    };
-    if asked && !*ANY.get_or_init(any) {
-        return std::ptr::null_mut();
-    }
-    // SAFETY: as above.
-    unsafe { libc::getenv(name) }
-}
 
 /// The C entry point: std's start-up duties (standard descriptors, `SIGPIPE`), then paasc with
 /// the arguments the C runtime passes (std's own copy of them is filled only by `lang_start`
