@@ -76,13 +76,23 @@ floor=$CARGO_TARGET_DIR/release/paasc-floor
 # Linked statically for paasc's target where tools/dist.sh links paasc so (on Linux; musl where it
 # can), so that the two start alike and the ratio measures paasc's work, not a start-up: on a KVM
 # guest the dynamic start-up of glibc, which rustc links by default, can take most of a
-# millisecond by itself (its cache sizing runs cpuid, a VM exit each time). The floor keeps the
-# libc's own allocator and string functions (paasc replaces musl's, main.rs and mem.rs).
+# millisecond by itself (its cache sizing runs cpuid, a VM exit each time). With musl it also
+# takes the mimalloc paasc was just built with (its `override` feature: malloc itself), as paasc
+# does: musl's own allocator maps and unmaps a page for each directory listed, which made the
+# floor of 100 apps in one `compile` 24% slower than the same floor on mimalloc. It keeps musl's
+# string functions (paasc replaces them, mem.rs), which change nothing measurable here.
 floor_target=$(basename "$(dirname "$(dirname "$paasc")")")
 if [[ $floor_target == *-linux-* ]] && rustc --print target-list | grep -x "$floor_target" >/dev/null; then
     floor_link="static, $floor_target"
+    floor_alloc=()
+    if [[ $floor_target == *-musl ]]; then
+        mimalloc_lib=$(ls -t "$CARGO_TARGET_DIR/$floor_target"/release/build/libmimalloc-sys-*/out/libmimalloc.a 2>/dev/null | head -1 || true)
+        [ -n "$mimalloc_lib" ] || { echo "bench.sh: no libmimalloc.a from tools/dist.sh's build" >&2; exit 1; }
+        floor_alloc=(-L "native=$(dirname "$mimalloc_lib")" -l static:+whole-archive=mimalloc -C link-arg=-lgcc)
+        floor_link="$floor_link, on paasc's mimalloc"
+    fi
     rustc --edition 2021 -C opt-level=3 --target "$floor_target" -C target-feature=+crt-static \
-        -C relocation-model=static "$root/bench/src/floor.rs" -o "$floor"
+        -C relocation-model=static ${floor_alloc[@]+"${floor_alloc[@]}"} "$root/bench/src/floor.rs" -o "$floor"
 else
     floor_link="as rustc links by default"
     rustc --edition 2021 -C opt-level=3 "$root/bench/src/floor.rs" -o "$floor"
