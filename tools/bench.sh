@@ -71,7 +71,8 @@ print(f"{len(found)} of {len(names)} functions found, in {len(windows)} of the c
 fi
 echo "link order: $order_found" >&2
 helper=$CARGO_TARGET_DIR/release/paasc-bench
-# The floor uses std alone: built by rustc, without the bench package's dependencies.
+# The floor's Rust code uses std alone: built by rustc, without the bench package's dependencies
+# (with musl it links one C library, below).
 floor=$CARGO_TARGET_DIR/release/paasc-floor
 # Linked statically for paasc's target where tools/dist.sh links paasc so (on Linux; musl where it
 # can), so that the two start alike and the ratio measures paasc's work, not a start-up: on a KVM

@@ -1,7 +1,8 @@
 //! The floors of `tools/bench.sh`: processes that do only the file work a paasc command must do,
 //! so a benchmark can say how far above it paasc is. Only std; `tools/bench.sh` links it
 //! statically for paasc's target where tools/dist.sh links paasc so, so that the two start
-//! alike. It keeps the libc's own allocator and string functions, which paasc replaces.
+//! alike, and with musl on the mimalloc paasc was built with. It keeps the libc's string
+//! functions, which paasc replaces.
 //!
 //!     paasc-floor read LIST               reads the files and lists the directories LIST names
 //!                                         (one a line: `f PATH` read whole, `d PATH` listed,
