@@ -9,6 +9,7 @@ pub mod graph;
 pub mod init;
 pub mod load;
 pub mod provision;
+mod quick;
 pub mod report;
 pub mod rules;
 pub mod shared;
@@ -200,27 +201,30 @@ pub enum SchemaKind {
 
 /// Runs paasc with `args` (including the program name).
 pub fn run(args: Vec<String>, term: Terminal) -> Outcome {
-    let cli = match Cli::try_parse_from(args) {
-        Ok(c) => c,
-        Err(e) => {
-            let code = if e.use_stderr() { EXIT_USAGE } else { EXIT_OK };
-            let text = e.render().to_string();
-            return if e.use_stderr() {
-                Outcome {
-                    stderr: text,
-                    code,
-                    ..Outcome::default()
-                }
-            } else {
-                Outcome {
-                    stdout: text,
-                    code,
-                    ..Outcome::default()
-                }
-            };
-        }
+    let command = match quick::parse(&args) {
+        Some(command) => command,
+        None => match Cli::try_parse_from(args) {
+            Ok(c) => c.command,
+            Err(e) => {
+                let code = if e.use_stderr() { EXIT_USAGE } else { EXIT_OK };
+                let text = e.render().to_string();
+                return if e.use_stderr() {
+                    Outcome {
+                        stderr: text,
+                        code,
+                        ..Outcome::default()
+                    }
+                } else {
+                    Outcome {
+                        stdout: text,
+                        code,
+                        ..Outcome::default()
+                    }
+                };
+            }
+        },
     };
-    match cli.command {
+    match command {
         Command::Check(c) => check(&c, term),
         Command::Compile(a) => compile_cmd(&a, term),
         Command::Env(a) => env::run(&a, term),
