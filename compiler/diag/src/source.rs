@@ -25,18 +25,18 @@ pub struct SourceFile {
     pub path: String,
     /// The text (lossily decoded if the bytes were not UTF-8).
     pub text: String,
-    index: LineIndex,
+    /// The line starts, found when a position is first asked for: a run that reports nothing
+    /// about a file never needs them.
+    index: std::sync::OnceLock<LineIndex>,
 }
 
 impl SourceFile {
     /// A file with the given display path and text.
     pub fn new(path: impl Into<String>, text: impl Into<String>) -> SourceFile {
-        let text = text.into();
-        let index = LineIndex::new(&text);
         SourceFile {
             path: path.into(),
-            text,
-            index,
+            text: text.into(),
+            index: std::sync::OnceLock::new(),
         }
     }
 
@@ -46,11 +46,11 @@ impl SourceFile {
         while !self.text.is_char_boundary(off) {
             off -= 1;
         }
-        let lc = self.index.line_col(TextSize::from(off as u32));
+        let index = self.index.get_or_init(|| LineIndex::new(&self.text));
+        let lc = index.line_col(TextSize::from(off as u32));
         let line_start = off - lc.col as usize;
         let col_chars = self.text[line_start..off].chars().count() as u32;
-        let utf16 = self
-            .index
+        let utf16 = index
             .to_wide(WideEncoding::Utf16, lc)
             .map_or(col_chars, |w| w.col);
         Position {
