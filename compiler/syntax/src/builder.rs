@@ -964,7 +964,9 @@ impl<'t> Builder<'t> {
     fn collection_end(&self, start: usize, end_sp: Span, last: Option<NodeId>) -> usize {
         let closer = self.text.as_bytes().get(end_sp.start as usize);
         if matches!(closer, Some(b'}' | b']')) {
-            end_sp.end as usize
+            // saphyr-parser's span of the bracket runs on over the blanks and a comment after
+            // it on its line.
+            end_sp.start as usize + 1
         } else {
             last.map_or(start, |l| self.tree.span(l).end as usize)
                 .max(start)
@@ -1311,20 +1313,23 @@ mod tests {
         }
     }
 
-    /// A block collection ends with its last child, a flow one at its bracket; a sequence
-    /// whose `-` stand at their key's column starts at its first item.
+    /// A block collection ends with its last child, a flow one at its bracket (even with
+    /// blanks or a comment after it); a sequence whose `-` stand at their key's column starts
+    /// at its first item.
     #[test]
     fn collection_spans() {
-        let text = "a: 1\nb:\n- x\n- y\nc: {k: v}\nd:\n  - [1, 2]\n";
+        let text = "a: 1\nb:\n- x\n- y\nc: {k: v}\nd:\n  - [1, 2]\ne: [x, y]  # c\nf: {k: v}  \n";
         for fast in [true, false] {
             let (tree, diags, _) = parse_by(FileId(0), text, Limits::default(), fast);
             assert!(diags.is_empty(), "{diags:?}");
             let root = tree.root().expect("a document");
             let span = |path: &[&str]| tree.span(tree.lookup(path).expect("an entry").value);
-            assert_eq!(tree.span(root), Span::new(0, 39));
+            assert_eq!(tree.span(root), Span::new(0, 64));
             assert_eq!(span(&["b"]), Span::new(10, 15));
             assert_eq!(span(&["c"]), Span::new(19, 25));
             assert_eq!(span(&["d"]), Span::new(31, 39));
+            assert_eq!(span(&["e"]), Span::new(43, 49), "fast: {fast}");
+            assert_eq!(span(&["f"]), Span::new(58, 64), "fast: {fast}");
         }
     }
 
