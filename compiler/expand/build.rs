@@ -1,6 +1,7 @@
 //! Decodes the charmcraft extensions' data (`data/charmcraft/<extension>.yaml`) into Rust source
-//! (`$OUT_DIR/charm_data.rs`): one function per file that builds its `CharmExtension`, so a
-//! project pays for a few allocations instead of the checking YAML parser. The files are read
+//! (`$OUT_DIR/charm_data.rs`): one function per file that builds its `CharmExtension` from
+//! constants (charm_data.rs's `K`), so a project pays for a few allocations instead of the
+//! checking YAML parser. The files are read
 //! with paasc_syntax, as PyYAML reads them; one that does not parse cleanly is a build error
 //! naming it.
 
@@ -74,44 +75,47 @@ fn extension(stem: &str, text: &str) -> Result<String, String> {
         .filter_map(Yaml::as_str)
         .collect();
     let mut code = format!(
-        "/// `{stem}`.\npub(super) fn {}() -> CharmExtension {{\n    CharmExtension {{\n        extension: {stem:?},\n        name: {:?},\n        bases: &{bases:?},\n        experimental: {},\n        root: ",
+        "/// `{stem}`.\npub(super) fn {}() -> CharmExtension {{\n    static ROOT: K = ",
         stem.replace('-', "_"),
+    );
+    constant(doc.get("root").unwrap_or(&Yaml::Null), &mut code);
+    code += ";\n    static DYNAMIC_OPTIONS: K = ";
+    constant(doc.get("dynamic-options").unwrap_or(&Yaml::Null), &mut code);
+    _ = write!(
+        code,
+        ";\n    CharmExtension {{\n        extension: {stem:?},\n        name: {:?},\n        bases: &{bases:?},\n        experimental: {},\n        root: ROOT.yaml(),\n        dynamic_options: DYNAMIC_OPTIONS.yaml(),\n    }}\n}}\n\n",
         doc.get("framework").and_then(Yaml::as_str).unwrap_or_default(),
         doc.get("experimental") == Some(&Yaml::Bool(true)),
     );
-    yaml(doc.get("root").unwrap_or(&Yaml::Null), &mut code);
-    code += ",\n        dynamic_options: ";
-    yaml(doc.get("dynamic-options").unwrap_or(&Yaml::Null), &mut code);
-    code += ",\n    }\n}\n\n";
     Ok(code)
 }
 
-/// An expression that builds `v` (`s` makes a `Yaml::Str`).
-fn yaml(v: &Yaml, out: &mut String) {
+/// The constant `K` expression of `v` (charm_data.rs's `K`, which builds the `Yaml`).
+fn constant(v: &Yaml, out: &mut String) {
     match v {
-        Yaml::Null => *out += "Yaml::Null",
-        Yaml::Bool(b) => _ = write!(out, "Yaml::Bool({b})"),
-        Yaml::Int(i) if *i == i128::MIN => *out += "Yaml::Int(i128::MIN)",
-        Yaml::Int(i) => _ = write!(out, "Yaml::Int({i})"),
-        Yaml::BigInt(d) => _ = write!(out, "Yaml::BigInt(String::from({d:?}))"),
-        Yaml::Float(f) => _ = write!(out, "Yaml::Float(f64::from_bits({:#x}))", f.to_bits()),
-        Yaml::Str(text) => _ = write!(out, "s({text:?})"),
-        Yaml::Timestamp(t) => _ = write!(out, "Yaml::Timestamp(String::from({t:?}))"),
+        Yaml::Null => *out += "K::Null",
+        Yaml::Bool(b) => _ = write!(out, "K::Bool({b})"),
+        Yaml::Int(i) if *i == i128::MIN => *out += "K::Int(i128::MIN)",
+        Yaml::Int(i) => _ = write!(out, "K::Int({i})"),
+        Yaml::BigInt(d) => _ = write!(out, "K::BigInt({d:?})"),
+        Yaml::Float(f) => _ = write!(out, "K::Float({:#x})", f.to_bits()),
+        Yaml::Str(text) => _ = write!(out, "K::Str({text:?})"),
+        Yaml::Timestamp(t) => _ = write!(out, "K::Timestamp({t:?})"),
         Yaml::Seq(items) => {
-            *out += "Yaml::Seq(vec![";
+            *out += "K::Seq(&[";
             for item in items {
-                yaml(item, out);
+                constant(item, out);
                 *out += ", ";
             }
             *out += "])";
         }
         Yaml::Map(entries) => {
-            *out += "Yaml::Map(vec![";
+            *out += "K::Map(&[";
             for (key, value) in entries {
                 *out += "(";
-                yaml(key, out);
+                constant(key, out);
                 *out += ", ";
-                yaml(value, out);
+                constant(value, out);
                 *out += "), ";
             }
             *out += "])";

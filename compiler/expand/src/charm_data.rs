@@ -1,5 +1,5 @@
 //! The charmcraft framework extensions as data, generated from charmcraft's own classes
-//! (`data/charmcraft/`, which `build.rs` turns into the code that builds each one).
+//! (`data/charmcraft/`, which `build.rs` turns into the constants each one is built from).
 
 use paasc_frameworks::Framework;
 use paasc_syntax::Yaml;
@@ -24,14 +24,47 @@ pub struct CharmExtension {
 
 /// One function per data file, named after it (`flask-framework.yaml`: `flask_framework`).
 mod generated {
-    use super::CharmExtension;
-    use paasc_syntax::Yaml;
-
-    fn s(text: &str) -> Yaml {
-        Yaml::Str(text.to_string())
-    }
+    use super::{CharmExtension, K};
 
     include!(concat!(env!("OUT_DIR"), "/charm_data.rs"));
+}
+
+/// A [`Yaml`] value as a constant, which `build.rs` writes for each extension's data and
+/// [`K::yaml`] builds. The data was once built by straight-line generated code, which ran each
+/// of its instructions once: flask's alone was 15 KiB of code that a new process fetched from
+/// memory, a fortieth of an example's `check`. As constants, it is a few kilobytes of data read
+/// by this one small function.
+// build.rs writes whichever variants the data files hold; today none holds a null, a float, a
+// timestamp or a big integer.
+#[allow(dead_code)]
+enum K {
+    Null,
+    Bool(bool),
+    Int(i128),
+    BigInt(&'static str),
+    /// The float's bits.
+    Float(u64),
+    Str(&'static str),
+    Timestamp(&'static str),
+    Seq(&'static [K]),
+    Map(&'static [(K, K)]),
+}
+
+impl K {
+    /// The value.
+    fn yaml(&self) -> Yaml {
+        match *self {
+            K::Null => Yaml::Null,
+            K::Bool(b) => Yaml::Bool(b),
+            K::Int(i) => Yaml::Int(i),
+            K::BigInt(digits) => Yaml::BigInt(digits.to_string()),
+            K::Float(bits) => Yaml::Float(f64::from_bits(bits)),
+            K::Str(text) => Yaml::Str(text.to_string()),
+            K::Timestamp(text) => Yaml::Timestamp(text.to_string()),
+            K::Seq(items) => Yaml::Seq(items.iter().map(K::yaml).collect()),
+            K::Map(pairs) => Yaml::Map(pairs.iter().map(|(k, v)| (k.yaml(), v.yaml())).collect()),
+        }
+    }
 }
 
 /// Builds the data of `framework`'s charmcraft extension.
