@@ -207,6 +207,30 @@ const fn run_table(stops: &[u8]) -> [bool; 256] {
 
 /// The rest of a line.
 const LINE: [bool; 256] = run_table(b"");
+
+/// How many of `bytes`' first bytes [`LINE`] goes on through, counted eight at a time while
+/// none of the eight stops it (comments are most of many files' bytes): at most the whole
+/// eights, so the scan with the table then finishes the run.
+fn line_run(bytes: &[u8]) -> usize {
+    const ONES: u64 = u64::from_le_bytes([1; 8]);
+    const HIGH: u64 = u64::from_le_bytes([0x80; 8]);
+    // The high bit of each byte that is zero; a byte above a zero one may be marked too, which
+    // does not move the first mark.
+    let zero = |w: u64| w.wrapping_sub(ONES) & !w & HIGH;
+    let mut i = 0;
+    while let Some(Ok(eight)) = bytes.get(i..i + 8).map(<[u8; 8]>::try_from) {
+        let w = u64::from_le_bytes(eight);
+        let stops = (w & HIGH)
+            | zero(w)
+            | zero(w ^ (ONES * u64::from(b'\n')))
+            | zero(w ^ (ONES * u64::from(b'\r')));
+        if stops != 0 {
+            return i + (stops.trailing_zeros() / 8) as usize;
+        }
+        i += 8;
+    }
+    i
+}
 /// A quoted scalar's characters up to a blank, a quote or an escape.
 const QUOTED: [bool; 256] = run_table(b" \t'\"\\");
 /// A plain scalar's characters up to a blank or a `:`, in block and flow context.
@@ -532,6 +556,15 @@ impl<'a> Scanner<'a> {
     /// character that `table` stops at.
     fn skip_until(&mut self, table: &[bool; 256]) {
         self.skip_run(table, |_, _| false);
+    }
+
+    /// [`Self::skip_until`] with [`LINE`]: the rest of the line.
+    fn skip_line(&mut self) {
+        let n = line_run(self.bytes.get(self.at.byte..).unwrap_or_default());
+        self.at.byte += n;
+        self.at.index += n;
+        self.at.column += n;
+        self.skip_until(&LINE);
     }
 
     /// Moves past a run of characters: the ASCII ones `table` goes on through, the non-ASCII
@@ -1194,7 +1227,7 @@ impl<'a> Scanner<'a> {
 
     fn skip_comment(&mut self) {
         if self.byte(self.at.byte) == b'#' {
-            self.skip_until(&LINE);
+            self.skip_line();
         }
     }
 
@@ -1234,7 +1267,7 @@ impl<'a> Scanner<'a> {
             ),
             "TAG" => (Directive::Tag, Some(self.scan_tag_directive_value(start)?)),
             _ => {
-                self.skip_until(&LINE);
+                self.skip_line();
                 (Directive::Other, None)
             }
         };
@@ -1483,7 +1516,7 @@ impl<'a> Scanner<'a> {
             }
         };
         while self.at.column == indent && self.byte(self.at.byte) != 0 {
-            self.skip_until(&LINE);
+            self.skip_line();
             self.scan_line_break();
             self.scan_block_scalar_breaks(indent);
         }
@@ -2672,6 +2705,33 @@ impl<'a> Parser<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The eight-at-a-time scan stops where the table's would, or before the last eight.
+    #[test]
+    fn line_runs_stop_where_the_table_does() {
+        for len in 0..=24 {
+            for stop_at in 0..=len {
+                for stop in [0, b'\n', b'\r', 0x80, 0xc3, 0xff] {
+                    for filler in [b'a', b'#', 0x01, 0x7f, b' '] {
+                        let mut bytes = vec![filler; len];
+                        if stop_at < len {
+                            bytes[stop_at] = stop;
+                            if stop_at + 1 < len {
+                                bytes[stop_at + 1] = 0;
+                            }
+                        }
+                        let by_table = bytes.iter().take_while(|&&b| LINE[b as usize]).count();
+                        let run = line_run(&bytes);
+                        let whole = len / 8 * 8;
+                        assert!(
+                            run == by_table || (run == whole && by_table >= whole),
+                            "{bytes:?}: {run} against {by_table}"
+                        );
+                    }
+                }
+            }
+        }
+    }
 
     /// (context, context mark, problem, problem mark) with marks as (line, column, byte), as
     /// PyYAML 6.0 reports them (marks 0-based).
