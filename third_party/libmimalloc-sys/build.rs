@@ -3,6 +3,9 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 fn main() {
+    // paasc (PAASC.md): the cc crate's rerun-if-env-changed lines alone would keep Cargo from
+    // building the patched C sources again when they change.
+    println!("cargo:rerun-if-changed=c_src");
     let mut build = cc::Build::new();
 
     let version = if env::var("CARGO_FEATURE_V2").is_ok() {

@@ -606,6 +606,10 @@ void _mi_error_message(int err, const char* fmt, ...) {
 
 
 static void mi_option_init(mi_option_desc_t* desc) {
+  #if defined(MI_NO_GETENV)
+  // paasc (third_party/libmimalloc-sys/PAASC.md): no variable is read, so none is named.
+  if (!_mi_preloading()) { desc->init = DEFAULTED; }
+  #else
   // Read option value from the environment
   char s[64 + 1];
   char buf[64+1];
@@ -676,4 +680,5 @@ static void mi_option_init(mi_option_desc_t* desc) {
   else if (!_mi_preloading()) {
     desc->init = DEFAULTED;
   }
+  #endif
 }
