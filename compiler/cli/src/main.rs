@@ -27,6 +27,7 @@ mod mem;
 /// of an example's `check` (README, "Performance"). Built with `no_thp`: mimalloc's default
 /// advises transparent huge pages for its segments, and the kernel then zeroes a whole 2 MiB
 /// page at the first touch, a fifth of an example's `check`; big inputs lose about 5% without.
+/// Its C sources are patched (third_party/libmimalloc-sys/PAASC.md) to touch fewer pages.
 ///
 /// Through [`Malloc`], which asks mimalloc for aligned memory only when the layout needs it.
 #[global_allocator]
