@@ -42,7 +42,8 @@ const MALLOC_ALIGN: usize = 16;
 /// alignment) gets plain `mi_malloc`, and only the others `mi_malloc_aligned`
 /// ([`mimalloc::MiMalloc`], which takes the aligned path for every allocation). The aligned
 /// path checks the alignment and the free block's address each time, and for a block over
-/// 1 KiB goes through mimalloc's generic aligned allocation: 5% of an example's `check`.
+/// 1 KiB goes through mimalloc's generic aligned allocation: 5% of the instructions of an
+/// example's `check`.
 struct Malloc;
 
 extern "C" {
