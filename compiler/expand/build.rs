@@ -1,9 +1,8 @@
 //! Decodes the charmcraft extensions' data (`data/charmcraft/<extension>.yaml`) into Rust source
 //! (`$OUT_DIR/charm_data.rs`): one function per file that builds its `CharmExtension` from
 //! constants (charm_data.rs's `K`), so a project pays for a few allocations instead of the
-//! checking YAML parser. The files are read
-//! with paasc_syntax, as PyYAML reads them; one that does not parse cleanly is a build error
-//! naming it.
+//! checking YAML parser. The files are read with paasc_syntax, as PyYAML reads them; one that
+//! does not parse cleanly is a build error naming it.
 
 use paasc_diag::FileId;
 use paasc_syntax::{parse, Limits, Yaml};

@@ -32,8 +32,8 @@ mod generated {
 /// A [`Yaml`] value as a constant, which `build.rs` writes for each extension's data and
 /// [`K::yaml`] builds. The data was once built by straight-line generated code, which ran each
 /// of its instructions once: flask's alone was 15 KiB of code that a new process fetched from
-/// memory, a fortieth of an example's `check`. As constants, it is a few kilobytes of data read
-/// by this one small function.
+/// memory, about a fortieth of the distinct code an example's `check` runs. As constants, it is
+/// a few kilobytes of data read by this one small function.
 // build.rs writes whichever variants the data files hold; today none holds a null, a float, a
 // timestamp or a big integer.
 #[allow(dead_code)]

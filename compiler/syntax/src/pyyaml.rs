@@ -231,6 +231,7 @@ fn line_run(bytes: &[u8]) -> usize {
     }
     i
 }
+
 /// A quoted scalar's characters up to a blank, a quote or an escape.
 const QUOTED: [bool; 256] = run_table(b" \t'\"\\");
 /// A plain scalar's characters up to a blank or a `:`, in block and flow context.
@@ -561,9 +562,7 @@ impl<'a> Scanner<'a> {
     /// [`Self::skip_until`] with [`LINE`]: the rest of the line.
     fn skip_line(&mut self) {
         let n = line_run(self.bytes.get(self.at.byte..).unwrap_or_default());
-        self.at.byte += n;
-        self.at.index += n;
-        self.at.column += n;
+        self.forward_ascii(n);
         self.skip_until(&LINE);
     }
 
