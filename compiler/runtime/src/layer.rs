@@ -28,10 +28,12 @@ pub(crate) fn rock_environment(rock: &Yaml, service: &str) -> Vec<String> {
 
 /// The main service's command.
 pub(crate) fn command(rock: &Yaml, service: &str) -> Result<String, PyError> {
-    let services = rock_services(rock);
-    let svc = services
+    let svc = rock
+        .get("services")
+        .and_then(Yaml::as_map)
+        .unwrap_or(&[])
         .iter()
-        .find(|(n, _)| n == service)
+        .find(|(k, _)| k.as_str() == Some(service))
         .map(|(_, s)| s)
         .ok_or_else(|| PyError::new("KeyError", format!("'{service}'")))?;
     match svc.get("command") {
