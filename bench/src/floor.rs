@@ -17,7 +17,8 @@
 //!                                         `paasc compile` writes them) and its share of LIST
 //!     paasc-floor bundle DIR BUNDLE       packs the files under DIR (not `.paasc/`) into BUNDLE
 //!     paasc-floor pair RUNS [--fresh DIR] -- A... -- B...
-//!                                         runs A and B in turn RUNS times (after one warm-up
+//!                                         (A and B may start with NAME=VALUE words, set in
+//!                                         their environment) runs A and B in turn RUNS times (after one warm-up
 //!                                         each; `--fresh`: DIR removed before every run) and
 //!                                         prints `median_a median_b ratio` (ms; the ratio is
 //!                                         the median of the RUNS ratios A/B of each pair)
@@ -211,9 +212,14 @@ fn time(cmd: &[String], fresh: Option<&Path>) -> Result<f64> {
             _ => {}
         }
     }
+    // Leading NAME=VALUE words are set in the command's environment, as `env` would.
+    let vars = cmd.iter().take_while(|w| !w.starts_with('/') && w.contains('=')).count();
+    let (vars, cmd) = cmd.split_at(vars);
+    let vars = vars.iter().filter_map(|w| w.split_once('='));
     let start = Instant::now();
     let status = Command::new(&cmd[0])
         .args(&cmd[1..])
+        .envs(vars)
         .stdin(Stdio::null())
         .stdout(Stdio::null())
         .stderr(Stdio::null())
