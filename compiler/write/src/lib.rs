@@ -495,6 +495,39 @@ impl<'a> Probe<'a> {
         Ok(kind)
     }
 
+    /// Looks at the directories `dirs` (with their ancestors among them) in parallel when they
+    /// are many (a monorepo's compile), a thread per top-level directory, and remembers what it
+    /// found; [`Probe::kind`] then answers from memory. What fails to be looked at is left for
+    /// [`Probe::kind`] to report, in the order its callers ask.
+    fn prefill(&mut self, dirs: &[&str]) -> Result<(), WriteError> {
+        if dirs.len() < PARALLEL_FROM || self.kind("")? != Kind::Dir {
+            return Ok(());
+        }
+        let mut tops: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+        for &dir in dirs {
+            let top = dir.split('/').next().unwrap_or(dir);
+            tops.entry(top).or_default().push(dir);
+        }
+        let tops: Vec<Vec<&str>> = tops.into_values().collect();
+        let (out, known) = (self.out, &self.seen);
+        let found = each(&tops, |_, dirs| {
+            let mut probe = Probe {
+                out,
+                seen: known.clone(),
+            };
+            for dir in dirs {
+                if probe.kind(dir).is_err() {
+                    break;
+                }
+            }
+            probe.seen
+        });
+        for seen in found {
+            self.seen.extend(seen);
+        }
+        Ok(())
+    }
+
     /// Refuses `rel` when a directory above it is a symbolic link.
     fn no_link_above(&mut self, rel: &str) -> Result<(), WriteError> {
         self.kind(parent(rel)).and_then(|k| match k {
@@ -606,7 +639,11 @@ fn plan<'a>(out: &Path, want: &'a Output) -> Result<Plan<'a>, WriteError> {
         .rev()
         .map(|(rel, text)| (rel.as_str(), (&**text, secret.contains(rel.as_str()))))
         .collect();
-    files.sort_by(|a, b| a.0.cmp(b.0));
+    if files.len() >= PARALLEL_FROM {
+        files.par_sort_by(|a, b| a.0.cmp(b.0));
+    } else {
+        files.sort_by(|a, b| a.0.cmp(b.0));
+    }
     files.dedup_by(|a, b| a.0 == b.0);
     let wanted = |rel: &str| files.binary_search_by(|(f, _)| (*f).cmp(rel)).is_ok();
     let roots: BTreeSet<&str> = want.roots.iter().map(String::as_str).collect();
@@ -615,12 +652,17 @@ fn plan<'a>(out: &Path, want: &'a Output) -> Result<Plan<'a>, WriteError> {
         old.len() == files.len() && old.iter().zip(&files).all(|(o, (f, _))| **o == **f)
     };
     let old_bytes = read_manifest(out, &mut probe)?;
+    let same = std::cell::Cell::new(None);
     let old = match &old_bytes {
-        Some(bytes) => parse_manifest(out, bytes, same_files)?,
+        Some(bytes) => parse_manifest(out, bytes, |old| {
+            let s = same_files(old);
+            same.set(Some(s));
+            s
+        })?,
         None => Manifest::default(),
     };
     let old_dirs: BTreeSet<&str> = old.dirs.iter().map(|d| &**d).collect();
-    let stale: BTreeSet<&str> = if same_files(&old.files) {
+    let stale: BTreeSet<&str> = if same.get().unwrap_or_else(|| same_files(&old.files)) {
         BTreeSet::new()
     } else {
         old.files
@@ -648,6 +690,7 @@ fn plan<'a>(out: &Path, want: &'a Output) -> Result<Plan<'a>, WriteError> {
     needed.dedup();
     let is_needed = |dir: &str| needed.binary_search(&dir).is_ok();
 
+    probe.prefill(&needed)?;
     let mut mkdir = Vec::new();
     let mut owned: BTreeSet<&str> = BTreeSet::new();
     let mut kept_owned = Vec::new();
@@ -697,10 +740,12 @@ fn plan<'a>(out: &Path, want: &'a Output) -> Result<Plan<'a>, WriteError> {
             del.insert(file.to_string(), Why::Stale);
         }
     }
-    let mut rel = String::new();
-    for dir in kept_owned {
+    // What paasc did not put in the directories it owns, listed in parallel for many (one per
+    // directory of each project in a monorepo's compile).
+    let foreign = each(&kept_owned, |_, &dir| {
         let path = out.join(dir);
         let entries = fs::read_dir(&path).map_err(|e| WriteError::io(&path, &e))?;
+        let mut found = Vec::new();
         for entry in entries {
             let entry = entry.map_err(|e| WriteError::io(&path, &e))?;
             let Ok(name) = entry.file_name().into_string() else {
@@ -709,11 +754,16 @@ fn plan<'a>(out: &Path, want: &'a Output) -> Result<Plan<'a>, WriteError> {
                     "named in bytes that are not UTF-8, in a directory paasc owns",
                 ));
             };
-            rel.clear();
-            rel.extend([dir, "/", &name]);
+            let rel = [dir, "/", &name].concat();
             if !wanted(&rel) && !is_needed(&rel) {
-                del.entry(rel.clone()).or_insert(Why::Foreign);
+                found.push(rel);
             }
+        }
+        Ok(found)
+    });
+    for found in foreign {
+        for rel in found? {
+            del.entry(rel).or_insert(Why::Foreign);
         }
     }
 
@@ -1359,6 +1409,55 @@ mod tests {
                 }
                 case.held(true, &format!("error {fail}, kill {kill}"));
             }
+        }
+    }
+
+    /// A compile of `projects` projects (as `paasc compile DIR...` writes them, each under its
+    /// root) finds the same whether OUT is looked at on one thread or, past
+    /// [`PARALLEL_FROM`] directories, on several: a changed file rewritten, a foreign file in a
+    /// directory paasc made removed, every other file left alone; and a link in place of one
+    /// of its directories refused, naming that link.
+    #[test]
+    fn many_projects_are_compared_as_few_are() {
+        for projects in [3, PARALLEL_FROM] {
+            let out = scratch(&format!("many-{projects}"));
+            let roots: Vec<String> = (0..projects).map(|i| format!("p{i:03}")).collect();
+            let mut want = Files::new();
+            for root in &roots {
+                for (rel, text) in [("a.txt", "a\n"), ("d/b.txt", "b\n"), ("d/e/c.txt", "c\n")] {
+                    want.push((format!("{root}/{rel}"), format!("{root} {text}").into()));
+                }
+            }
+            let write = || {
+                write_all(
+                    &out,
+                    &Output {
+                        files: &want,
+                        secret: &[],
+                        roots: &roots,
+                    },
+                )
+            };
+            let first = write().expect("first write");
+            assert_eq!(first.changed, 3 * projects);
+            let before = tree(&out);
+            fs::write(out.join("p001/d/e/foreign.txt"), "not paasc's").expect("foreign");
+            fs::write(out.join("p002/a.txt"), "changed").expect("change");
+            let again = write().expect("second write");
+            assert_eq!(again.changed, 1, "{projects} projects");
+            assert_eq!(again.unchanged, 3 * projects - 1, "{projects} projects");
+            assert_eq!(
+                again.removed,
+                ["p001/d/e/foreign.txt"],
+                "{projects} projects"
+            );
+            assert_eq!(tree(&out), before, "{projects} projects");
+            fs::remove_dir_all(out.join("p002/d")).expect("remove");
+            std::os::unix::fs::symlink(std::env::temp_dir(), out.join("p002/d")).expect("link");
+            let err = write().expect_err("a link in OUT");
+            assert_eq!(err.path, out.join("p002/d"), "{projects} projects");
+            assert_eq!(err.help, HELP_LINK);
+            let _ = fs::remove_dir_all(&out);
         }
     }
 
