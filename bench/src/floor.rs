@@ -17,11 +17,12 @@
 //!                                         `paasc compile` writes them) and its share of LIST
 //!     paasc-floor bundle DIR BUNDLE       packs the files under DIR (not `.paasc/`) into BUNDLE
 //!     paasc-floor pair RUNS [--fresh DIR] -- A... -- B...
-//!                                         (A and B may start with NAME=VALUE words, set in
-//!                                         their environment) runs A and B in turn RUNS times (after one warm-up
+//!                                         runs A and B in turn RUNS times (after one warm-up
 //!                                         each; `--fresh`: DIR removed before every run) and
 //!                                         prints `median_a median_b ratio` (ms; the ratio is
-//!                                         the median of the RUNS ratios A/B of each pair)
+//!                                         the median of the RUNS ratios A/B of each pair); A
+//!                                         and B may start with NAME=VALUE words, set in their
+//!                                         environment (one binary against itself, switched)
 //!
 //! LIST is read before the timed work starts in a real process too (it is one small file); a
 //! BUNDLE is one file, so the floor's reading of what it writes costs one read, where paasc

@@ -723,7 +723,7 @@ fn compile_cmd(a: &CompileArgs, term: Terminal) -> Outcome {
     out.stderr.extend(done.summary(&a.out, all.len()));
     // The command's last values, as a single project's are (`compile_one`): the artifacts and
     // reports of every project, allocated on the worker threads, which the main thread would
-    // free one by one through the allocator's cross-thread path (2% of a 1,000-app compile).
+    // free one by one through the allocator's cross-thread path (3% of a 1,000-app compile).
     release((all, reports, secret), Ending::Exit);
     out
 }
