@@ -455,6 +455,21 @@ struct Probe<'a> {
     seen: HashMap<String, Kind>,
 }
 
+impl Kind {
+    /// What a file of type `t` is.
+    fn of(t: fs::FileType) -> Kind {
+        if t.is_symlink() {
+            Kind::Link
+        } else if t.is_dir() {
+            Kind::Dir
+        } else if t.is_file() {
+            Kind::File
+        } else {
+            Kind::Special
+        }
+    }
+}
+
 impl<'a> Probe<'a> {
     fn new(out: &'a Path) -> Probe<'a> {
         Probe {
@@ -480,10 +495,7 @@ impl<'a> Probe<'a> {
         } else {
             match self.kind(parent(rel))? {
                 Kind::Dir => match fs::symlink_metadata(&path) {
-                    Ok(m) if m.file_type().is_symlink() => Kind::Link,
-                    Ok(m) if m.is_dir() => Kind::Dir,
-                    Ok(m) if m.is_file() => Kind::File,
-                    Ok(_) => Kind::Special,
+                    Ok(m) => Kind::of(m.file_type()),
                     Err(e) if e.kind() == ErrorKind::NotFound => Kind::Absent,
                     Err(e) => return Err(WriteError::io(&path, &e)),
                 },
@@ -543,18 +555,49 @@ fn read(path: &Path, len: u64) -> io::Result<Vec<u8>> {
     read_sized(fs::File::open(path)?, len, u64::MAX)
 }
 
+/// The bytes and permission bits of the regular file at `path`, which a listing said is one:
+/// opened without following a link (`ELOOP` when it is one now) and without blocking, and
+/// looked at through the open file; `None` when it is no longer a regular file.
+fn read_regular(path: &Path) -> io::Result<Option<(Vec<u8>, u32)>> {
+    let file = fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK)
+        .open(path)?;
+    let meta = file.metadata()?;
+    if !meta.is_file() {
+        return Ok(None);
+    }
+    let mode = meta.mode() & 0o7777;
+    Ok(Some((read_sized(file, meta.len(), u64::MAX)?, mode)))
+}
+
 /// The bytes of `file`, at most `limit`, into a buffer sized for `len` (its size when it was
-/// looked at). A file of up to 8 KiB takes one read and one that sees the end (std's first read
-/// through `take`, which has no size hint; past it each read doubles), where an empty buffer
-/// would start at 32 bytes (nine reads for 3 KB), and `File::read_to_end` would ask for the size
-/// again.
-pub fn read_sized(file: fs::File, len: u64, limit: u64) -> io::Result<Vec<u8>> {
+/// looked at). A file still `len` bytes long takes one read: asked for one byte more, a regular
+/// file's read returns fewer only at its end, and when those are the `len` bytes looked at, the
+/// read that would see the end is left out. Otherwise (the file changed since, or the read
+/// stopped short) it reads on to the end as `read_to_end` does; an empty buffer would start at
+/// 32 bytes (nine reads for 3 KB), and `File::read_to_end` would ask for the size again.
+pub fn read_sized(mut file: fs::File, len: u64, limit: u64) -> io::Result<Vec<u8>> {
     use std::io::Read as _;
     let room = usize::try_from(len.min(limit))
         .unwrap_or(0)
         .saturating_add(1);
     let mut bytes = Vec::with_capacity(room);
-    file.take(limit).read_to_end(&mut bytes)?;
+    let mut got = 0;
+    if len < limit {
+        bytes.resize(room, 0);
+        got = loop {
+            match file.read(&mut bytes) {
+                Err(e) if e.kind() == ErrorKind::Interrupted => {}
+                read => break read?,
+            }
+        };
+        bytes.truncate(got);
+        if got < room && got as u64 == len {
+            return Ok(bytes);
+        }
+    }
+    file.take(limit - got as u64).read_to_end(&mut bytes)?;
     Ok(bytes)
 }
 
@@ -740,12 +783,13 @@ fn plan<'a>(out: &Path, want: &'a Output) -> Result<Plan<'a>, WriteError> {
             del.insert(file.to_string(), Why::Stale);
         }
     }
-    // What paasc did not put in the directories it owns, listed in parallel for many (one per
-    // directory of each project in a monorepo's compile).
-    let foreign = each(&kept_owned, |_, &dir| {
+    // What is in the directories paasc owns, listed in parallel for many (one per directory of
+    // each project in a monorepo's compile): what paasc did not put there is foreign, and the
+    // kinds of the rest spare their files a look of their own below.
+    let listed = each(&kept_owned, |_, &dir| {
         let path = out.join(dir);
         let entries = fs::read_dir(&path).map_err(|e| WriteError::io(&path, &e))?;
-        let mut found = Vec::new();
+        let (mut kinds, mut foreign) = (Vec::new(), Vec::new());
         for entry in entries {
             let entry = entry.map_err(|e| WriteError::io(&path, &e))?;
             let Ok(name) = entry.file_name().into_string() else {
@@ -756,16 +800,31 @@ fn plan<'a>(out: &Path, want: &'a Output) -> Result<Plan<'a>, WriteError> {
             };
             let rel = [dir, "/", &name].concat();
             if !wanted(&rel) && !is_needed(&rel) {
-                found.push(rel);
+                foreign.push(rel);
+            } else {
+                kinds.push((name, entry.file_type().ok().map(Kind::of)));
             }
         }
-        Ok(found)
+        kinds.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        Ok((kinds, foreign))
     });
-    for found in foreign {
-        for rel in found? {
+    let mut kinds = Vec::with_capacity(listed.len());
+    for found in listed {
+        let (found, foreign) = found?;
+        for rel in foreign {
             del.entry(rel).or_insert(Why::Foreign);
         }
+        kinds.push(found);
     }
+    // What the listing of its directory says is at `rel`, if it was listed and said.
+    let listed = |rel: &str| -> Option<Kind> {
+        let (dir, name) = rel.rsplit_once('/')?;
+        let entries = &kinds[kept_owned.binary_search(&dir).ok()?];
+        match entries.binary_search_by(|(n, _)| n.as_str().cmp(name)) {
+            Ok(i) => entries[i].1,
+            Err(_) => Some(Kind::Absent),
+        }
+    };
 
     let parents = &probe;
     let checked: Vec<Result<Option<Put>, WriteError>> =
@@ -782,26 +841,40 @@ fn plan<'a>(out: &Path, want: &'a Output) -> Result<Plan<'a>, WriteError> {
                 return put(None);
             }
             let path = under(out, rel);
-            let meta = match fs::symlink_metadata(&path) {
-                Ok(m) => m,
-                Err(e) if e.kind() == ErrorKind::NotFound => return put(None),
-                Err(e) => return Err(WriteError::io(&path, &e)),
+            let (bytes, mode) = match listed(rel) {
+                Some(Kind::Absent) => return put(None),
+                Some(Kind::File) => match read_regular(&path) {
+                    Ok(Some(read)) => read,
+                    Ok(None) => return put(Some(Old::Special)),
+                    Err(e) if e.kind() == ErrorKind::NotFound => return put(None),
+                    Err(e) if e.raw_os_error() == Some(libc::ELOOP) => {
+                        return Err(WriteError::link(&path))
+                    }
+                    Err(e) => return Err(WriteError::io(&path, &e)),
+                },
+                _ => {
+                    let meta = match fs::symlink_metadata(&path) {
+                        Ok(m) => m,
+                        Err(e) if e.kind() == ErrorKind::NotFound => return put(None),
+                        Err(e) => return Err(WriteError::io(&path, &e)),
+                    };
+                    if meta.file_type().is_symlink() {
+                        return Err(WriteError::link(&path));
+                    }
+                    if meta.is_dir() {
+                        return if old_dirs.contains(rel) {
+                            put(None)
+                        } else {
+                            Err(WriteError::kind(&path, "a directory"))
+                        };
+                    }
+                    if !meta.is_file() {
+                        return put(Some(Old::Special));
+                    }
+                    let bytes = read(&path, meta.len()).map_err(|e| WriteError::io(&path, &e))?;
+                    (bytes, meta.mode() & 0o7777)
+                }
             };
-            if meta.file_type().is_symlink() {
-                return Err(WriteError::link(&path));
-            }
-            if meta.is_dir() {
-                return if old_dirs.contains(rel) {
-                    put(None)
-                } else {
-                    Err(WriteError::kind(&path, "a directory"))
-                };
-            }
-            if !meta.is_file() {
-                return put(Some(Old::Special));
-            }
-            let bytes = read(&path, meta.len()).map_err(|e| WriteError::io(&path, &e))?;
-            let mode = meta.mode() & 0o7777;
             if bytes == text.as_bytes() && (!secret || mode == SECRET_MODE) {
                 Ok(None)
             } else {
