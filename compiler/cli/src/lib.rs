@@ -585,6 +585,42 @@ fn compile_one(
     report(db, diags, code, None, built)
 }
 
+/// One project's share of a compile's output, gathered by the worker that compiled it (the
+/// main thread then only joins the shares).
+struct Part {
+    /// Its artifacts, their paths under OUT (`NAME/...` with several projects).
+    files: paasc_emit::Files,
+    /// Those of them that hold secret values.
+    secret: Vec<String>,
+    /// The line that says what was written for it.
+    wrote: String,
+}
+
+impl Part {
+    /// The share of the project whose artifacts (`None`: it failed) go to `out/name`.
+    fn of(out: &Path, name: &str, files: Option<paasc_emit::Files>, several: bool) -> Part {
+        let files = files.unwrap_or_default();
+        let prefix = if name.is_empty() {
+            String::new()
+        } else {
+            format!("{name}/")
+        };
+        let mine = paasc_emit::holding_secrets(&files);
+        let secret = mine.iter().map(|s| [prefix.as_str(), s].concat()).collect();
+        let paths: Vec<&str> = files.iter().map(|(p, _)| p.as_str()).collect();
+        let wrote = write::wrote(&out.join(name), &paths, !several, &mine);
+        let files = files
+            .into_iter()
+            .map(|(p, t)| ([prefix.as_str(), &p].concat(), t))
+            .collect();
+        Part {
+            files,
+            secret,
+            wrote,
+        }
+    }
+}
+
 /// The exit code of a compile that failed with `diags`: 2 when the profile it was given (or
 /// `profiles/default.yaml`) could not be found or read (`F001`), as for a project directory;
 /// 1 for problems in the inputs.
@@ -652,13 +688,17 @@ fn compile_cmd(a: &CompileArgs, term: Terminal) -> Outcome {
     // OUT/<name> is below OUT: a link there is refused when writing, so it need not be resolved.
     let out_abs = compile::absolute(&a.out);
     let configs = rules::Configs::default();
-    let mut reports: Vec<Report> = compile::each(&jobs, |(dir, name)| {
+    let (reports, parts): (Vec<Report>, Vec<Part>) = compile::each(&jobs, |(dir, name)| {
         let out = a.out.join(name);
         let out_abs = out_abs.as_ref().map(|o| o.join(name));
-        load::remembering(|| {
+        let mut report = load::remembering(|| {
             compile_one(dir, (&out, out_abs.as_deref()), a, several, term, &configs)
-        })
-    });
+        });
+        let part = Part::of(&a.out, name, report.artifacts.take(), several);
+        (report, part)
+    })
+    .into_iter()
+    .unzip();
     let mut out = emit_reports(&reports, a.project.files.format, term);
     if out.code != EXIT_OK {
         return out;
@@ -668,25 +708,13 @@ fn compile_cmd(a: &CompileArgs, term: Terminal) -> Outcome {
     } else {
         std::mem::take(&mut out.stdout)
     };
-    let mut all: paasc_emit::Files = Vec::new();
+    let mut all: paasc_emit::Files = Vec::with_capacity(parts.iter().map(|p| p.files.len()).sum());
     let mut secret: Vec<String> = Vec::new();
     let mut written = String::new();
-    for (name, report) in names.iter().zip(&mut reports) {
-        let files = report.artifacts.take().unwrap_or_default();
-        let prefix = if name.is_empty() {
-            String::new()
-        } else {
-            format!("{name}/")
-        };
-        let mine = paasc_emit::holding_secrets(&files);
-        secret.extend(mine.iter().map(|s| [prefix.as_str(), s].concat()));
-        let paths: Vec<&str> = files.iter().map(|(p, _)| p.as_str()).collect();
-        written.push_str(&write::wrote(&a.out.join(name), &paths, !several, &mine));
-        all.extend(
-            files
-                .into_iter()
-                .map(|(p, t)| ([prefix.as_str(), &p].concat(), t)),
-        );
+    for part in parts {
+        all.extend(part.files);
+        secret.extend(part.secret);
+        written.push_str(&part.wrote);
     }
     let target = write::Output {
         files: &all,
