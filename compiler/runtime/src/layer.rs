@@ -30,11 +30,7 @@ pub(crate) fn rock_environment(rock: &Yaml, service: &str) -> Vec<String> {
 pub(crate) fn command(rock: &Yaml, service: &str) -> Result<String, PyError> {
     let svc = rock
         .get("services")
-        .and_then(Yaml::as_map)
-        .unwrap_or(&[])
-        .iter()
-        .find(|(k, _)| k.as_str() == Some(service))
-        .map(|(_, s)| s)
+        .and_then(|s| s.get(service))
         .ok_or_else(|| PyError::new("KeyError", format!("'{service}'")))?;
     match svc.get("command") {
         Some(Yaml::Str(c)) => Ok(c.clone()),

@@ -449,12 +449,6 @@ enum Kind {
     Special,
 }
 
-/// Looks paths under OUT up once each, and refuses a symbolic link on the way to one.
-struct Probe<'a> {
-    out: &'a Path,
-    seen: HashMap<String, Kind>,
-}
-
 impl Kind {
     /// What a file of type `t` is.
     fn of(t: fs::FileType) -> Kind {
@@ -468,6 +462,12 @@ impl Kind {
             Kind::Special
         }
     }
+}
+
+/// Looks paths under OUT up once each, and refuses a symbolic link on the way to one.
+struct Probe<'a> {
+    out: &'a Path,
+    seen: HashMap<String, Kind>,
 }
 
 impl<'a> Probe<'a> {
@@ -631,21 +631,18 @@ fn read_manifest(out: &Path, probe: &mut Probe) -> Result<Option<Vec<u8>>, Write
         .map_err(|e| WriteError::io(&path, &e))
 }
 
-/// Parses the manifest's `bytes`, borrowing its paths. Its files need no check when `checked`
-/// says they are paths the write checked already.
+/// Parses the manifest's `bytes`, borrowing its paths, and says whether `checked` held for its
+/// files: they then need no check, being paths the write checked already.
 fn parse_manifest<'a>(
     out: &Path,
     bytes: &'a [u8],
     checked: impl Fn(&[Rel]) -> bool,
-) -> Result<Manifest<'a>, WriteError> {
+) -> Result<(Manifest<'a>, bool), WriteError> {
     let path = out.join(MANIFEST);
     let manifest: Manifest = serde_json::from_slice(bytes)
         .map_err(|e| WriteError::state(&path, &format!("not a manifest paasc wrote ({e})")))?;
-    let files: &[Rel] = if checked(&manifest.files) {
-        &[]
-    } else {
-        &manifest.files
-    };
+    let same = checked(&manifest.files);
+    let files: &[Rel] = if same { &[] } else { &manifest.files };
     if manifest.version != 1
         || files
             .iter()
@@ -657,7 +654,7 @@ fn parse_manifest<'a>(
             "not a manifest paasc wrote (an unknown version, or a path outside OUT)",
         ));
     }
-    Ok(manifest)
+    Ok((manifest, same))
 }
 
 /// Compares `want` with what is under `out`: the files to write, the entries to remove, the
@@ -695,17 +692,12 @@ fn plan<'a>(out: &Path, want: &'a Output) -> Result<Plan<'a>, WriteError> {
         old.len() == files.len() && old.iter().zip(&files).all(|(o, (f, _))| **o == **f)
     };
     let old_bytes = read_manifest(out, &mut probe)?;
-    let same = std::cell::Cell::new(None);
-    let old = match &old_bytes {
-        Some(bytes) => parse_manifest(out, bytes, |old| {
-            let s = same_files(old);
-            same.set(Some(s));
-            s
-        })?,
-        None => Manifest::default(),
+    let (old, same) = match &old_bytes {
+        Some(bytes) => parse_manifest(out, bytes, same_files)?,
+        None => (Manifest::default(), same_files(&[])),
     };
     let old_dirs: BTreeSet<&str> = old.dirs.iter().map(|d| &**d).collect();
-    let stale: BTreeSet<&str> = if same.get().unwrap_or_else(|| same_files(&old.files)) {
+    let stale: BTreeSet<&str> = if same {
         BTreeSet::new()
     } else {
         old.files
@@ -1436,7 +1428,9 @@ mod tests {
         let text = serde_json::to_string_pretty(&manifest).expect("serializes") + "\n";
         assert!(writes_as(&manifest, text.as_bytes()));
         let read = parse_manifest(Path::new("/out"), text.as_bytes(), |_| false);
-        assert_eq!(read.expect("a manifest"), manifest);
+        let (read, same) = read.expect("a manifest");
+        assert_eq!(read, manifest);
+        assert!(!same);
         assert!(!writes_as(&manifest, text.trim_end().as_bytes()));
         assert!(!writes_as(&manifest, (text.clone() + "\n").as_bytes()));
         assert!(!writes_as(
