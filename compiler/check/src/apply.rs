@@ -376,11 +376,7 @@ fn shared_app(
     project: &Project,
     checked: &Checked,
     framework: Framework,
-    diags: &[Diagnostic],
 ) -> Option<std::sync::Arc<App>> {
-    if paasc_diag::has_errors(diags) {
-        return None;
-    }
     let app = checked
         .app
         .get_or_init(|| build_app(project, checked, framework).map(std::sync::Arc::new));
@@ -522,7 +518,7 @@ fn resolve(
     if paasc_diag::has_errors(&diags[start..]) || checked.errors {
         return None;
     }
-    let app = shared_app(project, checked, framework, diags)?;
+    let app = shared_app(project, checked, framework)?;
     let deployment = deployment_with(&profile, charm, option_types);
     let plan = paasc_runtime::plan(
         framework,
