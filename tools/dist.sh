@@ -72,10 +72,53 @@ case $host in
         link=(-C "link-arg=-B$gcc_ld" -C link-arg=-fuse-ld=lld
             -C "link-arg=-Wl,--symbol-ordering-file=$copy" -C link-arg=-Wl,--no-warn-symbol-ordering)
     fi
-    env "$cflags_var=${!cflags_var:-} $defines" \
-        ${cc[@]+"${cc[@]}"} cargo rustc --release -p paasc --bin paasc --target "$target" ${features[@]+"${features[@]}"} \
-        --config "target.$target.rustflags = ['-C', 'target-feature=+crt-static', '-C', 'relocation-model=static']" "$@" \
-        -- ${link[@]+"${link[@]}"}
+    # build DIR ORDER [RUSTFLAG...]: the binary, built in DIR with these flags added for every
+    # crate, and linked in the order above when ORDER is `ordered`.
+    build() {
+        local dir=$1 ordered=$2 flags="['-C', 'target-feature=+crt-static', '-C', 'relocation-model=static'"
+        shift 2
+        for f in "$@"; do flags="$flags, '$f'"; done
+        local args=()
+        [ "$ordered" != ordered ] || args=(${link[@]+"${link[@]}"})
+        CARGO_TARGET_DIR=$dir env "$cflags_var=${!cflags_var:-} $defines" \
+            ${cc[@]+"${cc[@]}"} cargo rustc --release -p paasc --bin paasc --target "$target" ${features[@]+"${features[@]}"} \
+            --config "target.$target.rustflags = $flags]" ${cargo_args[@]+"${cargo_args[@]}"} \
+            -- ${args[@]+"${args[@]}"}
+    }
+    cargo_args=("$@")
+    # Profile-guided optimisation (README, "Performance"): a first build counts how often each
+    # branch and call runs (-Cprofile-generate) while it checks and compiles the examples and the
+    # golden cases; the shipped binary is then built with those counts (-Cprofile-use), which
+    # lays the code a run takes out together and inlines along it. It needs LLVM's llvm-profdata
+    # of the toolchain's own LLVM (rustup component add llvm-tools) and the target's profiler
+    # runtime; without them, or with PAASC_PGO=0 (quicker, for experiments), the binary is built
+    # without.
+    profdata=$sysroot/lib/rustlib/$host/bin/llvm-profdata
+    pgo=()
+    if [ "${PAASC_PGO:-1}" != 0 ] && [ -x "$profdata" ] &&
+        compgen -G "$sysroot/lib/rustlib/$target/lib/libprofiler_builtins-*.rlib" >/dev/null; then
+        # A fixed path in the flags (a new one would rebuild every crate); the runs write where
+        # LLVM_PROFILE_FILE says. Its link order does not matter, and a new one would retrain.
+        build "$target_dir/pgo" plain "-Cprofile-generate=$target_dir/pgo/counts"
+        # The counts of one instrumented binary are kept under its hash: a run's counts vary a
+        # little (std's hash seeds, threads), and new counts would rebuild every crate.
+        trained=$target_dir/pgo/$target/release/paasc
+        counts=$target_dir/paasc-$(sha256sum "$trained" | cut -c1-16).profdata
+        if [ ! -f "$counts" ]; then
+            raw=$(mktemp -d "${TMPDIR:-/tmp}/paasc-pgo.XXXXXX")
+            trap 'rm -rf "$raw"' EXIT
+            LLVM_PROFILE_FILE="$raw/counts/%p.profraw" "$root/tools/pgo-train.sh" "$trained" "$raw/out" >"$raw/log" 2>&1 ||
+                { echo "dist.sh: the profile-guided build's training failed:" >&2; tail -20 "$raw/log" >&2; exit 1; }
+            "$profdata" merge -o "$counts.$$" "$raw/counts"
+            mv -f "$counts.$$" "$counts"
+        fi
+        # With counts, the blocks that never ran in training go to a part of their own
+        # (`name.cold`), away from the code a run takes.
+        pgo=("-Cprofile-use=$counts" -Cllvm-args=-enable-split-machine-functions)
+    elif [ "${PAASC_PGO:-1}" != 0 ]; then
+        echo "dist.sh: building without profile-guided optimisation; for the binary as benchmarked: rustup component add llvm-tools" >&2
+    fi
+    build "$target_dir" ordered ${pgo[@]+"${pgo[@]}"}
     bin=$target_dir/$target/release/paasc
     # mem.rs's functions must not reach a call other than of mem.rs's own functions (checked
     # alike): one LLVM made into a call of memcpy or memcmp would be a call of themselves.
