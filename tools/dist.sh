@@ -113,8 +113,10 @@ case $host in
             mv -f "$counts.$$" "$counts"
         fi
         # With counts, the blocks that never ran in training go to a part of their own
-        # (`name.cold`), away from the code a run takes.
-        pgo=("-Cprofile-use=$counts" -Cllvm-args=-enable-split-machine-functions)
+        # (`name.cold`), away from the code a run takes. Only those: by default LLVM also moves
+        # blocks run less often than the hottest loops, which in a process that runs most of
+        # its code once are blocks every run takes.
+        pgo=("-Cprofile-use=$counts" -Cllvm-args=-enable-split-machine-functions -Cllvm-args=-mfs-psi-cutoff=0)
     elif [ "${PAASC_PGO:-1}" != 0 ]; then
         echo "dist.sh: building without profile-guided optimisation; for the binary as benchmarked: rustup component add llvm-tools" >&2
     fi
