@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Regenerates tools/paasc.order, the link order of the shipped binary's functions (tools/dist.sh).
 #
-#   tools/order.sh          needs valgrind; about three minutes with the build
+#   tools/order.sh          needs valgrind; about six minutes with the (profile-guided) build
 #
 # A start of paasc maps its code from the page cache 64 KiB at a time (the kernel's fault-around),
 # and each window costs a page fault and its unmapping at exit. Linked in the compiler's order,
