@@ -100,10 +100,11 @@ case $host in
         # A fixed path in the flags (a new one would rebuild every crate); the runs write where
         # LLVM_PROFILE_FILE says. Its link order does not matter, and a new one would retrain.
         build "$target_dir/pgo" plain "-Cprofile-generate=$target_dir/pgo/counts"
-        # The counts of one instrumented binary are kept under its hash: a run's counts vary a
-        # little (std's hash seeds, threads), and new counts would rebuild every crate.
+        # The counts of one instrumented binary and training are kept under their hash: a run's
+        # counts vary a little (std's hash seeds, threads), and new counts would rebuild every
+        # crate.
         trained=$target_dir/pgo/$target/release/paasc
-        counts=$target_dir/paasc-$(sha256sum "$trained" | cut -c1-16).profdata
+        counts=$target_dir/paasc-$(cat "$trained" "$root/tools/pgo-train.sh" | sha256sum | cut -c1-16).profdata
         if [ ! -f "$counts" ]; then
             raw=$(mktemp -d "${TMPDIR:-/tmp}/paasc-pgo.XXXXXX")
             trap 'rm -rf "$raw"' EXIT
