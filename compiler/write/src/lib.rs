@@ -549,15 +549,9 @@ impl<'a> Probe<'a> {
     }
 }
 
-/// The bytes of the file at `path`, `len` long when it was looked at: [`fs::read`] without
-/// its own look at the file's size.
-fn read(path: &Path, len: u64) -> io::Result<Vec<u8>> {
-    read_sized(fs::File::open(path)?, len, u64::MAX)
-}
-
-/// The bytes and permission bits of the regular file at `path`, which a listing said is one:
-/// opened without following a link (`ELOOP` when it is one now) and without blocking, and
-/// looked at through the open file; `None` when it is no longer a regular file.
+/// The bytes and permission bits of the regular file at `path`, which a listing or a look said
+/// is one: opened without following a link (`ELOOP` when it is one now) and without blocking,
+/// and looked at through the open file; `None` when it is no longer a regular file.
 fn read_regular(path: &Path) -> io::Result<Option<(Vec<u8>, u32)>> {
     let file = fs::OpenOptions::new()
         .read(true)
@@ -833,9 +827,23 @@ fn plan<'a>(out: &Path, want: &'a Output) -> Result<Plan<'a>, WriteError> {
                 return put(None);
             }
             let path = under(out, rel);
-            let (bytes, mode) = match listed(rel) {
-                Some(Kind::Absent) => return put(None),
-                Some(Kind::File) => match read_regular(&path) {
+            // The listing of its directory says what is there; else (not listed, or the
+            // listing could not say) one look at it.
+            let kind = match listed(rel) {
+                Some(kind) => kind,
+                None => match fs::symlink_metadata(&path) {
+                    Ok(m) => Kind::of(m.file_type()),
+                    Err(e) if e.kind() == ErrorKind::NotFound => Kind::Absent,
+                    Err(e) => return Err(WriteError::io(&path, &e)),
+                },
+            };
+            let (bytes, mode) = match kind {
+                Kind::Absent => return put(None),
+                Kind::Link => return Err(WriteError::link(&path)),
+                Kind::Dir if old_dirs.contains(rel) => return put(None),
+                Kind::Dir => return Err(WriteError::kind(&path, "a directory")),
+                Kind::Special => return put(Some(Old::Special)),
+                Kind::File => match read_regular(&path) {
                     Ok(Some(read)) => read,
                     Ok(None) => return put(Some(Old::Special)),
                     Err(e) if e.kind() == ErrorKind::NotFound => return put(None),
@@ -844,28 +852,6 @@ fn plan<'a>(out: &Path, want: &'a Output) -> Result<Plan<'a>, WriteError> {
                     }
                     Err(e) => return Err(WriteError::io(&path, &e)),
                 },
-                _ => {
-                    let meta = match fs::symlink_metadata(&path) {
-                        Ok(m) => m,
-                        Err(e) if e.kind() == ErrorKind::NotFound => return put(None),
-                        Err(e) => return Err(WriteError::io(&path, &e)),
-                    };
-                    if meta.file_type().is_symlink() {
-                        return Err(WriteError::link(&path));
-                    }
-                    if meta.is_dir() {
-                        return if old_dirs.contains(rel) {
-                            put(None)
-                        } else {
-                            Err(WriteError::kind(&path, "a directory"))
-                        };
-                    }
-                    if !meta.is_file() {
-                        return put(Some(Old::Special));
-                    }
-                    let bytes = read(&path, meta.len()).map_err(|e| WriteError::io(&path, &e))?;
-                    (bytes, meta.mode() & 0o7777)
-                }
             };
             if bytes == text.as_bytes() && (!secret || mode == SECRET_MODE) {
                 Ok(None)
