@@ -8,15 +8,16 @@
 //! bounds its recursion on every input (the depth limits of the YAML and Python parsers), so
 //! only a bug can reach it.
 //!
-//! This file and mem.rs are the only places paasc uses `unsafe` (the workspace denies it
-//! elsewhere): the unmangled entry point, the allocator, three libc calls, each with its
-//! reason beside it, and the string functions of the musl build.
+//! This file, arena.rs and mem.rs are the only places paasc uses `unsafe` (the workspace denies
+//! it elsewhere): the unmangled entry point, the allocator and its arena, four libc calls, each
+//! with its reason beside it, and the string functions of the musl build.
 #![cfg_attr(not(test), no_main)]
 #![allow(unsafe_code)]
 
 #[cfg(not(test))]
 use std::io::{IsTerminal, Write};
 
+mod arena;
 #[cfg(target_arch = "x86_64")]
 mod mem;
 
@@ -29,9 +30,13 @@ mod mem;
 /// page at the first touch, a fifth of an example's `check`; big inputs lose about 5% without.
 /// Its C sources are patched (third_party/libmimalloc-sys/PAASC.md) to touch fewer pages.
 ///
-/// Through [`Malloc`], which asks mimalloc for aligned memory only when the layout needs it.
+/// Through [`Malloc`], which serves a process's first megabyte of small blocks from [`ARENA`]
+/// and asks mimalloc for aligned memory only when the layout needs it.
 #[global_allocator]
 static GLOBAL: Malloc = Malloc;
+
+/// The arena in front of mimalloc (arena.rs says why).
+static ARENA: arena::Arena<{ 1 << 20 }> = arena::Arena::new();
 
 /// The alignment every `mi_malloc` block has when its size is at least that (mimalloc's
 /// `MI_MAX_ALIGN_SIZE`, which C's `malloc` promises through `max_align_t`).
@@ -58,11 +63,16 @@ fn plain(align: usize, size: usize) -> bool {
     align <= MALLOC_ALIGN && align <= size
 }
 
-// SAFETY: each method forwards to mimalloc, which returns null or a block of at least the size
-// asked, aligned as [`plain`] says (or as asked, through `MiMalloc`); every block is freed with
-// `mi_free`, whichever function allocated it.
+// SAFETY: the arena gives blocks of exactly the size and alignment asked, each to one owner, and
+// takes back or resizes only its own blocks; otherwise each method forwards to mimalloc, which
+// returns null or a block of at least the size asked, aligned as [`plain`] says (or as asked,
+// through `MiMalloc`); every block not the arena's is freed with `mi_free`, whichever function
+// allocated it.
 unsafe impl std::alloc::GlobalAlloc for Malloc {
     unsafe fn alloc(&self, layout: std::alloc::Layout) -> *mut u8 {
+        if let Some(p) = ARENA.alloc(layout.size(), layout.align()) {
+            return p;
+        }
         if plain(layout.align(), layout.size()) {
             // SAFETY: `mi_malloc` takes any size.
             let p: *mut u8 = unsafe { mi_malloc(layout.size()).cast() };
@@ -75,6 +85,12 @@ unsafe impl std::alloc::GlobalAlloc for Malloc {
     }
 
     unsafe fn alloc_zeroed(&self, layout: std::alloc::Layout) -> *mut u8 {
+        if let Some(p) = ARENA.alloc(layout.size(), layout.align()) {
+            // SAFETY: the block is `layout.size()` bytes, the caller's now (a block given back
+            // before may have left its bytes there).
+            unsafe { p.write_bytes(0, layout.size()) };
+            return p;
+        }
         if plain(layout.align(), layout.size()) {
             // SAFETY: `mi_zalloc` takes any size.
             unsafe { mi_zalloc(layout.size()).cast() }
@@ -84,12 +100,38 @@ unsafe impl std::alloc::GlobalAlloc for Malloc {
         }
     }
 
-    unsafe fn dealloc(&self, ptr: *mut u8, _layout: std::alloc::Layout) {
-        // SAFETY: `ptr` came from this allocator, so from mimalloc.
-        unsafe { mi_free(ptr.cast()) }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: std::alloc::Layout) {
+        if ARENA.owns(ptr) {
+            ARENA.free(ptr, layout.size());
+        } else {
+            // SAFETY: `ptr` came from this allocator and not from the arena, so from mimalloc.
+            unsafe { mi_free(ptr.cast()) }
+        }
     }
 
     unsafe fn realloc(&self, ptr: *mut u8, layout: std::alloc::Layout, new_size: usize) -> *mut u8 {
+        if ARENA.owns(ptr) {
+            if ARENA.resize(ptr, layout.size(), new_size) {
+                return ptr;
+            }
+            // SAFETY: the caller's contract: `new_size`, rounded up to the alignment, does not
+            // overflow `isize`, and the alignment is the block's, a valid one.
+            let moved = unsafe {
+                self.alloc(std::alloc::Layout::from_size_align_unchecked(
+                    new_size,
+                    layout.align(),
+                ))
+            };
+            if !moved.is_null() {
+                // SAFETY: both blocks hold the smaller size, and are distinct (the old one is
+                // still held while the new one is given).
+                unsafe {
+                    std::ptr::copy_nonoverlapping(ptr, moved, layout.size().min(new_size));
+                }
+                ARENA.free(ptr, layout.size());
+            }
+            return moved;
+        }
         if plain(layout.align(), new_size) {
             // SAFETY: `ptr` came from mimalloc; `mi_realloc` keeps the contents up to the
             // smaller size, and its block is aligned as `plain` says.
