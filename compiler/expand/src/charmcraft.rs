@@ -104,8 +104,8 @@ pub fn expand_value(doc: Yaml, dir: &ProjectDir, opts: Options) -> Result<Yaml, 
             ));
         };
         let current = Yaml::Map(std::mem::take(&mut data));
-        validate_bases(fw, &current, opts)?;
-        check_input(fw, &current, dir)?;
+        validate_bases(&fw, &current, opts)?;
+        check_input(&fw, &current, dir)?;
         let snippet = match root_snippet(fw, &current) {
             Yaml::Map(entries) => entries,
             _ => Vec::new(),
@@ -267,8 +267,8 @@ fn validate_bases(fw: &CharmExtension, doc: &Yaml, opts: Options) -> Result<(), 
     Ok(())
 }
 
-fn root_snippet(fw: &CharmExtension, doc: &Yaml) -> Yaml {
-    let mut root = fw.root.clone();
+fn root_snippet(fw: CharmExtension, doc: &Yaml) -> Yaml {
+    let mut root = fw.root;
     let requires = doc
         .get("requires")
         .and_then(Yaml::as_map)
