@@ -376,19 +376,33 @@ fn refusal_of(path: &Path, real: &Path, root: Option<&Path>) -> Option<String> {
     if real == Path::new(EMPTY) {
         return None;
     }
-    if let Some(sys) = SYSTEM_DIRS.iter().find(|d| real.starts_with(d)) {
+    if let Some(sys) = SYSTEM_DIRS.iter().find(|d| within(real, Path::new(d))) {
         return Some(format!(
             "it resolves into {sys}, which holds no project file; paasc does not read it"
         ));
     }
     let base = canonical(root?).ok()?;
-    (!real.starts_with(&base)).then(|| {
+    (!within(real, &base)).then(|| {
         let target = std::fs::read_link(path).unwrap_or_else(|_| real.to_path_buf());
         format!(
             "it is reached through a symbolic link to `{}`, outside the project directory; paasc does not read it",
             display(&target)
         )
     })
+}
+
+/// Whether `path` is `dir` or lies under it, as [`Path::starts_with`] answers for canonical
+/// paths (no `.` or `..` components, no repeated or trailing separator but the root's), by
+/// comparing bytes: `starts_with` parses both paths into components, and a check asks this
+/// about thirty times (3% of `check` of the Go example).
+fn within(path: &Path, dir: &Path) -> bool {
+    let (p, d) = (
+        path.as_os_str().as_encoded_bytes(),
+        dir.as_os_str().as_encoded_bytes(),
+    );
+    let separator = |b: u8| std::path::is_separator(char::from(b));
+    p.starts_with(d)
+        && (p.len() == d.len() || d.last().copied().is_some_and(separator) || separator(p[d.len()]))
 }
 
 /// Reads at most one byte more than paasc accepts (so an oversized file is seen as such).
@@ -680,6 +694,31 @@ pub fn profile(
 #[cfg(all(test, unix))]
 mod tests {
     use super::*;
+
+    #[test]
+    fn within_is_starts_with_for_canonical_paths() {
+        let paths = [
+            "/",
+            "/proc",
+            "/proc/self",
+            "/procfs",
+            "/pro",
+            "/dev/null",
+            "/devices",
+            "/a/b",
+            "/a/bc",
+            "/a/b/c",
+            "/a",
+            "/ab",
+            "/a/b/c/d",
+        ];
+        for p in paths {
+            for d in paths {
+                let (p, d) = (Path::new(p), Path::new(d));
+                assert_eq!(within(p, d), p.starts_with(d), "{p:?} in {d:?}");
+            }
+        }
+    }
 
     #[test]
     fn canonical_paths_are_std_canonicalize_remembered_or_not() {
