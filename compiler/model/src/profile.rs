@@ -861,7 +861,7 @@ fn yaml_lines(text: &str) -> impl Iterator<Item = &str> {
             return None;
         }
         let end = if only_newlines {
-            rest.find('\n').map_or(rest.len(), |n| n + 1)
+            memchr::memchr(b'\n', rest.as_bytes()).map_or(rest.len(), |n| n + 1)
         } else {
             line_end(rest.as_bytes())
         };
