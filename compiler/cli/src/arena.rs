@@ -1,4 +1,4 @@
-//! A bump arena in front of mimalloc for a process's first megabyte of small blocks.
+//! A bump arena in front of mimalloc for the first megabyte of a process's small blocks.
 //!
 //! A `check` or `compile` of one project allocates about 4,500 blocks (400 KiB in all) and
 //! exits: mimalloc's size classes spread them over 31 of its 64 KiB pages, whose first touches
@@ -7,11 +7,17 @@
 //! allocating moves an offset on, freeing the last block moves it back, growing the last block
 //! grows it in place, and any other free keeps its bytes until the process ends. The array's
 //! pages are made present ahead of the offset, 64 KiB at a time, by one `madvise` each
-//! (`MADV_POPULATE_WRITE`), at about half the cost of faulting them in one by one. Once the
-//! array is used up, or for a block over [`LARGEST`], mimalloc serves: a large project, many
-//! projects or the language server lose at most the array's megabyte of address space.
+//! (`MADV_POPULATE_WRITE`), at about half the cost of faulting them in one by one.
+//!
+//! Only the thread that [`Arena::claim`]ed the arena (the main thread) allocates from it, with
+//! plain loads and stores: shared between the threads of a many-project `compile`, the offset's
+//! cache line went back and forth between the cores on every allocation, and its
+//! compare-exchanges cost a `check` about 20 cycles each. Other threads, blocks over
+//! [`LARGEST`], and everything once the array is used up go to mimalloc; a block of the arena
+//! freed or resized by another thread is left where it is (or copied out). So a large project,
+//! many projects or the language server lose at most the array's megabyte.
 
-use std::cell::UnsafeCell;
+use std::cell::Cell;
 use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
 
 /// The largest block the arena gives: larger ones are rare, and may be reserved room that is
@@ -28,28 +34,53 @@ const PAGE: usize = 4096;
 #[repr(C, align(4096))]
 struct Space<const N: usize>([u8; N]);
 
-/// A bump arena over `N` bytes of its own, safe to share between threads.
+/// A bump arena over `N` bytes of its own, used by the one thread that claimed it.
 pub struct Arena<const N: usize> {
-    space: UnsafeCell<Space<N>>,
-    /// Offset of the first free byte.
-    next: AtomicUsize,
-    /// Offset up to which the pages were made present.
-    ready: AtomicUsize,
+    space: std::cell::UnsafeCell<Space<N>>,
+    /// The owning thread's [`thread_key`], 0 while unclaimed.
+    owner: AtomicUsize,
+    /// Offset of the first free byte (the owner's alone).
+    next: Cell<usize>,
+    /// Offset up to which the pages were made present (the owner's alone).
+    ready: Cell<usize>,
 }
 
-// SAFETY: the array is only reached through blocks, and each offset range is handed to one
-// caller at a time by the atomic compare-exchanges on `next`.
+// SAFETY: `next` and `ready` are read and written only by the owning thread (every method that
+// touches them checks `owned_here` first), and the array only through blocks, each given to one
+// caller; other threads read only the array's address and `owner`, an atomic.
 unsafe impl<const N: usize> Sync for Arena<N> {}
 
+thread_local! {
+    /// Its address tells the threads apart: each live thread has its own.
+    static KEY: u8 = const { 0 };
+}
+
+/// A number no other live thread has (the address of its [`KEY`]).
+fn thread_key() -> usize {
+    KEY.with(|k| std::ptr::from_ref(k) as usize)
+}
+
 impl<const N: usize> Arena<N> {
-    /// An arena with nothing handed out; all zero, so a static one is in `.bss` and costs no
-    /// memory until it is used.
+    /// An unclaimed arena with nothing handed out; all zero, so a static one is in `.bss` and
+    /// costs no memory until it is used.
     pub const fn new() -> Self {
         Arena {
-            space: UnsafeCell::new(Space([0; N])),
-            next: AtomicUsize::new(0),
-            ready: AtomicUsize::new(0),
+            space: std::cell::UnsafeCell::new(Space([0; N])),
+            owner: AtomicUsize::new(0),
+            next: Cell::new(0),
+            ready: Cell::new(0),
         }
+    }
+
+    /// Makes the calling thread the arena's owner, if it has none yet (the first claim holds).
+    pub fn claim(&self) {
+        let _ = self
+            .owner
+            .compare_exchange(0, thread_key(), Relaxed, Relaxed);
+    }
+
+    fn owned_here(&self) -> bool {
+        self.owner.load(Relaxed) == thread_key()
     }
 
     fn base(&self) -> usize {
@@ -67,87 +98,73 @@ impl<const N: usize> Arena<N> {
         self.offset(ptr).is_some()
     }
 
-    /// A block of `size` bytes aligned to `align` (a power of two), or `None` when it is over
-    /// [`LARGEST`] or does not fit.
+    /// A block of `size` bytes aligned to `align` (a power of two), or `None` on a thread that
+    /// does not own the arena, or when the block is over [`LARGEST`] or does not fit.
     pub fn alloc(&self, size: usize, align: usize) -> Option<*mut u8> {
-        if size > LARGEST || align > PAGE {
+        if size > LARGEST || align > PAGE || !self.owned_here() {
             return None;
         }
-        let mut cur = self.next.load(Relaxed);
-        loop {
-            let start = cur.checked_add(align - 1)? & !(align - 1);
-            let end = start + size;
-            if end > N {
-                return None;
-            }
-            match self.next.compare_exchange_weak(cur, end, Relaxed, Relaxed) {
-                Ok(_) => {
-                    self.populate(end);
-                    return Some(self.space.get().cast::<u8>().wrapping_add(start));
-                }
-                Err(now) => cur = now,
-            }
+        let start = (self.next.get() + align - 1) & !(align - 1);
+        let end = start + size;
+        if end > N {
+            return None;
         }
+        self.next.set(end);
+        self.populate(end);
+        Some(self.space.get().cast::<u8>().wrapping_add(start))
     }
 
-    /// Takes back the block at `ptr` of `size` bytes when it is the last one handed out; any
-    /// other block stays until the process ends.
+    /// Takes back the block at `ptr` of `size` bytes when it is the last one handed out and
+    /// this thread owns the arena; any other block stays until the process ends.
     pub fn free(&self, ptr: *mut u8, size: usize) {
         if let Some(off) = self.offset(ptr) {
-            let _ = self
-                .next
-                .compare_exchange(off + size, off, Relaxed, Relaxed);
+            if self.owned_here() && self.next.get() == off + size {
+                self.next.set(off);
+            }
         }
     }
 
-    /// Resizes the arena's block at `ptr` from `old` to `new` bytes where it is: always when it
-    /// shrinks, and when it grows if it is the last block and still fits. `false`: it must move.
+    /// Resizes the arena's block at `ptr` from `old` to `new` bytes where it is: when it
+    /// shrinks, and when it grows if it is the last block, still fits and this thread owns the
+    /// arena. `false`: it must move.
     pub fn resize(&self, ptr: *mut u8, old: usize, new: usize) -> bool {
         let Some(off) = self.offset(ptr) else {
             return false;
         };
+        let owner = self.owned_here();
+        let last = owner && self.next.get() == off + old;
         if new <= old {
-            let _ = self
-                .next
-                .compare_exchange(off + old, off + new, Relaxed, Relaxed);
+            if last {
+                self.next.set(off + new);
+            }
             return true;
         }
-        if new > LARGEST || off + new > N {
+        if !last || new > LARGEST || off + new > N {
             return false;
         }
-        let grown = self
-            .next
-            .compare_exchange(off + old, off + new, Relaxed, Relaxed)
-            .is_ok();
-        if grown {
-            self.populate(off + new);
-        }
-        grown
+        self.next.set(off + new);
+        self.populate(off + new);
+        true
     }
 
     /// Makes the pages up to `end` present, [`STEP`] at a time, when they are not yet.
     fn populate(&self, end: usize) {
-        let ready = self.ready.load(Relaxed);
+        let ready = self.ready.get();
         if end <= ready {
             return;
         }
         let want = end.div_ceil(STEP).saturating_mul(STEP).min(N);
-        if self
-            .ready
-            .compare_exchange(ready, want, Relaxed, Relaxed)
-            .is_ok()
-        {
-            // SAFETY: the range lies within the array, which is page-aligned, and populating
-            // changes no byte of it (a failure, on a kernel before 5.14, leaves the pages to
-            // be faulted in as they are touched).
-            #[cfg(any(target_os = "linux", target_os = "android"))]
-            unsafe {
-                libc::madvise(
-                    (self.base() + ready) as *mut libc::c_void,
-                    want - ready,
-                    libc::MADV_POPULATE_WRITE,
-                );
-            }
+        self.ready.set(want);
+        // SAFETY: the range lies within the array, which is page-aligned, and populating
+        // changes no byte of it (a failure, on a kernel before 5.14, leaves the pages to be
+        // faulted in as they are touched).
+        #[cfg(any(target_os = "linux", target_os = "android"))]
+        unsafe {
+            libc::madvise(
+                (self.base() + ready) as *mut libc::c_void,
+                want - ready,
+                libc::MADV_POPULATE_WRITE,
+            );
         }
     }
 }
@@ -158,10 +175,13 @@ mod tests {
 
     const N: usize = 256 << 10;
 
+    /// A new arena, claimed by the calling thread.
     fn arena() -> Box<Arena<N>> {
-        // SAFETY: an all-zero `Arena` is `Arena::new()` (zero bytes, zero atomics); built on
-        // the heap, as a quarter-megabyte value would not fit a test thread's stack.
-        unsafe { Box::<Arena<N>>::new_zeroed().assume_init() }
+        // SAFETY: an all-zero `Arena` is `Arena::new()` (zero bytes, counters and owner);
+        // built on the heap, as a quarter-megabyte value would not fit a test thread's stack.
+        let a = unsafe { Box::<Arena<N>>::new_zeroed().assume_init() };
+        a.claim();
+        a
     }
 
     #[test]
@@ -227,38 +247,30 @@ mod tests {
     }
 
     #[test]
-    fn threads_get_disjoint_blocks() {
+    fn only_the_owner_allocates_and_frees() {
         let a: &'static Arena<N> = Box::leak(arena());
-        let handles: Vec<_> = (0..4)
-            .map(|t| {
-                std::thread::spawn(move || {
-                    let mut mine = Vec::new();
-                    for i in 0..500 {
-                        if let Some(p) = a.alloc(24, 8) {
-                            // SAFETY: the block is 24 bytes, this thread's alone.
-                            unsafe { p.write_bytes(t as u8, 24) };
-                            mine.push(p as usize);
-                        }
-                        if i % 3 == 0 {
-                            if let Some(&p) = mine.last() {
-                                a.free(p as *mut u8, 24);
-                                mine.pop();
-                            }
-                        }
-                    }
-                    for &p in &mine {
-                        // SAFETY: as above: still this thread's block.
-                        let bytes = unsafe { std::slice::from_raw_parts(p as *const u8, 24) };
-                        assert!(
-                            bytes.iter().all(|&b| b == t as u8),
-                            "another thread wrote here"
-                        );
-                    }
-                })
-            })
-            .collect();
-        for h in handles {
-            h.join().expect("thread");
-        }
+        let mine = a.alloc(64, 8).expect("the owner's");
+        let at = mine as usize;
+        let other = std::thread::spawn(move || {
+            let mine = at as *mut u8;
+            a.claim();
+            let theirs = a.alloc(64, 8);
+            a.free(mine, 64);
+            let grew = a.resize(mine, 64, 128);
+            let shrank = a.resize(mine, 64, 32);
+            (theirs.is_none(), grew, shrank)
+        })
+        .join()
+        .expect("thread");
+        assert_eq!(
+            other,
+            (true, false, true),
+            "another thread: no block, no growth"
+        );
+        assert_eq!(
+            a.alloc(8, 8).map(|p| p > mine),
+            Some(true),
+            "another thread's free and shrink left the owner's block in place"
+        );
     }
 }

@@ -149,6 +149,7 @@ unsafe impl std::alloc::GlobalAlloc for Malloc {
 #[cfg(not(test))]
 #[no_mangle]
 extern "C" fn main(argc: std::ffi::c_int, argv: *const *const std::ffi::c_char) -> std::ffi::c_int {
+    ARENA.claim();
     start();
     let args = (0..usize::try_from(argc).unwrap_or(0))
         .map(|i| {
