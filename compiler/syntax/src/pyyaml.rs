@@ -1084,11 +1084,13 @@ impl<'a> Scanner<'a> {
     /// A `key: value` or `key:` line from here, read ahead without moving (see
     /// [`Parser::entry_line`]): an ASCII key of `[A-Za-z0-9_][A-Za-z0-9_./-]*` of at most 1,000
     /// bytes and `:`; then spaces and a line break, the end or a comment (the value is on a
-    /// later line), or spaces and a one-line value. Either plain: a letter or digit, then words of printable ASCII but `:`
-    /// and `#` with spaces between, then spaces and a line break or the end; and it must end
-    /// there, as PyYAML's would: the next line that is not blank starts with `#` or is indented
-    /// `value_indent` or less (or is a document marker). Or quoted: `"…"` without `\`, or `'…'`
-    /// not followed by `'`, of printable ASCII with no quote inside.
+    /// later line), or spaces and a one-line value. Either plain: a letter or digit, then words of
+    /// printable ASCII but `#`, and `:` only before another such character (`https://…`,
+    /// `image:tag`), with spaces between, then spaces and a comment (which ends the value), or a
+    /// line break or the end; and it must end there, as PyYAML's would: the next line that is
+    /// not blank starts with `#` or is indented `value_indent` or less (or is a document
+    /// marker). Or quoted: `"…"` without `\`, or `'…'` not followed by `'`, of printable ASCII
+    /// with no quote inside.
     fn entry_line(&self, value_indent: usize) -> Option<EntryLine> {
         let bytes = self.bytes;
         let at = |i: usize| bytes.get(i).copied();
@@ -1137,15 +1139,26 @@ impl<'a> Scanner<'a> {
         if !first.is_ascii_alphanumeric() {
             return None;
         }
-        let mut end = run_end(bytes, value, word);
+        // A word runs on over a `:` that a word character or another `:` follows: PyYAML's
+        // plain scalar ends at a `:` only before a blank or the end, in block context.
+        let word_end = |from: usize| {
+            let mut j = run_end(bytes, from, word);
+            while at(j) == Some(b':') && at(j + 1).is_some_and(|b| word(b) || b == b':') {
+                j = run_end(bytes, j + 1, word);
+            }
+            j
+        };
+        let mut end = word_end(value);
         let mut i = run_end(bytes, end, space);
         while at(i).is_some_and(word) {
-            end = run_end(bytes, i, word);
+            end = word_end(i);
             i = run_end(bytes, end, space);
         }
         match at(i) {
             None => return Some(line(end, Style::Plain, i)),
             Some(b'\n') => {}
+            // A comment after a blank ends the value; the round goes on from it.
+            Some(b'#') if i > end => return Some(line(end, Style::Plain, i)),
             Some(_) => return None,
         }
         let mut breaks = 1;
