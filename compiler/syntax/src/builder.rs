@@ -498,12 +498,7 @@ fn first_unprintable(text: &str) -> Option<(usize, char)> {
                 | u8::from(b == 0x7f)
         };
         let bytes = text.as_bytes();
-        let mut found = None;
-        chunk_where(bytes, bad, |i| {
-            found = Some((i, char::from(bytes[i])));
-            true
-        });
-        return found;
+        return first_flagged(bytes, bad).map(|i| (i, char::from(bytes[i])));
     }
     text.char_indices().find(|&(_, c)| !pyyaml_printable(c))
 }
@@ -511,21 +506,18 @@ fn first_unprintable(text: &str) -> Option<(usize, char)> {
 /// How many bytes the scans of the whole text look at together.
 const CHUNK: usize = 32;
 
-/// Whether `hit` holds for some byte offset, trying it in order at each byte where `flag` is
-/// not 0. A whole chunk of unflagged bytes is passed over without a branch.
-fn chunk_where(bytes: &[u8], flag: impl Fn(u8) -> u8, mut hit: impl FnMut(usize) -> bool) -> bool {
+/// The offset of the first byte where `flag` is not 0. A whole chunk of unflagged bytes is
+/// passed over without a branch.
+fn first_flagged(bytes: &[u8], flag: impl Fn(u8) -> u8) -> Option<usize> {
     let chunks = bytes.chunks_exact(CHUNK);
-    let tail = chunks.remainder().len();
     let mut at = 0;
     for chunk in chunks {
-        if chunk.iter().fold(0, |any, &b| any | flag(b)) != 0
-            && (at..at + CHUNK).any(|i| flag(bytes[i]) != 0 && hit(i))
-        {
-            return true;
+        if chunk.iter().fold(0, |any, &b| any | flag(b)) != 0 {
+            break;
         }
         at += CHUNK;
     }
-    (at..at + tail).any(|i| flag(bytes[i]) != 0 && hit(i))
+    (at..bytes.len()).find(|&i| flag(bytes[i]) != 0)
 }
 
 /// PyYAML's `Reader.NON_PRINTABLE` complement: what a YAML stream may hold.
