@@ -590,7 +590,7 @@ pub fn links_leaving(root: &Path, rels: &[String]) -> Vec<(String, PathBuf)> {
             }
             let target = std::fs::read_link(&path).ok()?;
             let inside = match canonical(&path) {
-                Ok(real) => real.starts_with(&base),
+                Ok(real) => within(&real, &base),
                 Err(_) => {
                     let written = base.join(rel);
                     let from = written.parent().unwrap_or(&base);
