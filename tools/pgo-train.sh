@@ -5,6 +5,7 @@
 #   tools/pgo-train.sh PAASC OUT     PAASC built with -Cprofile-generate; OUT: a scratch directory
 #
 # `check` (human and JSON) and `compile` into a fresh OUT and into a current one of each example,
+# ten times over (so that the examples' paths weigh above the golden cases', which are many),
 # one `compile` of all of them at once (its threads), and `check` of every golden case, with
 # and without problems (the diagnostics' rendering). Runs that find problems exit 1: that is
 # part of the training, not a failure.
