@@ -373,7 +373,7 @@ pub fn refusal(path: &Path, root: Option<&Path>) -> Option<String> {
 
 /// [`refusal`] of `path`, whose canonical path is `real`.
 fn refusal_of(path: &Path, real: &Path, root: Option<&Path>) -> Option<String> {
-    if real == Path::new(EMPTY) {
+    if real.as_os_str() == EMPTY {
         return None;
     }
     if let Some(sys) = SYSTEM_DIRS.iter().find(|d| within(real, Path::new(d))) {
@@ -415,7 +415,7 @@ pub fn read_limited(path: &Path) -> std::io::Result<Vec<u8>> {
         if let Some(why) = refusal_of(path, &real, None) {
             return Err(std::io::Error::other(why));
         }
-        if real == Path::new(EMPTY) {
+        if real.as_os_str() == EMPTY {
             return Ok(Vec::new());
         }
     }
@@ -497,7 +497,7 @@ pub fn project_dir(root: &Path, skip: &[&str], src: &dyn Source) -> paasc_expand
         names.sort();
         for (name, is_dir) in names {
             dir.entries
-                .push(format!("{rel}{name}{}", if is_dir { "/" } else { "" }));
+                .push([rel, &name, if is_dir { "/" } else { "" }].concat());
         }
     };
     list("", root, &mut dir);

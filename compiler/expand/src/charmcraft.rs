@@ -580,7 +580,12 @@ fn check_paas_config(fw: &CharmExtension, dir: &ProjectDir) -> Result<(), Expand
 /// `charm-libs` names: underscores in the charm half become dashes.
 fn normalise_lib(lib: &str) -> String {
     match lib.split_once('.') {
-        Some((charm, name)) => format!("{}.{name}", charm.replace('_', "-")),
+        Some((charm, name)) => {
+            let mut lib = charm.replace('_', "-");
+            lib.push('.');
+            lib.push_str(name);
+            lib
+        }
         None => lib.to_string(),
     }
 }

@@ -596,14 +596,11 @@ pub fn lower(cx: &mut Cx) -> Option<Charmcraft> {
         ("issues", "links.issues"),
         ("source-code", "links.source"),
     ] {
-        forbid(
-            cx,
-            &mut m,
-            key,
-            &format!(
+        forbid(cx, &mut m, key, || {
+            format!(
                 "charmcraft.yaml does not take `{key}` at the top level; use `{instead}` instead"
-            ),
-        );
+            )
+        });
     }
     if let (Some(t), None) = (&c.type_, &c.extensions) {
         if t.value == CharmType::Bundle {

@@ -260,8 +260,14 @@ pub(crate) fn check_max_len(cx: &mut Cx, value: &Spanned<String>, key: &str, max
     }
 }
 
-/// Reports a key the tools refuse (unless its value is null), and marks it read.
-pub(crate) fn forbid(cx: &mut Cx, m: &mut MapReader, key: &'static str, help: &str) {
+/// Reports a key the tools refuse (unless its value is null), and marks it read. The help is
+/// written only when the key is there.
+pub(crate) fn forbid(
+    cx: &mut Cx,
+    m: &mut MapReader,
+    key: &'static str,
+    help: impl FnOnce() -> String,
+) {
     if let Some(e) = m.take_hidden(key) {
         if matches!(cx.tree.value(e.value), Some(Value::Null)) {
             return;
@@ -274,7 +280,7 @@ pub(crate) fn forbid(cx: &mut Cx, m: &mut MapReader, key: &'static str, help: &s
                 format!("`{key}` is not accepted here"),
             )
             .label("not accepted")
-            .help(help.to_string()),
+            .help(help()),
         );
     }
 }

@@ -60,13 +60,14 @@ pub struct Cx<'a> {
     cap: Cap,
     /// The buffers of finished map readers, for the next ones (a mapping may hold thousands of
     /// mappings).
-    spare: Vec<Buffers>,
+    spare: Vec<Buffers<'a>>,
 }
 
 /// What a [`MapReader`] allocates, kept for reuse.
 #[derive(Default)]
-struct Buffers {
+struct Buffers<'a> {
     used: Vec<bool>,
+    keys: Vec<Option<&'a str>>,
     known: Vec<&'static str>,
     path: String,
 }
@@ -156,11 +157,14 @@ impl<'a> Cx<'a> {
             Kind::Map(entries) => {
                 let Buffers {
                     mut used,
+                    mut keys,
                     mut known,
                     path: mut own,
                 } = self.spare.pop().unwrap_or_default();
                 used.clear();
                 used.resize(entries.len(), false);
+                keys.clear();
+                keys.extend(entries.iter().map(|e| self.tree.text(e.key)));
                 known.clear();
                 own.clear();
                 // Room for the children's paths, which are made in place.
@@ -171,6 +175,7 @@ impl<'a> Cx<'a> {
                     id,
                     entries,
                     used,
+                    keys,
                     known,
                     missing: Vec::new(),
                     path: own,
@@ -215,6 +220,8 @@ pub struct MapReader<'a> {
     id: NodeId,
     entries: &'a [Entry],
     used: Vec<bool>,
+    /// Each entry's key text (none for a key that is not a scalar), read once.
+    keys: Vec<Option<&'a str>>,
     known: Vec<&'static str>,
     missing: Vec<String>,
     path: String,
@@ -257,8 +264,8 @@ impl<'a> MapReader<'a> {
     /// either.
     fn position(&self, key: &str) -> Option<usize> {
         let mut alias = None;
-        for (i, e) in self.entries.iter().enumerate() {
-            let Some(text) = self.tree.text(e.key).filter(|t| t.len() == key.len()) else {
+        for (i, text) in self.keys.iter().enumerate() {
+            let Some(text) = text.filter(|t| t.len() == key.len()) else {
                 continue;
             };
             if text == key {
@@ -328,10 +335,7 @@ impl<'a> MapReader<'a> {
 
     /// Takes a key without listing it among the known keys (for keys that are refused).
     pub fn take_hidden(&mut self, key: &str) -> Option<Entry> {
-        let i = self
-            .entries
-            .iter()
-            .position(|e| self.tree.text(e.key) == Some(key))?;
+        let i = self.keys.iter().position(|k| *k == Some(key))?;
         self.used[i] = true;
         Some(self.entries[i])
     }
@@ -389,9 +393,7 @@ impl<'a> MapReader<'a> {
 
     /// Whether the mapping holds exactly this key text (no underscore alias).
     pub fn has_exact(&self, key: &str) -> bool {
-        self.entries
-            .iter()
-            .any(|e| self.tree.text(e.key) == Some(key))
+        self.keys.contains(&Some(key))
     }
 
     /// All entries not read so far, marking them read.
@@ -407,7 +409,7 @@ impl<'a> MapReader<'a> {
     }
 
     /// Reports every entry not read as an unknown key (with the given severity's code default).
-    pub fn finish(self, cx: &mut Cx) {
+    pub fn finish(self, cx: &mut Cx<'a>) {
         self.report_missing(cx);
         for (i, e) in self.entries.iter().enumerate() {
             if self.used[i] {
@@ -448,6 +450,7 @@ impl<'a> MapReader<'a> {
         }
         cx.spare.push(Buffers {
             used: self.used,
+            keys: self.keys,
             known: self.known,
             path: self.path,
         });

@@ -556,12 +556,13 @@ fn bounded(
     key: &'static str,
     min: i64,
     max: i64,
-    help: Option<&str>,
+    help: Option<fn() -> String>,
 ) -> Option<Spanned<i64>> {
     let e = m.peek(key)?;
     if let Some(n) = cx.int_beyond(e.value, min.into(), max.into()) {
         m.allow(key);
-        cx.out_of_range(e.value, key, &n, min.into(), max.into(), help);
+        let help = help.map(|h| h());
+        cx.out_of_range(e.value, key, &n, min.into(), max.into(), help.as_deref());
         return None;
     }
     m.opt_spanned(cx, key)
@@ -711,7 +712,7 @@ pub fn lower(cx: &mut Cx) -> Option<Profile> {
         app: juju_name(cx, &mut m, "app", JujuName::Application),
         model: juju_name(cx, &mut m, "model", JujuName::Model),
         unit: bounded(cx, &mut m, "unit", 0, MAX_UNIT_NUMBER, None),
-        units: bounded(cx, &mut m, "units", 1, MAX_UNITS, Some(&units_help())),
+        units: bounded(cx, &mut m, "units", 1, MAX_UNITS, Some(units_help)),
         peer_units: peer_units(cx, &mut m),
         secret_key: m.opt_spanned(cx, "secret-key"),
         config: m.opt(cx, "config").unwrap_or_default(),

@@ -332,24 +332,15 @@ pub fn lower(cx: &mut Cx) -> Option<Rockcraft> {
     r.entrypoint_service = m.opt_spanned(cx, "entrypoint-service");
     r.entrypoint_command = m.opt_spanned(cx, "entrypoint-command");
     r.extensions = m.opt(cx, "extensions");
-    forbid(
-        cx,
-        &mut m,
-        "cmd",
-        "rocks have no `cmd`; declare a Pebble service under `services` instead",
-    );
-    forbid(
-        cx,
-        &mut m,
-        "entrypoint",
-        "rocks have no `entrypoint`; declare a Pebble service under `services` instead",
-    );
-    forbid(
-        cx,
-        &mut m,
-        "env",
-        "rocks have no `env`; use `environment` instead",
-    );
+    forbid(cx, &mut m, "cmd", || {
+        "rocks have no `cmd`; declare a Pebble service under `services` instead".into()
+    });
+    forbid(cx, &mut m, "entrypoint", || {
+        "rocks have no `entrypoint`; declare a Pebble service under `services` instead".into()
+    });
+    forbid(cx, &mut m, "env", || {
+        "rocks have no `env`; use `environment` instead".into()
+    });
     if let Some(name) = &r.name {
         check_name(cx, name);
         match &r.title {

@@ -309,7 +309,7 @@ pub(crate) fn framework_config(
     // option's own (paas-charm writes it into a copy of the config).
     let mut secret_key: Option<(&str, Value)> = None;
     if let Some(sk) = spec.secret_key_field() {
-        let id_name = format!("{}-id", sk.alias);
+        let id_name = [sk.alias, "-id"].concat();
         if let Some(id_value) = config.get(id_name.as_str()).filter(|v| v.truthy()).cloned() {
             let err = |m: String| vec![ConfigError::new("", &id_name, format!("Value error, {m}"))];
             if config.get(sk.alias).is_some_and(Value::truthy) {

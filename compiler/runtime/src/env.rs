@@ -163,7 +163,7 @@ impl State<'_> {
         let Some(f) = self.spec.fields.iter().find(|f| f.name == field) else {
             return Source::FrameworkDefault { field };
         };
-        let id = format!("{}-id", f.alias);
+        let id = [f.alias, "-id"].concat();
         let secret_id = self.spec.secret_key_field().map(|k| k.alias) == Some(f.alias)
             && self.config.contains_key(id.as_str());
         if secret_id {
@@ -217,7 +217,7 @@ impl State<'_> {
             ingress: self.ingress,
         };
         for (field, value) in &self.framework_config {
-            let name = format!("{}{}", spec.framework_config_prefix, upper(field));
+            let name = [spec.framework_config_prefix, &upper(field)].concat();
             if secret_field == Some(*field) {
                 env.secret.insert(name.clone());
             }
@@ -229,12 +229,12 @@ impl State<'_> {
         }
         if !self.base_url.is_empty() {
             env.set(
-                format!("{prefix}BASE_URL"),
+                [prefix, "BASE_URL"].concat(),
                 self.base_url.clone(),
                 vec![base_url],
             );
         }
-        let secret_key_env = format!("{prefix}SECRET_KEY");
+        let secret_key_env = [prefix, "SECRET_KEY"].concat();
         if !env.vars.contains_key(&secret_key_env) {
             env.secret.insert(secret_key_env.clone());
             env.set(

@@ -43,7 +43,7 @@ pub fn any_url(url: &str) -> Option<String> {
         Some((b, q)) => (b, Some(q)),
         None => (before_fragment, None),
     };
-    let mut out = format!("{scheme}:");
+    let mut out = [scheme.as_str(), ":"].concat();
     // A special scheme (but `file`) takes any number of slashes before the host, even none.
     let skip_slashes = special.is_some_and(|(s, _)| *s != "file");
     if skip_slashes || before_query.starts_with("//") {

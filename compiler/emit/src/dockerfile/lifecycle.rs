@@ -173,7 +173,7 @@ pub fn parts(input: &EmitInput, layout: &Layout, mode: Mode, p: &mut Problems<'_
                 }
             })
             .collect();
-        slug = format!("part-{}", slug.trim_matches('-'));
+        slug = ["part-", slug.trim_matches('-')].concat();
         while stages.iter().any(|(_, s)| *s == slug) {
             slug.push('x');
         }
@@ -368,7 +368,7 @@ fn one(
         p,
     );
 
-    let dir = format!("{WORK}/parts/{name}");
+    let dir = [WORK, "/parts/", name].concat();
     let subdir = part
         .get("source-subdir")
         .and_then(Yaml::as_str)

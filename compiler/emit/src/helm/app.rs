@@ -235,7 +235,7 @@ fn app<'a>(
         == Some("_daemon_")
         || main_service.and_then(|s| s.get("user-id"))
             == Some(&Yaml::Int(i128::from(super::DAEMON_UID)));
-    let peer_var = format!("{}PEER_FQDNS", fw.spec().configuration_prefix);
+    let peer_var = [fw.spec().configuration_prefix, "PEER_FQDNS"].concat();
     let peers = paasc_check::peer_ordinals(&input.profile).ok();
     let env = plan
         .env
@@ -254,7 +254,7 @@ fn app<'a>(
         .iter()
         .map(|conf| {
             let base = app_dir.rsplit_once('/').map_or("", |(b, _)| b);
-            (format!("{base}/gunicorn.conf.py"), conf.clone())
+            ([base, "/gunicorn.conf.py"].concat(), conf.clone())
         })
         .collect();
     let in_app_dir = |file: &str| {
@@ -357,11 +357,13 @@ fn metrics(
     let spec = fw.spec();
     let variable = |option: &str| {
         let field = spec.fields.iter().find(|f| f.alias == option)?;
-        Some(format!(
-            "{}{}",
-            spec.framework_config_prefix,
-            field.name.to_ascii_uppercase()
-        ))
+        Some(
+            [
+                spec.framework_config_prefix,
+                &field.name.to_ascii_uppercase(),
+            ]
+            .concat(),
+        )
     };
     let port = env(&variable("metrics-port")?)?
         .parse::<i32>()

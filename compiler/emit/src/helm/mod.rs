@@ -254,7 +254,7 @@ const TEMPLATES: &[(&str, &[&str])] = include!(concat!(env!("OUT_DIR"), "/templa
 /// The default Secret name of an app: `<app>-secrets`, or `<app>-secret-env` when that is the
 /// chart's name (the Secret's files sit beside the chart directory).
 pub fn default_secret_name(app: &str, chart: &str) -> String {
-    let name = format!("{app}-secrets");
+    let name = [app, "-secrets"].concat();
     if name == chart {
         format!("{app}-secret-env")
     } else {

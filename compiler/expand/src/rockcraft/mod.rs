@@ -139,7 +139,7 @@ impl Ctx<'_> {
     }
 
     fn exists(&self, rel: &str) -> bool {
-        self.dir.exists(rel) || self.dir.exists(&format!("{rel}/"))
+        self.dir.exists(rel) || self.dir.exists(&[rel, "/"].concat())
     }
 
     /// The `stage-packages` and `build-environment` of a Python `dependencies` part: the venv

@@ -35,7 +35,7 @@ pub(crate) fn read(_: &Ctx, _: &str, rel: &Relation) -> Read {
         }
     }
     let port = unit.get("port").map_or("None", String::as_str);
-    let url = format!("redis://{host}:{port}");
+    let url = ["redis://", host, ":", port].concat();
     if port == "None" && !host.is_empty() && !host.contains([':', '/']) {
         return Ok(None);
     }

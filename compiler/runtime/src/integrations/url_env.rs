@@ -23,14 +23,15 @@ pub(crate) fn url_env_vars(prefix: &str, url: &str) -> Result<Vec<(String, Strin
         return Ok(Vec::new());
     }
     let p = urlparse(url)?;
+    let var = |name: &str| [prefix, "_", name].concat();
     let mut out = vec![
-        (format!("{prefix}_CONNECT_STRING"), url.to_string()),
-        (format!("{prefix}_SCHEME"), p.scheme.clone()),
-        (format!("{prefix}_NETLOC"), p.netloc.clone()),
-        (format!("{prefix}_PATH"), p.path.clone()),
-        (format!("{prefix}_PARAMS"), p.params.clone()),
-        (format!("{prefix}_QUERY"), p.query.clone()),
-        (format!("{prefix}_FRAGMENT"), p.fragment.clone()),
+        (var("CONNECT_STRING"), url.to_string()),
+        (var("SCHEME"), p.scheme.clone()),
+        (var("NETLOC"), p.netloc.clone()),
+        (var("PATH"), p.path.clone()),
+        (var("PARAMS"), p.params.clone()),
+        (var("QUERY"), p.query.clone()),
+        (var("FRAGMENT"), p.fragment.clone()),
     ];
     let optional = [
         ("USERNAME", p.username().map(str::to_string)),
@@ -40,7 +41,7 @@ pub(crate) fn url_env_vars(prefix: &str, url: &str) -> Result<Vec<(String, Strin
     ];
     for (name, value) in optional {
         if let Some(v) = value {
-            out.push((format!("{prefix}_{name}"), v));
+            out.push((var(name), v));
         }
     }
     Ok(out)
