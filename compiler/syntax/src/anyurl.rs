@@ -17,6 +17,52 @@ const SPECIAL: [(&str, Option<u32>); 6] = [
 
 /// `str(AnyUrl(url))`, or `None` when pydantic would reject the URL.
 pub fn any_url(url: &str) -> Option<String> {
+    match plain_http(url) {
+        Some(out) => Some(out),
+        None => parsed(url),
+    }
+}
+
+/// [`any_url`] of an http(s) URL already in the form it prints as (but perhaps for the `/` of
+/// an empty path), read with one look at each byte: `http://` or `https://`, a host of
+/// lowercase letters, digits, `-` and `.` whose last label starts with a letter (so it is no
+/// IPv4 address), and a path, if any, of letters, digits and `-._~/` with no segment starting
+/// with `.` (so none is `.` or `..`). No port, credentials, query or fragment. Such URLs are
+/// most of what profiles and relation data hold, and [`parsed`] took about 6,000 instructions
+/// for one.
+fn plain_http(url: &str) -> Option<String> {
+    let rest = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"))?;
+    let bytes = rest.as_bytes();
+    let host_end = bytes.iter().position(|&b| b == b'/').unwrap_or(bytes.len());
+    let (host, path) = bytes.split_at(host_end);
+    let hostname = host.strip_suffix(b".").unwrap_or(host);
+    let last = hostname.rsplit(|&b| b == b'.').next()?;
+    let host_ok = host
+        .iter()
+        .all(|&b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'.');
+    if !host_ok || !last.first().is_some_and(u8::is_ascii_lowercase) {
+        return None;
+    }
+    let path_ok = path.iter().enumerate().all(|(i, &b)| {
+        b.is_ascii_alphanumeric()
+            || matches!(b, b'-' | b'_' | b'~' | b'/')
+            || (b == b'.' && path[i - 1] != b'/')
+    });
+    if !path_ok {
+        return None;
+    }
+    let mut out = String::with_capacity(url.len() + 1);
+    out.push_str(url);
+    if path.is_empty() {
+        out.push('/');
+    }
+    Some(out)
+}
+
+/// [`any_url`] by the WHATWG parser's steps.
+fn parsed(url: &str) -> Option<String> {
     let url: String = url
         .trim_matches(|c: char| (c as u32) <= 0x20)
         .chars()
@@ -556,6 +602,77 @@ mod tests {
         ("urn:/ {-!", Some("urn:/%20%7B-!"), None),
         ("redis://é", Some("redis://%C3%A9"), None),
     ];
+
+    /// The one-pass reading gives what the parser gives, on URLs it takes and on near misses.
+    #[test]
+    fn plain_urls_print_as_parsed() {
+        let hosts = [
+            "example.com",
+            "a",
+            "a.b.",
+            "a..b",
+            "x-1.y",
+            "1.2.3.4",
+            "1.2.3.x",
+            "0x7f.1",
+            "a.0x1",
+            "Example.com",
+            "a_b.c",
+            "a.b-",
+            "-a",
+            "é.com",
+            "a.b:443",
+            "a.b:80",
+            "u@a.b",
+            "",
+            ".",
+            "a.1b",
+            "a.b1",
+        ];
+        let paths = [
+            "",
+            "/",
+            "/a",
+            "/a/",
+            "/a//b",
+            "/a.b",
+            "/.well-known",
+            "/a/../b",
+            "/a/./b",
+            "/..",
+            "/a b",
+            "/a%20b",
+            "/A_B~c-d",
+            "/a?x=1",
+            "/a#f",
+            "/a\\b",
+            "/é",
+            "/a.",
+            "/a/.",
+            "/_",
+        ];
+        let mut taken = 0;
+        for scheme in [
+            "http://", "https://", "HTTP://", "ftp://", "http:/", "http:///",
+        ] {
+            for host in hosts {
+                for path in paths {
+                    let url = format!("{scheme}{host}{path}");
+                    if let Some(fast) = plain_http(&url) {
+                        taken += 1;
+                        assert_eq!(Some(fast), parsed(&url), "{url:?}");
+                    }
+                }
+            }
+        }
+        assert!(taken > 100, "the one-pass reading took only {taken} URLs");
+        assert_eq!(plain_http("https://a.b/.x"), None);
+        assert_eq!(plain_http("http://10.0.0.1/"), None);
+        assert_eq!(
+            plain_http("https://hello.example.com").as_deref(),
+            Some("https://hello.example.com/")
+        );
+    }
 
     #[test]
     fn urls_print_as_pydantic_prints_them() {
