@@ -1,7 +1,7 @@
 //! `_url_env_vars` and `_db_url_to_env_variables`: a URL decomposed into variables.
 
 use crate::status::PyError;
-use crate::urlparse::urlparse;
+use crate::urlparse::{urlparse, ParseResult};
 
 /// Whether a variable of a decomposed URL carries credentials: the whole URL, its netloc
 /// (`user:password@host`), the user name and the password.
@@ -22,7 +22,11 @@ pub(crate) fn url_env_vars(prefix: &str, url: &str) -> Result<Vec<(String, Strin
     if url.is_empty() {
         return Ok(Vec::new());
     }
-    let p = urlparse(url)?;
+    vars_of(prefix, url, &urlparse(url)?)
+}
+
+/// [`url_env_vars`] of a non-empty `url` that parsed as `p`.
+fn vars_of(prefix: &str, url: &str, p: &ParseResult) -> Result<Vec<(String, String)>, PyError> {
     let var = |name: &str| [prefix, "_", name].concat();
     let mut out = vec![
         (var("CONNECT_STRING"), url.to_string()),
@@ -49,9 +53,14 @@ pub(crate) fn url_env_vars(prefix: &str, url: &str) -> Result<Vec<(String, Strin
 
 /// The `<P>_DB_*` variables plus `<P>_DB_NAME` (the path without one leading `/`).
 pub(crate) fn db_url_env(prefix: &str, url: &str) -> Result<Vec<(String, String)>, PyError> {
-    let db = format!("{prefix}_DB");
-    let mut out = url_env_vars(&db, url)?;
-    let path = urlparse(url)?.path;
+    let db = [prefix, "_DB"].concat();
+    let p = urlparse(url)?;
+    let mut out = if url.is_empty() {
+        Vec::new()
+    } else {
+        vars_of(&db, url, &p)?
+    };
+    let path = p.path;
     if !path.is_empty() {
         let name = path.strip_prefix('/').unwrap_or(&path);
         out.push((format!("{db}_NAME"), name.to_string()));
