@@ -652,7 +652,7 @@ fn output_names(dirs: &[PathBuf]) -> Result<Vec<String>, Outcome> {
             })
             .collect()
     });
-    let mut seen: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    let mut seen: foldhash::HashMap<&str, usize> = foldhash::HashMap::default();
     for (i, name) in names.iter().enumerate() {
         if let Some(&j) = seen.get(name.as_str()) {
             return Err(Outcome {

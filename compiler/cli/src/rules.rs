@@ -40,7 +40,7 @@ impl RuleArgs {
 /// Keyed by the directory as [`find_config`] spells it (the project's as given, its parents
 /// absolute), as the path a configuration is shown with depends on it.
 #[derive(Default)]
-pub struct Configs(Mutex<HashMap<PathBuf, Here>>);
+pub struct Configs(Mutex<HashMap<PathBuf, Here, foldhash::fast::RandomState>>);
 
 /// What one directory says about the configuration.
 #[derive(Clone)]

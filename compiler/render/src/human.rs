@@ -6,13 +6,14 @@
 //! reads snippets through that index, so rendering is linear in the number of diagnostics. At
 //! most [`MAX_PER_FILE`] diagnostics of each file are shown; a line counts the rest.
 
+use foldhash::{HashMap, HashMapExt as _};
 use miette::{
     GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError, MietteSpanContents,
     NarratableReportHandler, SourceCode, SourceSpan, SpanContents,
 };
 use paasc_diag::{Diagnostic, FileId, Label, Severity, SourceDb};
 use std::borrow::Cow;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::fmt::{self, Write as _};
 use std::sync::Arc;
 

@@ -5,8 +5,8 @@
 //! Pure: the binary finds and reads the configuration file ([`Config`]).
 
 use crate::Suppressed;
+use foldhash::{HashMap, HashMapExt as _};
 use paasc_diag::{Code, Diagnostic, FileId, SourceDb, Span};
-use std::collections::HashMap;
 
 paasc_diag::declare_code!(
     pub INVALID_CONFIG = "F004", "invalid-config", Error,

@@ -1,13 +1,13 @@
 //! What Juju gives paas-charm for one hook: the unit, its config, secrets and relations.
 
-use indexmap::IndexMap;
+use crate::NameMap;
 use std::collections::BTreeMap;
 
 /// A Juju relation databag: string keys to string values.
-pub type Databag = IndexMap<String, String>;
+pub type Databag = NameMap<String>;
 
 /// The content of a Juju secret.
-pub type SecretContent = IndexMap<String, String>;
+pub type SecretContent = NameMap<String>;
 
 /// A config value as Juju delivers it for the option's declared type.
 #[derive(Clone, Debug, PartialEq)]
@@ -32,7 +32,7 @@ pub struct Relation {
     /// Databags of the remote units, by unit number.
     pub units_data: BTreeMap<u32, Databag>,
     /// Provider-owned secrets, by the app-databag field that holds their id.
-    pub secrets: IndexMap<String, SecretContent>,
+    pub secrets: NameMap<SecretContent>,
 }
 
 impl Relation {
@@ -73,14 +73,14 @@ pub struct Deployment {
     /// the peer relation is not initialised.
     pub secret_key: Option<String>,
     /// Values set for the plain (non-secret) options; unset options take their defaults.
-    pub config: IndexMap<String, ConfigValue>,
+    pub config: NameMap<ConfigValue>,
     /// Contents of the secrets given to secret-typed options, by option name.
-    pub secrets: IndexMap<String, SecretContent>,
+    pub secrets: NameMap<SecretContent>,
     /// Related applications, by the charm's endpoint name: the relation ops lists first.
-    pub relations: IndexMap<String, Relation>,
+    pub relations: NameMap<Relation>,
     /// Further relations on an endpoint, after its entry in `relations`, in the order ops lists
     /// them (Juju sorts `relation-ids` output as strings, so `db:10` comes before `db:9`).
-    pub more_relations: IndexMap<String, Vec<Relation>>,
+    pub more_relations: NameMap<Vec<Relation>>,
     /// The model's proxy settings.
     pub proxy: ProxySettings,
 }

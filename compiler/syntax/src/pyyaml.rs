@@ -14,7 +14,7 @@
 //! near 1,000 levels).
 
 use crate::Style;
-use std::collections::HashMap;
+use foldhash::{HashMap, HashMapExt as _};
 
 #[cfg(test)]
 pub(crate) mod differential;

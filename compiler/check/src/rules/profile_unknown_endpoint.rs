@@ -24,7 +24,7 @@ pub(super) const STAGE: Stage = Stage::Profile(check);
 
 fn check(cx: &ProfileCx) -> Vec<Diagnostic> {
     let endpoints = endpoint_names(cx.charm);
-    let known: std::collections::HashSet<&str> = endpoints.iter().copied().collect();
+    let known: foldhash::HashSet<&str> = endpoints.iter().copied().collect();
     let names = std::cell::OnceCell::new();
     let mut out = Vec::new();
     for (key, _) in cx.profile.integrations.iter() {

@@ -3,9 +3,9 @@
 //! integers beyond 64 bits, map keys other than strings, characters and integers) is
 //! [`Unsupported`], and the caller goes through the JSON text instead.
 
+use foldhash::{HashMap, HashMapExt as _};
 use paasc_syntax::Yaml;
 use serde::ser::{self, Serialize};
-use std::collections::HashMap;
 
 /// `value` as [`Yaml`], or `None` when it holds what only the JSON text gives exactly.
 pub fn to_yaml<T: Serialize + ?Sized>(value: &T) -> Option<Yaml> {
