@@ -80,6 +80,10 @@ pub trait Source: Sync {
     fn is_file(&self, path: &std::path::Path) -> bool;
     /// The entries of the directory `dir`: each name and whether it is a directory.
     fn list(&self, dir: &std::path::Path) -> std::io::Result<Vec<(String, bool)>>;
+    /// Whether `path` is a directory (by default, whether it can be listed).
+    fn is_dir(&self, path: &std::path::Path) -> bool {
+        self.list(path).is_ok()
+    }
 }
 
 /// Both files analysed and expanded: what `check` reports and `compile` builds on.

@@ -50,6 +50,11 @@ impl Source for Disk {
         kind_of(path).is_some_and(|k| k.is_file())
     }
 
+    /// A look at what `path` is, not a listing of it.
+    fn is_dir(&self, path: &Path) -> bool {
+        kind_of(path).is_some_and(|k| k.is_dir())
+    }
+
     fn list(&self, dir: &Path) -> std::io::Result<Vec<(String, bool)>> {
         // The listing says what each entry is; only a link needs a look at its target.
         Ok(unless_missing(dir, || std::fs::read_dir(dir))?

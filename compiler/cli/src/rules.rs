@@ -98,7 +98,7 @@ fn look(d: &Path, src: &dyn Source) -> Here {
         }
     }
     let git = d.join(".git");
-    if src.is_file(&git) || src.list(&git).is_ok() {
+    if src.is_file(&git) || src.is_dir(&git) {
         return Here::Ends(None);
     }
     Here::Next

@@ -181,3 +181,26 @@ fn pyproject_tool_table_and_parent_directories() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// The search for a configuration stops at a repository's root: a `.git` directory, or the
+/// `.git` file of a worktree or submodule. A paasc.toml above it does not apply.
+#[test]
+fn the_search_stops_at_a_repository_root() {
+    for (name, git_is_dir) in [("rules-git-dir", true), ("rules-git-file", false)] {
+        let dir = project(name, &[("paasc.toml", "ignore = [\"S001\"]\n")]);
+        let repo = dir.join("repo");
+        std::fs::create_dir_all(repo.join("app")).expect("mkdir");
+        std::fs::write(repo.join("app/rockcraft.yaml"), ROCK).expect("write");
+        let (_, doc, _) = json(&repo.join("app"), &[]);
+        assert_eq!(codes(&doc, "suppressed"), ["S001"], "no .git yet: {doc}");
+        if git_is_dir {
+            std::fs::create_dir_all(repo.join(".git")).expect("mkdir");
+        } else {
+            std::fs::write(repo.join(".git"), "gitdir: ../.git/worktrees/repo\n").expect("write");
+        }
+        let (_, doc, _) = json(&repo.join("app"), &[]);
+        assert!(codes(&doc, "suppressed").is_empty(), "{name}: {doc}");
+        assert!(codes(&doc, "diagnostics").contains(&"S001".into()), "{doc}");
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}
