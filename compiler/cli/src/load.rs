@@ -290,17 +290,23 @@ fn unless_missing<T>(path: &Path, look: impl FnOnce() -> std::io::Result<T>) -> 
 
 /// `found`, a look at `path`, with its finding nothing there remembered for
 /// [`unless_missing`].
+#[inline]
 fn noting_missing<T>(path: &Path, found: std::io::Result<T>) -> std::io::Result<T> {
     if let Err(e) = &found {
-        if let (std::io::ErrorKind::NotFound, Some(code)) = (e.kind(), e.raw_os_error()) {
-            MEMO.with(|m| {
-                if let Some(m) = m.borrow_mut().as_mut() {
-                    m.missing.insert(path.as_os_str().to_owned(), code);
-                }
-            });
-        }
+        note_missing(path, e);
     }
     found
+}
+
+/// Remembers that `path` was not found, when `e` says so.
+fn note_missing(path: &Path, e: &std::io::Error) {
+    if let (std::io::ErrorKind::NotFound, Some(code)) = (e.kind(), e.raw_os_error()) {
+        MEMO.with(|m| {
+            if let Some(m) = m.borrow_mut().as_mut() {
+                m.missing.insert(path.as_os_str().to_owned(), code);
+            }
+        });
+    }
 }
 
 /// What is at `path`, links followed (`None`: nothing, or nothing that can be looked at),
@@ -335,8 +341,14 @@ pub fn canonical(path: &Path) -> std::io::Result<PathBuf> {
     }) {
         return Ok(hit);
     }
-    let real = match (path.parent(), path.file_name()) {
-        (Some(parent), Some(name))
+    // `path.parent()` and `path.file_name()`, from one parse of the components.
+    let mut components = path.components();
+    let split = match components.next_back() {
+        Some(std::path::Component::Normal(name)) => Some((components.as_path(), name)),
+        _ => None,
+    };
+    let real = match split {
+        Some((parent, name))
             if !noting_missing(path, std::fs::symlink_metadata(path))?
                 .file_type()
                 .is_symlink() =>
