@@ -63,7 +63,7 @@ fn plain(align: usize, size: usize) -> bool {
     align <= MALLOC_ALIGN && align <= size
 }
 
-// SAFETY: the arena gives blocks of exactly the size and alignment asked, each to one owner, and
+// SAFETY: the arena gives blocks of at least the size and alignment asked, each to one owner, and
 // takes back or resizes only its own blocks; otherwise each method forwards to mimalloc, which
 // returns null or a block of at least the size asked, aligned as [`plain`] says (or as asked,
 // through `MiMalloc`); every block not the arena's is freed with `mi_free`, whichever function
