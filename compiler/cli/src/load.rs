@@ -55,18 +55,85 @@ impl Source for Disk {
         kind_of(path).is_some_and(|k| k.is_dir())
     }
 
+    /// The listing says what each entry is; only a link needs a look at its target.
     fn list(&self, dir: &Path) -> std::io::Result<Vec<(String, bool)>> {
-        // The listing says what each entry is; only a link needs a look at its target.
-        Ok(unless_missing(dir, || std::fs::read_dir(dir))?
-            .filter_map(Result::ok)
-            .map(|e| {
-                let is_dir = match e.file_type() {
-                    Ok(t) if !t.is_symlink() => t.is_dir(),
-                    _ => e.path().is_dir(),
+        Ok(unless_missing(dir, || entries(dir))?
+            .into_iter()
+            .map(|(name, kind)| {
+                let is_dir = match kind {
+                    Kind::Dir => true,
+                    Kind::Link => dir.join(&name).is_dir(),
+                    Kind::File | Kind::Other => false,
                 };
-                (e.file_name().to_string_lossy().into_owned(), is_dir)
+                (name.to_string_lossy().into_owned(), is_dir)
             })
             .collect())
+    }
+}
+
+/// What a directory entry is, its symbolic link not followed.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Kind {
+    Dir,
+    File,
+    Link,
+    Other,
+}
+
+/// The entries of `dir`, without `.` and `..`, in the order the file system gives them; an
+/// entry that cannot be read ends the listing there. On Linux it is read with `getdents64`
+/// into a buffer of paasc's allocator: musl's `opendir` allocates its 2 KiB with `malloc`,
+/// which was the only reason a `check` started mimalloc's heap (a segment mapped, and its
+/// pages first touched: 2 to 3 µs each here; README, "Performance").
+#[cfg(any(target_os = "linux", target_os = "android"))]
+fn entries(dir: &Path) -> std::io::Result<Vec<(OsString, Kind)>> {
+    use rustix::fs::{FileType, Mode, OFlags};
+    use std::os::unix::ffi::OsStrExt;
+    let fd = rustix::fs::open(
+        dir,
+        OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC,
+        Mode::empty(),
+    )?;
+    let mut read = rustix::fs::Dir::new(fd)?;
+    let mut listed = Vec::new();
+    while let Some(Ok(entry)) = read.read() {
+        let raw = entry.file_name().to_bytes();
+        if raw == b"." || raw == b".." {
+            continue;
+        }
+        let name = std::ffi::OsStr::from_bytes(raw).to_owned();
+        let kind = match entry.file_type() {
+            FileType::Unknown => match std::fs::symlink_metadata(dir.join(&name)) {
+                Ok(m) => kind_of_type(m.file_type()),
+                Err(_) => continue,
+            },
+            FileType::Directory => Kind::Dir,
+            FileType::RegularFile => Kind::File,
+            FileType::Symlink => Kind::Link,
+            _ => Kind::Other,
+        };
+        listed.push((name, kind));
+    }
+    Ok(listed)
+}
+
+#[cfg(not(any(target_os = "linux", target_os = "android")))]
+fn entries(dir: &Path) -> std::io::Result<Vec<(OsString, Kind)>> {
+    Ok(std::fs::read_dir(dir)?
+        .map_while(Result::ok)
+        .filter_map(|e| Some((e.file_name(), kind_of_type(e.file_type().ok()?))))
+        .collect())
+}
+
+fn kind_of_type(t: std::fs::FileType) -> Kind {
+    if t.is_symlink() {
+        Kind::Link
+    } else if t.is_dir() {
+        Kind::Dir
+    } else if t.is_file() {
+        Kind::File
+    } else {
+        Kind::Other
     }
 }
 
@@ -207,17 +274,14 @@ pub fn charm_code(root: &Path) -> std::collections::BTreeMap<String, String> {
     let mut found = Vec::new();
     let mut dirs = vec![(root.join("src"), "src".to_string(), 0)];
     while let Some((dir, rel, depth)) = dirs.pop() {
-        let Ok(read) = std::fs::read_dir(&dir) else {
+        let Ok(read) = entries(&dir) else {
             continue;
         };
-        for entry in read.filter_map(Result::ok) {
-            let name = entry.file_name().to_string_lossy().into_owned();
-            let Ok(kind) = entry.file_type() else {
-                continue;
-            };
-            if kind.is_dir() && depth < 2 {
-                dirs.push((entry.path(), format!("{rel}/{name}"), depth + 1));
-            } else if kind.is_file() && name.ends_with(".py") {
+        for (os_name, kind) in read {
+            let name = os_name.to_string_lossy();
+            if kind == Kind::Dir && depth < 2 {
+                dirs.push((dir.join(&os_name), format!("{rel}/{name}"), depth + 1));
+            } else if kind == Kind::File && name.ends_with(".py") {
                 found.push(format!("{rel}/{name}"));
             }
         }
@@ -257,8 +321,12 @@ struct Memo {
 }
 
 thread_local! {
-    /// What is remembered while [`remembering`] runs on this thread.
-    static MEMO: std::cell::RefCell<Option<Memo>> = const { std::cell::RefCell::new(None) };
+    /// What is remembered while [`remembering`] runs on this thread. Without drop glue, so
+    /// that its first use registers no destructor: std keeps the destructors of a musl
+    /// thread in a list it allocates with `malloc`, which started mimalloc's heap for this
+    /// one list. [`remembering`] leaves it `None`, holding nothing to drop.
+    static MEMO: std::mem::ManuallyDrop<std::cell::RefCell<Option<Memo>>> =
+        const { std::mem::ManuallyDrop::new(std::cell::RefCell::new(None)) };
 }
 
 /// Runs `f`, with the canonical paths and file tests it asks for remembered until it returns: a
@@ -362,6 +430,10 @@ pub fn canonical(path: &Path) -> std::io::Result<PathBuf> {
             real.push(name);
             real
         }
+        // Resolved without `realpath`, whose result musl allocates with `malloc` (see
+        // `MEMO`): the root is itself, and the working directory is what the kernel says.
+        None if path.as_os_str() == "/" => PathBuf::from("/"),
+        None if path.as_os_str() == "." => std::env::current_dir()?,
         _ => path.canonicalize()?,
     };
     MEMO.with(|m| {
@@ -773,8 +845,9 @@ mod tests {
             "",
         ];
         let check = || {
-            for p in paths {
-                let path = base.join(p);
+            let whole = paths.iter().map(|p| base.join(p));
+            for path in whole.chain(["/", ".", "./real", ""].map(PathBuf::from)) {
+                let p = path.display();
                 let (ours, std) = (canonical(&path), path.canonicalize());
                 assert_eq!(ours.as_ref().ok(), std.as_ref().ok(), "{p}");
                 assert_eq!(ours.is_err(), std.is_err(), "{p}");
@@ -788,6 +861,62 @@ mod tests {
         std::fs::remove_file(base.join("to-dir")).expect("rm");
         link("real/sub", "to-dir");
         remembering(check);
+        let _ = std::fs::remove_dir_all(&base);
+    }
+
+    #[test]
+    fn a_listing_is_what_std_lists() {
+        let base = std::env::temp_dir().join(format!("paasc-listing-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&base);
+        std::fs::create_dir_all(base.join("dir/inner")).expect("mkdir");
+        std::fs::write(base.join("file.yaml"), "x").expect("write");
+        std::fs::write(base.join(".hidden"), "x").expect("write");
+        let link = |target: &str, at: &str| {
+            std::os::unix::fs::symlink(target, base.join(at)).expect("symlink");
+        };
+        link("dir", "to-dir");
+        link("file.yaml", "to-file");
+        link("nowhere", "dangling");
+        link(".", "to-self");
+        let many: Vec<String> = (0..300)
+            .map(|i| format!("n{i:03}-{}", "x".repeat(i % 90)))
+            .collect();
+        for name in &many {
+            std::fs::write(base.join("dir").join(name), "").expect("write");
+        }
+        for dir in [base.clone(), base.join("dir"), base.join("to-dir")] {
+            let mut ours = Disk.list(&dir).expect("listed");
+            let mut std: Vec<(String, bool)> = std::fs::read_dir(&dir)
+                .expect("read_dir")
+                .map(|e| {
+                    let e = e.expect("entry");
+                    (
+                        e.file_name().to_string_lossy().into_owned(),
+                        e.path().is_dir(),
+                    )
+                })
+                .collect();
+            ours.sort();
+            std.sort();
+            assert_eq!(ours, std, "{}", dir.display());
+        }
+        let top = Disk.list(&base).expect("listed");
+        for (name, is_dir) in [
+            ("dir", true),
+            ("to-dir", true),
+            ("to-self", true),
+            ("to-file", false),
+            ("dangling", false),
+        ] {
+            assert!(top.contains(&(name.to_string(), is_dir)), "{name}: {top:?}");
+        }
+        let missing = Disk
+            .list(&base.join("missing"))
+            .map(|_| ())
+            .map_err(|e| e.kind());
+        assert_eq!(missing, Err(std::io::ErrorKind::NotFound));
+        let not_a_dir = Disk.list(&base.join("file.yaml")).map(|_| ());
+        assert!(not_a_dir.is_err());
         let _ = std::fs::remove_dir_all(&base);
     }
 }
