@@ -128,7 +128,8 @@ impl<const N: usize> Arena<N> {
             return None;
         }
         let size = rounded(size);
-        if align <= GRAIN {
+        // Every block's size and start are multiples of GRAIN, so the offset is too.
+        let start = if align <= GRAIN {
             let list = &self.free[list_of(size)];
             let block = list.get();
             if block != 0 {
@@ -137,14 +138,18 @@ impl<const N: usize> Arena<N> {
                 list.set(unsafe { (block as *const usize).read() });
                 return Some(block as *mut u8);
             }
-        }
-        let start = (self.next.get() + align.max(GRAIN) - 1) & !(align.max(GRAIN) - 1);
+            self.next.get()
+        } else {
+            (self.next.get() + align - 1) & !(align - 1)
+        };
         let end = start + size;
         if end > N {
             return None;
         }
         self.next.set(end);
-        self.populate(end);
+        if end > self.ready.get() {
+            self.populate(end);
+        }
         Some(self.space.get().cast::<u8>().wrapping_add(start))
     }
 
@@ -194,6 +199,7 @@ impl<const N: usize> Arena<N> {
     }
 
     /// Makes the pages up to `end` present, [`STEP`] at a time, when they are not yet.
+    #[cold]
     fn populate(&self, end: usize) {
         let ready = self.ready.get();
         if end <= ready {
