@@ -72,7 +72,7 @@ fn plain(align: usize, size: usize) -> bool {
 // Its methods are not inlined: fat LTO inlined them at each of the thousands of places that
 // allocate, and the arena's lists made that 2 MiB of code more to map (the text of the binary
 // without profile-guided optimisation went from 9.7 MB to 7.6 MB, and `check` of an example
-// made 12 page faults fewer and took 7-9% less time; README, "Performance").
+// made 12 page faults fewer; README, "Performance").
 unsafe impl std::alloc::GlobalAlloc for Malloc {
     #[inline(never)]
     unsafe fn alloc(&self, layout: std::alloc::Layout) -> *mut u8 {
