@@ -5,6 +5,7 @@ use paasc_check::paths::{self, directory_of, normalize, CODE_BYTES, CODE_FILES};
 use paasc_check::{display, Dir, Project, Source, MAX_BYTES};
 use paasc_diag::{Code, Diagnostic, FileId, SourceDb, Span};
 use paasc_model::{decode, ProjectFiles};
+use paasc_write::Entry;
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 
@@ -57,83 +58,17 @@ impl Source for Disk {
 
     /// The listing says what each entry is; only a link needs a look at its target.
     fn list(&self, dir: &Path) -> std::io::Result<Vec<(String, bool)>> {
-        Ok(unless_missing(dir, || entries(dir))?
+        Ok(unless_missing(dir, || paasc_write::entries(dir))?
             .into_iter()
             .map(|(name, kind)| {
                 let is_dir = match kind {
-                    Kind::Dir => true,
-                    Kind::Link => dir.join(&name).is_dir(),
-                    Kind::File | Kind::Other => false,
+                    Entry::Dir => true,
+                    Entry::Link => dir.join(&name).is_dir(),
+                    Entry::File | Entry::Other => false,
                 };
                 (name.to_string_lossy().into_owned(), is_dir)
             })
             .collect())
-    }
-}
-
-/// What a directory entry is, its symbolic link not followed.
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
-enum Kind {
-    Dir,
-    File,
-    Link,
-    Other,
-}
-
-/// The entries of `dir`, without `.` and `..`, in the order the file system gives them; an
-/// entry that cannot be read ends the listing there. On Linux it is read with `getdents64`
-/// into a buffer of paasc's allocator: musl's `opendir` allocates its 2 KiB with `malloc`,
-/// which was the only reason a `check` started mimalloc's heap (a segment mapped, and its
-/// pages first touched: 2 to 3 µs each here; README, "Performance").
-#[cfg(any(target_os = "linux", target_os = "android"))]
-fn entries(dir: &Path) -> std::io::Result<Vec<(OsString, Kind)>> {
-    use rustix::fs::{FileType, Mode, OFlags};
-    use std::os::unix::ffi::OsStrExt;
-    let fd = rustix::fs::open(
-        dir,
-        OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC,
-        Mode::empty(),
-    )?;
-    let mut read = rustix::fs::Dir::new(fd)?;
-    let mut listed = Vec::new();
-    while let Some(Ok(entry)) = read.read() {
-        let raw = entry.file_name().to_bytes();
-        if raw == b"." || raw == b".." {
-            continue;
-        }
-        let name = std::ffi::OsStr::from_bytes(raw).to_owned();
-        let kind = match entry.file_type() {
-            FileType::Unknown => match std::fs::symlink_metadata(dir.join(&name)) {
-                Ok(m) => kind_of_type(m.file_type()),
-                Err(_) => continue,
-            },
-            FileType::Directory => Kind::Dir,
-            FileType::RegularFile => Kind::File,
-            FileType::Symlink => Kind::Link,
-            _ => Kind::Other,
-        };
-        listed.push((name, kind));
-    }
-    Ok(listed)
-}
-
-#[cfg(not(any(target_os = "linux", target_os = "android")))]
-fn entries(dir: &Path) -> std::io::Result<Vec<(OsString, Kind)>> {
-    Ok(std::fs::read_dir(dir)?
-        .map_while(Result::ok)
-        .filter_map(|e| Some((e.file_name(), kind_of_type(e.file_type().ok()?))))
-        .collect())
-}
-
-fn kind_of_type(t: std::fs::FileType) -> Kind {
-    if t.is_symlink() {
-        Kind::Link
-    } else if t.is_dir() {
-        Kind::Dir
-    } else if t.is_file() {
-        Kind::File
-    } else {
-        Kind::Other
     }
 }
 
@@ -274,14 +209,14 @@ pub fn charm_code(root: &Path) -> std::collections::BTreeMap<String, String> {
     let mut found = Vec::new();
     let mut dirs = vec![(root.join("src"), "src".to_string(), 0)];
     while let Some((dir, rel, depth)) = dirs.pop() {
-        let Ok(read) = entries(&dir) else {
+        let Ok(read) = paasc_write::entries(&dir) else {
             continue;
         };
         for (os_name, kind) in read {
             let name = os_name.to_string_lossy();
-            if kind == Kind::Dir && depth < 2 {
+            if kind == Entry::Dir && depth < 2 {
                 dirs.push((dir.join(&os_name), format!("{rel}/{name}"), depth + 1));
-            } else if kind == Kind::File && name.ends_with(".py") {
+            } else if kind == Entry::File && name.ends_with(".py") {
                 found.push(format!("{rel}/{name}"));
             }
         }
