@@ -5,7 +5,7 @@ use paasc_check::paths::{self, directory_of, normalize, CODE_BYTES, CODE_FILES};
 use paasc_check::{display, Dir, Project, Source, MAX_BYTES};
 use paasc_diag::{Code, Diagnostic, FileId, SourceDb, Span};
 use paasc_model::{decode, ProjectFiles};
-use paasc_write::Entry;
+use paasc_write::Kind;
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 
@@ -62,9 +62,9 @@ impl Source for Disk {
             .into_iter()
             .map(|(name, kind)| {
                 let is_dir = match kind {
-                    Entry::Dir => true,
-                    Entry::Link => dir.join(&name).is_dir(),
-                    Entry::File | Entry::Other => false,
+                    Kind::Dir => true,
+                    Kind::Link => dir.join(&name).is_dir(),
+                    Kind::File | Kind::Special | Kind::Absent => false,
                 };
                 (name.to_string_lossy().into_owned(), is_dir)
             })
@@ -214,9 +214,9 @@ pub fn charm_code(root: &Path) -> std::collections::BTreeMap<String, String> {
         };
         for (os_name, kind) in read {
             let name = os_name.to_string_lossy();
-            if kind == Entry::Dir && depth < 2 {
+            if kind == Kind::Dir && depth < 2 {
                 dirs.push((dir.join(&os_name), format!("{rel}/{name}"), depth + 1));
-            } else if kind == Entry::File && name.ends_with(".py") {
+            } else if kind == Kind::File && name.ends_with(".py") {
                 found.push(format!("{rel}/{name}"));
             }
         }
@@ -744,6 +744,11 @@ mod tests {
         }
     }
 
+    /// A symbolic link `base/at` to `target`.
+    fn symlink(base: &Path, target: &str, at: &str) {
+        std::os::unix::fs::symlink(target, base.join(at)).expect("symlink");
+    }
+
     #[test]
     fn canonical_paths_are_std_canonicalize_remembered_or_not() {
         let base = std::env::temp_dir().join(format!("paasc-canonical-{}", std::process::id()));
@@ -751,9 +756,7 @@ mod tests {
         let d = base.join("real/sub");
         std::fs::create_dir_all(&d).expect("mkdir");
         std::fs::write(d.join("f.yaml"), "x").expect("write");
-        let link = |target: &str, at: &str| {
-            std::os::unix::fs::symlink(target, base.join(at)).expect("symlink");
-        };
+        let link = |target: &str, at: &str| symlink(&base, target, at);
         link("real", "to-dir");
         link("real/sub/f.yaml", "to-file");
         link("to-file", "to-link");
@@ -806,9 +809,7 @@ mod tests {
         std::fs::create_dir_all(base.join("dir/inner")).expect("mkdir");
         std::fs::write(base.join("file.yaml"), "x").expect("write");
         std::fs::write(base.join(".hidden"), "x").expect("write");
-        let link = |target: &str, at: &str| {
-            std::os::unix::fs::symlink(target, base.join(at)).expect("symlink");
-        };
+        let link = |target: &str, at: &str| symlink(&base, target, at);
         link("dir", "to-dir");
         link("file.yaml", "to-file");
         link("nowhere", "dangling");

@@ -439,13 +439,18 @@ fn parent(rel: &str) -> &str {
     rel.rfind('/').map_or("", |i| &rel[..i])
 }
 
-/// What is at a path under OUT.
+/// What is at a path (under OUT, or in a listing of [`entries`]), a symbolic link not followed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Kind {
+pub enum Kind {
+    /// Nothing (never in a listing).
     Absent,
+    /// A directory.
     Dir,
+    /// A regular file.
     File,
+    /// A symbolic link.
     Link,
+    /// Anything else: a device, a socket, a FIFO.
     Special,
 }
 
@@ -464,37 +469,13 @@ impl Kind {
     }
 }
 
-/// What a directory entry is, its symbolic link not followed.
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
-pub enum Entry {
-    /// A directory.
-    Dir,
-    /// A regular file.
-    File,
-    /// A symbolic link.
-    Link,
-    /// Anything else: a device, a socket, a FIFO.
-    Other,
-}
-
-impl Entry {
-    fn of(t: fs::FileType) -> Entry {
-        match Kind::of(t) {
-            Kind::Dir => Entry::Dir,
-            Kind::File => Entry::File,
-            Kind::Link => Entry::Link,
-            Kind::Absent | Kind::Special => Entry::Other,
-        }
-    }
-}
-
 /// The entries of `dir`, without `.` and `..`, in the order the file system gives them, with
 /// what each is (an entry gone before it could be looked at is left out). On Linux they are
 /// read with `getdents64` into a buffer of paasc's allocator: musl's `opendir` allocates its
 /// 2 KiB with `malloc`, which was the only reason a `check` started mimalloc's heap (a segment
 /// mapped, and its pages first touched: 2 to 3 µs each here; README, "Performance").
 #[cfg(any(target_os = "linux", target_os = "android"))]
-pub fn entries(dir: &Path) -> io::Result<Vec<(std::ffi::OsString, Entry)>> {
+pub fn entries(dir: &Path) -> io::Result<Vec<(std::ffi::OsString, Kind)>> {
     use rustix::fs::{FileType, Mode, OFlags};
     use std::os::unix::ffi::OsStrExt as _;
     let fd = rustix::fs::open(
@@ -513,14 +494,14 @@ pub fn entries(dir: &Path) -> io::Result<Vec<(std::ffi::OsString, Entry)>> {
         let name = std::ffi::OsStr::from_bytes(raw).to_owned();
         let kind = match entry.file_type() {
             FileType::Unknown => match fs::symlink_metadata(dir.join(&name)) {
-                Ok(m) => Entry::of(m.file_type()),
+                Ok(m) => Kind::of(m.file_type()),
                 Err(e) if e.kind() == ErrorKind::NotFound => continue,
                 Err(e) => return Err(e),
             },
-            FileType::Directory => Entry::Dir,
-            FileType::RegularFile => Entry::File,
-            FileType::Symlink => Entry::Link,
-            _ => Entry::Other,
+            FileType::Directory => Kind::Dir,
+            FileType::RegularFile => Kind::File,
+            FileType::Symlink => Kind::Link,
+            _ => Kind::Special,
         };
         listed.push((name, kind));
     }
@@ -529,11 +510,11 @@ pub fn entries(dir: &Path) -> io::Result<Vec<(std::ffi::OsString, Entry)>> {
 
 /// The entries of `dir`, without `.` and `..`, with what each is.
 #[cfg(not(any(target_os = "linux", target_os = "android")))]
-pub fn entries(dir: &Path) -> io::Result<Vec<(std::ffi::OsString, Entry)>> {
+pub fn entries(dir: &Path) -> io::Result<Vec<(std::ffi::OsString, Kind)>> {
     fs::read_dir(dir)?
         .map(|e| {
             let e = e?;
-            Ok((e.file_name(), Entry::of(e.file_type()?)))
+            Ok((e.file_name(), Kind::of(e.file_type()?)))
         })
         .collect()
 }
@@ -850,7 +831,7 @@ fn plan<'a>(out: &Path, want: &'a Output) -> Result<Plan<'a>, WriteError> {
         let path = out.join(dir);
         let listed = entries(&path).map_err(|e| WriteError::io(&path, &e))?;
         let (mut kinds, mut foreign) = (Vec::new(), Vec::new());
-        for (name, entry) in listed {
+        for (name, kind) in listed {
             let name = match name.into_string() {
                 Ok(name) => name,
                 Err(name) => {
@@ -864,13 +845,7 @@ fn plan<'a>(out: &Path, want: &'a Output) -> Result<Plan<'a>, WriteError> {
             if !wanted(&rel) && !is_needed(&rel) {
                 foreign.push(rel);
             } else {
-                let kind = match entry {
-                    Entry::Dir => Kind::Dir,
-                    Entry::File => Kind::File,
-                    Entry::Link => Kind::Link,
-                    Entry::Other => Kind::Special,
-                };
-                kinds.push((name, Some(kind)));
+                kinds.push((name, kind));
             }
         }
         kinds.sort_unstable_by(|a, b| a.0.cmp(&b.0));
@@ -884,12 +859,12 @@ fn plan<'a>(out: &Path, want: &'a Output) -> Result<Plan<'a>, WriteError> {
         }
         kinds.push(found);
     }
-    // What the listing of its directory says is at `rel`, if it was listed and said.
+    // What the listing of its directory says is at `rel`, if it was listed.
     let listed = |rel: &str| -> Option<Kind> {
         let (dir, name) = rel.rsplit_once('/')?;
         let entries = &kinds[kept_owned.binary_search(&dir).ok()?];
         match entries.binary_search_by(|(n, _)| n.as_str().cmp(name)) {
-            Ok(i) => entries[i].1,
+            Ok(i) => Some(entries[i].1),
             Err(_) => Some(Kind::Absent),
         }
     };
@@ -909,8 +884,8 @@ fn plan<'a>(out: &Path, want: &'a Output) -> Result<Plan<'a>, WriteError> {
                 return put(None);
             }
             let path = under(out, rel);
-            // The listing of its directory says what is there; else (not listed, or the
-            // listing could not say) one look at it.
+            // The listing of its directory says what is there; else (not listed) one look
+            // at it.
             let kind = match listed(rel) {
                 Some(kind) => kind,
                 None => match fs::symlink_metadata(&path) {
