@@ -53,7 +53,11 @@ case $host in
     # its own comment says this collection is only needed inside a shared library.
     # The cc crate joins CFLAGS, TARGET_CFLAGS, CFLAGS_<target> and CFLAGS_<target with _>, so
     # the defines go into the last, after what the caller set there.
-    defines="-DMI_NO_GETENV -DMI_SKIP_COLLECT_ON_EXIT"
+    # MI_LAZY_PROCESS_INIT (third_party/libmimalloc-sys/PAASC.md): mimalloc is initialized by
+    # the first allocation it serves, not by a constructor at start-up. A one-project `check`
+    # or `compile` allocates from main.rs's arena alone, and the constructor's work (its
+    # statics' pages, the random seed, /proc/sys/vm/overcommit_memory) went for nothing.
+    defines="-DMI_NO_GETENV -DMI_SKIP_COLLECT_ON_EXIT -DMI_LAZY_PROCESS_INIT"
     cflags_var=CFLAGS_${target//-/_}
     # The functions the benchmarked commands run are linked first, together (tools/order.sh says
     # why). The list is passed to the final link only, under a name that holds its hash, so a new

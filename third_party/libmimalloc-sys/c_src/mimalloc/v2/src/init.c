@@ -663,8 +663,34 @@ static void mi_process_init_once(void) mi_attr_noexcept {
   }
 }
 
+#if defined(MI_LAZY_PROCESS_INIT)
+// paasc: built with MI_LAZY_PROCESS_INIT, mimalloc has no constructor (prim/prim.c): the
+// process is initialized here, as the loader's constructor would have done it, by the first
+// thread that allocates. A process that never allocates from mimalloc never initializes it.
+// 0: not yet; 1: done; otherwise the id of the thread initializing it (others wait).
+static _Atomic(uintptr_t) mi_lazy_init_state;
+
+static void mi_lazy_process_init(void) {
+  uintptr_t state = mi_atomic_load_acquire(&mi_lazy_init_state);
+  if mi_likely(state == 1) return;
+  const uintptr_t self = _mi_thread_id();
+  if (state == self) return;  // within this thread's own initialization
+  uintptr_t expected = 0;
+  if (mi_atomic_cas_strong_acq_rel(&mi_lazy_init_state, &expected, self)) {
+    _mi_auto_process_init();
+    mi_atomic_store_release(&mi_lazy_init_state, (uintptr_t)1);
+  }
+  else {
+    while (mi_atomic_load_acquire(&mi_lazy_init_state) != 1) { mi_atomic_yield(); }
+  }
+}
+#endif
+
 // Initialize the process; called by thread_init or the process loader
 void mi_process_init(void) mi_attr_noexcept {
+  #if defined(MI_LAZY_PROCESS_INIT)
+  mi_lazy_process_init();
+  #endif
   #if _MSC_VER < 1920
 	mi_heap_main_init(); // vs2017 can dynamically re-initialize _mi_heap_main
 	#endif

@@ -28,7 +28,13 @@ terms of the MIT license. A copy of the license can be found in the file
 
 // Generic process initialization
 #ifndef MI_PRIM_HAS_PROCESS_ATTACH
-#if defined(__GNUC__) || defined(__clang__)
+#if defined(MI_LAZY_PROCESS_INIT)
+  // paasc: no constructor; the first allocation initializes the process (init.c,
+  // `mi_lazy_process_init`). At exit the process is freed as usual, if it was initialized.
+  static void __attribute__((destructor)) mi_process_detach(void) {
+    _mi_auto_process_done();
+  }
+#elif defined(__GNUC__) || defined(__clang__)
   // gcc,clang: use the constructor/destructor attribute
   // which for both seem to run before regular constructors/destructors
   #if defined(__clang__)
