@@ -456,7 +456,7 @@ pub enum Kind {
 
 impl Kind {
     /// What a file of type `t` is.
-    fn of(t: fs::FileType) -> Kind {
+    pub fn of(t: fs::FileType) -> Kind {
         if t.is_symlink() {
             Kind::Link
         } else if t.is_dir() {
