@@ -236,7 +236,7 @@ pub fn charm_code(root: &Path) -> std::collections::BTreeMap<String, String> {
         if left == 0 {
             break;
         }
-        let Ok(f) = std::fs::File::open(root.join(&rel)) else {
+        let Ok(f) = paasc_write::open_read(&root.join(&rel), false) else {
             continue;
         };
         let len = f.metadata().map_or(0, |m| m.len());
@@ -526,15 +526,7 @@ pub fn read_limited(path: &Path) -> std::io::Result<Vec<u8>> {
             return Ok(Vec::new());
         }
     }
-    let mut options = std::fs::OpenOptions::new();
-    options.read(true);
-    #[cfg(target_os = "linux")]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        const O_NONBLOCK: i32 = 0o4000;
-        options.custom_flags(O_NONBLOCK);
-    }
-    let f = unless_missing(path, || options.open(path))?;
+    let f = unless_missing(path, || paasc_write::open_read(path, false))?;
     let meta = f.metadata()?;
     let kind = meta.file_type();
     if !kind.is_file() {

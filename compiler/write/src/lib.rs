@@ -608,16 +608,42 @@ impl<'a> Probe<'a> {
 /// is one: opened without following a link (`ELOOP` when it is one now) and without blocking,
 /// and looked at through the open file; `None` when it is no longer a regular file.
 fn read_regular(path: &Path) -> io::Result<Option<(Vec<u8>, u32)>> {
-    let file = fs::OpenOptions::new()
-        .read(true)
-        .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK)
-        .open(path)?;
+    let file = open_read(path, true)?;
     let meta = file.metadata()?;
     if !meta.is_file() {
         return Ok(None);
     }
     let mode = meta.mode() & 0o7777;
     Ok(Some((read_sized(file, meta.len(), u64::MAX)?, mode)))
+}
+
+/// `path` opened for reading and closed on `exec`, without blocking (a FIFO with no writer
+/// would block the read) and, when `nofollow`, without following a link at its end (`ELOOP`).
+/// On Linux with one system call: musl's `open` asks for close-on-exec again with `fcntl`,
+/// 41 of the 304 system calls of a `compile` into an OUT already current.
+#[cfg(any(target_os = "linux", target_os = "android"))]
+pub fn open_read(path: &Path, nofollow: bool) -> io::Result<fs::File> {
+    use rustix::fs::{Mode, OFlags};
+    let mut flags = OFlags::RDONLY | OFlags::CLOEXEC | OFlags::NONBLOCK;
+    if nofollow {
+        flags |= OFlags::NOFOLLOW;
+    }
+    Ok(fs::File::from(rustix::fs::open(
+        path,
+        flags,
+        Mode::empty(),
+    )?))
+}
+
+/// `path` opened for reading, without blocking and, when `nofollow`, without following a link
+/// at its end.
+#[cfg(not(any(target_os = "linux", target_os = "android")))]
+pub fn open_read(path: &Path, nofollow: bool) -> io::Result<fs::File> {
+    let flags = libc::O_NONBLOCK | if nofollow { libc::O_NOFOLLOW } else { 0 };
+    fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(flags)
+        .open(path)
 }
 
 /// The bytes of `file`, at most `limit`, into a buffer sized for `len` (its size when it was
@@ -675,7 +701,11 @@ fn read_manifest(out: &Path, probe: &mut Probe) -> Result<Option<Vec<u8>>, Write
         Kind::Link => return Err(WriteError::link(&path)),
         Kind::Dir | Kind::Special => return Err(WriteError::kind(&path, "not a file")),
     }
-    fs::read(&path)
+    open_read(&path, true)
+        .and_then(|file| {
+            let len = file.metadata()?.len();
+            read_sized(file, len, u64::MAX)
+        })
         .map(Some)
         .map_err(|e| WriteError::io(&path, &e))
 }
