@@ -849,13 +849,21 @@ mod tests {
         std::os::unix::fs::symlink(target, base.join(at)).expect("symlink");
     }
 
+    /// A new, empty directory in the system's temporary one, named after `what` and this
+    /// process, with the directories `dirs` in it.
+    fn scratch(what: &str, dirs: &[&str]) -> PathBuf {
+        let base = std::env::temp_dir().join(format!("paasc-{what}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&base);
+        for dir in dirs {
+            std::fs::create_dir_all(base.join(dir)).expect("mkdir");
+        }
+        base
+    }
+
     #[test]
     fn canonical_paths_are_std_canonicalize_remembered_or_not() {
-        let base = std::env::temp_dir().join(format!("paasc-canonical-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&base);
-        let d = base.join("real/sub");
-        std::fs::create_dir_all(&d).expect("mkdir");
-        std::fs::write(d.join("f.yaml"), "x").expect("write");
+        let base = scratch("canonical", &["real/sub"]);
+        std::fs::write(base.join("real/sub/f.yaml"), "x").expect("write");
         let link = |target: &str, at: &str| symlink(&base, target, at);
         link("real", "to-dir");
         link("real/sub/f.yaml", "to-file");
@@ -935,9 +943,7 @@ mod tests {
 
     #[test]
     fn looks_answered_by_a_listing_are_what_the_system_calls_say() {
-        let base = std::env::temp_dir().join(format!("paasc-looks-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&base);
-        std::fs::create_dir_all(base.join("dir")).expect("mkdir");
+        let base = scratch("looks", &["dir"]);
         std::fs::write(base.join("file"), "x").expect("write");
         symlink(&base, "file", "to-file");
         symlink(&base, "dir", "to-dir");
@@ -984,9 +990,7 @@ mod tests {
 
     #[test]
     fn a_listing_is_what_std_lists() {
-        let base = std::env::temp_dir().join(format!("paasc-listing-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&base);
-        std::fs::create_dir_all(base.join("dir/inner")).expect("mkdir");
+        let base = scratch("listing", &["dir/inner"]);
         std::fs::write(base.join("file.yaml"), "x").expect("write");
         std::fs::write(base.join(".hidden"), "x").expect("write");
         let link = |target: &str, at: &str| symlink(&base, target, at);
