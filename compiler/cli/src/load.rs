@@ -82,7 +82,7 @@ pub fn load(loc: &Locations, src: &dyn Source) -> Result<Project, Box<LoadError>
     // Listed first, the project directory (and `charm/`, where charmcraft.yaml usually is)
     // answers the looks below at the files that may be in it, without a system call each
     // (inside [`remembering`]); [`project_dir`] lists them anyway.
-    if found && entries(dir).is_ok() {
+    if found && remembered() && entries(dir).is_ok() {
         if listed(&dir.join("charmcraft.yaml")) == Some(None) {
             let _ = entries(&dir.join("charm"));
         }
@@ -292,6 +292,11 @@ pub fn remembering<T>(f: impl FnOnce() -> T) -> T {
     result
 }
 
+/// Whether [`remembering`] runs on this thread.
+fn remembered() -> bool {
+    MEMO.with(|m| m.borrow().is_some())
+}
+
 /// `Err` when [`remembering`] has seen that nothing is at `path` (a missing file is asked
 /// about and resolved before it is opened, a missing `.git` tested before it is listed, or its
 /// directory's listing has no such name); else `look` at it, through [`noting_missing`].
@@ -308,9 +313,9 @@ fn unless_missing<T>(path: &Path, look: impl FnOnce() -> std::io::Result<T>) -> 
     }
 }
 
-/// The error a look at a path that does not exist gives.
+/// The error a look at a path that does not exist gives (`ENOENT`, worded by the system).
 fn not_found() -> std::io::Error {
-    std::io::Error::from(std::io::ErrorKind::NotFound)
+    std::io::Error::from_raw_os_error(libc::ENOENT)
 }
 
 /// The directory part of `path` and its last name, when it ends in a name (not `.` or `..`):
@@ -963,11 +968,11 @@ mod tests {
                     let path = base.join(n);
                     (
                         kind_of(&path),
-                        link_kind(&path).map_err(|e| e.kind()),
+                        link_kind(&path).map_err(|e| e.to_string()),
                         present(&path, &Disk),
                         is_executable(&path),
                         unless_missing(&path, || std::fs::metadata(&path).map(drop))
-                            .map_err(|e| e.kind()),
+                            .map_err(|e| e.to_string()),
                     )
                 })
                 .collect()
@@ -976,7 +981,12 @@ mod tests {
         assert_eq!(system[2].0, Some(Kind::File), "followed");
         assert_eq!(system[2].1, Ok(Kind::Link), "not followed");
         assert_eq!(system[5].0, Some(Kind::Special));
-        assert_eq!(system[6].1, Err(std::io::ErrorKind::NotFound));
+        let enoent = std::io::Error::from_raw_os_error(libc::ENOENT).to_string();
+        assert_eq!(
+            system[6].1,
+            Err(enoent),
+            "the system's words, compared below"
+        );
         let listed_looks = remembering(|| {
             entries(&base).expect("listed");
             entries(&base.join("dir")).expect("listed");

@@ -620,7 +620,8 @@ fn read_regular(path: &Path) -> io::Result<Option<(Vec<u8>, u32)>> {
 /// `path` opened for reading and closed on `exec`, without blocking (a FIFO with no writer
 /// would block the read) and, when `nofollow`, without following a link at its end (`ELOOP`).
 /// On Linux with one system call: musl's `open` asks for close-on-exec again with `fcntl`,
-/// 41 of the 304 system calls of a `compile` into an OUT already current.
+/// 41 of the 304 system calls of a `compile` into an OUT already current. Interrupted by a
+/// signal (`EINTR`, on NFS or FUSE), it is tried again, as std's `open` does.
 #[cfg(any(target_os = "linux", target_os = "android"))]
 pub fn open_read(path: &Path, nofollow: bool) -> io::Result<fs::File> {
     use rustix::fs::{Mode, OFlags};
@@ -628,11 +629,12 @@ pub fn open_read(path: &Path, nofollow: bool) -> io::Result<fs::File> {
     if nofollow {
         flags |= OFlags::NOFOLLOW;
     }
-    Ok(fs::File::from(rustix::fs::open(
-        path,
-        flags,
-        Mode::empty(),
-    )?))
+    loop {
+        match rustix::fs::open(path, flags, Mode::empty()) {
+            Err(rustix::io::Errno::INTR) => {}
+            opened => return Ok(fs::File::from(opened?)),
+        }
+    }
 }
 
 /// `path` opened for reading, without blocking and, when `nofollow`, without following a link
