@@ -695,8 +695,8 @@ fn maybe_listed(dir: &paasc_expand::ProjectDir, skip: &[&str], rel: &str) -> boo
 #[cfg(unix)]
 fn is_executable(path: &Path) -> bool {
     use std::os::unix::fs::PermissionsExt;
-    kind_of(path) == Some(Kind::File)
-        && std::fs::metadata(path).is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
+    unless_missing(path, || std::fs::metadata(path))
+        .is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
 }
 
 #[cfg(not(unix))]

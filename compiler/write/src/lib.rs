@@ -703,13 +703,11 @@ fn read_manifest(out: &Path, probe: &mut Probe) -> Result<Option<Vec<u8>>, Write
         Kind::Link => return Err(WriteError::link(&path)),
         Kind::Dir | Kind::Special => return Err(WriteError::kind(&path, "not a file")),
     }
-    open_read(&path, true)
-        .and_then(|file| {
-            let len = file.metadata()?.len();
-            read_sized(file, len, u64::MAX)
-        })
-        .map(Some)
-        .map_err(|e| WriteError::io(&path, &e))
+    match read_regular(&path) {
+        Ok(Some((bytes, _))) => Ok(Some(bytes)),
+        Ok(None) => Err(WriteError::kind(&path, "not a file")),
+        Err(e) => Err(WriteError::io(&path, &e)),
+    }
 }
 
 /// Parses the manifest's `bytes`, borrowing its paths, and says whether `checked` held for its
