@@ -594,6 +594,8 @@ struct Part {
     secret: Vec<String>,
     /// The line that says what was written for it.
     wrote: String,
+    /// Which of its files OUT already holds (`write::Locked::settle`; empty: not looked at).
+    seen: Vec<write::Seen>,
 }
 
 impl Part {
@@ -617,6 +619,7 @@ impl Part {
             files,
             secret,
             wrote,
+            seen: Vec::new(),
         }
     }
 }
@@ -688,13 +691,21 @@ fn compile_cmd(a: &CompileArgs, term: Terminal) -> Outcome {
     // OUT/<name> is below OUT: a link there is refused when writing, so it need not be resolved.
     let out_abs = compile::absolute(&a.out);
     let configs = rules::Configs::default();
+    // Several projects are compared with an OUT that exists as each is compiled, under the
+    // write's lock (`write::Locked`): those found current are not kept for the write.
+    let early = (several && !a.check)
+        .then(|| write::lock_existing(&a.out))
+        .flatten();
     let (reports, parts): (Vec<Report>, Vec<Part>) = compile::each(&jobs, |(dir, name)| {
         let out = a.out.join(name);
         let out_abs = out_abs.as_ref().map(|o| o.join(name));
         let mut report = load::remembering(|| {
             compile_one(dir, (&out, out_abs.as_deref()), a, several, term, &configs)
         });
-        let part = Part::of(&a.out, name, report.artifacts.take(), several);
+        let mut part = Part::of(&a.out, name, report.artifacts.take(), several);
+        if let Some(locked) = &early {
+            part.seen = locked.settle(&mut part.files, &part.secret);
+        }
         (report, part)
     })
     .into_iter()
@@ -710,16 +721,19 @@ fn compile_cmd(a: &CompileArgs, term: Terminal) -> Outcome {
     };
     let mut all: paasc_emit::Files = Vec::with_capacity(parts.iter().map(|p| p.files.len()).sum());
     let mut secret: Vec<String> = Vec::new();
+    let mut seen: Vec<write::Seen> = Vec::new();
     let mut written = String::new();
     for part in parts {
         all.extend(part.files);
         secret.extend(part.secret);
+        seen.extend(part.seen);
         written.push_str(&part.wrote);
     }
     let target = write::Output {
         files: &all,
         secret: &secret,
         roots: &names,
+        seen: &seen,
     };
     let format = a.project.files.format;
     if a.check {
@@ -743,7 +757,10 @@ fn compile_cmd(a: &CompileArgs, term: Terminal) -> Outcome {
         }
         return out;
     }
-    let done = match write::write_all(&a.out, &target) {
+    let done = match early.map_or_else(
+        || write::write_all(&a.out, &target),
+        |locked| locked.write_all(&target),
+    ) {
         Ok(done) => done,
         Err(e) => return write_failure(reports, &a.out, &e, format, term),
     };

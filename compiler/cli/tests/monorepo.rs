@@ -3,7 +3,7 @@
 
 #[path = "support/common.rs"]
 mod common;
-use common::{artifacts_under as files, assert_success, paasc, root, scratch};
+use common::{artifacts_under as files, assert_success, entries_under, paasc, root, scratch};
 
 use std::collections::BTreeMap;
 
@@ -90,6 +90,67 @@ fn compile_of_several_projects_equals_one_compile_each() {
         "secret file contents must not be shown: {report}"
     );
     let _ = std::fs::remove_dir_all(&together);
+}
+
+/// Several projects into an OUT that holds them already: each is compared with OUT as it is
+/// compiled (under the write's lock), and only what differs is written: a changed file, a
+/// secret file left readable to others, a removed file; a file not paasc's in a directory it
+/// made is removed; every other file keeps its inode. A failing project then writes nothing.
+#[test]
+fn several_projects_into_an_existing_out_rewrite_only_what_differs() {
+    use std::os::unix::fs::{MetadataExt as _, PermissionsExt as _};
+    let out = scratch("several-current");
+    let mut args = vec!["compile".to_string()];
+    args.extend(EXAMPLES.iter().map(|e| path(&format!("examples/{e}"))));
+    args.extend(["-o".into(), out.to_string_lossy().into_owned()]);
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    assert_success(&paasc(&args));
+    let want = entries_under(&out);
+    let inodes = || -> BTreeMap<String, u64> {
+        want.keys()
+            .filter(|k| !k.ends_with('/'))
+            .filter_map(|k| Some((k.clone(), std::fs::metadata(out.join(k)).ok()?.ino())))
+            .collect()
+    };
+    let before = inodes();
+    let changed = [
+        "flask-minimal/gunicorn.conf.py",
+        "flask-secrets/.env",
+        "flask-async/docker/Dockerfile",
+    ];
+    std::fs::write(out.join(changed[0]), "changed\n").expect("write");
+    let readable = std::fs::Permissions::from_mode(0o644);
+    std::fs::set_permissions(out.join(changed[1]), readable).expect("chmod");
+    std::fs::remove_file(out.join(changed[2])).expect("remove");
+    let foreign = "flask-workers/helm/flask-workers/templates/mine.yaml";
+    std::fs::write(out.join(foreign), "not paasc's\n").expect("write");
+
+    let r = paasc(&args);
+    assert_success(&r);
+    assert_eq!(entries_under(&out), want);
+    let after = inodes();
+    // (The removed file's inode number may be given to its new copy.)
+    for (rel, ino) in before.iter().filter(|(rel, _)| *rel != changed[2]) {
+        let rewritten = changed.contains(&rel.as_str());
+        assert_eq!(after.get(rel) != Some(ino), rewritten, "{rel}");
+    }
+    let stderr = String::from_utf8_lossy(&r.stderr);
+    let total = before.len() - 1;
+    assert!(
+        stderr.contains(&format!(
+            "{} of {total} files were current and left untouched; removed what paasc no longer writes: {foreign}",
+            total - changed.len()
+        )),
+        "{stderr}"
+    );
+
+    let mut failing = args.clone();
+    let bad = path("golden/errors/lint-env-collision");
+    failing.insert(2, &bad);
+    assert_eq!(paasc(&failing).status.code(), Some(1));
+    assert_eq!(entries_under(&out), want, "a failing compile changed OUT");
+    assert_eq!(inodes(), after, "a failing compile replaced files");
+    let _ = std::fs::remove_dir_all(&out);
 }
 
 #[test]
