@@ -1623,11 +1623,21 @@ mod tests {
         };
         let mut f = f.clone();
         let seen = locked.settle(&mut f, &secret);
+        write_locked(locked, &f, &secret, &seen)
+    }
+
+    /// [`Locked::write_all`] of `files`, settled as `seen`.
+    fn write_locked(
+        locked: Locked,
+        files: &Files,
+        secret: &[String],
+        seen: &[Seen],
+    ) -> Result<Written, WriteError> {
         locked.write_all(&Output {
-            files: &f,
-            secret: &secret,
+            files,
+            secret,
             roots: &[],
-            seen: &seen,
+            seen,
         })
     }
 
@@ -1856,14 +1866,7 @@ mod tests {
         }
         // A link where a file goes is refused, settled or not, and nothing is written.
         let before = tree(&out);
-        let err = locked
-            .write_all(&Output {
-                files: &files,
-                secret: &secret,
-                roots: &[],
-                seen: &seen,
-            })
-            .expect_err("a link in OUT");
+        let err = write_locked(locked, &files, &secret, &seen).expect_err("a link in OUT");
         assert_eq!((err.path.as_path(), err.help), (link.as_path(), HELP_LINK));
         assert_eq!(tree(&out), before);
         fs::remove_file(&link).expect("remove");
@@ -1903,14 +1906,8 @@ mod tests {
                 fs::remove_file(&path).expect("remove");
             }
             let before = tree(&out);
-            let err = locked
-                .write_all(&Output {
-                    files: &files,
-                    secret: &secret,
-                    roots: &[],
-                    seen: &seen,
-                })
-                .expect_err("a current file gone");
+            let err =
+                write_locked(locked, &files, &secret, &seen).expect_err("a current file gone");
             assert!(err.path.starts_with(&path), "{}", err.path.display());
             assert!(
                 err.reason.contains("changed by another program"),
