@@ -4,7 +4,8 @@
 //! `OUT/.paasc/`: `manifest`, the files it wrote and the directories it created, and, only
 //! while a compile writes (or after one was killed), `staging/` (mode 0700).
 //!
-//! A write holds an exclusive `flock` on the OUT directory (a comparison a shared one), then:
+//! A write holds an exclusive `flock` on the OUT directory (a comparison a shared one; a
+//! compile of several projects takes it before they are compiled, [`Locked`]), then:
 //! 1. finishes or undoes a write that was interrupted ([`recover`]);
 //! 2. plans: each file is compared with the disk (identical files are not touched), and the
 //!    files paasc wrote before and no longer produces, with anything else in the directories
