@@ -304,7 +304,7 @@ pub fn write_all(out: &Path, want: &Output) -> Result<Written, WriteError> {
     let locked = lock(out, true, &mut created);
     let result = match &locked {
         Ok(_) => recover(out)
-            .and_then(|_| plan(out, want, &Listings::new()))
+            .and_then(|_| plan(out, want))
             .and_then(|plan| apply(out, plan)),
         Err(e) => Err(e.clone()),
     };
@@ -333,8 +333,6 @@ pub struct Locked<'a> {
     /// The directories the lock created (OUT was removed after it was looked at), removed
     /// again unless [`Locked::write_all`] succeeds.
     created: Vec<PathBuf>,
-    /// The directories [`Locked::settle`] listed.
-    listed: std::sync::Mutex<Listings>,
 }
 
 /// [`Locked`] on `out` when it is a directory already, after finishing a write that was
@@ -356,23 +354,31 @@ pub fn lock_existing(out: &Path) -> Option<Locked<'_>> {
         out,
         _dir: dir,
         created,
-        listed: std::sync::Mutex::new(Listings::new()),
     })
 }
 
 impl Locked<'_> {
     /// What OUT holds at each of `files` (paths under OUT; those in `secret` hold secret
     /// values), compared as [`write_all`] compares them: only what its directory's listing
-    /// says is a regular file is opened; it is current with the same bytes, and mode
-    /// [`SECRET_MODE`] for a secret one. The text of each current file is emptied.
+    /// says is a regular file is opened, and nothing in a directory reached through a link;
+    /// it is current with the same bytes, and mode [`SECRET_MODE`] for a secret one. The text
+    /// of each current file is emptied. The write looks at OUT again: a current file must
+    /// still be a regular file there (its content is not read again).
     pub fn settle(&self, files: &mut Files, secret: &[String]) -> Vec<Seen> {
         let mut seen = vec![Seen::Unknown; files.len()];
         let mut order: Vec<usize> = (0..files.len()).collect();
-        order.sort_by(|&a, &b| files[a].0.cmp(&files[b].0));
-        let mut listings = Vec::new();
+        order.sort_by(|&a, &b| {
+            let (a, b) = (&files[a].0, &files[b].0);
+            (parent(a), a).cmp(&(parent(b), b))
+        });
+        let mut probe = Probe::new(self.out);
         for group in order.chunk_by(|&a, &b| parent(&files[a].0) == parent(&files[b].0)) {
-            let rel_dir = parent(&files[group[0]].0);
-            let Ok((open, listed)) = listing(&under(self.out, rel_dir)) else {
+            let dir = parent(&files[group[0]].0);
+            // Nothing is read through a link (the write refuses one above a file).
+            if !plain(dir) && !dir.is_empty() || probe.kind(dir).ok() != Some(Kind::Dir) {
+                continue;
+            }
+            let Ok((open, listed)) = listing(&under(self.out, dir)) else {
                 continue;
             };
             for &i in group {
@@ -393,12 +399,7 @@ impl Locked<'_> {
                     _ => Seen::Unknown,
                 };
             }
-            listings.push((rel_dir.to_string(), listed));
         }
-        self.listed
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .extend(listings);
         for (file, &seen) in files.iter_mut().zip(&seen) {
             if seen == Seen::Current {
                 file.1 = Cow::Borrowed("");
@@ -409,8 +410,7 @@ impl Locked<'_> {
 
     /// [`write_all`] under this lock.
     pub fn write_all(mut self, want: &Output) -> Result<Written, WriteError> {
-        let listed = std::mem::take(&mut *self.listed.lock().unwrap_or_else(|e| e.into_inner()));
-        let result = plan(self.out, want, &listed).and_then(|plan| apply(self.out, plan));
+        let result = plan(self.out, want).and_then(|plan| apply(self.out, plan));
         if result.is_ok() {
             self.created.clear();
         }
@@ -435,7 +435,7 @@ pub fn drift(out: &Path, want: &Output) -> Result<String, WriteError> {
         guard = lock(out, true, &mut none)?;
         recover(out)?;
     }
-    let plan = plan(out, want, &Listings::new())?;
+    let plan = plan(out, want)?;
     let mut report = String::new();
     for put in &plan.puts {
         let rel = put.rel;
@@ -897,13 +897,9 @@ fn parse_manifest<'a>(
     Ok((manifest, same))
 }
 
-/// Directories of OUT listed already under the write's lock ([`Locked::settle`]), by path
-/// relative to OUT: [`plan`] takes their entries from here instead of listing them again.
-type Listings = HashMap<String, Vec<(std::ffi::OsString, Kind)>>;
-
 /// Compares `want` with what is under `out`: the files to write, the entries to remove, the
-/// directories to create; `known`: directories listed already.
-fn plan<'a>(out: &Path, want: &'a Output, known: &Listings) -> Result<Plan<'a>, WriteError> {
+/// directories to create.
+fn plan<'a>(out: &Path, want: &'a Output) -> Result<Plan<'a>, WriteError> {
     let mut probe = Probe::new(out);
     let secret: HashSet<&str> = want.secret.iter().map(String::as_str).collect();
     if let Some((rel, _)) = want
@@ -1028,10 +1024,7 @@ fn plan<'a>(out: &Path, want: &'a Output, known: &Listings) -> Result<Plan<'a>, 
     // kinds of the rest spare their files a look of their own below.
     let listed = each(&kept_owned, |_, &dir| {
         let path = out.join(dir);
-        let listed = match known.get(dir) {
-            Some(listed) => listed.clone(),
-            None => entries(&path).map_err(|e| WriteError::io(&path, &e))?,
-        };
+        let listed = entries(&path).map_err(|e| WriteError::io(&path, &e))?;
         let (mut kinds, mut foreign) = (Vec::new(), Vec::new());
         for (name, kind) in listed {
             let name = match name.into_string() {
@@ -1893,7 +1886,12 @@ mod tests {
         assert!(lock_existing(&out).is_none());
         assert!(!out.exists(), "OUT made by an early lock");
         let secret = secret(&new);
-        for gone in ["gunicorn.conf.py", "helm/web/templates"] {
+        // At OUT's top, in a directory paasc made, and the directory itself.
+        for gone in [
+            "gunicorn.conf.py",
+            "helm/web/Chart.yaml",
+            "helm/web/templates",
+        ] {
             let _ = fs::remove_dir_all(&out);
             write(&out, &new).expect("first write");
             let locked = lock_existing(&out).expect("OUT exists");
@@ -1918,6 +1916,61 @@ mod tests {
             assert_eq!(tree(&out), before, "{gone}: a refused write changed OUT");
         }
         let _ = fs::remove_dir_all(&out);
+    }
+
+    /// A file settled as different, then replaced by a directory before the write, is refused
+    /// as a directory is (and the directory is left), as without the early comparison.
+    #[test]
+    fn a_differing_file_replaced_by_a_directory_is_refused() {
+        let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+        let (_, new) = generations();
+        let out = scratch("settle-dir");
+        write(&out, &new).expect("first write");
+        let chart = out.join("helm/web/Chart.yaml");
+        fs::write(&chart, "name: changed\n").expect("change");
+        let secret = secret(&new);
+        let locked = lock_existing(&out).expect("OUT exists");
+        let mut files = new.clone();
+        let seen = locked.settle(&mut files, &secret);
+        let at = files.iter().position(|(r, _)| r == "helm/web/Chart.yaml");
+        assert_eq!(at.map(|i| seen[i]), Some(Seen::Differs));
+        fs::remove_file(&chart).expect("remove");
+        fs::create_dir(&chart).expect("mkdir");
+        fs::write(chart.join("mine.txt"), "mine\n").expect("write");
+        let before = tree(&out);
+        let err = write_locked(locked, &files, &secret, &seen).expect_err("a directory");
+        assert_eq!(err.path, chart);
+        assert_eq!(tree(&out), before);
+        let _ = fs::remove_dir_all(&out);
+    }
+
+    /// Nothing is read through a link to a directory in OUT (the write refuses it): files
+    /// there are not known, though a link's target holds the same bytes.
+    #[test]
+    fn settle_reads_nothing_through_a_linked_directory() {
+        let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+        let (_, new) = generations();
+        let out = scratch("settle-link");
+        let elsewhere = scratch("settle-link-target");
+        write(&out, &new).expect("first write");
+        fs::rename(out.join("helm"), &elsewhere).expect("move");
+        std::os::unix::fs::symlink(&elsewhere, out.join("helm")).expect("link");
+        let secret = secret(&new);
+        let locked = lock_existing(&out).expect("OUT exists");
+        let mut files = new.clone();
+        let seen = locked.settle(&mut files, &secret);
+        for ((rel, _), seen) in files.iter().zip(&seen) {
+            let want = if rel.starts_with("helm/") {
+                Seen::Unknown
+            } else {
+                Seen::Current
+            };
+            assert_eq!(*seen, want, "{rel}");
+        }
+        let err = write_locked(locked, &files, &secret, &seen).expect_err("a link");
+        assert_eq!(err.path, out.join("helm"));
+        let _ = fs::remove_dir_all(&out);
+        let _ = fs::remove_dir_all(&elsewhere);
     }
 
     /// A compile of `projects` projects (as `paasc compile DIR...` writes them, each under its
