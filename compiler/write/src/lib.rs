@@ -1875,11 +1875,12 @@ mod tests {
         let _ = fs::remove_dir_all(&out);
     }
 
-    /// A file settled current whose text was let go, then changed by another program before
-    /// the write: the write is refused (naming it) and changes nothing; OUT that does not
-    /// exist is not locked early (nothing in it can be current) and is not made by trying.
+    /// A file settled current whose text was let go, then removed by another program (or its
+    /// directory) before the write: the write is refused (naming it) and changes nothing; OUT
+    /// that does not exist is not locked early (nothing in it can be current) and is not made
+    /// by trying. (A change of its content in place is not seen: it is not read again.)
     #[test]
-    fn a_current_file_changed_before_the_write_is_refused() {
+    fn a_current_file_removed_before_the_write_is_refused() {
         let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
         let (_, new) = generations();
         let out = scratch("settle-changed");
