@@ -378,7 +378,7 @@ impl Locked<'_> {
             if !plain(dir) && !dir.is_empty() || probe.kind(dir).ok() != Some(Kind::Dir) {
                 continue;
             }
-            let Ok((open, listed)) = listing(&under(self.out, dir)) else {
+            let Ok(listed) = entries(&under(self.out, dir)) else {
                 continue;
             };
             for &i in group {
@@ -391,11 +391,9 @@ impl Locked<'_> {
                     continue;
                 }
                 let secret = secret.iter().any(|s| s == rel);
-                seen[i] = match read_in(&open, name) {
-                    Some(Ok(Some((bytes, mode)))) if written(&bytes, mode, text, secret) => {
-                        Seen::Current
-                    }
-                    Some(Ok(Some(_))) => Seen::Differs,
+                seen[i] = match read_regular(&under(self.out, rel)) {
+                    Ok(Some((bytes, mode))) if written(&bytes, mode, text, secret) => Seen::Current,
+                    Ok(Some(_)) => Seen::Differs,
                     _ => Seen::Unknown,
                 };
             }
@@ -601,12 +599,6 @@ impl Kind {
 /// mapped, and its pages first touched: 2 to 3 µs each here; README, "Performance").
 #[cfg(any(target_os = "linux", target_os = "android"))]
 pub fn entries(dir: &Path) -> io::Result<Vec<(std::ffi::OsString, Kind)>> {
-    listing(dir).map(|(_, listed)| listed)
-}
-
-/// [`entries`], and the directory, still open.
-#[cfg(any(target_os = "linux", target_os = "android"))]
-fn listing(dir: &Path) -> io::Result<(rustix::fs::Dir, Vec<(std::ffi::OsString, Kind)>)> {
     use rustix::fs::{FileType, Mode, OFlags};
     use std::os::unix::ffi::OsStrExt as _;
     let fd = rustix::fs::open(
@@ -636,13 +628,7 @@ fn listing(dir: &Path) -> io::Result<(rustix::fs::Dir, Vec<(std::ffi::OsString, 
         };
         listed.push((name, kind));
     }
-    Ok((read, listed))
-}
-
-/// [`entries`] (no directory is kept open here).
-#[cfg(not(any(target_os = "linux", target_os = "android")))]
-fn listing(dir: &Path) -> io::Result<((), Vec<(std::ffi::OsString, Kind)>)> {
-    Ok(((), entries(dir)?))
+    Ok(listed)
 }
 
 /// The entries of `dir`, without `.` and `..`, with what each is.
@@ -744,48 +730,14 @@ impl<'a> Probe<'a> {
 /// The bytes and permission bits of the regular file at `path`, which a listing or a look said
 /// is one: opened without following a link (`ELOOP` when it is one now) and without blocking,
 /// and looked at through the open file; `None` when it is no longer a regular file.
-fn read_regular(path: &Path) -> Found {
-    read_open(open_read(path, true)?)
-}
-
-/// [`read_regular`] of a file already opened.
-fn read_open(file: fs::File) -> Found {
+fn read_regular(path: &Path) -> io::Result<Option<(Vec<u8>, u32)>> {
+    let file = open_read(path, true)?;
     let meta = file.metadata()?;
     if !meta.is_file() {
         return Ok(None);
     }
     let mode = meta.mode() & 0o7777;
     Ok(Some((read_sized(file, meta.len(), u64::MAX)?, mode)))
-}
-
-/// The flags of [`open_read`].
-#[cfg(any(target_os = "linux", target_os = "android"))]
-fn read_flags(nofollow: bool) -> rustix::fs::OFlags {
-    use rustix::fs::OFlags;
-    let flags = OFlags::RDONLY | OFlags::CLOEXEC | OFlags::NONBLOCK;
-    if nofollow {
-        flags | OFlags::NOFOLLOW
-    } else {
-        flags
-    }
-}
-
-/// `open`, tried again while a signal interrupts it (`EINTR`, on NFS or FUSE) as std's is.
-#[cfg(any(target_os = "linux", target_os = "android"))]
-fn retried(open: impl Fn() -> rustix::io::Result<std::os::fd::OwnedFd>) -> io::Result<fs::File> {
-    loop {
-        match open() {
-            Err(rustix::io::Errno::INTR) => {}
-            opened => return Ok(fs::File::from(opened?)),
-        }
-    }
-}
-
-/// The file `name` of the open directory `dir`, opened as [`open_read`] opens a path without
-/// following a link: the kernel looks one name up, not each directory of its path again.
-#[cfg(any(target_os = "linux", target_os = "android"))]
-fn open_read_at(dir: std::os::fd::BorrowedFd, name: &str) -> io::Result<fs::File> {
-    retried(|| rustix::fs::openat(dir, name, read_flags(true), rustix::fs::Mode::empty()))
 }
 
 /// `path` opened for reading and closed on `exec`, without blocking (a FIFO with no writer
@@ -795,7 +747,17 @@ fn open_read_at(dir: std::os::fd::BorrowedFd, name: &str) -> io::Result<fs::File
 /// signal (`EINTR`, on NFS or FUSE), it is tried again, as std's `open` does.
 #[cfg(any(target_os = "linux", target_os = "android"))]
 pub fn open_read(path: &Path, nofollow: bool) -> io::Result<fs::File> {
-    retried(|| rustix::fs::open(path, read_flags(nofollow), rustix::fs::Mode::empty()))
+    use rustix::fs::{Mode, OFlags};
+    let mut flags = OFlags::RDONLY | OFlags::CLOEXEC | OFlags::NONBLOCK;
+    if nofollow {
+        flags |= OFlags::NOFOLLOW;
+    }
+    loop {
+        match rustix::fs::open(path, flags, Mode::empty()) {
+            Err(rustix::io::Errno::INTR) => {}
+            opened => return Ok(fs::File::from(opened?)),
+        }
+    }
 }
 
 /// `path` opened for reading, without blocking and, when `nofollow`, without following a link
@@ -1168,24 +1130,6 @@ fn plan<'a>(out: &Path, want: &'a Output) -> Result<Plan<'a>, WriteError> {
 /// `text`, and for a `secret` one, mode [`SECRET_MODE`].
 fn written(bytes: &[u8], mode: u32, text: &str, secret: bool) -> bool {
     bytes == text.as_bytes() && (!secret || mode == SECRET_MODE)
-}
-
-/// The bytes and permission bits of a regular file, as [`read_regular`] reads them.
-type Found = io::Result<Option<(Vec<u8>, u32)>>;
-
-/// The file `name` of the directory `open` (listed by [`listing`]), read as [`read_regular`]
-/// reads it, through the open directory; `None` where a listed directory is not kept open.
-#[cfg(any(target_os = "linux", target_os = "android"))]
-fn read_in(open: &rustix::fs::Dir, name: &str) -> Option<Found> {
-    let fd = open.fd().ok()?;
-    Some(open_read_at(fd, name).and_then(read_open))
-}
-
-/// The file `name` of the directory `open` (listed by [`listing`]), read as [`read_regular`]
-/// reads it, through the open directory; `None` where a listed directory is not kept open.
-#[cfg(not(any(target_os = "linux", target_os = "android")))]
-fn read_in(_open: &(), _name: &str) -> Option<Found> {
-    None
 }
 
 /// Whether `value` as pretty JSON and a line break is `bytes`, compared as it is serialized.
