@@ -17,7 +17,7 @@ pub mod pyjson;
 mod status;
 pub mod urlparse;
 
-pub use config::{option_kept_out, option_use, NameKey, OptionUse, OWN_VARIABLES};
+pub use config::{distinct, option_kept_out, option_use, NameKey, OptionUse, OWN_VARIABLES};
 pub use deployment::{ConfigValue, Databag, Deployment, ProxySettings, Relation, SecretContent};
 pub use integrations::ingress::base_url_source;
 pub use integrations::{read_by_paas_charm, Integration, Requirer, Sample, Several, TABLE};

@@ -5,7 +5,10 @@ use super::{CharmCx, Stage};
 use paasc_diag::Diagnostic;
 use foldhash::{HashMap, HashMapExt as _};
 use std::collections::hash_map::Entry;
-use paasc_runtime::{option_kept_out, option_use, NameKey, OptionUse, OWN_VARIABLES};
+use paasc_runtime::{
+    distinct as runtime_distinct, option_kept_out, option_use, NameKey, OptionUse, OWN_VARIABLES,
+};
+use paasc_frameworks::Spec;
 use std::borrow::Cow;
 
 paasc_diag::declare_code!(
@@ -35,40 +38,76 @@ pub(super) const STAGE: Stage = Stage::Charm {
 /// string made), another the variable's own spelling (upper-casing it is then the identity).
 type VarKey<'a> = NameKey<'a, true>;
 
+/// The variable the option `name` becomes.
+fn var(spec: &Spec, name: &str) -> String {
+    match option_use(spec, name) {
+        OptionUse::Env(var) => var,
+        _ => String::new(),
+    }
+}
+
+/// [`var`] after the framework's prefix, as a key.
+fn key<'n>(spec: &Spec, name: &'n str) -> VarKey<'n> {
+    if name.is_ascii() {
+        VarKey::from(name)
+    } else {
+        let var = var(spec, name);
+        let bare = var.strip_prefix(spec.configuration_prefix).unwrap_or(&var);
+        NameKey(Cow::Owned(bare.to_string()))
+    }
+}
+
 fn check(cx: &mut CharmCx) -> Vec<Diagnostic> {
     let spec = cx.framework.spec();
-    let prefix = spec.configuration_prefix;
-    let mut out = Vec::new();
-    let names = cx.option_names();
-    let mut exported: HashMap<VarKey, &str> = HashMap::with_capacity(names.len());
-    let option_key = cx.option_keys();
+    let var = |name: &str| var(spec, name);
+    let key = |name| key(spec, name);
     let own: Vec<VarKey> = OWN_VARIABLES.iter().map(|v| VarKey::from(*v)).collect();
-    for name in names {
-        if option_kept_out(spec, name).is_some() {
-            continue;
-        }
-        let var = || match option_use(spec, name) {
-            OptionUse::Env(var) => var,
-            _ => String::new(),
-        };
-        let found = if name.is_ascii() {
-            VarKey::from(name)
-        } else {
-            let var = var();
-            NameKey(Cow::Owned(var.strip_prefix(prefix).unwrap_or(&var).to_string()))
-        };
-        let slot = match exported.entry(found) {
+    let option_key = cx.option_keys();
+    let overwritten = |name: &str| {
+        let key = option_key(name)?;
+        Some(
+            Diagnostic::new(
+                CODE,
+                cx.file,
+                key,
+                format!("`{name}` becomes `{}`, which paas-charm itself sets afterwards, so the option's value never reaches the app", var(name)),
+            )
+            .label("same variable")
+            .help("rename the option"),
+        )
+    };
+    let count = cx.option_names().len();
+    let passed = || {
+        cx.option_names()
+            .filter(|name| option_kept_out(spec, name).is_none())
+    };
+    // Most charms have no two options that become one variable, and that is told from the
+    // variables' hashes alone; only the variables paas-charm sets itself are then looked for.
+    let mut own_names = Vec::new();
+    let keys = passed()
+        .inspect(|name| {
+            if own.contains(&key(name)) {
+                own_names.push(*name);
+            }
+        })
+        .map(key);
+    if runtime_distinct(keys, count) {
+        return own_names.into_iter().filter_map(overwritten).collect();
+    }
+    let mut out = Vec::new();
+    let mut exported: HashMap<VarKey, &str> = HashMap::with_capacity(count);
+    for name in passed() {
+        let slot = match exported.entry(key(name)) {
             Entry::Occupied(first) => {
                 let first = *first.get();
-                let Some(key) = option_key(name) else {
+                let Some(at) = option_key(name) else {
                     continue;
                 };
-                let var = var();
                 let mut d = Diagnostic::new(
                     CODE,
                     cx.file,
-                    key,
-                    format!("`{name}` and `{first}` both become the variable `{var}`, so one value is lost"),
+                    at,
+                    format!("`{name}` and `{first}` both become the variable `{}`, so one value is lost", var(name)),
                 )
                 .label("same variable")
                 .help("rename one of them");
@@ -81,20 +120,7 @@ fn check(cx: &mut CharmCx) -> Vec<Diagnostic> {
             Entry::Vacant(slot) => slot,
         };
         if own.contains(slot.key()) {
-            let Some(key) = option_key(name) else {
-                continue;
-            };
-            let var = var();
-            out.push(
-                Diagnostic::new(
-                    CODE,
-                    cx.file,
-                    key,
-                    format!("`{name}` becomes `{var}`, which paas-charm itself sets afterwards, so the option's value never reaches the app"),
-                )
-                .label("same variable")
-                .help("rename the option"),
-            );
+            out.extend(overwritten(name));
         }
         slot.insert(name);
     }
@@ -105,6 +131,19 @@ fn check(cx: &mut CharmCx) -> Vec<Diagnostic> {
 mod tests {
     use super::*;
     use crate::rules::test_support::charm_findings;
+
+    /// Without two options of one variable, the variables paas-charm sets itself are still
+    /// found, in file order, and options kept out of the environment are not.
+    #[test]
+    fn own_variables_are_found_without_a_collision() {
+        let found = charm_findings(&STAGE, "config:\n  options:\n    peer-fqdns: {type: string}\n    flask-base-url: {type: string}\n    other: {type: int}\n    Base_URL: {type: string}\n    straße: {type: string}\n");
+        assert_eq!(
+            found,
+            [(CODE, "peer-fqdns".into()), (CODE, "Base_URL".into())]
+        );
+        let found = charm_findings(&STAGE, "config:\n  options:\n    a: {type: string}\n    b-c: {type: string}\n");
+        assert_eq!(found, []);
+    }
 
     #[test]
     fn colliding_variables_are_found() {
