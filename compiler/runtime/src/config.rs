@@ -739,7 +739,10 @@ mod tests {
         ));
         for twice in ["opt-0", "opt_12345", "opt-19999"] {
             let names = many.iter().map(String::as_str).chain([twice]);
-            assert!(!distinct(names.map(NameKey::<false>::from), many.len()), "{twice}");
+            assert!(
+                !distinct(names.map(NameKey::<false>::from), many.len()),
+                "{twice}"
+            );
         }
         let upper = |a: &'static str, b: &'static str| {
             distinct([a, b].into_iter().map(NameKey::<true>::from), 2)
