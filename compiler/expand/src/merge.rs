@@ -27,6 +27,9 @@ pub fn apply(existing: Option<Yaml>, extension: Yaml) -> Yaml {
         (Yaml::Map(mut user), Yaml::Map(ext)) => {
             let found = positions(&user, &ext);
             let written = user.len();
+            // Room for the new keys at once: a large mapping (a charm's thousands of options)
+            // then grows within its allocation, where growing by doubling copied it whole.
+            user.reserve_exact(found.iter().filter(|at| at.is_none()).count());
             for ((k, v), at) in ext.into_iter().zip(found) {
                 let at = at.or_else(|| position(&user[written..], &k).map(|i| written + i));
                 match at {
