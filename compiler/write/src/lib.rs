@@ -1555,13 +1555,24 @@ mod tests {
     /// [`write`] as a compile of several projects writes: OUT, if it exists, locked first and
     /// the files settled ([`Locked::settle`]) before the write.
     fn write_settled(out: &Path, f: &Files) -> Result<Written, WriteError> {
-        let secret = secret(f);
-        let Some(locked) = lock_existing(out) else {
+        let Some((locked, f, secret, seen)) = settled(out, f) else {
             return write(out, f);
         };
+        write_locked(locked, &f, &secret, &seen)
+    }
+
+    /// OUT locked early ([`lock_existing`], `None` when it is not a directory) and `f` settled
+    /// against it: the lock, the files with the text of the current ones let go, the secret
+    /// ones among them, and what was seen of each.
+    fn settled<'o>(
+        out: &'o Path,
+        f: &Files,
+    ) -> Option<(Locked<'o>, Files, Vec<String>, Vec<Seen>)> {
+        let secret = secret(f);
+        let locked = lock_existing(out)?;
         let mut f = f.clone();
         let seen = locked.settle(&mut f, &secret);
-        write_locked(locked, &f, &secret, &seen)
+        Some((locked, f, secret, seen))
     }
 
     /// [`Locked::write_all`] of `files`, settled as `seen`.
@@ -1780,10 +1791,7 @@ mod tests {
         fs::remove_file(&link).expect("remove");
         std::os::unix::fs::symlink("../copy.yaml", &link).expect("link");
 
-        let secret = secret(&new);
-        let locked = lock_existing(&out).expect("OUT exists");
-        let mut files = new.clone();
-        let seen = locked.settle(&mut files, &secret);
+        let (locked, files, secret, seen) = settled(&out, &new).expect("OUT exists");
         let by_path: BTreeMap<&str, (Seen, &str)> = files
             .iter()
             .zip(&seen)
@@ -1830,7 +1838,6 @@ mod tests {
         let out = scratch("settle-changed");
         assert!(lock_existing(&out).is_none());
         assert!(!out.exists(), "OUT made by an early lock");
-        let secret = secret(&new);
         // At OUT's top, in a directory paasc made, and the directory itself.
         for gone in [
             "gunicorn.conf.py",
@@ -1839,9 +1846,7 @@ mod tests {
         ] {
             let _ = fs::remove_dir_all(&out);
             write(&out, &new).expect("first write");
-            let locked = lock_existing(&out).expect("OUT exists");
-            let mut files = new.clone();
-            let seen = locked.settle(&mut files, &secret);
+            let (locked, files, secret, seen) = settled(&out, &new).expect("OUT exists");
             assert!(seen.iter().all(|s| *s == Seen::Current), "{seen:?}");
             let path = out.join(gone);
             if path.is_dir() {
@@ -1873,10 +1878,7 @@ mod tests {
         write(&out, &new).expect("first write");
         let chart = out.join("helm/web/Chart.yaml");
         fs::write(&chart, "name: changed\n").expect("change");
-        let secret = secret(&new);
-        let locked = lock_existing(&out).expect("OUT exists");
-        let mut files = new.clone();
-        let seen = locked.settle(&mut files, &secret);
+        let (locked, files, secret, seen) = settled(&out, &new).expect("OUT exists");
         let at = files.iter().position(|(r, _)| r == "helm/web/Chart.yaml");
         assert_eq!(at.map(|i| seen[i]), Some(Seen::Differs));
         fs::remove_file(&chart).expect("remove");
@@ -1900,10 +1902,7 @@ mod tests {
         write(&out, &new).expect("first write");
         fs::rename(out.join("helm"), &elsewhere).expect("move");
         std::os::unix::fs::symlink(&elsewhere, out.join("helm")).expect("link");
-        let secret = secret(&new);
-        let locked = lock_existing(&out).expect("OUT exists");
-        let mut files = new.clone();
-        let seen = locked.settle(&mut files, &secret);
+        let (locked, files, secret, seen) = settled(&out, &new).expect("OUT exists");
         for ((rel, _), seen) in files.iter().zip(&seen) {
             let want = if rel.starts_with("helm/") {
                 Seen::Unknown
