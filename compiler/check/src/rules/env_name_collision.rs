@@ -84,13 +84,13 @@ fn check(cx: &mut CharmCx) -> Vec<Diagnostic> {
     // Most charms have no two options that become one variable, and that is told from the
     // variables' hashes alone; only the variables paas-charm sets itself are then looked for.
     let mut own_names = Vec::new();
-    let keys = passed()
-        .inspect(|name| {
-            if own.contains(&key(name)) {
-                own_names.push(*name);
-            }
-        })
-        .map(key);
+    let keys = passed().map(|name| {
+        let key = key(name);
+        if own.contains(&key) {
+            own_names.push(name);
+        }
+        key
+    });
     if runtime_distinct(keys, count) {
         return own_names.into_iter().filter_map(overwritten).collect();
     }
