@@ -390,7 +390,7 @@ pub fn provisioned(app: &Resolved) -> Vec<Provisioned> {
 }
 
 fn s(v: &str) -> Yaml {
-    Yaml::Str(v.to_string())
+    Yaml::str(v)
 }
 
 fn seq<'a>(items: impl IntoIterator<Item = &'a str>) -> Yaml {
@@ -615,7 +615,7 @@ pub fn files(app: &Resolved, placement: &Placement) -> Result<Files, Vec<Diagnos
             Yaml::Map(
                 volumes
                     .into_iter()
-                    .map(|(k, v)| (Yaml::Str(k), v))
+                    .map(|(k, v)| (Yaml::str(k), v))
                     .collect(),
             ),
         ));

@@ -84,7 +84,7 @@ mod tests {
             Yaml::Map(vec![(Yaml::str("x"), Yaml::str("line\n"))]),
             Yaml::Seq(vec![Yaml::str("a"), Yaml::Int(2)]),
             Yaml::Null,
-            Yaml::Str(String::new()),
+            Yaml::str(""),
             Yaml::Seq(vec![Yaml::str("a"), Yaml::Int(1)]),
         ];
         for _ in 0..2 {

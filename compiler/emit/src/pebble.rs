@@ -56,7 +56,7 @@ pub fn holds_secret(path: &str, _: &Files) -> bool {
 /// A scalar as rockcraft reads a string field: a string as it is, a number as Python writes it.
 pub fn text(value: &Yaml) -> Option<String> {
     match value {
-        Yaml::Str(s) => Some(s.clone()),
+        Yaml::Str(s) => Some(s.to_string()),
         Yaml::Int(i) => Some(i.to_string()),
         Yaml::BigInt(d) => Some(d.clone()),
         Yaml::Float(f) => Some(paasc_syntax::python_float_repr(*f)),

@@ -178,7 +178,7 @@ pub fn project_bases(doc: &Yaml) -> Vec<String> {
 
 fn scalar_text(v: Option<&Yaml>) -> String {
     match v {
-        Some(Yaml::Str(s)) => s.clone(),
+        Some(Yaml::Str(s)) => s.to_string(),
         Some(Yaml::Float(f)) => paasc_syntax::python_float_repr(*f),
         Some(Yaml::Int(i)) => i.to_string(),
         Some(Yaml::Null) | None => "None".into(),
@@ -290,9 +290,10 @@ fn root_snippet(fw: CharmExtension, doc: &Yaml) -> Yaml {
                         fields
                             .iter()
                             .map(|(k, v)| match v {
-                                Yaml::Str(text) => {
-                                    (k.clone(), Yaml::Str(text.replace("{endpoint_name}", ep)))
-                                }
+                                Yaml::Str(text) => (
+                                    k.clone(),
+                                    Yaml::Str(text.replace("{endpoint_name}", ep).into()),
+                                ),
                                 other => (k.clone(), other.clone()),
                             })
                             .collect(),
@@ -304,7 +305,7 @@ fn root_snippet(fw: CharmExtension, doc: &Yaml) -> Yaml {
                     .position(|(k, _): &(Yaml, Yaml)| k.as_str() == Some(name.as_str()))
                 {
                     Some(i) => dynamic[i].1 = option,
-                    None => dynamic.push((Yaml::Str(name), option)),
+                    None => dynamic.push((Yaml::Str(name.into()), option)),
                 }
             }
         }
@@ -658,7 +659,11 @@ const LINKS: [(&str, bool); 5] = [
 /// prints them (`https://example.com` → `https://example.com/`), in lists too.
 fn links(fields: Vec<(Yaml, Yaml)>) -> Yaml {
     let url = |v: Yaml| match v {
-        Yaml::Str(u) => Yaml::Str(paasc_syntax::anyurl::any_http_url(&u).unwrap_or(u)),
+        Yaml::Str(u) => Yaml::Str(
+            paasc_syntax::anyurl::any_http_url(&u)
+                .map(Into::into)
+                .unwrap_or(u),
+        ),
         other => other,
     };
     let mut rest = fields;
@@ -716,7 +721,7 @@ fn normalise(field: &str, v: Yaml) -> Yaml {
                             .into_iter()
                             .map(|(k, v)| match (k.as_str(), &v) {
                                 (Some("lib"), Yaml::Str(name)) => {
-                                    (k, Yaml::Str(normalise_lib(name)))
+                                    (k, Yaml::Str(normalise_lib(name).into()))
                                 }
                                 _ => (k, v),
                             })

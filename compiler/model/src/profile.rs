@@ -98,7 +98,7 @@ fn json(v: &paasc_syntax::Yaml) -> String {
             Yaml::BigInt(d) => d.clone().into(),
             Yaml::Float(f) => serde_json::Number::from_f64(*f)
                 .map_or(serde_json::Value::Null, serde_json::Value::Number),
-            Yaml::Str(s) | Yaml::Timestamp(s) => s.clone().into(),
+            Yaml::Str(s) | Yaml::Timestamp(s) => s.as_str().into(),
             Yaml::Seq(items) => items.iter().map(value).collect(),
             Yaml::Map(pairs) => serde_json::Value::Object(
                 pairs

@@ -79,7 +79,7 @@ fn meta<'a>(k: &'a Yaml, v: &'a Yaml) -> Option<(OptionMeta<'a>, Option<&'a Yaml
 
 fn yaml_to_config(v: &Yaml) -> Option<ConfigValue> {
     match v {
-        Yaml::Str(s) => Some(ConfigValue::Str(s.clone())),
+        Yaml::Str(s) => Some(ConfigValue::Str(s.to_string())),
         Yaml::Bool(b) => Some(ConfigValue::Bool(*b)),
         Yaml::Int(i) => i64::try_from(*i).ok().map(ConfigValue::Int),
         Yaml::Float(f) => Some(ConfigValue::Float(*f)),

@@ -33,7 +33,7 @@ pub(crate) fn command(rock: &Yaml, service: &str) -> Result<String, PyError> {
         .and_then(|s| s.get(service))
         .ok_or_else(|| PyError::new("KeyError", format!("'{service}'")))?;
     match svc.get("command") {
-        Some(Yaml::Str(c)) => Ok(c.clone()),
+        Some(Yaml::Str(c)) => Ok(c.to_string()),
         Some(_) => Err(PyError::new(
             "AttributeError",
             "'NoneType' object has no attribute 'read'",
@@ -60,7 +60,7 @@ fn env_yaml(env: &crate::NameMap<String>, int_env: &[&str]) -> Yaml {
     };
     Yaml::Map(
         env.iter()
-            .map(|(k, v)| (Yaml::str(k.clone()), value(k, v)))
+            .map(|(k, v)| (Yaml::str(k.as_str()), value(k, v)))
             .collect(),
     )
 }

@@ -146,13 +146,13 @@ pub fn yaml_to_json(y: &Yaml) -> Value {
         Yaml::Float(f) => serde_json::Number::from_f64(*f)
             .map(Value::Number)
             .unwrap_or_else(|| json!(paasc_syntax::python_float_repr(*f))),
-        Yaml::Str(s) | Yaml::Timestamp(s) => json!(s),
+        Yaml::Str(s) | Yaml::Timestamp(s) => json!(s.as_str()),
         Yaml::Seq(items) => Value::Array(items.iter().map(yaml_to_json).collect()),
         Yaml::Map(entries) => {
             let mut m = Map::new();
             for (k, v) in entries {
                 let key = match k {
-                    Yaml::Str(s) | Yaml::Timestamp(s) => s.clone(),
+                    Yaml::Str(s) | Yaml::Timestamp(s) => s.to_string(),
                     Yaml::Null => "null".into(),
                     other => match yaml_to_json(other) {
                         Value::String(s) => s,

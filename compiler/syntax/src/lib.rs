@@ -17,6 +17,7 @@ mod value;
 pub mod write;
 
 pub use builder::{parse, Limits};
+pub use compact_str::CompactString;
 pub use scalar::{
     python_float_repr, python_str_repr, resolve11_plain, CoreTag, Scalar, Style, Value,
 };

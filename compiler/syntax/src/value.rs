@@ -3,6 +3,7 @@
 
 use crate::scalar::{python_float_repr, Value};
 use crate::tree::{Kind, NodeId, Tree};
+use compact_str::CompactString;
 
 /// A loaded YAML value.
 #[derive(Clone, Debug, PartialEq)]
@@ -17,10 +18,10 @@ pub enum Yaml {
     BigInt(String),
     /// A float.
     Float(f64),
-    /// A string.
-    Str(String),
+    /// A string: inline up to 24 bytes, so most keys and short values allocate nothing.
+    Str(CompactString),
     /// A date or date-time, as written.
-    Timestamp(String),
+    Timestamp(CompactString),
     /// A list.
     Seq(Vec<Yaml>),
     /// A mapping, in insertion order. Keys are values too (PyYAML allows any hashable key).
@@ -37,8 +38,8 @@ impl Yaml {
                 Value::Int(i) => Yaml::Int(i),
                 Value::BigInt(d) => Yaml::BigInt(d),
                 Value::Float(f) => Yaml::Float(f),
-                Value::Timestamp(t) => Yaml::Timestamp(t.to_string()),
-                Value::Str(s) => Yaml::Str(s.to_string()),
+                Value::Timestamp(t) => Yaml::Timestamp(t.into()),
+                Value::Str(s) => Yaml::Str(s.into()),
             },
             Kind::Seq(items) => {
                 Yaml::Seq(items.iter().map(|i| Yaml::from_tree(tree, *i)).collect())
@@ -54,7 +55,7 @@ impl Yaml {
     }
 
     /// A string value.
-    pub fn str(s: impl Into<String>) -> Yaml {
+    pub fn str(s: impl Into<CompactString>) -> Yaml {
         Yaml::Str(s.into())
     }
 
@@ -125,7 +126,7 @@ impl Yaml {
             Yaml::BigInt(d) => d.clone(),
             Yaml::Float(f) => python_float_repr(*f),
             Yaml::Str(s) => format!("'{s}'"),
-            Yaml::Timestamp(t) => t.clone(),
+            Yaml::Timestamp(t) => t.to_string(),
             Yaml::Seq(_) => "[...]".into(),
             Yaml::Map(_) => "{...}".into(),
         }

@@ -136,7 +136,7 @@ fn to_json(y: &Yaml) -> Json {
         Yaml::Int(i) => i64::try_from(*i).map_or_else(|_| Json::String(i.to_string()), Json::from),
         Yaml::BigInt(d) => Json::String(d.clone()),
         Yaml::Float(f) => serde_json::Number::from_f64(*f).map_or(Json::Null, Json::Number),
-        Yaml::Str(s) | Yaml::Timestamp(s) => Json::String(s.clone()),
+        Yaml::Str(s) | Yaml::Timestamp(s) => Json::String(s.to_string()),
         Yaml::Seq(items) => Json::Array(items.iter().map(to_json).collect()),
         Yaml::Map(entries) => Json::Object(
             entries

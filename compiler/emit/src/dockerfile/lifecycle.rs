@@ -82,7 +82,7 @@ fn strs(v: Option<&Yaml>) -> Vec<&Yaml> {
 /// A scalar as craft-parts reads it (pydantic's str coercion of YAML scalars).
 pub fn text(v: &Yaml) -> Option<String> {
     match v {
-        Yaml::Str(s) => Some(s.clone()),
+        Yaml::Str(s) => Some(s.to_string()),
         Yaml::Int(i) => Some(i.to_string()),
         Yaml::Float(f) => Some(paasc_syntax::python_float_repr(*f)),
         Yaml::Bool(b) => Some(if *b { "True" } else { "False" }.to_string()),

@@ -151,7 +151,7 @@ pub fn files(input: &EmitInput, mode: Mode) -> Result<Files, Vec<Diagnostic>> {
 
 fn str_of(y: Option<&Yaml>) -> Option<String> {
     match y? {
-        Yaml::Str(s) | Yaml::Timestamp(s) => Some(s.clone()),
+        Yaml::Str(s) | Yaml::Timestamp(s) => Some(s.to_string()),
         Yaml::Null => None,
         other => Some(other.python_repr()),
     }

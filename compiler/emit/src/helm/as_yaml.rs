@@ -4,7 +4,7 @@
 //! [`Unsupported`], and the caller goes through the JSON text instead.
 
 use foldhash::{HashMap, HashMapExt as _};
-use paasc_syntax::Yaml;
+use paasc_syntax::{CompactString, Yaml};
 use serde::ser::{self, Serialize};
 
 /// `value` as [`Yaml`], or `None` when it holds what only the JSON text gives exactly.
@@ -72,7 +72,7 @@ impl Entries {
                 if !self.index.is_empty() {
                     self.index.insert(key.clone(), self.list.len());
                 }
-                self.list.push((Yaml::Str(key), value));
+                self.list.push((Yaml::str(key), value));
             }
         }
     }
@@ -147,10 +147,10 @@ impl ser::Serializer for Ser {
         Err(Unsupported)
     }
     fn serialize_char(self, v: char) -> Result<Yaml, Unsupported> {
-        Ok(Yaml::Str(v.to_string()))
+        Ok(Yaml::str(v.to_string()))
     }
     fn serialize_str(self, v: &str) -> Result<Yaml, Unsupported> {
-        Ok(Yaml::Str(v.to_string()))
+        Ok(Yaml::str(v))
     }
     fn serialize_bytes(self, v: &[u8]) -> Result<Yaml, Unsupported> {
         Ok(Yaml::Seq(
@@ -175,7 +175,7 @@ impl ser::Serializer for Ser {
         _: u32,
         variant: &'static str,
     ) -> Result<Yaml, Unsupported> {
-        Ok(Yaml::Str(variant.to_string()))
+        Ok(Yaml::Str(CompactString::const_new(variant)))
     }
     fn serialize_newtype_struct<T: Serialize + ?Sized>(
         self,
@@ -192,7 +192,7 @@ impl ser::Serializer for Ser {
         v: &T,
     ) -> Result<Yaml, Unsupported> {
         Ok(Yaml::Map(vec![(
-            Yaml::Str(variant.to_string()),
+            Yaml::Str(CompactString::const_new(variant)),
             v.serialize(Ser)?,
         )]))
     }
@@ -309,7 +309,7 @@ struct Variant<T>(&'static str, T);
 
 impl<T> Variant<T> {
     fn wrap(variant: &str, inner: Yaml) -> Yaml {
-        Yaml::Map(vec![(Yaml::Str(variant.to_string()), inner)])
+        Yaml::Map(vec![(Yaml::str(variant), inner)])
     }
 }
 

@@ -936,17 +936,17 @@ impl<'de> serde::de::Visitor<'de> for JsonYamlVisitor {
             paasc_syntax::Value::Int(i) => Yaml::Int(i),
             paasc_syntax::Value::BigInt(d) => Yaml::BigInt(d),
             paasc_syntax::Value::Float(f) => Yaml::Float(f),
-            paasc_syntax::Value::Timestamp(t) => Yaml::Timestamp(t.to_string()),
-            paasc_syntax::Value::Str(s) => Yaml::Str(s.to_string()),
+            paasc_syntax::Value::Timestamp(t) => Yaml::Timestamp(t.into()),
+            paasc_syntax::Value::Str(s) => Yaml::str(s),
         })
     }
 
     fn visit_str<E>(self, s: &str) -> Result<Yaml, E> {
-        Ok(Yaml::Str(s.to_string()))
+        Ok(Yaml::str(s))
     }
 
     fn visit_string<E>(self, s: String) -> Result<Yaml, E> {
-        Ok(Yaml::Str(s))
+        Ok(Yaml::str(s))
     }
 
     fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Yaml, A::Error> {
@@ -1908,7 +1908,7 @@ mod tests {
             Yaml::Null => serde_json::Value::Null,
             Yaml::Bool(b) => (*b).into(),
             Yaml::Int(i) => i64::try_from(*i).map_or(serde_json::Value::Null, Into::into),
-            Yaml::Str(s) => s.clone().into(),
+            Yaml::Str(s) => s.as_str().into(),
             Yaml::Seq(items) => items.iter().map(yaml_json).collect(),
             Yaml::Map(m) => serde_json::Value::Object(
                 m.iter()
