@@ -86,8 +86,11 @@ fn write_seq(out: &mut String, items: &[Yaml], indent: usize, pad_first: bool) {
 
 fn key(out: &mut String, k: &Yaml) {
     match k {
-        Yaml::Str(s) if !s.contains('\n') => push_scalar(out, s, 0),
-        Yaml::Str(s) => double_quoted(out, s),
+        // A key is one line: where a value would be a literal block, it is double-quoted.
+        Yaml::Str(s) => match style(s) {
+            Style::Literal(_) => double_quoted(out, s),
+            style => push_styled(out, s, style, 0),
+        },
         other if !is_block(other) => inline(out, other, 0),
         _ => out.push_str("? complex-key"),
     }
@@ -131,41 +134,59 @@ pub fn plain_safe(s: &str) -> bool {
 /// [`plain_safe`] without the glance: the indicators, then YAML 1.1's, 1.2's and go-yaml's
 /// resolvers.
 fn plain_by_rules(s: &str) -> bool {
-    let Some(first) = s.chars().next() else {
-        return false;
-    };
-    let dash_word = first == '-' && s.len() > 1 && !s.starts_with("- ") && !s.starts_with("--");
-    if "-?:,[]{}#&*!|>'\"%@`".contains(first) && !dash_word {
-        return false;
-    }
-    if s == "<<" || s == "=" || s.starts_with(' ') || s.ends_with(' ') || s.ends_with(':') {
-        return false;
-    }
-    // One pass for `: `, ` #` and the special characters.
-    let mut prev = '\0';
-    for c in s.chars() {
-        if special(c) || (prev == ':' && c == ' ') || (prev == ' ' && c == '#') {
-            return false;
-        }
-        prev = c;
-    }
-    plain_reads_as_string(s) && go_yaml_reads_as_string(s)
-}
-
-/// Whether `s` is plain-safe at a glance, before the resolvers: printable ASCII without `:`,
-/// `#` or a trailing space, starting with a letter that starts no null or bool word (in YAML
-/// 1.1, 1.2 or go-yaml) unless it is longer than all of them (`FALSE`); numbers start with a
-/// digit, a sign, `.` or `~`.
-fn plain_at_a_glance(s: &str) -> bool {
     let b = s.as_bytes();
     let Some(&first) = b.first() else {
         return false;
     };
-    first.is_ascii_alphabetic()
-        && (b.len() > 5 || !b"nNyYtToOfF".contains(&first))
-        && b.last() != Some(&b' ')
-        && b.iter()
-            .all(|&c| matches!(c, b' '..=b'~') && c != b':' && c != b'#')
+    let dash_word = first == b'-' && b.len() > 1 && b[1] != b' ' && b[1] != b'-';
+    if b"-?:,[]{}#&*!|>'\"%@`".contains(&first) && !dash_word {
+        return false;
+    }
+    if s == "<<" || s == "=" || first == b' ' || s.ends_with(' ') || s.ends_with(':') {
+        return false;
+    }
+    let clean = if s.is_ascii() {
+        printable_ascii(b) && !comment_or_value_indicator(b)
+    } else {
+        // One pass for `: `, ` #` and the special characters.
+        let mut prev = '\0';
+        s.chars().all(|c| {
+            let ok = !(special(c) || prev == ':' && c == ' ' || prev == ' ' && c == '#');
+            prev = c;
+            ok
+        })
+    };
+    clean && plain_reads_as_string(s) && go_yaml_reads_as_string(s)
+}
+
+/// Whether every byte is printable ASCII (a space to `~`); without an early exit, so that it is
+/// vectorised.
+fn printable_ascii(b: &[u8]) -> bool {
+    b.iter().fold(true, |ok, &c| ok & matches!(c, b' '..=b'~'))
+}
+
+/// Whether `: ` or ` #` occurs (a value indicator or a comment inside a plain scalar); without
+/// an early exit, as [`printable_ascii`].
+fn comment_or_value_indicator(b: &[u8]) -> bool {
+    let next = b.get(1..).unwrap_or_default();
+    b.iter().zip(next).fold(false, |found, (&x, &y)| {
+        found | ((x == b':') & (y == b' ')) | ((x == b' ') & (y == b'#'))
+    })
+}
+
+/// Whether `s` is plain-safe at a glance, before the resolvers: printable ASCII without `: ` or
+/// ` #` and not ending in a space or `:`, starting with `/` or with a letter that starts no
+/// null or bool word (in YAML 1.1, 1.2 or go-yaml) unless it is longer than all of them
+/// (`FALSE`); numbers start with a digit, a sign, `.` or `~`. Paths, URLs, images and commands
+/// (`app:app`) are taken here: the rules decode every character and run the resolvers.
+fn plain_at_a_glance(s: &str) -> bool {
+    let b = s.as_bytes();
+    let (Some(&first), Some(&last)) = (b.first(), b.last()) else {
+        return false;
+    };
+    let starts = first == b'/'
+        || (first.is_ascii_alphabetic() && (b.len() > 5 || !b"nNyYtToOfF".contains(&first)));
+    starts && last != b' ' && last != b':' && printable_ascii(b) && !comment_or_value_indicator(b)
 }
 
 /// Whether go-yaml v2 (Helm reads values and Chart.yaml with it, through sigs.k8s.io/yaml)
@@ -181,7 +202,11 @@ fn go_yaml_reads_as_string(s: &str) -> bool {
     match bytes.first() {
         Some(b'.') => !bytes.get(1).is_some_and(u8::is_ascii_digit),
         Some(b) if b.is_ascii_digit() || *b == b'+' || *b == b'-' => {
-            let plain: String = s.chars().filter(|&c| c != '_').collect();
+            let plain: std::borrow::Cow<str> = if bytes.contains(&b'_') {
+                s.chars().filter(|&c| c != '_').collect::<String>().into()
+            } else {
+                s.into()
+            };
             let body = plain.strip_prefix(['+', '-']).unwrap_or(&plain);
             let b = body.as_bytes();
             let prefixed = b.len() > 2
@@ -249,7 +274,12 @@ fn literal_lines(s: &str) -> std::str::Split<'_, char> {
 /// indented by it, at least 2): plain when it reads back as the same string, else a literal
 /// block, single-quoted or double-quoted.
 pub fn push_scalar(out: &mut String, s: &str, indent: usize) {
-    match style(s) {
+    push_styled(out, s, style(s), indent);
+}
+
+/// [`push_scalar`] in the [`style`] of `s`, already known.
+fn push_styled(out: &mut String, s: &str, style: Style, indent: usize) {
+    match style {
         Style::Plain => out.push_str(s),
         Style::Literal(chomp) => {
             out.push('|');
@@ -429,6 +459,20 @@ mod tests {
         "k: v\n# c\n",
         "\ttab\nx",
         "é\n",
+        "app:app",
+        "http://h:8000/p?q=1#f",
+        "redis://localhost:6379",
+        "/flask/app",
+        "/a: b",
+        "/a #c",
+        "/x:",
+        "/ ",
+        "/",
+        "a#b",
+        "y:n",
+        "n:y",
+        "on:off",
+        "ghcr.io/o/app:0.1",
     ];
 
     #[test]
