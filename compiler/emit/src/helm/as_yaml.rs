@@ -37,7 +37,7 @@ impl ser::Error for Unsupported {
 #[derive(Default)]
 pub struct Entries {
     list: Vec<(Yaml, Yaml)>,
-    index: HashMap<String, usize>,
+    index: HashMap<CompactString, usize>,
 }
 
 impl Entries {
@@ -50,7 +50,7 @@ impl Entries {
     }
 
     /// Adds `key: value`.
-    pub fn insert(&mut self, key: String, value: Yaml) {
+    pub fn insert(&mut self, key: CompactString, value: Yaml) {
         let seen = if self.list.len() < SCANNED {
             self.list
                 .iter()
@@ -61,7 +61,7 @@ impl Entries {
                     self.list
                         .iter()
                         .enumerate()
-                        .filter_map(|(i, (k, _))| k.as_str().map(|k| (k.to_string(), i))),
+                        .filter_map(|(i, (k, _))| k.as_str().map(|k| (k.into(), i))),
                 );
             }
             self.index.get(&key).copied()
@@ -72,7 +72,7 @@ impl Entries {
                 if !self.index.is_empty() {
                     self.index.insert(key.clone(), self.list.len());
                 }
-                self.list.push((Yaml::str(key), value));
+                self.list.push((Yaml::Str(key), value));
             }
         }
     }
@@ -269,7 +269,7 @@ impl ser::SerializeTupleStruct for Seq {
 }
 
 /// A mapping's entries, and the key of the entry whose value comes next.
-struct Map(Entries, Option<String>);
+struct Map(Entries, Option<CompactString>);
 
 impl ser::SerializeMap for Map {
     type Ok = Yaml;
@@ -296,7 +296,7 @@ impl ser::SerializeStruct for Map {
         key: &'static str,
         v: &T,
     ) -> Result<(), Unsupported> {
-        self.0.insert(key.to_string(), v.serialize(Ser)?);
+        self.0.insert(CompactString::const_new(key), v.serialize(Ser)?);
         Ok(())
     }
     fn end(self) -> Result<Yaml, Unsupported> {
@@ -344,68 +344,68 @@ impl ser::SerializeStructVariant for Variant<Map> {
 struct Key;
 
 impl ser::Serializer for Key {
-    type Ok = String;
+    type Ok = CompactString;
     type Error = Unsupported;
-    type SerializeSeq = ser::Impossible<String, Unsupported>;
-    type SerializeTuple = ser::Impossible<String, Unsupported>;
-    type SerializeTupleStruct = ser::Impossible<String, Unsupported>;
-    type SerializeTupleVariant = ser::Impossible<String, Unsupported>;
-    type SerializeMap = ser::Impossible<String, Unsupported>;
-    type SerializeStruct = ser::Impossible<String, Unsupported>;
-    type SerializeStructVariant = ser::Impossible<String, Unsupported>;
+    type SerializeSeq = ser::Impossible<CompactString, Unsupported>;
+    type SerializeTuple = ser::Impossible<CompactString, Unsupported>;
+    type SerializeTupleStruct = ser::Impossible<CompactString, Unsupported>;
+    type SerializeTupleVariant = ser::Impossible<CompactString, Unsupported>;
+    type SerializeMap = ser::Impossible<CompactString, Unsupported>;
+    type SerializeStruct = ser::Impossible<CompactString, Unsupported>;
+    type SerializeStructVariant = ser::Impossible<CompactString, Unsupported>;
 
-    fn serialize_bool(self, _: bool) -> Result<String, Unsupported> {
+    fn serialize_bool(self, _: bool) -> Result<CompactString, Unsupported> {
         Err(Unsupported)
     }
-    fn serialize_i8(self, v: i8) -> Result<String, Unsupported> {
-        Ok(v.to_string())
+    fn serialize_i8(self, v: i8) -> Result<CompactString, Unsupported> {
+        Ok(v.to_string().into())
     }
-    fn serialize_i16(self, v: i16) -> Result<String, Unsupported> {
-        Ok(v.to_string())
+    fn serialize_i16(self, v: i16) -> Result<CompactString, Unsupported> {
+        Ok(v.to_string().into())
     }
-    fn serialize_i32(self, v: i32) -> Result<String, Unsupported> {
-        Ok(v.to_string())
+    fn serialize_i32(self, v: i32) -> Result<CompactString, Unsupported> {
+        Ok(v.to_string().into())
     }
-    fn serialize_i64(self, v: i64) -> Result<String, Unsupported> {
-        Ok(v.to_string())
+    fn serialize_i64(self, v: i64) -> Result<CompactString, Unsupported> {
+        Ok(v.to_string().into())
     }
-    fn serialize_u8(self, v: u8) -> Result<String, Unsupported> {
-        Ok(v.to_string())
+    fn serialize_u8(self, v: u8) -> Result<CompactString, Unsupported> {
+        Ok(v.to_string().into())
     }
-    fn serialize_u16(self, v: u16) -> Result<String, Unsupported> {
-        Ok(v.to_string())
+    fn serialize_u16(self, v: u16) -> Result<CompactString, Unsupported> {
+        Ok(v.to_string().into())
     }
-    fn serialize_u32(self, v: u32) -> Result<String, Unsupported> {
-        Ok(v.to_string())
+    fn serialize_u32(self, v: u32) -> Result<CompactString, Unsupported> {
+        Ok(v.to_string().into())
     }
-    fn serialize_u64(self, v: u64) -> Result<String, Unsupported> {
-        Ok(v.to_string())
+    fn serialize_u64(self, v: u64) -> Result<CompactString, Unsupported> {
+        Ok(v.to_string().into())
     }
-    fn serialize_f32(self, _: f32) -> Result<String, Unsupported> {
+    fn serialize_f32(self, _: f32) -> Result<CompactString, Unsupported> {
         Err(Unsupported)
     }
-    fn serialize_f64(self, _: f64) -> Result<String, Unsupported> {
+    fn serialize_f64(self, _: f64) -> Result<CompactString, Unsupported> {
         Err(Unsupported)
     }
-    fn serialize_char(self, v: char) -> Result<String, Unsupported> {
-        Ok(v.to_string())
+    fn serialize_char(self, v: char) -> Result<CompactString, Unsupported> {
+        Ok(v.to_string().into())
     }
-    fn serialize_str(self, v: &str) -> Result<String, Unsupported> {
-        Ok(v.to_string())
+    fn serialize_str(self, v: &str) -> Result<CompactString, Unsupported> {
+        Ok(v.into())
     }
-    fn serialize_bytes(self, _: &[u8]) -> Result<String, Unsupported> {
+    fn serialize_bytes(self, _: &[u8]) -> Result<CompactString, Unsupported> {
         Err(Unsupported)
     }
-    fn serialize_none(self) -> Result<String, Unsupported> {
+    fn serialize_none(self) -> Result<CompactString, Unsupported> {
         Err(Unsupported)
     }
-    fn serialize_some<T: Serialize + ?Sized>(self, _: &T) -> Result<String, Unsupported> {
+    fn serialize_some<T: Serialize + ?Sized>(self, _: &T) -> Result<CompactString, Unsupported> {
         Err(Unsupported)
     }
-    fn serialize_unit(self) -> Result<String, Unsupported> {
+    fn serialize_unit(self) -> Result<CompactString, Unsupported> {
         Err(Unsupported)
     }
-    fn serialize_unit_struct(self, _: &'static str) -> Result<String, Unsupported> {
+    fn serialize_unit_struct(self, _: &'static str) -> Result<CompactString, Unsupported> {
         Err(Unsupported)
     }
     fn serialize_unit_variant(
@@ -413,14 +413,14 @@ impl ser::Serializer for Key {
         _: &'static str,
         _: u32,
         variant: &'static str,
-    ) -> Result<String, Unsupported> {
-        Ok(variant.to_string())
+    ) -> Result<CompactString, Unsupported> {
+        Ok(CompactString::const_new(variant))
     }
     fn serialize_newtype_struct<T: Serialize + ?Sized>(
         self,
         _: &'static str,
         v: &T,
-    ) -> Result<String, Unsupported> {
+    ) -> Result<CompactString, Unsupported> {
         v.serialize(Key)
     }
     fn serialize_newtype_variant<T: Serialize + ?Sized>(
@@ -429,7 +429,7 @@ impl ser::Serializer for Key {
         _: u32,
         _: &'static str,
         _: &T,
-    ) -> Result<String, Unsupported> {
+    ) -> Result<CompactString, Unsupported> {
         Err(Unsupported)
     }
     fn serialize_seq(self, _: Option<usize>) -> Result<Self::SerializeSeq, Unsupported> {
@@ -517,7 +517,7 @@ mod tests {
         let mut e = Entries::with_capacity(0);
         e.insert("k3".into(), Yaml::Int(0));
         for i in 0..100 {
-            e.insert(format!("k{i}"), Yaml::Int(i));
+            e.insert(format!("k{i}").into(), Yaml::Int(i));
         }
         e.insert("k90".into(), Yaml::Null);
         let Yaml::Map(list) = e.into_yaml() else {

@@ -960,7 +960,7 @@ impl<'de> serde::de::Visitor<'de> for JsonYamlVisitor {
     fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Yaml, A::Error> {
         let mut entries = as_yaml::Entries::with_capacity(map.size_hint().unwrap_or(0));
         while let Some((key, JsonYaml(value))) = map.next_entry::<String, JsonYaml>()? {
-            entries.insert(key, value);
+            entries.insert(key.into(), value);
         }
         Ok(entries.into_yaml())
     }
