@@ -296,7 +296,8 @@ impl ser::SerializeStruct for Map {
         key: &'static str,
         v: &T,
     ) -> Result<(), Unsupported> {
-        self.0.insert(CompactString::const_new(key), v.serialize(Ser)?);
+        self.0
+            .insert(CompactString::const_new(key), v.serialize(Ser)?);
         Ok(())
     }
     fn end(self) -> Result<Yaml, Unsupported> {
