@@ -89,7 +89,7 @@ fn key(out: &mut String, k: &Yaml) {
         // A key is one line: where a value would be a literal block, it is double-quoted.
         Yaml::Str(s) => match style(s) {
             Style::Literal(_) => double_quoted(out, s),
-            style => push_styled(out, s, style, 0),
+            other => push_styled(out, s, other, 0),
         },
         other if !is_block(other) => inline(out, other, 0),
         _ => out.push_str("? complex-key"),
