@@ -20,6 +20,7 @@ pub mod app;
 mod as_yaml;
 mod bound;
 pub mod probes;
+mod quick;
 pub mod values;
 
 use crate::{Mode, Text};
@@ -297,7 +298,7 @@ pub fn chart(app: &App, settings: &Settings) -> Result<Chart, Vec<Problem>> {
 /// [`chart`] in `mode`. With [`Mode::Check`] the problems are the same and the chart has only
 /// the files whose text was needed to find them: a file whose size is known, or bounded,
 /// within [`app::HELM_MAX_FILE`] without writing it (the templates, the schema, `values.yaml`
-/// through [`values_yaml_bound`]) is left out.
+/// through [`values_yaml_at_most`]) is left out.
 pub fn chart_in(app: &App, settings: &Settings, mode: Mode) -> Result<Chart, Vec<Problem>> {
     let secret_name = settings
         .secret_name
@@ -328,7 +329,7 @@ pub fn chart_in(app: &App, settings: &Settings, mode: Mode) -> Result<Chart, Vec
     })?;
     add(
         "values.yaml",
-        &|| values_yaml_bound(app, settings, &secret_name),
+        &|| values_yaml_at_most(app, settings, &secret_name),
         &|| values_yaml(app, &values_but_env(app, settings), &secret_name).into(),
     )?;
     let schema = values::schema_json();
@@ -1068,9 +1069,7 @@ fn env_items(out: &mut impl EnvOut, app: &App, secret_name: &str) {
 ///
 /// The document is the JSON of the values read back as YAML ([`to_yaml`]), so the bound is
 /// counted over the same serialization ([`bound::count`]), after the header and the key
-/// comments (at most three times the schema they are wrapped from: each comment line adds
-/// `# ` and a line break to at least one word and the space or escape after it). The
-/// environment, most of the values of a charm with many options, is counted from the app
+/// comments ([`values_comments`]). The environment, most of the values of a charm with many options, is counted from the app
 /// ([`env_bound`]) rather than built.
 ///
 /// When that is over the limit, the environment is counted again, closer, from what
@@ -1080,10 +1079,7 @@ fn values_yaml_bound(app: &App, settings: &Settings, secret_name: &str) -> usize
     let Some(counted) = bound::count(&values_but_env(app, settings)) else {
         return usize::MAX;
     };
-    let but_env = values_header(app)
-        .len()
-        .saturating_add(3 * values::schema_json().len())
-        .saturating_add(counted);
+    let but_env = values_comments(app).saturating_add(counted);
     let bound = env_bound(app, secret_name, but_env);
     if bound <= app::HELM_MAX_FILE {
         return bound;
@@ -1091,6 +1087,28 @@ fn values_yaml_bound(app: &App, settings: &Settings, secret_name: &str) -> usize
     let mut items = AtMost(0);
     env_items(&mut items, app, secret_name);
     but_env.saturating_add(items.0)
+}
+
+/// The header and the key comments of [`values_yaml`]'s text, at most: the comments are at
+/// most three times the schema they are wrapped from (each comment line adds `# ` and a line
+/// break to at least one word and the space or escape after it).
+fn values_comments(app: &App) -> usize {
+    values_header(app)
+        .len()
+        .saturating_add(3 * values::schema_json().len())
+}
+
+/// What `check` takes as the length of [`values_yaml`]'s text, at most: the quick bound
+/// ([`quick::values_but_env`] with [`env_bound`]) when it is within [`app::HELM_MAX_FILE`],
+/// else [`values_yaml_bound`], which builds the values to count them.
+fn values_yaml_at_most(app: &App, settings: &Settings, secret_name: &str) -> usize {
+    let but_env = values_comments(app).saturating_add(quick::values_but_env(app, settings));
+    let quick = env_bound(app, secret_name, but_env);
+    if quick <= app::HELM_MAX_FILE {
+        quick
+    } else {
+        values_yaml_bound(app, settings, secret_name)
+    }
 }
 
 /// The depth of the values' `env` items in [`bound::count`]: an item of a list (2) in the
