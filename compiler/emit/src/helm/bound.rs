@@ -34,6 +34,20 @@ pub fn item_count<T: Serialize + ?Sized>(value: &T, depth: usize) -> Option<usiz
     Some(c.total)
 }
 
+/// What the count adds for an entry's or item's layout at `depth`.
+pub const fn layout(depth: usize) -> usize {
+    2 * depth + 8
+}
+
+/// What the count adds for the string `s` at `depth`: its layout, four bytes a byte, and the
+/// indentation of a line for each line break (which JSON escapes as one).
+pub fn string_count(s: &str, depth: usize) -> usize {
+    let breaks = s.bytes().filter(|&b| b == b'\n').count();
+    layout(depth)
+        .saturating_add((s.len() - breaks).saturating_mul(4))
+        .saturating_add(breaks.saturating_mul(2 * depth + 2))
+}
+
 /// The length of `v` in decimal.
 fn decimal_len(mut v: u128) -> usize {
     let mut n = 1;
@@ -61,16 +75,11 @@ impl Count {
 
     /// An entry's or item's layout.
     fn around(&mut self) {
-        self.add(2 * self.depth + 8);
+        self.add(layout(self.depth));
     }
 
-    /// A string: its layout, four bytes a byte, and the indentation of a line for each line
-    /// break (which JSON escapes as one).
     fn string(&mut self, s: &str) {
-        self.around();
-        let breaks = s.bytes().filter(|&b| b == b'\n').count();
-        self.add((s.len() - breaks).saturating_mul(4));
-        self.add(breaks.saturating_mul(2 * self.depth + 2));
+        self.add(string_count(s, self.depth));
     }
 
     /// A `{` or `[`.

@@ -1069,8 +1069,8 @@ fn env_items(out: &mut impl EnvOut, app: &App, secret_name: &str) {
 ///
 /// The document is the JSON of the values read back as YAML ([`to_yaml`]), so the bound is
 /// counted over the same serialization ([`bound::count`]), after the header and the key
-/// comments ([`values_comments`]). The environment, most of the values of a charm with many options, is counted from the app
-/// ([`env_bound`]) rather than built.
+/// comments ([`values_comments`]). The environment, most of the values of a charm with many
+/// options, is counted from the app ([`env_bound`]) rather than built.
 ///
 /// When that is over the limit, the environment is counted again, closer, from what
 /// [`env_items`] writes of it ([`AtMost`]): a charm with 100,000 options has 100,000

@@ -8,6 +8,7 @@
 //! Every field of the app and the settings is named below (no `..`): a field added to either
 //! does not compile here until it is counted or said to be counted elsewhere.
 
+use super::bound;
 use super::values::{Gateway, Peers};
 use super::{App, AppMetrics, IngressSettings, Process, Settings};
 
@@ -29,19 +30,14 @@ const FIXED: usize = 16 * 1024;
 const ITEM: usize = 1024;
 
 /// A unit ordinal of `PEER_FQDNS`'s lists: its layout and ten digits.
-const ORDINAL: usize = 2 * DEPTH + 8 + 10;
+const ORDINAL: usize = bound::layout(DEPTH) + 10;
 
-/// What the count gives `s` at most wherever the values hold it (four bytes a byte, a line's
-/// indentation for each line break, and its entry's layout), three times: the values hold a
-/// string of the app or the settings at most twice (a file's path is its name and its mount
-/// path; the image reference's three parts together are no longer than it), and once more is
-/// a margin.
+/// What the count gives `s` at most wherever the values hold it ([`bound::string_count`] at
+/// [`DEPTH`]), three times: the values hold a string of the app or the settings at most twice
+/// (a file's path is its name and its mount path; the image reference's three parts together
+/// are no longer than it), and once more is a margin.
 fn string(s: &str) -> usize {
-    let breaks = s.bytes().filter(|&b| b == b'\n').count();
-    let once = (2 * DEPTH + 8)
-        .saturating_add(s.len().saturating_mul(4))
-        .saturating_add(breaks.saturating_mul(2 * DEPTH + 2));
-    once.saturating_mul(3)
+    bound::string_count(s, DEPTH).saturating_mul(3)
 }
 
 fn optional(s: &Option<String>) -> usize {
@@ -76,7 +72,7 @@ fn pairs<'a>(map: impl IntoIterator<Item = (&'a String, &'a String)>) -> usize {
 
 fn probe(p: &Option<k8s_openapi::api::core::v1::Probe>) -> usize {
     p.as_ref()
-        .map_or(0, |p| super::bound::item_count(p, 1).unwrap_or(usize::MAX))
+        .map_or(0, |p| bound::item_count(p, 1).unwrap_or(usize::MAX))
 }
 
 /// An upper bound of [`super::bound::count`] of [`super::values_but_env`]`(app, settings)`.
