@@ -114,7 +114,7 @@ trap 'rm -rf "$tmp" "$gen"' EXIT
 # Both binaries run from copies made here, at one moment. This machine's kernel holds a file
 # just written in large folios of the page cache, and a start then maps several 64 KiB windows
 # of its code per page fault; some minutes later the folios have been split, and the same bytes
-# make about a fifth more page faults and run 20-25% slower (README, "Performance"). A paasc
+# make about a fifth more page faults and run 20-25% slower (docs/performance-log.md). A paasc
 # left from an earlier build would be measured in that later state and its floor in the first.
 mkdir "$gen/bin"
 cp "$paasc" "$gen/bin/paasc"

@@ -6,7 +6,7 @@
 # The release profile (fat LTO, one codegen unit, panic = abort). On Linux the binary is also
 # linked statically, at a fixed address (`+crt-static`, `relocation-model=static`): a start then
 # runs no dynamic loader and relocates nothing, which took about a tenth of `paasc check`'s time
-# on an example (README, "Performance"). On x86-64 it is linked with musl where its Rust
+# on an example (docs/performance-log.md). On x86-64 it is linked with musl where its Rust
 # standard library (`rustup target add x86_64-unknown-linux-musl`) and `musl-gcc` (Debian:
 # musl-tools, for mimalloc's C) are installed, else with glibc: glibc's static start-up runs
 # about 70 `cpuid` instructions to size its caches and pick its string functions, each a VM
@@ -44,7 +44,7 @@ case $host in
     # MI_NO_GETENV: mimalloc reads no environment variable; its options are its defaults. Its
     # constructor otherwise looks each of its 40 options up twice (mimalloc_NAME, MIMALLOC_NAME):
     # a third of a bare start's instructions, in code run nowhere else, whose 14 page faults made
-    # it 10-13% of an example's `check` (README, "Performance"). And paasc's output no longer
+    # it 10-13% of an example's `check` (docs/performance-log.md). And paasc's output no longer
     # changes with MIMALLOC_* variables set for other programs (MIMALLOC_VERBOSE=1 wrote to its
     # standard error). A `cargo build` (tests, the language server under development) still reads
     # them, for allocator experiments.
@@ -90,7 +90,7 @@ case $host in
             -- ${args[@]+"${args[@]}"}
     }
     cargo_args=("$@")
-    # Profile-guided optimisation (README, "Performance"): a first build counts how often each
+    # Profile-guided optimisation (docs/performance-log.md): a first build counts how often each
     # branch and call runs (-Cprofile-generate) while it checks and compiles the examples and the
     # golden cases; the shipped binary is then built with those counts (-Cprofile-use), which
     # lays the code a run takes out together and inlines along it. It needs LLVM's llvm-profdata

@@ -3,13 +3,13 @@
 //! A `check` or `compile` of one project allocates about 4,500 blocks (400 KiB in all) and
 //! exits: mimalloc's size classes spread them over 31 of its 64 KiB pages, whose first touches
 //! were 70 page faults, and its `malloc`, `free` and `realloc` were a sixth of the
-//! instructions (README, "Performance"). Here a block is the next bytes of one static array:
+//! instructions (docs/performance-log.md). Here a block is the next bytes of one static array:
 //! allocating moves an offset on, freeing the last block moves it back, and growing the last
 //! block grows it in place. Any other block freed goes on a list of blocks of its size (sizes
 //! are rounded up to 8 bytes, or 512 over 2 KiB), from which the next block of that size
 //! is taken: about half of what a `check` allocates is freed before it ends, and each page the
 //! array does not reach is a page the kernel need not clear and map (2 to 3 µs each on a KVM
-//! guest, README, "Performance"). The array's pages are made present ahead of the offset,
+//! guest, docs/performance-log.md). The array's pages are made present ahead of the offset,
 //! [`STEP`] at a time, by one `madvise` each (`MADV_POPULATE_WRITE`), at less than the cost of
 //! faulting them in one by one.
 //!

@@ -3,7 +3,7 @@
 //! It starts at C's `main` (`#![no_main]`), not through std's `lang_start`, which on Linux
 //! reads `/proc/self/maps` (with `sscanf`) to place the main thread's stack guard and maps a
 //! signal stack for its stack-overflow message: 8% of `paasc check` on an example and 12% of a
-//! bare start (README, "Performance"). [`main`] does the rest of what `lang_start` does for
+//! bare start (docs/performance-log.md). [`main`] does the rest of what `lang_start` does for
 //! paasc. What is given up: a stack overflow ends in `SIGSEGV` without std's message; paasc
 //! bounds its recursion on every input (the depth limits of the YAML and Python parsers), so
 //! only a bug can reach it.
@@ -25,7 +25,7 @@ mod mem;
 /// malloc/free were a quarter of a large check's time (as ruff and others choose a faster
 /// allocator for the same reason). Its v2 (the workspace's `v2` feature): v3 reserves a 1 GiB
 /// arena at start-up and commits it eagerly, and the page faults of that memory were a third
-/// of an example's `check` (README, "Performance"). Built with `no_thp`: mimalloc's default
+/// of an example's `check` (docs/performance-log.md). Built with `no_thp`: mimalloc's default
 /// advises transparent huge pages for its segments, and the kernel then zeroes a whole 2 MiB
 /// page at the first touch, a fifth of an example's `check`; big inputs lose about 5% without.
 /// Its C sources are patched (third_party/libmimalloc-sys/PAASC.md) to touch fewer pages.
@@ -72,7 +72,7 @@ fn plain(align: usize, size: usize) -> bool {
 // Its methods are not inlined: fat LTO inlined them at each of the thousands of places that
 // allocate, and the arena's lists made that 2 MiB of code more to map (the text of the binary
 // without profile-guided optimisation went from 9.7 MB to 7.6 MB, and `check` of an example
-// made 12 page faults fewer; README, "Performance").
+// made 12 page faults fewer; docs/performance-log.md).
 unsafe impl std::alloc::GlobalAlloc for Malloc {
     #[inline(never)]
     unsafe fn alloc(&self, layout: std::alloc::Layout) -> *mut u8 {

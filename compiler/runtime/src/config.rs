@@ -549,7 +549,7 @@ impl<const UPPER: bool> std::hash::Hash for NameKey<'_, UPPER> {
 /// hashes all differ, and so the keys. `false` when two hashes are equal, which a hash collision
 /// can also cause: the caller then compares the keys themselves. Only the hashes are kept, eight
 /// bytes each: 100,000 option names take a table of 1 MiB, which a core's cache holds, where a
-/// table of the names missed the cache at each of their lookups (README, "Performance").
+/// table of the names missed the cache at each of their lookups (docs/performance-log.md).
 pub fn distinct<K: std::hash::Hash>(keys: impl Iterator<Item = K>, capacity: usize) -> bool {
     let state = foldhash::fast::FixedState::default();
     let mut seen: std::collections::HashSet<u64, std::hash::BuildHasherDefault<Spent>> =

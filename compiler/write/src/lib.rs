@@ -326,7 +326,7 @@ fn remove_created(created: &[PathBuf]) {
 /// of several can be compared with OUT as soon as its files are ([`Locked::settle`]), on the
 /// thread that made them and while they are in its caches, and the files found current need
 /// not be kept until the write: a 1,000-project compile into a current OUT held 96 MB of
-/// them, whose first touches were 23,500 page faults (README, "Performance").
+/// them, whose first touches were 23,500 page faults (docs/performance-log.md).
 pub struct Locked<'a> {
     out: &'a Path,
     _dir: fs::File,
@@ -596,7 +596,7 @@ impl Kind {
 /// what each is (an entry gone before it could be looked at is left out). On Linux they are
 /// read with `getdents64` into a buffer of paasc's allocator: musl's `opendir` allocates its
 /// 2 KiB with `malloc`, which was the only reason a `check` started mimalloc's heap (a segment
-/// mapped, and its pages first touched: 2 to 3 µs each here; README, "Performance").
+/// mapped, and its pages first touched: 2 to 3 µs each here; docs/performance-log.md).
 #[cfg(any(target_os = "linux", target_os = "android"))]
 pub fn entries(dir: &Path) -> io::Result<Vec<(std::ffi::OsString, Kind)>> {
     use rustix::fs::{FileType, Mode, OFlags};
