@@ -777,7 +777,7 @@ pub fn open_read(path: &Path, nofollow: bool) -> io::Result<fs::File> {
 /// read that would see the end is left out. Otherwise (the file changed since, or the read
 /// stopped short) it reads on to the end as `read_to_end` does; an empty buffer would start at
 /// 32 bytes (nine reads for 3 KB), and `File::read_to_end` would ask for the size again.
-pub fn read_sized(mut file: fs::File, len: u64, limit: u64) -> io::Result<Vec<u8>> {
+pub fn read_sized(file: fs::File, len: u64, limit: u64) -> io::Result<Vec<u8>> {
     use std::io::Read as _;
     let room = usize::try_from(len.min(limit))
         .unwrap_or(0)
@@ -785,20 +785,42 @@ pub fn read_sized(mut file: fs::File, len: u64, limit: u64) -> io::Result<Vec<u8
     let mut bytes = Vec::with_capacity(room);
     let mut got = 0;
     if len < limit {
-        bytes.resize(room, 0);
-        got = loop {
-            match file.read(&mut bytes) {
-                Err(e) if e.kind() == ErrorKind::Interrupted => {}
-                read => break read?,
-            }
-        };
-        bytes.truncate(got);
+        got = read_into_spare(&file, &mut bytes)?;
         if got < room && got as u64 == len {
             return Ok(bytes);
         }
     }
     file.take(limit - got as u64).read_to_end(&mut bytes)?;
     Ok(bytes)
+}
+
+/// One `read` into the room `bytes` has beyond its length, which it then takes in: the room is
+/// not zeroed first (a `compile` into a current OUT reads its 24 files back to compare them,
+/// 150 KB for an example). Interrupted by a signal, it is tried again.
+#[cfg(unix)]
+fn read_into_spare(file: &fs::File, bytes: &mut Vec<u8>) -> io::Result<usize> {
+    loop {
+        match rustix::io::read(file, rustix::buffer::spare_capacity(bytes)) {
+            Err(rustix::io::Errno::INTR) => {}
+            read => return Ok(read?),
+        }
+    }
+}
+
+/// [`read_into_spare`] where rustix does not reach: the room zeroed, then read into.
+#[cfg(not(unix))]
+fn read_into_spare(mut file: &fs::File, bytes: &mut Vec<u8>) -> io::Result<usize> {
+    use std::io::Read as _;
+    let start = bytes.len();
+    bytes.resize(bytes.capacity(), 0);
+    let got = loop {
+        match file.read(&mut bytes[start..]) {
+            Err(e) if e.kind() == ErrorKind::Interrupted => {}
+            read => break read,
+        }
+    };
+    bytes.truncate(start + got.as_ref().map_or(0, |n| *n));
+    got
 }
 
 /// `base/rel` in one allocation ([`Path::join`] copies `base`, then grows the copy).
