@@ -816,11 +816,11 @@ fn read_into_spare(mut file: &fs::File, bytes: &mut Vec<u8>) -> io::Result<usize
     let got = loop {
         match file.read(&mut bytes[start..]) {
             Err(e) if e.kind() == ErrorKind::Interrupted => {}
-            read => break read,
+            read => break read?,
         }
     };
-    bytes.truncate(start + got.as_ref().map_or(0, |n| *n));
-    got
+    bytes.truncate(start + got);
+    Ok(got)
 }
 
 /// `base/rel` in one allocation ([`Path::join`] copies `base`, then grows the copy).
