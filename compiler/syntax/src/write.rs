@@ -31,7 +31,8 @@ fn is_block(v: &Yaml) -> bool {
 /// Spaces for [`pad`].
 const SPACES: &str = "                                                                ";
 
-fn pad(out: &mut String, mut n: usize) {
+/// Writes `n` spaces of indentation at the end of `out`.
+pub fn pad(out: &mut String, mut n: usize) {
     while n > SPACES.len() {
         out.push_str(SPACES);
         n -= SPACES.len();
@@ -86,13 +87,18 @@ fn write_seq(out: &mut String, items: &[Yaml], indent: usize, pad_first: bool) {
 
 fn key(out: &mut String, k: &Yaml) {
     match k {
-        // A key is one line: where a value would be a literal block, it is double-quoted.
-        Yaml::Str(s) => match style(s) {
-            Style::Literal(_) => double_quoted(out, s),
-            other => push_styled(out, s, other, 0),
-        },
+        Yaml::Str(s) => push_key(out, s),
         other if !is_block(other) => inline(out, other, 0),
         _ => out.push_str("? complex-key"),
+    }
+}
+
+/// Writes the string `s` as a mapping key: as [`push_scalar`] writes it, but on one line (where
+/// a value would be a literal block, a key is double-quoted).
+pub fn push_key(out: &mut String, s: &str) {
+    match style(s) {
+        Style::Literal(_) => double_quoted(out, s),
+        other => push_styled(out, s, other, 0),
     }
 }
 

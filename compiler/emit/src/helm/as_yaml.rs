@@ -342,7 +342,7 @@ impl ser::SerializeStructVariant for Variant<Map> {
 
 /// A map key as JSON writes it: strings, characters, integers (as their decimal text) and
 /// unit variants (their names).
-struct Key;
+pub(super) struct Key;
 
 impl ser::Serializer for Key {
     type Ok = CompactString;

@@ -17,6 +17,7 @@
 //! **Invariant:** pure and deterministic: no I/O, and the same input gives the same bytes.
 
 pub mod app;
+mod as_text;
 mod as_yaml;
 mod bound;
 pub mod probes;
@@ -980,8 +981,23 @@ fn values_header(app: &App) -> String {
 /// `values.yaml` of the values `but_env` (whose environment is empty) with the app's
 /// environment: its items are written from the app ([`env_items`]), not built as values.
 fn values_yaml(app: &App, but_env: &Values, secret_name: &str) -> String {
-    let doc = to_yaml(but_env);
     let mut out = values_header(app);
+    let direct = as_text::push_fields(&mut out, but_env, |out, key| {
+        out.push('\n');
+        if let Some(comment) = key_comment(key) {
+            out.push_str(comment);
+        }
+        let env = key == "env" && !app.env.is_empty();
+        if env {
+            out.push_str("env:\n");
+            env_items(out, app, secret_name);
+        }
+        env
+    });
+    if direct.is_ok() {
+        return out;
+    }
+    let doc = to_yaml(but_env);
     let Yaml::Map(entries) = doc else {
         return out;
     };
@@ -1216,10 +1232,16 @@ mod tests {
         counted.0 + extra
     }
 
-    /// [`values_yaml`] as `chart` calls it, checked against the values built whole and written
-    /// as YAML, as it was first written.
+    /// [`values_yaml`] as `chart` calls it (which writes the values without building them),
+    /// checked against the values built whole and written as YAML, as it was first written.
     fn written_values(app: &App, settings: &Settings, secret_name: &str) -> String {
-        let written = values_yaml(app, &values_but_env(app, settings), secret_name);
+        let but_env = values_but_env(app, settings);
+        let direct = as_text::push_fields(&mut String::new(), &but_env, |_, _| false);
+        assert!(
+            direct.is_ok(),
+            "the values are written without building them"
+        );
+        let written = values_yaml(app, &but_env, secret_name);
         let values = values_of(app, settings, secret_name);
         let mut whole = values_header(app);
         let Yaml::Map(entries) = to_yaml(&values) else {
