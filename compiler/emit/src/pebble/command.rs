@@ -9,7 +9,7 @@
 /// or Pebble's reason for refusing it.
 pub fn service_args(command: &str) -> Result<Vec<String>, String> {
     let words = split(command)?;
-    let mut base = Vec::new();
+    let mut base = Vec::with_capacity(words.len());
     let mut extra = Vec::new();
     let (mut inside, mut seen) = (false, false);
     for (i, word) in words.into_iter().enumerate() {
@@ -39,6 +39,18 @@ pub fn service_args(command: &str) -> Result<Vec<String>, String> {
     Ok(base)
 }
 
+/// The bytes of a word that are taken as they are: all but blanks, quotes and `\`.
+const PLAIN: [bool; 256] = {
+    let mut t = [true; 256];
+    let mut i = 0;
+    let special = b" \t\r\n\\'\"";
+    while i < special.len() {
+        t[special[i] as usize] = false;
+        i += 1;
+    }
+    t
+};
+
 /// Go `shlex.Split`: words separated by blanks; `'...'` literal; `"..."` where `\` takes the
 /// next character literally; `\` outside quotes escapes the next character; `#` at the start
 /// of a word begins a comment to the end of the line. The characters with a meaning are ASCII,
@@ -49,7 +61,9 @@ pub fn split(s: &str) -> Result<Vec<String>, String> {
     let blank = |c: u8| matches!(c, b' ' | b'\t' | b'\r' | b'\n');
     // The character at `i`, whole.
     let char_at = |i: usize| s.get(i..)?.chars().next().map(|c| &s[i..i + c.len_utf8()]);
-    let mut words = Vec::new();
+    let plain = |c: u8| PLAIN[usize::from(c)];
+    // Room for most commands' words at once rather than a copy at each doubling.
+    let mut words = Vec::with_capacity(8);
     let mut i = 0;
     loop {
         while i < b.len() && blank(b[i]) {
@@ -64,7 +78,16 @@ pub fn split(s: &str) -> Result<Vec<String>, String> {
             }
             continue;
         }
-        let mut word = String::new();
+        // A word without quotes or escapes (most are) is its text, copied once.
+        let start = i;
+        while i < b.len() && plain(b[i]) {
+            i += 1;
+        }
+        if i == b.len() || blank(b[i]) {
+            words.push(s[start..i].to_string());
+            continue;
+        }
+        let mut word = String::from(&s[start..i]);
         while i < b.len() {
             match b[i] {
                 c if blank(c) => break,
@@ -94,7 +117,7 @@ pub fn split(s: &str) -> Result<Vec<String>, String> {
                 }
                 _ => {
                     let start = i;
-                    while i < b.len() && !blank(b[i]) && !matches!(b[i], b'\\' | b'\'' | b'"') {
+                    while i < b.len() && plain(b[i]) {
                         i += 1;
                     }
                     word.push_str(&s[start..i]);
