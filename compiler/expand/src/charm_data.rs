@@ -2,7 +2,7 @@
 //! (`data/charmcraft/`, which `build.rs` turns into the constants each one is built from).
 
 use paasc_frameworks::Framework;
-use paasc_syntax::{CompactString, Yaml};
+use paasc_syntax::{static_compact, Yaml};
 
 /// One framework's charmcraft extension data.
 #[derive(Debug, PartialEq)]
@@ -58,8 +58,8 @@ impl K {
             K::Int(i) => Yaml::Int(i),
             K::BigInt(digits) => Yaml::BigInt(digits.to_string()),
             K::Float(bits) => Yaml::Float(f64::from_bits(bits)),
-            K::Str(text) => Yaml::Str(CompactString::const_new(text)),
-            K::Timestamp(text) => Yaml::Timestamp(CompactString::const_new(text)),
+            K::Str(text) => Yaml::static_str(text),
+            K::Timestamp(text) => Yaml::Timestamp(static_compact(text)),
             K::Seq(items) => Yaml::Seq(items.iter().map(K::yaml).collect()),
             K::Map(pairs) => Yaml::Map(pairs.iter().map(|(k, v)| (k.yaml(), v.yaml())).collect()),
         }

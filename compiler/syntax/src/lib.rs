@@ -22,4 +22,4 @@ pub use scalar::{
     python_float_repr, python_str_repr, resolve11_plain, CoreTag, Scalar, Style, Value,
 };
 pub use tree::{Entry, Kind, Node, NodeId, Tree};
-pub use value::Yaml;
+pub use value::{static_compact, Yaml};

@@ -59,6 +59,12 @@ impl Yaml {
         Yaml::Str(s.into())
     }
 
+    /// A string value holding the text of a constant: short ones inline, copied at once, longer
+    /// ones pointing at the text.
+    pub fn static_str(s: &'static str) -> Yaml {
+        Yaml::Str(static_compact(s))
+    }
+
     /// The string, if this is one.
     pub fn as_str(&self) -> Option<&str> {
         match self {
@@ -130,5 +136,16 @@ impl Yaml {
             Yaml::Seq(_) => "[...]".into(),
             Yaml::Map(_) => "{...}".into(),
         }
+    }
+}
+
+/// `s` as a [`CompactString`] without copying a long text: [`CompactString::const_new`], which
+/// at run time copies a short text byte by byte in a loop (it is a `const fn`), for texts too
+/// long to be inline, and [`CompactString::new`] (one copy) for the others.
+pub fn static_compact(s: &'static str) -> CompactString {
+    if s.len() <= std::mem::size_of::<CompactString>() {
+        CompactString::new(s)
+    } else {
+        CompactString::const_new(s)
     }
 }

@@ -4,7 +4,7 @@
 //! [`Unsupported`], and the caller goes through the JSON text instead.
 
 use foldhash::{HashMap, HashMapExt as _};
-use paasc_syntax::{CompactString, Yaml};
+use paasc_syntax::{static_compact, CompactString, Yaml};
 use serde::ser::{self, Serialize};
 
 /// `value` as [`Yaml`], or `None` when it holds what only the JSON text gives exactly.
@@ -175,7 +175,7 @@ impl ser::Serializer for Ser {
         _: u32,
         variant: &'static str,
     ) -> Result<Yaml, Unsupported> {
-        Ok(Yaml::Str(CompactString::const_new(variant)))
+        Ok(Yaml::Str(static_compact(variant)))
     }
     fn serialize_newtype_struct<T: Serialize + ?Sized>(
         self,
@@ -192,7 +192,7 @@ impl ser::Serializer for Ser {
         v: &T,
     ) -> Result<Yaml, Unsupported> {
         Ok(Yaml::Map(vec![(
-            Yaml::Str(CompactString::const_new(variant)),
+            Yaml::Str(static_compact(variant)),
             v.serialize(Ser)?,
         )]))
     }
@@ -296,8 +296,7 @@ impl ser::SerializeStruct for Map {
         key: &'static str,
         v: &T,
     ) -> Result<(), Unsupported> {
-        self.0
-            .insert(CompactString::const_new(key), v.serialize(Ser)?);
+        self.0.insert(static_compact(key), v.serialize(Ser)?);
         Ok(())
     }
     fn end(self) -> Result<Yaml, Unsupported> {
@@ -415,7 +414,7 @@ impl ser::Serializer for Key {
         _: u32,
         variant: &'static str,
     ) -> Result<CompactString, Unsupported> {
-        Ok(CompactString::const_new(variant))
+        Ok(static_compact(variant))
     }
     fn serialize_newtype_struct<T: Serialize + ?Sized>(
         self,
