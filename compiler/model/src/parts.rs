@@ -567,7 +567,7 @@ impl<'c, 'a> PartCheck<'c, 'a> {
             cx,
             project,
             schema: project.schema(),
-            path: format!("parts.{name}"),
+            path: ["parts.", &name].concat(),
             entry,
             name,
             failed: Vec::new(),
@@ -576,7 +576,7 @@ impl<'c, 'a> PartCheck<'c, 'a> {
     }
 
     fn key_path(&self, key: &str) -> String {
-        format!("{}.{key}", self.path)
+        [&self.path, ".", key].concat()
     }
 
     fn fail(&mut self, key: &str) {
@@ -679,7 +679,11 @@ impl<'c, 'a> PartCheck<'c, 'a> {
                     match clause_key(key) {
                         Clause::Ok => {
                             clauses = true;
-                            self.grammar_value(clause.value, inner, &format!("{item_path}.{key}"));
+                            self.grammar_value(
+                                clause.value,
+                                inner,
+                                &[&item_path, ".", key].concat(),
+                            );
                             continue;
                         }
                         Clause::Bad(message) => {
@@ -948,7 +952,7 @@ impl<'c, 'a> PartCheck<'c, 'a> {
 
     /// The properties class: keys it names, or that start with its prefix.
     fn properties_pass(&mut self, entries: &[(String, Entry)], plugin: &str, p: &'static Plugin) {
-        let prefix = format!("{}-", p.prefix);
+        let prefix = [p.prefix, "-"].concat();
         for (key, e) in entries {
             let field = p.properties.iter().find(|f| f.name == key);
             if field.is_none() && !key.starts_with(&prefix) {
@@ -1011,7 +1015,7 @@ impl<'c, 'a> PartCheck<'c, 'a> {
         plugin: Option<&str>,
         p: Option<&'static Plugin>,
     ) {
-        let strip = plugin.map(|n| format!("{n}-"));
+        let strip = plugin.map(|n| [n, "-"].concat());
         let coerce = self.schema.part_coerce_numbers;
         for (key, e) in entries {
             if strip.as_ref().is_some_and(|s| key.starts_with(s.as_str())) {
@@ -1063,7 +1067,8 @@ impl<'c, 'a> PartCheck<'c, 'a> {
             .iter()
             .flat_map(|g| g.plugins.iter())
             .any(|(n, p)| {
-                key.starts_with(&format!("{n}-")) || p.properties.iter().any(|f| f.name == key)
+                key.strip_prefix(n).is_some_and(|r| r.starts_with('-'))
+                    || p.properties.iter().any(|f| f.name == key)
             })
     }
 
@@ -1074,7 +1079,8 @@ impl<'c, 'a> PartCheck<'c, 'a> {
             .iter()
             .flat_map(|g| g.plugins.iter())
             .find(|(n, p)| {
-                key.starts_with(&format!("{n}-")) || p.properties.iter().any(|f| f.name == key)
+                key.strip_prefix(n).is_some_and(|r| r.starts_with('-'))
+                    || p.properties.iter().any(|f| f.name == key)
             })
             .map(|(n, _)| *n)
     }

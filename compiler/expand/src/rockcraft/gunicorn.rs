@@ -224,7 +224,7 @@ fn flask_prime(cx: &Ctx) -> Result<Vec<String>, ExpandError> {
     Ok(FLASK_DEFAULT_PRIME
         .iter()
         .filter(|f| cx.exists(f))
-        .map(|f| format!("flask/app/{f}"))
+        .map(|f| ["flask/app/", f].concat())
         .collect())
 }
 
@@ -247,7 +247,7 @@ fn gen_parts(
     fw: &str,
     install_app: impl FnOnce() -> Result<Vec<(&'static str, Yaml)>, ExpandError>,
 ) -> Result<Yaml, ExpandError> {
-    let (stage_packages, build_environment) = cx.python_venv(&format!("{fw}-framework"))?;
+    let (stage_packages, build_environment) = cx.python_venv(&[fw, "-framework"].concat())?;
     let mut install_app = install_app()?;
     let requirements = if cx.dir.exists("requirements.txt") {
         strs(&["requirements.txt"])
@@ -266,21 +266,21 @@ fn gen_parts(
         dependencies.push(("stage", strs(&["-etc/ssl/certs/ca-certificates.crt"])));
     }
     install_app.push(("permissions", Yaml::Seq(vec![owned(None)])));
-    let conf = format!("{fw}/gunicorn.conf.py");
+    let conf = [fw, "/gunicorn.conf.py"].concat();
     let mut parts = vec![
-        (format!("{fw}-framework/dependencies"), map(dependencies)),
-        (format!("{fw}-framework/install-app"), map(install_app)),
+        ([fw, "-framework/dependencies"].concat(), map(dependencies)),
+        ([fw, "-framework/install-app"].concat(), map(install_app)),
         (
-            format!("{fw}-framework/config-files"),
+            [fw, "-framework/config-files"].concat(),
             map(vec![
                 ("plugin", s("dump")),
-                ("source", s(&format!("{DATA_DIR}/{fw}-framework"))),
+                ("source", s(&[DATA_DIR, "/", fw, "-framework"].concat())),
                 ("organize", map(vec![("gunicorn.conf.py", s(&conf))])),
                 ("permissions", Yaml::Seq(vec![owned(Some(&conf))])),
             ]),
         ),
         (
-            format!("{fw}-framework/statsd-exporter"),
+            [fw, "-framework/statsd-exporter"].concat(),
             map(vec![
                 ("build-snaps", strs(&["go"])),
                 ("source-tag", s("v0.26.0")),
@@ -292,11 +292,11 @@ fn gen_parts(
             ]),
         ),
         (
-            format!("{fw}-framework/logging"),
-            logging_part(Some(&format!("var/log/{fw}"))),
+            [fw, "-framework/logging"].concat(),
+            logging_part(Some(&["var/log/", fw].concat())),
         ),
     ];
-    parts.extend(runtime_parts(cx, &format!("{fw}-framework")));
+    parts.extend(runtime_parts(cx, &[fw, "-framework"].concat()));
     Ok(Yaml::Map(
         parts.into_iter().map(|(k, v)| (s(&k), v)).collect(),
     ))
@@ -306,7 +306,7 @@ fn gen_parts(
 pub(super) fn runtime_parts(cx: &Ctx, prefix: &str) -> Vec<(String, Yaml)> {
     if cx.bare() {
         let mut parts = vec![(
-            format!("{prefix}/runtime"),
+            [prefix, "/runtime"].concat(),
             map(vec![
                 ("plugin", s("nil")),
                 (
@@ -321,7 +321,7 @@ pub(super) fn runtime_parts(cx: &Ctx, prefix: &str) -> Vec<(String, Yaml)> {
         )];
         if prefix != "fastapi-framework" {
             parts.push((
-                format!("{prefix}/runtime-libs"),
+                [prefix, "/runtime-libs"].concat(),
                 map(vec![
                     ("plugin", s("nil")),
                     ("stage-packages", strs(&["libstdc++6"])),
@@ -331,7 +331,7 @@ pub(super) fn runtime_parts(cx: &Ctx, prefix: &str) -> Vec<(String, Yaml)> {
         parts
     } else {
         vec![(
-            format!("{prefix}/runtime"),
+            [prefix, "/runtime"].concat(),
             map(vec![
                 ("plugin", s("nil")),
                 ("stage-packages", strs(&["ca-certificates_data"])),
