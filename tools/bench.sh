@@ -187,14 +187,14 @@ for ex in "$root"/examples/*/; do
     ex=${ex%/}
     name=$(basename "$ex")
     reads "$tmp/check-reads-$name" "$paasc" check "$ex"
-    ratio "check $name" 2 30 -- "$paasc" check "$ex" -- "$floor" read "$tmp/check-reads-$name"
+    ratio "check $name" 2 200 -- "$paasc" check "$ex" -- "$floor" read "$tmp/check-reads-$name"
     rm -rf "$tmp/out/ref"
     "$paasc" compile "$ex" -o "$tmp/out/ref" >/dev/null 2>&1
     "$floor" bundle "$tmp/out/ref" "$tmp/bundle-$name"
     reads "$tmp/compile-reads-$name" "$paasc" compile "$ex" -o "$tmp/out/ref"
-    ratio "compile $name, fresh OUT" 1.5 30 --fresh "$tmp/out/fresh" -- "$paasc" compile "$ex" -o "$tmp/out/fresh" \
+    ratio "compile $name, fresh OUT" 1.5 200 --fresh "$tmp/out/fresh" -- "$paasc" compile "$ex" -o "$tmp/out/fresh" \
         -- "$floor" write "$tmp/compile-reads-$name" "$tmp/bundle-$name" "$tmp/out/fresh"
-    ratio "compile $name, OUT current" 1.5 30 -- "$paasc" compile "$ex" -o "$tmp/out/cur-a" \
+    ratio "compile $name, OUT current" 1.5 200 -- "$paasc" compile "$ex" -o "$tmp/out/cur-a" \
         -- "$floor" write "$tmp/compile-reads-$name" "$tmp/bundle-$name" "$tmp/out/cur-b"
 done
 
