@@ -75,8 +75,8 @@ impl<F: FnMut(&mut String, &'static str) -> bool> ser::SerializeStruct for Field
     }
 }
 
-/// `fn NAME(self, ARG...) -> Result<RET, Unsupported>` that refuse: [`Fields`] takes a struct
-/// only.
+/// `fn NAME(self, ARG...) -> Result<RET, Unsupported>` that refuse: what [`Fields`] or [`Ser`]
+/// does not take.
 macro_rules! refuse {
     ($($name:ident($($arg:ty),*) -> $ret:ty;)*) => {
         $(fn $name(self, $(_: $arg),*) -> Result<$ret, Unsupported> {
@@ -272,6 +272,15 @@ impl<'o> Coll<'o> {
     }
 }
 
+/// `fn NAME(self, v: INT)` writing the integer, for each of serde's integer types.
+macro_rules! ints {
+    ($($name:ident($t:ty),)*) => {$(
+        fn $name(self, v: $t) -> Result<(), Unsupported> {
+            self.int(v)
+        }
+    )*};
+}
+
 impl<'o> ser::Serializer for Ser<'o> {
     type Ok = ();
     type Error = Unsupported;
@@ -286,32 +295,20 @@ impl<'o> ser::Serializer for Ser<'o> {
     fn serialize_bool(self, v: bool) -> Result<(), Unsupported> {
         self.scalar(|out, _| out.push_str(if v { "true" } else { "false" }))
     }
-    fn serialize_i8(self, v: i8) -> Result<(), Unsupported> {
-        self.int(v)
-    }
-    fn serialize_i16(self, v: i16) -> Result<(), Unsupported> {
-        self.int(v)
-    }
-    fn serialize_i32(self, v: i32) -> Result<(), Unsupported> {
-        self.int(v)
-    }
-    fn serialize_i64(self, v: i64) -> Result<(), Unsupported> {
-        self.int(v)
+    ints! {
+        serialize_i8(i8),
+        serialize_i16(i16),
+        serialize_i32(i32),
+        serialize_i64(i64),
     }
     fn serialize_i128(self, v: i128) -> Result<(), Unsupported> {
         self.int(i64::try_from(v).map_err(|_| Unsupported)?)
     }
-    fn serialize_u8(self, v: u8) -> Result<(), Unsupported> {
-        self.int(v)
-    }
-    fn serialize_u16(self, v: u16) -> Result<(), Unsupported> {
-        self.int(v)
-    }
-    fn serialize_u32(self, v: u32) -> Result<(), Unsupported> {
-        self.int(v)
-    }
-    fn serialize_u64(self, v: u64) -> Result<(), Unsupported> {
-        self.int(v)
+    ints! {
+        serialize_u8(u8),
+        serialize_u16(u16),
+        serialize_u32(u32),
+        serialize_u64(u64),
     }
     fn serialize_u128(self, v: u128) -> Result<(), Unsupported> {
         self.int(u64::try_from(v).map_err(|_| Unsupported)?)
@@ -382,14 +379,9 @@ impl<'o> ser::Serializer for Ser<'o> {
     fn serialize_tuple_struct(self, _: &'static str, _: usize) -> Result<Coll<'o>, Unsupported> {
         Ok(self.collection(true))
     }
-    fn serialize_tuple_variant(
-        self,
-        _: &'static str,
-        _: u32,
-        _: &'static str,
-        _: usize,
-    ) -> Result<Self::SerializeTupleVariant, Unsupported> {
-        Err(Unsupported)
+    refuse! {
+        serialize_tuple_variant(&'static str, u32, &'static str, usize) -> Self::SerializeTupleVariant;
+        serialize_struct_variant(&'static str, u32, &'static str, usize) -> Self::SerializeStructVariant;
     }
     fn serialize_map(self, _: Option<usize>) -> Result<Coll<'o>, Unsupported> {
         let mut map = self.collection(false);
@@ -399,49 +391,29 @@ impl<'o> ser::Serializer for Ser<'o> {
     fn serialize_struct(self, _: &'static str, _: usize) -> Result<Coll<'o>, Unsupported> {
         Ok(self.collection(false))
     }
-    fn serialize_struct_variant(
-        self,
-        _: &'static str,
-        _: u32,
-        _: &'static str,
-        _: usize,
-    ) -> Result<Self::SerializeStructVariant, Unsupported> {
-        Err(Unsupported)
-    }
 }
 
-impl ser::SerializeSeq for Coll<'_> {
-    type Ok = ();
-    type Error = Unsupported;
-    fn serialize_element<T: Serialize + ?Sized>(&mut self, v: &T) -> Result<(), Unsupported> {
-        self.item(v)
-    }
-    fn end(self) -> Result<(), Unsupported> {
-        Coll::end(self)
-    }
+/// serde's three sequence traits, each adding an item.
+macro_rules! items {
+    ($($trait_:ident::$method:ident),*) => {$(
+        impl ser::$trait_ for Coll<'_> {
+            type Ok = ();
+            type Error = Unsupported;
+            fn $method<T: Serialize + ?Sized>(&mut self, v: &T) -> Result<(), Unsupported> {
+                self.item(v)
+            }
+            fn end(self) -> Result<(), Unsupported> {
+                Coll::end(self)
+            }
+        }
+    )*};
 }
 
-impl ser::SerializeTuple for Coll<'_> {
-    type Ok = ();
-    type Error = Unsupported;
-    fn serialize_element<T: Serialize + ?Sized>(&mut self, v: &T) -> Result<(), Unsupported> {
-        self.item(v)
-    }
-    fn end(self) -> Result<(), Unsupported> {
-        Coll::end(self)
-    }
-}
-
-impl ser::SerializeTupleStruct for Coll<'_> {
-    type Ok = ();
-    type Error = Unsupported;
-    fn serialize_field<T: Serialize + ?Sized>(&mut self, v: &T) -> Result<(), Unsupported> {
-        self.item(v)
-    }
-    fn end(self) -> Result<(), Unsupported> {
-        Coll::end(self)
-    }
-}
+items!(
+    SerializeSeq::serialize_element,
+    SerializeTuple::serialize_element,
+    SerializeTupleStruct::serialize_field
+);
 
 /// The most keys of one serde map looked through for a repeated one; a larger map goes
 /// through the value.
