@@ -72,13 +72,25 @@ pub fn sh_word(s: &str) -> String {
 /// character `\uXXXX`), so that no `\\` ever precedes a quote: hadolint 2.15 reads `["a\\"]`
 /// as shell form (DL3025), while BuildKit's JSON parser reads every spelling alike.
 pub fn json_array<S: AsRef<str>>(words: &[S]) -> String {
-    let mut out = String::from("[");
+    let len: usize = words.iter().map(|w| w.as_ref().len() + 3).sum();
+    let mut out = String::with_capacity(len + 2);
+    out.push('[');
     for (i, w) in words.iter().enumerate() {
         if i > 0 {
             out.push(',');
         }
         out.push('"');
         let w = w.as_ref();
+        // Printable ASCII without a quote or a backslash (a command word, a base64 text) is
+        // written as it is; the bytes are tested without an early exit, so side by side.
+        let plain = w.bytes().fold(true, |ok, b| {
+            ok & matches!(b, b' '..=b'~') & (b != b'"') & (b != b'\\')
+        });
+        if plain {
+            out.push_str(w);
+            out.push('"');
+            continue;
+        }
         let mut run = 0;
         for (at, c) in w.char_indices() {
             let escape = match c {
@@ -279,6 +291,14 @@ mod tests {
             r#"["a\u005c","b\"c","x\ny"]"#
         );
         assert_eq!(json_array(&["é\u{85}😀"]), r#"["é\u0085😀"]"#);
+        assert_eq!(
+            json_array(&["/bin/python3", "YmluZCA9+/=", "a b~", ""]),
+            r#"["/bin/python3","YmluZCA9+/=","a b~",""]"#
+        );
+        assert_eq!(
+            json_array(&["tab\there", "del\u{7f}"]),
+            r#"["tab\u0009here","del\u007f"]"#
+        );
         let words = ["a\\\"", "\u{1b}[0m", "\u{2028}", "é\u{85}x\"\n😀\u{7f}", ""];
         let back: Vec<String> = serde_json::from_str(&json_array(&words)).expect("JSON");
         assert_eq!(back, words);
