@@ -1,7 +1,8 @@
 //! YAML entries written once and kept for the process: a `key: value` entry's text is a
-//! function of the key and the value, and most entries of the files every deployment gets
-//! (the Helm values' defaults, the rock's Pebble layer) are the same in every project, while
-//! writing YAML was most of their cost.
+//! function of the key and the value, and the rock's Pebble layer (its `services` and `checks`)
+//! is the same in most projects of a framework, while writing YAML was most of its cost. (The
+//! Helm values are written as they serialize, `helm/as_text.rs`, with no value to key a kept
+//! text by.)
 
 use foldhash::HashMap;
 use paasc_syntax::Yaml;

@@ -38,7 +38,7 @@ pub fn push_entry<T: Serialize + ?Sized>(
 pub fn push_fields<T: Serialize + ?Sized>(
     out: &mut String,
     value: &T,
-    before: impl FnMut(&mut String, &'static str) -> bool,
+    before: impl FnMut(&mut String, &str) -> bool,
 ) -> Result<(), Unsupported> {
     let start = out.len();
     let written = value.serialize(Fields {
@@ -57,7 +57,7 @@ struct Fields<'o, F> {
     before: F,
 }
 
-impl<F: FnMut(&mut String, &'static str) -> bool> ser::SerializeStruct for Fields<'_, F> {
+impl<F: FnMut(&mut String, &str) -> bool> ser::SerializeStruct for Fields<'_, F> {
     type Ok = ();
     type Error = Unsupported;
     fn serialize_field<T: Serialize + ?Sized>(
@@ -85,7 +85,7 @@ macro_rules! refuse {
     };
 }
 
-impl<'o, F: FnMut(&mut String, &'static str) -> bool> ser::Serializer for Fields<'o, F> {
+impl<'o, F: FnMut(&mut String, &str) -> bool> ser::Serializer for Fields<'o, F> {
     type Ok = ();
     type Error = Unsupported;
     type SerializeSeq = ser::Impossible<(), Unsupported>;

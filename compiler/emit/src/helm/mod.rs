@@ -32,7 +32,6 @@ use k8s_openapi::api::core::v1::{
 use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 use paasc_syntax::Yaml;
-use std::borrow::Cow;
 use std::collections::BTreeMap;
 use values::{
     AccessMode, AntiAffinity, Autoscaling, File, Image, Ingress, Migration, PodDisruptionBudget,
@@ -982,7 +981,8 @@ fn values_header(app: &App) -> String {
 /// environment: its items are written from the app ([`env_items`]), not built as values.
 fn values_yaml(app: &App, but_env: &Values, secret_name: &str) -> String {
     let mut out = values_header(app);
-    let direct = as_text::push_fields(&mut out, but_env, |out, key| {
+    // Before each top-level entry: its line break and comment; the environment is written here.
+    let mut before = |out: &mut String, key: &str| {
         out.push('\n');
         if let Some(comment) = key_comment(key) {
             out.push_str(comment);
@@ -993,28 +993,18 @@ fn values_yaml(app: &App, but_env: &Values, secret_name: &str) -> String {
             env_items(out, app, secret_name);
         }
         env
-    });
-    if direct.is_ok() {
+    };
+    if as_text::push_fields(&mut out, but_env, &mut before).is_ok() {
         return out;
     }
-    let doc = to_yaml(but_env);
-    let Yaml::Map(entries) = doc else {
+    let Yaml::Map(entries) = to_yaml(but_env) else {
         return out;
     };
     for (key, value) in entries {
-        out.push('\n');
-        if let Some(comment) = key.as_str().and_then(key_comment) {
-            out.push_str(comment);
-        }
-        match key {
-            Yaml::Str(key) if key == "env" && !app.env.is_empty() => {
-                out.push_str("env:\n");
-                env_items(&mut out, app, secret_name);
-            }
-            Yaml::Str(key) => crate::kept::push_entry(&mut out, &key, Cow::Owned(value)),
-            key => out.push_str(&paasc_syntax::write::to_string(&Yaml::Map(vec![(
+        if !before(&mut out, key.as_str().unwrap_or_default()) {
+            out.push_str(&paasc_syntax::write::to_string(&Yaml::Map(vec![(
                 key, value,
-            )]))),
+            )])));
         }
     }
     out
