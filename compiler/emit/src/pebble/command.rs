@@ -39,13 +39,18 @@ pub fn service_args(command: &str) -> Result<Vec<String>, String> {
     Ok(base)
 }
 
+/// Whether `c` separates words.
+const fn blank(c: u8) -> bool {
+    matches!(c, b' ' | b'\t' | b'\r' | b'\n')
+}
+
 /// The bytes of a word that are taken as they are: all but blanks, quotes and `\`.
 const PLAIN: [bool; 256] = {
-    let mut t = [true; 256];
+    let mut t = [false; 256];
     let mut i = 0;
-    let special = b" \t\r\n\\'\"";
-    while i < special.len() {
-        t[special[i] as usize] = false;
+    while i < 256 {
+        let c = i as u8;
+        t[i] = !blank(c) && !matches!(c, b'\\' | b'\'' | b'"');
         i += 1;
     }
     t
@@ -58,7 +63,6 @@ const PLAIN: [bool; 256] = {
 pub fn split(s: &str) -> Result<Vec<String>, String> {
     const CLOSE: &str = "EOF found when expecting closing quote";
     let b = s.as_bytes();
-    let blank = |c: u8| matches!(c, b' ' | b'\t' | b'\r' | b'\n');
     // The character at `i`, whole.
     let char_at = |i: usize| s.get(i..)?.chars().next().map(|c| &s[i..i + c.len_utf8()]);
     let plain = |c: u8| PLAIN[usize::from(c)];
