@@ -37,10 +37,14 @@ pub enum Style {
 pub fn terminal_safe(text: &str, breaks: bool) -> Cow<'_, str> {
     // Every control character is a byte below 0x20, DEL, or a C1 control (0xC2, then 0x80 to
     // 0x9F): text without those bytes, but for kept breaks, is returned as it is, unscanned.
-    let kept = |b: u8| breaks && (b == b'\n' || b == b'\t');
+    // Without short-circuits, so that each chunk is tested in a few vector instructions.
+    let control = |b: u8| {
+        ((b < 0x20) & !(breaks & ((b == b'\n') | (b == b'\t')))) | (b == 0x7f) | (b == 0xc2)
+    };
     if !text
-        .bytes()
-        .any(|b| (b < 0x20 && !kept(b)) || b == 0x7f || b == 0xc2)
+        .as_bytes()
+        .chunks(32)
+        .any(|chunk| chunk.iter().fold(false, |found, &b| found | control(b)))
     {
         return Cow::Borrowed(text);
     }

@@ -9,7 +9,6 @@ use super::as_yaml::{Key, Unsupported};
 use paasc_syntax::write::{pad, push_key, push_scalar};
 use paasc_syntax::CompactString;
 use serde::ser::{self, Serialize};
-use std::fmt::Write as _;
 
 /// Writes the top-level entry `key: value` at the end of `out`, as `to_string` writes a
 /// mapping holding only it. On [`Unsupported`], `out` is left as it was.
@@ -180,10 +179,8 @@ impl<'o> Ser<'o> {
         Ok(())
     }
 
-    fn int(self, v: impl std::fmt::Display) -> Result<(), Unsupported> {
-        self.scalar(|out, _| {
-            let _ = write!(out, "{v}");
-        })
+    fn int(self, v: impl itoa::Integer) -> Result<(), Unsupported> {
+        self.scalar(|out, _| out.push_str(itoa::Buffer::new().format(v)))
     }
 
     fn text(self, s: &str) -> Result<(), Unsupported> {
