@@ -378,21 +378,16 @@ fn header(out: &mut String, img: &Image, layout: &paasc_frameworks::Spec, name: 
         ":",
         port,
         " --env-file OUT/docker.env ",
-    ];
-    line(&[&run.concat(), name]);
+    ]
+    .concat();
+    line(&[&run, name]);
     if let Some((path, _)) = &img.gunicorn_conf {
         line(&["#"]);
         line(&[
             "# The image is the same for every deployment: its gunicorn.conf.py is paas-charm's",
         ]);
         line(&["# rendering for the charm's default config. Mount the deployment's over it:"]);
-        line(&[
-            &run.concat(),
-            "-v OUT/gunicorn.conf.py:",
-            path,
-            ":ro ",
-            name,
-        ]);
+        line(&[&run, "-v OUT/gunicorn.conf.py:", path, ":ro ", name]);
         line(&["# (the Helm chart mounts it from its ConfigMap)."]);
     }
     if !img.alternates.is_empty() || img.migrate.is_some() {
