@@ -173,6 +173,23 @@ token="paasc-ci-secret-$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 printf '[global]\n# %s\ndisable-pip-version-check = true\n' "$token" >"$work/pip.conf"
 printf '; %s\nfund=false\n' "$token" >"$work/npmrc"
 secret_args=(--secret "id=pip.conf,src=$work/pip.conf" --secret "id=npmrc,src=$work/npmrc")
+# A run killed mid-build (or an older script without --force-rm) leaves working containers and
+# untagged images behind; with vfs storage each is a full copy of a root file system.
+for leftover in $(buildah containers --quiet 2>/dev/null); do
+  buildah rm "$leftover" >/dev/null 2>&1 || true
+done
+buildah rmi --prune >/dev/null 2>&1 || true
+# The largest build (expressjs-app: its stages, each a full copy of a root file system under
+# vfs) grew the storage by 3.7 GB at its peak (sampled each second on 2026-12-07); say so
+# before starting rather than fail inside a layer, as a run on a nearly full disk once did.
+storage=/var/lib/containers/storage
+mkdir -p "$storage"
+free_kib=$(df -Pk "$storage" | awk 'NR == 2 { print $4 }')
+if [ "$free_kib" -lt $((6 * 1024 * 1024)) ]; then
+  echo "buildah needs about 6 GiB free in $storage; only $((free_kib / 1024)) MiB are" >&2
+  df -h "$storage" >&2
+  exit 1
+fi
 built=0
 for name in $examples; do
   ex="examples/$name"
@@ -183,8 +200,9 @@ for name in $examples; do
   out="$work/$name"
   say "buildah bud $ex"
   # --format docker keeps HEALTHCHECK (the OCI format has none). No --layers: with vfs
-  # storage every cached layer is a full copy of the file system.
-  buildah bud --quiet --format docker --pull=never --isolation chroot --network host \
+  # storage every cached layer is a full copy of the file system. --force-rm (buildah 1.28
+  # takes it only with --no-cache or --layers): a failed build removes its stages' containers.
+  buildah bud --quiet --format docker --pull=never --isolation chroot --network host --no-cache --force-rm \
     -v "$ca:$ca:ro" "${toolchain_args[@]}" "${secret_args[@]}" \
     -f "$out/docker/Dockerfile" --ignorefile "$out/docker/Dockerfile.dockerignore" \
     -t "localhost/paasc-ci-$name" "$ex" >"$work/$name.build.log" 2>&1 || {
