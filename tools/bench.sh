@@ -69,6 +69,10 @@ for line in sys.stdin:
 print(f"{len(found)} of {len(names)} functions found, in {len(windows)} of the code\x27s {len(code)} windows of 64 KiB")
 ' "$root/tools/paasc.order")
 fi
+# And the read-only data's: how many of the script's input sections the linker's map still has.
+if [ -f "$root/tools/paasc.rodata.ld" ] && [ -f "$paasc.map" ]; then
+    order_found="$order_found; read-only data: $(python3 "$root/tools/rodata-order.py" --check "$paasc.map" "$root/tools/paasc.rodata.ld")"
+fi
 echo "link order: $order_found" >&2
 helper=$CARGO_TARGET_DIR/release/paasc-bench
 # The floor's Rust code uses std alone: built by rustc, without the bench package's dependencies

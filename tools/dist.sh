@@ -76,6 +76,20 @@ case $host in
         link=(-C "link-arg=-B$gcc_ld" -C link-arg=-fuse-ld=lld
             -C "link-arg=-Wl,--symbol-ordering-file=$copy" -C link-arg=-Wl,--no-warn-symbol-ordering)
     fi
+    # The read-only data a run reads, placed first and together in the same way (tools/order.sh
+    # writes this linker script fragment): its constants were spread over the first 750 KB of
+    # `.rodata`, a page fault for each of a dozen windows of 64 KiB. Its input sections are
+    # named after the order LLVM made the constants in, which changes with the code: the map
+    # the linker writes beside the binary tells tools/bench.sh how many still match.
+    rodata=$root/tools/paasc.rodata.ld
+    if [ ${#link[@]} -gt 0 ]; then
+        link+=(-C "link-arg=-Wl,-Map=$target_dir/$target/release/paasc.map")
+        if [ -f "$rodata" ]; then
+            copy=$target_dir/paasc-$(sha256sum "$rodata" | cut -c1-16).ld
+            [ -f "$copy" ] || { cp "$rodata" "$copy.$$" && mv -f "$copy.$$" "$copy"; }
+            link+=(-C "link-arg=-Wl,-T,$copy")
+        fi
+    fi
     # build DIR ORDER [RUSTFLAG...]: the binary, built in DIR with these flags added for every
     # crate, and linked in the order above when ORDER is `ordered`.
     build() {

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Regenerates tools/paasc.order, the link order of the shipped binary's functions (tools/dist.sh).
+# Regenerates tools/paasc.order, the link order of the shipped binary's functions, and
+# tools/paasc.rodata.ld, the order of its read-only data (both read by tools/dist.sh).
 #
-#   tools/order.sh          needs valgrind; about six minutes with the (profile-guided) build
+#   tools/order.sh          needs valgrind; about eight minutes with the (profile-guided) build
 #
 # A start of paasc maps its code from the page cache 64 KiB at a time (the kernel's fault-around),
 # and each window costs a page fault and its unmapping at exit. Linked in the compiler's order,
@@ -16,9 +17,14 @@
 # Such names are skipped (the binary is still correct, only less compact); run this again then.
 # tools/bench.sh prints how much of the list the binary it measures still matches. Two runs can
 # differ by a few allocator functions: std's hash seeds are random, and so are some allocations.
+#
+# The read-only data the same runs read (valgrind's lackey) is placed likewise: the input sections
+# of `.rodata` that hold it (rustc's anonymous constants, jump tables, the merged strings), found
+# by the map the linker writes, are listed in a linker script fragment (tools/rodata-order.py).
+# Their names change with any change to the code, so this must run again after one.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-for tool in valgrind nm; do
+for tool in valgrind nm python3; do
     command -v "$tool" >/dev/null || { echo "order.sh needs $tool" >&2; exit 2; }
 done
 paasc=$("$root/tools/dist.sh" -q)
@@ -33,14 +39,24 @@ run() {
         >/dev/null 2>"$tmp/$name.err" || true
     [ -s "$tmp/$name.cg" ] || { echo "order.sh: no profile of $name:" >&2; cat "$tmp/$name.err" >&2; exit 1; }
 }
+# The addresses a run reads (valgrind's lackey), for the read-only data's order below.
+trace() {
+    local name=$1
+    shift
+    valgrind --tool=lackey --trace-mem=yes --log-fd=3 "$paasc" "$@" 3>&1 >/dev/null 2>/dev/null |
+        awk '$1 == "L" || $1 == "M" { sub(/,.*/, "", $2); print $2 }' | sort -u >"$tmp/$name.reads"
+    [ -s "$tmp/$name.reads" ] || { echo "order.sh: no trace of $name" >&2; exit 1; }
+}
 examples=("$root"/examples/*/)
-for ex in "${examples[@]}"; do
-    name=$(basename "$ex")
-    run "check-$name" check "$ex"
-    run "fresh-$name" compile "$ex" -o "$tmp/out/$name"
-    run "current-$name" compile "$ex" -o "$tmp/out/$name"
+for each in run trace; do
+    for ex in "${examples[@]}"; do
+        name=$(basename "$ex")
+        $each "check-$name" check "$ex"
+        $each "fresh-$name" compile "$ex" -o "$tmp/out-$each/$name"
+        $each "current-$name" compile "$ex" -o "$tmp/out-$each/$name"
+    done
+    $each all compile "${examples[@]}" -o "$tmp/out-$each/all"
 done
-run all compile "${examples[@]}" -o "$tmp/out/all"
 
 # Every function a run entered (callgrind names a function once, at its first `fn=` or `cfn=`
 # line; a `'N` suffix marks a recursion level), counted once per run.
@@ -71,3 +87,7 @@ awk 'NR == FNR { cold[$0] = 1; next } { print } (($0 ".cold") in cold) { parts[+
 } >"$root/tools/paasc.order.$$"
 mv -f "$root/tools/paasc.order.$$" "$root/tools/paasc.order"
 echo "tools/paasc.order: $(wc -l <"$tmp/order") functions" >&2
+# The read-only data, likewise: the input sections of `.rodata` the runs read, by the map the
+# linker wrote beside the binary.
+python3 "$root/tools/rodata-order.py" "$paasc.map" "$tmp/rodata.ld" "$tmp"/*.reads
+mv -f "$tmp/rodata.ld" "$root/tools/paasc.rodata.ld"
