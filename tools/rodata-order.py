@@ -18,7 +18,9 @@ import sys
 
 
 def sections(map_path):
-    """The input sections of `.rodata` (and `.rodata.first`) in MAP: (address, size, name)."""
+    """The input sections of `.rodata` (and `.rodata.first`) in MAP: (address, size, name,
+    whether LLD merged it from several: strings or constant pools, whose size depends on what
+    else was merged with them)."""
     out, inside = [], False
     with open(map_path) as f:
         for line in f:
@@ -32,7 +34,8 @@ def sections(map_path):
             if indent == 0:
                 inside = name in (".rodata", ".rodata.first")
             elif inside and indent == 8 and ":(" in name:
-                out.append((int(m.group(1), 16), int(m.group(2), 16), name.split(":(", 1)[1][:-1]))
+                merged = name.startswith("<internal>")
+                out.append((int(m.group(1), 16), int(m.group(2), 16), name.split(":(", 1)[1][:-1], merged))
     out.sort()
     return out
 
@@ -57,7 +60,7 @@ def write(map_path, out_path, traces):
             runs[i] = runs.get(i, 0) + 1
     listed, lines = set(), []
     for i in sorted(runs, key=lambda i: (-runs[i], secs[i][0])):
-        _, size, name = secs[i]
+        _, size, name, _ = secs[i]
         # A name a linker script cannot spell as a pattern is left where LLD puts it.
         if name in listed or re.search(r"[\s()*?\[\]]", name):
             continue
@@ -72,14 +75,16 @@ def write(map_path, out_path, traces):
 
 
 def check(map_path, script_path):
-    have = {(name, size) for _, size, name in sections(map_path)}
+    secs = sections(map_path)
+    have = {(name, size) for _, size, name, pooled in secs if not pooled}
+    pools = {name for _, _, name, pooled in secs if pooled}
     listed = found = 0
     with open(script_path) as f:
         for line in f:
             m = re.match(r"\s*\*\((\S+)\) /\* (\d+) \*/", line)
             if m:
                 listed += 1
-                found += (m.group(1), int(m.group(2))) in have
+                found += m.group(1) in pools or (m.group(1), int(m.group(2))) in have
     print(f"{found} of {listed} sections found")
 
 
