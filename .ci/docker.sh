@@ -174,10 +174,14 @@ printf '[global]\n# %s\ndisable-pip-version-check = true\n' "$token" >"$work/pip
 printf '; %s\nfund=false\n' "$token" >"$work/npmrc"
 secret_args=(--secret "id=pip.conf,src=$work/pip.conf" --secret "id=npmrc,src=$work/npmrc")
 # A run killed mid-build (or an older script without --force-rm) leaves working containers and
-# untagged images behind; with vfs storage each is a full copy of a root file system.
-for leftover in $(buildah containers --quiet 2>/dev/null); do
-  buildah rm "$leftover" >/dev/null 2>&1 || true
-done
+# untagged images behind; with vfs storage each is a full copy of a root file system. Only the
+# containers of this script's images are removed.
+buildah containers --noheading --format '{{.ContainerID}} {{.ImageName}}' 2>/dev/null |
+  while read -r id image; do
+    case $image in
+    localhost/paasc-ci-* | localhost/ubuntu:*) buildah rm "$id" >/dev/null 2>&1 || true ;;
+    esac
+  done
 buildah rmi --prune >/dev/null 2>&1 || true
 # The largest build (expressjs-app: its stages, each a full copy of a root file system under
 # vfs) grew the storage by 3.7 GB at its peak (sampled each second on 2026-12-07); say so

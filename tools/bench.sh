@@ -56,9 +56,11 @@ if [ -f "$root/tools/paasc.order" ] && command -v nm >/dev/null; then
     order_found=$(nm -S "$paasc" | python3 -c '
 import sys
 names = {l.strip() for l in open(sys.argv[1]) if l.strip() and not l.startswith("#")}
-found, windows, code = set(), set(), set()
+found, data, windows, code = set(), set(), set(), set()
 for line in sys.stdin:
     f = line.split()
+    if len(f) == 4 and f[2] in "dDbB" and f[3] in names:
+        data.add(f[3])
     if len(f) == 4 and f[2] in "tTwWi":
         at, size = int(f[0], 16), int(f[1], 16)
         spans = set(range(at >> 16, ((at + max(size, 1) - 1) >> 16) + 1))
@@ -66,12 +68,12 @@ for line in sys.stdin:
         if f[3] in names:
             found.add(f[3])
             windows |= spans
-print(f"{len(found)} of {len(names)} functions found, in {len(windows)} of the code\x27s {len(code)} windows of 64 KiB")
+print(f"{len(found) + len(data)} of {len(names)} functions and data symbols found, the functions in {len(windows)} of the code\x27s {len(code)} windows of 64 KiB")
 ' "$root/tools/paasc.order")
 fi
 # And the read-only data's: how many of the script's input sections the linker's map still has.
 if [ -f "$root/tools/paasc.rodata.ld" ] && [ -f "$paasc.map" ]; then
-    order_found="$order_found; read-only data: $(python3 "$root/tools/rodata-order.py" --check "$paasc.map" "$root/tools/paasc.rodata.ld")"
+    order_found="$order_found; read-only data: $(python3 "$root/tools/data-order.py" --check "$paasc.map" "$root/tools/paasc.rodata.ld")"
 fi
 echo "link order: $order_found" >&2
 helper=$CARGO_TARGET_DIR/release/paasc-bench

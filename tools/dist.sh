@@ -85,9 +85,9 @@ case $host in
     if [ ${#link[@]} -gt 0 ]; then
         link+=(-C "link-arg=-Wl,-Map=$target_dir/$target/release/paasc.map")
         if [ -f "$rodata" ]; then
-            copy=$target_dir/paasc-$(sha256sum "$rodata" | cut -c1-16).ld
-            [ -f "$copy" ] || { cp "$rodata" "$copy.$$" && mv -f "$copy.$$" "$copy"; }
-            link+=(-C "link-arg=-Wl,-T,$copy")
+            script=$target_dir/paasc-$(sha256sum "$rodata" | cut -c1-16).ld
+            [ -f "$script" ] || { cp "$rodata" "$script.$$" && mv -f "$script.$$" "$script"; }
+            link+=(-C "link-arg=-Wl,-T,$script")
         fi
     fi
     # build DIR ORDER [RUSTFLAG...]: the binary, built in DIR with these flags added for every

@@ -1,8 +1,14 @@
 #!/usr/bin/env python3
-"""The linker script fragment that places the read-only data the benchmarked runs read first.
+"""The order of the data the benchmarked runs touch (tools/order.sh runs it).
 
-    tools/rodata-order.py MAP OUT TRACE...      (tools/order.sh runs it)
-    tools/rodata-order.py --check MAP SCRIPT    how many of SCRIPT's sections MAP still has
+    tools/data-order.py MAP OUT TRACE...       the linker script fragment for the read-only data
+    tools/data-order.py --check MAP SCRIPT     how many of SCRIPT's sections MAP still has
+    tools/data-order.py --symbols NM TRACE...  the writable data's symbols, for the link order
+
+With --symbols, NM is `nm -S` of the binary: the `.data` and `.bss` symbols holding an address
+a TRACE lists are printed, those more runs touch first and the small before the large, for the
+symbol ordering file (their sections, one a symbol, then lie together: the statics a run writes
+were spread over nine pages among those it never touches).
 
 MAP is the map LLD wrote for the binary (tools/dist.sh writes it beside the binary); each TRACE
 lists, one hexadecimal address a line, what one run of that binary read (valgrind's lackey).
@@ -43,7 +49,7 @@ def sections(map_path):
 def write(map_path, out_path, traces):
     secs = sections(map_path)
     if not secs:
-        sys.exit(f"rodata-order.py: no .rodata input sections in {map_path}")
+        sys.exit(f"data-order.py: no .rodata input sections in {map_path}")
     starts = [s[0] for s in secs]
     lo, hi = secs[0][0], secs[-1][0] + secs[-1][1]
     runs = {}
@@ -74,6 +80,31 @@ def write(map_path, out_path, traces):
     print(f"{out_path}: {len(lines)} sections", file=sys.stderr)
 
 
+def reads(traces):
+    """Each TRACE's addresses, as a sorted list."""
+    for trace in traces:
+        with open(trace) as f:
+            yield sorted(int(line, 16) for line in f)
+
+
+def symbols(nm_path, traces):
+    syms = []
+    with open(nm_path) as f:
+        for line in f:
+            p = line.split()
+            if len(p) == 4 and p[2] in "dDbB" and int(p[1], 16) > 0:
+                syms.append((int(p[0], 16), int(p[1], 16), p[3]))
+    runs = {}
+    for addrs in reads(traces):
+        for at, size, name in syms:
+            i = bisect.bisect_left(addrs, at)
+            if i < len(addrs) and addrs[i] < at + size:
+                runs[name] = runs.get(name, 0) + 1
+    sizes = {name: size for _, size, name in syms}
+    for name in sorted(runs, key=lambda n: (-runs[n], sizes[n], n)):
+        print(name)
+
+
 def check(map_path, script_path):
     secs = sections(map_path)
     have = {(name, size) for _, size, name, pooled in secs if not pooled}
@@ -89,7 +120,9 @@ def check(map_path, script_path):
 
 
 if __name__ == "__main__":
-    if len(sys.argv) == 4 and sys.argv[1] == "--check":
+    if len(sys.argv) >= 3 and sys.argv[1] == "--symbols":
+        symbols(sys.argv[2], sys.argv[3:])
+    elif len(sys.argv) == 4 and sys.argv[1] == "--check":
         check(sys.argv[2], sys.argv[3])
     elif len(sys.argv) >= 4:
         write(sys.argv[1], sys.argv[2], sys.argv[3:])
