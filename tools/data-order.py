@@ -6,9 +6,10 @@
     tools/data-order.py --symbols NM TRACE...  the writable data's symbols, for the link order
 
 With --symbols, NM is `nm -S` of the binary: the `.data` and `.bss` symbols holding an address
-a TRACE lists are printed, those more runs touch first and the small before the large, for the
-symbol ordering file (their sections, one a symbol, then lie together: the statics a run writes
-were spread over nine pages among those it never touches).
+a TRACE lists are printed, those more runs touch first and the small before the large (those of
+a page or more after all the others), for the symbol ordering file (their sections, one a
+symbol, then lie together: the statics a run writes were spread over nine pages among those it
+never touches).
 
 MAP is the map LLD wrote for the binary (tools/dist.sh writes it beside the binary); each TRACE
 lists, one hexadecimal address a line, what one run of that binary read (valgrind's lackey).
@@ -101,7 +102,8 @@ def symbols(nm_path, traces):
             if i < len(addrs) and addrs[i] < at + size:
                 runs[name] = runs.get(name, 0) + 1
     sizes = {name: size for _, size, name in syms}
-    for name in sorted(runs, key=lambda n: (-runs[n], sizes[n], n)):
+    # Objects of a page or more (the arena) last: they share no page with the small ones.
+    for name in sorted(runs, key=lambda n: (sizes[n] >= 4096, -runs[n], sizes[n], n)):
         print(name)
 
 
