@@ -56,11 +56,11 @@ if [ -f "$root/tools/paasc.order" ] && command -v nm >/dev/null; then
     order_found=$(nm -S "$paasc" | python3 -c '
 import sys
 names = {l.strip() for l in open(sys.argv[1]) if l.strip() and not l.startswith("#")}
-found, data, windows, code = set(), set(), set(), set()
+found, windows, code = set(), set(), set()
 for line in sys.stdin:
     f = line.split()
     if len(f) == 4 and f[2] in "dDbB" and f[3] in names:
-        data.add(f[3])
+        found.add(f[3])
     if len(f) == 4 and f[2] in "tTwWi":
         at, size = int(f[0], 16), int(f[1], 16)
         spans = set(range(at >> 16, ((at + max(size, 1) - 1) >> 16) + 1))
@@ -68,7 +68,7 @@ for line in sys.stdin:
         if f[3] in names:
             found.add(f[3])
             windows |= spans
-print(f"{len(found) + len(data)} of {len(names)} functions and data symbols found, the functions in {len(windows)} of the code\x27s {len(code)} windows of 64 KiB")
+print(f"{len(found)} of {len(names)} functions and data symbols found, the functions in {len(windows)} of the code\x27s {len(code)} windows of 64 KiB")
 ' "$root/tools/paasc.order")
 fi
 # And the read-only data's: how many of the script's input sections the linker's map still has.

@@ -12,12 +12,13 @@ symbol, then lie together: the statics a run writes were spread over nine pages 
 never touches).
 
 MAP is the map LLD wrote for the binary (tools/dist.sh writes it beside the binary); each TRACE
-lists, one hexadecimal address a line, what one run of that binary read (valgrind's lackey).
-The input sections of `.rodata` those addresses fall in are listed, those more runs read first,
-in an output section of their own that LLD puts before `.rodata` (INSERT BEFORE keeps its default
-layout for everything else). Each line carries its section's size, for --check: the names of
-rustc's anonymous constants (`.Lanon.HASH.N`) number them in the order LLVM made them, so a
-change to the code renames them, and a stale list moves constants no run reads.
+lists, one hexadecimal address a line, what one run of that binary read or wrote (valgrind's
+lackey). The input sections of `.rodata` those addresses fall in are listed, those more runs
+read first, in an output section of their own that LLD puts before `.rodata` (INSERT BEFORE
+keeps its default layout for everything else). Each line carries its section's size, for
+--check: the names of rustc's anonymous constants (`.Lanon.HASH.N`) number them in the order
+LLVM made them, so a change to the code renames them, and a stale list moves constants no run
+reads.
 """
 import bisect
 import re
@@ -47,24 +48,24 @@ def sections(map_path):
     return out
 
 
+def touched(spans, traces):
+    """For each (address, size, ...) of SPANS that some TRACE touches, by index: how many do."""
+    runs = {}
+    for trace in traces:
+        with open(trace) as f:
+            addrs = sorted(int(line, 16) for line in f)
+        for i, (at, size, *_) in enumerate(spans):
+            j = bisect.bisect_left(addrs, at)
+            if j < len(addrs) and addrs[j] < at + size:
+                runs[i] = runs.get(i, 0) + 1
+    return runs
+
+
 def write(map_path, out_path, traces):
     secs = sections(map_path)
     if not secs:
         sys.exit(f"data-order.py: no .rodata input sections in {map_path}")
-    starts = [s[0] for s in secs]
-    lo, hi = secs[0][0], secs[-1][0] + secs[-1][1]
-    runs = {}
-    for trace in traces:
-        seen = set()
-        with open(trace) as f:
-            for line in f:
-                a = int(line, 16)
-                if lo <= a < hi:
-                    i = bisect.bisect_right(starts, a) - 1
-                    if i >= 0 and a < secs[i][0] + secs[i][1]:
-                        seen.add(i)
-        for i in seen:
-            runs[i] = runs.get(i, 0) + 1
+    runs = touched(secs, traces)
     listed, lines = set(), []
     for i in sorted(runs, key=lambda i: (-runs[i], secs[i][0])):
         _, size, name, _ = secs[i]
@@ -81,13 +82,6 @@ def write(map_path, out_path, traces):
     print(f"{out_path}: {len(lines)} sections", file=sys.stderr)
 
 
-def reads(traces):
-    """Each TRACE's addresses, as a sorted list."""
-    for trace in traces:
-        with open(trace) as f:
-            yield sorted(int(line, 16) for line in f)
-
-
 def symbols(nm_path, traces):
     syms = []
     with open(nm_path) as f:
@@ -95,13 +89,9 @@ def symbols(nm_path, traces):
             p = line.split()
             if len(p) == 4 and p[2] in "dDbB" and int(p[1], 16) > 0:
                 syms.append((int(p[0], 16), int(p[1], 16), p[3]))
-    runs = {}
-    for addrs in reads(traces):
-        for at, size, name in syms:
-            i = bisect.bisect_left(addrs, at)
-            if i < len(addrs) and addrs[i] < at + size:
-                runs[name] = runs.get(name, 0) + 1
-    sizes = {name: size for _, size, name in syms}
+    runs, sizes = {}, {name: size for _, size, name in syms}
+    for i, n in touched(syms, traces).items():
+        runs[syms[i][2]] = runs.get(syms[i][2], 0) + n
     # Objects of a page or more (the arena) last: they share no page with the small ones.
     for name in sorted(runs, key=lambda n: (sizes[n] >= 4096, -runs[n], sizes[n], n)):
         print(name)
