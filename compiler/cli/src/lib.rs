@@ -455,8 +455,12 @@ fn check_one(
         + usize::from(loaded.files.charmcraft.is_some());
     if checked.charm.is_some() {
         let mut memo = paasc_emit::ImageMemo::default();
-        for profile in load::profiles(dir, src) {
+        let profiles = load::profiles(dir, src);
+        let count = profiles.len();
+        for (i, profile) in profiles.into_iter().enumerate() {
             files += 1;
+            // Each deployment but the last is freed, so the next one reuses its memory.
+            let ending = if i + 1 < count { Ending::Free } else { ending };
             compile::build(
                 &mut loaded,
                 &checked,
