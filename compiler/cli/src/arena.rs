@@ -6,10 +6,13 @@
 //! instructions (docs/performance-log.md). Here a block is the next bytes of one static array:
 //! allocating moves an offset on, freeing the last block moves it back, and growing the last
 //! block grows it in place. Any other block freed goes on a list of blocks of its size (sizes
-//! are rounded up to 8 bytes, or 512 over 2 KiB), from which the next block of that size
-//! is taken: about half of what a `check` allocates is freed before it ends, and each page the
-//! array does not reach is a page the kernel need not clear and map (2 to 3 µs each on a KVM
-//! guest, docs/performance-log.md). The array's pages are made present ahead of the offset,
+//! are rounded up to 8 bytes and at least 16, or to 512 over 2 KiB), from which the next block
+//! of that size is taken; a request whose list is empty takes the front of a block from the
+//! next list that has one (a bitmap says which), whose rest goes on its own list; a block that
+//! shrinks where it is frees its tail. About half of what a `check` allocates is freed before it
+//! ends, and each page the array does not reach is a page the kernel need not clear and map
+//! (1.5 to 3 µs each on a KVM guest, docs/performance-log.md): with exact sizes alone,
+//! `check flask-workers` moved the offset to 176 KiB for at most 85 KiB held at once. The array's pages are made present ahead of the offset,
 //! [`STEP`] at a time, by one `madvise` each (`MADV_POPULATE_WRITE`), at less than the cost of
 //! faulting them in one by one.
 //!
@@ -38,9 +41,12 @@ pub const LARGEST: usize = 128 << 10;
 const STEP: usize = 16 << 10;
 
 /// The granule of the arena's small blocks: every block starts at a multiple of it and its
-/// size is rounded up to one, so a freed block holds the link of its list and fits any request
-/// of its rounded size.
+/// size is rounded up to one.
 const GRAIN: usize = 8;
+
+/// The smallest block: a freed block holds the link of its list in its first word and its size
+/// in its second.
+const SMALLEST: usize = 2 * GRAIN;
 
 /// The largest size rounded to [`GRAIN`]; larger blocks, fewer, are rounded to [`COARSE`].
 const FINE: usize = 2048;
@@ -50,6 +56,9 @@ const COARSE: usize = 512;
 
 /// One list per rounded size up to [`LARGEST`].
 const LISTS: usize = FINE / GRAIN + (LARGEST - FINE) / COARSE;
+
+/// Words of the bitmap of the lists that have blocks.
+const LIST_WORDS: usize = LISTS.div_ceil(64);
 
 /// The page size every arena's array is aligned to.
 const PAGE: usize = 4096;
@@ -68,9 +77,12 @@ pub struct Arena<const N: usize> {
     /// Offset up to which the pages were made present (the owner's alone).
     ready: Cell<usize>,
     /// For each rounded size, the address of the last freed block of that size, 0 when none;
-    /// each block's first word holds the address of the one freed before it (the owner's
-    /// alone).
+    /// each block's first word holds the address of the one freed before it, its second its
+    /// size, which a block split off a larger one may exceed its list's by less than
+    /// [`COARSE`] (the owner's alone).
     free: [Cell<usize>; LISTS],
+    /// Bit `i % 64` of word `i / 64`: list `i` has a block (the owner's alone).
+    listed: [Cell<u64>; LIST_WORDS],
 }
 
 // SAFETY: `next` and `ready` are read and written only by the owning thread (every method that
@@ -98,6 +110,7 @@ impl<const N: usize> Arena<N> {
             next: Cell::new(0),
             ready: Cell::new(0),
             free: [const { Cell::new(0) }; LISTS],
+            listed: [const { Cell::new(0) }; LIST_WORDS],
         }
     }
 
@@ -134,14 +147,32 @@ impl<const N: usize> Arena<N> {
             return None;
         }
         let size = rounded(size);
-        // Every block's size and start are multiples of GRAIN, so the offset is too.
-        let start = if align <= GRAIN {
-            let list = &self.free[list_of(size)];
-            let block = list.get();
+        let list = list_of(size);
+        if align <= GRAIN {
+            let block = self.free[list].get();
             if block != 0 {
-                // SAFETY: a listed block is a freed block of the array, at least `size` bytes
-                // and aligned to `GRAIN`; its first word is the list's next address.
-                list.set(unsafe { (block as *const usize).read() });
+                self.pop(list, block);
+                return Some(block as *mut u8);
+            }
+        }
+        self.carve(size, list, align)
+    }
+
+    /// [`Self::alloc`] of a rounded `size` whose list has no block (or that needs more than
+    /// [`GRAIN`]'s alignment): the front of a block of the next list that has one, or the
+    /// bytes at the offset. Every block's size and start are multiples of [`GRAIN`], so the
+    /// offset is too.
+    #[inline(never)]
+    fn carve(&self, size: usize, list: usize, align: usize) -> Option<*mut u8> {
+        let start = if align <= GRAIN {
+            if let Some(larger) = self.fitting(list + 1) {
+                let block = self.free[larger].get();
+                self.pop(larger, block);
+                // SAFETY: a listed block's second word holds its size (`push`).
+                let whole = unsafe { (block as *const usize).add(1).read() };
+                if whole - size >= SMALLEST {
+                    self.push(block + size, whole - size);
+                }
                 return Some(block as *mut u8);
             }
             self.next.get()
@@ -159,6 +190,44 @@ impl<const N: usize> Arena<N> {
         Some(self.space.get().cast::<u8>().wrapping_add(start))
     }
 
+    /// The first list from `list` on that has a block.
+    fn fitting(&self, list: usize) -> Option<usize> {
+        let mut word = list / 64;
+        let mut bits = self.listed.get(word)?.get() & (!0u64 << (list % 64));
+        while bits == 0 {
+            word += 1;
+            bits = self.listed.get(word)?.get();
+        }
+        Some(word * 64 + bits.trailing_zeros() as usize)
+    }
+
+    /// Takes `block`, the first of list `list`, off it.
+    fn pop(&self, list: usize, block: usize) {
+        // SAFETY: a listed block is a freed block of the array, aligned to `GRAIN`; its first
+        // word is the list's next address.
+        let after = unsafe { (block as *const usize).read() };
+        self.free[list].set(after);
+        if after == 0 {
+            let w = &self.listed[list / 64];
+            w.set(w.get() & !(1 << (list % 64)));
+        }
+    }
+
+    /// Lists the free block of `size` bytes at `block` (a multiple of [`GRAIN`], at least
+    /// [`SMALLEST`], at most [`LARGEST`]) on the last list whose size it has.
+    fn push(&self, block: usize, size: usize) {
+        let list = list_of(size);
+        let head = &self.free[list];
+        // SAFETY: the block is free and the arena's, at least two words, aligned to `GRAIN`.
+        unsafe {
+            (block as *mut usize).write(head.get());
+            (block as *mut usize).add(1).write(size);
+        }
+        head.set(block);
+        let w = &self.listed[list / 64];
+        w.set(w.get() | 1 << (list % 64));
+    }
+
     /// Takes back the block at `ptr` of `size` bytes when this thread owns the arena: the last
     /// one handed out moves the offset back, another goes on its size's list.
     pub fn free(&self, ptr: *mut u8, size: usize) {
@@ -172,11 +241,7 @@ impl<const N: usize> Arena<N> {
         if self.next.get() == off + size {
             self.next.set(off);
         } else {
-            let list = &self.free[list_of(size)];
-            // SAFETY: the block is the caller's to give back, at least `size` (>= GRAIN) bytes
-            // of the array and aligned to `GRAIN`: its first word is free for the link.
-            unsafe { ptr.cast::<usize>().write(list.get()) };
-            list.set(ptr as usize);
+            self.push(ptr as usize, size);
         }
     }
 
@@ -193,6 +258,8 @@ impl<const N: usize> Arena<N> {
         if new <= old {
             if last {
                 self.next.set(off + new);
+            } else if owner && old - new >= SMALLEST {
+                self.push(ptr as usize + new, old - new);
             }
             return true;
         }
@@ -227,17 +294,18 @@ impl<const N: usize> Arena<N> {
     }
 }
 
-/// `size` rounded up to a multiple of [`GRAIN`] (at least one: a block holds its list's
-/// link), or over [`FINE`] of [`COARSE`].
+/// `size` rounded up to a multiple of [`GRAIN`] and at least [`SMALLEST`], or over [`FINE`]
+/// to one of [`COARSE`].
 fn rounded(size: usize) -> usize {
     if size <= FINE {
-        (size.max(1) + GRAIN - 1) & !(GRAIN - 1)
+        (size.max(SMALLEST) + GRAIN - 1) & !(GRAIN - 1)
     } else {
         (size + COARSE - 1) & !(COARSE - 1)
     }
 }
 
-/// The list of the blocks of `size` bytes, a [`rounded`] size up to [`LARGEST`].
+/// The list of the blocks of `size` bytes, a [`rounded`] size up to [`LARGEST`]; of any
+/// multiple of [`GRAIN`] from [`SMALLEST`] to [`LARGEST`], the last list whose size it has.
 fn list_of(size: usize) -> usize {
     if size <= FINE {
         size / GRAIN - 1
@@ -306,14 +374,24 @@ mod tests {
         let last = a.alloc(100, 8).expect("fits");
         a.free(first, 100);
         assert_eq!(
-            a.alloc(8, 8).map(|p| p > last),
-            Some(true),
-            "not the last: kept"
+            a.alloc(8, 8),
+            Some(first),
+            "not the last: listed, and its front serves a smaller request"
+        );
+        assert_eq!(
+            a.alloc(88, 8),
+            Some(first.wrapping_add(16)),
+            "its rest, a block of its own"
         );
         let top = a.alloc(50, 8).expect("fits");
         assert!(a.resize(top, 50, 5000), "last block grows where it is");
         assert!(!a.resize(last, 100, 200), "an earlier block must move");
         assert!(a.resize(last, 100, 10), "any block shrinks where it is");
+        assert_eq!(
+            a.alloc(80, 8),
+            Some(last.wrapping_add(16)),
+            "and frees its tail"
+        );
         a.free(top, 5000);
         assert_eq!(
             a.alloc(5000, 8),
@@ -340,9 +418,23 @@ mod tests {
     }
 
     #[test]
-    fn blocks_held_never_overlap_through_frees_and_resizes() {
+    fn blocks_held_keep_their_bytes_and_never_overlap_through_frees_and_resizes() {
         let a = arena();
         let mut held: Vec<(usize, usize)> = Vec::new();
+        // Each block holds bytes derived from its address; a list's link or size written into
+        // a held block would change them.
+        let fill = |p: usize, size: usize| {
+            // SAFETY: the test holds the block's `size` bytes.
+            unsafe { (p as *mut u8).write_bytes(p as u8 | 1, size) }
+        };
+        let intact = |p: usize, size: usize| {
+            // SAFETY: as for `fill`.
+            let bytes = unsafe { std::slice::from_raw_parts(p as *const u8, size) };
+            assert!(
+                bytes.iter().all(|b| *b == p as u8 | 1),
+                "block at {p:#x} changed"
+            );
+        };
         let mut seed = 0x2545_f491_4f6c_dd1du64;
         let mut next = |n: usize| {
             seed ^= seed << 13;
@@ -358,11 +450,13 @@ mod tests {
                     let align = [1, 2, 4, 8, 16][next(5)];
                     if let Some(p) = a.alloc(size, align) {
                         assert_eq!(p as usize % align, 0);
+                        fill(p as usize, size);
                         held.push((p as usize, size));
                     }
                 }
                 2 if !held.is_empty() => {
                     let (p, size) = held.swap_remove(next(held.len()));
+                    intact(p, size);
                     a.free(p as *mut u8, size);
                 }
                 _ if !held.is_empty() => {
@@ -370,6 +464,8 @@ mod tests {
                     let (p, size) = held[i];
                     let new = 1 + next(2 * size);
                     if a.resize(p as *mut u8, size, new) {
+                        intact(p, size.min(new));
+                        fill(p, new);
                         held[i].1 = new;
                     }
                 }
@@ -393,7 +489,7 @@ mod tests {
             .iter()
             .zip(1..)
             .all(|(r, s)| *r >= s && r % GRAIN == 0));
-        assert_eq!(lists.first(), Some(&0));
+        assert_eq!(lists.first(), Some(&list_of(SMALLEST)));
         assert_eq!(lists.last(), Some(&(LISTS - 1)));
         assert!(lists.windows(2).all(|w| w[1] == w[0] || w[1] == w[0] + 1));
         assert!(sizes
@@ -414,7 +510,7 @@ mod tests {
             };
             let short = a.alloc(size, 8).expect("fits");
             a.alloc(8, 8).expect("fits");
-            pins += 8;
+            pins += SMALLEST;
             a.free(short, size);
         }
         assert!(
