@@ -12,9 +12,9 @@
 //! shrinks where it is frees its tail. About half of what a `check` allocates is freed before it
 //! ends, and each page the array does not reach is a page the kernel need not clear and map
 //! (1.5 to 3 µs each on a KVM guest, docs/performance-log.md): with exact sizes alone,
-//! `check flask-workers` moved the offset to 176 KiB for at most 85 KiB held at once. The array's pages are made present ahead of the offset,
-//! [`STEP`] at a time, by one `madvise` each (`MADV_POPULATE_WRITE`), at less than the cost of
-//! faulting them in one by one.
+//! `check flask-workers` moved the offset to 176 KiB for at most 85 KiB held at once. The
+//! array's pages are made present ahead of the offset, [`STEP`] at a time, by one `madvise`
+//! each (`MADV_POPULATE_WRITE`), at less than the cost of faulting them in one by one.
 //!
 //! Only the thread that [`Arena::claim`]ed the arena (the main thread) allocates from it, with
 //! plain loads and stores: shared between the threads of a many-project `compile`, the offset's
@@ -85,9 +85,10 @@ pub struct Arena<const N: usize> {
     listed: [Cell<u64>; LIST_WORDS],
 }
 
-// SAFETY: `next` and `ready` are read and written only by the owning thread (every method that
-// touches them checks `owned_here` first), and the array only through blocks, each given to one
-// caller; other threads read only the array's address and `owner`, an atomic.
+// SAFETY: `next`, `ready`, the lists and their bitmap are read and written only by the owning
+// thread (every method that touches them checks `owned_here` first), and the array only through
+// blocks, each given to one caller; other threads read only the array's address and `owner`,
+// an atomic.
 unsafe impl<const N: usize> Sync for Arena<N> {}
 
 thread_local! {
