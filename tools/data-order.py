@@ -4,12 +4,19 @@
     tools/data-order.py MAP OUT TRACE...       the linker script fragment for the read-only data
     tools/data-order.py --check MAP SCRIPT     how many of SCRIPT's sections MAP still has
     tools/data-order.py --symbols NM TRACE...  the writable data's symbols, for the link order
+    tools/data-order.py --cold NM TRACE...     the cold parts of functions the runs entered
 
 With --symbols, NM is `nm -S` of the binary: the `.data` and `.bss` symbols holding an address
 a TRACE lists are printed, those more runs touch first and the small before the large (those of
 a page or more after all the others), for the symbol ordering file (their sections, one a
 symbol, then lie together: the statics a run writes were spread over nine pages among those it
 never touches).
+
+With --cold, each TRACE lists the addresses of the instructions one run executed, and the
+`NAME.cold` parts of functions (the blocks a profile-guided build saw no run take) that hold one
+are printed, those more runs enter first: a run still takes some such blocks (a count too small
+to survive the scaling of an inlined function's profile reads as never), a few instructions in
+each, and spread over the whole megabyte of cold parts they made a page fault apiece.
 
 MAP is the map LLD wrote for the binary (tools/dist.sh writes it beside the binary); each TRACE
 lists, one hexadecimal address a line, what one run of that binary read or wrote (valgrind's
@@ -97,6 +104,19 @@ def symbols(nm_path, traces):
         print(name)
 
 
+def cold(nm_path, traces):
+    parts = []
+    with open(nm_path) as f:
+        for line in f:
+            p = line.split()
+            if len(p) == 4 and p[2] in "tT" and p[3].endswith(".cold") and int(p[1], 16) > 0:
+                parts.append((int(p[0], 16), int(p[1], 16), p[3]))
+    parts.sort()
+    runs = touched(parts, traces)
+    for i in sorted(runs, key=lambda i: (-runs[i], parts[i][1], parts[i][2])):
+        print(parts[i][2])
+
+
 def check(map_path, script_path):
     secs = sections(map_path)
     have = {(name, size) for _, size, name, pooled in secs if not pooled}
@@ -114,6 +134,8 @@ def check(map_path, script_path):
 if __name__ == "__main__":
     if len(sys.argv) >= 3 and sys.argv[1] == "--symbols":
         symbols(sys.argv[2], sys.argv[3:])
+    elif len(sys.argv) >= 3 and sys.argv[1] == "--cold":
+        cold(sys.argv[2], sys.argv[3:])
     elif len(sys.argv) == 4 and sys.argv[1] == "--check":
         check(sys.argv[2], sys.argv[3])
     elif len(sys.argv) >= 4:
