@@ -15,8 +15,9 @@ use std::path::PathBuf;
 
 /// Lowers the profile already read into `db` as `file` and its `--set` overlays.
 ///
-/// Each file's own profile (before the overlay) goes to `read`, so that its secrets can be
-/// hidden where that file writes them. A `--set` that gives no value (empty or null) is refused
+/// Each `--set` overlay's own profile goes to `read`, and with overlays the file's too (before
+/// them), so that its secrets can be hidden where each writes them; without overlays the file's
+/// is the profile returned. A `--set` that gives no value (empty or null) is refused
 /// at the flag: `--set` sets values, it never removes one (a pipeline whose secret variable is
 /// empty must not deploy the profile's placeholder).
 pub fn load_profile(
@@ -30,7 +31,9 @@ pub fn load_profile(
     let mut any = false;
     if let Some(id) = file {
         out = lower_text(db, id, false, diags)?;
-        read.push((id, out.clone()));
+        if !sets.is_empty() {
+            read.push((id, out.clone()));
+        }
         any = true;
     }
     let mut files: Vec<FileId> = file.into_iter().collect();
@@ -109,7 +112,7 @@ struct Hidden {
 fn redact(
     db: &mut SourceDb,
     files: std::ops::Range<u32>,
-    read: &[(FileId, Profile)],
+    read: &[(FileId, &Profile)],
     types: &OptionTypes,
 ) -> Hidden {
     let secret_option = |name: &str| types.get(name) == Some("secret");
@@ -481,6 +484,11 @@ pub fn apply_profile(
     let mut read = Vec::new();
     let loaded = load_profile(db, profile, sets, &mut read, diags);
     let types = OptionTypes::new(checked.charm.as_deref());
+    let alone = match &loaded {
+        Some((p, Some(id))) if sets.is_empty() => Some((*id, p)),
+        _ => None,
+    };
+    let read: Vec<(FileId, &Profile)> = read.iter().map(|(id, p)| (*id, p)).chain(alone).collect();
     let hidden = redact(db, first..db.next_id().0, &read, &types);
     let resolved = resolve(project, checked, loaded, &types, diags, start);
     scrub(&mut diags[start..], &hidden);

@@ -189,7 +189,7 @@ impl Resolved {
                 .collect(),
             Source::Relation { endpoint, fields } => {
                 let Some((_, integration)) =
-                    p.integrations.iter().find(|(k, _)| k.value == *endpoint)
+                    p.integrations.iter().find(|(k, _)| *k.value == **endpoint)
                 else {
                     return Vec::new();
                 };
@@ -198,7 +198,7 @@ impl Resolved {
                     .iter()
                     .filter_map(|f| relation_field(integration, f))
                     .map(|(mut path, span, text)| {
-                        path.insert(0, endpoint.clone());
+                        path.insert(0, endpoint.to_string());
                         path.insert(0, "integrations".into());
                         (Origin { file, path, span }, Some(text))
                     })

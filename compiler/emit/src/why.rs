@@ -174,13 +174,13 @@ fn traced(db: &SourceDb, r: &Resolved, sources: &[Traced]) -> Vec<Value> {
                         .profile
                         .integrations
                         .iter()
-                        .find(|(k, _)| k.value == *endpoint);
+                        .find(|(k, _)| *k.value == **endpoint);
                     if let Some((key, _)) = entry {
                         let file = r
                             .profile
                             .origin("integrations", endpoint)
                             .unwrap_or(r.anchor);
-                        let path = ["integrations".to_string(), endpoint.clone()];
+                        let path = ["integrations".to_string(), endpoint.to_string()];
                         places.push(located(db, file, key.span.start, &path));
                         source.push_str(" (not in the relation data: the library's default)");
                     }

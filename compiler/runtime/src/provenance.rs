@@ -55,9 +55,9 @@ pub enum Source {
     /// databag, or in a secret's content.
     Relation {
         /// The endpoint.
-        endpoint: String,
+        endpoint: std::sync::Arc<str>,
         /// The fields, the main one first.
-        fields: Vec<String>,
+        fields: std::sync::Arc<[&'static str]>,
     },
     /// `framework_logging_format` in `paas-config.yaml`.
     PaasConfig,
@@ -74,11 +74,12 @@ pub enum Source {
 }
 
 impl Source {
-    /// Fields `fields` of the relation data on `endpoint`.
-    pub fn relation(endpoint: &str, fields: &[&str]) -> Source {
+    /// Fields `fields` of the relation data on `endpoint`. Cloned by every variable made of
+    /// them, so both are shared rather than copied.
+    pub fn relation(endpoint: &str, fields: &[&'static str]) -> Source {
         Source::Relation {
-            endpoint: endpoint.to_string(),
-            fields: fields.iter().map(|f| f.to_string()).collect(),
+            endpoint: endpoint.into(),
+            fields: fields.into(),
         }
     }
 

@@ -147,7 +147,7 @@ fn every_row_reads_its_providers_data_into_the_variables_it_lists() {
                     .map(|w| w.from.clone())
                     .unwrap_or_default();
                 let main_field = why.iter().find_map(|s| match s {
-                    Source::Relation { endpoint, fields } if endpoint == ep => fields.first(),
+                    Source::Relation { endpoint, fields } if &**endpoint == ep => fields.first(),
                     _ => None,
                 });
                 let from_ingress =
@@ -159,7 +159,7 @@ fn every_row_reads_its_providers_data_into_the_variables_it_lists() {
                         "{at}: {name} is not among the row's variables"
                     );
                 }
-                if main_field.is_some_and(|f| row.secret_fields.contains(&f.as_str())) {
+                if main_field.is_some_and(|f| row.secret_fields.contains(f)) {
                     assert!(p.secret_env.contains(name), "{at}: {name} is a credential");
                 }
                 if value.contains(SAMPLE.password) {

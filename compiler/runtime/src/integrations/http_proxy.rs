@@ -26,7 +26,7 @@ pub(crate) type Proxy = (Option<String>, Vec<Source>);
 impl Proxies {
     /// The HTTP and the HTTPS proxy, which replace the model's.
     pub(crate) fn with_sources(&self) -> (Proxy, Proxy) {
-        let field = |f: &str| vec![Source::relation("http-proxy", &[f])];
+        let field = |f: &'static str| vec![Source::relation("http-proxy", &[f])];
         (
             (self.http_proxy.clone(), field("http_proxy")),
             (self.https_proxy.clone(), field("https_proxy")),

@@ -211,7 +211,7 @@ pub(crate) fn is_secret(name: &str) -> bool {
 
 impl Data {
     /// The relation field `name`.
-    fn field(&self, name: &str) -> Vec<Source> {
+    fn field(&self, name: &'static str) -> Vec<Source> {
         vec![Source::relation(&self.provider_name, &[name])]
     }
 

@@ -102,7 +102,7 @@ pub(crate) fn is_secret(name: &str) -> bool {
 }
 
 /// The relation field `field`.
-fn field(name: &str) -> Vec<Source> {
+fn field(name: &'static str) -> Vec<Source> {
     vec![Source::relation("openfga", &[name])]
 }
 

@@ -134,7 +134,7 @@ fn plain_env(d: &Data) -> Result<Vec<Var>, PyError> {
 
 /// Spring Boot's `spring.rabbitmq.*`.
 fn spring_env(d: &Data) -> Vec<Var> {
-    let field = |f: &str| vec![Source::relation("rabbitmq", &[f])];
+    let field = |f: &'static str| vec![Source::relation("rabbitmq", &[f])];
     vec![
         var(
             "spring.rabbitmq.virtual-host",

@@ -110,7 +110,7 @@ pub(crate) fn is_secret(name: &str) -> bool {
 }
 
 /// The relation field `name`.
-fn field(name: &str) -> Vec<Source> {
+fn field(name: &'static str) -> Vec<Source> {
     vec![Source::relation("s3", &[name])]
 }
 

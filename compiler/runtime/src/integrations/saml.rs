@@ -14,7 +14,7 @@ pub(crate) struct Data {
     pub signing_certificate: String,
     pub sso_redirect_url: Option<String>,
     /// The field the single sign-on redirect URL was read from.
-    pub sso_redirect_field: String,
+    pub sso_redirect_field: &'static str,
 }
 
 impl Found for Data {
@@ -53,7 +53,7 @@ pub(crate) fn read(_: &Ctx, _: &str, rel: &Relation) -> Read {
     };
     let metadata_url = url(data.get("metadata_url"))?;
     let mut sso_redirect_url = None;
-    let mut sso_redirect_field = String::new();
+    let mut sso_redirect_field = "";
     for service in ["single_sign_on_service", "single_logout_service"] {
         for method in ["redirect", "post"] {
             let prefix = format!("{service}_{method}_");
@@ -70,7 +70,11 @@ pub(crate) fn read(_: &Ctx, _: &str, rel: &Relation) -> Read {
                 && binding.to_lowercase().contains("redirect")
             {
                 sso_redirect_url = u;
-                sso_redirect_field = format!("{prefix}url");
+                sso_redirect_field = if method == "redirect" {
+                    "single_sign_on_service_redirect_url"
+                } else {
+                    "single_sign_on_service_post_url"
+                };
             }
         }
     }
@@ -100,7 +104,7 @@ pub(crate) fn sample(s: &Sample) -> Relation {
 }
 
 /// The relation field `name`.
-fn field(name: &str) -> Vec<Source> {
+fn field(name: &'static str) -> Vec<Source> {
     vec![Source::relation("saml", &[name])]
 }
 
@@ -122,7 +126,7 @@ fn plain_env(d: &Data) -> Vec<Var> {
         out.push(var(
             "SAML_SINGLE_SIGN_ON_REDIRECT_URL",
             u.clone(),
-            field(&d.sso_redirect_field),
+            field(d.sso_redirect_field),
         ));
     }
     out.push(var(
@@ -158,7 +162,7 @@ fn spring_env(d: &Data) -> Result<Vec<Var>, PyError> {
         out.push(var(
             format!("{P}.assertingparty.singlesignin.url"),
             u.clone(),
-            field(&d.sso_redirect_field),
+            field(d.sso_redirect_field),
         ));
     }
     if !d.signing_certificate.is_empty() {

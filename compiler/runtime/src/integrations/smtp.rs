@@ -118,7 +118,7 @@ pub(crate) fn is_secret(name: &str) -> bool {
 }
 
 /// The relation fields `names`.
-fn fields(names: &[&str]) -> Vec<Source> {
+fn fields(names: &[&'static str]) -> Vec<Source> {
     vec![Source::relation("smtp", names)]
 }
 

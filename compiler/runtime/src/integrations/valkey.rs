@@ -82,7 +82,7 @@ pub(crate) fn env(_: &EnvCx, found: Option<&dyn Found>) -> Result<Vec<Var>, PyEr
         Some((scheme, netloc)) => format!("{scheme}://{user_info}{netloc}"),
         None => format!("valkey://{user_info}{}", d.endpoints),
     };
-    let field = |names: &[&str]| vec![Source::relation("valkey", names)];
+    let field = |names: &[&'static str]| vec![Source::relation("valkey", names)];
     let mut out = all_from(
         db_url_env("VALKEY", &endpoint)?,
         &field(&["endpoints", "username", "password"]),
