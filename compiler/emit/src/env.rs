@@ -53,17 +53,42 @@ pub struct EnvError {
     pub reason: String,
 }
 
+/// NUL, which no environment can carry: one of the kinds of byte [`marks`] finds, a bit each.
+const NUL: u8 = 1;
+/// `$`.
+const DOLLAR: u8 = 2;
+/// `'` and `\`, which single quotes cannot carry.
+const QUOTING: u8 = 4;
+/// `\n` and `\r`.
+const BREAK: u8 = 8;
+
+/// Each byte's kind ([`NUL`], [`DOLLAR`], [`QUOTING`], [`BREAK`], or none).
+static MARKS: [u8; 256] = {
+    let mut table = [0; 256];
+    table[0] = NUL;
+    table[b'$' as usize] = DOLLAR;
+    table[b'\'' as usize] = QUOTING;
+    table[b'\\' as usize] = QUOTING;
+    table[b'\n' as usize] = BREAK;
+    table[b'\r' as usize] = BREAK;
+    table
+};
+
+/// The kinds of special bytes `value` holds, found in one pass: most values hold none, and
+/// each variable is checked for `.env` and for `docker.env` in every profile.
+fn marks(value: &str) -> u8 {
+    value.bytes().fold(0, |m, b| m | MARKS[usize::from(b)])
+}
+
 /// Whether python-dotenv would expand part of `value`: `${NAME}` or `${NAME:-default}`, with
 /// `NAME` free of `}` and `:` (its `_posix_variable` pattern), quoted or not.
 fn dotenv_expands(value: &str) -> bool {
-    // Most values hold no `$`: one memchr instead of a substring search.
-    value.contains('$')
-        && value.match_indices("${").any(|(i, _)| {
-            let rest = &value[i + 2..];
-            let name_end = rest.find(['}', ':']).unwrap_or(rest.len());
-            let tail = &rest[name_end..];
-            tail.starts_with('}') || tail.strip_prefix(":-").is_some_and(|d| d.contains('}'))
-        })
+    value.match_indices("${").any(|(i, _)| {
+        let rest = &value[i + 2..];
+        let name_end = rest.find(['}', ':']).unwrap_or(rest.len());
+        let tail = &rest[name_end..];
+        tail.starts_with('}') || tail.strip_prefix(":-").is_some_and(|d| d.contains('}'))
+    })
 }
 
 /// Whether docker compose would interpolate part of a double-quoted `value`: `$$`, `${`, or `$`
@@ -89,8 +114,9 @@ static NAME_BYTES: [bool; 256] = {
     table
 };
 
-/// Refuses a name no reader accepts and a value no environment can carry.
-fn check(name: &str, value: &str) -> Result<(), EnvError> {
+/// Refuses a name no reader accepts and a value no environment can carry (`marks`: the
+/// value's [`marks`]).
+fn check(name: &str, marks: u8) -> Result<(), EnvError> {
     let valid_name = !name.is_empty()
         && !name.starts_with("export")
         && name.bytes().all(|b| NAME_BYTES[usize::from(b)]);
@@ -100,7 +126,7 @@ fn check(name: &str, value: &str) -> Result<(), EnvError> {
             reason: "is not a valid variable name for every environment file reader (ASCII letters, digits, `_`, `.`, `-`, `[` and `]`, as docker compose's parser accepts, not starting with `export`, which older compose-go strips)".into(),
         });
     }
-    if value.contains('\0') {
+    if marks & NUL != 0 {
         return Err(EnvError {
             name: name.to_string(),
             reason: "holds a NUL character, which no environment can carry".into(),
@@ -128,8 +154,9 @@ pub fn render_docker<'a>(
 
 /// Why the `docker.env` line of `name` and `value` cannot be written.
 fn refuse_docker(name: &str, value: &str) -> Result<(), EnvError> {
-    check(name, value)?;
-    if value.contains(['\n', '\r']) {
+    let marks = marks(value);
+    check(name, marks)?;
+    if marks & BREAK != 0 {
         return Err(EnvError {
             name: name.to_string(),
             reason:
@@ -172,20 +199,18 @@ pub fn render<'a>(vars: impl IntoIterator<Item = (&'a str, &'a str)>) -> Result<
 /// Why the `.env` line of `name` and `value` cannot be written, or whether it takes double
 /// quotes (else single quotes).
 fn refuse(name: &str, value: &str) -> Result<bool, EnvError> {
-    check(name, value)?;
+    let marks = marks(value);
+    check(name, marks)?;
     let refused = |reason: &str| {
         Err(EnvError {
             name: name.to_string(),
             reason: reason.into(),
         })
     };
-    if dotenv_expands(value) {
+    if marks & DOLLAR != 0 && dotenv_expands(value) {
         return refused("holds `${...}`, which python-dotenv expands even inside single quotes while docker compose does not");
     }
-    if !value
-        .bytes()
-        .any(|b| matches!(b, b'\'' | b'\\' | b'\n' | b'\r'))
-    {
+    if marks & (QUOTING | BREAK) == 0 {
         Ok(false)
     } else if value.ends_with('"') {
         refused("ends with a double quote, which docker compose's parser trims from a double-quoted value")
