@@ -80,7 +80,7 @@ awk '!seen[$0]++' "$tmp/more" "$tmp/run" >"$tmp/hot"
 [ -s "$tmp/hot" ] || { echo "order.sh: no function names in the profiles" >&2; exit 1; }
 # A profile-guided build (tools/dist.sh) moves the blocks that never ran in its training into
 # a part of their own, `NAME.cold`, an untyped symbol that callgrind counts in whatever function
-# precedes it. The runs still take a few blocks of some (data-order.py --cold says why): those
+# precedes it. The runs still take a few blocks of some (data-order.py --cold): those
 # parts follow the functions listed, the ones more runs enter first, and then the other parts
 # of those functions, together, rather than anywhere in the binary.
 nm -S "$paasc" >"$tmp/nm"
