@@ -186,13 +186,41 @@ fn a_compile_that_changes_nothing_touches_nothing() {
             })
             .collect()
     };
-    let dirs_before = dirs(&out);
+    let artifact_dirs = |out: &Path| {
+        let mut d = dirs(out);
+        d.retain(|(k, _)| k != ".paasc/");
+        d
+    };
+    let dirs_before = artifact_dirs(&out);
+    let r = ok(compile("flask-minimal", &out, &args));
+    assert_eq!(stamp(&out), before, "an identical compile touched files");
+    // It compared the files by reading them, and stamped them (`.paasc/stamps`).
+    assert_eq!(
+        artifact_dirs(&out),
+        dirs_before,
+        "an identical compile changed a directory"
+    );
+    assert!(out.join(".paasc/stamps").is_file(), "no stamps");
+    let stderr = String::from_utf8_lossy(&r.stderr);
+    assert!(stderr.contains("30 of 30 files were current"), "{stderr}");
+    // Once the stamps are older than the clock's tick they were taken in, an identical compile
+    // writes nothing at all, not even them.
+    std::thread::sleep(Duration::from_millis(50));
+    ok(compile("flask-minimal", &out, &args));
+    std::thread::sleep(Duration::from_millis(50));
+    let (all_dirs, stamps) = (dirs(&out), std::fs::metadata(out.join(".paasc/stamps")));
     let r = ok(compile("flask-minimal", &out, &args));
     assert_eq!(stamp(&out), before, "an identical compile touched files");
     assert_eq!(
         dirs(&out),
-        dirs_before,
+        all_dirs,
         "an identical compile changed a directory"
+    );
+    let same = |m: std::io::Result<std::fs::Metadata>| m.map(|m| (m.ino(), m.modified().ok())).ok();
+    assert_eq!(
+        same(std::fs::metadata(out.join(".paasc/stamps"))),
+        same(stamps),
+        "current stamps written again"
     );
     let stderr = String::from_utf8_lossy(&r.stderr);
     assert!(stderr.contains("30 of 30 files were current"), "{stderr}");

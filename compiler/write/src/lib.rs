@@ -33,6 +33,10 @@ use std::io::{self, ErrorKind, Write as _};
 use std::os::unix::fs::{DirBuilderExt as _, MetadataExt as _, OpenOptionsExt as _};
 use std::path::{Path, PathBuf};
 
+mod stamps;
+pub use stamps::Stamp;
+use stamps::Stamps;
+
 /// paasc's own directory in OUT.
 pub const META: &str = ".paasc";
 /// The record of what paasc wrote to OUT.
@@ -62,8 +66,8 @@ pub enum Seen {
     /// Not looked at, or not a regular file.
     #[default]
     Unknown,
-    /// The file as it is to be written; its text was emptied.
-    Current,
+    /// The file as it is to be written (as it looks now); its text was emptied.
+    Current(Stamp),
     /// A regular file that differs.
     Differs,
 }
@@ -275,6 +279,9 @@ struct Plan<'a> {
     del: Vec<(String, Why)>,
     mkdir: Vec<String>,
     unchanged: usize,
+    /// The stamps of the files found current (by path), when the stamps file is to be written
+    /// again with them.
+    restamp: Option<Vec<(&'a str, Stamp)>>,
 }
 
 #[cfg(not(test))]
@@ -303,9 +310,10 @@ pub fn write_all(out: &Path, want: &Output) -> Result<Written, WriteError> {
     let mut created: Vec<PathBuf> = Vec::new();
     let locked = lock(out, true, &mut created);
     let result = match &locked {
-        Ok(_) => recover(out)
-            .and_then(|_| plan(out, want))
-            .and_then(|plan| apply(out, plan)),
+        Ok(_) => recover(out).and_then(|_| {
+            let stamps = load_stamps(out, &mut Probe::new(out));
+            plan_and_apply(out, want, &stamps)
+        }),
         Err(e) => Err(e.clone()),
     };
     if result.is_err() {
@@ -313,6 +321,30 @@ pub fn write_all(out: &Path, want: &Output) -> Result<Written, WriteError> {
     }
     drop(locked);
     result
+}
+
+/// Steps 2 to 5 of the module's description, under the exclusive lock; then, when the files
+/// found current were not all current by `stamps`, their stamps are written
+/// ([`stamps::save`]: a failure there costs the next compile reads, not this one's result).
+fn plan_and_apply(out: &Path, want: &Output, stamps: &Stamps) -> Result<Written, WriteError> {
+    let mut plan = plan(out, want, stamps)?;
+    let restamp = plan.restamp.take();
+    let written = apply(out, plan)?;
+    if let Some(now) = restamp {
+        if fs::symlink_metadata(out.join(META)).is_ok_and(|m| m.is_dir()) {
+            let _ = stamps::save(out, &now);
+        }
+    }
+    Ok(written)
+}
+
+/// The stamps in `out`, when its `.paasc` is a directory.
+fn load_stamps(out: &Path, probe: &mut Probe) -> Stamps {
+    if probe.kind(META).ok() == Some(Kind::Dir) {
+        Stamps::load(out)
+    } else {
+        Stamps::default()
+    }
 }
 
 /// Removes the directories a failed write created (`created`, outermost first).
@@ -333,6 +365,7 @@ pub struct Locked<'a> {
     /// The directories the lock created (OUT was removed after it was looked at), removed
     /// again unless [`Locked::write_all`] succeeds.
     created: Vec<PathBuf>,
+    stamps: Stamps,
 }
 
 /// [`Locked`] on `out` when it is a directory already, after finishing a write that was
@@ -354,16 +387,18 @@ pub fn lock_existing(out: &Path) -> Option<Locked<'_>> {
         out,
         _dir: dir,
         created,
+        stamps: load_stamps(out, &mut Probe::new(out)),
     })
 }
 
 impl Locked<'_> {
     /// What OUT holds at each of `files` (paths under OUT; those in `secret` hold secret
-    /// values), compared as [`write_all`] compares them: only what its directory's listing
-    /// says is a regular file is opened, and nothing in a directory reached through a link;
-    /// it is current with the same bytes, and mode [`SECRET_MODE`] for a secret one. The text
-    /// of each current file is emptied. The write looks at OUT again: a current file must
-    /// still be a regular file there (its content is not read again).
+    /// values), compared as [`write_all`] compares them: by its stamp when it has one, else
+    /// only what its directory's listing says is a regular file is opened, and nothing in a
+    /// directory reached through a link; it is current with the same bytes, and mode
+    /// [`SECRET_MODE`] for a secret one. The text of each current file is emptied. The write
+    /// looks at OUT again: a current file must still be a regular file there (its content is
+    /// not read again).
     pub fn settle(&self, files: &mut Files, secret: &[String]) -> Vec<Seen> {
         let mut seen = vec![Seen::Unknown; files.len()];
         let mut order: Vec<usize> = (0..files.len()).collect();
@@ -378,10 +413,28 @@ impl Locked<'_> {
             if !plain(dir) && !dir.is_empty() || probe.kind(dir).ok() != Some(Kind::Dir) {
                 continue;
             }
+            let mut unknown = 0;
+            for &i in group {
+                let (rel, text) = &files[i];
+                let secret = secret.iter().any(|s| s == rel);
+                match self.stamps.get(rel).and_then(|_| {
+                    let meta = fs::symlink_metadata(under(self.out, rel)).ok()?;
+                    self.stamps.current(rel, &meta, text, secret)
+                }) {
+                    Some(stamp) => seen[i] = Seen::Current(stamp),
+                    None => unknown += 1,
+                }
+            }
+            if unknown == 0 {
+                continue;
+            }
             let Ok(listed) = entries(&under(self.out, dir)) else {
                 continue;
             };
             for &i in group {
+                if seen[i] != Seen::Unknown {
+                    continue;
+                }
                 let (rel, text) = &files[i];
                 let name = rel.rsplit_once('/').map_or(rel.as_str(), |(_, n)| n);
                 let regular = listed
@@ -392,14 +445,16 @@ impl Locked<'_> {
                 }
                 let secret = secret.iter().any(|s| s == rel);
                 seen[i] = match read_regular(&under(self.out, rel)) {
-                    Ok(Some((bytes, mode))) if written(&bytes, mode, text, secret) => Seen::Current,
+                    Ok(Some((bytes, meta))) if written(&bytes, meta.mode(), text, secret) => {
+                        Seen::Current(Stamp::of(&meta, stamps::hash(text)))
+                    }
                     Ok(Some(_)) => Seen::Differs,
                     _ => Seen::Unknown,
                 };
             }
         }
-        for (file, &seen) in files.iter_mut().zip(&seen) {
-            if seen == Seen::Current {
+        for (file, seen) in files.iter_mut().zip(&seen) {
+            if matches!(seen, Seen::Current(_)) {
                 file.1 = Cow::Borrowed("");
             }
         }
@@ -408,7 +463,7 @@ impl Locked<'_> {
 
     /// [`write_all`] under this lock.
     pub fn write_all(mut self, want: &Output) -> Result<Written, WriteError> {
-        let result = plan(self.out, want).and_then(|plan| apply(self.out, plan));
+        let result = plan_and_apply(self.out, want, &self.stamps);
         if result.is_ok() {
             self.created.clear();
         }
@@ -433,7 +488,12 @@ pub fn drift(out: &Path, want: &Output) -> Result<String, WriteError> {
         guard = lock(out, true, &mut none)?;
         recover(out)?;
     }
-    let plan = plan(out, want)?;
+    let stamps = if guard.is_some() {
+        load_stamps(out, &mut Probe::new(out))
+    } else {
+        Stamps::default()
+    };
+    let plan = plan(out, want, &stamps)?;
     let mut report = String::new();
     for put in &plan.puts {
         let rel = put.rel;
@@ -727,17 +787,19 @@ impl<'a> Probe<'a> {
     }
 }
 
-/// The bytes and permission bits of the regular file at `path`, which a listing or a look said
-/// is one: opened without following a link (`ELOOP` when it is one now) and without blocking,
-/// and looked at through the open file; `None` when it is no longer a regular file.
-fn read_regular(path: &Path) -> io::Result<Option<(Vec<u8>, u32)>> {
+/// The bytes of the regular file at `path`, which a listing or a look said is one, and what it
+/// looked like before they were read (so that its stamp shows any change since): opened
+/// without following a link (`ELOOP` when it is one now) and without blocking, and looked at
+/// through the open file; `None` when it is no longer a regular file.
+fn read_regular(path: &Path) -> io::Result<Option<(Vec<u8>, fs::Metadata)>> {
+    #[cfg(test)]
+    tests::READS.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
     let file = open_read(path, true)?;
     let meta = file.metadata()?;
     if !meta.is_file() {
         return Ok(None);
     }
-    let mode = meta.mode() & 0o7777;
-    Ok(Some((read_sized(file, meta.len(), u64::MAX)?, mode)))
+    Ok(Some((read_sized(file, meta.len(), u64::MAX)?, meta)))
 }
 
 /// `path` opened for reading and closed on `exec`, without blocking (a FIFO with no writer
@@ -881,9 +943,15 @@ fn parse_manifest<'a>(
     Ok((manifest, same))
 }
 
-/// Compares `want` with what is under `out`: the files to write, the entries to remove, the
-/// directories to create.
-fn plan<'a>(out: &Path, want: &'a Output) -> Result<Plan<'a>, WriteError> {
+/// What the look at one file found: it is to be written, or it is current (with its stamp).
+enum Checked<'a> {
+    Put(Put<'a>),
+    Same(Stamp),
+}
+
+/// Compares `want` with what is under `out` (a file current by its stamp in `stamps` is not
+/// read): the files to write, the entries to remove, the directories to create.
+fn plan<'a>(out: &Path, want: &'a Output, stamps: &Stamps) -> Result<Plan<'a>, WriteError> {
     let mut probe = Probe::new(out);
     let secret: HashSet<&str> = want.secret.iter().map(String::as_str).collect();
     if let Some((rel, _)) = want
@@ -1049,10 +1117,10 @@ fn plan<'a>(out: &Path, want: &'a Output) -> Result<Plan<'a>, WriteError> {
     };
 
     let parents = &probe;
-    let checked: Vec<Result<Option<Put>, WriteError>> =
+    let checked: Vec<Result<Checked, WriteError>> =
         each(&files, |_, &(rel, (text, secret, seen))| {
             let put = |old| {
-                Ok(Some(Put {
+                Ok(Checked::Put(Put {
                     rel,
                     text: text.into(),
                     secret,
@@ -1069,29 +1137,33 @@ fn plan<'a>(out: &Path, want: &'a Output) -> Result<Plan<'a>, WriteError> {
                 ))
             };
             if parents.seen.get(parent(rel)) != Some(&Kind::Dir) {
-                return if seen == Seen::Current {
+                return if matches!(seen, Seen::Current(_)) {
                     changed()
                 } else {
                     put(None)
                 };
             }
             // The listing of its directory says what is there; else (not listed) one look
-            // at it.
-            let kind = match listed(rel) {
-                Some(kind) => kind,
-                None => match fs::symlink_metadata(&path) {
-                    Ok(m) => Kind::of(m.file_type()),
-                    Err(e) if e.kind() == ErrorKind::NotFound => Kind::Absent,
+            // at it. A file with a stamp is looked at, to compare it with the stamp.
+            let stamped = seen == Seen::Unknown && stamps.get(rel).is_some();
+            let (kind, meta) = match listed(rel) {
+                Some(kind) if !stamped || kind != Kind::File => (kind, None),
+                _ => match fs::symlink_metadata(&path) {
+                    Ok(m) => (Kind::of(m.file_type()), Some(m)),
+                    Err(e) if e.kind() == ErrorKind::NotFound => (Kind::Absent, None),
                     Err(e) => return Err(WriteError::io(&path, &e)),
                 },
             };
             match (seen, kind) {
-                (Seen::Current, Kind::File) => return Ok(None),
-                (Seen::Current, _) => return changed(),
+                (Seen::Current(stamp), Kind::File) => return Ok(Checked::Same(stamp)),
+                (Seen::Current(_), _) => return changed(),
                 (Seen::Differs, Kind::File) => return put(Some(Old::Differs)),
                 _ => {}
             }
-            let (bytes, mode) = match kind {
+            if let Some(stamp) = meta.and_then(|m| stamps.current(rel, &m, text, secret)) {
+                return Ok(Checked::Same(stamp));
+            }
+            let (bytes, meta) = match kind {
                 Kind::Absent => return put(None),
                 Kind::Link => return Err(WriteError::link(&path)),
                 Kind::Dir if old_dirs.contains(rel) => return put(None),
@@ -1107,19 +1179,22 @@ fn plan<'a>(out: &Path, want: &'a Output) -> Result<Plan<'a>, WriteError> {
                     Err(e) => return Err(WriteError::io(&path, &e)),
                 },
             };
-            if written(&bytes, mode, text, secret) {
-                Ok(None)
+            if written(&bytes, meta.mode(), text, secret) {
+                Ok(Checked::Same(Stamp::of(&meta, stamps::hash(text))))
             } else {
-                put(Some(Old::File(bytes, mode)))
+                put(Some(Old::File(bytes, meta.mode() & 0o7777)))
             }
         });
     let mut puts = Vec::new();
-    for c in checked {
-        if let Some(p) = c? {
-            puts.push(p);
+    let mut now = Vec::new();
+    for (c, &(rel, _)) in checked.into_iter().zip(&files) {
+        match c? {
+            Checked::Put(p) => puts.push(p),
+            Checked::Same(stamp) => now.push((rel, stamp)),
         }
     }
     let unchanged = files.len() - puts.len();
+    let restamp = (!stamps.are(&now)).then_some(now);
 
     let manifest = Manifest {
         version: 1,
@@ -1145,13 +1220,14 @@ fn plan<'a>(out: &Path, want: &'a Output) -> Result<Plan<'a>, WriteError> {
         del: del.into_iter().collect(),
         mkdir,
         unchanged,
+        restamp,
     })
 }
 
-/// Whether a file of `bytes` and permission bits `mode` is already what a compile writes:
-/// `text`, and for a `secret` one, mode [`SECRET_MODE`].
+/// Whether a file of `bytes` and mode `mode` is already what a compile writes: `text`, and for
+/// a `secret` one, permission bits [`SECRET_MODE`].
 fn written(bytes: &[u8], mode: u32, text: &str, secret: bool) -> bool {
-    bytes == text.as_bytes() && (!secret || mode == SECRET_MODE)
+    bytes == text.as_bytes() && (!secret || mode & 0o7777 == SECRET_MODE)
 }
 
 /// Whether `value` as pretty JSON and a line break is `bytes`, compared as it is serialized.
@@ -1460,6 +1536,8 @@ mod tests {
     use std::sync::atomic::{AtomicUsize, Ordering};
     use std::sync::Mutex;
 
+    /// How many files were read ([`read_regular`]).
+    pub(super) static READS: AtomicUsize = AtomicUsize::new(0);
     /// Counts down to the simulated kill (`usize::MAX`: none).
     static KILL_AT: AtomicUsize = AtomicUsize::new(usize::MAX);
     /// Counts down to the injected I/O error.
@@ -1498,7 +1576,8 @@ mod tests {
     }
 
     /// Every entry under `dir`: files with their bytes and mode, directories as `name/`,
-    /// anything else (a link, a FIFO) with its kind, unread.
+    /// anything else (a link, a FIFO) with its kind, unread. The stamps (a cache of what
+    /// compiles found current) are left out.
     fn tree(dir: &Path) -> BTreeMap<String, (Vec<u8>, u32)> {
         fn walk(base: &Path, dir: &Path, out: &mut BTreeMap<String, (Vec<u8>, u32)>) {
             for e in fs::read_dir(dir).into_iter().flatten().flatten() {
@@ -1508,6 +1587,9 @@ mod tests {
                     .expect("under base")
                     .to_string_lossy()
                     .into_owned();
+                if rel == stamps::STAMPS {
+                    continue;
+                }
                 let m = fs::symlink_metadata(&p).expect("metadata");
                 if m.is_dir() {
                     out.insert(format!("{rel}/"), (Vec::new(), 0));
@@ -1523,6 +1605,15 @@ mod tests {
         let mut out = BTreeMap::new();
         walk(dir, dir, &mut out);
         out
+    }
+
+    /// What [`Locked::settle`] found, without the stamp.
+    fn label(seen: &Seen) -> &'static str {
+        match seen {
+            Seen::Unknown => "unknown",
+            Seen::Current(_) => "current",
+            Seen::Differs => "differs",
+        }
     }
 
     fn files(list: &[(&str, &str)]) -> Files {
@@ -1814,23 +1905,23 @@ mod tests {
         std::os::unix::fs::symlink("../copy.yaml", &link).expect("link");
 
         let (locked, files, secret, seen) = settled(&out, &new).expect("OUT exists");
-        let by_path: BTreeMap<&str, (Seen, &str)> = files
+        let by_path: BTreeMap<&str, (&str, &str)> = files
             .iter()
             .zip(&seen)
-            .map(|((rel, text), seen)| (rel.as_str(), (*seen, &**text)))
+            .map(|((rel, text), seen)| (rel.as_str(), (label(seen), &**text)))
             .collect();
         let expect = [
-            (".env", Seen::Differs),
-            ("gunicorn.conf.py", Seen::Current),
-            ("helm/web/Chart.yaml", Seen::Differs),
-            ("helm/web/templates/deployment.yaml", Seen::Unknown),
-            ("helm/web/templates/ingress.yaml", Seen::Unknown),
-            ("pebble/charm-layer.yaml", Seen::Unknown),
+            (".env", "differs"),
+            ("gunicorn.conf.py", "current"),
+            ("helm/web/Chart.yaml", "differs"),
+            ("helm/web/templates/deployment.yaml", "unknown"),
+            ("helm/web/templates/ingress.yaml", "unknown"),
+            ("pebble/charm-layer.yaml", "unknown"),
         ];
         for (rel, want) in expect {
             let (got, text) = by_path[rel];
             assert_eq!(got, want, "{rel}");
-            assert_eq!(text.is_empty(), want == Seen::Current, "{rel}: its text");
+            assert_eq!(text.is_empty(), want == "current", "{rel}: its text");
         }
         // A link where a file goes is refused, settled or not, and nothing is written.
         let before = tree(&out);
@@ -1869,7 +1960,7 @@ mod tests {
             let _ = fs::remove_dir_all(&out);
             write(&out, &new).expect("first write");
             let (locked, files, secret, seen) = settled(&out, &new).expect("OUT exists");
-            assert!(seen.iter().all(|s| *s == Seen::Current), "{seen:?}");
+            assert!(seen.iter().all(|s| label(s) == "current"), "{seen:?}");
             let path = out.join(gone);
             if path.is_dir() {
                 fs::remove_dir_all(&path).expect("remove");
@@ -1927,11 +2018,11 @@ mod tests {
         let (locked, files, secret, seen) = settled(&out, &new).expect("OUT exists");
         for ((rel, _), seen) in files.iter().zip(&seen) {
             let want = if rel.starts_with("helm/") {
-                Seen::Unknown
+                "unknown"
             } else {
-                Seen::Current
+                "current"
             };
-            assert_eq!(*seen, want, "{rel}");
+            assert_eq!(label(seen), want, "{rel}");
         }
         let err = write_locked(locked, &files, &secret, &seen).expect_err("a link");
         assert_eq!(err.path, out.join("helm"));
@@ -1988,6 +2079,146 @@ mod tests {
             assert_eq!(err.path, out.join("p002/d"), "{projects} projects");
             assert_eq!(err.help, HELP_LINK);
             let _ = fs::remove_dir_all(&out);
+        }
+    }
+
+    /// A compile into an OUT it found current by reading stamps its files; the next reads
+    /// none (the manifest only), as a plain write or settled (a compile of several projects),
+    /// and still finds every file current.
+    #[test]
+    fn a_current_out_is_compared_by_its_stamps_without_reading_it() {
+        let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+        let (_, new) = generations();
+        for settled in [false, true] {
+            let out = scratch(&format!("stamps-{settled}"));
+            let again = || {
+                READS.store(0, Ordering::SeqCst);
+                let done = if settled {
+                    write_settled(&out, &new)
+                } else {
+                    write(&out, &new)
+                };
+                let done = done.expect("write");
+                assert_eq!((done.changed, done.unchanged), (0, new.len()));
+                READS.load(Ordering::SeqCst)
+            };
+            write(&out, &new).expect("first write");
+            assert!(
+                !out.join(stamps::STAMPS).exists(),
+                "stamps of files just written"
+            );
+            assert_eq!(again(), 1 + new.len(), "the manifest and each file read");
+            assert!(out.join(stamps::STAMPS).exists(), "no stamps");
+            let stamped = fs::metadata(out.join(stamps::STAMPS)).expect("stamps");
+            // Until the clock's tick after the stamps were taken, they are checked by reading.
+            std::thread::sleep(std::time::Duration::from_millis(20));
+            let _ = again();
+            std::thread::sleep(std::time::Duration::from_millis(20));
+            assert_eq!(again(), 1, "only the manifest read");
+            let restamped = fs::metadata(out.join(stamps::STAMPS)).expect("stamps");
+            assert!(restamped.modified().ok() >= stamped.modified().ok());
+            let kept = fs::metadata(out.join(stamps::STAMPS)).expect("stamps");
+            assert_eq!(again(), 1, "only the manifest read");
+            let now = fs::metadata(out.join(stamps::STAMPS)).expect("stamps");
+            assert_eq!(
+                (now.ino(), now.mtime_nsec()),
+                (kept.ino(), kept.mtime_nsec()),
+                "current stamps written again"
+            );
+            let _ = fs::remove_dir_all(&out);
+        }
+    }
+
+    /// A stamped file changed in any way since is compared by reading it, whenever the change
+    /// came: at once (within the clock's tick of the stamps) or later. Its content changed to
+    /// the same size with its modification time set back, its mode, or the file replaced by
+    /// another of the same bytes; or the stamps damaged. The file is then rewritten when it
+    /// differs and left alone when it does not.
+    #[test]
+    fn a_file_changed_since_its_stamp_is_read_again() {
+        let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+        let (_, new) = generations();
+        let chart = "helm/web/Chart.yaml";
+        let text = new
+            .iter()
+            .find(|(r, _)| r == chart)
+            .map(|(_, t)| t.to_string());
+        let text = text.expect("a chart");
+        type Change = fn(&Path, &str);
+        let changes: [(&str, Change, bool); 4] = [
+            (
+                "same size, time set back",
+                |out, text| {
+                    let path = out.join("helm/web/Chart.yaml");
+                    let before = fs::metadata(&path)
+                        .expect("stat")
+                        .modified()
+                        .expect("mtime");
+                    let other = text.replace("web", "wob");
+                    assert_eq!(other.len(), text.len());
+                    let f = fs::OpenOptions::new()
+                        .write(true)
+                        .open(&path)
+                        .expect("open");
+                    (&f).write_all(other.as_bytes()).expect("write");
+                    f.set_modified(before).expect("set back");
+                },
+                true,
+            ),
+            (
+                "mode",
+                |out, _| {
+                    let open =
+                        <fs::Permissions as std::os::unix::fs::PermissionsExt>::from_mode(0o644);
+                    fs::set_permissions(out.join(".env"), open).expect("chmod");
+                },
+                true,
+            ),
+            (
+                "replaced by the same bytes",
+                |out, text| {
+                    let path = out.join("helm/web/Chart.yaml");
+                    fs::write(out.join("helm/web/x"), text).expect("copy");
+                    fs::rename(out.join("helm/web/x"), path).expect("rename");
+                },
+                false,
+            ),
+            (
+                "stamps damaged",
+                |out, _| {
+                    let path = out.join(stamps::STAMPS);
+                    let mut bytes = fs::read(&path).expect("stamps");
+                    bytes.truncate(bytes.len() - 3);
+                    fs::write(&path, bytes).expect("damage");
+                },
+                false,
+            ),
+        ];
+        for (what, change, differs) in changes {
+            for (settled, wait) in [(false, 0), (true, 0), (false, 30), (true, 30)] {
+                let out = scratch("stamps-changed");
+                write(&out, &new).expect("first write");
+                write(&out, &new).expect("stamped");
+                assert!(out.join(stamps::STAMPS).exists(), "no stamps");
+                std::thread::sleep(std::time::Duration::from_millis(wait));
+                change(&out, &text);
+                READS.store(0, Ordering::SeqCst);
+                let done = if settled {
+                    write_settled(&out, &new)
+                } else {
+                    write(&out, &new)
+                };
+                let done = done.expect("write");
+                let why = format!("{what}, settled {settled}, after {wait} ms");
+                assert_eq!(done.changed, usize::from(differs), "{why}");
+                assert!(READS.load(Ordering::SeqCst) > 1, "{why}: nothing read");
+                let got = tree(&out);
+                let reference = scratch("stamps-reference");
+                write(&reference, &new).expect("reference");
+                assert_eq!(got, tree(&reference), "{why}");
+                let _ = fs::remove_dir_all(&reference);
+                let _ = fs::remove_dir_all(&out);
+            }
         }
     }
 

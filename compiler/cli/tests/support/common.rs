@@ -148,7 +148,9 @@ pub fn artifacts_under(out: &Path) -> std::collections::BTreeMap<String, Vec<u8>
 }
 
 /// Every entry under `dir` (none when it does not exist): files (and links, unfollowed) with
-/// their bytes and mode, directories as `name/` with their mode.
+/// their bytes and mode, directories as `name/` with their mode. `.paasc/stamps` is left out:
+/// a cache of what compiles found current, written by those that compared files by reading
+/// them (compiler/write/src/stamps.rs).
 pub fn entries_under(dir: &Path) -> std::collections::BTreeMap<String, (Vec<u8>, u32)> {
     use std::os::unix::fs::MetadataExt as _;
     fn walk(base: &Path, dir: &Path, out: &mut std::collections::BTreeMap<String, (Vec<u8>, u32)>) {
@@ -159,6 +161,9 @@ pub fn entries_under(dir: &Path) -> std::collections::BTreeMap<String, (Vec<u8>,
                 .expect("under base")
                 .to_string_lossy()
                 .into_owned();
+            if rel == ".paasc/stamps" {
+                continue;
+            }
             let m = std::fs::symlink_metadata(&p).expect("metadata");
             if m.is_dir() {
                 out.insert(format!("{rel}/"), (Vec::new(), m.mode() & 0o777));
