@@ -279,9 +279,10 @@ struct Plan<'a> {
     del: Vec<(String, Why)>,
     mkdir: Vec<String>,
     unchanged: usize,
-    /// The stamps of the files found current (by path), when the stamps file is to be written
-    /// again with them.
-    restamp: Option<Vec<(&'a str, Stamp)>>,
+    /// The stamps of the files found current and of the directories found to hold exactly
+    /// what they are to hold (`DIR/`), by path, when the stamps file is to be written again
+    /// with them.
+    restamp: Option<Vec<(Cow<'a, str>, Stamp)>>,
 }
 
 #[cfg(not(test))]
@@ -660,6 +661,8 @@ impl Kind {
 #[cfg(any(target_os = "linux", target_os = "android"))]
 pub fn entries(dir: &Path) -> io::Result<Vec<(std::ffi::OsString, Kind)>> {
     use rustix::fs::{FileType, Mode, OFlags};
+    #[cfg(test)]
+    tests::LISTINGS.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
     use std::os::unix::ffi::OsStrExt as _;
     let fd = rustix::fs::open(
         dir,
@@ -1071,11 +1074,34 @@ fn plan<'a>(out: &Path, want: &'a Output, stamps: &Stamps) -> Result<Plan<'a>, W
             del.insert(file.to_string(), Why::Stale);
         }
     }
+    // What each directory paasc owns is to hold, by name: the files and directories wanted there.
+    let mut expected: Vec<Vec<(&str, Kind)>> = vec![Vec::new(); kept_owned.len()];
+    let wanted_entries = files.iter().map(|&(f, _)| (f, Kind::File));
+    for (rel, kind) in wanted_entries.chain(needed.iter().map(|&d| (d, Kind::Dir))) {
+        if let Some((dir, name)) = rel.rsplit_once('/') {
+            if let Ok(i) = kept_owned.binary_search(&dir) {
+                expected[i].push((name, kind));
+            }
+        }
+    }
+    for entries in &mut expected {
+        entries.sort_unstable_by(|a, b| a.0.cmp(b.0));
+    }
     // What is in the directories paasc owns, listed in parallel for many (one per directory of
     // each project in a monorepo's compile): what paasc did not put there is foreign, and the
-    // kinds of the rest spare their files a look of their own below.
-    let listed = each(&kept_owned, |_, &dir| {
+    // kinds of the rest spare their files a look of their own below. A directory whose stamp
+    // says it held exactly what it is to hold, and that has not changed since (creating,
+    // removing or renaming an entry changes a directory's times), is not listed.
+    let listed = each(&kept_owned, |i, &dir| {
         let path = out.join(dir);
+        let want = &expected[i];
+        let shape = stamps::listing_hash(want.iter().map(|&(n, k)| (n, k == Kind::Dir)));
+        let key = [dir, "/"].concat();
+        let meta = fs::symlink_metadata(&path).ok();
+        if let Some(stamp) = meta.as_ref().and_then(|m| stamps.same(&key, m, shape)) {
+            let kinds = want.iter().map(|&(n, k)| (Cow::Borrowed(n), k)).collect();
+            return Ok((kinds, Vec::new(), Some((key, stamp))));
+        }
         let listed = entries(&path).map_err(|e| WriteError::io(&path, &e))?;
         let (mut kinds, mut foreign) = (Vec::new(), Vec::new());
         for (name, kind) in listed {
@@ -1092,25 +1118,34 @@ fn plan<'a>(out: &Path, want: &'a Output, stamps: &Stamps) -> Result<Plan<'a>, W
             if !wanted(&rel) && !is_needed(&rel) {
                 foreign.push(rel);
             } else {
-                kinds.push((name, kind));
+                kinds.push((Cow::<str>::Owned(name), kind));
             }
         }
         kinds.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-        Ok((kinds, foreign))
+        let exact = foreign.is_empty()
+            && kinds.len() == want.len()
+            && kinds
+                .iter()
+                .zip(want)
+                .all(|((n, k), (w, wk))| n == w && k == wk);
+        let stamp = meta.filter(|_| exact).map(|m| (key, Stamp::of(&m, shape)));
+        Ok((kinds, foreign, stamp))
     });
     let mut kinds = Vec::with_capacity(listed.len());
+    let mut now: Vec<(Cow<str>, Stamp)> = Vec::new();
     for found in listed {
-        let (found, foreign) = found?;
+        let (found, foreign, stamp) = found?;
         for rel in foreign {
             del.entry(rel).or_insert(Why::Foreign);
         }
         kinds.push(found);
+        now.extend(stamp.map(|(key, stamp)| (Cow::Owned(key), stamp)));
     }
     // What the listing of its directory says is at `rel`, if it was listed.
     let listed = |rel: &str| -> Option<Kind> {
         let (dir, name) = rel.rsplit_once('/')?;
         let entries = &kinds[kept_owned.binary_search(&dir).ok()?];
-        match entries.binary_search_by(|(n, _)| n.as_str().cmp(name)) {
+        match entries.binary_search_by(|(n, _)| (**n).cmp(name)) {
             Ok(i) => Some(entries[i].1),
             Err(_) => Some(Kind::Absent),
         }
@@ -1186,14 +1221,14 @@ fn plan<'a>(out: &Path, want: &'a Output, stamps: &Stamps) -> Result<Plan<'a>, W
             }
         });
     let mut puts = Vec::new();
-    let mut now = Vec::new();
     for (c, &(rel, _)) in checked.into_iter().zip(&files) {
         match c? {
             Checked::Put(p) => puts.push(p),
-            Checked::Same(stamp) => now.push((rel, stamp)),
+            Checked::Same(stamp) => now.push((Cow::Borrowed(rel), stamp)),
         }
     }
     let unchanged = files.len() - puts.len();
+    now.sort_unstable_by(|a, b| a.0.cmp(&b.0));
     let restamp = (!stamps.are(&now)).then_some(now);
 
     let manifest = Manifest {
@@ -1538,6 +1573,8 @@ mod tests {
 
     /// How many files were read ([`read_regular`]).
     pub(super) static READS: AtomicUsize = AtomicUsize::new(0);
+    /// How many directories were listed ([`entries`]).
+    pub(super) static LISTINGS: AtomicUsize = AtomicUsize::new(0);
     /// Counts down to the simulated kill (`usize::MAX`: none).
     static KILL_AT: AtomicUsize = AtomicUsize::new(usize::MAX);
     /// Counts down to the injected I/O error.
@@ -1639,6 +1676,7 @@ mod tests {
             ("helm/web/Chart.yaml", "name: web\nversion: 2\n"),
             ("helm/web/templates/deployment.yaml", "kind: Deployment\n"),
             ("helm/web/templates/ingress.yaml", "kind: Ingress\n"),
+            ("helm/web/values.yaml", "replicas: 1\n"),
             ("pebble/charm-layer.yaml", "secret: new\n"),
         ]);
         (old, new)
@@ -1930,7 +1968,7 @@ mod tests {
         assert_eq!(tree(&out), before);
         fs::remove_file(&link).expect("remove");
         let written = write_settled(&out, &new).expect("write");
-        assert_eq!((written.changed, written.unchanged), (5, 1));
+        assert_eq!((written.changed, written.unchanged), (5, 2));
         assert_eq!(written.removed, ["helm/web/copy.yaml"]);
         assert_eq!(tree(&out), want);
         let now = fs::metadata(out.join("gunicorn.conf.py"))
@@ -2082,9 +2120,10 @@ mod tests {
         }
     }
 
-    /// A compile into an OUT it found current by reading stamps its files; the next reads
-    /// none (the manifest only), as a plain write or settled (a compile of several projects),
-    /// and still finds every file current.
+    /// A compile into an OUT it found current by reading stamps its files and the directories
+    /// it owns; the next reads none of them (the manifest only) and lists none of those
+    /// directories, as a plain write or settled (a compile of several projects), and still
+    /// finds every file current.
     #[test]
     fn a_current_out_is_compared_by_its_stamps_without_reading_it() {
         let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
@@ -2093,6 +2132,7 @@ mod tests {
             let out = scratch(&format!("stamps-{settled}"));
             let again = || {
                 READS.store(0, Ordering::SeqCst);
+                LISTINGS.store(0, Ordering::SeqCst);
                 let done = if settled {
                     write_settled(&out, &new)
                 } else {
@@ -2115,6 +2155,7 @@ mod tests {
             let _ = again();
             std::thread::sleep(std::time::Duration::from_millis(20));
             assert_eq!(again(), 1, "only the manifest read");
+            assert_eq!(LISTINGS.load(Ordering::SeqCst), 0, "a directory listed");
             let restamped = fs::metadata(out.join(stamps::STAMPS)).expect("stamps");
             assert!(restamped.modified().ok() >= stamped.modified().ok());
             let kept = fs::metadata(out.join(stamps::STAMPS)).expect("stamps");
@@ -2219,6 +2260,60 @@ mod tests {
                 let _ = fs::remove_dir_all(&reference);
                 let _ = fs::remove_dir_all(&out);
             }
+        }
+    }
+
+    /// An entry put in a stamped directory paasc owns (or one removed from it) is found: the
+    /// directory is listed again, at once or later, its times set back or not.
+    #[test]
+    fn a_directory_changed_since_its_stamp_is_listed_again() {
+        let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+        let (_, new) = generations();
+        for (settled, wait, set_back, remove) in [
+            (false, 0, false, false),
+            (true, 0, true, false),
+            (false, 30, true, false),
+            (true, 30, false, true),
+            (false, 0, true, true),
+        ] {
+            let why =
+                format!("settled {settled}, after {wait} ms, set back {set_back}, remove {remove}");
+            let out = scratch("stamps-dir");
+            write(&out, &new).expect("first write");
+            write(&out, &new).expect("stamped");
+            std::thread::sleep(std::time::Duration::from_millis(20));
+            write(&out, &new).expect("stamps trusted");
+            std::thread::sleep(std::time::Duration::from_millis(wait));
+            let dir = out.join("helm/web/templates");
+            let before = fs::metadata(&dir).expect("dir").modified().expect("mtime");
+            if remove {
+                fs::remove_file(dir.join("ingress.yaml")).expect("remove");
+            } else {
+                fs::write(dir.join("stray.yaml"), "kind: Pod\n").expect("stray");
+            }
+            if set_back {
+                fs::File::open(&dir)
+                    .and_then(|d| d.set_modified(before))
+                    .expect("set back");
+            }
+            LISTINGS.store(0, Ordering::SeqCst);
+            let done = if settled {
+                write_settled(&out, &new)
+            } else {
+                write(&out, &new)
+            };
+            let done = done.expect("write");
+            assert!(LISTINGS.load(Ordering::SeqCst) > 0, "{why}: nothing listed");
+            if remove {
+                assert_eq!(done.changed, 1, "{why}");
+            } else {
+                assert_eq!(done.removed, ["helm/web/templates/stray.yaml"], "{why}");
+            }
+            let reference = scratch("stamps-dir-reference");
+            write(&reference, &new).expect("reference");
+            assert_eq!(tree(&out), tree(&reference), "{why}");
+            let _ = fs::remove_dir_all(&reference);
+            let _ = fs::remove_dir_all(&out);
         }
     }
 

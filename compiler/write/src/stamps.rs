@@ -53,6 +53,17 @@ pub fn hash(text: &str) -> u128 {
     xxhash_rust::xxh3::xxh3_128(text.as_bytes())
 }
 
+/// The hash a directory's stamp keeps of its entries: their names (sorted) and whether each is
+/// a directory.
+pub fn listing_hash<'a>(entries: impl Iterator<Item = (&'a str, bool)>) -> u128 {
+    let mut h = xxhash_rust::xxh3::Xxh3Default::new();
+    for (name, dir) in entries {
+        h.update(name.as_bytes());
+        h.update(if dir { b"\0d" } else { b"\0f" });
+    }
+    h.digest128()
+}
+
 impl Stamp {
     /// The stamp of a file whose metadata is `meta` and content hashes to `hash`.
     pub fn of(meta: &fs::Metadata, hash: u128) -> Stamp {
@@ -67,9 +78,10 @@ impl Stamp {
         }
     }
 
-    /// Whether `meta` (a regular file's) is what the file looked like when stamped.
+    /// Whether `meta` is what the file (or directory) looked like when stamped: its type is
+    /// part of its mode.
     fn looks_as(&self, meta: &fs::Metadata) -> bool {
-        meta.is_file() && *self == Stamp::of(meta, self.hash)
+        *self == Stamp::of(meta, self.hash)
     }
 
     /// The file's permission bits.
@@ -184,15 +196,23 @@ impl Stamps {
         .then_some(stamp)
     }
 
+    /// The stamp of the directory `key` (`DIR/`), when by it the directory holds the entries
+    /// whose [`listing_hash`] is `shape`: `meta` is what `lstat` gives for it now.
+    pub fn same(&self, key: &str, meta: &fs::Metadata, shape: u128) -> Option<Stamp> {
+        let stamp = self.get(key)?;
+        (self.trusted(&stamp) && meta.is_dir() && stamp.looks_as(meta) && stamp.hash == shape)
+            .then_some(stamp)
+    }
+
     /// Whether these stamps are `now` (by path, sorted): the same entries, none of them one
     /// that is not trusted yet. Otherwise they are to be written again.
-    pub fn are(&self, now: &[(&str, Stamp)]) -> bool {
+    pub fn are<S: AsRef<str>>(&self, now: &[(S, Stamp)]) -> bool {
         now.len() == self.entries.len()
             && now
                 .iter()
                 .zip(&self.entries)
                 .all(|((rel, stamp), (start, path))| {
-                    self.bytes[path.clone()] == *rel.as_bytes()
+                    self.bytes[path.clone()] == *rel.as_ref().as_bytes()
                         && self.stamp(*start) == *stamp
                         && self.trusted(stamp)
                 })
@@ -200,12 +220,12 @@ impl Stamps {
 }
 
 /// Writes `stamps` (sorted by path) to `out`'s stamps file, replacing it; on failure, leaves
-/// no temporary file. Paths with a line break are left out (every entry fits the format, but a
-/// file named so is rare enough to be read each time).
-pub fn save(out: &Path, stamps: &[(&str, Stamp)]) -> io::Result<()> {
+/// no temporary file.
+pub fn save<S: AsRef<str>>(out: &Path, stamps: &[(S, Stamp)]) -> io::Result<()> {
     let mut bytes = Vec::with_capacity(MAGIC.len() + stamps.len() * (FIXED + 48));
     bytes.extend_from_slice(MAGIC);
     for (rel, s) in stamps {
+        let rel = rel.as_ref();
         let Ok(len) = u32::try_from(rel.len()) else {
             continue;
         };
@@ -309,7 +329,7 @@ mod tests {
             let s = Stamps::parse(bytes.clone(), at).expect("parses");
             assert_eq!(s.trusted(&kept[0].1), trusted, "{at:?}");
             assert_eq!(s.are(&kept), trusted, "{at:?}");
-            assert!(!s.are(&[]));
+            assert!(!s.are::<&str>(&[]));
             assert!(!s.are(&[("f", stamp(2, (10, 500)))]));
             assert!(!s.are(&[("g", kept[0].1)]));
         }
