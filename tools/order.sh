@@ -10,7 +10,8 @@
 # in this file, the linker (LLD's --symbol-ordering-file) packs them into about 30.
 #
 # The list is every function that callgrind sees run in the benchmarked commands (README,
-# "Performance"): `check`, `compile` into a fresh OUT and into a current one, for each example,
+# "Performance"): `check`, `compile` into a fresh OUT and into a current one (its first compile,
+# which reads the files, and the next, which finds them current by their stamps), for each example,
 # and one `compile` of all of them at once (its threads). Functions used by more of those runs
 # come first. Names are the mangled symbols: they hold a hash of the crate's version, features and
 # the compiler's version, so a new rustc or a dependency update leaves names that no longer match.
@@ -59,6 +60,7 @@ for each in run trace; do
         $each "check-$name" check "$ex"
         $each "fresh-$name" compile "$ex" -o "$tmp/out-$each/$name"
         $each "current-$name" compile "$ex" -o "$tmp/out-$each/$name"
+        $each "stamped-$name" compile "$ex" -o "$tmp/out-$each/$name"
     done
     $each all compile "${examples[@]}" -o "$tmp/out-$each/all"
 done
