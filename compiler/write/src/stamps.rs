@@ -15,6 +15,10 @@
 //! time is before the stamps file's own modification time: a stamp taken in the same tick as
 //! the stamps file was written is checked by reading the file again, and written again.
 //!
+//! The file is mode 0600, as the secret files are: a hash of a file's content is a way to test
+//! guesses of a secret in it (XXH3 is fast to compute), and only the user who can read those
+//! files may read their hashes.
+//!
 //! The file is a cache, outside the write's journal: it is written after the artifacts (to a
 //! temporary name, then renamed) under the write's lock, and a stamps file that is missing,
 //! stale, truncated or not paasc's costs only the reads it would have spared. It is written by
@@ -247,7 +251,7 @@ pub fn save<S: AsRef<str>>(out: &Path, stamps: &[(S, Stamp)]) -> io::Result<()> 
     let written = fs::OpenOptions::new()
         .write(true)
         .create_new(true)
-        .mode(0o644)
+        .mode(crate::SECRET_MODE)
         .open(&temporary)
         .and_then(|mut f| f.write_all(&bytes))
         .and_then(|()| fs::rename(&temporary, out.join(STAMPS)));
@@ -273,7 +277,8 @@ mod tests {
         }
     }
 
-    /// What is written is read back; anything else is no stamps at all.
+    /// What is written is read back, into a file only its owner reads; anything else is no
+    /// stamps at all.
     #[test]
     fn stamps_are_read_as_written_and_nothing_else_is_read() {
         let dir = std::env::temp_dir().join(format!("paasc-stamps-{}", std::process::id()));
@@ -284,7 +289,14 @@ mod tests {
             ("a b/d", stamp(u128::MAX, (-3, 999_999_999))),
             ("z", stamp(0, (i64::MAX, 0))),
         ];
+        // A link left at the temporary name is replaced, not written through.
+        let elsewhere = dir.join("elsewhere");
+        fs::write(&elsewhere, "mine\n").expect("elsewhere");
+        std::os::unix::fs::symlink(&elsewhere, dir.join(TEMPORARY)).expect("link");
         save(&dir, &now).expect("saved");
+        assert_eq!(fs::read_to_string(&elsewhere).expect("read"), "mine\n");
+        let mode = fs::metadata(dir.join(STAMPS)).expect("stamps").mode();
+        assert_eq!(mode & 0o077, 0, "stamps readable by others: {mode:o}");
         let read = Stamps::load(&dir);
         assert_eq!(read.get("a b/c"), Some(now[0].1));
         assert_eq!(read.get("a b/d"), Some(now[1].1));
