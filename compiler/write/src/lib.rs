@@ -1712,6 +1712,23 @@ mod tests {
         write_locked(locked, &f, &secret, &seen)
     }
 
+    /// [`write_settled`] when `settled`, else [`write`].
+    fn write_either(settled: bool, out: &Path, f: &Files) -> Result<Written, WriteError> {
+        if settled {
+            write_settled(out, f)
+        } else {
+            write(out, f)
+        }
+    }
+
+    /// Asserts that `out` holds what a write of `f` into a fresh directory holds.
+    fn assert_written(out: &Path, f: &Files, why: &str) {
+        let reference = scratch("reference");
+        write(&reference, f).expect("reference");
+        assert_eq!(tree(out), tree(&reference), "{why}");
+        let _ = fs::remove_dir_all(&reference);
+    }
+
     /// OUT locked early ([`lock_existing`], `None` when it is not a directory) and `f` settled
     /// against it: the lock, the files with the text of the current ones let go, the secret
     /// ones among them, and what was seen of each.
@@ -1801,14 +1818,8 @@ mod tests {
                 .expect("chmod");
             FAIL_AT.store(fail, Ordering::SeqCst);
             KILL_AT.store(kill, Ordering::SeqCst);
-            let result = std::panic::catch_unwind(|| {
-                if self.settled {
-                    write_settled(&self.out, &self.new)
-                } else {
-                    write(&self.out, &self.new)
-                }
-            })
-            .ok();
+            let result =
+                std::panic::catch_unwind(|| write_either(self.settled, &self.out, &self.new)).ok();
             KILL_AT.store(usize::MAX, Ordering::SeqCst);
             let failed =
                 fail != usize::MAX && FAIL_AT.swap(usize::MAX, Ordering::SeqCst) == usize::MAX;
@@ -2133,11 +2144,7 @@ mod tests {
             let again = || {
                 READS.store(0, Ordering::SeqCst);
                 LISTINGS.store(0, Ordering::SeqCst);
-                let done = if settled {
-                    write_settled(&out, &new)
-                } else {
-                    write(&out, &new)
-                };
+                let done = write_either(settled, &out, &new);
                 let done = done.expect("write");
                 assert_eq!((done.changed, done.unchanged), (0, new.len()));
                 READS.load(Ordering::SeqCst)
@@ -2244,20 +2251,12 @@ mod tests {
                 std::thread::sleep(std::time::Duration::from_millis(wait));
                 change(&out, &text);
                 READS.store(0, Ordering::SeqCst);
-                let done = if settled {
-                    write_settled(&out, &new)
-                } else {
-                    write(&out, &new)
-                };
+                let done = write_either(settled, &out, &new);
                 let done = done.expect("write");
                 let why = format!("{what}, settled {settled}, after {wait} ms");
                 assert_eq!(done.changed, usize::from(differs), "{why}");
                 assert!(READS.load(Ordering::SeqCst) > 1, "{why}: nothing read");
-                let got = tree(&out);
-                let reference = scratch("stamps-reference");
-                write(&reference, &new).expect("reference");
-                assert_eq!(got, tree(&reference), "{why}");
-                let _ = fs::remove_dir_all(&reference);
+                assert_written(&out, &new, &why);
                 let _ = fs::remove_dir_all(&out);
             }
         }
@@ -2297,11 +2296,7 @@ mod tests {
                     .expect("set back");
             }
             LISTINGS.store(0, Ordering::SeqCst);
-            let done = if settled {
-                write_settled(&out, &new)
-            } else {
-                write(&out, &new)
-            };
+            let done = write_either(settled, &out, &new);
             let done = done.expect("write");
             assert!(LISTINGS.load(Ordering::SeqCst) > 0, "{why}: nothing listed");
             if remove {
@@ -2309,10 +2304,7 @@ mod tests {
             } else {
                 assert_eq!(done.removed, ["helm/web/templates/stray.yaml"], "{why}");
             }
-            let reference = scratch("stamps-dir-reference");
-            write(&reference, &new).expect("reference");
-            assert_eq!(tree(&out), tree(&reference), "{why}");
-            let _ = fs::remove_dir_all(&reference);
+            assert_written(&out, &new, &why);
             let _ = fs::remove_dir_all(&out);
         }
     }
