@@ -224,6 +224,26 @@ fn a_compile_that_changes_nothing_touches_nothing() {
     );
     let stderr = String::from_utf8_lossy(&r.stderr);
     assert!(stderr.contains("30 of 30 files were current"), "{stderr}");
+    // A stamped file changed in place to the same size, its mtime set back, is still found:
+    // `--check` reports it (and writes no stamps); put back, it is current again, untouched.
+    let conf = out.join("gunicorn.conf.py");
+    let original = std::fs::read(&conf).expect("read");
+    let mut other = original.clone();
+    other[0] = if other[0] == b'#' { b' ' } else { b'#' };
+    let rewrite = |bytes: &[u8]| {
+        let mut f = std::fs::File::options()
+            .write(true)
+            .open(&conf)
+            .expect("open");
+        std::io::Write::write_all(&mut f, bytes).expect("write");
+        f.set_modified(old).expect("set mtime");
+    };
+    rewrite(&other);
+    let report = drift("flask-minimal", &out, &args);
+    assert!(report.contains("a/gunicorn.conf.py"), "{report}");
+    rewrite(&original);
+    ok(compile("flask-minimal", &out, &args));
+    assert_eq!(stamp(&out), before, "a file put back was rewritten");
 
     let changed = [&ALL[..], &["--profile", "prod", "--set", "secret-key=k-2"]].concat();
     ok(compile("flask-minimal", &out, &changed));
