@@ -311,10 +311,7 @@ pub fn write_all(out: &Path, want: &Output) -> Result<Written, WriteError> {
     let mut created: Vec<PathBuf> = Vec::new();
     let locked = lock(out, true, &mut created);
     let result = match &locked {
-        Ok(_) => recover(out).and_then(|_| {
-            let stamps = load_stamps(out, &mut Probe::new(out));
-            plan_and_apply(out, want, &stamps)
-        }),
+        Ok(_) => recover(out).and_then(|_| plan_and_apply(out, want, None)),
         Err(e) => Err(e.clone()),
     };
     if result.is_err() {
@@ -325,9 +322,14 @@ pub fn write_all(out: &Path, want: &Output) -> Result<Written, WriteError> {
 }
 
 /// Steps 2 to 5 of the module's description, under the exclusive lock; then, when the files
-/// found current were not all current by `stamps`, their stamps are written
-/// ([`stamps::save`]: a failure there costs the next compile reads, not this one's result).
-fn plan_and_apply(out: &Path, want: &Output, stamps: &Stamps) -> Result<Written, WriteError> {
+/// found current were not all current by their stamps (`stamps`, or OUT's), their stamps are
+/// written ([`stamps::save`]: a failure there costs the next compile reads, not this one's
+/// result).
+fn plan_and_apply(
+    out: &Path,
+    want: &Output,
+    stamps: Option<&Stamps>,
+) -> Result<Written, WriteError> {
     let mut plan = plan(out, want, stamps)?;
     let restamp = plan.restamp.take();
     let written = apply(out, plan)?;
@@ -464,7 +466,7 @@ impl Locked<'_> {
 
     /// [`write_all`] under this lock.
     pub fn write_all(mut self, want: &Output) -> Result<Written, WriteError> {
-        let result = plan_and_apply(self.out, want, &self.stamps);
+        let result = plan_and_apply(self.out, want, Some(&self.stamps));
         if result.is_ok() {
             self.created.clear();
         }
@@ -489,12 +491,7 @@ pub fn drift(out: &Path, want: &Output) -> Result<String, WriteError> {
         guard = lock(out, true, &mut none)?;
         recover(out)?;
     }
-    let stamps = if guard.is_some() {
-        load_stamps(out, &mut Probe::new(out))
-    } else {
-        Stamps::default()
-    };
-    let plan = plan(out, want, &stamps)?;
+    let plan = plan(out, want, None)?;
     let mut report = String::new();
     for put in &plan.puts {
         let rel = put.rel;
@@ -952,10 +949,19 @@ enum Checked<'a> {
     Same(Stamp),
 }
 
-/// Compares `want` with what is under `out` (a file current by its stamp in `stamps` is not
-/// read): the files to write, the entries to remove, the directories to create.
-fn plan<'a>(out: &Path, want: &'a Output, stamps: &Stamps) -> Result<Plan<'a>, WriteError> {
+/// Compares `want` with what is under `out` (a file current by its stamp in `stamps`, or in
+/// OUT's stamps when `None`, is not read): the files to write, the entries to remove, the
+/// directories to create.
+fn plan<'a>(out: &Path, want: &'a Output, stamps: Option<&Stamps>) -> Result<Plan<'a>, WriteError> {
     let mut probe = Probe::new(out);
+    let loaded;
+    let stamps = match stamps {
+        Some(given) => given,
+        None => {
+            loaded = load_stamps(out, &mut probe);
+            &loaded
+        }
+    };
     let secret: HashSet<&str> = want.secret.iter().map(String::as_str).collect();
     if let Some((rel, _)) = want
         .files
@@ -1262,7 +1268,13 @@ fn plan<'a>(out: &Path, want: &'a Output, stamps: &Stamps) -> Result<Plan<'a>, W
 /// Whether a file of `bytes` and mode `mode` is already what a compile writes: `text`, and for
 /// a `secret` one, permission bits [`SECRET_MODE`].
 fn written(bytes: &[u8], mode: u32, text: &str, secret: bool) -> bool {
-    bytes == text.as_bytes() && (!secret || mode & 0o7777 == SECRET_MODE)
+    bytes == text.as_bytes() && mode_fits(mode, secret)
+}
+
+/// Whether a file of mode `mode` may stay as it is: any mode, unless it holds secrets, whose
+/// permission bits must be [`SECRET_MODE`].
+fn mode_fits(mode: u32, secret: bool) -> bool {
+    !secret || mode & 0o7777 == SECRET_MODE
 }
 
 /// Whether `value` as pretty JSON and a line break is `bytes`, compared as it is serialized.

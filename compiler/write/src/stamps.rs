@@ -87,11 +87,6 @@ impl Stamp {
     fn looks_as(&self, meta: &fs::Metadata) -> bool {
         *self == Stamp::of(meta, self.hash)
     }
-
-    /// The file's permission bits.
-    pub fn permissions(&self) -> u32 {
-        self.mode & 0o7777
-    }
 }
 
 fn nanos(n: i64) -> u32 {
@@ -195,7 +190,7 @@ impl Stamps {
         let stamp = self.get(rel)?;
         (self.trusted(&stamp)
             && stamp.looks_as(meta)
-            && (!secret || stamp.permissions() == crate::SECRET_MODE)
+            && crate::mode_fits(stamp.mode, secret)
             && stamp.hash == hash(text))
         .then_some(stamp)
     }
