@@ -19,9 +19,11 @@
 //! guesses of a secret in it (XXH3 is fast to compute), and only the user who can read those
 //! files may read their hashes.
 //!
-//! The file is a cache, outside the write's journal: it is written after the artifacts (to a
-//! temporary name, then renamed) under the write's lock, and a stamps file that is missing,
-//! stale, truncated or not paasc's costs only the reads it would have spared. It is written by
+//! The file is a cache, outside the write's journal: it is written after the artifacts, under
+//! the write's lock, and a stamps file that is missing, stale, truncated or not paasc's costs
+//! only the reads it would have spared. So it is written in place, with no temporary file for
+//! a killed compile to leave in `.paasc`: cut short, it holds whole entries of the new stamps,
+//! each still checked against its file, or a part of one, which makes it no stamps at all. It is written by
 //! a compile that found files current by reading them, never with the files a compile writes:
 //! their next compile reads them once.
 
@@ -32,7 +34,6 @@ use std::path::Path;
 
 /// Where the stamps are kept.
 pub const STAMPS: &str = ".paasc/stamps";
-const TEMPORARY: &str = ".paasc/stamps.tmp";
 /// The first bytes of a stamps file: its format, version 1.
 const MAGIC: &[u8; 16] = b"paasc stamps 1\n\0";
 /// The most bytes of stamps read (about 600,000 files'); a longer file is not paasc's.
@@ -219,7 +220,7 @@ impl Stamps {
 }
 
 /// Writes `stamps` (sorted by path) to `out`'s stamps file, replacing it; on failure, leaves
-/// no temporary file.
+/// none.
 pub fn save<S: AsRef<str>>(out: &Path, stamps: &[(S, Stamp)]) -> io::Result<()> {
     let mut bytes = Vec::with_capacity(MAGIC.len() + stamps.len() * (FIXED + 48));
     bytes.extend_from_slice(MAGIC);
@@ -237,9 +238,10 @@ pub fn save<S: AsRef<str>>(out: &Path, stamps: &[(S, Stamp)]) -> io::Result<()> 
         }
         bytes.extend_from_slice(rel.as_bytes());
     }
-    let temporary = out.join(TEMPORARY);
-    // Created anew, so that nothing is written through a link left at its name.
-    match fs::remove_file(&temporary) {
+    let path = out.join(STAMPS);
+    // Created anew, so that nothing is written through a link (or into another name of the
+    // file) left at its name.
+    match fs::remove_file(&path) {
         Err(e) if e.kind() != ErrorKind::NotFound => return Err(e),
         _ => {}
     }
@@ -247,11 +249,10 @@ pub fn save<S: AsRef<str>>(out: &Path, stamps: &[(S, Stamp)]) -> io::Result<()> 
         .write(true)
         .create_new(true)
         .mode(crate::SECRET_MODE)
-        .open(&temporary)
-        .and_then(|mut f| f.write_all(&bytes))
-        .and_then(|()| fs::rename(&temporary, out.join(STAMPS)));
+        .open(&path)
+        .and_then(|mut f| f.write_all(&bytes));
     if written.is_err() {
-        let _ = fs::remove_file(&temporary);
+        let _ = fs::remove_file(&path);
     }
     written
 }
@@ -284,10 +285,10 @@ mod tests {
             ("a b/d", stamp(u128::MAX, (-3, 999_999_999))),
             ("z", stamp(0, (i64::MAX, 0))),
         ];
-        // A link left at the temporary name is replaced, not written through.
+        // A link left at the stamps' name is replaced, not written through.
         let elsewhere = dir.join("elsewhere");
         fs::write(&elsewhere, "mine\n").expect("elsewhere");
-        std::os::unix::fs::symlink(&elsewhere, dir.join(TEMPORARY)).expect("link");
+        std::os::unix::fs::symlink(&elsewhere, dir.join(STAMPS)).expect("link");
         save(&dir, &now).expect("saved");
         assert_eq!(fs::read_to_string(&elsewhere).expect("read"), "mine\n");
         let mode = fs::metadata(dir.join(STAMPS)).expect("stamps").mode();
@@ -297,7 +298,11 @@ mod tests {
         assert_eq!(read.get("a b/d"), Some(now[1].1));
         assert_eq!(read.get("z"), Some(now[2].1));
         assert_eq!(read.get("a"), None);
-        assert!(!dir.join(TEMPORARY).exists());
+        assert_eq!(
+            fs::read_dir(dir.join(".paasc")).expect("list").count(),
+            1,
+            "a file beside the stamps"
+        );
         let bytes = fs::read(dir.join(STAMPS)).expect("bytes");
         // Truncated anywhere, or out of order, or of another version: no stamps.
         for cut in [0, 5, MAGIC.len() + 3, bytes.len() - 1] {
