@@ -24,7 +24,12 @@ pub fn each<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync + Send) ->
 /// `memo` keeps the image's artifacts across the profiles of one checked project; `ending`
 /// says whether the deployment is freed. With [`Mode::Check`] only the problems count: the
 /// files returned are not the artifacts.
+///
+/// Never inlined: inlined into `check`'s loop over the profiles, its locals and those of what it
+/// inlines in turn sat in that function's stack frame under every call it makes, the Python
+/// parser's deepest included (docs/performance-log.md, session 32).
 #[allow(clippy::too_many_arguments)]
+#[inline(never)]
 pub fn build(
     project: &mut Project,
     checked: &Checked,

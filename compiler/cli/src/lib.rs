@@ -203,27 +203,50 @@ pub enum SchemaKind {
 pub fn run(args: Vec<String>, term: Terminal) -> Outcome {
     let command = match quick::parse(&args) {
         Some(command) => command,
-        None => match Cli::try_parse_from(args) {
-            Ok(c) => c.command,
-            Err(e) => {
-                let code = if e.use_stderr() { EXIT_USAGE } else { EXIT_OK };
-                let text = e.render().to_string();
-                return if e.use_stderr() {
-                    Outcome {
-                        stderr: text,
-                        code,
-                        ..Outcome::default()
-                    }
-                } else {
-                    Outcome {
-                        stdout: text,
-                        code,
-                        ..Outcome::default()
-                    }
-                };
-            }
+        None => match parse(args) {
+            Ok(command) => command,
+            Err(outcome) => return outcome,
         },
     };
+    match command {
+        Command::Check(c) => check(&c, term),
+        Command::Compile(a) => compile_cmd(&a, term),
+        other => run_other(other, term),
+    }
+}
+
+/// The command of `args` as clap reads it, or what to print when it reads none (`--help`,
+/// `--version`, a usage error). Out of line, as [`run_other`] is, so that neither clap's nor
+/// the rarer commands' locals take room in [`run`]'s stack frame under every `check` and
+/// `compile` (docs/performance-log.md, session 32).
+#[inline(never)]
+fn parse(args: Vec<String>) -> Result<Command, Outcome> {
+    match Cli::try_parse_from(args) {
+        Ok(c) => Ok(c.command),
+        Err(e) => {
+            let code = if e.use_stderr() { EXIT_USAGE } else { EXIT_OK };
+            let text = e.render().to_string();
+            Err(if e.use_stderr() {
+                Outcome {
+                    stderr: text,
+                    code,
+                    ..Outcome::default()
+                }
+            } else {
+                Outcome {
+                    stdout: text,
+                    code,
+                    ..Outcome::default()
+                }
+            })
+        }
+    }
+}
+
+/// Runs `command`. [`run`] runs `check` and `compile` itself and every other command here;
+/// this match takes those two as well, so that it stays whole.
+#[inline(never)]
+fn run_other(command: Command, term: Terminal) -> Outcome {
     match command {
         Command::Check(c) => check(&c, term),
         Command::Compile(a) => compile_cmd(&a, term),
@@ -327,6 +350,7 @@ fn single_project_flags(p: &ProjectArgs) -> Option<Outcome> {
     })
 }
 
+#[inline(never)]
 fn check(c: &CheckArgs, term: Terminal) -> Outcome {
     let p = &c.project;
     if let Some(out) = single_project_flags(p) {
@@ -677,6 +701,7 @@ fn output_names(dirs: &[PathBuf]) -> Result<Vec<String>, Outcome> {
     Ok(names)
 }
 
+#[inline(never)]
 fn compile_cmd(a: &CompileArgs, term: Terminal) -> Outcome {
     if let Some(out) = single_project_flags(&a.project) {
         return out;
