@@ -14,21 +14,22 @@ never touches).
 
 With --cold, each TRACE lists the addresses of the instructions one run executed, and the
 `NAME.cold` parts of functions (the blocks a profile-guided build counted as never run) that
-hold one are printed, those more runs enter first: a run still takes some such blocks, a few
+hold one are printed, in the same order (those checks enter first, then by all runs): a run still takes some such blocks, a few
 instructions in each, and spread over the whole megabyte of cold parts they made a page fault
 apiece. Why training does not count them is not known: the scaling of an inlined function's
 counts to its call site explains some, not all (docs/performance-log.md, session 30).
 
 MAP is the map LLD wrote for the binary (tools/dist.sh writes it beside the binary); each TRACE
 lists, one hexadecimal address a line, what one run of that binary read or wrote (valgrind's
-lackey). The input sections of `.rodata` those addresses fall in are listed, those more runs
-read first, in an output section of their own that LLD puts before `.rodata` (INSERT BEFORE
+lackey). The input sections of `.rodata` those addresses fall in are listed, those some
+`check` reads first (those more checks read first), and then those more runs read first, in an output section of their own that LLD puts before `.rodata` (INSERT BEFORE
 keeps its default layout for everything else). Each line carries its section's size, for
 --check: the names of rustc's anonymous constants (`.Lanon.HASH.N`) number them in the order
 LLVM made them, so a change to the code renames them, and a stale list moves constants no run
 reads.
 """
 import bisect
+import os
 import re
 import sys
 
@@ -69,13 +70,18 @@ def touched(spans, traces):
     return runs
 
 
+def checks(traces):
+    """The TRACEs of `check` runs (tools/order.sh names them `check-EXAMPLE.*`)."""
+    return [t for t in traces if os.path.basename(t).startswith("check-")]
+
+
 def write(map_path, out_path, traces):
     secs = sections(map_path)
     if not secs:
         sys.exit(f"data-order.py: no .rodata input sections in {map_path}")
-    runs = touched(secs, traces)
+    runs, by_checks = touched(secs, traces), touched(secs, checks(traces))
     listed, lines = set(), []
-    for i in sorted(runs, key=lambda i: (-runs[i], secs[i][0])):
+    for i in sorted(runs, key=lambda i: (-by_checks.get(i, 0), -runs[i], secs[i][0])):
         _, size, name, _ = secs[i]
         # A name a linker script cannot spell as a pattern is left where LLD puts it.
         if name in listed or re.search(r"[\s()*?\[\]]", name):
@@ -114,8 +120,8 @@ def symbols(nm_path, traces):
 
 def cold(nm_path, traces):
     parts = nm_symbols(nm_path, "tT", lambda name: name.endswith(".cold"))
-    runs = touched(parts, traces)
-    for i in sorted(runs, key=lambda i: (-runs[i], parts[i][1], parts[i][2])):
+    runs, by_checks = touched(parts, traces), touched(parts, checks(traces))
+    for i in sorted(runs, key=lambda i: (-by_checks.get(i, 0), -runs[i], parts[i][1], parts[i][2])):
         print(parts[i][2])
 
 

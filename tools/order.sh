@@ -12,8 +12,8 @@
 # The list is every function that callgrind sees run in the benchmarked commands (README,
 # "Performance"): `check`, `compile` into a fresh OUT and into a current one (its first compile,
 # which reads the files, and the next, which finds them current by their stamps), for each example,
-# and one `compile` of all of them at once (its threads). Functions used by more of those runs
-# come first. Names are the mangled symbols: they hold a hash of the crate's version, features and
+# and one `compile` of all of them at once (its threads). The functions a `check` uses come
+# first (those more checks use first), then the others (those more runs use first). Names are the mangled symbols: they hold a hash of the crate's version, features and
 # the compiler's version, so a new rustc or a dependency update leaves names that no longer match.
 # Such names are skipped (the binary is still correct, only less compact); run this again then.
 # tools/bench.sh prints how much of the list the binary it measures still matches. Two runs can
@@ -66,11 +66,16 @@ for each in run trace; do
 done
 
 # Every function a run entered (callgrind names a function once, at its first `fn=` or `cfn=`
-# line; a `'N` suffix marks a recursion level), counted once per run.
+# line; a `'N` suffix marks a recursion level), counted once per run. The functions some `check`
+# enters come first, those more checks enter first, and then by the count of all runs: a `check`
+# then spans the code of the checks alone, not the compile-only code (the emitters' rendering,
+# the writer) that more runs enter than a framework's checks do.
 for cg in "$tmp"/*.cg; do
-    sed -n -E "s/^c?fn=\([0-9]+\) ([^ ']+)('[0-9]+)?$/\1/p" "$cg" | sort -u
-done | sort | uniq -c | sort -k1,1nr -k2,2 | awk '$2 ~ /^[A-Za-z_.$][A-Za-z0-9_.$]*$/ { print $2 }' \
-    >"$tmp/run"
+    case $(basename "$cg") in check-*) kind=check ;; *) kind=other ;; esac
+    sed -n -E "s/^c?fn=\([0-9]+\) ([^ ']+)('[0-9]+)?$/\1/p" "$cg" | sort -u | sed "s/^/$kind /"
+done | awk '{ all[$2]++; if ($1 == "check") checks[$2]++ }
+    END { for (f in all) printf "%d %d %s\n", checks[f], all[f], f }' |
+    sort -k1,1nr -k2,2nr -k3,3 | awk '$3 ~ /^[A-Za-z_.$][A-Za-z0-9_.$]*$/ { print $3 }' >"$tmp/run"
 # glibc picks its string functions' variant for the CPU at start-up, and under valgrind's CPU it
 # picks others than on a real one: each one seen brings every variant of its function, first.
 variant='^__[a-z0-9]+_(sse|ssse|avx|evex|erms)'
