@@ -134,8 +134,11 @@ case $host in
         # With counts, the blocks that never ran in training go to a part of their own
         # (`name.cold`), away from the code a run takes. Only those: by default LLVM also moves
         # blocks run less often than the hottest loops, which in a process that runs most of
-        # its code once are blocks every run takes.
-        pgo=("-Cprofile-use=$counts" -Cllvm-args=-enable-split-machine-functions -Cllvm-args=-mfs-psi-cutoff=0)
+        # its code once are blocks every run takes. Within a function, the blocks are laid out by
+        # LLVM's ext-TSP model (the layout that keeps the code the profile runs in the fewest
+        # cache lines) in place of its default chain placement: `check flask-redis-s3` 1-2%
+        # faster, paired (docs/performance-log.md, session 32).
+        pgo=("-Cprofile-use=$counts" -Cllvm-args=-enable-split-machine-functions -Cllvm-args=-mfs-psi-cutoff=0 -Cllvm-args=-enable-ext-tsp-block-placement)
     elif [ "${PAASC_PGO:-1}" != 0 ]; then
         echo "dist.sh: building without profile-guided optimisation; for the binary as benchmarked: rustup component add llvm-tools" >&2
     fi
