@@ -68,21 +68,27 @@ const PAGE: usize = 4096;
 struct Space<const N: usize>([u8; N]);
 
 /// A bump arena over `N` bytes of its own, used by the one thread that claimed it.
+///
+/// Its fields come first and in this order (`repr(C)`), the array after them: the counters,
+/// the bitmap and the lists of all but the largest sizes share the first page, which is all a
+/// run touches of them. Laid out by the compiler, the bitmap came after the lists and the
+/// lists' 4 KB spilled onto a second page, a page fault more in every run.
+#[repr(C)]
 pub struct Arena<const N: usize> {
-    space: std::cell::UnsafeCell<Space<N>>,
     /// The owning thread's [`thread_key`], 0 while unclaimed.
     owner: AtomicUsize,
     /// Offset of the first free byte (the owner's alone).
     next: Cell<usize>,
     /// Offset up to which the pages were made present (the owner's alone).
     ready: Cell<usize>,
+    /// Bit `i % 64` of word `i / 64`: list `i` has a block (the owner's alone).
+    listed: [Cell<u64>; LIST_WORDS],
     /// For each rounded size, the address of the last freed block of that size, 0 when none;
     /// each block's first word holds the address of the one freed before it, its second its
     /// size, which a block split off a larger one may exceed its list's by less than
     /// [`COARSE`] (the owner's alone).
     free: [Cell<usize>; LISTS],
-    /// Bit `i % 64` of word `i / 64`: list `i` has a block (the owner's alone).
-    listed: [Cell<u64>; LIST_WORDS],
+    space: std::cell::UnsafeCell<Space<N>>,
 }
 
 // SAFETY: `next`, `ready`, the lists and their bitmap are read and written only by the owning
@@ -106,12 +112,12 @@ impl<const N: usize> Arena<N> {
     /// costs no memory until it is used.
     pub const fn new() -> Self {
         Arena {
-            space: std::cell::UnsafeCell::new(Space([0; N])),
             owner: AtomicUsize::new(0),
             next: Cell::new(0),
             ready: Cell::new(0),
-            free: [const { Cell::new(0) }; LISTS],
             listed: [const { Cell::new(0) }; LIST_WORDS],
+            free: [const { Cell::new(0) }; LISTS],
+            space: std::cell::UnsafeCell::new(Space([0; N])),
         }
     }
 
@@ -480,6 +486,19 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn the_fields_a_run_touches_share_the_first_page() {
+        use std::mem::offset_of;
+        let end_of = |list: usize| offset_of!(Arena<N>, free) + (list + 1) * 8;
+        assert!(offset_of!(Arena<N>, listed) < offset_of!(Arena<N>, free));
+        assert!(
+            end_of(list_of(rounded(64 << 10))) <= PAGE,
+            "the lists up to 64 KiB end at {}",
+            end_of(list_of(rounded(64 << 10)))
+        );
+        assert_eq!(offset_of!(Arena<N>, space) % PAGE, 0);
     }
 
     #[test]
