@@ -56,6 +56,7 @@ fn app_name(cx: &Ctx) -> Result<String, Failure> {
 }
 
 /// The `expressjs-framework` root snippet.
+#[inline(never)]
 pub fn snippet(cx: &Ctx) -> Result<Yaml, Failure> {
     let app = app_name(cx)?;
     let include_node = cx

@@ -50,6 +50,7 @@ fn missing_asgi() -> ExpandError {
 }
 
 /// The `fastapi-framework` root snippet.
+#[inline(never)]
 pub fn snippet(cx: &Ctx) -> Result<Yaml, Failure> {
     let mut errors = Vec::new();
     match cx.dir.texts.get("requirements.txt") {

@@ -52,6 +52,7 @@ pub(super) fn assets_part(stage: &[String]) -> Option<Yaml> {
 }
 
 /// The `go-framework` root snippet.
+#[inline(never)]
 pub fn snippet(cx: &Ctx) -> Result<Yaml, Failure> {
     if !cx.dir.exists("go.mod") {
         return Err(Failure::single(ExpandError::new(

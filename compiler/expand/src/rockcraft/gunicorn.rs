@@ -148,6 +148,7 @@ fn flask_requirement_errors(cx: &Ctx) -> Result<Vec<String>, ExpandError> {
 }
 
 /// The `flask-framework` root snippet.
+#[inline(never)]
 pub fn flask(cx: &Ctx, notes: &mut Vec<ExpandError>) -> Result<Yaml, Failure> {
     let mut errors = Vec::new();
     let mut names = Vec::new();
@@ -364,6 +365,7 @@ fn root_snippet(fw: &str, service: Vec<(&str, Yaml)>, parts: Yaml) -> Yaml {
 }
 
 /// The `django-framework` root snippet.
+#[inline(never)]
 pub fn django(cx: &Ctx) -> Result<Yaml, Failure> {
     if !cx.dir.exists("requirements.txt") {
         return Err(Failure::single(ExpandError::new(

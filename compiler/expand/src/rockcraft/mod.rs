@@ -431,6 +431,9 @@ fn extension_snippet(
             .to_string(),
         base: base.unwrap_or_default(),
     };
+    // Each framework's snippet is out of line (`#[inline(never)]`): inlined here, all six
+    // made one 3.6 KiB stack frame, under which the Python parser of Flask's and Django's
+    // entry-point search runs (docs/performance-log.md, session 32).
     match framework {
         Framework::Flask => gunicorn::flask(&cx, notes),
         Framework::Django => gunicorn::django(&cx),

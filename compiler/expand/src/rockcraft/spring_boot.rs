@@ -54,6 +54,7 @@ fn check(cx: &Ctx, init_script: bool) -> Result<(), Failure> {
 }
 
 /// The `spring-boot-framework` root snippet.
+#[inline(never)]
 pub fn snippet(cx: &Ctx) -> Result<Yaml, Failure> {
     let init_override = cx
         .user_part_key(INIT_SCRIPT, "override-build")
