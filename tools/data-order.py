@@ -14,16 +14,18 @@ never touches).
 
 With --cold, each TRACE lists the addresses of the instructions one run executed, and the
 `NAME.cold` parts of functions (the blocks a profile-guided build counted as never run) that
-hold one are printed, in the same order (those checks enter first, then by all runs): a run still takes some such blocks, a few
-instructions in each, and spread over the whole megabyte of cold parts they made a page fault
-apiece. Why training does not count them is not known: the scaling of an inlined function's
-counts to its call site explains some, not all (docs/performance-log.md, session 30).
+hold one are printed, in the same order as the read-only data's (below): a run still takes
+some such blocks, a few instructions in each, and spread over the whole megabyte of cold parts
+they made a page fault apiece. Why training does not count them is not known: the scaling of
+an inlined function's counts to its call site explains some, not all (docs/performance-log.md,
+session 30).
 
 MAP is the map LLD wrote for the binary (tools/dist.sh writes it beside the binary); each TRACE
 lists, one hexadecimal address a line, what one run of that binary read or wrote (valgrind's
 lackey). The input sections of `.rodata` those addresses fall in are listed, those some
-`check` reads first (those more checks read first), and then those more runs read first, in an output section of their own that LLD puts before `.rodata` (INSERT BEFORE
-keeps its default layout for everything else). Each line carries its section's size, for
+`check` reads first (those more checks read first), then those more runs read first, in an
+output section of their own that LLD puts before `.rodata` (INSERT BEFORE keeps its default
+layout for everything else). Each line carries its section's size, for
 --check: the names of rustc's anonymous constants (`.Lanon.HASH.N`) number them in the order
 LLVM made them, so a change to the code renames them, and a stale list moves constants no run
 reads.
@@ -58,30 +60,36 @@ def sections(map_path):
 
 
 def touched(spans, traces):
-    """For each (address, size, ...) of SPANS that some TRACE touches, by index: how many do."""
+    """For each (address, size, ...) of SPANS that some TRACE touches, by index: how many
+    `check` runs touch it (tools/order.sh names their traces `check-EXAMPLE.*`) and how many
+    runs in all."""
     runs = {}
     for trace in traces:
+        check = os.path.basename(trace).startswith("check-")
         with open(trace) as f:
             addrs = sorted(int(line, 16) for line in f)
         for i, (at, size, *_) in enumerate(spans):
             j = bisect.bisect_left(addrs, at)
             if j < len(addrs) and addrs[j] < at + size:
-                runs[i] = runs.get(i, 0) + 1
+                checks, all_runs = runs.get(i, (0, 0))
+                runs[i] = (checks + check, all_runs + 1)
     return runs
 
 
-def checks(traces):
-    """The TRACEs of `check` runs (tools/order.sh names them `check-EXAMPLE.*`)."""
-    return [t for t in traces if os.path.basename(t).startswith("check-")]
+def checks_first(counts):
+    """The sort key of [`touched`]'s COUNTS: those more checks touch first, then those more
+    runs touch."""
+    checks, all_runs = counts
+    return (-checks, -all_runs)
 
 
 def write(map_path, out_path, traces):
     secs = sections(map_path)
     if not secs:
         sys.exit(f"data-order.py: no .rodata input sections in {map_path}")
-    runs, by_checks = touched(secs, traces), touched(secs, checks(traces))
+    runs = touched(secs, traces)
     listed, lines = set(), []
-    for i in sorted(runs, key=lambda i: (-by_checks.get(i, 0), -runs[i], secs[i][0])):
+    for i in sorted(runs, key=lambda i: (*checks_first(runs[i]), secs[i][0])):
         _, size, name, _ = secs[i]
         # A name a linker script cannot spell as a pattern is left where LLD puts it.
         if name in listed or re.search(r"[\s()*?\[\]]", name):
@@ -111,7 +119,7 @@ def nm_symbols(nm_path, types, keep=lambda name: True):
 def symbols(nm_path, traces):
     syms = nm_symbols(nm_path, "dDbB")
     runs, sizes = {}, {name: size for _, size, name in syms}
-    for i, n in touched(syms, traces).items():
+    for i, (_, n) in touched(syms, traces).items():
         runs[syms[i][2]] = runs.get(syms[i][2], 0) + n
     # Objects of a page or more (the arena) last: they share no page with the small ones.
     for name in sorted(runs, key=lambda n: (sizes[n] >= 4096, -runs[n], sizes[n], n)):
@@ -120,8 +128,8 @@ def symbols(nm_path, traces):
 
 def cold(nm_path, traces):
     parts = nm_symbols(nm_path, "tT", lambda name: name.endswith(".cold"))
-    runs, by_checks = touched(parts, traces), touched(parts, checks(traces))
-    for i in sorted(runs, key=lambda i: (-by_checks.get(i, 0), -runs[i], parts[i][1], parts[i][2])):
+    runs = touched(parts, traces)
+    for i in sorted(runs, key=lambda i: (*checks_first(runs[i]), parts[i][1], parts[i][2])):
         print(parts[i][2])
 
 

@@ -13,8 +13,9 @@
 # "Performance"): `check`, `compile` into a fresh OUT and into a current one (its first compile,
 # which reads the files, and the next, which finds them current by their stamps), for each example,
 # and one `compile` of all of them at once (its threads). The functions a `check` uses come
-# first (those more checks use first), then the others (those more runs use first). Names are the mangled symbols: they hold a hash of the crate's version, features and
-# the compiler's version, so a new rustc or a dependency update leaves names that no longer match.
+# first (those more checks use first), then the others (those more runs use first). Names are
+# the mangled symbols: they hold a hash of the crate's version, features and the compiler's
+# version, so a new rustc or a dependency update leaves names that no longer match.
 # Such names are skipped (the binary is still correct, only less compact); run this again then.
 # tools/bench.sh prints how much of the list the binary it measures still matches. Two runs can
 # differ by a few allocator functions: std's hash seeds are random, and so are some allocations.
